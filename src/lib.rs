@@ -1,0 +1,9 @@
+//! diplosim: a discrete-event simulation of the diplomatic relationship between two
+//! states, their ruling parties and their leaders, drawn as relation-score charts.
+//!
+//! The stages: a RON file ([`scenario::file`]) is validated into a [`scenario::Scenario`],
+//! which a [`engine::Simulation`] runs into a [`record::Run`]. Experiments and charts
+//! build on runs; the binary is a thin layer over this library.
+
+pub mod date;
+pub mod scenario;

@@ -1,0 +1,393 @@
+//! What a scenario file says: serde types that mirror the RON text one to one.
+//!
+//! Nothing here is trusted. Unknown fields are rejected by serde; every other rule
+//! (references, dates, ranges, cycles) is checked by [`super::validate`], which turns a
+//! [`ScenarioFile`] into a [`super::Scenario`]. Files are parsed with RON's
+//! `IMPLICIT_SOME` extension, so an optional field is written bare (`chance: 0.5`), never
+//! `Some(0.5)`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+
+/// A whole scenario file.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Short machine name, used for the default output folder (`output/<name>/`).
+    pub name: String,
+    /// Title for charts and summaries.
+    pub title: String,
+    /// What the scenario is about, for the reader of the file.
+    #[serde(default)]
+    pub description: String,
+    /// First and last simulated day, inclusive.
+    pub span: (Date, Date),
+    /// The relation scale: its bound and its named bands.
+    pub scale: ScaleFile,
+    /// The structural part of the score: base value and ideological affinity.
+    pub structure: StructureFile,
+    /// Works the scenario draws on, cited by events' `source` fields.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Ideology axes the parties are placed on, each from -1 to 1.
+    pub axes: Vec<String>,
+    /// Exactly two states: the pair whose relation is simulated.
+    pub states: Vec<StateFile>,
+    /// Parties (and ruling factions) of either state.
+    pub parties: Vec<PartyFile>,
+    /// Leaders and office holders with their terms.
+    #[serde(default)]
+    pub leaders: Vec<LeaderFile>,
+    /// Third parties that events name.
+    #[serde(default)]
+    pub actors: Vec<ActorFile>,
+    /// Dated, follow-up and triggered events, in scenario order.
+    pub events: Vec<EventFile>,
+    /// The documented history the run is drawn against.
+    #[serde(default)]
+    pub timeline: TimelineFile,
+    /// Most events one run may fire before it is stopped as a runaway.
+    #[serde(default)]
+    pub max_events: Option<u32>,
+}
+
+/// The relation scale.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleFile {
+    /// M: the score lies in [-M, M]. Must be positive.
+    pub bound: f64,
+    /// Named bands from the lowest up; each starts at `from` and ends where the next
+    /// starts (the last at +M). The first must start at -M.
+    pub bands: Vec<BandFile>,
+}
+
+/// One named band of the scale.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandFile {
+    /// Band name, e.g. "friendly".
+    pub name: String,
+    /// Lower edge, on the scale.
+    pub from: f64,
+}
+
+/// The structural part: `base + affinity * similarity(ruling parties)`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StructureFile {
+    /// Base value on the raw scale.
+    pub base: f64,
+    /// Weight of ideological similarity; similarity runs from -1 (opposite corners of the
+    /// ideology space) to +1 (identical).
+    pub affinity: f64,
+}
+
+/// A state.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateFile {
+    /// Stable id, e.g. "china".
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Names by period: each applies from its date on (for charts and summaries).
+    #[serde(default)]
+    pub names: Vec<(Date, String)>,
+    /// Party (or faction) in power on the span's first day.
+    pub ruling: String,
+    /// The office whose holders are drawn on the state's tenure strip, e.g. "leader".
+    #[serde(default = "default_office")]
+    pub office: String,
+}
+
+/// A party or ruling faction.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyFile {
+    /// Stable id, e.g. "ccp".
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The state it belongs to.
+    pub state: String,
+    /// Position on each axis, in [-1, 1]; an axis left out is 0.
+    #[serde(default)]
+    pub ideology: BTreeMap<String, f64>,
+}
+
+/// A leader or office holder.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaderFile {
+    /// Stable id, e.g. "mao".
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Short form for narrow strips; defaults to initials.
+    #[serde(default)]
+    pub short: Option<String>,
+    /// The state they serve.
+    pub state: String,
+    /// Their party, if any.
+    #[serde(default)]
+    pub party: Option<String>,
+    /// Terms in office, each (from, to) inclusive of `from`, exclusive of `to`.
+    pub terms: Vec<TermFile>,
+}
+
+/// One term of office.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermFile {
+    /// Office held, e.g. "leader", "foreign_minister". Terms in one office of one state
+    /// may not overlap.
+    #[serde(default = "default_office")]
+    pub office: String,
+    /// First day in office.
+    pub from: Date,
+    /// Day they left office (no longer in office from this day); none = beyond the span.
+    #[serde(default)]
+    pub to: Option<Date>,
+}
+
+fn default_office() -> String {
+    "leader".to_string()
+}
+
+/// A third party named by events.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorFile {
+    /// Stable id, e.g. "japan".
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// First day it exists, if it begins inside the span.
+    #[serde(default)]
+    pub from: Option<Date>,
+    /// First day it no longer exists, if it ends inside the span.
+    #[serde(default)]
+    pub to: Option<Date>,
+}
+
+/// An event: dated, a follow-up of another, or triggered by a condition.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventFile {
+    /// Stable id, e.g. "treaty_1950".
+    pub id: String,
+    /// The day it happens. Leave out for follow-ups and triggered events.
+    #[serde(default)]
+    pub date: Option<Date>,
+    /// Uncertain date: the actual day is drawn uniformly within this many days either side.
+    #[serde(default)]
+    pub window: Option<u32>,
+    /// Short title for charts and logs.
+    pub title: String,
+    /// Where this is said: section of the seed article, reference number, or work.
+    pub source: String,
+    /// Why the effects have their sign, size and persistence.
+    #[serde(default)]
+    pub note: String,
+    /// Ids of the states, parties, leaders and actors involved.
+    #[serde(default)]
+    pub actors: Vec<String>,
+    /// Guard checked on the day: an unmet guard means the event does not happen.
+    #[serde(default)]
+    pub when: Option<ConditionFile>,
+    /// Probability it happens, in [0, 1]; default 1.
+    #[serde(default)]
+    pub chance: Option<f64>,
+    /// Triggered events: mean time to happen, in days, while `when` holds. Checked on the
+    /// first of every month with probability 1 - exp(-days_in_month / mtth).
+    #[serde(default)]
+    pub mtth: Option<f64>,
+    /// Triggered events: may fire more than once.
+    #[serde(default)]
+    pub repeat: bool,
+    /// What happens, in order.
+    #[serde(default)]
+    pub effects: Vec<EffectFile>,
+}
+
+/// A number, fixed or drawn from a distribution on the event's own random stream.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ValueFile {
+    /// A fixed value.
+    Fixed(f64),
+    /// A drawn value.
+    Drawn(Distribution),
+}
+
+/// A value distribution.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub enum Distribution {
+    /// Uniform on [low, high].
+    Uniform(f64, f64),
+    /// Normal with mean and standard deviation.
+    Normal(f64, f64),
+}
+
+/// Which pair a modifier binds.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub enum LevelFile {
+    /// Between the two states: always counts.
+    State,
+    /// Between two parties: counts while both rule their states.
+    Party(String, String),
+    /// Between two leaders: counts while both are in office.
+    Leader(String, String),
+}
+
+/// How a modifier fades.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub enum FadeFile {
+    /// Halves every this many days.
+    Days(f64),
+    /// Halves every this many years (365.25 days).
+    Years(f64),
+    /// Never fades.
+    Permanent,
+    /// Full value until this day, then nothing.
+    Until(Date),
+}
+
+/// What an event does.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub enum EffectFile {
+    /// Leave a modifier on the relation.
+    Modifier {
+        /// State, party or leader level.
+        level: LevelFile,
+        /// Signed starting value on the raw scale.
+        value: ValueFile,
+        /// How it fades.
+        fade: FadeFile,
+        /// Short label for explanations; defaults to the event's title.
+        #[serde(default)]
+        label: Option<String>,
+    },
+    /// Move a party on an ideology axis (the result is clamped to [-1, 1]).
+    Ideology {
+        /// The party.
+        party: String,
+        /// The axis.
+        axis: String,
+        /// Signed shift.
+        shift: ValueFile,
+    },
+    /// A party takes power in its state.
+    Rule {
+        /// The state.
+        state: String,
+        /// The party that now rules it.
+        party: String,
+    },
+    /// A leader takes an office.
+    TakeOffice {
+        /// The leader.
+        leader: String,
+        /// The office; default "leader".
+        #[serde(default = "default_office")]
+        office: String,
+    },
+    /// A leader leaves all offices.
+    LeaveOffice {
+        /// The leader.
+        leader: String,
+    },
+    /// Schedule another event after a delay.
+    FollowUp {
+        /// The event to schedule (one with no date of its own).
+        event: String,
+        /// Delay in days (0 = later the same day).
+        after: u32,
+    },
+}
+
+/// A guard on an event.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub enum ConditionFile {
+    /// The state is ruled by the party.
+    Rules(String, String),
+    /// The leader is in office.
+    InOffice(String),
+    /// The score is at least this.
+    ScoreAtLeast(f64),
+    /// The score is below this.
+    ScoreBelow(f64),
+    /// The score lies in the named band.
+    Band(String),
+    /// The event has happened.
+    Happened(String),
+    /// On or after this day.
+    After(Date),
+    /// Before this day.
+    Before(Date),
+    /// All hold.
+    All(Vec<ConditionFile>),
+    /// At least one holds.
+    Any(Vec<ConditionFile>),
+    /// Does not hold.
+    Not(Box<ConditionFile>),
+}
+
+/// The documented timeline.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineFile {
+    /// Labelled spans for the chart.
+    #[serde(default)]
+    pub eras: Vec<EraFile>,
+    /// What the documented history says the relation was, and when.
+    #[serde(default)]
+    pub checkpoints: Vec<CheckpointFile>,
+}
+
+/// An era.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EraFile {
+    /// Label drawn on the chart.
+    pub label: String,
+    /// First day.
+    pub from: Date,
+    /// Last day.
+    pub to: Date,
+}
+
+/// A checkpoint: the relation on a date or across a span lies in a range.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckpointFile {
+    /// Stable id.
+    pub id: String,
+    /// First day.
+    pub from: Date,
+    /// Last day; none = only `from`.
+    #[serde(default)]
+    pub to: Option<Date>,
+    /// The range: a band name, or explicit bounds.
+    pub expect: ExpectFile,
+    /// The sentence of the source that says so.
+    pub quote: String,
+    /// Where the quote stands.
+    pub source: String,
+}
+
+/// The range a checkpoint expects.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub enum ExpectFile {
+    /// Inside one named band.
+    Band(String),
+    /// From the bottom of the first band to the top of the second.
+    Bands(String, String),
+    /// Between two scores.
+    Range(f64, f64),
+}

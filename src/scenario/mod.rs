@@ -1,0 +1,3 @@
+//! Scenario files: the RON mirror types, loading, validation and counterfactual overlays.
+
+pub mod file;
