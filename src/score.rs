@@ -102,7 +102,8 @@ mod tests {
     fn similarity_runs_from_minus_one_to_one() {
         assert_eq!(similarity(&[0.3, -0.2], &[0.3, -0.2]), 1.0);
         assert!((similarity(&[1.0, 1.0], &[-1.0, -1.0]) + 1.0).abs() < 1e-12);
-        assert!((similarity(&[1.0, 0.0], &[0.0, 0.0]) - 0.5).abs() < 1e-12);
+        // One unit apart on one of two axes: 1 - 2·1/(2·√2).
+        assert!((similarity(&[1.0, 0.0], &[0.0, 0.0]) - (1.0 - 1.0 / 2f64.sqrt())).abs() < 1e-12);
         assert_eq!(similarity(&[], &[]), 1.0);
     }
 
