@@ -1,0 +1,5 @@
+//! Integration tests, one binary, a module per behaviour.
+
+mod common;
+mod determinism;
+mod engine;
