@@ -3,3 +3,6 @@
 mod common;
 mod determinism;
 mod engine;
+mod reference;
+#[path = "../../benches/support/mod.rs"]
+mod support;

@@ -1,0 +1,482 @@
+//! The engine's semantics as a plain loop, with no ECS: the yardstick for the engine's
+//! overhead, and an independent check of its trajectory.
+//!
+//! It implements everything the engine does (see `diplosim::engine`): the (day, sequence)
+//! queue with term ends, term starts and dated events numbered in that order; date windows,
+//! chances, triggered pulses and drawn values on the per-event ChaCha streams, in the same
+//! order of draws; guards read before an event's effects; leader-level modifiers gated by
+//! terms and offices, party-level ones by the ruling parties; follow-ups; samples at the
+//! end of the day after the pulse. Its arithmetic is written independently: each bucket of
+//! modifiers keeps its value and the day of that value and is faded in closed form when
+//! read, and only the buckets that count are summed. It therefore agrees with the engine
+//! to rounding (about 1e-12), not bit for bit.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use diplosim::date::{Date, Day};
+use diplosim::engine::RunError;
+use diplosim::model::FiredEvent;
+use diplosim::record::{Run, Sample};
+use diplosim::scenario::{Condition, Effect, Level, Scenario, Timing, Value};
+use diplosim::score::{self, Parts};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::Distribution;
+
+/// What the queue holds.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Item {
+    TermEnd(usize, usize),
+    TermStart(usize, usize),
+    Event(usize),
+}
+
+/// A scenario prepared for plain-loop runs; reusable, like `Simulation`.
+pub struct Reference<'a> {
+    sc: &'a Scenario,
+    samples: Vec<(Day, bool)>,
+    triggered: Vec<usize>,
+    /// Bucket of each (event, effect); `usize::MAX` for effects that are not modifiers.
+    bucket_of: Vec<Vec<usize>>,
+    /// Each bucket's pair, half-life and end.
+    meta: Vec<(Level, f64, Option<Day>)>,
+    /// Buckets each leader's and each party's pairs bind.
+    by_leader: Vec<Vec<usize>>,
+    by_party: Vec<Vec<usize>>,
+    run: State,
+}
+
+/// The state of one run.
+#[derive(Default)]
+struct State {
+    queue: BinaryHeap<Reverse<(Day, u64, Item)>>,
+    seq: u64,
+    base: Option<ChaCha8Rng>,
+    stream_at: Vec<u32>,
+    streams: Vec<ChaCha8Rng>,
+    ruling: Vec<usize>,
+    ideology: Vec<Vec<f64>>,
+    offices: Vec<Vec<String>>,
+    fired: Vec<u32>,
+    total: u32,
+    structural: f64,
+    /// Bucket values, each valid on its day.
+    value: Vec<f64>,
+    since: Vec<Day>,
+    /// Whether each bucket's pair counts today.
+    counts: Vec<bool>,
+    /// Whether each bucket has been filled and counts.
+    member: Vec<bool>,
+    /// Whether each bucket is in `listed`.
+    in_list: Vec<bool>,
+    listed: Vec<usize>,
+}
+
+impl<'a> Reference<'a> {
+    /// Prepares a scenario: sample days, buckets, triggered events.
+    pub fn new(sc: &'a Scenario) -> Reference<'a> {
+        let (start, end) = (sc.span.0.day(), sc.span.1.day());
+        let mut samples: Vec<(Day, bool)> = Date::month_starts(sc.span.0, sc.span.1)
+            .into_iter()
+            .map(|d| (d.day(), true))
+            .collect();
+        for c in &sc.timeline.checkpoints {
+            for d in [c.from.day(), c.to.day()] {
+                if (start..=end).contains(&d) && !samples.iter().any(|s| s.0 == d) {
+                    samples.push((d, false));
+                }
+            }
+        }
+        samples.sort_unstable();
+
+        let mut meta: Vec<(Level, f64, Option<Day>)> = Vec::new();
+        let mut index = std::collections::BTreeMap::new();
+        let bucket_of = sc
+            .events
+            .iter()
+            .map(|e| {
+                e.effects
+                    .iter()
+                    .map(|x| match x {
+                        Effect::Modifier {
+                            level, fade, until, ..
+                        } => *index.entry((*level, *fade, *until)).or_insert_with(|| {
+                            meta.push((*level, sc.fades[*fade], *until));
+                            meta.len() - 1
+                        }),
+                        _ => usize::MAX,
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut by_leader = vec![Vec::new(); sc.leaders.len()];
+        let mut by_party = vec![Vec::new(); sc.parties.len()];
+        for (b, (level, _, _)) in meta.iter().enumerate() {
+            match *level {
+                Level::State => {}
+                Level::Party(p, q) => {
+                    by_party[p].push(b);
+                    by_party[q].push(b);
+                }
+                Level::Leader(l, m) => {
+                    by_leader[l].push(b);
+                    by_leader[m].push(b);
+                }
+            }
+        }
+        let triggered = (0..sc.events.len())
+            .filter(|&i| matches!(sc.events[i].timing, Timing::Triggered { .. }))
+            .collect();
+        Reference {
+            sc,
+            samples,
+            triggered,
+            bucket_of,
+            meta,
+            by_leader,
+            by_party,
+            run: State::default(),
+        }
+    }
+
+    /// One run with a seed, from the span's first day to its last.
+    pub fn run(&mut self, seed: u64) -> Result<Run, RunError> {
+        let sc = self.sc;
+        let end = sc.span.1.day();
+        self.reset(seed);
+        let mut out = Run::new(seed);
+        out.samples.reserve(self.samples.len());
+        let mut next_sample = 0;
+        let mut pulsed = None;
+        loop {
+            let next_item = self.run.queue.peek().map_or(Day::MAX, |Reverse(x)| x.0);
+            if let Some(&(day, monthly)) = self.samples.get(next_sample)
+                && day < next_item
+            {
+                if monthly && !self.triggered.is_empty() && pulsed != Some(day) {
+                    pulsed = Some(day);
+                    if self.pulse(day) {
+                        continue;
+                    }
+                }
+                let parts = self.parts(day);
+                out.samples.push(Sample {
+                    day,
+                    monthly,
+                    parts,
+                    score: parts.score(sc.scale.bound),
+                });
+                next_sample += 1;
+                continue;
+            }
+            if next_item > end {
+                break;
+            }
+            let Some(Reverse((day, _, item))) = self.run.queue.pop() else {
+                break;
+            };
+            match item {
+                Item::TermStart(l, t) => {
+                    let office = sc.leaders[l].terms[t].office.clone();
+                    self.run.offices[l].push(office);
+                    self.offices_changed(l);
+                }
+                Item::TermEnd(l, t) => {
+                    let office = &sc.leaders[l].terms[t].office;
+                    if let Some(k) = self.run.offices[l].iter().position(|o| o == office) {
+                        self.run.offices[l].remove(k);
+                    }
+                    self.offices_changed(l);
+                }
+                Item::Event(i) => {
+                    if let Some(f) = self.event(i, day) {
+                        out.fired.push(f);
+                    }
+                    if self.run.total > sc.max_events {
+                        return Err(RunError::Runaway {
+                            limit: sc.max_events,
+                            event: sc.events[i].id.clone(),
+                            date: Date::from_day(day),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn reset(&mut self, seed: u64) {
+        let sc = self.sc;
+        let (start, end) = (sc.span.0.day(), sc.span.1.day());
+        let n = sc.events.len();
+        let nb = self.meta.len();
+        let r = &mut self.run;
+        r.queue.clear();
+        r.seq = 0;
+        r.base = Some(ChaCha8Rng::seed_from_u64(seed));
+        r.stream_at.clear();
+        r.stream_at.resize(n, u32::MAX);
+        r.streams.clear();
+        r.ruling = sc.states.iter().map(|s| s.ruling).collect();
+        r.ideology = sc.parties.iter().map(|p| p.ideology.clone()).collect();
+        r.offices = sc
+            .leaders
+            .iter()
+            .map(|l| {
+                l.terms
+                    .iter()
+                    .filter(|t| t.covers(start))
+                    .map(|t| t.office.clone())
+                    .collect()
+            })
+            .collect();
+        r.fired.clear();
+        r.fired.resize(n, 0);
+        r.total = 0;
+        r.value.clear();
+        r.value.resize(nb, 0.0);
+        r.since.clear();
+        r.since.resize(nb, start);
+        r.member.clear();
+        r.member.resize(nb, false);
+        r.in_list.clear();
+        r.in_list.resize(nb, false);
+        r.listed.clear();
+        r.counts = self
+            .meta
+            .iter()
+            .map(|(level, _, _)| match *level {
+                Level::State => true,
+                Level::Party(p, q) => {
+                    r.ruling[sc.parties[p].state] == p && r.ruling[sc.parties[q].state] == q
+                }
+                Level::Leader(l, m) => !r.offices[l].is_empty() && !r.offices[m].is_empty(),
+            })
+            .collect();
+        self.structure_changed();
+
+        for (l, leader) in sc.leaders.iter().enumerate() {
+            for (t, term) in leader.terms.iter().enumerate() {
+                if let Some(to) = term.to
+                    && to > start
+                    && to <= end
+                {
+                    self.push(to, Item::TermEnd(l, t));
+                }
+            }
+        }
+        for (l, leader) in sc.leaders.iter().enumerate() {
+            for (t, term) in leader.terms.iter().enumerate() {
+                if term.from > start && term.from <= end {
+                    self.push(term.from, Item::TermStart(l, t));
+                }
+            }
+        }
+        for (i, e) in sc.events.iter().enumerate() {
+            if let Timing::Dated { date, window } = e.timing {
+                let mut day = date.day();
+                if window > 0 {
+                    let w = window as i32;
+                    day += self.stream(i).random_range(-w..=w);
+                    day = day.clamp(start, end);
+                }
+                self.push(day, Item::Event(i));
+            }
+        }
+    }
+
+    fn push(&mut self, day: Day, item: Item) {
+        self.run.queue.push(Reverse((day, self.run.seq, item)));
+        self.run.seq += 1;
+    }
+
+    fn stream(&mut self, event: usize) -> &mut ChaCha8Rng {
+        let r = &mut self.run;
+        if r.stream_at[event] == u32::MAX {
+            let mut rng = r.base.clone().expect("set by reset");
+            rng.set_stream(self.sc.events[event].stream);
+            r.stream_at[event] = r.streams.len() as u32;
+            r.streams.push(rng);
+        }
+        &mut r.streams[r.stream_at[event] as usize]
+    }
+
+    /// The parts of the score at the end of `day` as things stand.
+    fn parts(&mut self, day: Day) -> Parts {
+        let r = &mut self.run;
+        let meta = &self.meta;
+        let mut p = Parts {
+            structural: r.structural,
+            ..Parts::default()
+        };
+        r.listed.retain(|&b| {
+            let keep = r.member[b] && meta[b].2.is_none_or(|u| day < u);
+            r.in_list[b] = keep;
+            keep
+        });
+        for &b in &r.listed {
+            let (level, half_life, _) = meta[b];
+            let v = r.value[b] * score::decay_factor(f64::from(day - r.since[b]), half_life);
+            match level {
+                Level::State => p.state += v,
+                Level::Party(..) => p.party += v,
+                Level::Leader(..) => p.leader += v,
+            }
+        }
+        p
+    }
+
+    fn score(&mut self, day: Day) -> f64 {
+        self.parts(day).score(self.sc.scale.bound)
+    }
+
+    fn set_member(&mut self, b: usize) {
+        let r = &mut self.run;
+        r.member[b] = r.counts[b] && r.value[b] != 0.0;
+        if r.member[b] && !r.in_list[b] {
+            r.in_list[b] = true;
+            r.listed.push(b);
+        }
+    }
+
+    fn offices_changed(&mut self, l: usize) {
+        for k in 0..self.by_leader[l].len() {
+            let b = self.by_leader[l][k];
+            if let Level::Leader(x, y) = self.meta[b].0 {
+                self.run.counts[b] =
+                    !self.run.offices[x].is_empty() && !self.run.offices[y].is_empty();
+            }
+            self.set_member(b);
+        }
+    }
+
+    fn structure_changed(&mut self) {
+        let (sc, r) = (self.sc, &mut self.run);
+        r.structural = score::structural(
+            sc.structure.base,
+            sc.structure.affinity,
+            &r.ideology[r.ruling[0]],
+            &r.ideology[r.ruling[1]],
+        );
+    }
+
+    fn holds(&self, c: &Condition, day: Day, score: f64) -> bool {
+        let r = &self.run;
+        match c {
+            Condition::Rules(s, p) => r.ruling[*s] == *p,
+            Condition::InOffice(l) => !r.offices[*l].is_empty(),
+            Condition::ScoreAtLeast(x) => score >= *x,
+            Condition::ScoreBelow(x) => score < *x,
+            Condition::Band(lo, hi) => score >= *lo && score < *hi,
+            Condition::Happened(e) => r.fired[*e] > 0,
+            Condition::After(d) => day >= *d,
+            Condition::Before(d) => day < *d,
+            Condition::All(cs) => cs.iter().all(|c| self.holds(c, day, score)),
+            Condition::Any(cs) => cs.iter().any(|c| self.holds(c, day, score)),
+            Condition::Not(c) => !self.holds(c, day, score),
+        }
+    }
+
+    /// The monthly check of triggered events; whether any was queued.
+    fn pulse(&mut self, day: Day) -> bool {
+        let sc = self.sc;
+        let month = f64::from(Date::from_day(day).next_month_start().day() - day);
+        let score = self.score(day);
+        let mut any = false;
+        for k in 0..self.triggered.len() {
+            let i = self.triggered[k];
+            let e = &sc.events[i];
+            let Timing::Triggered { mtth, repeat } = e.timing else {
+                continue;
+            };
+            if (!repeat && self.run.fired[i] > 0)
+                || e.when.as_ref().is_some_and(|c| !self.holds(c, day, score))
+            {
+                continue;
+            }
+            let p = 1.0 - (-month / mtth).exp();
+            if self.stream(i).random::<f64>() < p {
+                self.push(day, Item::Event(i));
+                any = true;
+            }
+        }
+        any
+    }
+
+    /// An event falls due: its guard, its chance, then its effects in order.
+    fn event(&mut self, i: usize, day: Day) -> Option<FiredEvent> {
+        let sc = self.sc;
+        let e = &sc.events[i];
+        let before = self.score(day);
+        if e.when.as_ref().is_some_and(|c| !self.holds(c, day, before)) {
+            return None;
+        }
+        if e.chance < 1.0 && self.stream(i).random::<f64>() >= e.chance {
+            return None;
+        }
+        self.run.fired[i] += 1;
+        self.run.total += 1;
+        for (k, effect) in e.effects.iter().enumerate() {
+            match effect {
+                Effect::Modifier { value, .. } => {
+                    let v = draw(*value, self.stream(i));
+                    let b = self.bucket_of[i][k];
+                    let r = &mut self.run;
+                    let h = self.meta[b].1;
+                    r.value[b] =
+                        r.value[b] * score::decay_factor(f64::from(day - r.since[b]), h) + v;
+                    r.since[b] = day;
+                    self.set_member(b);
+                }
+                Effect::Ideology { party, axis, shift } => {
+                    let by = draw(*shift, self.stream(i));
+                    let x = &mut self.run.ideology[*party][*axis];
+                    *x = (*x + by).clamp(-1.0, 1.0);
+                    self.structure_changed();
+                }
+                Effect::Rule { state, party } => {
+                    let old = std::mem::replace(&mut self.run.ruling[*state], *party);
+                    for p in [old, *party] {
+                        for k in 0..self.by_party[p].len() {
+                            let b = self.by_party[p][k];
+                            if let Level::Party(x, y) = self.meta[b].0 {
+                                let ruling = &self.run.ruling;
+                                self.run.counts[b] = ruling[sc.parties[x].state] == x
+                                    && ruling[sc.parties[y].state] == y;
+                            }
+                            self.set_member(b);
+                        }
+                    }
+                    self.structure_changed();
+                }
+                Effect::TakeOffice { leader, office } => {
+                    self.run.offices[*leader].push(office.clone());
+                    self.offices_changed(*leader);
+                }
+                Effect::LeaveOffice { leader } => {
+                    self.run.offices[*leader].clear();
+                    self.offices_changed(*leader);
+                }
+                Effect::FollowUp { event, after } => {
+                    self.push(day + *after as Day, Item::Event(*event));
+                }
+            }
+        }
+        Some(FiredEvent {
+            event: i,
+            day,
+            before,
+            after: self.score(day),
+        })
+    }
+}
+
+fn draw(value: Value, rng: &mut ChaCha8Rng) -> f64 {
+    match value {
+        Value::Fixed(x) => x,
+        Value::Uniform(a, b) if a == b => a,
+        Value::Uniform(a, b) => rng.random_range(a..=b),
+        Value::Normal(m, s) => rand_distr::Normal::new(m, s).map_or(m, |n| n.sample(rng)),
+    }
+}
