@@ -1,22 +1,25 @@
 //! The engine's semantics as a plain loop, with no ECS: the yardstick for the engine's
-//! overhead, and an independent check of its trajectory.
+//! overhead, and an independent check of how the engine orders, gates and draws.
 //!
-//! It implements everything the engine does (see `diplosim::engine`): the (day, sequence)
-//! queue with term ends, term starts and dated events numbered in that order; date windows,
-//! chances, triggered pulses and drawn values on the per-event ChaCha streams, in the same
-//! order of draws; guards read before an event's effects; leader-level modifiers gated by
-//! terms and offices, party-level ones by the ruling parties; follow-ups; samples at the
-//! end of the day after the pulse. Its arithmetic is written independently: each bucket of
-//! modifiers keeps its value and the day of that value and is faded in closed form when
-//! read, and only the buckets that count are summed. It therefore agrees with the engine
-//! to rounding (about 1e-12), not bit for bit.
+//! It implements everything the engine does (see `diplosim::engine`), in its own code: the
+//! (day, sequence) queue with term ends, term starts and dated events numbered in that
+//! order; date windows, chances, triggered pulses and drawn values on the per-event ChaCha
+//! streams, in the same order of draws; guards read before an event's effects; offices
+//! taken and left by terms and by effects; leader-level modifiers gated by both leaders
+//! being in office, party-level ones by both parties ruling; ideology shifts and the
+//! structural part; follow-ups; samples at the end of the day, after the pulse.
+//!
+//! The arithmetic of fading is the engine's own: the sums of modifiers live in a
+//! [`diplosim::model::Relation`], advanced and read exactly as the engine does, so that
+//! the ratio of the two timings is the cost of the ECS and nothing else. (The relation's
+//! arithmetic is checked against the closed form by its own tests.)
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use diplosim::date::{Date, Day};
 use diplosim::engine::RunError;
-use diplosim::model::FiredEvent;
+use diplosim::model::{Bucket, FiredEvent, Relation};
 use diplosim::record::{Run, Sample};
 use diplosim::scenario::{Condition, Effect, Level, Scenario, Timing, Value};
 use diplosim::score::{self, Parts};
@@ -35,24 +38,26 @@ enum Item {
 /// A scenario prepared for plain-loop runs; reusable, like `Simulation`.
 pub struct Reference<'a> {
     sc: &'a Scenario,
+    /// Sample days in order, with whether each is monthly.
     samples: Vec<(Day, bool)>,
+    /// Triggered events, in scenario order.
     triggered: Vec<usize>,
     /// Bucket of each (event, effect); `usize::MAX` for effects that are not modifiers.
     bucket_of: Vec<Vec<usize>>,
-    /// Each bucket's pair, half-life and end.
-    meta: Vec<(Level, f64, Option<Day>)>,
-    /// Buckets each leader's and each party's pairs bind.
+    /// Buckets that each leader's and each party's pairs bind.
     by_leader: Vec<Vec<usize>>,
     by_party: Vec<Vec<usize>>,
+    /// The empty relation, copied at the start of each run.
+    empty: Relation,
     run: State,
 }
 
 /// The state of one run.
-#[derive(Default)]
 struct State {
     queue: BinaryHeap<Reverse<(Day, u64, Item)>>,
     seq: u64,
-    base: Option<ChaCha8Rng>,
+    base: ChaCha8Rng,
+    /// Index of each event's stream in `streams`, `u32::MAX` until opened.
     stream_at: Vec<u32>,
     streams: Vec<ChaCha8Rng>,
     ruling: Vec<usize>,
@@ -60,17 +65,7 @@ struct State {
     offices: Vec<Vec<String>>,
     fired: Vec<u32>,
     total: u32,
-    structural: f64,
-    /// Bucket values, each valid on its day.
-    value: Vec<f64>,
-    since: Vec<Day>,
-    /// Whether each bucket's pair counts today.
-    counts: Vec<bool>,
-    /// Whether each bucket has been filled and counts.
-    member: Vec<bool>,
-    /// Whether each bucket is in `listed`.
-    in_list: Vec<bool>,
-    listed: Vec<usize>,
+    relation: Relation,
 }
 
 impl<'a> Reference<'a> {
@@ -90,8 +85,9 @@ impl<'a> Reference<'a> {
         }
         samples.sort_unstable();
 
-        let mut meta: Vec<(Level, f64, Option<Day>)> = Vec::new();
-        let mut index = std::collections::BTreeMap::new();
+        // One bucket per (pair, fade, end), numbered in order of first appearance.
+        let mut buckets: Vec<Bucket> = Vec::new();
+        let mut index = BTreeMap::new();
         let bucket_of = sc
             .events
             .iter()
@@ -102,8 +98,14 @@ impl<'a> Reference<'a> {
                         Effect::Modifier {
                             level, fade, until, ..
                         } => *index.entry((*level, *fade, *until)).or_insert_with(|| {
-                            meta.push((*level, sc.fades[*fade], *until));
-                            meta.len() - 1
+                            buckets.push(Bucket {
+                                level: *level,
+                                fade: *fade,
+                                until: *until,
+                                value: 0.0,
+                                counts: false,
+                            });
+                            buckets.len() - 1
                         }),
                         _ => usize::MAX,
                     })
@@ -112,8 +114,8 @@ impl<'a> Reference<'a> {
             .collect();
         let mut by_leader = vec![Vec::new(); sc.leaders.len()];
         let mut by_party = vec![Vec::new(); sc.parties.len()];
-        for (b, (level, _, _)) in meta.iter().enumerate() {
-            match *level {
+        for (b, bucket) in buckets.iter().enumerate() {
+            match bucket.level {
                 Level::State => {}
                 Level::Party(p, q) => {
                     by_party[p].push(b);
@@ -128,15 +130,28 @@ impl<'a> Reference<'a> {
         let triggered = (0..sc.events.len())
             .filter(|&i| matches!(sc.events[i].timing, Timing::Triggered { .. }))
             .collect();
+        let empty = Relation::new(buckets, sc.fades.clone(), &sc.scale);
         Reference {
             sc,
             samples,
             triggered,
             bucket_of,
-            meta,
             by_leader,
             by_party,
-            run: State::default(),
+            run: State {
+                queue: BinaryHeap::new(),
+                seq: 0,
+                base: ChaCha8Rng::seed_from_u64(0),
+                stream_at: Vec::new(),
+                streams: Vec::new(),
+                ruling: Vec::new(),
+                ideology: Vec::new(),
+                offices: Vec::new(),
+                fired: Vec::new(),
+                total: 0,
+                relation: empty.clone(),
+            },
+            empty,
         }
     }
 
@@ -210,11 +225,10 @@ impl<'a> Reference<'a> {
         let sc = self.sc;
         let (start, end) = (sc.span.0.day(), sc.span.1.day());
         let n = sc.events.len();
-        let nb = self.meta.len();
         let r = &mut self.run;
         r.queue.clear();
         r.seq = 0;
-        r.base = Some(ChaCha8Rng::seed_from_u64(seed));
+        r.base = ChaCha8Rng::seed_from_u64(seed);
         r.stream_at.clear();
         r.stream_at.resize(n, u32::MAX);
         r.streams.clear();
@@ -234,26 +248,12 @@ impl<'a> Reference<'a> {
         r.fired.clear();
         r.fired.resize(n, 0);
         r.total = 0;
-        r.value.clear();
-        r.value.resize(nb, 0.0);
-        r.since.clear();
-        r.since.resize(nb, start);
-        r.member.clear();
-        r.member.resize(nb, false);
-        r.in_list.clear();
-        r.in_list.resize(nb, false);
-        r.listed.clear();
-        r.counts = self
-            .meta
-            .iter()
-            .map(|(level, _, _)| match *level {
-                Level::State => true,
-                Level::Party(p, q) => {
-                    r.ruling[sc.parties[p].state] == p && r.ruling[sc.parties[q].state] == q
-                }
-                Level::Leader(l, m) => !r.offices[l].is_empty() && !r.offices[m].is_empty(),
-            })
-            .collect();
+        r.relation.clone_from(&self.empty);
+        r.relation.day = start;
+        for b in 0..r.relation.buckets.len() {
+            let counts = self.counts(b);
+            self.run.relation.buckets[b].counts = counts;
+        }
         self.structure_changed();
 
         for (l, leader) in sc.leaders.iter().enumerate() {
@@ -294,7 +294,7 @@ impl<'a> Reference<'a> {
     fn stream(&mut self, event: usize) -> &mut ChaCha8Rng {
         let r = &mut self.run;
         if r.stream_at[event] == u32::MAX {
-            let mut rng = r.base.clone().expect("set by reset");
+            let mut rng = r.base.clone();
             rng.set_stream(self.sc.events[event].stream);
             r.stream_at[event] = r.streams.len() as u32;
             r.streams.push(rng);
@@ -304,56 +304,46 @@ impl<'a> Reference<'a> {
 
     /// The parts of the score at the end of `day` as things stand.
     fn parts(&mut self, day: Day) -> Parts {
-        let r = &mut self.run;
-        let meta = &self.meta;
-        let mut p = Parts {
-            structural: r.structural,
-            ..Parts::default()
-        };
-        r.listed.retain(|&b| {
-            let keep = r.member[b] && meta[b].2.is_none_or(|u| day < u);
-            r.in_list[b] = keep;
-            keep
-        });
-        for &b in &r.listed {
-            let (level, half_life, _) = meta[b];
-            let v = r.value[b] * score::decay_factor(f64::from(day - r.since[b]), half_life);
-            match level {
-                Level::State => p.state += v,
-                Level::Party(..) => p.party += v,
-                Level::Leader(..) => p.leader += v,
-            }
-        }
-        p
+        self.run.relation.advance(day);
+        self.run.relation.parts()
     }
 
     fn score(&mut self, day: Day) -> f64 {
         self.parts(day).score(self.sc.scale.bound)
     }
 
-    fn set_member(&mut self, b: usize) {
-        let r = &mut self.run;
-        r.member[b] = r.counts[b] && r.value[b] != 0.0;
-        if r.member[b] && !r.in_list[b] {
-            r.in_list[b] = true;
-            r.listed.push(b);
+    /// Whether bucket `b`'s pair counts as things stand.
+    fn counts(&self, b: usize) -> bool {
+        let (sc, r) = (self.sc, &self.run);
+        match r.relation.buckets[b].level {
+            Level::State => true,
+            Level::Party(p, q) => {
+                r.ruling[sc.parties[p].state] == p && r.ruling[sc.parties[q].state] == q
+            }
+            Level::Leader(l, m) => !r.offices[l].is_empty() && !r.offices[m].is_empty(),
         }
     }
 
     fn offices_changed(&mut self, l: usize) {
         for k in 0..self.by_leader[l].len() {
             let b = self.by_leader[l][k];
-            if let Level::Leader(x, y) = self.meta[b].0 {
-                self.run.counts[b] =
-                    !self.run.offices[x].is_empty() && !self.run.offices[y].is_empty();
-            }
-            self.set_member(b);
+            self.run.relation.buckets[b].counts = self.counts(b);
         }
+    }
+
+    fn ruling_changed(&mut self, parties: [usize; 2]) {
+        for p in parties {
+            for k in 0..self.by_party[p].len() {
+                let b = self.by_party[p][k];
+                self.run.relation.buckets[b].counts = self.counts(b);
+            }
+        }
+        self.structure_changed();
     }
 
     fn structure_changed(&mut self) {
         let (sc, r) = (self.sc, &mut self.run);
-        r.structural = score::structural(
+        r.relation.structural = score::structural(
             sc.structure.base,
             sc.structure.affinity,
             &r.ideology[r.ruling[0]],
@@ -388,7 +378,7 @@ impl<'a> Reference<'a> {
             let i = self.triggered[k];
             let e = &sc.events[i];
             let Timing::Triggered { mtth, repeat } = e.timing else {
-                continue;
+                unreachable!("only triggered events are listed")
             };
             if (!repeat && self.run.fired[i] > 0)
                 || e.when.as_ref().is_some_and(|c| !self.holds(c, day, score))
@@ -422,12 +412,7 @@ impl<'a> Reference<'a> {
                 Effect::Modifier { value, .. } => {
                     let v = draw(*value, self.stream(i));
                     let b = self.bucket_of[i][k];
-                    let r = &mut self.run;
-                    let h = self.meta[b].1;
-                    r.value[b] =
-                        r.value[b] * score::decay_factor(f64::from(day - r.since[b]), h) + v;
-                    r.since[b] = day;
-                    self.set_member(b);
+                    self.run.relation.buckets[b].value += v;
                 }
                 Effect::Ideology { party, axis, shift } => {
                     let by = draw(*shift, self.stream(i));
@@ -437,18 +422,7 @@ impl<'a> Reference<'a> {
                 }
                 Effect::Rule { state, party } => {
                     let old = std::mem::replace(&mut self.run.ruling[*state], *party);
-                    for p in [old, *party] {
-                        for k in 0..self.by_party[p].len() {
-                            let b = self.by_party[p][k];
-                            if let Level::Party(x, y) = self.meta[b].0 {
-                                let ruling = &self.run.ruling;
-                                self.run.counts[b] = ruling[sc.parties[x].state] == x
-                                    && ruling[sc.parties[y].state] == y;
-                            }
-                            self.set_member(b);
-                        }
-                    }
-                    self.structure_changed();
+                    self.ruling_changed([old, *party]);
                 }
                 Effect::TakeOffice { leader, office } => {
                     self.run.offices[*leader].push(office.clone());
