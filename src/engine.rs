@@ -13,7 +13,8 @@
 //!   day.
 //! - One step runs these systems, chained: `advance_relation`, `apply_due_events`,
 //!   `change_rulers`, `shift_ideologies`, `change_offices`, `spawn_modifiers`,
-//!   `refresh_relation`, `record_events`. All effects of one event take place together.
+//!   `refresh_relation`, `record_events`, and `rotate_messages`, which retires the step's
+//!   messages. All effects of one event take place together.
 //!
 //! ## Randomness
 //! Every draw comes from the stream of the event that makes it: a `ChaCha8Rng` seeded with
@@ -28,7 +29,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
-use bevy_ecs::message::{MessageRegistry, message_update_system};
+use bevy_ecs::message::Messages;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 use rand::{RngExt, SeedableRng};
@@ -155,8 +156,8 @@ impl Simulation {
             .collect();
 
         let mut world = World::new();
-        MessageRegistry::register_message::<Fired>(&mut world);
-        MessageRegistry::register_message::<Change>(&mut world);
+        world.init_resource::<Messages<Fired>>();
+        world.init_resource::<Messages<Change>>();
         let states = (0..scenario.states.len())
             .map(|i| {
                 world
@@ -210,7 +211,7 @@ impl Simulation {
                 spawn_modifiers,
                 refresh_relation,
                 record_events,
-                message_update_system,
+                rotate_messages,
             )
                 .chain(),
         );
@@ -750,4 +751,12 @@ fn record_events(
             after: relation.score(),
         });
     }
+}
+
+/// Retires the step's messages, so that the next step reads only its own. (bevy's
+/// `message_update_system` does the same for every registered message type, but moves the
+/// registry out of the world and back on every call, which costs more than the step.)
+fn rotate_messages(mut fired: ResMut<Messages<Fired>>, mut changes: ResMut<Messages<Change>>) {
+    fired.update();
+    changes.update();
 }
