@@ -79,12 +79,13 @@ pub struct Simulation {
     scenario: Arc<Scenario>,
     world: World,
     schedule: Schedule,
-    /// Sample days in order, with whether each is a monthly row of the trajectory.
-    samples: Vec<(Day, bool)>,
-    /// Indices of triggered events, in scenario order.
-    triggered: Vec<usize>,
-    queue: BinaryHeap<Reverse<(Day, u64, Item)>>,
-    seq: u64,
+    /// Sample days in order.
+    samples: Vec<SampleDay>,
+    /// Triggered events, in scenario order.
+    triggered: Vec<Trigger>,
+    /// Triggered events whose guards hold on a pulse (indices into `triggered`).
+    candidates: Vec<usize>,
+    queue: Queue,
     states: Vec<Entity>,
     parties: Vec<Entity>,
     leaders: Vec<Entity>,
@@ -122,6 +123,18 @@ impl Simulation {
         }
         samples.sort_unstable_by_key(|&(d, monthly)| (d, !monthly));
         samples.dedup_by_key(|s| s.0);
+        let samples = samples
+            .into_iter()
+            .map(|(day, monthly)| SampleDay {
+                day,
+                monthly,
+                month: if monthly {
+                    Date::from_day(day).next_month_start().day() - day
+                } else {
+                    0
+                },
+            })
+            .collect();
 
         // Buckets: one per (pair, half-life, end date) that some modifier effect names.
         let mut buckets: Vec<Bucket> = Vec::new();
@@ -219,8 +232,17 @@ impl Simulation {
             .events
             .iter()
             .enumerate()
-            .filter(|(_, e)| matches!(e.timing, Timing::Triggered { .. }))
-            .map(|(i, _)| i)
+            .filter_map(|(event, e)| match e.timing {
+                Timing::Triggered { mtth, repeat } => Some(Trigger {
+                    event,
+                    repeat,
+                    chance: std::array::from_fn(|k| {
+                        let month = f64::from(28 + k as i32);
+                        1.0 - (-month / mtth).exp()
+                    }),
+                }),
+                _ => None,
+            })
             .collect();
         Simulation {
             scenario,
@@ -228,8 +250,8 @@ impl Simulation {
             schedule,
             samples,
             triggered,
-            queue: BinaryHeap::new(),
-            seq: 0,
+            candidates: Vec::new(),
+            queue: Queue::default(),
             states,
             parties,
             leaders,
@@ -287,7 +309,7 @@ impl Simulation {
 
     /// Puts the world back to the span's first day and fills the queue for `seed`.
     fn reset(&mut self, seed: u64) {
-        let sc = self.scenario.clone();
+        let sc = &*self.scenario;
         let start = sc.span.0.day();
         let end = sc.span.1.day();
         self.world.despawn_all::<With<Modifier>>();
@@ -332,21 +354,20 @@ impl Simulation {
         }
 
         self.queue.clear();
-        self.seq = 0;
         for (l, leader) in sc.leaders.iter().enumerate() {
             for (t, term) in leader.terms.iter().enumerate() {
                 if let Some(to) = term.to
                     && to > start
                     && to <= end
                 {
-                    self.push(to, Item::TermEnd(l, t));
+                    self.queue.push(to, Item::TermEnd(l, t));
                 }
             }
         }
         for (l, leader) in sc.leaders.iter().enumerate() {
             for (t, term) in leader.terms.iter().enumerate() {
                 if term.from > start && term.from <= end {
-                    self.push(term.from, Item::TermStart(l, t));
+                    self.queue.push(term.from, Item::TermStart(l, t));
                 }
             }
         }
@@ -359,16 +380,11 @@ impl Simulation {
                     day += stream(&mut streams, i, e.stream).random_range(-w..=w);
                     day = day.clamp(start, end);
                 }
-                self.push(day, Item::Event(i));
+                self.queue.push(day, Item::Event(i));
             }
         }
         // An empty step sets the status, the structural part and the buckets' gates.
         self.schedule.run(&mut self.world);
-    }
-
-    fn push(&mut self, day: Day, item: Item) {
-        self.queue.push(Reverse((day, self.seq, item)));
-        self.seq += 1;
     }
 
     /// Runs from the span's start to the end of `stop`, filling `run`.
@@ -378,25 +394,32 @@ impl Simulation {
         let mut next_sample = 0;
         let mut pulsed: Option<Day> = None;
         loop {
-            let next_item = self.queue.peek().map_or(Day::MAX, |Reverse((d, _, _))| *d);
-            if let Some(&(day, monthly)) = self.samples.get(next_sample)
+            let next_item = self.queue.next_day();
+            if let Some(&SampleDay {
+                day,
+                monthly,
+                month,
+            }) = self.samples.get(next_sample)
                 && day <= stop
                 && day < next_item
             {
+                let parts = {
+                    let mut rel = self.world.resource_mut::<Relation>();
+                    rel.advance(day);
+                    rel.parts()
+                };
+                let score = parts.score(self.scenario.scale.bound);
                 if monthly && !self.triggered.is_empty() && pulsed != Some(day) {
                     pulsed = Some(day);
-                    if self.pulse(day) {
+                    if self.pulse(day, month, score) {
                         continue;
                     }
                 }
-                let mut rel = self.world.resource_mut::<Relation>();
-                rel.advance(day);
-                let parts = rel.parts();
                 run.samples.push(Sample {
                     day,
                     monthly,
                     parts,
-                    score: parts.score(rel.bound),
+                    score,
                 });
                 next_sample += 1;
                 continue;
@@ -404,7 +427,7 @@ impl Simulation {
             if next_item > stop {
                 break;
             }
-            let Some(Reverse((day, _, item))) = self.queue.pop() else {
+            let Some((day, item)) = self.queue.pop() else {
                 break;
             };
             self.world.resource_mut::<Clock>().day = day;
@@ -413,7 +436,7 @@ impl Simulation {
             let follow: Vec<(Day, Item)> =
                 self.world.resource_mut::<Outbox>().0.drain(..).collect();
             for (d, it) in follow {
-                self.push(d, it);
+                self.queue.push(d, it);
             }
             if self.world.resource::<Status>().total > max {
                 let Item::Event(e) = item else {
@@ -430,43 +453,88 @@ impl Simulation {
         Ok(())
     }
 
-    /// The monthly check of triggered events; returns whether any was queued.
-    fn pulse(&mut self, day: Day) -> bool {
-        let sc = self.scenario.clone();
-        let month = f64::from(Date::from_day(day).next_month_start().day() - day);
-        let score = {
-            let mut rel = self.world.resource_mut::<Relation>();
-            rel.advance(day);
-            rel.score()
-        };
-        let mut due = Vec::new();
-        {
-            let status = self.world.resource::<Status>().clone();
-            let mut streams = self.world.resource_mut::<Streams>();
-            for &i in &self.triggered {
-                let e = &sc.events[i];
-                let Timing::Triggered { mtth, repeat } = e.timing else {
-                    continue;
-                };
-                if !repeat && status.fired[i] > 0 {
-                    continue;
-                }
-                if e.when
-                    .as_ref()
-                    .is_some_and(|c| !status.holds(c, day, score))
-                {
-                    continue;
-                }
-                let p = 1.0 - (-month / mtth).exp();
-                if stream(&mut streams, i, e.stream).random::<f64>() < p {
-                    due.push(i);
-                }
+    /// The monthly check of triggered events on `day`, the first of a month of `month`
+    /// days, with the relation at `score`; returns whether any was queued.
+    fn pulse(&mut self, day: Day, month: i32, score: f64) -> bool {
+        let sc = &*self.scenario;
+        // Guards first, against the status; then the draws, on the streams.
+        let status = self.world.resource::<Status>();
+        self.candidates.clear();
+        for (k, t) in self.triggered.iter().enumerate() {
+            if !t.repeat && status.fired[t.event] > 0 {
+                continue;
+            }
+            if sc.events[t.event]
+                .when
+                .as_ref()
+                .is_some_and(|c| !status.holds(c, day, score))
+            {
+                continue;
+            }
+            self.candidates.push(k);
+        }
+        let mut streams = self.world.resource_mut::<Streams>();
+        let mut any = false;
+        for &k in &self.candidates {
+            let t = &self.triggered[k];
+            let p = t.chance[(month - 28) as usize];
+            if stream(&mut streams, t.event, sc.events[t.event].stream).random::<f64>() < p {
+                self.queue.push(day, Item::Event(t.event));
+                any = true;
             }
         }
-        for &i in &due {
-            self.push(day, Item::Event(i));
-        }
-        !due.is_empty()
+        any
+    }
+}
+
+/// A day on which the relation is sampled.
+#[derive(Clone, Copy, Debug)]
+struct SampleDay {
+    day: Day,
+    /// Whether it is a monthly row of the trajectory (the first of a month).
+    monthly: bool,
+    /// Days in its month, 28 to 31, for monthly samples (0 otherwise).
+    month: i32,
+}
+
+/// A triggered event, with its chance of firing on one pulse.
+#[derive(Clone, Copy, Debug)]
+struct Trigger {
+    /// Its index.
+    event: usize,
+    /// Whether it may fire more than once.
+    repeat: bool,
+    /// 1 - exp(-days / mtth) for months of 28, 29, 30 and 31 days.
+    chance: [f64; 4],
+}
+
+/// The run's queue: items ordered by (day, sequence), the sequence given on push.
+#[derive(Debug, Default)]
+struct Queue {
+    heap: BinaryHeap<Reverse<(Day, u64, Item)>>,
+    seq: u64,
+}
+
+impl Queue {
+    fn push(&mut self, day: Day, item: Item) {
+        self.heap.push(Reverse((day, self.seq, item)));
+        self.seq += 1;
+    }
+
+    fn pop(&mut self) -> Option<(Day, Item)> {
+        self.heap.pop().map(|Reverse((day, _, item))| (day, item))
+    }
+
+    /// The day of the next item, `Day::MAX` if none.
+    fn next_day(&self) -> Day {
+        self.heap
+            .peek()
+            .map_or(Day::MAX, |Reverse((day, _, _))| *day)
+    }
+
+    fn clear(&mut self) {
+        self.heap.clear();
+        self.seq = 0;
     }
 }
 
