@@ -38,10 +38,11 @@ enum Item {
 /// A scenario prepared for plain-loop runs; reusable, like `Simulation`.
 pub struct Reference<'a> {
     sc: &'a Scenario,
-    /// Sample days in order, with whether each is monthly.
-    samples: Vec<(Day, bool)>,
-    /// Triggered events, in scenario order.
-    triggered: Vec<usize>,
+    /// Sample days in order, with whether each is monthly and its month's length in days.
+    samples: Vec<(Day, bool, i32)>,
+    /// Triggered events in scenario order, with their chance of firing on a pulse for
+    /// months of 28 to 31 days.
+    triggered: Vec<(usize, [f64; 4])>,
     /// Bucket of each (event, effect); `usize::MAX` for effects that are not modifiers.
     bucket_of: Vec<Vec<usize>>,
     /// Buckets that each leader's and each party's pairs bind.
@@ -72,14 +73,14 @@ impl<'a> Reference<'a> {
     /// Prepares a scenario: sample days, buckets, triggered events.
     pub fn new(sc: &'a Scenario) -> Reference<'a> {
         let (start, end) = (sc.span.0.day(), sc.span.1.day());
-        let mut samples: Vec<(Day, bool)> = Date::month_starts(sc.span.0, sc.span.1)
+        let mut samples: Vec<(Day, bool, i32)> = Date::month_starts(sc.span.0, sc.span.1)
             .into_iter()
-            .map(|d| (d.day(), true))
+            .map(|d| (d.day(), true, d.next_month_start().day() - d.day()))
             .collect();
         for c in &sc.timeline.checkpoints {
             for d in [c.from.day(), c.to.day()] {
                 if (start..=end).contains(&d) && !samples.iter().any(|s| s.0 == d) {
-                    samples.push((d, false));
+                    samples.push((d, false, 0));
                 }
             }
         }
@@ -128,7 +129,13 @@ impl<'a> Reference<'a> {
             }
         }
         let triggered = (0..sc.events.len())
-            .filter(|&i| matches!(sc.events[i].timing, Timing::Triggered { .. }))
+            .filter_map(|i| match sc.events[i].timing {
+                Timing::Triggered { mtth, .. } => Some((
+                    i,
+                    std::array::from_fn(|k| 1.0 - (-f64::from(28 + k as i32) / mtth).exp()),
+                )),
+                _ => None,
+            })
             .collect();
         let empty = Relation::new(buckets, sc.fades.clone(), &sc.scale);
         Reference {
@@ -166,21 +173,22 @@ impl<'a> Reference<'a> {
         let mut pulsed = None;
         loop {
             let next_item = self.run.queue.peek().map_or(Day::MAX, |Reverse(x)| x.0);
-            if let Some(&(day, monthly)) = self.samples.get(next_sample)
+            if let Some(&(day, monthly, month)) = self.samples.get(next_sample)
                 && day < next_item
             {
+                let parts = self.parts(day);
+                let score = parts.score(sc.scale.bound);
                 if monthly && !self.triggered.is_empty() && pulsed != Some(day) {
                     pulsed = Some(day);
-                    if self.pulse(day) {
+                    if self.pulse(day, month, score) {
                         continue;
                     }
                 }
-                let parts = self.parts(day);
                 out.samples.push(Sample {
                     day,
                     monthly,
                     parts,
-                    score: parts.score(sc.scale.bound),
+                    score,
                 });
                 next_sample += 1;
                 continue;
@@ -368,16 +376,15 @@ impl<'a> Reference<'a> {
         }
     }
 
-    /// The monthly check of triggered events; whether any was queued.
-    fn pulse(&mut self, day: Day) -> bool {
+    /// The monthly check of triggered events on the first of a month of `month` days, with
+    /// the relation at `score`; whether any was queued.
+    fn pulse(&mut self, day: Day, month: i32, score: f64) -> bool {
         let sc = self.sc;
-        let month = f64::from(Date::from_day(day).next_month_start().day() - day);
-        let score = self.score(day);
         let mut any = false;
         for k in 0..self.triggered.len() {
-            let i = self.triggered[k];
+            let (i, chance) = self.triggered[k];
             let e = &sc.events[i];
-            let Timing::Triggered { mtth, repeat } = e.timing else {
+            let Timing::Triggered { repeat, .. } = e.timing else {
                 unreachable!("only triggered events are listed")
             };
             if (!repeat && self.run.fired[i] > 0)
@@ -385,8 +392,7 @@ impl<'a> Reference<'a> {
             {
                 continue;
             }
-            let p = 1.0 - (-month / mtth).exp();
-            if self.stream(i).random::<f64>() < p {
+            if self.stream(i).random::<f64>() < chance[(month - 28) as usize] {
                 self.push(day, Item::Event(i));
                 any = true;
             }
