@@ -32,7 +32,7 @@ use std::sync::Arc;
 use bevy_ecs::message::Messages;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
-use rand::{RngExt, SeedableRng};
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::Distribution;
 
@@ -266,6 +266,7 @@ impl Simulation {
     /// One run with a seed: every sample day and every event that fired.
     pub fn run(&mut self, seed: u64) -> Result<Run, RunError> {
         let mut run = Run::new(seed);
+        run.samples.reserve_exact(self.samples.len());
         self.simulate(seed, self.scenario.span.1.day(), &mut run)?;
         Ok(run)
     }
@@ -333,17 +334,18 @@ impl Simulation {
         let n = sc.events.len();
         *self.world.resource_mut::<Clock>() = Clock { day: start };
         *self.world.resource_mut::<Due>() = Due(None);
-        *self.world.resource_mut::<Streams>() = Streams {
-            base: Some(ChaCha8Rng::seed_from_u64(seed)),
-            open: vec![None; n],
-        };
+        self.world.resource_mut::<Streams>().reset(seed, n);
         self.world.resource_mut::<Outbox>().0.clear();
-        *self.world.resource_mut::<Status>() = Status {
-            ruling: sc.states.iter().map(|s| s.ruling).collect(),
-            in_office: vec![false; sc.leaders.len()],
-            fired: vec![0; n],
-            total: 0,
-        };
+        {
+            let mut status = self.world.resource_mut::<Status>();
+            status.ruling.clear();
+            status.ruling.extend(sc.states.iter().map(|s| s.ruling));
+            status.in_office.clear();
+            status.in_office.resize(sc.leaders.len(), false);
+            status.fired.clear();
+            status.fired.resize(n, 0);
+            status.total = 0;
+        }
         self.world.resource_mut::<Log>().0.clear();
         {
             let mut rel = self.world.resource_mut::<Relation>();
@@ -377,7 +379,7 @@ impl Simulation {
                 if window > 0 {
                     let w = window as i32;
                     let mut streams = self.world.resource_mut::<Streams>();
-                    day += stream(&mut streams, i, e.stream).random_range(-w..=w);
+                    day += streams.get(i, e.stream).random_range(-w..=w);
                     day = day.clamp(start, end);
                 }
                 self.queue.push(day, Item::Event(i));
@@ -433,9 +435,7 @@ impl Simulation {
             self.world.resource_mut::<Clock>().day = day;
             self.world.resource_mut::<Due>().0 = Some(item);
             self.schedule.run(&mut self.world);
-            let follow: Vec<(Day, Item)> =
-                self.world.resource_mut::<Outbox>().0.drain(..).collect();
-            for (d, it) in follow {
+            for (d, it) in self.world.resource_mut::<Outbox>().0.drain(..) {
                 self.queue.push(d, it);
             }
             if self.world.resource::<Status>().total > max {
@@ -478,7 +478,11 @@ impl Simulation {
         for &k in &self.candidates {
             let t = &self.triggered[k];
             let p = t.chance[(month - 28) as usize];
-            if stream(&mut streams, t.event, sc.events[t.event].stream).random::<f64>() < p {
+            if streams
+                .get(t.event, sc.events[t.event].stream)
+                .random::<f64>()
+                < p
+            {
                 self.queue.push(day, Item::Event(t.event));
                 any = true;
             }
@@ -557,19 +561,6 @@ pub struct Snapshot {
     pub run: Run,
 }
 
-/// The event's stream, opened on first use.
-fn stream(streams: &mut Streams, event: usize, id: u64) -> &mut ChaCha8Rng {
-    let base = streams.base.as_ref();
-    streams.open[event].get_or_insert_with(|| {
-        // `reset` always sets the base before any event runs.
-        let mut rng = base
-            .cloned()
-            .unwrap_or_else(|| ChaCha8Rng::seed_from_u64(0));
-        rng.set_stream(id);
-        rng
-    })
-}
-
 fn draw(value: Value, rng: &mut ChaCha8Rng) -> f64 {
     match value {
         Value::Fixed(x) => x,
@@ -623,7 +614,7 @@ fn apply_due_events(
             {
                 return;
             }
-            let rng = stream(&mut streams, i, e.stream);
+            let rng = streams.get(i, e.stream);
             if e.chance < 1.0 && rng.random::<f64>() >= e.chance {
                 return;
             }

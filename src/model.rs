@@ -6,6 +6,7 @@
 //! resources are entities too, so every query filters by one of these markers.
 
 use bevy_ecs::prelude::*;
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::date::Day;
@@ -91,12 +92,48 @@ pub enum Item {
 pub struct Due(pub Option<Item>);
 
 /// One random stream per event, derived from the run's seed (see [`crate::engine`]).
-#[derive(Resource, Clone, Debug, Default)]
+///
+/// Streams are opened on an event's first draw and kept in order of opening, so a run
+/// pays for the streams it uses, not for one per event.
+#[derive(Resource, Clone, Debug)]
 pub struct Streams {
     /// The run's base generator; each stream is a clone of it with its own stream id.
-    pub base: Option<ChaCha8Rng>,
-    /// Streams opened so far, by event index.
-    pub open: Vec<Option<ChaCha8Rng>>,
+    pub base: ChaCha8Rng,
+    /// For each event, the index of its stream in `open`; `u32::MAX` until it is opened.
+    pub index: Vec<u32>,
+    /// The streams opened so far, in order of opening.
+    pub open: Vec<ChaCha8Rng>,
+}
+
+impl Default for Streams {
+    fn default() -> Streams {
+        Streams {
+            base: ChaCha8Rng::seed_from_u64(0),
+            index: Vec::new(),
+            open: Vec::new(),
+        }
+    }
+}
+
+impl Streams {
+    /// Starts a run with `seed` for a scenario of `events` events: no stream is open.
+    pub fn reset(&mut self, seed: u64, events: usize) {
+        self.base = ChaCha8Rng::seed_from_u64(seed);
+        self.index.clear();
+        self.index.resize(events, u32::MAX);
+        self.open.clear();
+    }
+
+    /// The stream of event `event`, whose stream id is `id`; opened on first use.
+    pub fn get(&mut self, event: usize, id: u64) -> &mut ChaCha8Rng {
+        if self.index[event] == u32::MAX {
+            let mut rng = self.base.clone();
+            rng.set_stream(id);
+            self.index[event] = self.open.len() as u32;
+            self.open.push(rng);
+        }
+        &mut self.open[self.index[event] as usize]
+    }
 }
 
 /// Follow-ups scheduled in this step, drained into the queue by the loop.
