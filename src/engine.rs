@@ -26,7 +26,7 @@
 //! were (common random numbers).
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
 
 use bevy_ecs::message::Messages;
@@ -68,10 +68,25 @@ struct Step;
 #[derive(Resource, Clone)]
 struct Script(Arc<Scenario>);
 
-/// For each event and effect, the bucket its modifier is summed in (`usize::MAX` for
-/// effects that are not modifiers).
+/// Where each modifier goes, and which buckets each party and leader gates.
 #[derive(Resource, Clone)]
-struct BucketMap(Vec<Vec<usize>>);
+struct BucketIndex {
+    /// For each event and effect, the bucket its modifier is summed in (`usize::MAX` for
+    /// effects that are not modifiers).
+    of_effect: Vec<Vec<usize>>,
+    /// For each party, the buckets of the party-level pairs it is in.
+    of_party: Vec<Vec<usize>>,
+    /// For each leader, the buckets of the leader-level pairs they are in.
+    of_leader: Vec<Vec<usize>>,
+}
+
+/// The entity of each state, party and leader, by scenario index.
+#[derive(Resource, Clone)]
+struct Roster {
+    states: Vec<Entity>,
+    parties: Vec<Entity>,
+    leaders: Vec<Entity>,
+}
 
 /// A scenario assembled into a world and a schedule, ready to run any number of times.
 /// Reuse one per thread: building it costs more than a run.
@@ -136,9 +151,11 @@ impl Simulation {
             })
             .collect();
 
-        // Buckets: one per (pair, half-life, end date) that some modifier effect names.
+        // Buckets: one per (pair, half-life, end date) that some modifier effect names,
+        // numbered in order of first appearance.
         let mut buckets: Vec<Bucket> = Vec::new();
-        let map = scenario
+        let mut found = BTreeMap::new();
+        let of_effect = scenario
             .events
             .iter()
             .map(|e| {
@@ -147,38 +164,42 @@ impl Simulation {
                     .map(|x| match x {
                         Effect::Modifier {
                             level, fade, until, ..
-                        } => {
-                            let found = buckets.iter().position(|b| {
-                                b.level == *level && b.fade == *fade && b.until == *until
-                            });
-                            found.unwrap_or_else(|| {
-                                buckets.push(Bucket {
-                                    level: *level,
-                                    fade: *fade,
-                                    until: *until,
-                                    value: 0.0,
-                                    counts: false,
-                                });
-                                buckets.len() - 1
-                            })
-                        }
+                        } => *found.entry((*level, *fade, *until)).or_insert_with(|| {
+                            buckets.push(Bucket::new(*level, *fade, *until));
+                            buckets.len() - 1
+                        }),
                         _ => usize::MAX,
                     })
                     .collect()
             })
             .collect();
+        let mut of_party = vec![Vec::new(); scenario.parties.len()];
+        let mut of_leader = vec![Vec::new(); scenario.leaders.len()];
+        for (b, bucket) in buckets.iter().enumerate() {
+            match bucket.level {
+                Level::State => {}
+                Level::Party(p, q) => {
+                    of_party[p].push(b);
+                    of_party[q].push(b);
+                }
+                Level::Leader(l, m) => {
+                    of_leader[l].push(b);
+                    of_leader[m].push(b);
+                }
+            }
+        }
 
         let mut world = World::new();
         world.init_resource::<Messages<Fired>>();
         world.init_resource::<Messages<Change>>();
-        let states = (0..scenario.states.len())
+        let states: Vec<Entity> = (0..scenario.states.len())
             .map(|i| {
                 world
                     .spawn((StateIdx(i), Ruling(scenario.states[i].ruling)))
                     .id()
             })
             .collect();
-        let parties = scenario
+        let parties: Vec<Entity> = scenario
             .parties
             .iter()
             .enumerate()
@@ -188,14 +209,23 @@ impl Simulation {
                     .id()
             })
             .collect();
-        let leaders = (0..scenario.leaders.len())
+        let leaders: Vec<Entity> = (0..scenario.leaders.len())
             .map(|i| world.spawn((LeaderIdx(i), Offices::default())).id())
             .collect();
         for i in 0..scenario.actors.len() {
             world.spawn(ActorIdx(i));
         }
         world.insert_resource(Script(scenario.clone()));
-        world.insert_resource(BucketMap(map));
+        world.insert_resource(BucketIndex {
+            of_effect,
+            of_party,
+            of_leader,
+        });
+        world.insert_resource(Roster {
+            states: states.clone(),
+            parties: parties.clone(),
+            leaders: leaders.clone(),
+        });
         world.insert_resource(Relation::new(
             buckets,
             scenario.fades.clone(),
@@ -282,8 +312,8 @@ impl Simulation {
         let mut modifiers: Vec<(Modifier, bool)> = q
             .iter(&self.world)
             .map(|m| {
-                let b = &relation.buckets[m.bucket];
-                let counts = b.counts && m.until.is_none_or(|u| day < u);
+                let b = &relation.buckets()[m.bucket];
+                let counts = b.counts() && m.until.is_none_or(|u| day < u);
                 (m.clone(), counts)
             })
             .collect();
@@ -347,13 +377,21 @@ impl Simulation {
             status.total = 0;
         }
         self.world.resource_mut::<Log>().0.clear();
+        // The status, the gates and the structural part on the first day.
+        let mut status = std::mem::take(&mut *self.world.resource_mut::<Status>());
+        for (l, leader) in sc.leaders.iter().enumerate() {
+            status.in_office[l] = leader.terms.iter().any(|t| t.covers(start));
+        }
         {
             let mut rel = self.world.resource_mut::<Relation>();
-            rel.day = start;
-            for b in &mut rel.buckets {
-                b.value = 0.0;
+            rel.reset(start);
+            for b in 0..rel.buckets().len() {
+                let counts = gate(rel.buckets()[b].level, &status, sc);
+                rel.set_counts(b, counts);
             }
+            rel.structural = structural(sc, &status.ruling, |p| &sc.parties[p].ideology);
         }
+        *self.world.resource_mut::<Status>() = status;
 
         self.queue.clear();
         for (l, leader) in sc.leaders.iter().enumerate() {
@@ -385,8 +423,6 @@ impl Simulation {
                 self.queue.push(day, Item::Event(i));
             }
         }
-        // An empty step sets the status, the structural part and the buckets' gates.
-        self.schedule.run(&mut self.world);
     }
 
     /// Runs from the span's start to the end of `stop`, filling `run`.
@@ -582,7 +618,7 @@ fn apply_due_events(
     clock: Res<Clock>,
     due: Res<Due>,
     script: Res<Script>,
-    buckets: Res<BucketMap>,
+    buckets: Res<BucketIndex>,
     relation: Res<Relation>,
     mut status: ResMut<Status>,
     mut streams: ResMut<Streams>,
@@ -632,7 +668,7 @@ fn apply_due_events(
                             effect: k,
                             level: *level,
                             value: draw(*value, rng),
-                            bucket: buckets.0[i][k],
+                            bucket: buckets.of_effect[i][k],
                         });
                     }
                     Effect::Ideology { party, axis, shift } => {
@@ -671,36 +707,38 @@ fn apply_due_events(
     }
 }
 
-fn change_rulers(mut changes: MessageReader<Change>, mut states: Query<(&StateIdx, &mut Ruling)>) {
+fn change_rulers(
+    mut changes: MessageReader<Change>,
+    roster: Res<Roster>,
+    mut states: Query<&mut Ruling, With<StateIdx>>,
+) {
     for c in changes.read() {
-        if let Change::Rule { state, party } = *c {
-            for (idx, mut ruling) in &mut states {
-                if idx.0 == state {
-                    ruling.0 = party;
-                }
-            }
+        if let Change::Rule { state, party } = *c
+            && let Ok(mut ruling) = states.get_mut(roster.states[state])
+        {
+            ruling.0 = party;
         }
     }
 }
 
 fn shift_ideologies(
     mut changes: MessageReader<Change>,
-    mut parties: Query<(&PartyIdx, &mut Ideology)>,
+    roster: Res<Roster>,
+    mut parties: Query<&mut Ideology, With<PartyIdx>>,
 ) {
     for c in changes.read() {
-        if let Change::Shift { party, axis, by } = *c {
-            for (idx, mut ideology) in &mut parties {
-                if idx.0 == party {
-                    ideology.0[axis] = (ideology.0[axis] + by).clamp(-1.0, 1.0);
-                }
-            }
+        if let Change::Shift { party, axis, by } = *c
+            && let Ok(mut ideology) = parties.get_mut(roster.parties[party])
+        {
+            ideology.0[axis] = (ideology.0[axis] + by).clamp(-1.0, 1.0);
         }
     }
 }
 
 fn change_offices(
     mut changes: MessageReader<Change>,
-    mut leaders: Query<(&LeaderIdx, &mut Offices)>,
+    roster: Res<Roster>,
+    mut leaders: Query<&mut Offices, With<LeaderIdx>>,
 ) {
     for c in changes.read() {
         let (leader, take, office) = match c {
@@ -708,19 +746,17 @@ fn change_offices(
             Change::LeaveOffice { leader, office } => (*leader, false, office.as_ref()),
             _ => continue,
         };
-        for (idx, mut offices) in &mut leaders {
-            if idx.0 != leader {
-                continue;
-            }
-            match (take, office) {
-                (true, Some(o)) => offices.0.push(o.clone()),
-                (false, Some(o)) => {
-                    if let Some(k) = offices.0.iter().position(|x| x == o) {
-                        offices.0.remove(k);
-                    }
+        let Ok(mut offices) = leaders.get_mut(roster.leaders[leader]) else {
+            continue;
+        };
+        match (take, office) {
+            (true, Some(o)) => offices.0.push(o.clone()),
+            (false, Some(o)) => {
+                if let Some(k) = offices.0.iter().position(|x| x == o) {
+                    offices.0.remove(k);
                 }
-                _ => offices.0.clear(),
             }
+            _ => offices.0.clear(),
         }
     }
 }
@@ -741,8 +777,8 @@ fn spawn_modifiers(
             bucket,
         } = *c
         {
-            relation.buckets[bucket].value += value;
-            let b = &relation.buckets[bucket];
+            relation.add(bucket, value);
+            let b = &relation.buckets()[bucket];
             commands.spawn(Modifier {
                 level,
                 value,
@@ -757,43 +793,80 @@ fn spawn_modifiers(
     }
 }
 
+/// Brings the status, the gates of the buckets and the structural part up to date with
+/// the step's changes: only the pairs of a party that took or lost power, or of a leader
+/// who entered or left office, are gated again.
 fn refresh_relation(
+    mut changes: MessageReader<Change>,
     script: Res<Script>,
-    states: Query<(&StateIdx, &Ruling)>,
-    parties: Query<(&PartyIdx, &Ideology)>,
-    leaders: Query<(&LeaderIdx, &Offices)>,
+    roster: Res<Roster>,
+    buckets: Res<BucketIndex>,
+    states: Query<&Ruling, With<StateIdx>>,
+    parties: Query<&Ideology, With<PartyIdx>>,
+    leaders: Query<&Offices, With<LeaderIdx>>,
     mut status: ResMut<Status>,
     mut relation: ResMut<Relation>,
 ) {
     let sc = &script.0;
-    for (idx, ruling) in &states {
-        status.ruling[idx.0] = ruling.0;
+    let mut restructure = false;
+    for c in changes.read() {
+        match *c {
+            Change::Rule { state, .. } => {
+                let Ok(ruling) = states.get(roster.states[state]) else {
+                    continue;
+                };
+                let before = std::mem::replace(&mut status.ruling[state], ruling.0);
+                for p in [before, ruling.0] {
+                    for &b in &buckets.of_party[p] {
+                        let counts = gate(relation.buckets()[b].level, &status, sc);
+                        relation.set_counts(b, counts);
+                    }
+                }
+                restructure = true;
+            }
+            Change::Shift { .. } => restructure = true,
+            Change::TakeOffice { leader, .. } | Change::LeaveOffice { leader, .. } => {
+                let Ok(offices) = leaders.get(roster.leaders[leader]) else {
+                    continue;
+                };
+                let in_office = !offices.0.is_empty();
+                if status.in_office[leader] != in_office {
+                    status.in_office[leader] = in_office;
+                    for &b in &buckets.of_leader[leader] {
+                        let counts = gate(relation.buckets()[b].level, &status, sc);
+                        relation.set_counts(b, counts);
+                    }
+                }
+            }
+            Change::AddModifier { .. } => {}
+        }
     }
-    for (idx, offices) in &leaders {
-        status.in_office[idx.0] = !offices.0.is_empty();
+    if restructure {
+        let ideology = |p: usize| parties.get(roster.parties[p]).map_or(&[][..], |i| &i.0[..]);
+        relation.structural = structural(sc, &status.ruling, ideology);
     }
-    let ideology = |party: usize| {
-        parties
-            .iter()
-            .find(|(idx, _)| idx.0 == party)
-            .map_or(&[][..], |(_, i)| &i.0[..])
-    };
-    let (a, b) = (status.ruling[0], status.ruling[1]);
-    relation.structural = score::structural(
+}
+
+/// Whether a pair counts: always between the states; between two parties while both
+/// rule; between two leaders while both are in office.
+fn gate(level: Level, status: &Status, sc: &Scenario) -> bool {
+    match level {
+        Level::State => true,
+        Level::Party(p, q) => {
+            status.ruling[sc.parties[p].state] == p && status.ruling[sc.parties[q].state] == q
+        }
+        Level::Leader(l, m) => status.in_office[l] && status.in_office[m],
+    }
+}
+
+/// The structural part for the ruling parties, given each party's ideology.
+fn structural<'a>(sc: &Scenario, ruling: &[usize], ideology: impl Fn(usize) -> &'a [f64]) -> f64 {
+    score::structural(
         sc.structure.base,
         sc.structure.affinity,
-        ideology(a),
-        ideology(b),
-    );
-    for bucket in &mut relation.buckets {
-        bucket.counts = match bucket.level {
-            Level::State => true,
-            Level::Party(p, q) => {
-                status.ruling[sc.parties[p].state] == p && status.ruling[sc.parties[q].state] == q
-            }
-            Level::Leader(l, m) => status.in_office[l] && status.in_office[m],
-        };
-    }
+        ideology(ruling[0]),
+        ideology(ruling[1]),
+    )
 }
 
 fn record_events(

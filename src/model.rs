@@ -173,7 +173,7 @@ impl Status {
 }
 
 /// Modifiers that bind the same pair, fade alike and end alike, summed: their sum fades
-/// exactly as each one does, so the relation needs one multiplication per bucket per step.
+/// exactly as each one does, so one multiplication a step fades them all.
 #[derive(Clone, Debug)]
 pub struct Bucket {
     /// The pair.
@@ -182,27 +182,72 @@ pub struct Bucket {
     pub fade: usize,
     /// First day it no longer counts, for dated modifiers.
     pub until: Option<Day>,
-    /// The sum of its modifiers' values on [`Relation::day`].
-    pub value: f64,
+    /// The sum of its modifiers' values, as of step `step` of [`Relation`]'s log (today,
+    /// while it counts).
+    value: f64,
     /// Whether its pair counts today (parties rule, leaders in office).
-    pub counts: bool,
+    counts: bool,
+    /// Whether it is in [`Relation`]'s list of buckets faded at every step.
+    faded: bool,
+    /// While not in that list: the number of steps of the log its value has been faded by.
+    step: usize,
+}
+
+impl Bucket {
+    /// An empty bucket that does not count yet.
+    pub fn new(level: Level, fade: usize, until: Option<Day>) -> Bucket {
+        Bucket {
+            level,
+            fade,
+            until,
+            value: 0.0,
+            counts: false,
+            faded: false,
+            step: 0,
+        }
+    }
+
+    /// Whether its pair counts today.
+    pub fn counts(&self) -> bool {
+        self.counts
+    }
 }
 
 /// The relation's running sums, advanced in closed form from day to day.
+///
+/// Each step multiplies a bucket's sum by its fade's factor for the days stepped, so every
+/// bucket's value is the same product, bit for bit, however it is computed. The work is
+/// kept to the buckets that matter: [`Relation::advance`] multiplies only the buckets that
+/// count and hold a value that fades; a bucket whose pair stops counting is left alone,
+/// and when it counts again (or a modifier is added to it) it catches up by replaying the
+/// factors of the steps it missed, from a log of the run's steps. A pair that never counts
+/// again costs nothing more. [`Relation::parts`] sums, in bucket order, the buckets that
+/// count and have not ended.
 #[derive(Resource, Clone, Debug)]
 pub struct Relation {
     /// The day the sums are valid for.
     pub day: Day,
     /// The structural part today.
     pub structural: f64,
-    /// All buckets the scenario can fill.
-    pub buckets: Vec<Bucket>,
+    /// All buckets the scenario can fill; change them with [`Relation::add`] and
+    /// [`Relation::set_counts`].
+    buckets: Vec<Bucket>,
     /// Half-life of each fade, days.
     pub half_lives: Vec<f64>,
     /// Decay factor for 0..32 days, per fade: the loop's monthly steps never compute a power.
     pub factors: Vec<[f64; 32]>,
     /// The scale's bound, M.
     pub bound: f64,
+    /// The length in days of each step since the run began.
+    steps: Vec<Day>,
+    /// Buckets multiplied at every step, in any order.
+    faded: Vec<usize>,
+    /// Buckets that count and have not ended, in index order.
+    counting: Vec<usize>,
+    /// The first day on which a bucket in `counting` ends (`Day::MAX` if none does).
+    next_end: Day,
+    /// Decay factors of each fade for one long step (reused).
+    scratch: Vec<f64>,
 }
 
 impl Relation {
@@ -219,6 +264,90 @@ impl Relation {
             half_lives,
             factors,
             bound: scale.bound,
+            steps: Vec::new(),
+            faded: Vec::new(),
+            counting: Vec::new(),
+            next_end: Day::MAX,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Empties and ungates every bucket, on `day`.
+    pub fn reset(&mut self, day: Day) {
+        self.day = day;
+        for b in &mut self.buckets {
+            b.value = 0.0;
+            b.counts = false;
+            b.faded = false;
+            b.step = 0;
+        }
+        self.steps.clear();
+        self.faded.clear();
+        self.counting.clear();
+        self.next_end = Day::MAX;
+    }
+
+    /// The buckets.
+    pub fn buckets(&self) -> &[Bucket] {
+        &self.buckets
+    }
+
+    /// Adds a modifier's value to bucket `b` on [`Relation::day`].
+    pub fn add(&mut self, b: usize, value: f64) {
+        self.catch_up(b);
+        self.buckets[b].value += value;
+        self.keep_fading(b);
+    }
+
+    /// Gates bucket `b`: whether its pair counts from now on.
+    pub fn set_counts(&mut self, b: usize, counts: bool) {
+        if self.buckets[b].counts == counts {
+            return;
+        }
+        if counts {
+            self.catch_up(b);
+        }
+        let bucket = &mut self.buckets[b];
+        bucket.counts = counts;
+        match self.counting.binary_search(&b) {
+            Err(k) if counts && bucket.until.is_none_or(|u| self.day < u) => {
+                self.counting.insert(k, b);
+                self.next_end = self.next_end.min(bucket.until.unwrap_or(Day::MAX));
+            }
+            Ok(k) if !counts => {
+                self.counting.remove(k);
+            }
+            _ => {}
+        }
+        self.keep_fading(b);
+    }
+
+    /// Brings a bucket left out of the steps up to today, with the factors it missed.
+    fn catch_up(&mut self, b: usize) {
+        let bucket = &mut self.buckets[b];
+        if !bucket.faded && bucket.value != 0.0 {
+            let (h, table) = (self.half_lives[bucket.fade], &self.factors[bucket.fade]);
+            for &dt in &self.steps[bucket.step..] {
+                bucket.value *= match table.get(dt as usize) {
+                    Some(&f) => f,
+                    None => score::decay_factor(f64::from(dt), h),
+                };
+            }
+        }
+        bucket.step = self.steps.len();
+    }
+
+    /// Puts a counting bucket whose value fades into the list of buckets faded at every
+    /// step.
+    fn keep_fading(&mut self, b: usize) {
+        let bucket = &mut self.buckets[b];
+        if bucket.counts
+            && !bucket.faded
+            && bucket.value != 0.0
+            && self.half_lives[bucket.fade].is_finite()
+        {
+            bucket.faded = true;
+            self.faded.push(b);
         }
     }
 
@@ -229,20 +358,45 @@ impl Relation {
             return;
         }
         self.day = day;
-        if dt < 32 {
-            let dt = dt as usize;
-            for b in &mut self.buckets {
-                b.value *= self.factors[b.fade][dt];
-            }
+        self.steps.push(dt);
+        let step = self.steps.len() - 1;
+        let buckets = &mut self.buckets;
+        let factors: &[f64] = if dt < 32 {
+            &[]
         } else {
-            let f: Vec<f64> = self
-                .half_lives
-                .iter()
-                .map(|&h| score::decay_factor(f64::from(dt), h))
-                .collect();
-            for b in &mut self.buckets {
-                b.value *= f[b.fade];
+            self.scratch.clear();
+            self.scratch.extend(
+                self.half_lives
+                    .iter()
+                    .map(|&h| score::decay_factor(f64::from(dt), h)),
+            );
+            &self.scratch
+        };
+        let table = &self.factors;
+        self.faded.retain(|&i| {
+            let b = &mut buckets[i];
+            if !b.counts {
+                // Left out from this step on.
+                b.faded = false;
+                b.step = step;
+                return false;
             }
+            b.value *= if dt < 32 {
+                table[b.fade][dt as usize]
+            } else {
+                factors[b.fade]
+            };
+            true
+        });
+        if day >= self.next_end {
+            self.counting
+                .retain(|&i| buckets[i].until.is_none_or(|u| day < u));
+            self.next_end = self
+                .counting
+                .iter()
+                .filter_map(|&i| buckets[i].until)
+                .min()
+                .unwrap_or(Day::MAX);
         }
     }
 
@@ -252,10 +406,8 @@ impl Relation {
             structural: self.structural,
             ..Parts::default()
         };
-        for b in &self.buckets {
-            if !b.counts || b.until.is_some_and(|u| self.day >= u) {
-                continue;
-            }
+        for &i in &self.counting {
+            let b = &self.buckets[i];
             match b.level {
                 Level::State => p.state += b.value,
                 Level::Party(..) => p.party += b.value,
@@ -343,4 +495,96 @@ pub struct FiredEvent {
     pub before: f64,
     /// Score just after.
     pub after: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Band;
+
+    fn scale() -> Scale {
+        Scale {
+            bound: 9.0,
+            bands: vec![Band {
+                name: "all".into(),
+                lo: -9.0,
+                hi: 9.0,
+            }],
+        }
+    }
+
+    /// Days on which the tests step, uneven, some more than a month apart.
+    const DAYS: [Day; 12] = [3, 10, 31, 61, 62, 100, 140, 141, 200, 260, 300, 400];
+
+    #[test]
+    fn buckets_fade_in_closed_form() {
+        let mut rel = Relation::new(
+            vec![
+                Bucket::new(Level::State, 0, None),
+                Bucket::new(Level::Party(0, 1), 1, None),
+                Bucket::new(Level::State, 1, Some(141)),
+            ],
+            vec![90.0, f64::INFINITY],
+            &scale(),
+        );
+        rel.reset(0);
+        for b in 0..3 {
+            rel.set_counts(b, true);
+            rel.add(b, [4.0, -2.0, 1.5][b]);
+        }
+        for day in DAYS {
+            rel.advance(day);
+            let p = rel.parts();
+            let state =
+                4.0 * 0.5f64.powf(f64::from(day) / 90.0) + if day < 141 { 1.5 } else { 0.0 };
+            assert!(
+                (p.state - state).abs() < 1e-12,
+                "{day}: {} vs {state}",
+                p.state
+            );
+            assert_eq!(p.party, -2.0);
+        }
+    }
+
+    #[test]
+    fn a_bucket_that_stops_counting_catches_up_bit_for_bit() {
+        let new = || {
+            let mut rel = Relation::new(
+                vec![Bucket::new(Level::Leader(0, 1), 0, None)],
+                vec![365.0],
+                &scale(),
+            );
+            rel.reset(0);
+            rel.set_counts(0, true);
+            rel.add(0, 3.0);
+            rel
+        };
+        // One relation's pair counts throughout; the other's stops counting on day 31,
+        // gets a modifier on day 100 while out, and counts again on day 200.
+        let (mut always, mut gated) = (new(), new());
+        for day in DAYS {
+            always.advance(day);
+            gated.advance(day);
+            if day == 100 {
+                always.add(0, 1.0);
+                gated.add(0, 1.0);
+            }
+            if day == 31 {
+                gated.set_counts(0, false);
+            }
+            if day == 200 {
+                gated.set_counts(0, true);
+            }
+            let out = (31..200).contains(&day);
+            assert_eq!(
+                gated.parts().leader,
+                if out { 0.0 } else { always.parts().leader }
+            );
+        }
+        assert_eq!(
+            gated.parts().leader.to_bits(),
+            always.parts().leader.to_bits()
+        );
+        assert!(always.parts().leader > 0.0);
+    }
 }

@@ -10,9 +10,11 @@
 //! structural part; follow-ups; samples at the end of the day, after the pulse.
 //!
 //! The arithmetic of fading is the engine's own: the sums of modifiers live in a
-//! [`diplosim::model::Relation`], advanced and read exactly as the engine does, so that
-//! the ratio of the two timings is the cost of the ECS and nothing else. (The relation's
-//! arithmetic is checked against the closed form by its own tests.)
+//! [`diplosim::model::Relation`], so that the ratio of the two timings is the cost of the
+//! ECS and nothing else. (The relation's arithmetic is checked against the closed form by
+//! its own tests.) The reference advances it only when it reads the score, where the
+//! engine also steps it on a leader's first and last day in office; fading in other steps
+//! rounds differently, so the two agree to about 1e-12, not bit for bit.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -48,8 +50,6 @@ pub struct Reference<'a> {
     /// Buckets that each leader's and each party's pairs bind.
     by_leader: Vec<Vec<usize>>,
     by_party: Vec<Vec<usize>>,
-    /// The empty relation, copied at the start of each run.
-    empty: Relation,
     run: State,
 }
 
@@ -99,13 +99,7 @@ impl<'a> Reference<'a> {
                         Effect::Modifier {
                             level, fade, until, ..
                         } => *index.entry((*level, *fade, *until)).or_insert_with(|| {
-                            buckets.push(Bucket {
-                                level: *level,
-                                fade: *fade,
-                                until: *until,
-                                value: 0.0,
-                                counts: false,
-                            });
+                            buckets.push(Bucket::new(*level, *fade, *until));
                             buckets.len() - 1
                         }),
                         _ => usize::MAX,
@@ -137,7 +131,7 @@ impl<'a> Reference<'a> {
                 _ => None,
             })
             .collect();
-        let empty = Relation::new(buckets, sc.fades.clone(), &sc.scale);
+        let relation = Relation::new(buckets, sc.fades.clone(), &sc.scale);
         Reference {
             sc,
             samples,
@@ -156,9 +150,8 @@ impl<'a> Reference<'a> {
                 offices: Vec::new(),
                 fired: Vec::new(),
                 total: 0,
-                relation: empty.clone(),
+                relation,
             },
-            empty,
         }
     }
 
@@ -256,11 +249,10 @@ impl<'a> Reference<'a> {
         r.fired.clear();
         r.fired.resize(n, 0);
         r.total = 0;
-        r.relation.clone_from(&self.empty);
-        r.relation.day = start;
-        for b in 0..r.relation.buckets.len() {
+        r.relation.reset(start);
+        for b in 0..r.relation.buckets().len() {
             let counts = self.counts(b);
-            self.run.relation.buckets[b].counts = counts;
+            self.run.relation.set_counts(b, counts);
         }
         self.structure_changed();
 
@@ -323,7 +315,7 @@ impl<'a> Reference<'a> {
     /// Whether bucket `b`'s pair counts as things stand.
     fn counts(&self, b: usize) -> bool {
         let (sc, r) = (self.sc, &self.run);
-        match r.relation.buckets[b].level {
+        match r.relation.buckets()[b].level {
             Level::State => true,
             Level::Party(p, q) => {
                 r.ruling[sc.parties[p].state] == p && r.ruling[sc.parties[q].state] == q
@@ -335,7 +327,8 @@ impl<'a> Reference<'a> {
     fn offices_changed(&mut self, l: usize) {
         for k in 0..self.by_leader[l].len() {
             let b = self.by_leader[l][k];
-            self.run.relation.buckets[b].counts = self.counts(b);
+            let counts = self.counts(b);
+            self.run.relation.set_counts(b, counts);
         }
     }
 
@@ -343,7 +336,8 @@ impl<'a> Reference<'a> {
         for p in parties {
             for k in 0..self.by_party[p].len() {
                 let b = self.by_party[p][k];
-                self.run.relation.buckets[b].counts = self.counts(b);
+                let counts = self.counts(b);
+                self.run.relation.set_counts(b, counts);
             }
         }
         self.structure_changed();
@@ -418,7 +412,7 @@ impl<'a> Reference<'a> {
                 Effect::Modifier { value, .. } => {
                     let v = draw(*value, self.stream(i));
                     let b = self.bucket_of[i][k];
-                    self.run.relation.buckets[b].value += v;
+                    self.run.relation.add(b, v);
                 }
                 Effect::Ideology { party, axis, shift } => {
                     let by = draw(*shift, self.stream(i));
