@@ -10,7 +10,9 @@
 //! - On the first of each month, after the day's queued items, triggered events are
 //!   checked (the pulse) in scenario order; those that fire are queued on the same day and
 //!   processed before the day's sample is taken. Samples read the score at the end of the
-//!   day.
+//!   day. An event whose guard's own dates (`After`, `Before`, alone or in an `All`) rule
+//!   out the day, or that cannot repeat and has fired, is not looked at: its guard could
+//!   not hold, so it would draw nothing.
 //! - One step runs these systems, chained: `advance_relation`, `apply_due_events`,
 //!   `change_rulers`, `shift_ideologies`, `change_offices`, `spawn_modifiers`,
 //!   `refresh_relation`, `record_events`, and `rotate_messages`, which retires the step's
@@ -39,7 +41,7 @@ use rand_distr::Distribution;
 use crate::date::{Date, Day};
 use crate::model::*;
 use crate::record::{Run, Sample};
-use crate::scenario::{Effect, Level, Scenario, Timing, Value};
+use crate::scenario::{Condition, Effect, Level, Scenario, Timing, Value};
 use crate::score;
 
 /// Why a run stopped.
@@ -98,6 +100,13 @@ pub struct Simulation {
     samples: Vec<SampleDay>,
     /// Triggered events, in scenario order.
     triggered: Vec<Trigger>,
+    /// Triggered events (indices into `triggered`) by the first day their guard's dates
+    /// allow.
+    opening: Vec<usize>,
+    /// During a run: how many of `opening` have opened, and the triggered events open and
+    /// not yet spent (indices into `triggered`, in scenario order).
+    opened: usize,
+    watching: Vec<usize>,
     /// Triggered events whose guards hold on a pulse (indices into `triggered`).
     candidates: Vec<usize>,
     queue: Queue,
@@ -270,16 +279,22 @@ impl Simulation {
                         let month = f64::from(28 + k as i32);
                         1.0 - (-month / mtth).exp()
                     }),
+                    dates: e.when.as_ref().map_or((Day::MIN, Day::MAX), dates),
                 }),
                 _ => None,
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let mut opening: Vec<usize> = (0..triggered.len()).collect();
+        opening.sort_by_key(|&k| triggered[k].dates.0);
         Simulation {
             scenario,
             world,
             schedule,
             samples,
             triggered,
+            opening,
+            opened: 0,
+            watching: Vec::new(),
             candidates: Vec::new(),
             queue: Queue::default(),
             states,
@@ -394,6 +409,8 @@ impl Simulation {
         *self.world.resource_mut::<Status>() = status;
 
         self.queue.clear();
+        self.opened = 0;
+        self.watching.clear();
         for (l, leader) in sc.leaders.iter().enumerate() {
             for (t, term) in leader.terms.iter().enumerate() {
                 if let Some(to) = term.to
@@ -493,22 +510,33 @@ impl Simulation {
     /// days, with the relation at `score`; returns whether any was queued.
     fn pulse(&mut self, day: Day, month: i32, score: f64) -> bool {
         let sc = &*self.scenario;
-        // Guards first, against the status; then the draws, on the streams.
+        // Events whose dates open join the watch, in scenario order.
+        while let Some(&k) = self.opening.get(self.opened)
+            && self.triggered[k].dates.0 <= day
+        {
+            let at = self.watching.partition_point(|&w| w < k);
+            self.watching.insert(at, k);
+            self.opened += 1;
+        }
+        // Guards next, against the status; then the draws, on the streams.
         let status = self.world.resource::<Status>();
-        self.candidates.clear();
-        for (k, t) in self.triggered.iter().enumerate() {
-            if !t.repeat && status.fired[t.event] > 0 {
-                continue;
+        let triggered = &self.triggered;
+        let candidates = &mut self.candidates;
+        candidates.clear();
+        self.watching.retain(|&k| {
+            let t = &triggered[k];
+            if day >= t.dates.1 || (!t.repeat && status.fired[t.event] > 0) {
+                return false;
             }
             if sc.events[t.event]
                 .when
                 .as_ref()
-                .is_some_and(|c| !status.holds(c, day, score))
+                .is_none_or(|c| status.holds(c, day, score))
             {
-                continue;
+                candidates.push(k);
             }
-            self.candidates.push(k);
-        }
+            true
+        });
         let mut streams = self.world.resource_mut::<Streams>();
         let mut any = false;
         for &k in &self.candidates {
@@ -546,6 +574,22 @@ struct Trigger {
     repeat: bool,
     /// 1 - exp(-days / mtth) for months of 28, 29, 30 and 31 days.
     chance: [f64; 4],
+    /// The days [from, to) outside which its guard's own dates rule it out.
+    dates: (Day, Day),
+}
+
+/// The days [from, to) outside which a guard cannot hold, from its `After` and `Before`
+/// conditions, alone or in an `All`.
+fn dates(c: &Condition) -> (Day, Day) {
+    match c {
+        Condition::After(d) => (*d, Day::MAX),
+        Condition::Before(d) => (Day::MIN, *d),
+        Condition::All(cs) => cs
+            .iter()
+            .map(dates)
+            .fold((Day::MIN, Day::MAX), |(a, b), (c, d)| (a.max(c), b.min(d))),
+        _ => (Day::MIN, Day::MAX),
+    }
 }
 
 /// The run's queue: items ordered by (day, sequence), the sequence given on push.

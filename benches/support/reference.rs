@@ -43,8 +43,10 @@ pub struct Reference<'a> {
     /// Sample days in order, with whether each is monthly and its month's length in days.
     samples: Vec<(Day, bool, i32)>,
     /// Triggered events in scenario order, with their chance of firing on a pulse for
-    /// months of 28 to 31 days.
-    triggered: Vec<(usize, [f64; 4])>,
+    /// months of 28 to 31 days, and the days [from, to) their guard's dates allow.
+    triggered: Vec<(usize, [f64; 4], (Day, Day))>,
+    /// Triggered events (indices into `triggered`) in order of the first day allowed.
+    opening: Vec<usize>,
     /// Bucket of each (event, effect); `usize::MAX` for effects that are not modifiers.
     bucket_of: Vec<Vec<usize>>,
     /// Buckets that each leader's and each party's pairs bind.
@@ -67,6 +69,9 @@ struct State {
     fired: Vec<u32>,
     total: u32,
     relation: Relation,
+    /// How many of `opening` have opened, and those open and not spent, in scenario order.
+    opened: usize,
+    watching: Vec<usize>,
 }
 
 impl<'a> Reference<'a> {
@@ -122,20 +127,27 @@ impl<'a> Reference<'a> {
                 }
             }
         }
-        let triggered = (0..sc.events.len())
+        let triggered: Vec<(usize, [f64; 4], (Day, Day))> = (0..sc.events.len())
             .filter_map(|i| match sc.events[i].timing {
                 Timing::Triggered { mtth, .. } => Some((
                     i,
                     std::array::from_fn(|k| 1.0 - (-f64::from(28 + k as i32) / mtth).exp()),
+                    sc.events[i]
+                        .when
+                        .as_ref()
+                        .map_or((Day::MIN, Day::MAX), window),
                 )),
                 _ => None,
             })
             .collect();
+        let mut opening: Vec<usize> = (0..triggered.len()).collect();
+        opening.sort_by_key(|&k| triggered[k].2.0);
         let relation = Relation::new(buckets, sc.fades.clone(), &sc.scale);
         Reference {
             sc,
             samples,
             triggered,
+            opening,
             bucket_of,
             by_leader,
             by_party,
@@ -151,6 +163,8 @@ impl<'a> Reference<'a> {
                 fired: Vec::new(),
                 total: 0,
                 relation,
+                opened: 0,
+                watching: Vec::new(),
             },
         }
     }
@@ -249,6 +263,8 @@ impl<'a> Reference<'a> {
         r.fired.clear();
         r.fired.resize(n, 0);
         r.total = 0;
+        r.opened = 0;
+        r.watching.clear();
         r.relation.reset(start);
         for b in 0..r.relation.buckets().len() {
             let counts = self.counts(b);
@@ -374,16 +390,29 @@ impl<'a> Reference<'a> {
     /// the relation at `score`; whether any was queued.
     fn pulse(&mut self, day: Day, month: i32, score: f64) -> bool {
         let sc = self.sc;
+        // Windows that open by today join the watch, in scenario order; closed windows and
+        // events that cannot fire again leave it.
+        while let Some(&k) = self.opening.get(self.run.opened)
+            && self.triggered[k].2.0 <= day
+        {
+            let at = self.run.watching.partition_point(|&w| w < k);
+            self.run.watching.insert(at, k);
+            self.run.opened += 1;
+        }
         let mut any = false;
-        for k in 0..self.triggered.len() {
-            let (i, chance) = self.triggered[k];
+        let mut w = 0;
+        while w < self.run.watching.len() {
+            let (i, chance, (_, to)) = self.triggered[self.run.watching[w]];
             let e = &sc.events[i];
             let Timing::Triggered { repeat, .. } = e.timing else {
                 unreachable!("only triggered events are listed")
             };
-            if (!repeat && self.run.fired[i] > 0)
-                || e.when.as_ref().is_some_and(|c| !self.holds(c, day, score))
-            {
+            if day >= to || (!repeat && self.run.fired[i] > 0) {
+                self.run.watching.remove(w);
+                continue;
+            }
+            w += 1;
+            if e.when.as_ref().is_some_and(|c| !self.holds(c, day, score)) {
                 continue;
             }
             if self.stream(i).random::<f64>() < chance[(month - 28) as usize] {
@@ -452,5 +481,18 @@ fn draw(value: Value, rng: &mut ChaCha8Rng) -> f64 {
         Value::Uniform(a, b) if a == b => a,
         Value::Uniform(a, b) => rng.random_range(a..=b),
         Value::Normal(m, s) => rand_distr::Normal::new(m, s).map_or(m, |n| n.sample(rng)),
+    }
+}
+
+/// The days [from, to) outside which a guard cannot hold, from its dates.
+fn window(c: &Condition) -> (Day, Day) {
+    match c {
+        Condition::After(d) => (*d, Day::MAX),
+        Condition::Before(d) => (Day::MIN, *d),
+        Condition::All(cs) => cs
+            .iter()
+            .map(window)
+            .fold((Day::MIN, Day::MAX), |a, b| (a.0.max(b.0), a.1.min(b.1))),
+        _ => (Day::MIN, Day::MAX),
     }
 }
