@@ -187,6 +187,8 @@ pub struct Bucket {
     value: f64,
     /// Whether its pair counts today (parties rule, leaders in office).
     counts: bool,
+    /// Whether a modifier has been added to it this run.
+    filled: bool,
     /// Whether it is in [`Relation`]'s list of buckets faded at every step.
     faded: bool,
     /// While not in that list: the number of steps of the log its value has been faded by.
@@ -202,6 +204,7 @@ impl Bucket {
             until,
             value: 0.0,
             counts: false,
+            filled: false,
             faded: false,
             step: 0,
         }
@@ -222,7 +225,7 @@ impl Bucket {
 /// and when it counts again (or a modifier is added to it) it catches up by replaying the
 /// factors of the steps it missed, from a log of the run's steps. A pair that never counts
 /// again costs nothing more. [`Relation::parts`] sums, in bucket order, the buckets that
-/// count and have not ended.
+/// count, have been filled and have not ended.
 #[derive(Resource, Clone, Debug)]
 pub struct Relation {
     /// The day the sums are valid for.
@@ -242,7 +245,7 @@ pub struct Relation {
     steps: Vec<Day>,
     /// Buckets multiplied at every step, in any order.
     faded: Vec<usize>,
-    /// Buckets that count and have not ended, in index order.
+    /// Buckets that count, have been filled and have not ended, in index order.
     counting: Vec<usize>,
     /// The first day on which a bucket in `counting` ends (`Day::MAX` if none does).
     next_end: Day,
@@ -278,6 +281,7 @@ impl Relation {
         for b in &mut self.buckets {
             b.value = 0.0;
             b.counts = false;
+            b.filled = false;
             b.faded = false;
             b.step = 0;
         }
@@ -295,7 +299,12 @@ impl Relation {
     /// Adds a modifier's value to bucket `b` on [`Relation::day`].
     pub fn add(&mut self, b: usize, value: f64) {
         self.catch_up(b);
-        self.buckets[b].value += value;
+        let bucket = &mut self.buckets[b];
+        bucket.value += value;
+        if !bucket.filled {
+            bucket.filled = true;
+            self.list(b);
+        }
         self.keep_fading(b);
     }
 
@@ -304,22 +313,26 @@ impl Relation {
         if self.buckets[b].counts == counts {
             return;
         }
+        self.buckets[b].counts = counts;
         if counts {
             self.catch_up(b);
+            self.list(b);
+            self.keep_fading(b);
+        } else if let Ok(k) = self.counting.binary_search(&b) {
+            self.counting.remove(k);
         }
-        let bucket = &mut self.buckets[b];
-        bucket.counts = counts;
-        match self.counting.binary_search(&b) {
-            Err(k) if counts && bucket.until.is_none_or(|u| self.day < u) => {
+    }
+
+    /// Puts bucket `b` in the list of buckets summed, in its place, if it counts, has been
+    /// filled and has not ended. (An empty bucket adds exactly nothing.)
+    fn list(&mut self, b: usize) {
+        let bucket = &self.buckets[b];
+        if bucket.counts && bucket.filled && bucket.until.is_none_or(|u| self.day < u) {
+            if let Err(k) = self.counting.binary_search(&b) {
                 self.counting.insert(k, b);
-                self.next_end = self.next_end.min(bucket.until.unwrap_or(Day::MAX));
             }
-            Ok(k) if !counts => {
-                self.counting.remove(k);
-            }
-            _ => {}
+            self.next_end = self.next_end.min(bucket.until.unwrap_or(Day::MAX));
         }
-        self.keep_fading(b);
     }
 
     /// Brings a bucket left out of the steps up to today, with the factors it missed.
