@@ -3,3 +3,4 @@
 mod common;
 mod determinism;
 mod engine;
+mod readme;
