@@ -259,16 +259,28 @@ mod tests {
         );
         assert!("1900-02-29".parse::<Date>().is_err());
         assert!("2000-02-29".parse::<Date>().is_ok());
-        assert!(matches!("1950-13-01".parse::<Date>(), Err(DateError::Month(..))));
-        assert!(matches!("1950-2-1".parse::<Date>(), Err(DateError::Format(_))));
-        assert!(matches!("0950-02-01".parse::<Date>(), Err(DateError::Year(950))));
+        assert!(matches!(
+            "1950-13-01".parse::<Date>(),
+            Err(DateError::Month(..))
+        ));
+        assert!(matches!(
+            "1950-2-1".parse::<Date>(),
+            Err(DateError::Format(_))
+        ));
+        assert!(matches!(
+            "0950-02-01".parse::<Date>(),
+            Err(DateError::Year(950))
+        ));
     }
 
     #[test]
     fn month_starts_cover_the_span() {
         let a = "1917-11-07".parse::<Date>().unwrap();
         let b = "1918-02-01".parse::<Date>().unwrap();
-        let v: Vec<String> = Date::month_starts(a, b).iter().map(|d| d.to_string()).collect();
+        let v: Vec<String> = Date::month_starts(a, b)
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
         assert_eq!(v, ["1917-12-01", "1918-01-01", "1918-02-01"]);
     }
 }

@@ -14,7 +14,7 @@ use crate::date::Date;
 
 /// A whole scenario file.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Scenario")]
 pub struct ScenarioFile {
     /// Short machine name, used for the default output folder (`output/<name>/`).
     pub name: String,
@@ -56,7 +56,7 @@ pub struct ScenarioFile {
 
 /// The relation scale.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Scale")]
 pub struct ScaleFile {
     /// M: the score lies in [-M, M]. Must be positive.
     pub bound: f64,
@@ -67,7 +67,7 @@ pub struct ScaleFile {
 
 /// One named band of the scale.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Band")]
 pub struct BandFile {
     /// Band name, e.g. "friendly".
     pub name: String,
@@ -77,7 +77,7 @@ pub struct BandFile {
 
 /// The structural part: `base + affinity * similarity(ruling parties)`.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Structure")]
 pub struct StructureFile {
     /// Base value on the raw scale.
     pub base: f64,
@@ -88,7 +88,7 @@ pub struct StructureFile {
 
 /// A state.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "State")]
 pub struct StateFile {
     /// Stable id, e.g. "china".
     pub id: String,
@@ -106,7 +106,7 @@ pub struct StateFile {
 
 /// A party or ruling faction.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Party")]
 pub struct PartyFile {
     /// Stable id, e.g. "ccp".
     pub id: String,
@@ -121,7 +121,7 @@ pub struct PartyFile {
 
 /// A leader or office holder.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Leader")]
 pub struct LeaderFile {
     /// Stable id, e.g. "mao".
     pub id: String,
@@ -141,7 +141,7 @@ pub struct LeaderFile {
 
 /// One term of office.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Term")]
 pub struct TermFile {
     /// Office held, e.g. "leader", "foreign_minister". Terms in one office of one state
     /// may not overlap.
@@ -160,7 +160,7 @@ fn default_office() -> String {
 
 /// A third party named by events.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Actor")]
 pub struct ActorFile {
     /// Stable id, e.g. "japan".
     pub id: String,
@@ -176,7 +176,7 @@ pub struct ActorFile {
 
 /// An event: dated, a follow-up of another, or triggered by a condition.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Event")]
 pub struct EventFile {
     /// Stable id, e.g. "treaty_1950".
     pub id: String,
@@ -340,7 +340,7 @@ pub enum ConditionFile {
 
 /// The documented timeline.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Timeline")]
 pub struct TimelineFile {
     /// Labelled spans for the chart.
     #[serde(default)]
@@ -352,7 +352,7 @@ pub struct TimelineFile {
 
 /// An era.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Era")]
 pub struct EraFile {
     /// Label drawn on the chart.
     pub label: String,
@@ -364,7 +364,7 @@ pub struct EraFile {
 
 /// A checkpoint: the relation on a date or across a span lies in a range.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Checkpoint")]
 pub struct CheckpointFile {
     /// Stable id.
     pub id: String,

@@ -1,3 +1,540 @@
-//! Scenario files: the RON mirror types, loading, validation and counterfactual overlays.
+//! Scenarios: what a file says ([`file`]), how it is checked ([`validate`]), and the
+//! validated [`Scenario`] the engine trusts, plus counterfactual overlays.
+//!
+//! Loading is two steps. RON text is deserialized into the mirror types of [`file`] (serde,
+//! unknown fields rejected, `IMPLICIT_SOME` on). [`validate::validate`] then checks every
+//! rule of the format and resolves ids to indices. Nothing downstream re-checks input: a
+//! `Scenario` is consistent by construction.
 
+pub mod error;
 pub mod file;
+pub mod validate;
+
+use std::path::Path;
+
+use crate::date::{Date, Day};
+pub use error::{Location, Problem, ScenarioError};
+use file::ScenarioFile;
+
+/// A validated scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Short machine name, used for the default output folder.
+    pub name: String,
+    /// Title for charts and summaries.
+    pub title: String,
+    /// What the scenario is about.
+    pub description: String,
+    /// First and last simulated day, inclusive.
+    pub span: (Date, Date),
+    /// The relation scale.
+    pub scale: Scale,
+    /// The structural part of the score.
+    pub structure: Structure,
+    /// Works the scenario draws on.
+    pub sources: Vec<String>,
+    /// Names of the ideology axes.
+    pub axes: Vec<String>,
+    /// The two states, in file order.
+    pub states: Vec<State>,
+    /// Parties, in file order.
+    pub parties: Vec<Party>,
+    /// Leaders, in file order.
+    pub leaders: Vec<Leader>,
+    /// Third parties, in file order.
+    pub actors: Vec<Actor>,
+    /// Events, in scenario order (which breaks ties between events on the same day).
+    pub events: Vec<Event>,
+    /// Distinct half-lives of all modifier effects, in days (`f64::INFINITY` for
+    /// permanent and dated modifiers). Modifiers sharing a half-life are summed together.
+    pub fades: Vec<f64>,
+    /// The documented history.
+    pub timeline: Timeline,
+    /// Most events one run may fire.
+    pub max_events: u32,
+}
+
+/// The relation scale: the score lies in [-bound, bound].
+#[derive(Clone, Debug)]
+pub struct Scale {
+    /// M, positive.
+    pub bound: f64,
+    /// Bands from the lowest up; they tile [-M, M].
+    pub bands: Vec<Band>,
+}
+
+/// A named band [lo, hi) of the scale (the top band includes M).
+#[derive(Clone, Debug)]
+pub struct Band {
+    /// Name, e.g. "friendly".
+    pub name: String,
+    /// Lower edge.
+    pub lo: f64,
+    /// Upper edge.
+    pub hi: f64,
+}
+
+impl Scale {
+    /// Index of the band a score lies in.
+    pub fn band_index(&self, score: f64) -> usize {
+        self.bands.iter().rposition(|b| score >= b.lo).unwrap_or(0)
+    }
+
+    /// Name of the band a score lies in.
+    pub fn band(&self, score: f64) -> &str {
+        &self.bands[self.band_index(score)].name
+    }
+
+    /// Index of a band by name.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.bands.iter().position(|b| b.name == name)
+    }
+}
+
+/// The structural part: `base + affinity * similarity(ruling parties)`.
+#[derive(Clone, Copy, Debug)]
+pub struct Structure {
+    /// Base value, raw scale.
+    pub base: f64,
+    /// Weight of ideological similarity, raw scale.
+    pub affinity: f64,
+}
+
+/// A state.
+#[derive(Clone, Debug)]
+pub struct State {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Names by period, sorted by date.
+    pub names: Vec<(Date, String)>,
+    /// Index of the party ruling on the first day.
+    pub ruling: usize,
+    /// The office drawn on the tenure strip.
+    pub office: String,
+}
+
+impl State {
+    /// The state's name on a date.
+    pub fn name_on(&self, date: Date) -> &str {
+        self.names
+            .iter()
+            .rev()
+            .find(|(d, _)| *d <= date)
+            .map_or(&self.name, |(_, n)| n)
+    }
+}
+
+/// A party or ruling faction.
+#[derive(Clone, Debug)]
+pub struct Party {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Index of its state.
+    pub state: usize,
+    /// Position on each axis (same order as [`Scenario::axes`]), in [-1, 1].
+    pub ideology: Vec<f64>,
+}
+
+/// A leader or office holder.
+#[derive(Clone, Debug)]
+pub struct Leader {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Short form for narrow strips.
+    pub short: String,
+    /// Index of their state.
+    pub state: usize,
+    /// Index of their party.
+    pub party: Option<usize>,
+    /// Terms, sorted by start.
+    pub terms: Vec<Term>,
+}
+
+/// A term of office, [from, to).
+#[derive(Clone, Debug)]
+pub struct Term {
+    /// Office held.
+    pub office: String,
+    /// First day in office.
+    pub from: Day,
+    /// First day out of office; `None` = beyond the span.
+    pub to: Option<Day>,
+}
+
+impl Term {
+    /// Whether the term covers the day.
+    pub fn covers(&self, day: Day) -> bool {
+        self.from <= day && self.to.is_none_or(|t| day < t)
+    }
+}
+
+impl Leader {
+    /// Whether any term covers the day.
+    pub fn in_office_on(&self, day: Day) -> bool {
+        self.terms.iter().any(|t| t.covers(day))
+    }
+}
+
+/// A third party.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// First day it exists.
+    pub from: Option<Day>,
+    /// First day it no longer exists.
+    pub to: Option<Day>,
+}
+
+/// Something an event names: a state, party, leader or third party.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActorRef {
+    /// Index into [`Scenario::states`].
+    State(usize),
+    /// Index into [`Scenario::parties`].
+    Party(usize),
+    /// Index into [`Scenario::leaders`].
+    Leader(usize),
+    /// Index into [`Scenario::actors`].
+    Actor(usize),
+}
+
+/// When an event happens.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Timing {
+    /// On its date, give or take `window` days drawn uniformly.
+    Dated {
+        /// Nominal day.
+        date: Date,
+        /// Half-width of the date window, days.
+        window: u32,
+    },
+    /// Only when another event schedules it.
+    FollowUp,
+    /// On a monthly pulse while its guard holds, with mean time to happen `mtth` days.
+    Triggered {
+        /// Mean time to happen, days, positive.
+        mtth: f64,
+        /// May fire more than once.
+        repeat: bool,
+    },
+}
+
+/// A validated event.
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// Stable id.
+    pub id: String,
+    /// When it happens.
+    pub timing: Timing,
+    /// Short title.
+    pub title: String,
+    /// Where it is documented.
+    pub source: String,
+    /// Why its effects are what they are.
+    pub note: String,
+    /// What it names.
+    pub actors: Vec<ActorRef>,
+    /// Guard checked on the day.
+    pub when: Option<Condition>,
+    /// Probability it happens, [0, 1].
+    pub chance: f64,
+    /// What it does, in order.
+    pub effects: Vec<Effect>,
+    /// The id of its random stream: FNV-1a 64 of the event id, so a stream belongs to the
+    /// event and not to its position in the file.
+    pub stream: u64,
+}
+
+impl Event {
+    /// The nominal date of a dated event.
+    pub fn date(&self) -> Option<Date> {
+        match self.timing {
+            Timing::Dated { date, .. } => Some(date),
+            _ => None,
+        }
+    }
+}
+
+/// A number fixed in the file or drawn on the event's stream.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    /// Fixed.
+    Fixed(f64),
+    /// Uniform on [lo, hi].
+    Uniform(f64, f64),
+    /// Normal(mean, sd).
+    Normal(f64, f64),
+}
+
+impl Value {
+    /// The same value multiplied by `k` (a counterfactual's re-weighting).
+    pub fn scaled(self, k: f64) -> Value {
+        match self {
+            Value::Fixed(v) => Value::Fixed(v * k),
+            Value::Uniform(a, b) => Value::Uniform(a * k, b * k),
+            Value::Normal(m, s) => Value::Normal(m * k, s * k.abs()),
+        }
+    }
+}
+
+/// Which pair a modifier binds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// The two states: always counts.
+    State,
+    /// Two parties (indices): counts while both rule.
+    Party(usize, usize),
+    /// Two leaders (indices): counts while both are in office.
+    Leader(usize, usize),
+}
+
+impl Level {
+    /// 0 for state, 1 for party, 2 for leader level.
+    pub fn rank(self) -> usize {
+        match self {
+            Level::State => 0,
+            Level::Party(..) => 1,
+            Level::Leader(..) => 2,
+        }
+    }
+
+    /// "state", "party" or "leader".
+    pub fn name(self) -> &'static str {
+        ["state", "party", "leader"][self.rank()]
+    }
+}
+
+/// A validated effect.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Leave a modifier.
+    Modifier {
+        /// Pair it binds.
+        level: Level,
+        /// Starting value.
+        value: Value,
+        /// Index into [`Scenario::fades`].
+        fade: usize,
+        /// Last day it counts, for dated modifiers (`Until`): it stops counting on this day.
+        until: Option<Day>,
+        /// Label for explanations.
+        label: String,
+    },
+    /// Move a party on an axis.
+    Ideology {
+        /// Party index.
+        party: usize,
+        /// Axis index.
+        axis: usize,
+        /// Signed shift.
+        shift: Value,
+    },
+    /// A party takes power in its state.
+    Rule {
+        /// State index.
+        state: usize,
+        /// Party index.
+        party: usize,
+    },
+    /// A leader takes an office.
+    TakeOffice {
+        /// Leader index.
+        leader: usize,
+        /// Office.
+        office: String,
+    },
+    /// A leader leaves all offices.
+    LeaveOffice {
+        /// Leader index.
+        leader: usize,
+    },
+    /// Schedule an event.
+    FollowUp {
+        /// Event index.
+        event: usize,
+        /// Delay, days.
+        after: u32,
+    },
+}
+
+/// A validated guard.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    /// State (index) is ruled by party (index).
+    Rules(usize, usize),
+    /// Leader (index) is in office.
+    InOffice(usize),
+    /// Score at least.
+    ScoreAtLeast(f64),
+    /// Score below.
+    ScoreBelow(f64),
+    /// Score in [lo, hi); the outer bands are open-ended (±infinity).
+    Band(f64, f64),
+    /// Event (index) has happened.
+    Happened(usize),
+    /// On or after this day.
+    After(Day),
+    /// Before this day.
+    Before(Day),
+    /// All hold.
+    All(Vec<Condition>),
+    /// At least one holds.
+    Any(Vec<Condition>),
+    /// Does not hold.
+    Not(Box<Condition>),
+}
+
+/// The documented history.
+#[derive(Clone, Debug, Default)]
+pub struct Timeline {
+    /// Labelled spans.
+    pub eras: Vec<Era>,
+    /// Statements of the record, with the range they imply.
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+/// A labelled span.
+#[derive(Clone, Debug)]
+pub struct Era {
+    /// Label.
+    pub label: String,
+    /// First day.
+    pub from: Date,
+    /// Last day.
+    pub to: Date,
+}
+
+/// A checkpoint: every sample in [from, to] should lie in [lo, hi].
+#[derive(Clone, Debug)]
+pub struct Checkpoint {
+    /// Stable id.
+    pub id: String,
+    /// First day.
+    pub from: Date,
+    /// Last day (equal to `from` for a single date).
+    pub to: Date,
+    /// Lowest score that meets it.
+    pub lo: f64,
+    /// Highest score that meets it.
+    pub hi: f64,
+    /// The range in words: a band name, "tense to bad", or "-2.0 to 1.0".
+    pub expect: String,
+    /// The sentence of the source.
+    pub quote: String,
+    /// Where it stands.
+    pub source: String,
+}
+
+impl Scenario {
+    /// Loads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let text = read(path)?;
+        Scenario::from_str(&text, path)
+    }
+
+    /// Parses and validates scenario text; `path` is used in messages.
+    pub fn from_str(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+        let file: ScenarioFile = parse(text, path)?;
+        validate::validate(file, text, path)
+    }
+
+    /// The index of an event by id.
+    pub fn event_index(&self, id: &str) -> Option<usize> {
+        self.events.iter().position(|e| e.id == id)
+    }
+
+    /// Every leader's index with their terms in the state's strip office.
+    pub fn strip(&self, state: usize) -> Vec<(usize, &Term)> {
+        let office = &self.states[state].office;
+        let mut out: Vec<(usize, &Term)> = self
+            .leaders
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.state == state)
+            .flat_map(|(i, l)| l.terms.iter().map(move |t| (i, t)))
+            .filter(|(_, t)| &t.office == office)
+            .collect();
+        out.sort_by_key(|(_, t)| t.from);
+        out
+    }
+}
+
+/// Reads a file as UTF-8 text.
+pub(crate) fn read(path: &Path) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Parses RON text into a mirror type, locating any error.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+) -> Result<T, ScenarioError> {
+    let options =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    options
+        .from_str::<T>(text)
+        .map_err(|e| syntax_error(text, path, e))
+}
+
+fn syntax_error(text: &str, path: &Path, e: ron::error::SpannedError) -> ScenarioError {
+    use ron::error::Error as E;
+    let (mut line, mut col) = (e.span.start.line.max(1), e.span.start.col.max(1));
+    let message = lowercase_first(&e.code.to_string());
+    let hint = match &e.code {
+        E::Eof if text.trim().is_empty() => {
+            Some("the file is empty: a scenario starts with `Scenario(` and names its states, parties and events".to_string())
+        }
+        E::Eof => Some("the file ends too early: look for an unclosed `(`, `[` or `\"`".to_string()),
+        E::ExpectedComma | E::ExpectedArrayEnd | E::ExpectedStructLikeEnd | E::ExpectedMapEnd => {
+            Some("is a comma missing at the end of the previous line?".to_string())
+        }
+        E::NoSuchStructField { expected, found, .. } => Some(match crate::scenario::error::did_you_mean(found, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? the fields here are: {}", expected.join(", ")),
+            None => format!("the fields here are: {}", expected.join(", ")),
+        }),
+        E::NoSuchEnumVariant { expected, found, .. } => Some(match crate::scenario::error::did_you_mean(found, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? the choices are: {}", expected.join(", ")),
+            None => format!("the choices are: {}", expected.join(", ")),
+        }),
+        E::MissingStructField { field, .. } => Some(format!("add `{field}: ...` to this item")),
+        _ => None,
+    };
+    if matches!(e.code, E::Eof) {
+        // Point at the end of the last line rather than past it.
+        let last = text.trim_end().lines().count().max(1);
+        line = last;
+        col = text
+            .trim_end()
+            .lines()
+            .last()
+            .map_or(0, |l| l.chars().count())
+            + 1;
+    }
+    ScenarioError::Syntax {
+        path: path.to_path_buf(),
+        location: error::Location::at(text, line, col),
+        message,
+        hint,
+    }
+}
+
+/// RON's messages start with a capital; ours are lowercase.
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

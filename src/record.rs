@@ -1,0 +1,167 @@
+//! Data collection: a run's samples and event log, and the files they are written to.
+//!
+//! The model never writes files; the recorder fills rows here, and the writers turn them
+//! into CSV with fixed decimals, so the same run gives the same bytes on any machine.
+
+use crate::date::{Date, Day};
+use crate::model::FiredEvent;
+use crate::scenario::Scenario;
+use crate::score::Parts;
+
+/// One sample of the relation, at the end of a day.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    /// The day.
+    pub day: Day,
+    /// Whether it is a monthly row of the trajectory (the first of a month).
+    pub monthly: bool,
+    /// The parts of the raw score.
+    pub parts: Parts,
+    /// The score on the scale.
+    pub score: f64,
+}
+
+/// The result of one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    /// The seed it ran with.
+    pub seed: u64,
+    /// Samples in day order: every first of the month, plus checkpoint days.
+    pub samples: Vec<Sample>,
+    /// Events that fired, in the order they fired.
+    pub fired: Vec<FiredEvent>,
+}
+
+impl Run {
+    /// An empty run for a seed.
+    pub fn new(seed: u64) -> Run {
+        Run {
+            seed,
+            samples: Vec::new(),
+            fired: Vec::new(),
+        }
+    }
+
+    /// The monthly samples: the rows of `trajectory.csv`.
+    pub fn monthly(&self) -> impl Iterator<Item = &Sample> {
+        self.samples.iter().filter(|s| s.monthly)
+    }
+
+    /// The sample taken on `day`, if any.
+    pub fn at(&self, day: Day) -> Option<&Sample> {
+        self.samples
+            .binary_search_by_key(&day, |s| s.day)
+            .ok()
+            .map(|i| &self.samples[i])
+    }
+}
+
+/// A checkpoint of the documented timeline, met or missed by a run.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    /// Index of the checkpoint.
+    pub checkpoint: usize,
+    /// Lowest score of the run over the checkpoint's days.
+    pub low: f64,
+    /// Highest score.
+    pub high: f64,
+    /// Whether every sample in the span lies in the expected range.
+    pub met: bool,
+}
+
+/// Judges every checkpoint of the scenario against a run.
+pub fn checkpoints(scenario: &Scenario, run: &Run) -> Vec<Verdict> {
+    scenario
+        .timeline
+        .checkpoints
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (from, to) = (c.from.day(), c.to.day());
+            let scores: Vec<f64> = run
+                .samples
+                .iter()
+                .filter(|s| s.day >= from && s.day <= to)
+                .map(|s| s.score)
+                .collect();
+            let low = scores.iter().copied().fold(f64::INFINITY, f64::min);
+            let high = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let top = c.hi >= scenario.scale.bound;
+            let met = !scores.is_empty()
+                && scores
+                    .iter()
+                    .all(|&s| s >= c.lo && (s < c.hi || top && s <= c.hi));
+            Verdict {
+                checkpoint: i,
+                low,
+                high,
+                met,
+            }
+        })
+        .collect()
+}
+
+/// `trajectory.csv`: one row per month, `date,score,band,raw,structural,state,party,leader`.
+pub fn trajectory_csv(scenario: &Scenario, run: &Run) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "date",
+        "score",
+        "band",
+        "raw",
+        "structural",
+        "state",
+        "party",
+        "leader",
+    ])?;
+    for s in run.monthly() {
+        w.write_record([
+            Date::from_day(s.day).to_string(),
+            fixed(s.score),
+            scenario.scale.band(s.score).to_string(),
+            fixed(s.parts.raw()),
+            fixed(s.parts.structural),
+            fixed(s.parts.state),
+            fixed(s.parts.party),
+            fixed(s.parts.leader),
+        ])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// `events.csv`: each event that happened, `date,id,title,source,score_before,score_after,band_after`.
+pub fn events_csv(scenario: &Scenario, run: &Run) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "date",
+        "id",
+        "title",
+        "source",
+        "score_before",
+        "score_after",
+        "band_after",
+    ])?;
+    for f in &run.fired {
+        let e = &scenario.events[f.event];
+        w.write_record([
+            Date::from_day(f.day).to_string(),
+            e.id.clone(),
+            e.title.clone(),
+            e.source.clone(),
+            fixed(f.before),
+            fixed(f.after),
+            scenario.scale.band(f.after).to_string(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// A number with four decimals, and no negative zero.
+pub fn fixed(x: f64) -> String {
+    let s = format!("{x:.4}");
+    if s == "-0.0000" {
+        "0.0000".to_string()
+    } else {
+        s
+    }
+}

@@ -1,0 +1,239 @@
+//! Errors of loading and validating scenario and counterfactual files.
+//!
+//! Every error names its file. Syntax and type errors carry the line and column (1-based,
+//! the column counting characters) and the offending line, so the message can show a caret.
+//! Semantic errors name the event id and date (or the entity id) and, where the id can be
+//! found in the text, its line and column too.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A place in a file: 1-based line and character column, with the text of that line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub col: usize,
+    /// The whole line, for the caret display.
+    pub text: String,
+}
+
+impl Location {
+    /// The location of a 1-based (line, column) in `source`.
+    pub fn at(source: &str, line: usize, col: usize) -> Location {
+        let text = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .to_string();
+        Location { line, col, text }
+    }
+
+    /// The location of a byte offset in `source`.
+    pub fn of_offset(source: &str, offset: usize) -> Location {
+        let before = &source[..offset.min(source.len())];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        Location::at(source, line, col)
+    }
+}
+
+/// One broken rule, found by validation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// What it concerns, e.g. `event "treaty_1950" (1950-02-14)` or `leader "mao"`.
+    pub subject: String,
+    /// The rule that was broken, in lowercase prose.
+    pub message: String,
+    /// How to fix it, if there is something specific to say.
+    pub hint: Option<String>,
+    /// Where the subject stands in the file, when it could be found.
+    pub location: Option<Location>,
+}
+
+/// Why a scenario or counterfactual could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{}: cannot read the file: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The file is not valid RON for its type: a syntax error, a wrong type, an unknown
+    /// or missing field.
+    #[error("{}", Syntax { path, location, message, hint })]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// Where the parser stopped.
+        location: Location,
+        /// What the parser says.
+        message: String,
+        /// How to fix it.
+        hint: Option<String>,
+    },
+    /// The file parses but breaks one or more rules of the format.
+    #[error("{}", Invalid { path, problems })]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Every broken rule found, in file order.
+        problems: Vec<Problem>,
+    },
+}
+
+impl ScenarioError {
+    /// The broken rules, for an `Invalid` error; empty otherwise.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            ScenarioError::Invalid { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+}
+
+/// Renders a syntax error with its line and a caret.
+struct Syntax<'a> {
+    path: &'a PathBuf,
+    location: &'a Location,
+    message: &'a str,
+    hint: &'a Option<String>,
+}
+
+impl fmt::Display for Syntax<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let l = self.location;
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            l.line,
+            l.col,
+            self.message
+        )?;
+        write_caret(f, l)?;
+        if let Some(hint) = self.hint {
+            write!(f, "\n  = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Renders every problem of an invalid file.
+struct Invalid<'a> {
+    path: &'a PathBuf,
+    problems: &'a [Problem],
+}
+
+impl fmt::Display for Invalid<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "{}: {} problem{} found",
+            self.path.display(),
+            n,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in self.problems {
+            match &p.location {
+                Some(l) => write!(
+                    f,
+                    "\n\n{}:{}:{}: {}: {}",
+                    self.path.display(),
+                    l.line,
+                    l.col,
+                    p.subject,
+                    p.message
+                )?,
+                None => write!(
+                    f,
+                    "\n\n{}: {}: {}",
+                    self.path.display(),
+                    p.subject,
+                    p.message
+                )?,
+            }
+            if let Some(l) = &p.location {
+                write_caret(f, l)?;
+            }
+            if let Some(hint) = &p.hint {
+                write!(f, "\n  = help: {hint}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_caret(f: &mut fmt::Formatter<'_>, l: &Location) -> fmt::Result {
+    let num = l.line.to_string();
+    let pad = " ".repeat(num.len());
+    let shown: String = l.text.chars().take(160).collect();
+    let col = l.col.min(shown.chars().count() + 1);
+    // Keep tabs in the gutter so the caret lines up under them.
+    let lead: String = shown
+        .chars()
+        .take(col.saturating_sub(1))
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    write!(f, "\n{pad} |\n{num} | {shown}\n{pad} | {lead}^")
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(word, c);
+        if best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
+            best = Some((d, c));
+        }
+    }
+    let (d, c) = best?;
+    let limit = (word.chars().count().max(c.chars().count()) / 3).max(2);
+    (d <= limit).then(|| c.to_string())
+}
+
+/// Levenshtein distance, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_ids_only() {
+        let ids = ["stalin", "khrushchev", "mao"];
+        assert_eq!(did_you_mean("stallin", ids).as_deref(), Some("stalin"));
+        assert_eq!(did_you_mean("kruschev", ids).as_deref(), Some("khrushchev"));
+        assert_eq!(did_you_mean("gorbachev", ids), None);
+    }
+
+    #[test]
+    fn offsets_become_lines_and_character_columns() {
+        let src = "ab\nпривет x\n";
+        let l = Location::of_offset(src, src.find('x').unwrap());
+        assert_eq!((l.line, l.col), (2, 8));
+        assert_eq!(l.text, "привет x");
+    }
+}
