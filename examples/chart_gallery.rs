@@ -4,8 +4,8 @@
 //!
 //! `cargo run --release --example chart_gallery -- OUT_DIR`
 
-#[path = "../tests/support/sino_soviet.rs"]
-mod sino_soviet;
+#[path = "../tests/support/chart_models.rs"]
+mod models;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -18,21 +18,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(PathBuf::from)
         .unwrap_or_else(std::env::temp_dir);
     std::fs::create_dir_all(&out)?;
-    let models: [(&str, ChartModel); 3] = [
-        ("single", sino_soviet::single_run()),
-        ("comparison", sino_soviet::comparison()),
-        ("ensemble", sino_soviet::ensemble()),
+    let models: [(&str, ChartModel); 4] = [
+        ("single", models::single_run()),
+        ("comparison", models::comparison()),
+        ("ensemble", models::ensemble()),
+        ("tiny", models::tiny()),
     ];
     for (name, model) in &models {
         let rendered = chart::render(model)?;
         std::fs::write(out.join(format!("chart-{name}.png")), &rendered.png)?;
         std::fs::write(out.join(format!("chart-{name}.svg")), &rendered.svg)?;
     }
-    let bars: Vec<(String, f64)> = sino_soviet::markers(&|_| 1.0)
+    let mut bars: Vec<(String, f64)> = models::markers(&|_| 1.0)
         .iter()
         .map(|m| (format!("{} {}", m.date.year(), m.title), m.influence))
-        .take(20)
         .collect();
+    bars.sort_by(|a, b| b.1.total_cmp(&a.1));
+    bars.truncate(20);
     let rendered = chart::render_bars(
         "Which events shaped Sino-Soviet relations?",
         "How far the trajectory moves when each event is removed",

@@ -1,18 +1,14 @@
 //! The chart as a user gets it: PNG and SVG bytes from plain models, a realistic one
 //! (Sino-Soviet relations) and small ones built here.
 
-#[path = "support/sino_soviet.rs"]
-mod sino_soviet;
+#[path = "support/chart_models.rs"]
+mod models;
 
 use std::collections::HashSet;
 
-use diplosim::chart::{
-    self, ChartModel, EnsembleBand, EnsemblePoint, EraSpan, EventMarker, Rendered, Series,
-    SeriesRole, Strip, Tenure,
-};
-use diplosim::date::Date;
+use diplosim::chart::{self, ChartModel, EnsembleBand, EnsemblePoint, Rendered};
 
-use sino_soviet::date;
+use models::date;
 
 /// Width, height and RGB pixels of a PNG file.
 fn decode(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
@@ -60,7 +56,7 @@ fn assert_is_a_picture(r: &Rendered) {
 
 #[test]
 fn renders_the_same_bytes_twice() {
-    let model = sino_soviet::single_run();
+    let model = models::single_run();
     let a = chart::render(&model).unwrap();
     let b = chart::render(&model).unwrap();
     assert_is_a_picture(&a);
@@ -72,7 +68,7 @@ fn renders_the_same_bytes_twice() {
 
 #[test]
 fn shows_bands_eras_numbers_and_leaders() {
-    let model = sino_soviet::single_run();
+    let model = models::single_run();
     let svg = chart::render(&model).unwrap().svg;
     for band in &model.bands {
         assert!(has_text(&svg, &band.name), "band `{}` unnamed", band.name);
@@ -124,59 +120,9 @@ fn shows_bands_eras_numbers_and_leaders() {
     ));
 }
 
-/// Two events, one era, no checkpoints, one leader per state.
-fn tiny() -> ChartModel {
-    let (start, end) = (date("1950-01-01"), date("1960-01-01"));
-    let points = Date::month_starts(start, end)
-        .into_iter()
-        .map(|d| (d, if d < date("1955-01-01") { 2.0 } else { -4.0 }))
-        .collect();
-    let event = |d: &str, score: f64, title: &str| EventMarker {
-        date: date(d),
-        score,
-        title: title.to_string(),
-        source: "fixture".to_string(),
-        influence: 1.0,
-    };
-    let strip = |state: &str, name: &str, short: &str| Strip {
-        state: state.to_string(),
-        tenures: vec![Tenure {
-            name: name.to_string(),
-            short: short.to_string(),
-            from: start,
-            to: end,
-        }],
-    };
-    ChartModel {
-        subtitle: "two events".to_string(),
-        small_print: "seed 7".to_string(),
-        bands: sino_soviet::bands(),
-        eras: vec![EraSpan {
-            label: "The only era".to_string(),
-            from: start,
-            to: end,
-        }],
-        series: vec![Series {
-            label: "baseline".to_string(),
-            points,
-            role: SeriesRole::Baseline,
-        }],
-        markers: vec![
-            event("1952-03-01", 2.0, "Friendly visit"),
-            event("1955-01-01", -4.0, "Border incident"),
-        ],
-        strips: vec![
-            strip("Ruritania", "Рудольф Первый", "Рудольф"),
-            strip("Borduria", "Kurvi-Tasch", "K-T"),
-        ],
-        events_file: "events.csv".to_string(),
-        ..ChartModel::new("A tiny history", (start, end), 9.0)
-    }
-}
-
 #[test]
 fn draws_a_tiny_model() {
-    let model = tiny();
+    let model = models::tiny();
     let r = chart::render(&model).unwrap();
     assert_is_a_picture(&r);
     assert_eq!(
@@ -200,9 +146,9 @@ fn draws_a_tiny_model() {
 
 #[test]
 fn draws_without_markers_and_with_variants_and_ensembles() {
-    let mut model = sino_soviet::comparison();
+    let mut model = models::comparison();
     model.markers.clear();
-    model.ensembles = vec![sino_soviet::ensemble_band(20)];
+    model.ensembles = vec![models::ensemble_band(20)];
     let r = chart::render(&model).unwrap();
     assert_is_a_picture(&r);
     for label in ["history as written", "no Secret Speech", "advisers stay"] {
@@ -214,8 +160,8 @@ fn draws_without_markers_and_with_variants_and_ensembles() {
     ));
     assert!(!r.svg.contains("more event"));
     // The comparison and the ensemble of the gallery draw too.
-    assert_is_a_picture(&chart::render(&sino_soviet::comparison()).unwrap());
-    assert_is_a_picture(&chart::render(&sino_soviet::ensemble()).unwrap());
+    assert_is_a_picture(&chart::render(&models::comparison()).unwrap());
+    assert_is_a_picture(&chart::render(&models::ensemble()).unwrap());
 }
 
 #[test]
@@ -297,7 +243,7 @@ fn png_is_the_same_without_system_fonts() {
         .unwrap();
     assert!(status.status.success(), "child failed: {status:?}");
     let child = std::fs::read(&out).expect("the child wrote its png");
-    let here = chart::render_png(&sino_soviet::single_run()).unwrap();
+    let here = chart::render_png(&models::single_run()).unwrap();
     assert!(child == here, "png differs without system fonts");
 }
 
@@ -308,6 +254,6 @@ fn child_renders_with_empty_fontconfig() {
         return;
     };
     assert!(std::env::var_os("FONTCONFIG_FILE").is_some());
-    let png = chart::render_png(&sino_soviet::single_run()).unwrap();
+    let png = chart::render_png(&models::single_run()).unwrap();
     std::fs::write(out, png).unwrap();
 }

@@ -60,7 +60,15 @@ pub(super) fn layout(
     let n = bars.len() as f64;
     let row = ((bottom - top) / n).min(44.0);
     let size = (row - 8.0).clamp(11.0, 18.0);
-    let values: Vec<String> = bars.iter().map(|(_, v)| value_text(*v)).collect();
+    let largest = bars.iter().map(|(_, v)| v.abs()).fold(0.0, f64::max);
+    let places = if largest >= 100.0 {
+        0
+    } else if largest >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let values: Vec<String> = bars.iter().map(|(_, v)| value_text(*v, places)).collect();
     let value_w = values
         .iter()
         .map(|v| text_width(v, size, false))
@@ -83,12 +91,13 @@ pub(super) fn layout(
     let plot_bottom = top + row * n;
 
     let ticks = ((hi - lo) / step).round() as i64;
+    let tick_places = (-step.log10().floor()).clamp(0.0, 6.0) as usize;
     for k in 0..=ticks {
         let v = lo + k as f64 * step;
         let xv = x(v);
         scene.line(vec![(xv, top), (xv, plot_bottom)], Stroke::solid(GRID, 1.0));
         scene.text(
-            Label::new(value_text(v), xv, plot_bottom + 8.0, AXIS)
+            Label::new(value_text(v, tick_places), xv, plot_bottom + 8.0, AXIS)
                 .align(Align::Center)
                 .color(SOFT_INK),
         );
@@ -118,17 +127,10 @@ pub(super) fn layout(
     Ok(scene)
 }
 
-/// A value with as many decimals as its size needs.
-fn value_text(v: f64) -> String {
-    let a = v.abs();
-    let text = if a >= 100.0 || a == a.trunc() {
-        format!("{a:.0}")
-    } else if a >= 10.0 {
-        format!("{a:.1}")
-    } else {
-        format!("{a:.2}")
-    };
-    if v < 0.0 {
+/// A value with `places` decimals and a true minus sign.
+fn value_text(v: f64, places: usize) -> String {
+    let text = format!("{:.*}", places, v.abs());
+    if v < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
         format!("\u{2212}{text}")
     } else {
         text

@@ -280,3 +280,12 @@ fn every_shape_stays_on_the_canvas() {
         }
     }
 }
+
+#[test]
+fn legend_rows_left_empty_by_crowding_go_back_to_the_plot() {
+    for n in [3, 20, 45, 80] {
+        let d = decide(&crowded(n));
+        assert_eq!(d.legend_rows, d.badges.len().div_ceil(3), "{n} events");
+        assert_eq!(d.legend.y1 - d.legend.y0, d.legend_rows as f64 * 24.0);
+    }
+}

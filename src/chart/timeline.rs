@@ -93,6 +93,8 @@ pub(super) struct Decisions {
     pub tenures: Vec<(usize, usize, String)>,
     /// How many events in the span have no number.
     pub left_out: usize,
+    /// Rows set aside for the legend.
+    pub legend_rows: usize,
 }
 
 /// Lays out the chart of `model`.
@@ -101,8 +103,25 @@ pub(super) fn layout(model: &ChartModel) -> Result<Scene, ChartError> {
 }
 
 /// Lays out the chart of `model` and reports the decisions made.
+///
+/// The legend's rows are set aside before the numbers are placed. When crowding leaves
+/// some of those rows empty, the layout is made again with only the rows needed, which
+/// gives the plot their height; the second layout is kept if it numbers as many events.
 pub(super) fn plan(model: &ChartModel) -> Result<(Scene, Decisions), ChartError> {
     validate(model)?;
+    let first = plan_with(model, usize::MAX);
+    let needed = first.1.badges.len().div_ceil(LEGEND_COLUMNS);
+    if needed < first.1.legend_rows {
+        let second = plan_with(model, needed);
+        if second.1.badges.len() >= first.1.badges.len() {
+            return Ok(second);
+        }
+    }
+    Ok(first)
+}
+
+/// One layout, with at most `row_limit` rows of legend.
+fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     let mut scene = Scene::default();
     let mut decided = Decisions::default();
     let (start, end) = model.span;
@@ -170,7 +189,12 @@ pub(super) fn plan(model: &ChartModel) -> Result<(Scene, Decisions), ChartError>
     let below_plot = 8.0 + AXIS + 8.0 + strips_h + 10.0;
     let room = small_top - 10.0 - (plot_top + MIN_PLOT_HEIGHT + below_plot);
     let max_rows = (room / LEGEND_ROW).floor().max(0.0) as usize;
-    let rows = in_span.len().div_ceil(LEGEND_COLUMNS).min(max_rows);
+    let rows = in_span
+        .len()
+        .div_ceil(LEGEND_COLUMNS)
+        .min(max_rows)
+        .min(row_limit);
+    decided.legend_rows = rows;
     let legend_top = small_top - 10.0 - rows as f64 * LEGEND_ROW;
     let plot_bottom = legend_top - below_plot;
     let plot = Rect::new(plot_left, plot_top, plot_right, plot_bottom);
@@ -210,7 +234,7 @@ pub(super) fn plan(model: &ChartModel) -> Result<(Scene, Decisions), ChartError>
     legend(&mut scene, model, &numbered, rows, legend_top, &mut decided);
     decided.left_out = in_span.len() - numbered.len();
     footer(&mut scene, model, small_top, decided.left_out);
-    Ok((scene, decided))
+    (scene, decided)
 }
 
 fn validate(model: &ChartModel) -> Result<(), ChartError> {

@@ -1,8 +1,10 @@
-//! A realistic chart model of Sino-Soviet relations, 1917-1991, built without the engine:
-//! 58 dated events whose effects fade with their own half-lives, squashed onto the
-//! -9..9 scale as the engine does. It feeds the chart tests, the chart benchmark and the
-//! chart gallery example, so a change to the chart can be looked at and timed on the
-//! picture a teacher will see.
+//! Chart models built without the engine, for the chart tests, the chart benchmark and
+//! the chart gallery example, so a change to the chart can be looked at and timed on the
+//! pictures a teacher will see.
+//!
+//! The realistic one is Sino-Soviet relations, 1917-1991: 58 dated events whose effects
+//! fade with their own half-lives, squashed onto the -9..9 scale as the engine does. The
+//! tiny one has two events, one era, no checkpoints and one leader per state.
 #![allow(dead_code)]
 
 use diplosim::chart::{
@@ -646,4 +648,54 @@ pub fn ensemble() -> ChartModel {
     model.series.clear();
     model.ensembles = vec![ensemble_band(60)];
     model
+}
+
+/// Two events, one era, no checkpoints, one leader per state (one in Cyrillic).
+pub fn tiny() -> ChartModel {
+    let (start, end) = (date("1950-01-01"), date("1960-01-01"));
+    let points = Date::month_starts(start, end)
+        .into_iter()
+        .map(|d| (d, if d < date("1955-01-01") { 2.0 } else { -4.0 }))
+        .collect();
+    let event = |d: &str, score: f64, title: &str| EventMarker {
+        date: date(d),
+        score,
+        title: title.to_string(),
+        source: "fixture".to_string(),
+        influence: 1.0,
+    };
+    let strip = |state: &str, name: &str, short: &str| Strip {
+        state: state.to_string(),
+        tenures: vec![Tenure {
+            name: name.to_string(),
+            short: short.to_string(),
+            from: start,
+            to: end,
+        }],
+    };
+    ChartModel {
+        subtitle: "two events".to_string(),
+        small_print: "seed 7".to_string(),
+        bands: bands(),
+        eras: vec![EraSpan {
+            label: "The only era".to_string(),
+            from: start,
+            to: end,
+        }],
+        series: vec![Series {
+            label: "baseline".to_string(),
+            points,
+            role: SeriesRole::Baseline,
+        }],
+        markers: vec![
+            event("1952-03-01", 2.0, "Friendly visit"),
+            event("1955-01-01", -4.0, "Border incident"),
+        ],
+        strips: vec![
+            strip("Ruritania", "Рудольф Первый", "Рудольф"),
+            strip("Borduria", "Kurvi-Tasch", "K-T"),
+        ],
+        events_file: "events.csv".to_string(),
+        ..ChartModel::new("A tiny history", (start, end), 9.0)
+    }
 }
