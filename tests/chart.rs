@@ -69,7 +69,7 @@ fn renders_the_same_bytes_twice() {
 #[test]
 fn shows_bands_eras_numbers_and_leaders() {
     let model = models::single_run();
-    let svg = chart::render(&model).unwrap().svg;
+    let svg = chart::render_svg(&model).unwrap();
     for band in &model.bands {
         assert!(has_text(&svg, &band.name), "band `{}` unnamed", band.name);
     }
@@ -256,4 +256,9 @@ fn child_renders_with_empty_fontconfig() {
     assert!(std::env::var_os("FONTCONFIG_FILE").is_some());
     let png = chart::render_png(&models::single_run()).unwrap();
     std::fs::write(out, png).unwrap();
+}
+
+#[test]
+fn fixture_dates_are_what_they_say() {
+    assert_eq!(date("1949-10-01").day(), -7397);
 }

@@ -783,31 +783,49 @@ fn checkpoints(
                 .color(if c.met { MET } else { MISSED })
                 .align(Align::Center)
         };
-        // Above the box, below it, then beside its top corners; the first spot that
-        // touches no line and no other sign wins.
+        // Above the box, below it, inside it, then beside its corners, then a little
+        // farther out; the first spot that touches no line and no other sign wins, else
+        // the one farthest from the lines.
         let half = text_width("✓", SIGN, true) / 2.0 + 2.0;
-        let candidates = [
-            sign(mid, y0 - SIGN - 1.0),
-            sign(mid, y1 + 1.0),
-            sign(x0 - half, y0 - SIGN - 1.0),
-            sign(x1 + half, y0 - SIGN - 1.0),
-            sign(x0 - half, y1 + 1.0),
-            sign(x1 + half, y1 + 1.0),
-        ];
+        let mut candidates = vec![sign(mid, y0 - SIGN - 1.0), sign(mid, y1 + 1.0)];
+        if y1 - y0 >= SIGN + 6.0 {
+            candidates.extend([sign(mid, y0 + 3.0), sign(mid, y1 - SIGN - 3.0)]);
+        }
+        for lift in [1.0, 10.0, 20.0] {
+            candidates.extend([
+                sign(x0 - half - lift, y0 - SIGN - 1.0),
+                sign(x1 + half + lift, y0 - SIGN - 1.0),
+                sign(x0 - half - lift, y1 + 1.0),
+                sign(x1 + half + lift, y1 + 1.0),
+                sign(x0 - half - lift, y1 - SIGN - 1.0),
+                sign(x1 + half + lift, y1 - SIGN - 1.0),
+                sign(mid, y0 - SIGN - lift - 10.0),
+                sign(mid, y1 + lift + 10.0),
+            ]);
+        }
         let inside = |r: &Rect| {
             r.x0 >= p.x0 + 1.0 && r.x1 <= p.x1 - 1.0 && r.y0 >= p.y0 + 1.0 && r.y1 <= p.y1 - 1.0
         };
-        let clear = |r: &Rect| {
-            let grown = Rect::new(r.x0 - 2.0, r.y0 - 2.0, r.x1 + 2.0, r.y1 + 2.0);
-            lines.iter().all(|l| !polyline_hits_rect(l, &grown))
-                && signs.iter().all(|s| !s.rect().near(r, 2.0))
+        let clearance = |r: &Rect| {
+            lines
+                .iter()
+                .map(|l| polyline_rect_distance(l, r))
+                .fold(f64::INFINITY, f64::min)
         };
-        let chosen = candidates
+        let free = |r: &Rect| signs.iter().all(|s| !s.rect().near(r, 2.0));
+        let usable: Vec<&Label> = candidates
             .iter()
-            .find(|l| inside(&l.rect()) && clear(&l.rect()))
-            .or_else(|| candidates.iter().find(|l| inside(&l.rect())))
-            .unwrap_or(&candidates[0])
-            .clone();
+            .filter(|l| inside(&l.rect()) && free(&l.rect()))
+            .collect();
+        let chosen = usable
+            .iter()
+            .find(|l| clearance(&l.rect()) >= 2.0)
+            .or_else(|| {
+                usable
+                    .iter()
+                    .max_by(|a, b| clearance(&a.rect()).total_cmp(&clearance(&b.rect())))
+            })
+            .map_or_else(|| candidates[0].clone(), |l| (*l).clone());
         signs.push(chosen);
     }
     signs
@@ -1065,9 +1083,24 @@ fn near_polyline(line: &[Point], c: Point, clear: f64) -> bool {
     segments_in(line, c.0 - clear, c.0 + clear).any(|(a, b)| segment_distance(c, a, b) < clear)
 }
 
-/// Whether the polyline enters the rectangle.
-fn polyline_hits_rect(line: &[Point], r: &Rect) -> bool {
-    segments_in(line, r.x0, r.x1).any(|(a, b)| segment_hits_rect(a, b, r))
+/// Distance from the segment `a`-`b` to the rectangle (0 if it enters it).
+fn segment_rect_distance(a: Point, b: Point, r: &Rect) -> f64 {
+    if segment_hits_rect(a, b, r) {
+        return 0.0;
+    }
+    let corners = [(r.x0, r.y0), (r.x1, r.y0), (r.x1, r.y1), (r.x0, r.y1)];
+    corners
+        .iter()
+        .map(|&c| segment_distance(c, a, b))
+        .chain([r.distance(a), r.distance(b)])
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Distance from the polyline to the rectangle, looking no farther than 40 px.
+fn polyline_rect_distance(line: &[Point], r: &Rect) -> f64 {
+    segments_in(line, r.x0 - 40.0, r.x1 + 40.0)
+        .map(|(a, b)| segment_rect_distance(a, b, r))
+        .fold(40.0, f64::min)
 }
 
 /// Whether the polyline crosses the segment `s`-`e`.

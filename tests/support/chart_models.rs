@@ -380,18 +380,21 @@ pub const EVENTS: &[(&str, &str, &str, f64, f64)] = &[
 
 /// The structural part: higher while both states are ruled by communist parties.
 fn structural(day: i32) -> f64 {
-    if day >= date("1949-10-01").day() {
-        1.0
-    } else {
-        0.0
-    }
+    // 1949-10-01, the founding of the People's Republic.
+    if day >= -7397 { 1.0 } else { 0.0 }
+}
+
+/// The day count of every event, parsed once.
+fn event_days() -> &'static [i32] {
+    static DAYS: std::sync::OnceLock<Vec<i32>> = std::sync::OnceLock::new();
+    DAYS.get_or_init(|| EVENTS.iter().map(|e| date(e.0).day()).collect())
 }
 
 /// The score on `day` when event `i`'s step is multiplied by `weight(i)`.
 pub fn score_on(day: i32, weight: &dyn Fn(usize) -> f64) -> f64 {
     let mut raw = structural(day);
-    for (i, &(d, _, _, step, half_life)) in EVENTS.iter().enumerate() {
-        let at = date(d).day();
+    for (i, &(_, _, _, step, half_life)) in EVENTS.iter().enumerate() {
+        let at = event_days()[i];
         if at <= day {
             let years = f64::from(day - at) / 365.25;
             raw += weight(i) * step * 0.5f64.powf(years / half_life);
