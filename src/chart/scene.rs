@@ -53,39 +53,56 @@ impl Rgba {
     }
 }
 
+/// Paper.
 pub const WHITE: Rgba = Rgba::hex(0xFFFFFF);
+/// Text and the baseline.
 pub const INK: Rgba = Rgba::hex(0x1A1A1A);
+/// Secondary text: dates, sources, small print.
 pub const GREY: Rgba = Rgba::hex(0x595959);
 
 /// Okabe-Ito colours, readable with every common colour-vision deficiency.
 pub mod okabe_ito {
     use super::Rgba;
+    /// #E69F00
     pub const ORANGE: Rgba = Rgba::hex(0xE69F00);
+    /// #56B4E9
     pub const SKY_BLUE: Rgba = Rgba::hex(0x56B4E9);
+    /// #009E73
     pub const BLUISH_GREEN: Rgba = Rgba::hex(0x009E73);
+    /// #0072B2
     pub const BLUE: Rgba = Rgba::hex(0x0072B2);
+    /// #D55E00
     pub const VERMILLION: Rgba = Rgba::hex(0xD55E00);
+    /// #CC79A7
     pub const REDDISH_PURPLE: Rgba = Rgba::hex(0xCC79A7);
 }
 
 /// Horizontal alignment of text on its `x`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
+    /// `x` is the left edge.
     Left,
+    /// `x` is the centre.
     Center,
+    /// `x` is the right edge.
     Right,
 }
 
 /// An axis-aligned rectangle, `x0 <= x1`, `y0 <= y1`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Rect {
+    /// Left edge.
     pub x0: f64,
+    /// Top edge.
     pub y0: f64,
+    /// Right edge.
     pub x1: f64,
+    /// Bottom edge.
     pub y1: f64,
 }
 
 impl Rect {
+    /// The rectangle with these corners, in any order.
     pub fn new(x0: f64, y0: f64, x1: f64, y1: f64) -> Rect {
         Rect {
             x0: x0.min(x1),
@@ -95,10 +112,12 @@ impl Rect {
         }
     }
 
+    /// Width in pixels.
     pub fn width(&self) -> f64 {
         self.x1 - self.x0
     }
 
+    /// Height in pixels.
     pub fn height(&self) -> f64 {
         self.y1 - self.y0
     }
@@ -149,6 +168,7 @@ pub enum Shape {
 /// How a line is drawn.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Stroke {
+    /// Colour and opacity.
     pub color: Rgba,
     /// Width in pixels.
     pub width: f64,
@@ -157,6 +177,7 @@ pub struct Stroke {
 }
 
 impl Stroke {
+    /// A solid line.
     pub fn solid(color: Rgba, width: f64) -> Stroke {
         Stroke {
             color,
@@ -165,6 +186,7 @@ impl Stroke {
         }
     }
 
+    /// A dashed line: `dash` px drawn, `gap` px left out.
     pub fn dashed(color: Rgba, width: f64, dash: f64, gap: f64) -> Stroke {
         Stroke {
             color,
@@ -177,6 +199,7 @@ impl Stroke {
 /// One line of text and where it goes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Label {
+    /// One line, no newlines.
     pub text: String,
     /// Anchor x: left edge, centre or right edge as `align` says.
     pub x: f64,
@@ -184,14 +207,18 @@ pub struct Label {
     pub top: f64,
     /// Font size: the height of the line box in pixels.
     pub size: f64,
+    /// Bold weight.
     pub bold: bool,
+    /// Colour and opacity.
     pub color: Rgba,
+    /// How `x` anchors the text.
     pub align: Align,
     /// Turned a quarter counter-clockwise, reading bottom to top.
     pub rotated: bool,
 }
 
 impl Label {
+    /// Left-aligned regular ink text at `x`, its line box from `top`, `size` px high.
     pub fn new(text: impl Into<String>, x: f64, top: f64, size: f64) -> Label {
         Label {
             text: text.into(),
@@ -205,21 +232,25 @@ impl Label {
         }
     }
 
+    /// In bold.
     pub fn bold(mut self) -> Label {
         self.bold = true;
         self
     }
 
+    /// In `color`.
     pub fn color(mut self, color: Rgba) -> Label {
         self.color = color;
         self
     }
 
+    /// Aligned on `x` as `align` says.
     pub fn align(mut self, align: Align) -> Label {
         self.align = align;
         self
     }
 
+    /// Reading bottom to top.
     pub fn rotated(mut self) -> Label {
         self.rotated = true;
         self
@@ -240,30 +271,36 @@ impl Label {
 /// A whole chart, ready to replay.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scene {
+    /// Shapes in drawing order.
     pub shapes: Vec<Shape>,
 }
 
 impl Scene {
+    /// Adds a shape over the others.
     pub fn push(&mut self, shape: Shape) {
         self.shapes.push(shape);
     }
 
+    /// Adds a rectangle.
     pub fn rect(&mut self, rect: Rect, fill: Option<Rgba>, stroke: Option<Stroke>) {
         self.push(Shape::Rect { rect, fill, stroke });
     }
 
+    /// Adds a polyline (nothing for fewer than two points).
     pub fn line(&mut self, points: Vec<Point>, stroke: Stroke) {
         if points.len() >= 2 {
             self.push(Shape::Line { points, stroke });
         }
     }
 
+    /// Adds a filled polygon (nothing for fewer than three points).
     pub fn polygon(&mut self, points: Vec<Point>, fill: Rgba) {
         if points.len() >= 3 {
             self.push(Shape::Polygon { points, fill });
         }
     }
 
+    /// Adds a circle.
     pub fn circle(
         &mut self,
         center: Point,
@@ -279,6 +316,7 @@ impl Scene {
         });
     }
 
+    /// Adds a text (nothing for an empty one).
     pub fn text(&mut self, label: Label) {
         if !label.text.is_empty() {
             self.push(Shape::Text(label));
