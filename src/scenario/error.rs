@@ -140,7 +140,7 @@ impl fmt::Display for Invalid<'_> {
             n,
             if n == 1 { "" } else { "s" }
         )?;
-        for p in self.problems {
+        for p in self.problems.iter().take(MAX_SHOWN) {
             match &p.location {
                 Some(l) => write!(
                     f,
@@ -166,22 +166,62 @@ impl fmt::Display for Invalid<'_> {
                 write!(f, "\n  = help: {hint}")?;
             }
         }
+        if n > MAX_SHOWN {
+            write!(
+                f,
+                "\n\n{}: and {} more problems; fix these first",
+                self.path.display(),
+                n - MAX_SHOWN
+            )?;
+        }
         Ok(())
     }
 }
 
+/// Most problems shown at once: past this, the first ones are what to fix.
+const MAX_SHOWN: usize = 30;
+
 fn write_caret(f: &mut fmt::Formatter<'_>, l: &Location) -> fmt::Result {
+    use unicode_width::UnicodeWidthChar;
+    const WIDTH: usize = 120;
     let num = l.line.to_string();
     let pad = " ".repeat(num.len());
-    let shown: String = l.text.chars().take(160).collect();
-    let col = l.col.min(shown.chars().count() + 1);
-    // Keep tabs in the gutter so the caret lines up under them.
-    let lead: String = shown
+    // Control characters would disturb the terminal; show them as replacement marks.
+    let chars: Vec<char> = l
+        .text
         .chars()
-        .take(col.saturating_sub(1))
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
         .collect();
-    write!(f, "\n{pad} |\n{num} | {shown}\n{pad} | {lead}^")
+    let col = l.col.clamp(1, chars.len() + 1) - 1;
+    // A long line is shown as a window around the column.
+    let from = if chars.len() > WIDTH {
+        col.saturating_sub(WIDTH / 2).min(chars.len() - WIDTH)
+    } else {
+        0
+    };
+    let to = (from + WIDTH).min(chars.len());
+    let head = if from > 0 { "..." } else { "" };
+    let tail = if to < chars.len() { "..." } else { "" };
+    let shown: String = chars[from..to].iter().collect();
+    // Tabs stay tabs so the caret lines up under them; wide characters take two cells.
+    let lead: String = chars[from..col]
+        .iter()
+        .map(|&c| match c {
+            '\t' => "\t".to_string(),
+            c => " ".repeat(c.width().unwrap_or(0)),
+        })
+        .collect();
+    let head_pad = " ".repeat(head.len());
+    write!(
+        f,
+        "\n{pad} |\n{num} | {head}{shown}{tail}\n{pad} | {head_pad}{lead}^"
+    )
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
