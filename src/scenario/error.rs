@@ -224,6 +224,15 @@ fn write_caret(f: &mut fmt::Formatter<'_>, l: &Location) -> fmt::Result {
     )
 }
 
+/// The plural of a kind of thing named in messages.
+pub fn plural(kind: &str) -> String {
+    match kind {
+        "party" => "parties".to_string(),
+        "axis" => "axes".to_string(),
+        k => format!("{k}s"),
+    }
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     word: &str,

@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod file;
+pub mod locate;
 pub mod validate;
 
 use std::path::Path;
