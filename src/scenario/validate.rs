@@ -23,8 +23,10 @@ const DAYS_PER_YEAR: f64 = 365.25;
 
 /// Validates a parsed file. `text` is the file's source, used to locate problems.
 pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+    let (start, end) = file.span;
     let mut v = Validator {
         problems: Vec::new(),
+        span_days: (end.day() - start.day()).max(0) as u32,
     };
     let scenario = v.scenario(file);
     if v.problems.is_empty() {
@@ -60,6 +62,8 @@ pub fn stream_id(id: &str) -> u64 {
 struct Validator {
     /// Every problem found, with the path of what it concerns.
     problems: Vec<(At, Problem)>,
+    /// Days from the span's first day to its last.
+    span_days: u32,
 }
 
 /// Names of the entities that events and effects refer to.
@@ -301,7 +305,10 @@ impl Validator {
         let subject = "scale".to_string();
         let at = At::root().field("scale");
         let mut bands = Vec::new();
-        if !(s.bound.is_finite() && s.bound > 0.0) {
+        // With a broken bound, bands are still read (so conditions and checkpoints can name
+        // them) but nothing is measured against the bound.
+        let bound_ok = s.bound.is_finite() && s.bound > 0.0;
+        if !bound_ok {
             self.problem(
                 subject.clone(),
                 at.field("bound"),
@@ -311,16 +318,8 @@ impl Validator {
                 ),
                 Some("the shipped scenarios use bound: 9.0".to_string()),
             );
-            return Scale {
-                bound: 1.0,
-                bands: vec![Band {
-                    name: "all".into(),
-                    lo: -1.0,
-                    hi: 1.0,
-                }],
-            };
         }
-        let bound = s.bound;
+        let bound = if bound_ok { s.bound } else { f64::INFINITY };
         if s.bands.is_empty() {
             self.problem(
                 subject.clone(),
@@ -345,7 +344,7 @@ impl Validator {
             if !self.finite(&band_subject, &from, "its lower edge", b.from) {
                 continue;
             }
-            if i == 0 && b.from != -bound {
+            if bound_ok && i == 0 && b.from != -bound {
                 self.problem(
                     band_subject.clone(),
                     from.clone(),
@@ -369,7 +368,7 @@ impl Validator {
                     Some("list the bands from the lowest up".to_string()),
                 );
             }
-            if b.from >= bound {
+            if bound_ok && b.from >= bound {
                 self.problem(
                     band_subject.clone(),
                     from.clone(),
@@ -576,7 +575,8 @@ impl Validator {
                 terms,
             });
         }
-        // Overlapping terms in one office of one state, between anyone.
+        // Overlapping terms in one office of one state, between anyone: each term is
+        // compared with the one reaching furthest among those that started before it.
         type Held<'t> = (usize, usize, &'t TermFile);
         let mut by_office: BTreeMap<(usize, &str), Vec<Held>> = BTreeMap::new();
         for (i, l) in ls.iter().enumerate() {
@@ -590,9 +590,11 @@ impl Validator {
         let end = |t: &TermFile| t.to.map_or(Day::MAX, Date::day);
         for ((_, office), mut terms) in by_office {
             terms.sort_by_key(|&(i, k, t)| (t.from, i, k));
-            for w in terms.windows(2) {
-                let ((a, _, ta), (b, k, tb)) = (w[0], w[1]);
-                if tb.from.day() < end(ta) {
+            let mut reach: Option<Held> = None;
+            for &(b, k, tb) in &terms {
+                if let Some((a, _, ta)) = reach
+                    && tb.from.day() < end(ta)
+                {
                     let other = if a == b {
                         "their own term".to_string()
                     } else {
@@ -610,6 +612,9 @@ impl Validator {
                         ),
                         Some("one office holds one person at a time: end the earlier term (`to`) on or before the later one starts".to_string()),
                     );
+                }
+                if reach.is_none_or(|(_, _, ta)| end(tb) > end(ta)) {
+                    reach = Some((b, k, tb));
                 }
             }
         }
@@ -720,13 +725,28 @@ impl Validator {
             }
             (None, None) => Timing::FollowUp,
         };
-        if e.window.is_some() && e.date.is_none() {
-            self.problem(
-                subject.clone(),
-                at.field("window"),
-                "a date window needs a date".to_string(),
-                Some("give the event a `date`, or remove `window`".to_string()),
-            );
+        if let Some(window) = e.window {
+            if e.date.is_none() {
+                self.problem(
+                    subject.clone(),
+                    at.field("window"),
+                    "a date window needs a date".to_string(),
+                    Some("give the event a `date`, or remove `window`".to_string()),
+                );
+            } else if window > self.span_days {
+                self.problem(
+                    subject.clone(),
+                    at.field("window"),
+                    format!(
+                        "a window of {window} days is wider than the whole span ({} days)",
+                        self.span_days
+                    ),
+                    Some(
+                        "the window is how many days either side of `date` the event may fall"
+                            .to_string(),
+                    ),
+                );
+            }
         }
         let chance = e.chance.unwrap_or(1.0);
         if !(0.0..=1.0).contains(&chance) {
@@ -808,7 +828,7 @@ impl Validator {
         let when = e
             .when
             .as_ref()
-            .map(|c| self.condition(c, &subject, &at.field("when"), names, scale));
+            .map(|c| self.condition(c, &subject, &at.field("when"), names, scale, parties));
         let effects = e
             .effects
             .iter()
@@ -864,17 +884,23 @@ impl Validator {
             ),
             _ => {}
         }
+        // For a normal value the mean and the spread are each held to the limit.
         let off = match v {
-            Value::Normal(m, _) => [m, m],
+            Value::Normal(m, s) => [m, s],
             _ => [a, b],
         }
         .into_iter()
         .find(|x| x.abs() > limit);
         if let Some(x) = off {
+            let part = if matches!(v, Value::Normal(_, s) if s == x) {
+                "its standard deviation "
+            } else {
+                ""
+            };
             self.problem(
                 subject.to_string(),
                 at.clone(),
-                format!("{what} is off the scale: {} is beyond ±{limit}", num(x)),
+                format!("{what} is off the scale: {part}{} is beyond ±{limit}", num(x)),
                 Some(format!(
                     "one effect may move the raw score by at most ±{limit} (twice the scale's bound)"
                 )),
@@ -1025,6 +1051,17 @@ impl Validator {
             }),
             EffectFile::FollowUp { event, after } => {
                 let i = lookup(self, "event", event, &names.events, at.field("event"))?;
+                if *after > self.span_days {
+                    self.problem(
+                        subject.to_string(),
+                        at.field("after"),
+                        format!(
+                            "a follow-up after {after} days would fall beyond the end of the span ({} days long)",
+                            self.span_days
+                        ),
+                        Some("`after` is the delay in days from this event to the follow-up".to_string()),
+                    );
+                }
                 Some(Effect::FollowUp {
                     event: i,
                     after: *after,
@@ -1040,6 +1077,7 @@ impl Validator {
         at: &At,
         names: &Names,
         scale: &Scale,
+        parties: &[Party],
     ) -> Condition {
         // The arguments of a variant are its children: `Rules("a", "b")` has two.
         let arg = |k: usize| at.index(k);
@@ -1076,14 +1114,25 @@ impl Validator {
         let list = |v: &mut Self, cs: &[ConditionFile]| -> Vec<Condition> {
             cs.iter()
                 .enumerate()
-                .map(|(k, c)| v.condition(c, subject, &arg(0).index(k), names, scale))
+                .map(|(k, c)| v.condition(c, subject, &arg(0).index(k), names, scale, parties))
                 .collect()
         };
         match c {
-            ConditionFile::Rules(s, p) => Condition::Rules(
-                get(self, "state", s, &names.states, arg(0)).unwrap_or(0),
-                get(self, "party", p, &names.parties, arg(1)).unwrap_or(0),
-            ),
+            ConditionFile::Rules(s, p) => {
+                let si = get(self, "state", s, &names.states, arg(0));
+                let pi = get(self, "party", p, &names.parties, arg(1));
+                if let (Some(si), Some(pi)) = (si, pi)
+                    && parties[pi].state != si
+                {
+                    self.problem(
+                        subject.to_string(),
+                        arg(1),
+                        format!("Rules(\"{s}\", \"{p}\") can never hold: \"{p}\" is a party of the other state"),
+                        Some(format!("name one of the parties of \"{s}\"")),
+                    );
+                }
+                Condition::Rules(si.unwrap_or(0), pi.unwrap_or(0))
+            }
             ConditionFile::InOffice(l) => {
                 Condition::InOffice(get(self, "leader", l, &names.leaders, arg(0)).unwrap_or(0))
             }
@@ -1121,14 +1170,20 @@ impl Validator {
             ConditionFile::Before(d) => Condition::Before(d.day()),
             ConditionFile::All(cs) => Condition::All(list(self, cs)),
             ConditionFile::Any(cs) => Condition::Any(list(self, cs)),
-            ConditionFile::Not(c) => {
-                Condition::Not(Box::new(self.condition(c, subject, &arg(0), names, scale)))
-            }
+            ConditionFile::Not(c) => Condition::Not(Box::new(self.condition(
+                c,
+                subject,
+                &arg(0),
+                names,
+                scale,
+                parties,
+            ))),
         }
     }
 
     /// Follow-up targets must be undated; chains of zero-delay follow-ups must not loop;
-    /// an undated, untriggered event must be the target of some follow-up.
+    /// an undated, untriggered event must be reachable by follow-ups from an event that has
+    /// a date or an mtth of its own.
     fn follow_ups(&mut self, events: &[Event], files: &[EventFile], names: &Names) {
         let at = |i: usize| At::root().field("events").index(i);
         // Every follow-up edge: (from, to, effect position in the file, delay).
@@ -1150,13 +1205,31 @@ impl Validator {
                 }
             }
         }
+        let mut reached: Vec<bool> = events
+            .iter()
+            .map(|e| e.timing != Timing::FollowUp)
+            .collect();
+        let mut todo: Vec<usize> = (0..events.len()).filter(|&i| reached[i]).collect();
+        while let Some(i) = todo.pop() {
+            for &(to, _, _) in &edges[i] {
+                if !reached[to] {
+                    reached[to] = true;
+                    todo.push(to);
+                }
+            }
+        }
         let mut targeted = vec![false; events.len()];
         for &(to, _, _) in edges.iter().flatten() {
             targeted[to] = true;
         }
         for (i, e) in events.iter().enumerate() {
-            if e.timing == Timing::FollowUp && !targeted[i] {
-                self.problem(format!("event \"{}\"", e.id), at(i).field("id"), "has no date, no mtth, and no event schedules it, so it can never happen".to_string(), Some("give it a `date`, or an `mtth` and `when`, or schedule it with FollowUp(event: ..., after: days)".to_string()));
+            if !reached[i] && files[i].date.is_none() && files[i].mtth.is_none() {
+                let message = if targeted[i] {
+                    "can never happen: only events that can never happen themselves schedule it"
+                } else {
+                    "has no date, no mtth, and no event schedules it, so it can never happen"
+                };
+                self.problem(format!("event \"{}\"", e.id), at(i).field("id"), message.to_string(), Some("give it a `date`, or an `mtth` and `when`, or schedule it with FollowUp(event: ..., after: days) from an event that happens".to_string()));
             }
         }
         // Depth-first search for a cycle of zero-delay follow-ups.
