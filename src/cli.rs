@@ -100,11 +100,13 @@ pub struct Loaded {
 
 /// Loads and validates a scenario, keeping its hash.
 pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
-    let text = crate::scenario::read(path)?;
-    let scenario = Scenario::from_str(&text, path)?;
+    // The manifest hashes the bytes on disk, so `sha256sum` agrees with it.
+    let bytes = crate::scenario::source::read_bytes(path)?;
+    let text = crate::scenario::source::decode(&bytes, path)?;
+    let scenario = Scenario::from_str(text, path)?;
     Ok(Loaded {
         scenario,
-        input: Input::new(path, text.as_bytes()),
+        input: Input::new(path, &bytes),
     })
 }
 

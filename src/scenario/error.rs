@@ -57,12 +57,22 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("{}: cannot read the file: {source}", path.display())]
+    #[error("{}: cannot read the file: {}", path.display(), io_reason(source))]
     Io {
         /// The file.
         path: PathBuf,
         /// The operating system's reason.
         source: std::io::Error,
+    },
+    /// The path does not name a text file: it is missing, a folder, binary or UTF-16.
+    #[error("{}: {message}{}", path.display(), hint.as_ref().map_or(String::new(), |h| format!("\n  = help: {h}")))]
+    Unusable {
+        /// The path as given.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+        /// How to fix it.
+        hint: Option<String>,
     },
     /// The file is not valid RON for its type: a syntax error, a wrong type, an unknown
     /// or missing field.
@@ -233,6 +243,31 @@ pub fn plural(kind: &str) -> String {
     }
 }
 
+/// An operating system's reason, in lowercase prose without the error number.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let known = match e.kind() {
+        K::NotFound => "no such file or folder",
+        K::PermissionDenied => "permission denied",
+        K::AlreadyExists => "it already exists",
+        K::IsADirectory => "it is a folder",
+        K::NotADirectory => "a part of the path is a file, not a folder",
+        K::ReadOnlyFilesystem => "the file system is read-only",
+        K::StorageFull => "the disk is full",
+        K::InvalidData => "the file is not UTF-8 text",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    let mut c = text.chars();
+    c.next()
+        .map(|first| first.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     word: &str,
@@ -251,7 +286,7 @@ pub fn did_you_mean<'a>(
 }
 
 /// Levenshtein distance, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
