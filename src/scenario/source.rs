@@ -186,6 +186,17 @@ fn syntax_error(text: &str, path: &Path, e: ron::error::SpannedError) -> Scenari
     } else if is_value_mismatch(&e.code) {
         // RON reports a value that matches no form at its end; point at its start.
         (line, col) = value_start(text, line, col);
+    } else if matches!(e.code, E::UnclosedBlockComment)
+        && let Some(l) = text.lines().nth(line - 1)
+        && let Some(i) = l
+            .char_indices()
+            .take(col)
+            .map(|(i, _)| i)
+            .filter(|&i| l[i..].starts_with("/*"))
+            .last()
+    {
+        // RON reports the comment where it gave up reading it; point at its opening `/*`.
+        col = l[..i].chars().count() + 1;
     } else if matches!(e.code, E::IntegerOutOfBounds)
         && col > 1
         && text
@@ -209,8 +220,10 @@ fn syntax_error(text: &str, path: &Path, e: ron::error::SpannedError) -> Scenari
     }
     let location = Location::at(text, line, col);
     // Whatever RON expected, if nothing but blanks follow, the file stops short.
-    let at_end = !matches!(e.code, E::Eof | E::TrailingCharacters)
-        && locate::is_blank(&text[offset_of(text, line, col)..]);
+    let at_end = !matches!(
+        e.code,
+        E::Eof | E::TrailingCharacters | E::UnclosedBlockComment
+    ) && locate::is_blank(&text[offset_of(text, line, col)..]);
     let (message, hint) = if blank {
         (
             "the file is empty".to_string(),
@@ -422,10 +435,11 @@ fn describe(code: &E, p: &Place) -> (String, Option<String>) {
         ),
         E::Message(m) if is_value_mismatch(code) && m.contains("ValueFile") => (
             "expected a number, Uniform(low, high) or Normal(mean, sd)".into(),
-            Some(if p.first() == Some('"') {
-                "write the number without quotes".into()
-            } else {
-                "e.g. value: -2.5, value: Uniform(-4.0, -2.0) or value: Normal(-3.0, 0.5)".into()
+            Some(match p.first() {
+                Some('"') => "write the number without quotes".into(),
+                _ if is_infinity_or_nan(p.word()) => number_hint(p, "2.5"),
+                _ => "e.g. value: -2.5, value: Uniform(-4.0, -2.0) or value: Normal(-3.0, 0.5)"
+                    .into(),
             }),
         ),
         E::InvalidValueForType { expected, found } => {
@@ -474,11 +488,18 @@ fn number_hint(p: &Place, example: &str) -> String {
     let w = p.word().to_ascii_lowercase();
     if p.first() == Some('"') {
         format!("write the number without quotes, e.g. {example}")
-    } else if ["infinity", "+infinity", "-infinity", "nan"].contains(&w.as_str()) {
+    } else if is_infinity_or_nan(&w) {
         "a scenario's numbers must be finite (RON writes infinity as `inf`)".into()
     } else {
         format!("write a number such as {example}")
     }
+}
+
+/// Spellings of infinity and NaN that RON does not read as numbers.
+fn is_infinity_or_nan(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    let w = w.trim_start_matches(['+', '-']);
+    w == "infinity" || w == "nan"
 }
 
 /// Did-you-mean plus the list of choices.

@@ -373,6 +373,33 @@ fn an_equals_sign_for_a_colon() {
 }
 
 #[test]
+fn a_comment_left_open_points_at_its_start() {
+    let t = Text::small().replace(
+        "    name: \"small\",",
+        "    /* no end\n    name: \"small\",",
+    );
+    let e = syntax(&t);
+    assert_eq!(e.at, t.pos("/* no end"));
+    assert_eq!(e.message, "this comment is never closed");
+    assert_eq!(e.hint.as_deref(), Some("end it with `*/`"));
+}
+
+#[test]
+fn infinity_spelt_out() {
+    let t = Text::small().replace("value: 4.0", "value: Infinity");
+    let e = syntax(&t);
+    assert_eq!(e.at, t.pos("Infinity"));
+    assert_eq!(
+        e.message,
+        "expected a number, Uniform(low, high) or Normal(mean, sd)"
+    );
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("a scenario's numbers must be finite (RON writes infinity as `inf`)")
+    );
+}
+
+#[test]
 fn conditions_nested_too_deeply_do_not_overflow_the_stack() {
     let deep = format!(
         "{}After(\"1958-01-01\"){}",
