@@ -39,12 +39,37 @@ pub enum Command {
         /// The scenario file.
         scenario: PathBuf,
         /// Seed of the run's random streams.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Output folder [default: output/<scenario name>/].
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+/// A seed as typed: a whole number that fits 64 bits, with a message that says so.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "a seed is a whole number from 0 to {}, e.g. --seed 42",
+            u64::MAX
+        )
+    })
+}
+
+/// Refuses an output folder that cannot be one, before any work is done.
+fn check_out(out: &Path) -> Result<(), CliError> {
+    // Every existing prefix of the path must be a folder.
+    for dir in out.ancestors().filter(|a| !a.as_os_str().is_empty()) {
+        if dir.exists() && !dir.is_dir() {
+            return Err(CliError::Usage(format!(
+                "--out {}: {} is a file, not a folder\n  = help: name a folder for the output files (it is created if missing)",
+                out.display(),
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Why a command failed.
@@ -103,11 +128,13 @@ pub struct Loaded {
 
 /// Loads and validates a scenario, keeping its hash.
 pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
-    let text = crate::scenario::read(path)?;
-    let scenario = Scenario::from_str(&text, path)?;
+    // The manifest hashes the bytes on disk, so `sha256sum` agrees with it.
+    let bytes = crate::scenario::source::read_bytes(path)?;
+    let text = crate::scenario::source::decode(&bytes, path)?;
+    let scenario = Scenario::from_str(text, path)?;
     Ok(Loaded {
         scenario,
-        input: Input::new(path, text.as_bytes()),
+        input: Input::new(path, &bytes),
     })
 }
 
@@ -151,9 +178,10 @@ pub fn default_out(scenario: &Scenario) -> PathBuf {
 fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<String, CliError> {
     let loaded = load(path)?;
     let sc = &loaded.scenario;
+    let dir = out.map_or_else(|| default_out(sc), Path::to_path_buf);
+    check_out(&dir)?;
     let mut sim = Simulation::new(sc);
     let run = sim.run(seed)?;
-    let dir = out.map_or_else(|| default_out(sc), Path::to_path_buf);
     let csv = |name: &str, r: Result<Vec<u8>, csv::Error>| {
         r.map_err(|source| OutputError::Csv {
             name: name.to_string(),
