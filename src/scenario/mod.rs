@@ -6,6 +6,7 @@
 //! rule of the format and resolves ids to indices. Nothing downstream re-checks input: a
 //! `Scenario` is consistent by construction.
 
+pub mod counterfactual;
 pub mod error;
 pub mod file;
 pub mod validate;
