@@ -242,15 +242,19 @@ fn check(files: &[PathBuf]) -> Result<String, CliError> {
         if counterfactual::kind(&text) == FileKind::Counterfactual {
             match Counterfactual::load(path) {
                 Ok(c) => {
+                    let reach = if c.changes == 0 {
+                        "it changes nothing".to_string()
+                    } else {
+                        format!("the variant equals its base before {}", c.first_change)
+                    };
                     let _ = writeln!(
                         out,
-                        "{}: ok: counterfactual \"{}\" on \"{}\": {} change{}; the variant follows its base until {}",
+                        "{}: ok: counterfactual \"{}\" on \"{}\": {} change{}; {reach}",
                         path.display(),
                         c.title,
                         c.scenario.title,
                         c.changes,
                         if c.changes == 1 { "" } else { "s" },
-                        c.first_change
                     );
                 }
                 Err(e) => errors.push(e),

@@ -244,6 +244,7 @@ impl Source {
             cursor: 0,
             problems: Vec::new(),
             located: Vec::new(),
+            removed: BTreeSet::new(),
         };
         let name = self.name(&mut changer);
         let mut file = base.clone();
@@ -251,6 +252,18 @@ impl Source {
         for change in &self.file.changes {
             if let Some(d) = changer.apply(change, &mut file) {
                 first = first.min(d);
+            }
+        }
+        // A guard on a removed event is false, in the base's events and in added ones alike.
+        let gone: BTreeSet<String> = changer
+            .removed
+            .iter()
+            .filter(|id| !file.events.iter().any(|e| &e.id == *id))
+            .cloned()
+            .collect();
+        for e in &mut file.events {
+            if let Some(c) = &mut e.when {
+                forget(c, &gone);
             }
         }
         if !changer.problems.is_empty() {
@@ -325,6 +338,8 @@ struct Changer<'a> {
     problems: Vec<Problem>,
     /// Ids named by changes, with where they stand: to place the scenario's problems.
     located: Vec<(String, Location)>,
+    /// Ids of the events removed so far (with their orphaned follow-ups).
+    removed: BTreeSet<String>,
 }
 
 /// Where `"id"` stands in `text` at or after `from`, and the offset just past it.
@@ -432,7 +447,7 @@ impl Changer<'_> {
             ChangeFile::Remove(id) => {
                 let i = self.event(&format!("Remove(\"{id}\")"), file, id)?;
                 let from = Self::reach(file, &file.events[i]);
-                remove(file, id);
+                self.removed.extend(remove(file, id));
                 Some(from)
             }
             ChangeFile::Move { event, to } => {
@@ -633,8 +648,9 @@ pub fn without(file: &ScenarioFile, id: &str) -> ScenarioFile {
     file
 }
 
-/// Removes an event, the follow-ups only it schedules, and every reference to them.
-fn remove(file: &mut ScenarioFile, id: &str) {
+/// Removes an event, the follow-ups only it schedules, and every reference to them;
+/// returns the ids removed.
+fn remove(file: &mut ScenarioFile, id: &str) -> BTreeSet<String> {
     let mut gone: BTreeSet<String> = BTreeSet::new();
     let mut next = vec![id.to_string()];
     while let Some(id) = next.pop() {
@@ -672,6 +688,7 @@ fn remove(file: &mut ScenarioFile, id: &str) {
             forget(c, &gone);
         }
     }
+    gone
 }
 
 /// Turns `Happened(x)` for a removed `x` into a guard that never holds.

@@ -469,6 +469,14 @@ impl Scenario {
     }
 }
 
+impl ScenarioFile {
+    /// Parses scenario text into what the file says, without validating it; `path` is
+    /// used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<ScenarioFile, ScenarioError> {
+        parse(text, path)
+    }
+}
+
 /// Reads a file as UTF-8 text.
 pub(crate) fn read(path: &Path) -> Result<String, ScenarioError> {
     std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
