@@ -1,6 +1,7 @@
 //! Counterfactual files: applied to their base, equal to it before their first change,
 //! and broken ones reported with a location.
 
+use crate::common::fixture;
 use std::path::{Path, PathBuf};
 
 use diplosim::engine::Simulation;
@@ -8,12 +9,6 @@ use diplosim::record::{events_csv, trajectory_csv};
 use diplosim::scenario::counterfactual::{Counterfactual, Source};
 use diplosim::scenario::file::ScenarioFile;
 use diplosim::scenario::{Scenario, ScenarioError};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 /// The counterfactuals that must load: the shipped ones and the fixtures that are not
 /// broken on purpose.

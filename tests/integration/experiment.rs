@@ -1,7 +1,7 @@
 //! Experiments: explanations that add up, ensembles that reduce to a run, results that do
 //! not depend on the number of threads, and rankings that find the dominant event.
 
-use std::path::{Path, PathBuf};
+use crate::common::fixture;
 
 use diplosim::date::Date;
 use diplosim::engine::Simulation;
@@ -10,12 +10,6 @@ use diplosim::record::{fixed, trajectory_csv};
 use diplosim::scenario::Scenario;
 use diplosim::scenario::counterfactual::Counterfactual;
 use diplosim::scenario::file::ScenarioFile;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 fn small() -> Scenario {
     Scenario::load(&fixture("small.ron")).unwrap()

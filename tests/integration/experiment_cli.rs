@@ -1,14 +1,9 @@
 //! The experiment commands end to end, through the binary: files written, text printed,
 //! exit codes, and nothing left behind by a broken input.
 
-use std::path::{Path, PathBuf};
+use crate::common::fixture;
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 fn diplosim(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_diplosim"))

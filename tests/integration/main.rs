@@ -1,5 +1,9 @@
-//! Integration tests: one binary, one module per behaviour.
+//! Integration tests, one binary, a module per behaviour.
 
+mod common;
 mod counterfactual;
+mod determinism;
+mod engine;
 mod experiment;
 mod experiment_cli;
+mod readme;

@@ -1,0 +1,165 @@
+//! The engine's semantics on small worlds: gating, guards, ordering, triggered rates.
+
+use diplosim::engine::RunError;
+use diplosim::engine::Simulation;
+
+use crate::common::*;
+
+#[test]
+fn a_leader_leaving_office_drops_their_leader_level_modifiers() {
+    let sc = small();
+    let run = run(&sc, 1);
+    // Ann (north) and Cid (south) befriend in 1952 (+3, permanent); Ann leaves on 1955-06-01.
+    let before = run.at(day("1955-05-01")).unwrap();
+    let after = run.at(day("1955-06-01")).unwrap();
+    assert_eq!(before.parts.leader, 3.0);
+    assert_eq!(after.parts.leader, 0.0);
+    assert!(after.score < before.score - 1.0);
+}
+
+#[test]
+fn a_party_losing_power_drops_its_party_level_modifiers() {
+    let sc = small();
+    let run = run(&sc, 1);
+    // Red-Blue party ties (+2, permanent) from 1952-06; Pink takes power on 1956-01-01.
+    assert_eq!(run.at(day("1955-12-01")).unwrap().parts.party, 2.0);
+    assert_eq!(run.at(day("1956-01-01")).unwrap().parts.party, 0.0);
+    // And the structural part follows the new ruling party's ideology.
+    assert_ne!(
+        run.at(day("1955-12-01")).unwrap().parts.structural,
+        run.at(day("1956-01-01")).unwrap().parts.structural
+    );
+}
+
+#[test]
+fn modifiers_fade_with_their_half_life_and_dated_ones_end() {
+    let sc = world(
+        r#"(id: "pact", date: "1951-01-01", title: "Pact", source: "t",
+            effects: [Modifier(level: State, value: 4.0, fade: Days(365.0))]),
+           (id: "truce", date: "1951-01-01", title: "Truce", source: "t",
+            effects: [Modifier(level: Party("pa", "pb"), value: 1.0, fade: Until("1953-01-01"))])"#,
+    );
+    let run = run(&sc, 1);
+    let at = |d: &str| run.at(day(d)).unwrap().parts;
+    assert!((at("1952-01-01").state - 2.0).abs() < 1e-12);
+    assert!((at("1953-01-01").state - 4.0 * 0.5f64.powf(731.0 / 365.0)).abs() < 1e-12);
+    assert_eq!(at("1952-12-01").party, 1.0);
+    assert_eq!(at("1953-01-01").party, 0.0);
+}
+
+#[test]
+fn a_guard_blocks_an_event() {
+    let sc = world(
+        r#"(id: "blocked", date: "1952-01-01", title: "Needs QA in power", source: "t",
+            when: Rules("a", "qa"), effects: [Modifier(level: State, value: 1.0, fade: Permanent)]),
+           (id: "allowed", date: "1952-01-01", title: "Needs PA in power", source: "t",
+            when: Rules("a", "pa"), effects: [Modifier(level: State, value: 2.0, fade: Permanent)]),
+           (id: "late", date: "1956-01-01", title: "Needs Leader A", source: "t",
+            when: InOffice("la"), effects: [Modifier(level: State, value: 5.0, fade: Permanent)])"#,
+    );
+    let run = run(&sc, 1);
+    assert_eq!(fired_ids(&sc, &run), ["allowed"]);
+    assert_eq!(run.at(day("1960-01-01")).unwrap().parts.state, 2.0);
+}
+
+#[test]
+fn same_day_order_follows_the_file_and_follow_ups_come_after() {
+    let sc = world(
+        r#"(id: "second", date: "1952-01-01", title: "2", source: "t",
+            effects: [FollowUp(event: "later", after: 0)]),
+           (id: "first", date: "1952-01-01", title: "1", source: "t",
+            when: Not(Happened("later"))),
+           (id: "later", title: "3", source: "t"),
+           (id: "third", date: "1952-01-01", title: "4", source: "t", when: Happened("first"))"#,
+    );
+    let run = run(&sc, 1);
+    // File order among dated events on one day; the zero-delay follow-up is queued after
+    // everything already due that day.
+    assert_eq!(fired_ids(&sc, &run), ["second", "first", "third", "later"]);
+}
+
+#[test]
+fn score_before_and_after_chain_through_same_day_events() {
+    let sc = world(
+        r#"(id: "x", date: "1952-01-01", title: "x", source: "t",
+            effects: [Modifier(level: State, value: 2.0, fade: Permanent)]),
+           (id: "y", date: "1952-01-01", title: "y", source: "t",
+            effects: [Modifier(level: State, value: 3.0, fade: Permanent)])"#,
+    );
+    let run = run(&sc, 1);
+    let (x, y) = (run.fired[0], run.fired[1]);
+    assert_eq!(x.before, 0.0);
+    assert_eq!(x.after, y.before);
+    assert!((y.after - 9.0 * (5.0f64 / 9.0).tanh()).abs() < 1e-12);
+}
+
+#[test]
+fn a_triggered_event_fires_at_the_rate_its_mean_time_to_happen_implies() {
+    // A repeating event with a mean time to happen of 2 years, always allowed, over
+    // 11 years of monthly pulses. Each pulse fires with p = 1 - exp(-days_in_month / 730).
+    let sc = world(
+        r#"(id: "incident", mtth: 730.0, repeat: true, title: "Incident", source: "t",
+            when: After("1950-01-01"))"#,
+    );
+    let months = diplosim::date::Date::month_starts(sc.span.0, sc.span.1);
+    let ps: Vec<f64> = months
+        .iter()
+        .map(|m| {
+            let len = f64::from(m.next_month_start().day() - m.day());
+            1.0 - (-len / 730.0).exp()
+        })
+        .collect();
+    let seeds = 400u64;
+    let expected: f64 = seeds as f64 * ps.iter().sum::<f64>();
+    let variance: f64 = seeds as f64 * ps.iter().map(|p| p * (1.0 - p)).sum::<f64>();
+    let mut sim = Simulation::new(&sc);
+    let observed: usize = (0..seeds).map(|s| sim.run(s).unwrap().fired.len()).sum();
+    // Pulses are independent Bernoulli trials: the count lies within 4 standard
+    // deviations of its mean except with probability below 1e-4.
+    let z = (observed as f64 - expected) / variance.sqrt();
+    assert!(
+        z.abs() < 4.0,
+        "observed {observed}, expected {expected:.1}, z = {z:.2}"
+    );
+    // About 5.5 per run (11 years / 2 years): the test has power against a wrong rate.
+    assert!((expected / seeds as f64 - 5.4).abs() < 0.3);
+}
+
+#[test]
+fn a_runaway_chain_is_stopped_with_a_clear_error() {
+    let mut sc = world(
+        r#"(id: "start", date: "1951-01-01", title: "Start", source: "t",
+            effects: [FollowUp(event: "echo", after: 0)]),
+           (id: "echo", title: "Echo", source: "t", effects: [FollowUp(event: "again", after: 1)]),
+           (id: "again", title: "Again", source: "t", effects: [FollowUp(event: "echo", after: 0)])"#,
+    );
+    sc.max_events = 1000;
+    let Err(err) = Simulation::new(&sc).run(1) else {
+        panic!("the chain should run away");
+    };
+    // "start", then "echo" and "again" once a day each: the 1001st event is an "again",
+    // 500 days after the start.
+    assert_eq!(
+        err,
+        RunError::Runaway {
+            limit: 1000,
+            event: "again".into(),
+            date: "1952-05-15".parse().unwrap()
+        }
+    );
+    assert!(err.to_string().contains("runs away"), "{err}");
+}
+
+#[test]
+fn the_score_stays_on_the_scale_under_extreme_modifiers() {
+    let sc = world(
+        r#"(id: "love", date: "1951-01-01", title: "Love", source: "t",
+            effects: [Modifier(level: State, value: 18.0, fade: Permanent),
+                      Modifier(level: Party("pa", "pb"), value: 18.0, fade: Permanent),
+                      Modifier(level: Leader("la", "lb"), value: 18.0, fade: Permanent)])"#,
+    );
+    let run = run(&sc, 1);
+    let top = run.samples.iter().map(|s| s.score).fold(f64::MIN, f64::max);
+    assert!(top <= 9.0 && top > 8.99, "{top}");
+    assert_eq!(sc.scale.band(top), "friendly");
+}
