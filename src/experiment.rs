@@ -527,31 +527,35 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String
             }
         }
     }
-    let _ = writeln!(out, "\nBand of the mean score per decade");
-    let mut names = vec!["baseline"];
-    names.extend(c.variants.iter().map(|v| v.name.as_str()));
-    let width = names
+    let band = |b: usize| sc.scale.bands[b].name.as_str();
+    let _ = writeln!(
+        out,
+        "\nBand of the mean score per decade (decades.csv has the table)"
+    );
+    let base: Vec<String> = c
+        .decades
         .iter()
-        .map(|n| n.len())
-        .chain(sc.scale.bands.iter().map(|b| b.name.len()))
-        .max()
-        .unwrap_or(8)
-        + 2;
-    let _ = write!(out, "  {:<8}", "decade");
-    for n in &names {
-        let _ = write!(out, "{n:<width$}");
+        .map(|(d, bands)| format!("{d}s {}", band(bands[0])))
+        .collect();
+    let _ = writeln!(out, "  baseline: {}", base.join(", "));
+    for (k, v) in c.variants.iter().enumerate() {
+        let differs: Vec<String> = c
+            .decades
+            .iter()
+            .filter(|(_, bands)| bands[k + 1] != bands[0])
+            .map(|(d, bands)| format!("{d}s {} (not {})", band(bands[k + 1]), band(bands[0])))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            v.name,
+            if differs.is_empty() {
+                "the same band in every decade".to_string()
+            } else {
+                differs.join(", ")
+            }
+        );
     }
-    let _ = writeln!(out);
-    for (decade, bands) in &c.decades {
-        let _ = write!(out, "  {:<8}", format!("{decade}s"));
-        for (k, &b) in bands.iter().enumerate() {
-            let name = &sc.scale.bands[b].name;
-            let mark = if k > 0 && b != bands[0] { "*" } else { "" };
-            let _ = write!(out, "{:<width$}", format!("{name}{mark}"));
-        }
-        let _ = writeln!(out);
-    }
-    let _ = writeln!(out, "  (* differs from the baseline)");
     out
 }
 
@@ -814,7 +818,11 @@ pub fn pair(sc: &Scenario, level: Level) -> String {
     }
 }
 
-/// The explanation as a table that sums down to the score.
+/// Modifiers worth less than this today print as 0.0000; the table folds them into one row.
+const FADED: f64 = 0.00005;
+
+/// The explanation as a table that sums down to the score. Modifiers that have faded to
+/// nothing at four decimals are folded into one row, so the rows still add up.
 pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
     let mut out = String::new();
     let date = Date::from_day(x.day);
@@ -823,27 +831,37 @@ pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
     let _ = writeln!(
         out,
         "  {:<44} {:>8}",
-        format!(
-            "structural: {} and {} rule",
-            sc.parties[a].name, sc.parties[b].name
-        ),
+        "structural part",
         format!("{:+.4}", x.structural)
     );
     let _ = writeln!(
         out,
-        "    = base {} + affinity {} x similarity {:.4}",
+        "    = base {} + affinity {} x similarity {:.4} of the ruling parties:",
         sc.structure.base, sc.structure.affinity, x.similarity
     );
+    let _ = writeln!(
+        out,
+        "      {} ({}) and {} ({})",
+        sc.parties[a].name, sc.parties[a].id, sc.parties[b].name, sc.parties[b].id
+    );
+    let (shown, faded): (Vec<&Part>, Vec<&Part>) =
+        x.parts.iter().partition(|p| p.value.abs() >= FADED);
+    let pw = shown
+        .iter()
+        .map(|p| pair(sc, p.level).chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
     if x.parts.is_empty() {
         let _ = writeln!(out, "  no modifier counts on this day");
     } else {
         let _ = writeln!(
             out,
-            "  {:<44} {:>8}  {:<20} {:<10} {:>8}",
+            "  {:<44} {:>8}  {:<pw$}  {:<10} {:>8}",
             "modifiers that count (event: label)", "today", "level", "started", "at start"
         );
     }
-    for p in &x.parts {
+    for p in &shown {
         let e = &sc.events[p.event];
         let what = format!("{}: {}", e.id, p.label);
         let what: String = if what.chars().count() > 42 {
@@ -853,7 +871,7 @@ pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
         };
         let _ = writeln!(
             out,
-            "    {:<42} {:>8}  {:<20} {:<10} {:>8}",
+            "    {:<42} {:>8}  {:<pw$}  {:<10} {:>8}",
             what,
             format!("{:+.4}", p.value),
             pair(sc, p.level),
@@ -861,12 +879,21 @@ pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
             format!("{:+.4}", p.start_value)
         );
     }
+    if !faded.is_empty() {
+        let sum: f64 = faded.iter().map(|p| p.value).sum();
+        let _ = writeln!(
+            out,
+            "    {:<42} {:>8}",
+            format!("{} more that have faded below {FADED}", faded.len()),
+            format!("{sum:+.4}")
+        );
+    }
     if x.not_counting > 0 {
         let _ = writeln!(
             out,
-            "  ({} earlier modifier{} do not count today: their leaders are out of office, their parties out of power, or their end date has passed)",
+            "  ({} earlier modifier{} not count today: their leaders are out of office, their parties out of power, or their end date has passed)",
             x.not_counting,
-            if x.not_counting == 1 { "" } else { "s" }
+            if x.not_counting == 1 { " does" } else { "s do" }
         );
     }
     let _ = writeln!(

@@ -24,6 +24,8 @@
 //!   for the rest of their terms, and stands in their place in every dated event from
 //!   that day on (actors, leader-level modifiers, offices and `InOffice` guards).
 //!   Follow-up and triggered events keep their references; replace them if they must change.
+//!   A leader whose every term is handed over never held office: `by` takes their place in
+//!   every event, dated or not, and they leave the scenario.
 //! - `Structure(base, affinity)`: the structural part's parameters (either may be left out).
 //! - `Ideology(party, axis, value)`: a party's starting position on an axis.
 //!
@@ -432,13 +434,11 @@ impl Changer<'_> {
         i
     }
 
-    /// The earliest day an event's change can reach: its date less its window, or the
-    /// span's start for an event with no date of its own.
+    /// The earliest day an event's change can reach: a dated event's date less its
+    /// window; for a follow-up, the earliest reach of the events that schedule it plus
+    /// their delay; the span's start for a triggered event (or a chain through one).
     fn reach(file: &ScenarioFile, e: &EventFile) -> Date {
-        match e.date {
-            Some(d) => Date::from_day(d.day() - e.window.unwrap_or(0) as i32),
-            None => file.span.0,
-        }
+        reach(file, e, 0)
     }
 
     /// Applies one change; returns the earliest day it can take effect.
@@ -574,10 +574,16 @@ impl Changer<'_> {
                 }
                 file.leaders[a].terms.retain(|t| t.from < *from);
                 file.leaders[b].terms.extend(handed);
+                // A leader left with no term never held office: `by` takes their place
+                // everywhere, and they leave the scenario.
+                let never = file.leaders[a].terms.is_empty();
+                if never {
+                    file.leaders.remove(a);
+                }
                 for e in file
                     .events
                     .iter_mut()
-                    .filter(|e| e.date.is_some_and(|d| d >= *from))
+                    .filter(|e| never || e.date.is_some_and(|d| d >= *from))
                 {
                     stand_in(e, leader, by);
                 }
@@ -621,6 +627,30 @@ impl Changer<'_> {
             }
         }
     }
+}
+
+fn reach(file: &ScenarioFile, e: &EventFile, depth: usize) -> Date {
+    if let Some(d) = e.date {
+        return Date::from_day(d.day() - e.window.unwrap_or(0) as i32);
+    }
+    // Chains are short; a deep (or cyclic) one gives up on the span's start.
+    if e.mtth.is_some() || depth > 64 {
+        return file.span.0;
+    }
+    file.events
+        .iter()
+        .flat_map(|s| {
+            s.effects.iter().filter_map(move |x| match x {
+                EffectFile::FollowUp { event, after } if *event == e.id => {
+                    let from = reach(file, s, depth + 1).day() + *after as i32;
+                    Some(Date::from_day(from))
+                }
+                _ => None,
+            })
+        })
+        .min()
+        .unwrap_or(file.span.0)
+        .max(file.span.0)
 }
 
 /// A value multiplied by `k`; a uniform's ends stay in order.

@@ -161,7 +161,7 @@ fn explain_prints_parts_that_sum_to_the_score() {
         tmp.path(),
     ));
     assert!(
-        out.contains("structural: Red Party and Blue Party rule"),
+        out.contains("Red Party (red) and Blue Party (blue)"),
         "{out}"
     );
     assert!(out.contains("treaty: Treaty"), "{out}");
