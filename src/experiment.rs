@@ -589,10 +589,18 @@ pub fn rank(
     progress: &dyn Progress,
 ) -> Result<Vec<Influence>, ExperimentError> {
     let base = validate::validate(file.clone(), text, path)?;
+    // Locating problems searches the text for every id, which costs more than the runs
+    // of a variant: validate without the text, and again with it only to report a problem.
     let variants: Vec<Scenario> = base
         .events
-        .iter()
-        .map(|e| validate::validate(without(file, &e.id), text, path))
+        .par_iter()
+        .map(|e| {
+            let changed = without(file, &e.id);
+            validate::validate(changed.clone(), "", path)
+                .or_else(|_| validate::validate(changed, text, path))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect::<Result<_, _>>()?;
     let list = seeds.list();
     progress.start(seeds.runs * (1 + variants.len() as u64));
