@@ -7,3 +7,4 @@ mod engine;
 mod experiment;
 mod experiment_cli;
 mod readme;
+mod shipped;
