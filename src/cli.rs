@@ -37,9 +37,9 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Run a scenario once: trajectory.csv, events.csv, manifest.json, chart.png, chart.svg.
+    /// Run a scenario (or a counterfactual's variant) once: trajectory.csv, events.csv, manifest.json, chart.png, chart.svg.
     Run {
-        /// The scenario file.
+        /// The scenario file (or a counterfactual, to run its variant).
         scenario: PathBuf,
         /// Seed of the run's random streams.
         #[arg(long, default_value_t = 1)]
@@ -295,11 +295,11 @@ pub fn default_out(scenario: &Scenario) -> PathBuf {
 }
 
 fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<String, CliError> {
-    let loaded = load(path)?;
+    let loaded = load_any(path)?;
     let sc = &loaded.scenario;
     let mut sim = Simulation::new(sc);
     let run = sim.run(seed)?;
-    let dir = out.map_or_else(|| default_out(sc), Path::to_path_buf);
+    let dir = out.map_or_else(|| loaded.out.clone(), Path::to_path_buf);
     let csv = |name: &str, r: Result<Vec<u8>, csv::Error>| {
         r.map_err(|source| OutputError::Csv {
             name: name.to_string(),
@@ -320,7 +320,7 @@ fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<St
         program: "diplosim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         command: "run".into(),
-        inputs: vec![loaded.input.clone()],
+        inputs: loaded.inputs.clone(),
         seed,
         runs: 1,
         command_line: argv.to_vec(),

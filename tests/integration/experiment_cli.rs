@@ -267,6 +267,15 @@ fn experiments_run_a_counterfactual_in_place_of_a_scenario() {
         &["ensemble", cf.to_str().unwrap(), "--runs", "2"],
         tmp.path(),
     ));
+    ok(&diplosim(
+        &["run", cf.to_str().unwrap(), "--seed", "3"],
+        tmp.path(),
+    ));
+    let events = read(&tmp.path().join("output/small/no_incident/events.csv"));
+    assert!(
+        events.contains(",treaty,") && !events.contains(",incident,"),
+        "{events}"
+    );
     let manifest = read(
         &tmp.path()
             .join("output/small/no_incident/ensemble/manifest.json"),
@@ -274,5 +283,39 @@ fn experiments_run_a_counterfactual_in_place_of_a_scenario() {
     assert!(
         manifest.contains("no_incident.ron") && manifest.contains("small.ron"),
         "{manifest}"
+    );
+}
+
+#[test]
+fn the_shipped_counterfactuals_check_and_compare() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut cfs: Vec<String> = std::fs::read_dir(root.join("counterfactuals"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    cfs.sort();
+    assert!(cfs.len() >= 5, "{cfs:?}");
+    let mut args = vec!["check".to_string()];
+    args.extend(cfs.iter().cloned());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = ok(&diplosim(&args, tmp.path()));
+    assert_eq!(
+        out.matches(": ok: counterfactual").count(),
+        cfs.len(),
+        "{out}"
+    );
+    let base = root.join("sino_soviet_1917_1991.ron");
+    let mut args = vec!["compare", base.to_str().unwrap()];
+    args.extend(cfs.iter().map(String::as_str));
+    args.extend(["--out", "c"]);
+    let out = ok(&diplosim(&args, tmp.path()));
+    // Every shipped counterfactual changes the history it asks about.
+    assert_eq!(
+        out.matches("parts from the baseline").count(),
+        cfs.len(),
+        "{out}"
     );
 }
