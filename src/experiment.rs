@@ -225,7 +225,9 @@ pub fn ensemble(
     progress.finish();
     let rows = rows?;
     let days = months(sc);
-    let stats = summarize(columns(&rows, days.len()), &PERCENTILES);
+    let cols = columns(&rows, days.len());
+    drop(rows);
+    let stats = summarize(cols, &PERCENTILES);
     Ok(Ensemble {
         seeds,
         days,
@@ -894,6 +896,22 @@ pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
             "    {:<42} {:>8}",
             format!("{} more that have faded below {FADED}", faded.len()),
             format!("{sum:+.4}")
+        );
+    }
+    if !x.parts.is_empty() {
+        let level = |rank: usize| -> f64 {
+            x.parts
+                .iter()
+                .filter(|p| p.level.rank() == rank)
+                .map(|p| p.value)
+                .sum()
+        };
+        let _ = writeln!(
+            out,
+            "    by level: state {:+.4}, party {:+.4}, leader {:+.4}",
+            level(0),
+            level(1),
+            level(2)
         );
     }
     if x.not_counting > 0 {
