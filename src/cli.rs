@@ -129,6 +129,9 @@ pub enum CliError {
     /// Files could not be written.
     #[error("{0}")]
     Output(#[from] OutputError),
+    /// A chart could not be drawn.
+    #[error("{0}")]
+    Chart(#[from] crate::chart::ChartError),
     /// The arguments make no sense together.
     #[error("{0}")]
     Usage(String),
@@ -139,7 +142,7 @@ impl CliError {
     /// failure of the machine (a file that cannot be written).
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Output(_) => 1,
+            CliError::Output(_) | CliError::Chart(_) => 1,
             _ => 2,
         }
     }
@@ -316,6 +319,9 @@ fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<St
             csv("events.csv", record::events_csv(sc, &run))?,
         ),
     ];
+    let chart = crate::chart::render(&crate::chart::of_run(sc, &run))?;
+    files.push(("chart.png".to_string(), chart.png));
+    files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
     let manifest = Manifest {
         program: "diplosim".into(),
         version: env!("CARGO_PKG_VERSION").into(),

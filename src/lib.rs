@@ -5,6 +5,7 @@
 //! which a [`engine::Simulation`] runs into a [`record::Run`]. Experiments and charts
 //! build on runs; the binary is a thin layer over this library.
 
+pub mod chart;
 pub mod cli;
 pub mod date;
 pub mod engine;

@@ -1,5 +1,6 @@
 //! Integration tests, one binary, a module per behaviour.
 
+mod chart;
 mod common;
 mod counterfactual;
 mod determinism;

@@ -155,3 +155,15 @@ fn the_sino_soviet_story_turns_on_its_leaders() {
     // Under Khrushchev and Mao the personal part is negative by the early 1960s.
     assert!(r.at(day("1963-01-01")).unwrap().parts.leader < 0.0);
 }
+
+#[test]
+fn the_readme_chart_is_the_chart_the_code_draws() {
+    let sc = sino_soviet();
+    let r = run(&sc, 1);
+    let png = diplosim::chart::render_png(&diplosim::chart::of_run(&sc, &r)).unwrap();
+    let committed = std::fs::read(repo("scenarios/sino_soviet_1917_1991.png")).unwrap();
+    assert!(
+        png == committed,
+        "the README's chart is out of date: run `cargo run --release -- run {SINO_SOVIET}` and copy output/sino_soviet_1917_1991/chart.png to scenarios/sino_soviet_1917_1991.png"
+    );
+}
