@@ -497,7 +497,13 @@ fn ensemble(
     let sc = &subject.scenario;
     let e = experiment::ensemble(sc, seeds, progress)?;
     let dir = out.map_or_else(|| subject.out.join("ensemble"), Path::to_path_buf);
-    let files = vec![csv_file("ensemble.csv", experiment::ensemble_csv(&e))?];
+    let first = Simulation::new(sc).run(seeds.first)?;
+    let chart = crate::chart::render(&experiment::ensemble_chart(sc, &e, &first))?;
+    let files = vec![
+        csv_file("ensemble.csv", experiment::ensemble_csv(&e))?,
+        ("chart.png".to_string(), chart.png),
+        ("chart.svg".to_string(), chart.svg.into_bytes()),
+    ];
     let names = finish(&dir, files, "ensemble", subject.inputs, seeds, argv)?;
     let mut text = String::new();
     let _ = writeln!(
@@ -607,11 +613,18 @@ fn compare(
         let _ = writeln!(summary, "\n{}: {}", v.name, v.question);
     }
     let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
+    let first = Simulation::new(sc).run(seeds.first)?;
+    let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
+    let chart = crate::chart::render(&experiment::compare_chart(
+        sc, &c, &first, &titles, &questions,
+    ))?;
     let files = vec![
         csv_file("compare.csv", experiment::compare_csv(&c))?,
         csv_file("divergence.csv", experiment::divergence_csv(&c))?,
         csv_file("decades.csv", experiment::decades_csv(sc, &c))?,
         ("divergence.txt".to_string(), summary.clone().into_bytes()),
+        ("chart.png".to_string(), chart.png),
+        ("chart.svg".to_string(), chart.svg.into_bytes()),
     ];
     let written = finish(&dir, files, "compare", inputs, seeds, argv)?;
     Ok(format!(
@@ -646,7 +659,30 @@ fn rank(
     let sc = &subject.scenario;
     let ranking = experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?;
     let dir = out.map_or_else(|| subject.out.join("rank"), Path::to_path_buf);
-    let files = vec![csv_file("rank.csv", experiment::rank_csv(sc, &ranking))?];
+    let top = ranking.len().min(20);
+    let chart = crate::chart::render_bars(
+        &format!("{}: the {top} events that move it most", sc.title),
+        &format!(
+            "mean absolute change of the monthly score when the event is removed, over {}",
+            if seeds.runs == 1 {
+                "one run".to_string()
+            } else {
+                format!("{} paired runs", seeds.runs)
+            }
+        ),
+        &format!(
+            "seed{} {} · diplosim {} · data: rank.csv",
+            if seeds.runs == 1 { "" } else { "s from" },
+            seeds.first,
+            env!("CARGO_PKG_VERSION")
+        ),
+        &experiment::rank_bars(sc, &ranking, top),
+    )?;
+    let files = vec![
+        csv_file("rank.csv", experiment::rank_csv(sc, &ranking))?,
+        ("chart.png".to_string(), chart.png),
+        ("chart.svg".to_string(), chart.svg.into_bytes()),
+    ];
     let names = finish(&dir, files, "rank", subject.inputs, seeds, argv)?;
     let mut text = experiment::rank_text(sc, &ranking, seeds, 20);
     let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());

@@ -25,6 +25,7 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
+use crate::chart::{self, ChartModel, EnsembleBand, EnsemblePoint, Series, SeriesRole};
 use crate::date::{Date, Day};
 use crate::engine::{RunError, Simulation};
 use crate::record::{Run, fixed};
@@ -979,6 +980,141 @@ pub fn explain_csv(sc: &Scenario, x: &Explanation) -> Result<Vec<u8>, csv::Error
         w.write_record([s(name), s(""), s(""), s(""), s(""), s(""), fixed(v)])?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// The chart of an ensemble: the run of the first seed as the line (with its events and
+/// checkpoints, as `diplosim run` draws it), and the percentile bands of all runs.
+pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
+    let mut m = chart::of_run(sc, first);
+    if let Some(line) = m.series.first_mut() {
+        line.label = format!("run with seed {}", first.seed);
+    }
+    m.subtitle = format!(
+        "{} runs: the median, the middle half (25th to 75th percentile) and 90% of runs (5th to 95th)",
+        e.seeds.runs
+    );
+    m.small_print = format!(
+        "{} · diplosim {} · data: ensemble.csv",
+        seed_range(e.seeds),
+        env!("CARGO_PKG_VERSION")
+    );
+    m.events_file = String::new();
+    m.ensembles.push(EnsembleBand {
+        label: format!("{} runs", e.seeds.runs),
+        points: e
+            .days
+            .iter()
+            .zip(&e.percentiles)
+            .map(|(&d, p)| EnsemblePoint {
+                date: Date::from_day(d),
+                p5: p[0],
+                p25: p[1],
+                p50: p[2],
+                p75: p[3],
+                p95: p[4],
+            })
+            .collect(),
+    });
+    m
+}
+
+/// "seed 7", or "seeds 7 to 106".
+fn seed_range(seeds: Seeds) -> String {
+    if seeds.runs == 1 {
+        format!("seed {}", seeds.first)
+    } else {
+        format!(
+            "seeds {} to {}",
+            seeds.first,
+            seeds.first.wrapping_add(seeds.runs - 1)
+        )
+    }
+}
+
+/// The chart of a comparison: the baseline (with the events of its first run) and every
+/// variant as a line, the mean over the paired runs when there are several; the question
+/// as the subtitle. `titles` and `questions` are the variants', in order.
+pub fn compare_chart(
+    sc: &Scenario,
+    c: &Comparison,
+    first: &Run,
+    titles: &[&str],
+    questions: &[&str],
+) -> ChartModel {
+    let mut m = chart::of_run(sc, first);
+    let mean = c.seeds.runs > 1;
+    let points = |ys: &[f64]| -> Vec<(Date, f64)> {
+        c.days
+            .iter()
+            .zip(ys)
+            .map(|(&d, &y)| (Date::from_day(d), y))
+            .collect()
+    };
+    if let Some(line) = m.series.first_mut() {
+        line.points = points(&c.baseline);
+        if mean {
+            line.label = format!("baseline (mean of {} runs)", c.seeds.runs);
+        }
+    }
+    if mean {
+        // Events sit on the mean line, in the month after they fired.
+        for marker in &mut m.markers {
+            let k = c
+                .days
+                .partition_point(|&d| d < marker.date.day())
+                .min(c.days.len().saturating_sub(1));
+            if let Some(&y) = c.baseline.get(k) {
+                marker.score = y;
+            }
+        }
+    }
+    for (k, v) in c.variants.iter().enumerate() {
+        m.series.push(Series {
+            label: titles.get(k).map_or(v.name.clone(), |t| t.to_string()),
+            points: points(&v.mean),
+            role: SeriesRole::Variant,
+        });
+    }
+    m.subtitle = match questions {
+        [one] => one.to_string(),
+        many => {
+            let all = many.join(" · ");
+            if all.chars().count() <= 150 {
+                all
+            } else {
+                format!("{} what-ifs against the history as scripted", many.len())
+            }
+        }
+    };
+    m.small_print = format!(
+        "{} · diplosim {} · data: compare.csv, divergence.txt",
+        seed_range(c.seeds),
+        env!("CARGO_PKG_VERSION")
+    );
+    m.events_file = String::new();
+    m
+}
+
+/// The bars of the ranking chart: the top `top` events, labelled with their year and
+/// title, by their mean absolute change.
+pub fn rank_bars(sc: &Scenario, ranking: &[Influence], top: usize) -> Vec<(String, f64)> {
+    ranking
+        .iter()
+        .take(top)
+        .map(|r| {
+            let e = &sc.events[r.event];
+            let title: String = if e.title.chars().count() > 60 {
+                e.title.chars().take(59).chain(['…']).collect()
+            } else {
+                e.title.clone()
+            };
+            let label = match e.date() {
+                Some(d) => format!("{} {title}", d.year()),
+                None => title,
+            };
+            (label, r.mean_abs_change)
+        })
+        .collect()
 }
 
 #[cfg(test)]

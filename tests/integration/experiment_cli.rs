@@ -97,6 +97,8 @@ fn ensemble_writes_the_same_bytes_twice_and_defaults_its_folder() {
     ok(&diplosim(&args, tmp.path()));
     assert_eq!(first, read(&dir.join("ensemble.csv")));
     assert!(first.starts_with("date,mean,p5,p25,p50,p75,p95\n1950-01-01,"));
+    let svg = read(&dir.join("chart.svg"));
+    assert!(svg.contains("25 runs"), "the legend names the bands");
 }
 
 #[test]
@@ -148,6 +150,14 @@ fn compare_writes_the_curves_and_a_divergence_summary() {
     );
     let manifest = read(&dir.join("manifest.json"));
     assert!(manifest.contains("no_incident.ron"), "{manifest}");
+    for chart in ["chart.png", "chart.svg"] {
+        assert!(manifest.contains(chart), "{manifest}");
+    }
+    let png = std::fs::read(dir.join("chart.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    assert!(
+        read(&dir.join("chart.svg")).contains("What if the 1957 border incident had not happened?")
+    );
     assert!(manifest.contains("\"runs\": 10"), "{manifest}");
 }
 
@@ -208,6 +218,8 @@ fn rank_prints_and_writes_the_table() {
     let csv = read(&tmp.path().join("output/dominant/rank/rank.csv"));
     assert!(csv.starts_with("rank,id,date,title,mean_abs_change,mean_effect,largest_change,fired\n1,war,1962-03-01,A war,"), "{csv}");
     assert_eq!(csv.lines().count(), 5);
+    let svg = read(&tmp.path().join("output/dominant/rank/chart.svg"));
+    assert!(svg.contains("1962 A war"), "the bar chart names the war");
 }
 
 #[test]
