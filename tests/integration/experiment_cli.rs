@@ -91,7 +91,12 @@ fn ensemble_writes_the_same_bytes_twice_and_defaults_its_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let small = fixture("small.ron");
     let args = ["ensemble", small.to_str().unwrap(), "--runs", "25"];
-    ok(&diplosim(&args, tmp.path()));
+    let out = diplosim(&args, tmp.path());
+    ok(&out);
+    assert!(
+        out.stderr.is_empty(),
+        "no progress bar when stderr is not a terminal"
+    );
     let dir = tmp.path().join("output/small/ensemble");
     let first = read(&dir.join("ensemble.csv"));
     ok(&diplosim(&args, tmp.path()));
