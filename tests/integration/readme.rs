@@ -38,3 +38,42 @@ fn the_readme_gives_the_two_setup_commands() {
         "CI runs the README's test command"
     );
 }
+
+/// The checkpoint table of the README, as the seed-1 run of the Sino-Soviet scenario
+/// gives it.
+fn checkpoint_table() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sino_soviet_1917_1991.ron");
+    let sc = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let r = run(&sc, 1);
+    let mut t = String::from(
+        "| checkpoint | dates | the article says | expected | seed 1 ranges | met |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
+    for v in diplosim::record::checkpoints(&sc, &r) {
+        let c = &sc.timeline.checkpoints[v.checkpoint];
+        let dates = if c.from == c.to {
+            c.from.to_string()
+        } else {
+            format!("{} to {}", c.from, c.to)
+        };
+        t.push_str(&format!(
+            "| `{}` | {} | \"{}\" | {} | {:.2} to {:.2} | {} |\n",
+            c.id,
+            dates,
+            c.quote.replace('|', "\\|"),
+            c.expect,
+            v.low,
+            v.high,
+            if v.met { "yes" } else { "**no**" }
+        ));
+    }
+    t
+}
+
+#[test]
+fn the_readme_checkpoint_table_is_the_run_s() {
+    let table = checkpoint_table();
+    assert!(
+        readme().contains(&table),
+        "the README's checkpoint table is out of date; it should read:\n\n{table}"
+    );
+}
