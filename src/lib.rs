@@ -9,6 +9,7 @@ pub mod chart;
 pub mod cli;
 pub mod date;
 pub mod engine;
+pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod record;

@@ -95,6 +95,21 @@ pub enum ScenarioError {
         /// Every broken rule found, in file order.
         problems: Vec<Problem>,
     },
+    /// A counterfactual's changes leave its base scenario broken: the scenario's own
+    /// problems, found in the changed scenario.
+    #[error(
+        "{}: the changes leave the base scenario {} broken\n\n{source}",
+        path.display(),
+        base.display()
+    )]
+    Changed {
+        /// The counterfactual file.
+        path: PathBuf,
+        /// The base scenario file.
+        base: PathBuf,
+        /// The problems of the changed scenario.
+        source: Box<ScenarioError>,
+    },
 }
 
 impl ScenarioError {
@@ -102,6 +117,7 @@ impl ScenarioError {
     pub fn problems(&self) -> &[Problem] {
         match self {
             ScenarioError::Invalid { problems, .. } => problems,
+            ScenarioError::Changed { source, .. } => source.problems(),
             _ => &[],
         }
     }

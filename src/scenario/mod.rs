@@ -6,6 +6,7 @@
 //! rule of the format and resolves ids to indices. Nothing downstream re-checks input: a
 //! `Scenario` is consistent by construction.
 
+pub mod counterfactual;
 pub mod error;
 pub mod file;
 pub mod locate;
@@ -468,5 +469,13 @@ impl Scenario {
             .collect();
         out.sort_by_key(|(_, t)| t.from);
         out
+    }
+}
+
+impl ScenarioFile {
+    /// Parses scenario text into what the file says, without validating it; `path` is
+    /// used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<ScenarioFile, ScenarioError> {
+        source::parse(text, path)
     }
 }

@@ -21,7 +21,8 @@ pub const DEFAULT_MAX_EVENTS: u32 = 100_000;
 /// Half-life used for `Years(x)`: days in a mean Gregorian... Julian year.
 const DAYS_PER_YEAR: f64 = 365.25;
 
-/// Validates a parsed file. `text` is the file's source, used to locate problems.
+/// Validates a parsed file. `text` is the file's source, used to locate problems; with
+/// an empty text, problems carry no location.
 pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
     let (start, end) = file.span;
     let mut v = Validator {
@@ -37,7 +38,9 @@ pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario,
         .problems
         .into_iter()
         .map(|(at, mut p)| {
-            p.location = Some(outline.locate(&at));
+            // Without the text (a counterfactual's changed base, say) problems stay
+            // unlocated, so the caller can place them in its own file.
+            p.location = (!text.is_empty()).then(|| outline.locate(&at));
             p
         })
         .collect();

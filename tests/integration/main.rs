@@ -3,8 +3,11 @@
 mod chart;
 mod cli;
 mod common;
+mod counterfactual;
 mod determinism;
 mod engine;
+mod experiment;
+mod experiment_cli;
 mod readme;
 mod scenario;
 mod shipped;
