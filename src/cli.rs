@@ -145,6 +145,14 @@ pub enum CliError {
     /// Several files were checked and some are broken.
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n\n"))]
     Scenarios(Vec<ScenarioError>),
+    /// `check` found broken files among others that passed.
+    #[error("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n\n"))]
+    Check {
+        /// The summary lines of the files that passed, for standard output.
+        passed: String,
+        /// Why each broken file is broken.
+        errors: Vec<ScenarioError>,
+    },
     /// A run stopped.
     #[error("{0}")]
     Run(#[from] RunError),
@@ -169,6 +177,15 @@ impl CliError {
         match self {
             CliError::Output(_) | CliError::Chart(_) => 1,
             _ => 2,
+        }
+    }
+
+    /// What still belongs on standard output although the command failed: the files that
+    /// passed `check`.
+    pub fn stdout(&self) -> &str {
+        match self {
+            CliError::Check { passed, .. } => passed,
+            _ => "",
         }
     }
 }
@@ -300,10 +317,13 @@ fn check(files: &[PathBuf]) -> Result<String, CliError> {
             Err(e) => errors.push(e),
         }
     }
-    match errors.len() {
-        0 => Ok(out),
-        1 => Err(CliError::Scenario(errors.remove(0))),
-        _ => Err(CliError::Scenarios(errors)),
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(CliError::Check {
+            passed: out,
+            errors,
+        })
     }
 }
 

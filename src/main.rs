@@ -50,6 +50,7 @@ fn main() {
     match execute_with(&cli, &argv, &Bar(bar)) {
         Ok(text) => print!("{text}"),
         Err(e) => {
+            print!("{}", e.stdout());
             eprintln!("error: {e}");
             std::process::exit(e.exit_code());
         }

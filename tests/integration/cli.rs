@@ -227,3 +227,18 @@ fn a_file_with_a_byte_order_mark_and_windows_line_endings_runs() {
         "{manifest}"
     );
 }
+
+#[test]
+fn check_of_several_files_lists_those_that_pass_and_fails_for_the_others() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "good.ron");
+    Text::small()
+        .replace("chance: 0.9", "chance: 1.5")
+        .write(dir.path(), "bad.ron");
+    let ran = diplosim(dir.path(), &["check", "bad.ron", "good.ron"]);
+    assert_eq!(ran.code, Some(2), "stderr: {}", ran.stderr);
+    assert!(ran.stdout.starts_with("good.ron: ok: "), "{}", ran.stdout);
+    assert_eq!(ran.stdout.lines().count(), 1);
+    assert!(ran.stderr.contains("bad.ron:"), "{}", ran.stderr);
+    assert!(!ran.stderr.contains("good.ron"), "{}", ran.stderr);
+}
