@@ -12,8 +12,11 @@ use clap::{Parser, Subcommand};
 
 use crate::date::Date;
 use crate::engine::{RunError, Simulation};
+use crate::experiment::{self, ExperimentError, Progress, Seeds, Variant};
 use crate::output::{self, Input, Manifest, OutputError};
 use crate::record::{self, Run};
+use crate::scenario::counterfactual::{self, Counterfactual, FileKind, Source};
+use crate::scenario::file::ScenarioFile;
 use crate::scenario::{Scenario, ScenarioError};
 
 /// diplosim: simulate the diplomatic relationship between two states and draw it.
@@ -34,17 +37,103 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Run a scenario once: trajectory.csv, events.csv, manifest.json, chart.png, chart.svg.
+    /// Run a scenario (or a counterfactual's variant) once: trajectory.csv, events.csv, manifest.json, chart.png, chart.svg.
     Run {
-        /// The scenario file.
+        /// The scenario file (or a counterfactual, to run its variant).
         scenario: PathBuf,
         /// Seed of the run's random streams.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Output folder [default: output/<scenario name>/].
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Many seeded runs drawn as bands: ensemble.csv (mean and percentiles 5/25/50/75/95).
+    Ensemble {
+        /// The scenario (or a counterfactual, to run its variant).
+        scenario: PathBuf,
+        /// Number of runs; run i uses seed + i.
+        #[arg(long)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder [default: output/<scenario name>/ensemble/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A scenario against counterfactuals on the same seeds: compare.csv and a divergence
+    /// summary.
+    Compare {
+        /// The baseline scenario.
+        scenario: PathBuf,
+        /// Counterfactual files, applied to the baseline.
+        #[arg(required = true)]
+        counterfactuals: Vec<PathBuf>,
+        /// Paired runs per curve; run i uses seed + i.
+        #[arg(long, default_value_t = 1)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder [default: output/<scenario name>/compare/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The parts of the score on one date: structural part, each modifier that counts,
+    /// raw sum and squashed score.
+    Explain {
+        /// The scenario (or a counterfactual).
+        scenario: PathBuf,
+        /// The date to explain, YYYY-MM-DD.
+        #[arg(long)]
+        at: Date,
+        /// Seed of the run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Events ordered by how much removing each one moves the trajectory: rank.csv.
+    Rank {
+        /// The scenario (or a counterfactual).
+        scenario: PathBuf,
+        /// Paired runs per event; run i uses seed + i.
+        #[arg(long, default_value_t = 1)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder [default: output/<scenario name>/rank/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// A seed as typed: a whole number that fits 64 bits, with a message that says so.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "a seed is a whole number from 0 to {}, e.g. --seed 42",
+            u64::MAX
+        )
+    })
+}
+
+/// Refuses an output folder that cannot be one, before any work is done.
+fn check_out(out: &Path) -> Result<(), CliError> {
+    // Every existing prefix of the path must be a folder.
+    for dir in out.ancestors().filter(|a| !a.as_os_str().is_empty()) {
+        if dir.exists() && !dir.is_dir() {
+            return Err(CliError::Usage(format!(
+                "--out {}: {} is a file, not a folder\n  = help: name a folder for the output files (it is created if missing)",
+                out.display(),
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Why a command failed.
@@ -56,12 +145,26 @@ pub enum CliError {
     /// Several files were checked and some are broken.
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n\n"))]
     Scenarios(Vec<ScenarioError>),
+    /// `check` found broken files among others that passed.
+    #[error("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n\n"))]
+    Check {
+        /// The summary lines of the files that passed, for standard output.
+        passed: String,
+        /// Why each broken file is broken.
+        errors: Vec<ScenarioError>,
+    },
     /// A run stopped.
     #[error("{0}")]
     Run(#[from] RunError),
+    /// An experiment stopped.
+    #[error("{0}")]
+    Experiment(#[from] ExperimentError),
     /// Files could not be written.
     #[error("{0}")]
     Output(#[from] OutputError),
+    /// A chart could not be drawn.
+    #[error("{0}")]
+    Chart(#[from] crate::chart::ChartError),
     /// The arguments make no sense together.
     #[error("{0}")]
     Usage(String),
@@ -72,14 +175,32 @@ impl CliError {
     /// failure of the machine (a file that cannot be written).
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Output(_) => 1,
+            CliError::Output(_) | CliError::Chart(_) => 1,
             _ => 2,
+        }
+    }
+
+    /// What still belongs on standard output although the command failed: the files that
+    /// passed `check`.
+    pub fn stdout(&self) -> &str {
+        match self {
+            CliError::Check { passed, .. } => passed,
+            _ => "",
         }
     }
 }
 
 /// Runs a parsed command line. `argv` is recorded in manifests as typed.
 pub fn execute(cli: &Cli, argv: &[String]) -> Result<String, CliError> {
+    execute_with(cli, argv, &())
+}
+
+/// As [`execute`], reporting the progress of long experiments to `progress`.
+pub fn execute_with(
+    cli: &Cli,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
     match &cli.command {
         Command::Check { files } => check(files),
         Command::Run {
@@ -87,32 +208,95 @@ pub fn execute(cli: &Cli, argv: &[String]) -> Result<String, CliError> {
             seed,
             out,
         } => run(scenario, *seed, out.as_deref(), argv),
+        Command::Ensemble {
+            scenario,
+            runs,
+            seed,
+            out,
+        } => ensemble(
+            scenario,
+            Seeds::new(*seed, *runs)?,
+            out.as_deref(),
+            argv,
+            progress,
+        ),
+        Command::Compare {
+            scenario,
+            counterfactuals,
+            runs,
+            seed,
+            out,
+        } => compare(
+            scenario,
+            counterfactuals,
+            Seeds::new(*seed, *runs)?,
+            out.as_deref(),
+            argv,
+            progress,
+        ),
+        Command::Explain {
+            scenario,
+            at,
+            seed,
+            csv,
+        } => explain(scenario, *at, *seed, *csv),
+        Command::Rank {
+            scenario,
+            runs,
+            seed,
+            out,
+        } => rank(
+            scenario,
+            Seeds::new(*seed, *runs)?,
+            out.as_deref(),
+            argv,
+            progress,
+        ),
     }
 }
 
-/// A scenario file, loaded and validated, with its bytes for the manifest.
-pub struct Loaded {
-    /// The validated scenario.
-    pub scenario: Scenario,
-    /// The path and hash.
-    pub input: Input,
-}
-
-/// Loads and validates a scenario, keeping its hash.
-pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
-    let text = crate::scenario::read(path)?;
-    let scenario = Scenario::from_str(&text, path)?;
-    Ok(Loaded {
-        scenario,
-        input: Input::new(path, text.as_bytes()),
-    })
+/// Reads a file as text, with the hash of its bytes on disk (so `sha256sum` agrees with
+/// the manifest even for a file that starts with a byte-order mark).
+fn read_hashed(path: &Path) -> Result<(String, Input), ScenarioError> {
+    let bytes = crate::scenario::source::read_bytes(path)?;
+    let text = crate::scenario::source::decode(&bytes, path)?.to_string();
+    Ok((text, Input::new(path, &bytes)))
 }
 
 fn check(files: &[PathBuf]) -> Result<String, CliError> {
     let mut out = String::new();
     let mut errors = Vec::new();
     for path in files {
-        match load(path) {
+        let text = match crate::scenario::source::read(path) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if counterfactual::kind(&text) == FileKind::Counterfactual {
+            match Counterfactual::load(path) {
+                Ok(c) => {
+                    let reach = if c.changes == 0 {
+                        "it changes nothing".to_string()
+                    } else {
+                        format!("the variant equals its base before {}", c.first_change)
+                    };
+                    let _ = writeln!(
+                        out,
+                        "{}: ok: counterfactual \"{}\" on \"{}\": {} change{}; {reach}",
+                        path.display(),
+                        c.title,
+                        c.scenario.title,
+                        c.changes,
+                        if c.changes == 1 { "" } else { "s" },
+                    );
+                }
+                Err(e) => errors.push(e),
+            }
+            continue;
+        }
+        match load_file(path) {
             Ok(l) => {
                 let s = &l.scenario;
                 let _ = writeln!(
@@ -133,10 +317,13 @@ fn check(files: &[PathBuf]) -> Result<String, CliError> {
             Err(e) => errors.push(e),
         }
     }
-    match errors.len() {
-        0 => Ok(out),
-        1 => Err(CliError::Scenario(errors.remove(0))),
-        _ => Err(CliError::Scenarios(errors)),
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(CliError::Check {
+            passed: out,
+            errors,
+        })
     }
 }
 
@@ -146,11 +333,12 @@ pub fn default_out(scenario: &Scenario) -> PathBuf {
 }
 
 fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<String, CliError> {
-    let loaded = load(path)?;
+    let loaded = load_any(path)?;
     let sc = &loaded.scenario;
+    let dir = out.map_or_else(|| loaded.out.clone(), Path::to_path_buf);
+    check_out(&dir)?;
     let mut sim = Simulation::new(sc);
     let run = sim.run(seed)?;
-    let dir = out.map_or_else(|| default_out(sc), Path::to_path_buf);
     let csv = |name: &str, r: Result<Vec<u8>, csv::Error>| {
         r.map_err(|source| OutputError::Csv {
             name: name.to_string(),
@@ -167,11 +355,14 @@ fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<St
             csv("events.csv", record::events_csv(sc, &run))?,
         ),
     ];
+    let chart = crate::chart::render(&crate::chart::of_run(sc, &run))?;
+    files.push(("chart.png".to_string(), chart.png));
+    files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
     let manifest = Manifest {
         program: "diplosim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         command: "run".into(),
-        inputs: vec![loaded.input.clone()],
+        inputs: loaded.inputs.clone(),
         seed,
         runs: 1,
         command_line: argv.to_vec(),
@@ -233,4 +424,303 @@ pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
         dir.display()
     );
     out
+}
+
+/// What an experiment runs: a scenario, or a counterfactual's variant of its base.
+pub struct Subject {
+    /// The validated scenario (for a counterfactual, its base with the changes applied).
+    pub scenario: Scenario,
+    /// What its file says (changes applied).
+    pub file: ScenarioFile,
+    /// The text variants are located in: the scenario's, or the counterfactual's.
+    pub text: String,
+    /// The file named on the command line.
+    pub path: PathBuf,
+    /// The files read, with hashes: the scenario, or the counterfactual and its base.
+    pub inputs: Vec<Input>,
+    /// The default output folder.
+    pub out: PathBuf,
+}
+
+/// Loads a scenario or a counterfactual (told apart by the top-level name).
+pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
+    let (text, input) = read_hashed(path)?;
+    if counterfactual::kind(&text) == FileKind::Counterfactual {
+        let source = Source::parse(text.clone(), path)?;
+        let base_path = source.base_path();
+        let base = load_file(&base_path)?;
+        let c = source.apply(&base.file, &base_path)?;
+        let out = default_out(&c.scenario).join(&c.name);
+        return Ok(Subject {
+            scenario: c.scenario,
+            file: c.file,
+            text,
+            path: path.to_path_buf(),
+            inputs: vec![input, base.input],
+            out,
+        });
+    }
+    let file: ScenarioFile = crate::scenario::source::parse(&text, path)?;
+    let scenario = crate::scenario::validate::validate(file.clone(), &text, path)?;
+    Ok(Subject {
+        out: default_out(&scenario),
+        scenario,
+        file,
+        inputs: vec![input],
+        text,
+        path: path.to_path_buf(),
+    })
+}
+
+/// A scenario file parsed and validated, keeping what the file says.
+struct LoadedFile {
+    file: ScenarioFile,
+    scenario: Scenario,
+    input: Input,
+}
+
+fn load_file(path: &Path) -> Result<LoadedFile, ScenarioError> {
+    let (text, input) = read_hashed(path)?;
+    let file: ScenarioFile = crate::scenario::source::parse(&text, path)?;
+    let scenario = crate::scenario::validate::validate(file.clone(), &text, path)?;
+    Ok(LoadedFile {
+        file,
+        scenario,
+        input,
+    })
+}
+
+fn csv_file(name: &str, r: Result<Vec<u8>, csv::Error>) -> Result<output::File, OutputError> {
+    r.map(|bytes| (name.to_string(), bytes))
+        .map_err(|source| OutputError::Csv {
+            name: name.to_string(),
+            source,
+        })
+}
+
+/// Adds the manifest and writes every file, all or nothing.
+fn finish(
+    dir: &Path,
+    mut files: Vec<output::File>,
+    command: &str,
+    inputs: Vec<Input>,
+    seeds: Seeds,
+    argv: &[String],
+) -> Result<Vec<String>, CliError> {
+    let manifest = Manifest {
+        program: "diplosim".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        command: command.into(),
+        inputs,
+        seed: seeds.first,
+        runs: seeds.runs,
+        command_line: argv.to_vec(),
+        files: files.iter().map(|(n, _)| n.clone()).collect(),
+    };
+    files.push(("manifest.json".to_string(), manifest.to_json()));
+    output::write_all(dir, &files)?;
+    Ok(files.into_iter().map(|(n, _)| n).collect())
+}
+
+fn ensemble(
+    path: &Path,
+    seeds: Seeds,
+    out: Option<&Path>,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    let subject = load_any(path)?;
+    let sc = &subject.scenario;
+    let e = experiment::ensemble(sc, seeds, progress)?;
+    let dir = out.map_or_else(|| subject.out.join("ensemble"), Path::to_path_buf);
+    let first = Simulation::new(sc).run(seeds.first)?;
+    let chart = crate::chart::render(&experiment::ensemble_chart(sc, &e, &first))?;
+    let files = vec![
+        csv_file("ensemble.csv", experiment::ensemble_csv(&e))?,
+        ("chart.png".to_string(), chart.png),
+        ("chart.svg".to_string(), chart.svg.into_bytes()),
+    ];
+    let names = finish(&dir, files, "ensemble", subject.inputs, seeds, argv)?;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{}: {} run{} from seed {}",
+        sc.title,
+        seeds.runs,
+        if seeds.runs == 1 { "" } else { "s" },
+        seeds.first
+    );
+    let row = |t: &mut String, label: &str, i: usize| {
+        let p = e.percentiles[i];
+        let _ = writeln!(
+            t,
+            "  {label:<8} {}  median {:>6.2} ({})  90% of runs in [{:.2}, {:.2}]",
+            Date::from_day(e.days[i]),
+            p[2],
+            sc.scale.band(p[2]),
+            p[0],
+            p[4]
+        );
+    };
+    if !e.days.is_empty() {
+        row(&mut text, "start", 0);
+        row(&mut text, "end", e.days.len() - 1);
+        let widest = (0..e.days.len())
+            .max_by(|&a, &b| {
+                let w = |i: usize| e.percentiles[i][4] - e.percentiles[i][0];
+                w(a).total_cmp(&w(b)).then(b.cmp(&a))
+            })
+            .unwrap_or(0);
+        row(&mut text, "widest", widest);
+    }
+    let _ = writeln!(text, "  wrote {} in {}", names.join(", "), dir.display());
+    Ok(text)
+}
+
+fn compare(
+    path: &Path,
+    cfs: &[PathBuf],
+    seeds: Seeds,
+    out: Option<&Path>,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    let base = load_file(path)?;
+    let mut inputs = vec![base.input.clone()];
+    let mut variants = Vec::new();
+    let mut notes = String::new();
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    };
+    let mut errors = Vec::new();
+    for cf in cfs {
+        let source = match Source::read(cf) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if !same(&source.base_path(), path) {
+            let _ = writeln!(
+                notes,
+                "note: {} names {} as its base; its changes are applied to {}",
+                cf.display(),
+                source.base_path().display(),
+                path.display()
+            );
+        }
+        match source.apply(&base.file, path) {
+            Ok(c) => {
+                inputs.push(Input::new(cf, source.text.as_bytes()));
+                variants.push(c);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    match errors.len() {
+        0 => {}
+        1 => return Err(CliError::Scenario(errors.remove(0))),
+        _ => return Err(CliError::Scenarios(errors)),
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for v in &variants {
+        if v.name == "baseline" || names.contains(&v.name.as_str()) {
+            return Err(CliError::Usage(format!(
+                "two curves would be named \"{}\": give the counterfactuals distinct `name`s (and none called \"baseline\")",
+                v.name
+            )));
+        }
+        names.push(&v.name);
+    }
+    let sc = &base.scenario;
+    let list: Vec<Variant> = variants
+        .iter()
+        .map(|v| Variant {
+            name: &v.name,
+            scenario: &v.scenario,
+        })
+        .collect();
+    let c = experiment::compare(sc, &list, seeds, progress)?;
+    let titles: Vec<&str> = variants.iter().map(|v| v.title.as_str()).collect();
+    let mut summary = experiment::divergence_text(sc, &c, &titles);
+    for v in &variants {
+        let _ = writeln!(summary, "\n{}: {}", v.name, v.question);
+    }
+    let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
+    let first = Simulation::new(sc).run(seeds.first)?;
+    let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
+    let chart = crate::chart::render(&experiment::compare_chart(
+        sc, &c, &first, &titles, &questions,
+    ))?;
+    let files = vec![
+        csv_file("compare.csv", experiment::compare_csv(&c))?,
+        csv_file("divergence.csv", experiment::divergence_csv(&c))?,
+        csv_file("decades.csv", experiment::decades_csv(sc, &c))?,
+        ("divergence.txt".to_string(), summary.clone().into_bytes()),
+        ("chart.png".to_string(), chart.png),
+        ("chart.svg".to_string(), chart.svg.into_bytes()),
+    ];
+    let written = finish(&dir, files, "compare", inputs, seeds, argv)?;
+    Ok(format!(
+        "{notes}{summary}\nwrote {} in {}\n",
+        written.join(", "),
+        dir.display()
+    ))
+}
+
+fn explain(path: &Path, at: Date, seed: u64, csv: bool) -> Result<String, CliError> {
+    let subject = load_any(path)?;
+    let sc = &subject.scenario;
+    let x = experiment::explain(sc, seed, at)?;
+    if csv {
+        let bytes = experiment::explain_csv(sc, &x).map_err(|source| OutputError::Csv {
+            name: "the explanation".to_string(),
+            source,
+        })?;
+        return Ok(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    Ok(experiment::explain_text(sc, &x))
+}
+
+fn rank(
+    path: &Path,
+    seeds: Seeds,
+    out: Option<&Path>,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    let subject = load_any(path)?;
+    let sc = &subject.scenario;
+    let ranking = experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?;
+    let dir = out.map_or_else(|| subject.out.join("rank"), Path::to_path_buf);
+    let top = ranking.len().min(20);
+    let chart = crate::chart::render_bars(
+        &format!("{}: the {top} events that move it most", sc.title),
+        &format!(
+            "mean absolute change of the monthly score when the event is removed, over {}",
+            if seeds.runs == 1 {
+                "one run".to_string()
+            } else {
+                format!("{} paired runs", seeds.runs)
+            }
+        ),
+        &format!(
+            "seed{} {} · diplosim {} · data: rank.csv",
+            if seeds.runs == 1 { "" } else { "s from" },
+            seeds.first,
+            env!("CARGO_PKG_VERSION")
+        ),
+        &experiment::rank_bars(sc, &ranking, top),
+    )?;
+    let files = vec![
+        csv_file("rank.csv", experiment::rank_csv(sc, &ranking))?,
+        ("chart.png".to_string(), chart.png),
+        ("chart.svg".to_string(), chart.svg.into_bytes()),
+    ];
+    let names = finish(&dir, files, "rank", subject.inputs, seeds, argv)?;
+    let mut text = experiment::rank_text(sc, &ranking, seeds, 20);
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    Ok(text)
 }

@@ -160,11 +160,10 @@ impl Simulation {
             })
             .collect();
 
-        // Buckets: one per (pair, half-life, end date) that some modifier effect names,
-        // numbered in order of first appearance.
+        // Buckets: one per (pair, half-life, end date) that some modifier effect names.
         let mut buckets: Vec<Bucket> = Vec::new();
         let mut found = BTreeMap::new();
-        let of_effect = scenario
+        let of_effect: Vec<Vec<usize>> = scenario
             .events
             .iter()
             .map(|e| {
@@ -179,6 +178,33 @@ impl Simulation {
                         }),
                         _ => usize::MAX,
                     })
+                    .collect()
+            })
+            .collect();
+
+        // Buckets in a canonical order (level, half-life, end), not in order of first use:
+        // the parts are summed over buckets in this order, so a variant that removes or adds
+        // an event sums the same numbers in the same order as its baseline until the change
+        // takes effect, and the two runs agree to the last bit before it.
+        let mut order: Vec<usize> = (0..buckets.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&buckets[a], &buckets[b]);
+            x.level
+                .cmp(&y.level)
+                .then(scenario.fades[x.fade].total_cmp(&scenario.fades[y.fade]))
+                .then(x.until.cmp(&y.until))
+        });
+        let mut rank = vec![0; buckets.len()];
+        for (to, &from) in order.iter().enumerate() {
+            rank[from] = to;
+        }
+        let buckets: Vec<Bucket> = order.iter().map(|&i| buckets[i].clone()).collect();
+        let of_effect: Vec<Vec<usize>> = of_effect
+            .into_iter()
+            .map(|effects| {
+                effects
+                    .into_iter()
+                    .map(|b| if b == usize::MAX { b } else { rank[b] })
                     .collect()
             })
             .collect();

@@ -5,9 +5,11 @@
 //! which a [`engine::Simulation`] runs into a [`record::Run`]. Experiments and charts
 //! build on runs; the binary is a thin layer over this library.
 
+pub mod chart;
 pub mod cli;
 pub mod date;
 pub mod engine;
+pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod record;

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// The folder could not be created or a file could not be written or renamed.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {}\n  = help: choose a folder you can write to with --out", path.display(), crate::scenario::error::io_reason(source))]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -42,7 +42,22 @@ pub fn write_all(dir: &Path, files: &[File]) -> Result<(), OutputError> {
         let path = path.to_path_buf();
         move |source| OutputError::Io { path, source }
     };
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    // Folders this call creates, deepest first, so a failure can take them away again.
+    let created: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    let remove_created = || {
+        for d in &created {
+            // Only empty folders go; anything else was not ours.
+            let _ = std::fs::remove_dir(d);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        remove_created();
+        return Err(io(dir)(e));
+    }
     let mut staged = Vec::new();
     let result = (|| {
         for (name, bytes) in files {
@@ -64,6 +79,7 @@ pub fn write_all(dir: &Path, files: &[File]) -> Result<(), OutputError> {
             // Best effort: the error being reported matters more than a leftover.
             let _ = std::fs::remove_file(tmp);
         }
+        remove_created();
     }
     result
 }
@@ -165,6 +181,16 @@ mod tests {
         assert!(r.is_err());
         assert!(!dir.path().join(".x.csv.partial").exists());
         assert!(!dir.path().join("x.csv").exists());
+    }
+
+    #[test]
+    fn a_failed_write_removes_the_folders_it_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("made/here");
+        // No file system takes a NUL byte in a name, so the first write fails.
+        let r = write_all(&out, &[("bad\0name".into(), b"1".to_vec())]);
+        assert!(r.is_err());
+        assert!(!dir.path().join("made").exists());
     }
 
     #[test]

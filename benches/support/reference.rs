@@ -91,10 +91,10 @@ impl<'a> Reference<'a> {
         }
         samples.sort_unstable();
 
-        // One bucket per (pair, fade, end), numbered in order of first appearance.
+        // One bucket per (pair, fade, end).
         let mut buckets: Vec<Bucket> = Vec::new();
         let mut index = BTreeMap::new();
-        let bucket_of = sc
+        let bucket_of: Vec<Vec<usize>> = sc
             .events
             .iter()
             .map(|e| {
@@ -109,6 +109,29 @@ impl<'a> Reference<'a> {
                         }),
                         _ => usize::MAX,
                     })
+                    .collect()
+            })
+            .collect();
+        // In the engine's canonical order, (level, half-life, end): the order of the sums.
+        let mut order: Vec<usize> = (0..buckets.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&buckets[a], &buckets[b]);
+            x.level
+                .cmp(&y.level)
+                .then(sc.fades[x.fade].total_cmp(&sc.fades[y.fade]))
+                .then(x.until.cmp(&y.until))
+        });
+        let mut rank = vec![0; buckets.len()];
+        for (to, &from) in order.iter().enumerate() {
+            rank[from] = to;
+        }
+        let buckets: Vec<Bucket> = order.iter().map(|&i| buckets[i].clone()).collect();
+        let bucket_of: Vec<Vec<usize>> = bucket_of
+            .into_iter()
+            .map(|effects: Vec<usize>| {
+                effects
+                    .into_iter()
+                    .map(|b| if b == usize::MAX { b } else { rank[b] })
                     .collect()
             })
             .collect();

@@ -57,12 +57,22 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("{}: cannot read the file: {source}", path.display())]
+    #[error("{}: cannot read the file: {}", path.display(), io_reason(source))]
     Io {
         /// The file.
         path: PathBuf,
         /// The operating system's reason.
         source: std::io::Error,
+    },
+    /// The path does not name a text file: it is missing, a folder, binary or UTF-16.
+    #[error("{}: {message}{}", path.display(), hint.as_ref().map_or(String::new(), |h| format!("\n  = help: {h}")))]
+    Unusable {
+        /// The path as given.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+        /// How to fix it.
+        hint: Option<String>,
     },
     /// The file is not valid RON for its type: a syntax error, a wrong type, an unknown
     /// or missing field.
@@ -85,6 +95,21 @@ pub enum ScenarioError {
         /// Every broken rule found, in file order.
         problems: Vec<Problem>,
     },
+    /// A counterfactual's changes leave its base scenario broken: the scenario's own
+    /// problems, found in the changed scenario.
+    #[error(
+        "{}: the changes leave the base scenario {} broken\n\n{source}",
+        path.display(),
+        base.display()
+    )]
+    Changed {
+        /// The counterfactual file.
+        path: PathBuf,
+        /// The base scenario file.
+        base: PathBuf,
+        /// The problems of the changed scenario.
+        source: Box<ScenarioError>,
+    },
 }
 
 impl ScenarioError {
@@ -92,6 +117,7 @@ impl ScenarioError {
     pub fn problems(&self) -> &[Problem] {
         match self {
             ScenarioError::Invalid { problems, .. } => problems,
+            ScenarioError::Changed { source, .. } => source.problems(),
             _ => &[],
         }
     }
@@ -140,7 +166,7 @@ impl fmt::Display for Invalid<'_> {
             n,
             if n == 1 { "" } else { "s" }
         )?;
-        for p in self.problems {
+        for p in self.problems.iter().take(MAX_SHOWN) {
             match &p.location {
                 Some(l) => write!(
                     f,
@@ -166,22 +192,96 @@ impl fmt::Display for Invalid<'_> {
                 write!(f, "\n  = help: {hint}")?;
             }
         }
+        if n > MAX_SHOWN {
+            write!(
+                f,
+                "\n\n{}: and {} more problems; fix these first",
+                self.path.display(),
+                n - MAX_SHOWN
+            )?;
+        }
         Ok(())
     }
 }
 
+/// Most problems shown at once: past this, the first ones are what to fix.
+const MAX_SHOWN: usize = 30;
+
 fn write_caret(f: &mut fmt::Formatter<'_>, l: &Location) -> fmt::Result {
+    use unicode_width::UnicodeWidthChar;
+    const WIDTH: usize = 120;
     let num = l.line.to_string();
     let pad = " ".repeat(num.len());
-    let shown: String = l.text.chars().take(160).collect();
-    let col = l.col.min(shown.chars().count() + 1);
-    // Keep tabs in the gutter so the caret lines up under them.
-    let lead: String = shown
+    // Control characters would disturb the terminal; show them as replacement marks.
+    let chars: Vec<char> = l
+        .text
         .chars()
-        .take(col.saturating_sub(1))
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
         .collect();
-    write!(f, "\n{pad} |\n{num} | {shown}\n{pad} | {lead}^")
+    let col = l.col.clamp(1, chars.len() + 1) - 1;
+    // A long line is shown as a window around the column.
+    let from = if chars.len() > WIDTH {
+        col.saturating_sub(WIDTH / 2).min(chars.len() - WIDTH)
+    } else {
+        0
+    };
+    let to = (from + WIDTH).min(chars.len());
+    let head = if from > 0 { "..." } else { "" };
+    let tail = if to < chars.len() { "..." } else { "" };
+    let shown: String = chars[from..to].iter().collect();
+    // Tabs stay tabs so the caret lines up under them; wide characters take two cells.
+    let lead: String = chars[from..col]
+        .iter()
+        .map(|&c| match c {
+            '\t' => "\t".to_string(),
+            c => " ".repeat(c.width().unwrap_or(0)),
+        })
+        .collect();
+    let head_pad = " ".repeat(head.len());
+    write!(
+        f,
+        "\n{pad} |\n{num} | {head}{shown}{tail}\n{pad} | {head_pad}{lead}^"
+    )
+}
+
+/// The plural of a kind of thing named in messages.
+pub fn plural(kind: &str) -> String {
+    match kind {
+        "party" => "parties".to_string(),
+        "axis" => "axes".to_string(),
+        k => format!("{k}s"),
+    }
+}
+
+/// An operating system's reason, in lowercase prose without the error number.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let known = match e.kind() {
+        K::NotFound => "no such file or folder",
+        K::PermissionDenied => "permission denied",
+        K::AlreadyExists => "it already exists",
+        K::IsADirectory => "it is a folder",
+        K::NotADirectory => "a part of the path is a file, not a folder",
+        K::ReadOnlyFilesystem => "the file system is read-only",
+        K::StorageFull => "the disk is full",
+        K::InvalidData => "the file is not UTF-8 text",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    let mut c = text.chars();
+    c.next()
+        .map(|first| first.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
@@ -202,7 +302,7 @@ pub fn did_you_mean<'a>(
 }
 
 /// Levenshtein distance, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

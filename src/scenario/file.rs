@@ -235,6 +235,7 @@ pub enum Distribution {
 
 /// Which pair a modifier binds.
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename = "Level")]
 pub enum LevelFile {
     /// Between the two states: always counts.
     State,
@@ -246,6 +247,7 @@ pub enum LevelFile {
 
 /// How a modifier fades.
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename = "Fade")]
 pub enum FadeFile {
     /// Halves every this many days.
     Days(f64),
@@ -259,7 +261,7 @@ pub enum FadeFile {
 
 /// What an event does.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Effect")]
 pub enum EffectFile {
     /// Leave a modifier on the relation.
     Modifier {
@@ -313,6 +315,7 @@ pub enum EffectFile {
 
 /// A guard on an event.
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename = "Condition")]
 pub enum ConditionFile {
     /// The state is ruled by the party.
     Rules(String, String),
@@ -383,6 +386,7 @@ pub struct CheckpointFile {
 
 /// The range a checkpoint expects.
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename = "Expect")]
 pub enum ExpectFile {
     /// Inside one named band.
     Band(String),

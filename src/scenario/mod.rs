@@ -6,8 +6,11 @@
 //! rule of the format and resolves ids to indices. Nothing downstream re-checks input: a
 //! `Scenario` is consistent by construction.
 
+pub mod counterfactual;
 pub mod error;
 pub mod file;
+pub mod locate;
+pub mod source;
 pub mod validate;
 
 use std::path::Path;
@@ -15,6 +18,7 @@ use std::path::Path;
 use crate::date::{Date, Day};
 pub use error::{Location, Problem, ScenarioError};
 use file::ScenarioFile;
+pub(crate) use source::{parse, read};
 
 /// A validated scenario.
 #[derive(Clone, Debug)]
@@ -468,73 +472,10 @@ impl Scenario {
     }
 }
 
-/// Reads a file as UTF-8 text.
-pub(crate) fn read(path: &Path) -> Result<String, ScenarioError> {
-    std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-/// Parses RON text into a mirror type, locating any error.
-pub(crate) fn parse<T: serde::de::DeserializeOwned>(
-    text: &str,
-    path: &Path,
-) -> Result<T, ScenarioError> {
-    let options =
-        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-    options
-        .from_str::<T>(text)
-        .map_err(|e| syntax_error(text, path, e))
-}
-
-fn syntax_error(text: &str, path: &Path, e: ron::error::SpannedError) -> ScenarioError {
-    use ron::error::Error as E;
-    let (mut line, mut col) = (e.span.start.line.max(1), e.span.start.col.max(1));
-    let message = lowercase_first(&e.code.to_string());
-    let hint = match &e.code {
-        E::Eof if text.trim().is_empty() => {
-            Some("the file is empty: a scenario starts with `Scenario(` and names its states, parties and events".to_string())
-        }
-        E::Eof => Some("the file ends too early: look for an unclosed `(`, `[` or `\"`".to_string()),
-        E::ExpectedComma | E::ExpectedArrayEnd | E::ExpectedStructLikeEnd | E::ExpectedMapEnd => {
-            Some("is a comma missing at the end of the previous line?".to_string())
-        }
-        E::NoSuchStructField { expected, found, .. } => Some(match crate::scenario::error::did_you_mean(found, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? the fields here are: {}", expected.join(", ")),
-            None => format!("the fields here are: {}", expected.join(", ")),
-        }),
-        E::NoSuchEnumVariant { expected, found, .. } => Some(match crate::scenario::error::did_you_mean(found, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? the choices are: {}", expected.join(", ")),
-            None => format!("the choices are: {}", expected.join(", ")),
-        }),
-        E::MissingStructField { field, .. } => Some(format!("add `{field}: ...` to this item")),
-        _ => None,
-    };
-    if matches!(e.code, E::Eof) {
-        // Point at the end of the last line rather than past it.
-        let last = text.trim_end().lines().count().max(1);
-        line = last;
-        col = text
-            .trim_end()
-            .lines()
-            .last()
-            .map_or(0, |l| l.chars().count())
-            + 1;
-    }
-    ScenarioError::Syntax {
-        path: path.to_path_buf(),
-        location: error::Location::at(text, line, col),
-        message,
-        hint,
-    }
-}
-
-/// RON's messages start with a capital; ours are lowercase.
-fn lowercase_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_lowercase().chain(c).collect(),
-        None => String::new(),
+impl ScenarioFile {
+    /// Parses scenario text into what the file says, without validating it; `path` is
+    /// used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<ScenarioFile, ScenarioError> {
+        source::parse(text, path)
     }
 }

@@ -3,14 +3,16 @@
 //!
 //! All problems are collected (in file order) rather than stopping at the first, so a user
 //! fixes a file in one pass. Each problem names its subject (an entity id, or an event id
-//! with its date), the rule, a hint (did-you-mean for unknown ids), and the line and column
-//! of the subject's id in the text when it can be found there.
+//! with its date), the rule, a hint (did-you-mean for unknown ids), and a path ([`At`]) to
+//! the item or field it concerns. Paths become lines and columns only when there is a
+//! problem to report, so a valid file is checked in time linear in its size.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use super::error::{Location, Problem, ScenarioError, did_you_mean};
+use super::error::{Problem, ScenarioError, did_you_mean, plural};
 use super::file::*;
+use super::locate::{At, Outline};
 use super::*;
 
 /// Default bound on the events one run may fire.
@@ -19,26 +21,35 @@ pub const DEFAULT_MAX_EVENTS: u32 = 100_000;
 /// Half-life used for `Years(x)`: days in a mean Gregorian... Julian year.
 const DAYS_PER_YEAR: f64 = 365.25;
 
-/// Validates a parsed file. `text` is the file's source, used to locate problems.
+/// Validates a parsed file. `text` is the file's source, used to locate problems; with
+/// an empty text, problems carry no location.
 pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+    let (start, end) = file.span;
     let mut v = Validator {
-        text,
         problems: Vec::new(),
+        span_days: (end.day() - start.day()).max(0) as u32,
     };
     let scenario = v.scenario(file);
     if v.problems.is_empty() {
-        Ok(scenario)
-    } else {
-        v.problems.sort_by_key(|p| {
-            p.location
-                .as_ref()
-                .map_or((usize::MAX, 0), |l| (l.line, l.col))
-        });
-        Err(ScenarioError::Invalid {
-            path: path.to_path_buf(),
-            problems: v.problems,
-        })
+        return Ok(scenario);
     }
+    let outline = Outline::new(text);
+    let mut problems: Vec<Problem> = v
+        .problems
+        .into_iter()
+        .map(|(at, mut p)| {
+            // Without the text (a counterfactual's changed base, say) problems stay
+            // unlocated, so the caller can place them in its own file.
+            p.location = (!text.is_empty()).then(|| outline.locate(&at));
+            p
+        })
+        .collect();
+    // A stable sort keeps the order of problems found at one place.
+    problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line, l.col)));
+    Err(ScenarioError::Invalid {
+        path: path.to_path_buf(),
+        problems,
+    })
 }
 
 /// FNV-1a, 64 bits: the stream id of an event, stable across runs, machines and versions.
@@ -51,9 +62,11 @@ pub fn stream_id(id: &str) -> u64 {
     h
 }
 
-struct Validator<'a> {
-    text: &'a str,
-    problems: Vec<Problem>,
+struct Validator {
+    /// Every problem found, with the path of what it concerns.
+    problems: Vec<(At, Problem)>,
+    /// Days from the span's first day to its last.
+    span_days: u32,
 }
 
 /// Names of the entities that events and effects refer to.
@@ -66,46 +79,28 @@ struct Names {
     axes: HashMap<String, usize>,
 }
 
-impl Validator<'_> {
-    /// Where `id: "<id>"` (or `"<id>"` after `key:`) first stands in the text.
-    fn find(&self, key: &str, id: &str) -> Option<Location> {
-        let needle = format!("\"{id}\"");
-        let mut from = 0;
-        while let Some(i) = self.text[from..].find(&needle) {
-            let at = from + i;
-            let before = self.text[..at].trim_end();
-            if before.ends_with(':') && before[..before.len() - 1].trim_end().ends_with(key) {
-                return Some(Location::of_offset(self.text, at));
-            }
-            from = at + needle.len();
-        }
-        None
+impl Validator {
+    fn problem(&mut self, subject: String, at: At, message: String, hint: Option<String>) {
+        self.problems.push((
+            at,
+            Problem {
+                subject,
+                message,
+                hint,
+                location: None,
+            },
+        ));
     }
 
-    fn problem(
-        &mut self,
-        subject: String,
-        location: Option<Location>,
-        message: String,
-        hint: Option<String>,
-    ) {
-        self.problems.push(Problem {
-            subject,
-            message,
-            hint,
-            location,
-        });
-    }
-
-    fn finite(&mut self, subject: &str, loc: &Option<Location>, what: &str, x: f64) -> bool {
+    fn finite(&mut self, subject: &str, at: &At, what: &str, x: f64) -> bool {
         if x.is_finite() {
             return true;
         }
         self.problem(
             subject.to_string(),
-            loc.clone(),
-            format!("{what} is {x}, which is not a finite number"),
-            Some("write an ordinary number such as 2.5".to_string()),
+            at.clone(),
+            format!("{what} is not a finite number ({x})"),
+            Some("write an ordinary number such as 2.5: `NaN`, `inf` and numbers beyond about 1.8e308 have no place on a scale".to_string()),
         );
         false
     }
@@ -113,7 +108,7 @@ impl Validator<'_> {
     fn unknown(
         &mut self,
         subject: &str,
-        loc: &Option<Location>,
+        at: &At,
         kind: &str,
         id: &str,
         known: &HashMap<String, usize>,
@@ -124,15 +119,15 @@ impl Validator<'_> {
                 let mut all: Vec<&str> = known.keys().map(String::as_str).collect();
                 all.sort_unstable();
                 if all.is_empty() {
-                    format!("the file declares no {kind}")
+                    format!("the file declares no {}", plural(kind))
                 } else {
-                    format!("known {kind}s: {}", all.join(", "))
+                    format!("known {}: {}", plural(kind), all.join(", "))
                 }
             }
         };
         self.problem(
             subject.to_string(),
-            loc.clone(),
+            at.clone(),
             format!("unknown {kind} \"{id}\""),
             Some(hint),
         );
@@ -140,7 +135,7 @@ impl Validator<'_> {
 
     fn scenario(&mut self, f: ScenarioFile) -> Scenario {
         let top = "scenario".to_string();
-        let top_loc = self.find("name", &f.name);
+        let root = At::root();
         if f.name.is_empty()
             || !f
                 .name
@@ -149,7 +144,7 @@ impl Validator<'_> {
         {
             self.problem(
                 top.clone(),
-                top_loc.clone(),
+                root.field("name"),
                 format!("name \"{}\" cannot be a folder name", f.name),
                 Some("use letters, digits, `_` and `-` only, e.g. \"sino_soviet\"".to_string()),
             );
@@ -158,8 +153,8 @@ impl Validator<'_> {
         if start >= end {
             self.problem(
                 top.clone(),
-                top_loc.clone(),
-                format!("the span ends ({end}) before it starts ({start})"),
+                root.field("span"),
+                format!("the span must end after it starts, but it runs from {start} to {end}"),
                 Some("write span: (\"first day\", \"last day\")".to_string()),
             );
         }
@@ -168,8 +163,14 @@ impl Validator<'_> {
             base: f.structure.base,
             affinity: f.structure.affinity,
         };
-        self.finite(&top, &top_loc, "structure.base", structure.base);
-        self.finite(&top, &top_loc, "structure.affinity", structure.affinity);
+        let at = root.field("structure");
+        self.finite(&top, &at.field("base"), "structure.base", structure.base);
+        self.finite(
+            &top,
+            &at.field("affinity"),
+            "structure.affinity",
+            structure.affinity,
+        );
 
         let mut names = Names {
             states: HashMap::new(),
@@ -183,20 +184,20 @@ impl Validator<'_> {
             if names.axes.insert(a.clone(), i).is_some() {
                 self.problem(
                     top.clone(),
-                    self.find("axes", a),
+                    root.field("axes").index(i),
                     format!("axis \"{a}\" is declared twice"),
-                    None,
+                    Some("remove one of them".to_string()),
                 );
             }
         }
         // One namespace for everything an event can name.
         let mut seen: BTreeMap<String, &'static str> = BTreeMap::new();
-        let mut declare = |v: &mut Self, kind: &'static str, id: &str| {
+        let mut declare = |v: &mut Self, kind: &'static str, id: &str, at: At| {
             if let Some(prev) = seen.insert(id.to_string(), kind) {
-                let loc = v.find("id", id);
+                seen.insert(id.to_string(), prev);
                 v.problem(
                     format!("{kind} \"{id}\""),
-                    loc,
+                    at.field("id"),
                     format!("duplicate id: \"{id}\" is already used by a {prev}"),
                     Some("ids of states, parties, leaders and actors must all differ".to_string()),
                 );
@@ -208,7 +209,7 @@ impl Validator<'_> {
         if f.states.len() != 2 {
             self.problem(
                 top.clone(),
-                top_loc.clone(),
+                root.field("states"),
                 format!(
                     "a scenario has exactly two states; this one has {}",
                     f.states.len()
@@ -220,34 +221,39 @@ impl Validator<'_> {
             );
         }
         for (i, s) in f.states.iter().enumerate() {
-            if declare(self, "state", &s.id) {
+            if declare(self, "state", &s.id, root.field("states").index(i)) {
                 names.states.insert(s.id.clone(), i);
             }
         }
         for (i, p) in f.parties.iter().enumerate() {
-            if declare(self, "party", &p.id) {
+            if declare(self, "party", &p.id, root.field("parties").index(i)) {
                 names.parties.insert(p.id.clone(), i);
             }
         }
         for (i, l) in f.leaders.iter().enumerate() {
-            if declare(self, "leader", &l.id) {
+            if declare(self, "leader", &l.id, root.field("leaders").index(i)) {
                 names.leaders.insert(l.id.clone(), i);
             }
         }
         for (i, a) in f.actors.iter().enumerate() {
-            if declare(self, "actor", &a.id) {
+            if declare(self, "actor", &a.id, root.field("actors").index(i)) {
                 names.actors.insert(a.id.clone(), i);
             }
         }
         for (i, e) in f.events.iter().enumerate() {
-            if names.events.insert(e.id.clone(), i).is_some() {
-                let loc = self.find("id", &e.id);
+            if let Some(&first) = names.events.get(&e.id) {
                 self.problem(
                     format!("event \"{}\"", e.id),
-                    loc,
-                    format!("duplicate event id \"{}\"", e.id),
+                    root.field("events").index(i).field("id"),
+                    format!(
+                        "duplicate event id \"{}\": event number {} has it too",
+                        e.id,
+                        first + 1
+                    ),
                     Some("every event needs its own id".to_string()),
                 );
+            } else {
+                names.events.insert(e.id.clone(), i);
             }
         }
 
@@ -259,19 +265,21 @@ impl Validator<'_> {
         let events: Vec<Event> = f
             .events
             .iter()
-            .map(|e| {
+            .enumerate()
+            .map(|(i, e)| {
+                let at = root.field("events").index(i);
                 self.event(
-                    e, &f, &names, &scale, &leaders, &actors, &parties, &mut fades,
+                    e, at, &f, &names, &scale, &leaders, &actors, &parties, &mut fades,
                 )
             })
             .collect();
-        self.follow_ups(&events);
+        self.follow_ups(&events, &f.events, &names);
         let timeline = self.timeline(&f.timeline, &scale, f.span);
         let max_events = f.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
         if max_events == 0 {
             self.problem(
                 top.clone(),
-                top_loc,
+                root.field("max_events"),
                 "max_events is 0: no event could fire".to_string(),
                 Some("leave it out for the default of 100000".to_string()),
             );
@@ -298,86 +306,83 @@ impl Validator<'_> {
 
     fn scale(&mut self, s: &ScaleFile) -> Scale {
         let subject = "scale".to_string();
-        let loc = None;
+        let at = At::root().field("scale");
         let mut bands = Vec::new();
-        if !(s.bound.is_finite() && s.bound > 0.0) {
+        // With a broken bound, bands are still read (so conditions and checkpoints can name
+        // them) but nothing is measured against the bound.
+        let bound_ok = s.bound.is_finite() && s.bound > 0.0;
+        if !bound_ok {
             self.problem(
                 subject.clone(),
-                loc.clone(),
-                format!("the bound is {}; it must be a positive number", s.bound),
+                at.field("bound"),
+                format!(
+                    "the bound is {}; it must be a positive, finite number",
+                    num(s.bound)
+                ),
                 Some("the shipped scenarios use bound: 9.0".to_string()),
             );
-            return Scale {
-                bound: 1.0,
-                bands: vec![Band {
-                    name: "all".into(),
-                    lo: -1.0,
-                    hi: 1.0,
-                }],
-            };
         }
+        let bound = if bound_ok { s.bound } else { f64::INFINITY };
         if s.bands.is_empty() {
             self.problem(
                 subject.clone(),
-                loc.clone(),
+                at.field("bands"),
                 "the scale has no bands".to_string(),
                 Some("list at least one band, the first starting at -bound".to_string()),
             );
         }
         let mut names = BTreeSet::new();
         for (i, b) in s.bands.iter().enumerate() {
-            let bloc = self.find("name", &b.name);
+            let band_subject = format!("band \"{}\"", b.name);
+            let bat = at.field("bands").index(i);
             if !names.insert(b.name.clone()) {
                 self.problem(
-                    format!("band \"{}\"", b.name),
-                    bloc.clone(),
+                    band_subject.clone(),
+                    bat.field("name"),
                     "duplicate band name".to_string(),
-                    None,
+                    Some("each band needs its own name".to_string()),
                 );
             }
-            if !self.finite(
-                &format!("band \"{}\"", b.name),
-                &bloc,
-                "its lower edge",
-                b.from,
-            ) {
+            let from = bat.field("from");
+            if !self.finite(&band_subject, &from, "its lower edge", b.from) {
                 continue;
             }
-            if i == 0 && b.from != -s.bound {
+            if bound_ok && i == 0 && b.from != -bound {
                 self.problem(
-                    format!("band \"{}\"", b.name),
-                    bloc.clone(),
+                    band_subject.clone(),
+                    from.clone(),
                     format!(
                         "the first band starts at {} but the scale starts at {}",
-                        b.from, -s.bound
+                        num(b.from),
+                        -bound
                     ),
-                    Some(format!("write from: {}", -s.bound)),
+                    Some(format!("write from: {:?}", -bound)),
                 );
             }
             if i > 0 && b.from <= s.bands[i - 1].from {
                 self.problem(
-                    format!("band \"{}\"", b.name),
-                    bloc.clone(),
+                    band_subject.clone(),
+                    from.clone(),
                     format!(
                         "bands must rise: this one starts at {}, the one before at {}",
-                        b.from,
-                        s.bands[i - 1].from
+                        num(b.from),
+                        num(s.bands[i - 1].from)
                     ),
-                    None,
+                    Some("list the bands from the lowest up".to_string()),
                 );
             }
-            if b.from >= s.bound {
+            if bound_ok && b.from >= bound {
                 self.problem(
-                    format!("band \"{}\"", b.name),
-                    bloc.clone(),
+                    band_subject.clone(),
+                    from.clone(),
                     format!(
-                        "starts at {}, at or above the top of the scale ({})",
-                        b.from, s.bound
+                        "starts at {}, at or above the top of the scale ({bound})",
+                        num(b.from)
                     ),
-                    None,
+                    Some(format!("a band starts below the bound, {bound}")),
                 );
             }
-            let hi = s.bands.get(i + 1).map_or(s.bound, |n| n.from);
+            let hi = s.bands.get(i + 1).map_or(bound, |n| n.from);
             bands.push(Band {
                 name: b.name.clone(),
                 lo: b.from,
@@ -387,45 +392,53 @@ impl Validator<'_> {
         if bands.is_empty() {
             bands.push(Band {
                 name: "all".into(),
-                lo: -s.bound,
-                hi: s.bound,
+                lo: -bound,
+                hi: bound,
             });
         }
-        Scale {
-            bound: s.bound,
-            bands,
-        }
+        Scale { bound, bands }
     }
 
     fn parties(&mut self, ps: &[PartyFile], names: &Names, n_axes: usize) -> Vec<Party> {
         ps.iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 let subject = format!("party \"{}\"", p.id);
-                let loc = self.find("id", &p.id);
+                let at = At::root().field("parties").index(i);
                 let state = match names.states.get(&p.state) {
                     Some(&s) => s,
                     None => {
-                        self.unknown(&subject, &loc, "state", &p.state, &names.states);
+                        self.unknown(
+                            &subject,
+                            &at.field("state"),
+                            "state",
+                            &p.state,
+                            &names.states,
+                        );
                         0
                     }
                 };
                 let mut ideology = vec![0.0; n_axes];
                 for (axis, &x) in &p.ideology {
+                    let xat = at.field("ideology").key(axis);
                     match names.axes.get(axis) {
                         Some(&a) => {
-                            if self.finite(&subject, &loc, &format!("ideology on \"{axis}\""), x)
+                            if self.finite(&subject, &xat, &format!("ideology on \"{axis}\""), x)
                                 && !(-1.0..=1.0).contains(&x)
                             {
                                 self.problem(
                                     subject.clone(),
-                                    loc.clone(),
-                                    format!("ideology on \"{axis}\" is {x}, outside [-1, 1]"),
+                                    xat,
+                                    format!(
+                                        "ideology on \"{axis}\" is {}, outside [-1, 1]",
+                                        num(x)
+                                    ),
                                     Some("ideology coordinates run from -1 to 1".to_string()),
                                 );
                             }
                             ideology[a] = x;
                         }
-                        None => self.unknown(&subject, &loc, "axis", axis, &names.axes),
+                        None => self.unknown(&subject, &xat, "axis", axis, &names.axes),
                     }
                 }
                 Party {
@@ -443,13 +456,13 @@ impl Validator<'_> {
             .enumerate()
             .map(|(i, s)| {
                 let subject = format!("state \"{}\"", s.id);
-                let loc = self.find("id", &s.id);
+                let at = At::root().field("states").index(i).field("ruling");
                 let ruling = match names.parties.get(&s.ruling) {
                     Some(&p) => {
                         if parties[p].state != i {
                             self.problem(
                                 subject.clone(),
-                                loc.clone(),
+                                at,
                                 format!("ruling party \"{}\" belongs to another state", s.ruling),
                                 Some("a state is ruled by one of its own parties".to_string()),
                             );
@@ -457,7 +470,7 @@ impl Validator<'_> {
                         p
                     }
                     None => {
-                        self.unknown(&subject, &loc, "party", &s.ruling, &names.parties);
+                        self.unknown(&subject, &at, "party", &s.ruling, &names.parties);
                         0
                     }
                 };
@@ -482,13 +495,19 @@ impl Validator<'_> {
         span: (Date, Date),
     ) -> Vec<Leader> {
         let mut out: Vec<Leader> = Vec::new();
-        for l in ls {
+        for (i, l) in ls.iter().enumerate() {
             let subject = format!("leader \"{}\"", l.id);
-            let loc = self.find("id", &l.id);
+            let at = At::root().field("leaders").index(i);
             let state = match names.states.get(&l.state) {
                 Some(&s) => s,
                 None => {
-                    self.unknown(&subject, &loc, "state", &l.state, &names.states);
+                    self.unknown(
+                        &subject,
+                        &at.field("state"),
+                        "state",
+                        &l.state,
+                        &names.states,
+                    );
                     usize::MAX
                 }
             };
@@ -498,34 +517,35 @@ impl Validator<'_> {
                         if state != usize::MAX && parties[i].state != state {
                             self.problem(
                                 subject.clone(),
-                                loc.clone(),
+                                at.field("party"),
                                 format!(
                                     "party \"{p}\" belongs to another state than \"{}\"",
                                     l.state
                                 ),
-                                None,
+                                Some("a leader belongs to a party of their own state".to_string()),
                             );
                         }
                         Some(i)
                     }
                     None => {
-                        self.unknown(&subject, &loc, "party", p, &names.parties);
+                        self.unknown(&subject, &at.field("party"), "party", p, &names.parties);
                         None
                     }
                 },
                 None => None,
             };
             if l.terms.is_empty() {
-                self.problem(subject.clone(), loc.clone(), "has no terms of office".to_string(), Some("add terms: [(office: \"leader\", from: \"YYYY-MM-DD\", to: \"YYYY-MM-DD\")]".to_string()));
+                self.problem(subject.clone(), at.field("terms"), "has no terms of office".to_string(), Some("add terms: [(office: \"leader\", from: \"YYYY-MM-DD\", to: \"YYYY-MM-DD\")]".to_string()));
             }
             let mut terms: Vec<Term> = Vec::new();
-            for t in &l.terms {
+            for (k, t) in l.terms.iter().enumerate() {
+                let tat = at.field("terms").index(k);
                 if let Some(to) = t.to
                     && to <= t.from
                 {
                     self.problem(
                         subject.clone(),
-                        loc.clone(),
+                        tat.field("to"),
                         format!("a term ends ({to}) on or before it starts ({})", t.from),
                         Some("`to` is the first day out of office".to_string()),
                     );
@@ -533,7 +553,7 @@ impl Validator<'_> {
                 if t.to.is_some_and(|to| to <= span.0) || t.from > span.1 {
                     self.problem(
                         subject.clone(),
-                        loc.clone(),
+                        tat,
                         format!(
                             "the term from {} lies wholly outside the span {} to {}",
                             t.from, span.0, span.1
@@ -558,45 +578,48 @@ impl Validator<'_> {
                 terms,
             });
         }
-        // Overlapping terms in one office of one state, between anyone.
-        let mut by_office: BTreeMap<(usize, &str), Vec<(usize, &Term)>> = BTreeMap::new();
-        for (i, l) in out.iter().enumerate() {
-            for t in &l.terms {
+        // Overlapping terms in one office of one state, between anyone: each term is
+        // compared with the one reaching furthest among those that started before it.
+        type Held<'t> = (usize, usize, &'t TermFile);
+        let mut by_office: BTreeMap<(usize, &str), Vec<Held>> = BTreeMap::new();
+        for (i, l) in ls.iter().enumerate() {
+            for (k, t) in l.terms.iter().enumerate() {
                 by_office
-                    .entry((l.state, t.office.as_str()))
+                    .entry((out[i].state, t.office.as_str()))
                     .or_default()
-                    .push((i, t));
+                    .push((i, k, t));
             }
         }
-        let mut found = Vec::new();
+        let end = |t: &TermFile| t.to.map_or(Day::MAX, Date::day);
         for ((_, office), mut terms) in by_office {
-            terms.sort_by_key(|(_, t)| t.from);
-            for w in terms.windows(2) {
-                let ((a, ta), (b, tb)) = (w[0], w[1]);
-                if ta.to.is_none_or(|end| tb.from < end) {
-                    found.push((
-                        b,
+            terms.sort_by_key(|&(i, k, t)| (t.from, i, k));
+            let mut reach: Option<Held> = None;
+            for &(b, k, tb) in &terms {
+                if let Some((a, _, ta)) = reach
+                    && tb.from.day() < end(ta)
+                {
+                    let other = if a == b {
+                        "their own term".to_string()
+                    } else {
+                        format!("the term of \"{}\"", out[a].id)
+                    };
+                    let until = ta
+                        .to
+                        .map_or("with no end".to_string(), |t| format!("to {t}"));
+                    self.problem(
+                        format!("leader \"{}\"", out[b].id),
+                        At::root().field("leaders").index(b).field("terms").index(k),
                         format!(
-                            "term in office \"{office}\" from {} overlaps {}'s term from {}{}",
-                            Date::from_day(tb.from),
-                            if a == b {
-                                "their own".to_string()
-                            } else {
-                                format!("\"{}\"", out[a].id)
-                            },
-                            Date::from_day(ta.from),
-                            ta.to.map_or(" (which has no end)".to_string(), |t| format!(
-                                " to {}",
-                                Date::from_day(t)
-                            ))
+                            "the term in office \"{office}\" from {} overlaps {other} from {} {until}",
+                            tb.from, ta.from
                         ),
-                    ));
+                        Some("one office holds one person at a time: end the earlier term (`to`) on or before the later one starts".to_string()),
+                    );
+                }
+                if reach.is_none_or(|(_, _, ta)| end(tb) > end(ta)) {
+                    reach = Some((b, k, tb));
                 }
             }
-        }
-        for (b, msg) in found {
-            let loc = self.find("id", &out[b].id);
-            self.problem(format!("leader \"{}\"", out[b].id), loc, msg, Some("one office holds one person at a time: end the earlier term (`to`) on or before the later one starts".to_string()));
         }
         out
     }
@@ -604,16 +627,16 @@ impl Validator<'_> {
     fn actors(&mut self, actors: &[ActorFile]) -> Vec<Actor> {
         actors
             .iter()
-            .map(|a| {
+            .enumerate()
+            .map(|(i, a)| {
                 if let (Some(from), Some(to)) = (a.from, a.to)
                     && to <= from
                 {
-                    let loc = self.find("id", &a.id);
                     self.problem(
                         format!("actor \"{}\"", a.id),
-                        loc,
+                        At::root().field("actors").index(i).field("to"),
                         format!("ends ({to}) on or before it starts ({from})"),
-                        None,
+                        Some("`to` is the first day it no longer exists".to_string()),
                     );
                 }
                 Actor {
@@ -629,6 +652,7 @@ impl Validator<'_> {
     fn event(
         &mut self,
         e: &EventFile,
+        at: At,
         f: &ScenarioFile,
         names: &Names,
         scale: &Scale,
@@ -637,7 +661,6 @@ impl Validator<'_> {
         parties: &[Party],
         fades: &mut Vec<f64>,
     ) -> Event {
-        let loc = self.find("id", &e.id);
         let subject = match e.date {
             Some(d) => format!("event \"{}\" ({d})", e.id),
             None if e.mtth.is_some() => format!("event \"{}\" (triggered)", e.id),
@@ -645,14 +668,14 @@ impl Validator<'_> {
         };
         let timing = match (e.date, e.mtth) {
             (Some(_), Some(_)) => {
-                self.problem(subject.clone(), loc.clone(), "has both a date and a mean time to happen".to_string(), Some("a dated event happens on its date; a triggered event (mtth) has no date: keep one".to_string()));
+                self.problem(subject.clone(), at.field("mtth"), "has both a date and a mean time to happen".to_string(), Some("a dated event happens on its date; a triggered event (mtth) has no date: keep one".to_string()));
                 Timing::FollowUp
             }
             (Some(date), None) => {
                 if date < f.span.0 || date > f.span.1 {
                     self.problem(
                         subject.clone(),
-                        loc.clone(),
+                        at.field("date"),
                         format!(
                             "its date lies outside the scenario's span, {} to {}",
                             f.span.0, f.span.1
@@ -663,9 +686,9 @@ impl Validator<'_> {
                 if e.repeat {
                     self.problem(
                         subject.clone(),
-                        loc.clone(),
+                        at.field("repeat"),
                         "`repeat` is only for triggered events".to_string(),
-                        None,
+                        Some("a dated event happens once: remove `repeat`".to_string()),
                     );
                 }
                 Timing::Dated {
@@ -675,12 +698,23 @@ impl Validator<'_> {
             }
             (None, Some(mtth)) => {
                 if !(mtth.is_finite() && mtth > 0.0) {
-                    self.problem(subject.clone(), loc.clone(), format!("mtth is {mtth}; a mean time to happen must be a positive number of days"), None);
+                    self.problem(
+                        subject.clone(),
+                        at.field("mtth"),
+                        format!(
+                            "mtth is {}; a mean time to happen must be a positive number of days",
+                            num(mtth)
+                        ),
+                        Some(
+                            "write e.g. mtth: 365.0 for about once a year while `when` holds"
+                                .to_string(),
+                        ),
+                    );
                 }
                 if e.when.is_none() {
                     self.problem(
                         subject.clone(),
-                        loc.clone(),
+                        at.field("id"),
                         "a triggered event needs a `when` condition".to_string(),
                         Some(
                             "without one it would fire at random across the whole span".to_string(),
@@ -694,26 +728,42 @@ impl Validator<'_> {
             }
             (None, None) => Timing::FollowUp,
         };
-        if e.window.is_some() && e.date.is_none() {
-            self.problem(
-                subject.clone(),
-                loc.clone(),
-                "a date window needs a date".to_string(),
-                None,
-            );
+        if let Some(window) = e.window {
+            if e.date.is_none() {
+                self.problem(
+                    subject.clone(),
+                    at.field("window"),
+                    "a date window needs a date".to_string(),
+                    Some("give the event a `date`, or remove `window`".to_string()),
+                );
+            } else if window > self.span_days {
+                self.problem(
+                    subject.clone(),
+                    at.field("window"),
+                    format!(
+                        "a window of {window} days is wider than the whole span ({} days)",
+                        self.span_days
+                    ),
+                    Some(
+                        "the window is how many days either side of `date` the event may fall"
+                            .to_string(),
+                    ),
+                );
+            }
         }
         let chance = e.chance.unwrap_or(1.0);
         if !(0.0..=1.0).contains(&chance) {
             self.problem(
                 subject.clone(),
-                loc.clone(),
-                format!("chance is {chance}; a probability lies in [0, 1]"),
+                at.field("chance"),
+                format!("chance is {}; a probability lies in [0, 1]", num(chance)),
                 Some("write e.g. chance: 0.25 for one in four".to_string()),
             );
         }
         let day = e.date.map(Date::day);
         let mut refs = Vec::new();
-        for a in &e.actors {
+        for (k, a) in e.actors.iter().enumerate() {
+            let aat = at.field("actors").index(k);
             if let Some(&i) = names.states.get(a) {
                 refs.push(ActorRef::State(i));
             } else if let Some(&i) = names.parties.get(a) {
@@ -735,14 +785,21 @@ impl Validator<'_> {
                             )
                         })
                         .collect();
+                    let terms = if terms.is_empty() {
+                        "none".to_string()
+                    } else {
+                        terms.join(", ")
+                    };
                     self.problem(
                         subject.clone(),
-                        loc.clone(),
+                        aat,
                         format!(
                             "leader \"{a}\" acts but is not in office on {}",
-                            e.date.unwrap_or(f.span.0)
+                            Date::from_day(d)
                         ),
-                        Some(format!("their terms: {}", terms.join(", "))),
+                        Some(format!(
+                            "their terms: {terms}; move the event, or name someone in office"
+                        )),
                     );
                 }
             } else if let Some(&i) = names.actors.get(a) {
@@ -753,7 +810,7 @@ impl Validator<'_> {
                 {
                     self.problem(
                         subject.clone(),
-                        loc.clone(),
+                        aat,
                         format!("actor \"{a}\" does not exist on {}", Date::from_day(d)),
                         Some(format!(
                             "it exists from {} to {}",
@@ -768,18 +825,20 @@ impl Validator<'_> {
                 all.extend(names.parties.clone());
                 all.extend(names.leaders.clone());
                 all.extend(names.actors.clone());
-                self.unknown(&subject, &loc, "actor", a, &all);
+                self.unknown(&subject, &aat, "actor", a, &all);
             }
         }
         let when = e
             .when
             .as_ref()
-            .map(|c| self.condition(c, &subject, &loc, names, scale));
+            .map(|c| self.condition(c, &subject, &at.field("when"), names, scale, parties));
         let effects = e
             .effects
             .iter()
-            .filter_map(|x| {
-                self.effect(x, e, &subject, &loc, names, scale, parties, leaders, fades)
+            .enumerate()
+            .filter_map(|(k, x)| {
+                let xat = at.field("effects").index(k);
+                self.effect(x, e, &subject, &xat, names, scale, parties, leaders, fades)
             })
             .collect();
         Event {
@@ -796,14 +855,7 @@ impl Validator<'_> {
         }
     }
 
-    fn value(
-        &mut self,
-        v: &ValueFile,
-        subject: &str,
-        loc: &Option<Location>,
-        what: &str,
-        limit: f64,
-    ) -> Value {
+    fn value(&mut self, v: &ValueFile, subject: &str, at: &At, what: &str, limit: f64) -> Value {
         let v = match *v {
             ValueFile::Fixed(x) => Value::Fixed(x),
             ValueFile::Drawn(Distribution::Uniform(a, b)) => Value::Uniform(a, b),
@@ -813,30 +865,49 @@ impl Validator<'_> {
             Value::Fixed(x) => (x, x),
             Value::Uniform(a, b) | Value::Normal(a, b) => (a, b),
         };
-        if !self.finite(subject, loc, what, a) || !self.finite(subject, loc, what, b) {
+        if !self.finite(subject, at, what, a) || !self.finite(subject, at, what, b) {
             return Value::Fixed(0.0);
         }
         match v {
             Value::Uniform(a, b) if a > b => self.problem(
                 subject.to_string(),
-                loc.clone(),
-                format!("{what} is Uniform({a}, {b}): the low end exceeds the high end"),
-                Some("write Uniform(low, high)".to_string()),
+                at.clone(),
+                format!(
+                    "{what} is Uniform({}, {}): the low end exceeds the high end",
+                    num(a),
+                    num(b)
+                ),
+                Some(format!("write Uniform({b:?}, {a:?}): low first, then high")),
             ),
             Value::Normal(_, s) if s < 0.0 => self.problem(
                 subject.to_string(),
-                loc.clone(),
-                format!("{what} has a negative standard deviation ({s})"),
-                None,
+                at.clone(),
+                format!("{what} has a negative standard deviation ({})", num(s)),
+                Some("write Normal(mean, sd) with sd 0 or more".to_string()),
             ),
             _ => {}
         }
-        let mean_or_ends = match v {
-            Value::Normal(m, _) => (m, m),
-            _ => (a, b),
-        };
-        if mean_or_ends.0.abs() > limit || mean_or_ends.1.abs() > limit {
-            self.problem(subject.to_string(), loc.clone(), format!("{what} is off the scale: {} is beyond ±{limit}", if mean_or_ends.0.abs() > limit { mean_or_ends.0 } else { mean_or_ends.1 }), Some(format!("one effect may move the raw score by at most ±{limit} (twice the scale's bound)")));
+        // For a normal value the mean and the spread are each held to the limit.
+        let off = match v {
+            Value::Normal(m, s) => [m, s],
+            _ => [a, b],
+        }
+        .into_iter()
+        .find(|x| x.abs() > limit);
+        if let Some(x) = off {
+            let part = if matches!(v, Value::Normal(_, s) if s == x) {
+                "its standard deviation "
+            } else {
+                ""
+            };
+            self.problem(
+                subject.to_string(),
+                at.clone(),
+                format!("{what} is off the scale: {part}{} is beyond ±{limit}", num(x)),
+                Some(format!(
+                    "one effect may move the raw score by at most ±{limit} (twice the scale's bound)"
+                )),
+            );
         }
         v
     }
@@ -846,21 +917,25 @@ impl Validator<'_> {
         x: &EffectFile,
         e: &EventFile,
         subject: &str,
-        loc: &Option<Location>,
+        at: &At,
         names: &Names,
         scale: &Scale,
         parties: &[Party],
         leaders: &[Leader],
         fades: &mut Vec<f64>,
     ) -> Option<Effect> {
-        let lookup =
-            |v: &mut Self, kind: &str, id: &str, map: &HashMap<String, usize>| -> Option<usize> {
-                let r = map.get(id).copied();
-                if r.is_none() {
-                    v.unknown(subject, loc, kind, id, map);
-                }
-                r
-            };
+        let lookup = |v: &mut Self,
+                      kind: &str,
+                      id: &str,
+                      map: &HashMap<String, usize>,
+                      at: At|
+         -> Option<usize> {
+            let r = map.get(id).copied();
+            if r.is_none() {
+                v.unknown(subject, &at, kind, id, map);
+            }
+            r
+        };
         match x {
             EffectFile::Modifier {
                 level,
@@ -868,31 +943,40 @@ impl Validator<'_> {
                 fade,
                 label,
             } => {
+                let lat = at.field("level");
                 let level = match level {
                     LevelFile::State => Level::State,
                     LevelFile::Party(a, b) => {
                         let (a, b) = (
-                            lookup(self, "party", a, &names.parties)?,
-                            lookup(self, "party", b, &names.parties)?,
+                            lookup(self, "party", a, &names.parties, lat.index(0)),
+                            lookup(self, "party", b, &names.parties, lat.index(1)),
                         );
+                        let (a, b) = (a?, b?);
                         if parties[a].state == parties[b].state {
-                            self.problem(subject.to_string(), loc.clone(), format!("a party-level modifier binds a party of each state, but \"{}\" and \"{}\" belong to one state", parties[a].id, parties[b].id), None);
+                            self.problem(subject.to_string(), lat, format!("a party-level modifier binds a party of each state, but \"{}\" and \"{}\" belong to one state", parties[a].id, parties[b].id), None);
                         }
                         Level::Party(a, b)
                     }
                     LevelFile::Leader(a, b) => {
                         let (a, b) = (
-                            lookup(self, "leader", a, &names.leaders)?,
-                            lookup(self, "leader", b, &names.leaders)?,
+                            lookup(self, "leader", a, &names.leaders, lat.index(0)),
+                            lookup(self, "leader", b, &names.leaders, lat.index(1)),
                         );
+                        let (a, b) = (a?, b?);
                         if leaders[a].state == leaders[b].state {
-                            self.problem(subject.to_string(), loc.clone(), format!("a leader-level modifier binds a leader of each state, but \"{}\" and \"{}\" serve one state", leaders[a].id, leaders[b].id), None);
+                            self.problem(subject.to_string(), lat, format!("a leader-level modifier binds a leader of each state, but \"{}\" and \"{}\" serve one state", leaders[a].id, leaders[b].id), None);
                         }
                         Level::Leader(a, b)
                     }
                 };
-                let value =
-                    self.value(value, subject, loc, "a modifier's value", 2.0 * scale.bound);
+                let value = self.value(
+                    value,
+                    subject,
+                    &at.field("value"),
+                    "a modifier's value",
+                    2.0 * scale.bound,
+                );
+                let fat = at.field("fade");
                 let (half_life, until) = match *fade {
                     FadeFile::Days(d) => (d, None),
                     FadeFile::Years(y) => (y * DAYS_PER_YEAR, None),
@@ -901,11 +985,11 @@ impl Validator<'_> {
                         if e.date.is_some_and(|d| date <= d) {
                             self.problem(
                                 subject.to_string(),
-                                loc.clone(),
+                                fat.clone(),
                                 format!(
                                     "a modifier ends on {date}, not after the event's own date"
                                 ),
-                                None,
+                                Some("`Until` names the first day it no longer counts".to_string()),
                             );
                         }
                         (f64::INFINITY, Some(date.day()))
@@ -914,8 +998,11 @@ impl Validator<'_> {
                 if half_life.is_nan() || half_life <= 0.0 {
                     self.problem(
                         subject.to_string(),
-                        loc.clone(),
-                        format!("a half-life of {half_life} days; it must be a positive number"),
+                        fat,
+                        format!(
+                            "a half-life of {} days; it must be a positive number",
+                            num(half_life)
+                        ),
                         Some(
                             "write Years(5.0), Days(90.0), Permanent or Until(\"YYYY-MM-DD\")"
                                 .to_string(),
@@ -939,9 +1026,10 @@ impl Validator<'_> {
                 })
             }
             EffectFile::Ideology { party, axis, shift } => {
-                let p = lookup(self, "party", party, &names.parties);
-                let a = lookup(self, "axis", axis, &names.axes);
-                let shift = self.value(shift, subject, loc, "an ideology shift", 2.0);
+                let p = lookup(self, "party", party, &names.parties, at.field("party"));
+                let a = lookup(self, "axis", axis, &names.axes, at.field("axis"));
+                let shift =
+                    self.value(shift, subject, &at.field("shift"), "an ideology shift", 2.0);
                 Some(Effect::Ideology {
                     party: p?,
                     axis: a?,
@@ -949,22 +1037,34 @@ impl Validator<'_> {
                 })
             }
             EffectFile::Rule { state, party } => {
-                let s = lookup(self, "state", state, &names.states)?;
-                let p = lookup(self, "party", party, &names.parties)?;
+                let s = lookup(self, "state", state, &names.states, at.field("state"));
+                let p = lookup(self, "party", party, &names.parties, at.field("party"));
+                let (s, p) = (s?, p?);
                 if parties[p].state != s {
-                    self.problem(subject.to_string(), loc.clone(), format!("party \"{party}\" cannot rule \"{state}\": it belongs to the other state"), None);
+                    self.problem(subject.to_string(), at.field("party"), format!("party \"{party}\" cannot rule \"{state}\": it belongs to the other state"), Some("a state is ruled by one of its own parties".to_string()));
                 }
                 Some(Effect::Rule { state: s, party: p })
             }
             EffectFile::TakeOffice { leader, office } => Some(Effect::TakeOffice {
-                leader: lookup(self, "leader", leader, &names.leaders)?,
+                leader: lookup(self, "leader", leader, &names.leaders, at.field("leader"))?,
                 office: office.clone(),
             }),
             EffectFile::LeaveOffice { leader } => Some(Effect::LeaveOffice {
-                leader: lookup(self, "leader", leader, &names.leaders)?,
+                leader: lookup(self, "leader", leader, &names.leaders, at.field("leader"))?,
             }),
             EffectFile::FollowUp { event, after } => {
-                let i = lookup(self, "event", event, &names.events)?;
+                let i = lookup(self, "event", event, &names.events, at.field("event"))?;
+                if *after > self.span_days {
+                    self.problem(
+                        subject.to_string(),
+                        at.field("after"),
+                        format!(
+                            "a follow-up after {after} days would fall beyond the end of the span ({} days long)",
+                            self.span_days
+                        ),
+                        Some("`after` is the delay in days from this event to the follow-up".to_string()),
+                    );
+                }
                 Some(Effect::FollowUp {
                     event: i,
                     after: *after,
@@ -977,37 +1077,67 @@ impl Validator<'_> {
         &mut self,
         c: &ConditionFile,
         subject: &str,
-        loc: &Option<Location>,
+        at: &At,
         names: &Names,
         scale: &Scale,
+        parties: &[Party],
     ) -> Condition {
-        let get = |v: &mut Self, kind: &str, id: &str, map: &HashMap<String, usize>| -> usize {
-            map.get(id).copied().unwrap_or_else(|| {
-                v.unknown(subject, loc, kind, id, map);
-                0
-            })
+        // The arguments of a variant are its children: `Rules("a", "b")` has two.
+        let arg = |k: usize| at.index(k);
+        let get = |v: &mut Self,
+                   kind: &str,
+                   id: &str,
+                   map: &HashMap<String, usize>,
+                   at: At|
+         -> Option<usize> {
+            let r = map.get(id).copied();
+            if r.is_none() {
+                v.unknown(subject, &at, kind, id, map);
+            }
+            r
         };
         let threshold = |v: &mut Self, x: f64| {
-            if v.finite(subject, loc, "a score threshold", x) && x.abs() > scale.bound {
+            if v.finite(subject, &arg(0), "a score threshold", x) && x.abs() > scale.bound {
                 v.problem(
                     subject.to_string(),
-                    loc.clone(),
+                    arg(0),
                     format!(
-                        "the score threshold {x} is off the scale [-{0}, {0}]",
+                        "the score threshold {} is off the scale [-{1}, {1}]",
+                        num(x),
                         scale.bound
                     ),
-                    None,
+                    Some(
+                        "a score never leaves the scale, so this condition is settled in advance"
+                            .to_string(),
+                    ),
                 );
             }
             x
         };
+        let list = |v: &mut Self, cs: &[ConditionFile]| -> Vec<Condition> {
+            cs.iter()
+                .enumerate()
+                .map(|(k, c)| v.condition(c, subject, &arg(0).index(k), names, scale, parties))
+                .collect()
+        };
         match c {
-            ConditionFile::Rules(s, p) => Condition::Rules(
-                get(self, "state", s, &names.states),
-                get(self, "party", p, &names.parties),
-            ),
+            ConditionFile::Rules(s, p) => {
+                let si = get(self, "state", s, &names.states, arg(0));
+                let pi = get(self, "party", p, &names.parties, arg(1));
+                if let (Some(si), Some(pi)) = (si, pi)
+                    && parties[pi].state != si
+                {
+                    self.problem(
+                        subject.to_string(),
+                        arg(1),
+                        format!("Rules(\"{s}\", \"{p}\") can never hold: \"{p}\" is a party of the other state"),
+                        Some(format!("name one of the parties of \"{s}\"")),
+                    );
+                }
+                Condition::Rules(si.unwrap_or(0), pi.unwrap_or(0))
+            }
             ConditionFile::InOffice(l) => {
-                Condition::InOffice(get(self, "leader", l, &names.leaders))
+                Condition::InOffice(get(self, "leader", l, &names.leaders, arg(0)).unwrap_or(0))
             }
             ConditionFile::ScoreAtLeast(x) => Condition::ScoreAtLeast(threshold(self, *x)),
             ConditionFile::ScoreBelow(x) => Condition::ScoreBelow(threshold(self, *x)),
@@ -1032,75 +1162,113 @@ impl Validator<'_> {
                         .enumerate()
                         .map(|(i, b)| (b.name.clone(), i))
                         .collect();
-                    self.unknown(subject, loc, "band", b, &map);
+                    self.unknown(subject, &arg(0), "band", b, &map);
                     Condition::Band(0.0, 0.0)
                 }
             },
             ConditionFile::Happened(ev) => {
-                Condition::Happened(get(self, "event", ev, &names.events))
+                Condition::Happened(get(self, "event", ev, &names.events, arg(0)).unwrap_or(0))
             }
             ConditionFile::After(d) => Condition::After(d.day()),
             ConditionFile::Before(d) => Condition::Before(d.day()),
-            ConditionFile::All(cs) => Condition::All(
-                cs.iter()
-                    .map(|c| self.condition(c, subject, loc, names, scale))
-                    .collect(),
-            ),
-            ConditionFile::Any(cs) => Condition::Any(
-                cs.iter()
-                    .map(|c| self.condition(c, subject, loc, names, scale))
-                    .collect(),
-            ),
-            ConditionFile::Not(c) => {
-                Condition::Not(Box::new(self.condition(c, subject, loc, names, scale)))
-            }
+            ConditionFile::All(cs) => Condition::All(list(self, cs)),
+            ConditionFile::Any(cs) => Condition::Any(list(self, cs)),
+            ConditionFile::Not(c) => Condition::Not(Box::new(self.condition(
+                c,
+                subject,
+                &arg(0),
+                names,
+                scale,
+                parties,
+            ))),
         }
     }
 
     /// Follow-up targets must be undated; chains of zero-delay follow-ups must not loop;
-    /// an undated, untriggered event must be the target of some follow-up.
-    fn follow_ups(&mut self, events: &[Event]) {
-        let mut targeted = vec![false; events.len()];
-        let mut zero: Vec<Vec<usize>> = vec![Vec::new(); events.len()];
-        for (i, e) in events.iter().enumerate() {
-            for x in &e.effects {
-                if let Effect::FollowUp { event, after } = *x {
-                    targeted[event] = true;
-                    if events[event].timing != Timing::FollowUp {
-                        let loc = self.find("id", &e.id);
-                        self.problem(format!("event \"{}\"", e.id), loc, format!("schedules \"{}\" as a follow-up, but that event has a date or an mtth of its own", events[event].id), Some("a follow-up target has neither `date` nor `mtth`".to_string()));
-                    }
-                    if after == 0 {
-                        zero[i].push(event);
+    /// an undated, untriggered event must be reachable by follow-ups from an event that has
+    /// a date or an mtth of its own.
+    fn follow_ups(&mut self, events: &[Event], files: &[EventFile], names: &Names) {
+        let at = |i: usize| At::root().field("events").index(i);
+        // Every follow-up edge: (from, to, effect position in the file, delay).
+        let mut edges: Vec<Vec<(usize, usize, u32)>> = vec![Vec::new(); events.len()];
+        for (i, e) in files.iter().enumerate() {
+            for (k, x) in e.effects.iter().enumerate() {
+                if let EffectFile::FollowUp { event, after } = x
+                    && let Some(&to) = names.events.get(event)
+                {
+                    edges[i].push((to, k, *after));
+                    if events[to].timing != Timing::FollowUp {
+                        self.problem(
+                            format!("event \"{}\"", e.id),
+                            at(i).field("effects").index(k).field("event"),
+                            format!("schedules \"{event}\" as a follow-up, but that event has a date or an mtth of its own"),
+                            Some("a follow-up target has neither `date` nor `mtth`: remove them from it, or schedule another event".to_string()),
+                        );
                     }
                 }
             }
         }
+        let mut reached: Vec<bool> = events
+            .iter()
+            .map(|e| e.timing != Timing::FollowUp)
+            .collect();
+        let mut todo: Vec<usize> = (0..events.len()).filter(|&i| reached[i]).collect();
+        while let Some(i) = todo.pop() {
+            for &(to, _, _) in &edges[i] {
+                if !reached[to] {
+                    reached[to] = true;
+                    todo.push(to);
+                }
+            }
+        }
+        let mut targeted = vec![false; events.len()];
+        for &(to, _, _) in edges.iter().flatten() {
+            targeted[to] = true;
+        }
         for (i, e) in events.iter().enumerate() {
-            if e.timing == Timing::FollowUp && !targeted[i] {
-                let loc = self.find("id", &e.id);
-                self.problem(format!("event \"{}\"", e.id), loc, "has no date, no mtth, and no event schedules it, so it can never happen".to_string(), Some("give it a `date`, or an `mtth` and `when`, or schedule it with FollowUp(event: ..., after: days)".to_string()));
+            if !reached[i] && files[i].date.is_none() && files[i].mtth.is_none() {
+                let message = if targeted[i] {
+                    "can never happen: only events that can never happen themselves schedule it"
+                } else {
+                    "has no date, no mtth, and no event schedules it, so it can never happen"
+                };
+                self.problem(format!("event \"{}\"", e.id), at(i).field("id"), message.to_string(), Some("give it a `date`, or an `mtth` and `when`, or schedule it with FollowUp(event: ..., after: days) from an event that happens".to_string()));
             }
         }
         // Depth-first search for a cycle of zero-delay follow-ups.
+        let zero: Vec<Vec<(usize, usize)>> = edges
+            .iter()
+            .map(|es| {
+                es.iter()
+                    .filter(|e| e.2 == 0)
+                    .map(|&(to, k, _)| (to, k))
+                    .collect()
+            })
+            .collect();
         let mut colour = vec![0u8; events.len()];
         for start in 0..events.len() {
-            let mut stack = vec![(start, 0usize)];
-            let mut path = vec![start];
             if colour[start] != 0 {
                 continue;
             }
+            let mut stack = vec![(start, 0usize)];
+            let mut path = vec![start];
             colour[start] = 1;
             while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-                if let Some(&to) = zero[node].get(*next) {
+                if let Some(&(to, k)) = zero[node].get(*next) {
                     *next += 1;
                     if colour[to] == 1 {
-                        let at = path.iter().position(|&p| p == to).unwrap_or(0);
-                        let mut cycle: Vec<&str> =
-                            path[at..].iter().map(|&p| events[p].id.as_str()).collect();
+                        let first = path.iter().position(|&p| p == to).unwrap_or(0);
+                        let mut cycle: Vec<&str> = path[first..]
+                            .iter()
+                            .map(|&p| events[p].id.as_str())
+                            .collect();
                         cycle.push(&events[to].id);
-                        let loc = self.find("id", &events[to].id);
-                        self.problem(format!("event \"{}\"", events[to].id), loc, format!("follow-ups form a cycle that never advances time: {}", cycle.join(" -> ")), Some("give one follow-up in the cycle a delay of at least one day (`after: 1`)".to_string()));
+                        self.problem(
+                            format!("event \"{}\"", events[node].id),
+                            at(node).field("effects").index(k).field("after"),
+                            format!("follow-ups form a cycle that never advances time: {}", cycle.join(" -> ")),
+                            Some("give one follow-up in the cycle a delay of at least one day (`after: 1`)".to_string()),
+                        );
                     } else if colour[to] == 0 {
                         colour[to] = 1;
                         stack.push((to, 0));
@@ -1116,18 +1284,33 @@ impl Validator<'_> {
     }
 
     fn timeline(&mut self, t: &TimelineFile, scale: &Scale, span: (Date, Date)) -> Timeline {
+        let at = At::root().field("timeline");
+        let outside = |from: Date, to: Date| {
+            if to < from {
+                Some((
+                    format!("runs backwards, from {from} to {to}"),
+                    "write `from` before `to`",
+                ))
+            } else if from < span.0 || to > span.1 {
+                Some((
+                    format!(
+                        "runs {from} to {to}, outside the span {} to {}",
+                        span.0, span.1
+                    ),
+                    "keep it within `span`, or widen the span",
+                ))
+            } else {
+                None
+            }
+        };
         let mut eras = Vec::new();
-        for era in &t.eras {
-            if era.to < era.from || era.from < span.0 || era.to > span.1 {
-                let loc = self.find("label", &era.label);
+        for (k, era) in t.eras.iter().enumerate() {
+            if let Some((message, hint)) = outside(era.from, era.to) {
                 self.problem(
                     format!("era \"{}\"", era.label),
-                    loc,
-                    format!(
-                        "runs {} to {}, which is backwards or outside the span {} to {}",
-                        era.from, era.to, span.0, span.1
-                    ),
-                    None,
+                    at.field("eras").index(k).field("from"),
+                    message,
+                    Some(hint.to_string()),
                 );
             }
             eras.push(Era {
@@ -1138,30 +1321,28 @@ impl Validator<'_> {
         }
         let mut ids = BTreeSet::new();
         let mut checkpoints = Vec::new();
-        for c in &t.checkpoints {
+        for (k, c) in t.checkpoints.iter().enumerate() {
             let subject = format!("checkpoint \"{}\"", c.id);
-            let loc = self.find("id", &c.id);
+            let cat = at.field("checkpoints").index(k);
             if !ids.insert(c.id.clone()) {
                 self.problem(
                     subject.clone(),
-                    loc.clone(),
+                    cat.field("id"),
                     "duplicate checkpoint id".to_string(),
-                    None,
+                    Some("every checkpoint needs its own id".to_string()),
                 );
             }
             let to = c.to.unwrap_or(c.from);
-            if to < c.from || c.from < span.0 || to > span.1 {
+            if let Some((message, hint)) = outside(c.from, to) {
                 self.problem(
                     subject.clone(),
-                    loc.clone(),
-                    format!(
-                        "runs {} to {}, which is backwards or outside the span {} to {}",
-                        c.from, to, span.0, span.1
-                    ),
-                    None,
+                    cat.field("from"),
+                    message,
+                    Some(hint.to_string()),
                 );
             }
-            let band = |v: &mut Self, name: &str| -> Option<usize> {
+            let eat = cat.field("expect");
+            let band = |v: &mut Self, name: &str, k: usize| -> Option<usize> {
                 let r = scale.find(name);
                 if r.is_none() {
                     let map = scale
@@ -1170,23 +1351,25 @@ impl Validator<'_> {
                         .enumerate()
                         .map(|(i, b)| (b.name.clone(), i))
                         .collect();
-                    v.unknown(&subject, &loc, "band", name, &map);
+                    v.unknown(&subject, &eat.index(k), "band", name, &map);
                 }
                 r
             };
             let (lo, hi, expect) = match &c.expect {
-                ExpectFile::Band(b) => match band(self, b) {
+                ExpectFile::Band(b) => match band(self, b, 0) {
                     Some(i) => (scale.bands[i].lo, scale.bands[i].hi, b.clone()),
                     None => (0.0, 0.0, b.clone()),
                 },
-                ExpectFile::Bands(a, b) => match (band(self, a), band(self, b)) {
+                ExpectFile::Bands(a, b) => match (band(self, a, 0), band(self, b, 1)) {
                     (Some(i), Some(j)) => {
                         if i > j {
                             self.problem(
                                 subject.clone(),
-                                loc.clone(),
+                                eat.clone(),
                                 format!("Bands(\"{a}\", \"{b}\") runs downwards"),
-                                Some(format!("write Bands(\"{b}\", \"{a}\")")),
+                                Some(format!(
+                                    "write Bands(\"{b}\", \"{a}\"), the lower band first"
+                                )),
                             );
                         }
                         (scale.bands[i].lo, scale.bands[j].hi, format!("{a} to {b}"))
@@ -1194,18 +1377,23 @@ impl Validator<'_> {
                     _ => (0.0, 0.0, String::new()),
                 },
                 ExpectFile::Range(lo, hi) => {
-                    if self.finite(&subject, &loc, "the range", *lo)
-                        && self.finite(&subject, &loc, "the range", *hi)
+                    if self.finite(&subject, &eat.index(0), "the range", *lo)
+                        && self.finite(&subject, &eat.index(1), "the range", *hi)
                         && (lo >= hi || lo.abs() > scale.bound || hi.abs() > scale.bound)
                     {
                         self.problem(
                             subject.clone(),
-                            loc.clone(),
+                            eat.clone(),
                             format!(
-                                "Range({lo}, {hi}) is empty or off the scale [-{0}, {0}]",
+                                "Range({}, {}) is empty or off the scale [-{2}, {2}]",
+                                num(*lo),
+                                num(*hi),
                                 scale.bound
                             ),
-                            None,
+                            Some(
+                                "write Range(low, high) with low below high, both on the scale"
+                                    .to_string(),
+                            ),
                         );
                     }
                     (*lo, *hi, format!("{lo} to {hi}"))
@@ -1223,6 +1411,16 @@ impl Validator<'_> {
             });
         }
         Timeline { eras, checkpoints }
+    }
+}
+
+/// A number for a message: plain when it is of an everyday size, else in e-notation (so
+/// 1e300 is not printed with three hundred digits).
+fn num(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 

@@ -1,8 +1,16 @@
-//! Integration tests, one binary, a module per behaviour.
+//! Integration tests: one binary, one module per behaviour.
 
+mod chart;
+mod cli;
 mod common;
+mod counterfactual;
 mod determinism;
 mod engine;
+mod experiment;
+mod experiment_cli;
+mod readme;
 mod reference;
+mod scenario;
+mod shipped;
 #[path = "../../benches/support/mod.rs"]
 mod support;

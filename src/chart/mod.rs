@@ -1,0 +1,317 @@
+//! Charts for the classroom: the relation score over time, and a ranking of events.
+//!
+//! The chart depends only on plain data. A caller (a run, a comparison, an ensemble)
+//! fills a [`ChartModel`]; [`render`] lays it out once into a list of positioned shapes
+//! and replays that list on two plotters backends, a 1600x900 PNG for the projector and
+//! an SVG for print, so both pictures are the same drawing. [`render_bars`] does the same
+//! for the horizontal bar chart of `diplosim rank`.
+//!
+//! Text is drawn with DejaVu Sans, which ships inside the program (the `dejavu` crate) and
+//! is registered with plotters' `ab_glyph` renderer once per process, so the PNG bytes do
+//! not depend on the fonts a machine has. The SVG names the same font first and lets the
+//! viewer fall back to its own sans-serif.
+//!
+//! Same model, same bytes: nothing here reads the clock, the environment or a random
+//! source, and every choice (which events get a number, where labels go) is made in a
+//! fixed order. The library never writes files; callers write [`Rendered`] to disk.
+
+mod bars;
+mod of_run;
+mod scene;
+mod timeline;
+
+use std::sync::OnceLock;
+
+use plotters::style::FontStyle;
+
+use crate::date::Date;
+
+pub use of_run::{of_run, trajectory};
+pub use scene::{HEIGHT, WIDTH};
+
+/// Everything a relation-score chart shows. Plain data: the chart never sees the engine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartModel {
+    /// The headline, e.g. "Sino-Soviet relations, 1917-1991".
+    pub title: String,
+    /// The line under the title: scenario and span, or the question a what-if asks.
+    pub subtitle: String,
+    /// Provenance at the bottom, e.g. "seed 1 · diplosim 0.1.0 · data: trajectory.csv".
+    pub small_print: String,
+    /// First and last day on the time axis; `span.0` must come before `span.1`.
+    /// Anything dated outside the span is not drawn.
+    pub span: (Date, Date),
+    /// The scale runs from `-bound` to `bound` (9 for the shipped scenarios); scores
+    /// outside it are drawn at its edge.
+    pub bound: f64,
+    /// The named bands of the scale, drawn as background, in any order.
+    pub bands: Vec<BandShade>,
+    /// The eras of the documented timeline, labelled along the top of the plot.
+    pub eras: Vec<EraSpan>,
+    /// Where the documented history puts the relation, and whether the line agrees.
+    pub checkpoints: Vec<CheckpointMark>,
+    /// Trajectories drawn as lines: one baseline, and what-if variants in colours.
+    pub series: Vec<Series>,
+    /// Percentile bands of many seeded runs.
+    pub ensembles: Vec<EnsembleBand>,
+    /// The events, numbered by the renderer in date order among those that get a label.
+    pub markers: Vec<EventMarker>,
+    /// Leader tenure strips under the plot, one per state, top to bottom.
+    pub strips: Vec<Strip>,
+    /// Where the full list of events lives, named in the legend when some are left out
+    /// ("+12 more events in events.csv"); empty for no file name.
+    pub events_file: String,
+}
+
+impl ChartModel {
+    /// A chart of `span` on the scale `[-bound, bound]` with only a title: everything
+    /// else empty, to be filled in.
+    pub fn new(title: impl Into<String>, span: (Date, Date), bound: f64) -> ChartModel {
+        ChartModel {
+            title: title.into(),
+            subtitle: String::new(),
+            small_print: String::new(),
+            span,
+            bound,
+            bands: Vec::new(),
+            eras: Vec::new(),
+            checkpoints: Vec::new(),
+            series: Vec::new(),
+            ensembles: Vec::new(),
+            markers: Vec::new(),
+            strips: Vec::new(),
+            events_file: String::new(),
+        }
+    }
+}
+
+/// One named band of the scale, e.g. "tense" from -6 to -3.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BandShade {
+    /// The band's name, written at the right edge of the plot.
+    pub name: String,
+    /// Lower edge, in score points.
+    pub lo: f64,
+    /// Upper edge, in score points.
+    pub hi: f64,
+}
+
+/// A labelled span of the documented timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EraSpan {
+    /// Short label, e.g. "Alliance".
+    pub label: String,
+    /// First day of the era.
+    pub from: Date,
+    /// Last day of the era.
+    pub to: Date,
+}
+
+/// A checkpoint of the documented timeline: a date or span, and the score range the
+/// sources put the relation in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckpointMark {
+    /// The checkpoint's scenario id (kept for callers and the SVG's readers).
+    pub id: String,
+    /// First day of the checkpoint; equal to `to` for a single date.
+    pub from: Date,
+    /// Last day of the checkpoint.
+    pub to: Date,
+    /// Lowest score the sources allow, in score points.
+    pub lo: f64,
+    /// Highest score the sources allow, in score points.
+    pub hi: f64,
+    /// Whether the drawn trajectory stays inside the range over the checkpoint.
+    pub met: bool,
+}
+
+/// What a line stands for, which decides how it is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeriesRole {
+    /// The run of the scenario as written: black, drawn on top.
+    Baseline,
+    /// A what-if run: a colour of its own and a legend entry.
+    Variant,
+}
+
+/// A trajectory: the score on a sequence of dates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    /// Legend text, e.g. "baseline" or "no Khrushchev speech".
+    pub label: String,
+    /// (date, score) in date order; scores in score points.
+    pub points: Vec<(Date, f64)>,
+    /// Baseline or variant.
+    pub role: SeriesRole,
+}
+
+/// Percentiles of many runs on a sequence of dates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnsembleBand {
+    /// Legend text, e.g. "1000 runs".
+    pub label: String,
+    /// Percentiles in date order.
+    pub points: Vec<EnsemblePoint>,
+}
+
+/// The percentiles of the score on one date, in score points, `p5 <= p25 <= p50 <= p75
+/// <= p95`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EnsemblePoint {
+    /// The date.
+    pub date: Date,
+    /// 5th percentile.
+    pub p5: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub p50: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// An event drawn as a marker on the line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventMarker {
+    /// The day the event happened.
+    pub date: Date,
+    /// The score just after the event, in score points: where the marker sits.
+    pub score: f64,
+    /// Short title for the legend, e.g. "Treaty of Friendship signed".
+    pub title: String,
+    /// Where the event comes from, e.g. "seed §4" or "Lüthi 2008".
+    pub source: String,
+    /// How much the event moves the trajectory, in any unit: when space is short the
+    /// events with the largest absolute influence get labels first.
+    pub influence: f64,
+}
+
+/// The leaders of one state over time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strip {
+    /// The state's name, written left of the strip, e.g. "China".
+    pub state: String,
+    /// Tenures in any order; gaps stay blank.
+    pub tenures: Vec<Tenure>,
+}
+
+/// One leader's time in office.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tenure {
+    /// Full name, written when it fits, e.g. "Mao Zedong".
+    pub name: String,
+    /// Short form for narrow tenures, e.g. "Mao".
+    pub short: String,
+    /// First day in office.
+    pub from: Date,
+    /// Last day in office.
+    pub to: Date,
+}
+
+/// A chart in both formats.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    /// The PNG file's bytes, 1600x900, 8-bit RGB.
+    pub png: Vec<u8>,
+    /// The SVG document, 1600x900.
+    pub svg: String,
+}
+
+/// Why a chart could not be drawn.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ChartError {
+    /// The time axis would be empty or reversed.
+    #[error("the chart's span ends on {to}, which is not after its start {from}")]
+    Span {
+        /// First day of the span.
+        from: Date,
+        /// Last day of the span.
+        to: Date,
+    },
+    /// The scale's bound is zero, negative or not a number.
+    #[error("the chart's scale bound must be a positive number, not {0}")]
+    Bound(f64),
+    /// A value to be drawn is NaN or infinite.
+    #[error("{what} is not a finite number")]
+    NotFinite {
+        /// Which value, e.g. "score of series `baseline` on 1950-02-14".
+        what: String,
+    },
+    /// The bundled DejaVu font could not be registered with plotters.
+    #[error("the bundled dejavu font could not be loaded")]
+    Font,
+    /// A plotters backend refused to draw.
+    #[error("drawing the {format} chart failed: {message}")]
+    Draw {
+        /// "png" or "svg".
+        format: &'static str,
+        /// The backend's message.
+        message: String,
+    },
+    /// The PNG encoder failed.
+    #[error("encoding the png failed: {0}")]
+    Encode(String),
+}
+
+/// Draws the relation-score chart of `model` as PNG and SVG.
+pub fn render(model: &ChartModel) -> Result<Rendered, ChartError> {
+    fonts()?;
+    let scene = timeline::layout(model)?;
+    scene::render(&scene)
+}
+
+/// Draws the relation-score chart of `model` as a PNG file's bytes only.
+pub fn render_png(model: &ChartModel) -> Result<Vec<u8>, ChartError> {
+    fonts()?;
+    scene::render_png(&timeline::layout(model)?)
+}
+
+/// Draws the relation-score chart of `model` as an SVG document only.
+pub fn render_svg(model: &ChartModel) -> Result<String, ChartError> {
+    fonts()?;
+    scene::render_svg(&timeline::layout(model)?)
+}
+
+/// Draws a horizontal bar chart, one bar per `(label, value)` from the top down, for
+/// the ranking of events by influence. Callers choose how many bars (about 20 fit).
+pub fn render_bars(
+    title: &str,
+    subtitle: &str,
+    small_print: &str,
+    bars: &[(String, f64)],
+) -> Result<Rendered, ChartError> {
+    fonts()?;
+    let scene = bars::layout(title, subtitle, small_print, bars)?;
+    scene::render(&scene)
+}
+
+/// The font family every text uses. For the PNG it is only a key into plotters' font
+/// table; the SVG writes it as a CSS font list, so a viewer with DejaVu Sans shows what
+/// the PNG shows, and any other falls back to its sans-serif.
+const FAMILY: &str = "DejaVu Sans, sans-serif";
+
+/// Registers DejaVu Sans (regular and bold) with plotters, once per process. plotters
+/// keeps its font table behind a lock, and `OnceLock` makes concurrent first calls wait
+/// for one registration.
+fn fonts() -> Result<(), ChartError> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font(FAMILY, FontStyle::Normal, dejavu::sans::regular()).is_ok()
+            && plotters::style::register_font(FAMILY, FontStyle::Bold, dejavu::sans::bold()).is_ok()
+    });
+    if ok { Ok(()) } else { Err(ChartError::Font) }
+}
+
+/// Checks that a value to be drawn is finite.
+fn finite(value: f64, what: impl FnOnce() -> String) -> Result<f64, ChartError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(ChartError::NotFinite { what: what() })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,291 @@
+//! Unit tests of the chart's layout decisions: they check the placements a reader would
+//! check by eye (nothing overlaps, numbers follow dates, the legend counts what it
+//! leaves out) on models built here.
+
+use super::scene::{Rect, Shape};
+use super::timeline::{Decisions, plan, segment_distance};
+use super::*;
+
+fn date(text: &str) -> Date {
+    text.parse().unwrap()
+}
+
+/// A model with `n` events on a line that swings hard every few years: crowded on
+/// purpose, so that not every event can have a number.
+fn crowded(n: usize) -> ChartModel {
+    let (start, end) = (date("1900-01-01"), date("1980-01-01"));
+    let points: Vec<(Date, f64)> = Date::month_starts(start, end)
+        .into_iter()
+        .enumerate()
+        .map(|(k, d)| (d, 8.0 * (k as f64 / 17.0).sin() * (k as f64 / 61.0).cos()))
+        .collect();
+    let markers = (0..n)
+        .map(|k| {
+            let (d, v) = points[(k * points.len()) / n + 3];
+            EventMarker {
+                date: d,
+                score: v,
+                title: format!("event number {k}"),
+                source: format!("source {k}"),
+                influence: ((k * 37) % 23) as f64,
+            }
+        })
+        .collect();
+    ChartModel {
+        markers,
+        series: vec![Series {
+            label: "baseline".into(),
+            points,
+            role: SeriesRole::Baseline,
+        }],
+        bands: vec![
+            BandShade {
+                name: "bad".into(),
+                lo: -9.0,
+                hi: 0.0,
+            },
+            BandShade {
+                name: "good".into(),
+                lo: 0.0,
+                hi: 9.0,
+            },
+        ],
+        eras: (0..8)
+            .map(|k| EraSpan {
+                label: format!("era with a long name {k}"),
+                from: date(&format!("{}-01-01", 1900 + 10 * k)),
+                to: date(&format!("{}-12-31", 1909 + 10 * k)),
+            })
+            .collect(),
+        strips: vec![Strip {
+            state: "Ruritania".into(),
+            tenures: vec![
+                Tenure {
+                    name: "Rudolf the Long-Reigning".into(),
+                    short: "Rudolf".into(),
+                    from: start,
+                    to: date("1960-01-01"),
+                },
+                Tenure {
+                    name: "Flavia the Brief".into(),
+                    short: "Flavia".into(),
+                    from: date("1960-01-02"),
+                    to: date("1964-01-01"),
+                },
+            ],
+        }],
+        events_file: "events.csv".into(),
+        ..ChartModel::new("Crowded", (start, end), 9.0)
+    }
+}
+
+fn decide(model: &ChartModel) -> Decisions {
+    fonts().unwrap();
+    plan(model).unwrap().1
+}
+
+#[test]
+fn numbers_keep_clear_of_lines_markers_and_each_other() {
+    let model = crowded(80);
+    let d = decide(&model);
+    assert!(
+        d.badges.len() >= 10,
+        "only {} numbers placed",
+        d.badges.len()
+    );
+    for (k, &(i, _, m, c, r)) in d.badges.iter().enumerate() {
+        let inner = Rect::new(d.plot.x0 + r, d.plot.y0 + r, d.plot.x1 - r, d.plot.y1 - r);
+        assert_eq!(inner.distance(c), 0.0, "badge of event {i} leaves the plot");
+        for line in &d.lines {
+            for w in line.windows(2) {
+                assert!(
+                    segment_distance(c, w[0], w[1]) >= r + 3.9,
+                    "badge of event {i} touches a line"
+                );
+            }
+        }
+        for (j, other) in d.badges.iter().enumerate().filter(|&(j, _)| j != k) {
+            let gap = (c.0 - other.3.0).hypot(c.1 - other.3.1);
+            assert!(gap >= r + other.4, "badges {k} and {j} overlap");
+            let to_marker = (c.0 - other.2.0).hypot(c.1 - other.2.1);
+            assert!(to_marker >= r, "badge {k} covers the marker of {j}");
+        }
+        assert!(m.1 < d.legend.y0 && c.1 + r < d.legend.y0);
+    }
+}
+
+#[test]
+fn numbers_run_in_date_order_and_go_to_the_most_influential_first() {
+    let model = crowded(80);
+    let d = decide(&model);
+    let numbered: Vec<usize> = d.badges.iter().map(|b| b.0).collect();
+    let dates: Vec<Date> = numbered.iter().map(|&i| model.markers[i].date).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]));
+    let numbers: Vec<usize> = d.badges.iter().map(|b| b.1).collect();
+    assert_eq!(numbers, (1..=numbered.len()).collect::<Vec<_>>());
+    assert_eq!(d.left_out, 80 - numbered.len());
+    // On a flat line every number finds a spot, so the legend's room alone decides, and
+    // the most influential events win it.
+    let mut flat = crowded(60);
+    for (k, m) in flat.markers.iter_mut().enumerate() {
+        m.score = 0.0;
+        m.date = date(&format!("{}-06-01", 1901 + k));
+    }
+    flat.series[0].points = vec![(flat.span.0, 0.0), (flat.span.1, 0.0)];
+    let d = decide(&flat);
+    let chosen: Vec<usize> = d.badges.iter().map(|b| b.0).collect();
+    assert!(!chosen.is_empty() && chosen.len() < 60);
+    let weakest_in = chosen
+        .iter()
+        .map(|&i| flat.markers[i].influence)
+        .fold(f64::INFINITY, f64::min);
+    let strongest_out = (0..60)
+        .filter(|i| !chosen.contains(i))
+        .map(|i| flat.markers[i].influence)
+        .fold(0.0, f64::max);
+    assert!(
+        weakest_in >= strongest_out,
+        "{weakest_in} < {strongest_out}"
+    );
+}
+
+#[test]
+fn legend_lists_every_numbered_event_and_counts_the_rest() {
+    let model = crowded(80);
+    fonts().unwrap();
+    let (scene, d) = plan(&model).unwrap();
+    let texts: Vec<&str> = scene.texts().map(|l| l.text.as_str()).collect();
+    for &(i, number, ..) in &d.badges {
+        let n = number.to_string();
+        // Once on the plot, once in the legend, both bold (unlike an axis label).
+        let bold = scene.texts().filter(|l| l.bold && l.text == n).count();
+        assert_eq!(bold, 2, "number {n}");
+        let title = &model.markers[i].title;
+        assert!(
+            texts.iter().any(|t| t == title),
+            "{title} missing from the legend"
+        );
+    }
+    let note = format!("+{} more events in events.csv", d.left_out);
+    assert!(texts.contains(&note.as_str()), "no `{note}`");
+}
+
+#[test]
+fn era_labels_never_overlap() {
+    let d = decide(&crowded(10));
+    assert!(!d.eras.is_empty());
+    for (k, a) in d.eras.iter().enumerate() {
+        for b in &d.eras[k + 1..] {
+            assert!(
+                !a.2.near(&b.2, 4.0),
+                "era labels `{}` and `{}` overlap",
+                a.1,
+                b.1
+            );
+        }
+        assert!(a.2.y1 <= d.plot.y0);
+    }
+}
+
+#[test]
+fn narrow_tenures_get_their_short_form() {
+    let d = decide(&crowded(10));
+    let labels: Vec<&str> = d.tenures.iter().map(|t| t.2.as_str()).collect();
+    assert_eq!(labels, ["Rudolf the Long-Reigning", "Flavia"]);
+}
+
+#[test]
+fn key_appears_only_when_there_is_something_to_tell_apart() {
+    fonts().unwrap();
+    let mut model = crowded(5);
+    let texts = |m: &ChartModel| -> Vec<String> {
+        plan(m).unwrap().0.texts().map(|l| l.text.clone()).collect()
+    };
+    assert!(!texts(&model).contains(&"baseline".to_string()));
+    let mut variant = model.series[0].clone();
+    variant.label = "what if".into();
+    variant.role = SeriesRole::Variant;
+    model.series.push(variant);
+    let t = texts(&model);
+    assert!(t.contains(&"baseline".to_string()) && t.contains(&"what if".to_string()));
+}
+
+#[test]
+fn refuses_what_it_cannot_draw_with_reasons() {
+    let model = crowded(3);
+    let mut m = model.clone();
+    m.span = (model.span.1, model.span.0);
+    assert_eq!(
+        render(&m).unwrap_err().to_string(),
+        "the chart's span ends on 1900-01-01, which is not after its start 1980-01-01"
+    );
+    let mut m = model.clone();
+    m.bound = 0.0;
+    assert_eq!(m.bound, 0.0);
+    assert!(matches!(render(&m), Err(ChartError::Bound(_))));
+    let mut m = model.clone();
+    m.series[0].points[5].1 = f64::NAN;
+    assert_eq!(
+        render(&m).unwrap_err().to_string(),
+        "score of series `baseline` on 1900-06-01 is not a finite number"
+    );
+    let mut bars = vec![("a".to_string(), 1.0), ("b".to_string(), f64::INFINITY)];
+    assert_eq!(
+        render_bars("t", "s", "p", &bars).unwrap_err().to_string(),
+        "value of bar `b` is not a finite number"
+    );
+    bars.pop();
+    assert!(render_bars("t", "s", "p", &bars).is_ok());
+}
+
+#[test]
+fn everything_outside_the_span_is_left_out() {
+    let mut model = crowded(4);
+    model.markers[0].date = date("1850-01-01");
+    model.series[0].points.insert(0, (date("1850-01-01"), 5.0));
+    let d = decide(&model);
+    assert!(d.badges.iter().all(|b| b.0 != 0));
+    assert!(d.lines[0].iter().all(|p| p.0 >= d.plot.x0));
+    assert_eq!(d.left_out + d.badges.len(), 3);
+}
+
+#[test]
+fn renders_the_same_bytes_from_many_threads() {
+    let model = crowded(20);
+    let first = render(&model).unwrap();
+    let others: Vec<Rendered> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| render(&model).unwrap()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(others.iter().all(|r| *r == first));
+}
+
+#[test]
+fn every_shape_stays_on_the_canvas() {
+    fonts().unwrap();
+    let (scene, _) = plan(&crowded(80)).unwrap();
+    let canvas = Rect::new(0.0, 0.0, f64::from(WIDTH), f64::from(HEIGHT));
+    for shape in &scene.shapes {
+        if let Shape::Text(l) = shape
+            && !l.rotated
+        {
+            let r = l.rect();
+            assert!(
+                r.x0 >= canvas.x0 && r.x1 <= canvas.x1 && r.y0 >= canvas.y0 && r.y1 <= canvas.y1,
+                "`{}` leaves the canvas",
+                l.text
+            );
+        }
+    }
+}
+
+#[test]
+fn legend_rows_left_empty_by_crowding_go_back_to_the_plot() {
+    for n in [3, 20, 45, 80] {
+        let d = decide(&crowded(n));
+        assert_eq!(d.legend_rows, d.badges.len().div_ceil(3), "{n} events");
+        assert_eq!(d.legend.y1 - d.legend.y0, d.legend_rows as f64 * 24.0);
+    }
+}

@@ -1,0 +1,1332 @@
+//! Layout of the relation-score chart: from a [`ChartModel`] to a [`Scene`].
+//!
+//! The canvas is cut top to bottom into: title and subtitle (with the key on the same
+//! lines when it fits), the era labels, the plot, the year axis, the tenure strips, the
+//! event legend and the small print. The plot takes whatever height the rest leaves,
+//! and never less than [`MIN_PLOT_HEIGHT`]: the legend gets fewer rows first.
+//!
+//! Event numbers are placed greedily, the most influential event first, each at the
+//! nearest free spot around its marker (see [`Badges`]); an event whose number finds no
+//! spot, or that comes after the legend is full, stays an unnumbered dot and is counted
+//! in the legend's "+N more". The numbered events are then numbered in date order.
+
+use super::scene::{
+    Align, GREY, INK, Label, Point, Rect, Rgba, Scene, Stroke, WHITE, fit, okabe_ito, text_width,
+};
+use super::{ChartError, ChartModel, Date, SeriesRole, finite};
+
+const W: f64 = super::WIDTH as f64;
+const H: f64 = super::HEIGHT as f64;
+const MARGIN: f64 = 16.0;
+
+const TITLE: f64 = 36.0;
+const SUBTITLE: f64 = 22.0;
+const KEY: f64 = 17.0;
+const ERA: f64 = 17.0;
+const AXIS: f64 = 18.0;
+const BAND: f64 = 18.0;
+const STATE: f64 = 17.0;
+const LEADER: f64 = 16.0;
+const LEADER_SMALL: f64 = 13.0;
+const BADGE: f64 = 15.0;
+const LEGEND: f64 = 16.0;
+const SMALL: f64 = 15.0;
+
+const LEGEND_ROW: f64 = 24.0;
+const LEGEND_COLUMNS: usize = 3;
+/// The plot keeps at least this height; the legend loses rows first.
+const MIN_PLOT_HEIGHT: f64 = 400.0;
+const STRIP_HEIGHT: f64 = 26.0;
+const STRIP_GAP: f64 = 4.0;
+
+const FRAME: Rgba = Rgba::hex(0x8C8C8C);
+const SOFT_INK: Rgba = Rgba::hex(0x333333);
+
+/// Colours of what-if lines and ensembles, in order of use. Black is the baseline's.
+const PALETTE: [Rgba; 6] = [
+    okabe_ito::BLUE,
+    okabe_ito::VERMILLION,
+    okabe_ito::REDDISH_PURPLE,
+    okabe_ito::BLUISH_GREEN,
+    okabe_ito::ORANGE,
+    okabe_ito::SKY_BLUE,
+];
+const MET: Rgba = okabe_ito::BLUISH_GREEN;
+const MISSED: Rgba = okabe_ito::VERMILLION;
+
+/// Maps dates and scores to canvas pixels.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Axes {
+    pub plot: Rect,
+    start: f64,
+    end: f64,
+    bound: f64,
+}
+
+impl Axes {
+    pub fn x(&self, date: Date) -> f64 {
+        let t = (f64::from(date.day()) - self.start) / (self.end - self.start);
+        self.plot.x0 + t * self.plot.width()
+    }
+
+    pub fn y(&self, score: f64) -> f64 {
+        let t = (self.bound - score.clamp(-self.bound, self.bound)) / (2.0 * self.bound);
+        self.plot.y0 + t * self.plot.height()
+    }
+}
+
+/// What the layout decided, kept for tests to check.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Decisions {
+    /// The plot's rectangle.
+    pub plot: Rect,
+    /// For each numbered event: its index in `model.markers`, its number, the marker's
+    /// position and the badge's centre and radius.
+    pub badges: Vec<(usize, usize, Point, Point, f64)>,
+    /// Every line drawn in the plot, as pixel polylines.
+    pub lines: Vec<Vec<Point>>,
+    /// The legend's rectangle (zero-sized when there is no legend).
+    pub legend: Rect,
+    /// Era labels: era index, text and box.
+    pub eras: Vec<(usize, String, Rect)>,
+    /// Tenure labels: strip, tenure index, text.
+    pub tenures: Vec<(usize, usize, String)>,
+    /// How many events in the span have no number.
+    pub left_out: usize,
+    /// Rows set aside for the legend.
+    pub legend_rows: usize,
+}
+
+/// Lays out the chart of `model`.
+pub(super) fn layout(model: &ChartModel) -> Result<Scene, ChartError> {
+    Ok(plan(model)?.0)
+}
+
+/// Lays out the chart of `model` and reports the decisions made.
+///
+/// The legend's rows are set aside before the numbers are placed. When crowding leaves
+/// some of those rows empty, the layout is made again with only the rows needed, which
+/// gives the plot their height; the second layout is kept if it numbers as many events.
+pub(super) fn plan(model: &ChartModel) -> Result<(Scene, Decisions), ChartError> {
+    validate(model)?;
+    let first = plan_with(model, usize::MAX);
+    let needed = first.1.badges.len().div_ceil(LEGEND_COLUMNS);
+    if needed < first.1.legend_rows {
+        let second = plan_with(model, needed);
+        if second.1.badges.len() >= first.1.badges.len() {
+            return Ok(second);
+        }
+    }
+    Ok(first)
+}
+
+/// One layout, with at most `row_limit` rows of legend.
+fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
+    let mut scene = Scene::default();
+    let mut decided = Decisions::default();
+    let (start, end) = model.span;
+    let bound = model.bound;
+
+    // Left margin: the rotated axis title and the tick labels, or the state names of the
+    // strips, whichever is wider. Right margin: the band names.
+    let ticks = y_ticks(model);
+    let tick_w = ticks
+        .iter()
+        .map(|&v| text_width(&score_text(v), AXIS, false))
+        .fold(0.0, f64::max);
+    let state_w = model
+        .strips
+        .iter()
+        .map(|s| text_width(&s.state, STATE, true))
+        .fold(0.0, f64::max);
+    let plot_left = MARGIN + (AXIS + 12.0 + tick_w + 10.0).max(state_w + 12.0);
+    let band_w = model
+        .bands
+        .iter()
+        .map(|b| text_width(&b.name, BAND, false))
+        .fold(0.0, f64::max);
+    let tab_w = if model.bands.is_empty() {
+        0.0
+    } else {
+        band_w + 20.0
+    };
+    let plot_right = W - MARGIN - tab_w.max(12.0);
+
+    // Header.
+    let header_bottom = header(&mut scene, model);
+
+    // Eras: their label rows decide where the plot starts.
+    let x_of = |d: Date| {
+        let t = f64::from(d.day() - start.day()) / f64::from(end.day() - start.day());
+        plot_left + t * (plot_right - plot_left)
+    };
+    let era_spans: Vec<(usize, f64, f64)> = model
+        .eras
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.to >= start && e.from <= end && e.from <= e.to)
+        .map(|(i, e)| (i, x_of(e.from.max(start)), x_of(e.to.min(end))))
+        .collect();
+    let era_labels = place_eras(model, &era_spans, plot_left, plot_right);
+    let era_rows = era_labels.iter().map(|l| l.row + 1).max().unwrap_or(0);
+    let era_h = if era_spans.is_empty() {
+        0.0
+    } else {
+        era_rows as f64 * (ERA + 4.0) + 10.0
+    };
+    let plot_top = header_bottom + 12.0 + era_h;
+
+    // Bottom up: small print, legend, strips, year axis.
+    let small_top = H - 10.0 - SMALL;
+    let in_span: Vec<usize> = (0..model.markers.len())
+        .filter(|&i| (start..=end).contains(&model.markers[i].date))
+        .collect();
+    let strips_h = if model.strips.is_empty() {
+        0.0
+    } else {
+        model.strips.len() as f64 * (STRIP_HEIGHT + STRIP_GAP) - STRIP_GAP + 8.0
+    };
+    let below_plot = 8.0 + AXIS + 8.0 + strips_h + 10.0;
+    let room = small_top - 10.0 - (plot_top + MIN_PLOT_HEIGHT + below_plot);
+    let max_rows = (room / LEGEND_ROW).floor().max(0.0) as usize;
+    let rows = in_span
+        .len()
+        .div_ceil(LEGEND_COLUMNS)
+        .min(max_rows)
+        .min(row_limit);
+    decided.legend_rows = rows;
+    let legend_top = small_top - 10.0 - rows as f64 * LEGEND_ROW;
+    let plot_bottom = legend_top - below_plot;
+    let plot = Rect::new(plot_left, plot_top, plot_right, plot_bottom);
+    decided.plot = plot;
+    let axes = Axes {
+        plot,
+        start: f64::from(start.day()),
+        end: f64::from(end.day()),
+        bound,
+    };
+
+    bands(&mut scene, model, &axes, tab_w);
+    y_axis(&mut scene, &axes, &ticks, tick_w);
+    eras(&mut scene, &axes, &era_spans, &era_labels, &mut decided);
+    x_axis(&mut scene, &axes, start, end);
+    let traces = trace(model, &axes);
+    let lines = traces.lines();
+    let signs = checkpoints(&mut scene, model, &axes, &lines);
+    traces.draw(&mut scene);
+    let icons: Vec<Rect> = signs.iter().map(Label::rect).collect();
+    for sign in signs {
+        scene.text(sign);
+    }
+    let numbered = markers(
+        &mut scene,
+        model,
+        &axes,
+        &in_span,
+        rows * LEGEND_COLUMNS,
+        &lines,
+        &icons,
+        &mut decided,
+    );
+    decided.lines = lines;
+    let strips_top = plot_bottom + 8.0 + AXIS + 8.0;
+    strips(&mut scene, model, &axes, strips_top, &mut decided);
+    legend(&mut scene, model, &numbered, rows, legend_top, &mut decided);
+    decided.left_out = in_span.len() - numbered.len();
+    footer(&mut scene, model, small_top, decided.left_out);
+    (scene, decided)
+}
+
+fn validate(model: &ChartModel) -> Result<(), ChartError> {
+    let (from, to) = model.span;
+    if to <= from {
+        return Err(ChartError::Span { from, to });
+    }
+    if !(model.bound.is_finite() && model.bound > 0.0) {
+        return Err(ChartError::Bound(model.bound));
+    }
+    for b in &model.bands {
+        finite(b.lo, || format!("lower edge of band `{}`", b.name))?;
+        finite(b.hi, || format!("upper edge of band `{}`", b.name))?;
+    }
+    for c in &model.checkpoints {
+        finite(c.lo, || format!("lower edge of checkpoint `{}`", c.id))?;
+        finite(c.hi, || format!("upper edge of checkpoint `{}`", c.id))?;
+    }
+    for s in &model.series {
+        for (d, v) in &s.points {
+            finite(*v, || format!("score of series `{}` on {d}", s.label))?;
+        }
+    }
+    for e in &model.ensembles {
+        for p in &e.points {
+            for v in [p.p5, p.p25, p.p50, p.p75, p.p95] {
+                finite(v, || {
+                    format!("percentile of ensemble `{}` on {}", e.label, p.date)
+                })?;
+            }
+        }
+    }
+    for m in &model.markers {
+        finite(m.score, || {
+            format!("score of event `{}` on {}", m.title, m.date)
+        })?;
+        finite(m.influence, || {
+            format!("influence of event `{}` on {}", m.title, m.date)
+        })?;
+    }
+    Ok(())
+}
+
+/// The score as an axis label, with a true minus sign.
+fn score_text(v: f64) -> String {
+    let text = if v.fract() == 0.0 {
+        format!("{}", v.abs())
+    } else {
+        format!("{:.1}", v.abs())
+    };
+    if v < 0.0 {
+        format!("\u{2212}{text}")
+    } else {
+        text
+    }
+}
+
+/// Tick values: the band edges inside the scale, or even steps when there are no bands.
+fn y_ticks(model: &ChartModel) -> Vec<f64> {
+    let b = model.bound;
+    let mut ticks: Vec<f64> = model
+        .bands
+        .iter()
+        .flat_map(|band| [band.lo, band.hi])
+        .filter(|v| (-b..=b).contains(v))
+        .collect();
+    if ticks.len() < 2 {
+        let step = nice_step(2.0 * b / 6.0);
+        let n = (b / step).floor() as i64;
+        ticks = (-n..=n).map(|k| k as f64 * step).collect();
+    }
+    ticks.sort_by(f64::total_cmp);
+    ticks.dedup();
+    ticks
+}
+
+/// The smallest of 1, 2, 2.5, 5 times a power of ten that is at least `raw`.
+pub(super) fn nice_step(raw: f64) -> f64 {
+    let p = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|&s| s >= raw * 0.999)
+        .unwrap_or(10.0 * p)
+}
+
+/// Title, subtitle and key; returns the bottom of the header.
+fn header(scene: &mut Scene, model: &ChartModel) -> f64 {
+    let top = 14.0;
+    let full = W - 2.0 * MARGIN;
+    let items = key_items(model);
+    let key_w: f64 = items.iter().map(KeyItem::width).sum::<f64>() - KEY_GAP;
+    let title_w = text_width(&model.title, TITLE, true);
+    let subtitle_w = text_width(&model.subtitle, SUBTITLE, false);
+    let sub_top = top + TITLE + 6.0;
+    let mut bottom = if model.subtitle.is_empty() {
+        top + TITLE
+    } else {
+        sub_top + SUBTITLE
+    };
+    // The key goes on the title's line, else on the subtitle's, else on rows of its own.
+    let (title_max, subtitle_max) = if items.is_empty() {
+        (full, full)
+    } else if title_w + 40.0 + key_w <= full {
+        key_row(scene, &items, W - MARGIN, top + (TITLE - KEY) / 2.0);
+        (full - key_w - 40.0, full)
+    } else if !model.subtitle.is_empty() && subtitle_w + 40.0 + key_w <= full {
+        key_row(scene, &items, W - MARGIN, sub_top + (SUBTITLE - KEY) / 2.0);
+        (full, full - key_w - 40.0)
+    } else {
+        let mut row: Vec<KeyItem> = Vec::new();
+        let mut y = bottom + 8.0;
+        for item in items {
+            let w: f64 = row.iter().map(KeyItem::width).sum();
+            if !row.is_empty() && w + item.width() - KEY_GAP > full {
+                key_row(scene, &row, W - MARGIN, y);
+                row.clear();
+                y += KEY + 6.0;
+            }
+            row.push(item);
+        }
+        key_row(scene, &row, W - MARGIN, y);
+        bottom = y + KEY;
+        (full, full)
+    };
+    if let Some(t) = fit(&model.title, TITLE, true, title_max) {
+        scene.text(Label::new(t, MARGIN, top, TITLE).bold());
+    }
+    if let Some(t) = fit(&model.subtitle, SUBTITLE, false, subtitle_max) {
+        scene.text(Label::new(t, MARGIN, sub_top, SUBTITLE).color(SOFT_INK));
+    }
+    bottom
+}
+
+const KEY_GAP: f64 = 26.0;
+const KEY_GLYPH: f64 = 34.0;
+
+/// One entry of the key: a small drawing and its text.
+#[derive(Clone, Debug)]
+struct KeyItem {
+    glyph: KeyGlyph,
+    text: String,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum KeyGlyph {
+    Line(Rgba),
+    Ensemble(Rgba),
+    Checkpoint(bool),
+}
+
+impl KeyItem {
+    fn width(&self) -> f64 {
+        KEY_GLYPH + 7.0 + text_width(&self.text, KEY, false) + KEY_GAP
+    }
+}
+
+fn key_items(model: &ChartModel) -> Vec<KeyItem> {
+    let mut items = Vec::new();
+    let show_lines = model.series.len() + model.ensembles.len() > 1
+        || model.series.iter().any(|s| s.role == SeriesRole::Variant);
+    if show_lines {
+        for s in model
+            .series
+            .iter()
+            .filter(|s| s.role == SeriesRole::Baseline)
+        {
+            items.push(KeyItem {
+                glyph: KeyGlyph::Line(INK),
+                text: s.label.clone(),
+            });
+        }
+        let mut colours = PALETTE.iter().cycle();
+        for e in &model.ensembles {
+            items.push(KeyItem {
+                glyph: KeyGlyph::Ensemble(*colours.next().unwrap_or(&PALETTE[0])),
+                text: format!("{}: median, middle 50% and 90%", e.label),
+            });
+        }
+        for s in model
+            .series
+            .iter()
+            .filter(|s| s.role == SeriesRole::Variant)
+        {
+            items.push(KeyItem {
+                glyph: KeyGlyph::Line(*colours.next().unwrap_or(&PALETTE[0])),
+                text: s.label.clone(),
+            });
+        }
+    } else if let Some(e) = model.ensembles.first() {
+        items.push(KeyItem {
+            glyph: KeyGlyph::Ensemble(PALETTE[0]),
+            text: format!("{}: median, middle 50% and 90%", e.label),
+        });
+    }
+    if model.checkpoints.iter().any(|c| c.met) {
+        items.push(KeyItem {
+            glyph: KeyGlyph::Checkpoint(true),
+            text: "checkpoint met".into(),
+        });
+    }
+    if model.checkpoints.iter().any(|c| !c.met) {
+        items.push(KeyItem {
+            glyph: KeyGlyph::Checkpoint(false),
+            text: "checkpoint missed".into(),
+        });
+    }
+    items
+}
+
+/// Draws key items in a row ending at `right`, with their line box at `top`.
+fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
+    let total: f64 = items.iter().map(KeyItem::width).sum::<f64>() - KEY_GAP;
+    let mut x = right - total;
+    let mid = top + KEY * 0.5;
+    for item in items {
+        let g = Rect::new(x, mid - 7.0, x + KEY_GLYPH, mid + 7.0);
+        match item.glyph {
+            KeyGlyph::Line(c) => scene.line(vec![(g.x0, mid), (g.x1, mid)], Stroke::solid(c, 3.0)),
+            KeyGlyph::Ensemble(c) => {
+                scene.rect(g, Some(c.alpha(ENSEMBLE_OUTER)), None);
+                scene.rect(
+                    Rect::new(g.x0, mid - 4.0, g.x1, mid + 4.0),
+                    Some(c.alpha(ENSEMBLE_INNER)),
+                    None,
+                );
+                scene.line(vec![(g.x0, mid), (g.x1, mid)], Stroke::solid(c, 2.0));
+            }
+            KeyGlyph::Checkpoint(met) => {
+                let box_ = Rect::new(g.x0 + 4.0, g.y0 - 1.0, g.x1 - 4.0, g.y1 + 1.0);
+                checkpoint_box(scene, box_, met);
+                scene.text(
+                    Label::new(
+                        if met { "✓" } else { "✗" },
+                        g.x0 + KEY_GLYPH / 2.0,
+                        mid - 8.0,
+                        16.0,
+                    )
+                    .bold()
+                    .color(if met { MET } else { MISSED })
+                    .align(Align::Center),
+                );
+            }
+        }
+        scene.text(Label::new(item.text.clone(), g.x1 + 7.0, top, KEY).color(SOFT_INK));
+        x += item.width();
+    }
+}
+
+fn checkpoint_box(scene: &mut Scene, rect: Rect, met: bool) {
+    if met {
+        scene.rect(rect, Some(MET.alpha(0.10)), Some(Stroke::solid(MET, 2.0)));
+    } else {
+        scene.rect(
+            rect,
+            Some(MISSED.alpha(0.08)),
+            Some(Stroke::dashed(MISSED, 2.0, 6.0, 4.0)),
+        );
+    }
+}
+
+/// Where an era's label goes.
+#[derive(Clone, Debug, PartialEq)]
+struct EraLabel {
+    /// Index into `model.eras`.
+    era: usize,
+    /// The label, possibly cut short.
+    text: String,
+    /// 0 is the row next to the era bar, 1 the row above it.
+    row: usize,
+    /// Centre of the label.
+    mid: f64,
+    /// For a label in the upper row: the x of the tick that ties it to its span.
+    tick: Option<f64>,
+}
+
+/// Era label placement, two rows at most. Labels that fit their span sit over it in the
+/// lower row. The others, widest span first, go to the lower row overhanging their span,
+/// else to the upper row with a tick down to their span, else cut short to their span,
+/// else are left out. An overhanging label may slide sideways to find room, as long as
+/// it still covers the middle of its span.
+fn place_eras(model: &ChartModel, spans: &[(usize, f64, f64)], lo: f64, hi: f64) -> Vec<EraLabel> {
+    const PAD: f64 = 12.0;
+    const COVER: f64 = 10.0;
+    let mut lower: Vec<(f64, f64)> = Vec::new();
+    let mut upper: Vec<(f64, f64)> = Vec::new();
+    let mut ticks: Vec<f64> = Vec::new();
+    let mut out: Vec<EraLabel> = Vec::new();
+    let free = |taken: &[(f64, f64)], a: f64, b: f64| {
+        taken.iter().all(|&(x0, x1)| b + PAD <= x0 || x1 + PAD <= a)
+    };
+    let clear_of_ticks =
+        |ticks: &[f64], a: f64, b: f64| ticks.iter().all(|&t| t < a - 4.0 || t > b + 4.0);
+    // The free left edge nearest to centring on `centre`, for a label of width `w` that
+    // must keep `centre` inside it.
+    let slide = |taken: &[(f64, f64)], ticks: &[f64], centre: f64, w: f64| -> Option<f64> {
+        let ideal = (centre - w / 2.0).clamp(lo, hi - w);
+        let (min, max) = ((centre - w + COVER).max(lo), (centre - COVER).min(hi - w));
+        let mut options = vec![ideal];
+        for &(x0, x1) in taken {
+            options.extend([x1 + PAD, x0 - PAD - w]);
+        }
+        for &t in ticks {
+            options.extend([t + 4.5, t - 4.5 - w]);
+        }
+        options
+            .into_iter()
+            .filter(|&a| a >= min - 1e-9 && a <= max + 1e-9)
+            .filter(|&a| free(taken, a, a + w) && clear_of_ticks(ticks, a, a + w))
+            .min_by(|a, b| (a - ideal).abs().total_cmp(&(b - ideal).abs()))
+    };
+    let widths: Vec<f64> = spans
+        .iter()
+        .map(|&(i, _, _)| text_width(&model.eras[i].label, ERA, false))
+        .collect();
+    let mut rest = Vec::new();
+    for (k, &(i, x0, x1)) in spans.iter().enumerate() {
+        let mid = (x0 + x1) / 2.0;
+        let (a, b) = (mid - widths[k] / 2.0, mid + widths[k] / 2.0);
+        if widths[k] <= x1 - x0 - 8.0 && free(&lower, a, b) {
+            lower.push((a, b));
+            out.push(EraLabel {
+                era: i,
+                text: model.eras[i].label.clone(),
+                row: 0,
+                mid,
+                tick: None,
+            });
+        } else {
+            rest.push(k);
+        }
+    }
+    rest.sort_by(|&a, &b| {
+        let wa = spans[a].2 - spans[a].1;
+        let wb = spans[b].2 - spans[b].1;
+        wb.total_cmp(&wa).then(a.cmp(&b))
+    });
+    for k in rest {
+        let (i, x0, x1) = spans[k];
+        let label = &model.eras[i].label;
+        let centre = (x0 + x1) / 2.0;
+        let w = widths[k];
+        if let Some(a) = slide(&lower, &ticks, centre, w) {
+            lower.push((a, a + w));
+            out.push(EraLabel {
+                era: i,
+                text: label.clone(),
+                row: 0,
+                mid: a + w / 2.0,
+                tick: None,
+            });
+            continue;
+        }
+        let tick_clear = lower
+            .iter()
+            .all(|&(x0, x1)| centre < x0 - 4.0 || centre > x1 + 4.0);
+        if let Some(a) = slide(&upper, &[], centre, w).filter(|_| tick_clear) {
+            upper.push((a, a + w));
+            ticks.push(centre);
+            out.push(EraLabel {
+                era: i,
+                text: label.clone(),
+                row: 1,
+                mid: a + w / 2.0,
+                tick: Some(centre),
+            });
+            continue;
+        }
+        let short = fit(label, ERA, false, x1 - x0 - 4.0).filter(|s| s.chars().count() >= 4);
+        if let Some(short) = short {
+            let w = text_width(&short, ERA, false);
+            let (a, b) = (centre - w / 2.0, centre + w / 2.0);
+            if free(&lower, a, b) && clear_of_ticks(&ticks, a, b) {
+                lower.push((a, b));
+                out.push(EraLabel {
+                    era: i,
+                    text: short,
+                    row: 0,
+                    mid: centre,
+                    tick: None,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|l| l.era);
+    out
+}
+
+fn band_colour(mid: f64, bound: f64) -> Rgba {
+    let t = (mid.abs() / bound).min(1.0);
+    let hue = if mid < 0.0 {
+        okabe_ito::VERMILLION
+    } else {
+        okabe_ito::BLUE
+    };
+    hue.tint(0.95 - 0.22 * t)
+}
+
+fn bands(scene: &mut Scene, model: &ChartModel, axes: &Axes, tab_w: f64) {
+    let p = axes.plot;
+    for b in &model.bands {
+        let (lo, hi) = (b.lo.min(b.hi), b.lo.max(b.hi));
+        let (y0, y1) = (axes.y(hi), axes.y(lo));
+        if y1 - y0 < 1.0 {
+            continue;
+        }
+        let colour = band_colour((lo + hi) / 2.0, model.bound);
+        scene.rect(Rect::new(p.x0, y0, p.x1 + tab_w, y1), Some(colour), None);
+        if y1 - y0 >= BAND + 2.0 {
+            scene.text(
+                Label::new(
+                    b.name.clone(),
+                    p.x1 + 10.0,
+                    (y0 + y1) / 2.0 - BAND * 0.5,
+                    BAND,
+                )
+                .color(SOFT_INK),
+            );
+        }
+    }
+}
+
+fn y_axis(scene: &mut Scene, axes: &Axes, ticks: &[f64], tick_w: f64) {
+    let p = axes.plot;
+    for &v in ticks {
+        let y = axes.y(v);
+        scene.line(vec![(p.x0 - 5.0, y), (p.x0, y)], Stroke::solid(FRAME, 1.0));
+        scene.text(
+            Label::new(score_text(v), p.x0 - 8.0, y - AXIS * 0.48, AXIS)
+                .align(Align::Right)
+                .color(SOFT_INK),
+        );
+        if v == 0.0 {
+            scene.line(vec![(p.x0, y), (p.x1, y)], Stroke::solid(FRAME, 1.0));
+        }
+    }
+    scene.text(
+        Label::new(
+            "relation score",
+            (p.y0 + p.y1) / 2.0,
+            p.x0 - 8.0 - tick_w - 12.0 - AXIS,
+            AXIS,
+        )
+        .align(Align::Center)
+        .color(SOFT_INK)
+        .rotated(),
+    );
+}
+
+fn x_axis(scene: &mut Scene, axes: &Axes, start: Date, end: Date) {
+    let p = axes.plot;
+    scene.rect(p, None, Some(Stroke::solid(FRAME, 1.0)));
+    let years = f64::from(end.day() - start.day()) / 365.2425;
+    let step = nice_step(years / (p.width() / 80.0)).max(1.0) as i32;
+    let (y0, y1) = (start.year(), end.year());
+    let first = y0.div_euclid(step) * step;
+    for year in (first..=y1).step_by(step as usize) {
+        let Ok(d) = Date::from_ymd(year, 1, 1) else {
+            continue;
+        };
+        if d < start || d > end {
+            continue;
+        }
+        let x = axes.x(d);
+        scene.line(vec![(x, p.y1), (x, p.y1 + 6.0)], Stroke::solid(FRAME, 1.0));
+        scene.text(
+            Label::new(year.to_string(), x, p.y1 + 8.0, AXIS)
+                .align(Align::Center)
+                .color(SOFT_INK),
+        );
+    }
+}
+
+fn eras(
+    scene: &mut Scene,
+    axes: &Axes,
+    spans: &[(usize, f64, f64)],
+    labels: &[EraLabel],
+    decided: &mut Decisions,
+) {
+    let p = axes.plot;
+    let bar = Rect::new(p.x0, p.y0 - 8.0, p.x1, p.y0 - 2.0);
+    let mut edges: Vec<f64> = Vec::new();
+    for (k, &(_, x0, x1)) in spans.iter().enumerate() {
+        let shade = if k % 2 == 0 { 0x8F8F8F } else { 0xCCCCCC };
+        scene.rect(
+            Rect::new(x0, bar.y0, x1, bar.y1),
+            Some(Rgba::hex(shade)),
+            None,
+        );
+        edges.extend([x0, x1]);
+    }
+    edges.sort_by(f64::total_cmp);
+    edges.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+    for x in edges {
+        if x - p.x0 > 1.0 && p.x1 - x > 1.0 {
+            scene.line(
+                vec![(x, p.y0), (x, p.y1)],
+                Stroke::dashed(FRAME.alpha(0.8), 1.0, 3.0, 4.0),
+            );
+        }
+    }
+    for l in labels {
+        let top = bar.y0 - 3.0 - ERA - l.row as f64 * (ERA + 4.0);
+        if let Some(x) = l.tick {
+            scene.line(
+                vec![(x, top + ERA + 1.0), (x, bar.y0)],
+                Stroke::solid(FRAME, 1.0),
+            );
+        }
+        let label = Label::new(l.text.clone(), l.mid, top, ERA)
+            .align(Align::Center)
+            .color(SOFT_INK);
+        decided.eras.push((l.era, l.text.clone(), label.rect()));
+        scene.text(label);
+    }
+}
+
+/// Draws the checkpoint boxes; returns their ✓/✗ signs, placed clear of the lines, to
+/// be drawn over them.
+fn checkpoints(
+    scene: &mut Scene,
+    model: &ChartModel,
+    axes: &Axes,
+    lines: &[Vec<Point>],
+) -> Vec<Label> {
+    const SIGN: f64 = 22.0;
+    let p = axes.plot;
+    let (start, end) = model.span;
+    let mut signs: Vec<Label> = Vec::new();
+    for c in &model.checkpoints {
+        if c.to < start || c.from > end {
+            continue;
+        }
+        let (mut x0, mut x1) = (axes.x(c.from.max(start)), axes.x(c.to.min(end)));
+        if x1 - x0 < 10.0 {
+            let mid = (x0 + x1) / 2.0;
+            (x0, x1) = (mid - 5.0, mid + 5.0);
+        }
+        let (y0, y1) = (axes.y(c.hi.max(c.lo)), axes.y(c.lo.min(c.hi)));
+        checkpoint_box(scene, Rect::new(x0, y0, x1, y1), c.met);
+        let mid = (x0 + x1) / 2.0;
+        let sign = |x: f64, top: f64| {
+            Label::new(if c.met { "✓" } else { "✗" }, x, top, SIGN)
+                .bold()
+                .color(if c.met { MET } else { MISSED })
+                .align(Align::Center)
+        };
+        // Above the box, below it, inside it, then beside its corners, then a little
+        // farther out; the first spot that touches no line and no other sign wins, else
+        // the one farthest from the lines.
+        let half = text_width("✓", SIGN, true) / 2.0 + 2.0;
+        let mut candidates = vec![sign(mid, y0 - SIGN - 1.0), sign(mid, y1 + 1.0)];
+        if y1 - y0 >= SIGN + 6.0 {
+            candidates.extend([sign(mid, y0 + 3.0), sign(mid, y1 - SIGN - 3.0)]);
+        }
+        for lift in [1.0, 10.0, 20.0] {
+            candidates.extend([
+                sign(x0 - half - lift, y0 - SIGN - 1.0),
+                sign(x1 + half + lift, y0 - SIGN - 1.0),
+                sign(x0 - half - lift, y1 + 1.0),
+                sign(x1 + half + lift, y1 + 1.0),
+                sign(x0 - half - lift, y1 - SIGN - 1.0),
+                sign(x1 + half + lift, y1 - SIGN - 1.0),
+                sign(mid, y0 - SIGN - lift - 10.0),
+                sign(mid, y1 + lift + 10.0),
+            ]);
+        }
+        let inside = |r: &Rect| {
+            r.x0 >= p.x0 + 1.0 && r.x1 <= p.x1 - 1.0 && r.y0 >= p.y0 + 1.0 && r.y1 <= p.y1 - 1.0
+        };
+        let clearance = |r: &Rect| {
+            lines
+                .iter()
+                .map(|l| polyline_rect_distance(l, r))
+                .fold(f64::INFINITY, f64::min)
+        };
+        let free = |r: &Rect| signs.iter().all(|s| !s.rect().near(r, 2.0));
+        let usable: Vec<&Label> = candidates
+            .iter()
+            .filter(|l| inside(&l.rect()) && free(&l.rect()))
+            .collect();
+        let chosen = usable
+            .iter()
+            .find(|l| clearance(&l.rect()) >= 2.0)
+            .or_else(|| {
+                usable
+                    .iter()
+                    .max_by(|a, b| clearance(&a.rect()).total_cmp(&clearance(&b.rect())))
+            })
+            .map_or_else(|| candidates[0].clone(), |l| (*l).clone());
+        signs.push(chosen);
+    }
+    signs
+}
+
+const ENSEMBLE_OUTER: f64 = 0.18;
+const ENSEMBLE_INNER: f64 = 0.30;
+
+/// The lines of the plot in pixels, worked out before anything is drawn so that signs
+/// and numbers can keep clear of them.
+struct Traces {
+    /// 5-95 polygon, 25-75 polygon, median, colour.
+    ensembles: Vec<(Vec<Point>, Vec<Point>, Vec<Point>, Rgba)>,
+    variants: Vec<(Vec<Point>, Rgba)>,
+    baselines: Vec<Vec<Point>>,
+}
+
+impl Traces {
+    /// Every drawn line: medians, variants, baselines.
+    fn lines(&self) -> Vec<Vec<Point>> {
+        self.ensembles
+            .iter()
+            .map(|e| e.2.clone())
+            .chain(self.variants.iter().map(|v| v.0.clone()))
+            .chain(self.baselines.iter().cloned())
+            .collect()
+    }
+
+    /// Bands first, then variants, the baseline on top.
+    fn draw(&self, scene: &mut Scene) {
+        for (outer, inner, median, colour) in &self.ensembles {
+            scene.polygon(outer.clone(), colour.alpha(ENSEMBLE_OUTER));
+            scene.polygon(inner.clone(), colour.alpha(ENSEMBLE_INNER));
+            scene.line(median.clone(), Stroke::solid(*colour, 2.5));
+        }
+        for (line, colour) in &self.variants {
+            scene.line(line.clone(), Stroke::solid(*colour, 3.0));
+        }
+        for line in &self.baselines {
+            scene.line(line.clone(), Stroke::solid(INK, 3.0));
+        }
+    }
+}
+
+/// Ensembles take the first colours of the palette, variants the next ones.
+fn trace(model: &ChartModel, axes: &Axes) -> Traces {
+    let (start, end) = model.span;
+    let mut colours = PALETTE.iter().cycle();
+    let mut traces = Traces {
+        ensembles: Vec::new(),
+        variants: Vec::new(),
+        baselines: Vec::new(),
+    };
+    for e in &model.ensembles {
+        let colour = *colours.next().unwrap_or(&PALETTE[0]);
+        let mut pts: Vec<_> = e
+            .points
+            .iter()
+            .filter(|p| (start..=end).contains(&p.date))
+            .collect();
+        pts.sort_by_key(|p| p.date);
+        let band = |lo: fn(&super::EnsemblePoint) -> f64, hi: fn(&super::EnsemblePoint) -> f64| {
+            let upper = pts.iter().map(|p| (axes.x(p.date), axes.y(hi(p))));
+            let lower = pts.iter().rev().map(|p| (axes.x(p.date), axes.y(lo(p))));
+            upper.chain(lower).collect::<Vec<Point>>()
+        };
+        let median: Vec<Point> = pts
+            .iter()
+            .map(|p| (axes.x(p.date), axes.y(p.p50)))
+            .collect();
+        traces.ensembles.push((
+            band(|p| p.p5, |p| p.p95),
+            band(|p| p.p25, |p| p.p75),
+            median,
+            colour,
+        ));
+    }
+    for s in &model.series {
+        let mut pts: Vec<(Date, f64)> = s
+            .points
+            .iter()
+            .copied()
+            .filter(|(d, _)| (start..=end).contains(d))
+            .collect();
+        pts.sort_by_key(|p| p.0);
+        let px: Vec<Point> = pts.iter().map(|&(d, v)| (axes.x(d), axes.y(v))).collect();
+        match s.role {
+            SeriesRole::Variant => traces
+                .variants
+                .push((px, *colours.next().unwrap_or(&PALETTE[0]))),
+            SeriesRole::Baseline => traces.baselines.push(px),
+        }
+    }
+    traces
+}
+
+/// Where a number may go: the plot, minus lines, markers, signs and other numbers.
+struct Badges<'a> {
+    area: Rect,
+    lines: &'a [Vec<Point>],
+    dots: &'a [Point],
+    blocks: &'a [Rect],
+    /// Placed numbers: centre, radius, and the leader line from marker to badge.
+    placed: Vec<(Point, f64, Option<(Point, Point)>)>,
+}
+
+/// How far apart things must stay, in pixels.
+const CLEAR_LINE: f64 = 4.0;
+const CLEAR_BADGE: f64 = 4.0;
+const CLEAR_DOT: f64 = 5.0;
+
+impl Badges<'_> {
+    /// The nearest free centre for a badge of radius `r` for the marker at `m`, with
+    /// its leader line, or none.
+    fn place(&mut self, m: Point, r: f64) -> Option<Point> {
+        const DISTANCES: [f64; 8] = [24.0, 32.0, 42.0, 54.0, 68.0, 84.0, 102.0, 122.0];
+        // Degrees clockwise from straight up: up and down first, then ever more sideways.
+        const ANGLES: [f64; 12] = [
+            0.0, 180.0, 25.0, -25.0, 155.0, -155.0, 50.0, -50.0, 130.0, -130.0, 90.0, -90.0,
+        ];
+        for d in DISTANCES {
+            for a in ANGLES {
+                let (s, c) = a.to_radians().sin_cos();
+                let centre = (m.0 + d * s, m.1 - d * c);
+                if let Some(leader) = self.fits(m, centre, r) {
+                    self.placed.push((centre, r, leader));
+                    return Some(centre);
+                }
+            }
+        }
+        None
+    }
+
+    /// The leader line if a badge at `c` is clear of everything; `Some(None)` if it
+    /// needs none.
+    fn fits(&self, m: Point, c: Point, r: f64) -> Option<Option<(Point, Point)>> {
+        let a = self.area;
+        if c.0 - r < a.x0 + 2.0
+            || c.0 + r > a.x1 - 2.0
+            || c.1 - r < a.y0 + 2.0
+            || c.1 + r > a.y1 - 2.0
+        {
+            return None;
+        }
+        for line in self.lines {
+            if near_polyline(line, c, r + CLEAR_LINE) {
+                return None;
+            }
+        }
+        for &d in self.dots {
+            if dist(d, c) < r + CLEAR_DOT && dist(d, m) > 0.5 {
+                return None;
+            }
+        }
+        for b in self.blocks {
+            if b.distance(c) < r + 2.0 {
+                return None;
+            }
+        }
+        for &(pc, pr, leader) in &self.placed {
+            if dist(pc, c) < r + pr + CLEAR_BADGE {
+                return None;
+            }
+            if let Some((s, e)) = leader
+                && segment_distance(c, s, e) < r + 2.0
+            {
+                return None;
+            }
+        }
+        // A leader when the badge does not touch its marker.
+        let len = dist(m, c);
+        if len - r < 9.0 {
+            return Some(None);
+        }
+        let u = ((c.0 - m.0) / len, (c.1 - m.1) / len);
+        let s = (m.0 + u.0 * 6.0, m.1 + u.1 * 6.0);
+        let e = (c.0 - u.0 * r, c.1 - u.1 * r);
+        for line in self.lines {
+            if crosses_polyline(line, s, e) {
+                return None;
+            }
+        }
+        for &(pc, pr, leader) in &self.placed {
+            if segment_distance(pc, s, e) < pr + 2.0 {
+                return None;
+            }
+            if let Some((ps, pe)) = leader
+                && segments_cross(s, e, ps, pe)
+            {
+                return None;
+            }
+        }
+        for &d in self.dots {
+            if dist(d, m) > 0.5 && segment_distance(d, s, e) < 4.0 {
+                return None;
+            }
+        }
+        for b in self.blocks {
+            if segment_hits_rect(s, e, b) {
+                return None;
+            }
+        }
+        Some(Some((s, e)))
+    }
+}
+
+fn dist(a: Point, b: Point) -> f64 {
+    (a.0 - b.0).hypot(a.1 - b.1)
+}
+
+/// Distance from `p` to the segment `a`-`b`.
+pub(super) fn segment_distance(p: Point, a: Point, b: Point) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    };
+    dist(p, (a.0 + t * dx, a.1 + t * dy))
+}
+
+fn orient(a: Point, b: Point, c: Point) -> f64 {
+    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+}
+
+/// Whether segments `a`-`b` and `c`-`d` meet (touching counts).
+fn segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool {
+    let (o1, o2) = (orient(a, b, c), orient(a, b, d));
+    let (o3, o4) = (orient(c, d, a), orient(c, d, b));
+    if o1 * o2 < 0.0 && o3 * o4 < 0.0 {
+        return true;
+    }
+    let on = |p: Point, q: Point, r: Point| segment_distance(r, p, q) < 1e-9;
+    on(a, b, c) || on(a, b, d) || on(c, d, a) || on(c, d, b)
+}
+
+fn segment_hits_rect(a: Point, b: Point, r: &Rect) -> bool {
+    if r.distance(a) == 0.0 || r.distance(b) == 0.0 {
+        return true;
+    }
+    let corners = [(r.x0, r.y0), (r.x1, r.y0), (r.x1, r.y1), (r.x0, r.y1)];
+    (0..4).any(|i| segments_cross(a, b, corners[i], corners[(i + 1) % 4]))
+}
+
+/// The segments of an x-sorted polyline that may reach into `[x0, x1]`.
+fn segments_in(line: &[Point], x0: f64, x1: f64) -> impl Iterator<Item = (Point, Point)> + '_ {
+    let first = line.partition_point(|p| p.0 < x0).saturating_sub(1);
+    let last = (line.partition_point(|p| p.0 <= x1) + 1).min(line.len());
+    line[first..last].windows(2).map(|w| (w[0], w[1]))
+}
+
+/// Whether the polyline comes closer than `clear` to `c`.
+fn near_polyline(line: &[Point], c: Point, clear: f64) -> bool {
+    segments_in(line, c.0 - clear, c.0 + clear).any(|(a, b)| segment_distance(c, a, b) < clear)
+}
+
+/// Distance from the segment `a`-`b` to the rectangle (0 if it enters it).
+fn segment_rect_distance(a: Point, b: Point, r: &Rect) -> f64 {
+    if segment_hits_rect(a, b, r) {
+        return 0.0;
+    }
+    let corners = [(r.x0, r.y0), (r.x1, r.y0), (r.x1, r.y1), (r.x0, r.y1)];
+    corners
+        .iter()
+        .map(|&c| segment_distance(c, a, b))
+        .chain([r.distance(a), r.distance(b)])
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Distance from the polyline to the rectangle, looking no farther than 40 px.
+fn polyline_rect_distance(line: &[Point], r: &Rect) -> f64 {
+    segments_in(line, r.x0 - 40.0, r.x1 + 40.0)
+        .map(|(a, b)| segment_rect_distance(a, b, r))
+        .fold(40.0, f64::min)
+}
+
+/// Whether the polyline crosses the segment `s`-`e`.
+fn crosses_polyline(line: &[Point], s: Point, e: Point) -> bool {
+    segments_in(line, s.0.min(e.0) - 1.0, s.0.max(e.0) + 1.0)
+        .any(|(a, b)| segments_cross(s, e, a, b))
+}
+
+/// Draws the event markers and numbers; returns the numbered events as (marker index,
+/// number) in date order.
+fn markers(
+    scene: &mut Scene,
+    model: &ChartModel,
+    axes: &Axes,
+    in_span: &[usize],
+    capacity: usize,
+    lines: &[Vec<Point>],
+    icons: &[Rect],
+    decided: &mut Decisions,
+) -> Vec<(usize, usize)> {
+    let at = |i: usize| {
+        let m = &model.markers[i];
+        (axes.x(m.date), axes.y(m.score))
+    };
+    let dots: Vec<Point> = in_span.iter().map(|&i| at(i)).collect();
+    let mut order: Vec<usize> = in_span.to_vec();
+    order.sort_by(|&a, &b| {
+        let (ma, mb) = (&model.markers[a], &model.markers[b]);
+        mb.influence
+            .abs()
+            .total_cmp(&ma.influence.abs())
+            .then(ma.date.cmp(&mb.date))
+            .then(a.cmp(&b))
+    });
+    let widest = if capacity >= 10 { "88" } else { "8" };
+    let r = (text_width(widest, BADGE, true) / 2.0 + 4.0).max(12.0);
+    let mut badges = Badges {
+        area: axes.plot,
+        lines,
+        dots: &dots,
+        blocks: icons,
+        placed: Vec::new(),
+    };
+    let mut chosen: Vec<(usize, Point)> = Vec::new();
+    for i in order {
+        if chosen.len() >= capacity {
+            break;
+        }
+        if let Some(c) = badges.place(at(i), r) {
+            chosen.push((i, c));
+        }
+    }
+    chosen.sort_by(|a, b| {
+        model.markers[a.0]
+            .date
+            .cmp(&model.markers[b.0].date)
+            .then(a.0.cmp(&b.0))
+    });
+    // Dots first, then leaders, then badges, so no line runs over a number.
+    for &i in in_span {
+        if !chosen.iter().any(|c| c.0 == i) {
+            scene.circle(at(i), 3.5, Some(SOFT_INK), None);
+        }
+    }
+    for &(i, c) in &chosen {
+        let m = at(i);
+        let len = dist(m, c);
+        if len - r >= 9.0 {
+            let u = ((c.0 - m.0) / len, (c.1 - m.1) / len);
+            scene.line(
+                vec![
+                    (m.0 + u.0 * 4.0, m.1 + u.1 * 4.0),
+                    (c.0 - u.0 * r, c.1 - u.1 * r),
+                ],
+                Stroke::solid(SOFT_INK, 1.5),
+            );
+        }
+        scene.circle(m, 5.0, Some(INK), Some(Stroke::solid(WHITE, 1.0)));
+    }
+    let mut numbered = Vec::new();
+    for (n, &(i, c)) in chosen.iter().enumerate() {
+        let number = n + 1;
+        scene.circle(c, r, Some(WHITE), Some(Stroke::solid(INK, 2.0)));
+        scene.text(
+            Label::new(number.to_string(), c.0, c.1 - BADGE * 0.5, BADGE)
+                .bold()
+                .align(Align::Center),
+        );
+        decided.badges.push((i, number, at(i), c, r));
+        numbered.push((i, number));
+    }
+    numbered
+}
+
+fn strips(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64, decided: &mut Decisions) {
+    let p = axes.plot;
+    let (start, end) = model.span;
+    const SHADES: [u32; 2] = [0xDEDEDE, 0xBDBDBD];
+    for (k, strip) in model.strips.iter().enumerate() {
+        let y0 = top + k as f64 * (STRIP_HEIGHT + STRIP_GAP);
+        let y1 = y0 + STRIP_HEIGHT;
+        scene.text(
+            Label::new(
+                strip.state.clone(),
+                p.x0 - 10.0,
+                (y0 + y1) / 2.0 - STATE * 0.5,
+                STATE,
+            )
+            .bold()
+            .align(Align::Right),
+        );
+        scene.rect(
+            Rect::new(p.x0, y0, p.x1, y1),
+            None,
+            Some(Stroke::solid(FRAME, 1.0)),
+        );
+        let mut order: Vec<usize> = (0..strip.tenures.len())
+            .filter(|&i| strip.tenures[i].to >= start && strip.tenures[i].from <= end)
+            .collect();
+        order.sort_by_key(|&i| (strip.tenures[i].from, i));
+        for (n, &i) in order.iter().enumerate() {
+            let t = &strip.tenures[i];
+            let (x0, x1) = (axes.x(t.from.max(start)), axes.x(t.to.min(end)));
+            scene.rect(
+                Rect::new(x0, y0, x1, y1),
+                Some(Rgba::hex(SHADES[n % 2])),
+                Some(Stroke::solid(WHITE, 1.0)),
+            );
+            let room = x1 - x0 - 6.0;
+            let initial: String = t.short.chars().take(1).collect();
+            let choice = [
+                (t.name.as_str(), LEADER),
+                (t.short.as_str(), LEADER),
+                (t.short.as_str(), LEADER_SMALL),
+                (initial.as_str(), LEADER),
+                (initial.as_str(), LEADER_SMALL),
+            ]
+            .into_iter()
+            .find(|(text, size)| !text.is_empty() && text_width(text, *size, false) <= room);
+            if let Some((text, size)) = choice {
+                scene.text(
+                    Label::new(text, (x0 + x1) / 2.0, (y0 + y1) / 2.0 - size * 0.5, size)
+                        .align(Align::Center),
+                );
+                decided.tenures.push((k, i, text.to_string()));
+            }
+        }
+    }
+}
+
+fn legend(
+    scene: &mut Scene,
+    model: &ChartModel,
+    numbered: &[(usize, usize)],
+    rows: usize,
+    top: f64,
+    decided: &mut Decisions,
+) {
+    if rows == 0 || numbered.is_empty() {
+        decided.legend = Rect::new(MARGIN, top, MARGIN, top);
+        return;
+    }
+    let col_w = (W - 2.0 * MARGIN) / LEGEND_COLUMNS as f64;
+    // Columns fill top to bottom, with as few rows as the entries need.
+    let rows = numbered.len().div_ceil(LEGEND_COLUMNS).min(rows);
+    decided.legend = Rect::new(MARGIN, top, W - MARGIN, top + rows as f64 * LEGEND_ROW);
+    let date_w = text_width("0000-00-00", LEGEND, false);
+    for (k, &(i, number)) in numbered.iter().enumerate() {
+        let m = &model.markers[i];
+        let (col, row) = (k / rows, k % rows);
+        let x = MARGIN + col as f64 * col_w;
+        let mid = top + row as f64 * LEGEND_ROW + LEGEND_ROW / 2.0;
+        let text_top = mid - LEGEND * 0.5;
+        scene.circle(
+            (x + 12.0, mid),
+            11.5,
+            Some(WHITE),
+            Some(Stroke::solid(INK, 1.5)),
+        );
+        scene.text(
+            Label::new(number.to_string(), x + 13.0, mid - BADGE * 0.5, BADGE)
+                .bold()
+                .align(Align::Center),
+        );
+        let date_x = x + 32.0;
+        scene.text(Label::new(m.date.to_string(), date_x, text_top, LEGEND).color(GREY));
+        let title_x = date_x + date_w + 8.0;
+        let avail = x + col_w - 14.0 - title_x;
+        let title_w = text_width(&m.title, LEGEND, false);
+        let source_w = text_width(&m.source, LEGEND, false);
+        let source_room = if m.source.is_empty() {
+            0.0
+        } else {
+            source_w.min((avail - title_w - 10.0).max(avail * 0.3))
+        };
+        let title_room = if m.source.is_empty() {
+            avail
+        } else {
+            avail - source_room - 10.0
+        };
+        if let Some(t) = fit(&m.title, LEGEND, false, title_room) {
+            let w = text_width(&t, LEGEND, false);
+            scene.text(Label::new(t, title_x, text_top, LEGEND));
+            if let Some(s) = fit(&m.source, LEGEND, false, source_room) {
+                scene.text(Label::new(s, title_x + w + 10.0, text_top, LEGEND).color(GREY));
+            }
+        }
+    }
+}
+
+fn footer(scene: &mut Scene, model: &ChartModel, top: f64, left_out: usize) {
+    let mut right = W - MARGIN;
+    if left_out > 0 {
+        let noun = if left_out == 1 { "event" } else { "events" };
+        let text = if model.events_file.is_empty() {
+            format!("+{left_out} more {noun}")
+        } else {
+            format!("+{left_out} more {noun} in {}", model.events_file)
+        };
+        let label = Label::new(text, W - MARGIN, top, SMALL)
+            .align(Align::Right)
+            .color(SOFT_INK);
+        right = label.rect().x0 - 24.0;
+        scene.text(label);
+    }
+    if let Some(t) = fit(&model.small_print, SMALL, false, right - MARGIN) {
+        scene.text(Label::new(t, MARGIN, top, SMALL).color(GREY));
+    }
+}

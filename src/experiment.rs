@@ -1,0 +1,1159 @@
+//! Experiments: ensembles, paired comparisons, event rankings and explanations.
+//!
+//! An experiment is plain data (a scenario, its variants, a list of seeds) and a plain
+//! function over it. Runs are independent, so they go in parallel (rayon), never the inside
+//! of one run: each worker builds one [`Simulation`] per chunk of seeds and reuses it, since
+//! building one costs more than a run.
+//!
+//! ## Determinism
+//! Results are collected in seed order and every sum is taken in seed order, so the output
+//! is the same for any number of threads. Run `i` of `n` uses seed `first + i` (wrapping),
+//! so one run with seed `s` is exactly `diplosim run --seed s`.
+//!
+//! ## Pairing
+//! A comparison runs the baseline and each variant on the same seeds. Streams belong to
+//! event ids (see [`crate::engine`]), so a variant draws the same numbers as the baseline
+//! for every event it leaves alone: the difference of a pair is the effect of the change,
+//! not noise (common random numbers).
+//!
+//! ## Percentiles
+//! Percentile `p` of `n` values is Hyndman and Fan's type 7 (the default of R and NumPy):
+//! sort the values `x[0] <= .. <= x[n-1]`, let `h = (n - 1) p`, and take
+//! `x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])`.
+
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+
+use crate::chart::{self, ChartModel, EnsembleBand, EnsemblePoint, Series, SeriesRole};
+use crate::date::{Date, Day};
+use crate::engine::{RunError, Simulation};
+use crate::record::{Run, fixed};
+use crate::scenario::counterfactual::without;
+use crate::scenario::file::ScenarioFile;
+use crate::scenario::{Level, Scenario, ScenarioError, validate};
+use crate::score;
+
+/// Why an experiment stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ExperimentError {
+    /// A run stopped (the first in seed order that did).
+    #[error("{0}")]
+    Run(#[from] RunError),
+    /// A variant built from the scenario is not valid.
+    #[error("{0}")]
+    Scenario(#[from] ScenarioError),
+    /// The date to explain lies outside the scenario's span.
+    #[error("{date} lies outside the scenario's span, {from} to {to}: pick a date inside it")]
+    OutsideSpan {
+        /// The date asked for.
+        date: Date,
+        /// The span's first day.
+        from: Date,
+        /// The span's last day.
+        to: Date,
+    },
+    /// Zero runs were asked for.
+    #[error("--runs must be at least 1")]
+    NoRuns,
+}
+
+/// The seeds of an experiment: run `i` uses `first + i`, wrapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seeds {
+    /// Seed of the first run.
+    pub first: u64,
+    /// Number of runs, at least 1.
+    pub runs: u64,
+}
+
+impl Seeds {
+    /// `runs` seeds from `first`; an error for zero runs.
+    pub fn new(first: u64, runs: u64) -> Result<Seeds, ExperimentError> {
+        if runs == 0 {
+            return Err(ExperimentError::NoRuns);
+        }
+        Ok(Seeds { first, runs })
+    }
+
+    /// The seeds in run order.
+    pub fn list(&self) -> Vec<u64> {
+        (0..self.runs).map(|i| self.first.wrapping_add(i)).collect()
+    }
+}
+
+/// Hears how far an experiment has got; called from worker threads.
+pub trait Progress: Sync {
+    /// The experiment will make this many runs in all.
+    fn start(&self, _runs: u64) {}
+    /// This many more runs have finished.
+    fn advance(&self, _runs: u64) {}
+    /// The experiment is over.
+    fn finish(&self) {}
+}
+
+/// No progress report.
+impl Progress for () {}
+
+/// The percentiles of an ensemble, as fractions.
+pub const PERCENTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/// A difference of at least this many points, in any run, parts a variant from the
+/// baseline.
+pub const PARTING: f64 = 0.01;
+
+/// The monthly scores of every run, in seed order, each with the events it fired.
+fn runs_of<T: Send>(
+    sc: &Scenario,
+    seeds: &[u64],
+    progress: &dyn Progress,
+    keep: impl Fn(Run) -> T + Sync,
+) -> Result<Vec<T>, RunError> {
+    let chunk = seeds
+        .len()
+        .div_ceil(rayon::current_num_threads() * 8)
+        .max(1);
+    let results: Vec<Vec<Result<T, RunError>>> = seeds
+        .par_chunks(chunk)
+        .map(|chunk| {
+            let mut sim = Simulation::new(sc);
+            chunk
+                .iter()
+                .map(|&seed| {
+                    let r = sim.run(seed).map(&keep);
+                    progress.advance(1);
+                    r
+                })
+                .collect()
+        })
+        .collect();
+    results.into_iter().flatten().collect()
+}
+
+/// A run's monthly scores.
+fn monthly(run: Run) -> Vec<f64> {
+    run.monthly().map(|s| s.score).collect()
+}
+
+/// The first days of the months of the span: the rows of every table.
+pub fn months(sc: &Scenario) -> Vec<Day> {
+    Date::month_starts(sc.span.0, sc.span.1)
+        .into_iter()
+        .map(Date::day)
+        .collect()
+}
+
+/// Type-7 percentiles of `values` (reordered in place), for each fraction of `ps`.
+pub fn percentiles(values: &mut [f64], ps: &[f64]) -> Vec<f64> {
+    let n = values.len();
+    if n == 0 {
+        return vec![f64::NAN; ps.len()];
+    }
+    let mut ranks: Vec<usize> = ps
+        .iter()
+        .flat_map(|&p| {
+            let h = (n - 1) as f64 * p;
+            [h.floor() as usize, (h.floor() as usize + 1).min(n - 1)]
+        })
+        .collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    select(values, &ranks, 0);
+    ps.iter()
+        .map(|&p| {
+            let h = (n - 1) as f64 * p;
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            values[lo] + (h - h.floor()) * (values[hi] - values[lo])
+        })
+        .collect()
+}
+
+/// Puts the order statistics of the given ranks (sorted, relative to the whole slice at
+/// `offset`) in their places: selection, not a full sort.
+fn select(v: &mut [f64], ranks: &[usize], offset: usize) {
+    if ranks.is_empty() || v.is_empty() {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let r = ranks[mid] - offset;
+    v.select_nth_unstable_by(r, f64::total_cmp);
+    let (left, rest) = v.split_at_mut(r);
+    select(left, &ranks[..mid], offset);
+    select(&mut rest[1..], &ranks[mid + 1..], offset + r + 1);
+}
+
+/// Per month, the mean and chosen percentiles of a column of values (one per run).
+fn summarize(columns: Vec<Vec<f64>>, ps: &[f64]) -> Vec<(f64, Vec<f64>)> {
+    columns
+        .into_par_iter()
+        .map(|mut col| {
+            let mean = col.iter().sum::<f64>() / col.len() as f64;
+            (mean, percentiles(&mut col, ps))
+        })
+        .collect()
+}
+
+/// Turns per-run rows into per-month columns.
+fn columns(rows: &[Vec<f64>], months: usize) -> Vec<Vec<f64>> {
+    (0..months)
+        .into_par_iter()
+        .map(|m| rows.iter().map(|r| r[m]).collect())
+        .collect()
+}
+
+/// Bands over many seeded runs of one scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ensemble {
+    /// The seeds.
+    pub seeds: Seeds,
+    /// First of each month of the span.
+    pub days: Vec<Day>,
+    /// Mean score each month.
+    pub mean: Vec<f64>,
+    /// The [`PERCENTILES`] of the score each month.
+    pub percentiles: Vec<[f64; 5]>,
+}
+
+/// Runs a scenario once per seed and summarizes the scores month by month.
+pub fn ensemble(
+    sc: &Scenario,
+    seeds: Seeds,
+    progress: &dyn Progress,
+) -> Result<Ensemble, ExperimentError> {
+    progress.start(seeds.runs);
+    let rows = runs_of(sc, &seeds.list(), progress, monthly);
+    progress.finish();
+    let rows = rows?;
+    let days = months(sc);
+    let cols = columns(&rows, days.len());
+    drop(rows);
+    let stats = summarize(cols, &PERCENTILES);
+    Ok(Ensemble {
+        seeds,
+        days,
+        mean: stats.iter().map(|s| s.0).collect(),
+        percentiles: stats
+            .iter()
+            .map(|s| [s.1[0], s.1[1], s.1[2], s.1[3], s.1[4]])
+            .collect(),
+    })
+}
+
+/// `ensemble.csv`: `date,mean,p5,p25,p50,p75,p95`.
+pub fn ensemble_csv(e: &Ensemble) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["date", "mean", "p5", "p25", "p50", "p75", "p95"])?;
+    for (i, &day) in e.days.iter().enumerate() {
+        let mut row = vec![Date::from_day(day).to_string(), fixed(e.mean[i])];
+        row.extend(e.percentiles[i].iter().map(|&x| fixed(x)));
+        w.write_record(row)?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// A variant of a comparison: a name and its scenario.
+#[derive(Clone, Copy, Debug)]
+pub struct Variant<'a> {
+    /// Column name.
+    pub name: &'a str,
+    /// The changed scenario. Its span must equal the baseline's.
+    pub scenario: &'a Scenario,
+}
+
+/// How a variant parts from the baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Divergence {
+    /// The first month whose score differs from the baseline's by at least [`PARTING`]
+    /// in some run; `None` if the curves never part.
+    pub parts: Option<Day>,
+    /// Mean over the months from `parts` on of the mean difference (variant - baseline).
+    pub mean_gap: f64,
+    /// Mean over the months from `parts` on of the mean absolute difference.
+    pub mean_abs_gap: f64,
+    /// The month of the largest absolute mean difference, and that difference.
+    pub largest: Option<(Day, f64)>,
+}
+
+/// One variant's curves in a comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VariantResult {
+    /// Column name.
+    pub name: String,
+    /// Mean score each month.
+    pub mean: Vec<f64>,
+    /// Mean paired difference (variant - baseline) each month.
+    pub diff: Vec<f64>,
+    /// 5th percentile of the paired differences each month.
+    pub diff_p5: Vec<f64>,
+    /// 95th percentile of the paired differences each month.
+    pub diff_p95: Vec<f64>,
+    /// How it parts from the baseline.
+    pub divergence: Divergence,
+}
+
+/// A baseline against variants on common random numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// The seeds, shared by every curve.
+    pub seeds: Seeds,
+    /// First of each month of the span.
+    pub days: Vec<Day>,
+    /// Mean baseline score each month.
+    pub baseline: Vec<f64>,
+    /// The variants, in the order given.
+    pub variants: Vec<VariantResult>,
+    /// Per decade (its first year), the band of the mean score over its months: the
+    /// baseline's first, then each variant's (band indices of the baseline's scale).
+    pub decades: Vec<(i32, Vec<usize>)>,
+}
+
+/// Runs the baseline and every variant on the same seeds and measures how they part.
+pub fn compare(
+    baseline: &Scenario,
+    variants: &[Variant<'_>],
+    seeds: Seeds,
+    progress: &dyn Progress,
+) -> Result<Comparison, ExperimentError> {
+    let list = seeds.list();
+    progress.start(seeds.runs * (1 + variants.len() as u64));
+    let result = (|| {
+        let base_rows = runs_of(baseline, &list, progress, monthly)?;
+        let days = months(baseline);
+        let base_cols = columns(&base_rows, days.len());
+        let base_mean: Vec<f64> = base_cols
+            .iter()
+            .map(|c| c.iter().sum::<f64>() / c.len() as f64)
+            .collect();
+        let mut out = Vec::new();
+        for v in variants {
+            let rows = runs_of(v.scenario, &list, progress, monthly)?;
+            let diffs: Vec<Vec<f64>> = rows
+                .iter()
+                .zip(&base_rows)
+                .map(|(r, b)| r.iter().zip(b).map(|(x, y)| x - y).collect())
+                .collect();
+            let var_cols = columns(&rows, days.len());
+            let mean: Vec<f64> = var_cols
+                .iter()
+                .map(|c| c.iter().sum::<f64>() / c.len() as f64)
+                .collect();
+            let diff_cols = columns(&diffs, days.len());
+            let abs: Vec<f64> = diff_cols
+                .iter()
+                .map(|c| c.iter().map(|d| d.abs()).sum::<f64>() / c.len() as f64)
+                .collect();
+            let widest: Vec<f64> = diff_cols
+                .iter()
+                .map(|c| c.iter().fold(0.0f64, |m, d| m.max(d.abs())))
+                .collect();
+            let stats = summarize(diff_cols, &[0.05, 0.95]);
+            let diff: Vec<f64> = stats.iter().map(|s| s.0).collect();
+            let divergence = divergence(&days, &diff, &abs, &widest);
+            out.push(VariantResult {
+                name: v.name.to_string(),
+                mean,
+                diff,
+                diff_p5: stats.iter().map(|s| s.1[0]).collect(),
+                diff_p95: stats.iter().map(|s| s.1[1]).collect(),
+                divergence,
+            });
+        }
+        let decades = decades(baseline, &days, &base_mean, &out);
+        Ok(Comparison {
+            seeds,
+            days,
+            baseline: base_mean,
+            variants: out,
+            decades,
+        })
+    })();
+    progress.finish();
+    result
+}
+
+fn divergence(days: &[Day], diff: &[f64], abs: &[f64], widest: &[f64]) -> Divergence {
+    let Some(first) = widest.iter().position(|&w| w >= PARTING) else {
+        return Divergence {
+            parts: None,
+            mean_gap: 0.0,
+            mean_abs_gap: 0.0,
+            largest: None,
+        };
+    };
+    let n = (diff.len() - first) as f64;
+    let largest = (first..diff.len())
+        .max_by(|&a, &b| diff[a].abs().total_cmp(&diff[b].abs()).then(b.cmp(&a)))
+        .map(|i| (days[i], diff[i]));
+    Divergence {
+        parts: Some(days[first]),
+        mean_gap: diff[first..].iter().sum::<f64>() / n,
+        mean_abs_gap: abs[first..].iter().sum::<f64>() / n,
+        largest,
+    }
+}
+
+fn decades(
+    sc: &Scenario,
+    days: &[Day],
+    baseline: &[f64],
+    variants: &[VariantResult],
+) -> Vec<(i32, Vec<usize>)> {
+    let mut out: Vec<(i32, Vec<usize>)> = Vec::new();
+    let mut i = 0;
+    while i < days.len() {
+        let decade = Date::from_day(days[i]).year().div_euclid(10) * 10;
+        let j = (i..days.len())
+            .find(|&k| Date::from_day(days[k]).year().div_euclid(10) * 10 != decade)
+            .unwrap_or(days.len());
+        let band = |xs: &[f64]| {
+            sc.scale
+                .band_index(xs[i..j].iter().sum::<f64>() / (j - i) as f64)
+        };
+        let mut bands = vec![band(baseline)];
+        bands.extend(variants.iter().map(|v| band(&v.mean)));
+        out.push((decade, bands));
+        i = j;
+    }
+    out
+}
+
+/// `compare.csv`: `date,baseline`, then for each variant its mean score, the mean
+/// difference from the baseline, and the 5th and 95th percentiles of the paired
+/// differences (`<name>,<name>_diff,<name>_diff_p5,<name>_diff_p95`).
+pub fn compare_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head = vec!["date".to_string(), "baseline".to_string()];
+    for v in &c.variants {
+        head.extend([
+            v.name.clone(),
+            format!("{}_diff", v.name),
+            format!("{}_diff_p5", v.name),
+            format!("{}_diff_p95", v.name),
+        ]);
+    }
+    w.write_record(&head)?;
+    for (i, &day) in c.days.iter().enumerate() {
+        let mut row = vec![Date::from_day(day).to_string(), fixed(c.baseline[i])];
+        for v in &c.variants {
+            row.extend([
+                fixed(v.mean[i]),
+                fixed(v.diff[i]),
+                fixed(v.diff_p5[i]),
+                fixed(v.diff_p95[i]),
+            ]);
+        }
+        w.write_record(&row)?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// `divergence.csv`: one row per variant,
+/// `variant,parts,mean_gap,mean_abs_gap,largest_gap,largest_gap_date`.
+pub fn divergence_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "variant",
+        "parts",
+        "mean_gap",
+        "mean_abs_gap",
+        "largest_gap",
+        "largest_gap_date",
+    ])?;
+    for v in &c.variants {
+        let d = &v.divergence;
+        let date = |x: Option<Day>| x.map_or(String::new(), |x| Date::from_day(x).to_string());
+        w.write_record([
+            v.name.clone(),
+            date(d.parts),
+            fixed(d.mean_gap),
+            fixed(d.mean_abs_gap),
+            d.largest.map_or(String::new(), |l| fixed(l.1)),
+            date(d.largest.map(|l| l.0)),
+        ])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// `decades.csv`: `decade,baseline,<variant>...`, the band of each curve's mean score
+/// over each decade.
+pub fn decades_csv(sc: &Scenario, c: &Comparison) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head = vec!["decade".to_string(), "baseline".to_string()];
+    head.extend(c.variants.iter().map(|v| v.name.clone()));
+    w.write_record(&head)?;
+    for (decade, bands) in &c.decades {
+        let mut row = vec![format!("{decade}s")];
+        row.extend(bands.iter().map(|&b| sc.scale.bands[b].name.clone()));
+        w.write_record(&row)?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// The divergence summary in words: printed, and saved as `divergence.txt`.
+pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String {
+    let mut out = String::new();
+    let runs = if c.seeds.runs == 1 {
+        format!("seed {}", c.seeds.first)
+    } else {
+        format!(
+            "{} paired runs, seeds {} to {}",
+            c.seeds.runs,
+            c.seeds.first,
+            c.seeds.first.wrapping_add(c.seeds.runs - 1)
+        )
+    };
+    let _ = writeln!(out, "{} against its variants ({runs})", sc.title);
+    for (k, v) in c.variants.iter().enumerate() {
+        let d = &v.divergence;
+        let title = titles.get(k).copied().unwrap_or(&v.name);
+        let _ = writeln!(out, "\n{} ({title})", v.name);
+        match (d.parts, d.largest) {
+            (Some(p), Some((when, gap))) => {
+                let _ = writeln!(out, "  parts from the baseline   {}", Date::from_day(p));
+                let _ = writeln!(
+                    out,
+                    "  mean gap since then       {:+.2} (mean absolute gap {:.2})",
+                    d.mean_gap, d.mean_abs_gap
+                );
+                let _ = writeln!(
+                    out,
+                    "  largest gap               {gap:+.2} in {}",
+                    Date::from_day(when)
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "  never parts from the baseline (no month differs by {PARTING} or more)"
+                );
+            }
+        }
+    }
+    let band = |b: usize| sc.scale.bands[b].name.as_str();
+    let _ = writeln!(
+        out,
+        "\nBand of the mean score per decade (decades.csv has the table)"
+    );
+    let base: Vec<String> = c
+        .decades
+        .iter()
+        .map(|(d, bands)| format!("{d}s {}", band(bands[0])))
+        .collect();
+    let _ = writeln!(out, "  baseline: {}", base.join(", "));
+    for (k, v) in c.variants.iter().enumerate() {
+        let differs: Vec<String> = c
+            .decades
+            .iter()
+            .filter(|(_, bands)| bands[k + 1] != bands[0])
+            .map(|(d, bands)| format!("{d}s {} (not {})", band(bands[k + 1]), band(bands[0])))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            v.name,
+            if differs.is_empty() {
+                "the same band in every decade".to_string()
+            } else {
+                differs.join(", ")
+            }
+        );
+    }
+    out
+}
+
+/// How much one event moves the trajectory: the event removed, paired with the baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Influence {
+    /// Index of the event in the scenario.
+    pub event: usize,
+    /// Mean over runs and months of |without - baseline|, points.
+    pub mean_abs_change: f64,
+    /// Mean over runs and months of (baseline - without): what the event adds to the
+    /// score on average (positive = it warmed the relation).
+    pub mean_effect: f64,
+    /// Largest |without - baseline| in any run and month, points.
+    pub largest_change: f64,
+    /// Share of the baseline runs in which the event fired, [0, 1].
+    pub fired: f64,
+}
+
+/// Removes each event in turn (with the follow-ups only it schedules, as a counterfactual's
+/// `Remove` does), runs it paired with the baseline, and orders the events by the mean
+/// absolute change of the trajectory, largest first (ties in scenario order).
+///
+/// `file` is what the scenario file says and `text` its source; each variant is validated
+/// like any scenario.
+pub fn rank(
+    file: &ScenarioFile,
+    text: &str,
+    path: &std::path::Path,
+    seeds: Seeds,
+    progress: &dyn Progress,
+) -> Result<Vec<Influence>, ExperimentError> {
+    let base = validate::validate(file.clone(), text, path)?;
+    // Locating problems searches the text for every id, which costs more than the runs
+    // of a variant: validate without the text, and again with it only to report a problem.
+    let variants: Vec<Scenario> = base
+        .events
+        .par_iter()
+        .map(|e| {
+            let changed = without(file, &e.id);
+            validate::validate(changed.clone(), "", path)
+                .or_else(|_| validate::validate(changed, text, path))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    let list = seeds.list();
+    progress.start(seeds.runs * (1 + variants.len() as u64));
+    let result = (|| {
+        let n = base.events.len();
+        let rows: Vec<(Vec<f64>, Vec<bool>)> = runs_of(&base, &list, progress, |run| {
+            let mut fired = vec![false; n];
+            for f in &run.fired {
+                fired[f.event] = true;
+            }
+            (monthly(run), fired)
+        })?;
+        let per_event: Vec<Result<(f64, f64, f64), RunError>> = variants
+            .par_iter()
+            .map(|v| {
+                let mut sim = Simulation::new(v);
+                let (mut abs, mut signed, mut largest, mut count) = (0.0, 0.0, 0.0f64, 0usize);
+                for (k, &seed) in list.iter().enumerate() {
+                    let run = sim.run(seed)?;
+                    for (x, b) in run.monthly().zip(&rows[k].0) {
+                        let d = x.score - b;
+                        abs += d.abs();
+                        signed -= d;
+                        largest = largest.max(d.abs());
+                        count += 1;
+                    }
+                    progress.advance(1);
+                }
+                let count = count.max(1) as f64;
+                Ok((abs / count, signed / count, largest))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        for (event, r) in per_event.into_iter().enumerate() {
+            let (mean_abs_change, mean_effect, largest_change) = r?;
+            let fired = rows.iter().filter(|r| r.1[event]).count() as f64 / list.len() as f64;
+            out.push(Influence {
+                event,
+                mean_abs_change,
+                mean_effect,
+                largest_change,
+                fired,
+            });
+        }
+        out.sort_by(|a, b| b.mean_abs_change.total_cmp(&a.mean_abs_change));
+        Ok(out)
+    })();
+    progress.finish();
+    result
+}
+
+/// `rank.csv`: `rank,id,date,title,mean_abs_change,mean_effect,largest_change,fired`.
+pub fn rank_csv(sc: &Scenario, ranking: &[Influence]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "rank",
+        "id",
+        "date",
+        "title",
+        "mean_abs_change",
+        "mean_effect",
+        "largest_change",
+        "fired",
+    ])?;
+    for (k, r) in ranking.iter().enumerate() {
+        let e = &sc.events[r.event];
+        w.write_record([
+            (k + 1).to_string(),
+            e.id.clone(),
+            e.date().map_or(String::new(), |d| d.to_string()),
+            e.title.clone(),
+            fixed(r.mean_abs_change),
+            fixed(r.mean_effect),
+            fixed(r.largest_change),
+            fixed(r.fired),
+        ])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// The ranking as a table, the top `top` rows.
+pub fn rank_text(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: events by how much removing each moves the trajectory ({} run{} from seed {})",
+        sc.title,
+        seeds.runs,
+        if seeds.runs == 1 { "" } else { "s" },
+        seeds.first
+    );
+    let idw = ranking
+        .iter()
+        .take(top)
+        .map(|r| sc.events[r.event].id.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let _ = writeln!(
+        out,
+        "  {:>4}  {:<idw$}  {:<10}  {:>10}  {:>8}  {:>6}  title",
+        "rank", "id", "date", "mean |Δ|", "effect", "fired"
+    );
+    for (k, r) in ranking.iter().take(top).enumerate() {
+        let e = &sc.events[r.event];
+        let _ = writeln!(
+            out,
+            "  {:>4}  {:<idw$}  {:<10}  {:>10.3}  {:>+8.3}  {:>5.0}%  {}",
+            k + 1,
+            e.id,
+            e.date().map_or("-".to_string(), |d| d.to_string()),
+            r.mean_abs_change,
+            r.mean_effect,
+            r.fired * 100.0,
+            e.title
+        );
+    }
+    if ranking.len() > top {
+        let _ = writeln!(out, "  ... {} more in rank.csv", ranking.len() - top);
+    }
+    out
+}
+
+/// One modifier's share of the score on the explained day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// Index of the event that left it.
+    pub event: usize,
+    /// Index of the effect within the event.
+    pub effect: usize,
+    /// Its label.
+    pub label: String,
+    /// The pair it binds.
+    pub level: Level,
+    /// Day it started.
+    pub start: Day,
+    /// Value when it started, raw scale.
+    pub start_value: f64,
+    /// Value on the explained day, raw scale.
+    pub value: f64,
+}
+
+/// The parts of the score on one day of one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    /// The day.
+    pub day: Day,
+    /// The run's seed.
+    pub seed: u64,
+    /// The ruling party of each state.
+    pub ruling: [usize; 2],
+    /// Their ideological similarity, [-1, 1].
+    pub similarity: f64,
+    /// The structural part: base + affinity x similarity, raw scale.
+    pub structural: f64,
+    /// Every modifier that counts that day, in order of start.
+    pub parts: Vec<Part>,
+    /// Modifiers left earlier that do not count that day (their pair is out of power or
+    /// office, or their end date has passed).
+    pub not_counting: usize,
+    /// The raw score: structural plus the parts.
+    pub raw: f64,
+    /// The score on the scale: M tanh(raw / M).
+    pub score: f64,
+}
+
+/// Explains the score on `date` in the run with `seed`.
+pub fn explain(sc: &Scenario, seed: u64, date: Date) -> Result<Explanation, ExperimentError> {
+    if date < sc.span.0 || date > sc.span.1 {
+        return Err(ExperimentError::OutsideSpan {
+            date,
+            from: sc.span.0,
+            to: sc.span.1,
+        });
+    }
+    let day = date.day();
+    let mut sim = Simulation::with_days(sc, &[day]);
+    let snap = sim.explain(seed, day)?;
+    let ruling = [snap.ruling[0], snap.ruling[1]];
+    let similarity = score::similarity(&snap.ideologies[ruling[0]], &snap.ideologies[ruling[1]]);
+    let structural = snap.parts.structural;
+    let mut parts = Vec::new();
+    let mut not_counting = 0;
+    for (m, counts) in &snap.modifiers {
+        if !counts {
+            not_counting += 1;
+            continue;
+        }
+        let label = match &sc.events[m.source].effects[m.effect] {
+            crate::scenario::Effect::Modifier { label, .. } => label.clone(),
+            _ => sc.events[m.source].title.clone(),
+        };
+        parts.push(Part {
+            event: m.source,
+            effect: m.effect,
+            label,
+            level: m.level,
+            start: m.start,
+            start_value: m.value,
+            value: m.value_on(day),
+        });
+    }
+    let raw = structural + parts.iter().map(|p| p.value).sum::<f64>();
+    Ok(Explanation {
+        day,
+        seed,
+        ruling,
+        similarity,
+        structural,
+        parts,
+        not_counting,
+        raw,
+        score: score::squash(raw, sc.scale.bound),
+    })
+}
+
+/// The pair a level binds, in words: "state", "party red-blue", "leader ann-cid".
+pub fn pair(sc: &Scenario, level: Level) -> String {
+    match level {
+        Level::State => "state".to_string(),
+        Level::Party(a, b) => format!("party {}-{}", sc.parties[a].id, sc.parties[b].id),
+        Level::Leader(a, b) => format!("leader {}-{}", sc.leaders[a].id, sc.leaders[b].id),
+    }
+}
+
+/// Modifiers worth less than this today print as 0.0000; the table folds them into one row.
+const FADED: f64 = 0.00005;
+
+/// The explanation as a table that sums down to the score. Modifiers that have faded to
+/// nothing at four decimals are folded into one row, so the rows still add up.
+pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
+    let mut out = String::new();
+    let date = Date::from_day(x.day);
+    let _ = writeln!(out, "{}: the score on {date} (seed {})", sc.title, x.seed);
+    let [a, b] = x.ruling;
+    let _ = writeln!(
+        out,
+        "  {:<44} {:>8}",
+        "structural part",
+        format!("{:+.4}", x.structural)
+    );
+    let _ = writeln!(
+        out,
+        "    = base {} + affinity {} x similarity {:.4} of the ruling parties:",
+        sc.structure.base, sc.structure.affinity, x.similarity
+    );
+    let _ = writeln!(
+        out,
+        "      {} ({}) and {} ({})",
+        sc.parties[a].name, sc.parties[a].id, sc.parties[b].name, sc.parties[b].id
+    );
+    let (shown, faded): (Vec<&Part>, Vec<&Part>) =
+        x.parts.iter().partition(|p| p.value.abs() >= FADED);
+    let pw = shown
+        .iter()
+        .map(|p| pair(sc, p.level).chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    if x.parts.is_empty() {
+        let _ = writeln!(out, "  no modifier counts on this day");
+    } else {
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>8}  {:<pw$}  {:<10} {:>8}",
+            "modifiers that count (event: label)", "today", "level", "started", "at start"
+        );
+    }
+    for p in &shown {
+        let e = &sc.events[p.event];
+        let what = format!("{}: {}", e.id, p.label);
+        let what: String = if what.chars().count() > 42 {
+            what.chars().take(41).chain(['…']).collect()
+        } else {
+            what
+        };
+        let _ = writeln!(
+            out,
+            "    {:<42} {:>8}  {:<pw$}  {:<10} {:>8}",
+            what,
+            format!("{:+.4}", p.value),
+            pair(sc, p.level),
+            Date::from_day(p.start).to_string(),
+            format!("{:+.4}", p.start_value)
+        );
+    }
+    if !faded.is_empty() {
+        let sum: f64 = faded.iter().map(|p| p.value).sum();
+        let _ = writeln!(
+            out,
+            "    {:<42} {:>8}",
+            format!("{} more that have faded below {FADED}", faded.len()),
+            format!("{sum:+.4}")
+        );
+    }
+    if !x.parts.is_empty() {
+        let level = |rank: usize| -> f64 {
+            x.parts
+                .iter()
+                .filter(|p| p.level.rank() == rank)
+                .map(|p| p.value)
+                .sum()
+        };
+        let _ = writeln!(
+            out,
+            "    by level: state {:+.4}, party {:+.4}, leader {:+.4}",
+            level(0),
+            level(1),
+            level(2)
+        );
+    }
+    if x.not_counting > 0 {
+        let _ = writeln!(
+            out,
+            "  ({} earlier modifier{} not count today: their leaders are out of office, their parties out of power, or their end date has passed)",
+            x.not_counting,
+            if x.not_counting == 1 { " does" } else { "s do" }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {:<44} {:>8}",
+        "raw (the sum)",
+        format!("{:+.4}", x.raw)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<44} {:>8}  {}",
+        format!("score = {0} tanh(raw / {0})", sc.scale.bound),
+        format!("{:+.4}", x.score),
+        sc.scale.band(x.score)
+    );
+    out
+}
+
+/// The explanation as CSV: `part,event,label,level,started,start_value,value`, one row for
+/// the structural part, one per modifier that counts, then `raw` and `score`.
+pub fn explain_csv(sc: &Scenario, x: &Explanation) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "part",
+        "event",
+        "label",
+        "level",
+        "started",
+        "start_value",
+        "value",
+    ])?;
+    let s = |v: &str| v.to_string();
+    w.write_record([
+        s("structural"),
+        s(""),
+        format!(
+            "{} and {}",
+            sc.parties[x.ruling[0]].name, sc.parties[x.ruling[1]].name
+        ),
+        s(""),
+        s(""),
+        s(""),
+        fixed(x.structural),
+    ])?;
+    for p in &x.parts {
+        w.write_record([
+            s("modifier"),
+            sc.events[p.event].id.clone(),
+            p.label.clone(),
+            pair(sc, p.level),
+            Date::from_day(p.start).to_string(),
+            fixed(p.start_value),
+            fixed(p.value),
+        ])?;
+    }
+    for (name, v) in [("raw", x.raw), ("score", x.score)] {
+        w.write_record([s(name), s(""), s(""), s(""), s(""), s(""), fixed(v)])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// The chart of an ensemble: the run of the first seed as the line (with its events and
+/// checkpoints, as `diplosim run` draws it), and the percentile bands of all runs.
+pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
+    let mut m = chart::of_run(sc, first);
+    if let Some(line) = m.series.first_mut() {
+        line.label = format!("run with seed {}", first.seed);
+    }
+    m.subtitle = format!(
+        "{} runs: the median, the middle half (25th to 75th percentile) and 90% of runs (5th to 95th)",
+        e.seeds.runs
+    );
+    m.small_print = format!(
+        "{} · diplosim {} · data: ensemble.csv",
+        seed_range(e.seeds),
+        env!("CARGO_PKG_VERSION")
+    );
+    m.events_file = String::new();
+    m.ensembles.push(EnsembleBand {
+        label: format!("{} runs", e.seeds.runs),
+        points: e
+            .days
+            .iter()
+            .zip(&e.percentiles)
+            .map(|(&d, p)| EnsemblePoint {
+                date: Date::from_day(d),
+                p5: p[0],
+                p25: p[1],
+                p50: p[2],
+                p75: p[3],
+                p95: p[4],
+            })
+            .collect(),
+    });
+    m
+}
+
+/// "seed 7", or "seeds 7 to 106".
+fn seed_range(seeds: Seeds) -> String {
+    if seeds.runs == 1 {
+        format!("seed {}", seeds.first)
+    } else {
+        format!(
+            "seeds {} to {}",
+            seeds.first,
+            seeds.first.wrapping_add(seeds.runs - 1)
+        )
+    }
+}
+
+/// The chart of a comparison: the baseline (with the events of its first run) and every
+/// variant as a line, the mean over the paired runs when there are several; the question
+/// as the subtitle. `titles` and `questions` are the variants', in order.
+pub fn compare_chart(
+    sc: &Scenario,
+    c: &Comparison,
+    first: &Run,
+    titles: &[&str],
+    questions: &[&str],
+) -> ChartModel {
+    let mut m = chart::of_run(sc, first);
+    let mean = c.seeds.runs > 1;
+    let points = |ys: &[f64]| -> Vec<(Date, f64)> {
+        c.days
+            .iter()
+            .zip(ys)
+            .map(|(&d, &y)| (Date::from_day(d), y))
+            .collect()
+    };
+    if let Some(line) = m.series.first_mut() {
+        line.points = points(&c.baseline);
+        if mean {
+            line.label = format!("baseline (mean of {} runs)", c.seeds.runs);
+        }
+    }
+    if mean {
+        // Events sit on the mean line, in the month after they fired.
+        for marker in &mut m.markers {
+            let k = c
+                .days
+                .partition_point(|&d| d < marker.date.day())
+                .min(c.days.len().saturating_sub(1));
+            if let Some(&y) = c.baseline.get(k) {
+                marker.score = y;
+            }
+        }
+    }
+    for (k, v) in c.variants.iter().enumerate() {
+        m.series.push(Series {
+            label: titles.get(k).map_or(v.name.clone(), |t| t.to_string()),
+            points: points(&v.mean),
+            role: SeriesRole::Variant,
+        });
+    }
+    m.subtitle = match questions {
+        [one] => one.to_string(),
+        many => {
+            let all = many.join(" · ");
+            if all.chars().count() <= 150 {
+                all
+            } else {
+                format!("{} what-ifs against the history as scripted", many.len())
+            }
+        }
+    };
+    m.small_print = format!(
+        "{} · diplosim {} · data: compare.csv, divergence.txt",
+        seed_range(c.seeds),
+        env!("CARGO_PKG_VERSION")
+    );
+    m.events_file = String::new();
+    m
+}
+
+/// The bars of the ranking chart: the top `top` events, labelled with their year and
+/// title, by their mean absolute change.
+pub fn rank_bars(sc: &Scenario, ranking: &[Influence], top: usize) -> Vec<(String, f64)> {
+    ranking
+        .iter()
+        .take(top)
+        .map(|r| {
+            let e = &sc.events[r.event];
+            let title: String = if e.title.chars().count() > 60 {
+                e.title.chars().take(59).chain(['…']).collect()
+            } else {
+                e.title.clone()
+            };
+            let label = match e.date() {
+                Some(d) => format!("{} {title}", d.year()),
+                None => title,
+            };
+            (label, r.mean_abs_change)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_interpolate_like_numpy() {
+        // numpy.percentile([1, 2, 3, 4, 10], [5, 25, 50, 75, 95]) = 1.2, 2, 3, 4, 8.8
+        let mut v = vec![10.0, 3.0, 1.0, 4.0, 2.0];
+        let p = percentiles(&mut v, &PERCENTILES);
+        let want = [1.2, 2.0, 3.0, 4.0, 8.8];
+        for (a, b) in p.iter().zip(want) {
+            assert!((a - b).abs() < 1e-12, "{p:?}");
+        }
+        assert_eq!(percentiles(&mut [7.0], &PERCENTILES), vec![7.0; 5]);
+    }
+
+    #[test]
+    fn selection_matches_a_full_sort() {
+        let mut v: Vec<f64> = (0..1001)
+            .map(|i| ((i * 7919) % 1001) as f64 * 0.5)
+            .collect();
+        let mut sorted = v.clone();
+        sorted.sort_by(f64::total_cmp);
+        let ps = [0.0, 0.013, 0.5, 0.77, 1.0];
+        let got = percentiles(&mut v, &ps);
+        for (g, p) in got.iter().zip(ps) {
+            let h = 1000.0 * p;
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(1000);
+            let want = sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo]);
+            assert_eq!(*g, want);
+        }
+    }
+
+    #[test]
+    fn seeds_wrap() {
+        assert_eq!(Seeds::new(u64::MAX, 2).unwrap().list(), [u64::MAX, 0]);
+        assert!(Seeds::new(1, 0).is_err());
+    }
+}

@@ -1,0 +1,264 @@
+//! The chart as a user gets it: PNG and SVG bytes from plain models, a realistic one
+//! (Sino-Soviet relations) and small ones built here.
+
+#[path = "../support/chart_models.rs"]
+mod models;
+
+use std::collections::HashSet;
+
+use diplosim::chart::{self, ChartModel, EnsembleBand, EnsemblePoint, Rendered};
+
+use models::date;
+
+/// Width, height and RGB pixels of a PNG file.
+fn decode(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().expect("a png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("a sane size")];
+    let info = reader.next_frame(&mut buf).expect("png pixels");
+    buf.truncate(info.buffer_size());
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    (info.width, info.height, buf)
+}
+
+fn distinct_colours(rgb: &[u8]) -> usize {
+    rgb.chunks(3)
+        .map(|c| (c[0], c[1], c[2]))
+        .collect::<HashSet<_>>()
+        .len()
+}
+
+/// Whether the SVG has a text element that reads exactly `text`.
+fn has_text(svg: &str, text: &str) -> bool {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;");
+    svg.contains(&format!(">\n{escaped}\n</text>")) || svg.contains(&format!(">{escaped}</text>"))
+}
+
+/// How often `text` appears in bold, as event numbers do (axis labels do not).
+fn count_bold(svg: &str, text: &str) -> usize {
+    svg.matches(&format!("font-weight=\"bold\">\n{text}\n</text>"))
+        .count()
+}
+
+fn assert_is_a_picture(r: &Rendered) {
+    let (w, h, rgb) = decode(&r.png);
+    assert_eq!((w, h), (1600, 900));
+    let colours = distinct_colours(&rgb);
+    assert!(colours > 50, "only {colours} colours: is the png blank?");
+    assert!(r.svg.starts_with("<svg") && r.svg.trim_end().ends_with("</svg>"));
+    assert!(r.svg.contains(r#"width="1600" height="900""#));
+}
+
+#[test]
+fn renders_the_same_bytes_twice() {
+    let model = models::single_run();
+    let a = chart::render(&model).unwrap();
+    let b = chart::render(&model).unwrap();
+    assert_is_a_picture(&a);
+    assert!(a.png == b.png, "png bytes differ between two renders");
+    assert!(a.svg == b.svg, "svg differs between two renders");
+    assert_eq!(chart::render_png(&model).unwrap(), a.png);
+    assert_eq!(chart::render_svg(&model).unwrap(), a.svg);
+}
+
+#[test]
+fn shows_bands_eras_numbers_and_leaders() {
+    let model = models::single_run();
+    let svg = chart::render_svg(&model).unwrap();
+    for band in &model.bands {
+        assert!(has_text(&svg, &band.name), "band `{}` unnamed", band.name);
+    }
+    for era in &model.eras {
+        assert!(has_text(&svg, &era.label), "era `{}` unlabelled", era.label);
+    }
+    // The legend says how many events it leaves out; the others are numbered 1..=n,
+    // each number once on the plot and once in the legend.
+    let note = svg
+        .lines()
+        .find(|l| l.starts_with('+') && l.ends_with("more events in events.csv"))
+        .expect("a note on the events left out");
+    let left_out: usize = note[1..].split(' ').next().unwrap().parse().unwrap();
+    let numbered = model.markers.len() - left_out;
+    assert!(numbered >= 20, "only {numbered} events numbered");
+    for n in 1..=numbered {
+        assert_eq!(count_bold(&svg, &n.to_string()), 2, "event number {n}");
+    }
+    assert_eq!(count_bold(&svg, &(numbered + 1).to_string()), 0);
+    for strip in &model.strips {
+        assert!(has_text(&svg, &strip.state));
+        for t in &strip.tenures {
+            let initial: String = t.short.chars().take(1).collect();
+            assert!(
+                has_text(&svg, &t.name) || has_text(&svg, &t.short) || has_text(&svg, &initial),
+                "leader {} unnamed",
+                t.name
+            );
+        }
+    }
+    for full in [
+        "Mao Zedong",
+        "Chiang Kai-shek",
+        "Stalin",
+        "Khrushchev",
+        "Brezhnev",
+        "Gorbachev",
+    ] {
+        assert!(
+            has_text(&svg, full),
+            "{full} should have room for the full name"
+        );
+    }
+    assert!(has_text(&svg, "Sino-Soviet relations, 1917-1991"));
+    assert!(has_text(
+        &svg,
+        "seed 1 · diplosim 0.1.0 · data: trajectory.csv"
+    ));
+}
+
+#[test]
+fn draws_a_tiny_model() {
+    let model = models::tiny();
+    let r = chart::render(&model).unwrap();
+    assert_is_a_picture(&r);
+    assert_eq!(
+        count_bold(&r.svg, "1"),
+        2,
+        "number 1 on the plot and in the legend"
+    );
+    assert_eq!(count_bold(&r.svg, "2"), 2);
+    assert_eq!(count_bold(&r.svg, "3"), 0);
+    for text in [
+        "Friendly visit",
+        "Border incident",
+        "The only era",
+        "Рудольф Первый",
+        "Kurvi-Tasch",
+    ] {
+        assert!(has_text(&r.svg, text), "`{text}` missing");
+    }
+    assert!(!r.svg.contains("more event"));
+}
+
+#[test]
+fn draws_without_markers_and_with_variants_and_ensembles() {
+    let mut model = models::comparison();
+    model.markers.clear();
+    model.ensembles = vec![models::ensemble_band(20)];
+    let r = chart::render(&model).unwrap();
+    assert_is_a_picture(&r);
+    for label in ["history as written", "no Secret Speech", "advisers stay"] {
+        assert!(has_text(&r.svg, label), "no key for `{label}`");
+    }
+    assert!(has_text(
+        &r.svg,
+        "20 seeded runs: median, middle 50% and 90%"
+    ));
+    assert!(!r.svg.contains("more event"));
+    // The comparison and the ensemble of the gallery draw too.
+    assert_is_a_picture(&chart::render(&models::comparison()).unwrap());
+    assert_is_a_picture(&chart::render(&models::ensemble()).unwrap());
+}
+
+#[test]
+fn draws_bare_models() {
+    let (start, end) = (date("1917-11-07"), date("1991-12-26"));
+    let bare = ChartModel::new("Nothing yet", (start, end), 9.0);
+    let r = chart::render(&bare).unwrap();
+    assert!(has_text(&r.svg, "Nothing yet"));
+    let (w, h, _) = decode(&r.png);
+    assert_eq!((w, h), (1600, 900));
+    let mut flat = bare.clone();
+    flat.ensembles = vec![EnsembleBand {
+        label: "one point".to_string(),
+        points: vec![EnsemblePoint {
+            date: start,
+            p5: -1.0,
+            p25: 0.0,
+            p50: 0.0,
+            p75: 0.0,
+            p95: 1.0,
+        }],
+    }];
+    assert!(chart::render(&flat).is_ok());
+}
+
+#[test]
+fn draws_the_ranking_as_bars() {
+    let bars: Vec<(String, f64)> = (0..20)
+        .map(|k| {
+            (
+                format!("{} event number {k}", 1920 + 3 * k),
+                20.0 / (k as f64 + 1.0),
+            )
+        })
+        .collect();
+    let r = chart::render_bars("Which events mattered?", "influence", "seed 1", &bars).unwrap();
+    assert_is_a_picture(&r);
+    for (label, _) in &bars {
+        assert!(has_text(&r.svg, label), "bar `{label}` unlabelled");
+    }
+    assert!(has_text(&r.svg, "Which events mattered?"));
+    let again = chart::render_bars("Which events mattered?", "influence", "seed 1", &bars).unwrap();
+    assert_eq!(again, r);
+    assert!(chart::render_bars("Nothing", "", "", &[]).is_ok());
+    let mixed = vec![("up".to_string(), 2.5), ("down".to_string(), -1.5)];
+    assert!(has_text(
+        &chart::render_bars("Signs", "", "", &mixed).unwrap().svg,
+        "−1.50"
+    ));
+}
+
+/// Where the child process writes its PNG.
+const CHILD_OUT: &str = "DIPLOSIM_CHART_TEST_OUT";
+
+#[test]
+fn png_is_the_same_without_system_fonts() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fonts.conf");
+    std::fs::write(
+        &config,
+        "<?xml version=\"1.0\"?>\n<fontconfig></fontconfig>\n",
+    )
+    .unwrap();
+    let out = dir.path().join("child.png");
+    // The test binary runs itself, so the child's first render happens in a process
+    // that has never seen a font but those fontconfig is told about: none.
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "child_renders_with_empty_fontconfig",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env("FONTCONFIG_FILE", &config)
+        .env("FONTCONFIG_PATH", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .env("HOME", dir.path())
+        .env(CHILD_OUT, &out)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "child failed: {status:?}");
+    let child = std::fs::read(&out).expect("the child wrote its png");
+    let here = chart::render_png(&models::single_run()).unwrap();
+    assert!(child == here, "png differs without system fonts");
+}
+
+#[test]
+#[ignore = "run in a child process by png_is_the_same_without_system_fonts"]
+fn child_renders_with_empty_fontconfig() {
+    let Some(out) = std::env::var_os(CHILD_OUT) else {
+        return;
+    };
+    assert!(std::env::var_os("FONTCONFIG_FILE").is_some());
+    let png = chart::render_png(&models::single_run()).unwrap();
+    std::fs::write(out, png).unwrap();
+}
+
+#[test]
+fn fixture_dates_are_what_they_say() {
+    assert_eq!(date("1949-10-01").day(), -7397);
+}

@@ -1,0 +1,169 @@
+//! Every shipped scenario loads and runs; the Sino-Soviet baseline meets its documented
+//! timeline.
+
+use std::path::{Path, PathBuf};
+
+use diplosim::record;
+use diplosim::scenario::Scenario;
+
+use crate::common::*;
+
+const SINO_SOVIET: &str = "scenarios/sino_soviet_1917_1991.ron";
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn sino_soviet() -> Scenario {
+    Scenario::load(&repo(SINO_SOVIET)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn every_shipped_scenario_loads_and_runs() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(repo("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            let sc = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            let r = run(&sc, 1);
+            assert!(!r.fired.is_empty(), "{}", path.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 1);
+}
+
+#[test]
+fn the_sino_soviet_baseline_meets_every_checkpoint() {
+    let sc = sino_soviet();
+    let r = run(&sc, 1);
+    let verdicts = record::checkpoints(&sc, &r);
+    assert!(
+        verdicts.len() >= 8,
+        "the documented timeline has {} checkpoints",
+        verdicts.len()
+    );
+    for v in &verdicts {
+        let c = &sc.timeline.checkpoints[v.checkpoint];
+        assert!(
+            v.met,
+            "checkpoint \"{}\" ({} to {}) expects {}, the run ranges {:.2} to {:.2}",
+            c.id, c.from, c.to, c.expect, v.low, v.high
+        );
+    }
+}
+
+#[test]
+fn the_sino_soviet_baseline_fires_at_least_45_sourced_events() {
+    let sc = sino_soviet();
+    let r = run(&sc, 1);
+    assert!(r.fired.len() >= 45, "{} events fired", r.fired.len());
+    for f in &r.fired {
+        let e = &sc.events[f.event];
+        assert!(
+            !e.source.trim().is_empty(),
+            "event \"{}\" has no source",
+            e.id
+        );
+        assert!(!e.note.trim().is_empty(), "event \"{}\" has no note", e.id);
+    }
+    let csv = String::from_utf8(record::events_csv(&sc, &r).unwrap()).unwrap();
+    assert_eq!(csv.lines().count(), r.fired.len() + 1);
+    // The span's two ends are in the log.
+    assert!(csv.contains("Beiyang") || csv.contains("Siberia"));
+    assert!(csv.contains("1991-12"));
+}
+
+/// Our reading of the article: the band the relation must be in on ten well-known dates.
+/// Each line says why.
+const PINNED: [(&str, &str, &str); 10] = [
+    (
+        "1921-09-01",
+        "tense",
+        "no relations; the Red Army has taken Urga and Outer Mongolia, which China claims",
+    ),
+    (
+        "1925-01-01",
+        "bad",
+        "relations since May 1924, but Soviet troops stay in Mongolia, now a Soviet client",
+    ),
+    (
+        "1930-01-01",
+        "confrontation",
+        "weeks after the Soviet offensive over the Chinese Eastern Railway",
+    ),
+    (
+        "1939-01-01",
+        "good",
+        "non-aggression pact, Soviet arms and airmen against Japan; the KMT stays anti-communist",
+    ),
+    (
+        "1947-07-01",
+        "bad",
+        "Moscow backs the East Turkestan Republic and has armed the CCP; Pei-ta-shan is fought",
+    ),
+    (
+        "1953-06-01",
+        "friendly",
+        "\"the Soviet Union became its closest ally\": alliance, Korean war-time aid, plants",
+    ),
+    (
+        "1962-07-01",
+        "bad",
+        "experts recalled, open polemics, \"deeply strained\", but still formal allies",
+    ),
+    (
+        "1969-06-01",
+        "confrontation",
+        "after the Zhenbao battles and amid the nuclear threat",
+    ),
+    (
+        "1981-01-01",
+        "confrontation",
+        "China fought Moscow's Vietnamese ally; Soviet army in Afghanistan; China arms the mujahideen",
+    ),
+    (
+        "1990-01-01",
+        "good",
+        "after the May 1989 summit and the withdrawals from Afghanistan and Cambodia",
+    ),
+];
+
+#[test]
+fn the_sino_soviet_baseline_is_in_the_expected_band_on_ten_well_known_dates() {
+    let sc = sino_soviet();
+    let r = run(&sc, 1);
+    for (date, band, why) in PINNED {
+        let s = score_on(&r, date);
+        assert_eq!(
+            sc.scale.band(s),
+            band,
+            "{date}: score {s:.2}; expected {band} because {why}"
+        );
+    }
+}
+
+#[test]
+fn the_sino_soviet_story_turns_on_its_leaders() {
+    let sc = sino_soviet();
+    let r = run(&sc, 1);
+    // Stalin's death (5 March 1953) ends his personal ties with Mao: the leader-level part
+    // changes across it.
+    let before = r.at(day("1953-03-01")).unwrap().parts.leader;
+    let after = r.at(day("1953-04-01")).unwrap().parts.leader;
+    assert_ne!(before, after);
+    // Under Khrushchev and Mao the personal part is negative by the early 1960s.
+    assert!(r.at(day("1963-01-01")).unwrap().parts.leader < 0.0);
+}
+
+#[test]
+fn the_readme_chart_is_the_chart_the_code_draws() {
+    let sc = sino_soviet();
+    let r = run(&sc, 1);
+    let png = diplosim::chart::render_png(&diplosim::chart::of_run(&sc, &r)).unwrap();
+    let committed = std::fs::read(repo("scenarios/sino_soviet_1917_1991.png")).unwrap();
+    assert!(
+        png == committed,
+        "the README's chart is out of date: run `cargo run --release -- run {SINO_SOVIET}` and copy output/sino_soviet_1917_1991/chart.png to scenarios/sino_soviet_1917_1991.png"
+    );
+}
