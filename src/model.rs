@@ -189,8 +189,9 @@ pub struct Bucket {
     counts: bool,
     /// Whether a modifier has been added to it this run.
     filled: bool,
-    /// Whether it is in [`Relation`]'s list of buckets faded at every step.
+    /// Whether it is in [`Relation`]'s list of buckets faded at every step, and where.
     faded: bool,
+    slot: usize,
     /// While not in that list: the number of steps of the log its value has been faded by.
     step: usize,
 }
@@ -206,6 +207,7 @@ impl Bucket {
             counts: false,
             filled: false,
             faded: false,
+            slot: 0,
             step: 0,
         }
     }
@@ -243,8 +245,8 @@ pub struct Relation {
     pub bound: f64,
     /// The length in days of each step since the run began.
     steps: Vec<Day>,
-    /// Buckets multiplied at every step, in any order.
-    faded: Vec<usize>,
+    /// Buckets multiplied at every step, with their fades, in any order.
+    faded: Vec<(usize, usize)>,
     /// Buckets that count, have been filled and have not ended, in index order.
     counting: Vec<usize>,
     /// The first day on which a bucket in `counting` ends (`Day::MAX` if none does).
@@ -318,8 +320,21 @@ impl Relation {
             self.catch_up(b);
             self.list(b);
             self.keep_fading(b);
-        } else if let Ok(k) = self.counting.binary_search(&b) {
-            self.counting.remove(k);
+        } else {
+            if let Ok(k) = self.counting.binary_search(&b) {
+                self.counting.remove(k);
+            }
+            // Left out of the steps from now on, its value current as of now.
+            let bucket = &mut self.buckets[b];
+            if bucket.faded {
+                bucket.faded = false;
+                bucket.step = self.steps.len();
+                let slot = bucket.slot;
+                self.faded.swap_remove(slot);
+                if let Some(&(moved, _)) = self.faded.get(slot) {
+                    self.buckets[moved].slot = slot;
+                }
+            }
         }
     }
 
@@ -360,7 +375,8 @@ impl Relation {
             && self.half_lives[bucket.fade].is_finite()
         {
             bucket.faded = true;
-            self.faded.push(b);
+            bucket.slot = self.faded.len();
+            self.faded.push((b, bucket.fade));
         }
     }
 
@@ -372,10 +388,12 @@ impl Relation {
         }
         self.day = day;
         self.steps.push(dt);
-        let step = self.steps.len() - 1;
         let buckets = &mut self.buckets;
-        let factors: &[f64] = if dt < 32 {
-            &[]
+        if dt < 32 {
+            let dt = dt as usize;
+            for &(b, fade) in &self.faded {
+                buckets[b].value *= self.factors[fade][dt];
+            }
         } else {
             self.scratch.clear();
             self.scratch.extend(
@@ -383,24 +401,10 @@ impl Relation {
                     .iter()
                     .map(|&h| score::decay_factor(f64::from(dt), h)),
             );
-            &self.scratch
-        };
-        let table = &self.factors;
-        self.faded.retain(|&i| {
-            let b = &mut buckets[i];
-            if !b.counts {
-                // Left out from this step on.
-                b.faded = false;
-                b.step = step;
-                return false;
+            for &(b, fade) in &self.faded {
+                buckets[b].value *= self.scratch[fade];
             }
-            b.value *= if dt < 32 {
-                table[b.fade][dt as usize]
-            } else {
-                factors[b.fade]
-            };
-            true
-        });
+        }
         if day >= self.next_end {
             self.counting
                 .retain(|&i| buckets[i].until.is_none_or(|u| day < u));
