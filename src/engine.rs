@@ -544,6 +544,9 @@ impl Simulation {
             self.watching.insert(at, k);
             self.opened += 1;
         }
+        if self.watching.is_empty() {
+            return false;
+        }
         // Guards next, against the status; then the draws, on the streams.
         let status = self.world.resource::<Status>();
         let triggered = &self.triggered;
@@ -563,6 +566,9 @@ impl Simulation {
             }
             true
         });
+        if self.candidates.is_empty() {
+            return false;
+        }
         let mut streams = self.world.resource_mut::<Streams>();
         let mut any = false;
         for &k in &self.candidates {
