@@ -66,12 +66,16 @@ pub enum RunError {
 #[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
 struct Step;
 
-/// The scenario, shared read-only by the systems.
+/// The scenario, with the indices the systems look things up in; shared read-only.
 #[derive(Resource, Clone)]
-struct Script(Arc<Scenario>);
+struct Script {
+    scenario: Arc<Scenario>,
+    buckets: BucketIndex,
+    roster: Roster,
+}
 
 /// Where each modifier goes, and which buckets each party and leader gates.
-#[derive(Resource, Clone)]
+#[derive(Clone)]
 struct BucketIndex {
     /// For each event and effect, the bucket its modifier is summed in (`usize::MAX` for
     /// effects that are not modifiers).
@@ -83,7 +87,7 @@ struct BucketIndex {
 }
 
 /// The entity of each state, party and leader, by scenario index.
-#[derive(Resource, Clone)]
+#[derive(Clone)]
 struct Roster {
     states: Vec<Entity>,
     parties: Vec<Entity>,
@@ -250,26 +254,26 @@ impl Simulation {
         for i in 0..scenario.actors.len() {
             world.spawn(ActorIdx(i));
         }
-        world.insert_resource(Script(scenario.clone()));
-        world.insert_resource(BucketIndex {
-            of_effect,
-            of_party,
-            of_leader,
-        });
-        world.insert_resource(Roster {
-            states: states.clone(),
-            parties: parties.clone(),
-            leaders: leaders.clone(),
+        world.insert_resource(Script {
+            scenario: scenario.clone(),
+            buckets: BucketIndex {
+                of_effect,
+                of_party,
+                of_leader,
+            },
+            roster: Roster {
+                states: states.clone(),
+                parties: parties.clone(),
+                leaders: leaders.clone(),
+            },
         });
         world.insert_resource(Relation::new(
             buckets,
             scenario.fades.clone(),
             &scenario.scale,
         ));
-        world.insert_resource(Clock::default());
-        world.insert_resource(Due::default());
+        world.insert_resource(Today::default());
         world.insert_resource(Streams::default());
-        world.insert_resource(Outbox::default());
         world.insert_resource(Status::default());
         world.insert_resource(Log::default());
 
@@ -403,10 +407,13 @@ impl Simulation {
             self.world.entity_mut(e).insert(Offices(offices));
         }
         let n = sc.events.len();
-        *self.world.resource_mut::<Clock>() = Clock { day: start };
-        *self.world.resource_mut::<Due>() = Due(None);
+        {
+            let mut today = self.world.resource_mut::<Today>();
+            today.day = start;
+            today.due = None;
+            today.outbox.clear();
+        }
         self.world.resource_mut::<Streams>().reset(seed, n);
-        self.world.resource_mut::<Outbox>().0.clear();
         {
             let mut status = self.world.resource_mut::<Status>();
             status.ruling.clear();
@@ -511,10 +518,13 @@ impl Simulation {
             let Some((day, item)) = self.queue.pop() else {
                 break;
             };
-            self.world.resource_mut::<Clock>().day = day;
-            self.world.resource_mut::<Due>().0 = Some(item);
+            {
+                let mut today = self.world.resource_mut::<Today>();
+                today.day = day;
+                today.due = Some(item);
+            }
             self.schedule.run(&mut self.world);
-            for (d, it) in self.world.resource_mut::<Outbox>().0.drain(..) {
+            for (d, it) in self.world.resource_mut::<Today>().outbox.drain(..) {
                 self.queue.push(d, it);
             }
             if self.world.resource::<Status>().total > max {
@@ -686,24 +696,22 @@ fn draw(value: Value, rng: &mut ChaCha8Rng) -> f64 {
     }
 }
 
-fn advance_relation(clock: Res<Clock>, mut relation: ResMut<Relation>) {
-    relation.advance(clock.day);
+fn advance_relation(today: Res<Today>, mut relation: ResMut<Relation>) {
+    relation.advance(today.day);
 }
 
 fn apply_due_events(
-    clock: Res<Clock>,
-    due: Res<Due>,
+    mut today: ResMut<Today>,
     script: Res<Script>,
-    buckets: Res<BucketIndex>,
     relation: Res<Relation>,
     mut status: ResMut<Status>,
     mut streams: ResMut<Streams>,
-    mut outbox: ResMut<Outbox>,
     mut fired: MessageWriter<Fired>,
     mut changes: MessageWriter<Change>,
 ) {
-    let sc = &script.0;
-    match due.0 {
+    let sc = &script.scenario;
+    let (day, due) = (today.day, today.due);
+    match due {
         None => {}
         Some(Item::TermStart(l, t)) => {
             changes.write(Change::TakeOffice {
@@ -722,7 +730,7 @@ fn apply_due_events(
             let score = relation.score();
             if e.when
                 .as_ref()
-                .is_some_and(|c| !status.holds(c, clock.day, score))
+                .is_some_and(|c| !status.holds(c, day, score))
             {
                 return;
             }
@@ -744,7 +752,7 @@ fn apply_due_events(
                             effect: k,
                             level: *level,
                             value: draw(*value, rng),
-                            bucket: buckets.of_effect[i][k],
+                            bucket: script.buckets.of_effect[i][k],
                         });
                     }
                     Effect::Ideology { party, axis, shift } => {
@@ -773,9 +781,9 @@ fn apply_due_events(
                         });
                     }
                     Effect::FollowUp { event, after } => {
-                        outbox
-                            .0
-                            .push((clock.day + *after as Day, Item::Event(*event)));
+                        today
+                            .outbox
+                            .push((day + *after as Day, Item::Event(*event)));
                     }
                 }
             }
@@ -785,12 +793,12 @@ fn apply_due_events(
 
 fn change_rulers(
     mut changes: MessageReader<Change>,
-    roster: Res<Roster>,
+    script: Res<Script>,
     mut states: Query<&mut Ruling, With<StateIdx>>,
 ) {
     for c in changes.read() {
         if let Change::Rule { state, party } = *c
-            && let Ok(mut ruling) = states.get_mut(roster.states[state])
+            && let Ok(mut ruling) = states.get_mut(script.roster.states[state])
         {
             ruling.0 = party;
         }
@@ -799,12 +807,12 @@ fn change_rulers(
 
 fn shift_ideologies(
     mut changes: MessageReader<Change>,
-    roster: Res<Roster>,
+    script: Res<Script>,
     mut parties: Query<&mut Ideology, With<PartyIdx>>,
 ) {
     for c in changes.read() {
         if let Change::Shift { party, axis, by } = *c
-            && let Ok(mut ideology) = parties.get_mut(roster.parties[party])
+            && let Ok(mut ideology) = parties.get_mut(script.roster.parties[party])
         {
             ideology.0[axis] = (ideology.0[axis] + by).clamp(-1.0, 1.0);
         }
@@ -813,7 +821,7 @@ fn shift_ideologies(
 
 fn change_offices(
     mut changes: MessageReader<Change>,
-    roster: Res<Roster>,
+    script: Res<Script>,
     mut leaders: Query<&mut Offices, With<LeaderIdx>>,
 ) {
     for c in changes.read() {
@@ -822,7 +830,7 @@ fn change_offices(
             Change::LeaveOffice { leader, office } => (*leader, false, office.as_ref()),
             _ => continue,
         };
-        let Ok(mut offices) = leaders.get_mut(roster.leaders[leader]) else {
+        let Ok(mut offices) = leaders.get_mut(script.roster.leaders[leader]) else {
             continue;
         };
         match (take, office) {
@@ -840,7 +848,7 @@ fn change_offices(
 fn spawn_modifiers(
     mut commands: Commands,
     mut changes: MessageReader<Change>,
-    clock: Res<Clock>,
+    today: Res<Today>,
     mut relation: ResMut<Relation>,
     script: Res<Script>,
 ) {
@@ -858,8 +866,8 @@ fn spawn_modifiers(
             commands.spawn(Modifier {
                 level,
                 value,
-                start: clock.day,
-                half_life: script.0.fades[b.fade],
+                start: today.day,
+                half_life: script.scenario.fades[b.fade],
                 until: b.until,
                 source: event,
                 effect,
@@ -875,25 +883,23 @@ fn spawn_modifiers(
 fn refresh_relation(
     mut changes: MessageReader<Change>,
     script: Res<Script>,
-    roster: Res<Roster>,
-    buckets: Res<BucketIndex>,
     states: Query<&Ruling, With<StateIdx>>,
     parties: Query<&Ideology, With<PartyIdx>>,
     leaders: Query<&Offices, With<LeaderIdx>>,
     mut status: ResMut<Status>,
     mut relation: ResMut<Relation>,
 ) {
-    let sc = &script.0;
+    let sc = &script.scenario;
     let mut restructure = false;
     for c in changes.read() {
         match *c {
             Change::Rule { state, .. } => {
-                let Ok(ruling) = states.get(roster.states[state]) else {
+                let Ok(ruling) = states.get(script.roster.states[state]) else {
                     continue;
                 };
                 let before = std::mem::replace(&mut status.ruling[state], ruling.0);
                 for p in [before, ruling.0] {
-                    for &b in &buckets.of_party[p] {
+                    for &b in &script.buckets.of_party[p] {
                         let counts = gate(relation.buckets()[b].level, &status, sc);
                         relation.set_counts(b, counts);
                     }
@@ -902,13 +908,13 @@ fn refresh_relation(
             }
             Change::Shift { .. } => restructure = true,
             Change::TakeOffice { leader, .. } | Change::LeaveOffice { leader, .. } => {
-                let Ok(offices) = leaders.get(roster.leaders[leader]) else {
+                let Ok(offices) = leaders.get(script.roster.leaders[leader]) else {
                     continue;
                 };
                 let in_office = !offices.0.is_empty();
                 if status.in_office[leader] != in_office {
                     status.in_office[leader] = in_office;
-                    for &b in &buckets.of_leader[leader] {
+                    for &b in &script.buckets.of_leader[leader] {
                         let counts = gate(relation.buckets()[b].level, &status, sc);
                         relation.set_counts(b, counts);
                     }
@@ -918,7 +924,11 @@ fn refresh_relation(
         }
     }
     if restructure {
-        let ideology = |p: usize| parties.get(roster.parties[p]).map_or(&[][..], |i| &i.0[..]);
+        let ideology = |p: usize| {
+            parties
+                .get(script.roster.parties[p])
+                .map_or(&[][..], |i| &i.0[..])
+        };
         relation.structural = structural(sc, &status.ruling, ideology);
     }
 }
@@ -947,14 +957,14 @@ fn structural<'a>(sc: &Scenario, ruling: &[usize], ideology: impl Fn(usize) -> &
 
 fn record_events(
     mut fired: MessageReader<Fired>,
-    clock: Res<Clock>,
+    today: Res<Today>,
     relation: Res<Relation>,
     mut log: ResMut<Log>,
 ) {
     for f in fired.read() {
         log.0.push(FiredEvent {
             event: f.event,
-            day: clock.day,
+            day: today.day,
             before: f.before,
             after: relation.score(),
         });

@@ -69,11 +69,17 @@ impl Modifier {
     }
 }
 
-/// Today's date in the run.
-#[derive(Resource, Clone, Copy, Debug, Default)]
-pub struct Clock {
+/// The step in hand, between the loop and the schedule: the day, the item the loop hands
+/// over, and the follow-ups the step schedules, which the loop queues after it. (One
+/// resource rather than three: each costs a lookup in every system that reads it.)
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Today {
     /// Days since 1970-01-01.
     pub day: Day,
+    /// The item being processed; `None` for none.
+    pub due: Option<Item>,
+    /// Follow-ups scheduled in this step.
+    pub outbox: Vec<(Day, Item)>,
 }
 
 /// What the queue hands the schedule: one item per step.
@@ -86,10 +92,6 @@ pub enum Item {
     /// A scenario event is due (index).
     Event(usize),
 }
-
-/// The item being processed in this step.
-#[derive(Resource, Clone, Copy, Debug, Default)]
-pub struct Due(pub Option<Item>);
 
 /// One random stream per event, derived from the run's seed (see [`crate::engine`]).
 ///
@@ -135,10 +137,6 @@ impl Streams {
         &mut self.open[self.index[event] as usize]
     }
 }
-
-/// Follow-ups scheduled in this step, drained into the queue by the loop.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct Outbox(pub Vec<(Day, Item)>);
 
 /// What guards read: who rules, who is in office, which events have fired.
 #[derive(Resource, Clone, Debug, Default)]
