@@ -389,22 +389,24 @@ impl Simulation {
         let start = sc.span.0.day();
         let end = sc.span.1.day();
         self.world.despawn_all::<With<Modifier>>();
+        // The components are set in place: inserting them anew goes through bevy's bundle
+        // machinery for every entity.
         for (i, &e) in self.states.iter().enumerate() {
-            self.world.entity_mut(e).insert(Ruling(sc.states[i].ruling));
+            if let Some(mut ruling) = self.world.get_mut::<Ruling>(e) {
+                ruling.0 = sc.states[i].ruling;
+            }
         }
         for (i, &e) in self.parties.iter().enumerate() {
-            self.world
-                .entity_mut(e)
-                .insert(Ideology(sc.parties[i].ideology.clone()));
+            if let Some(mut ideology) = self.world.get_mut::<Ideology>(e) {
+                ideology.0.clone_from(&sc.parties[i].ideology);
+            }
         }
         for (i, &e) in self.leaders.iter().enumerate() {
-            let offices = sc.leaders[i]
-                .terms
-                .iter()
-                .filter(|t| t.covers(start))
-                .map(|t| t.office.clone())
-                .collect();
-            self.world.entity_mut(e).insert(Offices(offices));
+            if let Some(mut offices) = self.world.get_mut::<Offices>(e) {
+                offices.0.clear();
+                let held = sc.leaders[i].terms.iter().filter(|t| t.covers(start));
+                offices.0.extend(held.map(|t| t.office.clone()));
+            }
         }
         let n = sc.events.len();
         {
