@@ -75,15 +75,15 @@ struct Script {
 }
 
 /// Where each modifier goes, and which buckets each party and leader gates.
-#[derive(Clone)]
-struct BucketIndex {
+#[derive(Clone, Debug)]
+pub struct BucketIndex {
     /// For each event and effect, the bucket its modifier is summed in (`usize::MAX` for
     /// effects that are not modifiers).
-    of_effect: Vec<Vec<usize>>,
+    pub of_effect: Vec<Vec<usize>>,
     /// For each party, the buckets of the party-level pairs it is in.
-    of_party: Vec<Vec<usize>>,
+    pub of_party: Vec<Vec<usize>>,
     /// For each leader, the buckets of the leader-level pairs they are in.
-    of_leader: Vec<Vec<usize>>,
+    pub of_leader: Vec<Vec<usize>>,
 }
 
 /// The entity of each state, party and leader, by scenario index.
@@ -164,69 +164,7 @@ impl Simulation {
             })
             .collect();
 
-        // Buckets: one per (pair, half-life, end date) that some modifier effect names.
-        let mut buckets: Vec<Bucket> = Vec::new();
-        let mut found = BTreeMap::new();
-        let of_effect: Vec<Vec<usize>> = scenario
-            .events
-            .iter()
-            .map(|e| {
-                e.effects
-                    .iter()
-                    .map(|x| match x {
-                        Effect::Modifier {
-                            level, fade, until, ..
-                        } => *found.entry((*level, *fade, *until)).or_insert_with(|| {
-                            buckets.push(Bucket::new(*level, *fade, *until));
-                            buckets.len() - 1
-                        }),
-                        _ => usize::MAX,
-                    })
-                    .collect()
-            })
-            .collect();
-
-        // Buckets in a canonical order (level, half-life, end), not in order of first use:
-        // the parts are summed over buckets in this order, so a variant that removes or adds
-        // an event sums the same numbers in the same order as its baseline until the change
-        // takes effect, and the two runs agree to the last bit before it.
-        let mut order: Vec<usize> = (0..buckets.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&buckets[a], &buckets[b]);
-            x.level
-                .cmp(&y.level)
-                .then(scenario.fades[x.fade].total_cmp(&scenario.fades[y.fade]))
-                .then(x.until.cmp(&y.until))
-        });
-        let mut rank = vec![0; buckets.len()];
-        for (to, &from) in order.iter().enumerate() {
-            rank[from] = to;
-        }
-        let buckets: Vec<Bucket> = order.iter().map(|&i| buckets[i].clone()).collect();
-        let of_effect: Vec<Vec<usize>> = of_effect
-            .into_iter()
-            .map(|effects| {
-                effects
-                    .into_iter()
-                    .map(|b| if b == usize::MAX { b } else { rank[b] })
-                    .collect()
-            })
-            .collect();
-        let mut of_party = vec![Vec::new(); scenario.parties.len()];
-        let mut of_leader = vec![Vec::new(); scenario.leaders.len()];
-        for (b, bucket) in buckets.iter().enumerate() {
-            match bucket.level {
-                Level::State => {}
-                Level::Party(p, q) => {
-                    of_party[p].push(b);
-                    of_party[q].push(b);
-                }
-                Level::Leader(l, m) => {
-                    of_leader[l].push(b);
-                    of_leader[m].push(b);
-                }
-            }
-        }
+        let (buckets, index) = bucket_layout(&scenario);
 
         let mut world = World::new();
         world.init_resource::<Messages<Fired>>();
@@ -256,11 +194,7 @@ impl Simulation {
         }
         world.insert_resource(Script {
             scenario: scenario.clone(),
-            buckets: BucketIndex {
-                of_effect,
-                of_party,
-                of_leader,
-            },
+            buckets: index,
             roster: Roster {
                 states: states.clone(),
                 parties: parties.clone(),
@@ -979,4 +913,81 @@ fn record_events(
 fn rotate_messages(mut fired: ResMut<Messages<Fired>>, mut changes: ResMut<Messages<Change>>) {
     fired.update();
     changes.update();
+}
+
+/// The buckets a scenario can fill, in their canonical order, and where each modifier,
+/// party and leader belongs among them. The engine and the benches' plain-loop reference
+/// both lay their sums out with it.
+pub fn bucket_layout(scenario: &Scenario) -> (Vec<Bucket>, BucketIndex) {
+    // Buckets: one per (pair, half-life, end date) that some modifier effect names.
+    let mut buckets: Vec<Bucket> = Vec::new();
+    let mut found = BTreeMap::new();
+    let of_effect: Vec<Vec<usize>> = scenario
+        .events
+        .iter()
+        .map(|e| {
+            e.effects
+                .iter()
+                .map(|x| match x {
+                    Effect::Modifier {
+                        level, fade, until, ..
+                    } => *found.entry((*level, *fade, *until)).or_insert_with(|| {
+                        buckets.push(Bucket::new(*level, *fade, *until));
+                        buckets.len() - 1
+                    }),
+                    _ => usize::MAX,
+                })
+                .collect()
+        })
+        .collect();
+
+    // Buckets in a canonical order (level, half-life, end), not in order of first use:
+    // the parts are summed over buckets in this order, so a variant that removes or adds
+    // an event sums the same numbers in the same order as its baseline until the change
+    // takes effect, and the two runs agree to the last bit before it.
+    let mut order: Vec<usize> = (0..buckets.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&buckets[a], &buckets[b]);
+        x.level
+            .cmp(&y.level)
+            .then(scenario.fades[x.fade].total_cmp(&scenario.fades[y.fade]))
+            .then(x.until.cmp(&y.until))
+    });
+    let mut rank = vec![0; buckets.len()];
+    for (to, &from) in order.iter().enumerate() {
+        rank[from] = to;
+    }
+    let buckets: Vec<Bucket> = order.iter().map(|&i| buckets[i].clone()).collect();
+    let of_effect: Vec<Vec<usize>> = of_effect
+        .into_iter()
+        .map(|effects| {
+            effects
+                .into_iter()
+                .map(|b| if b == usize::MAX { b } else { rank[b] })
+                .collect()
+        })
+        .collect();
+    let mut of_party = vec![Vec::new(); scenario.parties.len()];
+    let mut of_leader = vec![Vec::new(); scenario.leaders.len()];
+    for (b, bucket) in buckets.iter().enumerate() {
+        match bucket.level {
+            Level::State => {}
+            Level::Party(p, q) => {
+                of_party[p].push(b);
+                of_party[q].push(b);
+            }
+            Level::Leader(l, m) => {
+                of_leader[l].push(b);
+                of_leader[m].push(b);
+            }
+        }
+    }
+    (
+        buckets,
+        BucketIndex {
+            of_effect,
+            of_party,
+            of_leader,
+        },
+    )
 }

@@ -17,11 +17,11 @@
 //! rounds differently, so the two agree to about 1e-12, not bit for bit.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 use diplosim::date::{Date, Day};
 use diplosim::engine::RunError;
-use diplosim::model::{Bucket, FiredEvent, Relation};
+use diplosim::model::{FiredEvent, Relation};
 use diplosim::record::{Run, Sample};
 use diplosim::scenario::{Condition, Effect, Level, Scenario, Timing, Value};
 use diplosim::score::{self, Parts};
@@ -91,65 +91,9 @@ impl<'a> Reference<'a> {
         }
         samples.sort_unstable();
 
-        // One bucket per (pair, fade, end).
-        let mut buckets: Vec<Bucket> = Vec::new();
-        let mut index = BTreeMap::new();
-        let bucket_of: Vec<Vec<usize>> = sc
-            .events
-            .iter()
-            .map(|e| {
-                e.effects
-                    .iter()
-                    .map(|x| match x {
-                        Effect::Modifier {
-                            level, fade, until, ..
-                        } => *index.entry((*level, *fade, *until)).or_insert_with(|| {
-                            buckets.push(Bucket::new(*level, *fade, *until));
-                            buckets.len() - 1
-                        }),
-                        _ => usize::MAX,
-                    })
-                    .collect()
-            })
-            .collect();
-        // In the engine's canonical order, (level, half-life, end): the order of the sums.
-        let mut order: Vec<usize> = (0..buckets.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&buckets[a], &buckets[b]);
-            x.level
-                .cmp(&y.level)
-                .then(sc.fades[x.fade].total_cmp(&sc.fades[y.fade]))
-                .then(x.until.cmp(&y.until))
-        });
-        let mut rank = vec![0; buckets.len()];
-        for (to, &from) in order.iter().enumerate() {
-            rank[from] = to;
-        }
-        let buckets: Vec<Bucket> = order.iter().map(|&i| buckets[i].clone()).collect();
-        let bucket_of: Vec<Vec<usize>> = bucket_of
-            .into_iter()
-            .map(|effects: Vec<usize>| {
-                effects
-                    .into_iter()
-                    .map(|b| if b == usize::MAX { b } else { rank[b] })
-                    .collect()
-            })
-            .collect();
-        let mut by_leader = vec![Vec::new(); sc.leaders.len()];
-        let mut by_party = vec![Vec::new(); sc.parties.len()];
-        for (b, bucket) in buckets.iter().enumerate() {
-            match bucket.level {
-                Level::State => {}
-                Level::Party(p, q) => {
-                    by_party[p].push(b);
-                    by_party[q].push(b);
-                }
-                Level::Leader(l, m) => {
-                    by_leader[l].push(b);
-                    by_leader[m].push(b);
-                }
-            }
-        }
+        // The engine's own bucket layout, so both sum the same numbers in the same order.
+        let (buckets, index) = diplosim::engine::bucket_layout(sc);
+        let (bucket_of, by_party, by_leader) = (index.of_effect, index.of_party, index.of_leader);
         let triggered: Vec<(usize, [f64; 4], (Day, Day))> = (0..sc.events.len())
             .filter_map(|i| match sc.events[i].timing {
                 Timing::Triggered { mtth, .. } => Some((
