@@ -22,6 +22,7 @@
 //! `x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])`.
 
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -190,42 +191,38 @@ impl Scores {
     }
 }
 
-/// Runs `sc` once per seed, in parallel, keeping each run's monthly scores and what `keep`
-/// takes from it. A run that stops is reported: the first in seed order.
-fn scores_of<T: Send>(
+/// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; `observe` sees
+/// every run (in no set order). A run that stops is reported: the first in seed order.
+fn scores_of(
     sc: &Scenario,
     seeds: Seeds,
     months: usize,
     progress: &dyn Progress,
-    keep: impl Fn(&Run) -> T + Sync,
-) -> Result<(Scores, Vec<T>), RunError> {
+    observe: impl Fn(&Run) + Sync,
+) -> Result<Scores, RunError> {
     // `within_budget` has bounded runs x months, so these fit a usize.
     let runs = seeds.runs as usize;
     let mut values = vec![0.0; runs * months];
     let per_chunk = runs.div_ceil(rayon::current_num_threads() * 8).max(1);
-    let kept: Vec<Result<Vec<T>, RunError>> = values
+    let chunks: Vec<Result<(), RunError>> = values
         .par_chunks_mut((per_chunk * months).max(1))
         .enumerate()
         .map(|(c, block)| {
             let mut sim = Simulation::new(sc);
-            let mut kept = Vec::with_capacity(per_chunk);
             for (k, row) in block.chunks_mut(months.max(1)).enumerate() {
                 let seed = seeds.first.wrapping_add((c * per_chunk + k) as u64);
                 let run = sim.run(seed)?;
                 for (slot, s) in row.iter_mut().zip(run.monthly()) {
                     *slot = s.score;
                 }
-                kept.push(keep(&run));
+                observe(&run);
                 progress.advance(1);
             }
-            Ok(kept)
+            Ok(())
         })
         .collect();
-    let mut all = Vec::with_capacity(runs);
-    for chunk in kept {
-        all.extend(chunk?);
-    }
-    Ok((Scores { months, values }, all))
+    chunks.into_iter().collect::<Result<(), _>>()?;
+    Ok(Scores { months, values })
 }
 
 /// Per month, `f` of the column of that month (one value per run, in seed order), in
@@ -328,7 +325,7 @@ pub fn ensemble(
         progress.start(seeds.runs);
         let scores = scores_of(sc, seeds, days.len(), progress, |_| ());
         progress.finish();
-        let (scores, _) = scores?;
+        let scores = scores?;
         let stats = per_month(
             days.len(),
             scores.runs(),
@@ -442,7 +439,7 @@ fn compare_on(
     days: Vec<Day>,
     progress: &dyn Progress,
 ) -> Result<Comparison, ExperimentError> {
-    let (base, _) = scores_of(baseline, seeds, days.len(), progress, |_| ())?;
+    let base = scores_of(baseline, seeds, days.len(), progress, |_| ())?;
     let runs = base.runs();
     let base_mean = per_month(
         days.len(),
@@ -452,7 +449,7 @@ fn compare_on(
     );
     let mut out = Vec::new();
     for v in variants {
-        let (var, _) = scores_of(v.scenario, seeds, days.len(), progress, |_| ())?;
+        let var = scores_of(v.scenario, seeds, days.len(), progress, |_| ())?;
         let var_mean = per_month(
             days.len(),
             runs,
@@ -749,20 +746,17 @@ fn rank_on(
     progress.start(seeds.runs * (1 + variants.len() as u64));
     let result = (|| {
         let n = base.events.len();
-        // The baseline's scores, and per run the events it fired (each once).
-        let (rows, fired_in) = scores_of(base, seeds, months, progress, |run| {
+        // The baseline's scores, and per event the number of runs it fired in (whole
+        // numbers, so the order the runs are counted in does not matter).
+        let fired_runs: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
+        let rows = scores_of(base, seeds, months, progress, |run| {
             let mut fired: Vec<usize> = run.fired.iter().map(|f| f.event).collect();
             fired.sort_unstable();
             fired.dedup();
-            fired
-        })?;
-        let mut fired_runs = vec![0usize; n];
-        for fired in &fired_in {
-            for &e in fired {
-                fired_runs[e] += 1;
+            for e in fired {
+                fired_runs[e].fetch_add(1, Ordering::Relaxed);
             }
-        }
-        drop(fired_in);
+        })?;
         let per_event: Vec<Result<(f64, f64, f64), RunError>> = variants
             .par_iter()
             .map(|v| {
@@ -786,7 +780,7 @@ fn rank_on(
         let mut out = Vec::with_capacity(n);
         for (event, r) in per_event.into_iter().enumerate() {
             let (mean_abs_change, mean_effect, largest_change) = r?;
-            let fired = fired_runs[event] as f64 / seeds.runs as f64;
+            let fired = fired_runs[event].load(Ordering::Relaxed) as f64 / seeds.runs as f64;
             out.push(Influence {
                 event,
                 mean_abs_change,

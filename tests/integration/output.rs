@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::common::{Ran, Text, diplosim, fixture, listing};
+use crate::common::{Text, diplosim, fixture, listing, refused};
 
 /// Every file of a folder (not its subfolders), by name.
 fn set(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -34,6 +34,24 @@ fn run_set(cwd: &Path, seed: &str, out: &str) -> BTreeMap<String, Vec<u8>> {
     set(&cwd.join(out))
 }
 
+/// The sets of seeds 1 and 2, as written to `out` (the manifest records `--out out`).
+fn references() -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
+    let a = tempfile::tempdir().expect("a temporary folder");
+    let b = tempfile::tempdir().expect("a temporary folder");
+    (run_set(a.path(), "1", "out"), run_set(b.path(), "2", "out"))
+}
+
+/// Starts `run --seed SEED --out out` in `cwd`, its stderr piped.
+fn start_run(cwd: &Path, seed: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_diplosim"))
+        .args(["run", &small(), "--seed", seed, "--out", "out"])
+        .current_dir(cwd)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start diplosim")
+}
+
 /// A folder's files are exactly one of the two reference sets, whole.
 fn one_of(dir: &Path, a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) {
     let got = set(dir);
@@ -42,16 +60,6 @@ fn one_of(dir: &Path, a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8
         "a mixed set in {}: {:?}",
         dir.display(),
         got.keys()
-    );
-}
-
-fn refused(ran: &Ran, code: i32, expected: &str) {
-    assert_eq!(ran.code, Some(code), "stderr: {}", ran.stderr);
-    assert_eq!(ran.stdout, "", "stdout must stay empty");
-    assert!(
-        ran.stderr.contains(expected),
-        "expected {expected:?} in:\n{}",
-        ran.stderr
     );
 }
 
@@ -158,25 +166,13 @@ fn another_commands_folders_and_the_users_files_survive_a_new_set() {
 #[test]
 fn a_command_interrupted_while_writing_leaves_the_old_set_or_the_new_one() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    // The sets of seeds 1 and 2, as written to `out` (the manifest records `--out out`).
-    let refs = [
-        tempfile::tempdir().expect("a folder"),
-        tempfile::tempdir().expect("a folder"),
-    ];
-    let one = run_set(refs[0].path(), "1", "out");
-    let two = run_set(refs[1].path(), "2", "out");
+    let (one, two) = references();
     run_set(dir.path(), "1", "out");
     // Kill the command at many moments, some during the write: whatever is in `out` is
     // one whole set.
     for (k, ms) in (0..40u64).map(|i| i * 3).enumerate() {
         let seed = if k % 2 == 0 { "2" } else { "1" };
-        let mut child = Command::new(env!("CARGO_BIN_EXE_diplosim"))
-            .args(["run", &small(), "--seed", seed, "--out", "out"])
-            .current_dir(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start diplosim");
+        let mut child = start_run(dir.path(), seed);
         std::thread::sleep(std::time::Duration::from_millis(ms));
         // Ctrl-C, as a teacher would press it.
         let _ = Command::new("kill")
@@ -194,25 +190,11 @@ fn a_command_interrupted_while_writing_leaves_the_old_set_or_the_new_one() {
 #[test]
 fn two_commands_writing_one_folder_never_splice() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    // The sets of seeds 1 and 2, as written to `out` (the manifest records `--out out`).
-    let refs = [
-        tempfile::tempdir().expect("a folder"),
-        tempfile::tempdir().expect("a folder"),
-    ];
-    let one = run_set(refs[0].path(), "1", "out");
-    let two = run_set(refs[1].path(), "2", "out");
+    let (one, two) = references();
     for _ in 0..8 {
         let children: Vec<_> = ["1", "2"]
             .into_iter()
-            .map(|seed| {
-                Command::new(env!("CARGO_BIN_EXE_diplosim"))
-                    .args(["run", &small(), "--seed", seed, "--out", "out"])
-                    .current_dir(dir.path())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .expect("start diplosim")
-            })
+            .map(|seed| start_run(dir.path(), seed))
             .collect();
         for child in children {
             let out = child.wait_with_output().expect("wait");
