@@ -99,26 +99,16 @@ fn shell_lines() -> Vec<String> {
 }
 
 /// The README's commands as the test runs them: `cargo run --release --` and `diplosim`
-/// both become `diplosim`, the program under test on the PATH. The cargo commands that
-/// build, install or test are not program examples and are left out.
+/// both become `diplosim`, the program under test on the PATH. The other cargo commands
+/// build, install, test or fuzz the project, which this test is part of, and are left out.
 fn program_commands() -> Vec<String> {
-    let mut commands = Vec::new();
-    for line in shell_lines() {
-        if line.starts_with("cargo test") || line.starts_with("cargo install") {
-            continue;
-        }
-        let command = match line.strip_prefix("cargo run --release --") {
-            Some(args) => format!("diplosim{args}"),
-            None => line.clone(),
-        };
-        assert!(
-            command.starts_with("diplosim "),
-            "the README's sh line {line:?} is neither a diplosim command nor a cargo command \
-             this test knows; teach the test to run it"
-        );
-        commands.push(command);
-    }
-    commands
+    shell_lines()
+        .into_iter()
+        .filter_map(|line| match line.strip_prefix("cargo run --release --") {
+            Some(args) => Some(format!("diplosim{args}")),
+            None => (!line.starts_with("cargo ")).then_some(line),
+        })
+        .collect()
 }
 
 /// Copies a folder tree.
@@ -144,6 +134,10 @@ fn every_command_of_the_readme_runs_as_written() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     for sub in ["scenarios", "tests/fixtures"] {
         copy_tree(&root.join(sub), &dir.path().join(sub));
+    }
+    std::fs::create_dir(dir.path().join("fuzz")).expect("make a folder");
+    for file in ["README.md", "fuzz/seed"] {
+        std::fs::copy(root.join(file), dir.path().join(file)).expect("copy a file");
     }
     let bin = Path::new(env!("CARGO_BIN_EXE_diplosim"))
         .parent()
