@@ -166,6 +166,8 @@ fn every_command_of_the_readme_runs_as_written() {
             .join("output/sino_soviet_1917_1991/chart.png")
             .is_file()
     );
+    // `fuzz/seed` filled the seed corpus.
+    assert!(crate::common::listing(&dir.path().join("fuzz/corpus/counterfactual")).len() >= 12);
 }
 
 #[test]
