@@ -210,8 +210,12 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
     let _lock = lock(dir, parent, name)?;
     clean_stale(parent, name);
     let target = parent.join(name);
+    let mut kept_permissions = None;
     let existed = match std::fs::symlink_metadata(&target) {
-        Ok(m) if m.is_dir() => true,
+        Ok(m) if m.is_dir() => {
+            kept_permissions = Some(m.permissions());
+            true
+        }
         Ok(_) => {
             return Err(io(dir)(std::io::Error::new(
                 std::io::ErrorKind::NotADirectory,
@@ -257,6 +261,10 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
                 let _ = std::fs::hard_link(entry.path(), stage.path().join(&n));
             }
         }
+    }
+    if let Some(p) = kept_permissions {
+        // The folder keeps the permissions its owner gave it.
+        std::fs::set_permissions(stage.path(), p).map_err(io(dir))?;
     }
     exchange(stage.path(), &target, existed).map_err(io(dir))?;
     if let Ok(d) = std::fs::File::open(parent) {
@@ -453,6 +461,19 @@ mod tests {
             "e"
         );
         assert_eq!(names(dir.path()), [".out.lock", "out"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_folder_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o710)).unwrap();
+        write_all(&out, &set("new", "new")).unwrap();
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o710);
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod determinism;
 mod engine;
 mod experiment;
 mod experiment_cli;
+mod hostile;
 mod output;
 mod readme;
 mod reference;
