@@ -1,9 +1,9 @@
 //! Careless or hostile input files: each is refused (or accepted) quickly, with a located
-//! message and exit status 2, in bounded memory, and never hangs. Inputs that once crashed
-//! a command are kept as fixtures under `tests/fixtures/hostile/`, which `fuzz/seed` puts
-//! in every fuzz target's seed corpus. Speed is not asserted
+//! message and exit status 2, in bounded memory, and never hangs. Speed is not asserted
 //! here (benchmarks measure it); a regression to the old exponential or quadratic cost
-//! shows as a test that does not finish.
+//! shows as a test that does not finish. Inputs that once crashed a command are kept as
+//! fixtures under `tests/fixtures/hostile/`, which `fuzz/seed` puts in every fuzz
+//! target's seed corpus.
 
 use std::path::Path;
 
