@@ -129,8 +129,11 @@ pub fn write_all(dir: &Path, files: &[File]) -> Result<(), OutputError> {
         .map_err(io(dir))
         .and_then(|()| swap_in(dir, &parent, &name, files));
     if result.is_err() && !created.is_empty() {
-        // The folders are ours, and so is the lock file in the deepest of them.
-        let _ = std::fs::remove_file(lock_path(&parent, &name));
+        // The folders are ours, and so is the lock file in the deepest of them, unless
+        // another command made them at the same moment and holds that lock.
+        if !matches!(result, Err(OutputError::Busy { .. })) {
+            let _ = std::fs::remove_file(lock_path(&parent, &name));
+        }
         for d in &created {
             // Only empty folders go; anything else was not ours.
             let _ = std::fs::remove_dir(d);
