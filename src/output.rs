@@ -47,6 +47,12 @@ pub enum OutputError {
         /// The output folder.
         dir: PathBuf,
     },
+    /// A symbolic link stands at the name of the folder's lock, which is never followed.
+    #[error("cannot write {}: it is a symbolic link, and diplosim never follows a link at its lock's name; nothing was written\n  = help: remove the link, or choose another folder with --out", path.display())]
+    Link {
+        /// The lock's path.
+        path: PathBuf,
+    },
     /// Something that is not a plain file stands where a file of the set goes.
     #[error("cannot write {}: a folder is in the way of the file of that name; nothing was written\n  = help: move it away, or choose another folder with --out", path.display())]
     InTheWay {
@@ -159,7 +165,13 @@ fn lock(dir: &Path, parent: &Path, name: &OsStr) -> Result<std::fs::File, Output
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
     }
-    let file = options.open(&path).map_err(io(&path))?;
+    let file = options.open(&path).map_err(|source| {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) {
+            OutputError::Link { path: path.clone() }
+        } else {
+            io(&path)(source)
+        }
+    })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(OutputError::Busy {

@@ -259,7 +259,11 @@ fn symlinks_planted_at_temporary_names_are_never_followed() {
     std::os::unix::fs::symlink(victim.join("lock"), dir.path().join(".other.lock"))
         .expect("symlink");
     let ran = diplosim(dir.path(), &["run", &small(), "--out", "other"]);
-    refused(&ran, 1, "error: cannot write .");
+    refused(
+        &ran,
+        1,
+        "error: cannot write ./.other.lock: it is a symbolic link, and diplosim never follows a link at its lock's name; nothing was written",
+    );
     assert_eq!(listing(&victim), ["precious.txt"]);
     assert!(!dir.path().join("other").exists());
 }
