@@ -40,6 +40,14 @@ pub enum ExperimentError {
     /// A run stopped (the first in seed order that did).
     #[error("{0}")]
     Run(#[from] RunError),
+    /// A run of a named variant stopped (the first in seed order that did).
+    #[error("in the variant \"{variant}\": {source}")]
+    Variant {
+        /// The variant's name.
+        variant: String,
+        /// Why its run stopped.
+        source: RunError,
+    },
     /// A variant built from the scenario is not valid.
     #[error("{0}")]
     Scenario(#[from] ScenarioError),
@@ -327,7 +335,12 @@ pub fn compare(
             .collect();
         let mut out = Vec::new();
         for v in variants {
-            let rows = runs_of(v.scenario, &list, progress, monthly)?;
+            let rows = runs_of(v.scenario, &list, progress, monthly).map_err(|source| {
+                ExperimentError::Variant {
+                    variant: v.name.to_string(),
+                    source,
+                }
+            })?;
             let diffs: Vec<Vec<f64>> = rows
                 .iter()
                 .zip(&base_rows)
