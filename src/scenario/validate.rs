@@ -1782,3 +1782,61 @@ fn initials(name: &str) -> String {
         .map(|c| format!("{c}."))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leader(terms: &[(Day, Option<Day>)]) -> Leader {
+        Leader {
+            id: "l".into(),
+            name: "L".into(),
+            short: "L".into(),
+            state: 0,
+            party: None,
+            terms: terms
+                .iter()
+                .map(|&(from, to)| Term {
+                    office: "leader".into(),
+                    from,
+                    to,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_window_is_checked_on_its_first_day_and_at_every_term_end_inside_it() {
+        let l = leader(&[(0, Some(100)), (100, Some(200))]);
+        // Two terms back to back cover the window across their seam.
+        assert_eq!(out_of_office(&l, (90, 110), Some(100)), None);
+        assert_eq!(out_of_office(&l, (150, 210), Some(180)), Some(200));
+        assert_eq!(
+            out_of_office(&leader(&[(10, None)]), (5, 20), Some(12)),
+            Some(5)
+        );
+    }
+
+    #[test]
+    fn folder_names_are_short_plain_and_not_empty() {
+        assert!(folder_name_problem("sino_soviet-2").is_none());
+        assert!(folder_name_problem("").is_some());
+        assert!(folder_name_problem("a/b").is_some());
+        let (message, _) = folder_name_problem(&"x".repeat(65)).expect("too long");
+        assert!(message.ends_with("has 65 characters; a name (the output folder) has at most 64"));
+    }
+
+    #[test]
+    fn control_characters_are_named_by_code_point() {
+        assert_eq!(
+            control_message("ab\u{1b}[31m", '\u{1b}'),
+            "this text holds the control character U+001B (after \"ab\")"
+        );
+    }
+
+    #[test]
+    fn stream_ids_are_fnv1a() {
+        assert_eq!(stream_id(""), 0xcbf2_9ce4_8422_2325);
+        assert_ne!(stream_id("a"), stream_id("b"));
+    }
+}
