@@ -183,6 +183,14 @@ pub enum CliError {
     /// An experiment stopped.
     #[error("{0}")]
     Experiment(#[from] ExperimentError),
+    /// A run or an experiment on a file stopped: the file, then why.
+    #[error("{}: {source}", file.display())]
+    InFile {
+        /// The scenario or counterfactual named on the command line.
+        file: PathBuf,
+        /// Why it stopped.
+        source: Box<CliError>,
+    },
     /// Files could not be written.
     #[error("{0}")]
     Output(#[from] OutputError),
@@ -221,6 +229,33 @@ pub fn execute(cli: &Cli, argv: &[String]) -> Result<String, CliError> {
 
 /// As [`execute`], reporting the progress of long experiments to `progress`.
 pub fn execute_with(
+    cli: &Cli,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    let file = match &cli.command {
+        Command::Check { .. } => None,
+        Command::Run { scenario, .. }
+        | Command::Ensemble { scenario, .. }
+        | Command::Compare { scenario, .. }
+        | Command::Explain { scenario, .. }
+        | Command::Rank { scenario, .. } => Some(scenario.clone()),
+    };
+    // A run that stops names the file it ran (the variant is named by the experiment).
+    execute_command(cli, argv, progress).map_err(|e| match (e, file) {
+        (
+            e @ (CliError::Run(_)
+            | CliError::Experiment(ExperimentError::Run(_) | ExperimentError::Variant { .. })),
+            Some(file),
+        ) => CliError::InFile {
+            file,
+            source: Box::new(e),
+        },
+        (e, _) => e,
+    })
+}
+
+fn execute_command(
     cli: &Cli,
     argv: &[String],
     progress: &dyn Progress,
@@ -336,6 +371,11 @@ fn check(files: &[PathBuf]) -> Result<String, CliError> {
                     s.actors.len(),
                     s.events.len(),
                     s.timeline.checkpoints.len()
+                );
+                let _ = write!(
+                    out,
+                    "{}",
+                    crate::scenario::error::Warnings(path, &s.warnings)
                 );
             }
             Err(e) => errors.push(e),
@@ -461,6 +501,7 @@ pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
     let (text, input) = read_hashed(path)?;
     if counterfactual::kind(&text) == FileKind::Counterfactual {
         let source = Source::parse(text.clone(), path)?;
+        source.check_base()?;
         let base_path = source.base_path();
         let base = load_file(&base_path)?;
         let c = source.apply(&base.file, &base_path)?;
@@ -577,7 +618,8 @@ fn compare(
                 continue;
             }
         };
-        if !same(&source.base_path(), path) {
+        let other = !same(&source.base_path(), path);
+        if other {
             let _ = writeln!(
                 notes,
                 "note: {} names {} as its base; its changes are applied to {}",
@@ -591,6 +633,13 @@ fn compare(
                 inputs.push(Input::new(cf, source.text.as_bytes()));
                 variants.push(c);
             }
+            // Written for another base, its problems are first of all that.
+            Err(e) if other => errors.push(ScenarioError::OtherBase {
+                path: cf.clone(),
+                written_for: source.base_path(),
+                applied_to: path.to_path_buf(),
+                source: Box::new(e),
+            }),
             Err(e) => errors.push(e),
         }
     }

@@ -50,7 +50,8 @@ pub enum RunError {
     /// More events fired than the scenario allows: a chain of follow-ups or a repeating
     /// triggered event that runs away.
     #[error(
-        "the run fired more than {limit} events (the last was \"{event}\" on {date}): a follow-up chain or repeating triggered event runs away; check its guards, or raise `max_events`"
+        "the run fired more than {limit} events (the last was \"{event}\" on {date}): a follow-up chain or repeating triggered event runs away; check its guards, or raise `max_events` (at most {})",
+        crate::scenario::limits::MAX_EVENTS_PER_RUN
     )]
     Runaway {
         /// The most events allowed.

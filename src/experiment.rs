@@ -42,6 +42,14 @@ pub enum ExperimentError {
     /// A run stopped (the first in seed order that did).
     #[error("{0}")]
     Run(#[from] RunError),
+    /// A run of a named variant stopped (the first in seed order that did).
+    #[error("in the variant \"{variant}\": {source}")]
+    Variant {
+        /// The variant's name.
+        variant: String,
+        /// Why its run stopped.
+        source: RunError,
+    },
     /// A variant built from the scenario is not valid.
     #[error("{0}")]
     Scenario(#[from] ScenarioError),
@@ -438,7 +446,12 @@ fn compare_on(
     );
     let mut out = Vec::new();
     for v in variants {
-        let var = scores_of(v.scenario, seeds, days.len(), progress, |_| ())?;
+        let var = scores_of(v.scenario, seeds, days.len(), progress, |_| ()).map_err(|source| {
+            ExperimentError::Variant {
+                variant: v.name.to_string(),
+                source,
+            }
+        })?;
         let var_mean = per_month(
             days.len(),
             runs,

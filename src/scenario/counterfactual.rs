@@ -5,7 +5,8 @@
 //! any scenario. Changes apply in the order written, each to the result of the ones before.
 //!
 //! ## What each change means
-//! - `Remove("id")`: the event never happens. Follow-ups it alone schedules are removed
+//! - `Remove("id")`: the event never happens. Follow-ups that can no longer happen without
+//!   it (reached only through it, or through themselves) are removed
 //!   with it (and theirs, in turn); other events' `FollowUp` of it are dropped; a guard
 //!   `Happened("id")` is false.
 //! - `Move(event, to)`: a dated event happens on another nominal date (its window and its
@@ -70,7 +71,7 @@ pub struct CounterfactualFile {
 
 /// One change to the base scenario. See the module documentation for what each means.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Change")]
 pub enum ChangeFile {
     /// The event never happens.
     Remove(String),
@@ -136,6 +137,11 @@ pub enum ChangeFile {
         value: f64,
     },
 }
+
+/// Names a counterfactual may not have: its variant's files go in
+/// `output/<scenario>/<name>/`, next to the folders of these commands (and "baseline" is
+/// the base's column in `compare.csv`).
+pub const RESERVED_NAMES: [&str; 4] = ["baseline", "compare", "ensemble", "rank"];
 
 /// A validated counterfactual: its changed scenario, ready to run.
 #[derive(Clone, Debug)]
@@ -233,6 +239,42 @@ impl Source {
         }
     }
 
+    /// Refuses a base that does not exist, with its place in this file and how `base`
+    /// paths are read.
+    pub fn check_base(&self) -> Result<(), ScenarioError> {
+        let base = self.base_path();
+        if base.exists() {
+            return Ok(());
+        }
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.display().to_string(),
+            _ => "the current folder".to_string(),
+        };
+        let elsewhere = if Path::new(&self.file.base).is_relative()
+            && Path::new(&self.file.base).exists()
+        {
+            format!(
+                "; \"{}\" exists from the current folder, but `base` starts from the counterfactual's folder",
+                self.file.base
+            )
+        } else {
+            String::new()
+        };
+        let outline = Outline::new(&self.text);
+        let location = outline.location(outline.offset(&At::root().field("base")));
+        Err(ScenarioError::invalid(
+            &self.path,
+            vec![Problem {
+                subject: "counterfactual".to_string(),
+                message: format!("its base scenario {} does not exist", base.display()),
+                hint: Some(format!(
+                    "`base` is a path relative to the counterfactual's own folder ({dir}){elsewhere}"
+                )),
+                location: Some(location),
+            }],
+        ))
+    }
+
     /// Applies the changes to a base scenario file and validates the result.
     ///
     /// A change naming something the base does not have is an error located in the
@@ -324,18 +366,27 @@ impl Source {
                 .file_stem()
                 .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
         });
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            let at = changer.outline.offset(&At::root().field("name"));
-            changer.problem(
-                "counterfactual".to_string(),
-                Some(at),
-                format!("name \"{name}\" cannot be a column or folder name"),
-                Some("use letters, digits, `_` and `-` only, e.g. name: \"no_split\"".to_string()),
-            );
+        let problem = validate::folder_name_problem(&name).or_else(|| {
+            RESERVED_NAMES.contains(&name.as_str()).then(|| {
+                (
+                    format!("name \"{name}\" is taken: `{name}` writes its files in the folder of that name"),
+                    format!("pick another name, e.g. \"{name}_what_if\"; a counterfactual cannot be called {}", RESERVED_NAMES.join(", ")),
+                )
+            })
+        });
+        if let Some((message, hint)) = problem {
+            // A name taken from the file's stem has no place in the text.
+            let at = self
+                .file
+                .name
+                .is_some()
+                .then(|| changer.outline.offset(&At::root().field("name")));
+            let subject = if self.file.name.is_some() {
+                "counterfactual".to_string()
+            } else {
+                "counterfactual (named after its file)".to_string()
+            };
+            changer.problem(subject, at, message, Some(hint));
         }
         name
     }
@@ -345,6 +396,7 @@ impl Counterfactual {
     /// Loads a counterfactual and its base (found relative to the counterfactual's folder).
     pub fn load(path: &Path) -> Result<Counterfactual, ScenarioError> {
         let source = Source::read(path)?;
+        source.check_base()?;
         let base_path = source.base_path();
         let base_text = super::source::read(&base_path)?;
         let base: ScenarioFile = super::source::parse(&base_text, &base_path)?;

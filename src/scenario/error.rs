@@ -173,6 +173,24 @@ pub enum ScenarioError {
         /// How many more were found and not kept.
         more: usize,
     },
+    /// A counterfactual written for another base scenario does not fit the one it is
+    /// applied to (`compare`).
+    #[error(
+        "{}: this counterfactual is written for {}, not {}: its changes do not fit\n\n{source}",
+        path.display(),
+        written_for.display(),
+        applied_to.display()
+    )]
+    OtherBase {
+        /// The counterfactual file.
+        path: PathBuf,
+        /// The base it names.
+        written_for: PathBuf,
+        /// The scenario it was applied to.
+        applied_to: PathBuf,
+        /// Why the changes do not fit.
+        source: Box<ScenarioError>,
+    },
     /// A counterfactual's changes leave its base scenario broken: the scenario's own
     /// problems, found in the changed scenario.
     #[error(
@@ -213,7 +231,9 @@ impl ScenarioError {
     pub fn problems(&self) -> &[Problem] {
         match self {
             ScenarioError::Invalid { problems, .. } => problems,
-            ScenarioError::Changed { source, .. } => source.problems(),
+            ScenarioError::Changed { source, .. } | ScenarioError::OtherBase { source, .. } => {
+                source.problems()
+            }
             _ => &[],
         }
     }
@@ -264,30 +284,8 @@ impl fmt::Display for Invalid<'_> {
             if n == 1 { "" } else { "s" }
         )?;
         for p in self.problems {
-            match &p.location {
-                Some(l) => write!(
-                    f,
-                    "\n\n{}:{}:{}: {}: {}",
-                    self.path.display(),
-                    l.line,
-                    l.col,
-                    p.subject,
-                    p.message
-                )?,
-                None => write!(
-                    f,
-                    "\n\n{}: {}: {}",
-                    self.path.display(),
-                    p.subject,
-                    p.message
-                )?,
-            }
-            if let Some(l) = &p.location {
-                write_caret(f, l)?;
-            }
-            if let Some(hint) = &p.hint {
-                write!(f, "\n  = help: {hint}")?;
-            }
+            write!(f, "\n\n")?;
+            write_problem(f, self.path, p)?;
         }
         if self.more > 0 {
             write!(
@@ -297,6 +295,43 @@ impl fmt::Display for Invalid<'_> {
                 self.more,
                 if self.more == 1 { "" } else { "s" }
             )?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem: `file:line:col: subject: message`, the line with a caret, and the hint.
+fn write_problem(f: &mut fmt::Formatter<'_>, path: &std::path::Path, p: &Problem) -> fmt::Result {
+    match &p.location {
+        Some(l) => write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            path.display(),
+            l.line,
+            l.col,
+            p.subject,
+            p.message
+        )?,
+        None => write!(f, "{}: {}: {}", path.display(), p.subject, p.message)?,
+    }
+    if let Some(l) = &p.location {
+        write_caret(f, l)?;
+    }
+    if let Some(hint) = &p.hint {
+        write!(f, "\n  = help: {hint}")?;
+    }
+    Ok(())
+}
+
+/// Warnings about a file that is valid, one after another, each starting `warning: `.
+pub struct Warnings<'a>(pub &'a std::path::Path, pub &'a [Problem]);
+
+impl fmt::Display for Warnings<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in self.1 {
+            write!(f, "warning: ")?;
+            write_problem(f, self.0, p)?;
+            writeln!(f)?;
         }
         Ok(())
     }
@@ -388,20 +423,9 @@ pub fn did_you_mean<'a>(
     (d <= limit).then(|| c.to_string())
 }
 
-/// Levenshtein distance, in characters.
+/// Levenshtein distance, in characters (the `strsim` crate's).
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    strsim::levenshtein(a, b)
 }
 
 #[cfg(test)]

@@ -114,8 +114,9 @@ pub struct PartyFile {
     pub name: String,
     /// The state it belongs to.
     pub state: String,
-    /// Position on each axis, in [-1, 1]; an axis left out is 0.
-    #[serde(default)]
+    /// Position on each axis, in [-1, 1]; an axis left out is 0. An axis given twice is
+    /// an error, not a silent choice of one of the two.
+    #[serde(default, deserialize_with = "unique_keys")]
     pub ideology: BTreeMap<String, f64>,
 }
 
@@ -152,6 +153,36 @@ pub struct TermFile {
     /// Day they left office (no longer in office from this day); none = beyond the span.
     #[serde(default)]
     pub to: Option<Date>,
+}
+
+/// A map whose keys must all differ: serde's own map keeps the last of two equal keys.
+fn unique_keys<'de, D>(d: D) -> Result<BTreeMap<String, f64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Unique;
+    impl<'de> serde::de::Visitor<'de> for Unique {
+        type Value = BTreeMap<String, f64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of axis names to numbers")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut m: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, v)) = m.next_entry::<String, f64>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format!(
+                        "the axis \"{k}\" is given twice in this ideology"
+                    )));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Unique)
 }
 
 fn default_office() -> String {

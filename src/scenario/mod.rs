@@ -57,6 +57,9 @@ pub struct Scenario {
     pub timeline: Timeline,
     /// Most events one run may fire.
     pub max_events: u32,
+    /// What is valid but probably not meant (a modifier that can never count), located
+    /// in the file where it could be; `check` prints them.
+    pub warnings: Vec<Problem>,
 }
 
 /// The relation scale: the score lies in [-bound, bound].

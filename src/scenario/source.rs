@@ -298,6 +298,14 @@ fn syntax_error(text: &str, path: &Path, e: ron::error::SpannedError) -> Scenari
         }
     }
     let location = Location::at(text, line, col);
+    if let Some(first) = not_ron(text) {
+        return ScenarioError::Syntax {
+            path: path.to_path_buf(),
+            location: Location::at(text, 1, 1),
+            message: format!("this is not a scenario or counterfactual file: it starts with `{first}`"),
+            hint: Some("a scenario is a RON file that starts with `Scenario(`, a counterfactual one that starts with `Counterfactual(`; check the path".to_string()),
+        };
+    }
     // Whatever RON expected, if nothing but blanks follow, the file stops short.
     let at_end = !matches!(
         e.code,
@@ -313,12 +321,65 @@ fn syntax_error(text: &str, path: &Path, e: ron::error::SpannedError) -> Scenari
     } else {
         describe(&e.code, &Place::new(&location))
     };
+    // A missing field is reported at the end of its item: name the item by its id.
+    let message = match &e.code {
+        E::MissingStructField { .. } => match item_id(text, offset_of(text, line, col)) {
+            Some(id) => format!("{message} (the item with id \"{id}\")"),
+            None => message,
+        },
+        _ => message,
+    };
     ScenarioError::Syntax {
         path: path.to_path_buf(),
         location,
         message,
         hint,
     }
+}
+
+/// The first word of a text that is not RON at all (a Markdown heading, prose), if so:
+/// RON starts with a `(`, a `[` or `{`, a `#![...]` attribute, or a name and its `(`.
+fn not_ron(text: &str) -> Option<String> {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.split_once('\n').map_or("", |(_, after)| after);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, after)| after);
+        } else {
+            break;
+        }
+    }
+    if rest.is_empty() || rest.starts_with("#![") || rest.starts_with(['(', '[', '{']) {
+        return None;
+    }
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if !name.is_empty() && rest[name.len()..].trim_start().starts_with('(') {
+        return None;
+    }
+    Some(
+        rest.split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(30)
+            .collect(),
+    )
+}
+
+/// The id of the item that the text at `offset` closes or stands in: the last `id: "..."`
+/// before it, if no item closed since.
+fn item_id(text: &str, offset: usize) -> Option<String> {
+    let before = &text[..offset.min(text.len())];
+    let at = before.rfind("id:")?;
+    let after = before[at + 3..].trim_start().strip_prefix('"')?;
+    let id: String = after.chars().take_while(|&c| c != '"').collect();
+    (!id.is_empty() && id.len() < 200).then_some(id)
 }
 
 /// The byte offset of a 1-based line and character column (clamped to the text).
@@ -427,6 +488,10 @@ fn describe(code: &E, p: &Place) -> (String, Option<String>) {
             Some("write its fields in parentheses: `(field: value, ...)`".into()),
         ),
         E::ExpectedStructLike => ("expected `(`".into(), None),
+        E::ExpectedIdentifier => (
+            "expected a name (an identifier) here".into(),
+            Some(identifier_hint(p)),
+        ),
         E::ExpectedDifferentStructName { expected, found } => (
             format!("expected `{expected}` but found `{found}`"),
             Some(format!("write `{expected}(`, or leave the name out: `(`")),
@@ -522,6 +587,60 @@ fn describe(code: &E, p: &Place) -> (String, Option<String>) {
         other => (lowercase_first(&other.to_string()), None),
     };
     (message, hint)
+}
+
+/// The named form of an effect or change written with positional arguments, or what a
+/// bare name should be.
+fn identifier_hint(p: &Place) -> String {
+    const FORMS: [(&str, &str); 13] = [
+        ("Rule", "Rule(state: \"north\", party: \"red\")"),
+        (
+            "TakeOffice",
+            "TakeOffice(leader: \"ann\", office: \"leader\")",
+        ),
+        ("LeaveOffice", "LeaveOffice(leader: \"ann\")"),
+        ("FollowUp", "FollowUp(event: \"talks\", after: 30)"),
+        (
+            "Modifier",
+            "Modifier(level: State, value: 1.0, fade: Years(5.0))",
+        ),
+        (
+            "Ideology",
+            "Ideology(party: \"red\", axis: \"left\", shift: 0.2) in an event, Ideology(party: \"red\", axis: \"left\", value: 0.5) in a counterfactual",
+        ),
+        ("Move", "Move(event: \"treaty\", to: \"1952-01-01\")"),
+        ("Scale", "Scale(event: \"treaty\", by: 0.5)"),
+        ("Chance", "Chance(event: \"treaty\", chance: 1.0)"),
+        (
+            "EndTenure",
+            "EndTenure(leader: \"ann\", on: \"1953-01-01\")",
+        ),
+        (
+            "ReplaceLeader",
+            "ReplaceLeader(leader: \"ann\", by: \"ben\", from: \"1953-01-01\")",
+        ),
+        ("Structure", "Structure(base: -1.0, affinity: 5.0)"),
+        ("Remove", "Remove(\"treaty\")"),
+    ];
+    let before = p.before.trim_end();
+    if let Some(head) = before.strip_suffix('(') {
+        let name: String = head
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if let Some((_, form)) = FORMS.iter().find(|(n, _)| *n == name) {
+            return format!("`{name}` takes named fields: write {form}");
+        }
+    }
+    if p.first() == Some('"') {
+        "write the kind of item first, without quotes: e.g. an effect `Modifier(...)`, a level `State`, or a change `Remove(\"id\")`".into()
+    } else {
+        "write a name such as `State`, `Permanent` or `Modifier(...)` here".into()
+    }
 }
 
 /// Why a comma might be expected here.

@@ -7,7 +7,7 @@
 //! the item or field it concerns. Paths become lines and columns only when there is a
 //! problem to report, so a valid file is checked in time linear in its size.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use super::error::{Problem, ScenarioError, did_you_mean, plural};
@@ -27,10 +27,12 @@ pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario,
     let (start, end) = file.span;
     let mut v = Validator {
         problems: Vec::new(),
+        warnings: Vec::new(),
         span_days: (end.day() - start.day()).max(0) as u32,
     };
-    let scenario = v.scenario(file);
+    let mut scenario = v.scenario(file);
     if v.problems.is_empty() {
+        scenario.warnings = place(v.warnings, text);
         return Ok(scenario);
     }
     Err(ScenarioError::invalid(path, place(v.problems, text)))
@@ -76,6 +78,8 @@ pub fn stream_id(id: &str) -> u64 {
 struct Validator {
     /// Every problem found, with the path of what it concerns.
     problems: Vec<(At, Problem)>,
+    /// What is valid but probably not meant, with its path.
+    warnings: Vec<(At, Problem)>,
     /// Days from the span's first day to its last.
     span_days: u32,
 }
@@ -88,11 +92,29 @@ struct Names {
     actors: HashMap<String, usize>,
     events: HashMap<String, usize>,
     axes: HashMap<String, usize>,
+    /// Leaders some event puts in office (`TakeOffice`): their terms are not all there is.
+    appointed: HashSet<String>,
+    /// Parties that rule on the first day or that some event brings to power (`Rule`).
+    rulers: HashSet<String>,
+    /// The span's first and last day.
+    span: (Day, Day),
 }
 
 impl Validator {
     fn problem(&mut self, subject: String, at: At, message: String, hint: Option<String>) {
         self.problems.push((
+            at,
+            Problem {
+                subject,
+                message,
+                hint,
+                location: None,
+            },
+        ));
+    }
+
+    fn warn(&mut self, subject: String, at: At, message: String, hint: Option<String>) {
+        self.warnings.push((
             at,
             Problem {
                 subject,
@@ -147,19 +169,10 @@ impl Validator {
     fn scenario(&mut self, f: ScenarioFile) -> Scenario {
         let top = "scenario".to_string();
         let root = At::root();
-        if f.name.is_empty()
-            || !f
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            self.problem(
-                top.clone(),
-                root.field("name"),
-                format!("name \"{}\" cannot be a folder name", f.name),
-                Some("use letters, digits, `_` and `-` only, e.g. \"sino_soviet\"".to_string()),
-            );
+        if let Some((message, hint)) = folder_name_problem(&f.name) {
+            self.problem(top.clone(), root.field("name"), message, Some(hint));
         }
+        self.texts(&f);
         let (start, end) = f.span;
         if start >= end {
             self.problem(
@@ -175,13 +188,24 @@ impl Validator {
             affinity: f.structure.affinity,
         };
         let at = root.field("structure");
-        self.finite(&top, &at.field("base"), "structure.base", structure.base);
-        self.finite(
-            &top,
-            &at.field("affinity"),
-            "structure.affinity",
-            structure.affinity,
-        );
+        // Like an effect's value, each part may move the raw score by at most twice the
+        // bound, so no accepted file can make a score, sum or explanation non-finite.
+        let limit = 2.0 * scale.bound;
+        for (field, x) in [("base", structure.base), ("affinity", structure.affinity)] {
+            if self.finite(&top, &at.field(field), &format!("structure.{field}"), x)
+                && x.abs() > limit
+            {
+                self.problem(
+                    top.clone(),
+                    at.field(field),
+                    format!("structure.{field} is {}, beyond ±{limit}", num(x)),
+                    Some(format!(
+                        "the structural part may move the raw score by at most twice the scale's bound ({})",
+                        scale.bound
+                    )),
+                );
+            }
+        }
 
         let mut names = Names {
             states: HashMap::new(),
@@ -190,7 +214,21 @@ impl Validator {
             actors: HashMap::new(),
             events: HashMap::new(),
             axes: HashMap::new(),
+            appointed: HashSet::new(),
+            rulers: f.states.iter().map(|s| s.ruling.clone()).collect(),
+            span: (f.span.0.day(), f.span.1.day()),
         };
+        for x in f.events.iter().flat_map(|e| &e.effects) {
+            match x {
+                EffectFile::TakeOffice { leader, .. } => {
+                    names.appointed.insert(leader.clone());
+                }
+                EffectFile::Rule { party, .. } => {
+                    names.rulers.insert(party.clone());
+                }
+                _ => {}
+            }
+        }
         for (i, a) in f.axes.iter().enumerate() {
             if names.axes.insert(a.clone(), i).is_some() {
                 self.problem(
@@ -294,6 +332,28 @@ impl Validator {
                 "max_events is 0: no event could fire".to_string(),
                 Some("leave it out for the default of 100000".to_string()),
             );
+        } else if max_events > limits::MAX_EVENTS_PER_RUN {
+            self.problem(
+                top.clone(),
+                root.field("max_events"),
+                format!(
+                    "max_events is {max_events}, above the most a run may fire ({})",
+                    limits::MAX_EVENTS_PER_RUN
+                ),
+                Some("a run keeps every event it fires; leave it out for the default of 100000, which catches runaway follow-ups in well under a second".to_string()),
+            );
+        }
+        if f.events.len() > limits::MAX_EVENTS {
+            self.problem(
+                top.clone(),
+                root.field("events"),
+                format!(
+                    "{} events; a scenario has at most {}",
+                    f.events.len(),
+                    limits::MAX_EVENTS
+                ),
+                Some("split the span into several scenarios".to_string()),
+            );
         }
         Scenario {
             name: f.name,
@@ -312,6 +372,132 @@ impl Validator {
             fades,
             timeline,
             max_events,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Every text of the file is free of control characters, which would disturb a
+    /// terminal and make the SVG invalid XML; `description` and `note` may hold line
+    /// breaks and tabs.
+    fn texts(&mut self, f: &ScenarioFile) {
+        let root = At::root();
+        let mut all: Vec<(At, &str)> = vec![
+            (root.field("name"), &f.name),
+            (root.field("title"), &f.title),
+        ];
+        all.extend(
+            f.sources
+                .iter()
+                .enumerate()
+                .map(|(k, x)| (root.field("sources").index(k), x.as_str())),
+        );
+        all.extend(
+            f.axes
+                .iter()
+                .enumerate()
+                .map(|(k, x)| (root.field("axes").index(k), x.as_str())),
+        );
+        for (k, b) in f.scale.bands.iter().enumerate() {
+            all.push((
+                root.field("scale").field("bands").index(k).field("name"),
+                &b.name,
+            ));
+        }
+        for (k, x) in f.states.iter().enumerate() {
+            let at = root.field("states").index(k);
+            all.extend([
+                (at.field("id"), x.id.as_str()),
+                (at.field("name"), &x.name),
+                (at.field("office"), &x.office),
+            ]);
+            all.extend(
+                x.names
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (_, n))| (at.field("names").index(j), n.as_str())),
+            );
+        }
+        for (k, x) in f.parties.iter().enumerate() {
+            let at = root.field("parties").index(k);
+            all.extend([(at.field("id"), x.id.as_str()), (at.field("name"), &x.name)]);
+        }
+        for (k, x) in f.leaders.iter().enumerate() {
+            let at = root.field("leaders").index(k);
+            all.extend([(at.field("id"), x.id.as_str()), (at.field("name"), &x.name)]);
+            all.extend(x.short.iter().map(|s| (at.field("short"), s.as_str())));
+            all.extend(
+                x.terms
+                    .iter()
+                    .enumerate()
+                    .map(|(j, t)| (at.field("terms").index(j), t.office.as_str())),
+            );
+        }
+        for (k, x) in f.actors.iter().enumerate() {
+            let at = root.field("actors").index(k);
+            all.extend([(at.field("id"), x.id.as_str()), (at.field("name"), &x.name)]);
+        }
+        for (k, e) in f.events.iter().enumerate() {
+            let at = root.field("events").index(k);
+            all.extend([
+                (at.field("id"), e.id.as_str()),
+                (at.field("title"), &e.title),
+                (at.field("source"), &e.source),
+            ]);
+            for (j, x) in e.effects.iter().enumerate() {
+                match x {
+                    EffectFile::Modifier { label: Some(l), .. } => {
+                        all.push((at.field("effects").index(j).field("label"), l));
+                    }
+                    EffectFile::TakeOffice { office, .. } => {
+                        all.push((at.field("effects").index(j).field("office"), office));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (k, x) in f.timeline.eras.iter().enumerate() {
+            all.push((
+                root.field("timeline").field("eras").index(k).field("label"),
+                &x.label,
+            ));
+        }
+        for (k, x) in f.timeline.checkpoints.iter().enumerate() {
+            let at = root.field("timeline").field("checkpoints").index(k);
+            all.extend([
+                (at.field("id"), x.id.as_str()),
+                (at.field("quote"), &x.quote),
+                (at.field("source"), &x.source),
+            ]);
+        }
+        let mut found: Vec<(At, String)> = Vec::new();
+        for (at, text) in all {
+            if let Some(c) = text.chars().find(|c| c.is_control()) {
+                found.push((at, control_message(text, c)));
+            }
+        }
+        let long = [(root.field("description"), &f.description)]
+            .into_iter()
+            .chain(
+                f.events
+                    .iter()
+                    .enumerate()
+                    .map(|(k, e)| (root.field("events").index(k).field("note"), &e.note)),
+            );
+        for (at, text) in long {
+            if let Some(c) = text
+                .chars()
+                .find(|&c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+            {
+                found.push((at, control_message(text, c)));
+            }
+        }
+        for (at, message) in found {
+            self.problem(
+                "text".to_string(),
+                at,
+                message,
+                Some("control characters would disturb the terminal and break the SVG chart: remove it (a line break is allowed only in `description` and `note`)".to_string()),
+            );
         }
     }
 
@@ -321,16 +507,17 @@ impl Validator {
         let mut bands = Vec::new();
         // With a broken bound, bands are still read (so conditions and checkpoints can name
         // them) but nothing is measured against the bound.
-        let bound_ok = s.bound.is_finite() && s.bound > 0.0;
+        let bound_ok = s.bound.is_finite() && s.bound > 0.0 && s.bound <= limits::MAX_BOUND;
         if !bound_ok {
             self.problem(
                 subject.clone(),
                 at.field("bound"),
                 format!(
-                    "the bound is {}; it must be a positive, finite number",
-                    num(s.bound)
+                    "the bound is {}; it must be a positive number no larger than {}",
+                    num(s.bound),
+                    limits::MAX_BOUND
                 ),
-                Some("the shipped scenarios use bound: 9.0".to_string()),
+                Some("the shipped scenarios use bound: 9.0 (Yan Xuetong's scale)".to_string()),
             );
         }
         let bound = if bound_ok { s.bound } else { f64::INFINITY };
@@ -772,6 +959,15 @@ impl Validator {
             );
         }
         let day = e.date.map(Date::day);
+        // A windowed event may fall on any day of its window (within the span): those who
+        // act in it must be there on every one of them.
+        let window = e.date.map(|d| {
+            let w = e.window.unwrap_or(0) as Day;
+            (
+                (d.day() - w).max(f.span.0.day()),
+                (d.day() + w).min(f.span.1.day()),
+            )
+        });
         let mut refs = Vec::new();
         for (k, a) in e.actors.iter().enumerate() {
             let aat = at.field("actors").index(k);
@@ -781,9 +977,7 @@ impl Validator {
                 refs.push(ActorRef::Party(i));
             } else if let Some(&i) = names.leaders.get(a) {
                 refs.push(ActorRef::Leader(i));
-                if let Some(d) = day
-                    && !leaders[i].in_office_on(d)
-                {
+                if let Some(d) = window.and_then(|w| out_of_office(&leaders[i], w, day)) {
                     let terms: Vec<String> = leaders[i]
                         .terms
                         .iter()
@@ -805,8 +999,9 @@ impl Validator {
                         subject.clone(),
                         aat,
                         format!(
-                            "leader \"{a}\" acts but is not in office on {}",
-                            Date::from_day(d)
+                            "leader \"{a}\" acts but is not in office on {}{}",
+                            Date::from_day(d),
+                            in_window(e, day, d)
                         ),
                         Some(format!(
                             "their terms: {terms}; move the event, or name someone in office"
@@ -816,13 +1011,19 @@ impl Validator {
             } else if let Some(&i) = names.actors.get(a) {
                 refs.push(ActorRef::Actor(i));
                 let x = &actors[i];
-                if let Some(d) = day
-                    && (x.from.is_some_and(|from| d < from) || x.to.is_some_and(|to| d >= to))
+                let gone =
+                    |d: Day| x.from.is_some_and(|from| d < from) || x.to.is_some_and(|to| d >= to);
+                if let Some(d) = window
+                    .and_then(|(lo, hi)| [day.unwrap_or(lo), lo, hi].into_iter().find(|&d| gone(d)))
                 {
                     self.problem(
                         subject.clone(),
                         aat,
-                        format!("actor \"{a}\" does not exist on {}", Date::from_day(d)),
+                        format!(
+                            "actor \"{a}\" does not exist on {}{}",
+                            Date::from_day(d),
+                            in_window(e, day, d)
+                        ),
                         Some(format!(
                             "it exists from {} to {}",
                             x.from
@@ -923,6 +1124,74 @@ impl Validator {
         v
     }
 
+    /// Warns of a party- or leader-level modifier that can never count: between parties
+    /// one of which never rules, or between leaders who are never both in office from the
+    /// event's earliest day until the modifier ends. Leaders that an event puts in office
+    /// (`TakeOffice`) are not judged by their terms alone, and are let be.
+    #[allow(clippy::too_many_arguments, reason = "the validator's shared context")]
+    fn counts_ever(
+        &mut self,
+        level: &Level,
+        e: &EventFile,
+        until: Option<Day>,
+        subject: &str,
+        at: &At,
+        names: &Names,
+        leaders: &[Leader],
+        parties: &[Party],
+    ) {
+        match *level {
+            Level::State => {}
+            Level::Party(a, b) => {
+                if let Some(p) = [a, b]
+                    .into_iter()
+                    .find(|&p| !names.rulers.contains(&parties[p].id))
+                {
+                    self.warn(
+                        subject.to_string(),
+                        at.clone(),
+                        format!(
+                            "this party-level modifier can never count: \"{}\" never rules its state (it does not rule on the first day and no event brings it to power)",
+                            parties[p].id
+                        ),
+                        Some("a party-level modifier counts only while both parties rule: bind the parties that rule, or use level: State".to_string()),
+                    );
+                }
+            }
+            Level::Leader(a, b) => {
+                let (la, lb) = (&leaders[a], &leaders[b]);
+                if names.appointed.contains(&la.id) || names.appointed.contains(&lb.id) {
+                    return;
+                }
+                let from = e
+                    .date
+                    .map_or(names.span.0, |d| d.day() - e.window.unwrap_or(0) as Day);
+                let to = until.unwrap_or(names.span.1 + 1).min(names.span.1 + 1);
+                let end = |t: &Term| t.to.unwrap_or(Day::MAX);
+                let together = la.terms.iter().any(|x| {
+                    lb.terms.iter().any(|y| {
+                        let lo = x.from.max(y.from).max(from);
+                        let hi = end(x).min(end(y)).min(to);
+                        lo < hi
+                    })
+                });
+                if !together {
+                    self.warn(
+                        subject.to_string(),
+                        at.clone(),
+                        format!(
+                            "this leader-level modifier can never count: \"{}\" and \"{}\" are never both in office from {} on",
+                            la.id,
+                            lb.id,
+                            Date::from_day(from.max(names.span.0))
+                        ),
+                        Some("a leader-level modifier counts only while both leaders hold office: bind leaders in office together, or use level: Party or State".to_string()),
+                    );
+                }
+            }
+        }
+    }
+
     fn effect(
         &mut self,
         x: &EffectFile,
@@ -964,7 +1233,7 @@ impl Validator {
                         );
                         let (a, b) = (a?, b?);
                         if parties[a].state == parties[b].state {
-                            self.problem(subject.to_string(), lat, format!("a party-level modifier binds a party of each state, but \"{}\" and \"{}\" belong to one state", parties[a].id, parties[b].id), None);
+                            self.problem(subject.to_string(), lat.clone(), format!("a party-level modifier binds a party of each state, but \"{}\" and \"{}\" belong to one state", parties[a].id, parties[b].id), None);
                         }
                         Level::Party(a, b)
                     }
@@ -975,7 +1244,7 @@ impl Validator {
                         );
                         let (a, b) = (a?, b?);
                         if leaders[a].state == leaders[b].state {
-                            self.problem(subject.to_string(), lat, format!("a leader-level modifier binds a leader of each state, but \"{}\" and \"{}\" serve one state", leaders[a].id, leaders[b].id), None);
+                            self.problem(subject.to_string(), lat.clone(), format!("a leader-level modifier binds a leader of each state, but \"{}\" and \"{}\" serve one state", leaders[a].id, leaders[b].id), None);
                         }
                         Level::Leader(a, b)
                     }
@@ -1006,12 +1275,13 @@ impl Validator {
                         (f64::INFINITY, Some(date.day()))
                     }
                 };
-                if half_life.is_nan() || half_life <= 0.0 {
+                let endless = until.is_some() || matches!(fade, FadeFile::Permanent);
+                if !(half_life > 0.0 && (half_life.is_finite() || endless)) {
                     self.problem(
                         subject.to_string(),
                         fat,
                         format!(
-                            "a half-life of {} days; it must be a positive number",
+                            "a half-life of {} days; it must be a positive, finite number",
                             num(half_life)
                         ),
                         Some(
@@ -1021,6 +1291,7 @@ impl Validator {
                     );
                     return None;
                 }
+                self.counts_ever(&level, e, until, subject, &lat, names, leaders, parties);
                 let fade = match fades.iter().position(|&h| h == half_life) {
                     Some(i) => i,
                     None => {
@@ -1425,6 +1696,48 @@ impl Validator {
     }
 }
 
+/// Why a `name` cannot be an output folder, with a hint: empty, characters other than
+/// letters, digits, `_` and `-`, or longer than [`limits::MAX_NAME_CHARS`].
+pub(crate) fn folder_name_problem(name: &str) -> Option<(String, String)> {
+    let shown: String = name.chars().take(40).collect();
+    let shown = if shown.len() < name.len() {
+        format!("{shown}...")
+    } else {
+        shown
+    };
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        Some((
+            format!("name \"{}\" cannot be a folder name", shown.escape_debug()),
+            "use letters, digits, `_` and `-` only, e.g. \"sino_soviet\"".to_string(),
+        ))
+    } else if name.len() > limits::MAX_NAME_CHARS {
+        Some((
+            format!(
+                "name \"{shown}\" has {} characters; a name (the output folder) has at most {}",
+                name.len(),
+                limits::MAX_NAME_CHARS
+            ),
+            "use a short machine name, e.g. \"sino_soviet\"; the `title` is for people".to_string(),
+        ))
+    } else {
+        None
+    }
+}
+
+/// "this text holds the control character U+0007 (after "Tre")".
+fn control_message(text: &str, c: char) -> String {
+    let head: String = text.chars().take_while(|&x| x != c).take(30).collect();
+    format!(
+        "this text holds the control character U+{:04X} (after \"{}\")",
+        c as u32,
+        head.escape_debug()
+    )
+}
+
 /// A number for a message: plain when it is of an everyday size, else in e-notation (so
 /// 1e300 is not printed with three hundred digits).
 fn num(x: f64) -> String {
@@ -1435,10 +1748,95 @@ fn num(x: f64) -> String {
     }
 }
 
+/// The first day of `window` (the nominal `day` first) on which the leader is out of
+/// office, if any. Holding office can only end on a term's `to`, so the window's first
+/// day and every `to` inside it are the days to check.
+fn out_of_office(leader: &Leader, (lo, hi): (Day, Day), day: Option<Day>) -> Option<Day> {
+    let ends = leader
+        .terms
+        .iter()
+        .filter_map(|t| t.to)
+        .filter(|&t| lo < t && t <= hi);
+    day.into_iter()
+        .chain([lo])
+        .chain(ends)
+        .find(|&d| !leader.in_office_on(d))
+}
+
+/// ", a day its window of ±N days reaches" when `d` is not the event's nominal day.
+fn in_window(e: &EventFile, day: Option<Day>, d: Day) -> String {
+    if day == Some(d) {
+        String::new()
+    } else {
+        format!(
+            ", a day its window of ±{} days reaches",
+            e.window.unwrap_or(0)
+        )
+    }
+}
+
 /// "Mao Zedong" -> "M.Z.".
 fn initials(name: &str) -> String {
     name.split_whitespace()
         .filter_map(|w| w.chars().next())
         .map(|c| format!("{c}."))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leader(terms: &[(Day, Option<Day>)]) -> Leader {
+        Leader {
+            id: "l".into(),
+            name: "L".into(),
+            short: "L".into(),
+            state: 0,
+            party: None,
+            terms: terms
+                .iter()
+                .map(|&(from, to)| Term {
+                    office: "leader".into(),
+                    from,
+                    to,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_window_is_checked_on_its_first_day_and_at_every_term_end_inside_it() {
+        let l = leader(&[(0, Some(100)), (100, Some(200))]);
+        // Two terms back to back cover the window across their seam.
+        assert_eq!(out_of_office(&l, (90, 110), Some(100)), None);
+        assert_eq!(out_of_office(&l, (150, 210), Some(180)), Some(200));
+        assert_eq!(
+            out_of_office(&leader(&[(10, None)]), (5, 20), Some(12)),
+            Some(5)
+        );
+    }
+
+    #[test]
+    fn folder_names_are_short_plain_and_not_empty() {
+        assert!(folder_name_problem("sino_soviet-2").is_none());
+        assert!(folder_name_problem("").is_some());
+        assert!(folder_name_problem("a/b").is_some());
+        let (message, _) = folder_name_problem(&"x".repeat(65)).expect("too long");
+        assert!(message.ends_with("has 65 characters; a name (the output folder) has at most 64"));
+    }
+
+    #[test]
+    fn control_characters_are_named_by_code_point() {
+        assert_eq!(
+            control_message("ab\u{1b}[31m", '\u{1b}'),
+            "this text holds the control character U+001B (after \"ab\")"
+        );
+    }
+
+    #[test]
+    fn stream_ids_are_fnv1a() {
+        assert_eq!(stream_id(""), 0xcbf2_9ce4_8422_2325);
+        assert_ne!(stream_id("a"), stream_id("b"));
+    }
 }

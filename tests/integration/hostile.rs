@@ -203,6 +203,287 @@ fn a_file_larger_than_the_limit_is_refused_before_it_is_read() {
     );
 }
 
+/// Checks a broken copy of the small fixture with the binary: exit 2 and the message.
+fn refused(t: Text, expected: &[&str]) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    t.write(dir.path(), "f.ron");
+    let ran = diplosim(dir.path(), &["check", "f.ron"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stdout);
+    for e in expected {
+        assert!(ran.stderr.contains(e), "{e}\n---\n{}", ran.stderr);
+    }
+}
+
+#[test]
+fn magnitudes_that_could_overflow_a_score_are_refused() {
+    refused(
+        Text::small().replace("bound: 9.0", "bound: 1e308"),
+        &[
+            "f.ron:8:16: scale: the bound is 1e308; it must be a positive number no larger than 1000",
+        ],
+    );
+    refused(
+        Text::small().replace(
+            "structure: (base: 0.0, affinity: 2.0)",
+            "structure: (base: 1e308, affinity: -19.0)",
+        ),
+        &[
+            "f.ron:18:23: scenario: structure.base is 1e308, beyond ±18",
+            "f.ron:18:40: scenario: structure.affinity is -19, beyond ±18",
+        ],
+    );
+    refused(
+        Text::small().replace("fade: Years(10.0)", "fade: Years(1e308)"),
+        &["a half-life of inf days; it must be a positive, finite number"],
+    );
+}
+
+#[test]
+fn max_events_is_capped_and_a_runaway_names_file_event_and_variant() {
+    refused(
+        Text::small().replace(
+            "    timeline: (",
+            "    max_events: 4294967295,\n    timeline: (",
+        ),
+        &[
+            "f.ron:61:17: scenario: max_events is 4294967295, above the most a run may fire (1000000)",
+        ],
+    );
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "base.ron");
+    counterfactual(
+        dir.path(),
+        "doubling.ron",
+        "Replace((id: \"apology\", title: \"A\", source: \"s\", effects: [FollowUp(event: \"apology\", after: 1), FollowUp(event: \"apology\", after: 1)]))",
+    );
+    let ran = diplosim(
+        dir.path(),
+        &["compare", "base.ron", "doubling.ron", "--out", "o"],
+    );
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr.starts_with(
+            "error: base.ron: in the variant \"doubling\": the run fired more than 100000 events (the last was \"apology\" on "
+        ),
+        "{}",
+        ran.stderr
+    );
+    assert!(!dir.path().join("o").exists());
+    let ran = diplosim(dir.path(), &["run", "doubling.ron", "--out", "o"]);
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr
+            .starts_with("error: doubling.ron: the run fired more than 100000 events"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn control_characters_in_text_are_refused_where_they_stand() {
+    refused(
+        Text::small().replace("title: \"Treaty\"", "title: \"Tre\\u{7}aty\""),
+        &["f.ron:39:51: text: this text holds the control character U+0007 (after \"Tre\")"],
+    );
+}
+
+#[test]
+fn an_axis_given_twice_in_an_ideology_is_refused() {
+    refused(
+        Text::small().replace(
+            "ideology: {\"left\": 0.8}",
+            "ideology: {\"left\": 0.8, \"left\": 0.1}",
+        ),
+        &[
+            "f.ron:25:",
+            "the axis \"left\" is given twice in this ideology",
+        ],
+    );
+}
+
+#[test]
+fn a_name_too_long_for_a_folder_is_refused_by_check() {
+    refused(
+        Text::small().replace("name: \"small\"", &format!("name: \"{}\"", "a".repeat(300))),
+        &[
+            "f.ron:4:11: scenario: name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" has 300 characters; a name (the output folder) has at most 64",
+        ],
+    );
+}
+
+#[test]
+fn those_acting_in_a_windowed_event_are_checked_over_the_whole_window() {
+    // Ann leaves office on 1955-06-01, inside the window of 30 days around 1955-05-20.
+    refused(
+        Text::small().replace(
+            "(id: \"friendship\", date: \"1952-01-01\",",
+            "(id: \"friendship\", date: \"1955-05-20\", window: 30,",
+        ),
+        &[
+            "f.ron:43:19: event \"friendship\" (1955-05-20): leader \"ann\" acts but is not in office on 1955-06-01, a day its window of ±30 days reaches",
+        ],
+    );
+}
+
+#[test]
+fn a_counterfactual_cannot_take_a_commands_folder_name() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "base.ron");
+    for name in ["ensemble", "compare", "rank", "baseline"] {
+        let path = dir.path().join("cf.ron");
+        std::fs::write(
+            &path,
+            format!("Counterfactual(base: \"base.ron\", name: \"{name}\", title: \"t\", question: \"q\", changes: [])"),
+        )
+        .expect("write");
+        let ran = diplosim(dir.path(), &["run", "cf.ron"]);
+        assert_eq!(ran.code, Some(2));
+        assert!(
+            ran.stderr.contains(&format!(
+                "cf.ron:1:40: counterfactual: name \"{name}\" is taken: `{name}` writes its files in the folder of that name"
+            )),
+            "{}",
+            ran.stderr
+        );
+        assert!(!dir.path().join("output").exists());
+    }
+}
+
+#[test]
+fn a_missing_base_is_located_with_the_rule_for_relative_paths() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "small.ron");
+    std::fs::create_dir(dir.path().join("sub")).expect("a folder");
+    std::fs::write(
+        dir.path().join("sub/cf.ron"),
+        "Counterfactual(base: \"small.ron\", title: \"t\", question: \"q\", changes: [])",
+    )
+    .expect("write");
+    let ran = diplosim(dir.path(), &["check", "sub/cf.ron"]);
+    assert_eq!(ran.code, Some(2));
+    for e in [
+        "sub/cf.ron:1:22: counterfactual: its base scenario sub/small.ron does not exist",
+        "= help: `base` is a path relative to the counterfactual's own folder (sub); \"small.ron\" exists from the current folder, but `base` starts from the counterfactual's folder",
+    ] {
+        assert!(ran.stderr.contains(e), "{e}\n---\n{}", ran.stderr);
+    }
+}
+
+#[test]
+fn messages_name_the_format_not_rust_types() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "base.ron");
+    counterfactual(dir.path(), "cf.ron", "Foo(\"x\")");
+    let ran = diplosim(dir.path(), &["check", "cf.ron"]);
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr.contains("unknown variant `Foo` in `Change`"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("File"), "{}", ran.stderr);
+}
+
+#[test]
+fn positional_effects_get_a_hint_with_the_named_form() {
+    refused(
+        Text::small().replace(
+            "effects: [Rule(state: \"north\", party: \"pink\")]",
+            "effects: [Rule(\"north\", \"pink\")]",
+        ),
+        &[
+            "f.ron:48:25: expected a name (an identifier) here",
+            "= help: `Rule` takes named fields: write Rule(state: \"north\", party: \"red\")",
+        ],
+    );
+}
+
+/// Checks a copy of the small fixture that is valid: exit 0, and these on stdout.
+fn warned(t: Text, expected: &[&str]) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    t.write(dir.path(), "f.ron");
+    let ran = diplosim(dir.path(), &["check", "f.ron"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    for e in expected {
+        assert!(ran.stdout.contains(e), "{e}\n---\n{}", ran.stdout);
+    }
+}
+
+#[test]
+fn modifiers_that_can_never_count_are_warned_of_with_the_reason() {
+    // Ann leaves office in 1955: a tie between Ann and Cid from 1957 on never counts.
+    warned(
+        Text::small().replace(
+            "Modifier(level: State, value: Uniform(-4.0, -2.0), fade: Days(180.0)),",
+            "Modifier(level: Leader(\"ann\", \"cid\"), value: -1.0, fade: Permanent),",
+        ),
+        &[
+            "warning: f.ron:52:29: event \"incident\" (1957-01-01): this leader-level modifier can never count: \"ann\" and \"cid\" are never both in office from 1956-12-02 on",
+        ],
+    );
+    // A party that never rules.
+    warned(
+        Text::small().replace(
+            "effects: [Rule(state: \"north\", party: \"pink\")]",
+            "effects: [Modifier(level: Party(\"pink\", \"blue\"), value: 1.0, fade: Permanent)]",
+        ),
+        &[
+            "warning: f.ron:48:",
+            "event \"election\" (1956-01-01): this party-level modifier can never count: \"pink\" never rules its state",
+        ],
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_scenario_is_called_so() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("README.md"), "# diplosim\n\nA simulator.\n").expect("write");
+    let ran = diplosim(dir.path(), &["run", "README.md"]);
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr.starts_with(
+            "error: README.md:1:1: this is not a scenario or counterfactual file: it starts with `# diplosim`"
+        ),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn a_missing_field_names_the_item_by_id() {
+    refused(
+        Text::small().replace(
+            "title: \"Pink wins\", source: \"fixture\",",
+            "title: \"Pink wins\",",
+        ),
+        &["f.ron:48:56: missing field `source` in `Event` (the item with id \"election\")"],
+    );
+}
+
+#[test]
+fn compare_says_first_that_a_counterfactual_names_another_base() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "small.ron");
+    Text::small().write(dir.path(), "other.ron");
+    std::fs::write(
+        dir.path().join("cf.ron"),
+        "Counterfactual(base: \"other.ron\", title: \"t\", question: \"q\", changes: [Remove(\"nothing_here\")])",
+    )
+    .expect("write");
+    let ran = diplosim(
+        dir.path(),
+        &["compare", "small.ron", "cf.ron", "--out", "o"],
+    );
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr.starts_with(
+            "error: cf.ron: this counterfactual is written for other.ron, not small.ron: its changes do not fit"
+        ),
+        "{}",
+        ran.stderr
+    );
+}
+
 #[test]
 fn an_era_label_wider_than_the_plot_is_cut_short() {
     let dir = tempfile::tempdir().expect("a temporary folder");

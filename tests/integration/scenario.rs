@@ -218,7 +218,10 @@ fn a_missing_field() {
     let t = Text::small().replace("(id: \"east\", name: \"East\")", "(id: \"east\")");
     let e = syntax(&t);
     assert_eq!(e.at, pos_in(&t, "(id: \"east\")", ")"));
-    assert_eq!(e.message, "missing field `name` in `Actor`");
+    assert_eq!(
+        e.message,
+        "missing field `name` in `Actor` (the item with id \"east\")"
+    );
     assert_eq!(e.hint.as_deref(), Some("add `name: ...` to this item"));
 }
 
@@ -699,7 +702,7 @@ fn a_broken_bound_is_one_problem_not_many() {
     assert_eq!(p.subject, "scale");
     assert_eq!(
         p.message,
-        "the bound is inf; it must be a positive, finite number"
+        "the bound is inf; it must be a positive number no larger than 1000"
     );
     assert_eq!(at(&p), pos_in(&t, "bound: inf", "inf"));
 }
