@@ -58,10 +58,10 @@ pub enum Command {
         /// The scenario (or a counterfactual, to run its variant).
         scenario: PathBuf,
         /// Number of runs; run i uses seed + i.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
         runs: u64,
         /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Which events the chart numbers: `all`, a count of the largest jumps, or event
         /// ids separated by commas.
@@ -80,10 +80,10 @@ pub enum Command {
         #[arg(required = true)]
         counterfactuals: Vec<PathBuf>,
         /// Paired runs per curve; run i uses seed + i.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_runs)]
         runs: u64,
         /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Which events the chart numbers: `all`, a count of the largest jumps, or event
         /// ids separated by commas.
@@ -102,7 +102,7 @@ pub enum Command {
         #[arg(long)]
         at: Date,
         /// Seed of the run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Print CSV instead of a table.
         #[arg(long)]
@@ -113,10 +113,10 @@ pub enum Command {
         /// The scenario (or a counterfactual).
         scenario: PathBuf,
         /// Paired runs per event; run i uses seed + i.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_runs)]
         runs: u64,
         /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Output folder [default: output/<scenario name>/rank/].
         #[arg(long)]
@@ -134,8 +134,31 @@ fn parse_seed(text: &str) -> Result<u64, String> {
     })
 }
 
-/// Refuses an output folder that cannot be one, before any work is done.
+/// A number of runs as typed: a whole number from 1, with a message that says so (how
+/// many fit in memory depends on the scenario's span, and the experiment checks it).
+fn parse_runs(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "a number of runs is a whole number from 1 to {}, e.g. --runs 1000",
+            u64::MAX
+        )),
+    }
+}
+
+/// Refuses an output folder that cannot be one, before any work is done: a file, a path
+/// through a file, or the folder the command runs in (or one that holds it), which
+/// writing replaces as a whole.
 fn check_out(out: &Path) -> Result<(), CliError> {
+    if let (Ok(o), Ok(here)) = (out.canonicalize(), std::env::current_dir())
+        && here.canonicalize().unwrap_or(here).starts_with(&o)
+    {
+        return Err(CliError::Usage(format!(
+            "--out {}: this is the folder you are working in (or holds it); the output folder is replaced as a whole on every write\n  = help: name a folder of its own, e.g. --out {}",
+            out.display(),
+            out.join("diplosim-output").display()
+        )));
+    }
     // Every existing prefix of the path must be a folder.
     for dir in out.ancestors().filter(|a| !a.as_os_str().is_empty()) {
         if dir.exists() && !dir.is_dir() {
@@ -385,17 +408,7 @@ fn run(
     files.push(("chart.png".to_string(), chart.png));
     files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
     files.push(("chart.txt".to_string(), chart.text.into_bytes()));
-    let manifest = Manifest {
-        program: "diplosim".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        command: "run".into(),
-        inputs: loaded.inputs.clone(),
-        seed,
-        runs: 1,
-        command_line: argv.to_vec(),
-        files: files.iter().map(|(n, _)| n.clone()).collect(),
-    };
-    files.push(("manifest.json".to_string(), manifest.to_json()));
+    let files = Manifest::new("run", loaded.inputs.clone(), seed, 1, argv, &files).append_to(files);
     output::write_all(&dir, &files)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     Ok(summary(sc, &run, &dir, &names))
@@ -536,23 +549,14 @@ fn csv_file(name: &str, r: Result<Vec<u8>, csv::Error>) -> Result<output::File, 
 /// Adds the manifest and writes every file, all or nothing.
 fn finish(
     dir: &Path,
-    mut files: Vec<output::File>,
+    files: Vec<output::File>,
     command: &str,
     inputs: Vec<Input>,
     seeds: Seeds,
     argv: &[String],
 ) -> Result<Vec<String>, CliError> {
-    let manifest = Manifest {
-        program: "diplosim".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        command: command.into(),
-        inputs,
-        seed: seeds.first,
-        runs: seeds.runs,
-        command_line: argv.to_vec(),
-        files: files.iter().map(|(n, _)| n.clone()).collect(),
-    };
-    files.push(("manifest.json".to_string(), manifest.to_json()));
+    let files =
+        Manifest::new(command, inputs, seeds.first, seeds.runs, argv, &files).append_to(files);
     output::write_all(dir, &files)?;
     Ok(files.into_iter().map(|(n, _)| n).collect())
 }
@@ -568,8 +572,9 @@ fn ensemble(
     let subject = load_any(path)?;
     let sc = &subject.scenario;
     events.check(sc).map_err(CliError::Usage)?;
-    let e = experiment::ensemble(sc, seeds, progress)?;
     let dir = out.map_or_else(|| subject.out.join("ensemble"), Path::to_path_buf);
+    check_out(&dir)?;
+    let e = experiment::ensemble(sc, seeds, progress)?;
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::ensemble_chart(sc, &e, &first);
     if let Some(w) = &subject.what_if {
@@ -648,6 +653,8 @@ fn compare(
         names.push(&v.name);
     }
     let sc = &base.scenario;
+    let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
+    check_out(&dir)?;
     let list: Vec<Variant> = variants
         .iter()
         .map(|v| Variant {
@@ -660,7 +667,6 @@ fn compare(
     let titles: Vec<&str> = variants.iter().map(|v| v.title.as_str()).collect();
     let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
     let summary = report::summary(sc, &c, &titles, &questions);
-    let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::compare_chart(sc, &c, &first, &titles, &questions);
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
@@ -705,8 +711,9 @@ fn rank(
 ) -> Result<String, CliError> {
     let subject = load_any(path)?;
     let sc = &subject.scenario;
-    let ranking = experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?;
     let dir = out.map_or_else(|| subject.out.join("rank"), Path::to_path_buf);
+    check_out(&dir)?;
+    let ranking = experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?;
     let mut model = report::rank_chart(sc, &ranking, seeds, 20);
     if let Some(w) = &subject.what_if {
         model.subtitle = format!("{} · {}", w.question.trim_end(), model.subtitle);

@@ -558,6 +558,9 @@ fn place_eras(model: &ChartModel, spans: &[(usize, f64, f64)], lo: f64, hi: f64)
     // The free left edge nearest to centring on `centre`, for a label of width `w` that
     // must keep `centre` inside it.
     let slide = |taken: &[(f64, f64)], ticks: &[f64], centre: f64, w: f64| -> Option<f64> {
+        if w > hi - lo {
+            return None; // wider than the plot: it can only be cut short
+        }
         let ideal = (centre - w / 2.0).clamp(lo, hi - w);
         let (min, max) = ((centre - w + COVER).max(lo), (centre - COVER).min(hi - w));
         let mut options = vec![ideal];
