@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --bench chart`
 
-#[path = "../tests/support/chart_models.rs"]
+#[path = "../tests/support/charts.rs"]
 mod models;
 
 use std::hint::black_box;
@@ -13,8 +13,8 @@ use diplosim::chart;
 
 fn charts(c: &mut Criterion) {
     let single = models::single_run();
-    let comparison = models::comparison();
-    let ensemble = models::ensemble();
+    let comparison = models::comparison(20);
+    let ensemble = models::ensemble(100);
     let mut bars: Vec<(String, f64)> = single
         .markers
         .iter()
@@ -27,6 +27,7 @@ fn charts(c: &mut Criterion) {
         subtitle: "by influence".into(),
         small_print: "seed 1".into(),
         bars,
+        effects: Vec::new(),
     };
 
     let mut group = c.benchmark_group("chart");

@@ -45,6 +45,10 @@ pub enum Command {
         /// Seed of the run's random streams.
         #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
+        /// Which events the chart numbers: `all`, a count of the largest jumps, or event
+        /// ids separated by commas.
+        #[arg(long, default_value = "12")]
+        events: report::Events,
         /// Output folder [default: output/<scenario name>/].
         #[arg(long)]
         out: Option<PathBuf>,
@@ -59,6 +63,10 @@ pub enum Command {
         /// Seed of the first run.
         #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
+        /// Which events the chart numbers: `all`, a count of the largest jumps, or event
+        /// ids separated by commas.
+        #[arg(long, default_value = "12")]
+        events: report::Events,
         /// Output folder [default: output/<scenario name>/ensemble/].
         #[arg(long)]
         out: Option<PathBuf>,
@@ -77,6 +85,10 @@ pub enum Command {
         /// Seed of the first run.
         #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
+        /// Which events the chart numbers: `all`, a count of the largest jumps, or event
+        /// ids separated by commas.
+        #[arg(long, default_value = "12")]
+        events: report::Events,
         /// Output folder [default: output/<scenario name>/compare/].
         #[arg(long)]
         out: Option<PathBuf>,
@@ -265,16 +277,19 @@ fn execute_command(
         Command::Run {
             scenario,
             seed,
+            events,
             out,
-        } => run(scenario, *seed, out.as_deref(), argv),
+        } => run(scenario, *seed, events, out.as_deref(), argv),
         Command::Ensemble {
             scenario,
             runs,
             seed,
+            events,
             out,
         } => ensemble(
             scenario,
             Seeds::new(*seed, *runs)?,
+            events,
             out.as_deref(),
             argv,
             progress,
@@ -284,11 +299,13 @@ fn execute_command(
             counterfactuals,
             runs,
             seed,
+            events,
             out,
         } => compare(
             scenario,
             counterfactuals,
             Seeds::new(*seed, *runs)?,
+            events,
             out.as_deref(),
             argv,
             progress,
@@ -396,7 +413,13 @@ pub fn default_out(scenario: &Scenario) -> PathBuf {
     Path::new("output").join(&scenario.name)
 }
 
-fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<String, CliError> {
+fn run(
+    path: &Path,
+    seed: u64,
+    events: &report::Events,
+    out: Option<&Path>,
+    argv: &[String],
+) -> Result<String, CliError> {
     let loaded = load_any(path)?;
     let sc = &loaded.scenario;
     let dir = out.map_or_else(|| loaded.out.clone(), Path::to_path_buf);
@@ -419,9 +442,12 @@ fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<St
             csv("events.csv", record::events_csv(sc, &run))?,
         ),
     ];
-    let chart = crate::chart::render(&crate::chart::of_run(sc, &run))?;
+    let mut model = report::run_chart(sc, &run, loaded.what_if.as_ref());
+    events.apply(sc, &mut model).map_err(CliError::Usage)?;
+    let chart = crate::chart::render(&model)?;
     files.push(("chart.png".to_string(), chart.png));
     files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
+    files.push(("chart.txt".to_string(), chart.text.into_bytes()));
     let files = Manifest::new("run", loaded.inputs.clone(), seed, 1, argv, &files).append_to(files);
     output::write_all(&dir, &files)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
@@ -494,6 +520,8 @@ pub struct Subject {
     pub inputs: Vec<Input>,
     /// The default output folder.
     pub out: PathBuf,
+    /// For a counterfactual: what its charts and texts must say about it.
+    pub what_if: Option<report::WhatIf>,
 }
 
 /// Loads a scenario or a counterfactual (told apart by the top-level name).
@@ -506,8 +534,13 @@ pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
         let base = load_file(&base_path)?;
         let c = source.apply(&base.file, &base_path)?;
         let out = default_out(&c.scenario).join(&c.name);
+        let what_if = report::WhatIf::of(&base.file, &base.scenario, &c);
+        let mut scenario = c.scenario;
+        // Everything made from the variant, printed or drawn, carries its own name.
+        scenario.title = what_if.heading();
         return Ok(Subject {
-            scenario: c.scenario,
+            what_if: Some(what_if),
+            scenario,
             file: c.file,
             text,
             path: path.to_path_buf(),
@@ -518,6 +551,7 @@ pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
     let file: ScenarioFile = crate::scenario::source::parse(&text, path)?;
     let scenario = crate::scenario::validate::validate(file.clone(), &text, path)?;
     Ok(Subject {
+        what_if: None,
         out: default_out(&scenario),
         scenario,
         file,
@@ -571,21 +605,29 @@ fn finish(
 fn ensemble(
     path: &Path,
     seeds: Seeds,
+    events: &report::Events,
     out: Option<&Path>,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
     let subject = load_any(path)?;
     let sc = &subject.scenario;
+    events.check(sc).map_err(CliError::Usage)?;
     let dir = out.map_or_else(|| subject.out.join("ensemble"), Path::to_path_buf);
     check_out(&dir)?;
     let e = experiment::ensemble(sc, seeds, progress)?;
     let first = Simulation::new(sc).run(seeds.first)?;
-    let chart = crate::chart::render(&report::ensemble_chart(sc, &e, &first))?;
+    let mut model = report::ensemble_chart(sc, &e, &first);
+    if let Some(w) = &subject.what_if {
+        w.mark(&mut model);
+    }
+    events.apply(sc, &mut model).map_err(CliError::Usage)?;
+    let chart = crate::chart::render(&model)?;
     let files = vec![
         csv_file("ensemble.csv", report::ensemble_csv(&e))?,
         ("chart.png".to_string(), chart.png),
         ("chart.svg".to_string(), chart.svg.into_bytes()),
+        ("chart.txt".to_string(), chart.text.into_bytes()),
     ];
     let names = finish(&dir, files, "ensemble", subject.inputs, seeds, argv)?;
     let mut text = report::ensemble_text(sc, &e);
@@ -597,6 +639,7 @@ fn compare(
     path: &Path,
     cfs: &[PathBuf],
     seeds: Seeds,
+    events: &report::Events,
     out: Option<&Path>,
     argv: &[String],
     progress: &dyn Progress,
@@ -668,12 +711,15 @@ fn compare(
             scenario: &v.scenario,
         })
         .collect();
+    events.check(sc).map_err(CliError::Usage)?;
     let c = experiment::compare(sc, &list, seeds, progress)?;
     let titles: Vec<&str> = variants.iter().map(|v| v.title.as_str()).collect();
     let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
     let summary = report::summary(sc, &c, &titles, &questions);
     let first = Simulation::new(sc).run(seeds.first)?;
-    let chart = crate::chart::render(&report::compare_chart(sc, &c, &first, &titles, &questions))?;
+    let mut model = report::compare_chart(sc, &c, &first, &titles, &questions);
+    events.apply(sc, &mut model).map_err(CliError::Usage)?;
+    let chart = crate::chart::render(&model)?;
     let files = vec![
         csv_file("compare.csv", report::compare_csv(&c))?,
         csv_file("divergence.csv", report::divergence_csv(&c))?,
@@ -681,6 +727,7 @@ fn compare(
         ("divergence.txt".to_string(), summary.clone().into_bytes()),
         ("chart.png".to_string(), chart.png),
         ("chart.svg".to_string(), chart.svg.into_bytes()),
+        ("chart.txt".to_string(), chart.text.into_bytes()),
     ];
     let written = finish(&dir, files, "compare", inputs, seeds, argv)?;
     Ok(format!(
@@ -716,11 +763,16 @@ fn rank(
     let dir = out.map_or_else(|| subject.out.join("rank"), Path::to_path_buf);
     check_out(&dir)?;
     let ranking = experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?;
-    let chart = crate::chart::render_bars(&report::rank_chart(sc, &ranking, seeds, 20))?;
+    let mut model = report::rank_chart(sc, &ranking, seeds, 20);
+    if let Some(w) = &subject.what_if {
+        model.subtitle = format!("{} · {}", w.question.trim_end(), model.subtitle);
+    }
+    let chart = crate::chart::render_bars(&model)?;
     let files = vec![
         csv_file("rank.csv", report::rank_csv(sc, &ranking))?,
         ("chart.png".to_string(), chart.png),
         ("chart.svg".to_string(), chart.svg.into_bytes()),
+        ("chart.txt".to_string(), chart.text.into_bytes()),
     ];
     let names = finish(&dir, files, "rank", subject.inputs, seeds, argv)?;
     let mut text = report::rank_text(sc, &ranking, seeds, 20);

@@ -16,6 +16,11 @@ const AXIS: f64 = 18.0;
 const SMALL: f64 = 15.0;
 const SOFT_INK: Rgba = Rgba::hex(0x333333);
 const GRID: Rgba = Rgba::hex(0xD9D9D9);
+/// Bars of events that warmed the relation on average, and of those that cooled it: the
+/// two ends of the chart's band colours.
+const WARMING: Rgba = okabe_ito::BLUE;
+const COOLING: Rgba = okabe_ito::VERMILLION;
+const KEY: f64 = 20.0;
 
 /// Lays out the bar chart.
 pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
@@ -26,11 +31,40 @@ pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
     }
     let mut scene = Scene::default();
     let full = W - 2.0 * MARGIN;
+    let mut sub_room = full;
+    if !chart.effects.is_empty() {
+        // The key, right-aligned on the subtitle's line.
+        let mut right = W - MARGIN;
+        for (text, colour) in [
+            ("cooled the relation", COOLING),
+            ("warmed the relation (mean effect)", WARMING),
+        ] {
+            let w = text_width(text, KEY, false);
+            scene.text(
+                Label::new(text, right, 14.0 + TITLE + 6.0, KEY)
+                    .align(Align::Right)
+                    .color(SOFT_INK),
+            );
+            let x1 = right - w - 8.0;
+            scene.rect(
+                Rect::new(
+                    x1 - 24.0,
+                    14.0 + TITLE + 9.0,
+                    x1,
+                    14.0 + TITLE + 6.0 + KEY - 3.0,
+                ),
+                Some(colour),
+                None,
+            );
+            right = x1 - 24.0 - 28.0;
+        }
+        sub_room = right - MARGIN;
+    }
     if let Some(t) = fit(title, TITLE, true, full) {
         scene.text(Label::new(t, MARGIN, 14.0, TITLE).bold());
     }
     let mut top = 14.0 + TITLE + 6.0;
-    if let Some(t) = fit(subtitle, SUBTITLE, false, full) {
+    if let Some(t) = fit(subtitle, SUBTITLE, false, sub_room) {
         scene.text(Label::new(t, MARGIN, top, SUBTITLE).color(SOFT_INK));
         top += SUBTITLE;
     }
@@ -102,9 +136,13 @@ pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
     for (k, ((label, v), value)) in bars.iter().zip(&values).enumerate() {
         let mid = top + (k as f64 + 0.5) * row;
         let (a, b) = (x(0.0).min(x(*v)), x(0.0).max(x(*v)));
+        let colour = match chart.effects.get(k) {
+            Some(e) if *e < 0.0 => COOLING,
+            _ => WARMING,
+        };
         scene.rect(
             Rect::new(a, mid - row * 0.34, b.max(a + 1.0), mid + row * 0.34),
-            Some(okabe_ito::BLUE),
+            Some(colour),
             None,
         );
         if let Some(t) = fit(label, size, false, label_w) {

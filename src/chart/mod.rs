@@ -16,6 +16,7 @@
 //! fixed order. The library never writes files; callers write [`Rendered`] to disk.
 
 mod bars;
+mod describe;
 mod of_run;
 mod scene;
 mod timeline;
@@ -26,7 +27,7 @@ use plotters::style::FontStyle;
 
 use crate::date::Date;
 
-pub use of_run::{of_run, trajectory};
+pub use of_run::{NUMBERED, of_run, trajectory};
 pub use scene::{HEIGHT, WIDTH};
 
 /// Everything a relation-score chart shows. Plain data: the chart never sees the engine.
@@ -58,6 +59,11 @@ pub struct ChartModel {
     pub markers: Vec<EventMarker>,
     /// Leader tenure strips under the plot, one per state, top to bottom.
     pub strips: Vec<Strip>,
+    /// What a what-if changed, marked on the plot so that it never passes for history.
+    pub changes: Vec<ChangeMark>,
+    /// The most events that get a number (the largest jumps first, among the eligible
+    /// ones); `None` for as many as the legend has room for.
+    pub most_numbers: Option<usize>,
     /// Where the full list of events lives, named in the legend when some are left out
     /// ("+12 more events in events.csv"); empty for no file name.
     pub events_file: String,
@@ -80,6 +86,8 @@ impl ChartModel {
             ensembles: Vec::new(),
             markers: Vec::new(),
             strips: Vec::new(),
+            changes: Vec::new(),
+            most_numbers: None,
             events_file: String::new(),
         }
     }
@@ -188,6 +196,18 @@ pub struct EventMarker {
     pub influence: f64,
     /// Whether it may get a number (`--events` chooses); an event that may not is a dot.
     pub eligible: bool,
+    /// The event's scenario id.
+    pub id: String,
+}
+
+/// An event a what-if changed (removed, moved, re-weighted, added), drawn as a dashed
+/// line across the plot on its date with a short label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangeMark {
+    /// The event's date (in the variant, or in the base if the variant removed it).
+    pub date: Date,
+    /// What changed, e.g. "removed: Stalin refuses air cover".
+    pub label: String,
 }
 
 /// The leaders of one state over time.
@@ -212,13 +232,16 @@ pub struct Tenure {
     pub to: Date,
 }
 
-/// A chart in both formats.
+/// A chart in both formats, and in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rendered {
     /// The PNG file's bytes, 1600x900, 8-bit RGB.
     pub png: Vec<u8>,
-    /// The SVG document, 1600x900.
+    /// The SVG document, 1600x900, with the text alternative as its `<title>` and
+    /// `<desc>`.
     pub svg: String,
+    /// The text alternative (`chart.txt`): the chart's story in sentences.
+    pub text: String,
 }
 
 /// Why a chart could not be drawn.
@@ -261,7 +284,12 @@ pub enum ChartError {
 pub fn render(model: &ChartModel) -> Result<Rendered, ChartError> {
     fonts()?;
     let scene = timeline::layout(model)?;
-    scene::render(&scene)
+    let text = describe::describe(model);
+    Ok(Rendered {
+        png: scene::render_png(&scene)?,
+        svg: describe::label_svg(scene::render_svg(&scene)?, &model.title, &text),
+        text,
+    })
 }
 
 /// Draws the relation-score chart of `model` as a PNG file's bytes only.
@@ -273,7 +301,12 @@ pub fn render_png(model: &ChartModel) -> Result<Vec<u8>, ChartError> {
 /// Draws the relation-score chart of `model` as an SVG document only.
 pub fn render_svg(model: &ChartModel) -> Result<String, ChartError> {
     fonts()?;
-    scene::render_svg(&timeline::layout(model)?)
+    let svg = scene::render_svg(&timeline::layout(model)?)?;
+    Ok(describe::label_svg(
+        svg,
+        &model.title,
+        &describe::describe(model),
+    ))
 }
 
 /// A horizontal bar chart, one bar per `(label, value)` from the top down: the ranking
@@ -288,13 +321,21 @@ pub struct BarChart {
     pub small_print: String,
     /// The bars from the top down: label and value.
     pub bars: Vec<(String, f64)>,
+    /// Each bar's signed effect (positive: the event warmed the relation), which colours
+    /// it, with a key; empty for bars of one colour.
+    pub effects: Vec<f64>,
 }
 
 /// Draws a bar chart as PNG and SVG.
 pub fn render_bars(chart: &BarChart) -> Result<Rendered, ChartError> {
     fonts()?;
     let scene = bars::layout(chart)?;
-    scene::render(&scene)
+    let text = describe::describe_bars(chart);
+    Ok(Rendered {
+        png: scene::render_png(&scene)?,
+        svg: describe::label_svg(scene::render_svg(&scene)?, &chart.title, &text),
+        text,
+    })
 }
 
 /// The font family every text uses. For the PNG it is only a key into plotters' font

@@ -9,6 +9,10 @@ use super::{
     BandShade, ChartModel, CheckpointMark, EraSpan, EventMarker, Series, SeriesRole, Strip, Tenure,
 };
 
+/// How many events a run's chart numbers unless told otherwise: as many as a legend in
+/// type large enough for the back of a room holds.
+pub const NUMBERED: usize = 12;
+
 /// The chart of one run: bands, eras, checkpoints judged against the run, the trajectory as
 /// the baseline, every fired event as a marker, and both states' tenure strips.
 ///
@@ -27,6 +31,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
         env!("CARGO_PKG_VERSION")
     );
     m.events_file = "events.csv".into();
+    m.most_numbers = Some(NUMBERED);
     m.bands = scenario
         .scale
         .bands
@@ -78,6 +83,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
                 source: e.source.clone(),
                 influence: (f.after - f.before).abs(),
                 eligible: true,
+                id: e.id.clone(),
             }
         })
         .collect();
@@ -103,9 +109,24 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
     m
 }
 
-/// The monthly scores of a run, as chart points.
+/// The line of a run: its monthly scores and the exact score just after each event, so
+/// that the line passes through every event's dot and shows a dip that lasts less than
+/// a month. (Between two points the line is straight; at this scale a month is under
+/// two pixels, so a jump still reads as one.)
+///
+/// A monthly sample is read at the end of its day, after that day's events.
 pub fn trajectory(run: &Run) -> Vec<(Date, f64)> {
-    run.monthly()
-        .map(|s| (Date::from_day(s.day), s.score))
+    let mut points: Vec<(i32, u8, usize, f64)> =
+        run.monthly().map(|s| (s.day, 1, 0, s.score)).collect();
+    points.extend(
+        run.fired
+            .iter()
+            .enumerate()
+            .map(|(k, f)| (f.day, 0, k, f.after)),
+    );
+    points.sort_by_key(|p| (p.0, p.1, p.2));
+    points
+        .into_iter()
+        .map(|(day, _, _, score)| (Date::from_day(day), score))
         .collect()
 }

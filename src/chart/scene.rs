@@ -398,14 +398,6 @@ impl Format {
     }
 }
 
-/// Replays `scene` on both backends and encodes the PNG.
-pub fn render(scene: &Scene) -> Result<super::Rendered, ChartError> {
-    Ok(super::Rendered {
-        png: render_png(scene)?,
-        svg: render_svg(scene)?,
-    })
-}
-
 /// The PNG file of `scene`.
 pub fn render_png(scene: &Scene) -> Result<Vec<u8>, ChartError> {
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
@@ -518,7 +510,10 @@ fn polyline<DB: DrawingBackend>(
     match stroke.dash {
         None => {
             let points: Vec<(i32, i32)> = points.iter().copied().map(pt).collect();
-            root.draw(&PathElement::new(points, style))
+            for piece in unturned(&points) {
+                root.draw(&PathElement::new(piece.to_vec(), style))?;
+            }
+            Ok(())
         }
         Some((dash, gap)) => {
             for piece in dashes(points, dash, gap) {
@@ -528,6 +523,27 @@ fn polyline<DB: DrawingBackend>(
             Ok(())
         }
     }
+}
+
+/// A pixel polyline cut where it turns back on itself (by more than 120 degrees), the
+/// turning point in both pieces. plotters joins the segments of a wide line with mitres,
+/// and a mitre at a hairpin turn (a jump up and straight down again) is a spike far past
+/// the data; two pieces meet there without one.
+fn unturned(points: &[(i32, i32)]) -> Vec<&[(i32, i32)]> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for k in 1..points.len().saturating_sub(1) {
+        let (a, b, c) = (points[k - 1], points[k], points[k + 1]);
+        let u = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+        let v = (f64::from(c.0 - b.0), f64::from(c.1 - b.1));
+        let (lu, lv) = (u.0.hypot(u.1), v.0.hypot(v.1));
+        if lu > 0.0 && lv > 0.0 && (u.0 * v.0 + u.1 * v.1) / (lu * lv) < -0.5 {
+            pieces.push(&points[start..=k]);
+            start = k;
+        }
+    }
+    pieces.push(&points[start..]);
+    pieces
 }
 
 /// Cuts a polyline into dashes of length `dash` separated by `gap`, the pattern running
@@ -627,6 +643,14 @@ mod tests {
         // The third dash turns the corner.
         assert_eq!(d[2], vec![(10.0, 2.0), (10.0, 6.0)]);
         assert_eq!(spans.last().unwrap().1, (10.0, 10.0));
+    }
+
+    #[test]
+    fn hairpins_cut_a_line_in_two() {
+        let line = [(0, 10), (1, 0), (2, 10), (3, 11)];
+        assert_eq!(unturned(&line), vec![&line[..2], &line[1..]]);
+        let gentle = [(0, 0), (5, 1), (10, 0)];
+        assert_eq!(unturned(&gentle), vec![&gentle[..]]);
     }
 
     #[test]

@@ -29,6 +29,7 @@ fn crowded(n: usize) -> ChartModel {
                 source: format!("source {k}"),
                 influence: ((k * 37) % 23) as f64,
                 eligible: true,
+                id: String::new(),
             }
         })
         .collect();
@@ -167,7 +168,13 @@ fn legend_lists_every_numbered_event_and_counts_the_rest() {
             "{title} missing from the legend"
         );
     }
-    let note = format!("+{} more events in events.csv", d.left_out);
+    // The footer says how the numbered events were chosen.
+    let note = format!(
+        "numbered: the {} largest jumps in score of 80 events; all 80 in events.csv",
+        d.badges.len()
+    );
+    assert!(d.badges.len() < 80);
+    assert_eq!(d.note, note);
     assert!(texts.contains(&note.as_str()), "no `{note}`");
 }
 
@@ -288,8 +295,8 @@ fn every_shape_stays_on_the_canvas() {
 fn legend_rows_left_empty_by_crowding_go_back_to_the_plot() {
     for n in [3, 20, 45, 80] {
         let d = decide(&crowded(n));
-        assert_eq!(d.legend_rows, d.badges.len().div_ceil(3), "{n} events");
-        assert_eq!(d.legend.y1 - d.legend.y0, d.legend_rows as f64 * 24.0);
+        assert_eq!(d.legend_rows, d.badges.len().div_ceil(2), "{n} events");
+        assert_eq!(d.legend.y1 - d.legend.y0, d.legend_rows as f64 * 30.0);
     }
 }
 
@@ -299,6 +306,7 @@ fn bar_chart(bars: Vec<(String, f64)>) -> BarChart {
         subtitle: "s".into(),
         small_print: "p".into(),
         bars,
+        effects: Vec::new(),
     }
 }
 
@@ -332,6 +340,7 @@ fn layout_work_is_capped_whatever_the_input() {
                 source: String::new(),
                 influence: (k % 101) as f64,
                 eligible: true,
+                id: String::new(),
             }
         })
         .collect();
@@ -356,7 +365,7 @@ fn layout_work_is_capped_whatever_the_input() {
         })
         .collect();
     let d = decide(&model);
-    let capacity = d.legend_rows * 3;
+    let capacity = d.legend_rows * 2;
     assert!(
         d.tried <= (capacity * 4).max(48),
         "{} events tried",

@@ -19,24 +19,28 @@ const W: f64 = super::WIDTH as f64;
 const H: f64 = super::HEIGHT as f64;
 const MARGIN: f64 = 16.0;
 
+// Text sizes in pixels of the 1600x900 canvas. What a student must read from the back
+// of a room (the legend, axes, bands, states and leaders) is at least 20 px, 1/45 of the
+// height; the small print (provenance) is for the teacher and stays smaller.
 const TITLE: f64 = 36.0;
 const SUBTITLE: f64 = 22.0;
-const KEY: f64 = 17.0;
-const ERA: f64 = 17.0;
-const AXIS: f64 = 18.0;
-const BAND: f64 = 18.0;
-const STATE: f64 = 17.0;
-const LEADER: f64 = 16.0;
-const LEADER_SMALL: f64 = 13.0;
-const BADGE: f64 = 15.0;
-const LEGEND: f64 = 16.0;
+const KEY: f64 = 20.0;
+const ERA: f64 = 20.0;
+const AXIS: f64 = 20.0;
+const BAND: f64 = 20.0;
+const STATE: f64 = 20.0;
+const LEADER: f64 = 20.0;
+const LEADER_SMALL: f64 = 16.0;
+const BADGE: f64 = 17.0;
+const LEGEND: f64 = 22.0;
+const CHANGE: f64 = 20.0;
 const SMALL: f64 = 15.0;
 
-const LEGEND_ROW: f64 = 24.0;
-const LEGEND_COLUMNS: usize = 3;
+const LEGEND_ROW: f64 = 30.0;
+const LEGEND_COLUMNS: usize = 2;
 /// The plot keeps at least this height; the legend loses rows first.
 const MIN_PLOT_HEIGHT: f64 = 400.0;
-const STRIP_HEIGHT: f64 = 26.0;
+const STRIP_HEIGHT: f64 = 28.0;
 const STRIP_GAP: f64 = 4.0;
 
 const FRAME: Rgba = Rgba::hex(0x8C8C8C);
@@ -103,6 +107,8 @@ pub(super) struct Decisions {
     pub line_points: usize,
     /// Checkpoint signs placed clear of the others.
     pub signs: usize,
+    /// How the numbered events were chosen, as the chart says it.
+    pub note: String,
 }
 
 /// Lays out the chart of `model`.
@@ -197,11 +203,12 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     let below_plot = 8.0 + AXIS + 8.0 + strips_h + 10.0;
     let room = small_top - 10.0 - (plot_top + MIN_PLOT_HEIGHT + below_plot);
     let max_rows = (room / LEGEND_ROW).floor().max(0.0) as usize;
-    let rows = in_span
-        .len()
-        .div_ceil(LEGEND_COLUMNS)
-        .min(max_rows)
-        .min(row_limit);
+    let wanted = in_span
+        .iter()
+        .filter(|&&i| model.markers[i].eligible)
+        .count()
+        .min(model.most_numbers.unwrap_or(usize::MAX));
+    let rows = wanted.div_ceil(LEGEND_COLUMNS).min(max_rows).min(row_limit);
     decided.legend_rows = rows;
     let legend_top = small_top - 10.0 - rows as f64 * LEGEND_ROW;
     let plot_bottom = legend_top - below_plot;
@@ -223,16 +230,17 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     let signs = checkpoints(&mut scene, model, &axes, &lines);
     traces.draw(&mut scene);
     decided.signs = signs.len();
-    let icons: Vec<Rect> = signs.iter().map(Label::rect).collect();
+    let mut icons: Vec<Rect> = signs.iter().map(Label::rect).collect();
     for sign in signs {
         scene.text(sign);
     }
+    icons.extend(changes(&mut scene, model, &axes));
     let numbered = markers(
         &mut scene,
         model,
         &axes,
         &in_span,
-        rows * LEGEND_COLUMNS,
+        (rows * LEGEND_COLUMNS).min(wanted),
         &lines,
         &icons,
         &mut decided,
@@ -243,7 +251,13 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     strips(&mut scene, model, &axes, strips_top, &mut decided);
     legend(&mut scene, model, &numbered, rows, legend_top, &mut decided);
     decided.left_out = in_span.len() - numbered.len();
-    footer(&mut scene, model, small_top, decided.left_out);
+    let eligible = in_span
+        .iter()
+        .filter(|&&i| model.markers[i].eligible)
+        .count();
+    let note = numbering_note(model, numbered.len(), eligible, in_span.len());
+    decided.note = note.clone();
+    footer(&mut scene, model, small_top, &note);
     (scene, decided)
 }
 
@@ -780,6 +794,59 @@ fn eras(
     }
 }
 
+/// The colour of what a what-if changed: a wine red that no line, band or box uses.
+const CHANGED: Rgba = Rgba::hex(0x882255);
+
+/// Marks what a what-if changed: a dashed line on each date and its label at the top of
+/// the plot, stacked when they would overlap. Returns the labels' boxes, which numbers
+/// keep clear of.
+fn changes(scene: &mut Scene, model: &ChartModel, axes: &Axes) -> Vec<Rect> {
+    let p = axes.plot;
+    let (start, end) = model.span;
+    let mut boxes: Vec<Rect> = Vec::new();
+    let mut marks: Vec<&super::ChangeMark> = model
+        .changes
+        .iter()
+        .filter(|c| (start..=end).contains(&c.date))
+        .collect();
+    marks.sort_by_key(|c| c.date);
+    for c in marks.into_iter().take(MAX_CHANGE_LABELS) {
+        let x = axes.x(c.date);
+        scene.line(
+            vec![(x, p.y0), (x, p.y1)],
+            Stroke::dashed(CHANGED, 2.0, 8.0, 5.0),
+        );
+        let Some(text) = fit(&c.label, CHANGE, true, p.width() / 2.0) else {
+            continue;
+        };
+        let w = text_width(&text, CHANGE, true);
+        let x0 = if x + 6.0 + w <= p.x1 - 4.0 {
+            x + 6.0
+        } else {
+            x - 6.0 - w
+        };
+        let mut top = p.y0 + 6.0;
+        while boxes
+            .iter()
+            .any(|b| b.near(&Rect::new(x0, top, x0 + w, top + CHANGE), 3.0))
+        {
+            top += CHANGE + 6.0;
+        }
+        let rect = Rect::new(x0 - 3.0, top - 2.0, x0 + w + 3.0, top + CHANGE + 2.0);
+        scene.rect(
+            rect,
+            Some(WHITE.alpha(0.9)),
+            Some(Stroke::solid(CHANGED, 1.0)),
+        );
+        scene.text(Label::new(text, x0, top, CHANGE).bold().color(CHANGED));
+        boxes.push(rect);
+    }
+    boxes
+}
+
+/// The most changes labelled on one chart.
+const MAX_CHANGE_LABELS: usize = 12;
+
 /// The most checkpoints that get a ✓ or ✗ sign.
 const MAX_SIGNS: usize = 100;
 
@@ -866,8 +933,8 @@ fn checkpoints(
     signs
 }
 
-const ENSEMBLE_OUTER: f64 = 0.18;
-const ENSEMBLE_INNER: f64 = 0.30;
+const ENSEMBLE_OUTER: f64 = 0.30;
+const ENSEMBLE_INNER: f64 = 0.45;
 
 /// The lines of the plot in pixels, worked out before anything is drawn so that signs
 /// and numbers can keep clear of them.
@@ -1377,7 +1444,7 @@ fn legend(
     // Columns fill top to bottom, with as few rows as the entries need.
     let rows = numbered.len().div_ceil(LEGEND_COLUMNS).min(rows);
     decided.legend = Rect::new(MARGIN, top, W - MARGIN, top + rows as f64 * LEGEND_ROW);
-    let date_w = text_width("0000-00-00", LEGEND, false);
+    let year_w = text_width("0000", LEGEND, false);
     for (k, &(i, number)) in numbered.iter().enumerate() {
         let m = &model.markers[i];
         let (col, row) = (k / rows, k % rows);
@@ -1385,52 +1452,54 @@ fn legend(
         let mid = top + row as f64 * LEGEND_ROW + LEGEND_ROW / 2.0;
         let text_top = mid - LEGEND * 0.5;
         scene.circle(
-            (x + 12.0, mid),
-            11.5,
+            (x + 14.0, mid),
+            13.5,
             Some(WHITE),
             Some(Stroke::solid(INK, 1.5)),
         );
         scene.text(
-            Label::new(number.to_string(), x + 13.0, mid - BADGE * 0.5, BADGE)
+            Label::new(number.to_string(), x + 14.0, mid - BADGE * 0.5, BADGE)
                 .bold()
                 .align(Align::Center),
         );
-        let date_x = x + 32.0;
-        scene.text(Label::new(m.date.to_string(), date_x, text_top, LEGEND).color(GREY));
-        let title_x = date_x + date_w + 8.0;
-        let avail = x + col_w - 14.0 - title_x;
-        let title_w = text_width(&m.title, LEGEND, false);
-        let source_w = text_width(&m.source, LEGEND, false);
-        let source_room = if m.source.is_empty() {
-            0.0
-        } else {
-            source_w.min((avail - title_w - 10.0).max(avail * 0.3))
-        };
-        let title_room = if m.source.is_empty() {
-            avail
-        } else {
-            avail - source_room - 10.0
-        };
-        if let Some(t) = fit(&m.title, LEGEND, false, title_room) {
-            let w = text_width(&t, LEGEND, false);
+        let year_x = x + 36.0;
+        scene.text(Label::new(m.date.year().to_string(), year_x, text_top, LEGEND).color(GREY));
+        let title_x = year_x + year_w + 10.0;
+        if let Some(t) = fit(&m.title, LEGEND, false, x + col_w - 16.0 - title_x) {
             scene.text(Label::new(t, title_x, text_top, LEGEND));
-            if let Some(s) = fit(&m.source, LEGEND, false, source_room) {
-                scene.text(Label::new(s, title_x + w + 10.0, text_top, LEGEND).color(GREY));
-            }
         }
     }
 }
 
-fn footer(scene: &mut Scene, model: &ChartModel, top: f64, left_out: usize) {
+/// How the numbered events were chosen, in words for the footer.
+fn numbering_note(model: &ChartModel, numbered: usize, eligible: usize, all: usize) -> String {
+    let file = if model.events_file.is_empty() {
+        String::new()
+    } else {
+        format!("; all {all} in {}", model.events_file)
+    };
+    let noun = |n: usize| if n == 1 { "event" } else { "events" };
+    if all == 0 {
+        String::new()
+    } else if numbered == all {
+        format!("all {all} {} numbered", noun(all))
+    } else if eligible < all {
+        format!(
+            "numbered: {numbered} of the {eligible} {} chosen{file}",
+            noun(eligible)
+        )
+    } else {
+        format!(
+            "numbered: the {numbered} largest jumps in score of {all} {}{file}",
+            noun(all)
+        )
+    }
+}
+
+fn footer(scene: &mut Scene, model: &ChartModel, top: f64, note: &str) {
     let mut right = W - MARGIN;
-    if left_out > 0 {
-        let noun = if left_out == 1 { "event" } else { "events" };
-        let text = if model.events_file.is_empty() {
-            format!("+{left_out} more {noun}")
-        } else {
-            format!("+{left_out} more {noun} in {}", model.events_file)
-        };
-        let label = Label::new(text, W - MARGIN, top, SMALL)
+    if !note.is_empty() {
+        let label = Label::new(note, W - MARGIN, top, SMALL)
             .align(Align::Right)
             .color(SOFT_INK);
         right = label.rect().x0 - 24.0;

@@ -69,12 +69,25 @@ pub fn divergence_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
 pub fn decades_csv(sc: &Scenario, c: &Comparison) -> Result<Vec<u8>, csv::Error> {
     let band = |b: usize| sc.scale.bands[b].name.clone();
     let mut t = Columns::new();
-    t.column("decade", |i| format!("{}s", c.decades[i].0));
+    t.column("decade", |i| decade(sc, c.decades[i].0));
     t.column("baseline", |i| band(c.decades[i].1[0]));
     for (k, v) in c.variants.iter().enumerate() {
         t.column(v.name.clone(), move |i| band(c.decades[i].1[k + 1]));
     }
     t.csv(c.decades.len())
+}
+
+/// A decade as the span covers it: "1950s" whole, "1990-91" or "1917-19" in part.
+pub fn decade(sc: &Scenario, first_year: i32) -> String {
+    let from = first_year.max(sc.span.0.year());
+    let to = (first_year + 9).min(sc.span.1.year());
+    if from == first_year && to == first_year + 9 {
+        format!("{first_year}s")
+    } else if from == to {
+        from.to_string()
+    } else {
+        format!("{from}-{:02}", to.rem_euclid(100))
+    }
 }
 
 /// The divergence summary in words: printed, and saved as `divergence.txt`.
@@ -120,7 +133,7 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String
     let base: Vec<String> = c
         .decades
         .iter()
-        .map(|(d, bands)| format!("{d}s {}", band(bands[0])))
+        .map(|(d, bands)| format!("{} {}", decade(sc, *d), band(bands[0])))
         .collect();
     let _ = writeln!(out, "  baseline: {}", base.join(", "));
     for (k, v) in c.variants.iter().enumerate() {
@@ -128,7 +141,14 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String
             .decades
             .iter()
             .filter(|(_, bands)| bands[k + 1] != bands[0])
-            .map(|(d, bands)| format!("{d}s {} (not {})", band(bands[k + 1]), band(bands[0])))
+            .map(|(d, bands)| {
+                format!(
+                    "{} {} (not {})",
+                    decade(sc, *d),
+                    band(bands[k + 1]),
+                    band(bands[0])
+                )
+            })
             .collect();
         let _ = writeln!(
             out,

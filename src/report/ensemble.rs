@@ -81,16 +81,15 @@ pub fn ensemble_text(sc: &Scenario, e: &Ensemble) -> String {
     text
 }
 
-/// The chart of an ensemble: the run of the first seed as the line (with its events and
-/// checkpoints, as `diplosim run` draws it), and the percentile bands of all runs.
+/// The chart of an ensemble: the median of all runs as the line, with the middle half and
+/// 90% of runs as bands; the checkpoints judged on the median; the events of the run of
+/// the first seed, placed on the median in the month they fired.
 pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
     let mut m = chart::of_run(sc, first);
-    if let Some(line) = m.series.first_mut() {
-        line.label = format!("run with seed {}", first.seed);
-    }
+    m.series.clear();
     m.subtitle = format!(
-        "{} runs: the median, the middle half (25th to 75th percentile) and 90% of runs (5th to 95th)",
-        e.seeds.runs
+        "{} runs: the median, the middle half (25th to 75th percentile) and 90% of runs (5th to 95th); checkpoints judged on the median, events of the run of seed {}",
+        e.seeds.runs, first.seed
     );
     m.small_print = format!(
         "{} · diplosim {} · data: ensemble.csv",
@@ -98,6 +97,36 @@ pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
         env!("CARGO_PKG_VERSION")
     );
     m.events_file = String::new();
+    let median = |day: i32| -> Option<f64> {
+        let k = e
+            .days
+            .partition_point(|&d| d < day)
+            .min(e.days.len().checked_sub(1)?);
+        Some(e.percentiles[k][2])
+    };
+    for marker in &mut m.markers {
+        if let Some(y) = median(marker.date.day()) {
+            marker.score = y;
+        }
+    }
+    let top = sc.scale.bound;
+    for c in &mut m.checkpoints {
+        let (from, to) = (c.from.day(), c.to.day());
+        let mut inside: Vec<f64> = e
+            .days
+            .iter()
+            .zip(&e.percentiles)
+            .filter(|(d, _)| (from..=to).contains(*d))
+            .map(|(_, p)| p[2])
+            .collect();
+        if inside.is_empty() {
+            inside.extend(median(from));
+        }
+        c.met = !inside.is_empty()
+            && inside
+                .iter()
+                .all(|&s| s >= c.lo && (s < c.hi || c.hi >= top && s <= c.hi));
+    }
     m.ensembles.push(EnsembleBand {
         label: format!("{} runs", e.seeds.runs),
         points: e

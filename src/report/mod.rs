@@ -13,6 +13,7 @@ mod compare;
 mod ensemble;
 mod explain;
 mod rank;
+mod what_if;
 
 pub use compare::{
     compare_chart, compare_csv, decades_csv, divergence_csv, divergence_text, summary,
@@ -20,11 +21,97 @@ pub use compare::{
 pub use ensemble::{ensemble_chart, ensemble_csv, ensemble_text};
 pub use explain::{explain_csv, explain_text, pair};
 pub use rank::{rank_bars, rank_chart, rank_csv, rank_text};
+pub use what_if::WhatIf;
 
 use serde::Serialize;
 
+use crate::chart::{self, ChartModel};
 use crate::experiment::Seeds;
-use crate::record::fixed;
+use crate::record::{Run, fixed};
+use crate::scenario::Scenario;
+
+/// The chart of one run: as [`chart::of_run`] draws it, and for a what-if's variant with
+/// its question and its changed events.
+pub fn run_chart(sc: &Scenario, run: &Run, what_if: Option<&WhatIf>) -> ChartModel {
+    let mut m = chart::of_run(sc, run);
+    if let Some(w) = what_if {
+        w.mark(&mut m);
+    }
+    m
+}
+
+/// Which events a chart numbers (`--events`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Events {
+    /// Every event, as many as the legend has room for.
+    All,
+    /// The `n` largest jumps in score.
+    Largest(usize),
+    /// These event ids.
+    Only(Vec<String>),
+}
+
+impl Default for Events {
+    fn default() -> Events {
+        Events::Largest(chart::NUMBERED)
+    }
+}
+
+impl std::str::FromStr for Events {
+    type Err = String;
+
+    /// `all`, a count, or event ids separated by commas.
+    fn from_str(text: &str) -> Result<Events, String> {
+        let text = text.trim();
+        if text == "all" {
+            return Ok(Events::All);
+        }
+        if let Ok(n) = text.parse::<usize>() {
+            return Ok(Events::Largest(n));
+        }
+        let ids: Vec<String> = text
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if ids.is_empty() {
+            return Err("write `all`, a number, or event ids separated by commas".into());
+        }
+        Ok(Events::Only(ids))
+    }
+}
+
+impl Events {
+    /// An error that names an id `sc` has no event for.
+    pub fn check(&self, sc: &Scenario) -> Result<(), String> {
+        if let Events::Only(ids) = self
+            && let Some(bad) = ids
+                .iter()
+                .find(|id| !sc.events.iter().any(|e| &e.id == *id))
+        {
+            return Err(format!(
+                "--events: the scenario has no event `{bad}` (its ids are in events.csv)"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Applies the choice to a chart of `sc`; an error names an id `sc` has no event for.
+    pub fn apply(&self, sc: &Scenario, m: &mut ChartModel) -> Result<(), String> {
+        self.check(sc)?;
+        match self {
+            Events::All => m.most_numbers = None,
+            Events::Largest(n) => m.most_numbers = Some(*n),
+            Events::Only(ids) => {
+                m.most_numbers = None;
+                for marker in &mut m.markers {
+                    marker.eligible = ids.contains(&marker.id);
+                }
+            }
+        }
+        Ok(())
+    }
+}
 
 /// A number written with four decimals and no negative zero, as every CSV file writes
 /// scores.

@@ -128,11 +128,11 @@ pub fn rank_chart(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize
             }
         ),
         small_print: format!(
-            "seed{} {} · diplosim {} · data: rank.csv",
-            if seeds.runs == 1 { "" } else { "s from" },
-            seeds.first,
+            "{} · diplosim {} · data: rank.csv",
+            super::seed_range(seeds),
             env!("CARGO_PKG_VERSION")
         ),
+        effects: ranking.iter().take(top).map(|r| r.mean_effect).collect(),
         bars: rank_bars(sc, ranking, top),
     }
 }

@@ -153,6 +153,7 @@ fn another_commands_folders_and_the_users_files_survive_a_new_set() {
             ".ensemble.lock",
             "chart.png",
             "chart.svg",
+            "chart.txt",
             "ensemble",
             "events.csv",
             "manifest.json",

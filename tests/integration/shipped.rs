@@ -156,14 +156,22 @@ fn the_sino_soviet_story_turns_on_its_leaders() {
     assert!(r.at(day("1963-01-01")).unwrap().parts.leader < 0.0);
 }
 
+/// Set to regenerate the golden files (the README's chart and checkpoint table) instead
+/// of checking them: `DIPLOSIM_BLESS=1 cargo test --release --test integration golden`.
+pub const BLESS: &str = "DIPLOSIM_BLESS";
+
 #[test]
-fn the_readme_chart_is_the_chart_the_code_draws() {
+fn golden_readme_chart_is_the_chart_the_code_draws() {
     let sc = sino_soviet();
     let r = run(&sc, 1);
     let png = diplosim::chart::render_png(&diplosim::chart::of_run(&sc, &r)).unwrap();
-    let committed = std::fs::read(repo("scenarios/sino_soviet_1917_1991.png")).unwrap();
+    let path = repo("scenarios/sino_soviet_1917_1991.png");
+    if std::env::var_os(BLESS).is_some() {
+        std::fs::write(&path, &png).unwrap();
+    }
+    let committed = std::fs::read(&path).unwrap();
     assert!(
         png == committed,
-        "the README's chart is out of date: run `cargo run --release -- run {SINO_SOVIET}` and copy output/sino_soviet_1917_1991/chart.png to scenarios/sino_soviet_1917_1991.png"
+        "the README's chart is out of date (a change to the chart, the engine or the plotters version): regenerate it with `{BLESS}=1 cargo test --release --test integration golden`, look at it, and commit it"
     );
 }

@@ -1,0 +1,226 @@
+//! The text alternative of a chart: the same story in sentences, for a screen reader
+//! (the SVG's `<title>` and `<desc>`) and for a handout (`chart.txt`).
+
+use std::fmt::Write as _;
+
+use super::{BarChart, ChartModel, SeriesRole};
+use crate::date::Date;
+
+/// How many of the largest moves the text names.
+const MOVES: usize = 5;
+
+/// The band a score lies in, by the model's band edges; empty without bands.
+fn band(model: &ChartModel, score: f64) -> &str {
+    model
+        .bands
+        .iter()
+        .find(|b| score >= b.lo.min(b.hi) && score < b.lo.max(b.hi))
+        .or_else(|| {
+            model
+                .bands
+                .iter()
+                .max_by(|a, b| a.hi.total_cmp(&b.hi))
+                .filter(|b| score >= b.hi)
+        })
+        .map_or("", |b| b.name.as_str())
+}
+
+/// The main line of the chart: the baseline, else the first ensemble's median.
+fn main_line(model: &ChartModel) -> Vec<(Date, f64)> {
+    if let Some(s) = model.series.iter().find(|s| s.role == SeriesRole::Baseline) {
+        return s.points.clone();
+    }
+    model
+        .ensembles
+        .first()
+        .map(|e| e.points.iter().map(|p| (p.date, p.p50)).collect())
+        .unwrap_or_default()
+}
+
+/// "good", or "from bad to good" over the points, with where it ends.
+fn course(model: &ChartModel, points: &[(Date, f64)]) -> String {
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return "no data".into();
+    };
+    let low = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let high = points.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = (band(model, low), band(model, high));
+    let range = if lo == hi {
+        format!("{lo} throughout ({low:.1} to {high:.1})")
+    } else {
+        format!("between {lo} ({low:.1}) and {hi} ({high:.1})")
+    };
+    format!(
+        "{range}; it starts at {:.1} and ends at {:.1} ({})",
+        first.1,
+        last.1,
+        band(model, last.1)
+    )
+}
+
+/// The chart's story in sentences.
+pub fn describe(model: &ChartModel) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", model.title);
+    if !model.subtitle.is_empty() {
+        let _ = writeln!(out, "{}", model.subtitle);
+    }
+    let (start, end) = model.span;
+    let line = main_line(model);
+    let within = |from: Date, to: Date| -> Vec<(Date, f64)> {
+        line.iter()
+            .copied()
+            .filter(|p| p.0 >= from && p.0 <= to)
+            .collect()
+    };
+    let what = if model.series.iter().any(|s| s.role == SeriesRole::Baseline) {
+        "The line"
+    } else {
+        "The median of the runs"
+    };
+    let _ = writeln!(
+        out,
+        "\n{what} shows the relation score from {start} to {end} on a scale from -{bound} to +{bound}: {}.",
+        course(model, &within(start, end)),
+        bound = model.bound
+    );
+    let eras: Vec<_> = model
+        .eras
+        .iter()
+        .filter(|e| e.to >= start && e.from <= end)
+        .collect();
+    if !eras.is_empty() {
+        let _ = writeln!(out, "\nBy era:");
+        for e in eras {
+            let _ = writeln!(
+                out,
+                "- {} ({} to {}): {}.",
+                e.label,
+                e.from.year(),
+                e.to.year(),
+                course(model, &within(e.from.max(start), e.to.min(end)))
+            );
+        }
+    }
+    let mut moves: Vec<_> = model
+        .markers
+        .iter()
+        .filter(|m| (start..=end).contains(&m.date))
+        .collect();
+    moves.sort_by(|a, b| {
+        b.influence
+            .abs()
+            .total_cmp(&a.influence.abs())
+            .then(a.date.cmp(&b.date))
+    });
+    if !moves.is_empty() {
+        let _ = writeln!(out, "\nThe largest moves:");
+        for m in moves.iter().take(MOVES) {
+            let _ = writeln!(
+                out,
+                "- {}: {} ({}); after it the score is {:.1}, {}.",
+                m.date,
+                m.title,
+                m.source,
+                m.score,
+                band(model, m.score)
+            );
+        }
+    }
+    for s in model
+        .series
+        .iter()
+        .filter(|s| s.role == SeriesRole::Variant)
+    {
+        let _ = writeln!(
+            out,
+            "\nThe what-if \"{}\": {}.",
+            s.label,
+            course(model, &s.points)
+        );
+    }
+    if !model.changes.is_empty() {
+        let _ = writeln!(out, "\nWhat this what-if changes:");
+        for c in &model.changes {
+            let _ = writeln!(out, "- {}: {}", c.date, c.label);
+        }
+    }
+    if !model.checkpoints.is_empty() {
+        let met = model.checkpoints.iter().filter(|c| c.met).count();
+        let _ = writeln!(
+            out,
+            "\nCheckpoints of the documented history: {met} of {} met.",
+            model.checkpoints.len()
+        );
+        for c in model.checkpoints.iter().filter(|c| !c.met) {
+            let _ = writeln!(
+                out,
+                "- missed: {} ({} to {}, expected {:.0} to {:.0})",
+                c.id, c.from, c.to, c.lo, c.hi
+            );
+        }
+    }
+    if !model.small_print.is_empty() {
+        let _ = writeln!(out, "\n{}", model.small_print);
+    }
+    out
+}
+
+/// The bar chart's story in sentences.
+pub fn describe_bars(chart: &BarChart) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", chart.title);
+    if !chart.subtitle.is_empty() {
+        let _ = writeln!(out, "{}", chart.subtitle);
+    }
+    let _ = writeln!(out);
+    for (k, (label, value)) in chart.bars.iter().enumerate() {
+        let sign = match chart.effects.get(k) {
+            Some(e) if *e < 0.0 => ", cooled the relation",
+            Some(_) => ", warmed the relation",
+            None => "",
+        };
+        let _ = writeln!(out, "{}. {label}: {value:.2}{sign}", k + 1);
+    }
+    if !chart.small_print.is_empty() {
+        let _ = writeln!(out, "\n{}", chart.small_print);
+    }
+    out
+}
+
+/// `svg` with a `<title>` and a `<desc>` right after its opening tag.
+pub fn label_svg(svg: String, title: &str, desc: &str) -> String {
+    let Some(open) = svg
+        .find("<svg")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j + 1))
+    else {
+        return svg;
+    };
+    let mut out = String::with_capacity(svg.len() + desc.len() + title.len() + 64);
+    out.push_str(&svg[..open]);
+    let _ = write!(
+        out,
+        "\n<title>{}</title>\n<desc>{}</desc>",
+        escape(title),
+        escape(desc)
+    );
+    out.push_str(&svg[open..]);
+    out
+}
+
+/// Text as XML character data: markup escaped, and control characters (which XML 1.0
+/// forbids) left out.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,103 @@
+//! A what-if is never drawn or printed as history: its heading says it is a what-if, its
+//! question stands under the title, and the events it changed are marked on the chart.
+
+use crate::chart::{ChangeMark, ChartModel};
+use crate::scenario::Scenario;
+use crate::scenario::counterfactual::Counterfactual;
+use crate::scenario::file::ScenarioFile;
+
+/// What a reader must be told about a counterfactual's variant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhatIf {
+    /// The counterfactual's name (its output folder).
+    pub name: String,
+    /// Its title, e.g. "Stalin grants air cover at once (1950)".
+    pub title: String,
+    /// The question it asks.
+    pub question: String,
+    /// The base scenario's title.
+    pub base: String,
+    /// The events it changed, in the base's order then the added ones: how, and on
+    /// which date (none for an event with no date of its own).
+    pub changed: Vec<ChangeMarkOrUndated>,
+}
+
+/// A changed event, with its date when it has one.
+pub type ChangeMarkOrUndated = (Option<crate::date::Date>, String);
+
+impl WhatIf {
+    /// What `cf` changed in the base (`base_file`, validated as `base`): an event the
+    /// variant lacks was removed, an event only the variant has was added, an event
+    /// whose description differs was changed.
+    pub fn of(base_file: &ScenarioFile, base: &Scenario, cf: &Counterfactual) -> WhatIf {
+        use std::collections::BTreeMap;
+        let texts = |file: &ScenarioFile| -> BTreeMap<String, Option<String>> {
+            file.events
+                .iter()
+                .map(|e| (e.id.clone(), serde_json::to_string(e).ok()))
+                .collect()
+        };
+        let (before, after) = (texts(base_file), texts(&cf.file));
+        let variant: BTreeMap<&str, &crate::scenario::Event> = cf
+            .scenario
+            .events
+            .iter()
+            .map(|e| (e.id.as_str(), e))
+            .collect();
+        let mut changed = Vec::new();
+        for e in &base.events {
+            match (after.get(&e.id), variant.get(e.id.as_str())) {
+                (None, _) | (_, None) => changed.push((e.date(), format!("removed: {}", e.title))),
+                (Some(now), Some(v)) if before.get(&e.id) != Some(now) => {
+                    let how = if v.date() != e.date() {
+                        "moved"
+                    } else {
+                        "changed"
+                    };
+                    changed.push((v.date(), format!("{how}: {}", v.title)));
+                }
+                _ => {}
+            }
+        }
+        let ids: std::collections::BTreeSet<&str> =
+            base.events.iter().map(|e| e.id.as_str()).collect();
+        for v in &cf.scenario.events {
+            if !ids.contains(v.id.as_str()) {
+                changed.push((v.date(), format!("added: {}", v.title)));
+            }
+        }
+        WhatIf {
+            name: cf.name.clone(),
+            title: cf.title.clone(),
+            question: cf.question.clone(),
+            base: base.title.clone(),
+            changed,
+        }
+    }
+
+    /// The title of everything made from the variant: "What if? <its title>".
+    pub fn heading(&self) -> String {
+        format!("What if? {}", self.title)
+    }
+
+    /// Makes a chart of the variant say what it is: the question as the subtitle, and
+    /// the changed events marked on their dates.
+    pub fn mark(&self, m: &mut ChartModel) {
+        m.title = self.heading();
+        m.subtitle = format!(
+            "{} (a what-if on {}, not the history)",
+            self.question.trim_end(),
+            self.base
+        );
+        m.changes = self
+            .changed
+            .iter()
+            .filter_map(|(date, label)| {
+                date.map(|date| ChangeMark {
+                    date,
+                    label: label.clone(),
+                })
+            })
+            .collect();
+    }
+}
