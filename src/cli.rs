@@ -47,6 +47,10 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
+        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
     },
     /// Many seeded runs drawn as bands: ensemble.csv (mean and percentiles 5/25/50/75/95).
     Ensemble {
@@ -61,6 +65,10 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/ensemble/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
+        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
     },
     /// A scenario against counterfactuals on the same seeds: compare.csv and a divergence
     /// summary.
@@ -79,6 +87,10 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/compare/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
+        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
     },
     /// The parts of the score on one date: structural part, each modifier that counts,
     /// raw sum and squashed score.
@@ -108,6 +120,24 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/rank/].
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// How well the ensemble mean of the scenario, and of each counterfactual's variant,
+    /// fits a measured series: r, RMSE, bias, share in the same band, best lag.
+    Fit {
+        /// The baseline scenario.
+        scenario: PathBuf,
+        /// Counterfactual files, applied to the baseline.
+        counterfactuals: Vec<PathBuf>,
+        /// The measured series (CSV `date,score[,label]`) [default: the scenario's
+        /// `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// Runs per curve; run i uses seed + i.
+        #[arg(long, default_value_t = 1)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -168,6 +198,9 @@ pub enum CliError {
     /// The arguments make no sense together.
     #[error("{0}")]
     Usage(String),
+    /// A reference series is broken or does not fit the scenario.
+    #[error("{0}")]
+    Reference(#[from] crate::research::ReferenceError),
 }
 
 impl CliError {
@@ -207,16 +240,19 @@ pub fn execute_with(
             scenario,
             seed,
             out,
-        } => run(scenario, *seed, out.as_deref(), argv),
+            reference,
+        } => run(scenario, *seed, out.as_deref(), reference.as_deref(), argv),
         Command::Ensemble {
             scenario,
             runs,
             seed,
             out,
+            reference,
         } => ensemble(
             scenario,
             Seeds::new(*seed, *runs)?,
             out.as_deref(),
+            reference.as_deref(),
             argv,
             progress,
         ),
@@ -226,11 +262,13 @@ pub fn execute_with(
             runs,
             seed,
             out,
+            reference,
         } => compare(
             scenario,
             counterfactuals,
             Seeds::new(*seed, *runs)?,
             out.as_deref(),
+            reference.as_deref(),
             argv,
             progress,
         ),
@@ -250,6 +288,19 @@ pub fn execute_with(
             Seeds::new(*seed, *runs)?,
             out.as_deref(),
             argv,
+            progress,
+        ),
+        Command::Fit {
+            scenario,
+            counterfactuals,
+            reference,
+            runs,
+            seed,
+        } => fit(
+            scenario,
+            counterfactuals,
+            reference.as_deref(),
+            Seeds::new(*seed, *runs)?,
             progress,
         ),
     }
@@ -332,8 +383,20 @@ pub fn default_out(scenario: &Scenario) -> PathBuf {
     Path::new("output").join(&scenario.name)
 }
 
-fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<String, CliError> {
-    let loaded = load_any(path)?;
+fn run(
+    path: &Path,
+    seed: u64,
+    out: Option<&Path>,
+    reference: Option<&Path>,
+    argv: &[String],
+) -> Result<String, CliError> {
+    let mut loaded = load_any(path)?;
+    let reference = measured(
+        reference,
+        &loaded.file,
+        &loaded.scenario_path,
+        &loaded.scenario,
+    )?;
     let sc = &loaded.scenario;
     let dir = out.map_or_else(|| loaded.out.clone(), Path::to_path_buf);
     check_out(&dir)?;
@@ -355,7 +418,20 @@ fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<St
             csv("events.csv", record::events_csv(sc, &run))?,
         ),
     ];
-    let chart = crate::chart::render(&crate::chart::of_run(sc, &run))?;
+    let mut model = crate::chart::of_run(sc, &run);
+    let monthly: Vec<f64> = run.monthly().map(|s| s.score).collect();
+    let fit_text = beside(
+        sc,
+        reference.as_ref(),
+        &[crate::research::Curve {
+            name: "run",
+            values: &monthly,
+        }],
+        &mut model,
+        &mut files,
+        &mut loaded.inputs,
+    )?;
+    let chart = crate::chart::render(&model)?;
     files.push(("chart.png".to_string(), chart.png));
     files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
     let manifest = Manifest {
@@ -371,7 +447,52 @@ fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<St
     files.push(("manifest.json".to_string(), manifest.to_json()));
     output::write_all(&dir, &files)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    Ok(summary(sc, &run, &dir, &names))
+    Ok(summary(sc, &run, &dir, &names) + &fit_text)
+}
+
+/// The reference series to set beside a run: the one given, else the one the scenario
+/// file names (relative to its folder), else none. Read and checked before any run.
+fn measured(
+    given: Option<&Path>,
+    file: &ScenarioFile,
+    scenario_path: &Path,
+    sc: &Scenario,
+) -> Result<Option<(crate::research::Reference, Input)>, CliError> {
+    let path = match (given, &file.reference) {
+        (Some(p), _) => p.to_path_buf(),
+        (None, Some(name)) => scenario_path.parent().unwrap_or(Path::new("")).join(name),
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(crate::research::load(&path, sc)?))
+}
+
+/// Sets a reference beside the curves, if there is one: its line and fit on the chart,
+/// `fit.csv` and `fit.txt` among the files, its hash among the inputs. Returns the fit
+/// summary to print (empty without a reference).
+fn beside(
+    sc: &Scenario,
+    reference: Option<&(crate::research::Reference, Input)>,
+    curves: &[crate::research::Curve<'_>],
+    model: &mut crate::chart::ChartModel,
+    files: &mut Vec<output::File>,
+    inputs: &mut Vec<Input>,
+) -> Result<String, CliError> {
+    let Some((reference, input)) = reference else {
+        return Ok(String::new());
+    };
+    let days = experiment::months(sc);
+    let (fits, csv, text) =
+        crate::research::report(sc, reference, &days, curves).map_err(|source| {
+            OutputError::Csv {
+                name: "fit.csv".to_string(),
+                source,
+            }
+        })?;
+    crate::research::annotate(model, reference, &fits);
+    files.push(("fit.csv".to_string(), csv));
+    files.push(("fit.txt".to_string(), text.clone().into_bytes()));
+    inputs.push(input.clone());
+    Ok(text)
 }
 
 /// The short text a run prints: start, end, lowest and highest, checkpoints, files.
@@ -436,6 +557,8 @@ pub struct Subject {
     pub text: String,
     /// The file named on the command line.
     pub path: PathBuf,
+    /// The scenario file: `path`, or a counterfactual's base.
+    pub scenario_path: PathBuf,
     /// The files read, with hashes: the scenario, or the counterfactual and its base.
     pub inputs: Vec<Input>,
     /// The default output folder.
@@ -456,6 +579,7 @@ pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
             file: c.file,
             text,
             path: path.to_path_buf(),
+            scenario_path: base_path,
             inputs: vec![input, base.input],
             out,
         });
@@ -469,6 +593,7 @@ pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
         inputs: vec![input],
         text,
         path: path.to_path_buf(),
+        scenario_path: path.to_path_buf(),
     })
 }
 
@@ -526,20 +651,37 @@ fn ensemble(
     path: &Path,
     seeds: Seeds,
     out: Option<&Path>,
+    reference: Option<&Path>,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
-    let subject = load_any(path)?;
+    let mut subject = load_any(path)?;
+    let reference = measured(
+        reference,
+        &subject.file,
+        &subject.scenario_path,
+        &subject.scenario,
+    )?;
     let sc = &subject.scenario;
     let e = experiment::ensemble(sc, seeds, progress)?;
     let dir = out.map_or_else(|| subject.out.join("ensemble"), Path::to_path_buf);
     let first = Simulation::new(sc).run(seeds.first)?;
-    let chart = crate::chart::render(&experiment::ensemble_chart(sc, &e, &first))?;
-    let files = vec![
-        csv_file("ensemble.csv", experiment::ensemble_csv(&e))?,
-        ("chart.png".to_string(), chart.png),
-        ("chart.svg".to_string(), chart.svg.into_bytes()),
-    ];
+    let mut model = experiment::ensemble_chart(sc, &e, &first);
+    let mut files = vec![csv_file("ensemble.csv", experiment::ensemble_csv(&e))?];
+    let fit_text = beside(
+        sc,
+        reference.as_ref(),
+        &[crate::research::Curve {
+            name: "mean",
+            values: &e.mean,
+        }],
+        &mut model,
+        &mut files,
+        &mut subject.inputs,
+    )?;
+    let chart = crate::chart::render(&model)?;
+    files.push(("chart.png".to_string(), chart.png));
+    files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
     let names = finish(&dir, files, "ensemble", subject.inputs, seeds, argv)?;
     let mut text = String::new();
     let _ = writeln!(
@@ -573,18 +715,21 @@ fn ensemble(
             .unwrap_or(0);
         row(&mut text, "widest", widest);
     }
+    text.push_str(&fit_text);
     let _ = writeln!(text, "  wrote {} in {}", names.join(", "), dir.display());
     Ok(text)
 }
 
-fn compare(
-    path: &Path,
-    cfs: &[PathBuf],
-    seeds: Seeds,
-    out: Option<&Path>,
-    argv: &[String],
-    progress: &dyn Progress,
-) -> Result<String, CliError> {
+/// A baseline and the variants of counterfactuals applied to it, with the inputs read and
+/// notes on counterfactuals written for another base.
+struct Variants {
+    base: LoadedFile,
+    variants: Vec<Counterfactual>,
+    inputs: Vec<Input>,
+    notes: String,
+}
+
+fn variants_of(path: &Path, cfs: &[PathBuf]) -> Result<Variants, CliError> {
     let base = load_file(path)?;
     let mut inputs = vec![base.input.clone()];
     let mut variants = Vec::new();
@@ -634,6 +779,30 @@ fn compare(
         }
         names.push(&v.name);
     }
+    Ok(Variants {
+        base,
+        variants,
+        inputs,
+        notes,
+    })
+}
+
+fn compare(
+    path: &Path,
+    cfs: &[PathBuf],
+    seeds: Seeds,
+    out: Option<&Path>,
+    reference: Option<&Path>,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    let Variants {
+        base,
+        variants,
+        mut inputs,
+        notes,
+    } = variants_of(path, cfs)?;
+    let reference = measured(reference, &base.file, path, &base.scenario)?;
     let sc = &base.scenario;
     let list: Vec<Variant> = variants
         .iter()
@@ -651,22 +820,87 @@ fn compare(
     let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
     let first = Simulation::new(sc).run(seeds.first)?;
     let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
-    let chart = crate::chart::render(&experiment::compare_chart(
-        sc, &c, &first, &titles, &questions,
-    ))?;
-    let files = vec![
+    let mut model = experiment::compare_chart(sc, &c, &first, &titles, &questions);
+    let mut files = vec![
         csv_file("compare.csv", experiment::compare_csv(&c))?,
         csv_file("divergence.csv", experiment::divergence_csv(&c))?,
         csv_file("decades.csv", experiment::decades_csv(sc, &c))?,
         ("divergence.txt".to_string(), summary.clone().into_bytes()),
-        ("chart.png".to_string(), chart.png),
-        ("chart.svg".to_string(), chart.svg.into_bytes()),
     ];
+    let fit_text = beside(
+        sc,
+        reference.as_ref(),
+        &curves_of(&c),
+        &mut model,
+        &mut files,
+        &mut inputs,
+    )?;
+    let chart = crate::chart::render(&model)?;
+    files.push(("chart.png".to_string(), chart.png));
+    files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
     let written = finish(&dir, files, "compare", inputs, seeds, argv)?;
     Ok(format!(
-        "{notes}{summary}\nwrote {} in {}\n",
+        "{notes}{summary}\n{fit_text}wrote {} in {}\n",
         written.join(", "),
         dir.display()
+    ))
+}
+
+/// The mean curves of a comparison, baseline first.
+fn curves_of(c: &experiment::Comparison) -> Vec<crate::research::Curve<'_>> {
+    let mut curves = vec![crate::research::Curve {
+        name: "baseline",
+        values: &c.baseline,
+    }];
+    curves.extend(c.variants.iter().map(|v| crate::research::Curve {
+        name: &v.name,
+        values: &v.mean,
+    }));
+    curves
+}
+
+fn fit(
+    path: &Path,
+    cfs: &[PathBuf],
+    reference: Option<&Path>,
+    seeds: Seeds,
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    let Variants {
+        base,
+        variants,
+        notes,
+        ..
+    } = variants_of(path, cfs)?;
+    let sc = &base.scenario;
+    let Some((reference, _)) = measured(reference, &base.file, path, sc)? else {
+        return Err(CliError::Usage(format!(
+            "fit needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
+            path.display()
+        )));
+    };
+    let list: Vec<Variant> = variants
+        .iter()
+        .map(|v| Variant {
+            name: &v.name,
+            scenario: &v.scenario,
+        })
+        .collect();
+    let c = experiment::compare(sc, &list, seeds, progress)?;
+    let days = experiment::months(sc);
+    let (_, _, text) =
+        crate::research::report(sc, &reference, &days, &curves_of(&c)).map_err(|source| {
+            OutputError::Csv {
+                name: "fit.csv".to_string(),
+                source,
+            }
+        })?;
+    Ok(format!(
+        "{notes}{}: the mean of {} run{} from seed {}\n{text}",
+        sc.title,
+        seeds.runs,
+        if seeds.runs == 1 { "" } else { "s" },
+        seeds.first
     ))
 }
 

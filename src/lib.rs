@@ -13,5 +13,6 @@ pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod record;
+pub mod research;
 pub mod scenario;
 pub mod score;

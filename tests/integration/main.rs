@@ -10,6 +10,7 @@ mod experiment;
 mod experiment_cli;
 mod readme;
 mod reference;
+mod research;
 mod scenario;
 mod shipped;
 #[path = "../../benches/support/mod.rs"]
