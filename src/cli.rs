@@ -15,6 +15,7 @@ use crate::engine::{RunError, Simulation};
 use crate::experiment::{self, ExperimentError, Progress, Seeds, Variant};
 use crate::output::{self, Input, Manifest, OutputError};
 use crate::record::{self, Run};
+use crate::research::shard::Shard;
 use crate::scenario::counterfactual::{self, Counterfactual, FileKind, Source};
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::{Scenario, ScenarioError};
@@ -65,6 +66,10 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/ensemble/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
+        /// `diplosim merge`, instead of the command's files.
+        #[arg(long)]
+        shard: Option<Shard>,
         /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
         /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
         #[arg(long)]
@@ -87,6 +92,10 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/compare/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
+        /// `diplosim merge`, instead of the command's files.
+        #[arg(long)]
+        shard: Option<Shard>,
         /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
         /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
         #[arg(long)]
@@ -120,6 +129,13 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/rank/].
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Joins the shard files that `--shard I/N` runs wrote into the files one machine
+    /// would have written, in the folder the command line names.
+    Merge {
+        /// Folders holding the shard files (`<command>-shard-I-of-N.bin`).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
     },
     /// How well the ensemble mean of the scenario, and of each counterfactual's variant,
     /// fits a measured series: r, RMSE, bias, share in the same band, best lag.
@@ -201,6 +217,9 @@ pub enum CliError {
     /// A reference series is broken or does not fit the scenario.
     #[error("{0}")]
     Reference(#[from] crate::research::ReferenceError),
+    /// Shards could not be merged.
+    #[error("{0}")]
+    Shard(#[from] crate::research::shard::ShardError),
 }
 
 impl CliError {
@@ -234,6 +253,33 @@ pub fn execute_with(
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
+    execute_work(cli, argv, progress, None)
+}
+
+/// What an experiment command does with its runs: all of them, one shard of them, or
+/// none, the runs coming from merged shards.
+enum Work {
+    All,
+    Shard(Shard),
+    Merged(Vec<Vec<Vec<f64>>>),
+}
+
+impl Work {
+    fn of(shard: Option<Shard>, merged: &mut Option<Vec<Vec<Vec<f64>>>>) -> Work {
+        match (merged.take(), shard) {
+            (Some(rows), _) => Work::Merged(rows),
+            (None, Some(s)) => Work::Shard(s),
+            (None, None) => Work::All,
+        }
+    }
+}
+
+fn execute_work(
+    cli: &Cli,
+    argv: &[String],
+    progress: &dyn Progress,
+    mut merged: Option<Vec<Vec<Vec<f64>>>>,
+) -> Result<String, CliError> {
     match &cli.command {
         Command::Check { files } => check(files),
         Command::Run {
@@ -248,11 +294,13 @@ pub fn execute_with(
             seed,
             out,
             reference,
+            shard,
         } => ensemble(
             scenario,
             Seeds::new(*seed, *runs)?,
             out.as_deref(),
             reference.as_deref(),
+            Work::of(*shard, &mut merged),
             argv,
             progress,
         ),
@@ -263,12 +311,14 @@ pub fn execute_with(
             seed,
             out,
             reference,
+            shard,
         } => compare(
             scenario,
             counterfactuals,
             Seeds::new(*seed, *runs)?,
             out.as_deref(),
             reference.as_deref(),
+            Work::of(*shard, &mut merged),
             argv,
             progress,
         ),
@@ -290,6 +340,24 @@ pub fn execute_with(
             argv,
             progress,
         ),
+        Command::Merge { dirs } => {
+            let m = crate::research::shard::merge(dirs)?;
+            let again = Cli::try_parse_from(&m.command_line).map_err(|e| {
+                CliError::Usage(format!(
+                    "the shards' command line does not parse: {}",
+                    e.to_string().trim()
+                ))
+            })?;
+            if !matches!(
+                again.command,
+                Command::Ensemble { .. } | Command::Compare { .. }
+            ) {
+                return Err(CliError::Usage(
+                    "the shards' command line is not one that makes shards".into(),
+                ));
+            }
+            execute_work(&again, &m.command_line, progress, Some(m.curves))
+        }
         Command::Fit {
             scenario,
             counterfactuals,
@@ -652,6 +720,7 @@ fn ensemble(
     seeds: Seeds,
     out: Option<&Path>,
     reference: Option<&Path>,
+    work: Work,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
@@ -663,8 +732,26 @@ fn ensemble(
         &subject.scenario,
     )?;
     let sc = &subject.scenario;
-    let e = experiment::ensemble(sc, seeds, progress)?;
     let dir = out.map_or_else(|| subject.out.join("ensemble"), Path::to_path_buf);
+    let e = match work {
+        Work::All => experiment::ensemble(sc, seeds, progress)?,
+        Work::Shard(shard) => {
+            let mut inputs = subject.inputs.clone();
+            inputs.extend(reference.iter().map(|r| r.1.clone()));
+            return write_shard(
+                &dir,
+                shard,
+                "ensemble",
+                seeds,
+                &inputs,
+                &["mean"],
+                argv,
+                experiment::months(sc).len(),
+                |list| Ok(vec![experiment::monthly_rows(sc, list, progress)?]),
+            );
+        }
+        Work::Merged(mut curves) => experiment::ensemble_of_rows(sc, seeds, curves.swap_remove(0)),
+    };
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = experiment::ensemble_chart(sc, &e, &first);
     let mut files = vec![csv_file("ensemble.csv", experiment::ensemble_csv(&e))?];
@@ -793,6 +880,7 @@ fn compare(
     seeds: Seeds,
     out: Option<&Path>,
     reference: Option<&Path>,
+    work: Work,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
@@ -811,13 +899,47 @@ fn compare(
             scenario: &v.scenario,
         })
         .collect();
-    let c = experiment::compare(sc, &list, seeds, progress)?;
+    let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
+    let c = match work {
+        Work::All => experiment::compare(sc, &list, seeds, progress)?,
+        Work::Shard(shard) => {
+            let mut all = inputs.clone();
+            all.extend(reference.iter().map(|r| r.1.clone()));
+            let mut curves = vec!["baseline"];
+            curves.extend(list.iter().map(|v| v.name));
+            return write_shard(
+                &dir,
+                shard,
+                "compare",
+                seeds,
+                &all,
+                &curves,
+                argv,
+                experiment::months(sc).len(),
+                |seeds| {
+                    let mut rows = vec![experiment::monthly_rows(sc, seeds, progress)?];
+                    for v in &list {
+                        rows.push(experiment::monthly_rows(v.scenario, seeds, progress)?);
+                    }
+                    Ok(rows)
+                },
+            );
+        }
+        Work::Merged(curves) => {
+            let mut curves = curves.into_iter();
+            let base_rows = curves.next().unwrap_or_default();
+            let mut rest: Vec<Vec<Vec<f64>>> = curves.collect();
+            let names: Vec<&str> = list.iter().map(|v| v.name).collect();
+            experiment::compare_of_rows(sc, &names, seeds, base_rows, |k| {
+                Ok(std::mem::take(&mut rest[k]))
+            })?
+        }
+    };
     let titles: Vec<&str> = variants.iter().map(|v| v.title.as_str()).collect();
     let mut summary = experiment::divergence_text(sc, &c, &titles);
     for v in &variants {
         let _ = writeln!(summary, "\n{}: {}", v.name, v.question);
     }
-    let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
     let first = Simulation::new(sc).run(seeds.first)?;
     let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
     let mut model = experiment::compare_chart(sc, &c, &first, &titles, &questions);
@@ -842,6 +964,58 @@ fn compare(
     Ok(format!(
         "{notes}{summary}\n{fit_text}wrote {} in {}\n",
         written.join(", "),
+        dir.display()
+    ))
+}
+
+/// Runs one shard's seeds and writes its shard file (nothing else) to `dir`.
+fn write_shard(
+    dir: &Path,
+    shard: Shard,
+    command: &str,
+    seeds: Seeds,
+    inputs: &[Input],
+    curves: &[&str],
+    argv: &[String],
+    months: usize,
+    rows_of: impl FnOnce(&[u64]) -> Result<Vec<Vec<Vec<f64>>>, RunError>,
+) -> Result<String, CliError> {
+    check_out(dir)?;
+    let months = months as u64;
+    let range = shard.range(seeds.runs);
+    let list: Vec<u64> = seeds.list()[range.start as usize..range.end as usize].to_vec();
+    let rows = rows_of(&list)?;
+    let header = crate::research::shard::Header {
+        program: "diplosim".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        command: command.into(),
+        shard: shard.index,
+        of: shard.count,
+        seed: seeds.first,
+        runs: seeds.runs,
+        from: range.start,
+        to: range.end,
+        seeds_covered: list.first().zip(list.last()).map(|(a, b)| (*a, *b)),
+        inputs: crate::research::shard::hashed(inputs),
+        command_line: crate::research::shard::without_shard(argv),
+        curves: curves.iter().map(|c| c.to_string()).collect(),
+        months,
+    };
+    let name = shard.file_name(command);
+    output::write_all(
+        dir,
+        &[(name.clone(), crate::research::shard::encode(&header, &rows))],
+    )?;
+    let covered = header.seeds_covered.map_or_else(
+        || "no runs".to_string(),
+        |(a, b)| format!("seeds {a} to {b}"),
+    );
+    Ok(format!(
+        "shard {} of {} of {command}: {} run{} ({covered}); wrote {name} in {}\n",
+        shard.index,
+        shard.count,
+        list.len(),
+        if list.len() == 1 { "" } else { "s" },
         dir.display()
     ))
 }

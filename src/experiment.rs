@@ -224,12 +224,27 @@ pub fn ensemble(
     progress.start(seeds.runs);
     let rows = runs_of(sc, &seeds.list(), progress, monthly);
     progress.finish();
-    let rows = rows?;
+    Ok(ensemble_of_rows(sc, seeds, rows?))
+}
+
+/// The monthly scores of one run per seed, in seed order: what an ensemble or a
+/// comparison summarizes, and what a shard of one carries to the merge.
+pub fn monthly_rows(
+    sc: &Scenario,
+    seeds: &[u64],
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<f64>>, RunError> {
+    runs_of(sc, seeds, progress, monthly)
+}
+
+/// Summarizes the monthly scores of the runs of `seeds` (one row per seed, in seed
+/// order) into an ensemble.
+pub fn ensemble_of_rows(sc: &Scenario, seeds: Seeds, rows: Vec<Vec<f64>>) -> Ensemble {
     let days = months(sc);
     let cols = columns(&rows, days.len());
     drop(rows);
     let stats = summarize(cols, &PERCENTILES);
-    Ok(Ensemble {
+    Ensemble {
         seeds,
         days,
         mean: stats.iter().map(|s| s.0).collect(),
@@ -237,7 +252,7 @@ pub fn ensemble(
             .iter()
             .map(|s| [s.1[0], s.1[1], s.1[2], s.1[3], s.1[4]])
             .collect(),
-    })
+    }
 }
 
 /// `ensemble.csv`: `date,mean,p5,p25,p50,p75,p95`.
@@ -319,6 +334,26 @@ pub fn compare(
     progress.start(seeds.runs * (1 + variants.len() as u64));
     let result = (|| {
         let base_rows = runs_of(baseline, &list, progress, monthly)?;
+        let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
+        compare_of_rows(baseline, &names, seeds, base_rows, |k| {
+            runs_of(variants[k].scenario, &list, progress, monthly)
+        })
+    })();
+    progress.finish();
+    result
+}
+
+/// A comparison from the monthly scores of the runs (one row per seed, in seed order):
+/// the baseline's, and each variant's as `variant_rows(k)` gives them, one variant at a
+/// time.
+pub fn compare_of_rows(
+    baseline: &Scenario,
+    names: &[&str],
+    seeds: Seeds,
+    base_rows: Vec<Vec<f64>>,
+    mut variant_rows: impl FnMut(usize) -> Result<Vec<Vec<f64>>, RunError>,
+) -> Result<Comparison, ExperimentError> {
+    {
         let days = months(baseline);
         let base_cols = columns(&base_rows, days.len());
         let base_mean: Vec<f64> = base_cols
@@ -326,8 +361,8 @@ pub fn compare(
             .map(|c| c.iter().sum::<f64>() / c.len() as f64)
             .collect();
         let mut out = Vec::new();
-        for v in variants {
-            let rows = runs_of(v.scenario, &list, progress, monthly)?;
+        for (k, name) in names.iter().enumerate() {
+            let rows = variant_rows(k)?;
             let diffs: Vec<Vec<f64>> = rows
                 .iter()
                 .zip(&base_rows)
@@ -351,7 +386,7 @@ pub fn compare(
             let diff: Vec<f64> = stats.iter().map(|s| s.0).collect();
             let divergence = divergence(&days, &diff, &abs, &widest);
             out.push(VariantResult {
-                name: v.name.to_string(),
+                name: name.to_string(),
                 mean,
                 diff,
                 diff_p5: stats.iter().map(|s| s.1[0]).collect(),
@@ -367,9 +402,7 @@ pub fn compare(
             variants: out,
             decades,
         })
-    })();
-    progress.finish();
-    result
+    }
 }
 
 fn divergence(days: &[Day], diff: &[f64], abs: &[f64], widest: &[f64]) -> Divergence {

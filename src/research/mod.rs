@@ -6,6 +6,7 @@
 
 pub mod fit;
 pub mod reference;
+pub mod shard;
 
 use std::fmt::Write as _;
 

@@ -12,6 +12,7 @@ mod readme;
 mod reference;
 mod research;
 mod scenario;
+mod shard;
 mod shipped;
 #[path = "../../benches/support/mod.rs"]
 mod support;
