@@ -129,6 +129,10 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/rank/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
+        /// `diplosim merge`, instead of the command's files.
+        #[arg(long)]
+        shard: Option<Shard>,
     },
     /// Joins the shard files that `--shard I/N` runs wrote into the files one machine
     /// would have written, in the folder the command line names.
@@ -333,10 +337,12 @@ fn execute_work(
             runs,
             seed,
             out,
+            shard,
         } => rank(
             scenario,
             Seeds::new(*seed, *runs)?,
             out.as_deref(),
+            Work::of(*shard, &mut merged),
             argv,
             progress,
         ),
@@ -350,7 +356,7 @@ fn execute_work(
             })?;
             if !matches!(
                 again.command,
-                Command::Ensemble { .. } | Command::Compare { .. }
+                Command::Ensemble { .. } | Command::Compare { .. } | Command::Rank { .. }
             ) {
                 return Err(CliError::Usage(
                     "the shards' command line is not one that makes shards".into(),
@@ -978,7 +984,7 @@ fn write_shard(
     curves: &[&str],
     argv: &[String],
     months: usize,
-    rows_of: impl FnOnce(&[u64]) -> Result<Vec<Vec<Vec<f64>>>, RunError>,
+    rows_of: impl FnOnce(&[u64]) -> Result<Vec<Vec<Vec<f64>>>, CliError>,
 ) -> Result<String, CliError> {
     check_out(dir)?;
     let months = months as u64;
@@ -999,7 +1005,7 @@ fn write_shard(
         inputs: crate::research::shard::hashed(inputs),
         command_line: crate::research::shard::without_shard(argv),
         curves: curves.iter().map(|c| c.to_string()).collect(),
-        months,
+        width: months,
     };
     let name = shard.file_name(command);
     output::write_all(
@@ -1096,13 +1102,42 @@ fn rank(
     path: &Path,
     seeds: Seeds,
     out: Option<&Path>,
+    work: Work,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
     let subject = load_any(path)?;
     let sc = &subject.scenario;
-    let ranking = experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?;
     let dir = out.map_or_else(|| subject.out.join("rank"), Path::to_path_buf);
+    let ranking = match work {
+        Work::All => {
+            experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?
+        }
+        Work::Shard(shard) => {
+            let width = sc.events.len() * experiment::RANK_WIDTH;
+            return write_shard(
+                &dir,
+                shard,
+                "rank",
+                seeds,
+                &subject.inputs,
+                &["rank"],
+                argv,
+                width,
+                |list| {
+                    let rows = experiment::rank_rows(
+                        &subject.file,
+                        &subject.text,
+                        &subject.path,
+                        list,
+                        progress,
+                    )?;
+                    Ok(vec![rows])
+                },
+            );
+        }
+        Work::Merged(mut curves) => experiment::rank_of_rows(&curves.swap_remove(0)),
+    };
     let top = ranking.len().min(20);
     let chart = crate::chart::render_bars(
         &format!("{}: the {top} events that move it most", sc.title),

@@ -624,6 +624,25 @@ pub fn rank(
     seeds: Seeds,
     progress: &dyn Progress,
 ) -> Result<Vec<Influence>, ExperimentError> {
+    let rows = rank_rows(file, text, path, &seeds.list(), progress)?;
+    Ok(rank_of_rows(&rows))
+}
+
+/// Numbers per event in a row of [`rank_rows`]: fired (0 or 1), then over the run's
+/// months the sum of |without - baseline|, the sum of (baseline - without), the largest
+/// |without - baseline|, and the number of months.
+pub const RANK_WIDTH: usize = 5;
+
+/// What ranking needs from the run of each seed (in seed order), as one row per seed of
+/// [`RANK_WIDTH`] numbers per event: the sums a ranking adds up, so that the runs of
+/// several machines can be ranked together.
+pub fn rank_rows(
+    file: &ScenarioFile,
+    text: &str,
+    path: &std::path::Path,
+    list: &[u64],
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<f64>>, ExperimentError> {
     let base = validate::validate(file.clone(), text, path)?;
     // Locating problems searches the text for every id, which costs more than the runs
     // of a variant: validate without the text, and again with it only to report a problem.
@@ -638,54 +657,83 @@ pub fn rank(
         .collect::<Vec<_>>()
         .into_iter()
         .collect::<Result<_, _>>()?;
-    let list = seeds.list();
-    progress.start(seeds.runs * (1 + variants.len() as u64));
+    progress.start(list.len() as u64 * (1 + variants.len() as u64));
     let result = (|| {
         let n = base.events.len();
-        let rows: Vec<(Vec<f64>, Vec<bool>)> = runs_of(&base, &list, progress, |run| {
+        let base_rows: Vec<(Vec<f64>, Vec<bool>)> = runs_of(&base, list, progress, |run| {
             let mut fired = vec![false; n];
             for f in &run.fired {
                 fired[f.event] = true;
             }
             (monthly(run), fired)
         })?;
-        let per_event: Vec<Result<(f64, f64, f64), RunError>> = variants
+        let per_event: Vec<Result<Vec<[f64; 4]>, RunError>> = variants
             .par_iter()
             .map(|v| {
                 let mut sim = Simulation::new(v);
-                let (mut abs, mut signed, mut largest, mut count) = (0.0, 0.0, 0.0f64, 0usize);
+                let mut sums = Vec::with_capacity(list.len());
                 for (k, &seed) in list.iter().enumerate() {
                     let run = sim.run(seed)?;
-                    for (x, b) in run.monthly().zip(&rows[k].0) {
+                    let (mut abs, mut signed, mut largest, mut count) = (0.0, 0.0, 0.0f64, 0.0);
+                    for (x, b) in run.monthly().zip(&base_rows[k].0) {
                         let d = x.score - b;
                         abs += d.abs();
                         signed -= d;
                         largest = largest.max(d.abs());
-                        count += 1;
+                        count += 1.0;
                     }
+                    sums.push([abs, signed, largest, count]);
                     progress.advance(1);
                 }
-                let count = count.max(1) as f64;
-                Ok((abs / count, signed / count, largest))
+                Ok(sums)
             })
             .collect();
-        let mut out = Vec::with_capacity(n);
-        for (event, r) in per_event.into_iter().enumerate() {
-            let (mean_abs_change, mean_effect, largest_change) = r?;
-            let fired = rows.iter().filter(|r| r.1[event]).count() as f64 / list.len() as f64;
-            out.push(Influence {
-                event,
-                mean_abs_change,
-                mean_effect,
-                largest_change,
-                fired,
-            });
-        }
-        out.sort_by(|a, b| b.mean_abs_change.total_cmp(&a.mean_abs_change));
-        Ok(out)
+        let per_event: Vec<Vec<[f64; 4]>> = per_event.into_iter().collect::<Result<_, _>>()?;
+        Ok(base_rows
+            .iter()
+            .enumerate()
+            .map(|(k, (_, fired))| {
+                (0..n)
+                    .flat_map(|e| {
+                        let [a, s, l, c] = per_event[e][k];
+                        [f64::from(u8::from(fired[e])), a, s, l, c]
+                    })
+                    .collect()
+            })
+            .collect())
     })();
     progress.finish();
     result
+}
+
+/// The ranking from the rows of [`rank_rows`] (one per seed, in seed order): sums in
+/// seed order, so the same rows give the same ranking however they were made.
+pub fn rank_of_rows(rows: &[Vec<f64>]) -> Vec<Influence> {
+    let n = rows.first().map_or(0, |r| r.len() / RANK_WIDTH);
+    let mut out: Vec<Influence> = (0..n)
+        .map(|event| {
+            let (mut fired, mut abs, mut signed, mut largest, mut count) =
+                (0.0, 0.0, 0.0, 0.0f64, 0.0);
+            for row in rows {
+                let p = &row[event * RANK_WIDTH..(event + 1) * RANK_WIDTH];
+                fired += p[0];
+                abs += p[1];
+                signed += p[2];
+                largest = largest.max(p[3]);
+                count += p[4];
+            }
+            let count = count.max(1.0);
+            Influence {
+                event,
+                mean_abs_change: abs / count,
+                mean_effect: signed / count,
+                largest_change: largest,
+                fired: fired / rows.len().max(1) as f64,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.mean_abs_change.total_cmp(&a.mean_abs_change));
+    out
 }
 
 /// `rank.csv`: `rank,id,date,title,mean_abs_change,mean_effect,largest_change,fired`.

@@ -11,9 +11,11 @@
 //! ## File format
 //! One line of JSON ([`Header`]: program, version, command, shard and count, the seeds of
 //! the whole experiment and of the slice, the inputs' SHA-256, the command line without
-//! `--shard`, the curves and months), a newline, then the scores as little-endian `f64`:
-//! for each curve, for each run of the slice in seed order, every month. The exact bits
-//! travel, so the merge sums exactly what one machine would have summed.
+//! `--shard`, the curves and the numbers per run), a newline, then the numbers as
+//! little-endian `f64`: for each curve, for each run of the slice in seed order, its row
+//! (the monthly scores for `ensemble` and `compare`; for `rank`, per event, whether it
+//! fired and the sums of its removal's changes). The exact bits travel, so the merge sums
+//! exactly what one machine would have summed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -79,7 +81,7 @@ pub struct Header {
     pub program: String,
     /// The version that made it; the merge takes only its own version's shards.
     pub version: String,
-    /// The subcommand: "ensemble" or "compare".
+    /// The subcommand: "ensemble", "compare" or "rank".
     pub command: String,
     /// This shard's number, from 1.
     pub shard: u64,
@@ -101,8 +103,8 @@ pub struct Header {
     pub command_line: Vec<String>,
     /// The curves carried, e.g. ["baseline", "no_incident"].
     pub curves: Vec<String>,
-    /// Months per run.
-    pub months: u64,
+    /// Numbers per run: its months (ensemble, compare), or the sums per event (rank).
+    pub width: u64,
 }
 
 /// Why shards could not be made or merged.
@@ -224,7 +226,7 @@ pub fn hashed(inputs: &[Input]) -> Vec<Hashed> {
 struct Read {
     path: PathBuf,
     header: Header,
-    /// Per curve, per run, the months.
+    /// Per curve, per run, its row of numbers.
     curves: Vec<Vec<Vec<f64>>>,
 }
 
@@ -244,7 +246,7 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<Read, ShardError> {
     }
     let data = &bytes[nl + 1..];
     let runs = header.to.saturating_sub(header.from);
-    let want = (header.curves.len() as u128) * u128::from(runs) * u128::from(header.months) * 8;
+    let want = (header.curves.len() as u128) * u128::from(runs) * u128::from(header.width) * 8;
     if data.len() as u128 != want {
         return Err(broken(format!(
             "it holds {} bytes of scores where its header promises {want}: the file is cut short or damaged",
@@ -257,7 +259,7 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<Read, ShardError> {
     let curves = (0..header.curves.len())
         .map(|_| {
             (0..runs)
-                .map(|_| values.by_ref().take(header.months as usize).collect())
+                .map(|_| values.by_ref().take(header.width as usize).collect())
                 .collect()
         })
         .collect();
@@ -274,7 +276,7 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<Read, ShardError> {
 pub struct Merged {
     /// The command line one machine would have typed.
     pub command_line: Vec<String>,
-    /// Per curve, per run, the months.
+    /// Per curve, per run, its row of numbers.
     pub curves: Vec<Vec<Vec<f64>>>,
 }
 
@@ -322,7 +324,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, ShardError> {
             Some("command lines")
         } else if h.inputs != h0.inputs {
             Some("inputs (SHA-256)")
-        } else if (h.of, h.seed, h.runs, h.months) != (h0.of, h0.seed, h0.runs, h0.months)
+        } else if (h.of, h.seed, h.runs, h.width) != (h0.of, h0.seed, h0.runs, h0.width)
             || h.curves != h0.curves
         {
             Some("splits")
@@ -456,7 +458,7 @@ mod tests {
             inputs: Vec::new(),
             command_line: vec!["diplosim".into()],
             curves: vec!["mean".into()],
-            months: 3,
+            width: 3,
         };
         let rows = vec![vec![
             vec![0.1 + 0.2, -0.0, f64::MIN_POSITIVE],

@@ -89,6 +89,22 @@ fn a_merged_comparison_is_the_single_machine_comparison() {
 }
 
 #[test]
+fn a_merged_ranking_is_the_single_machine_ranking() {
+    let small = fixture("small.ron");
+    sharded_equals_single(
+        &[
+            "rank",
+            small.to_str().unwrap(),
+            "--runs",
+            "11",
+            "--out",
+            "out",
+        ],
+        2,
+    );
+}
+
+#[test]
 fn more_shards_than_runs_still_merge() {
     let small = fixture("small.ron");
     sharded_equals_single(
