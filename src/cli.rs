@@ -15,6 +15,7 @@ use crate::engine::{RunError, Simulation};
 use crate::experiment::{self, ExperimentError, Progress, Seeds, Variant};
 use crate::output::{self, Input, Manifest, OutputError};
 use crate::record::{self, Run};
+use crate::report;
 use crate::research::shard::Shard;
 use crate::scenario::counterfactual::{self, Counterfactual, FileKind, Source};
 use crate::scenario::file::ScenarioFile;
@@ -759,8 +760,8 @@ fn ensemble(
         Work::Merged(mut curves) => experiment::ensemble_of_rows(sc, seeds, curves.swap_remove(0)),
     };
     let first = Simulation::new(sc).run(seeds.first)?;
-    let mut model = experiment::ensemble_chart(sc, &e, &first);
-    let mut files = vec![csv_file("ensemble.csv", experiment::ensemble_csv(&e))?];
+    let mut model = report::ensemble_chart(sc, &e, &first);
+    let mut files = vec![csv_file("ensemble.csv", report::ensemble_csv(&e))?];
     let fit_text = beside(
         sc,
         reference.as_ref(),
@@ -776,38 +777,7 @@ fn ensemble(
     files.push(("chart.png".to_string(), chart.png));
     files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
     let names = finish(&dir, files, "ensemble", subject.inputs, seeds, argv)?;
-    let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "{}: {} run{} from seed {}",
-        sc.title,
-        seeds.runs,
-        if seeds.runs == 1 { "" } else { "s" },
-        seeds.first
-    );
-    let row = |t: &mut String, label: &str, i: usize| {
-        let p = e.percentiles[i];
-        let _ = writeln!(
-            t,
-            "  {label:<8} {}  median {:>6.2} ({})  90% of runs in [{:.2}, {:.2}]",
-            Date::from_day(e.days[i]),
-            p[2],
-            sc.scale.band(p[2]),
-            p[0],
-            p[4]
-        );
-    };
-    if !e.days.is_empty() {
-        row(&mut text, "start", 0);
-        row(&mut text, "end", e.days.len() - 1);
-        let widest = (0..e.days.len())
-            .max_by(|&a, &b| {
-                let w = |i: usize| e.percentiles[i][4] - e.percentiles[i][0];
-                w(a).total_cmp(&w(b)).then(b.cmp(&a))
-            })
-            .unwrap_or(0);
-        row(&mut text, "widest", widest);
-    }
+    let mut text = report::ensemble_text(sc, &e);
     text.push_str(&fit_text);
     let _ = writeln!(text, "  wrote {} in {}", names.join(", "), dir.display());
     Ok(text)
@@ -942,17 +912,14 @@ fn compare(
         }
     };
     let titles: Vec<&str> = variants.iter().map(|v| v.title.as_str()).collect();
-    let mut summary = experiment::divergence_text(sc, &c, &titles);
-    for v in &variants {
-        let _ = writeln!(summary, "\n{}: {}", v.name, v.question);
-    }
-    let first = Simulation::new(sc).run(seeds.first)?;
     let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
-    let mut model = experiment::compare_chart(sc, &c, &first, &titles, &questions);
+    let summary = report::summary(sc, &c, &titles, &questions);
+    let first = Simulation::new(sc).run(seeds.first)?;
+    let mut model = report::compare_chart(sc, &c, &first, &titles, &questions);
     let mut files = vec![
-        csv_file("compare.csv", experiment::compare_csv(&c))?,
-        csv_file("divergence.csv", experiment::divergence_csv(&c))?,
-        csv_file("decades.csv", experiment::decades_csv(sc, &c))?,
+        csv_file("compare.csv", report::compare_csv(&c))?,
+        csv_file("divergence.csv", report::divergence_csv(&c))?,
+        csv_file("decades.csv", report::decades_csv(sc, &c))?,
         ("divergence.txt".to_string(), summary.clone().into_bytes()),
     ];
     let fit_text = beside(
@@ -1089,13 +1056,13 @@ fn explain(path: &Path, at: Date, seed: u64, csv: bool) -> Result<String, CliErr
     let sc = &subject.scenario;
     let x = experiment::explain(sc, seed, at)?;
     if csv {
-        let bytes = experiment::explain_csv(sc, &x).map_err(|source| OutputError::Csv {
+        let bytes = report::explain_csv(sc, &x).map_err(|source| OutputError::Csv {
             name: "the explanation".to_string(),
             source,
         })?;
         return Ok(String::from_utf8_lossy(&bytes).into_owned());
     }
-    Ok(experiment::explain_text(sc, &x))
+    Ok(report::explain_text(sc, &x))
 }
 
 fn rank(
@@ -1138,32 +1105,14 @@ fn rank(
         }
         Work::Merged(mut curves) => experiment::rank_of_rows(&curves.swap_remove(0)),
     };
-    let top = ranking.len().min(20);
-    let chart = crate::chart::render_bars(
-        &format!("{}: the {top} events that move it most", sc.title),
-        &format!(
-            "mean absolute change of the monthly score when the event is removed, over {}",
-            if seeds.runs == 1 {
-                "one run".to_string()
-            } else {
-                format!("{} paired runs", seeds.runs)
-            }
-        ),
-        &format!(
-            "seed{} {} · diplosim {} · data: rank.csv",
-            if seeds.runs == 1 { "" } else { "s from" },
-            seeds.first,
-            env!("CARGO_PKG_VERSION")
-        ),
-        &experiment::rank_bars(sc, &ranking, top),
-    )?;
+    let chart = crate::chart::render_bars(&report::rank_chart(sc, &ranking, seeds, 20))?;
     let files = vec![
-        csv_file("rank.csv", experiment::rank_csv(sc, &ranking))?,
+        csv_file("rank.csv", report::rank_csv(sc, &ranking))?,
         ("chart.png".to_string(), chart.png),
         ("chart.svg".to_string(), chart.svg.into_bytes()),
     ];
     let names = finish(&dir, files, "rank", subject.inputs, seeds, argv)?;
-    let mut text = experiment::rank_text(sc, &ranking, seeds, 20);
+    let mut text = report::rank_text(sc, &ranking, seeds, 20);
     let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
     Ok(text)
 }

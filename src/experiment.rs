@@ -1,5 +1,8 @@
 //! Experiments: ensembles, paired comparisons, event rankings and explanations.
 //!
+//! This module computes and returns numbers; [`crate::report`] turns them into CSV files,
+//! text and charts.
+//!
 //! An experiment is plain data (a scenario, its variants, a list of seeds) and a plain
 //! function over it. Runs are independent, so they go in parallel (rayon), never the inside
 //! of one run: each worker builds one [`Simulation`] per chunk of seeds and reuses it, since
@@ -21,14 +24,11 @@
 //! sort the values `x[0] <= .. <= x[n-1]`, let `h = (n - 1) p`, and take
 //! `x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])`.
 
-use std::fmt::Write as _;
-
 use rayon::prelude::*;
 
-use crate::chart::{self, ChartModel, EnsembleBand, EnsemblePoint, Series, SeriesRole};
 use crate::date::{Date, Day};
 use crate::engine::{RunError, Simulation};
-use crate::record::{Run, fixed};
+use crate::record::Run;
 use crate::scenario::counterfactual::without;
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::{Level, Scenario, ScenarioError, validate};
@@ -255,18 +255,6 @@ pub fn ensemble_of_rows(sc: &Scenario, seeds: Seeds, rows: Vec<Vec<f64>>) -> Ens
     }
 }
 
-/// `ensemble.csv`: `date,mean,p5,p25,p50,p75,p95`.
-pub fn ensemble_csv(e: &Ensemble) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["date", "mean", "p5", "p25", "p50", "p75", "p95"])?;
-    for (i, &day) in e.days.iter().enumerate() {
-        let mut row = vec![Date::from_day(day).to_string(), fixed(e.mean[i])];
-        row.extend(e.percentiles[i].iter().map(|&x| fixed(x)));
-        w.write_record(row)?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
 /// A variant of a comparison: a name and its scenario.
 #[derive(Clone, Copy, Debug)]
 pub struct Variant<'a> {
@@ -451,150 +439,6 @@ fn decades(
     out
 }
 
-/// `compare.csv`: `date,baseline`, then for each variant its mean score, the mean
-/// difference from the baseline, and the 5th and 95th percentiles of the paired
-/// differences (`<name>,<name>_diff,<name>_diff_p5,<name>_diff_p95`).
-pub fn compare_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut head = vec!["date".to_string(), "baseline".to_string()];
-    for v in &c.variants {
-        head.extend([
-            v.name.clone(),
-            format!("{}_diff", v.name),
-            format!("{}_diff_p5", v.name),
-            format!("{}_diff_p95", v.name),
-        ]);
-    }
-    w.write_record(&head)?;
-    for (i, &day) in c.days.iter().enumerate() {
-        let mut row = vec![Date::from_day(day).to_string(), fixed(c.baseline[i])];
-        for v in &c.variants {
-            row.extend([
-                fixed(v.mean[i]),
-                fixed(v.diff[i]),
-                fixed(v.diff_p5[i]),
-                fixed(v.diff_p95[i]),
-            ]);
-        }
-        w.write_record(&row)?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// `divergence.csv`: one row per variant,
-/// `variant,parts,mean_gap,mean_abs_gap,largest_gap,largest_gap_date`.
-pub fn divergence_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "variant",
-        "parts",
-        "mean_gap",
-        "mean_abs_gap",
-        "largest_gap",
-        "largest_gap_date",
-    ])?;
-    for v in &c.variants {
-        let d = &v.divergence;
-        let date = |x: Option<Day>| x.map_or(String::new(), |x| Date::from_day(x).to_string());
-        w.write_record([
-            v.name.clone(),
-            date(d.parts),
-            fixed(d.mean_gap),
-            fixed(d.mean_abs_gap),
-            d.largest.map_or(String::new(), |l| fixed(l.1)),
-            date(d.largest.map(|l| l.0)),
-        ])?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// `decades.csv`: `decade,baseline,<variant>...`, the band of each curve's mean score
-/// over each decade.
-pub fn decades_csv(sc: &Scenario, c: &Comparison) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut head = vec!["decade".to_string(), "baseline".to_string()];
-    head.extend(c.variants.iter().map(|v| v.name.clone()));
-    w.write_record(&head)?;
-    for (decade, bands) in &c.decades {
-        let mut row = vec![format!("{decade}s")];
-        row.extend(bands.iter().map(|&b| sc.scale.bands[b].name.clone()));
-        w.write_record(&row)?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// The divergence summary in words: printed, and saved as `divergence.txt`.
-pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String {
-    let mut out = String::new();
-    let runs = if c.seeds.runs == 1 {
-        format!("seed {}", c.seeds.first)
-    } else {
-        format!(
-            "{} paired runs, seeds {} to {}",
-            c.seeds.runs,
-            c.seeds.first,
-            c.seeds.first.wrapping_add(c.seeds.runs - 1)
-        )
-    };
-    let _ = writeln!(out, "{} against its variants ({runs})", sc.title);
-    for (k, v) in c.variants.iter().enumerate() {
-        let d = &v.divergence;
-        let title = titles.get(k).copied().unwrap_or(&v.name);
-        let _ = writeln!(out, "\n{} ({title})", v.name);
-        match (d.parts, d.largest) {
-            (Some(p), Some((when, gap))) => {
-                let _ = writeln!(out, "  parts from the baseline   {}", Date::from_day(p));
-                let _ = writeln!(
-                    out,
-                    "  mean gap since then       {:+.2} (mean absolute gap {:.2})",
-                    d.mean_gap, d.mean_abs_gap
-                );
-                let _ = writeln!(
-                    out,
-                    "  largest gap               {gap:+.2} in {}",
-                    Date::from_day(when)
-                );
-            }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "  never parts from the baseline (no month differs by {PARTING} or more)"
-                );
-            }
-        }
-    }
-    let band = |b: usize| sc.scale.bands[b].name.as_str();
-    let _ = writeln!(
-        out,
-        "\nBand of the mean score per decade (decades.csv has the table)"
-    );
-    let base: Vec<String> = c
-        .decades
-        .iter()
-        .map(|(d, bands)| format!("{d}s {}", band(bands[0])))
-        .collect();
-    let _ = writeln!(out, "  baseline: {}", base.join(", "));
-    for (k, v) in c.variants.iter().enumerate() {
-        let differs: Vec<String> = c
-            .decades
-            .iter()
-            .filter(|(_, bands)| bands[k + 1] != bands[0])
-            .map(|(d, bands)| format!("{d}s {} (not {})", band(bands[k + 1]), band(bands[0])))
-            .collect();
-        let _ = writeln!(
-            out,
-            "  {}: {}",
-            v.name,
-            if differs.is_empty() {
-                "the same band in every decade".to_string()
-            } else {
-                differs.join(", ")
-            }
-        );
-    }
-    out
-}
-
 /// How much one event moves the trajectory: the event removed, paired with the baseline.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Influence {
@@ -644,16 +488,13 @@ pub fn rank_rows(
     progress: &dyn Progress,
 ) -> Result<Vec<Vec<f64>>, ExperimentError> {
     let base = validate::validate(file.clone(), text, path)?;
-    // Locating problems searches the text for every id, which costs more than the runs
-    // of a variant: validate without the text, and again with it only to report a problem.
+    // A removal never makes a valid scenario invalid; should it, the problems name their
+    // event by id (the file's lines and columns describe the scenario before the removal).
+    let _ = text;
     let variants: Vec<Scenario> = base
         .events
         .par_iter()
-        .map(|e| {
-            let changed = without(file, &e.id);
-            validate::validate(changed.clone(), "", path)
-                .or_else(|_| validate::validate(changed, text, path))
-        })
+        .map(|e| validate::validate(without(file, &e.id), "", path))
         .collect::<Vec<_>>()
         .into_iter()
         .collect::<Result<_, _>>()?;
@@ -733,78 +574,6 @@ pub fn rank_of_rows(rows: &[Vec<f64>]) -> Vec<Influence> {
         })
         .collect();
     out.sort_by(|a, b| b.mean_abs_change.total_cmp(&a.mean_abs_change));
-    out
-}
-
-/// `rank.csv`: `rank,id,date,title,mean_abs_change,mean_effect,largest_change,fired`.
-pub fn rank_csv(sc: &Scenario, ranking: &[Influence]) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "rank",
-        "id",
-        "date",
-        "title",
-        "mean_abs_change",
-        "mean_effect",
-        "largest_change",
-        "fired",
-    ])?;
-    for (k, r) in ranking.iter().enumerate() {
-        let e = &sc.events[r.event];
-        w.write_record([
-            (k + 1).to_string(),
-            e.id.clone(),
-            e.date().map_or(String::new(), |d| d.to_string()),
-            e.title.clone(),
-            fixed(r.mean_abs_change),
-            fixed(r.mean_effect),
-            fixed(r.largest_change),
-            fixed(r.fired),
-        ])?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// The ranking as a table, the top `top` rows.
-pub fn rank_text(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: events by how much removing each moves the trajectory ({} run{} from seed {})",
-        sc.title,
-        seeds.runs,
-        if seeds.runs == 1 { "" } else { "s" },
-        seeds.first
-    );
-    let idw = ranking
-        .iter()
-        .take(top)
-        .map(|r| sc.events[r.event].id.len())
-        .max()
-        .unwrap_or(2)
-        .max(2);
-    let _ = writeln!(
-        out,
-        "  {:>4}  {:<idw$}  {:<10}  {:>10}  {:>8}  {:>6}  title",
-        "rank", "id", "date", "mean |Δ|", "effect", "fired"
-    );
-    for (k, r) in ranking.iter().take(top).enumerate() {
-        let e = &sc.events[r.event];
-        let _ = writeln!(
-            out,
-            "  {:>4}  {:<idw$}  {:<10}  {:>10.3}  {:>+8.3}  {:>5.0}%  {}",
-            k + 1,
-            e.id,
-            e.date().map_or("-".to_string(), |d| d.to_string()),
-            r.mean_abs_change,
-            r.mean_effect,
-            r.fired * 100.0,
-            e.title
-        );
-    }
-    if ranking.len() > top {
-        let _ = writeln!(out, "  ... {} more in rank.csv", ranking.len() - top);
-    }
     out
 }
 
@@ -899,303 +668,6 @@ pub fn explain(sc: &Scenario, seed: u64, date: Date) -> Result<Explanation, Expe
         raw,
         score: score::squash(raw, sc.scale.bound),
     })
-}
-
-/// The pair a level binds, in words: "state", "party red-blue", "leader ann-cid".
-pub fn pair(sc: &Scenario, level: Level) -> String {
-    match level {
-        Level::State => "state".to_string(),
-        Level::Party(a, b) => format!("party {}-{}", sc.parties[a].id, sc.parties[b].id),
-        Level::Leader(a, b) => format!("leader {}-{}", sc.leaders[a].id, sc.leaders[b].id),
-    }
-}
-
-/// Modifiers worth less than this today print as 0.0000; the table folds them into one row.
-const FADED: f64 = 0.00005;
-
-/// The explanation as a table that sums down to the score. Modifiers that have faded to
-/// nothing at four decimals are folded into one row, so the rows still add up.
-pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
-    let mut out = String::new();
-    let date = Date::from_day(x.day);
-    let _ = writeln!(out, "{}: the score on {date} (seed {})", sc.title, x.seed);
-    let [a, b] = x.ruling;
-    let _ = writeln!(
-        out,
-        "  {:<44} {:>8}",
-        "structural part",
-        format!("{:+.4}", x.structural)
-    );
-    let _ = writeln!(
-        out,
-        "    = base {} + affinity {} x similarity {:.4} of the ruling parties:",
-        sc.structure.base, sc.structure.affinity, x.similarity
-    );
-    let _ = writeln!(
-        out,
-        "      {} ({}) and {} ({})",
-        sc.parties[a].name, sc.parties[a].id, sc.parties[b].name, sc.parties[b].id
-    );
-    let (shown, faded): (Vec<&Part>, Vec<&Part>) =
-        x.parts.iter().partition(|p| p.value.abs() >= FADED);
-    let pw = shown
-        .iter()
-        .map(|p| pair(sc, p.level).chars().count())
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    if x.parts.is_empty() {
-        let _ = writeln!(out, "  no modifier counts on this day");
-    } else {
-        let _ = writeln!(
-            out,
-            "  {:<44} {:>8}  {:<pw$}  {:<10} {:>8}",
-            "modifiers that count (event: label)", "today", "level", "started", "at start"
-        );
-    }
-    for p in &shown {
-        let e = &sc.events[p.event];
-        let what = format!("{}: {}", e.id, p.label);
-        let what: String = if what.chars().count() > 42 {
-            what.chars().take(41).chain(['…']).collect()
-        } else {
-            what
-        };
-        let _ = writeln!(
-            out,
-            "    {:<42} {:>8}  {:<pw$}  {:<10} {:>8}",
-            what,
-            format!("{:+.4}", p.value),
-            pair(sc, p.level),
-            Date::from_day(p.start).to_string(),
-            format!("{:+.4}", p.start_value)
-        );
-    }
-    if !faded.is_empty() {
-        let sum: f64 = faded.iter().map(|p| p.value).sum();
-        let _ = writeln!(
-            out,
-            "    {:<42} {:>8}",
-            format!("{} more that have faded below {FADED}", faded.len()),
-            format!("{sum:+.4}")
-        );
-    }
-    if !x.parts.is_empty() {
-        let level = |rank: usize| -> f64 {
-            x.parts
-                .iter()
-                .filter(|p| p.level.rank() == rank)
-                .map(|p| p.value)
-                .sum()
-        };
-        let _ = writeln!(
-            out,
-            "    by level: state {:+.4}, party {:+.4}, leader {:+.4}",
-            level(0),
-            level(1),
-            level(2)
-        );
-    }
-    if x.not_counting > 0 {
-        let _ = writeln!(
-            out,
-            "  ({} earlier modifier{} not count today: their leaders are out of office, their parties out of power, or their end date has passed)",
-            x.not_counting,
-            if x.not_counting == 1 { " does" } else { "s do" }
-        );
-    }
-    let _ = writeln!(
-        out,
-        "  {:<44} {:>8}",
-        "raw (the sum)",
-        format!("{:+.4}", x.raw)
-    );
-    let _ = writeln!(
-        out,
-        "  {:<44} {:>8}  {}",
-        format!("score = {0} tanh(raw / {0})", sc.scale.bound),
-        format!("{:+.4}", x.score),
-        sc.scale.band(x.score)
-    );
-    out
-}
-
-/// The explanation as CSV: `part,event,label,level,started,start_value,value`, one row for
-/// the structural part, one per modifier that counts, then `raw` and `score`.
-pub fn explain_csv(sc: &Scenario, x: &Explanation) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "part",
-        "event",
-        "label",
-        "level",
-        "started",
-        "start_value",
-        "value",
-    ])?;
-    let s = |v: &str| v.to_string();
-    w.write_record([
-        s("structural"),
-        s(""),
-        format!(
-            "{} and {}",
-            sc.parties[x.ruling[0]].name, sc.parties[x.ruling[1]].name
-        ),
-        s(""),
-        s(""),
-        s(""),
-        fixed(x.structural),
-    ])?;
-    for p in &x.parts {
-        w.write_record([
-            s("modifier"),
-            sc.events[p.event].id.clone(),
-            p.label.clone(),
-            pair(sc, p.level),
-            Date::from_day(p.start).to_string(),
-            fixed(p.start_value),
-            fixed(p.value),
-        ])?;
-    }
-    for (name, v) in [("raw", x.raw), ("score", x.score)] {
-        w.write_record([s(name), s(""), s(""), s(""), s(""), s(""), fixed(v)])?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// The chart of an ensemble: the run of the first seed as the line (with its events and
-/// checkpoints, as `diplosim run` draws it), and the percentile bands of all runs.
-pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
-    let mut m = chart::of_run(sc, first);
-    if let Some(line) = m.series.first_mut() {
-        line.label = format!("run with seed {}", first.seed);
-    }
-    m.subtitle = format!(
-        "{} runs: the median, the middle half (25th to 75th percentile) and 90% of runs (5th to 95th)",
-        e.seeds.runs
-    );
-    m.small_print = format!(
-        "{} · diplosim {} · data: ensemble.csv",
-        seed_range(e.seeds),
-        env!("CARGO_PKG_VERSION")
-    );
-    m.events_file = String::new();
-    m.ensembles.push(EnsembleBand {
-        label: format!("{} runs", e.seeds.runs),
-        points: e
-            .days
-            .iter()
-            .zip(&e.percentiles)
-            .map(|(&d, p)| EnsemblePoint {
-                date: Date::from_day(d),
-                p5: p[0],
-                p25: p[1],
-                p50: p[2],
-                p75: p[3],
-                p95: p[4],
-            })
-            .collect(),
-    });
-    m
-}
-
-/// "seed 7", or "seeds 7 to 106".
-fn seed_range(seeds: Seeds) -> String {
-    if seeds.runs == 1 {
-        format!("seed {}", seeds.first)
-    } else {
-        format!(
-            "seeds {} to {}",
-            seeds.first,
-            seeds.first.wrapping_add(seeds.runs - 1)
-        )
-    }
-}
-
-/// The chart of a comparison: the baseline (with the events of its first run) and every
-/// variant as a line, the mean over the paired runs when there are several; the question
-/// as the subtitle. `titles` and `questions` are the variants', in order.
-pub fn compare_chart(
-    sc: &Scenario,
-    c: &Comparison,
-    first: &Run,
-    titles: &[&str],
-    questions: &[&str],
-) -> ChartModel {
-    let mut m = chart::of_run(sc, first);
-    let mean = c.seeds.runs > 1;
-    let points = |ys: &[f64]| -> Vec<(Date, f64)> {
-        c.days
-            .iter()
-            .zip(ys)
-            .map(|(&d, &y)| (Date::from_day(d), y))
-            .collect()
-    };
-    if let Some(line) = m.series.first_mut() {
-        line.points = points(&c.baseline);
-        if mean {
-            line.label = format!("baseline (mean of {} runs)", c.seeds.runs);
-        }
-    }
-    if mean {
-        // Events sit on the mean line, in the month after they fired.
-        for marker in &mut m.markers {
-            let k = c
-                .days
-                .partition_point(|&d| d < marker.date.day())
-                .min(c.days.len().saturating_sub(1));
-            if let Some(&y) = c.baseline.get(k) {
-                marker.score = y;
-            }
-        }
-    }
-    for (k, v) in c.variants.iter().enumerate() {
-        m.series.push(Series {
-            label: titles.get(k).map_or(v.name.clone(), |t| t.to_string()),
-            points: points(&v.mean),
-            role: SeriesRole::Variant,
-        });
-    }
-    m.subtitle = match questions {
-        [one] => one.to_string(),
-        many => {
-            let all = many.join(" · ");
-            if all.chars().count() <= 150 {
-                all
-            } else {
-                format!("{} what-ifs against the history as scripted", many.len())
-            }
-        }
-    };
-    m.small_print = format!(
-        "{} · diplosim {} · data: compare.csv, divergence.txt",
-        seed_range(c.seeds),
-        env!("CARGO_PKG_VERSION")
-    );
-    m.events_file = String::new();
-    m
-}
-
-/// The bars of the ranking chart: the top `top` events, labelled with their year and
-/// title, by their mean absolute change.
-pub fn rank_bars(sc: &Scenario, ranking: &[Influence], top: usize) -> Vec<(String, f64)> {
-    ranking
-        .iter()
-        .take(top)
-        .map(|r| {
-            let e = &sc.events[r.event];
-            let title: String = if e.title.chars().count() > 60 {
-                e.title.chars().take(59).chain(['…']).collect()
-            } else {
-                e.title.clone()
-            };
-            let label = match e.date() {
-                Some(d) => format!("{} {title}", d.year()),
-                None => title,
-            };
-            (label, r.mean_abs_change)
-        })
-        .collect()
 }
 
 #[cfg(test)]

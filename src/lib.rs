@@ -13,6 +13,7 @@ pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod record;
+pub mod report;
 pub mod research;
 pub mod scenario;
 pub mod score;

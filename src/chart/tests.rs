@@ -231,11 +231,13 @@ fn refuses_what_it_cannot_draw_with_reasons() {
     );
     let mut bars = vec![("a".to_string(), 1.0), ("b".to_string(), f64::INFINITY)];
     assert_eq!(
-        render_bars("t", "s", "p", &bars).unwrap_err().to_string(),
+        render_bars(&bar_chart(bars.clone()))
+            .unwrap_err()
+            .to_string(),
         "value of bar `b` is not a finite number"
     );
     bars.pop();
-    assert!(render_bars("t", "s", "p", &bars).is_ok());
+    assert!(render_bars(&bar_chart(bars.clone())).is_ok());
 }
 
 #[test]
@@ -287,5 +289,14 @@ fn legend_rows_left_empty_by_crowding_go_back_to_the_plot() {
         let d = decide(&crowded(n));
         assert_eq!(d.legend_rows, d.badges.len().div_ceil(3), "{n} events");
         assert_eq!(d.legend.y1 - d.legend.y0, d.legend_rows as f64 * 24.0);
+    }
+}
+
+fn bar_chart(bars: Vec<(String, f64)>) -> BarChart {
+    BarChart {
+        title: "t".into(),
+        subtitle: "s".into(),
+        small_print: "p".into(),
+        bars,
     }
 }

@@ -8,6 +8,7 @@ mod determinism;
 mod engine;
 mod experiment;
 mod experiment_cli;
+mod hostile;
 mod readme;
 mod reference;
 mod research;
