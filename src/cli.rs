@@ -135,6 +135,41 @@ pub enum Command {
         #[arg(long)]
         shard: Option<Shard>,
     },
+    /// Finds the parameter values (declared in a params file) that bring the ensemble
+    /// mean closest to a measured series on a training period: calibrated.ron (a
+    /// counterfactual), calibration.txt (train and test fit), chart.png/chart.svg.
+    Calibrate {
+        /// The scenario.
+        scenario: PathBuf,
+        /// The measured series (CSV `date,score[,label]`) [default: the scenario's
+        /// `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// What may move, within which bounds (RON `Params(params: [...])`).
+        #[arg(long)]
+        params: PathBuf,
+        /// Training period, FROM..TO (years or dates) [default: every reference date].
+        #[arg(long, value_parser = crate::research::calibrate::parse_period)]
+        train: Option<(Date, Date)>,
+        /// Held-out test period, FROM..TO.
+        #[arg(long, value_parser = crate::research::calibrate::parse_period)]
+        test: Option<(Date, Date)>,
+        /// Runs per evaluation (the same seeds every time).
+        #[arg(long, default_value_t = 20)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Most evaluations of the objective.
+        #[arg(long, default_value_t = 200)]
+        budget: usize,
+        /// The loss: RMSE, or the share of dates in another band.
+        #[arg(long, value_enum, default_value = "rmse")]
+        objective: crate::research::calibrate::Objective,
+        /// Output folder [default: output/<scenario name>/calibrate/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Joins the shard files that `--shard I/N` runs wrote into the files one machine
     /// would have written, in the folder the command line names.
     Merge {
@@ -344,6 +379,29 @@ fn execute_work(
             Seeds::new(*seed, *runs)?,
             out.as_deref(),
             Work::of(*shard, &mut merged),
+            argv,
+            progress,
+        ),
+        Command::Calibrate {
+            scenario,
+            reference,
+            params,
+            train,
+            test,
+            runs,
+            seed,
+            budget,
+            objective,
+            out,
+        } => calibrate(
+            scenario,
+            reference.as_deref(),
+            params,
+            (*train, *test),
+            Seeds::new(*seed, *runs)?,
+            *budget,
+            *objective,
+            out.as_deref(),
             argv,
             progress,
         ),
@@ -991,6 +1049,222 @@ fn write_shard(
         if list.len() == 1 { "" } else { "s" },
         dir.display()
     ))
+}
+
+/// A path to `to` from the folder `from`, both taken from the current folder, so that a
+/// file written in `from` can name `to` relatively.
+fn relative(to: &Path, from: &Path) -> PathBuf {
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let (to, from) = (abs(to), abs(from));
+    let common = to
+        .components()
+        .zip(from.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in from.components().skip(common) {
+        out.push("..");
+    }
+    for c in to.components().skip(common) {
+        out.push(c);
+    }
+    out
+}
+
+fn calibrate(
+    path: &Path,
+    reference: Option<&Path>,
+    params: &Path,
+    (train, test): (Option<(Date, Date)>, Option<(Date, Date)>),
+    seeds: Seeds,
+    budget: usize,
+    objective: crate::research::calibrate::Objective,
+    out: Option<&Path>,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    use crate::research::calibrate::{Params, Problem, train_test_text};
+    let base = load_file(path)?;
+    let sc = &base.scenario;
+    let Some((reference, ref_input)) = measured(reference, &base.file, path, sc)? else {
+        return Err(CliError::Usage(format!(
+            "calibrate needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
+            path.display()
+        )));
+    };
+    let ps = Params::load(params, &base.file)?;
+    let (params_text, params_input) = read_hashed(params)?;
+    drop(params_text);
+    if budget == 0 {
+        return Err(CliError::Usage(
+            "--budget must be at least 1 evaluation".into(),
+        ));
+    }
+    let days = experiment::months(sc);
+    for (name, window) in [("--train", train), ("--test", test)] {
+        if let Some(w) = window
+            && crate::research::fit::pairs(
+                &reference,
+                &days,
+                &days.iter().map(|_| 0.0).collect::<Vec<_>>(),
+                Some(w),
+                0,
+            )
+            .is_empty()
+        {
+            return Err(CliError::Usage(format!(
+                "{name} {} to {} holds no date of {}: pick a period the series covers",
+                w.0,
+                w.1,
+                reference.path.display()
+            )));
+        }
+    }
+    let dir = out.map_or_else(|| default_out(sc).join("calibrate"), Path::to_path_buf);
+    check_out(&dir)?;
+    let problem = Problem {
+        file: &base.file,
+        path,
+        scenario: sc,
+        reference: &reference,
+        params: &ps,
+        train,
+        seeds,
+        budget,
+        objective,
+    };
+    let about = format!(
+        "calibrated to {} by diplosim calibrate ({} evaluations at most, {} runs from seed {})",
+        reference.path.display(),
+        budget,
+        seeds.runs,
+        seeds.first
+    );
+    let base_name = relative(path, &dir).display().to_string();
+    let cal = problem.run(&base_name, &about, progress)?;
+    let variant =
+        Source::parse(cal.text.clone(), &dir.join("calibrated.ron"))?.apply(&base.file, path)?;
+    let c = experiment::compare(
+        sc,
+        &[Variant {
+            name: "calibrated",
+            scenario: &variant.scenario,
+        }],
+        seeds,
+        &(),
+    )?;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{}: calibrated to {} in {} evaluations ({} runs each, from seed {})",
+        sc.title,
+        reference.path.display(),
+        cal.evaluations,
+        seeds.runs,
+        seeds.first
+    );
+    let _ = writeln!(
+        text,
+        "  {:<28}  {:>10}  {:>10}",
+        "parameter", "scenario", "calibrated"
+    );
+    for (i, p) in ps.params.iter().enumerate() {
+        let _ = writeln!(
+            text,
+            "  {:<28}  {:>10.3}  {:>10.3}",
+            p.name(),
+            cal.start.0[i],
+            cal.best[i]
+        );
+    }
+    let _ = writeln!(
+        text,
+        "  {:<28}  {:>10.4}  {:>10.4}",
+        format!("loss ({objective:?}, train)").to_lowercase(),
+        cal.start.1,
+        cal.loss
+    );
+    text.push_str(&train_test_text(
+        sc,
+        &reference,
+        &[
+            ("baseline", &c.baseline),
+            ("calibrated", &c.variants[0].mean),
+        ],
+        train,
+        test,
+    ));
+    let first = Simulation::new(sc).run(seeds.first)?;
+    let mut model = report::compare_chart(
+        sc,
+        &c,
+        &first,
+        &["calibrated"],
+        &[variant.question.as_str()],
+    );
+    let period = |p: Option<(Date, Date)>| {
+        p.map_or_else(|| "all dates".to_string(), |(a, b)| format!("{a} to {b}"))
+    };
+    model.subtitle = format!(
+        "the baseline, the run calibrated on {} (training) and the measured series{}",
+        period(train),
+        test.map_or_else(String::new, |t| format!(
+            "; test period {}",
+            period(Some(t))
+        ))
+    );
+    model.small_print = format!(
+        "seeds {} to {} · diplosim {} · data: fit.csv, calibration.txt",
+        seeds.first,
+        seeds.first.wrapping_add(seeds.runs - 1),
+        env!("CARGO_PKG_VERSION")
+    );
+    let curves = curves_of(&c);
+    let (mut fits, fit_csv, _) =
+        crate::research::report(sc, &reference, &days, &curves).map_err(|source| {
+            OutputError::Csv {
+                name: "fit.csv".to_string(),
+                source,
+            }
+        })?;
+    // The footer gives the calibrated run's fit over all dates.
+    fits.reverse();
+    crate::research::annotate(&mut model, &reference, &fits);
+    let chart = crate::chart::render(&model)?;
+    let files = vec![
+        ("calibrated.ron".to_string(), cal.text.clone().into_bytes()),
+        ("calibration.txt".to_string(), text.clone().into_bytes()),
+        ("fit.csv".to_string(), fit_csv),
+        ("chart.png".to_string(), chart.png),
+        ("chart.svg".to_string(), chart.svg.into_bytes()),
+    ];
+    let names = finish(
+        &dir,
+        files,
+        "calibrate",
+        vec![base.input.clone(), ref_input, params_input],
+        seeds,
+        argv,
+    )?;
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    Ok(text)
 }
 
 /// The mean curves of a comparison, baseline first.

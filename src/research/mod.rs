@@ -4,6 +4,7 @@
 //! close a monthly curve comes to it. This module turns a fit into what the commands
 //! write: `fit.csv`, the summary text and the reference's line on the chart.
 
+pub mod calibrate;
 pub mod fit;
 pub mod reference;
 pub mod shard;
@@ -171,11 +172,9 @@ pub fn load(
 pub fn annotate(model: &mut ChartModel, reference: &Reference, fits: &[(String, Fit)]) {
     model.series.push(series(reference));
     if let Some((name, f)) = fits.first() {
-        let what = if fits.len() > 1 {
-            format!("{name} vs measured")
-        } else {
-            "fit to measured".to_string()
-        };
+        // Say which curve: the footer sits under a chart that may show another line too
+        // (the run of the first seed beside an ensemble's bands).
+        let what = format!("{name} vs measured");
         model.small_print = format!("{} · {what}: {}", model.small_print, f.short());
     }
 }

@@ -80,7 +80,7 @@ fn run_with_its_own_trajectory_as_reference_fits_exactly() {
         "the legend names the series"
     );
     assert!(
-        svg.contains("fit to measured: r 1.00, RMSE 0.00"),
+        svg.contains("run vs measured: r 1.00, RMSE 0.00"),
         "the footer gives the fit"
     );
 }
@@ -280,4 +280,177 @@ fn the_shipped_synthetic_reference_loads_against_the_sino_soviet_scenario() {
     );
     let text = ok(&ran);
     assert!(text.contains("(72 dates, 1920 to 1991;"), "{text}");
+}
+
+/// A reference made by the project: the mean of 20 runs of the small fixture with the
+/// structural base at 1.0 (the fixture says 0.0) and the treaty's values times 1.5, plus
+/// a fixed saw-tooth noise of up to ±0.15.
+fn made_reference(dir: &Path) {
+    std::fs::copy(fixture("small.ron"), dir.join("small.ron")).unwrap();
+    std::fs::write(
+        dir.join("truth.ron"),
+        "Counterfactual(base: \"small.ron\", name: \"truth\", title: \"t\", question: \"q\",\n  changes: [Structure(base: 1.0), Scale(event: \"treaty\", by: 1.5)])\n",
+    )
+    .unwrap();
+    ok(&diplosim(
+        dir,
+        &["ensemble", "truth.ron", "--runs", "20", "--out", "truth"],
+    ));
+    let csv = std::fs::read_to_string(dir.join("truth/ensemble.csv")).unwrap();
+    let mut out = String::from("# made by the test: not a measurement\ndate,score\n");
+    for (i, line) in csv.lines().skip(1).enumerate() {
+        let mut f = line.split(',');
+        let (date, mean) = (f.next().unwrap(), f.next().unwrap().parse::<f64>().unwrap());
+        let noise = 0.15 * (((i * 7919) % 13) as f64 / 6.0 - 1.0);
+        out.push_str(&format!("{},{:.4}\n", &date[..7], mean + noise));
+    }
+    std::fs::write(dir.join("ref.csv"), out).unwrap();
+}
+
+#[test]
+fn calibrate_recovers_known_parameters_from_a_noisy_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    made_reference(d);
+    std::fs::write(
+        d.join("params.ron"),
+        "Params(params: [Base(from: -2.0, to: 2.0), EventValue(event: \"treaty\", from: 0.5, to: 2.5)])\n",
+    )
+    .unwrap();
+    let args = [
+        "calibrate",
+        "small.ron",
+        "--reference",
+        "ref.csv",
+        "--params",
+        "params.ron",
+        "--train",
+        "1950..1955",
+        "--test",
+        "1956..1960",
+        "--runs",
+        "20",
+        "--budget",
+        "150",
+        "--out",
+        "cal",
+    ];
+    let text = ok(&diplosim(d, &args)).to_string();
+    let value = |name: &str| -> f64 {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap();
+        line.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    // Stated tolerances: the base within 0.1 point of 1.0, the multiplier within 0.1 of 1.5.
+    assert!((value("base") - 1.0).abs() < 0.1, "{text}");
+    assert!((value("value of treaty (x)") - 1.5).abs() < 0.1, "{text}");
+    assert!(text.contains("  calibrated  test"), "{text}");
+    assert_eq!(
+        listing(&d.join("cal")),
+        [
+            "calibrated.ron",
+            "calibration.txt",
+            "chart.png",
+            "chart.svg",
+            "fit.csv",
+            "manifest.json"
+        ]
+    );
+    // The calibration is itself a what-if that check, run and compare accept.
+    let ran = diplosim(d, &["check", "cal/calibrated.ron"]);
+    assert!(
+        ok(&ran).contains("cal/calibrated.ron: ok: counterfactual"),
+        "{}",
+        ran.stdout
+    );
+    ok(&diplosim(
+        d,
+        &["compare", "small.ron", "cal/calibrated.ron", "--out", "cmp"],
+    ));
+    // Deterministic: the same command gives the same bytes.
+    ok(&diplosim(
+        d,
+        &[&args[..args.len() - 1], &["again"]].concat(),
+    ));
+    for f in listing(&d.join("cal")) {
+        if f != "manifest.json" {
+            assert_eq!(
+                std::fs::read(d.join("cal").join(&f)).unwrap(),
+                std::fs::read(d.join("again").join(&f)).unwrap(),
+                "{f}"
+            );
+        }
+    }
+}
+
+#[test]
+fn calibrate_refuses_bad_params_with_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    made_reference(d);
+    let cases = [
+        (
+            "Params(params: [EventValue(event: \"treatty\", from: 0.5, to: 2.0)])",
+            "params.ron:1:35",
+        ),
+        (
+            "Params(params: [Base(from: 1.0, to: 1.0)])",
+            "the bounds 1 to 1 are empty",
+        ),
+        ("Params(params: [])", "no parameter may move"),
+        (
+            "Params(params: [Bass(from: 1.0, to: 2.0)])",
+            "params.ron:1:17",
+        ),
+    ];
+    for (text, expected) in cases {
+        std::fs::write(d.join("params.ron"), text).unwrap();
+        let ran = diplosim(
+            d,
+            &[
+                "calibrate",
+                "small.ron",
+                "--reference",
+                "ref.csv",
+                "--params",
+                "params.ron",
+                "--out",
+                "cal",
+            ],
+        );
+        assert_eq!(ran.code, Some(2), "{text}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains(expected),
+            "{text}: expected {expected:?} in\n{}",
+            ran.stderr
+        );
+        assert!(!d.join("cal").exists());
+    }
+    std::fs::write(
+        d.join("params.ron"),
+        "Params(params: [Base(from: 0.0, to: 1.0)])",
+    )
+    .unwrap();
+    let ran = diplosim(
+        d,
+        &[
+            "calibrate",
+            "small.ron",
+            "--reference",
+            "ref.csv",
+            "--params",
+            "params.ron",
+            "--train",
+            "1970..1980",
+        ],
+    );
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr
+            .contains("--train 1970-01-01 to 1980-12-31 holds no date of ref.csv"),
+        "{}",
+        ran.stderr
+    );
 }
