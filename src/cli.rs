@@ -170,6 +170,32 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Which declared parameters the trajectory (and its fit to a measured series)
+    /// depends on: one-at-a-time sweeps and Morris elementary effects; sensitivity.csv
+    /// and a bar chart.
+    Sensitivity {
+        /// The scenario.
+        scenario: PathBuf,
+        /// What may move, within which bounds (RON `Params(params: [...])`).
+        #[arg(long)]
+        params: PathBuf,
+        /// A measured series, to rank the parameters by their effect on the fit too
+        /// [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// Runs per evaluation (the same seeds every time).
+        #[arg(long, default_value_t = 20)]
+        runs: u64,
+        /// Seed of the first run, and of the Morris paths.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Morris paths (each costs one evaluation more than there are parameters).
+        #[arg(long, default_value_t = 10)]
+        paths: usize,
+        /// Output folder [default: output/<scenario name>/sensitivity/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Joins the shard files that `--shard I/N` runs wrote into the files one machine
     /// would have written, in the folder the command line names.
     Merge {
@@ -401,6 +427,24 @@ fn execute_work(
             Seeds::new(*seed, *runs)?,
             *budget,
             *objective,
+            out.as_deref(),
+            argv,
+            progress,
+        ),
+        Command::Sensitivity {
+            scenario,
+            params,
+            reference,
+            runs,
+            seed,
+            paths,
+            out,
+        } => sensitivity(
+            scenario,
+            params,
+            reference.as_deref(),
+            Seeds::new(*seed, *runs)?,
+            *paths,
             out.as_deref(),
             argv,
             progress,
@@ -1143,7 +1187,7 @@ fn calibrate(
         file: &base.file,
         path,
         scenario: sc,
-        reference: &reference,
+        reference: Some(&reference),
         params: &ps,
         train,
         seeds,
@@ -1263,6 +1307,105 @@ fn calibrate(
         seeds,
         argv,
     )?;
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    Ok(text)
+}
+
+fn sensitivity(
+    path: &Path,
+    params: &Path,
+    reference: Option<&Path>,
+    seeds: Seeds,
+    paths: usize,
+    out: Option<&Path>,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    use crate::research::calibrate::{Objective, Params, Problem};
+    let base = load_file(path)?;
+    let sc = &base.scenario;
+    let reference = measured(reference, &base.file, path, sc)?;
+    let ps = Params::load(params, &base.file)?;
+    let (_, params_input) = read_hashed(params)?;
+    if paths == 0 {
+        return Err(CliError::Usage("--paths must be at least 1".into()));
+    }
+    let dir = out.map_or_else(|| default_out(sc).join("sensitivity"), Path::to_path_buf);
+    check_out(&dir)?;
+    let problem = Problem {
+        file: &base.file,
+        path,
+        scenario: sc,
+        reference: reference.as_ref().map(|r| &r.0),
+        params: &ps,
+        train: None,
+        seeds,
+        budget: 0,
+        objective: Objective::Rmse,
+    };
+    let k = ps.params.len();
+    progress.start((1 + k * crate::research::sensitivity::LEVELS + paths * (k + 1)) as u64);
+    let days = experiment::months(sc);
+    let effects = crate::research::sensitivity::analyse(
+        &problem,
+        reference.as_ref().map(|r| &r.0),
+        &days,
+        paths,
+        seeds.first,
+        &|| progress.advance(1),
+    );
+    progress.finish();
+    let effects = effects?;
+    let mut order: Vec<&crate::research::sensitivity::Effect> = effects.iter().collect();
+    order.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{}: sensitivity of the mean of {} runs (seeds from {}), {} Morris paths",
+        sc.title, seeds.runs, seeds.first, paths
+    );
+    let _ = writeln!(
+        text,
+        "  {:<28}  {:>9}  {:>10}  {:>7}  {:>13}  {:>7}",
+        "parameter", "OAT range", "Morris mu*", "sigma", "RMSE range", "fit mu*"
+    );
+    for e in &order {
+        let _ = writeln!(
+            text,
+            "  {:<28}  {:>9.3}  {:>10.3}  {:>7.3}  {:>13}  {:>7}",
+            e.name,
+            e.oat_trajectory,
+            e.mu_star,
+            e.sigma,
+            e.oat_rmse
+                .map_or_else(|| "-".to_string(), |(a, b)| format!("{a:.2} to {b:.2}")),
+            e.fit_mu_star
+                .map_or_else(|| "-".to_string(), |m| format!("{m:.3}"))
+        );
+    }
+    let chart = crate::chart::render_bars(&crate::chart::BarChart {
+        title: format!("{}: which parameters move it", sc.title),
+        subtitle: "Morris mu*: mean absolute change of the mean monthly score per full range of the parameter".into(),
+        small_print: format!(
+            "seeds {} to {} · {paths} Morris paths · diplosim {} · data: sensitivity.csv",
+            seeds.first,
+            seeds.first.wrapping_add(seeds.runs - 1),
+            env!("CARGO_PKG_VERSION")
+        ),
+        bars: order.iter().map(|e| (e.name.clone(), e.mu_star)).collect(),
+    })?;
+    let csv = crate::research::sensitivity::csv(&effects).map_err(|source| OutputError::Csv {
+        name: "sensitivity.csv".to_string(),
+        source,
+    })?;
+    let mut inputs = vec![base.input.clone(), params_input];
+    inputs.extend(reference.map(|r| r.1));
+    let files = vec![
+        ("sensitivity.csv".to_string(), csv),
+        ("chart.png".to_string(), chart.png),
+        ("chart.svg".to_string(), chart.svg.into_bytes()),
+    ];
+    let names = finish(&dir, files, "sensitivity", inputs, seeds, argv)?;
     let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
     Ok(text)
 }

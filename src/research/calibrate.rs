@@ -68,7 +68,8 @@ pub enum Param {
 }
 
 impl Param {
-    fn bounds(&self) -> (f64, f64) {
+    /// Its bounds, `(from, to)`.
+    pub fn bounds(&self) -> (f64, f64) {
         match self {
             Param::Base { from, to }
             | Param::Affinity { from, to }
@@ -87,8 +88,8 @@ impl Param {
         }
     }
 
-    /// Its value in the scenario as written.
-    fn start(&self, file: &ScenarioFile) -> f64 {
+    /// Its value in the scenario as written (1 for a multiplier).
+    pub fn start(&self, file: &ScenarioFile) -> f64 {
         match self {
             Param::Base { .. } => file.structure.base,
             Param::Affinity { .. } => file.structure.affinity,
@@ -230,8 +231,8 @@ pub struct Problem<'a> {
     pub path: &'a Path,
     /// The validated scenario.
     pub scenario: &'a Scenario,
-    /// The reference series.
-    pub reference: &'a Reference,
+    /// The reference series (sensitivity may go without one; calibration needs it).
+    pub reference: Option<&'a Reference>,
     /// The parameters.
     pub params: &'a Params,
     /// The training period (first days of reference periods), all dates when `None`.
@@ -289,7 +290,10 @@ impl Problem<'_> {
 
     fn loss(&self, days: &[Day], x: &[f64]) -> Result<f64, ScenarioError> {
         let mean = self.mean(x)?;
-        let pairs = fit::pairs(self.reference, days, &mean, self.train, 0);
+        let Some(reference) = self.reference else {
+            return Ok(0.0);
+        };
+        let pairs = fit::pairs(reference, days, &mean, self.train, 0);
         Ok(match self.objective {
             Objective::Rmse => fit::rmse(&pairs),
             Objective::Band => fit::band_miss(self.scenario, &pairs),

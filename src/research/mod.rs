@@ -7,6 +7,7 @@
 pub mod calibrate;
 pub mod fit;
 pub mod reference;
+pub mod sensitivity;
 pub mod shard;
 
 use std::fmt::Write as _;

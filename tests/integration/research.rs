@@ -454,3 +454,62 @@ fn calibrate_refuses_bad_params_with_their_place() {
         ran.stderr
     );
 }
+
+#[test]
+fn sensitivity_ranks_the_parameter_that_moves_the_curve_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    made_reference(d);
+    // The base moves the whole curve; the value of a small triggered event barely does.
+    std::fs::write(
+        d.join("params.ron"),
+        "Params(params: [EventValue(event: \"spat\", from: 0.5, to: 1.5), Base(from: -1.0, to: 2.0)])\n",
+    )
+    .unwrap();
+    let args = [
+        "sensitivity",
+        "small.ron",
+        "--params",
+        "params.ron",
+        "--reference",
+        "ref.csv",
+        "--runs",
+        "10",
+        "--out",
+        "s",
+    ];
+    let text = ok(&diplosim(d, &args)).to_string();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  base") || l.starts_with("  value of spat"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(
+        rows[0].starts_with("  base"),
+        "base moves the curve most:\n{text}"
+    );
+    assert_eq!(
+        listing(&d.join("s")),
+        ["chart.png", "chart.svg", "manifest.json", "sensitivity.csv"]
+    );
+    let csv = std::fs::read_to_string(d.join("s/sensitivity.csv")).unwrap();
+    assert!(csv.starts_with("parameter,from,to,oat_trajectory,oat_rmse_min,oat_rmse_max,morris_mu_star,morris_sigma,morris_fit_mu_star\n"), "{csv}");
+    // Base moves the whole curve by about its range: one point of base is about one
+    // point of score where the curve is far from the scale's ends.
+    let base: Vec<f64> = csv
+        .lines()
+        .find(|l| l.starts_with("base,"))
+        .unwrap()
+        .split(',')
+        .skip(3)
+        .take(1)
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert!(base[0] > 0.5 && base[0] < 2.0, "{csv}");
+    // Deterministic for a seed.
+    ok(&diplosim(d, &[&args[..args.len() - 1], &["t"]].concat()));
+    assert_eq!(
+        csv,
+        std::fs::read_to_string(d.join("t/sensitivity.csv")).unwrap()
+    );
+}
