@@ -59,10 +59,10 @@ pub enum Command {
         /// The scenario (or a counterfactual, to run its variant).
         scenario: PathBuf,
         /// Number of runs; run i uses seed + i.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
         runs: u64,
         /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Output folder [default: output/<scenario name>/ensemble/].
         #[arg(long)]
@@ -85,10 +85,10 @@ pub enum Command {
         #[arg(required = true)]
         counterfactuals: Vec<PathBuf>,
         /// Paired runs per curve; run i uses seed + i.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_runs)]
         runs: u64,
         /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Output folder [default: output/<scenario name>/compare/].
         #[arg(long)]
@@ -111,7 +111,7 @@ pub enum Command {
         #[arg(long)]
         at: Date,
         /// Seed of the run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Print CSV instead of a table.
         #[arg(long)]
@@ -122,10 +122,10 @@ pub enum Command {
         /// The scenario (or a counterfactual).
         scenario: PathBuf,
         /// Paired runs per event; run i uses seed + i.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_runs)]
         runs: u64,
         /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Output folder [default: output/<scenario name>/rank/].
         #[arg(long)]
@@ -233,8 +233,31 @@ fn parse_seed(text: &str) -> Result<u64, String> {
     })
 }
 
-/// Refuses an output folder that cannot be one, before any work is done.
+/// A number of runs as typed: a whole number from 1, with a message that says so (how
+/// many fit in memory depends on the scenario's span, and the experiment checks it).
+fn parse_runs(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "a number of runs is a whole number from 1 to {}, e.g. --runs 1000",
+            u64::MAX
+        )),
+    }
+}
+
+/// Refuses an output folder that cannot be one, before any work is done: a file, a path
+/// through a file, or the folder the command runs in (or one that holds it), which
+/// writing replaces as a whole.
 fn check_out(out: &Path) -> Result<(), CliError> {
+    if let (Ok(o), Ok(here)) = (out.canonicalize(), std::env::current_dir())
+        && here.canonicalize().unwrap_or(here).starts_with(&o)
+    {
+        return Err(CliError::Usage(format!(
+            "--out {}: this is the folder you are working in (or holds it); the output folder is replaced as a whole on every write\n  = help: name a folder of its own, e.g. --out {}",
+            out.display(),
+            out.join("diplosim-output").display()
+        )));
+    }
     // Every existing prefix of the path must be a folder.
     for dir in out.ancestors().filter(|a| !a.as_os_str().is_empty()) {
         if dir.exists() && !dir.is_dir() {
@@ -611,17 +634,7 @@ fn run(
     let chart = crate::chart::render(&model)?;
     files.push(("chart.png".to_string(), chart.png));
     files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
-    let manifest = Manifest {
-        program: "diplosim".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        command: "run".into(),
-        inputs: loaded.inputs.clone(),
-        seed,
-        runs: 1,
-        command_line: argv.to_vec(),
-        files: files.iter().map(|(n, _)| n.clone()).collect(),
-    };
-    files.push(("manifest.json".to_string(), manifest.to_json()));
+    let files = Manifest::new("run", loaded.inputs.clone(), seed, 1, argv, &files).append_to(files);
     output::write_all(&dir, &files)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     Ok(summary(sc, &run, &dir, &names) + &fit_text)
@@ -803,23 +816,14 @@ fn csv_file(name: &str, r: Result<Vec<u8>, csv::Error>) -> Result<output::File, 
 /// Adds the manifest and writes every file, all or nothing.
 fn finish(
     dir: &Path,
-    mut files: Vec<output::File>,
+    files: Vec<output::File>,
     command: &str,
     inputs: Vec<Input>,
     seeds: Seeds,
     argv: &[String],
 ) -> Result<Vec<String>, CliError> {
-    let manifest = Manifest {
-        program: "diplosim".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        command: command.into(),
-        inputs,
-        seed: seeds.first,
-        runs: seeds.runs,
-        command_line: argv.to_vec(),
-        files: files.iter().map(|(n, _)| n.clone()).collect(),
-    };
-    files.push(("manifest.json".to_string(), manifest.to_json()));
+    let files =
+        Manifest::new(command, inputs, seeds.first, seeds.runs, argv, &files).append_to(files);
     output::write_all(dir, &files)?;
     Ok(files.into_iter().map(|(n, _)| n).collect())
 }
@@ -842,11 +846,13 @@ fn ensemble(
     )?;
     let sc = &subject.scenario;
     let dir = out.map_or_else(|| subject.out.join("ensemble"), Path::to_path_buf);
+    check_out(&dir)?;
     let e = match work {
         Work::All => experiment::ensemble(sc, seeds, progress)?,
         Work::Shard(shard) => {
             let mut inputs = subject.inputs.clone();
             inputs.extend(reference.iter().map(|r| r.1.clone()));
+            let months = experiment::months(sc).len();
             return write_shard(
                 &dir,
                 shard,
@@ -855,11 +861,18 @@ fn ensemble(
                 &inputs,
                 &["mean"],
                 argv,
-                experiment::months(sc).len(),
-                |list| Ok(vec![experiment::monthly_rows(sc, list, progress)?]),
+                months,
+                |part| {
+                    Ok(vec![runs_of(
+                        experiment::monthly_scores(sc, part, progress)?,
+                        months,
+                    )])
+                },
             );
         }
-        Work::Merged(mut curves) => experiment::ensemble_of_rows(sc, seeds, curves.swap_remove(0)),
+        Work::Merged(mut curves) => {
+            experiment::ensemble_of_scores(sc, seeds, curves.swap_remove(0).concat())
+        }
     };
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::ensemble_chart(sc, &e, &first);
@@ -970,6 +983,8 @@ fn compare(
     } = variants_of(path, cfs)?;
     let reference = measured(reference, &base.file, path, &base.scenario)?;
     let sc = &base.scenario;
+    let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
+    check_out(&dir)?;
     let list: Vec<Variant> = variants
         .iter()
         .map(|v| Variant {
@@ -977,7 +992,6 @@ fn compare(
             scenario: &v.scenario,
         })
         .collect();
-    let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
     let c = match work {
         Work::All => experiment::compare(sc, &list, seeds, progress)?,
         Work::Shard(shard) => {
@@ -985,6 +999,7 @@ fn compare(
             all.extend(reference.iter().map(|r| r.1.clone()));
             let mut curves = vec!["baseline"];
             curves.extend(list.iter().map(|v| v.name));
+            let months = experiment::months(sc).len();
             return write_shard(
                 &dir,
                 shard,
@@ -993,11 +1008,17 @@ fn compare(
                 &all,
                 &curves,
                 argv,
-                experiment::months(sc).len(),
-                |seeds| {
-                    let mut rows = vec![experiment::monthly_rows(sc, seeds, progress)?];
+                months,
+                |part| {
+                    let mut rows = vec![runs_of(
+                        experiment::monthly_scores(sc, part, progress)?,
+                        months,
+                    )];
                     for v in &list {
-                        rows.push(experiment::monthly_rows(v.scenario, seeds, progress)?);
+                        rows.push(runs_of(
+                            experiment::monthly_scores(v.scenario, part, progress)?,
+                            months,
+                        ));
                     }
                     Ok(rows)
                 },
@@ -1005,11 +1026,11 @@ fn compare(
         }
         Work::Merged(curves) => {
             let mut curves = curves.into_iter();
-            let base_rows = curves.next().unwrap_or_default();
+            let base_rows = curves.next().unwrap_or_default().concat();
             let mut rest: Vec<Vec<Vec<f64>>> = curves.collect();
             let names: Vec<&str> = list.iter().map(|v| v.name).collect();
-            experiment::compare_of_rows(sc, &names, seeds, base_rows, |k| {
-                Ok(std::mem::take(&mut rest[k]))
+            experiment::compare_of_scores(sc, &names, seeds, base_rows, |k| {
+                Ok(std::mem::take(&mut rest[k]).concat())
             })?
         }
     };
@@ -1053,13 +1074,18 @@ fn write_shard(
     curves: &[&str],
     argv: &[String],
     months: usize,
-    rows_of: impl FnOnce(&[u64]) -> Result<Vec<Vec<Vec<f64>>>, CliError>,
+    rows_of: impl FnOnce(Seeds) -> Result<Vec<Vec<Vec<f64>>>, CliError>,
 ) -> Result<String, CliError> {
     check_out(dir)?;
     let months = months as u64;
     let range = shard.range(seeds.runs);
-    let list: Vec<u64> = seeds.list()[range.start as usize..range.end as usize].to_vec();
-    let rows = rows_of(&list)?;
+    // Built by hand: a shard may cover no run when there are more shards than runs.
+    let part = Seeds {
+        first: seeds.first.wrapping_add(range.start),
+        runs: range.end - range.start,
+    };
+    let list = part.list();
+    let rows = rows_of(part)?;
     let header = crate::research::shard::Header {
         program: "diplosim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -1410,6 +1436,11 @@ fn sensitivity(
     Ok(text)
 }
 
+/// Monthly scores laid out run after run, as one row per run.
+fn runs_of(values: Vec<f64>, months: usize) -> Vec<Vec<f64>> {
+    values.chunks(months.max(1)).map(<[f64]>::to_vec).collect()
+}
+
 /// The mean curves of a comparison, baseline first.
 fn curves_of(c: &experiment::Comparison) -> Vec<crate::research::Curve<'_>> {
     let mut curves = vec![crate::research::Curve {
@@ -1493,6 +1524,7 @@ fn rank(
     let subject = load_any(path)?;
     let sc = &subject.scenario;
     let dir = out.map_or_else(|| subject.out.join("rank"), Path::to_path_buf);
+    check_out(&dir)?;
     let ranking = match work {
         Work::All => {
             experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?

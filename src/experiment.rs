@@ -24,6 +24,8 @@
 //! sort the values `x[0] <= .. <= x[n-1]`, let `h = (n - 1) p`, and take
 //! `x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])`.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rayon::prelude::*;
 
 use crate::date::{Date, Day};
@@ -56,6 +58,24 @@ pub enum ExperimentError {
     /// Zero runs were asked for.
     #[error("--runs must be at least 1")]
     NoRuns,
+    /// The scores the experiment must keep would not fit its memory budget.
+    #[error(
+        "{runs} runs x {months} months{} is {} scores to keep in memory, more than the {} ({} GiB) an experiment may hold\n  = help: use fewer runs: at most {most_runs} for this scenario's span",
+        if *curves == 1 { String::new() } else { format!(" x {curves} curves") },
+        u128::from(*runs) * *months as u128 * u128::from(*curves),
+        SCORE_BUDGET,
+        (SCORE_BUDGET * 8) >> 30
+    )]
+    TooManyScores {
+        /// Runs asked for.
+        runs: u64,
+        /// Months in the span.
+        months: usize,
+        /// Curves kept at once (2 for a comparison).
+        curves: u64,
+        /// The most runs that fit.
+        most_runs: u64,
+    },
 }
 
 /// The seeds of an experiment: run `i` uses `first + i`, wrapping.
@@ -102,37 +122,134 @@ pub const PERCENTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 /// baseline.
 pub const PARTING: f64 = 0.01;
 
-/// The monthly scores of every run, in seed order, each with the events it fired.
-fn runs_of<T: Send>(
-    sc: &Scenario,
-    seeds: &[u64],
-    progress: &dyn Progress,
-    keep: impl Fn(Run) -> T + Sync,
-) -> Result<Vec<T>, RunError> {
-    let chunk = seeds
-        .len()
-        .div_ceil(rayon::current_num_threads() * 8)
-        .max(1);
-    let results: Vec<Vec<Result<T, RunError>>> = seeds
-        .par_chunks(chunk)
-        .map(|chunk| {
-            let mut sim = Simulation::new(sc);
-            chunk
-                .iter()
-                .map(|&seed| {
-                    let r = sim.run(seed).map(&keep);
-                    progress.advance(1);
-                    r
-                })
-                .collect()
-        })
-        .collect();
-    results.into_iter().flatten().collect()
+/// The most monthly scores an experiment keeps in memory at once: 2^28, 2 GiB of `f64`.
+/// Exact percentiles need every run's score of a month at hand, so an ensemble keeps runs
+/// x months scores, a comparison twice that (the baseline and one variant at a time), and
+/// a ranking the baseline's.
+pub const SCORE_BUDGET: u64 = 1 << 28;
+
+/// Checks that `curves` x runs x months scores fit in [`SCORE_BUDGET`], before any run.
+fn within_budget(seeds: Seeds, months: usize, curves: u64) -> Result<(), ExperimentError> {
+    let needed = u128::from(seeds.runs) * months as u128 * u128::from(curves);
+    if needed <= u128::from(SCORE_BUDGET) {
+        return Ok(());
+    }
+    Err(ExperimentError::TooManyScores {
+        runs: seeds.runs,
+        months,
+        curves,
+        most_runs: SCORE_BUDGET / (months.max(1) as u64 * curves),
+    })
 }
 
-/// A run's monthly scores.
-fn monthly(run: Run) -> Vec<f64> {
-    run.monthly().map(|s| s.score).collect()
+/// Runs `work` on a pool of at most as many threads as the machine has cores and as
+/// there are runs (fewer if `RAYON_NUM_THREADS` asks for fewer): a larger pool only adds
+/// threads that wait. Inside a pool the caller built, `work` runs on that pool.
+fn on_pool<T: Send>(runs: u64, work: impl FnOnce() -> T + Send) -> T {
+    if rayon::current_thread_index().is_some() {
+        return work();
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let asked = std::env::var("RAYON_NUM_THREADS").ok();
+    let threads = pool_size(runs, asked.as_deref(), cores);
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(work),
+        // No thread could be started: the caller's thread does the work through rayon's
+        // global pool, as before this cap.
+        Err(_) => work(),
+    }
+}
+
+/// Threads for `runs` runs on a machine with `cores`: no more than either, nor than
+/// `asked` (the text of `RAYON_NUM_THREADS`) when that is a positive number.
+fn pool_size(runs: u64, asked: Option<&str>, cores: usize) -> usize {
+    let asked = asked
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(cores);
+    asked
+        .min(cores)
+        .min(usize::try_from(runs).unwrap_or(usize::MAX))
+        .max(1)
+}
+
+/// The monthly scores of every run of an experiment, kept once: run `k`'s months are
+/// `values[k * months..(k + 1) * months]`, in seed order.
+struct Scores {
+    months: usize,
+    values: Vec<f64>,
+}
+
+impl Scores {
+    /// The score of run `k` in month `m`.
+    fn at(&self, k: usize, m: usize) -> f64 {
+        self.values[k * self.months + m]
+    }
+
+    /// Number of runs.
+    fn runs(&self) -> usize {
+        self.values.len() / self.months.max(1)
+    }
+}
+
+/// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; `observe` sees
+/// every run (in no set order). A run that stops is reported: the first in seed order.
+fn scores_of(
+    sc: &Scenario,
+    seeds: Seeds,
+    months: usize,
+    progress: &dyn Progress,
+    observe: impl Fn(&Run) + Sync,
+) -> Result<Scores, RunError> {
+    // `within_budget` has bounded runs x months, so these fit a usize.
+    let runs = seeds.runs as usize;
+    let mut values = vec![0.0; runs * months];
+    let per_chunk = runs.div_ceil(rayon::current_num_threads() * 8).max(1);
+    let chunks: Vec<Result<(), RunError>> = values
+        .par_chunks_mut((per_chunk * months).max(1))
+        .enumerate()
+        .map(|(c, block)| {
+            let mut sim = Simulation::new(sc);
+            for (k, row) in block.chunks_mut(months.max(1)).enumerate() {
+                let seed = seeds.first.wrapping_add((c * per_chunk + k) as u64);
+                let run = sim.run(seed)?;
+                for (slot, s) in row.iter_mut().zip(run.monthly()) {
+                    *slot = s.score;
+                }
+                observe(&run);
+                progress.advance(1);
+            }
+            Ok(())
+        })
+        .collect();
+    chunks.into_iter().collect::<Result<(), _>>()?;
+    Ok(Scores { months, values })
+}
+
+/// Per month, `f` of the column of that month (one value per run, in seed order), in
+/// parallel over months with one column buffer per thread.
+fn per_month<R: Send>(
+    months: usize,
+    runs: usize,
+    column: impl Fn(usize, &mut Vec<f64>) + Sync,
+    f: impl Fn(&mut Vec<f64>) -> R + Sync,
+) -> Vec<R> {
+    (0..months)
+        .into_par_iter()
+        .map_init(
+            || Vec::with_capacity(runs),
+            |col, m| {
+                col.clear();
+                column(m, col);
+                f(col)
+            },
+        )
+        .collect()
+}
+
+/// The mean of values, summed in order.
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
 }
 
 /// The first days of the months of the span: the rows of every table.
@@ -183,25 +300,6 @@ fn select(v: &mut [f64], ranks: &[usize], offset: usize) {
     select(&mut rest[1..], &ranks[mid + 1..], offset + r + 1);
 }
 
-/// Per month, the mean and chosen percentiles of a column of values (one per run).
-fn summarize(columns: Vec<Vec<f64>>, ps: &[f64]) -> Vec<(f64, Vec<f64>)> {
-    columns
-        .into_par_iter()
-        .map(|mut col| {
-            let mean = col.iter().sum::<f64>() / col.len() as f64;
-            (mean, percentiles(&mut col, ps))
-        })
-        .collect()
-}
-
-/// Turns per-run rows into per-month columns.
-fn columns(rows: &[Vec<f64>], months: usize) -> Vec<Vec<f64>> {
-    (0..months)
-        .into_par_iter()
-        .map(|m| rows.iter().map(|r| r[m]).collect())
-        .collect()
-}
-
 /// Bands over many seeded runs of one scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ensemble {
@@ -215,43 +313,60 @@ pub struct Ensemble {
     pub percentiles: Vec<[f64; 5]>,
 }
 
-/// Runs a scenario once per seed and summarizes the scores month by month.
+/// Runs a scenario once per seed and summarizes the scores month by month. Refused before
+/// any run if runs x months exceeds [`SCORE_BUDGET`].
 pub fn ensemble(
     sc: &Scenario,
     seeds: Seeds,
     progress: &dyn Progress,
 ) -> Result<Ensemble, ExperimentError> {
-    progress.start(seeds.runs);
-    let rows = runs_of(sc, &seeds.list(), progress, monthly);
-    progress.finish();
-    Ok(ensemble_of_rows(sc, seeds, rows?))
-}
-
-/// The monthly scores of one run per seed, in seed order: what an ensemble or a
-/// comparison summarizes, and what a shard of one carries to the merge.
-pub fn monthly_rows(
-    sc: &Scenario,
-    seeds: &[u64],
-    progress: &dyn Progress,
-) -> Result<Vec<Vec<f64>>, RunError> {
-    runs_of(sc, seeds, progress, monthly)
-}
-
-/// Summarizes the monthly scores of the runs of `seeds` (one row per seed, in seed
-/// order) into an ensemble.
-pub fn ensemble_of_rows(sc: &Scenario, seeds: Seeds, rows: Vec<Vec<f64>>) -> Ensemble {
     let days = months(sc);
-    let cols = columns(&rows, days.len());
-    drop(rows);
-    let stats = summarize(cols, &PERCENTILES);
+    within_budget(seeds, days.len(), 1)?;
+    on_pool(seeds.runs, || {
+        progress.start(seeds.runs);
+        let scores = scores_of(sc, seeds, days.len(), progress, |_| ());
+        progress.finish();
+        Ok(ensemble_of_scores(sc, seeds, scores?.values))
+    })
+}
+
+/// The monthly scores of the runs of `seeds`, run `k`'s months at
+/// `[k * months, (k + 1) * months)`: what a shard of an ensemble or a comparison carries.
+pub fn monthly_scores(
+    sc: &Scenario,
+    seeds: Seeds,
+    progress: &dyn Progress,
+) -> Result<Vec<f64>, ExperimentError> {
+    let days = months(sc);
+    within_budget(seeds, days.len(), 1)?;
+    on_pool(seeds.runs, || {
+        Ok(scores_of(sc, seeds, days.len(), progress, |_| ())?.values)
+    })
+}
+
+/// An ensemble from the monthly scores of the runs of `seeds` (as [`monthly_scores`]
+/// lays them out).
+pub fn ensemble_of_scores(sc: &Scenario, seeds: Seeds, values: Vec<f64>) -> Ensemble {
+    let days = months(sc);
+    let scores = Scores {
+        months: days.len(),
+        values,
+    };
+    let stats = per_month(
+        days.len(),
+        scores.runs(),
+        |m, col| col.extend((0..scores.runs()).map(|k| scores.at(k, m))),
+        |col| {
+            let mean = mean(col);
+            let p = percentiles(col, &PERCENTILES);
+            (mean, [p[0], p[1], p[2], p[3], p[4]])
+        },
+    );
     Ensemble {
         seeds,
-        days,
         mean: stats.iter().map(|s| s.0).collect(),
-        percentiles: stats
-            .iter()
-            .map(|s| [s.1[0], s.1[1], s.1[2], s.1[3], s.1[4]])
-            .collect(),
+        percentiles: stats.iter().map(|s| s.1).collect(),
+        days,
     }
 }
 
@@ -312,85 +427,108 @@ pub struct Comparison {
 }
 
 /// Runs the baseline and every variant on the same seeds and measures how they part.
+/// Refused before any run if twice runs x months exceeds [`SCORE_BUDGET`] (the baseline's
+/// scores and one variant's are kept at a time).
 pub fn compare(
     baseline: &Scenario,
     variants: &[Variant<'_>],
     seeds: Seeds,
     progress: &dyn Progress,
 ) -> Result<Comparison, ExperimentError> {
-    let list = seeds.list();
-    progress.start(seeds.runs * (1 + variants.len() as u64));
-    let result = (|| {
-        let base_rows = runs_of(baseline, &list, progress, monthly)?;
-        let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
-        compare_of_rows(baseline, &names, seeds, base_rows, |k| {
-            runs_of(variants[k].scenario, &list, progress, monthly)
-        })
-    })();
-    progress.finish();
-    result
+    let days = months(baseline);
+    within_budget(seeds, days.len(), 2)?;
+    on_pool(seeds.runs, || {
+        progress.start(seeds.runs * (1 + variants.len() as u64));
+        let result = compare_on(baseline, variants, seeds, days, progress);
+        progress.finish();
+        result
+    })
 }
 
-/// A comparison from the monthly scores of the runs (one row per seed, in seed order):
-/// the baseline's, and each variant's as `variant_rows(k)` gives them, one variant at a
-/// time.
-pub fn compare_of_rows(
+fn compare_on(
+    baseline: &Scenario,
+    variants: &[Variant<'_>],
+    seeds: Seeds,
+    days: Vec<Day>,
+    progress: &dyn Progress,
+) -> Result<Comparison, ExperimentError> {
+    let base = scores_of(baseline, seeds, days.len(), progress, |_| ())?;
+    let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
+    compare_of_scores(baseline, &names, seeds, base.values, |k| {
+        Ok(scores_of(variants[k].scenario, seeds, days.len(), progress, |_| ())?.values)
+    })
+}
+
+/// A comparison from the monthly scores of the runs (laid out as [`monthly_scores`]
+/// does): the baseline's, and each variant's as `variant_scores(k)` gives them, one
+/// variant at a time.
+pub fn compare_of_scores(
     baseline: &Scenario,
     names: &[&str],
     seeds: Seeds,
-    base_rows: Vec<Vec<f64>>,
-    mut variant_rows: impl FnMut(usize) -> Result<Vec<Vec<f64>>, RunError>,
+    base_values: Vec<f64>,
+    mut variant_scores: impl FnMut(usize) -> Result<Vec<f64>, ExperimentError>,
 ) -> Result<Comparison, ExperimentError> {
-    {
-        let days = months(baseline);
-        let base_cols = columns(&base_rows, days.len());
-        let base_mean: Vec<f64> = base_cols
-            .iter()
-            .map(|c| c.iter().sum::<f64>() / c.len() as f64)
-            .collect();
-        let mut out = Vec::new();
-        for (k, name) in names.iter().enumerate() {
-            let rows = variant_rows(k)?;
-            let diffs: Vec<Vec<f64>> = rows
-                .iter()
-                .zip(&base_rows)
-                .map(|(r, b)| r.iter().zip(b).map(|(x, y)| x - y).collect())
-                .collect();
-            let var_cols = columns(&rows, days.len());
-            let mean: Vec<f64> = var_cols
-                .iter()
-                .map(|c| c.iter().sum::<f64>() / c.len() as f64)
-                .collect();
-            let diff_cols = columns(&diffs, days.len());
-            let abs: Vec<f64> = diff_cols
-                .iter()
-                .map(|c| c.iter().map(|d| d.abs()).sum::<f64>() / c.len() as f64)
-                .collect();
-            let widest: Vec<f64> = diff_cols
-                .iter()
-                .map(|c| c.iter().fold(0.0f64, |m, d| m.max(d.abs())))
-                .collect();
-            let stats = summarize(diff_cols, &[0.05, 0.95]);
-            let diff: Vec<f64> = stats.iter().map(|s| s.0).collect();
-            let divergence = divergence(&days, &diff, &abs, &widest);
-            out.push(VariantResult {
-                name: name.to_string(),
-                mean,
-                diff,
-                diff_p5: stats.iter().map(|s| s.1[0]).collect(),
-                diff_p95: stats.iter().map(|s| s.1[1]).collect(),
-                divergence,
-            });
-        }
-        let decades = decades(baseline, &days, &base_mean, &out);
-        Ok(Comparison {
-            seeds,
-            days,
-            baseline: base_mean,
-            variants: out,
-            decades,
-        })
+    let days = months(baseline);
+    let base = Scores {
+        months: days.len(),
+        values: base_values,
+    };
+    let runs = base.runs();
+    let base_mean = per_month(
+        days.len(),
+        runs,
+        |m, col| col.extend((0..runs).map(|k| base.at(k, m))),
+        |col| mean(col),
+    );
+    let mut out = Vec::new();
+    for (k, name) in names.iter().enumerate() {
+        let var = Scores {
+            months: days.len(),
+            values: variant_scores(k)?,
+        };
+        let var_mean = per_month(
+            days.len(),
+            runs,
+            |m, col| col.extend((0..runs).map(|k| var.at(k, m))),
+            |col| mean(col),
+        );
+        // Per month, the paired differences: their mean, mean absolute value, largest
+        // absolute value, and 5th and 95th percentiles.
+        let stats = per_month(
+            days.len(),
+            runs,
+            |m, col| col.extend((0..runs).map(|k| var.at(k, m) - base.at(k, m))),
+            |col| {
+                let diff = mean(col);
+                let abs = col.iter().map(|d| d.abs()).sum::<f64>() / col.len() as f64;
+                let widest = col.iter().fold(0.0f64, |w, d| w.max(d.abs()));
+                let p = percentiles(col, &[0.05, 0.95]);
+                (diff, abs, widest, p[0], p[1])
+            },
+        );
+        drop(var);
+        let diff: Vec<f64> = stats.iter().map(|s| s.0).collect();
+        let abs: Vec<f64> = stats.iter().map(|s| s.1).collect();
+        let widest: Vec<f64> = stats.iter().map(|s| s.2).collect();
+        let divergence = divergence(&days, &diff, &abs, &widest);
+        out.push(VariantResult {
+            name: name.to_string(),
+            mean: var_mean,
+            diff,
+            diff_p5: stats.iter().map(|s| s.3).collect(),
+            diff_p95: stats.iter().map(|s| s.4).collect(),
+            divergence,
+        });
     }
+    let decades = decades(baseline, &days, &base_mean, &out);
+    Ok(Comparison {
+        seeds,
+        days,
+        baseline: base_mean,
+        variants: out,
+        decades,
+    })
 }
 
 fn divergence(days: &[Day], diff: &[f64], abs: &[f64], widest: &[f64]) -> Divergence {
@@ -468,8 +606,7 @@ pub fn rank(
     seeds: Seeds,
     progress: &dyn Progress,
 ) -> Result<Vec<Influence>, ExperimentError> {
-    let rows = rank_rows(file, text, path, &seeds.list(), progress)?;
-    Ok(rank_of_rows(&rows))
+    Ok(rank_of_rows(&rank_rows(file, text, path, seeds, progress)?))
 }
 
 /// Numbers per event in a row of [`rank_rows`]: fired (0 or 1), then over the run's
@@ -484,13 +621,28 @@ pub fn rank_rows(
     file: &ScenarioFile,
     text: &str,
     path: &std::path::Path,
-    list: &[u64],
+    seeds: Seeds,
     progress: &dyn Progress,
 ) -> Result<Vec<Vec<f64>>, ExperimentError> {
     let base = validate::validate(file.clone(), text, path)?;
+    let days = months(&base);
+    within_budget(seeds, days.len(), 1)?;
+    on_pool(seeds.runs, || {
+        rank_on(&base, file, path, seeds, days.len(), progress)
+    })
+}
+
+fn rank_on(
+    base: &Scenario,
+    file: &ScenarioFile,
+    path: &std::path::Path,
+    seeds: Seeds,
+    months: usize,
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<f64>>, ExperimentError> {
     // A removal never makes a valid scenario invalid; should it, the problems name their
-    // event by id (the file's lines and columns describe the scenario before the removal).
-    let _ = text;
+    // event by id (the file's lines and columns describe the scenario before the removal,
+    // so the text is not used to locate them).
     let variants: Vec<Scenario> = base
         .events
         .par_iter()
@@ -498,26 +650,30 @@ pub fn rank_rows(
         .collect::<Vec<_>>()
         .into_iter()
         .collect::<Result<_, _>>()?;
-    progress.start(list.len() as u64 * (1 + variants.len() as u64));
+    progress.start(seeds.runs * (1 + variants.len() as u64));
     let result = (|| {
         let n = base.events.len();
-        let base_rows: Vec<(Vec<f64>, Vec<bool>)> = runs_of(&base, list, progress, |run| {
-            let mut fired = vec![false; n];
+        // Per run and event, whether it fired (runs are observed in no set order, so each
+        // writes its own slots).
+        let fired: Vec<AtomicU64> = (0..seeds.runs as usize * n)
+            .map(|_| AtomicU64::new(0))
+            .collect();
+        let rows = scores_of(base, seeds, months, progress, |run| {
+            let k = run.seed.wrapping_sub(seeds.first) as usize;
             for f in &run.fired {
-                fired[f.event] = true;
+                fired[k * n + f.event].store(1, Ordering::Relaxed);
             }
-            (monthly(run), fired)
         })?;
         let per_event: Vec<Result<Vec<[f64; 4]>, RunError>> = variants
             .par_iter()
             .map(|v| {
                 let mut sim = Simulation::new(v);
-                let mut sums = Vec::with_capacity(list.len());
-                for (k, &seed) in list.iter().enumerate() {
-                    let run = sim.run(seed)?;
+                let mut sums = Vec::with_capacity(rows.runs());
+                for k in 0..rows.runs() {
+                    let run = sim.run(seeds.first.wrapping_add(k as u64))?;
                     let (mut abs, mut signed, mut largest, mut count) = (0.0, 0.0, 0.0f64, 0.0);
-                    for (x, b) in run.monthly().zip(&base_rows[k].0) {
-                        let d = x.score - b;
+                    for (m, x) in run.monthly().enumerate().take(months) {
+                        let d = x.score - rows.at(k, m);
                         abs += d.abs();
                         signed -= d;
                         largest = largest.max(d.abs());
@@ -530,14 +686,12 @@ pub fn rank_rows(
             })
             .collect();
         let per_event: Vec<Vec<[f64; 4]>> = per_event.into_iter().collect::<Result<_, _>>()?;
-        Ok(base_rows
-            .iter()
-            .enumerate()
-            .map(|(k, (_, fired))| {
+        Ok((0..rows.runs())
+            .map(|k| {
                 (0..n)
                     .flat_map(|e| {
                         let [a, s, l, c] = per_event[e][k];
-                        [f64::from(u8::from(fired[e])), a, s, l, c]
+                        [fired[k * n + e].load(Ordering::Relaxed) as f64, a, s, l, c]
                     })
                     .collect()
             })
@@ -702,6 +856,17 @@ mod tests {
             let want = sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo]);
             assert_eq!(*g, want);
         }
+    }
+
+    #[test]
+    fn the_pool_has_no_more_threads_than_cores_or_runs() {
+        assert_eq!(pool_size(20, Some("10000"), 2), 2);
+        assert_eq!(pool_size(20, None, 8), 8);
+        assert_eq!(pool_size(3, None, 8), 3);
+        assert_eq!(pool_size(20, Some("1"), 8), 1);
+        assert_eq!(pool_size(20, Some("0"), 4), 4);
+        assert_eq!(pool_size(20, Some("many"), 4), 4);
+        assert_eq!(pool_size(u64::MAX, None, 4), 4);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! One run of any scenario that validates, bounded only by the scenario's own limits
-//! (`max_events`, its span), then the checkpoint verdicts and the CSV files of the run.
+//! (`max_events`, its span), then the checkpoint verdicts, the CSV files and the chart's
+//! layout (drawn as SVG; rasterising the PNG adds nothing the fuzzer can steer).
 #![no_main]
 
 use std::path::Path;
 
+use diplosim::chart;
 use diplosim::engine::Simulation;
 use diplosim::record;
 use diplosim::scenario::{Scenario, source};
@@ -29,6 +31,7 @@ fuzz_target!(|bytes: &[u8]| {
             let _ = record::checkpoints(&scenario, &run);
             let _ = record::trajectory_csv(&scenario, &run);
             let _ = record::events_csv(&scenario, &run);
+            let _ = chart::render_svg(&chart::of_run(&scenario, &run));
         }
         Err(e) => {
             let _ = e.to_string();

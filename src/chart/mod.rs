@@ -189,6 +189,8 @@ pub struct EventMarker {
     /// How much the event moves the trajectory, in any unit: when space is short the
     /// events with the largest absolute influence get labels first.
     pub influence: f64,
+    /// Whether it may get a number (`--events` chooses); an event that may not is a dot.
+    pub eligible: bool,
 }
 
 /// The leaders of one state over time.

@@ -264,17 +264,18 @@ impl Problem<'_> {
     /// The ensemble mean of a candidate, or why it is not a valid scenario.
     pub fn mean(&self, x: &[f64]) -> Result<Vec<f64>, ScenarioError> {
         let c = self.variant(x)?;
-        let rows = experiment::monthly_rows(&c.scenario, &self.seeds.list(), &()).map_err(|e| {
+        let values = experiment::monthly_scores(&c.scenario, self.seeds, &()).map_err(|e| {
             ScenarioError::Unusable {
                 path: self.path.to_path_buf(),
                 message: format!("a calibration candidate stopped: {e}"),
                 hint: Some("narrow the bounds in the params file".into()),
             }
         })?;
-        let n = rows.len() as f64;
-        let months = rows.first().map_or(0, Vec::len);
+        let months = experiment::months(self.scenario).len().max(1);
+        let n = (values.len() / months) as f64;
+        // Summed in seed order, month by month.
         Ok((0..months)
-            .map(|m| rows.iter().map(|r| r[m]).sum::<f64>() / n)
+            .map(|m| values.iter().skip(m).step_by(months).sum::<f64>() / n)
             .collect())
     }
 

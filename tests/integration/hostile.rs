@@ -1,11 +1,13 @@
 //! Careless or hostile input files: each is refused (or accepted) quickly, with a located
 //! message and exit status 2, in bounded memory, and never hangs. Speed is not asserted
 //! here (benchmarks measure it); a regression to the old exponential or quadratic cost
-//! shows as a test that does not finish.
+//! shows as a test that does not finish. Inputs that once crashed a command are kept as
+//! fixtures under `tests/fixtures/hostile/`, which `fuzz/seed` puts in every fuzz
+//! target's seed corpus.
 
 use std::path::Path;
 
-use crate::common::{Text, diplosim};
+use crate::common::{Text, diplosim, fixture};
 
 /// The small fixture with the follow-up "apology" scheduling itself twice.
 fn self_scheduling() -> Text {
@@ -199,4 +201,22 @@ fn a_file_larger_than_the_limit_is_refused_before_it_is_read() {
         "{}",
         ran.stderr
     );
+}
+
+#[test]
+fn an_era_label_wider_than_the_plot_is_cut_short() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = fixture("hostile/long_era_label.ron");
+    let ran = diplosim(
+        dir.path(),
+        &["run", path.to_str().expect("a UTF-8 path"), "--out", "out"],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let svg = std::fs::read_to_string(dir.path().join("out/chart.svg")).expect("the SVG");
+    assert!(svg.contains("The early years"), "the label is drawn");
+    assert!(
+        !svg.contains("a long peace for all"),
+        "the label is cut short"
+    );
+    assert!(dir.path().join("out/chart.png").is_file());
 }

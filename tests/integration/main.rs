@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per behaviour.
 
+mod arguments;
 mod chart;
 mod cli;
 mod common;
@@ -9,6 +10,7 @@ mod engine;
 mod experiment;
 mod experiment_cli;
 mod hostile;
+mod output;
 mod readme;
 mod reference;
 mod research;
