@@ -16,6 +16,7 @@ use crate::experiment::{self, ExperimentError, Progress, Seeds, Variant};
 use crate::output::{self, Input, Manifest, OutputError};
 use crate::record::{self, Run};
 use crate::report;
+use crate::research::shard::Shard;
 use crate::scenario::counterfactual::{self, Counterfactual, FileKind, Source};
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::{Scenario, ScenarioError};
@@ -52,6 +53,10 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
+        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
     },
     /// Many seeded runs drawn as bands: ensemble.csv (mean and percentiles 5/25/50/75/95).
     Ensemble {
@@ -70,6 +75,14 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/ensemble/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
+        /// `diplosim merge`, instead of the command's files.
+        #[arg(long)]
+        shard: Option<Shard>,
+        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
+        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
     },
     /// A scenario against counterfactuals on the same seeds: compare.csv and a divergence
     /// summary.
@@ -92,6 +105,14 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/compare/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
+        /// `diplosim merge`, instead of the command's files.
+        #[arg(long)]
+        shard: Option<Shard>,
+        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
+        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
     },
     /// The parts of the score on one date: structural part, each modifier that counts,
     /// raw sum and squashed score.
@@ -121,6 +142,96 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/rank/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
+        /// `diplosim merge`, instead of the command's files.
+        #[arg(long)]
+        shard: Option<Shard>,
+    },
+    /// Finds the parameter values (declared in a params file) that bring the ensemble
+    /// mean closest to a measured series on a training period: calibrated.ron (a
+    /// counterfactual), calibration.txt (train and test fit), chart.png/chart.svg.
+    Calibrate {
+        /// The scenario.
+        scenario: PathBuf,
+        /// The measured series (CSV `date,score[,label]`) [default: the scenario's
+        /// `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// What may move, within which bounds (RON `Params(params: [...])`).
+        #[arg(long)]
+        params: PathBuf,
+        /// Training period, FROM..TO (years or dates) [default: every reference date].
+        #[arg(long, value_parser = crate::research::calibrate::parse_period)]
+        train: Option<(Date, Date)>,
+        /// Held-out test period, FROM..TO.
+        #[arg(long, value_parser = crate::research::calibrate::parse_period)]
+        test: Option<(Date, Date)>,
+        /// Runs per evaluation (the same seeds every time).
+        #[arg(long, default_value_t = 20)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Most evaluations of the objective.
+        #[arg(long, default_value_t = 200)]
+        budget: usize,
+        /// The loss: RMSE, or the share of dates in another band.
+        #[arg(long, value_enum, default_value = "rmse")]
+        objective: crate::research::calibrate::Objective,
+        /// Output folder [default: output/<scenario name>/calibrate/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Which declared parameters the trajectory (and its fit to a measured series)
+    /// depends on: one-at-a-time sweeps and Morris elementary effects; sensitivity.csv
+    /// and a bar chart.
+    Sensitivity {
+        /// The scenario.
+        scenario: PathBuf,
+        /// What may move, within which bounds (RON `Params(params: [...])`).
+        #[arg(long)]
+        params: PathBuf,
+        /// A measured series, to rank the parameters by their effect on the fit too
+        /// [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// Runs per evaluation (the same seeds every time).
+        #[arg(long, default_value_t = 20)]
+        runs: u64,
+        /// Seed of the first run, and of the Morris paths.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Morris paths (each costs one evaluation more than there are parameters).
+        #[arg(long, default_value_t = 10)]
+        paths: usize,
+        /// Output folder [default: output/<scenario name>/sensitivity/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Joins the shard files that `--shard I/N` runs wrote into the files one machine
+    /// would have written, in the folder the command line names.
+    Merge {
+        /// Folders holding the shard files (`<command>-shard-I-of-N.bin`).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
+    /// How well the ensemble mean of the scenario, and of each counterfactual's variant,
+    /// fits a measured series: r, RMSE, bias, share in the same band, best lag.
+    Fit {
+        /// The baseline scenario.
+        scenario: PathBuf,
+        /// Counterfactual files, applied to the baseline.
+        counterfactuals: Vec<PathBuf>,
+        /// The measured series (CSV `date,score[,label]`) [default: the scenario's
+        /// `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// Runs per curve; run i uses seed + i.
+        #[arg(long, default_value_t = 1)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -212,6 +323,12 @@ pub enum CliError {
     /// The arguments make no sense together.
     #[error("{0}")]
     Usage(String),
+    /// A reference series is broken or does not fit the scenario.
+    #[error("{0}")]
+    Reference(#[from] crate::research::ReferenceError),
+    /// Shards could not be merged.
+    #[error("{0}")]
+    Shard(#[from] crate::research::shard::ShardError),
 }
 
 impl CliError {
@@ -245,16 +362,46 @@ pub fn execute_with(
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
+    execute_work(cli, argv, progress, None)
+}
+
+/// What an experiment command does with its runs: all of them, one shard of them, or
+/// none, the runs coming from merged shards.
+enum Work {
+    All,
+    Shard(Shard),
+    Merged(Vec<Vec<Vec<f64>>>),
+}
+
+impl Work {
+    fn of(shard: Option<Shard>, merged: &mut Option<Vec<Vec<Vec<f64>>>>) -> Work {
+        match (merged.take(), shard) {
+            (Some(rows), _) => Work::Merged(rows),
+            (None, Some(s)) => Work::Shard(s),
+            (None, None) => Work::All,
+        }
+    }
+}
+
+fn execute_work(
+    cli: &Cli,
+    argv: &[String],
+    progress: &dyn Progress,
+    merged: Option<Vec<Vec<Vec<f64>>>>,
+) -> Result<String, CliError> {
     let file = match &cli.command {
-        Command::Check { .. } => None,
+        Command::Check { .. } | Command::Merge { .. } => None,
         Command::Run { scenario, .. }
         | Command::Ensemble { scenario, .. }
         | Command::Compare { scenario, .. }
         | Command::Explain { scenario, .. }
-        | Command::Rank { scenario, .. } => Some(scenario.clone()),
+        | Command::Rank { scenario, .. }
+        | Command::Calibrate { scenario, .. }
+        | Command::Sensitivity { scenario, .. }
+        | Command::Fit { scenario, .. } => Some(scenario.clone()),
     };
     // A run that stops names the file it ran (the variant is named by the experiment).
-    execute_command(cli, argv, progress).map_err(|e| match (e, file) {
+    execute_command(cli, argv, progress, merged).map_err(|e| match (e, file) {
         (
             e @ (CliError::Run(_)
             | CliError::Experiment(ExperimentError::Run(_) | ExperimentError::Variant { .. })),
@@ -271,6 +418,7 @@ fn execute_command(
     cli: &Cli,
     argv: &[String],
     progress: &dyn Progress,
+    mut merged: Option<Vec<Vec<Vec<f64>>>>,
 ) -> Result<String, CliError> {
     match &cli.command {
         Command::Check { files } => check(files),
@@ -279,18 +427,30 @@ fn execute_command(
             seed,
             events,
             out,
-        } => run(scenario, *seed, events, out.as_deref(), argv),
+            reference,
+        } => run(
+            scenario,
+            *seed,
+            events,
+            out.as_deref(),
+            reference.as_deref(),
+            argv,
+        ),
         Command::Ensemble {
             scenario,
             runs,
             seed,
             events,
             out,
+            reference,
+            shard,
         } => ensemble(
             scenario,
             Seeds::new(*seed, *runs)?,
             events,
             out.as_deref(),
+            reference.as_deref(),
+            Work::of(*shard, &mut merged),
             argv,
             progress,
         ),
@@ -301,12 +461,16 @@ fn execute_command(
             seed,
             events,
             out,
+            reference,
+            shard,
         } => compare(
             scenario,
             counterfactuals,
             Seeds::new(*seed, *runs)?,
             events,
             out.as_deref(),
+            reference.as_deref(),
+            Work::of(*shard, &mut merged),
             argv,
             progress,
         ),
@@ -321,11 +485,85 @@ fn execute_command(
             runs,
             seed,
             out,
+            shard,
         } => rank(
             scenario,
             Seeds::new(*seed, *runs)?,
             out.as_deref(),
+            Work::of(*shard, &mut merged),
             argv,
+            progress,
+        ),
+        Command::Calibrate {
+            scenario,
+            reference,
+            params,
+            train,
+            test,
+            runs,
+            seed,
+            budget,
+            objective,
+            out,
+        } => calibrate(
+            scenario,
+            reference.as_deref(),
+            params,
+            (*train, *test),
+            Seeds::new(*seed, *runs)?,
+            *budget,
+            *objective,
+            out.as_deref(),
+            argv,
+            progress,
+        ),
+        Command::Sensitivity {
+            scenario,
+            params,
+            reference,
+            runs,
+            seed,
+            paths,
+            out,
+        } => sensitivity(
+            scenario,
+            params,
+            reference.as_deref(),
+            Seeds::new(*seed, *runs)?,
+            *paths,
+            out.as_deref(),
+            argv,
+            progress,
+        ),
+        Command::Merge { dirs } => {
+            let m = crate::research::shard::merge(dirs)?;
+            let again = Cli::try_parse_from(&m.command_line).map_err(|e| {
+                CliError::Usage(format!(
+                    "the shards' command line does not parse: {}",
+                    e.to_string().trim()
+                ))
+            })?;
+            if !matches!(
+                again.command,
+                Command::Ensemble { .. } | Command::Compare { .. } | Command::Rank { .. }
+            ) {
+                return Err(CliError::Usage(
+                    "the shards' command line is not one that makes shards".into(),
+                ));
+            }
+            execute_work(&again, &m.command_line, progress, Some(m.curves))
+        }
+        Command::Fit {
+            scenario,
+            counterfactuals,
+            reference,
+            runs,
+            seed,
+        } => fit(
+            scenario,
+            counterfactuals,
+            reference.as_deref(),
+            Seeds::new(*seed, *runs)?,
             progress,
         ),
     }
@@ -418,9 +656,16 @@ fn run(
     seed: u64,
     events: &report::Events,
     out: Option<&Path>,
+    reference: Option<&Path>,
     argv: &[String],
 ) -> Result<String, CliError> {
-    let loaded = load_any(path)?;
+    let mut loaded = load_any(path)?;
+    let reference = measured(
+        reference,
+        &loaded.file,
+        &loaded.scenario_path,
+        &loaded.scenario,
+    )?;
     let sc = &loaded.scenario;
     let dir = out.map_or_else(|| loaded.out.clone(), Path::to_path_buf);
     check_out(&dir)?;
@@ -444,6 +689,18 @@ fn run(
     ];
     let mut model = report::run_chart(sc, &run, loaded.what_if.as_ref());
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
+    let monthly: Vec<f64> = run.monthly().map(|s| s.score).collect();
+    let fit_text = beside(
+        sc,
+        reference.as_ref(),
+        &[crate::research::Curve {
+            name: "run",
+            values: &monthly,
+        }],
+        &mut model,
+        &mut files,
+        &mut loaded.inputs,
+    )?;
     let chart = crate::chart::render(&model)?;
     files.push(("chart.png".to_string(), chart.png));
     files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
@@ -451,7 +708,52 @@ fn run(
     let files = Manifest::new("run", loaded.inputs.clone(), seed, 1, argv, &files).append_to(files);
     output::write_all(&dir, &files)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    Ok(summary(sc, &run, &dir, &names))
+    Ok(summary(sc, &run, &dir, &names) + &fit_text)
+}
+
+/// The reference series to set beside a run: the one given, else the one the scenario
+/// file names (relative to its folder), else none. Read and checked before any run.
+fn measured(
+    given: Option<&Path>,
+    file: &ScenarioFile,
+    scenario_path: &Path,
+    sc: &Scenario,
+) -> Result<Option<(crate::research::Reference, Input)>, CliError> {
+    let path = match (given, &file.reference) {
+        (Some(p), _) => p.to_path_buf(),
+        (None, Some(name)) => scenario_path.parent().unwrap_or(Path::new("")).join(name),
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(crate::research::load(&path, sc)?))
+}
+
+/// Sets a reference beside the curves, if there is one: its line and fit on the chart,
+/// `fit.csv` and `fit.txt` among the files, its hash among the inputs. Returns the fit
+/// summary to print (empty without a reference).
+fn beside(
+    sc: &Scenario,
+    reference: Option<&(crate::research::Reference, Input)>,
+    curves: &[crate::research::Curve<'_>],
+    model: &mut crate::chart::ChartModel,
+    files: &mut Vec<output::File>,
+    inputs: &mut Vec<Input>,
+) -> Result<String, CliError> {
+    let Some((reference, input)) = reference else {
+        return Ok(String::new());
+    };
+    let days = experiment::months(sc);
+    let (fits, csv, text) =
+        crate::research::report(sc, reference, &days, curves).map_err(|source| {
+            OutputError::Csv {
+                name: "fit.csv".to_string(),
+                source,
+            }
+        })?;
+    crate::research::annotate(model, reference, &fits);
+    files.push(("fit.csv".to_string(), csv));
+    files.push(("fit.txt".to_string(), text.clone().into_bytes()));
+    inputs.push(input.clone());
+    Ok(text)
 }
 
 /// The short text a run prints: start, end, lowest and highest, checkpoints, files.
@@ -516,6 +818,8 @@ pub struct Subject {
     pub text: String,
     /// The file named on the command line.
     pub path: PathBuf,
+    /// The scenario file: `path`, or a counterfactual's base.
+    pub scenario_path: PathBuf,
     /// The files read, with hashes: the scenario, or the counterfactual and its base.
     pub inputs: Vec<Input>,
     /// The default output folder.
@@ -544,6 +848,7 @@ pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
             file: c.file,
             text,
             path: path.to_path_buf(),
+            scenario_path: base_path,
             inputs: vec![input, base.input],
             out,
         });
@@ -558,6 +863,7 @@ pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
         inputs: vec![input],
         text,
         path: path.to_path_buf(),
+        scenario_path: path.to_path_buf(),
     })
 }
 
@@ -607,43 +913,88 @@ fn ensemble(
     seeds: Seeds,
     events: &report::Events,
     out: Option<&Path>,
+    reference: Option<&Path>,
+    work: Work,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
-    let subject = load_any(path)?;
+    let mut subject = load_any(path)?;
+    let reference = measured(
+        reference,
+        &subject.file,
+        &subject.scenario_path,
+        &subject.scenario,
+    )?;
     let sc = &subject.scenario;
     events.check(sc).map_err(CliError::Usage)?;
     let dir = out.map_or_else(|| subject.out.join("ensemble"), Path::to_path_buf);
     check_out(&dir)?;
-    let e = experiment::ensemble(sc, seeds, progress)?;
+    let e = match work {
+        Work::All => experiment::ensemble(sc, seeds, progress)?,
+        Work::Shard(shard) => {
+            let mut inputs = subject.inputs.clone();
+            inputs.extend(reference.iter().map(|r| r.1.clone()));
+            let months = experiment::months(sc).len();
+            return write_shard(
+                &dir,
+                shard,
+                "ensemble",
+                seeds,
+                &inputs,
+                &["mean"],
+                argv,
+                months,
+                |part| {
+                    Ok(vec![runs_of(
+                        experiment::monthly_scores(sc, part, progress)?,
+                        months,
+                    )])
+                },
+            );
+        }
+        Work::Merged(mut curves) => {
+            experiment::ensemble_of_scores(sc, seeds, curves.swap_remove(0).concat())
+        }
+    };
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::ensemble_chart(sc, &e, &first);
     if let Some(w) = &subject.what_if {
         w.mark(&mut model);
     }
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
+    let mut files = vec![csv_file("ensemble.csv", report::ensemble_csv(&e))?];
+    let fit_text = beside(
+        sc,
+        reference.as_ref(),
+        &[crate::research::Curve {
+            name: "mean",
+            values: &e.mean,
+        }],
+        &mut model,
+        &mut files,
+        &mut subject.inputs,
+    )?;
     let chart = crate::chart::render(&model)?;
-    let files = vec![
-        csv_file("ensemble.csv", report::ensemble_csv(&e))?,
-        ("chart.png".to_string(), chart.png),
-        ("chart.svg".to_string(), chart.svg.into_bytes()),
-        ("chart.txt".to_string(), chart.text.into_bytes()),
-    ];
+    files.push(("chart.png".to_string(), chart.png));
+    files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
+    files.push(("chart.txt".to_string(), chart.text.into_bytes()));
     let names = finish(&dir, files, "ensemble", subject.inputs, seeds, argv)?;
     let mut text = report::ensemble_text(sc, &e);
+    text.push_str(&fit_text);
     let _ = writeln!(text, "  wrote {} in {}", names.join(", "), dir.display());
     Ok(text)
 }
 
-fn compare(
-    path: &Path,
-    cfs: &[PathBuf],
-    seeds: Seeds,
-    events: &report::Events,
-    out: Option<&Path>,
-    argv: &[String],
-    progress: &dyn Progress,
-) -> Result<String, CliError> {
+/// A baseline and the variants of counterfactuals applied to it, with the inputs read and
+/// notes on counterfactuals written for another base.
+struct Variants {
+    base: LoadedFile,
+    variants: Vec<Counterfactual>,
+    inputs: Vec<Input>,
+    notes: String,
+}
+
+fn variants_of(path: &Path, cfs: &[PathBuf]) -> Result<Variants, CliError> {
     let base = load_file(path)?;
     let mut inputs = vec![base.input.clone()];
     let mut variants = Vec::new();
@@ -701,6 +1052,32 @@ fn compare(
         }
         names.push(&v.name);
     }
+    Ok(Variants {
+        base,
+        variants,
+        inputs,
+        notes,
+    })
+}
+
+fn compare(
+    path: &Path,
+    cfs: &[PathBuf],
+    seeds: Seeds,
+    events: &report::Events,
+    out: Option<&Path>,
+    reference: Option<&Path>,
+    work: Work,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    let Variants {
+        base,
+        variants,
+        mut inputs,
+        notes,
+    } = variants_of(path, cfs)?;
+    let reference = measured(reference, &base.file, path, &base.scenario)?;
     let sc = &base.scenario;
     let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
     check_out(&dir)?;
@@ -712,28 +1089,515 @@ fn compare(
         })
         .collect();
     events.check(sc).map_err(CliError::Usage)?;
-    let c = experiment::compare(sc, &list, seeds, progress)?;
+    let c = match work {
+        Work::All => experiment::compare(sc, &list, seeds, progress)?,
+        Work::Shard(shard) => {
+            let mut all = inputs.clone();
+            all.extend(reference.iter().map(|r| r.1.clone()));
+            let mut curves = vec!["baseline"];
+            curves.extend(list.iter().map(|v| v.name));
+            let months = experiment::months(sc).len();
+            return write_shard(
+                &dir,
+                shard,
+                "compare",
+                seeds,
+                &all,
+                &curves,
+                argv,
+                months,
+                |part| {
+                    let mut rows = vec![runs_of(
+                        experiment::monthly_scores(sc, part, progress)?,
+                        months,
+                    )];
+                    for v in &list {
+                        rows.push(runs_of(
+                            experiment::monthly_scores(v.scenario, part, progress)?,
+                            months,
+                        ));
+                    }
+                    Ok(rows)
+                },
+            );
+        }
+        Work::Merged(curves) => {
+            let mut curves = curves.into_iter();
+            let base_rows = curves.next().unwrap_or_default().concat();
+            let mut rest: Vec<Vec<Vec<f64>>> = curves.collect();
+            let names: Vec<&str> = list.iter().map(|v| v.name).collect();
+            experiment::compare_of_scores(sc, &names, seeds, base_rows, |k| {
+                Ok(std::mem::take(&mut rest[k]).concat())
+            })?
+        }
+    };
     let titles: Vec<&str> = variants.iter().map(|v| v.title.as_str()).collect();
     let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
     let summary = report::summary(sc, &c, &titles, &questions);
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::compare_chart(sc, &c, &first, &titles, &questions);
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
-    let chart = crate::chart::render(&model)?;
-    let files = vec![
+    let mut files = vec![
         csv_file("compare.csv", report::compare_csv(&c))?,
         csv_file("divergence.csv", report::divergence_csv(&c))?,
         csv_file("decades.csv", report::decades_csv(sc, &c))?,
         ("divergence.txt".to_string(), summary.clone().into_bytes()),
+    ];
+    let fit_text = beside(
+        sc,
+        reference.as_ref(),
+        &curves_of(&c),
+        &mut model,
+        &mut files,
+        &mut inputs,
+    )?;
+    let chart = crate::chart::render(&model)?;
+    files.push(("chart.png".to_string(), chart.png));
+    files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
+    files.push(("chart.txt".to_string(), chart.text.into_bytes()));
+    let written = finish(&dir, files, "compare", inputs, seeds, argv)?;
+    Ok(format!(
+        "{notes}{summary}\n{fit_text}wrote {} in {}\n",
+        written.join(", "),
+        dir.display()
+    ))
+}
+
+/// Runs one shard's seeds and writes its shard file (nothing else) to `dir`.
+fn write_shard(
+    dir: &Path,
+    shard: Shard,
+    command: &str,
+    seeds: Seeds,
+    inputs: &[Input],
+    curves: &[&str],
+    argv: &[String],
+    months: usize,
+    rows_of: impl FnOnce(Seeds) -> Result<Vec<Vec<Vec<f64>>>, CliError>,
+) -> Result<String, CliError> {
+    check_out(dir)?;
+    let months = months as u64;
+    let range = shard.range(seeds.runs);
+    // Built by hand: a shard may cover no run when there are more shards than runs.
+    let part = Seeds {
+        first: seeds.first.wrapping_add(range.start),
+        runs: range.end - range.start,
+    };
+    let list = part.list();
+    let rows = rows_of(part)?;
+    let header = crate::research::shard::Header {
+        program: "diplosim".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        command: command.into(),
+        shard: shard.index,
+        of: shard.count,
+        seed: seeds.first,
+        runs: seeds.runs,
+        from: range.start,
+        to: range.end,
+        seeds_covered: list.first().zip(list.last()).map(|(a, b)| (*a, *b)),
+        inputs: crate::research::shard::hashed(inputs),
+        command_line: crate::research::shard::without_shard(argv),
+        curves: curves.iter().map(|c| c.to_string()).collect(),
+        width: months,
+    };
+    let name = shard.file_name(command);
+    output::write_all(
+        dir,
+        &[(name.clone(), crate::research::shard::encode(&header, &rows))],
+    )?;
+    let covered = header.seeds_covered.map_or_else(
+        || "no runs".to_string(),
+        |(a, b)| format!("seeds {a} to {b}"),
+    );
+    Ok(format!(
+        "shard {} of {} of {command}: {} run{} ({covered}); wrote {name} in {}\n",
+        shard.index,
+        shard.count,
+        list.len(),
+        if list.len() == 1 { "" } else { "s" },
+        dir.display()
+    ))
+}
+
+/// A path to `to` from the folder `from`, both taken from the current folder, so that a
+/// file written in `from` can name `to` relatively.
+fn relative(to: &Path, from: &Path) -> PathBuf {
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let (to, from) = (abs(to), abs(from));
+    let common = to
+        .components()
+        .zip(from.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in from.components().skip(common) {
+        out.push("..");
+    }
+    for c in to.components().skip(common) {
+        out.push(c);
+    }
+    out
+}
+
+fn calibrate(
+    path: &Path,
+    reference: Option<&Path>,
+    params: &Path,
+    (train, test): (Option<(Date, Date)>, Option<(Date, Date)>),
+    seeds: Seeds,
+    budget: usize,
+    objective: crate::research::calibrate::Objective,
+    out: Option<&Path>,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    use crate::research::calibrate::{Params, Problem, train_test_text};
+    let base = load_file(path)?;
+    let sc = &base.scenario;
+    let Some((reference, ref_input)) = measured(reference, &base.file, path, sc)? else {
+        return Err(CliError::Usage(format!(
+            "calibrate needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
+            path.display()
+        )));
+    };
+    let ps = Params::load(params, &base.file)?;
+    let (params_text, params_input) = read_hashed(params)?;
+    drop(params_text);
+    if budget == 0 {
+        return Err(CliError::Usage(
+            "--budget must be at least 1 evaluation".into(),
+        ));
+    }
+    let days = experiment::months(sc);
+    for (name, window) in [("--train", train), ("--test", test)] {
+        if let Some(w) = window
+            && crate::research::fit::pairs(
+                &reference,
+                &days,
+                &days.iter().map(|_| 0.0).collect::<Vec<_>>(),
+                Some(w),
+                0,
+            )
+            .is_empty()
+        {
+            return Err(CliError::Usage(format!(
+                "{name} {} to {} holds no date of {}: pick a period the series covers",
+                w.0,
+                w.1,
+                reference.path.display()
+            )));
+        }
+    }
+    let dir = out.map_or_else(|| default_out(sc).join("calibrate"), Path::to_path_buf);
+    check_out(&dir)?;
+    let problem = Problem {
+        file: &base.file,
+        path,
+        scenario: sc,
+        reference: Some(&reference),
+        params: &ps,
+        train,
+        seeds,
+        budget,
+        objective,
+    };
+    let about = format!(
+        "calibrated to {} by diplosim calibrate ({} evaluations at most, {} runs from seed {})",
+        reference.path.display(),
+        budget,
+        seeds.runs,
+        seeds.first
+    );
+    let base_name = relative(path, &dir).display().to_string();
+    let cal = problem.run(&base_name, &about, progress)?;
+    let variant =
+        Source::parse(cal.text.clone(), &dir.join("calibrated.ron"))?.apply(&base.file, path)?;
+    let c = experiment::compare(
+        sc,
+        &[Variant {
+            name: "calibrated",
+            scenario: &variant.scenario,
+        }],
+        seeds,
+        &(),
+    )?;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{}: calibrated to {} in {} evaluations ({} runs each, from seed {})",
+        sc.title,
+        reference.path.display(),
+        cal.evaluations,
+        seeds.runs,
+        seeds.first
+    );
+    let _ = writeln!(
+        text,
+        "  {:<28}  {:>10}  {:>10}",
+        "parameter", "scenario", "calibrated"
+    );
+    for (i, p) in ps.params.iter().enumerate() {
+        let _ = writeln!(
+            text,
+            "  {:<28}  {:>10.3}  {:>10.3}",
+            p.name(),
+            cal.start.0[i],
+            cal.best[i]
+        );
+    }
+    let _ = writeln!(
+        text,
+        "  {:<28}  {:>10.4}  {:>10.4}",
+        format!("loss ({objective:?}, train)").to_lowercase(),
+        cal.start.1,
+        cal.loss
+    );
+    text.push_str(&train_test_text(
+        sc,
+        &reference,
+        &[
+            ("baseline", &c.baseline),
+            ("calibrated", &c.variants[0].mean),
+        ],
+        train,
+        test,
+    ));
+    let first = Simulation::new(sc).run(seeds.first)?;
+    let mut model = report::compare_chart(
+        sc,
+        &c,
+        &first,
+        &["calibrated"],
+        &[variant.question.as_str()],
+    );
+    let period = |p: Option<(Date, Date)>| {
+        p.map_or_else(|| "all dates".to_string(), |(a, b)| format!("{a} to {b}"))
+    };
+    model.subtitle = format!(
+        "the baseline, the run calibrated on {} (training) and the measured series{}",
+        period(train),
+        test.map_or_else(String::new, |t| format!(
+            "; test period {}",
+            period(Some(t))
+        ))
+    );
+    model.small_print = format!(
+        "seeds {} to {} · diplosim {} · data: fit.csv, calibration.txt",
+        seeds.first,
+        seeds.first.wrapping_add(seeds.runs - 1),
+        env!("CARGO_PKG_VERSION")
+    );
+    let curves = curves_of(&c);
+    let (mut fits, fit_csv, _) =
+        crate::research::report(sc, &reference, &days, &curves).map_err(|source| {
+            OutputError::Csv {
+                name: "fit.csv".to_string(),
+                source,
+            }
+        })?;
+    // The footer gives the calibrated run's fit over all dates.
+    fits.reverse();
+    crate::research::annotate(&mut model, &reference, &fits);
+    let chart = crate::chart::render(&model)?;
+    let files = vec![
+        ("calibrated.ron".to_string(), cal.text.clone().into_bytes()),
+        ("calibration.txt".to_string(), text.clone().into_bytes()),
+        ("fit.csv".to_string(), fit_csv),
         ("chart.png".to_string(), chart.png),
         ("chart.svg".to_string(), chart.svg.into_bytes()),
         ("chart.txt".to_string(), chart.text.into_bytes()),
     ];
-    let written = finish(&dir, files, "compare", inputs, seeds, argv)?;
+    let names = finish(
+        &dir,
+        files,
+        "calibrate",
+        vec![base.input.clone(), ref_input, params_input],
+        seeds,
+        argv,
+    )?;
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    Ok(text)
+}
+
+fn sensitivity(
+    path: &Path,
+    params: &Path,
+    reference: Option<&Path>,
+    seeds: Seeds,
+    paths: usize,
+    out: Option<&Path>,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    use crate::research::calibrate::{Objective, Params, Problem};
+    let base = load_file(path)?;
+    let sc = &base.scenario;
+    let reference = measured(reference, &base.file, path, sc)?;
+    let ps = Params::load(params, &base.file)?;
+    let (_, params_input) = read_hashed(params)?;
+    if paths == 0 {
+        return Err(CliError::Usage("--paths must be at least 1".into()));
+    }
+    let dir = out.map_or_else(|| default_out(sc).join("sensitivity"), Path::to_path_buf);
+    check_out(&dir)?;
+    let problem = Problem {
+        file: &base.file,
+        path,
+        scenario: sc,
+        reference: reference.as_ref().map(|r| &r.0),
+        params: &ps,
+        train: None,
+        seeds,
+        budget: 0,
+        objective: Objective::Rmse,
+    };
+    let k = ps.params.len();
+    progress.start((1 + k * crate::research::sensitivity::LEVELS + paths * (k + 1)) as u64);
+    let days = experiment::months(sc);
+    let effects = crate::research::sensitivity::analyse(
+        &problem,
+        reference.as_ref().map(|r| &r.0),
+        &days,
+        paths,
+        seeds.first,
+        &|| progress.advance(1),
+    );
+    progress.finish();
+    let effects = effects?;
+    let mut order: Vec<&crate::research::sensitivity::Effect> = effects.iter().collect();
+    order.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{}: sensitivity of the mean of {} runs (seeds from {}), {} Morris paths",
+        sc.title, seeds.runs, seeds.first, paths
+    );
+    let _ = writeln!(
+        text,
+        "  {:<28}  {:>9}  {:>10}  {:>7}  {:>13}  {:>7}",
+        "parameter", "OAT range", "Morris mu*", "sigma", "RMSE range", "fit mu*"
+    );
+    for e in &order {
+        let _ = writeln!(
+            text,
+            "  {:<28}  {:>9.3}  {:>10.3}  {:>7.3}  {:>13}  {:>7}",
+            e.name,
+            e.oat_trajectory,
+            e.mu_star,
+            e.sigma,
+            e.oat_rmse
+                .map_or_else(|| "-".to_string(), |(a, b)| format!("{a:.2} to {b:.2}")),
+            e.fit_mu_star
+                .map_or_else(|| "-".to_string(), |m| format!("{m:.3}"))
+        );
+    }
+    let chart = crate::chart::render_bars(&crate::chart::BarChart {
+        title: format!("{}: which parameters move it", sc.title),
+        subtitle: "Morris mu*: mean absolute change of the mean monthly score per full range of the parameter".into(),
+        small_print: format!(
+            "seeds {} to {} · {paths} Morris paths · diplosim {} · data: sensitivity.csv",
+            seeds.first,
+            seeds.first.wrapping_add(seeds.runs - 1),
+            env!("CARGO_PKG_VERSION")
+        ),
+        bars: order.iter().map(|e| (e.name.clone(), e.mu_star)).collect(),
+        effects: Vec::new(),
+    })?;
+    let csv = crate::research::sensitivity::csv(&effects).map_err(|source| OutputError::Csv {
+        name: "sensitivity.csv".to_string(),
+        source,
+    })?;
+    let mut inputs = vec![base.input.clone(), params_input];
+    inputs.extend(reference.map(|r| r.1));
+    let files = vec![
+        ("sensitivity.csv".to_string(), csv),
+        ("chart.png".to_string(), chart.png),
+        ("chart.svg".to_string(), chart.svg.into_bytes()),
+        ("chart.txt".to_string(), chart.text.into_bytes()),
+    ];
+    let names = finish(&dir, files, "sensitivity", inputs, seeds, argv)?;
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    Ok(text)
+}
+
+/// Monthly scores laid out run after run, as one row per run.
+fn runs_of(values: Vec<f64>, months: usize) -> Vec<Vec<f64>> {
+    values.chunks(months.max(1)).map(<[f64]>::to_vec).collect()
+}
+
+/// The mean curves of a comparison, baseline first.
+fn curves_of(c: &experiment::Comparison) -> Vec<crate::research::Curve<'_>> {
+    let mut curves = vec![crate::research::Curve {
+        name: "baseline",
+        values: &c.baseline,
+    }];
+    curves.extend(c.variants.iter().map(|v| crate::research::Curve {
+        name: &v.name,
+        values: &v.mean,
+    }));
+    curves
+}
+
+fn fit(
+    path: &Path,
+    cfs: &[PathBuf],
+    reference: Option<&Path>,
+    seeds: Seeds,
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    let Variants {
+        base,
+        variants,
+        notes,
+        ..
+    } = variants_of(path, cfs)?;
+    let sc = &base.scenario;
+    let Some((reference, _)) = measured(reference, &base.file, path, sc)? else {
+        return Err(CliError::Usage(format!(
+            "fit needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
+            path.display()
+        )));
+    };
+    let list: Vec<Variant> = variants
+        .iter()
+        .map(|v| Variant {
+            name: &v.name,
+            scenario: &v.scenario,
+        })
+        .collect();
+    let c = experiment::compare(sc, &list, seeds, progress)?;
+    let days = experiment::months(sc);
+    let (_, _, text) =
+        crate::research::report(sc, &reference, &days, &curves_of(&c)).map_err(|source| {
+            OutputError::Csv {
+                name: "fit.csv".to_string(),
+                source,
+            }
+        })?;
     Ok(format!(
-        "{notes}{summary}\nwrote {} in {}\n",
-        written.join(", "),
-        dir.display()
+        "{notes}{}: the mean of {} run{} from seed {}\n{text}",
+        sc.title,
+        seeds.runs,
+        if seeds.runs == 1 { "" } else { "s" },
+        seeds.first
     ))
 }
 
@@ -755,6 +1619,7 @@ fn rank(
     path: &Path,
     seeds: Seeds,
     out: Option<&Path>,
+    work: Work,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
@@ -762,7 +1627,35 @@ fn rank(
     let sc = &subject.scenario;
     let dir = out.map_or_else(|| subject.out.join("rank"), Path::to_path_buf);
     check_out(&dir)?;
-    let ranking = experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?;
+    let ranking = match work {
+        Work::All => {
+            experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?
+        }
+        Work::Shard(shard) => {
+            let width = sc.events.len() * experiment::RANK_WIDTH;
+            return write_shard(
+                &dir,
+                shard,
+                "rank",
+                seeds,
+                &subject.inputs,
+                &["rank"],
+                argv,
+                width,
+                |list| {
+                    let rows = experiment::rank_rows(
+                        &subject.file,
+                        &subject.text,
+                        &subject.path,
+                        list,
+                        progress,
+                    )?;
+                    Ok(vec![rows])
+                },
+            );
+        }
+        Work::Merged(mut curves) => experiment::rank_of_rows(&curves.swap_remove(0)),
+    };
     let mut model = report::rank_chart(sc, &ranking, seeds, 20);
     if let Some(w) = &subject.what_if {
         model.subtitle = format!("{} · {}", w.question.trim_end(), model.subtitle);

@@ -334,24 +334,48 @@ pub fn ensemble(
         progress.start(seeds.runs);
         let scores = scores_of(sc, seeds, days.len(), progress, |_| ());
         progress.finish();
-        let scores = scores?;
-        let stats = per_month(
-            days.len(),
-            scores.runs(),
-            |m, col| col.extend((0..scores.runs()).map(|k| scores.at(k, m))),
-            |col| {
-                let mean = mean(col);
-                let p = percentiles(col, &PERCENTILES);
-                (mean, [p[0], p[1], p[2], p[3], p[4]])
-            },
-        );
-        Ok(Ensemble {
-            seeds,
-            mean: stats.iter().map(|s| s.0).collect(),
-            percentiles: stats.iter().map(|s| s.1).collect(),
-            days,
-        })
+        Ok(ensemble_of_scores(sc, seeds, scores?.values))
     })
+}
+
+/// The monthly scores of the runs of `seeds`, run `k`'s months at
+/// `[k * months, (k + 1) * months)`: what a shard of an ensemble or a comparison carries.
+pub fn monthly_scores(
+    sc: &Scenario,
+    seeds: Seeds,
+    progress: &dyn Progress,
+) -> Result<Vec<f64>, ExperimentError> {
+    let days = months(sc);
+    within_budget(seeds, days.len(), 1)?;
+    on_pool(seeds.runs, || {
+        Ok(scores_of(sc, seeds, days.len(), progress, |_| ())?.values)
+    })
+}
+
+/// An ensemble from the monthly scores of the runs of `seeds` (as [`monthly_scores`]
+/// lays them out).
+pub fn ensemble_of_scores(sc: &Scenario, seeds: Seeds, values: Vec<f64>) -> Ensemble {
+    let days = months(sc);
+    let scores = Scores {
+        months: days.len(),
+        values,
+    };
+    let stats = per_month(
+        days.len(),
+        scores.runs(),
+        |m, col| col.extend((0..scores.runs()).map(|k| scores.at(k, m))),
+        |col| {
+            let mean = mean(col);
+            let p = percentiles(col, &PERCENTILES);
+            (mean, [p[0], p[1], p[2], p[3], p[4]])
+        },
+    );
+    Ensemble {
+        seeds,
+        mean: stats.iter().map(|s| s.0).collect(),
+        percentiles: stats.iter().map(|s| s.1).collect(),
+        days,
+    }
 }
 
 /// A variant of a comparison: a name and its scenario.
@@ -437,6 +461,35 @@ fn compare_on(
     progress: &dyn Progress,
 ) -> Result<Comparison, ExperimentError> {
     let base = scores_of(baseline, seeds, days.len(), progress, |_| ())?;
+    let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
+    compare_of_scores(baseline, &names, seeds, base.values, |k| {
+        let v = &variants[k];
+        let scores =
+            scores_of(v.scenario, seeds, days.len(), progress, |_| ()).map_err(|source| {
+                ExperimentError::Variant {
+                    variant: v.name.to_string(),
+                    source,
+                }
+            })?;
+        Ok(scores.values)
+    })
+}
+
+/// A comparison from the monthly scores of the runs (laid out as [`monthly_scores`]
+/// does): the baseline's, and each variant's as `variant_scores(k)` gives them, one
+/// variant at a time.
+pub fn compare_of_scores(
+    baseline: &Scenario,
+    names: &[&str],
+    seeds: Seeds,
+    base_values: Vec<f64>,
+    mut variant_scores: impl FnMut(usize) -> Result<Vec<f64>, ExperimentError>,
+) -> Result<Comparison, ExperimentError> {
+    let days = months(baseline);
+    let base = Scores {
+        months: days.len(),
+        values: base_values,
+    };
     let runs = base.runs();
     let base_mean = per_month(
         days.len(),
@@ -445,13 +498,11 @@ fn compare_on(
         |col| mean(col),
     );
     let mut out = Vec::new();
-    for v in variants {
-        let var = scores_of(v.scenario, seeds, days.len(), progress, |_| ()).map_err(|source| {
-            ExperimentError::Variant {
-                variant: v.name.to_string(),
-                source,
-            }
-        })?;
+    for (k, name) in names.iter().enumerate() {
+        let var = Scores {
+            months: days.len(),
+            values: variant_scores(k)?,
+        };
         let var_mean = per_month(
             days.len(),
             runs,
@@ -478,7 +529,7 @@ fn compare_on(
         let widest: Vec<f64> = stats.iter().map(|s| s.2).collect();
         let divergence = divergence(&days, &diff, &abs, &widest);
         out.push(VariantResult {
-            name: v.name.to_string(),
+            name: name.to_string(),
             mean: var_mean,
             diff,
             diff_p5: stats.iter().map(|s| s.3).collect(),
@@ -571,6 +622,24 @@ pub fn rank(
     seeds: Seeds,
     progress: &dyn Progress,
 ) -> Result<Vec<Influence>, ExperimentError> {
+    Ok(rank_of_rows(&rank_rows(file, text, path, seeds, progress)?))
+}
+
+/// Numbers per event in a row of [`rank_rows`]: fired (0 or 1), then over the run's
+/// months the sum of |without - baseline|, the sum of (baseline - without), the largest
+/// |without - baseline|, and the number of months.
+pub const RANK_WIDTH: usize = 5;
+
+/// What ranking needs from the run of each seed (in seed order), as one row per seed of
+/// [`RANK_WIDTH`] numbers per event: the sums a ranking adds up, so that the runs of
+/// several machines can be ranked together.
+pub fn rank_rows(
+    file: &ScenarioFile,
+    text: &str,
+    path: &std::path::Path,
+    seeds: Seeds,
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<f64>>, ExperimentError> {
     let base = validate::validate(file.clone(), text, path)?;
     let days = months(&base);
     within_budget(seeds, days.len(), 1)?;
@@ -586,7 +655,7 @@ fn rank_on(
     seeds: Seeds,
     months: usize,
     progress: &dyn Progress,
-) -> Result<Vec<Influence>, ExperimentError> {
+) -> Result<Vec<Vec<f64>>, ExperimentError> {
     // A removal never makes a valid scenario invalid; should it, the problems name their
     // event by id (the file's lines and columns describe the scenario before the removal,
     // so the text is not used to locate them).
@@ -600,54 +669,82 @@ fn rank_on(
     progress.start(seeds.runs * (1 + variants.len() as u64));
     let result = (|| {
         let n = base.events.len();
-        // The baseline's scores, and per event the number of runs it fired in (whole
-        // numbers, so the order the runs are counted in does not matter).
-        let fired_runs: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
+        // Per run and event, whether it fired (runs are observed in no set order, so each
+        // writes its own slots).
+        let fired: Vec<AtomicU64> = (0..seeds.runs as usize * n)
+            .map(|_| AtomicU64::new(0))
+            .collect();
         let rows = scores_of(base, seeds, months, progress, |run| {
-            let mut fired: Vec<usize> = run.fired.iter().map(|f| f.event).collect();
-            fired.sort_unstable();
-            fired.dedup();
-            for e in fired {
-                fired_runs[e].fetch_add(1, Ordering::Relaxed);
+            let k = run.seed.wrapping_sub(seeds.first) as usize;
+            for f in &run.fired {
+                fired[k * n + f.event].store(1, Ordering::Relaxed);
             }
         })?;
-        let per_event: Vec<Result<(f64, f64, f64), RunError>> = variants
+        let per_event: Vec<Result<Vec<[f64; 4]>, RunError>> = variants
             .par_iter()
             .map(|v| {
                 let mut sim = Simulation::new(v);
-                let (mut abs, mut signed, mut largest, mut count) = (0.0, 0.0, 0.0f64, 0usize);
+                let mut sums = Vec::with_capacity(rows.runs());
                 for k in 0..rows.runs() {
                     let run = sim.run(seeds.first.wrapping_add(k as u64))?;
+                    let (mut abs, mut signed, mut largest, mut count) = (0.0, 0.0, 0.0f64, 0.0);
                     for (m, x) in run.monthly().enumerate().take(months) {
                         let d = x.score - rows.at(k, m);
                         abs += d.abs();
                         signed -= d;
                         largest = largest.max(d.abs());
-                        count += 1;
+                        count += 1.0;
                     }
+                    sums.push([abs, signed, largest, count]);
                     progress.advance(1);
                 }
-                let count = count.max(1) as f64;
-                Ok((abs / count, signed / count, largest))
+                Ok(sums)
             })
             .collect();
-        let mut out = Vec::with_capacity(n);
-        for (event, r) in per_event.into_iter().enumerate() {
-            let (mean_abs_change, mean_effect, largest_change) = r?;
-            let fired = fired_runs[event].load(Ordering::Relaxed) as f64 / seeds.runs as f64;
-            out.push(Influence {
-                event,
-                mean_abs_change,
-                mean_effect,
-                largest_change,
-                fired,
-            });
-        }
-        out.sort_by(|a, b| b.mean_abs_change.total_cmp(&a.mean_abs_change));
-        Ok(out)
+        let per_event: Vec<Vec<[f64; 4]>> = per_event.into_iter().collect::<Result<_, _>>()?;
+        Ok((0..rows.runs())
+            .map(|k| {
+                (0..n)
+                    .flat_map(|e| {
+                        let [a, s, l, c] = per_event[e][k];
+                        [fired[k * n + e].load(Ordering::Relaxed) as f64, a, s, l, c]
+                    })
+                    .collect()
+            })
+            .collect())
     })();
     progress.finish();
     result
+}
+
+/// The ranking from the rows of [`rank_rows`] (one per seed, in seed order): sums in
+/// seed order, so the same rows give the same ranking however they were made.
+pub fn rank_of_rows(rows: &[Vec<f64>]) -> Vec<Influence> {
+    let n = rows.first().map_or(0, |r| r.len() / RANK_WIDTH);
+    let mut out: Vec<Influence> = (0..n)
+        .map(|event| {
+            let (mut fired, mut abs, mut signed, mut largest, mut count) =
+                (0.0, 0.0, 0.0, 0.0f64, 0.0);
+            for row in rows {
+                let p = &row[event * RANK_WIDTH..(event + 1) * RANK_WIDTH];
+                fired += p[0];
+                abs += p[1];
+                signed += p[2];
+                largest = largest.max(p[3]);
+                count += p[4];
+            }
+            let count = count.max(1.0);
+            Influence {
+                event,
+                mean_abs_change: abs / count,
+                mean_effect: signed / count,
+                largest_change: largest,
+                fired: fired / rows.len().max(1) as f64,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.mean_abs_change.total_cmp(&a.mean_abs_change));
+    out
 }
 
 /// One modifier's share of the score on the explained day.

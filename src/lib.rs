@@ -14,5 +14,6 @@ pub mod model;
 pub mod output;
 pub mod record;
 pub mod report;
+pub mod research;
 pub mod scenario;
 pub mod score;

@@ -332,6 +332,7 @@ pub fn file(n: usize) -> ScenarioFile {
             checkpoints,
         },
         max_events: Some((n as u32).saturating_mul(20)),
+        reference: None,
     }
 }
 

@@ -140,6 +140,9 @@ pub enum SeriesRole {
     Baseline,
     /// A what-if run: a colour of its own and a legend entry.
     Variant,
+    /// A measured series set beside the runs (`--reference`): dashed, with a dot at each
+    /// measured date, in a colour no run uses.
+    Reference,
 }
 
 /// A trajectory: the score on a sequence of dates.

@@ -55,6 +55,9 @@ const PALETTE: [Rgba; 6] = [
     okabe_ito::ORANGE,
     okabe_ito::SKY_BLUE,
 ];
+/// The measured reference series: dark purple, dashed, dotted at its dates, so it stays
+/// apart from the black baseline and the palette by both hue and pattern.
+const REFERENCE: Rgba = Rgba::hex(0x5E2B7E);
 const MET: Rgba = okabe_ito::BLUISH_GREEN;
 const MISSED: Rgba = okabe_ito::VERMILLION;
 
@@ -406,6 +409,7 @@ struct KeyItem {
 #[derive(Clone, Copy, Debug)]
 enum KeyGlyph {
     Line(Rgba),
+    Reference,
     Ensemble(Rgba),
     Checkpoint(bool),
 }
@@ -419,7 +423,7 @@ impl KeyItem {
 fn key_items(model: &ChartModel) -> Vec<KeyItem> {
     let mut items = Vec::new();
     let show_lines = model.series.len() + model.ensembles.len() > 1
-        || model.series.iter().any(|s| s.role == SeriesRole::Variant);
+        || model.series.iter().any(|s| s.role != SeriesRole::Baseline);
     if show_lines {
         for s in model
             .series
@@ -445,6 +449,16 @@ fn key_items(model: &ChartModel) -> Vec<KeyItem> {
         {
             items.push(KeyItem {
                 glyph: KeyGlyph::Line(*colours.next().unwrap_or(&PALETTE[0])),
+                text: s.label.clone(),
+            });
+        }
+        for s in model
+            .series
+            .iter()
+            .filter(|s| s.role == SeriesRole::Reference)
+        {
+            items.push(KeyItem {
+                glyph: KeyGlyph::Reference,
                 text: s.label.clone(),
             });
         }
@@ -478,6 +492,10 @@ fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
         let g = Rect::new(x, mid - 7.0, x + KEY_GLYPH, mid + 7.0);
         match item.glyph {
             KeyGlyph::Line(c) => scene.line(vec![(g.x0, mid), (g.x1, mid)], Stroke::solid(c, 3.0)),
+            KeyGlyph::Reference => {
+                scene.line(vec![(g.x0, mid), (g.x1, mid)], reference_stroke());
+                scene.circle(((g.x0 + g.x1) / 2.0, mid), 3.5, Some(REFERENCE), None);
+            }
             KeyGlyph::Ensemble(c) => {
                 scene.rect(g, Some(c.alpha(ENSEMBLE_OUTER)), None);
                 scene.rect(
@@ -943,6 +961,11 @@ struct Traces {
     ensembles: Vec<(Vec<Point>, Vec<Point>, Vec<Point>, Rgba)>,
     variants: Vec<(Vec<Point>, Rgba)>,
     baselines: Vec<Vec<Point>>,
+    references: Vec<Vec<Point>>,
+}
+
+fn reference_stroke() -> Stroke {
+    Stroke::dashed(REFERENCE, 2.5, 10.0, 5.0)
 }
 
 impl Traces {
@@ -953,6 +976,7 @@ impl Traces {
             .map(|e| e.2.clone())
             .chain(self.variants.iter().map(|v| v.0.clone()))
             .chain(self.baselines.iter().cloned())
+            .chain(self.references.iter().cloned())
             .collect()
     }
 
@@ -969,6 +993,12 @@ impl Traces {
         for line in &self.baselines {
             scene.line(line.clone(), Stroke::solid(INK, 3.0));
         }
+        for line in &self.references {
+            scene.line(line.clone(), reference_stroke());
+            for &p in line {
+                scene.circle(p, 3.5, Some(REFERENCE), Some(Stroke::solid(WHITE, 1.0)));
+            }
+        }
     }
 }
 
@@ -980,6 +1010,7 @@ fn trace(model: &ChartModel, axes: &Axes) -> Traces {
         ensembles: Vec::new(),
         variants: Vec::new(),
         baselines: Vec::new(),
+        references: Vec::new(),
     };
     for e in &model.ensembles {
         let colour = *colours.next().unwrap_or(&PALETTE[0]);
@@ -1029,6 +1060,7 @@ fn trace(model: &ChartModel, axes: &Axes) -> Traces {
                 .variants
                 .push((px, *colours.next().unwrap_or(&PALETTE[0]))),
             SeriesRole::Baseline => traces.baselines.push(px),
+            SeriesRole::Reference => traces.references.push(px),
         }
     }
     traces

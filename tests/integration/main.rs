@@ -13,7 +13,9 @@ mod hostile;
 mod output;
 mod readme;
 mod reference;
+mod research;
 mod scenario;
+mod shard;
 mod shipped;
 #[path = "../../benches/support/mod.rs"]
 mod support;

@@ -1,0 +1,514 @@
+//! Calibration: the parameter values that bring the ensemble mean closest to a measured
+//! series on a training period.
+//!
+//! A params file (RON) declares what may move and within which bounds. A candidate is
+//! written as a counterfactual of the scenario (`Structure` for the structural part,
+//! `Scale` for multipliers on events' values), applied and validated like any
+//! counterfactual, and run on the same seeds every time (common random numbers), so the
+//! objective is a deterministic function of the parameters. The search is a bounded
+//! Nelder-Mead on the unit cube of the bounds, started from the scenario's own values,
+//! and stops after the budget of evaluations; the runs of one evaluation go in parallel.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::date::{Date, Day};
+use crate::experiment::{self, Progress, Seeds};
+use crate::research::Reference;
+use crate::research::fit::{self, Fit};
+use crate::scenario::counterfactual::{Counterfactual, Source};
+use crate::scenario::error::Location;
+use crate::scenario::file::ScenarioFile;
+use crate::scenario::{Scenario, ScenarioError};
+
+/// What a params file says.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Params")]
+pub struct ParamsFile {
+    /// The parameters that may move, in order.
+    pub params: Vec<Param>,
+}
+
+/// One parameter and its bounds, `from < to`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub enum Param {
+    /// The structural part's base.
+    Base {
+        /// Lower bound.
+        from: f64,
+        /// Upper bound.
+        to: f64,
+    },
+    /// The structural part's affinity.
+    Affinity {
+        /// Lower bound.
+        from: f64,
+        /// Upper bound.
+        to: f64,
+    },
+    /// A multiplier on the values (and ideology shifts) of every event.
+    Values {
+        /// Lower bound.
+        from: f64,
+        /// Upper bound.
+        to: f64,
+    },
+    /// A multiplier on the values (and ideology shifts) of one event.
+    EventValue {
+        /// The event's id.
+        event: String,
+        /// Lower bound.
+        from: f64,
+        /// Upper bound.
+        to: f64,
+    },
+}
+
+impl Param {
+    /// Its bounds, `(from, to)`.
+    pub fn bounds(&self) -> (f64, f64) {
+        match self {
+            Param::Base { from, to }
+            | Param::Affinity { from, to }
+            | Param::Values { from, to }
+            | Param::EventValue { from, to, .. } => (*from, *to),
+        }
+    }
+
+    /// The parameter's name in reports, e.g. `base` or `value of clash`.
+    pub fn name(&self) -> String {
+        match self {
+            Param::Base { .. } => "base".into(),
+            Param::Affinity { .. } => "affinity".into(),
+            Param::Values { .. } => "values of all events (x)".into(),
+            Param::EventValue { event, .. } => format!("value of {event} (x)"),
+        }
+    }
+
+    /// Its value in the scenario as written (1 for a multiplier).
+    pub fn start(&self, file: &ScenarioFile) -> f64 {
+        match self {
+            Param::Base { .. } => file.structure.base,
+            Param::Affinity { .. } => file.structure.affinity,
+            _ => 1.0,
+        }
+    }
+}
+
+/// Checked parameters.
+#[derive(Clone, Debug)]
+pub struct Params {
+    /// The parameters, in file order.
+    pub params: Vec<Param>,
+}
+
+impl Params {
+    /// Reads a params file and checks it against the scenario: every event known, every
+    /// bound finite and non-empty. Problems are located in the file.
+    pub fn load(path: &Path, file: &ScenarioFile) -> Result<Params, ScenarioError> {
+        let text = crate::scenario::source::read(path)?;
+        let parsed: ParamsFile = crate::scenario::source::parse(&text, path)?;
+        let problem = |needle: &str, message: String, hint: &str| {
+            let location = text.find(needle).map(|at| Location::of_offset(&text, at));
+            ScenarioError::Invalid {
+                path: path.to_path_buf(),
+                problems: vec![crate::scenario::error::Problem {
+                    subject: "params".into(),
+                    message,
+                    hint: Some(hint.into()),
+                    location,
+                }],
+                more: 0,
+            }
+        };
+        if parsed.params.is_empty() {
+            return Err(problem(
+                "params",
+                "no parameter may move: the list is empty".into(),
+                "declare at least one, e.g. Base(from: -3.0, to: 0.0)",
+            ));
+        }
+        for p in &parsed.params {
+            let (from, to) = p.bounds();
+            if let Param::EventValue { event, .. } = p
+                && !file.events.iter().any(|e| &e.id == event)
+            {
+                return Err(problem(
+                    &format!("\"{event}\""),
+                    format!("no event \"{event}\" in the scenario"),
+                    "name an event id of the scenario file",
+                ));
+            }
+            if !(from.is_finite() && to.is_finite() && from < to) {
+                let name = format!("{p:?}");
+                let variant = name.split([' ', '{']).next().unwrap_or("");
+                return Err(problem(
+                    variant,
+                    format!("{}: the bounds {from} to {to} are empty", p.name()),
+                    "give from < to",
+                ));
+            }
+        }
+        Ok(Params {
+            params: parsed.params,
+        })
+    }
+
+    /// The counterfactual text of a candidate: `x[i]` is the value of parameter `i`.
+    pub fn counterfactual(
+        &self,
+        base: &str,
+        file: &ScenarioFile,
+        x: &[f64],
+        about: &str,
+    ) -> String {
+        let mut changes = Vec::new();
+        let (mut base_v, mut affinity) = (None, None);
+        let mut scale: Vec<(String, f64)> = Vec::new();
+        for (p, &v) in self.params.iter().zip(x) {
+            match p {
+                Param::Base { .. } => base_v = Some(v),
+                Param::Affinity { .. } => affinity = Some(v),
+                Param::Values { .. } => {
+                    for e in &file.events {
+                        scale.push((e.id.clone(), v));
+                    }
+                }
+                Param::EventValue { event, .. } => scale.push((event.clone(), v)),
+            }
+        }
+        if base_v.is_some() || affinity.is_some() {
+            let mut parts = Vec::new();
+            if let Some(b) = base_v {
+                parts.push(format!("base: {b:?}"));
+            }
+            if let Some(a) = affinity {
+                parts.push(format!("affinity: {a:?}"));
+            }
+            changes.push(format!("Structure({})", parts.join(", ")));
+        }
+        for (id, by) in scale {
+            changes.push(format!("Scale(event: {id:?}, by: {by:?})"));
+        }
+        let mut out = String::new();
+        let _ = writeln!(out, "// {about}");
+        let _ = writeln!(out, "Counterfactual(");
+        let _ = writeln!(out, "    base: {base:?},");
+        let _ = writeln!(out, "    name: \"calibrated\",");
+        let _ = writeln!(out, "    title: \"Calibrated\",");
+        let _ = writeln!(
+            out,
+            "    question: {:?},",
+            format!("What do the parameters fitted to the measured series give? ({about})")
+        );
+        let _ = writeln!(out, "    changes: [");
+        for c in changes {
+            let _ = writeln!(out, "        {c},");
+        }
+        let _ = writeln!(out, "    ],");
+        let _ = writeln!(out, ")");
+        out
+    }
+}
+
+/// The loss a calibration minimises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Objective {
+    /// RMSE of the ensemble mean against the reference on the training period.
+    Rmse,
+    /// Share of training dates whose bands differ.
+    Band,
+}
+
+/// A calibration's inputs.
+pub struct Problem<'a> {
+    /// The scenario file as read.
+    pub file: &'a ScenarioFile,
+    /// Its path.
+    pub path: &'a Path,
+    /// The validated scenario.
+    pub scenario: &'a Scenario,
+    /// The reference series (sensitivity may go without one; calibration needs it).
+    pub reference: Option<&'a Reference>,
+    /// The parameters.
+    pub params: &'a Params,
+    /// The training period (first days of reference periods), all dates when `None`.
+    pub train: Option<(Date, Date)>,
+    /// The runs of every evaluation.
+    pub seeds: Seeds,
+    /// Most evaluations.
+    pub budget: usize,
+    /// The loss.
+    pub objective: Objective,
+}
+
+/// The result of a calibration.
+#[derive(Clone, Debug)]
+pub struct Calibration {
+    /// The best parameters found, one per declared parameter.
+    pub best: Vec<f64>,
+    /// Their loss.
+    pub loss: f64,
+    /// The scenario's own values (clamped into the bounds) and their loss.
+    pub start: (Vec<f64>, f64),
+    /// Evaluations made.
+    pub evaluations: usize,
+    /// The calibrated counterfactual's text.
+    pub text: String,
+}
+
+impl Problem<'_> {
+    /// The ensemble mean of a candidate, or why it is not a valid scenario.
+    pub fn mean(&self, x: &[f64]) -> Result<Vec<f64>, ScenarioError> {
+        let c = self.variant(x)?;
+        let values = experiment::monthly_scores(&c.scenario, self.seeds, &()).map_err(|e| {
+            ScenarioError::Unusable {
+                path: self.path.to_path_buf(),
+                message: format!("a calibration candidate stopped: {e}"),
+                hint: Some("narrow the bounds in the params file".into()),
+            }
+        })?;
+        let months = experiment::months(self.scenario).len().max(1);
+        let n = (values.len() / months) as f64;
+        // Summed in seed order, month by month.
+        Ok((0..months)
+            .map(|m| values.iter().skip(m).step_by(months).sum::<f64>() / n)
+            .collect())
+    }
+
+    fn variant(&self, x: &[f64]) -> Result<Counterfactual, ScenarioError> {
+        let name = self
+            .path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let text = self.params.counterfactual(&name, self.file, x, "candidate");
+        let cf_path: PathBuf = self.path.with_file_name("calibrated.ron");
+        Source::parse(text, &cf_path)?.apply(self.file, self.path)
+    }
+
+    fn loss(&self, days: &[Day], x: &[f64]) -> Result<f64, ScenarioError> {
+        let mean = self.mean(x)?;
+        let Some(reference) = self.reference else {
+            return Ok(0.0);
+        };
+        let pairs = fit::pairs(reference, days, &mean, self.train, 0);
+        Ok(match self.objective {
+            Objective::Rmse => fit::rmse(&pairs),
+            Objective::Band => fit::band_miss(self.scenario, &pairs),
+        })
+    }
+
+    /// Searches the bounds, reporting each evaluation to `progress`.
+    pub fn run(
+        &self,
+        base_name: &str,
+        about: &str,
+        progress: &dyn Progress,
+    ) -> Result<Calibration, ScenarioError> {
+        let days = experiment::months(self.scenario);
+        let bounds: Vec<(f64, f64)> = self.params.params.iter().map(Param::bounds).collect();
+        let to_x = |u: &[f64]| -> Vec<f64> {
+            u.iter()
+                .zip(&bounds)
+                .map(|(&t, &(a, b))| a + t.clamp(0.0, 1.0) * (b - a))
+                .collect()
+        };
+        let start_u: Vec<f64> = self
+            .params
+            .params
+            .iter()
+            .zip(&bounds)
+            .map(|(p, &(a, b))| ((p.start(self.file) - a) / (b - a)).clamp(0.0, 1.0))
+            .collect();
+        progress.start(self.budget as u64);
+        let mut evaluations = 0;
+        let mut eval = |u: &[f64]| -> Result<f64, ScenarioError> {
+            evaluations += 1;
+            progress.advance(1);
+            self.loss(&days, &to_x(u))
+        };
+        let result = nelder_mead(&start_u, self.budget, &mut eval);
+        progress.finish();
+        let (best_u, loss, start_loss) = result?;
+        let best = to_x(&best_u);
+        Ok(Calibration {
+            text: self
+                .params
+                .counterfactual(base_name, self.file, &best, about),
+            best,
+            loss,
+            start: (to_x(&start_u), start_loss),
+            evaluations,
+        })
+    }
+}
+
+/// Bounded Nelder-Mead on the unit cube (points are clamped into it), from `x0`, with
+/// the standard coefficients (reflection 1, expansion 2, contraction 1/2, shrink 1/2).
+/// Stops after `budget` evaluations; returns the best point, its loss and the loss at `x0`.
+fn nelder_mead<E>(
+    x0: &[f64],
+    budget: usize,
+    f: &mut dyn FnMut(&[f64]) -> Result<f64, E>,
+) -> Result<(Vec<f64>, f64, f64), E> {
+    let n = x0.len();
+    let clamp = |x: Vec<f64>| x.into_iter().map(|t| t.clamp(0.0, 1.0)).collect::<Vec<_>>();
+    let mut used = 0;
+    let mut simplex: Vec<(Vec<f64>, f64)> = Vec::new();
+    let f0 = f(x0)?;
+    used += 1;
+    simplex.push((x0.to_vec(), f0));
+    for i in 0..n {
+        if used >= budget {
+            break;
+        }
+        let mut x = x0.to_vec();
+        x[i] = if x[i] + 0.25 <= 1.0 {
+            x[i] + 0.25
+        } else {
+            x[i] - 0.25
+        };
+        let fx = f(&x)?;
+        used += 1;
+        simplex.push((x, fx));
+    }
+    while used < budget && simplex.len() == n + 1 {
+        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let worst = simplex[n].clone();
+        let centroid: Vec<f64> = (0..n)
+            .map(|k| simplex[..n].iter().map(|p| p.0[k]).sum::<f64>() / n as f64)
+            .collect();
+        let along = |t: f64| {
+            clamp(
+                (0..n)
+                    .map(|k| centroid[k] + t * (worst.0[k] - centroid[k]))
+                    .collect(),
+            )
+        };
+        let xr = along(-1.0);
+        let fr = f(&xr)?;
+        used += 1;
+        if fr < simplex[0].1 {
+            if used >= budget {
+                simplex[n] = (xr, fr);
+                break;
+            }
+            let xe = along(-2.0);
+            let fe = f(&xe)?;
+            used += 1;
+            simplex[n] = if fe < fr { (xe, fe) } else { (xr, fr) };
+        } else if fr < simplex[n - 1].1 {
+            simplex[n] = (xr, fr);
+        } else {
+            if used >= budget {
+                break;
+            }
+            let (xc, fc) = if fr < worst.1 {
+                let x = along(-0.5);
+                let fx = f(&x)?;
+                (x, fx)
+            } else {
+                let x = along(0.5);
+                let fx = f(&x)?;
+                (x, fx)
+            };
+            used += 1;
+            if fc < worst.1.min(fr) {
+                simplex[n] = (xc, fc);
+            } else {
+                let best = simplex[0].0.clone();
+                for p in simplex.iter_mut().skip(1) {
+                    if used >= budget {
+                        break;
+                    }
+                    let x: Vec<f64> = (0..n).map(|k| best[k] + 0.5 * (p.0[k] - best[k])).collect();
+                    p.1 = f(&x)?;
+                    p.0 = x;
+                    used += 1;
+                }
+            }
+        }
+    }
+    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+    Ok((simplex[0].0.clone(), simplex[0].1, f0))
+}
+
+/// The fit of the baseline and the calibrated mean on the training and test periods,
+/// side by side.
+pub fn train_test_text(
+    sc: &Scenario,
+    reference: &Reference,
+    curves: &[(&str, &[f64])],
+    train: Option<(Date, Date)>,
+    test: Option<(Date, Date)>,
+) -> String {
+    let days = experiment::months(sc);
+    let mut out = String::new();
+    let period = |p: Option<(Date, Date)>| {
+        p.map_or_else(|| "all dates".to_string(), |(a, b)| format!("{a} to {b}"))
+    };
+    let _ = writeln!(
+        out,
+        "  {:<10}  {:<7}  {:>5}  {:>6}  {:>6}  {:>6}  {:>9}",
+        "curve", "period", "dates", "r", "RMSE", "bias", "same band"
+    );
+    for (name, values) in curves {
+        for (label, window) in [("train", train), ("test", test)] {
+            if label == "test" && test.is_none() {
+                continue;
+            }
+            let f = Fit::of(sc, reference, &days, values, window);
+            let _ = writeln!(
+                out,
+                "  {name:<10}  {label:<7}  {:>5}  {:>6}  {:>6.2}  {:>+6.2}  {:>8.0}%",
+                f.n,
+                fit::r_text(f.r),
+                f.rmse,
+                if f.bias.abs() < 0.005 { 0.0 } else { f.bias },
+                100.0 * f.same_band
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  (train: {}; test: {})",
+        period(train),
+        if test.is_some() {
+            period(test)
+        } else {
+            "none given".into()
+        }
+    );
+    out
+}
+
+/// A period typed as `FROM..TO`: years (`1950..1960`, the whole of both years) or days.
+pub fn parse_period(text: &str) -> Result<(Date, Date), String> {
+    let bad = || {
+        format!(
+            "`{text}` is not a period: write FROM..TO with years or dates, e.g. 1920..1960 or 1920-01-01..1960-12-31"
+        )
+    };
+    let (a, b) = text.split_once("..").ok_or_else(bad)?;
+    let date = |s: &str, end: bool| -> Result<Date, String> {
+        let s = s.trim();
+        if s.len() == 4 && s.bytes().all(|c| c.is_ascii_digit()) {
+            let y: i32 = s.parse().map_err(|_| bad())?;
+            return if end {
+                Date::from_ymd(y, 12, 31)
+            } else {
+                Date::from_ymd(y, 1, 1)
+            }
+            .map_err(|e| e.to_string());
+        }
+        s.parse::<Date>().map_err(|e| e.to_string())
+    };
+    let (from, to) = (date(a, false)?, date(b, true)?);
+    if to < from {
+        return Err(format!("the period {text} ends before it starts"));
+    }
+    Ok((from, to))
+}

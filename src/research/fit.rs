@@ -1,0 +1,285 @@
+//! How well a simulated curve fits a measured reference series.
+//!
+//! The curve is monthly (a run's samples on the first of each month, or the mean of an
+//! ensemble). At each reference date it is read as the mean of its monthly values that
+//! fall in the date's period: the whole year for `1962`, the month for `1962-07` and for
+//! `1962-07-14`. On those shared dates:
+//!
+//! - **r**: Pearson's correlation of the two (does the curve rise and fall when the
+//!   measure does?), undefined when either side is constant;
+//! - **RMSE**: the root mean square of `run - reference`, in score points;
+//! - **bias**: the mean of `run - reference` (positive: the run is warmer);
+//! - **same band**: the share of dates where both fall in the same band of the scale;
+//! - **lag**: the shift `L` in months, within ±[`MAX_LAG`], that maximises r when the
+//!   curve is read `L` months later than each reference date. A positive lag means the
+//!   run's moves come after the measure's; ties go to the smaller shift.
+
+use crate::date::{Date, Day};
+use crate::research::reference::Reference;
+use crate::scenario::Scenario;
+
+/// The largest shift, in months, the lag search tries either way.
+pub const MAX_LAG: i64 = 24;
+
+/// The fit of one curve to a reference series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fit {
+    /// Number of shared dates.
+    pub n: usize,
+    /// Pearson's r; `None` when either side is constant (or fewer than 2 dates).
+    pub r: Option<f64>,
+    /// Root mean square of `run - reference`, in score points.
+    pub rmse: f64,
+    /// Mean of `run - reference`, in score points.
+    pub bias: f64,
+    /// Share of dates whose two values fall in the same band, in [0, 1].
+    pub same_band: f64,
+    /// The shift in months (curve read later by this much) that maximises r, with that r;
+    /// `None` when r is undefined at every shift.
+    pub lag: Option<(i64, f64)>,
+}
+
+/// One shared date: the reference's value and the curve's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pair {
+    /// Index of the reference point.
+    pub point: usize,
+    /// The reference's score.
+    pub reference: f64,
+    /// The curve's mean over the point's period.
+    pub run: f64,
+}
+
+/// The month indices of `days` (consecutive first-of-month days) in `[from, until)`.
+fn indices(days: &[Day], from: Date, until: Date) -> std::ops::Range<usize> {
+    let a = days.partition_point(|&d| d < from.day());
+    let b = days.partition_point(|&d| d < until.day());
+    a..b.max(a)
+}
+
+/// The curve's value at every reference point within `window` (inclusive first days of
+/// periods), read `lag` months late; points whose shifted months leave the curve are
+/// dropped.
+pub fn pairs(
+    reference: &Reference,
+    days: &[Day],
+    curve: &[f64],
+    window: Option<(Date, Date)>,
+    lag: i64,
+) -> Vec<Pair> {
+    reference
+        .points
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| window.is_none_or(|(a, b)| a <= p.from && p.from <= b))
+        .filter_map(|(i, p)| {
+            let r = indices(days, p.from, p.until);
+            let (a, b) = (r.start as i64 + lag, r.end as i64 + lag);
+            if r.is_empty() || a < 0 || b > curve.len() as i64 {
+                return None;
+            }
+            let values = &curve[a as usize..b as usize];
+            Some(Pair {
+                point: i,
+                reference: p.score,
+                run: values.iter().sum::<f64>() / values.len() as f64,
+            })
+        })
+        .collect()
+}
+
+/// Pearson's r of the pairs, `None` when undefined.
+fn pearson(pairs: &[Pair]) -> Option<f64> {
+    let n = pairs.len() as f64;
+    if pairs.len() < 2 {
+        return None;
+    }
+    let mx = pairs.iter().map(|p| p.run).sum::<f64>() / n;
+    let my = pairs.iter().map(|p| p.reference).sum::<f64>() / n;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for p in pairs {
+        let (dx, dy) = (p.run - mx, p.reference - my);
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    // A side whose spread is at rounding level is constant: r would be noise.
+    let tiny = 1e-18 * n;
+    if sxx <= tiny || syy <= tiny {
+        return None;
+    }
+    Some((sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
+}
+
+/// Root mean square of `run - reference` over the pairs (NaN for none).
+pub fn rmse(pairs: &[Pair]) -> f64 {
+    (pairs
+        .iter()
+        .map(|p| (p.run - p.reference).powi(2))
+        .sum::<f64>()
+        / pairs.len() as f64)
+        .sqrt()
+}
+
+/// Share of pairs whose two values lie in different bands of the scale (0 for none).
+pub fn band_miss(sc: &Scenario, pairs: &[Pair]) -> f64 {
+    if pairs.is_empty() {
+        return 0.0;
+    }
+    let miss = pairs
+        .iter()
+        .filter(|p| sc.scale.band_index(p.run) != sc.scale.band_index(p.reference))
+        .count();
+    miss as f64 / pairs.len() as f64
+}
+
+impl Fit {
+    /// The fit of a monthly curve (`curve[i]` on `days[i]`) to the reference, on the
+    /// reference points whose periods start within `window` (all when `None`).
+    pub fn of(
+        sc: &Scenario,
+        reference: &Reference,
+        days: &[Day],
+        curve: &[f64],
+        window: Option<(Date, Date)>,
+    ) -> Fit {
+        let shared = pairs(reference, days, curve, window, 0);
+        let n = shared.len();
+        let mean = |f: &dyn Fn(&Pair) -> f64| shared.iter().map(f).sum::<f64>() / n as f64;
+        let mut lag: Option<(i64, f64)> = None;
+        // From no shift outwards, so a tie keeps the smaller shift (and -L before +L).
+        for k in (0..=MAX_LAG).flat_map(|k| if k == 0 { vec![0] } else { vec![-k, k] }) {
+            if let Some(r) = pearson(&pairs(reference, days, curve, window, k))
+                && lag.is_none_or(|(_, best)| r > best)
+            {
+                lag = Some((k, r));
+            }
+        }
+        Fit {
+            n,
+            r: pearson(&shared),
+            rmse: rmse(&shared),
+            bias: mean(&|p| p.run - p.reference),
+            same_band: 1.0 - band_miss(sc, &shared),
+            lag,
+        }
+    }
+
+    /// `r 0.93, RMSE 1.21`: the chart footer's words.
+    pub fn short(&self) -> String {
+        format!("r {}, RMSE {:.2}", r_text(self.r), self.rmse)
+    }
+}
+
+/// r with two decimals, or "undefined".
+pub fn r_text(r: Option<f64>) -> String {
+    r.map_or_else(|| "undefined".to_string(), |r| format!("{r:.2}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Simulation;
+    use std::path::Path;
+
+    fn sino() -> Scenario {
+        Scenario::load(Path::new("scenarios/sino_soviet_1917_1991.ron")).unwrap()
+    }
+
+    /// A reference made from a monthly curve: `YYYY-MM,score` at full precision.
+    fn reference_of(sc: &Scenario, days: &[Day], values: &[f64], every: usize) -> Reference {
+        let mut text = String::from("date,score\n");
+        for (&d, v) in days.iter().zip(values).step_by(every) {
+            let (y, m, _) = Date::from_day(d).ymd();
+            text.push_str(&format!("{y:04}-{m:02},{v:?}\n"));
+        }
+        Reference::parse(text.as_bytes(), Path::new("made.csv"), sc).unwrap()
+    }
+
+    #[test]
+    fn a_run_fits_its_own_trajectory_exactly() {
+        let sc = sino();
+        let run = Simulation::new(&sc).run(1).unwrap();
+        let days: Vec<Day> = run.monthly().map(|s| s.day).collect();
+        let curve: Vec<f64> = run.monthly().map(|s| s.score).collect();
+        let reference = reference_of(&sc, &days, &curve, 1);
+        let f = Fit::of(&sc, &reference, &days, &curve, None);
+        assert_eq!(f.n, curve.len());
+        assert!((f.r.unwrap() - 1.0).abs() < 1e-12, "{f:?}");
+        assert_eq!(f.rmse, 0.0);
+        assert_eq!(f.bias, 0.0);
+        assert_eq!(f.same_band, 1.0);
+        assert_eq!(f.lag.unwrap().0, 0);
+    }
+
+    #[test]
+    fn a_shifted_copy_gives_the_lag() {
+        let sc = sino();
+        let run = Simulation::new(&sc).run(3).unwrap();
+        let days: Vec<Day> = run.monthly().map(|s| s.day).collect();
+        let curve: Vec<f64> = run.monthly().map(|s| s.score).collect();
+        for shift in [-17i64, -6, 5, 11] {
+            // The measure on month i is the run's value on month i - shift: the run's moves
+            // come `-shift` months after the measure's... so the best lag is `-shift`.
+            let n = curve.len() as i64;
+            let (mut d2, mut v2) = (Vec::new(), Vec::new());
+            for i in 0..n {
+                let j = i - shift;
+                if (0..n).contains(&j) {
+                    d2.push(days[i as usize]);
+                    v2.push(curve[j as usize]);
+                }
+            }
+            let reference = reference_of(&sc, &d2, &v2, 1);
+            let f = Fit::of(&sc, &reference, &days, &curve, None);
+            let (lag, r) = f.lag.unwrap();
+            assert_eq!(lag, -shift, "shift {shift}: {f:?}");
+            assert!((r - 1.0).abs() < 1e-12);
+            assert!(f.r.unwrap() < 0.99, "unshifted r should be worse: {f:?}");
+        }
+    }
+
+    #[test]
+    fn a_yearly_date_is_compared_with_the_mean_of_its_months() {
+        let sc = sino();
+        let days: Vec<Day> = Date::month_starts(sc.span.0, sc.span.1)
+            .into_iter()
+            .map(Date::day)
+            .collect();
+        let curve: Vec<f64> = (0..days.len()).map(|i| (i % 12) as f64 * 0.5).collect();
+        let text = "date,score\n1950,1.0\n1960-03,2.0\n1970-03-17,3.0\n";
+        let reference = Reference::parse(text.as_bytes(), Path::new("r.csv"), &sc).unwrap();
+        let p = pairs(&reference, &days, &curve, None, 0);
+        assert_eq!(p.len(), 3);
+        // 1950: every month once, 0.0 to 5.5 in steps of 0.5 (from whatever month the
+        // curve starts on): the mean is 2.75.
+        assert!((p[0].run - 2.75).abs() < 1e-12, "{p:?}");
+        let march = |y: i32| {
+            let d = Date::from_ymd(y, 3, 1).unwrap().day();
+            curve[days.iter().position(|&x| x == d).unwrap()]
+        };
+        assert_eq!(p[1].run, march(1960));
+        assert_eq!(p[2].run, march(1970));
+        let f = Fit::of(&sc, &reference, &days, &curve, None);
+        let expected_bias = (p.iter().map(|q| q.run - q.reference).sum::<f64>()) / 3.0;
+        assert!((f.bias - expected_bias).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_constant_side_has_no_correlation() {
+        let sc = sino();
+        let days: Vec<Day> = Date::month_starts(sc.span.0, sc.span.1)
+            .into_iter()
+            .map(Date::day)
+            .collect();
+        let curve = vec![1.5; days.len()];
+        let text = "date,score\n1950,1.0\n1951,2.0\n1952,4.0\n";
+        let reference = Reference::parse(text.as_bytes(), Path::new("r.csv"), &sc).unwrap();
+        let f = Fit::of(&sc, &reference, &days, &curve, None);
+        assert_eq!(f.r, None);
+        assert_eq!(f.lag, None);
+        assert!((f.bias - (1.5 - 7.0 / 3.0)).abs() < 1e-12);
+        // 1.5 is ordinary, as are 1.0 and 2.0; 4.0 is good.
+        assert!((f.same_band - 2.0 / 3.0).abs() < 1e-12);
+    }
+}

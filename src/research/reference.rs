@@ -1,0 +1,371 @@
+//! A measured reference series: the CSV a researcher brings to set beside the runs.
+//!
+//! The format is `date,score[,label]` with a header line. A date is a year (`1962`), a
+//! month (`1962-07`) or a day (`1962-07-14`), and stands for that whole year, month or
+//! month respectively: the run is compared by the mean of its monthly samples over the
+//! year, or by its sample of the month. Rows may come in any order and at irregular
+//! intervals; lines starting with `#` are comments (a place for the series' source and
+//! licence). Scores are on the scenario's scale.
+//!
+//! Every problem is reported at its line and column: a date or number that does not
+//! parse, a score off the scale, a date outside the scenario's span, a period given
+//! twice, a file with no rows.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::date::Date;
+use crate::scenario::Scenario;
+
+/// How long a reference date lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Resolution {
+    /// A whole year, written `YYYY`.
+    Year,
+    /// A whole month, written `YYYY-MM`.
+    Month,
+    /// One day, written `YYYY-MM-DD`; compared through its month's sample.
+    Day,
+}
+
+/// One measured value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// The date as written, e.g. `1962`, `1962-07` or `1962-07-14`.
+    pub text: String,
+    /// The first day of the period the value stands for (for a day, its month's first).
+    pub from: Date,
+    /// The first month start after the period.
+    pub until: Date,
+    /// Year, month or day.
+    pub resolution: Resolution,
+    /// The measured score, on the scenario's scale.
+    pub score: f64,
+    /// The optional label column (e.g. the event the coder saw), empty if none.
+    pub label: String,
+    /// Line of the row in the file, from 1.
+    pub line: usize,
+}
+
+/// A reference series, in date order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The points, sorted by the start of their period.
+    pub points: Vec<Point>,
+}
+
+/// Why a reference file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ReferenceError {
+    /// The file could not be read.
+    #[error("{}: cannot read the reference series: {}", path.display(), crate::scenario::error::io_reason(source))]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// A row, field or the whole file breaks the format.
+    #[error("{}", Located { path, line: *line, col: *col, text, message, hint })]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Line, from 1.
+        line: usize,
+        /// Column in characters, from 1.
+        col: usize,
+        /// The line's text, for the caret.
+        text: String,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        hint: String,
+    },
+}
+
+struct Located<'a> {
+    path: &'a Path,
+    line: usize,
+    col: usize,
+    text: &'a str,
+    message: &'a str,
+    hint: &'a str,
+}
+
+impl fmt::Display for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.col,
+            self.message
+        )?;
+        if !self.text.is_empty() {
+            let n = self.line.to_string();
+            let pad = " ".repeat(n.len());
+            let caret = " ".repeat(self.col.saturating_sub(1));
+            write!(f, "\n{pad} |\n{n} | {}\n{pad} | {caret}^", self.text)?;
+        }
+        if !self.hint.is_empty() {
+            write!(f, "\n  = help: {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+/// The header and row format, for hints.
+const FORMAT: &str = "a reference is a CSV with the header `date,score` or `date,score,label`, then one row per measured date, e.g. `1962-07,-4.5`";
+
+impl Reference {
+    /// Checks a reference series given as bytes; `path` names it in messages.
+    pub fn parse(
+        bytes: &[u8],
+        path: &Path,
+        scenario: &Scenario,
+    ) -> Result<Reference, ReferenceError> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let at = crate::scenario::error::Location::of_offset(
+                &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+                e.valid_up_to(),
+            );
+            invalid(
+                path,
+                at.line,
+                at.col,
+                &at.text,
+                "the file is not UTF-8 text".into(),
+                "save the series as UTF-8 CSV",
+            )
+        })?;
+        let lines: Vec<&str> = text.lines().collect();
+        let err = |line: usize, col: usize, message: String, hint: &str| {
+            let t = lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
+            invalid(path, line, col, t.trim_end_matches('\r'), message, hint)
+        };
+        let months = Date::month_starts(scenario.span.0, scenario.span.1);
+        let mut header_seen = false;
+        let mut points: Vec<Point> = Vec::new();
+        for (i, raw) in lines.iter().enumerate() {
+            let line = i + 1;
+            let row = raw.trim_end_matches('\r');
+            if row.trim().is_empty() || row.trim_start().starts_with('#') {
+                continue;
+            }
+            let fields = split(row);
+            if !header_seen {
+                let names: Vec<String> = fields
+                    .iter()
+                    .map(|f| f.text.trim().to_lowercase())
+                    .collect();
+                if names == ["date", "score"] || names == ["date", "score", "label"] {
+                    header_seen = true;
+                    continue;
+                }
+                return Err(err(
+                    line,
+                    1,
+                    "the first line is not the header `date,score` or `date,score,label`".into(),
+                    FORMAT,
+                ));
+            }
+            if fields.len() < 2 || fields.len() > 3 {
+                let col = fields.get(3).map_or(row.chars().count() + 1, |f| f.col);
+                return Err(err(
+                    line,
+                    col,
+                    format!(
+                        "a row has 2 or 3 fields (date, score, optional label), this one has {}",
+                        fields.len()
+                    ),
+                    "quote a label that contains commas: `1962,-4.5,\"border, Xinjiang\"`",
+                ));
+            }
+            let (d, s) = (&fields[0], &fields[1]);
+            let (from, until, resolution) = period(d.text.trim()).map_err(|m| {
+                err(
+                    line,
+                    d.col,
+                    m,
+                    "write dates as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962, 1962-07 or 1962-07-14",
+                )
+            })?;
+            let score: f64 = s
+                .text
+                .trim()
+                .parse()
+                .ok()
+                .filter(|x: &f64| x.is_finite())
+                .ok_or_else(|| {
+                    err(
+                        line,
+                        s.col,
+                        format!("`{}` is not a number", s.text.trim()),
+                        "write the score as a decimal number with a point, e.g. -4.5",
+                    )
+                })?;
+            let bound = scenario.scale.bound;
+            if score.abs() > bound {
+                return Err(err(
+                    line,
+                    s.col,
+                    format!("the score {score} lies off the scenario's scale, -{bound} to {bound}"),
+                    "rescale the series to the scenario's scale before comparing",
+                ));
+            }
+            if !months.iter().any(|m| (from..until).contains(m)) {
+                let (first, last) = scenario.span;
+                return Err(err(
+                    line,
+                    d.col,
+                    format!(
+                        "{} lies outside the scenario's span, {first} to {last}: the run has no monthly sample in it",
+                        d.text.trim()
+                    ),
+                    "keep only the dates the scenario covers",
+                ));
+            }
+            if let Some(p) = points.iter().find(|p| p.from < until && from < p.until) {
+                let what = if p.from == from && p.until == until {
+                    "is given twice"
+                } else {
+                    "overlaps"
+                };
+                return Err(err(
+                    line,
+                    d.col,
+                    format!("{} {what}: line {} has {}", d.text.trim(), p.line, p.text),
+                    "give one value per period: remove or merge one of the rows",
+                ));
+            }
+            points.push(Point {
+                text: d.text.trim().to_string(),
+                from,
+                until,
+                resolution,
+                score,
+                label: fields
+                    .get(2)
+                    .map_or(String::new(), |f| f.text.trim().to_string()),
+                line,
+            });
+        }
+        if !header_seen {
+            return Err(err(
+                lines.len().max(1),
+                1,
+                "the file is empty: no header and no rows".into(),
+                FORMAT,
+            ));
+        }
+        if points.is_empty() {
+            return Err(err(
+                lines.len().max(1),
+                1,
+                "the file has no rows, so nothing overlaps the run".into(),
+                FORMAT,
+            ));
+        }
+        points.sort_by_key(|p| p.from);
+        Ok(Reference {
+            path: path.to_path_buf(),
+            points,
+        })
+    }
+}
+
+fn invalid(
+    path: &Path,
+    line: usize,
+    col: usize,
+    text: &str,
+    message: String,
+    hint: &str,
+) -> ReferenceError {
+    ReferenceError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        col,
+        text: text.to_string(),
+        message,
+        hint: hint.to_string(),
+    }
+}
+
+/// A field of a row and its column (characters, from 1).
+struct Field {
+    text: String,
+    col: usize,
+}
+
+/// Splits a CSV row on commas, honouring double quotes (`""` inside quotes is a quote).
+fn split(row: &str) -> Vec<Field> {
+    let mut fields = Vec::new();
+    let mut current = String::new();
+    let mut start = 1;
+    let mut quoted = false;
+    let mut chars = row.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek().map(|p| p.1) == Some('"') => {
+                current.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                fields.push(Field {
+                    text: std::mem::take(&mut current),
+                    col: start,
+                });
+                start = i + 2;
+            }
+            _ => current.push(c),
+        }
+    }
+    fields.push(Field {
+        text: current,
+        col: start,
+    });
+    fields
+}
+
+/// The period a date string stands for: its first month start, the first month start
+/// after it, and its resolution.
+fn period(text: &str) -> Result<(Date, Date, Resolution), String> {
+    let bad = || format!("`{text}` is not a date");
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = text.split('-').collect();
+    match parts.as_slice() {
+        [y] if digits(y, 4) => {
+            let from =
+                Date::from_ymd(y.parse().map_err(|_| bad())?, 1, 1).map_err(|e| e.to_string())?;
+            let until = Date::from_ymd(from.year() + 1, 1, 1).map_err(|e| e.to_string())?;
+            Ok((from, until, Resolution::Year))
+        }
+        [y, m] if digits(y, 4) && digits(m, 2) => {
+            if !(1..=12).contains(&m.parse::<u32>().unwrap_or(0)) {
+                return Err(format!(
+                    "`{text}` has no month {m}: months run from 01 to 12"
+                ));
+            }
+            let from = Date::from_ymd(
+                y.parse().map_err(|_| bad())?,
+                m.parse().map_err(|_| bad())?,
+                1,
+            )
+            .map_err(|e| e.to_string())?;
+            Ok((from, from.next_month_start(), Resolution::Month))
+        }
+        [_, _, _] => {
+            let day: Date = text
+                .parse()
+                .map_err(|e: crate::date::DateError| e.to_string())?;
+            Ok((day.month_start(), day.next_month_start(), Resolution::Day))
+        }
+        _ => Err(bad()),
+    }
+}

@@ -1,0 +1,246 @@
+//! Sweeps split across machines: `--shard I/N` then `merge` gives the bytes one machine
+//! writes, and the merge refuses shards that do not belong together.
+
+use std::path::Path;
+
+use crate::common::{diplosim, fixture, listing};
+
+fn ok(ran: &crate::common::Ran) -> &str {
+    assert_eq!(ran.code, Some(0), "stderr: {}", ran.stderr);
+    &ran.stdout
+}
+
+/// Every file in `a` equals the file of the same name in `b`, byte for byte; `b` has
+/// only the shard files besides.
+fn same_files(a: &Path, b: &Path) {
+    let names = listing(a);
+    assert!(names.contains(&"manifest.json".to_string()), "{names:?}");
+    for name in &names {
+        let (x, y) = (
+            std::fs::read(a.join(name)).unwrap(),
+            std::fs::read(b.join(name)).unwrap(),
+        );
+        assert!(
+            x == y,
+            "{name} differs between one machine and the merged shards"
+        );
+    }
+    let extra: Vec<String> = listing(b)
+        .into_iter()
+        .filter(|n| !names.contains(n))
+        .collect();
+    assert!(extra.iter().all(|n| n.contains("-shard-")), "{extra:?}");
+}
+
+/// Runs `args` once in one folder, and as `count` shards plus a merge in another (the
+/// same relative paths, so the command lines are the same), then compares the files.
+fn sharded_equals_single(args: &[&str], count: u64) {
+    let one = tempfile::tempdir().unwrap();
+    let many = tempfile::tempdir().unwrap();
+    ok(&diplosim(one.path(), args));
+    for i in 1..=count {
+        let spec = format!("{i}/{count}");
+        let mut a = args.to_vec();
+        a.extend(["--shard", &spec]);
+        let text = ok(&diplosim(many.path(), &a)).to_string();
+        assert!(
+            text.starts_with(&format!("shard {i} of {count} of ")),
+            "{text}"
+        );
+    }
+    ok(&diplosim(many.path(), &["merge", "out"]));
+    same_files(&one.path().join("out"), &many.path().join("out"));
+}
+
+#[test]
+fn a_merged_ensemble_is_the_single_machine_ensemble() {
+    let small = fixture("small.ron");
+    sharded_equals_single(
+        &[
+            "ensemble",
+            small.to_str().unwrap(),
+            "--runs",
+            "23",
+            "--seed",
+            "5",
+            "--out",
+            "out",
+        ],
+        4,
+    );
+}
+
+#[test]
+fn a_merged_comparison_is_the_single_machine_comparison() {
+    let small = fixture("small.ron");
+    let cf = fixture("counterfactuals/no_incident.ron");
+    sharded_equals_single(
+        &[
+            "compare",
+            small.to_str().unwrap(),
+            cf.to_str().unwrap(),
+            "--runs",
+            "17",
+            "--out",
+            "out",
+        ],
+        3,
+    );
+}
+
+#[test]
+fn a_merged_ranking_is_the_single_machine_ranking() {
+    let small = fixture("small.ron");
+    sharded_equals_single(
+        &[
+            "rank",
+            small.to_str().unwrap(),
+            "--runs",
+            "11",
+            "--out",
+            "out",
+        ],
+        2,
+    );
+}
+
+#[test]
+fn more_shards_than_runs_still_merge() {
+    let small = fixture("small.ron");
+    sharded_equals_single(
+        &[
+            "ensemble",
+            small.to_str().unwrap(),
+            "--runs",
+            "2",
+            "--out",
+            "out",
+        ],
+        3,
+    );
+}
+
+#[test]
+fn merge_refuses_missing_duplicate_and_mismatched_shards() {
+    let small = fixture("small.ron");
+    let s = small.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (i, out) in [(1, "a"), (3, "a"), (1, "b")] {
+        ok(&diplosim(
+            d,
+            &[
+                "ensemble",
+                s,
+                "--runs",
+                "9",
+                "--out",
+                "a",
+                "--shard",
+                &format!("{i}/3"),
+            ],
+        ));
+        if out == "b" {
+            std::fs::create_dir_all(d.join("b")).unwrap();
+            std::fs::copy(
+                d.join("a/ensemble-shard-1-of-3.bin"),
+                d.join("b/ensemble-shard-1-of-3.bin"),
+            )
+            .unwrap();
+        }
+    }
+    let refused = |args: &[&str], expected: &str| {
+        let ran = diplosim(d, args);
+        assert_eq!(ran.code, Some(2), "{args:?}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains(expected),
+            "{args:?}: expected {expected:?} in\n{}",
+            ran.stderr
+        );
+    };
+    refused(&["merge", "a"], "shard 2 of 3 is missing: run --shard 2/3");
+    refused(
+        &["merge", "a", "b"],
+        "shard 1 of 3 is given twice: a/ensemble-shard-1-of-3.bin and b/ensemble-shard-1-of-3.bin",
+    );
+    // Shard 2 of another experiment (other seeds) does not fill the gap.
+    ok(&diplosim(
+        d,
+        &[
+            "ensemble", s, "--runs", "9", "--seed", "2", "--out", "c", "--shard", "2/3",
+        ],
+    ));
+    refused(
+        &["merge", "a", "c"],
+        "come from different experiments: their command lines differ",
+    );
+    refused(&["merge", "d"], "cannot read");
+    std::fs::create_dir_all(d.join("e")).unwrap();
+    refused(&["merge", "e"], "no shard files (*-shard-I-of-N.bin) in e");
+    // A cut file is refused, not half-read.
+    std::fs::create_dir_all(d.join("f")).unwrap();
+    let bytes = std::fs::read(d.join("a/ensemble-shard-1-of-3.bin")).unwrap();
+    std::fs::write(
+        d.join("f/ensemble-shard-1-of-3.bin"),
+        &bytes[..bytes.len() - 3],
+    )
+    .unwrap();
+    refused(&["merge", "f"], "the file is cut short or damaged");
+    // Nothing but the shards was written by the refused merges.
+    assert_eq!(
+        listing(&d.join("a")),
+        ["ensemble-shard-1-of-3.bin", "ensemble-shard-3-of-3.bin"]
+    );
+}
+
+#[test]
+fn merge_refuses_shards_whose_scenario_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(fixture("small.ron"), d.join("s.ron")).unwrap();
+    ok(&diplosim(
+        d,
+        &[
+            "ensemble", "s.ron", "--runs", "4", "--out", "a", "--shard", "1/1",
+        ],
+    ));
+    let text = std::fs::read_to_string(d.join("s.ron")).unwrap();
+    std::fs::write(
+        d.join("s.ron"),
+        text.replace("affinity: 2.0", "affinity: 2.5"),
+    )
+    .unwrap();
+    let ran = diplosim(d, &["merge", "a"]);
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr
+            .contains("s.ron changed since the shards were made"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(listing(&d.join("a")), ["ensemble-shard-1-of-1.bin"]);
+}
+
+#[test]
+fn a_bad_shard_argument_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = fixture("small.ron");
+    let ran = diplosim(
+        dir.path(),
+        &[
+            "ensemble",
+            small.to_str().unwrap(),
+            "--runs",
+            "4",
+            "--shard",
+            "4/3",
+        ],
+    );
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr
+            .contains("`4/3` is not a shard: write I/N with 1 <= I <= N"),
+        "{}",
+        ran.stderr
+    );
+}
