@@ -12,6 +12,8 @@ pub mod engine;
 pub mod experiment;
 pub mod model;
 pub mod output;
+pub mod random;
 pub mod record;
+pub mod relation;
 pub mod scenario;
 pub mod score;
