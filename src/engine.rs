@@ -186,6 +186,10 @@ impl Simulation {
                         1.0 - (-month / mtth).exp()
                     }),
                     dates: e.when.as_ref().map_or((Day::MIN, Day::MAX), dates),
+                    scores: e
+                        .when
+                        .as_ref()
+                        .map_or((f64::NEG_INFINITY, f64::INFINITY), scores),
                 }),
                 _ => None,
             })
@@ -472,6 +476,9 @@ impl Watch {
             if day >= t.dates.1 || (!t.repeat && history.fired[t.event] > 0) {
                 return false;
             }
+            if score < t.scores.0 || score >= t.scores.1 {
+                return true;
+            }
             let holds = sc.events[t.event]
                 .when
                 .as_ref()
@@ -555,6 +562,25 @@ struct Trigger {
     chance: [f64; 4],
     /// The days [from, to) outside which its guard's own dates rule it out.
     dates: (Day, Day),
+    /// The scores [from, to) outside which its guard's own score conditions rule it out.
+    scores: (f64, f64),
+}
+
+/// The scores [from, to) outside which a guard cannot hold, from its `ScoreAtLeast`,
+/// `ScoreBelow` and `Band` conditions, alone or in an `All`.
+fn scores(c: &Condition) -> (f64, f64) {
+    match c {
+        Condition::ScoreAtLeast(x) => (*x, f64::INFINITY),
+        Condition::ScoreBelow(x) => (f64::NEG_INFINITY, *x),
+        Condition::Band(lo, hi) => (*lo, *hi),
+        Condition::All(cs) => cs
+            .iter()
+            .map(scores)
+            .fold((f64::NEG_INFINITY, f64::INFINITY), |(a, b), (c, d)| {
+                (a.max(c), b.min(d))
+            }),
+        _ => (f64::NEG_INFINITY, f64::INFINITY),
+    }
 }
 
 /// The days [from, to) outside which a guard cannot hold, from its `After` and `Before`

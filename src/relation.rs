@@ -64,6 +64,8 @@ pub struct Ledger(pub Vec<Modifier>);
 pub struct Bucket {
     /// The pair.
     pub level: Level,
+    /// The pair's level: 0 state, 1 party, 2 leader ([`Level::rank`]).
+    rank: usize,
     /// Index into the scenario's half-lives.
     pub fade: usize,
     /// First day it no longer counts, for dated modifiers.
@@ -87,6 +89,7 @@ impl Bucket {
     pub fn new(level: Level, fade: usize, until: Option<Day>) -> Bucket {
         Bucket {
             level,
+            rank: level.rank(),
             fade,
             until,
             value: 0.0,
@@ -305,19 +308,18 @@ impl Relation {
 
     /// The parts of the raw score on [`Relation::day`].
     pub fn parts(&self) -> Parts {
-        let mut p = Parts {
-            structural: self.structural,
-            ..Parts::default()
-        };
+        // Summed by the level's rank (state, party, leader), in bucket order.
+        let mut sums = [0.0; 3];
         for &i in &self.counting {
             let b = &self.buckets[i];
-            match b.level {
-                Level::State => p.state += b.value,
-                Level::Party(..) => p.party += b.value,
-                Level::Leader(..) => p.leader += b.value,
-            }
+            sums[b.rank] += b.value;
         }
-        p
+        Parts {
+            structural: self.structural,
+            state: sums[0],
+            party: sums[1],
+            leader: sums[2],
+        }
     }
 
     /// The score on [`Relation::day`].

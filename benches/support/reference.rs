@@ -333,6 +333,7 @@ impl<'a> Reference<'a> {
                 Level::Leader(l, m) => !r.offices[l].is_empty() && !r.offices[m].is_empty(),
             };
         }
+        r.sums.relist();
     }
 
     fn structure_changed(&mut self) {
@@ -417,7 +418,7 @@ impl<'a> Reference<'a> {
                 Effect::Modifier { value, .. } => {
                     let v = draw(*value, self.stream(i));
                     let b = self.sum_of[i][k];
-                    self.run.sums.values[b] += v;
+                    self.run.sums.add(b, v);
                 }
                 Effect::Ideology { party, axis, shift } => {
                     let by = draw(*shift, self.stream(i));
@@ -483,8 +484,14 @@ struct Sums {
     counts: Vec<bool>,
     /// Each sum's value on `day`.
     values: Vec<f64>,
+    /// Whether a modifier has been added to each sum this run.
+    filled: Vec<bool>,
     /// `0.5^(d / half-life)` for d in 0..64 days, per sum (1 for sums that do not fade).
     table: Vec<[f64; 64]>,
+    /// The sums filled that fade, which every step multiplies.
+    fading: Vec<usize>,
+    /// The sums filled whose pair counts, which a sample adds up.
+    live: Vec<usize>,
     day: Day,
 }
 
@@ -497,15 +504,40 @@ impl Sums {
         Sums {
             counts: vec![false; keys.len()],
             values: vec![0.0; keys.len()],
+            filled: vec![false; keys.len()],
             keys,
             table,
+            fading: Vec::new(),
+            live: Vec::new(),
             day: 0,
         }
     }
 
     fn reset(&mut self, day: Day) {
         self.values.fill(0.0);
+        self.filled.fill(false);
+        self.fading.clear();
+        self.live.clear();
         self.day = day;
+    }
+
+    /// Adds a modifier's value to sum `k` on `day`.
+    fn add(&mut self, k: usize, value: f64) {
+        self.values[k] += value;
+        if !self.filled[k] {
+            self.filled[k] = true;
+            if self.keys[k].1.is_finite() {
+                self.fading.push(k);
+            }
+            self.relist();
+        }
+    }
+
+    /// Lists again the sums a sample adds up, after a change of gates or a first value.
+    fn relist(&mut self) {
+        self.live.clear();
+        self.live
+            .extend((0..self.keys.len()).filter(|&k| self.counts[k] && self.filled[k]));
     }
 
     /// Fades every sum to `day`.
@@ -515,21 +547,20 @@ impl Sums {
             return;
         }
         self.day = day;
-        for (k, v) in self.values.iter_mut().enumerate() {
-            if *v != 0.0 {
-                *v *= match self.table[k].get(dt as usize) {
-                    Some(&f) => f,
-                    None => half_power(f64::from(dt), self.keys[k].1),
-                };
-            }
+        for &k in &self.fading {
+            self.values[k] *= match self.table[k].get(dt as usize) {
+                Some(&f) => f,
+                None => half_power(f64::from(dt), self.keys[k].1),
+            };
         }
     }
 
     /// The modifiers' parts on `day` (the structural part left at 0).
     fn parts(&self, day: Day) -> Parts {
         let mut p = Parts::default();
-        for (k, &(level, _, until)) in self.keys.iter().enumerate() {
-            if !self.counts[k] || until.is_some_and(|u| day >= u) {
+        for &k in &self.live {
+            let (level, _, until) = self.keys[k];
+            if until.is_some_and(|u| day >= u) {
                 continue;
             }
             let v = self.values[k];
