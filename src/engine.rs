@@ -918,3 +918,168 @@ fn structural(sc: &Scenario, facts: &impl Facts, parties: &Query<(&PartyIdx, &Id
         ideology(b),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use bevy_ecs::system::RunSystemOnce;
+
+    use super::*;
+
+    fn small() -> Scenario {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small.ron");
+        Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn event(sc: &Scenario, id: &str) -> usize {
+        sc.events
+            .iter()
+            .position(|e| e.id == id)
+            .unwrap_or_else(|| panic!("no event {id}"))
+    }
+
+    fn day(date: &str) -> Day {
+        date.parse::<Date>().expect("a date").day()
+    }
+
+    /// A simulation reset for seed 1 and a turn for `date` with `due`.
+    fn ready(sc: &Scenario, date: &str, due: Vec<Item>) -> Simulation {
+        let mut sim = Simulation::new(sc);
+        sim.reset(1);
+        sim.turn.day = day(date);
+        sim.turn.due = due;
+        sim
+    }
+
+    /// Runs the step system once on the simulation's turn.
+    fn step(sim: &mut Simulation) {
+        let Simulation {
+            world,
+            script,
+            turn,
+            ..
+        } = sim;
+        world
+            .run_system_once_with(apply_due_events, (&*script, turn))
+            .expect("the step system runs");
+    }
+
+    fn parts(sim: &mut Simulation) -> score::Parts {
+        sim.relation_mut().parts()
+    }
+
+    fn ruling(sim: &mut Simulation, state: usize) -> usize {
+        let mut q = sim.world.query::<(&StateIdx, &Ruling)>();
+        q.iter(&sim.world)
+            .find(|(i, _)| i.0 == state)
+            .map(|(_, r)| r.0)
+            .expect("the state's entity")
+    }
+
+    fn offices(sim: &mut Simulation, leader: usize) -> Vec<String> {
+        let mut q = sim.world.query::<(&LeaderIdx, &Offices)>();
+        q.iter(&sim.world)
+            .find(|(i, _)| i.0 == leader)
+            .map(|(_, o)| o.0.clone())
+            .expect("the leader's entity")
+    }
+
+    #[test]
+    fn reset_world_puts_every_component_back_to_the_first_day() {
+        let sc = small();
+        let mut sim = Simulation::new(&sc);
+        sim.reset(1);
+        let first = parts(&mut sim);
+        // A whole run leaves Pink ruling the north, Ann out of office, modifiers behind.
+        sim.run(1).expect("the run completes");
+        assert_eq!(ruling(&mut sim, 0), 1);
+        assert!(offices(&mut sim, 0).is_empty());
+        let Simulation { world, script, .. } = &mut sim;
+        world
+            .run_system_once_with(reset_world, &*script)
+            .expect("the reset system runs");
+        assert_eq!(ruling(&mut sim, 0), 0, "red rules the north again");
+        assert_eq!(offices(&mut sim, 0), ["leader"], "Ann is in office again");
+        assert!(offices(&mut sim, 1).is_empty(), "Ben is not yet");
+        assert_eq!(parts(&mut sim), first);
+        assert_eq!(first.state + first.party + first.leader, 0.0);
+        let mut q = sim.world.query::<&Ledger>();
+        assert!(q.single(&sim.world).expect("one ledger").0.is_empty());
+    }
+
+    #[test]
+    fn apply_due_events_takes_the_items_of_a_day_in_order() {
+        let sc = small();
+        let (ties, election) = (event(&sc, "party_ties"), event(&sc, "election"));
+        let mut sim = ready(
+            &sc,
+            "1955-12-01",
+            vec![Item::Event(ties), Item::Event(election)],
+        );
+        let structural = parts(&mut sim).structural;
+        step(&mut sim);
+        // The ties count as long as red and blue rule, which ends with the election the
+        // same day: the log shows them both, in order.
+        let log = &sim.turn.history.log;
+        assert_eq!(log.len(), 2);
+        assert_eq!((log[0].event, log[1].event), (ties, election));
+        assert!(log[0].after > log[0].before + 1.5);
+        assert_eq!(log[0].after, log[1].before);
+        assert!(log[1].after < log[1].before);
+        assert_eq!(ruling(&mut sim, 0), 1, "pink rules the north");
+        let now = parts(&mut sim);
+        assert_eq!(now.party, 0.0);
+        assert_ne!(now.structural, structural);
+        // The ledger keeps the modifier, which no longer counts.
+        let mut q = sim.world.query::<&Ledger>();
+        let ledger = &q.single(&sim.world).expect("one ledger").0;
+        assert_eq!(ledger.len(), 1);
+        assert_eq!((ledger[0].source, ledger[0].value), (ties, 2.0));
+    }
+
+    #[test]
+    fn apply_due_events_ends_a_term_and_drops_the_leaders_pairs() {
+        let sc = small();
+        let friendship = event(&sc, "friendship");
+        let mut sim = ready(
+            &sc,
+            "1955-06-01",
+            vec![Item::Event(friendship), Item::TermEnd(0, 0)],
+        );
+        step(&mut sim);
+        assert!(offices(&mut sim, 0).is_empty());
+        assert_eq!(parts(&mut sim).leader, 0.0);
+        // Without the term's end the friendship counts.
+        let mut sim = ready(&sc, "1955-06-01", vec![Item::Event(friendship)]);
+        step(&mut sim);
+        assert_eq!(parts(&mut sim).leader, 3.0);
+    }
+
+    #[test]
+    fn apply_due_events_skips_an_event_whose_guard_fails_and_queues_follow_ups() {
+        let sc = small();
+        // The spat's guard needs 1958 or later.
+        let spat = event(&sc, "spat");
+        let mut sim = ready(&sc, "1957-03-01", vec![Item::Event(spat)]);
+        step(&mut sim);
+        assert!(sim.turn.history.log.is_empty());
+        assert_eq!(sim.turn.history.total, 0);
+        // The incident (chance 0.9) schedules the apology 14 days on when it happens.
+        let (incident, apology) = (event(&sc, "incident"), event(&sc, "apology"));
+        let mut fired = 0;
+        for seed in 0..20 {
+            let mut sim = ready(&sc, "1957-01-01", vec![Item::Event(incident)]);
+            sim.turn.streams.reset(seed, sc.events.len());
+            step(&mut sim);
+            if sim.turn.history.total == 1 {
+                fired += 1;
+                let later = day("1957-01-15");
+                assert_eq!(sim.turn.outbox, [(later, Item::Event(apology))]);
+            } else {
+                assert!(sim.turn.outbox.is_empty());
+            }
+        }
+        assert!(fired > 10, "{fired} of 20");
+    }
+}

@@ -52,16 +52,6 @@ pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario,
     })
 }
 
-/// FNV-1a, 64 bits: the stream id of an event, stable across runs, machines and versions.
-pub fn stream_id(id: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 struct Validator {
     /// Every problem found, with the path of what it concerns.
     problems: Vec<(At, Problem)>,
@@ -851,7 +841,7 @@ impl Validator {
             when,
             chance,
             effects,
-            stream: stream_id(&e.id),
+            stream: crate::random::stream_id(&e.id),
         }
     }
 
