@@ -72,6 +72,17 @@ pub enum RunError {
 struct Script {
     scenario: Arc<Scenario>,
     buckets: BucketIndex,
+    roster: Roster,
+}
+
+/// The entity of each state, party and leader, by scenario index: how an effect or a guard
+/// that names one reaches its components through a query (`get`), in constant time. (A pass
+/// over the query to find it costs as many steps as there are leaders, which made runs of
+/// the synthetic scenarios quadratic in their size.)
+struct Roster {
+    states: Vec<Entity>,
+    parties: Vec<Entity>,
+    leaders: Vec<Entity>,
 }
 
 /// A scenario assembled into a world and its schedules, ready to run any number of times.
@@ -144,15 +155,21 @@ impl Simulation {
 
         let (buckets, index) = relation::layout(&scenario);
         let mut world = World::new();
-        for (i, s) in scenario.states.iter().enumerate() {
-            world.spawn((StateIdx(i), Ruling(s.ruling)));
-        }
-        for (i, p) in scenario.parties.iter().enumerate() {
-            world.spawn((PartyIdx(i), Ideology(p.ideology.clone())));
-        }
-        for i in 0..scenario.leaders.len() {
-            world.spawn((LeaderIdx(i), Offices::default()));
-        }
+        let roster = Roster {
+            states: (scenario.states.iter().enumerate())
+                .map(|(i, s)| world.spawn((StateIdx(i), Ruling(s.ruling))).id())
+                .collect(),
+            parties: (scenario.parties.iter().enumerate())
+                .map(|(i, p)| {
+                    world
+                        .spawn((PartyIdx(i), Ideology(p.ideology.clone())))
+                        .id()
+                })
+                .collect(),
+            leaders: (0..scenario.leaders.len())
+                .map(|i| world.spawn((LeaderIdx(i), Offices::default())).id())
+                .collect(),
+        };
         let relation = world
             .spawn((
                 Relation::new(buckets, scenario.fades.clone(), &scenario.scale),
@@ -162,6 +179,7 @@ impl Simulation {
         let script = Script {
             scenario: scenario.clone(),
             buckets: index,
+            roster,
         };
         let rulers = world.query();
         let holders = world.query();
@@ -383,6 +401,7 @@ impl Simulation {
                 let facts = Standing {
                     states: self.rulers.query_manual(&self.world),
                     leaders: self.holders.query_manual(&self.world),
+                    roster: &self.script.roster,
                     fired: &self.turn.history.fired,
                 };
                 self.watch.settle(sample.day, score, sc, &facts);
@@ -653,12 +672,12 @@ type Parties<'w, 's> = Query<'w, 's, (&'static PartyIdx, &'static mut Ideology)>
 /// The leaders with their offices.
 type Leaders<'w, 's> = Query<'w, 's, (&'static LeaderIdx, &'static mut Offices)>;
 
-/// What guards read, through read-only queries over the states and leaders and the
-/// history's counts. (Two states and a few dozen leaders: a pass over a query is cheaper
-/// than anything kept beside it.)
+/// What guards read, through read-only queries over the states and leaders, and the
+/// history's counts: no copy of the components is kept beside them.
 struct Standing<'a, 'w, 's> {
     states: Query<'w, 's, (&'static StateIdx, &'static Ruling)>,
     leaders: Query<'w, 's, (&'static LeaderIdx, &'static Offices)>,
+    roster: &'a Roster,
     fired: &'a [u32],
 }
 
@@ -666,11 +685,13 @@ struct Standing<'a, 'w, 's> {
 fn standing<'a>(
     states: &'a States<'_, '_>,
     leaders: &'a Leaders<'_, '_>,
+    roster: &'a Roster,
     fired: &'a [u32],
 ) -> Standing<'a, 'a, 'a> {
     Standing {
         states: states.as_readonly(),
         leaders: leaders.as_readonly(),
+        roster,
         fired,
     }
 }
@@ -678,15 +699,14 @@ fn standing<'a>(
 impl Facts for Standing<'_, '_, '_> {
     fn ruling(&self, state: usize) -> usize {
         self.states
-            .iter()
-            .find(|(i, _)| i.0 == state)
+            .get(self.roster.states[state])
             .map_or(usize::MAX, |(_, r)| r.0)
     }
 
     fn in_office(&self, leader: usize) -> bool {
         self.leaders
-            .iter()
-            .any(|(i, o)| i.0 == leader && !o.0.is_empty())
+            .get(self.roster.leaders[leader])
+            .is_ok_and(|(_, o)| !o.0.is_empty())
     }
 
     fn fired(&self, event: usize) -> u32 {
@@ -721,7 +741,7 @@ fn reset_world(
     let (mut relation, mut ledger) = relation.into_inner();
     ledger.0.clear();
     relation.reset(start);
-    let facts = standing(&states, &leaders, &[]);
+    let facts = standing(&states, &leaders, &script.roster, &[]);
     for b in 0..relation.buckets().len() {
         let counts = gate(relation.buckets()[b].level, sc, &facts);
         relation.set_counts(b, counts);
@@ -744,6 +764,7 @@ fn apply_due_events(
 ) {
     let sc = &*script.scenario;
     let index = &script.buckets;
+    let roster = &script.roster;
     let (mut relation, mut ledger) = relation.into_inner();
     let Turn {
         day,
@@ -758,7 +779,7 @@ fn apply_due_events(
         let i = match item {
             Item::TermStart(l, t) | Item::TermEnd(l, t) => {
                 let office = &sc.leaders[l].terms[t].office;
-                change_offices(&mut leaders, l, |o| {
+                change_offices(&mut leaders, roster.leaders[l], |o| {
                     if matches!(item, Item::TermStart(..)) {
                         o.push(office.clone());
                     } else if let Some(k) = o.iter().position(|x| x == office) {
@@ -769,7 +790,7 @@ fn apply_due_events(
                     &mut relation,
                     &index.of_leader[l],
                     sc,
-                    &standing(&states, &leaders, &history.fired),
+                    &standing(&states, &leaders, roster, &history.fired),
                 );
                 continue;
             }
@@ -778,7 +799,7 @@ fn apply_due_events(
         let e = &sc.events[i];
         let before = relation.score();
         if let Some(c) = &e.when {
-            let facts = standing(&states, &leaders, &history.fired);
+            let facts = standing(&states, &leaders, roster, &history.fired);
             if !holds(c, day, before, &facts) {
                 continue;
             }
@@ -811,43 +832,41 @@ fn apply_due_events(
                 }
                 Effect::Ideology { party, axis, shift } => {
                     let by = random::draw(*shift, rng);
-                    for (p, mut ideology) in &mut parties {
-                        if p.0 == *party {
-                            let x = &mut ideology.0[*axis];
-                            *x = (*x + by).clamp(-1.0, 1.0);
-                        }
+                    if let Ok((_, mut ideology)) = parties.get_mut(roster.parties[*party]) {
+                        let x = &mut ideology.0[*axis];
+                        *x = (*x + by).clamp(-1.0, 1.0);
                     }
                     restructure = true;
                 }
                 Effect::Rule { state, party } => {
                     let mut before = *party;
-                    for (s, mut ruling) in &mut states {
-                        if s.0 == *state {
-                            before = std::mem::replace(&mut ruling.0, *party);
-                        }
+                    if let Ok((_, mut ruling)) = states.get_mut(roster.states[*state]) {
+                        before = std::mem::replace(&mut ruling.0, *party);
                     }
-                    let facts = standing(&states, &leaders, &history.fired);
+                    let facts = standing(&states, &leaders, roster, &history.fired);
                     for p in [before, *party] {
                         regate(&mut relation, &index.of_party[p], sc, &facts);
                     }
                     restructure = true;
                 }
                 Effect::TakeOffice { leader, office } => {
-                    change_offices(&mut leaders, *leader, |o| o.push(office.clone()));
+                    change_offices(&mut leaders, roster.leaders[*leader], |o| {
+                        o.push(office.clone());
+                    });
                     regate(
                         &mut relation,
                         &index.of_leader[*leader],
                         sc,
-                        &standing(&states, &leaders, &history.fired),
+                        &standing(&states, &leaders, roster, &history.fired),
                     );
                 }
                 Effect::LeaveOffice { leader } => {
-                    change_offices(&mut leaders, *leader, Vec::clear);
+                    change_offices(&mut leaders, roster.leaders[*leader], Vec::clear);
                     regate(
                         &mut relation,
                         &index.of_leader[*leader],
                         sc,
-                        &standing(&states, &leaders, &history.fired),
+                        &standing(&states, &leaders, roster, &history.fired),
                     );
                 }
                 Effect::FollowUp { event, after } => {
@@ -856,7 +875,7 @@ fn apply_due_events(
             }
         }
         if restructure {
-            let facts = standing(&states, &leaders, &history.fired);
+            let facts = standing(&states, &leaders, roster, &history.fired);
             relation.structural = structural(sc, &facts, &parties.as_readonly());
         }
         history.log.push(FiredEvent {
@@ -871,13 +890,13 @@ fn apply_due_events(
     }
 }
 
-/// Changes leader `leader`'s offices.
+/// Changes the offices of the leader whose entity is `leader`.
 fn change_offices(
     leaders: &mut Leaders<'_, '_>,
-    leader: usize,
+    leader: Entity,
     change: impl FnOnce(&mut Vec<String>),
 ) {
-    if let Some((_, mut offices)) = leaders.iter_mut().find(|(i, _)| i.0 == leader) {
+    if let Ok((_, mut offices)) = leaders.get_mut(leader) {
         change(&mut offices.0);
     }
 }
@@ -903,12 +922,15 @@ fn gate(level: Level, sc: &Scenario, facts: &impl Facts) -> bool {
 }
 
 /// The structural part for the ruling parties, from the parties' ideologies.
-fn structural(sc: &Scenario, facts: &impl Facts, parties: &Query<(&PartyIdx, &Ideology)>) -> f64 {
+fn structural(
+    sc: &Scenario,
+    facts: &Standing<'_, '_, '_>,
+    parties: &Query<(&PartyIdx, &Ideology)>,
+) -> f64 {
     let (a, b) = (facts.ruling(0), facts.ruling(1));
     let ideology = |p: usize| {
         parties
-            .iter()
-            .find(|(i, _)| i.0 == p)
+            .get(facts.roster.parties[p])
             .map_or(&[][..], |(_, x)| &x.0[..])
     };
     score::structural(
