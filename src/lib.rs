@@ -15,5 +15,6 @@ pub mod output;
 pub mod random;
 pub mod record;
 pub mod relation;
+pub mod report;
 pub mod scenario;
 pub mod score;

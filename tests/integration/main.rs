@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per behaviour.
 
+mod arguments;
 mod chart;
 mod cli;
 mod common;
@@ -8,6 +9,8 @@ mod determinism;
 mod engine;
 mod experiment;
 mod experiment_cli;
+mod hostile;
+mod output;
 mod readme;
 mod reference;
 mod scenario;
