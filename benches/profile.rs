@@ -6,8 +6,12 @@
 //! ```text
 //! cargo bench --bench profile --no-run
 //! valgrind --tool=callgrind --toggle-collect='*Simulation::run*' \
-//!     target/release/deps/profile-<hash> small 1000
+//!     target/release/deps/profile-<hash> sino_soviet 200
+//! valgrind --tool=callgrind --toggle-collect='*Reference*::run*' \
+//!     target/release/deps/profile-<hash> sino_soviet 200 plain
 //! ```
+//!
+//! The instructions per run are callgrind's "Collected" divided by the number of runs.
 //!
 //! Arguments: `small`, `sino_soviet` or `synthetic:<events>`; the number of runs; and
 //! `plain` to run the plain-loop reference instead of the engine. `ron:<events>` instead

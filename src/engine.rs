@@ -1,5 +1,14 @@
 //! The engine: a (day, sequence) queue popped by a loop outside the ECS, one schedule run
-//! per item, and closed-form fading in between.
+//! per day on which something is due, and closed-form fading in between.
+//!
+//! ## Where things live
+//! The world holds what the score is computed from, as components on entities: each
+//! state's [`Ruling`] party, each party's [`Ideology`], each leader's [`Offices`], and the
+//! relation's entity with its bucket sums ([`Relation`]) and its [`Ledger`] of modifiers.
+//! The run's resources are the day in hand ([`Today`]), the random [`Streams`], the
+//! [`History`] of what fired, and the scenario with its bucket layout (`Script`). The loop
+//! owns the queue, the sample days and the monthly pulse; it reads the relation to take a
+//! sample, and the guards of triggered events through read-only queries.
 //!
 //! ## Order
 //! - Time is whole days. The queue is ordered by (day, sequence): a total order, FIFO on the
@@ -7,41 +16,37 @@
 //!   (each in leader and term order), then dated events in scenario order; follow-ups and
 //!   triggered events get the next number when they are scheduled, so they come after
 //!   everything already due that day.
+//! - On a day with items due, the loop hands all of them, in queue order, to one run of
+//!   the `Step` schedule, whose one system, [`apply_due_events`], takes them in turn: each
+//!   event's guard reads the world as the items before it left it, and all effects of one
+//!   event take place together (in effect order) before the next item. Follow-ups come
+//!   back to the loop, which queues them; one due the same day gets another schedule run
+//!   that day.
 //! - On the first of each month, after the day's queued items, triggered events are
 //!   checked (the pulse) in scenario order; those that fire are queued on the same day and
 //!   processed before the day's sample is taken. Samples read the score at the end of the
 //!   day. An event whose guard's own dates (`After`, `Before`, alone or in an `All`) rule
 //!   out the day, or that cannot repeat and has fired, is not looked at: its guard could
 //!   not hold, so it would draw nothing.
-//! - One step runs these systems, chained: `advance_relation`, `apply_due_events`,
-//!   `change_rulers`, `shift_ideologies`, `change_offices`, `spawn_modifiers`,
-//!   `refresh_relation`, `record_events`, and `rotate_messages`, which retires the step's
-//!   messages. All effects of one event take place together.
+//! - At the start of a run, the `Reset` schedule's one system, [`reset_world`], puts every
+//!   component back to the span's first day.
 //!
-//! ## Randomness
-//! Every draw comes from the stream of the event that makes it: a `ChaCha8Rng` seeded with
-//! `seed_from_u64(run seed)` and switched to stream `FNV-1a-64(event id)` with
-//! `set_stream`. An event draws, in this order: its date offset (at the start of the run,
-//! if it has a window); on each monthly pulse while its guard holds (triggered events),
-//! whether it fires; its chance (if below 1); then each drawn value in effect order.
-//! Removing, moving or adding an event therefore leaves every other event's draws as they
-//! were (common random numbers).
+//! Draws are made on each event's own stream in the order [`crate::random`] writes down.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
-use bevy_ecs::message::Messages;
 use bevy_ecs::prelude::*;
-use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
-use rand::RngExt;
-use rand_chacha::ChaCha8Rng;
-use rand_distr::Distribution;
+use bevy_ecs::system::BoxedSystem;
 
 use crate::date::{Date, Day};
+use crate::model;
 use crate::model::*;
+use crate::random::{self, Streams};
 use crate::record::{Run, Sample};
-use crate::scenario::{Condition, Effect, Level, Scenario, Timing, Value};
+use crate::relation::{self, BucketIndex, Ledger, Modifier, Relation};
+use crate::scenario::{Condition, Effect, Level, Scenario, Timing};
 use crate::score;
 
 /// Why a run stopped.
@@ -63,61 +68,45 @@ pub enum RunError {
     },
 }
 
-/// The schedule of one step.
-#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
-struct Step;
-
-/// The scenario, with the indices the systems look things up in; shared read-only.
-#[derive(Resource, Clone)]
+/// The scenario, with the bucket layout the systems look things up in; lent to them
+/// read-only as their input.
 struct Script {
     scenario: Arc<Scenario>,
     buckets: BucketIndex,
     roster: Roster,
 }
 
-/// Where each modifier goes, and which buckets each party and leader gates.
-#[derive(Clone, Debug)]
-pub struct BucketIndex {
-    /// For each event and effect, the bucket its modifier is summed in (`usize::MAX` for
-    /// effects that are not modifiers).
-    pub of_effect: Vec<Vec<usize>>,
-    /// For each party, the buckets of the party-level pairs it is in.
-    pub of_party: Vec<Vec<usize>>,
-    /// For each leader, the buckets of the leader-level pairs they are in.
-    pub of_leader: Vec<Vec<usize>>,
-}
-
-/// The entity of each state, party and leader, by scenario index.
-#[derive(Clone)]
+/// The entity of each state, party and leader, by scenario index: how an effect or a guard
+/// that names one reaches its components through a query (`get`), in constant time. (A pass
+/// over the query to find it costs as many steps as there are leaders, which made runs of
+/// the synthetic scenarios quadratic in their size.)
 struct Roster {
     states: Vec<Entity>,
     parties: Vec<Entity>,
     leaders: Vec<Entity>,
 }
 
-/// A scenario assembled into a world and a schedule, ready to run any number of times.
+/// A scenario assembled into a world and its schedules, ready to run any number of times.
 /// Reuse one per thread: building it costs more than a run.
 pub struct Simulation {
     scenario: Arc<Scenario>,
     world: World,
-    schedule: Schedule,
+    /// The systems, initialized in the world, run directly (see the module's doc).
+    step: BoxedSystem<(InRef<'static, Script>, InMut<'static, Turn>), ()>,
+    reset: BoxedSystem<InRef<'static, Script>, ()>,
+    script: Script,
+    /// What the loop and the step system hand each other.
+    turn: Turn,
+    /// The relation's entity.
+    relation: Entity,
+    /// Read-only views the loop's pulse reads guards through.
+    rulers: QueryState<(&'static StateIdx, &'static Ruling)>,
+    holders: QueryState<(&'static LeaderIdx, &'static Offices)>,
     /// Sample days in order.
     samples: Vec<SampleDay>,
-    /// Triggered events, in scenario order.
-    triggered: Vec<Trigger>,
-    /// Triggered events (indices into `triggered`) by the first day their guard's dates
-    /// allow.
-    opening: Vec<usize>,
-    /// During a run: how many of `opening` have opened, and the triggered events open and
-    /// not yet spent (indices into `triggered`, in scenario order).
-    opened: usize,
-    watching: Vec<usize>,
-    /// Triggered events whose guards hold on a pulse (indices into `triggered`).
-    candidates: Vec<usize>,
+    /// The triggered events the pulse looks at.
+    watch: Watch,
     queue: Queue,
-    states: Vec<Entity>,
-    parties: Vec<Entity>,
-    leaders: Vec<Entity>,
 }
 
 impl Simulation {
@@ -165,73 +154,44 @@ impl Simulation {
             })
             .collect();
 
-        let (buckets, index) = bucket_layout(&scenario);
-
+        let (buckets, index) = relation::layout(&scenario);
         let mut world = World::new();
-        world.init_resource::<Messages<Fired>>();
-        world.init_resource::<Messages<Change>>();
-        let states: Vec<Entity> = (0..scenario.states.len())
-            .map(|i| {
-                world
-                    .spawn((StateIdx(i), Ruling(scenario.states[i].ruling)))
-                    .id()
-            })
-            .collect();
-        let parties: Vec<Entity> = scenario
-            .parties
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                world
-                    .spawn((PartyIdx(i), Ideology(p.ideology.clone())))
-                    .id()
-            })
-            .collect();
-        let leaders: Vec<Entity> = (0..scenario.leaders.len())
-            .map(|i| world.spawn((LeaderIdx(i), Offices::default())).id())
-            .collect();
-        for i in 0..scenario.actors.len() {
-            world.spawn(ActorIdx(i));
-        }
-        world.insert_resource(Script {
+        let roster = Roster {
+            states: (scenario.states.iter().enumerate())
+                .map(|(i, s)| world.spawn((StateIdx(i), Ruling(s.ruling))).id())
+                .collect(),
+            parties: (scenario.parties.iter().enumerate())
+                .map(|(i, p)| {
+                    world
+                        .spawn((PartyIdx(i), Ideology(p.ideology.clone())))
+                        .id()
+                })
+                .collect(),
+            leaders: (0..scenario.leaders.len())
+                .map(|i| world.spawn((LeaderIdx(i), Offices::default())).id())
+                .collect(),
+        };
+        let relation = world
+            .spawn((
+                Relation::new(buckets, scenario.fades.clone(), &scenario.scale),
+                Ledger::default(),
+            ))
+            .id();
+        let script = Script {
             scenario: scenario.clone(),
             buckets: index,
-            roster: Roster {
-                states: states.clone(),
-                parties: parties.clone(),
-                leaders: leaders.clone(),
-            },
-        });
-        world.insert_resource(Relation::new(
-            buckets,
-            scenario.fades.clone(),
-            &scenario.scale,
-        ));
-        world.insert_resource(Today::default());
-        world.insert_resource(Streams::default());
-        world.insert_resource(Status::default());
-        world.insert_resource(Log::default());
+            roster,
+        };
+        let rulers = world.query();
+        let holders = world.query();
 
-        let mut schedule = Schedule::new(Step);
-        schedule.set_executor(SingleThreadedExecutor::new());
-        schedule.set_build_settings(ScheduleBuildSettings {
-            ambiguity_detection: LogLevel::Error,
-            ..Default::default()
-        });
-        schedule.add_systems(
-            (
-                advance_relation,
-                apply_due_events,
-                change_rulers,
-                shift_ideologies,
-                change_offices,
-                spawn_modifiers,
-                refresh_relation,
-                record_events,
-                rotate_messages,
-            )
-                .chain(),
-        );
+        let mut step: BoxedSystem<(InRef<'static, Script>, InMut<'static, Turn>), ()> =
+            Box::new(IntoSystem::into_system(apply_due_events));
+        step.initialize(&mut world);
+        let mut reset: BoxedSystem<InRef<'static, Script>, ()> =
+            Box::new(IntoSystem::into_system(reset_world));
+        reset.initialize(&mut world);
+
         let triggered = scenario
             .events
             .iter()
@@ -245,6 +205,10 @@ impl Simulation {
                         1.0 - (-month / mtth).exp()
                     }),
                     dates: e.when.as_ref().map_or((Day::MIN, Day::MAX), dates),
+                    scores: e
+                        .when
+                        .as_ref()
+                        .map_or((f64::NEG_INFINITY, f64::INFINITY), scores),
                 }),
                 _ => None,
             })
@@ -254,17 +218,22 @@ impl Simulation {
         Simulation {
             scenario,
             world,
-            schedule,
+            step,
+            reset,
+            script,
+            turn: Turn::default(),
+            relation,
+            rulers,
+            holders,
             samples,
-            triggered,
-            opening,
-            opened: 0,
-            watching: Vec::new(),
-            candidates: Vec::new(),
+            watch: Watch {
+                triggered,
+                opening,
+                opened: 0,
+                watching: Vec::new(),
+                candidates: Vec::new(),
+            },
             queue: Queue::default(),
-            states,
-            parties,
-            leaders,
         }
     }
 
@@ -281,41 +250,57 @@ impl Simulation {
         Ok(run)
     }
 
-    /// Runs up to the end of `day` and lists every modifier with its value that day.
+    /// Runs up to the end of `day` and lists every modifier with its value that day, read
+    /// from the relation's ledger and buckets and from the entities' components.
     pub fn explain(&mut self, seed: u64, day: Day) -> Result<Snapshot, RunError> {
         let mut run = Run::new(seed);
         self.simulate(seed, day, &mut run)?;
-        self.world.resource_mut::<Relation>().advance(day);
-        let relation = self.world.resource::<Relation>().clone();
-        let status = self.world.resource::<Status>().clone();
-        let mut q = self.world.query::<&Modifier>();
-        let mut modifiers: Vec<(Modifier, bool)> = q
-            .iter(&self.world)
+        self.relation_mut().advance(day);
+        let world = &mut self.world;
+        let (relation, ledger) = world
+            .query::<(&Relation, &Ledger)>()
+            .get(world, self.relation)
+            .expect("the relation's entity lives as long as the simulation");
+        let mut modifiers: Vec<(Modifier, bool)> = ledger
+            .0
+            .iter()
             .map(|m| {
-                let b = &relation.buckets()[m.bucket];
-                let counts = b.counts() && m.until.is_none_or(|u| day < u);
+                let counts =
+                    relation.buckets()[m.bucket].counts() && m.until.is_none_or(|u| day < u);
                 (m.clone(), counts)
             })
             .collect();
         modifiers.sort_by_key(|(m, _)| (m.start, m.source, m.effect));
-        let ideologies = self
-            .parties
-            .iter()
-            .map(|&e| {
-                self.world
-                    .get::<Ideology>(e)
-                    .map_or(Vec::new(), |i| i.0.clone())
-            })
-            .collect();
+        let parts = relation.parts();
+        let sc = &*self.scenario;
+        let mut ruling = vec![0; sc.states.len()];
+        for (i, r) in world.query::<(&StateIdx, &Ruling)>().iter(world) {
+            ruling[i.0] = r.0;
+        }
+        let mut in_office = vec![false; sc.leaders.len()];
+        for (i, o) in world.query::<(&LeaderIdx, &Offices)>().iter(world) {
+            in_office[i.0] = !o.0.is_empty();
+        }
+        let mut ideologies = vec![Vec::new(); sc.parties.len()];
+        for (i, x) in world.query::<(&PartyIdx, &Ideology)>().iter(world) {
+            ideologies[i.0].clone_from(&x.0);
+        }
         Ok(Snapshot {
             day,
-            parts: relation.parts(),
-            ruling: status.ruling,
-            in_office: status.in_office,
+            parts,
+            ruling,
+            in_office,
             ideologies,
             modifiers,
             run,
         })
+    }
+
+    /// The relation's component.
+    fn relation_mut(&mut self) -> Mut<'_, Relation> {
+        self.world
+            .get_mut::<Relation>(self.relation)
+            .expect("the relation's entity lives as long as the simulation")
     }
 
     /// Puts the world back to the span's first day and fills the queue for `seed`.
@@ -323,64 +308,16 @@ impl Simulation {
         let sc = &*self.scenario;
         let start = sc.span.0.day();
         let end = sc.span.1.day();
-        self.world.despawn_all::<With<Modifier>>();
-        // The components are set in place: inserting them anew goes through bevy's bundle
-        // machinery for every entity.
-        for (i, &e) in self.states.iter().enumerate() {
-            if let Some(mut ruling) = self.world.get_mut::<Ruling>(e) {
-                ruling.0 = sc.states[i].ruling;
-            }
+        if let Err(e) = self.reset.run(&self.script, &mut self.world) {
+            unreachable!("the relation's entity lives as long as the simulation: {e}")
         }
-        for (i, &e) in self.parties.iter().enumerate() {
-            if let Some(mut ideology) = self.world.get_mut::<Ideology>(e) {
-                ideology.0.clone_from(&sc.parties[i].ideology);
-            }
-        }
-        for (i, &e) in self.leaders.iter().enumerate() {
-            if let Some(mut offices) = self.world.get_mut::<Offices>(e) {
-                offices.0.clear();
-                let held = sc.leaders[i].terms.iter().filter(|t| t.covers(start));
-                offices.0.extend(held.map(|t| t.office.clone()));
-            }
-        }
-        let n = sc.events.len();
-        {
-            let mut today = self.world.resource_mut::<Today>();
-            today.day = start;
-            today.due = None;
-            today.outbox.clear();
-        }
-        self.world.resource_mut::<Streams>().reset(seed, n);
-        {
-            let mut status = self.world.resource_mut::<Status>();
-            status.ruling.clear();
-            status.ruling.extend(sc.states.iter().map(|s| s.ruling));
-            status.in_office.clear();
-            status.in_office.resize(sc.leaders.len(), false);
-            status.fired.clear();
-            status.fired.resize(n, 0);
-            status.total = 0;
-        }
-        self.world.resource_mut::<Log>().0.clear();
-        // The status, the gates and the structural part on the first day.
-        let mut status = std::mem::take(&mut *self.world.resource_mut::<Status>());
-        for (l, leader) in sc.leaders.iter().enumerate() {
-            status.in_office[l] = leader.terms.iter().any(|t| t.covers(start));
-        }
-        {
-            let mut rel = self.world.resource_mut::<Relation>();
-            rel.reset(start);
-            for b in 0..rel.buckets().len() {
-                let counts = gate(rel.buckets()[b].level, &status, sc);
-                rel.set_counts(b, counts);
-            }
-            rel.structural = structural(sc, &status.ruling, |p| &sc.parties[p].ideology);
-        }
-        *self.world.resource_mut::<Status>() = status;
-
+        self.turn.day = start;
+        self.turn.due.clear();
+        self.turn.outbox.clear();
+        self.turn.history.reset(sc.events.len());
         self.queue.clear();
-        self.opened = 0;
-        self.watching.clear();
+        self.watch.opened = 0;
+        self.watch.watching.clear();
         for (l, leader) in sc.leaders.iter().enumerate() {
             for (t, term) in leader.terms.iter().enumerate() {
                 if let Some(to) = term.to
@@ -398,13 +335,13 @@ impl Simulation {
                 }
             }
         }
+        let streams = &mut self.turn.streams;
+        streams.reset(seed, sc.events.len());
         for (i, e) in sc.events.iter().enumerate() {
             if let Timing::Dated { date, window } = e.timing {
                 let mut day = date.day();
                 if window > 0 {
-                    let w = window as i32;
-                    let mut streams = self.world.resource_mut::<Streams>();
-                    day += streams.get(i, e.stream).random_range(-w..=w);
+                    day += random::offset(streams.get(i, e.stream), window);
                     day = day.clamp(start, end);
                 }
                 self.queue.push(day, Item::Event(i));
@@ -415,75 +352,128 @@ impl Simulation {
     /// Runs from the span's start to the end of `stop`, filling `run`.
     fn simulate(&mut self, seed: u64, stop: Day, run: &mut Run) -> Result<(), RunError> {
         self.reset(seed);
-        let max = self.scenario.max_events;
+        let sc = &*self.scenario;
+        let max = sc.max_events;
+        let bound = sc.scale.bound;
         let mut next_sample = 0;
         let mut pulsed: Option<Day> = None;
         loop {
             let next_item = self.queue.next_day();
-            if let Some(&SampleDay {
-                day,
-                monthly,
-                month,
-            }) = self.samples.get(next_sample)
-                && day <= stop
-                && day < next_item
+            // The samples before the next item, read off the relation in one access. A
+            // monthly sample first pulses the triggered events: guards that the day and
+            // score decide are settled here; one that depends on rulers, offices or what
+            // fired stops the batch, to be read off the world below.
+            let mut unsettled = None;
+            let mut queued = false;
             {
-                let parts = {
-                    let mut rel = self.world.resource_mut::<Relation>();
-                    rel.advance(day);
-                    rel.parts()
-                };
-                let score = parts.score(self.scenario.scale.bound);
-                if monthly && !self.triggered.is_empty() && pulsed != Some(day) {
-                    pulsed = Some(day);
-                    if self.pulse(day, month, score) {
-                        continue;
+                let mut relation = self
+                    .world
+                    .get_mut::<Relation>(self.relation)
+                    .expect("the relation's entity lives as long as the simulation");
+                while let Some(&sample) = self.samples.get(next_sample)
+                    && sample.day <= stop
+                    && sample.day < next_item
+                {
+                    relation.advance(sample.day);
+                    let parts = relation.parts();
+                    let score = parts.score(bound);
+                    if sample.monthly && pulsed != Some(sample.day) && self.watch.open(sample.day) {
+                        pulsed = Some(sample.day);
+                        if self.watch.sift(sample.day, score, sc, &self.turn.history) {
+                            unsettled = Some((sample, parts, score));
+                            break;
+                        }
+                        if self
+                            .watch
+                            .draw(&sample, sc, &mut self.turn.streams, &mut self.queue)
+                        {
+                            queued = true;
+                            break;
+                        }
                     }
+                    run.samples.push(sample.taken(parts, score));
+                    next_sample += 1;
                 }
-                run.samples.push(Sample {
-                    day,
-                    monthly,
-                    parts,
-                    score,
-                });
+            }
+            if queued {
+                continue;
+            }
+            if let Some((sample, parts, score)) = unsettled {
+                let facts = Standing {
+                    states: self.rulers.query_manual(&self.world),
+                    leaders: self.holders.query_manual(&self.world),
+                    roster: &self.script.roster,
+                    fired: &self.turn.history.fired,
+                };
+                self.watch.settle(sample.day, score, sc, &facts);
+                if self
+                    .watch
+                    .draw(&sample, sc, &mut self.turn.streams, &mut self.queue)
+                {
+                    continue;
+                }
+                run.samples.push(sample.taken(parts, score));
                 next_sample += 1;
                 continue;
             }
             if next_item > stop {
                 break;
             }
-            let Some((day, item)) = self.queue.pop() else {
-                break;
-            };
+            let turn = &mut self.turn;
+            turn.day = next_item;
+            turn.due.clear();
+            while self.queue.next_day() == next_item
+                && let Some((_, item)) = self.queue.pop()
             {
-                let mut today = self.world.resource_mut::<Today>();
-                today.day = day;
-                today.due = Some(item);
+                turn.due.push(item);
             }
-            self.schedule.run(&mut self.world);
-            for (d, it) in self.world.resource_mut::<Today>().outbox.drain(..) {
+            if let Err(e) = self.step.run((&self.script, turn), &mut self.world) {
+                unreachable!("the relation's entity lives as long as the simulation: {e}")
+            }
+            for (d, it) in turn.outbox.drain(..) {
                 self.queue.push(d, it);
             }
-            if self.world.resource::<Status>().total > max {
-                let Item::Event(e) = item else {
-                    unreachable!("only events count")
-                };
+            if turn.history.total > max
+                && let Some(last) = turn.history.log.last()
+            {
                 return Err(RunError::Runaway {
                     limit: max,
-                    event: self.scenario.events[e].id.clone(),
-                    date: Date::from_day(day),
+                    event: sc.events[last.event].id.clone(),
+                    date: Date::from_day(last.day),
                 });
             }
         }
-        run.fired = std::mem::take(&mut self.world.resource_mut::<Log>().0);
+        run.fired = std::mem::take(&mut self.turn.history.log);
         Ok(())
     }
+}
 
-    /// The monthly check of triggered events on `day`, the first of a month of `month`
-    /// days, with the relation at `score`; returns whether any was queued.
-    fn pulse(&mut self, day: Day, month: i32, score: f64) -> bool {
-        let sc = &*self.scenario;
-        // Events whose dates open join the watch, in scenario order.
+/// The triggered events, and those the monthly pulse watches during a run.
+///
+/// A pulse on the first of a month goes: [`Watch::open`] (events whose dates open join the
+/// watch), [`Watch::sift`] (events closed or spent leave it; guards decided by the day and
+/// the score alone are settled), [`Watch::settle`] (the other guards, against the world),
+/// [`Watch::draw`] (each event whose guard holds draws whether it fires, in scenario order,
+/// and is queued that day).
+struct Watch {
+    /// Triggered events, in scenario order.
+    triggered: Vec<Trigger>,
+    /// Triggered events (indices into `triggered`) by the first day their guard's dates
+    /// allow.
+    opening: Vec<usize>,
+    /// During a run: how many of `opening` have opened, and the triggered events open and
+    /// not yet spent (indices into `triggered`, in scenario order).
+    opened: usize,
+    watching: Vec<usize>,
+    /// The watched events whose guards may hold on this pulse, in scenario order, with
+    /// whether they do (`None` until settled against the world).
+    candidates: Vec<(usize, Option<bool>)>,
+}
+
+impl Watch {
+    /// Lets the events whose dates open by `day` join the watch, in scenario order;
+    /// whether any event is watched.
+    fn open(&mut self, day: Day) -> bool {
         while let Some(&k) = self.opening.get(self.opened)
             && self.triggered[k].dates.0 <= day
         {
@@ -491,45 +481,70 @@ impl Simulation {
             self.watching.insert(at, k);
             self.opened += 1;
         }
-        if self.watching.is_empty() {
-            return false;
-        }
-        // Guards next, against the status; then the draws, on the streams.
-        let status = self.world.resource::<Status>();
+        !self.watching.is_empty()
+    }
+
+    /// Drops the events closed by `day` or spent, and lists the others whose guards may
+    /// hold with the relation at `score`; whether some guard needs the world to settle.
+    fn sift(&mut self, day: Day, score: f64, sc: &Scenario, history: &History) -> bool {
         let triggered = &self.triggered;
         let candidates = &mut self.candidates;
         candidates.clear();
+        let mut unsettled = false;
         self.watching.retain(|&k| {
             let t = &triggered[k];
-            if day >= t.dates.1 || (!t.repeat && status.fired[t.event] > 0) {
+            if day >= t.dates.1 || (!t.repeat && history.fired[t.event] > 0) {
                 return false;
             }
-            if sc.events[t.event]
+            if score < t.scores.0 || score >= t.scores.1 {
+                return true;
+            }
+            let holds = sc.events[t.event]
                 .when
                 .as_ref()
-                .is_none_or(|c| status.holds(c, day, score))
-            {
-                candidates.push(k);
+                .map_or(Some(true), |c| settled(c, day, score));
+            if holds != Some(false) {
+                unsettled |= holds.is_none();
+                candidates.push((k, holds));
             }
             true
         });
-        if self.candidates.is_empty() {
-            return false;
+        unsettled
+    }
+
+    /// Settles the guards [`Watch::sift`] left open, against the world.
+    fn settle(&mut self, day: Day, score: f64, sc: &Scenario, facts: &impl Facts) {
+        for (k, holds) in &mut self.candidates {
+            if holds.is_none() {
+                let event = self.triggered[*k].event;
+                let guard = sc.events[event].when.as_ref();
+                *holds = Some(guard.is_none_or(|c| model::holds(c, day, score, facts)));
+            }
         }
-        let mut streams = self.world.resource_mut::<Streams>();
+    }
+
+    /// Each candidate whose guard holds draws whether it fires on `sample`'s day, in
+    /// scenario order; those that fire are queued that day. Whether any was.
+    fn draw(
+        &mut self,
+        sample: &SampleDay,
+        sc: &Scenario,
+        streams: &mut Streams,
+        queue: &mut Queue,
+    ) -> bool {
         let mut any = false;
-        for &k in &self.candidates {
+        for &(k, holds) in &self.candidates {
+            if holds != Some(true) {
+                continue;
+            }
             let t = &self.triggered[k];
-            let p = t.chance[(month - 28) as usize];
-            if streams
-                .get(t.event, sc.events[t.event].stream)
-                .random::<f64>()
-                < p
-            {
-                self.queue.push(day, Item::Event(t.event));
+            let rng = streams.get(t.event, sc.events[t.event].stream);
+            if random::fires(rng, t.chance[(sample.month - 28) as usize]) {
+                queue.push(sample.day, Item::Event(t.event));
                 any = true;
             }
         }
+        self.candidates.clear();
         any
     }
 }
@@ -544,6 +559,18 @@ struct SampleDay {
     month: i32,
 }
 
+impl SampleDay {
+    /// The sample taken on this day.
+    fn taken(self, parts: score::Parts, score: f64) -> Sample {
+        Sample {
+            day: self.day,
+            monthly: self.monthly,
+            parts,
+            score,
+        }
+    }
+}
+
 /// A triggered event, with its chance of firing on one pulse.
 #[derive(Clone, Copy, Debug)]
 struct Trigger {
@@ -555,6 +582,25 @@ struct Trigger {
     chance: [f64; 4],
     /// The days [from, to) outside which its guard's own dates rule it out.
     dates: (Day, Day),
+    /// The scores [from, to) outside which its guard's own score conditions rule it out.
+    scores: (f64, f64),
+}
+
+/// The scores [from, to) outside which a guard cannot hold, from its `ScoreAtLeast`,
+/// `ScoreBelow` and `Band` conditions, alone or in an `All`.
+fn scores(c: &Condition) -> (f64, f64) {
+    match c {
+        Condition::ScoreAtLeast(x) => (*x, f64::INFINITY),
+        Condition::ScoreBelow(x) => (f64::NEG_INFINITY, *x),
+        Condition::Band(lo, hi) => (*lo, *hi),
+        Condition::All(cs) => cs
+            .iter()
+            .map(scores)
+            .fold((f64::NEG_INFINITY, f64::INFINITY), |(a, b), (c, d)| {
+                (a.max(c), b.min(d))
+            }),
+        _ => (f64::NEG_INFINITY, f64::INFINITY),
+    }
 }
 
 /// The days [from, to) outside which a guard cannot hold, from its `After` and `Before`
@@ -620,375 +666,443 @@ pub struct Snapshot {
     pub run: Run,
 }
 
-fn draw(value: Value, rng: &mut ChaCha8Rng) -> f64 {
-    match value {
-        Value::Fixed(x) => x,
-        Value::Uniform(a, b) if a == b => a,
-        Value::Uniform(a, b) => rng.random_range(a..=b),
-        // Validation guarantees a finite mean and a finite, non-negative deviation.
-        Value::Normal(m, s) => match rand_distr::Normal::new(m, s) {
-            Ok(n) => n.sample(rng),
-            Err(_) => m,
-        },
+/// The states with their ruling parties, as the systems change them.
+type States<'w, 's> = Query<'w, 's, (&'static StateIdx, &'static mut Ruling)>;
+/// The parties with their ideologies.
+type Parties<'w, 's> = Query<'w, 's, (&'static PartyIdx, &'static mut Ideology)>;
+/// The leaders with their offices.
+type Leaders<'w, 's> = Query<'w, 's, (&'static LeaderIdx, &'static mut Offices)>;
+
+/// What guards read, through read-only queries over the states and leaders, and the
+/// history's counts: no copy of the components is kept beside them.
+struct Standing<'a, 'w, 's> {
+    states: Query<'w, 's, (&'static StateIdx, &'static Ruling)>,
+    leaders: Query<'w, 's, (&'static LeaderIdx, &'static Offices)>,
+    roster: &'a Roster,
+    fired: &'a [u32],
+}
+
+/// The facts as the systems' queries hold them.
+fn standing<'a>(
+    states: &'a States<'_, '_>,
+    leaders: &'a Leaders<'_, '_>,
+    roster: &'a Roster,
+    fired: &'a [u32],
+) -> Standing<'a, 'a, 'a> {
+    Standing {
+        states: states.as_readonly(),
+        leaders: leaders.as_readonly(),
+        roster,
+        fired,
     }
 }
 
-fn advance_relation(today: Res<Today>, mut relation: ResMut<Relation>) {
-    relation.advance(today.day);
+impl Facts for Standing<'_, '_, '_> {
+    fn ruling(&self, state: usize) -> usize {
+        self.states
+            .get(self.roster.states[state])
+            .map_or(usize::MAX, |(_, r)| r.0)
+    }
+
+    fn in_office(&self, leader: usize) -> bool {
+        self.leaders
+            .get(self.roster.leaders[leader])
+            .is_ok_and(|(_, o)| !o.0.is_empty())
+    }
+
+    fn fired(&self, event: usize) -> u32 {
+        self.fired[event]
+    }
 }
 
+/// Puts every component back to the span's first day: rulers, ideologies, offices, the
+/// relation's buckets (emptied and gated) and structural part, its ledger, the history.
+fn reset_world(
+    InRef(script): InRef<Script>,
+    mut states: States<'_, '_>,
+    mut parties: Parties<'_, '_>,
+    mut leaders: Leaders<'_, '_>,
+    relation: Single<(&mut Relation, &mut Ledger)>,
+) {
+    let sc = &*script.scenario;
+    let start = sc.span.0.day();
+    // The components are set in place: inserting them anew goes through bevy's bundle
+    // machinery for every entity.
+    for (i, mut ruling) in &mut states {
+        ruling.0 = sc.states[i.0].ruling;
+    }
+    for (i, mut ideology) in &mut parties {
+        ideology.0.clone_from(&sc.parties[i.0].ideology);
+    }
+    for (i, mut offices) in &mut leaders {
+        offices.0.clear();
+        let held = sc.leaders[i.0].terms.iter().filter(|t| t.covers(start));
+        offices.0.extend(held.map(|t| t.office.clone()));
+    }
+    let (mut relation, mut ledger) = relation.into_inner();
+    ledger.0.clear();
+    relation.reset(start);
+    let facts = standing(&states, &leaders, &script.roster, &[]);
+    for b in 0..relation.buckets().len() {
+        let counts = gate(relation.buckets()[b].level, sc, &facts);
+        relation.set_counts(b, counts);
+    }
+    relation.structural = structural(sc, &facts, &parties.as_readonly());
+}
+
+/// The day's items, in queue order: a term start or end changes a leader's offices; an
+/// event checks its guard and chance, then takes all its effects (rulers, ideologies,
+/// offices, modifiers, follow-ups) before the next item looks at the world. Pairs are gated
+/// again when a party takes or loses power or a leader enters or leaves office, and the
+/// structural part follows rulers and ideologies. Stops after the event that fires one
+/// more than the scenario's `max_events`, for the loop to report.
 fn apply_due_events(
-    mut today: ResMut<Today>,
-    script: Res<Script>,
-    relation: Res<Relation>,
-    mut status: ResMut<Status>,
-    mut streams: ResMut<Streams>,
-    mut fired: MessageWriter<Fired>,
-    mut changes: MessageWriter<Change>,
+    (InRef(script), InMut(turn)): (InRef<Script>, InMut<Turn>),
+    mut states: States<'_, '_>,
+    mut parties: Parties<'_, '_>,
+    mut leaders: Leaders<'_, '_>,
+    relation: Single<(&mut Relation, &mut Ledger)>,
 ) {
-    let sc = &script.scenario;
-    let (day, due) = (today.day, today.due);
-    match due {
-        None => {}
-        Some(Item::TermStart(l, t)) => {
-            changes.write(Change::TakeOffice {
-                leader: l,
-                office: sc.leaders[l].terms[t].office.clone(),
-            });
-        }
-        Some(Item::TermEnd(l, t)) => {
-            changes.write(Change::LeaveOffice {
-                leader: l,
-                office: Some(sc.leaders[l].terms[t].office.clone()),
-            });
-        }
-        Some(Item::Event(i)) => {
-            let e = &sc.events[i];
-            let score = relation.score();
-            if e.when
-                .as_ref()
-                .is_some_and(|c| !status.holds(c, day, score))
-            {
-                return;
+    let sc = &*script.scenario;
+    let index = &script.buckets;
+    let roster = &script.roster;
+    let (mut relation, mut ledger) = relation.into_inner();
+    let Turn {
+        day,
+        due,
+        outbox,
+        streams,
+        history,
+    } = turn;
+    let day = *day;
+    relation.advance(day);
+    for &item in due.iter() {
+        let i = match item {
+            Item::TermStart(l, t) | Item::TermEnd(l, t) => {
+                let office = &sc.leaders[l].terms[t].office;
+                change_offices(&mut leaders, roster.leaders[l], |o| {
+                    if matches!(item, Item::TermStart(..)) {
+                        o.push(office.clone());
+                    } else if let Some(k) = o.iter().position(|x| x == office) {
+                        o.remove(k);
+                    }
+                });
+                regate(
+                    &mut relation,
+                    &index.of_leader[l],
+                    sc,
+                    &standing(&states, &leaders, roster, &history.fired),
+                );
+                continue;
             }
-            let rng = streams.get(i, e.stream);
-            if e.chance < 1.0 && rng.random::<f64>() >= e.chance {
-                return;
-            }
-            status.fired[i] += 1;
-            status.total += 1;
-            fired.write(Fired {
-                event: i,
-                before: score,
-            });
-            for (k, effect) in e.effects.iter().enumerate() {
-                match effect {
-                    Effect::Modifier { level, value, .. } => {
-                        changes.write(Change::AddModifier {
-                            event: i,
-                            effect: k,
-                            level: *level,
-                            value: draw(*value, rng),
-                            bucket: script.buckets.of_effect[i][k],
-                        });
-                    }
-                    Effect::Ideology { party, axis, shift } => {
-                        changes.write(Change::Shift {
-                            party: *party,
-                            axis: *axis,
-                            by: draw(*shift, rng),
-                        });
-                    }
-                    Effect::Rule { state, party } => {
-                        changes.write(Change::Rule {
-                            state: *state,
-                            party: *party,
-                        });
-                    }
-                    Effect::TakeOffice { leader, office } => {
-                        changes.write(Change::TakeOffice {
-                            leader: *leader,
-                            office: office.clone(),
-                        });
-                    }
-                    Effect::LeaveOffice { leader } => {
-                        changes.write(Change::LeaveOffice {
-                            leader: *leader,
-                            office: None,
-                        });
-                    }
-                    Effect::FollowUp { event, after } => {
-                        today
-                            .outbox
-                            .push((day + *after as Day, Item::Event(*event)));
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn change_rulers(
-    mut changes: MessageReader<Change>,
-    script: Res<Script>,
-    mut states: Query<&mut Ruling, With<StateIdx>>,
-) {
-    for c in changes.read() {
-        if let Change::Rule { state, party } = *c
-            && let Ok(mut ruling) = states.get_mut(script.roster.states[state])
-        {
-            ruling.0 = party;
-        }
-    }
-}
-
-fn shift_ideologies(
-    mut changes: MessageReader<Change>,
-    script: Res<Script>,
-    mut parties: Query<&mut Ideology, With<PartyIdx>>,
-) {
-    for c in changes.read() {
-        if let Change::Shift { party, axis, by } = *c
-            && let Ok(mut ideology) = parties.get_mut(script.roster.parties[party])
-        {
-            ideology.0[axis] = (ideology.0[axis] + by).clamp(-1.0, 1.0);
-        }
-    }
-}
-
-fn change_offices(
-    mut changes: MessageReader<Change>,
-    script: Res<Script>,
-    mut leaders: Query<&mut Offices, With<LeaderIdx>>,
-) {
-    for c in changes.read() {
-        let (leader, take, office) = match c {
-            Change::TakeOffice { leader, office } => (*leader, true, Some(office)),
-            Change::LeaveOffice { leader, office } => (*leader, false, office.as_ref()),
-            _ => continue,
+            Item::Event(i) => i,
         };
-        let Ok(mut offices) = leaders.get_mut(script.roster.leaders[leader]) else {
+        let e = &sc.events[i];
+        let before = relation.score();
+        if let Some(c) = &e.when {
+            let facts = standing(&states, &leaders, roster, &history.fired);
+            if !holds(c, day, before, &facts) {
+                continue;
+            }
+        }
+        let rng = streams.get(i, e.stream);
+        if e.chance < 1.0 && !random::passes(rng, e.chance) {
             continue;
-        };
-        match (take, office) {
-            (true, Some(o)) => offices.0.push(o.clone()),
-            (false, Some(o)) => {
-                if let Some(k) = offices.0.iter().position(|x| x == o) {
-                    offices.0.remove(k);
+        }
+        history.fired[i] += 1;
+        history.total += 1;
+        let mut restructure = false;
+        for (k, effect) in e.effects.iter().enumerate() {
+            match effect {
+                Effect::Modifier { level, value, .. } => {
+                    let value = random::draw(*value, rng);
+                    let b = index.of_effect[i][k];
+                    relation.add(b, value);
+                    let bucket = &relation.buckets()[b];
+                    let modifier = Modifier {
+                        level: *level,
+                        value,
+                        start: day,
+                        half_life: sc.fades[bucket.fade],
+                        until: bucket.until,
+                        source: i,
+                        effect: k,
+                        bucket: b,
+                    };
+                    ledger.0.push(modifier);
+                }
+                Effect::Ideology { party, axis, shift } => {
+                    let by = random::draw(*shift, rng);
+                    if let Ok((_, mut ideology)) = parties.get_mut(roster.parties[*party]) {
+                        let x = &mut ideology.0[*axis];
+                        *x = (*x + by).clamp(-1.0, 1.0);
+                    }
+                    restructure = true;
+                }
+                Effect::Rule { state, party } => {
+                    let mut before = *party;
+                    if let Ok((_, mut ruling)) = states.get_mut(roster.states[*state]) {
+                        before = std::mem::replace(&mut ruling.0, *party);
+                    }
+                    let facts = standing(&states, &leaders, roster, &history.fired);
+                    for p in [before, *party] {
+                        regate(&mut relation, &index.of_party[p], sc, &facts);
+                    }
+                    restructure = true;
+                }
+                Effect::TakeOffice { leader, office } => {
+                    change_offices(&mut leaders, roster.leaders[*leader], |o| {
+                        o.push(office.clone());
+                    });
+                    regate(
+                        &mut relation,
+                        &index.of_leader[*leader],
+                        sc,
+                        &standing(&states, &leaders, roster, &history.fired),
+                    );
+                }
+                Effect::LeaveOffice { leader } => {
+                    change_offices(&mut leaders, roster.leaders[*leader], Vec::clear);
+                    regate(
+                        &mut relation,
+                        &index.of_leader[*leader],
+                        sc,
+                        &standing(&states, &leaders, roster, &history.fired),
+                    );
+                }
+                Effect::FollowUp { event, after } => {
+                    outbox.push((day + *after as Day, Item::Event(*event)));
                 }
             }
-            _ => offices.0.clear(),
+        }
+        if restructure {
+            let facts = standing(&states, &leaders, roster, &history.fired);
+            relation.structural = structural(sc, &facts, &parties.as_readonly());
+        }
+        history.log.push(FiredEvent {
+            event: i,
+            day,
+            before,
+            after: relation.score(),
+        });
+        if history.total > sc.max_events {
+            break;
         }
     }
 }
 
-fn spawn_modifiers(
-    mut commands: Commands,
-    mut changes: MessageReader<Change>,
-    today: Res<Today>,
-    mut relation: ResMut<Relation>,
-    script: Res<Script>,
+/// Changes the offices of the leader whose entity is `leader`.
+fn change_offices(
+    leaders: &mut Leaders<'_, '_>,
+    leader: Entity,
+    change: impl FnOnce(&mut Vec<String>),
 ) {
-    for c in changes.read() {
-        if let Change::AddModifier {
-            event,
-            effect,
-            level,
-            value,
-            bucket,
-        } = *c
-        {
-            relation.add(bucket, value);
-            let b = &relation.buckets()[bucket];
-            commands.spawn(Modifier {
-                level,
-                value,
-                start: today.day,
-                half_life: script.scenario.fades[b.fade],
-                until: b.until,
-                source: event,
-                effect,
-                bucket,
-            });
-        }
+    if let Ok((_, mut offices)) = leaders.get_mut(leader) {
+        change(&mut offices.0);
     }
 }
 
-/// Brings the status, the gates of the buckets and the structural part up to date with
-/// the step's changes: only the pairs of a party that took or lost power, or of a leader
-/// who entered or left office, are gated again.
-fn refresh_relation(
-    mut changes: MessageReader<Change>,
-    script: Res<Script>,
-    states: Query<&Ruling, With<StateIdx>>,
-    parties: Query<&Ideology, With<PartyIdx>>,
-    leaders: Query<&Offices, With<LeaderIdx>>,
-    mut status: ResMut<Status>,
-    mut relation: ResMut<Relation>,
-) {
-    let sc = &script.scenario;
-    let mut restructure = false;
-    for c in changes.read() {
-        match *c {
-            Change::Rule { state, .. } => {
-                let Ok(ruling) = states.get(script.roster.states[state]) else {
-                    continue;
-                };
-                let before = std::mem::replace(&mut status.ruling[state], ruling.0);
-                for p in [before, ruling.0] {
-                    for &b in &script.buckets.of_party[p] {
-                        let counts = gate(relation.buckets()[b].level, &status, sc);
-                        relation.set_counts(b, counts);
-                    }
-                }
-                restructure = true;
-            }
-            Change::Shift { .. } => restructure = true,
-            Change::TakeOffice { leader, .. } | Change::LeaveOffice { leader, .. } => {
-                let Ok(offices) = leaders.get(script.roster.leaders[leader]) else {
-                    continue;
-                };
-                let in_office = !offices.0.is_empty();
-                if status.in_office[leader] != in_office {
-                    status.in_office[leader] = in_office;
-                    for &b in &script.buckets.of_leader[leader] {
-                        let counts = gate(relation.buckets()[b].level, &status, sc);
-                        relation.set_counts(b, counts);
-                    }
-                }
-            }
-            Change::AddModifier { .. } => {}
-        }
-    }
-    if restructure {
-        let ideology = |p: usize| {
-            parties
-                .get(script.roster.parties[p])
-                .map_or(&[][..], |i| &i.0[..])
-        };
-        relation.structural = structural(sc, &status.ruling, ideology);
+/// Gates again the pairs `buckets`, as the facts now stand.
+fn regate(relation: &mut Relation, buckets: &[usize], sc: &Scenario, facts: &impl Facts) {
+    for &b in buckets {
+        let counts = gate(relation.buckets()[b].level, sc, facts);
+        relation.set_counts(b, counts);
     }
 }
 
 /// Whether a pair counts: always between the states; between two parties while both
 /// rule; between two leaders while both are in office.
-fn gate(level: Level, status: &Status, sc: &Scenario) -> bool {
+fn gate(level: Level, sc: &Scenario, facts: &impl Facts) -> bool {
     match level {
         Level::State => true,
         Level::Party(p, q) => {
-            status.ruling[sc.parties[p].state] == p && status.ruling[sc.parties[q].state] == q
+            facts.ruling(sc.parties[p].state) == p && facts.ruling(sc.parties[q].state) == q
         }
-        Level::Leader(l, m) => status.in_office[l] && status.in_office[m],
+        Level::Leader(l, m) => facts.in_office(l) && facts.in_office(m),
     }
 }
 
-/// The structural part for the ruling parties, given each party's ideology.
-fn structural<'a>(sc: &Scenario, ruling: &[usize], ideology: impl Fn(usize) -> &'a [f64]) -> f64 {
+/// The structural part for the ruling parties, from the parties' ideologies.
+fn structural(
+    sc: &Scenario,
+    facts: &Standing<'_, '_, '_>,
+    parties: &Query<(&PartyIdx, &Ideology)>,
+) -> f64 {
+    let (a, b) = (facts.ruling(0), facts.ruling(1));
+    let ideology = |p: usize| {
+        parties
+            .get(facts.roster.parties[p])
+            .map_or(&[][..], |(_, x)| &x.0[..])
+    };
     score::structural(
         sc.structure.base,
         sc.structure.affinity,
-        ideology(ruling[0]),
-        ideology(ruling[1]),
+        ideology(a),
+        ideology(b),
     )
 }
 
-fn record_events(
-    mut fired: MessageReader<Fired>,
-    today: Res<Today>,
-    relation: Res<Relation>,
-    mut log: ResMut<Log>,
-) {
-    for f in fired.read() {
-        log.0.push(FiredEvent {
-            event: f.event,
-            day: today.day,
-            before: f.before,
-            after: relation.score(),
-        });
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use bevy_ecs::system::RunSystemOnce;
+
+    use super::*;
+
+    fn small() -> Scenario {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small.ron");
+        Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
     }
-}
 
-/// Retires the step's messages, so that the next step reads only its own. (bevy's
-/// `message_update_system` does the same for every registered message type, but moves the
-/// registry out of the world and back on every call, which costs more than the step.)
-fn rotate_messages(mut fired: ResMut<Messages<Fired>>, mut changes: ResMut<Messages<Change>>) {
-    fired.update();
-    changes.update();
-}
-
-/// The buckets a scenario can fill, in their canonical order, and where each modifier,
-/// party and leader belongs among them. The engine and the benches' plain-loop reference
-/// both lay their sums out with it.
-pub fn bucket_layout(scenario: &Scenario) -> (Vec<Bucket>, BucketIndex) {
-    // Buckets: one per (pair, half-life, end date) that some modifier effect names.
-    let mut buckets: Vec<Bucket> = Vec::new();
-    let mut found = BTreeMap::new();
-    let of_effect: Vec<Vec<usize>> = scenario
-        .events
-        .iter()
-        .map(|e| {
-            e.effects
-                .iter()
-                .map(|x| match x {
-                    Effect::Modifier {
-                        level, fade, until, ..
-                    } => *found.entry((*level, *fade, *until)).or_insert_with(|| {
-                        buckets.push(Bucket::new(*level, *fade, *until));
-                        buckets.len() - 1
-                    }),
-                    _ => usize::MAX,
-                })
-                .collect()
-        })
-        .collect();
-
-    // Buckets in a canonical order (level, half-life, end), not in order of first use:
-    // the parts are summed over buckets in this order, so a variant that removes or adds
-    // an event sums the same numbers in the same order as its baseline until the change
-    // takes effect, and the two runs agree to the last bit before it.
-    let mut order: Vec<usize> = (0..buckets.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&buckets[a], &buckets[b]);
-        x.level
-            .cmp(&y.level)
-            .then(scenario.fades[x.fade].total_cmp(&scenario.fades[y.fade]))
-            .then(x.until.cmp(&y.until))
-    });
-    let mut rank = vec![0; buckets.len()];
-    for (to, &from) in order.iter().enumerate() {
-        rank[from] = to;
+    fn event(sc: &Scenario, id: &str) -> usize {
+        sc.events
+            .iter()
+            .position(|e| e.id == id)
+            .unwrap_or_else(|| panic!("no event {id}"))
     }
-    let buckets: Vec<Bucket> = order.iter().map(|&i| buckets[i].clone()).collect();
-    let of_effect: Vec<Vec<usize>> = of_effect
-        .into_iter()
-        .map(|effects| {
-            effects
-                .into_iter()
-                .map(|b| if b == usize::MAX { b } else { rank[b] })
-                .collect()
-        })
-        .collect();
-    let mut of_party = vec![Vec::new(); scenario.parties.len()];
-    let mut of_leader = vec![Vec::new(); scenario.leaders.len()];
-    for (b, bucket) in buckets.iter().enumerate() {
-        match bucket.level {
-            Level::State => {}
-            Level::Party(p, q) => {
-                of_party[p].push(b);
-                of_party[q].push(b);
-            }
-            Level::Leader(l, m) => {
-                of_leader[l].push(b);
-                of_leader[m].push(b);
+
+    fn day(date: &str) -> Day {
+        date.parse::<Date>().expect("a date").day()
+    }
+
+    /// A simulation reset for seed 1 and a turn for `date` with `due`.
+    fn ready(sc: &Scenario, date: &str, due: Vec<Item>) -> Simulation {
+        let mut sim = Simulation::new(sc);
+        sim.reset(1);
+        sim.turn.day = day(date);
+        sim.turn.due = due;
+        sim
+    }
+
+    /// Runs the step system once on the simulation's turn.
+    fn step(sim: &mut Simulation) {
+        let Simulation {
+            world,
+            script,
+            turn,
+            ..
+        } = sim;
+        world
+            .run_system_once_with(apply_due_events, (&*script, turn))
+            .expect("the step system runs");
+    }
+
+    fn parts(sim: &mut Simulation) -> score::Parts {
+        sim.relation_mut().parts()
+    }
+
+    fn ruling(sim: &mut Simulation, state: usize) -> usize {
+        let mut q = sim.world.query::<(&StateIdx, &Ruling)>();
+        q.iter(&sim.world)
+            .find(|(i, _)| i.0 == state)
+            .map(|(_, r)| r.0)
+            .expect("the state's entity")
+    }
+
+    fn offices(sim: &mut Simulation, leader: usize) -> Vec<String> {
+        let mut q = sim.world.query::<(&LeaderIdx, &Offices)>();
+        q.iter(&sim.world)
+            .find(|(i, _)| i.0 == leader)
+            .map(|(_, o)| o.0.clone())
+            .expect("the leader's entity")
+    }
+
+    #[test]
+    fn reset_world_puts_every_component_back_to_the_first_day() {
+        let sc = small();
+        let mut sim = Simulation::new(&sc);
+        sim.reset(1);
+        let first = parts(&mut sim);
+        // A whole run leaves Pink ruling the north, Ann out of office, modifiers behind.
+        sim.run(1).expect("the run completes");
+        assert_eq!(ruling(&mut sim, 0), 1);
+        assert!(offices(&mut sim, 0).is_empty());
+        let Simulation { world, script, .. } = &mut sim;
+        world
+            .run_system_once_with(reset_world, &*script)
+            .expect("the reset system runs");
+        assert_eq!(ruling(&mut sim, 0), 0, "red rules the north again");
+        assert_eq!(offices(&mut sim, 0), ["leader"], "Ann is in office again");
+        assert!(offices(&mut sim, 1).is_empty(), "Ben is not yet");
+        assert_eq!(parts(&mut sim), first);
+        assert_eq!(first.state + first.party + first.leader, 0.0);
+        let mut q = sim.world.query::<&Ledger>();
+        assert!(q.single(&sim.world).expect("one ledger").0.is_empty());
+    }
+
+    #[test]
+    fn apply_due_events_takes_the_items_of_a_day_in_order() {
+        let sc = small();
+        let (ties, election) = (event(&sc, "party_ties"), event(&sc, "election"));
+        let mut sim = ready(
+            &sc,
+            "1955-12-01",
+            vec![Item::Event(ties), Item::Event(election)],
+        );
+        let structural = parts(&mut sim).structural;
+        step(&mut sim);
+        // The ties count as long as red and blue rule, which ends with the election the
+        // same day: the log shows them both, in order.
+        let log = &sim.turn.history.log;
+        assert_eq!(log.len(), 2);
+        assert_eq!((log[0].event, log[1].event), (ties, election));
+        assert!(log[0].after > log[0].before + 1.5);
+        assert_eq!(log[0].after, log[1].before);
+        assert!(log[1].after < log[1].before);
+        assert_eq!(ruling(&mut sim, 0), 1, "pink rules the north");
+        let now = parts(&mut sim);
+        assert_eq!(now.party, 0.0);
+        assert_ne!(now.structural, structural);
+        // The ledger keeps the modifier, which no longer counts.
+        let mut q = sim.world.query::<&Ledger>();
+        let ledger = &q.single(&sim.world).expect("one ledger").0;
+        assert_eq!(ledger.len(), 1);
+        assert_eq!((ledger[0].source, ledger[0].value), (ties, 2.0));
+    }
+
+    #[test]
+    fn apply_due_events_ends_a_term_and_drops_the_leaders_pairs() {
+        let sc = small();
+        let friendship = event(&sc, "friendship");
+        let mut sim = ready(
+            &sc,
+            "1955-06-01",
+            vec![Item::Event(friendship), Item::TermEnd(0, 0)],
+        );
+        step(&mut sim);
+        assert!(offices(&mut sim, 0).is_empty());
+        assert_eq!(parts(&mut sim).leader, 0.0);
+        // Without the term's end the friendship counts.
+        let mut sim = ready(&sc, "1955-06-01", vec![Item::Event(friendship)]);
+        step(&mut sim);
+        assert_eq!(parts(&mut sim).leader, 3.0);
+    }
+
+    #[test]
+    fn apply_due_events_skips_an_event_whose_guard_fails_and_queues_follow_ups() {
+        let sc = small();
+        // The spat's guard needs 1958 or later.
+        let spat = event(&sc, "spat");
+        let mut sim = ready(&sc, "1957-03-01", vec![Item::Event(spat)]);
+        step(&mut sim);
+        assert!(sim.turn.history.log.is_empty());
+        assert_eq!(sim.turn.history.total, 0);
+        // The incident (chance 0.9) schedules the apology 14 days on when it happens.
+        let (incident, apology) = (event(&sc, "incident"), event(&sc, "apology"));
+        let mut fired = 0;
+        for seed in 0..20 {
+            let mut sim = ready(&sc, "1957-01-01", vec![Item::Event(incident)]);
+            sim.turn.streams.reset(seed, sc.events.len());
+            step(&mut sim);
+            if sim.turn.history.total == 1 {
+                fired += 1;
+                let later = day("1957-01-15");
+                assert_eq!(sim.turn.outbox, [(later, Item::Event(apology))]);
+            } else {
+                assert!(sim.turn.outbox.is_empty());
             }
         }
+        assert!(fired > 10, "{fired} of 20");
     }
-    (
-        buckets,
-        BucketIndex {
-            of_effect,
-            of_party,
-            of_leader,
-        },
-    )
 }

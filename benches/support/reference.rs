@@ -9,19 +9,23 @@
 //! being in office, party-level ones by both parties ruling; ideology shifts and the
 //! structural part; follow-ups; samples at the end of the day, after the pulse.
 //!
-//! The arithmetic of fading is the engine's own: the sums of modifiers live in a
-//! [`diplosim::model::Relation`], so that the ratio of the two timings is the cost of the
-//! ECS and nothing else. (The relation's arithmetic is checked against the closed form by
-//! its own tests.) The reference advances it only when it reads the score, where the
-//! engine also steps it on a leader's first and last day in office; fading in other steps
-//! rounds differently, so the two agree to about 1e-12, not bit for bit.
+//! It shares no code with the engine but the scenario types and the score's pure functions,
+//! so that a test comparing the two can catch a bug in either. Its sums of modifiers are its
+//! own and simpler: one per (pair, half-life, end date) in order of first use, every sum
+//! faded at every step whether its pair counts or not (the engine fades only those that
+//! count, and catches the others up later), with factors `0.5^(days / half-life)` (the
+//! engine uses `exp`), and the pairs gated again after every change of rulers or offices.
+//! The two round differently, so they agree to about 1e-12, not bit for bit. The
+//! arithmetic per sample is the same in kind (one multiplication per fading sum, one
+//! addition per counting one, one `tanh`), so the ratio of the two timings is the cost of
+//! the engine's ECS.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use diplosim::date::{Date, Day};
 use diplosim::engine::RunError;
-use diplosim::model::{FiredEvent, Relation};
+use diplosim::model::FiredEvent;
 use diplosim::record::{Run, Sample};
 use diplosim::scenario::{Condition, Effect, Level, Scenario, Timing, Value};
 use diplosim::score::{self, Parts};
@@ -47,11 +51,8 @@ pub struct Reference<'a> {
     triggered: Vec<(usize, [f64; 4], (Day, Day))>,
     /// Triggered events (indices into `triggered`) in order of the first day allowed.
     opening: Vec<usize>,
-    /// Bucket of each (event, effect); `usize::MAX` for effects that are not modifiers.
-    bucket_of: Vec<Vec<usize>>,
-    /// Buckets that each leader's and each party's pairs bind.
-    by_leader: Vec<Vec<usize>>,
-    by_party: Vec<Vec<usize>>,
+    /// Sum of each (event, effect); `usize::MAX` for effects that are not modifiers.
+    sum_of: Vec<Vec<usize>>,
     run: State,
 }
 
@@ -64,11 +65,13 @@ struct State {
     stream_at: Vec<u32>,
     streams: Vec<ChaCha8Rng>,
     ruling: Vec<usize>,
+    /// The structural part as things stand.
+    structural: f64,
     ideology: Vec<Vec<f64>>,
     offices: Vec<Vec<String>>,
     fired: Vec<u32>,
     total: u32,
-    relation: Relation,
+    sums: Sums,
     /// How many of `opening` have opened, and those open and not spent, in scenario order.
     opened: usize,
     watching: Vec<usize>,
@@ -91,9 +94,29 @@ impl<'a> Reference<'a> {
         }
         samples.sort_unstable();
 
-        // The engine's own bucket layout, so both sum the same numbers in the same order.
-        let (buckets, index) = diplosim::engine::bucket_layout(sc);
-        let (bucket_of, by_party, by_leader) = (index.of_effect, index.of_party, index.of_leader);
+        // One sum per (pair, half-life, end date), in order of first use.
+        let mut keys: Vec<(Level, u64, Option<Day>)> = Vec::new();
+        let sum_of: Vec<Vec<usize>> = sc
+            .events
+            .iter()
+            .map(|e| {
+                e.effects
+                    .iter()
+                    .map(|x| match x {
+                        Effect::Modifier {
+                            level, fade, until, ..
+                        } => {
+                            let key = (*level, sc.fades[*fade].to_bits(), *until);
+                            keys.iter().position(|k| *k == key).unwrap_or_else(|| {
+                                keys.push(key);
+                                keys.len() - 1
+                            })
+                        }
+                        _ => usize::MAX,
+                    })
+                    .collect()
+            })
+            .collect();
         let triggered: Vec<(usize, [f64; 4], (Day, Day))> = (0..sc.events.len())
             .filter_map(|i| match sc.events[i].timing {
                 Timing::Triggered { mtth, .. } => Some((
@@ -109,15 +132,17 @@ impl<'a> Reference<'a> {
             .collect();
         let mut opening: Vec<usize> = (0..triggered.len()).collect();
         opening.sort_by_key(|&k| triggered[k].2.0);
-        let relation = Relation::new(buckets, sc.fades.clone(), &sc.scale);
+        let sums = Sums::new(
+            keys.iter()
+                .map(|&(level, h, until)| (level, f64::from_bits(h), until))
+                .collect(),
+        );
         Reference {
             sc,
             samples,
             triggered,
             opening,
-            bucket_of,
-            by_leader,
-            by_party,
+            sum_of,
             run: State {
                 queue: BinaryHeap::new(),
                 seq: 0,
@@ -125,11 +150,12 @@ impl<'a> Reference<'a> {
                 stream_at: Vec::new(),
                 streams: Vec::new(),
                 ruling: Vec::new(),
+                structural: 0.0,
                 ideology: Vec::new(),
                 offices: Vec::new(),
                 fired: Vec::new(),
                 total: 0,
-                relation,
+                sums,
                 opened: 0,
                 watching: Vec::new(),
             },
@@ -177,14 +203,14 @@ impl<'a> Reference<'a> {
                 Item::TermStart(l, t) => {
                     let office = sc.leaders[l].terms[t].office.clone();
                     self.run.offices[l].push(office);
-                    self.offices_changed(l);
+                    self.gate();
                 }
                 Item::TermEnd(l, t) => {
                     let office = &sc.leaders[l].terms[t].office;
                     if let Some(k) = self.run.offices[l].iter().position(|o| o == office) {
                         self.run.offices[l].remove(k);
                     }
-                    self.offices_changed(l);
+                    self.gate();
                 }
                 Item::Event(i) => {
                     if let Some(f) = self.event(i, day) {
@@ -232,11 +258,8 @@ impl<'a> Reference<'a> {
         r.total = 0;
         r.opened = 0;
         r.watching.clear();
-        r.relation.reset(start);
-        for b in 0..r.relation.buckets().len() {
-            let counts = self.counts(b);
-            self.run.relation.set_counts(b, counts);
-        }
+        r.sums.reset(start);
+        self.gate();
         self.structure_changed();
 
         for (l, leader) in sc.leaders.iter().enumerate() {
@@ -287,48 +310,35 @@ impl<'a> Reference<'a> {
 
     /// The parts of the score at the end of `day` as things stand.
     fn parts(&mut self, day: Day) -> Parts {
-        self.run.relation.advance(day);
-        self.run.relation.parts()
+        let r = &mut self.run;
+        r.sums.fade(day);
+        let mut parts = r.sums.parts(day);
+        parts.structural = r.structural;
+        parts
     }
 
     fn score(&mut self, day: Day) -> f64 {
         self.parts(day).score(self.sc.scale.bound)
     }
 
-    /// Whether bucket `b`'s pair counts as things stand.
-    fn counts(&self, b: usize) -> bool {
-        let (sc, r) = (self.sc, &self.run);
-        match r.relation.buckets()[b].level {
-            Level::State => true,
-            Level::Party(p, q) => {
-                r.ruling[sc.parties[p].state] == p && r.ruling[sc.parties[q].state] == q
-            }
-            Level::Leader(l, m) => !r.offices[l].is_empty() && !r.offices[m].is_empty(),
+    /// Gates every sum: whether its pair counts as things stand.
+    fn gate(&mut self) {
+        let (sc, r) = (self.sc, &mut self.run);
+        for (k, &(level, _, _)) in r.sums.keys.iter().enumerate() {
+            r.sums.counts[k] = match level {
+                Level::State => true,
+                Level::Party(p, q) => {
+                    r.ruling[sc.parties[p].state] == p && r.ruling[sc.parties[q].state] == q
+                }
+                Level::Leader(l, m) => !r.offices[l].is_empty() && !r.offices[m].is_empty(),
+            };
         }
-    }
-
-    fn offices_changed(&mut self, l: usize) {
-        for k in 0..self.by_leader[l].len() {
-            let b = self.by_leader[l][k];
-            let counts = self.counts(b);
-            self.run.relation.set_counts(b, counts);
-        }
-    }
-
-    fn ruling_changed(&mut self, parties: [usize; 2]) {
-        for p in parties {
-            for k in 0..self.by_party[p].len() {
-                let b = self.by_party[p][k];
-                let counts = self.counts(b);
-                self.run.relation.set_counts(b, counts);
-            }
-        }
-        self.structure_changed();
+        r.sums.relist();
     }
 
     fn structure_changed(&mut self) {
         let (sc, r) = (self.sc, &mut self.run);
-        r.relation.structural = score::structural(
+        r.structural = score::structural(
             sc.structure.base,
             sc.structure.affinity,
             &r.ideology[r.ruling[0]],
@@ -407,8 +417,8 @@ impl<'a> Reference<'a> {
             match effect {
                 Effect::Modifier { value, .. } => {
                     let v = draw(*value, self.stream(i));
-                    let b = self.bucket_of[i][k];
-                    self.run.relation.add(b, v);
+                    let b = self.sum_of[i][k];
+                    self.run.sums.add(b, v);
                 }
                 Effect::Ideology { party, axis, shift } => {
                     let by = draw(*shift, self.stream(i));
@@ -417,16 +427,17 @@ impl<'a> Reference<'a> {
                     self.structure_changed();
                 }
                 Effect::Rule { state, party } => {
-                    let old = std::mem::replace(&mut self.run.ruling[*state], *party);
-                    self.ruling_changed([old, *party]);
+                    self.run.ruling[*state] = *party;
+                    self.gate();
+                    self.structure_changed();
                 }
                 Effect::TakeOffice { leader, office } => {
                     self.run.offices[*leader].push(office.clone());
-                    self.offices_changed(*leader);
+                    self.gate();
                 }
                 Effect::LeaveOffice { leader } => {
                     self.run.offices[*leader].clear();
-                    self.offices_changed(*leader);
+                    self.gate();
                 }
                 Effect::FollowUp { event, after } => {
                     self.push(day + *after as Day, Item::Event(*event));
@@ -461,5 +472,113 @@ fn window(c: &Condition) -> (Day, Day) {
             .map(window)
             .fold((Day::MIN, Day::MAX), |a, b| (a.0.max(b.0), a.1.min(b.1))),
         _ => (Day::MIN, Day::MAX),
+    }
+}
+
+/// The sums of modifiers of one run, one per (pair, half-life, end date), all faded to the
+/// same day.
+struct Sums {
+    /// The pair, half-life (days, infinite for none) and end date of each sum.
+    keys: Vec<(Level, f64, Option<Day>)>,
+    /// Whether each sum's pair counts as things stand.
+    counts: Vec<bool>,
+    /// Each sum's value on `day`.
+    values: Vec<f64>,
+    /// Whether a modifier has been added to each sum this run.
+    filled: Vec<bool>,
+    /// `0.5^(d / half-life)` for d in 0..64 days, per sum (1 for sums that do not fade).
+    table: Vec<[f64; 64]>,
+    /// The sums filled that fade, which every step multiplies.
+    fading: Vec<usize>,
+    /// The sums filled whose pair counts, which a sample adds up.
+    live: Vec<usize>,
+    day: Day,
+}
+
+impl Sums {
+    fn new(keys: Vec<(Level, f64, Option<Day>)>) -> Sums {
+        let table = keys
+            .iter()
+            .map(|&(_, h, _)| std::array::from_fn(|d| half_power(d as f64, h)))
+            .collect();
+        Sums {
+            counts: vec![false; keys.len()],
+            values: vec![0.0; keys.len()],
+            filled: vec![false; keys.len()],
+            keys,
+            table,
+            fading: Vec::new(),
+            live: Vec::new(),
+            day: 0,
+        }
+    }
+
+    fn reset(&mut self, day: Day) {
+        self.values.fill(0.0);
+        self.filled.fill(false);
+        self.fading.clear();
+        self.live.clear();
+        self.day = day;
+    }
+
+    /// Adds a modifier's value to sum `k` on `day`.
+    fn add(&mut self, k: usize, value: f64) {
+        self.values[k] += value;
+        if !self.filled[k] {
+            self.filled[k] = true;
+            if self.keys[k].1.is_finite() {
+                self.fading.push(k);
+            }
+            self.relist();
+        }
+    }
+
+    /// Lists again the sums a sample adds up, after a change of gates or a first value.
+    fn relist(&mut self) {
+        self.live.clear();
+        self.live
+            .extend((0..self.keys.len()).filter(|&k| self.counts[k] && self.filled[k]));
+    }
+
+    /// Fades every sum to `day`.
+    fn fade(&mut self, day: Day) {
+        let dt = day - self.day;
+        if dt <= 0 {
+            return;
+        }
+        self.day = day;
+        for &k in &self.fading {
+            self.values[k] *= match self.table[k].get(dt as usize) {
+                Some(&f) => f,
+                None => half_power(f64::from(dt), self.keys[k].1),
+            };
+        }
+    }
+
+    /// The modifiers' parts on `day` (the structural part left at 0).
+    fn parts(&self, day: Day) -> Parts {
+        let mut p = Parts::default();
+        for &k in &self.live {
+            let (level, _, until) = self.keys[k];
+            if until.is_some_and(|u| day >= u) {
+                continue;
+            }
+            let v = self.values[k];
+            match level {
+                Level::State => p.state += v,
+                Level::Party(..) => p.party += v,
+                Level::Leader(..) => p.leader += v,
+            }
+        }
+        p
+    }
+}
+
+/// `0.5^(days / half_life)`; 1 for an infinite half-life.
+fn half_power(days: f64, half_life: f64) -> f64 {
+    if half_life.is_infinite() {
+        1.0
+    } else {
+        0.5f64.powf(days / half_life)
     }
 }

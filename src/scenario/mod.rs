@@ -257,8 +257,8 @@ pub struct Event {
     pub chance: f64,
     /// What it does, in order.
     pub effects: Vec<Effect>,
-    /// The id of its random stream: FNV-1a 64 of the event id, so a stream belongs to the
-    /// event and not to its position in the file.
+    /// The id of its random stream ([`crate::random::stream_id`] of the event id), so a
+    /// stream belongs to the event and not to its position in the file.
     pub stream: u64,
 }
 

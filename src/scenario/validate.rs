@@ -65,16 +65,6 @@ fn place(problems: Vec<(At, Problem)>, text: &str) -> Vec<Problem> {
         .collect()
 }
 
-/// FNV-1a, 64 bits: the stream id of an event, stable across runs, machines and versions.
-pub fn stream_id(id: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 struct Validator {
     /// Every problem found, with the path of what it concerns.
     problems: Vec<(At, Problem)>,
@@ -1063,7 +1053,7 @@ impl Validator {
             when,
             chance,
             effects,
-            stream: stream_id(&e.id),
+            stream: crate::random::stream_id(&e.id),
         }
     }
 
@@ -1832,11 +1822,5 @@ mod tests {
             control_message("ab\u{1b}[31m", '\u{1b}'),
             "this text holds the control character U+001B (after \"ab\")"
         );
-    }
-
-    #[test]
-    fn stream_ids_are_fnv1a() {
-        assert_eq!(stream_id(""), 0xcbf2_9ce4_8422_2325);
-        assert_ne!(stream_id("a"), stream_id("b"));
     }
 }

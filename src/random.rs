@@ -1,0 +1,134 @@
+//! The random streams of a run: their ids, how they are derived from the run's seed, and
+//! the order in which an event draws from its own.
+//!
+//! Randomness comes only from the run's seed. Every event has its own stream: a
+//! `ChaCha8Rng` seeded with `seed_from_u64(run seed)` and switched to stream
+//! [`stream_id`]`(event id)` (FNV-1a 64 of the id) with `set_stream`. An event draws, in
+//! this order:
+//! 1. its date offset, at the start of the run, if it has a window ([`offset`]);
+//! 2. on each monthly pulse while its guard holds (triggered events), whether it fires
+//!    ([`fires`]);
+//! 3. its chance, if below 1 ([`passes`]);
+//! 4. each drawn value, in effect order ([`draw`]).
+//!
+//! A stream belongs to the event id, not to its position in the file, so removing, moving
+//! or adding an event leaves every other event's draws as they were (common random
+//! numbers).
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::Distribution;
+
+use crate::scenario::Value;
+
+/// FNV-1a, 64 bits: the stream id of an event, stable across runs, machines and versions.
+pub fn stream_id(id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// One random stream per event, derived from the run's seed.
+///
+/// Streams are opened on an event's first draw and kept in order of opening, so a run
+/// pays for the streams it uses, not for one per event.
+#[derive(Clone, Debug)]
+pub struct Streams {
+    /// The run's base generator; each stream is a clone of it with its own stream id.
+    base: ChaCha8Rng,
+    /// For each event, the index of its stream in `open`; `u32::MAX` until it is opened.
+    index: Vec<u32>,
+    /// The streams opened so far, in order of opening.
+    open: Vec<ChaCha8Rng>,
+}
+
+impl Default for Streams {
+    fn default() -> Streams {
+        Streams {
+            base: ChaCha8Rng::seed_from_u64(0),
+            index: Vec::new(),
+            open: Vec::new(),
+        }
+    }
+}
+
+impl Streams {
+    /// Starts a run with `seed` for a scenario of `events` events: no stream is open.
+    pub fn reset(&mut self, seed: u64, events: usize) {
+        self.base = ChaCha8Rng::seed_from_u64(seed);
+        self.index.clear();
+        self.index.resize(events, u32::MAX);
+        self.open.clear();
+    }
+
+    /// The stream of event `event`, whose stream id is `id`; opened on first use.
+    pub fn get(&mut self, event: usize, id: u64) -> &mut ChaCha8Rng {
+        if self.index[event] == u32::MAX {
+            let mut rng = self.base.clone();
+            rng.set_stream(id);
+            self.index[event] = self.open.len() as u32;
+            self.open.push(rng);
+        }
+        &mut self.open[self.index[event] as usize]
+    }
+}
+
+/// Draw 1: a dated event's offset from its nominal day, uniform in `[-window, window]`.
+pub fn offset(rng: &mut ChaCha8Rng, window: u32) -> i32 {
+    let w = window as i32;
+    rng.random_range(-w..=w)
+}
+
+/// Draw 2: whether a triggered event fires on a pulse, with probability `p`.
+pub fn fires(rng: &mut ChaCha8Rng, p: f64) -> bool {
+    rng.random::<f64>() < p
+}
+
+/// Draw 3: whether an event with chance `chance` below 1 happens.
+pub fn passes(rng: &mut ChaCha8Rng, chance: f64) -> bool {
+    rng.random::<f64>() < chance
+}
+
+/// Draw 4: a value of an effect; a fixed value (or an empty range) draws nothing.
+pub fn draw(value: Value, rng: &mut ChaCha8Rng) -> f64 {
+    match value {
+        Value::Fixed(x) => x,
+        Value::Uniform(a, b) if a == b => a,
+        Value::Uniform(a, b) => rng.random_range(a..=b),
+        // Validation guarantees a finite mean and a finite, non-negative deviation.
+        Value::Normal(m, s) => match rand_distr::Normal::new(m, s) {
+            Ok(n) => n.sample(rng),
+            Err(_) => m,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_is_the_same_whenever_it_is_opened() {
+        let (a, b) = (stream_id("treaty"), stream_id("clash"));
+        let mut early = Streams::default();
+        early.reset(7, 2);
+        let first = early.get(0, a).random::<u64>();
+        let second = early.get(1, b).random::<u64>();
+        // Opened in the other order, each stream still starts with the same number.
+        let mut late = Streams::default();
+        late.reset(7, 2);
+        assert_eq!(late.get(1, b).random::<u64>(), second);
+        assert_eq!(late.get(0, a).random::<u64>(), first);
+        assert_ne!(first, second);
+    }
+
+    #[test]
+    fn stream_ids_are_fnv_1a() {
+        // The published FNV-1a 64 test vectors.
+        assert_eq!(stream_id(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(stream_id("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}

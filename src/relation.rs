@@ -1,0 +1,509 @@
+//! The relation between the two states: the buckets its modifiers are summed in, their
+//! layout, and their fading in closed form.
+//!
+//! A modifier binds a pair (the states, two parties or two leaders), fades with a
+//! half-life or ends on a date. Modifiers that bind the same pair, fade alike and end alike
+//! are summed in one [`Bucket`]: the sum fades exactly as each of its terms does, so one
+//! multiplication a step fades them all. [`layout`] finds the buckets a scenario can fill
+//! and puts them in a canonical order; [`Relation`] holds their sums for one run, on the
+//! relation's entity, beside the [`Ledger`] of every modifier left so far (which `explain`
+//! reads).
+//!
+//! ## Order
+//! The parts are summed over buckets in the canonical order (level, half-life, end date),
+//! not in order of first use, so a variant that removes or adds an event sums the same
+//! numbers in the same order as its baseline until the change takes effect, and the two
+//! agree to the last bit before it. Fading multiplies a bucket by the factor of each step
+//! in turn (a step is the days between two days the relation is read or changed on), so a
+//! bucket's value is the same product, bit for bit, however late it is brought up to date.
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::*;
+
+use crate::date::Day;
+use crate::scenario::{Effect, Level, Scale, Scenario};
+use crate::score::{self, Parts};
+
+/// A modifier left by an event on the relation.
+#[derive(Clone, Debug)]
+pub struct Modifier {
+    /// The pair it binds.
+    pub level: Level,
+    /// Value on the day it started, raw scale.
+    pub value: f64,
+    /// Day it started.
+    pub start: Day,
+    /// Half-life, days (infinite for permanent and dated modifiers).
+    pub half_life: f64,
+    /// First day it no longer counts, for dated modifiers.
+    pub until: Option<Day>,
+    /// Index of the event that left it.
+    pub source: usize,
+    /// Index of the effect within that event.
+    pub effect: usize,
+    /// Index of the bucket it is summed in.
+    pub bucket: usize,
+}
+
+impl Modifier {
+    /// Its value on `day`, whether or not it counts.
+    pub fn value_on(&self, day: Day) -> f64 {
+        score::decay(self.value, f64::from(day - self.start), self.half_life)
+    }
+}
+
+/// Every modifier left on the relation in the run so far, in the order they were left:
+/// what `explain` lists. Its storage is kept from run to run.
+#[derive(Component, Clone, Debug, Default)]
+pub struct Ledger(pub Vec<Modifier>);
+
+/// Modifiers that bind the same pair, fade alike and end alike, summed: their sum fades
+/// exactly as each one does, so one multiplication a step fades them all.
+#[derive(Clone, Debug)]
+pub struct Bucket {
+    /// The pair.
+    pub level: Level,
+    /// The pair's level: 0 state, 1 party, 2 leader ([`Level::rank`]).
+    rank: usize,
+    /// Index into the scenario's half-lives.
+    pub fade: usize,
+    /// First day it no longer counts, for dated modifiers.
+    pub until: Option<Day>,
+    /// The sum of its modifiers' values, as of step `step` of [`Relation`]'s log (today,
+    /// while it counts).
+    value: f64,
+    /// Whether its pair counts today (parties rule, leaders in office).
+    counts: bool,
+    /// Whether a modifier has been added to it this run.
+    filled: bool,
+    /// Whether it is in [`Relation`]'s list of buckets faded at every step, and where.
+    faded: bool,
+    slot: usize,
+    /// While not in that list: the number of steps of the log its value has been faded by.
+    step: usize,
+}
+
+impl Bucket {
+    /// An empty bucket that does not count yet.
+    pub fn new(level: Level, fade: usize, until: Option<Day>) -> Bucket {
+        Bucket {
+            level,
+            rank: level.rank(),
+            fade,
+            until,
+            value: 0.0,
+            counts: false,
+            filled: false,
+            faded: false,
+            slot: 0,
+            step: 0,
+        }
+    }
+
+    /// Whether its pair counts today.
+    pub fn counts(&self) -> bool {
+        self.counts
+    }
+}
+
+/// The relation's running sums, advanced in closed form from day to day.
+///
+/// Each step multiplies a bucket's sum by its fade's factor for the days stepped, so every
+/// bucket's value is the same product, bit for bit, however it is computed. The work is
+/// kept to the buckets that matter: [`Relation::advance`] multiplies only the buckets that
+/// count and hold a value that fades; a bucket whose pair stops counting is left alone,
+/// and when it counts again (or a modifier is added to it) it catches up by replaying the
+/// factors of the steps it missed, from a log of the run's steps. A pair that never counts
+/// again costs nothing more. [`Relation::parts`] sums, in bucket order, the buckets that
+/// count, have been filled and have not ended.
+#[derive(Component, Clone, Debug)]
+pub struct Relation {
+    /// The day the sums are valid for.
+    pub day: Day,
+    /// The structural part today.
+    pub structural: f64,
+    /// All buckets the scenario can fill; change them with [`Relation::add`] and
+    /// [`Relation::set_counts`].
+    buckets: Vec<Bucket>,
+    /// Half-life of each fade, days.
+    pub half_lives: Vec<f64>,
+    /// Decay factor for 0..32 days, per fade: the loop's monthly steps never compute a power.
+    pub factors: Vec<[f64; 32]>,
+    /// The scale's bound, M.
+    pub bound: f64,
+    /// The length in days of each step since the run began.
+    steps: Vec<Day>,
+    /// Buckets multiplied at every step, with their fades, in any order.
+    faded: Vec<(usize, usize)>,
+    /// Buckets that count, have been filled and have not ended, in index order.
+    counting: Vec<usize>,
+    /// The first day on which a bucket in `counting` ends (`Day::MAX` if none does).
+    next_end: Day,
+    /// Decay factors of each fade for one long step (reused).
+    scratch: Vec<f64>,
+}
+
+impl Relation {
+    /// Empty sums for the given buckets and half-lives.
+    pub fn new(buckets: Vec<Bucket>, half_lives: Vec<f64>, scale: &Scale) -> Relation {
+        let factors = half_lives
+            .iter()
+            .map(|&h| std::array::from_fn(|d| score::decay_factor(d as f64, h)))
+            .collect();
+        Relation {
+            day: 0,
+            structural: 0.0,
+            buckets,
+            half_lives,
+            factors,
+            bound: scale.bound,
+            steps: Vec::new(),
+            faded: Vec::new(),
+            counting: Vec::new(),
+            next_end: Day::MAX,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Empties and ungates every bucket, on `day`.
+    pub fn reset(&mut self, day: Day) {
+        self.day = day;
+        for b in &mut self.buckets {
+            b.value = 0.0;
+            b.counts = false;
+            b.filled = false;
+            b.faded = false;
+            b.step = 0;
+        }
+        self.steps.clear();
+        self.faded.clear();
+        self.counting.clear();
+        self.next_end = Day::MAX;
+    }
+
+    /// The buckets.
+    pub fn buckets(&self) -> &[Bucket] {
+        &self.buckets
+    }
+
+    /// Adds a modifier's value to bucket `b` on [`Relation::day`].
+    pub fn add(&mut self, b: usize, value: f64) {
+        self.catch_up(b);
+        let bucket = &mut self.buckets[b];
+        bucket.value += value;
+        if !bucket.filled {
+            bucket.filled = true;
+            self.list(b);
+        }
+        self.keep_fading(b);
+    }
+
+    /// Gates bucket `b`: whether its pair counts from now on.
+    pub fn set_counts(&mut self, b: usize, counts: bool) {
+        if self.buckets[b].counts == counts {
+            return;
+        }
+        self.buckets[b].counts = counts;
+        if counts {
+            self.catch_up(b);
+            self.list(b);
+            self.keep_fading(b);
+        } else {
+            if let Ok(k) = self.counting.binary_search(&b) {
+                self.counting.remove(k);
+            }
+            // Left out of the steps from now on, its value current as of now.
+            let bucket = &mut self.buckets[b];
+            if bucket.faded {
+                bucket.faded = false;
+                bucket.step = self.steps.len();
+                let slot = bucket.slot;
+                self.faded.swap_remove(slot);
+                if let Some(&(moved, _)) = self.faded.get(slot) {
+                    self.buckets[moved].slot = slot;
+                }
+            }
+        }
+    }
+
+    /// Puts bucket `b` in the list of buckets summed, in its place, if it counts, has been
+    /// filled and has not ended. (An empty bucket adds exactly nothing.)
+    fn list(&mut self, b: usize) {
+        let bucket = &self.buckets[b];
+        if bucket.counts && bucket.filled && bucket.until.is_none_or(|u| self.day < u) {
+            if let Err(k) = self.counting.binary_search(&b) {
+                self.counting.insert(k, b);
+            }
+            self.next_end = self.next_end.min(bucket.until.unwrap_or(Day::MAX));
+        }
+    }
+
+    /// Brings a bucket left out of the steps up to today, with the factors it missed.
+    fn catch_up(&mut self, b: usize) {
+        let bucket = &mut self.buckets[b];
+        if !bucket.faded && bucket.value != 0.0 {
+            let (h, table) = (self.half_lives[bucket.fade], &self.factors[bucket.fade]);
+            for &dt in &self.steps[bucket.step..] {
+                bucket.value *= match table.get(dt as usize) {
+                    Some(&f) => f,
+                    None => score::decay_factor(f64::from(dt), h),
+                };
+            }
+        }
+        bucket.step = self.steps.len();
+    }
+
+    /// Puts a counting bucket whose value fades into the list of buckets faded at every
+    /// step.
+    fn keep_fading(&mut self, b: usize) {
+        let bucket = &mut self.buckets[b];
+        if bucket.counts
+            && !bucket.faded
+            && bucket.value != 0.0
+            && self.half_lives[bucket.fade].is_finite()
+        {
+            bucket.faded = true;
+            bucket.slot = self.faded.len();
+            self.faded.push((b, bucket.fade));
+        }
+    }
+
+    /// Fades every bucket to `day` (never backwards).
+    pub fn advance(&mut self, day: Day) {
+        let dt = day - self.day;
+        if dt <= 0 {
+            return;
+        }
+        self.day = day;
+        self.steps.push(dt);
+        let buckets = &mut self.buckets;
+        if dt < 32 {
+            let dt = dt as usize;
+            for &(b, fade) in &self.faded {
+                buckets[b].value *= self.factors[fade][dt];
+            }
+        } else {
+            self.scratch.clear();
+            self.scratch.extend(
+                self.half_lives
+                    .iter()
+                    .map(|&h| score::decay_factor(f64::from(dt), h)),
+            );
+            for &(b, fade) in &self.faded {
+                buckets[b].value *= self.scratch[fade];
+            }
+        }
+        if day >= self.next_end {
+            self.counting
+                .retain(|&i| buckets[i].until.is_none_or(|u| day < u));
+            self.next_end = self
+                .counting
+                .iter()
+                .filter_map(|&i| buckets[i].until)
+                .min()
+                .unwrap_or(Day::MAX);
+        }
+    }
+
+    /// The parts of the raw score on [`Relation::day`].
+    pub fn parts(&self) -> Parts {
+        // Summed by the level's rank (state, party, leader), in bucket order.
+        let mut sums = [0.0; 3];
+        for &i in &self.counting {
+            let b = &self.buckets[i];
+            sums[b.rank] += b.value;
+        }
+        Parts {
+            structural: self.structural,
+            state: sums[0],
+            party: sums[1],
+            leader: sums[2],
+        }
+    }
+
+    /// The score on [`Relation::day`].
+    pub fn score(&self) -> f64 {
+        self.parts().score(self.bound)
+    }
+}
+
+/// Where each modifier goes, and which buckets each party and leader gates.
+#[derive(Clone, Debug)]
+pub struct BucketIndex {
+    /// For each event and effect, the bucket its modifier is summed in (`usize::MAX` for
+    /// effects that are not modifiers).
+    pub of_effect: Vec<Vec<usize>>,
+    /// For each party, the buckets of the party-level pairs it is in.
+    pub of_party: Vec<Vec<usize>>,
+    /// For each leader, the buckets of the leader-level pairs they are in.
+    pub of_leader: Vec<Vec<usize>>,
+}
+
+/// The buckets a scenario can fill, in their canonical order, and where each modifier,
+/// party and leader belongs among them.
+pub fn layout(scenario: &Scenario) -> (Vec<Bucket>, BucketIndex) {
+    // Buckets: one per (pair, half-life, end date) that some modifier effect names.
+    let mut buckets: Vec<Bucket> = Vec::new();
+    let mut found = BTreeMap::new();
+    let of_effect: Vec<Vec<usize>> = scenario
+        .events
+        .iter()
+        .map(|e| {
+            e.effects
+                .iter()
+                .map(|x| match x {
+                    Effect::Modifier {
+                        level, fade, until, ..
+                    } => *found.entry((*level, *fade, *until)).or_insert_with(|| {
+                        buckets.push(Bucket::new(*level, *fade, *until));
+                        buckets.len() - 1
+                    }),
+                    _ => usize::MAX,
+                })
+                .collect()
+        })
+        .collect();
+
+    // Buckets in a canonical order (level, half-life, end), not in order of first use:
+    // the parts are summed over buckets in this order, so a variant that removes or adds
+    // an event sums the same numbers in the same order as its baseline until the change
+    // takes effect, and the two runs agree to the last bit before it.
+    let mut order: Vec<usize> = (0..buckets.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&buckets[a], &buckets[b]);
+        x.level
+            .cmp(&y.level)
+            .then(scenario.fades[x.fade].total_cmp(&scenario.fades[y.fade]))
+            .then(x.until.cmp(&y.until))
+    });
+    let mut rank = vec![0; buckets.len()];
+    for (to, &from) in order.iter().enumerate() {
+        rank[from] = to;
+    }
+    let buckets: Vec<Bucket> = order.iter().map(|&i| buckets[i].clone()).collect();
+    let of_effect: Vec<Vec<usize>> = of_effect
+        .into_iter()
+        .map(|effects| {
+            effects
+                .into_iter()
+                .map(|b| if b == usize::MAX { b } else { rank[b] })
+                .collect()
+        })
+        .collect();
+    let mut of_party = vec![Vec::new(); scenario.parties.len()];
+    let mut of_leader = vec![Vec::new(); scenario.leaders.len()];
+    for (b, bucket) in buckets.iter().enumerate() {
+        match bucket.level {
+            Level::State => {}
+            Level::Party(p, q) => {
+                of_party[p].push(b);
+                of_party[q].push(b);
+            }
+            Level::Leader(l, m) => {
+                of_leader[l].push(b);
+                of_leader[m].push(b);
+            }
+        }
+    }
+    (
+        buckets,
+        BucketIndex {
+            of_effect,
+            of_party,
+            of_leader,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Band;
+
+    fn scale() -> Scale {
+        Scale {
+            bound: 9.0,
+            bands: vec![Band {
+                name: "all".into(),
+                lo: -9.0,
+                hi: 9.0,
+            }],
+        }
+    }
+
+    /// Days on which the tests step, uneven, some more than a month apart.
+    const DAYS: [Day; 12] = [3, 10, 31, 61, 62, 100, 140, 141, 200, 260, 300, 400];
+
+    #[test]
+    fn buckets_fade_in_closed_form() {
+        let mut rel = Relation::new(
+            vec![
+                Bucket::new(Level::State, 0, None),
+                Bucket::new(Level::Party(0, 1), 1, None),
+                Bucket::new(Level::State, 1, Some(141)),
+            ],
+            vec![90.0, f64::INFINITY],
+            &scale(),
+        );
+        rel.reset(0);
+        for b in 0..3 {
+            rel.set_counts(b, true);
+            rel.add(b, [4.0, -2.0, 1.5][b]);
+        }
+        for day in DAYS {
+            rel.advance(day);
+            let p = rel.parts();
+            let state =
+                4.0 * 0.5f64.powf(f64::from(day) / 90.0) + if day < 141 { 1.5 } else { 0.0 };
+            assert!(
+                (p.state - state).abs() < 1e-12,
+                "{day}: {} vs {state}",
+                p.state
+            );
+            assert_eq!(p.party, -2.0);
+        }
+    }
+
+    #[test]
+    fn a_bucket_that_stops_counting_catches_up_bit_for_bit() {
+        let new = || {
+            let mut rel = Relation::new(
+                vec![Bucket::new(Level::Leader(0, 1), 0, None)],
+                vec![365.0],
+                &scale(),
+            );
+            rel.reset(0);
+            rel.set_counts(0, true);
+            rel.add(0, 3.0);
+            rel
+        };
+        // One relation's pair counts throughout; the other's stops counting on day 31,
+        // gets a modifier on day 100 while out, and counts again on day 200.
+        let (mut always, mut gated) = (new(), new());
+        for day in DAYS {
+            always.advance(day);
+            gated.advance(day);
+            if day == 100 {
+                always.add(0, 1.0);
+                gated.add(0, 1.0);
+            }
+            if day == 31 {
+                gated.set_counts(0, false);
+            }
+            if day == 200 {
+                gated.set_counts(0, true);
+            }
+            let out = (31..200).contains(&day);
+            assert_eq!(
+                gated.parts().leader,
+                if out { 0.0 } else { always.parts().leader }
+            );
+        }
+        assert_eq!(
+            gated.parts().leader.to_bits(),
+            always.parts().leader.to_bits()
+        );
+        assert!(always.parts().leader > 0.0);
+    }
+}
