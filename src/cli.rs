@@ -109,6 +109,34 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The classroom page: a what-if lab in the browser, on this machine only by default.
+    Serve {
+        /// The folder of scenarios and counterfactuals to offer.
+        #[arg(long, default_value = "scenarios")]
+        dir: PathBuf,
+        /// Address to listen on; 0.0.0.0 opens the page to the whole network.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// A self-contained HTML handout of a scenario, or of a what-if against it.
+    Handout {
+        /// The scenario.
+        scenario: PathBuf,
+        /// A counterfactual to compare with it.
+        counterfactual: Option<PathBuf>,
+        /// Paired runs (with a counterfactual); run i uses seed + i.
+        #[arg(long, default_value_t = crate::serve::DEFAULT_RUNS)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The file to write [default: output/<scenario name>/<name>-handout.html].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// A seed as typed: a whole number that fits 64 bits, with a message that says so.
@@ -168,6 +196,9 @@ pub enum CliError {
     /// The arguments make no sense together.
     #[error("{0}")]
     Usage(String),
+    /// The classroom page could not be served.
+    #[error("{0}")]
+    Serve(#[from] crate::serve::ServeError),
 }
 
 impl CliError {
@@ -252,7 +283,78 @@ pub fn execute_with(
             argv,
             progress,
         ),
+        Command::Serve { dir, host, port } => {
+            crate::serve::run(serve_config(dir, host, *port), |_| {})?;
+            Ok(String::new())
+        }
+        Command::Handout {
+            scenario,
+            counterfactual,
+            runs,
+            seed,
+            out,
+        } => handout(
+            scenario,
+            counterfactual.as_deref(),
+            Seeds::new(*seed, *runs)?,
+            out.as_deref(),
+        ),
     }
+}
+
+/// The server's configuration from `diplosim serve`'s arguments, with the default limits.
+pub fn serve_config(dir: &Path, host: &str, port: u16) -> crate::serve::Config {
+    crate::serve::Config {
+        dir: dir.to_path_buf(),
+        host: host.to_string(),
+        port,
+        limits: crate::serve::Limits::default(),
+    }
+}
+
+fn handout(
+    path: &Path,
+    cf: Option<&Path>,
+    seeds: Seeds,
+    out: Option<&Path>,
+) -> Result<String, CliError> {
+    let base = load_file(path)?;
+    let variant = match cf {
+        Some(cf) => Some(Source::read(cf)?.apply(&base.file, path)?),
+        None => None,
+    };
+    let sc = &base.scenario;
+    let whatif = variant.as_ref().map(|c| crate::lab::WhatIf {
+        name: &c.name,
+        title: &c.title,
+        question: &c.question,
+        scenario: &c.scenario,
+    });
+    let o = crate::lab::study(sc, whatif, seeds)?;
+    let html = crate::handout::html(sc, whatif, &o)?;
+    let name = crate::handout::file_name(sc, whatif);
+    let (dir, name) = match out {
+        Some(file) => {
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| {
+                    CliError::Usage(format!(
+                        "--out {}: name a file to write, e.g. --out handout.html",
+                        file.display()
+                    ))
+                })?;
+            let dir = file
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            (dir, name)
+        }
+        None => (default_out(sc), name),
+    };
+    check_out(&dir)?;
+    output::write_all(&dir, &[(name.clone(), html.into_bytes())])?;
+    Ok(format!("wrote {}\n", dir.join(name).display()))
 }
 
 /// Reads a file as text, with the hash of its bytes on disk (so `sha256sum` agrees with

@@ -7,7 +7,7 @@
 use std::io::IsTerminal;
 
 use clap::Parser;
-use diplosim::cli::{Cli, execute_with};
+use diplosim::cli::{Cli, Command, execute_with, serve_config};
 use diplosim::experiment::Progress;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -36,6 +36,9 @@ fn main() {
         .chain(std::env::args().skip(1))
         .collect();
     let cli = Cli::parse();
+    if let Command::Serve { dir, host, port } = &cli.command {
+        serve(dir, host, *port);
+    }
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(0);
         if let Ok(style) = ProgressStyle::with_template(
@@ -53,6 +56,25 @@ fn main() {
             print!("{}", e.stdout());
             eprintln!("error: {e}");
             std::process::exit(e.exit_code());
+        }
+    }
+}
+
+/// `diplosim serve`: prints the address once the page is up, and serves until stopped.
+fn serve(dir: &std::path::Path, host: &str, port: u16) -> ! {
+    let config = serve_config(dir, host, port);
+    for warning in config.warnings() {
+        eprintln!("{warning}");
+    }
+    let result = diplosim::serve::run(config, |addr| {
+        println!("diplosim: the classroom page is at {addr} (Ctrl-C stops it)");
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+    });
+    match result {
+        Ok(()) => std::process::exit(0),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
         }
     }
 }

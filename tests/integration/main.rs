@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per behaviour.
 
+mod browser;
 mod chart;
 mod cli;
 mod common;
@@ -11,6 +12,7 @@ mod experiment_cli;
 mod readme;
 mod reference;
 mod scenario;
+mod serve;
 mod shipped;
 #[path = "../../benches/support/mod.rs"]
 mod support;
