@@ -340,11 +340,11 @@ fn every_control_is_reached_by_keyboard_with_a_visible_focus() {
     for _ in 0..controls.len() + 10 {
         b.tab();
         let v = b.js(&format!(
-            "{name} const e = document.activeElement; const st = getComputedStyle(e); return [name(e), st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2 || st.borderColor === 'rgb(196, 90, 0)'];"
+            "{name} const e = document.activeElement; const st = getComputedStyle(e); return [name(e), st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2 || st.borderColor === 'rgb(196, 90, 0)', st.outlineStyle + ' ' + st.outlineWidth];"
         ));
         let n = v[0].as_str().unwrap().to_string();
         if v[1] != json!(true) {
-            unfocused.push(n.clone());
+            unfocused.push(format!("{n} ({})", v[2]));
         }
         seen.insert(n);
     }
