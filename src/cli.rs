@@ -15,6 +15,7 @@ use crate::engine::{RunError, Simulation};
 use crate::experiment::{self, ExperimentError, Progress, Seeds, Variant};
 use crate::output::{self, Input, Manifest, OutputError};
 use crate::record::{self, Run};
+use crate::report;
 use crate::scenario::counterfactual::{self, Counterfactual, FileKind, Source};
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::{Scenario, ScenarioError};
@@ -53,10 +54,10 @@ pub enum Command {
         /// The scenario (or a counterfactual, to run its variant).
         scenario: PathBuf,
         /// Number of runs; run i uses seed + i.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
         runs: u64,
         /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Output folder [default: output/<scenario name>/ensemble/].
         #[arg(long)]
@@ -71,10 +72,10 @@ pub enum Command {
         #[arg(required = true)]
         counterfactuals: Vec<PathBuf>,
         /// Paired runs per curve; run i uses seed + i.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_runs)]
         runs: u64,
         /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Output folder [default: output/<scenario name>/compare/].
         #[arg(long)]
@@ -89,7 +90,7 @@ pub enum Command {
         #[arg(long)]
         at: Date,
         /// Seed of the run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Print CSV instead of a table.
         #[arg(long)]
@@ -100,10 +101,10 @@ pub enum Command {
         /// The scenario (or a counterfactual).
         scenario: PathBuf,
         /// Paired runs per event; run i uses seed + i.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_runs)]
         runs: u64,
         /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Output folder [default: output/<scenario name>/rank/].
         #[arg(long)]
@@ -149,8 +150,31 @@ fn parse_seed(text: &str) -> Result<u64, String> {
     })
 }
 
-/// Refuses an output folder that cannot be one, before any work is done.
+/// A number of runs as typed: a whole number from 1, with a message that says so (how
+/// many fit in memory depends on the scenario's span, and the experiment checks it).
+fn parse_runs(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "a number of runs is a whole number from 1 to {}, e.g. --runs 1000",
+            u64::MAX
+        )),
+    }
+}
+
+/// Refuses an output folder that cannot be one, before any work is done: a file, a path
+/// through a file, or the folder the command runs in (or one that holds it), which
+/// writing replaces as a whole.
 fn check_out(out: &Path) -> Result<(), CliError> {
+    if let (Ok(o), Ok(here)) = (out.canonicalize(), std::env::current_dir())
+        && here.canonicalize().unwrap_or(here).starts_with(&o)
+    {
+        return Err(CliError::Usage(format!(
+            "--out {}: this is the folder you are working in (or holds it); the output folder is replaced as a whole on every write\n  = help: name a folder of its own, e.g. --out {}",
+            out.display(),
+            out.join("diplosim-output").display()
+        )));
+    }
     // Every existing prefix of the path must be a folder.
     for dir in out.ancestors().filter(|a| !a.as_os_str().is_empty()) {
         if dir.exists() && !dir.is_dir() {
@@ -460,17 +484,7 @@ fn run(path: &Path, seed: u64, out: Option<&Path>, argv: &[String]) -> Result<St
     let chart = crate::chart::render(&crate::chart::of_run(sc, &run))?;
     files.push(("chart.png".to_string(), chart.png));
     files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
-    let manifest = Manifest {
-        program: "diplosim".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        command: "run".into(),
-        inputs: loaded.inputs.clone(),
-        seed,
-        runs: 1,
-        command_line: argv.to_vec(),
-        files: files.iter().map(|(n, _)| n.clone()).collect(),
-    };
-    files.push(("manifest.json".to_string(), manifest.to_json()));
+    let files = Manifest::new("run", loaded.inputs.clone(), seed, 1, argv, &files).append_to(files);
     output::write_all(&dir, &files)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     Ok(summary(sc, &run, &dir, &names))
@@ -603,23 +617,14 @@ fn csv_file(name: &str, r: Result<Vec<u8>, csv::Error>) -> Result<output::File, 
 /// Adds the manifest and writes every file, all or nothing.
 fn finish(
     dir: &Path,
-    mut files: Vec<output::File>,
+    files: Vec<output::File>,
     command: &str,
     inputs: Vec<Input>,
     seeds: Seeds,
     argv: &[String],
 ) -> Result<Vec<String>, CliError> {
-    let manifest = Manifest {
-        program: "diplosim".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        command: command.into(),
-        inputs,
-        seed: seeds.first,
-        runs: seeds.runs,
-        command_line: argv.to_vec(),
-        files: files.iter().map(|(n, _)| n.clone()).collect(),
-    };
-    files.push(("manifest.json".to_string(), manifest.to_json()));
+    let files =
+        Manifest::new(command, inputs, seeds.first, seeds.runs, argv, &files).append_to(files);
     output::write_all(dir, &files)?;
     Ok(files.into_iter().map(|(n, _)| n).collect())
 }
@@ -633,48 +638,18 @@ fn ensemble(
 ) -> Result<String, CliError> {
     let subject = load_any(path)?;
     let sc = &subject.scenario;
-    let e = experiment::ensemble(sc, seeds, progress)?;
     let dir = out.map_or_else(|| subject.out.join("ensemble"), Path::to_path_buf);
+    check_out(&dir)?;
+    let e = experiment::ensemble(sc, seeds, progress)?;
     let first = Simulation::new(sc).run(seeds.first)?;
-    let chart = crate::chart::render(&experiment::ensemble_chart(sc, &e, &first))?;
+    let chart = crate::chart::render(&report::ensemble_chart(sc, &e, &first))?;
     let files = vec![
-        csv_file("ensemble.csv", experiment::ensemble_csv(&e))?,
+        csv_file("ensemble.csv", report::ensemble_csv(&e))?,
         ("chart.png".to_string(), chart.png),
         ("chart.svg".to_string(), chart.svg.into_bytes()),
     ];
     let names = finish(&dir, files, "ensemble", subject.inputs, seeds, argv)?;
-    let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "{}: {} run{} from seed {}",
-        sc.title,
-        seeds.runs,
-        if seeds.runs == 1 { "" } else { "s" },
-        seeds.first
-    );
-    let row = |t: &mut String, label: &str, i: usize| {
-        let p = e.percentiles[i];
-        let _ = writeln!(
-            t,
-            "  {label:<8} {}  median {:>6.2} ({})  90% of runs in [{:.2}, {:.2}]",
-            Date::from_day(e.days[i]),
-            p[2],
-            sc.scale.band(p[2]),
-            p[0],
-            p[4]
-        );
-    };
-    if !e.days.is_empty() {
-        row(&mut text, "start", 0);
-        row(&mut text, "end", e.days.len() - 1);
-        let widest = (0..e.days.len())
-            .max_by(|&a, &b| {
-                let w = |i: usize| e.percentiles[i][4] - e.percentiles[i][0];
-                w(a).total_cmp(&w(b)).then(b.cmp(&a))
-            })
-            .unwrap_or(0);
-        row(&mut text, "widest", widest);
-    }
+    let mut text = report::ensemble_text(sc, &e);
     let _ = writeln!(text, "  wrote {} in {}", names.join(", "), dir.display());
     Ok(text)
 }
@@ -737,6 +712,8 @@ fn compare(
         names.push(&v.name);
     }
     let sc = &base.scenario;
+    let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
+    check_out(&dir)?;
     let list: Vec<Variant> = variants
         .iter()
         .map(|v| Variant {
@@ -746,20 +723,14 @@ fn compare(
         .collect();
     let c = experiment::compare(sc, &list, seeds, progress)?;
     let titles: Vec<&str> = variants.iter().map(|v| v.title.as_str()).collect();
-    let mut summary = experiment::divergence_text(sc, &c, &titles);
-    for v in &variants {
-        let _ = writeln!(summary, "\n{}: {}", v.name, v.question);
-    }
-    let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
-    let first = Simulation::new(sc).run(seeds.first)?;
     let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
-    let chart = crate::chart::render(&experiment::compare_chart(
-        sc, &c, &first, &titles, &questions,
-    ))?;
+    let summary = report::summary(sc, &c, &titles, &questions);
+    let first = Simulation::new(sc).run(seeds.first)?;
+    let chart = crate::chart::render(&report::compare_chart(sc, &c, &first, &titles, &questions))?;
     let files = vec![
-        csv_file("compare.csv", experiment::compare_csv(&c))?,
-        csv_file("divergence.csv", experiment::divergence_csv(&c))?,
-        csv_file("decades.csv", experiment::decades_csv(sc, &c))?,
+        csv_file("compare.csv", report::compare_csv(&c))?,
+        csv_file("divergence.csv", report::divergence_csv(&c))?,
+        csv_file("decades.csv", report::decades_csv(sc, &c))?,
         ("divergence.txt".to_string(), summary.clone().into_bytes()),
         ("chart.png".to_string(), chart.png),
         ("chart.svg".to_string(), chart.svg.into_bytes()),
@@ -777,13 +748,13 @@ fn explain(path: &Path, at: Date, seed: u64, csv: bool) -> Result<String, CliErr
     let sc = &subject.scenario;
     let x = experiment::explain(sc, seed, at)?;
     if csv {
-        let bytes = experiment::explain_csv(sc, &x).map_err(|source| OutputError::Csv {
+        let bytes = report::explain_csv(sc, &x).map_err(|source| OutputError::Csv {
             name: "the explanation".to_string(),
             source,
         })?;
         return Ok(String::from_utf8_lossy(&bytes).into_owned());
     }
-    Ok(experiment::explain_text(sc, &x))
+    Ok(report::explain_text(sc, &x))
 }
 
 fn rank(
@@ -795,34 +766,17 @@ fn rank(
 ) -> Result<String, CliError> {
     let subject = load_any(path)?;
     let sc = &subject.scenario;
-    let ranking = experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?;
     let dir = out.map_or_else(|| subject.out.join("rank"), Path::to_path_buf);
-    let top = ranking.len().min(20);
-    let chart = crate::chart::render_bars(
-        &format!("{}: the {top} events that move it most", sc.title),
-        &format!(
-            "mean absolute change of the monthly score when the event is removed, over {}",
-            if seeds.runs == 1 {
-                "one run".to_string()
-            } else {
-                format!("{} paired runs", seeds.runs)
-            }
-        ),
-        &format!(
-            "seed{} {} · diplosim {} · data: rank.csv",
-            if seeds.runs == 1 { "" } else { "s from" },
-            seeds.first,
-            env!("CARGO_PKG_VERSION")
-        ),
-        &experiment::rank_bars(sc, &ranking, top),
-    )?;
+    check_out(&dir)?;
+    let ranking = experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?;
+    let chart = crate::chart::render_bars(&report::rank_chart(sc, &ranking, seeds, 20))?;
     let files = vec![
-        csv_file("rank.csv", experiment::rank_csv(sc, &ranking))?,
+        csv_file("rank.csv", report::rank_csv(sc, &ranking))?,
         ("chart.png".to_string(), chart.png),
         ("chart.svg".to_string(), chart.svg.into_bytes()),
     ];
     let names = finish(&dir, files, "rank", subject.inputs, seeds, argv)?;
-    let mut text = experiment::rank_text(sc, &ranking, seeds, 20);
+    let mut text = report::rank_text(sc, &ranking, seeds, 20);
     let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
     Ok(text)
 }

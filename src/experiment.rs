@@ -1,5 +1,8 @@
 //! Experiments: ensembles, paired comparisons, event rankings and explanations.
 //!
+//! This module computes and returns numbers; [`crate::report`] turns them into CSV files,
+//! text and charts.
+//!
 //! An experiment is plain data (a scenario, its variants, a list of seeds) and a plain
 //! function over it. Runs are independent, so they go in parallel (rayon), never the inside
 //! of one run: each worker builds one [`Simulation`] per chunk of seeds and reuses it, since
@@ -21,14 +24,13 @@
 //! sort the values `x[0] <= .. <= x[n-1]`, let `h = (n - 1) p`, and take
 //! `x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])`.
 
-use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::chart::{self, ChartModel, EnsembleBand, EnsemblePoint, Series, SeriesRole};
 use crate::date::{Date, Day};
 use crate::engine::{RunError, Simulation};
-use crate::record::{Run, fixed};
+use crate::record::Run;
 use crate::scenario::counterfactual::without;
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::{Level, Scenario, ScenarioError, validate};
@@ -56,6 +58,24 @@ pub enum ExperimentError {
     /// Zero runs were asked for.
     #[error("--runs must be at least 1")]
     NoRuns,
+    /// The scores the experiment must keep would not fit its memory budget.
+    #[error(
+        "{runs} runs x {months} months{} is {} scores to keep in memory, more than the {} ({} GiB) an experiment may hold\n  = help: use fewer runs: at most {most_runs} for this scenario's span",
+        if *curves == 1 { String::new() } else { format!(" x {curves} curves") },
+        u128::from(*runs) * *months as u128 * u128::from(*curves),
+        SCORE_BUDGET,
+        (SCORE_BUDGET * 8) >> 30
+    )]
+    TooManyScores {
+        /// Runs asked for.
+        runs: u64,
+        /// Months in the span.
+        months: usize,
+        /// Curves kept at once (2 for a comparison).
+        curves: u64,
+        /// The most runs that fit.
+        most_runs: u64,
+    },
 }
 
 /// The seeds of an experiment: run `i` uses `first + i`, wrapping.
@@ -102,37 +122,134 @@ pub const PERCENTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 /// baseline.
 pub const PARTING: f64 = 0.01;
 
-/// The monthly scores of every run, in seed order, each with the events it fired.
-fn runs_of<T: Send>(
-    sc: &Scenario,
-    seeds: &[u64],
-    progress: &dyn Progress,
-    keep: impl Fn(Run) -> T + Sync,
-) -> Result<Vec<T>, RunError> {
-    let chunk = seeds
-        .len()
-        .div_ceil(rayon::current_num_threads() * 8)
-        .max(1);
-    let results: Vec<Vec<Result<T, RunError>>> = seeds
-        .par_chunks(chunk)
-        .map(|chunk| {
-            let mut sim = Simulation::new(sc);
-            chunk
-                .iter()
-                .map(|&seed| {
-                    let r = sim.run(seed).map(&keep);
-                    progress.advance(1);
-                    r
-                })
-                .collect()
-        })
-        .collect();
-    results.into_iter().flatten().collect()
+/// The most monthly scores an experiment keeps in memory at once: 2^28, 2 GiB of `f64`.
+/// Exact percentiles need every run's score of a month at hand, so an ensemble keeps runs
+/// x months scores, a comparison twice that (the baseline and one variant at a time), and
+/// a ranking the baseline's.
+pub const SCORE_BUDGET: u64 = 1 << 28;
+
+/// Checks that `curves` x runs x months scores fit in [`SCORE_BUDGET`], before any run.
+fn within_budget(seeds: Seeds, months: usize, curves: u64) -> Result<(), ExperimentError> {
+    let needed = u128::from(seeds.runs) * months as u128 * u128::from(curves);
+    if needed <= u128::from(SCORE_BUDGET) {
+        return Ok(());
+    }
+    Err(ExperimentError::TooManyScores {
+        runs: seeds.runs,
+        months,
+        curves,
+        most_runs: SCORE_BUDGET / (months.max(1) as u64 * curves),
+    })
 }
 
-/// A run's monthly scores.
-fn monthly(run: Run) -> Vec<f64> {
-    run.monthly().map(|s| s.score).collect()
+/// Runs `work` on a pool of at most as many threads as the machine has cores and as
+/// there are runs (fewer if `RAYON_NUM_THREADS` asks for fewer): a larger pool only adds
+/// threads that wait. Inside a pool the caller built, `work` runs on that pool.
+fn on_pool<T: Send>(runs: u64, work: impl FnOnce() -> T + Send) -> T {
+    if rayon::current_thread_index().is_some() {
+        return work();
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let asked = std::env::var("RAYON_NUM_THREADS").ok();
+    let threads = pool_size(runs, asked.as_deref(), cores);
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(work),
+        // No thread could be started: the caller's thread does the work through rayon's
+        // global pool, as before this cap.
+        Err(_) => work(),
+    }
+}
+
+/// Threads for `runs` runs on a machine with `cores`: no more than either, nor than
+/// `asked` (the text of `RAYON_NUM_THREADS`) when that is a positive number.
+fn pool_size(runs: u64, asked: Option<&str>, cores: usize) -> usize {
+    let asked = asked
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(cores);
+    asked
+        .min(cores)
+        .min(usize::try_from(runs).unwrap_or(usize::MAX))
+        .max(1)
+}
+
+/// The monthly scores of every run of an experiment, kept once: run `k`'s months are
+/// `values[k * months..(k + 1) * months]`, in seed order.
+struct Scores {
+    months: usize,
+    values: Vec<f64>,
+}
+
+impl Scores {
+    /// The score of run `k` in month `m`.
+    fn at(&self, k: usize, m: usize) -> f64 {
+        self.values[k * self.months + m]
+    }
+
+    /// Number of runs.
+    fn runs(&self) -> usize {
+        self.values.len() / self.months.max(1)
+    }
+}
+
+/// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; `observe` sees
+/// every run (in no set order). A run that stops is reported: the first in seed order.
+fn scores_of(
+    sc: &Scenario,
+    seeds: Seeds,
+    months: usize,
+    progress: &dyn Progress,
+    observe: impl Fn(&Run) + Sync,
+) -> Result<Scores, RunError> {
+    // `within_budget` has bounded runs x months, so these fit a usize.
+    let runs = seeds.runs as usize;
+    let mut values = vec![0.0; runs * months];
+    let per_chunk = runs.div_ceil(rayon::current_num_threads() * 8).max(1);
+    let chunks: Vec<Result<(), RunError>> = values
+        .par_chunks_mut((per_chunk * months).max(1))
+        .enumerate()
+        .map(|(c, block)| {
+            let mut sim = Simulation::new(sc);
+            for (k, row) in block.chunks_mut(months.max(1)).enumerate() {
+                let seed = seeds.first.wrapping_add((c * per_chunk + k) as u64);
+                let run = sim.run(seed)?;
+                for (slot, s) in row.iter_mut().zip(run.monthly()) {
+                    *slot = s.score;
+                }
+                observe(&run);
+                progress.advance(1);
+            }
+            Ok(())
+        })
+        .collect();
+    chunks.into_iter().collect::<Result<(), _>>()?;
+    Ok(Scores { months, values })
+}
+
+/// Per month, `f` of the column of that month (one value per run, in seed order), in
+/// parallel over months with one column buffer per thread.
+fn per_month<R: Send>(
+    months: usize,
+    runs: usize,
+    column: impl Fn(usize, &mut Vec<f64>) + Sync,
+    f: impl Fn(&mut Vec<f64>) -> R + Sync,
+) -> Vec<R> {
+    (0..months)
+        .into_par_iter()
+        .map_init(
+            || Vec::with_capacity(runs),
+            |col, m| {
+                col.clear();
+                column(m, col);
+                f(col)
+            },
+        )
+        .collect()
+}
+
+/// The mean of values, summed in order.
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
 }
 
 /// The first days of the months of the span: the rows of every table.
@@ -183,25 +300,6 @@ fn select(v: &mut [f64], ranks: &[usize], offset: usize) {
     select(&mut rest[1..], &ranks[mid + 1..], offset + r + 1);
 }
 
-/// Per month, the mean and chosen percentiles of a column of values (one per run).
-fn summarize(columns: Vec<Vec<f64>>, ps: &[f64]) -> Vec<(f64, Vec<f64>)> {
-    columns
-        .into_par_iter()
-        .map(|mut col| {
-            let mean = col.iter().sum::<f64>() / col.len() as f64;
-            (mean, percentiles(&mut col, ps))
-        })
-        .collect()
-}
-
-/// Turns per-run rows into per-month columns.
-fn columns(rows: &[Vec<f64>], months: usize) -> Vec<Vec<f64>> {
-    (0..months)
-        .into_par_iter()
-        .map(|m| rows.iter().map(|r| r[m]).collect())
-        .collect()
-}
-
 /// Bands over many seeded runs of one scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ensemble {
@@ -215,41 +313,37 @@ pub struct Ensemble {
     pub percentiles: Vec<[f64; 5]>,
 }
 
-/// Runs a scenario once per seed and summarizes the scores month by month.
+/// Runs a scenario once per seed and summarizes the scores month by month. Refused before
+/// any run if runs x months exceeds [`SCORE_BUDGET`].
 pub fn ensemble(
     sc: &Scenario,
     seeds: Seeds,
     progress: &dyn Progress,
 ) -> Result<Ensemble, ExperimentError> {
-    progress.start(seeds.runs);
-    let rows = runs_of(sc, &seeds.list(), progress, monthly);
-    progress.finish();
-    let rows = rows?;
     let days = months(sc);
-    let cols = columns(&rows, days.len());
-    drop(rows);
-    let stats = summarize(cols, &PERCENTILES);
-    Ok(Ensemble {
-        seeds,
-        days,
-        mean: stats.iter().map(|s| s.0).collect(),
-        percentiles: stats
-            .iter()
-            .map(|s| [s.1[0], s.1[1], s.1[2], s.1[3], s.1[4]])
-            .collect(),
+    within_budget(seeds, days.len(), 1)?;
+    on_pool(seeds.runs, || {
+        progress.start(seeds.runs);
+        let scores = scores_of(sc, seeds, days.len(), progress, |_| ());
+        progress.finish();
+        let scores = scores?;
+        let stats = per_month(
+            days.len(),
+            scores.runs(),
+            |m, col| col.extend((0..scores.runs()).map(|k| scores.at(k, m))),
+            |col| {
+                let mean = mean(col);
+                let p = percentiles(col, &PERCENTILES);
+                (mean, [p[0], p[1], p[2], p[3], p[4]])
+            },
+        );
+        Ok(Ensemble {
+            seeds,
+            mean: stats.iter().map(|s| s.0).collect(),
+            percentiles: stats.iter().map(|s| s.1).collect(),
+            days,
+        })
     })
-}
-
-/// `ensemble.csv`: `date,mean,p5,p25,p50,p75,p95`.
-pub fn ensemble_csv(e: &Ensemble) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["date", "mean", "p5", "p25", "p50", "p75", "p95"])?;
-    for (i, &day) in e.days.iter().enumerate() {
-        let mut row = vec![Date::from_day(day).to_string(), fixed(e.mean[i])];
-        row.extend(e.percentiles[i].iter().map(|&x| fixed(x)));
-        w.write_record(row)?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
 }
 
 /// A variant of a comparison: a name and its scenario.
@@ -309,67 +403,84 @@ pub struct Comparison {
 }
 
 /// Runs the baseline and every variant on the same seeds and measures how they part.
+/// Refused before any run if twice runs x months exceeds [`SCORE_BUDGET`] (the baseline's
+/// scores and one variant's are kept at a time).
 pub fn compare(
     baseline: &Scenario,
     variants: &[Variant<'_>],
     seeds: Seeds,
     progress: &dyn Progress,
 ) -> Result<Comparison, ExperimentError> {
-    let list = seeds.list();
-    progress.start(seeds.runs * (1 + variants.len() as u64));
-    let result = (|| {
-        let base_rows = runs_of(baseline, &list, progress, monthly)?;
-        let days = months(baseline);
-        let base_cols = columns(&base_rows, days.len());
-        let base_mean: Vec<f64> = base_cols
-            .iter()
-            .map(|c| c.iter().sum::<f64>() / c.len() as f64)
-            .collect();
-        let mut out = Vec::new();
-        for v in variants {
-            let rows = runs_of(v.scenario, &list, progress, monthly)?;
-            let diffs: Vec<Vec<f64>> = rows
-                .iter()
-                .zip(&base_rows)
-                .map(|(r, b)| r.iter().zip(b).map(|(x, y)| x - y).collect())
-                .collect();
-            let var_cols = columns(&rows, days.len());
-            let mean: Vec<f64> = var_cols
-                .iter()
-                .map(|c| c.iter().sum::<f64>() / c.len() as f64)
-                .collect();
-            let diff_cols = columns(&diffs, days.len());
-            let abs: Vec<f64> = diff_cols
-                .iter()
-                .map(|c| c.iter().map(|d| d.abs()).sum::<f64>() / c.len() as f64)
-                .collect();
-            let widest: Vec<f64> = diff_cols
-                .iter()
-                .map(|c| c.iter().fold(0.0f64, |m, d| m.max(d.abs())))
-                .collect();
-            let stats = summarize(diff_cols, &[0.05, 0.95]);
-            let diff: Vec<f64> = stats.iter().map(|s| s.0).collect();
-            let divergence = divergence(&days, &diff, &abs, &widest);
-            out.push(VariantResult {
-                name: v.name.to_string(),
-                mean,
-                diff,
-                diff_p5: stats.iter().map(|s| s.1[0]).collect(),
-                diff_p95: stats.iter().map(|s| s.1[1]).collect(),
-                divergence,
-            });
-        }
-        let decades = decades(baseline, &days, &base_mean, &out);
-        Ok(Comparison {
-            seeds,
-            days,
-            baseline: base_mean,
-            variants: out,
-            decades,
-        })
-    })();
-    progress.finish();
-    result
+    let days = months(baseline);
+    within_budget(seeds, days.len(), 2)?;
+    on_pool(seeds.runs, || {
+        progress.start(seeds.runs * (1 + variants.len() as u64));
+        let result = compare_on(baseline, variants, seeds, days, progress);
+        progress.finish();
+        result
+    })
+}
+
+fn compare_on(
+    baseline: &Scenario,
+    variants: &[Variant<'_>],
+    seeds: Seeds,
+    days: Vec<Day>,
+    progress: &dyn Progress,
+) -> Result<Comparison, ExperimentError> {
+    let base = scores_of(baseline, seeds, days.len(), progress, |_| ())?;
+    let runs = base.runs();
+    let base_mean = per_month(
+        days.len(),
+        runs,
+        |m, col| col.extend((0..runs).map(|k| base.at(k, m))),
+        |col| mean(col),
+    );
+    let mut out = Vec::new();
+    for v in variants {
+        let var = scores_of(v.scenario, seeds, days.len(), progress, |_| ())?;
+        let var_mean = per_month(
+            days.len(),
+            runs,
+            |m, col| col.extend((0..runs).map(|k| var.at(k, m))),
+            |col| mean(col),
+        );
+        // Per month, the paired differences: their mean, mean absolute value, largest
+        // absolute value, and 5th and 95th percentiles.
+        let stats = per_month(
+            days.len(),
+            runs,
+            |m, col| col.extend((0..runs).map(|k| var.at(k, m) - base.at(k, m))),
+            |col| {
+                let diff = mean(col);
+                let abs = col.iter().map(|d| d.abs()).sum::<f64>() / col.len() as f64;
+                let widest = col.iter().fold(0.0f64, |w, d| w.max(d.abs()));
+                let p = percentiles(col, &[0.05, 0.95]);
+                (diff, abs, widest, p[0], p[1])
+            },
+        );
+        drop(var);
+        let diff: Vec<f64> = stats.iter().map(|s| s.0).collect();
+        let abs: Vec<f64> = stats.iter().map(|s| s.1).collect();
+        let widest: Vec<f64> = stats.iter().map(|s| s.2).collect();
+        let divergence = divergence(&days, &diff, &abs, &widest);
+        out.push(VariantResult {
+            name: v.name.to_string(),
+            mean: var_mean,
+            diff,
+            diff_p5: stats.iter().map(|s| s.3).collect(),
+            diff_p95: stats.iter().map(|s| s.4).collect(),
+            divergence,
+        });
+    }
+    let decades = decades(baseline, &days, &base_mean, &out);
+    Ok(Comparison {
+        seeds,
+        days,
+        baseline: base_mean,
+        variants: out,
+        decades,
+    })
 }
 
 fn divergence(days: &[Day], diff: &[f64], abs: &[f64], widest: &[f64]) -> Divergence {
@@ -418,150 +529,6 @@ fn decades(
     out
 }
 
-/// `compare.csv`: `date,baseline`, then for each variant its mean score, the mean
-/// difference from the baseline, and the 5th and 95th percentiles of the paired
-/// differences (`<name>,<name>_diff,<name>_diff_p5,<name>_diff_p95`).
-pub fn compare_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut head = vec!["date".to_string(), "baseline".to_string()];
-    for v in &c.variants {
-        head.extend([
-            v.name.clone(),
-            format!("{}_diff", v.name),
-            format!("{}_diff_p5", v.name),
-            format!("{}_diff_p95", v.name),
-        ]);
-    }
-    w.write_record(&head)?;
-    for (i, &day) in c.days.iter().enumerate() {
-        let mut row = vec![Date::from_day(day).to_string(), fixed(c.baseline[i])];
-        for v in &c.variants {
-            row.extend([
-                fixed(v.mean[i]),
-                fixed(v.diff[i]),
-                fixed(v.diff_p5[i]),
-                fixed(v.diff_p95[i]),
-            ]);
-        }
-        w.write_record(&row)?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// `divergence.csv`: one row per variant,
-/// `variant,parts,mean_gap,mean_abs_gap,largest_gap,largest_gap_date`.
-pub fn divergence_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "variant",
-        "parts",
-        "mean_gap",
-        "mean_abs_gap",
-        "largest_gap",
-        "largest_gap_date",
-    ])?;
-    for v in &c.variants {
-        let d = &v.divergence;
-        let date = |x: Option<Day>| x.map_or(String::new(), |x| Date::from_day(x).to_string());
-        w.write_record([
-            v.name.clone(),
-            date(d.parts),
-            fixed(d.mean_gap),
-            fixed(d.mean_abs_gap),
-            d.largest.map_or(String::new(), |l| fixed(l.1)),
-            date(d.largest.map(|l| l.0)),
-        ])?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// `decades.csv`: `decade,baseline,<variant>...`, the band of each curve's mean score
-/// over each decade.
-pub fn decades_csv(sc: &Scenario, c: &Comparison) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut head = vec!["decade".to_string(), "baseline".to_string()];
-    head.extend(c.variants.iter().map(|v| v.name.clone()));
-    w.write_record(&head)?;
-    for (decade, bands) in &c.decades {
-        let mut row = vec![format!("{decade}s")];
-        row.extend(bands.iter().map(|&b| sc.scale.bands[b].name.clone()));
-        w.write_record(&row)?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// The divergence summary in words: printed, and saved as `divergence.txt`.
-pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String {
-    let mut out = String::new();
-    let runs = if c.seeds.runs == 1 {
-        format!("seed {}", c.seeds.first)
-    } else {
-        format!(
-            "{} paired runs, seeds {} to {}",
-            c.seeds.runs,
-            c.seeds.first,
-            c.seeds.first.wrapping_add(c.seeds.runs - 1)
-        )
-    };
-    let _ = writeln!(out, "{} against its variants ({runs})", sc.title);
-    for (k, v) in c.variants.iter().enumerate() {
-        let d = &v.divergence;
-        let title = titles.get(k).copied().unwrap_or(&v.name);
-        let _ = writeln!(out, "\n{} ({title})", v.name);
-        match (d.parts, d.largest) {
-            (Some(p), Some((when, gap))) => {
-                let _ = writeln!(out, "  parts from the baseline   {}", Date::from_day(p));
-                let _ = writeln!(
-                    out,
-                    "  mean gap since then       {:+.2} (mean absolute gap {:.2})",
-                    d.mean_gap, d.mean_abs_gap
-                );
-                let _ = writeln!(
-                    out,
-                    "  largest gap               {gap:+.2} in {}",
-                    Date::from_day(when)
-                );
-            }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "  never parts from the baseline (no month differs by {PARTING} or more)"
-                );
-            }
-        }
-    }
-    let band = |b: usize| sc.scale.bands[b].name.as_str();
-    let _ = writeln!(
-        out,
-        "\nBand of the mean score per decade (decades.csv has the table)"
-    );
-    let base: Vec<String> = c
-        .decades
-        .iter()
-        .map(|(d, bands)| format!("{d}s {}", band(bands[0])))
-        .collect();
-    let _ = writeln!(out, "  baseline: {}", base.join(", "));
-    for (k, v) in c.variants.iter().enumerate() {
-        let differs: Vec<String> = c
-            .decades
-            .iter()
-            .filter(|(_, bands)| bands[k + 1] != bands[0])
-            .map(|(d, bands)| format!("{d}s {} (not {})", band(bands[k + 1]), band(bands[0])))
-            .collect();
-        let _ = writeln!(
-            out,
-            "  {}: {}",
-            v.name,
-            if differs.is_empty() {
-                "the same band in every decade".to_string()
-            } else {
-                differs.join(", ")
-            }
-        );
-    }
-    out
-}
-
 /// How much one event moves the trajectory: the event removed, paired with the baseline.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Influence {
@@ -592,39 +559,54 @@ pub fn rank(
     progress: &dyn Progress,
 ) -> Result<Vec<Influence>, ExperimentError> {
     let base = validate::validate(file.clone(), text, path)?;
-    // Locating problems searches the text for every id, which costs more than the runs
-    // of a variant: validate without the text, and again with it only to report a problem.
+    let days = months(&base);
+    within_budget(seeds, days.len(), 1)?;
+    on_pool(seeds.runs, || {
+        rank_on(&base, file, path, seeds, days.len(), progress)
+    })
+}
+
+fn rank_on(
+    base: &Scenario,
+    file: &ScenarioFile,
+    path: &std::path::Path,
+    seeds: Seeds,
+    months: usize,
+    progress: &dyn Progress,
+) -> Result<Vec<Influence>, ExperimentError> {
+    // A removal never makes a valid scenario invalid; should it, the problems name their
+    // event by id (the file's lines and columns describe the scenario before the removal,
+    // so the text is not used to locate them).
     let variants: Vec<Scenario> = base
         .events
         .par_iter()
-        .map(|e| {
-            let changed = without(file, &e.id);
-            validate::validate(changed.clone(), "", path)
-                .or_else(|_| validate::validate(changed, text, path))
-        })
+        .map(|e| validate::validate(without(file, &e.id), "", path))
         .collect::<Vec<_>>()
         .into_iter()
         .collect::<Result<_, _>>()?;
-    let list = seeds.list();
     progress.start(seeds.runs * (1 + variants.len() as u64));
     let result = (|| {
         let n = base.events.len();
-        let rows: Vec<(Vec<f64>, Vec<bool>)> = runs_of(&base, &list, progress, |run| {
-            let mut fired = vec![false; n];
-            for f in &run.fired {
-                fired[f.event] = true;
+        // The baseline's scores, and per event the number of runs it fired in (whole
+        // numbers, so the order the runs are counted in does not matter).
+        let fired_runs: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
+        let rows = scores_of(base, seeds, months, progress, |run| {
+            let mut fired: Vec<usize> = run.fired.iter().map(|f| f.event).collect();
+            fired.sort_unstable();
+            fired.dedup();
+            for e in fired {
+                fired_runs[e].fetch_add(1, Ordering::Relaxed);
             }
-            (monthly(run), fired)
         })?;
         let per_event: Vec<Result<(f64, f64, f64), RunError>> = variants
             .par_iter()
             .map(|v| {
                 let mut sim = Simulation::new(v);
                 let (mut abs, mut signed, mut largest, mut count) = (0.0, 0.0, 0.0f64, 0usize);
-                for (k, &seed) in list.iter().enumerate() {
-                    let run = sim.run(seed)?;
-                    for (x, b) in run.monthly().zip(&rows[k].0) {
-                        let d = x.score - b;
+                for k in 0..rows.runs() {
+                    let run = sim.run(seeds.first.wrapping_add(k as u64))?;
+                    for (m, x) in run.monthly().enumerate().take(months) {
+                        let d = x.score - rows.at(k, m);
                         abs += d.abs();
                         signed -= d;
                         largest = largest.max(d.abs());
@@ -639,7 +621,7 @@ pub fn rank(
         let mut out = Vec::with_capacity(n);
         for (event, r) in per_event.into_iter().enumerate() {
             let (mean_abs_change, mean_effect, largest_change) = r?;
-            let fired = rows.iter().filter(|r| r.1[event]).count() as f64 / list.len() as f64;
+            let fired = fired_runs[event].load(Ordering::Relaxed) as f64 / seeds.runs as f64;
             out.push(Influence {
                 event,
                 mean_abs_change,
@@ -653,78 +635,6 @@ pub fn rank(
     })();
     progress.finish();
     result
-}
-
-/// `rank.csv`: `rank,id,date,title,mean_abs_change,mean_effect,largest_change,fired`.
-pub fn rank_csv(sc: &Scenario, ranking: &[Influence]) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "rank",
-        "id",
-        "date",
-        "title",
-        "mean_abs_change",
-        "mean_effect",
-        "largest_change",
-        "fired",
-    ])?;
-    for (k, r) in ranking.iter().enumerate() {
-        let e = &sc.events[r.event];
-        w.write_record([
-            (k + 1).to_string(),
-            e.id.clone(),
-            e.date().map_or(String::new(), |d| d.to_string()),
-            e.title.clone(),
-            fixed(r.mean_abs_change),
-            fixed(r.mean_effect),
-            fixed(r.largest_change),
-            fixed(r.fired),
-        ])?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// The ranking as a table, the top `top` rows.
-pub fn rank_text(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: events by how much removing each moves the trajectory ({} run{} from seed {})",
-        sc.title,
-        seeds.runs,
-        if seeds.runs == 1 { "" } else { "s" },
-        seeds.first
-    );
-    let idw = ranking
-        .iter()
-        .take(top)
-        .map(|r| sc.events[r.event].id.len())
-        .max()
-        .unwrap_or(2)
-        .max(2);
-    let _ = writeln!(
-        out,
-        "  {:>4}  {:<idw$}  {:<10}  {:>10}  {:>8}  {:>6}  title",
-        "rank", "id", "date", "mean |Δ|", "effect", "fired"
-    );
-    for (k, r) in ranking.iter().take(top).enumerate() {
-        let e = &sc.events[r.event];
-        let _ = writeln!(
-            out,
-            "  {:>4}  {:<idw$}  {:<10}  {:>10.3}  {:>+8.3}  {:>5.0}%  {}",
-            k + 1,
-            e.id,
-            e.date().map_or("-".to_string(), |d| d.to_string()),
-            r.mean_abs_change,
-            r.mean_effect,
-            r.fired * 100.0,
-            e.title
-        );
-    }
-    if ranking.len() > top {
-        let _ = writeln!(out, "  ... {} more in rank.csv", ranking.len() - top);
-    }
-    out
 }
 
 /// One modifier's share of the score on the explained day.
@@ -820,303 +730,6 @@ pub fn explain(sc: &Scenario, seed: u64, date: Date) -> Result<Explanation, Expe
     })
 }
 
-/// The pair a level binds, in words: "state", "party red-blue", "leader ann-cid".
-pub fn pair(sc: &Scenario, level: Level) -> String {
-    match level {
-        Level::State => "state".to_string(),
-        Level::Party(a, b) => format!("party {}-{}", sc.parties[a].id, sc.parties[b].id),
-        Level::Leader(a, b) => format!("leader {}-{}", sc.leaders[a].id, sc.leaders[b].id),
-    }
-}
-
-/// Modifiers worth less than this today print as 0.0000; the table folds them into one row.
-const FADED: f64 = 0.00005;
-
-/// The explanation as a table that sums down to the score. Modifiers that have faded to
-/// nothing at four decimals are folded into one row, so the rows still add up.
-pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
-    let mut out = String::new();
-    let date = Date::from_day(x.day);
-    let _ = writeln!(out, "{}: the score on {date} (seed {})", sc.title, x.seed);
-    let [a, b] = x.ruling;
-    let _ = writeln!(
-        out,
-        "  {:<44} {:>8}",
-        "structural part",
-        format!("{:+.4}", x.structural)
-    );
-    let _ = writeln!(
-        out,
-        "    = base {} + affinity {} x similarity {:.4} of the ruling parties:",
-        sc.structure.base, sc.structure.affinity, x.similarity
-    );
-    let _ = writeln!(
-        out,
-        "      {} ({}) and {} ({})",
-        sc.parties[a].name, sc.parties[a].id, sc.parties[b].name, sc.parties[b].id
-    );
-    let (shown, faded): (Vec<&Part>, Vec<&Part>) =
-        x.parts.iter().partition(|p| p.value.abs() >= FADED);
-    let pw = shown
-        .iter()
-        .map(|p| pair(sc, p.level).chars().count())
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    if x.parts.is_empty() {
-        let _ = writeln!(out, "  no modifier counts on this day");
-    } else {
-        let _ = writeln!(
-            out,
-            "  {:<44} {:>8}  {:<pw$}  {:<10} {:>8}",
-            "modifiers that count (event: label)", "today", "level", "started", "at start"
-        );
-    }
-    for p in &shown {
-        let e = &sc.events[p.event];
-        let what = format!("{}: {}", e.id, p.label);
-        let what: String = if what.chars().count() > 42 {
-            what.chars().take(41).chain(['…']).collect()
-        } else {
-            what
-        };
-        let _ = writeln!(
-            out,
-            "    {:<42} {:>8}  {:<pw$}  {:<10} {:>8}",
-            what,
-            format!("{:+.4}", p.value),
-            pair(sc, p.level),
-            Date::from_day(p.start).to_string(),
-            format!("{:+.4}", p.start_value)
-        );
-    }
-    if !faded.is_empty() {
-        let sum: f64 = faded.iter().map(|p| p.value).sum();
-        let _ = writeln!(
-            out,
-            "    {:<42} {:>8}",
-            format!("{} more that have faded below {FADED}", faded.len()),
-            format!("{sum:+.4}")
-        );
-    }
-    if !x.parts.is_empty() {
-        let level = |rank: usize| -> f64 {
-            x.parts
-                .iter()
-                .filter(|p| p.level.rank() == rank)
-                .map(|p| p.value)
-                .sum()
-        };
-        let _ = writeln!(
-            out,
-            "    by level: state {:+.4}, party {:+.4}, leader {:+.4}",
-            level(0),
-            level(1),
-            level(2)
-        );
-    }
-    if x.not_counting > 0 {
-        let _ = writeln!(
-            out,
-            "  ({} earlier modifier{} not count today: their leaders are out of office, their parties out of power, or their end date has passed)",
-            x.not_counting,
-            if x.not_counting == 1 { " does" } else { "s do" }
-        );
-    }
-    let _ = writeln!(
-        out,
-        "  {:<44} {:>8}",
-        "raw (the sum)",
-        format!("{:+.4}", x.raw)
-    );
-    let _ = writeln!(
-        out,
-        "  {:<44} {:>8}  {}",
-        format!("score = {0} tanh(raw / {0})", sc.scale.bound),
-        format!("{:+.4}", x.score),
-        sc.scale.band(x.score)
-    );
-    out
-}
-
-/// The explanation as CSV: `part,event,label,level,started,start_value,value`, one row for
-/// the structural part, one per modifier that counts, then `raw` and `score`.
-pub fn explain_csv(sc: &Scenario, x: &Explanation) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "part",
-        "event",
-        "label",
-        "level",
-        "started",
-        "start_value",
-        "value",
-    ])?;
-    let s = |v: &str| v.to_string();
-    w.write_record([
-        s("structural"),
-        s(""),
-        format!(
-            "{} and {}",
-            sc.parties[x.ruling[0]].name, sc.parties[x.ruling[1]].name
-        ),
-        s(""),
-        s(""),
-        s(""),
-        fixed(x.structural),
-    ])?;
-    for p in &x.parts {
-        w.write_record([
-            s("modifier"),
-            sc.events[p.event].id.clone(),
-            p.label.clone(),
-            pair(sc, p.level),
-            Date::from_day(p.start).to_string(),
-            fixed(p.start_value),
-            fixed(p.value),
-        ])?;
-    }
-    for (name, v) in [("raw", x.raw), ("score", x.score)] {
-        w.write_record([s(name), s(""), s(""), s(""), s(""), s(""), fixed(v)])?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
-}
-
-/// The chart of an ensemble: the run of the first seed as the line (with its events and
-/// checkpoints, as `diplosim run` draws it), and the percentile bands of all runs.
-pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
-    let mut m = chart::of_run(sc, first);
-    if let Some(line) = m.series.first_mut() {
-        line.label = format!("run with seed {}", first.seed);
-    }
-    m.subtitle = format!(
-        "{} runs: the median, the middle half (25th to 75th percentile) and 90% of runs (5th to 95th)",
-        e.seeds.runs
-    );
-    m.small_print = format!(
-        "{} · diplosim {} · data: ensemble.csv",
-        seed_range(e.seeds),
-        env!("CARGO_PKG_VERSION")
-    );
-    m.events_file = String::new();
-    m.ensembles.push(EnsembleBand {
-        label: format!("{} runs", e.seeds.runs),
-        points: e
-            .days
-            .iter()
-            .zip(&e.percentiles)
-            .map(|(&d, p)| EnsemblePoint {
-                date: Date::from_day(d),
-                p5: p[0],
-                p25: p[1],
-                p50: p[2],
-                p75: p[3],
-                p95: p[4],
-            })
-            .collect(),
-    });
-    m
-}
-
-/// "seed 7", or "seeds 7 to 106".
-fn seed_range(seeds: Seeds) -> String {
-    if seeds.runs == 1 {
-        format!("seed {}", seeds.first)
-    } else {
-        format!(
-            "seeds {} to {}",
-            seeds.first,
-            seeds.first.wrapping_add(seeds.runs - 1)
-        )
-    }
-}
-
-/// The chart of a comparison: the baseline (with the events of its first run) and every
-/// variant as a line, the mean over the paired runs when there are several; the question
-/// as the subtitle. `titles` and `questions` are the variants', in order.
-pub fn compare_chart(
-    sc: &Scenario,
-    c: &Comparison,
-    first: &Run,
-    titles: &[&str],
-    questions: &[&str],
-) -> ChartModel {
-    let mut m = chart::of_run(sc, first);
-    let mean = c.seeds.runs > 1;
-    let points = |ys: &[f64]| -> Vec<(Date, f64)> {
-        c.days
-            .iter()
-            .zip(ys)
-            .map(|(&d, &y)| (Date::from_day(d), y))
-            .collect()
-    };
-    if let Some(line) = m.series.first_mut() {
-        line.points = points(&c.baseline);
-        if mean {
-            line.label = format!("baseline (mean of {} runs)", c.seeds.runs);
-        }
-    }
-    if mean {
-        // Events sit on the mean line, in the month after they fired.
-        for marker in &mut m.markers {
-            let k = c
-                .days
-                .partition_point(|&d| d < marker.date.day())
-                .min(c.days.len().saturating_sub(1));
-            if let Some(&y) = c.baseline.get(k) {
-                marker.score = y;
-            }
-        }
-    }
-    for (k, v) in c.variants.iter().enumerate() {
-        m.series.push(Series {
-            label: titles.get(k).map_or(v.name.clone(), |t| t.to_string()),
-            points: points(&v.mean),
-            role: SeriesRole::Variant,
-        });
-    }
-    m.subtitle = match questions {
-        [one] => one.to_string(),
-        many => {
-            let all = many.join(" · ");
-            if all.chars().count() <= 150 {
-                all
-            } else {
-                format!("{} what-ifs against the history as scripted", many.len())
-            }
-        }
-    };
-    m.small_print = format!(
-        "{} · diplosim {} · data: compare.csv, divergence.txt",
-        seed_range(c.seeds),
-        env!("CARGO_PKG_VERSION")
-    );
-    m.events_file = String::new();
-    m
-}
-
-/// The bars of the ranking chart: the top `top` events, labelled with their year and
-/// title, by their mean absolute change.
-pub fn rank_bars(sc: &Scenario, ranking: &[Influence], top: usize) -> Vec<(String, f64)> {
-    ranking
-        .iter()
-        .take(top)
-        .map(|r| {
-            let e = &sc.events[r.event];
-            let title: String = if e.title.chars().count() > 60 {
-                e.title.chars().take(59).chain(['…']).collect()
-            } else {
-                e.title.clone()
-            };
-            let label = match e.date() {
-                Some(d) => format!("{} {title}", d.year()),
-                None => title,
-            };
-            (label, r.mean_abs_change)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1149,6 +762,17 @@ mod tests {
             let want = sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo]);
             assert_eq!(*g, want);
         }
+    }
+
+    #[test]
+    fn the_pool_has_no_more_threads_than_cores_or_runs() {
+        assert_eq!(pool_size(20, Some("10000"), 2), 2);
+        assert_eq!(pool_size(20, None, 8), 8);
+        assert_eq!(pool_size(3, None, 8), 3);
+        assert_eq!(pool_size(20, Some("1"), 8), 1);
+        assert_eq!(pool_size(20, Some("0"), 4), 4);
+        assert_eq!(pool_size(20, Some("many"), 4), 4);
+        assert_eq!(pool_size(u64::MAX, None, 4), 4);
     }
 
     #[test]

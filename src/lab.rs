@@ -70,7 +70,7 @@ pub fn study(
         &(),
     )?;
     let variant_first = Simulation::new(w.scenario).run(seeds.first)?;
-    let mut chart = experiment::compare_chart(base, &c, &first, &[w.title], &[w.question]);
+    let mut chart = crate::report::compare_chart(base, &c, &first, &[w.title], &[w.question]);
     if let Some(v) = c.variants.first()
         && seeds.runs > 1
     {

@@ -15,6 +15,7 @@ pub mod lab;
 pub mod model;
 pub mod output;
 pub mod record;
+pub mod report;
 pub mod scenario;
 pub mod score;
 pub mod serve;

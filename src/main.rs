@@ -1,10 +1,11 @@
 //! The `diplosim` binary: parses the command line, calls the library, prints, and picks
-//! the exit code (0 success, 2 a user's mistake, 1 a failure to write).
+//! the exit code (0 success, 2 a user's mistake, 1 a failure to write, standard output
+//! included: a full disk or a closed pipe ends the program with 1, never a panic).
 //!
 //! Long experiments draw a progress bar on stderr when stderr is a terminal, and nothing
 //! otherwise.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use clap::Parser;
 use diplosim::cli::{Cli, Command, execute_with, serve_config};
@@ -30,12 +31,38 @@ impl Progress for Bar {
 }
 
 fn main() {
+    // Arguments are read as the system gives them: a name that is not UTF-8 is a path
+    // like any other, not a panic.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // The program name is recorded as "diplosim", not the path it was started by, so
     // manifests are the same on every machine.
     let argv: Vec<String> = std::iter::once("diplosim".to_string())
-        .chain(std::env::args().skip(1))
+        .chain(
+            args.iter()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned()),
+        )
         .collect();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        // Help and version go to standard output, which may be full like any other.
+        Err(e) if e.exit_code() == 0 => {
+            let mut stdout = std::io::stdout().lock();
+            let text = if stdout.is_terminal() {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            let printed = stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush());
+            std::process::exit(stdout_failed(printed, 0));
+        }
+        Err(e) => {
+            let _ = e.print();
+            std::process::exit(e.exit_code());
+        }
+    };
     if let Command::Serve { dir, host, port } = &cli.command {
         serve(dir, host, *port);
     }
@@ -50,12 +77,36 @@ fn main() {
     } else {
         ProgressBar::hidden()
     };
-    match execute_with(&cli, &argv, &Bar(bar)) {
-        Ok(text) => print!("{text}"),
+    let (text, error, code) = match execute_with(&cli, &argv, &Bar(bar)) {
+        Ok(text) => (text, None, 0),
+        Err(e) => (e.stdout().to_string(), Some(e.to_string()), e.exit_code()),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let printed = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    // Standard error is best effort: there is nowhere else to complain.
+    if let Some(error) = error {
+        let _ = writeln!(std::io::stderr(), "error: {error}");
+    }
+    std::process::exit(stdout_failed(printed, code));
+}
+
+/// The exit code after printing to standard output: `code`, or 1 if the text could not be
+/// written (a full disk is reported; a reader that went away, as in
+/// `diplosim check F | head -1`, is not worth a message).
+fn stdout_failed(printed: std::io::Result<()>, code: i32) -> i32 {
+    match printed {
+        Ok(()) => code,
         Err(e) => {
-            print!("{}", e.stdout());
-            eprintln!("error: {e}");
-            std::process::exit(e.exit_code());
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: cannot write to standard output: {}",
+                    diplosim::scenario::error::io_reason(&e)
+                );
+            }
+            if code == 0 { 1 } else { code }
         }
     }
 }

@@ -1,10 +1,29 @@
 //! Writing a command's files: all or nothing, and reproducible.
 //!
-//! A command computes every file in memory first. [`write_all`] then writes each to a
-//! hidden temporary name in the output folder and renames them into place only after all
-//! were written, so a failure never leaves a half-written set behind. The manifest records
-//! what produced the files, without timestamps, so the same inputs give the same bytes.
+//! A command computes every file in memory first. [`write_all`] then swaps the whole set
+//! into place, so that a reader of the output folder sees the previous set or the new one
+//! and never a mixture:
+//! 1. it locks the output folder (the empty file `.NAME.lock` beside it, with `flock`):
+//!    a second command writing the same folder fails at once with [`OutputError::Busy`]
+//!    (exit 1) rather than wait or splice;
+//! 2. it writes every file into a fresh, uniquely named sibling folder
+//!    `.NAME.diplosim-stage-XXXXXX` (made by `mkdir` and filled with files opened
+//!    exclusively, so a symlink planted at any temporary name is never followed);
+//! 3. it hard-links the other files already in the output folder (those not in the set)
+//!    into the staging folder;
+//! 4. it swaps the two folders in one step (`renameat2` with `RENAME_EXCHANGE` on Linux;
+//!    elsewhere two renames, between which the folder is briefly absent);
+//! 5. it moves into the new folder whatever else the old one held (the folders of other
+//!    commands, such as `ensemble/` inside a run's folder) and deletes the old set.
+//!
+//! A failure before step 4 leaves the previous output untouched and removes the staging
+//! folder. A command killed during the write (Ctrl-C) leaves at most a hidden staging
+//! folder; the next write to the same folder removes it if it holds only files, and
+//! leaves it alone otherwise (it then holds folders being carried over in step 5, which
+//! are the user's). The manifest records what produced the files, without timestamps, so
+//! the same inputs give the same bytes.
 
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +41,30 @@ pub enum OutputError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// Another command holds the lock of the output folder.
+    #[error("cannot write {}: another diplosim command is writing this folder now; nothing was written\n  = help: run this command again when the other has finished, or choose another folder with --out", dir.display())]
+    Busy {
+        /// The output folder.
+        dir: PathBuf,
+    },
+    /// Something that is not a plain file stands where a file of the set goes.
+    #[error("cannot write {}: a folder is in the way of the file of that name; nothing was written\n  = help: move it away, or choose another folder with --out", path.display())]
+    InTheWay {
+        /// The path of the file that could not be written.
+        path: PathBuf,
+    },
+    /// The new set is in place, but an entry of the old folder could not be moved into it.
+    #[error("wrote {}, but could not move {} into it: {}; it is kept in {}\n  = help: move it back by hand", dir.display(), name.display(), crate::scenario::error::io_reason(source), kept.display())]
+    Carry {
+        /// The output folder.
+        dir: PathBuf,
+        /// The entry that stayed behind.
+        name: PathBuf,
+        /// The hidden folder that still holds it.
+        kept: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
     /// A CSV table could not be formed.
     #[error("cannot form {name}: {source}")]
     Csv {
@@ -35,53 +78,252 @@ pub enum OutputError {
 /// A file to write: its name in the output folder and its bytes.
 pub type File = (String, Vec<u8>);
 
-/// Writes every file into `dir` (created if missing), atomically as a set: nothing is
-/// renamed into place until everything was written.
+/// What marks a staging folder, after `.NAME`: `.NAME.diplosim-stage-XXXXXX`.
+pub const STAGE: &str = ".diplosim-stage-";
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + use<> {
+    let path = path.to_path_buf();
+    move |source| OutputError::Io { path, source }
+}
+
+/// Writes every file into the folder `dir` (created if missing) as one set: the previous
+/// set is replaced in a single step, or left untouched if anything fails. Entries of `dir`
+/// that are not in the set (other commands' folders, other files) are kept.
 pub fn write_all(dir: &Path, files: &[File]) -> Result<(), OutputError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| OutputError::Io { path, source }
+    // `out`, `out/` and `a/b` name their last part; `.` or `..` are resolved first.
+    let named = match dir.file_name() {
+        Some(_) => dir.to_path_buf(),
+        None => dir.canonicalize().map_err(io(dir))?,
+    };
+    let (Some(name), Some(parent)) = (named.file_name(), named.parent()) else {
+        return Err(io(dir)(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the root cannot be replaced",
+        )));
+    };
+    let name = name.to_os_string();
+    let parent = if parent.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        parent.to_path_buf()
+    };
+    // A symlink the user made to name the output folder is followed: the set goes where
+    // it points.
+    let (parent, name) = match std::fs::symlink_metadata(parent.join(&name)) {
+        Ok(m) if m.file_type().is_symlink() => {
+            let real = parent.join(&name).canonicalize().map_err(io(dir))?;
+            match (real.parent(), real.file_name()) {
+                (Some(p), Some(n)) => (p.to_path_buf(), n.to_os_string()),
+                _ => (parent, name),
+            }
+        }
+        _ => (parent, name),
     };
     // Folders this call creates, deepest first, so a failure can take them away again.
-    let created: Vec<PathBuf> = dir
+    let created: Vec<PathBuf> = parent
         .ancestors()
         .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
         .map(Path::to_path_buf)
         .collect();
-    let remove_created = || {
+    let result = std::fs::create_dir_all(&parent)
+        .map_err(io(dir))
+        .and_then(|()| swap_in(dir, &parent, &name, files));
+    if result.is_err() && !created.is_empty() {
+        // The folders are ours, and so is the lock file in the deepest of them.
+        let _ = std::fs::remove_file(lock_path(&parent, &name));
         for d in &created {
             // Only empty folders go; anything else was not ours.
             let _ = std::fs::remove_dir(d);
         }
-    };
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        remove_created();
-        return Err(io(dir)(e));
-    }
-    let mut staged = Vec::new();
-    let result = (|| {
-        for (name, bytes) in files {
-            let tmp = dir.join(format!(".{name}.partial"));
-            staged.push(tmp.clone());
-            let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-            f.write_all(bytes).map_err(io(&tmp))?;
-            f.sync_all().map_err(io(&tmp))?;
-        }
-        for (name, _) in files {
-            let tmp = dir.join(format!(".{name}.partial"));
-            let dst = dir.join(name);
-            std::fs::rename(&tmp, &dst).map_err(io(&dst))?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        for tmp in staged {
-            // Best effort: the error being reported matters more than a leftover.
-            let _ = std::fs::remove_file(tmp);
-        }
-        remove_created();
     }
     result
+}
+
+fn lock_path(parent: &Path, name: &OsStr) -> PathBuf {
+    let mut n = OsString::from(".");
+    n.push(name);
+    n.push(".lock");
+    parent.join(n)
+}
+
+/// Takes the lock of the output folder `parent/name`, without following a symlink.
+fn lock(dir: &Path, parent: &Path, name: &OsStr) -> Result<std::fs::File, OutputError> {
+    let path = lock_path(parent, name);
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    }
+    let file = options.open(&path).map_err(io(&path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(OutputError::Busy {
+            dir: dir.to_path_buf(),
+        }),
+        // A file system without locks: write unlocked rather than not at all.
+        Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+            Ok(file)
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(io(&path)(e)),
+    }
+}
+
+/// The prefix of the staging folders of `name`.
+fn stage_prefix(name: &OsStr) -> OsString {
+    let mut p = OsString::from(".");
+    p.push(name);
+    p.push(STAGE);
+    p
+}
+
+/// Removes staging folders left by commands that were killed while writing `name`. Called
+/// under the lock, so none of them belongs to a live command. A folder that holds anything
+/// but plain files is left alone: it may hold the user's folders, interrupted while being
+/// carried over.
+fn clean_stale(parent: &Path, name: &OsStr) {
+    let prefix = stage_prefix(name);
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let n = entry.file_name();
+        if !n.as_encoded_bytes().starts_with(prefix.as_encoded_bytes()) {
+            continue;
+        }
+        let path = entry.path();
+        let only_files = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir())
+            && std::fs::read_dir(&path).is_ok_and(|inner| {
+                inner
+                    .flatten()
+                    .all(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            });
+        if only_files {
+            // Best effort: a leftover that cannot go is harmless, and hidden.
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<(), OutputError> {
+    let _lock = lock(dir, parent, name)?;
+    clean_stale(parent, name);
+    let target = parent.join(name);
+    let mut kept_permissions = None;
+    let existed = match std::fs::symlink_metadata(&target) {
+        Ok(m) if m.is_dir() => {
+            kept_permissions = Some(m.permissions());
+            true
+        }
+        Ok(_) => {
+            return Err(io(dir)(std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                "it is a file, not a folder",
+            )));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(io(dir)(e)),
+    };
+    let in_set = |n: &OsStr| files.iter().any(|(f, _)| OsStr::new(f) == n);
+    let prefix = stage_prefix(name);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        // As `mkdir` does by default, so the new folder has the permissions a folder made
+        // by hand would have (the staging folder is not shared before the swap anyway).
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o777));
+    }
+    let stage = builder.tempdir_in(parent).map_err(io(dir))?;
+    for (file, bytes) in files {
+        let path = stage.path().join(file);
+        let mut f = std::fs::File::create_new(&path).map_err(io(&dir.join(file)))?;
+        f.write_all(bytes).map_err(io(&dir.join(file)))?;
+        f.sync_all().map_err(io(&dir.join(file)))?;
+    }
+    if existed {
+        for entry in std::fs::read_dir(&target).map_err(io(dir))? {
+            let entry = entry.map_err(io(dir))?;
+            let n = entry.file_name();
+            let kind = entry.file_type().map_err(io(&entry.path()))?;
+            if in_set(&n) {
+                if kind.is_dir() {
+                    return Err(OutputError::InTheWay { path: dir.join(&n) });
+                }
+                continue;
+            }
+            // Files not in the set are linked, so they never leave the output folder;
+            // folders are moved after the swap (step 5). A file that cannot be linked is
+            // moved like a folder.
+            if kind.is_file() {
+                let _ = std::fs::hard_link(entry.path(), stage.path().join(&n));
+            }
+        }
+    }
+    if let Some(p) = kept_permissions {
+        // The folder keeps the permissions its owner gave it.
+        std::fs::set_permissions(stage.path(), p).map_err(io(dir))?;
+    }
+    exchange(stage.path(), &target, existed).map_err(io(dir))?;
+    if let Ok(d) = std::fs::File::open(parent) {
+        let _ = d.sync_all();
+    }
+    if existed {
+        // `stage` now holds the previous set, and what else the old folder held.
+        let entries = std::fs::read_dir(stage.path()).map_err(io(dir))?;
+        for entry in entries.flatten() {
+            let n = entry.file_name();
+            if in_set(&n) || std::fs::symlink_metadata(target.join(&n)).is_ok() {
+                continue;
+            }
+            if let Err(source) = std::fs::rename(entry.path(), target.join(&n)) {
+                return Err(OutputError::Carry {
+                    dir: dir.to_path_buf(),
+                    name: PathBuf::from(n),
+                    kept: stage.keep(),
+                    source,
+                });
+            }
+        }
+    }
+    // Dropping `stage` deletes the previous set (best effort: it is hidden, and the next
+    // write removes it).
+    drop(stage);
+    Ok(())
+}
+
+/// Puts the folder `new` at `target` and the folder that was at `target` (if `existed`) at
+/// `new`, in one step where the system can.
+fn exchange(new: &Path, target: &Path, existed: bool) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        let flags = if existed {
+            RenameFlags::EXCHANGE
+        } else {
+            RenameFlags::NOREPLACE
+        };
+        match renameat_with(CWD, new, CWD, target, flags) {
+            Ok(()) => return Ok(()),
+            // A file system without renameat2's flags: fall back to plain renames.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !existed {
+        return std::fs::rename(new, target);
+    }
+    let mut aside = new.as_os_str().to_os_string();
+    aside.push(".old");
+    let aside = PathBuf::from(aside);
+    std::fs::rename(target, &aside)?;
+    if let Err(e) = std::fs::rename(new, target) {
+        let _ = std::fs::rename(&aside, target);
+        return Err(e);
+    }
+    std::fs::rename(&aside, new)
 }
 
 /// An input file named in a manifest, with its SHA-256.
@@ -125,6 +367,34 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The manifest of `files`, written by `command` of this program from `inputs` with
+    /// `runs` seeds from `seed`; `argv` is the command line as typed.
+    pub fn new(
+        command: &str,
+        inputs: Vec<Input>,
+        seed: u64,
+        runs: u64,
+        argv: &[String],
+        files: &[File],
+    ) -> Manifest {
+        Manifest {
+            program: "diplosim".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            command: command.into(),
+            inputs,
+            seed,
+            runs,
+            command_line: argv.to_vec(),
+            files: files.iter().map(|(n, _)| n.clone()).collect(),
+        }
+    }
+
+    /// `files` with this manifest after them, as `manifest.json`.
+    pub fn append_to(&self, mut files: Vec<File>) -> Vec<File> {
+        files.push(("manifest.json".to_string(), self.to_json()));
+        files
+    }
+
     /// The manifest as pretty JSON with a final newline.
     pub fn to_json(&self) -> Vec<u8> {
         // Serializing plain strings and numbers cannot fail.
@@ -146,51 +416,152 @@ pub fn sha256(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn writes_all_files_and_leaves_no_partials() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("a/b");
-        write_all(
-            &out,
-            &[
-                ("x.csv".into(), b"1\n".to_vec()),
-                ("y.txt".into(), b"2".to_vec()),
-            ],
-        )
-        .unwrap();
-        let mut names: Vec<String> = std::fs::read_dir(&out)
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         names.sort();
-        assert_eq!(names, ["x.csv", "y.txt"]);
+        names
+    }
+
+    fn set(a: &str, b: &str) -> Vec<File> {
+        vec![
+            ("x.csv".into(), a.as_bytes().to_vec()),
+            ("y.txt".into(), b.as_bytes().to_vec()),
+        ]
     }
 
     #[test]
-    fn a_failed_write_leaves_nothing_behind() {
+    fn writes_all_files_and_leaves_no_staging_folder() {
         let dir = tempfile::tempdir().unwrap();
-        // A folder in the way of the second file's temporary name makes its write fail.
-        std::fs::create_dir_all(dir.path().join(".y.txt.partial")).unwrap();
-        let r = write_all(
-            dir.path(),
-            &[
-                ("x.csv".into(), b"1".to_vec()),
-                ("y.txt".into(), b"2".to_vec()),
-            ],
+        let out = dir.path().join("a/b");
+        write_all(&out, &set("1\n", "2")).unwrap();
+        assert_eq!(names(&out), ["x.csv", "y.txt"]);
+        assert_eq!(names(&dir.path().join("a")), [".b.lock", "b"]);
+    }
+
+    #[test]
+    fn a_second_write_replaces_the_set_and_keeps_everything_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_all(&out, &set("old", "old")).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        std::fs::create_dir_all(out.join("ensemble")).unwrap();
+        std::fs::write(out.join("ensemble/e.csv"), "e").unwrap();
+        write_all(&out, &set("new", "new")).unwrap();
+        assert_eq!(names(&out), ["ensemble", "notes.txt", "x.csv", "y.txt"]);
+        assert_eq!(std::fs::read_to_string(out.join("x.csv")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+            "mine"
         );
-        assert!(r.is_err());
-        assert!(!dir.path().join(".x.csv.partial").exists());
-        assert!(!dir.path().join("x.csv").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("ensemble/e.csv")).unwrap(),
+            "e"
+        );
+        assert_eq!(names(dir.path()), [".out.lock", "out"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_folder_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o710)).unwrap();
+        write_all(&out, &set("new", "new")).unwrap();
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o710);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_set_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_all(&out, &set("old", "old")).unwrap();
+        // No file system takes a NUL byte in a name, so the second file's write fails.
+        let mut files = set("new", "new");
+        files.push(("bad\0name".into(), b"1".to_vec()));
+        assert!(write_all(&out, &files).is_err());
+        assert_eq!(names(&out), ["x.csv", "y.txt"]);
+        assert_eq!(std::fs::read_to_string(out.join("x.csv")).unwrap(), "old");
+        assert_eq!(names(dir.path()), [".out.lock", "out"]);
+    }
+
+    #[test]
+    fn a_folder_in_the_way_of_a_file_fails_before_the_swap() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(out.join("y.txt")).unwrap();
+        let r = write_all(&out, &set("new", "new"));
+        assert!(matches!(r, Err(OutputError::InTheWay { .. })), "{r:?}");
+        assert_eq!(names(&out), ["y.txt"]);
+        assert_eq!(names(dir.path()), [".out.lock", "out"]);
     }
 
     #[test]
     fn a_failed_write_removes_the_folders_it_made() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("made/here");
-        // No file system takes a NUL byte in a name, so the first write fails.
         let r = write_all(&out, &[("bad\0name".into(), b"1".to_vec())]);
         assert!(r.is_err());
-        assert!(!dir.path().join("made").exists());
+        assert_eq!(names(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_folder_another_command_is_writing_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_all(&out, &set("old", "old")).unwrap();
+        let held = std::fs::File::open(dir.path().join(".out.lock")).unwrap();
+        held.try_lock().unwrap();
+        let r = write_all(&out, &set("new", "new"));
+        assert!(matches!(r, Err(OutputError::Busy { .. })), "{r:?}");
+        assert_eq!(std::fs::read_to_string(out.join("x.csv")).unwrap(), "old");
+        drop(held);
+        write_all(&out, &set("new", "new")).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("x.csv")).unwrap(), "new");
+    }
+
+    #[test]
+    fn stale_staging_folders_go_unless_they_hold_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let files_only = dir.path().join(".out.diplosim-stage-aaaaaa");
+        std::fs::create_dir_all(&files_only).unwrap();
+        std::fs::write(files_only.join("x.csv"), "half").unwrap();
+        let with_folder = dir.path().join(".out.diplosim-stage-bbbbbb");
+        std::fs::create_dir_all(with_folder.join("ensemble")).unwrap();
+        write_all(&out, &set("new", "new")).unwrap();
+        assert_eq!(
+            names(dir.path()),
+            [".out.diplosim-stage-bbbbbb", ".out.lock", "out"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_planted_at_temporary_names_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::create_dir_all(&victim).unwrap();
+        std::fs::write(victim.join("keep.txt"), "keep").unwrap();
+        // A symlink that looks like a stale staging folder is not a folder: it stays, and
+        // what it points to is not touched.
+        let planted = dir.path().join(".out.diplosim-stage-cccccc");
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let out = dir.path().join("out");
+        write_all(&out, &set("new", "new")).unwrap();
+        assert_eq!(names(&victim), ["keep.txt"]);
+        assert!(std::fs::symlink_metadata(&planted).unwrap().is_symlink());
+        // A symlink at the lock's name is refused, and its target is not created.
+        let other = dir.path().join("other");
+        std::os::unix::fs::symlink(victim.join("lock"), dir.path().join(".other.lock")).unwrap();
+        assert!(write_all(&other, &set("new", "new")).is_err());
+        assert_eq!(names(&victim), ["keep.txt"]);
+        assert!(!other.exists());
     }
 
     #[test]

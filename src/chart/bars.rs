@@ -5,7 +5,7 @@ use super::scene::{
     Align, GREY, INK, Label, Rect, Rgba, Scene, Stroke, fit, okabe_ito, text_width,
 };
 use super::timeline::nice_step;
-use super::{ChartError, finite};
+use super::{BarChart, ChartError, finite};
 
 const W: f64 = super::WIDTH as f64;
 const H: f64 = super::HEIGHT as f64;
@@ -18,12 +18,9 @@ const SOFT_INK: Rgba = Rgba::hex(0x333333);
 const GRID: Rgba = Rgba::hex(0xD9D9D9);
 
 /// Lays out the bar chart.
-pub(super) fn layout(
-    title: &str,
-    subtitle: &str,
-    small_print: &str,
-    bars: &[(String, f64)],
-) -> Result<Scene, ChartError> {
+pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
+    let (title, subtitle, small_print) = (&chart.title, &chart.subtitle, &chart.small_print);
+    let bars = &chart.bars;
     for (label, v) in bars {
         finite(*v, || format!("value of bar `{label}`"))?;
     }

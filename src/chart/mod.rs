@@ -186,6 +186,8 @@ pub struct EventMarker {
     /// How much the event moves the trajectory, in any unit: when space is short the
     /// events with the largest absolute influence get labels first.
     pub influence: f64,
+    /// Whether it may get a number (`--events` chooses); an event that may not is a dot.
+    pub eligible: bool,
 }
 
 /// The leaders of one state over time.
@@ -281,16 +283,24 @@ pub fn marker_points(model: &ChartModel) -> Result<Vec<(f64, f64)>, ChartError> 
     timeline::marker_points(model)
 }
 
-/// Draws a horizontal bar chart, one bar per `(label, value)` from the top down, for
-/// the ranking of events by influence. Callers choose how many bars (about 20 fit).
-pub fn render_bars(
-    title: &str,
-    subtitle: &str,
-    small_print: &str,
-    bars: &[(String, f64)],
-) -> Result<Rendered, ChartError> {
+/// A horizontal bar chart, one bar per `(label, value)` from the top down: the ranking
+/// of events by influence. Callers choose how many bars (about 20 fit).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BarChart {
+    /// The headline.
+    pub title: String,
+    /// The line under the title: what the bars measure.
+    pub subtitle: String,
+    /// Provenance at the bottom.
+    pub small_print: String,
+    /// The bars from the top down: label and value.
+    pub bars: Vec<(String, f64)>,
+}
+
+/// Draws a bar chart as PNG and SVG.
+pub fn render_bars(chart: &BarChart) -> Result<Rendered, ChartError> {
     fonts()?;
-    let scene = bars::layout(title, subtitle, small_print, bars)?;
+    let scene = bars::layout(chart)?;
     scene::render(&scene)
 }
 

@@ -77,6 +77,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
                 title: e.title.clone(),
                 source: e.source.clone(),
                 influence: (f.after - f.before).abs(),
+                eligible: true,
             }
         })
         .collect();

@@ -28,6 +28,7 @@ fn crowded(n: usize) -> ChartModel {
                 title: format!("event number {k}"),
                 source: format!("source {k}"),
                 influence: ((k * 37) % 23) as f64,
+                eligible: true,
             }
         })
         .collect();
@@ -231,11 +232,13 @@ fn refuses_what_it_cannot_draw_with_reasons() {
     );
     let mut bars = vec![("a".to_string(), 1.0), ("b".to_string(), f64::INFINITY)];
     assert_eq!(
-        render_bars("t", "s", "p", &bars).unwrap_err().to_string(),
+        render_bars(&bar_chart(bars.clone()))
+            .unwrap_err()
+            .to_string(),
         "value of bar `b` is not a finite number"
     );
     bars.pop();
-    assert!(render_bars("t", "s", "p", &bars).is_ok());
+    assert!(render_bars(&bar_chart(bars.clone())).is_ok());
 }
 
 #[test]
@@ -288,4 +291,87 @@ fn legend_rows_left_empty_by_crowding_go_back_to_the_plot() {
         assert_eq!(d.legend_rows, d.badges.len().div_ceil(3), "{n} events");
         assert_eq!(d.legend.y1 - d.legend.y0, d.legend_rows as f64 * 24.0);
     }
+}
+
+fn bar_chart(bars: Vec<(String, f64)>) -> BarChart {
+    BarChart {
+        title: "t".into(),
+        subtitle: "s".into(),
+        small_print: "p".into(),
+        bars,
+    }
+}
+
+/// Layout work is bounded by the picture, not by the input: a model with tens of
+/// thousands of events, thousands of checkpoints and eras, and a line of a hundred
+/// thousand dates tries a bounded number of events for numbers, keeps at most one dot
+/// per pixel, thins every line to four points per pixel column, and signs at most a
+/// hundred checkpoints. (The time it saves is measured in `benches/chart.rs`.)
+#[test]
+fn layout_work_is_capped_whatever_the_input() {
+    let (start, end) = (date("1900-01-01"), date("1999-12-31"));
+    let days = end.day() - start.day();
+    let mut model = crowded(0);
+    model.span = (start, end);
+    model.series[0].points = (0..100_000)
+        .map(|k| {
+            let d = Date::from_day(start.day() + (k * days as i64 / 100_000) as i32);
+            (
+                d,
+                8.0 * ((k as f64) / 3000.0).sin() + ((k % 7) as f64 - 3.0) * 0.2,
+            )
+        })
+        .collect();
+    model.markers = (0..30_000)
+        .map(|k| {
+            let (d, v) = model.series[0].points[(k * 3) % 100_000];
+            EventMarker {
+                date: d,
+                score: v,
+                title: format!("event {k}"),
+                source: String::new(),
+                influence: (k % 101) as f64,
+                eligible: true,
+            }
+        })
+        .collect();
+    model.checkpoints = (0..3_000)
+        .map(|k| {
+            let d = Date::from_day(start.day() + k * 12);
+            CheckpointMark {
+                id: format!("c{k}"),
+                from: d,
+                to: d,
+                lo: -9.0,
+                hi: 9.0,
+                met: true,
+            }
+        })
+        .collect();
+    model.eras = (0..3_000)
+        .map(|k| EraSpan {
+            label: format!("era {k}"),
+            from: Date::from_day(start.day() + k * 12),
+            to: Date::from_day(start.day() + k * 12 + 11),
+        })
+        .collect();
+    let d = decide(&model);
+    let capacity = d.legend_rows * 3;
+    assert!(
+        d.tried <= (capacity * 4).max(48),
+        "{} events tried",
+        d.tried
+    );
+    assert!(!d.badges.is_empty());
+    let plot_pixels = (d.plot.width() + 2.0) * (d.plot.height() + 2.0);
+    assert!((d.dots as f64) < plot_pixels, "{} dots", d.dots);
+    assert!(d.dots < 30_000, "dots on one pixel are one dot");
+    assert!(
+        d.line_points as f64 <= 4.0 * (d.plot.width() + 2.0),
+        "{} line points on a {} px plot",
+        d.line_points,
+        d.plot.width()
+    );
+    assert_eq!(d.signs, 100);
+    assert!(d.eras.len() <= 120, "{} era labels", d.eras.len());
 }

@@ -95,6 +95,14 @@ pub(super) struct Decisions {
     pub left_out: usize,
     /// Rows set aside for the legend.
     pub legend_rows: usize,
+    /// Events tried for a number.
+    pub tried: usize,
+    /// Event dots drawn or kept clear of, after merging those on the same pixel.
+    pub dots: usize,
+    /// Points of every line of the plot, after thinning to the pixel columns.
+    pub line_points: usize,
+    /// Checkpoint signs placed clear of the others.
+    pub signs: usize,
 }
 
 /// Lays out the chart of `model`.
@@ -214,6 +222,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     let lines = traces.lines();
     let signs = checkpoints(&mut scene, model, &axes, &lines);
     traces.draw(&mut scene);
+    decided.signs = signs.len();
     let icons: Vec<Rect> = signs.iter().map(Label::rect).collect();
     for sign in signs {
         scene.text(sign);
@@ -228,6 +237,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
         &icons,
         &mut decided,
     );
+    decided.line_points = lines.iter().map(Vec::len).sum();
     decided.lines = lines;
     let strips_top = plot_bottom + 8.0 + AXIS + 8.0;
     strips(&mut scene, model, &axes, strips_top, &mut decided);
@@ -511,6 +521,9 @@ struct EraLabel {
     tick: Option<f64>,
 }
 
+/// The most eras considered for a label.
+const MAX_ERA_LABELS: usize = 120;
+
 /// Era label placement, two rows at most. Labels that fit their span sit over it in the
 /// lower row. The others, widest span first, go to the lower row overhanging their span,
 /// else to the upper row with a tick down to their span, else cut short to their span,
@@ -531,6 +544,9 @@ fn place_eras(model: &ChartModel, spans: &[(usize, f64, f64)], lo: f64, hi: f64)
     // The free left edge nearest to centring on `centre`, for a label of width `w` that
     // must keep `centre` inside it.
     let slide = |taken: &[(f64, f64)], ticks: &[f64], centre: f64, w: f64| -> Option<f64> {
+        if w > hi - lo {
+            return None; // wider than the plot: it can only be cut short
+        }
         let ideal = (centre - w / 2.0).clamp(lo, hi - w);
         let (min, max) = ((centre - w + COVER).max(lo), (centre - COVER).min(hi - w));
         let mut options = vec![ideal];
@@ -546,6 +562,17 @@ fn place_eras(model: &ChartModel, spans: &[(usize, f64, f64)], lo: f64, hi: f64)
             .filter(|&a| free(taken, a, a + w) && clear_of_ticks(ticks, a, a + w))
             .min_by(|a, b| (a - ideal).abs().total_cmp(&(b - ideal).abs()))
     };
+    // Only the widest eras are labelled when there are very many: no more labels fit
+    // the width, and placing each is a search among those already placed.
+    let mut widest: Vec<usize> = (0..spans.len()).collect();
+    widest.sort_by(|&a, &b| {
+        let (wa, wb) = (spans[a].2 - spans[a].1, spans[b].2 - spans[b].1);
+        wb.total_cmp(&wa).then(a.cmp(&b))
+    });
+    widest.truncate(MAX_ERA_LABELS);
+    widest.sort_unstable();
+    let spans: Vec<(usize, f64, f64)> = widest.into_iter().map(|k| spans[k]).collect();
+    let spans = spans.as_slice();
     let widths: Vec<f64> = spans
         .iter()
         .map(|&(i, _, _)| text_width(&model.eras[i].label, ERA, false))
@@ -753,6 +780,9 @@ fn eras(
     }
 }
 
+/// The most checkpoints that get a ✓ or ✗ sign.
+const MAX_SIGNS: usize = 100;
+
 /// Draws the checkpoint boxes; returns their ✓/✗ signs, placed clear of the lines, to
 /// be drawn over them.
 fn checkpoints(
@@ -776,6 +806,11 @@ fn checkpoints(
         }
         let (y0, y1) = (axes.y(c.hi.max(c.lo)), axes.y(c.lo.min(c.hi)));
         checkpoint_box(scene, Rect::new(x0, y0, x1, y1), c.met);
+        // Each sign is kept clear of the others: past a hundred, the boxes alone (solid
+        // for met, dashed for missed) tell, and the placement stays linear.
+        if signs.len() >= MAX_SIGNS {
+            continue;
+        }
         let mid = (x0 + x1) / 2.0;
         let sign = |x: f64, top: f64| {
             Label::new(if c.met { "✓" } else { "✗" }, x, top, SIGN)
@@ -888,14 +923,24 @@ fn trace(model: &ChartModel, axes: &Axes) -> Traces {
             .collect();
         pts.sort_by_key(|p| p.date);
         let band = |lo: fn(&super::EnsemblePoint) -> f64, hi: fn(&super::EnsemblePoint) -> f64| {
-            let upper = pts.iter().map(|p| (axes.x(p.date), axes.y(hi(p))));
-            let lower = pts.iter().rev().map(|p| (axes.x(p.date), axes.y(lo(p))));
-            upper.chain(lower).collect::<Vec<Point>>()
+            let upper = thin(
+                pts.iter()
+                    .map(|p| (axes.x(p.date), axes.y(hi(p))))
+                    .collect(),
+            );
+            let mut lower = thin(
+                pts.iter()
+                    .map(|p| (axes.x(p.date), axes.y(lo(p))))
+                    .collect(),
+            );
+            lower.reverse();
+            upper.into_iter().chain(lower).collect::<Vec<Point>>()
         };
-        let median: Vec<Point> = pts
-            .iter()
-            .map(|p| (axes.x(p.date), axes.y(p.p50)))
-            .collect();
+        let median = thin(
+            pts.iter()
+                .map(|p| (axes.x(p.date), axes.y(p.p50)))
+                .collect(),
+        );
         traces.ensembles.push((
             band(|p| p.p5, |p| p.p95),
             band(|p| p.p25, |p| p.p75),
@@ -911,7 +956,7 @@ fn trace(model: &ChartModel, axes: &Axes) -> Traces {
             .filter(|(d, _)| (start..=end).contains(d))
             .collect();
         pts.sort_by_key(|p| p.0);
-        let px: Vec<Point> = pts.iter().map(|&(d, v)| (axes.x(d), axes.y(v))).collect();
+        let px = thin(pts.iter().map(|&(d, v)| (axes.x(d), axes.y(v))).collect());
         match s.role {
             SeriesRole::Variant => traces
                 .variants
@@ -920,6 +965,40 @@ fn trace(model: &ChartModel, axes: &Axes) -> Traces {
         }
     }
     traces
+}
+
+/// An x-sorted polyline thinned to at most four points per pixel column: the first, the
+/// lowest, the highest and the last, in their order. The drawing is the same (a column
+/// shows only the span from lowest to highest, joined to its neighbours), and no line
+/// has more points than four times the plot's width, however many dates it has.
+fn thin(points: Vec<Point>) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(points.len().min(8192));
+    let mut i = 0;
+    while i < points.len() {
+        let column = points[i].0.floor();
+        let mut j = i;
+        let (mut lo, mut hi) = (i, i);
+        while j < points.len() && points[j].0.floor() == column {
+            if points[j].1 < points[lo].1 {
+                lo = j;
+            }
+            if points[j].1 > points[hi].1 {
+                hi = j;
+            }
+            j += 1;
+        }
+        let mut keep = [i, lo, hi, j - 1];
+        keep.sort_unstable();
+        let mut last = usize::MAX;
+        for k in keep {
+            if k != last {
+                out.push(points[k]);
+                last = k;
+            }
+        }
+        i = j;
+    }
+    out
 }
 
 /// Where a number may go: the plot, minus lines, markers, signs and other numbers.
@@ -975,8 +1054,8 @@ impl Badges<'_> {
                 return None;
             }
         }
-        for &d in self.dots {
-            if dist(d, c) < r + CLEAR_DOT && dist(d, m) > 0.5 {
+        for &d in dots_in(self.dots, c.0 - r - CLEAR_DOT, c.0 + r + CLEAR_DOT) {
+            if dist(d, c) < r + CLEAR_DOT && d != snap(m) {
                 return None;
             }
         }
@@ -1018,8 +1097,8 @@ impl Badges<'_> {
                 return None;
             }
         }
-        for &d in self.dots {
-            if dist(d, m) > 0.5 && segment_distance(d, s, e) < 4.0 {
+        for &d in dots_in(self.dots, s.0.min(e.0) - 4.0, s.0.max(e.0) + 4.0) {
+            if d != snap(m) && segment_distance(d, s, e) < 4.0 {
                 return None;
             }
         }
@@ -1030,6 +1109,15 @@ impl Badges<'_> {
         }
         Some(Some((s, e)))
     }
+}
+
+/// How many events are tried for each number the legend can hold, and at least how many.
+const TRIES_PER_NUMBER: usize = 4;
+const MIN_TRIES: usize = 48;
+
+/// A point on the whole pixel that replay draws it at.
+fn snap(p: Point) -> Point {
+    (p.0.round(), p.1.round())
 }
 
 fn dist(a: Point, b: Point) -> f64 {
@@ -1069,6 +1157,13 @@ fn segment_hits_rect(a: Point, b: Point, r: &Rect) -> bool {
     }
     let corners = [(r.x0, r.y0), (r.x1, r.y0), (r.x1, r.y1), (r.x0, r.y1)];
     (0..4).any(|i| segments_cross(a, b, corners[i], corners[(i + 1) % 4]))
+}
+
+/// The dots (sorted by x) whose x lies in `[x0, x1]`.
+fn dots_in(dots: &[Point], x0: f64, x1: f64) -> &[Point] {
+    let a = dots.partition_point(|d| d.0 < x0);
+    let b = dots.partition_point(|d| d.0 <= x1);
+    &dots[a..b.max(a)]
 }
 
 /// The segments of an x-sorted polyline that may reach into `[x0, x1]`.
@@ -1125,8 +1220,18 @@ fn markers(
         let m = &model.markers[i];
         (axes.x(m.date), axes.y(m.score))
     };
-    let dots: Vec<Point> = in_span.iter().map(|&i| at(i)).collect();
-    let mut order: Vec<usize> = in_span.to_vec();
+    // Replay rounds centres to whole pixels, so dots on the same pixel are one dot: kept
+    // once, sorted by x for windowed look-ups. This bounds the work of any number of
+    // events by the plot's pixels.
+    let mut dots: Vec<Point> = in_span.iter().map(|&i| snap(at(i))).collect();
+    dots.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    dots.dedup();
+    decided.dots = dots.len();
+    let mut order: Vec<usize> = in_span
+        .iter()
+        .copied()
+        .filter(|&i| model.markers[i].eligible)
+        .collect();
     order.sort_by(|&a, &b| {
         let (ma, mb) = (&model.markers[a], &model.markers[b]);
         mb.influence
@@ -1135,6 +1240,9 @@ fn markers(
             .then(ma.date.cmp(&mb.date))
             .then(a.cmp(&b))
     });
+    // Only the most influential few are tried: a number that finds no spot among them
+    // would rarely find one further down, and each try costs a search of the plot.
+    order.truncate(capacity.saturating_mul(TRIES_PER_NUMBER).max(MIN_TRIES));
     let widest = if capacity >= 10 { "88" } else { "8" };
     let r = (text_width(widest, BADGE, true) / 2.0 + 4.0).max(12.0);
     let mut badges = Badges {
@@ -1149,6 +1257,7 @@ fn markers(
         if chosen.len() >= capacity {
             break;
         }
+        decided.tried += 1;
         if let Some(c) = badges.place(at(i), r) {
             chosen.push((i, c));
         }
@@ -1160,9 +1269,10 @@ fn markers(
             .then(a.0.cmp(&b.0))
     });
     // Dots first, then leaders, then badges, so no line runs over a number.
-    for &i in in_span {
-        if !chosen.iter().any(|c| c.0 == i) {
-            scene.circle(at(i), 3.5, Some(SOFT_INK), None);
+    let big: Vec<Point> = chosen.iter().map(|&(i, _)| snap(at(i))).collect();
+    for &d in &dots {
+        if !big.contains(&d) {
+            scene.circle(d, 3.5, Some(SOFT_INK), None);
         }
     }
     for &(i, c) in &chosen {

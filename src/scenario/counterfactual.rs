@@ -33,17 +33,19 @@
 //! same numbers as in the base: the variant equals the base until the first change takes
 //! effect ([`Counterfactual::first_change`]).
 
-use std::collections::BTreeSet;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Location, Problem, ScenarioError, did_you_mean};
+use super::error::{Problem, ScenarioError, did_you_mean};
 use super::file::{
     ConditionFile, EffectFile, EventFile, LeaderFile, LevelFile, ScenarioFile, ValueFile,
 };
-use super::{Scenario, validate};
-use crate::date::Date;
+use super::locate::{At, Outline};
+use super::{Scenario, limits, validate};
+use crate::date::{Date, Day};
 
 /// What a counterfactual file says.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -241,17 +243,40 @@ impl Source {
         base: &ScenarioFile,
         base_path: &Path,
     ) -> Result<Counterfactual, ScenarioError> {
+        let outline = Outline::new(&self.text);
         let mut changer = Changer {
             text: &self.text,
+            outline: &outline,
+            change: (0, 0),
             cursor: 0,
             problems: Vec::new(),
             located: Vec::new(),
             removed: BTreeSet::new(),
         };
         let name = self.name(&mut changer);
+        if self.file.changes.len() > limits::MAX_CHANGES {
+            changer.problem(
+                "counterfactual".to_string(),
+                Some(outline.offset(&At::root().field("changes"))),
+                format!(
+                    "{} changes; a counterfactual lists at most {}",
+                    self.file.changes.len(),
+                    limits::MAX_CHANGES
+                ),
+                Some("split it into several counterfactuals".to_string()),
+            );
+            return Err(changer.invalid(&self.path));
+        }
         let mut file = base.clone();
         let mut first = base.span.1;
-        for change in &self.file.changes {
+        let changes = At::root().field("changes");
+        let starts: Vec<usize> = (0..self.file.changes.len())
+            .map(|k| outline.offset(&changes.index(k)))
+            .collect();
+        for (k, change) in self.file.changes.iter().enumerate() {
+            let end = starts.get(k + 1).copied().unwrap_or(self.text.len());
+            changer.change = (starts[k], end.max(starts[k]));
+            changer.cursor = starts[k];
             if let Some(d) = changer.apply(change, &mut file) {
                 first = first.min(d);
             }
@@ -269,10 +294,7 @@ impl Source {
             }
         }
         if !changer.problems.is_empty() {
-            return Err(ScenarioError::Invalid {
-                path: self.path.clone(),
-                problems: changer.problems,
-            });
+            return Err(changer.invalid(&self.path));
         }
         let first = first.max(base.span.0);
         // The changed base has no text of its own: its problems are placed at the change
@@ -281,7 +303,7 @@ impl Source {
             ScenarioError::Changed {
                 path: self.path.clone(),
                 base: base_path.to_path_buf(),
-                source: Box::new(relocate(e, &changer.located)),
+                source: Box::new(relocate(e, &changer)),
             }
         })?;
         Ok(Counterfactual {
@@ -307,15 +329,13 @@ impl Source {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
-            let location = find(&self.text, 0, &name).map(|(l, _)| l);
-            changer.problems.push(Problem {
-                subject: "counterfactual".to_string(),
-                message: format!("name \"{name}\" cannot be a column or folder name"),
-                hint: Some(
-                    "use letters, digits, `_` and `-` only, e.g. name: \"no_split\"".to_string(),
-                ),
-                location,
-            });
+            let at = changer.outline.offset(&At::root().field("name"));
+            changer.problem(
+                "counterfactual".to_string(),
+                Some(at),
+                format!("name \"{name}\" cannot be a column or folder name"),
+                Some("use letters, digits, `_` and `-` only, e.g. name: \"no_split\"".to_string()),
+            );
         }
         name
     }
@@ -335,53 +355,89 @@ impl Counterfactual {
 }
 
 /// Applies changes to a file, collecting problems located in the counterfactual text.
+///
+/// Places are byte offsets into the counterfactual's text, turned into lines and columns
+/// only for the problems reported, so a counterfactual with tens of thousands of changes
+/// is checked in time linear in its size.
 struct Changer<'a> {
     text: &'a str,
-    /// Byte offset after the last id found: changes are searched for in file order.
+    outline: &'a Outline<'a>,
+    /// The byte range of the change being applied.
+    change: (usize, usize),
+    /// Byte offset after the last id found in the current change.
     cursor: usize,
-    problems: Vec<Problem>,
+    problems: Vec<(Option<usize>, Problem)>,
     /// Ids named by changes, with where they stand: to place the scenario's problems.
-    located: Vec<(String, Location)>,
+    located: Vec<(String, usize)>,
     /// Ids of the events removed so far (with their orphaned follow-ups).
     removed: BTreeSet<String>,
 }
 
-/// Where `"id"` stands in `text` at or after `from`, and the offset just past it.
-fn find(text: &str, from: usize, id: &str) -> Option<(Location, usize)> {
-    let needle = format!("\"{id}\"");
-    let at = from + text.get(from..)?.find(&needle)?;
-    Some((Location::of_offset(text, at), at + needle.len()))
-}
-
 impl Changer<'_> {
-    /// The location of the next mention of `id`, remembered for later problems.
-    fn locate(&mut self, id: &str) -> Option<Location> {
-        let found = find(self.text, self.cursor, id).or_else(|| find(self.text, 0, id));
-        let (loc, end) = found?;
-        self.cursor = self.cursor.max(end);
-        self.located.push((id.to_string(), loc.clone()));
-        Some(loc)
+    /// Where the next mention of `id` in the current change stands (the change's start if
+    /// it is not written there), remembered for later problems.
+    fn locate(&mut self, id: &str) -> Option<usize> {
+        let (start, end) = self.change;
+        let needle = format!("\"{id}\"");
+        let within = |from: usize| {
+            self.text
+                .get(from..end)
+                .and_then(|t| t.find(&needle))
+                .map(|i| from + i)
+        };
+        let at = within(self.cursor).or_else(|| within(start));
+        if let Some(at) = at {
+            self.cursor = self.cursor.max(at + needle.len());
+        }
+        let at = at.unwrap_or(start);
+        self.located.push((id.to_string(), at));
+        Some(at)
+    }
+
+    /// The place of the last id located.
+    fn last(&self) -> Option<usize> {
+        self.located.last().map(|&(_, at)| at)
     }
 
     fn problem(
         &mut self,
         subject: String,
-        loc: Option<Location>,
+        at: Option<usize>,
         message: String,
         hint: Option<String>,
     ) {
-        self.problems.push(Problem {
-            subject,
-            message,
-            hint,
-            location: loc,
-        });
+        self.problems.push((
+            at,
+            Problem {
+                subject,
+                message,
+                hint,
+                location: None,
+            },
+        ));
+    }
+
+    /// The error for the problems found, placed in the counterfactual's text.
+    fn invalid(&mut self, path: &Path) -> ScenarioError {
+        let mut problems = std::mem::take(&mut self.problems);
+        problems.sort_by_key(|(at, _)| at.unwrap_or(usize::MAX));
+        let problems = problems
+            .into_iter()
+            .enumerate()
+            .map(|(k, (at, mut p))| {
+                if k < limits::MAX_PROBLEMS {
+                    p.location = at.map(|at| self.outline.location(at));
+                }
+                p
+            })
+            .collect();
+        ScenarioError::invalid(path, problems)
     }
 
     fn unknown<'b>(
         &mut self,
         subject: &str,
-        loc: Option<Location>,
+        loc: Option<usize>,
         kind: &str,
         id: &str,
         known: impl Iterator<Item = &'b str>,
@@ -440,7 +496,7 @@ impl Changer<'_> {
     /// window; for a follow-up, the earliest reach of the events that schedule it plus
     /// their delay; the span's start for a triggered event (or a chain through one).
     fn reach(file: &ScenarioFile, e: &EventFile) -> Date {
-        reach(file, e, 0)
+        reach(file, e)
     }
 
     /// Applies one change; returns the earliest day it can take effect.
@@ -457,7 +513,7 @@ impl Changer<'_> {
                 let i = self.event(&subject, file, event)?;
                 let e = &mut file.events[i];
                 let Some(old) = e.date else {
-                    let loc = self.located.last().map(|(_, l)| l.clone());
+                    let loc = self.last();
                     self.problem(
                         subject,
                         loc,
@@ -517,7 +573,7 @@ impl Changer<'_> {
                     }
                 }
                 if terms.is_empty() || !cut {
-                    let loc = self.located.last().map(|(_, l)| l.clone());
+                    let loc = self.last();
                     self.problem(
                         subject,
                         loc,
@@ -544,7 +600,7 @@ impl Changer<'_> {
                 let b = self.leader(&subject, file, by);
                 let (a, b) = (a?, b?);
                 if file.leaders[a].state != file.leaders[b].state {
-                    let loc = self.located.last().map(|(_, l)| l.clone());
+                    let loc = self.last();
                     self.problem(
                         subject,
                         loc,
@@ -565,7 +621,7 @@ impl Changer<'_> {
                     }
                 }
                 if handed.is_empty() {
-                    let loc = self.located.last().map(|(_, l)| l.clone());
+                    let loc = self.last();
                     self.problem(
                         subject,
                         loc,
@@ -631,28 +687,84 @@ impl Changer<'_> {
     }
 }
 
-fn reach(file: &ScenarioFile, e: &EventFile, depth: usize) -> Date {
+/// The earliest day `e` can happen (see [`Changer::reach`]): a shortest-path search from
+/// every event with a date or an mtth of its own along follow-up delays, so each event is
+/// settled once however the follow-ups branch, loop or schedule themselves.
+fn reach(file: &ScenarioFile, e: &EventFile) -> Date {
     if let Some(d) = e.date {
         return Date::from_day(d.day() - e.window.unwrap_or(0) as i32);
     }
-    // Chains are short; a deep (or cyclic) one gives up on the span's start.
-    if e.mtth.is_some() || depth > 64 {
+    let start = file.span.0.day();
+    if e.mtth.is_some() {
         return file.span.0;
     }
-    file.events
+    let index = first_index(file);
+    let mut settled = vec![false; file.events.len()];
+    let mut queue: BinaryHeap<Reverse<(i64, usize)>> = file
+        .events
         .iter()
-        .flat_map(|s| {
-            s.effects.iter().filter_map(move |x| match x {
-                EffectFile::FollowUp { event, after } if *event == e.id => {
-                    let from = reach(file, s, depth + 1).day() + *after as i32;
-                    Some(Date::from_day(from))
-                }
-                _ => None,
-            })
+        .enumerate()
+        .filter_map(|(i, s)| match (s.date, s.mtth) {
+            (Some(d), _) => Some((i64::from(d.day()) - i64::from(s.window.unwrap_or(0)), i)),
+            (None, Some(_)) => Some((i64::from(start), i)),
+            (None, None) => None,
         })
-        .min()
-        .unwrap_or(file.span.0)
-        .max(file.span.0)
+        .map(Reverse)
+        .collect();
+    while let Some(Reverse((day, i))) = queue.pop() {
+        if std::mem::replace(&mut settled[i], true) {
+            continue;
+        }
+        if file.events[i].id == e.id {
+            let day = day.clamp(i64::from(start), i64::from(Day::MAX));
+            return Date::from_day(day as Day);
+        }
+        for x in &file.events[i].effects {
+            if let EffectFile::FollowUp { event, after } = x
+                && let Some(&j) = index.get(event.as_str())
+                && !settled[j]
+            {
+                queue.push(Reverse((day + i64::from(*after), j)));
+            }
+        }
+    }
+    file.span.0
+}
+
+/// The index of each event id's first event.
+fn first_index(file: &ScenarioFile) -> HashMap<&str, usize> {
+    let mut index = HashMap::new();
+    for (i, e) in file.events.iter().enumerate() {
+        index.entry(e.id.as_str()).or_insert(i);
+    }
+    index
+}
+
+/// Which events can happen: those with a date or an mtth of their own, and the follow-ups
+/// they schedule, in turn, leaving out the events in `gone`.
+fn reachable(file: &ScenarioFile, gone: &BTreeSet<String>) -> Vec<bool> {
+    let index = first_index(file);
+    let mut reached = vec![false; file.events.len()];
+    let mut todo: Vec<usize> = Vec::new();
+    for (i, e) in file.events.iter().enumerate() {
+        if (e.date.is_some() || e.mtth.is_some()) && !gone.contains(&e.id) {
+            reached[i] = true;
+            todo.push(i);
+        }
+    }
+    while let Some(i) = todo.pop() {
+        for x in &file.events[i].effects {
+            if let EffectFile::FollowUp { event, .. } = x
+                && let Some(&j) = index.get(event.as_str())
+                && !reached[j]
+                && !gone.contains(event)
+            {
+                reached[j] = true;
+                todo.push(j);
+            }
+        }
+    }
+    reached
 }
 
 /// A value multiplied by `k`; a uniform's ends stay in order.
@@ -682,34 +794,18 @@ pub fn without(file: &ScenarioFile, id: &str) -> ScenarioFile {
 
 /// Removes an event, the follow-ups only it schedules, and every reference to them;
 /// returns the ids removed.
+///
+/// "Only it schedules" is read through reachability: a follow-up goes when it could happen
+/// before the removal and no longer can after it (it was reached only through the removed
+/// event, or only through itself and other such follow-ups). So a removal never leaves a
+/// follow-up that can never happen, which validation would refuse.
 fn remove(file: &mut ScenarioFile, id: &str) -> BTreeSet<String> {
-    let mut gone: BTreeSet<String> = BTreeSet::new();
-    let mut next = vec![id.to_string()];
-    while let Some(id) = next.pop() {
-        if !gone.insert(id.clone()) {
-            continue;
-        }
-        let Some(e) = file.events.iter().find(|e| e.id == id) else {
-            continue;
-        };
-        for x in &e.effects {
-            if let EffectFile::FollowUp { event, .. } = x {
-                // An orphan is a follow-up that no remaining event schedules.
-                let scheduled_elsewhere = file.events.iter().any(|o| {
-                    !gone.contains(&o.id)
-                        && o.id != id
-                        && o.effects.iter().any(
-                            |y| matches!(y, EffectFile::FollowUp { event: t, .. } if t == event),
-                        )
-                });
-                let undated = file
-                    .events
-                    .iter()
-                    .any(|t| t.id == *event && t.date.is_none() && t.mtth.is_none());
-                if undated && !scheduled_elsewhere {
-                    next.push(event.clone());
-                }
-            }
+    let mut gone: BTreeSet<String> = BTreeSet::from([id.to_string()]);
+    let before = reachable(file, &BTreeSet::new());
+    let after = reachable(file, &gone);
+    for (i, e) in file.events.iter().enumerate() {
+        if before[i] && !after[i] && e.date.is_none() && e.mtth.is_none() {
+            gone.insert(e.id.clone());
         }
     }
     file.events.retain(|e| !gone.contains(&e.id));
@@ -778,22 +874,41 @@ fn stand_in(e: &mut EventFile, leader: &str, by: &str) {
 }
 
 /// Places the scenario's unlocated problems at the change that names their subject.
-fn relocate(e: ScenarioError, located: &[(String, Location)]) -> ScenarioError {
-    let ScenarioError::Invalid { path, mut problems } = e else {
+fn relocate(e: ScenarioError, changer: &Changer) -> ScenarioError {
+    let ScenarioError::Invalid {
+        path,
+        problems,
+        more,
+    } = e
+    else {
         return e;
     };
-    for p in problems.iter_mut().filter(|p| p.location.is_none()) {
-        let id = p.subject.split('"').nth(1).unwrap_or("");
-        if let Some((_, l)) = located.iter().find(|(x, _)| x == id) {
-            p.location = Some(l.clone());
-        }
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (id, at) in &changer.located {
+        first.entry(id.as_str()).or_insert(*at);
     }
-    problems.sort_by_key(|p| {
-        p.location
-            .as_ref()
-            .map_or((usize::MAX, 0), |l| (l.line, l.col))
-    });
-    ScenarioError::Invalid { path, problems }
+    let problems = problems
+        .into_iter()
+        .map(|mut p| {
+            let id = p.subject.split('"').nth(1).unwrap_or("");
+            if let Some(&at) = first.get(id) {
+                p.location = Some(changer.outline.location(at));
+            }
+            p
+        })
+        .collect();
+    match ScenarioError::invalid(&path, problems) {
+        ScenarioError::Invalid {
+            path,
+            problems,
+            more: cut,
+        } => ScenarioError::Invalid {
+            path,
+            problems,
+            more: more + cut,
+        },
+        other => other,
+    }
 }
 
 #[cfg(test)]

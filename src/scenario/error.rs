@@ -8,36 +8,111 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// A place in a file: 1-based line and character column, with the text of that line.
+/// A place in a file: 1-based line and character column, with the text around it.
+///
+/// Only a window of the line is kept (at most [`EXCERPT`] characters around the column),
+/// so a problem in a file that is one megabyte-long line costs a few hundred bytes, not a
+/// copy of the line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
     /// Line, from 1.
     pub line: usize,
     /// Column in characters, from 1.
     pub col: usize,
-    /// The whole line, for the caret display.
+    /// The line around the column, for the caret display.
     pub text: String,
+    /// Characters of the line left out before `text` (0 when `text` starts the line); a
+    /// `u32` keeps errors small, and files are far shorter than 4 G characters.
+    pub skipped: u32,
+    /// Whether the line goes on after `text`.
+    pub cut: bool,
 }
 
+/// Most characters of a line kept in a [`Location`].
+pub const EXCERPT: usize = 120;
+
 impl Location {
+    /// The location of a 1-based (line, column) whose line reads `line_text`.
+    pub fn new(line: usize, col: usize, line_text: &str) -> Location {
+        let line_text = line_text.trim_end_matches('\r');
+        let offset = line_text
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i);
+        Location::in_line(line, line_text, offset)
+    }
+
+    /// The location of byte `offset` of a line (its 1-based number and its text).
+    pub(crate) fn in_line(line: usize, line_text: &str, offset: usize) -> Location {
+        let line_text = line_text.trim_end_matches('\r');
+        let offset = floor_boundary(line_text, offset.min(line_text.len()));
+        let (before, after) = line_text.split_at(offset);
+        let col = before.chars().count() + 1;
+        if line_text.chars().nth(EXCERPT).is_none() {
+            return Location {
+                line,
+                col,
+                text: line_text.to_string(),
+                skipped: 0,
+                cut: false,
+            };
+        }
+        // A window of the line: half before the column, more if the line ends sooner.
+        let ahead = after.chars().take(EXCERPT).count();
+        let want = EXCERPT.saturating_sub(ahead).max(EXCERPT / 2);
+        let head: Vec<(usize, char)> = before.char_indices().rev().take(want).collect();
+        let from = head.last().map_or(offset, |&(i, _)| i);
+        let skipped = u32::try_from(col - 1 - head.len()).unwrap_or(u32::MAX);
+        let room = EXCERPT - head.len();
+        let to = after
+            .char_indices()
+            .nth(room)
+            .map_or(line_text.len(), |(i, _)| offset + i);
+        Location {
+            line,
+            col,
+            text: line_text[from..to].to_string(),
+            skipped,
+            cut: to < line_text.len(),
+        }
+    }
+
     /// The location of a 1-based (line, column) in `source`.
     pub fn at(source: &str, line: usize, col: usize) -> Location {
-        let text = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
-            .to_string();
-        Location { line, col, text }
+        let text = source.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        Location::new(line, col, text)
     }
 
     /// The location of a byte offset in `source`.
     pub fn of_offset(source: &str, offset: usize) -> Location {
-        let before = &source[..offset.min(source.len())];
+        let offset = floor_boundary(source, offset.min(source.len()));
+        let before = &source[..offset];
         let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        Location::at(source, line, col)
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        let end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i);
+        let text = source[start..end].trim_end_matches('\r');
+        Location::in_line(line, text, offset - start)
     }
+
+    /// The line's text from the column on (as far as it is kept).
+    pub fn from_col(&self) -> (&str, &str) {
+        let split = self
+            .text
+            .char_indices()
+            .nth(self.col.saturating_sub(1 + self.skipped as usize))
+            .map_or(self.text.len(), |(i, _)| i);
+        self.text.split_at(split)
+    }
+}
+
+/// The largest character boundary of `s` at or before `i`.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// One broken rule, found by validation.
@@ -88,12 +163,15 @@ pub enum ScenarioError {
         hint: Option<String>,
     },
     /// The file parses but breaks one or more rules of the format.
-    #[error("{}", Invalid { path, problems })]
+    #[error("{}", Invalid { path, problems, more: *more })]
     Invalid {
         /// The file.
         path: PathBuf,
-        /// Every broken rule found, in file order.
+        /// The first broken rules found, in file order: at most
+        /// [`MAX_PROBLEMS`](super::limits::MAX_PROBLEMS).
         problems: Vec<Problem>,
+        /// How many more were found and not kept.
+        more: usize,
     },
     /// A counterfactual's changes leave its base scenario broken: the scenario's own
     /// problems, found in the changed scenario.
@@ -113,6 +191,24 @@ pub enum ScenarioError {
 }
 
 impl ScenarioError {
+    /// An invalid file's error from its problems, sorted into file order (unlocated ones
+    /// last, in the order found) and cut to the first
+    /// [`MAX_PROBLEMS`](super::limits::MAX_PROBLEMS).
+    pub fn invalid(path: &std::path::Path, mut problems: Vec<Problem>) -> ScenarioError {
+        problems.sort_by_key(|p| {
+            p.location
+                .as_ref()
+                .map_or((usize::MAX, 0), |l| (l.line, l.col))
+        });
+        let more = problems.len().saturating_sub(super::limits::MAX_PROBLEMS);
+        problems.truncate(super::limits::MAX_PROBLEMS);
+        ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+            more,
+        }
+    }
+
     /// The broken rules, for an `Invalid` error; empty otherwise.
     pub fn problems(&self) -> &[Problem] {
         match self {
@@ -154,11 +250,12 @@ impl fmt::Display for Syntax<'_> {
 struct Invalid<'a> {
     path: &'a PathBuf,
     problems: &'a [Problem],
+    more: usize,
 }
 
 impl fmt::Display for Invalid<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.problems.len();
+        let n = self.problems.len() + self.more;
         write!(
             f,
             "{}: {} problem{} found",
@@ -166,7 +263,7 @@ impl fmt::Display for Invalid<'_> {
             n,
             if n == 1 { "" } else { "s" }
         )?;
-        for p in self.problems.iter().take(MAX_SHOWN) {
+        for p in self.problems {
             match &p.location {
                 Some(l) => write!(
                     f,
@@ -192,24 +289,21 @@ impl fmt::Display for Invalid<'_> {
                 write!(f, "\n  = help: {hint}")?;
             }
         }
-        if n > MAX_SHOWN {
+        if self.more > 0 {
             write!(
                 f,
-                "\n\n{}: and {} more problems; fix these first",
+                "\n\n{}: and {} more problem{} not shown; fix these first",
                 self.path.display(),
-                n - MAX_SHOWN
+                self.more,
+                if self.more == 1 { "" } else { "s" }
             )?;
         }
         Ok(())
     }
 }
 
-/// Most problems shown at once: past this, the first ones are what to fix.
-const MAX_SHOWN: usize = 30;
-
 fn write_caret(f: &mut fmt::Formatter<'_>, l: &Location) -> fmt::Result {
     use unicode_width::UnicodeWidthChar;
-    const WIDTH: usize = 120;
     let num = l.line.to_string();
     let pad = " ".repeat(num.len());
     // Control characters would disturb the terminal; show them as replacement marks.
@@ -224,19 +318,12 @@ fn write_caret(f: &mut fmt::Formatter<'_>, l: &Location) -> fmt::Result {
             }
         })
         .collect();
-    let col = l.col.clamp(1, chars.len() + 1) - 1;
-    // A long line is shown as a window around the column.
-    let from = if chars.len() > WIDTH {
-        col.saturating_sub(WIDTH / 2).min(chars.len() - WIDTH)
-    } else {
-        0
-    };
-    let to = (from + WIDTH).min(chars.len());
-    let head = if from > 0 { "..." } else { "" };
-    let tail = if to < chars.len() { "..." } else { "" };
-    let shown: String = chars[from..to].iter().collect();
+    let col = (l.col.saturating_sub(1 + l.skipped as usize)).min(chars.len());
+    let head = if l.skipped > 0 { "..." } else { "" };
+    let tail = if l.cut { "..." } else { "" };
+    let shown: String = chars.iter().collect();
     // Tabs stay tabs so the caret lines up under them; wide characters take two cells.
-    let lead: String = chars[from..col]
+    let lead: String = chars[..col]
         .iter()
         .map(|&c| match c {
             '\t' => "\t".to_string(),

@@ -178,8 +178,14 @@ impl<'a> Outline<'a> {
     /// left out, say), the deepest value found stands in: its `id` if it has one, else its
     /// first character.
     pub fn locate(&self, at: &At) -> Location {
+        self.location(self.offset(at))
+    }
+
+    /// The byte offset of [`Outline::locate`]'s place: cheap, so problems can be put in
+    /// file order before only the ones reported are turned into lines and columns.
+    pub fn offset(&self, at: &At) -> usize {
         let Some(mut n) = (!self.nodes.is_empty()).then_some(0) else {
-            return self.location(0);
+            return 0;
         };
         for seg in &at.0 {
             let node = &self.nodes[n];
@@ -192,11 +198,11 @@ impl<'a> Outline<'a> {
                 Some(c) => n = c,
                 None => {
                     let id = self.child(node, "id").unwrap_or(n);
-                    return self.location(self.nodes[id].start);
+                    return self.nodes[id].start;
                 }
             }
         }
-        self.location(self.nodes[n].start)
+        self.nodes[n].start
     }
 
     /// The text of the value at `at`, when it is a single word or number (e.g. `1e400`).
@@ -232,16 +238,33 @@ impl<'a> Outline<'a> {
     }
 
     /// The line and character column of a byte offset.
-    fn location(&self, offset: usize) -> Location {
+    pub fn location(&self, offset: usize) -> Location {
         let line = self.lines.partition_point(|&s| s <= offset).max(1);
         let start = self.lines[line - 1];
         let end = self.text[start..]
             .find('\n')
             .map_or(self.text.len(), |i| start + i);
-        let col = self.text[start..offset.min(end)].chars().count() + 1;
-        let text = self.text[start..end].trim_end_matches('\r').to_string();
-        Location { line, col, text }
+        Location::in_line(line, &self.text[start..end], offset.saturating_sub(start))
     }
+}
+
+/// The byte offset of the first bracket that opens deeper than `limit` brackets, if any:
+/// one pass, strings and comments skipped.
+pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (tok, at) in tokenize(text) {
+        match tok {
+            Tok::Punct(b'(' | b'[' | b'{') => {
+                depth += 1;
+                if depth > limit {
+                    return Some(at);
+                }
+            }
+            Tok::Punct(b')' | b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether the text holds nothing but blanks and comments.

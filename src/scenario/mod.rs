@@ -9,6 +9,7 @@
 pub mod counterfactual;
 pub mod error;
 pub mod file;
+pub mod limits;
 pub mod locate;
 pub mod source;
 pub mod validate;

@@ -6,12 +6,13 @@
 //! byte. RON's own messages are reworded for the people who write scenarios: lowercase, in
 //! the format's terms (`Fade`, not a Rust type), each with a hint where one helps.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ron::error::Error as E;
 
 use super::error::{Location, ScenarioError, did_you_mean, edit_distance};
-use super::locate;
+use super::{limits, locate};
 
 /// Reads a file as UTF-8 text, without a byte-order mark.
 pub fn read(path: &Path) -> Result<String, ScenarioError> {
@@ -35,22 +36,87 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ScenarioError> {
         };
         return Err(unusable("this is a folder, not a file", Some(hint)));
     }
-    std::fs::read(path).map_err(|source| {
+    let missing = || {
+        let hint = match sibling(path) {
+            Some(s) => format!("did you mean {}?", s.display()),
+            None => {
+                "check the spelling; a relative path starts from the current folder".to_string()
+            }
+        };
+        unusable("there is no such file", Some(hint))
+    };
+    let io = |source: std::io::Error| {
         if source.kind() == std::io::ErrorKind::NotFound {
-            let hint = match sibling(path) {
-                Some(s) => format!("did you mean {}?", s.display()),
-                None => {
-                    "check the spelling; a relative path starts from the current folder".to_string()
-                }
-            };
-            unusable("there is no such file", Some(hint))
+            missing()
         } else {
             ScenarioError::Io {
                 path: path.to_path_buf(),
                 source,
             }
         }
-    })
+    };
+    // The kind of file is checked before it is opened: opening a FIFO with no writer
+    // blocks, and a device such as /dev/zero never ends.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(unusable(
+            &format!("this is {}, not a file", special_kind(&meta)),
+            Some("name a scenario file (.ron) saved on disk".to_string()),
+        ));
+    }
+    let too_large = |size: u64| {
+        unusable(
+            &format!(
+                "the file has {size} bytes, more than the {} ({} MiB) a scenario may have",
+                limits::MAX_FILE_BYTES,
+                limits::MAX_FILE_BYTES >> 20
+            ),
+            Some(
+                "check the path: a scenario is a text file of a few hundred kilobytes at most"
+                    .to_string(),
+            ),
+        )
+    };
+    if meta.len() > limits::MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    // The file may have been swapped since: check again what was opened, and read no
+    // more than the limit whatever it claims.
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(unusable("this is not a regular file", None));
+    }
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// What a path that is not a regular file names, in words.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
 }
 
 /// The `.ron` files in a folder, sorted, at most six.
@@ -116,13 +182,12 @@ pub fn decode<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str, ScenarioError
             .iter()
             .position(|&b| b == b'\n')
             .map_or(bytes.len(), |i| at + i);
-        let location = Location {
-            line: before.matches('\n').count() + 1,
-            col: before[line_start..].chars().count() + 1,
-            text: String::from_utf8_lossy(&bytes[line_start..line_end])
-                .trim_end_matches('\r')
-                .to_string(),
-        };
+        let line_text = String::from_utf8_lossy(&bytes[line_start..line_end]);
+        let location = Location::in_line(
+            before.matches('\n').count() + 1,
+            &line_text,
+            at - line_start,
+        );
         ScenarioError::Syntax {
             path: path.to_path_buf(),
             location,
@@ -165,12 +230,26 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
 
 /// Parses RON text into a mirror type, locating any error.
 pub fn parse<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Result<T, ScenarioError> {
+    if let Some(at) = locate::too_deep(text, limits::MAX_NESTING) {
+        return Err(ScenarioError::Syntax {
+            path: path.to_path_buf(),
+            location: Location::of_offset(text, at),
+            message: format!(
+                "this is nested too deeply: more than {} brackets inside one another",
+                limits::MAX_NESTING
+            ),
+            hint: Some(DEEP_HINT.to_string()),
+        });
+    }
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     options
         .from_str::<T>(text)
         .map_err(|e| syntax_error(text, path, e))
 }
+
+/// How to flatten a value nested too deeply.
+const DEEP_HINT: &str = "conditions nest at most about 60 deep (an All([...]) or Any([...]) counts twice): write Not(Not(x)) as x, and join conditions in one All or Any list";
 
 /// Turns RON's error into a located message with a hint.
 fn syntax_error(text: &str, path: &Path, e: ron::error::SpannedError) -> ScenarioError {
@@ -267,12 +346,7 @@ struct Place<'a> {
 
 impl<'a> Place<'a> {
     fn new(l: &'a Location) -> Place<'a> {
-        let split = l
-            .text
-            .char_indices()
-            .nth(l.col.saturating_sub(1))
-            .map_or(l.text.len(), |(i, _)| i);
-        let (before, here) = l.text.split_at(split);
+        let (before, here) = l.from_col();
         Place { before, here }
     }
 
@@ -431,7 +505,7 @@ fn describe(code: &E, p: &Place) -> (String, Option<String>) {
         ),
         E::ExceededRecursionLimit => (
             "this is nested too deeply".into(),
-            Some("conditions nest at most about 60 deep (an All([...]) or Any([...]) counts twice): write Not(Not(x)) as x, and join conditions in one All or Any list".into()),
+            Some(DEEP_HINT.into()),
         ),
         E::Message(m) if is_value_mismatch(code) && m.contains("ValueFile") => (
             "expected a number, Uniform(low, high) or Normal(mean, sd)".into(),

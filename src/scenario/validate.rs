@@ -33,23 +33,34 @@ pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario,
     if v.problems.is_empty() {
         return Ok(scenario);
     }
+    Err(ScenarioError::invalid(path, place(v.problems, text)))
+}
+
+/// Gives problems their places in `text` (none when the text is empty: a counterfactual's
+/// changed base, whose problems the caller places in its own file) and puts them in file
+/// order. Only the problems that will be reported are turned into lines and columns.
+fn place(problems: Vec<(At, Problem)>, text: &str) -> Vec<Problem> {
+    if text.is_empty() {
+        return problems.into_iter().map(|(_, p)| p).collect();
+    }
     let outline = Outline::new(text);
-    let mut problems: Vec<Problem> = v
-        .problems
+    let mut placed: Vec<(usize, Problem)> = problems
         .into_iter()
-        .map(|(at, mut p)| {
-            // Without the text (a counterfactual's changed base, say) problems stay
-            // unlocated, so the caller can place them in its own file.
-            p.location = (!text.is_empty()).then(|| outline.locate(&at));
-            p
-        })
+        .map(|(at, p)| (outline.offset(&at), p))
         .collect();
     // A stable sort keeps the order of problems found at one place.
-    problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line, l.col)));
-    Err(ScenarioError::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })
+    placed.sort_by_key(|(offset, _)| *offset);
+    let total = placed.len();
+    placed
+        .into_iter()
+        .enumerate()
+        .map(|(k, (offset, mut p))| {
+            if k < limits::MAX_PROBLEMS || total <= limits::MAX_PROBLEMS {
+                p.location = Some(outline.location(offset));
+            }
+            p
+        })
+        .collect()
 }
 
 /// FNV-1a, 64 bits: the stream id of an event, stable across runs, machines and versions.

@@ -875,7 +875,7 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<Value, chart::ChartE
     let divergence = o
         .comparison
         .as_ref()
-        .map(|c| experiment::divergence_text(sc, c, &[title.as_str()]));
+        .map(|c| crate::report::divergence_text(sc, c, &[title.as_str()]));
     Ok(json!({
         "title": title,
         "question": question,
@@ -912,11 +912,11 @@ async fn explain(State(app): State<Arc<App>>, Query(q): Params) -> Result<Respon
             let base = &p.loaded.scenario;
             let mut out = String::new();
             let x = experiment::explain(base, p.seeds.first, date)?;
-            out.push_str(&experiment::explain_text(base, &x));
+            out.push_str(&crate::report::explain_text(base, &x));
             if let Some(w) = &p.whatif {
                 let x = experiment::explain(&w.scenario, p.seeds.first, date)?;
                 out.push_str("\nThe what-if on the same day:\n");
-                out.push_str(&experiment::explain_text(&w.scenario, &x));
+                out.push_str(&crate::report::explain_text(&w.scenario, &x));
             }
             Ok(out)
         })

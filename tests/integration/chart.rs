@@ -197,18 +197,32 @@ fn draws_the_ranking_as_bars() {
             )
         })
         .collect();
-    let r = chart::render_bars("Which events mattered?", "influence", "seed 1", &bars).unwrap();
+    let r = chart::render_bars(&bar_chart(
+        "Which events mattered?",
+        "influence",
+        "seed 1",
+        &bars,
+    ))
+    .unwrap();
     assert_is_a_picture(&r);
     for (label, _) in &bars {
         assert!(has_text(&r.svg, label), "bar `{label}` unlabelled");
     }
     assert!(has_text(&r.svg, "Which events mattered?"));
-    let again = chart::render_bars("Which events mattered?", "influence", "seed 1", &bars).unwrap();
+    let again = chart::render_bars(&bar_chart(
+        "Which events mattered?",
+        "influence",
+        "seed 1",
+        &bars,
+    ))
+    .unwrap();
     assert_eq!(again, r);
-    assert!(chart::render_bars("Nothing", "", "", &[]).is_ok());
+    assert!(chart::render_bars(&bar_chart("Nothing", "", "", &[])).is_ok());
     let mixed = vec![("up".to_string(), 2.5), ("down".to_string(), -1.5)];
     assert!(has_text(
-        &chart::render_bars("Signs", "", "", &mixed).unwrap().svg,
+        &chart::render_bars(&bar_chart("Signs", "", "", &mixed))
+            .unwrap()
+            .svg,
         "−1.50"
     ));
 }
@@ -261,4 +275,18 @@ fn child_renders_with_empty_fontconfig() {
 #[test]
 fn fixture_dates_are_what_they_say() {
     assert_eq!(date("1949-10-01").day(), -7397);
+}
+
+fn bar_chart(
+    title: &str,
+    subtitle: &str,
+    small_print: &str,
+    bars: &[(String, f64)],
+) -> chart::BarChart {
+    chart::BarChart {
+        title: title.into(),
+        subtitle: subtitle.into(),
+        small_print: small_print.into(),
+        bars: bars.to_vec(),
+    }
 }

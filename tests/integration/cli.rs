@@ -7,13 +7,7 @@ use crate::common::{Text, diplosim, fixture, listing};
 
 /// Asserts a user's mistake: status 2, nothing on stdout, and `expected` on stderr.
 fn refused(ran: &crate::common::Ran, expected: &str) {
-    assert_eq!(ran.code, Some(2), "stderr: {}", ran.stderr);
-    assert_eq!(ran.stdout, "", "stdout must stay empty");
-    assert!(
-        ran.stderr.contains(expected),
-        "expected {expected:?} in:\n{}",
-        ran.stderr
-    );
+    crate::common::refused(ran, 2, expected);
 }
 
 #[test]

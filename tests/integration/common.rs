@@ -87,6 +87,18 @@ pub fn diplosim(cwd: &Path, args: &[&str]) -> Ran {
     }
 }
 
+/// Asserts a refusal: status `code`, nothing on stdout, `expected` on stderr, no panic.
+pub fn refused(ran: &Ran, code: i32, expected: &str) {
+    assert_eq!(ran.code, Some(code), "stderr: {}", ran.stderr);
+    assert_eq!(ran.stdout, "", "stdout must stay empty");
+    assert!(
+        ran.stderr.contains(expected),
+        "expected {expected:?} in:\n{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("panicked"), "{}", ran.stderr);
+}
+
 /// The names in a folder, sorted.
 pub fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -7,6 +7,7 @@ use diplosim::date::Date;
 use diplosim::engine::Simulation;
 use diplosim::experiment::{self, ExperimentError, Seeds, Variant};
 use diplosim::record::{fixed, trajectory_csv};
+use diplosim::report;
 use diplosim::scenario::Scenario;
 use diplosim::scenario::counterfactual::Counterfactual;
 use diplosim::scenario::file::ScenarioFile;
@@ -120,10 +121,10 @@ fn results_do_not_depend_on_the_number_of_threads() {
             let c = experiment::compare(&sc, &v, Seeds::new(3, 13).unwrap(), &()).unwrap();
             let r = experiment::rank(&file, &text, &path, Seeds::new(7, 5).unwrap(), &()).unwrap();
             (
-                experiment::ensemble_csv(&e).unwrap(),
-                experiment::compare_csv(&c).unwrap(),
-                experiment::divergence_text(&sc, &c, &["late"]),
-                experiment::rank_csv(&sc, &r).unwrap(),
+                report::ensemble_csv(&e).unwrap(),
+                report::compare_csv(&c).unwrap(),
+                report::divergence_text(&sc, &c, &["late"]),
+                report::rank_csv(&sc, &r).unwrap(),
             )
         })
     };

@@ -272,7 +272,9 @@ fn a_broken_counterfactual_is_located_exits_2_and_leaves_no_folder() {
         tmp.path(),
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--runs must be at least 1"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "invalid value '0' for '--runs <RUNS>': a number of runs is a whole number from 1"
+    ));
     assert!(!tmp.path().join("output").exists());
 }
 

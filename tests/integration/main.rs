@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per behaviour.
 
+mod arguments;
 mod browser;
 mod chart;
 mod cli;
@@ -9,6 +10,8 @@ mod determinism;
 mod engine;
 mod experiment;
 mod experiment_cli;
+mod hostile;
+mod output;
 mod readme;
 mod reference;
 mod scenario;

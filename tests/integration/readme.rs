@@ -77,3 +77,116 @@ fn the_readme_checkpoint_table_is_the_run_s() {
         "the README's checkpoint table is out of date; it should read:\n\n{table}"
     );
 }
+
+/// The lines of the README's fenced `sh` blocks, comments (from ` #`) and blank lines
+/// dropped.
+fn shell_lines() -> Vec<String> {
+    let text = readme();
+    let mut lines = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("```sh\n") {
+        let block = &rest[start + "```sh\n".len()..];
+        let end = block.find("```").expect("every sh block is closed");
+        for line in block[..end].lines() {
+            let line = line.split(" #").next().unwrap_or_default().trim();
+            if !line.is_empty() {
+                lines.push(line.to_string());
+            }
+        }
+        rest = &block[end..];
+    }
+    lines
+}
+
+/// The README's commands as the test runs them: `cargo run --release --` and `diplosim`
+/// both become `diplosim`, the program under test on the PATH. The other cargo commands
+/// build, install, test or fuzz the project, which this test is part of, and are left out.
+fn program_commands() -> Vec<String> {
+    shell_lines()
+        .into_iter()
+        .filter_map(|line| match line.strip_prefix("cargo run --release --") {
+            Some(args) => Some(format!("diplosim{args}")),
+            None => (!line.starts_with("cargo ")).then_some(line),
+        })
+        .collect()
+}
+
+/// Copies a folder tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("make a folder");
+    for entry in std::fs::read_dir(from).expect("read a folder") {
+        let entry = entry.expect("a folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy a file");
+        }
+    }
+}
+
+#[test]
+fn every_command_of_the_readme_runs_as_written() {
+    let commands = program_commands();
+    assert!(commands.len() >= 6, "{commands:?}");
+    // A copy of what the examples read, so their outputs land in a temporary folder.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for sub in ["scenarios", "tests/fixtures"] {
+        copy_tree(&root.join(sub), &dir.path().join(sub));
+    }
+    std::fs::create_dir(dir.path().join("fuzz")).expect("make a folder");
+    for file in ["README.md", "fuzz/seed"] {
+        std::fs::copy(root.join(file), dir.path().join(file)).expect("copy a file");
+    }
+    let bin = Path::new(env!("CARGO_BIN_EXE_diplosim"))
+        .parent()
+        .expect("the binary's folder");
+    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .expect("a PATH");
+    for command in &commands {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .output()
+            .expect("start sh");
+        assert!(
+            out.status.success(),
+            "the README's command `{command}` failed ({}):\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        dir.path()
+            .join("output/sino_soviet_1917_1991/chart.png")
+            .is_file()
+    );
+    // `fuzz/seed` filled the seed corpus.
+    assert!(crate::common::listing(&dir.path().join("fuzz/corpus/counterfactual")).len() >= 12);
+}
+
+#[test]
+fn every_command_of_the_readme_table_has_an_example() {
+    let commands = program_commands();
+    let text = readme();
+    let table: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `diplosim "))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|s| s.trim_end_matches('`'))
+        .collect();
+    assert!(table.len() >= 6, "{table:?}");
+    for sub in table {
+        assert!(
+            commands
+                .iter()
+                .any(|c| c.starts_with(&format!("diplosim {sub} "))),
+            "the README's command table has `diplosim {sub}` but no sh block runs it"
+        );
+    }
+}

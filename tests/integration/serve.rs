@@ -244,7 +244,7 @@ fn explain_says_what_the_command_says() {
     let x = diplosim::experiment::explain(&sc, 2, "1960-07-01".parse().unwrap()).unwrap();
     assert_eq!(
         v["text"].as_str().unwrap(),
-        diplosim::experiment::explain_text(&sc, &x)
+        diplosim::report::explain_text(&sc, &x)
     );
     let bad = get(&s.url, &format!("/api/explain?s={SINO}&at=1960-13"));
     assert_eq!(bad.status, 400);

@@ -494,6 +494,7 @@ pub fn markers(weight: &dyn Fn(usize) -> f64) -> Vec<EventMarker> {
             title: title.to_string(),
             source: source.to_string(),
             influence: weight(i) * step.abs() * half_life.min(10.0).sqrt(),
+            eligible: true,
         })
         .collect()
 }
@@ -666,6 +667,7 @@ pub fn tiny() -> ChartModel {
         title: title.to_string(),
         source: "fixture".to_string(),
         influence: 1.0,
+        eligible: true,
     };
     let strip = |state: &str, name: &str, short: &str| Strip {
         state: state.to_string(),

@@ -1,0 +1,219 @@
+//! The files and words of a comparison: `compare.csv`, `divergence.csv`, `decades.csv`,
+//! the divergence summary (`divergence.txt`, also printed) and the chart.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{Columns, Fixed, csv_of, seed_range};
+use crate::chart::{self, ChartModel, Series, SeriesRole};
+use crate::date::Date;
+use crate::experiment::{Comparison, PARTING};
+use crate::record::{Run, fixed};
+use crate::scenario::Scenario;
+
+/// `compare.csv`: `date,baseline`, then for each variant its mean score, the mean
+/// difference from the baseline, and the 5th and 95th percentiles of the paired
+/// differences (`<name>,<name>_diff,<name>_diff_p5,<name>_diff_p95`).
+pub fn compare_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
+    let mut t = Columns::new();
+    t.column("date", |i| Date::from_day(c.days[i]).to_string());
+    t.column("baseline", |i| fixed(c.baseline[i]));
+    for v in &c.variants {
+        t.column(v.name.clone(), |i| fixed(v.mean[i]));
+        t.column(format!("{}_diff", v.name), |i| fixed(v.diff[i]));
+        t.column(format!("{}_diff_p5", v.name), |i| fixed(v.diff_p5[i]));
+        t.column(format!("{}_diff_p95", v.name), |i| fixed(v.diff_p95[i]));
+    }
+    t.csv(c.days.len())
+}
+
+/// A row of `divergence.csv`: how one variant parts from the baseline.
+#[derive(Serialize)]
+struct DivergenceRow<'a> {
+    variant: &'a str,
+    parts: Option<Date>,
+    mean_gap: Fixed,
+    mean_abs_gap: Fixed,
+    largest_gap: Option<Fixed>,
+    largest_gap_date: Option<Date>,
+}
+
+/// `divergence.csv`: one row per variant,
+/// `variant,parts,mean_gap,mean_abs_gap,largest_gap,largest_gap_date`.
+pub fn divergence_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
+    let rows = c.variants.iter().map(|v| {
+        let d = &v.divergence;
+        DivergenceRow {
+            variant: &v.name,
+            parts: d.parts.map(Date::from_day),
+            mean_gap: Fixed(d.mean_gap),
+            mean_abs_gap: Fixed(d.mean_abs_gap),
+            largest_gap: d.largest.map(|l| Fixed(l.1)),
+            largest_gap_date: d.largest.map(|l| Date::from_day(l.0)),
+        }
+    });
+    let empty = DivergenceRow {
+        variant: "",
+        parts: None,
+        mean_gap: Fixed(0.0),
+        mean_abs_gap: Fixed(0.0),
+        largest_gap: None,
+        largest_gap_date: None,
+    };
+    csv_of(rows, empty)
+}
+
+/// `decades.csv`: `decade,baseline,<variant>...`, the band of each curve's mean score
+/// over each decade.
+pub fn decades_csv(sc: &Scenario, c: &Comparison) -> Result<Vec<u8>, csv::Error> {
+    let band = |b: usize| sc.scale.bands[b].name.clone();
+    let mut t = Columns::new();
+    t.column("decade", |i| format!("{}s", c.decades[i].0));
+    t.column("baseline", |i| band(c.decades[i].1[0]));
+    for (k, v) in c.variants.iter().enumerate() {
+        t.column(v.name.clone(), move |i| band(c.decades[i].1[k + 1]));
+    }
+    t.csv(c.decades.len())
+}
+
+/// The divergence summary in words: printed, and saved as `divergence.txt`.
+pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String {
+    let mut out = String::new();
+    let runs = if c.seeds.runs == 1 {
+        format!("seed {}", c.seeds.first)
+    } else {
+        format!("{} paired runs, {}", c.seeds.runs, seed_range(c.seeds))
+    };
+    let _ = writeln!(out, "{} against its variants ({runs})", sc.title);
+    for (k, v) in c.variants.iter().enumerate() {
+        let d = &v.divergence;
+        let title = titles.get(k).copied().unwrap_or(&v.name);
+        let _ = writeln!(out, "\n{} ({title})", v.name);
+        match (d.parts, d.largest) {
+            (Some(p), Some((when, gap))) => {
+                let _ = writeln!(out, "  parts from the baseline   {}", Date::from_day(p));
+                let _ = writeln!(
+                    out,
+                    "  mean gap since then       {:+.2} (mean absolute gap {:.2})",
+                    d.mean_gap, d.mean_abs_gap
+                );
+                let _ = writeln!(
+                    out,
+                    "  largest gap               {gap:+.2} in {}",
+                    Date::from_day(when)
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "  never parts from the baseline (no month differs by {PARTING} or more)"
+                );
+            }
+        }
+    }
+    let band = |b: usize| sc.scale.bands[b].name.as_str();
+    let _ = writeln!(
+        out,
+        "\nBand of the mean score per decade (decades.csv has the table)"
+    );
+    let base: Vec<String> = c
+        .decades
+        .iter()
+        .map(|(d, bands)| format!("{d}s {}", band(bands[0])))
+        .collect();
+    let _ = writeln!(out, "  baseline: {}", base.join(", "));
+    for (k, v) in c.variants.iter().enumerate() {
+        let differs: Vec<String> = c
+            .decades
+            .iter()
+            .filter(|(_, bands)| bands[k + 1] != bands[0])
+            .map(|(d, bands)| format!("{d}s {} (not {})", band(bands[k + 1]), band(bands[0])))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            v.name,
+            if differs.is_empty() {
+                "the same band in every decade".to_string()
+            } else {
+                differs.join(", ")
+            }
+        );
+    }
+    out
+}
+
+/// What `compare` prints and saves as `divergence.txt`: the divergence summary, then
+/// each variant's question.
+pub fn summary(sc: &Scenario, c: &Comparison, titles: &[&str], questions: &[&str]) -> String {
+    let mut out = divergence_text(sc, c, titles);
+    for (v, question) in c.variants.iter().zip(questions) {
+        let _ = writeln!(out, "\n{}: {question}", v.name);
+    }
+    out
+}
+
+/// The chart of a comparison: the baseline (with the events of its first run) and every
+/// variant as a line, the mean over the paired runs when there are several; the question
+/// as the subtitle. `titles` and `questions` are the variants', in order.
+pub fn compare_chart(
+    sc: &Scenario,
+    c: &Comparison,
+    first: &Run,
+    titles: &[&str],
+    questions: &[&str],
+) -> ChartModel {
+    let mut m = chart::of_run(sc, first);
+    let mean = c.seeds.runs > 1;
+    let points = |ys: &[f64]| -> Vec<(Date, f64)> {
+        c.days
+            .iter()
+            .zip(ys)
+            .map(|(&d, &y)| (Date::from_day(d), y))
+            .collect()
+    };
+    if let Some(line) = m.series.first_mut() {
+        line.points = points(&c.baseline);
+        if mean {
+            line.label = format!("baseline (mean of {} runs)", c.seeds.runs);
+        }
+    }
+    if mean {
+        // Events sit on the mean line, in the month after they fired.
+        for marker in &mut m.markers {
+            let k = c
+                .days
+                .partition_point(|&d| d < marker.date.day())
+                .min(c.days.len().saturating_sub(1));
+            if let Some(&y) = c.baseline.get(k) {
+                marker.score = y;
+            }
+        }
+    }
+    for (k, v) in c.variants.iter().enumerate() {
+        m.series.push(Series {
+            label: titles.get(k).map_or(v.name.clone(), |t| t.to_string()),
+            points: points(&v.mean),
+            role: SeriesRole::Variant,
+        });
+    }
+    m.subtitle = match questions {
+        [one] => one.to_string(),
+        many => {
+            let all = many.join(" · ");
+            if all.chars().count() <= 150 {
+                all
+            } else {
+                format!("{} what-ifs against the history as scripted", many.len())
+            }
+        }
+    };
+    m.small_print = format!(
+        "{} · diplosim {} · data: compare.csv, divergence.txt",
+        seed_range(c.seeds),
+        env!("CARGO_PKG_VERSION")
+    );
+    m.events_file = String::new();
+    m
+}

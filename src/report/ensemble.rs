@@ -1,0 +1,118 @@
+//! The files and words of an ensemble: `ensemble.csv`, its printed summary, its chart.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{Fixed, csv_of, runs_from, seed_range};
+use crate::chart::{self, ChartModel, EnsembleBand, EnsemblePoint};
+use crate::date::Date;
+use crate::experiment::Ensemble;
+use crate::record::Run;
+use crate::scenario::Scenario;
+
+/// A row of `ensemble.csv`: the first of a month, the mean score and its percentiles.
+#[derive(Serialize)]
+struct EnsembleRow {
+    date: Date,
+    mean: Fixed,
+    p5: Fixed,
+    p25: Fixed,
+    p50: Fixed,
+    p75: Fixed,
+    p95: Fixed,
+}
+
+/// `ensemble.csv`: `date,mean,p5,p25,p50,p75,p95`.
+pub fn ensemble_csv(e: &Ensemble) -> Result<Vec<u8>, csv::Error> {
+    let row = |i: usize| {
+        let p = e.percentiles[i];
+        EnsembleRow {
+            date: Date::from_day(e.days[i]),
+            mean: Fixed(e.mean[i]),
+            p5: Fixed(p[0]),
+            p25: Fixed(p[1]),
+            p50: Fixed(p[2]),
+            p75: Fixed(p[3]),
+            p95: Fixed(p[4]),
+        }
+    };
+    let empty = EnsembleRow {
+        date: Date::from_day(0),
+        mean: Fixed(0.0),
+        p5: Fixed(0.0),
+        p25: Fixed(0.0),
+        p50: Fixed(0.0),
+        p75: Fixed(0.0),
+        p95: Fixed(0.0),
+    };
+    csv_of((0..e.days.len()).map(row), empty)
+}
+
+/// What `ensemble` prints: the runs, then the median and the 90% range at the start, at
+/// the end and where the runs spread widest.
+pub fn ensemble_text(sc: &Scenario, e: &Ensemble) -> String {
+    let mut text = String::new();
+    let seeds = e.seeds;
+    let _ = writeln!(text, "{}: {}", sc.title, runs_from(seeds));
+    let row = |t: &mut String, label: &str, i: usize| {
+        let p = e.percentiles[i];
+        let _ = writeln!(
+            t,
+            "  {label:<8} {}  median {:>6.2} ({})  90% of runs in [{:.2}, {:.2}]",
+            Date::from_day(e.days[i]),
+            p[2],
+            sc.scale.band(p[2]),
+            p[0],
+            p[4]
+        );
+    };
+    if !e.days.is_empty() {
+        row(&mut text, "start", 0);
+        row(&mut text, "end", e.days.len() - 1);
+        let widest = (0..e.days.len())
+            .max_by(|&a, &b| {
+                let w = |i: usize| e.percentiles[i][4] - e.percentiles[i][0];
+                w(a).total_cmp(&w(b)).then(b.cmp(&a))
+            })
+            .unwrap_or(0);
+        row(&mut text, "widest", widest);
+    }
+    text
+}
+
+/// The chart of an ensemble: the run of the first seed as the line (with its events and
+/// checkpoints, as `diplosim run` draws it), and the percentile bands of all runs.
+pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
+    let mut m = chart::of_run(sc, first);
+    if let Some(line) = m.series.first_mut() {
+        line.label = format!("run with seed {}", first.seed);
+    }
+    m.subtitle = format!(
+        "{} runs: the median, the middle half (25th to 75th percentile) and 90% of runs (5th to 95th)",
+        e.seeds.runs
+    );
+    m.small_print = format!(
+        "{} · diplosim {} · data: ensemble.csv",
+        seed_range(e.seeds),
+        env!("CARGO_PKG_VERSION")
+    );
+    m.events_file = String::new();
+    m.ensembles.push(EnsembleBand {
+        label: format!("{} runs", e.seeds.runs),
+        points: e
+            .days
+            .iter()
+            .zip(&e.percentiles)
+            .map(|(&d, p)| EnsemblePoint {
+                date: Date::from_day(d),
+                p5: p[0],
+                p25: p[1],
+                p50: p[2],
+                p75: p[3],
+                p95: p[4],
+            })
+            .collect(),
+    });
+    m
+}

@@ -1,0 +1,171 @@
+//! The words of an explanation: the table `explain` prints, and its CSV form.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{Fixed, csv_of};
+use crate::date::Date;
+use crate::experiment::{Explanation, Part};
+use crate::scenario::{Level, Scenario};
+
+/// The pair a level binds, in words: "state", "party red-blue", "leader ann-cid".
+pub fn pair(sc: &Scenario, level: Level) -> String {
+    match level {
+        Level::State => "state".to_string(),
+        Level::Party(a, b) => format!("party {}-{}", sc.parties[a].id, sc.parties[b].id),
+        Level::Leader(a, b) => format!("leader {}-{}", sc.leaders[a].id, sc.leaders[b].id),
+    }
+}
+
+/// Modifiers worth less than this today print as 0.0000; the table folds them into one row.
+const FADED: f64 = 0.00005;
+
+/// The explanation as a table that sums down to the score. Modifiers that have faded to
+/// nothing at four decimals are folded into one row, so the rows still add up.
+pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
+    let mut out = String::new();
+    let date = Date::from_day(x.day);
+    let _ = writeln!(out, "{}: the score on {date} (seed {})", sc.title, x.seed);
+    let [a, b] = x.ruling;
+    total(&mut out, "structural part", x.structural);
+    let _ = writeln!(
+        out,
+        "    = base {} + affinity {} x similarity {:.4} of the ruling parties:",
+        sc.structure.base, sc.structure.affinity, x.similarity
+    );
+    let _ = writeln!(
+        out,
+        "      {} ({}) and {} ({})",
+        sc.parties[a].name, sc.parties[a].id, sc.parties[b].name, sc.parties[b].id
+    );
+    let (shown, faded): (Vec<&Part>, Vec<&Part>) =
+        x.parts.iter().partition(|p| p.value.abs() >= FADED);
+    let pw = shown
+        .iter()
+        .map(|p| pair(sc, p.level).chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    if x.parts.is_empty() {
+        let _ = writeln!(out, "  no modifier counts on this day");
+    } else {
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>8}  {:<pw$}  {:<10} {:>8}",
+            "modifiers that count (event: label)", "today", "level", "started", "at start"
+        );
+    }
+    for p in &shown {
+        let e = &sc.events[p.event];
+        let what = format!("{}: {}", e.id, p.label);
+        let what: String = if what.chars().count() > 42 {
+            what.chars().take(41).chain(['…']).collect()
+        } else {
+            what
+        };
+        let _ = writeln!(
+            out,
+            "    {:<42} {:>8}  {:<pw$}  {:<10} {:>8}",
+            what,
+            format!("{:+.4}", p.value),
+            pair(sc, p.level),
+            Date::from_day(p.start).to_string(),
+            format!("{:+.4}", p.start_value)
+        );
+    }
+    if !faded.is_empty() {
+        let sum: f64 = faded.iter().map(|p| p.value).sum();
+        let _ = writeln!(
+            out,
+            "    {:<42} {:>8}",
+            format!("{} more that have faded below {FADED}", faded.len()),
+            format!("{sum:+.4}")
+        );
+    }
+    if !x.parts.is_empty() {
+        let level = |rank: usize| -> f64 {
+            x.parts
+                .iter()
+                .filter(|p| p.level.rank() == rank)
+                .map(|p| p.value)
+                .sum()
+        };
+        let _ = writeln!(
+            out,
+            "    by level: state {:+.4}, party {:+.4}, leader {:+.4}",
+            level(0),
+            level(1),
+            level(2)
+        );
+    }
+    if x.not_counting > 0 {
+        let _ = writeln!(
+            out,
+            "  ({} earlier modifier{} not count today: their leaders are out of office, their parties out of power, or their end date has passed)",
+            x.not_counting,
+            if x.not_counting == 1 { " does" } else { "s do" }
+        );
+    }
+    total(&mut out, "raw (the sum)", x.raw);
+    let _ = writeln!(
+        out,
+        "  {:<44} {:>8}  {}",
+        format!("score = {0} tanh(raw / {0})", sc.scale.bound),
+        format!("{:+.4}", x.score),
+        sc.scale.band(x.score)
+    );
+    out
+}
+
+/// A line of the table that the rows above it add up to.
+fn total(out: &mut String, label: &str, value: f64) {
+    let _ = writeln!(out, "  {:<44} {:>8}", label, format!("{value:+.4}"));
+}
+
+/// A row of the explanation as CSV: the structural part, a modifier, the raw sum or
+/// the score.
+#[derive(Serialize)]
+struct PartRow {
+    part: &'static str,
+    event: Option<String>,
+    label: Option<String>,
+    level: Option<String>,
+    started: Option<Date>,
+    start_value: Option<Fixed>,
+    value: Fixed,
+}
+
+/// The explanation as CSV: `part,event,label,level,started,start_value,value`, one row for
+/// the structural part, one per modifier that counts, then `raw` and `score`.
+pub fn explain_csv(sc: &Scenario, x: &Explanation) -> Result<Vec<u8>, csv::Error> {
+    let total = |part: &'static str, value: f64| PartRow {
+        part,
+        event: None,
+        label: None,
+        level: None,
+        started: None,
+        start_value: None,
+        value: Fixed(value),
+    };
+    let structural = PartRow {
+        label: Some(format!(
+            "{} and {}",
+            sc.parties[x.ruling[0]].name, sc.parties[x.ruling[1]].name
+        )),
+        ..total("structural", x.structural)
+    };
+    let modifiers = x.parts.iter().map(|p| PartRow {
+        part: "modifier",
+        event: Some(sc.events[p.event].id.clone()),
+        label: Some(p.label.clone()),
+        level: Some(pair(sc, p.level)),
+        started: Some(Date::from_day(p.start)),
+        start_value: Some(Fixed(p.start_value)),
+        value: Fixed(p.value),
+    });
+    let rows = std::iter::once(structural)
+        .chain(modifiers)
+        .chain([total("raw", x.raw), total("score", x.score)]);
+    csv_of(rows, total("", 0.0))
+}

@@ -1,0 +1,138 @@
+//! The files and words of a ranking: `rank.csv`, the printed table, the bar chart.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{Fixed, csv_of, runs_from};
+use crate::chart::BarChart;
+use crate::date::Date;
+use crate::experiment::{Influence, Seeds};
+use crate::scenario::Scenario;
+
+/// A row of `rank.csv`: one event and how much removing it moves the trajectory.
+#[derive(Serialize)]
+struct RankRow<'a> {
+    rank: usize,
+    id: &'a str,
+    date: Option<Date>,
+    title: &'a str,
+    mean_abs_change: Fixed,
+    mean_effect: Fixed,
+    largest_change: Fixed,
+    fired: Fixed,
+}
+
+/// `rank.csv`: `rank,id,date,title,mean_abs_change,mean_effect,largest_change,fired`.
+pub fn rank_csv(sc: &Scenario, ranking: &[Influence]) -> Result<Vec<u8>, csv::Error> {
+    let rows = ranking.iter().enumerate().map(|(k, r)| {
+        let e = &sc.events[r.event];
+        RankRow {
+            rank: k + 1,
+            id: &e.id,
+            date: e.date(),
+            title: &e.title,
+            mean_abs_change: Fixed(r.mean_abs_change),
+            mean_effect: Fixed(r.mean_effect),
+            largest_change: Fixed(r.largest_change),
+            fired: Fixed(r.fired),
+        }
+    });
+    let empty = RankRow {
+        rank: 0,
+        id: "",
+        date: None,
+        title: "",
+        mean_abs_change: Fixed(0.0),
+        mean_effect: Fixed(0.0),
+        largest_change: Fixed(0.0),
+        fired: Fixed(0.0),
+    };
+    csv_of(rows, empty)
+}
+
+/// The ranking as a table, the top `top` rows.
+pub fn rank_text(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: events by how much removing each moves the trajectory ({})",
+        sc.title,
+        runs_from(seeds)
+    );
+    let idw = ranking
+        .iter()
+        .take(top)
+        .map(|r| sc.events[r.event].id.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let _ = writeln!(
+        out,
+        "  {:>4}  {:<idw$}  {:<10}  {:>10}  {:>8}  {:>6}  title",
+        "rank", "id", "date", "mean |Δ|", "effect", "fired"
+    );
+    for (k, r) in ranking.iter().take(top).enumerate() {
+        let e = &sc.events[r.event];
+        let _ = writeln!(
+            out,
+            "  {:>4}  {:<idw$}  {:<10}  {:>10.3}  {:>+8.3}  {:>5.0}%  {}",
+            k + 1,
+            e.id,
+            e.date().map_or("-".to_string(), |d| d.to_string()),
+            r.mean_abs_change,
+            r.mean_effect,
+            r.fired * 100.0,
+            e.title
+        );
+    }
+    if ranking.len() > top {
+        let _ = writeln!(out, "  ... {} more in rank.csv", ranking.len() - top);
+    }
+    out
+}
+
+/// The bars of the ranking chart: the top `top` events, labelled with their year and
+/// title, by their mean absolute change.
+pub fn rank_bars(sc: &Scenario, ranking: &[Influence], top: usize) -> Vec<(String, f64)> {
+    ranking
+        .iter()
+        .take(top)
+        .map(|r| {
+            let e = &sc.events[r.event];
+            let title: String = if e.title.chars().count() > 60 {
+                e.title.chars().take(59).chain(['…']).collect()
+            } else {
+                e.title.clone()
+            };
+            let label = match e.date() {
+                Some(d) => format!("{} {title}", d.year()),
+                None => title,
+            };
+            (label, r.mean_abs_change)
+        })
+        .collect()
+}
+
+/// The chart of a ranking: the top `top` events as bars.
+pub fn rank_chart(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize) -> BarChart {
+    let top = ranking.len().min(top);
+    BarChart {
+        title: format!("{}: the {top} events that move it most", sc.title),
+        subtitle: format!(
+            "mean absolute change of the monthly score when the event is removed, over {}",
+            if seeds.runs == 1 {
+                "one run".to_string()
+            } else {
+                format!("{} paired runs", seeds.runs)
+            }
+        ),
+        small_print: format!(
+            "seed{} {} · diplosim {} · data: rank.csv",
+            if seeds.runs == 1 { "" } else { "s from" },
+            seeds.first,
+            env!("CARGO_PKG_VERSION")
+        ),
+        bars: rank_bars(sc, ranking, top),
+    }
+}
