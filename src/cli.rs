@@ -326,6 +326,29 @@ pub fn execute_with(
     }
 }
 
+/// Writes one file whole or not at all: into a temporary file beside it, then renamed
+/// over it. Unlike an output folder, the folder around it is left as it is.
+fn write_one(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    use std::io::Write as _;
+    let io = |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".diplosim-handout-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
 /// The server's configuration from `diplosim serve`'s arguments, with the default limits.
 pub fn serve_config(dir: &Path, host: &str, port: u16) -> crate::serve::Config {
     crate::serve::Config {
@@ -358,6 +381,13 @@ fn handout(
     let html = crate::handout::html(sc, whatif, &o)?;
     let name = crate::handout::file_name(sc, whatif);
     let (dir, name) = match out {
+        Some(file) if file.is_dir() => {
+            return Err(CliError::Usage(format!(
+                "--out {}: this is a folder; name the file to write, e.g. --out {}",
+                file.display(),
+                file.join(&name).display()
+            )));
+        }
         Some(file) => {
             let name = file
                 .file_name()
@@ -376,9 +406,9 @@ fn handout(
         }
         None => (default_out(sc), name),
     };
-    check_out(&dir)?;
-    output::write_all(&dir, &[(name.clone(), html.into_bytes())])?;
-    Ok(format!("wrote {}\n", dir.join(name).display()))
+    let path = dir.join(&name);
+    write_one(&path, html.as_bytes())?;
+    Ok(format!("wrote {}\n", path.display()))
 }
 
 /// Reads a file as text, with the hash of its bytes on disk (so `sha256sum` agrees with
