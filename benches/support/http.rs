@@ -76,6 +76,7 @@ pub fn request(
         match s.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => raw.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) if raw.is_empty() => return Err(e),
             Err(_) => break,
         }
