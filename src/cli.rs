@@ -233,6 +233,34 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// The classroom page: a what-if lab in the browser, on this machine only by default.
+    Serve {
+        /// The folder of scenarios and counterfactuals to offer.
+        #[arg(long, default_value = "scenarios")]
+        dir: PathBuf,
+        /// Address to listen on; 0.0.0.0 opens the page to the whole network.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// A self-contained HTML handout of a scenario, or of a what-if against it.
+    Handout {
+        /// The scenario.
+        scenario: PathBuf,
+        /// A counterfactual to compare with it.
+        counterfactual: Option<PathBuf>,
+        /// Paired runs (with a counterfactual); run i uses seed + i.
+        #[arg(long, default_value_t = crate::serve::DEFAULT_RUNS)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The file to write [default: output/<scenario name>/<name>-handout.html].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// A seed as typed: a whole number that fits 64 bits, with a message that says so.
@@ -329,6 +357,9 @@ pub enum CliError {
     /// Shards could not be merged.
     #[error("{0}")]
     Shard(#[from] crate::research::shard::ShardError),
+    /// The classroom page could not be served.
+    #[error("{0}")]
+    Serve(#[from] crate::serve::ServeError),
 }
 
 impl CliError {
@@ -390,7 +421,7 @@ fn execute_work(
     merged: Option<Vec<Vec<Vec<f64>>>>,
 ) -> Result<String, CliError> {
     let file = match &cli.command {
-        Command::Check { .. } | Command::Merge { .. } => None,
+        Command::Check { .. } | Command::Merge { .. } | Command::Serve { .. } => None,
         Command::Run { scenario, .. }
         | Command::Ensemble { scenario, .. }
         | Command::Compare { scenario, .. }
@@ -398,7 +429,8 @@ fn execute_work(
         | Command::Rank { scenario, .. }
         | Command::Calibrate { scenario, .. }
         | Command::Sensitivity { scenario, .. }
-        | Command::Fit { scenario, .. } => Some(scenario.clone()),
+        | Command::Fit { scenario, .. }
+        | Command::Handout { scenario, .. } => Some(scenario.clone()),
     };
     // A run that stops names the file it ran (the variant is named by the experiment).
     execute_command(cli, argv, progress, merged).map_err(|e| match (e, file) {
@@ -566,7 +598,108 @@ fn execute_command(
             Seeds::new(*seed, *runs)?,
             progress,
         ),
+        Command::Serve { dir, host, port } => {
+            crate::serve::run(serve_config(dir, host, *port), |_| {})?;
+            Ok(String::new())
+        }
+        Command::Handout {
+            scenario,
+            counterfactual,
+            runs,
+            seed,
+            out,
+        } => handout(
+            scenario,
+            counterfactual.as_deref(),
+            Seeds::new(*seed, *runs)?,
+            out.as_deref(),
+        ),
     }
+}
+
+/// Writes one file whole or not at all: into a temporary file beside it, then renamed
+/// over it. Unlike an output folder, the folder around it is left as it is.
+fn write_one(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    use std::io::Write as _;
+    let io = |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".diplosim-handout-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// The server's configuration from `diplosim serve`'s arguments, with the default limits.
+pub fn serve_config(dir: &Path, host: &str, port: u16) -> crate::serve::Config {
+    crate::serve::Config {
+        dir: dir.to_path_buf(),
+        host: host.to_string(),
+        port,
+        limits: crate::serve::Limits::default(),
+    }
+}
+
+fn handout(
+    path: &Path,
+    cf: Option<&Path>,
+    seeds: Seeds,
+    out: Option<&Path>,
+) -> Result<String, CliError> {
+    let base = load_file(path)?;
+    let variant = match cf {
+        Some(cf) => Some(Source::read(cf)?.apply(&base.file, path)?),
+        None => None,
+    };
+    let sc = &base.scenario;
+    let whatif = variant.as_ref().map(|c| crate::lab::WhatIf {
+        name: &c.name,
+        title: &c.title,
+        question: &c.question,
+        scenario: &c.scenario,
+    });
+    let o = crate::lab::study(sc, whatif, seeds)?;
+    let html = crate::handout::html(sc, whatif, &o)?;
+    let name = crate::handout::file_name(sc, whatif);
+    let (dir, name) = match out {
+        Some(file) if file.is_dir() => {
+            return Err(CliError::Usage(format!(
+                "--out {}: this is a folder; name the file to write, e.g. --out {}",
+                file.display(),
+                file.join(&name).display()
+            )));
+        }
+        Some(file) => {
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| {
+                    CliError::Usage(format!(
+                        "--out {}: name a file to write, e.g. --out handout.html",
+                        file.display()
+                    ))
+                })?;
+            let dir = file
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            (dir, name)
+        }
+        None => (default_out(sc), name),
+    };
+    let path = dir.join(&name);
+    write_one(&path, html.as_bytes())?;
+    Ok(format!("wrote {}\n", path.display()))
 }
 
 /// Reads a file as text, with the hash of its bytes on disk (so `sha256sum` agrees with

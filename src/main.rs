@@ -8,7 +8,7 @@
 use std::io::{IsTerminal, Write};
 
 use clap::Parser;
-use diplosim::cli::{Cli, execute_with};
+use diplosim::cli::{Cli, Command, execute_with, serve_config};
 use diplosim::experiment::Progress;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -63,6 +63,9 @@ fn main() {
             std::process::exit(e.exit_code());
         }
     };
+    if let Command::Serve { dir, host, port } = &cli.command {
+        serve(dir, host, *port);
+    }
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(0);
         if let Ok(style) = ProgressStyle::with_template(
@@ -104,6 +107,25 @@ fn stdout_failed(printed: std::io::Result<()>, code: i32) -> i32 {
                 );
             }
             if code == 0 { 1 } else { code }
+        }
+    }
+}
+
+/// `diplosim serve`: prints the address once the page is up, and serves until stopped.
+fn serve(dir: &std::path::Path, host: &str, port: u16) -> ! {
+    let config = serve_config(dir, host, port);
+    for warning in config.warnings() {
+        eprintln!("{warning}");
+    }
+    let result = diplosim::serve::run(config, |addr| {
+        println!("diplosim: the classroom page is at {addr} (Ctrl-C stops it)");
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+    });
+    match result {
+        Ok(()) => std::process::exit(0),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
         }
     }
 }

@@ -7,5 +7,6 @@
 
 #![allow(dead_code)]
 
+pub mod http;
 pub mod reference;
 pub mod synthetic;

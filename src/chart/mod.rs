@@ -312,6 +312,13 @@ pub fn render_svg(model: &ChartModel) -> Result<String, ChartError> {
     ))
 }
 
+/// Where each event marker of `model` is drawn, in pixels of the 1600x900 canvas (x from
+/// the left, y from the top), in the order of `model.markers`.
+pub fn marker_points(model: &ChartModel) -> Result<Vec<(f64, f64)>, ChartError> {
+    fonts()?;
+    timeline::marker_points(model)
+}
+
 /// A horizontal bar chart, one bar per `(label, value)` from the top down: the ranking
 /// of events by influence. Callers choose how many bars (about 20 fit).
 #[derive(Clone, Debug, PartialEq)]

@@ -1541,3 +1541,20 @@ fn footer(scene: &mut Scene, model: &ChartModel, top: f64, note: &str) {
         scene.text(Label::new(t, MARGIN, top, SMALL).color(GREY));
     }
 }
+
+/// Where each of `model.markers` sits on the canvas, in pixels: for a web page that puts
+/// its own focusable marks over the drawn chart.
+pub(super) fn marker_points(model: &ChartModel) -> Result<Vec<Point>, ChartError> {
+    let (_, decided) = plan(model)?;
+    let axes = Axes {
+        plot: decided.plot,
+        start: f64::from(model.span.0.day()),
+        end: f64::from(model.span.1.day()),
+        bound: model.bound,
+    };
+    Ok(model
+        .markers
+        .iter()
+        .map(|m| (axes.x(m.date), axes.y(m.score)))
+        .collect())
+}

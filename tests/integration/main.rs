@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per behaviour.
 
 mod arguments;
+mod browser;
 mod chart;
 mod cli;
 mod common;
@@ -15,6 +16,7 @@ mod readme;
 mod reference;
 mod research;
 mod scenario;
+mod serve;
 mod shard;
 mod shipped;
 #[path = "../../benches/support/mod.rs"]

@@ -1,0 +1,305 @@
+//! The handout: one self-contained HTML file of a study, for students to read, annotate or
+//! print (A4 or Letter). It needs no network to open: the chart is inline SVG, the style
+//! is inline, and there is no script.
+//!
+//! It holds the question, the chart with a text alternative, the summary in words, the
+//! checkpoints met or missed, three debrief questions, the events with their sources, the
+//! monthly scores behind the chart, and the counterfactual file that reproduces it. The
+//! page's "Handout" button and `diplosim handout` write the same bytes for the same state.
+
+use std::fmt::Write as _;
+
+use crate::chart::{self, ChartError};
+use crate::date::Date;
+use crate::lab::{self, Outcome, WhatIf};
+use crate::scenario::Scenario;
+
+const STYLE: &str = include_str!("serve/handout.css");
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The handout's file name: `<scenario>-handout.html` or `<scenario>-<what-if>-handout.html`.
+pub fn file_name(sc: &Scenario, whatif: Option<WhatIf<'_>>) -> String {
+    match whatif {
+        Some(w) => format!("{}-{}-handout.html", sc.name, w.name),
+        None => format!("{}-handout.html", sc.name),
+    }
+}
+
+/// The chart described in sentences: where the relation starts and ends, its highest and
+/// lowest months, the band of each era, and for a what-if how it parts.
+pub fn alt_text(sc: &Scenario, o: &Outcome) -> String {
+    let (days, scores): (Vec<i32>, Vec<f64>) = match &o.comparison {
+        Some(c) => (c.days.clone(), c.baseline.clone()),
+        None => o.first.monthly().map(|s| (s.day, s.score)).unzip(),
+    };
+    if days.is_empty() {
+        return String::new();
+    }
+    let what = if o.comparison.is_some() {
+        format!("the mean of {} runs", o.seeds.runs)
+    } else {
+        format!("the run with seed {}", o.seeds.first)
+    };
+    let at = |i: usize| lab::month_in_words(Date::from_day(days[i]));
+    let hi = (0..scores.len())
+        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let lo = (0..scores.len())
+        .min_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)))
+        .unwrap_or(0);
+    let last = scores.len() - 1;
+    let mut out = format!(
+        "A line chart of the relation score from {} to {} on a scale of -{b} to {b}, in {what}. It starts {} ({:.1}) and ends {} ({:.1}). It is highest in {} ({:.1}, {}) and lowest in {} ({:.1}, {}).",
+        at(0),
+        at(last),
+        sc.scale.band(scores[0]),
+        scores[0],
+        sc.scale.band(scores[last]),
+        scores[last],
+        at(hi),
+        scores[hi],
+        sc.scale.band(scores[hi]),
+        at(lo),
+        scores[lo],
+        sc.scale.band(scores[lo]),
+        b = sc.scale.bound,
+    );
+    let eras: Vec<String> = sc
+        .timeline
+        .eras
+        .iter()
+        .filter_map(|e| {
+            let xs: Vec<f64> = days
+                .iter()
+                .zip(&scores)
+                .filter(|(d, _)| e.from.day() <= **d && **d <= e.to.day())
+                .map(|(_, s)| *s)
+                .collect();
+            (!xs.is_empty()).then(|| {
+                let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+                format!(
+                    "{} ({}-{}): {}",
+                    e.label,
+                    e.from.year(),
+                    e.to.year(),
+                    sc.scale.band(mean)
+                )
+            })
+        })
+        .collect();
+    if !eras.is_empty() {
+        let _ = write!(out, " On average by era: {}.", eras.join("; "));
+    }
+    let met = lab::checkpoints(sc, o).iter().filter(|c| c.1).count();
+    let _ = write!(
+        out,
+        " The run with seed {} meets {met} of {} checkpoints of the documented timeline.",
+        o.seeds.first,
+        sc.timeline.checkpoints.len()
+    );
+    if o.comparison.is_some() {
+        let _ = write!(out, " {}", lab::in_words(sc, o));
+    }
+    out
+}
+
+/// The handout of a study as one HTML document.
+pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<String, ChartError> {
+    let svg = chart::render_svg(&o.chart)?;
+    let svg = match svg.find("<svg") {
+        Some(i) => svg[i..].replacen(
+            "<svg",
+            "<svg role=\"img\" aria-labelledby=\"chart-alt\" preserveAspectRatio=\"xMidYMid meet\"",
+            1,
+        ),
+        None => svg,
+    };
+    let svg = svg.replacen(
+        &format!("width=\"{}\" height=\"{}\"", chart::WIDTH, chart::HEIGHT),
+        &format!("viewBox=\"0 0 {} {}\"", chart::WIDTH, chart::HEIGHT),
+        1,
+    );
+    let e = escape;
+    let (title, question) = match whatif {
+        Some(w) => (format!("What if? {}", w.title), w.question.to_string()),
+        None => (
+            sc.title.clone(),
+            format!(
+                "How did the relation between {} and {} change, and why?",
+                sc.states[0].name, sc.states[1].name
+            ),
+        ),
+    };
+    let mut h = String::with_capacity(256 * 1024);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        e(&title)
+    );
+    let _ = writeln!(
+        h,
+        "<header><p class=\"kicker\">{} · {}</p><h1>{}</h1><p class=\"question\">{}</p></header>",
+        e(&sc.title),
+        e(&lab::runs_in_words(o.seeds)),
+        e(&title),
+        e(&question)
+    );
+    let alt = alt_text(sc, o);
+    let _ = writeln!(
+        h,
+        "<figure class=\"chart\">{svg}<figcaption id=\"chart-alt\">{}</figcaption></figure>",
+        e(&alt)
+    );
+    let _ = writeln!(
+        h,
+        "<section><h2>What the runs say</h2><p>{}</p></section>",
+        e(&lab::in_words(sc, o))
+    );
+    let _ = writeln!(
+        h,
+        "<section><h2>Questions for the debrief</h2><ol class=\"debrief\">"
+    );
+    for q in lab::debrief(sc, o) {
+        let _ = writeln!(h, "<li>{}<div class=\"answer\"></div></li>", e(&q));
+    }
+    let _ = writeln!(h, "</ol></section>");
+
+    let variant = o.comparison.is_some();
+    let _ = writeln!(
+        h,
+        "<section><h2>Checkpoints of the documented timeline</h2><p class=\"note\">Judged on the run with seed {}: met when every month of the span lies in the range the sources give.</p><table><thead><tr><th scope=\"col\">Checkpoint</th><th scope=\"col\">When</th><th scope=\"col\">The sources say</th><th scope=\"col\">History as scripted</th>{}</tr></thead><tbody>",
+        o.seeds.first,
+        if variant {
+            "<th scope=\"col\">What-if</th>"
+        } else {
+            ""
+        }
+    );
+    let mark = |m: bool| if m { "met" } else { "missed" };
+    for (i, base, var) in lab::checkpoints(sc, o) {
+        let c = &sc.timeline.checkpoints[i];
+        let when = if c.from == c.to {
+            c.from.to_string()
+        } else {
+            format!("{} to {}", c.from, c.to)
+        };
+        let _ = write!(
+            h,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}<br><span class=\"src\">“{}” ({})</span></td><td class=\"{m}\">{m}</td>",
+            e(&c.id),
+            e(&when),
+            e(&c.expect),
+            e(&c.quote),
+            e(&c.source),
+            m = mark(base)
+        );
+        if let Some(v) = var {
+            let changed = if v != base { " changed" } else { "" };
+            let _ = write!(h, "<td class=\"{}{changed}\">{}</td>", mark(v), mark(v));
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    let _ = writeln!(h, "</tbody></table></section>");
+
+    let _ = writeln!(
+        h,
+        "<section><h2>Events of the run with seed {}</h2><table class=\"events\"><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Event</th><th scope=\"col\">Source</th><th scope=\"col\">Score after</th></tr></thead><tbody>",
+        o.seeds.first
+    );
+    for f in &o.first.fired {
+        let ev = &sc.events[f.event];
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{:.2}</td></tr>",
+            Date::from_day(f.day),
+            e(&ev.title),
+            e(&ev.source),
+            f.after
+        );
+    }
+    let _ = writeln!(h, "</tbody></table></section>");
+
+    let _ = writeln!(
+        h,
+        "<section class=\"data\"><h2>The monthly scores behind the chart</h2><p class=\"note\">{}</p><div class=\"columns\">",
+        if variant {
+            format!(
+                "Means over {}; gap = what-if minus history as scripted.",
+                lab::runs_in_words(o.seeds)
+            )
+        } else {
+            format!("The run with seed {}.", o.seeds.first)
+        }
+    );
+    let rows: Vec<(i32, f64, Option<f64>)> = match &o.comparison {
+        Some(c) => c
+            .days
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| (d, c.baseline[i], c.variants.first().map(|v| v.mean[i])))
+            .collect(),
+        None => o.first.monthly().map(|s| (s.day, s.score, None)).collect(),
+    };
+    let mut decade = None;
+    for (d, base, var) in rows {
+        let date = Date::from_day(d);
+        let this = date.year().div_euclid(10) * 10;
+        if decade != Some(this) {
+            if decade.is_some() {
+                let _ = writeln!(h, "</tbody></table>");
+            }
+            decade = Some(this);
+            let _ = writeln!(
+                h,
+                "<table class=\"scores\"><caption>{this}s</caption><thead><tr><th scope=\"col\">Month</th><th scope=\"col\">{}</th>{}</tr></thead><tbody>",
+                if variant { "History" } else { "Score" },
+                if variant {
+                    "<th scope=\"col\">What-if</th><th scope=\"col\">Gap</th>"
+                } else {
+                    ""
+                }
+            );
+        }
+        let (y, m, _) = date.ymd();
+        let _ = write!(
+            h,
+            "<tr><th scope=\"row\">{y}-{m:02}</th><td class=\"num\">{base:.2}</td>"
+        );
+        if let Some(v) = var {
+            let _ = write!(
+                h,
+                "<td class=\"num\">{v:.2}</td><td class=\"num\">{:+.2}</td>",
+                v - base
+            );
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    if decade.is_some() {
+        let _ = writeln!(h, "</tbody></table>");
+    }
+    let _ = writeln!(h, "</div></section>");
+    let _ = writeln!(
+        h,
+        "<footer><p>Made with diplosim {} from the scenario “{}” ({}). The same scenario, changes, runs and seed give the same numbers on any machine.</p></footer>",
+        env!("CARGO_PKG_VERSION"),
+        e(&sc.title),
+        e(&lab::runs_in_words(o.seeds))
+    );
+    let _ = writeln!(h, "</main>\n</body>\n</html>");
+    Ok(h)
+}

@@ -1,0 +1,309 @@
+// The what-if lab: the page's state lives in the URL (s, p, c, runs, seed); every change
+// asks the server for the chart and the numbers. No library, no network beyond the page's
+// own server.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { s: "", p: "", c: [], runs: 200, seed: 1 };
+let scenario = null;   // the scenario's events, leaders and presets
+let editing = null;    // the event the editor changes
+let inflight = null;   // the lab request in progress
+
+function query(extra) {
+  const q = new URLSearchParams();
+  q.set("s", state.s);
+  if (state.p) q.set("p", state.p);
+  if (state.c.length) q.set("c", state.c.join(","));
+  q.set("runs", String(state.runs));
+  q.set("seed", String(state.seed));
+  for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
+  return q.toString();
+}
+
+function readUrl() {
+  const q = new URLSearchParams(location.search);
+  state.s = q.get("s") || "";
+  state.p = q.get("p") || "";
+  state.c = (q.get("c") || "").split(",").filter((x) => x);
+  state.runs = parseInt(q.get("runs") || "200", 10) || 200;
+  state.seed = parseInt(q.get("seed") || "1", 10);
+  if (!(state.seed >= 0)) state.seed = 1;
+}
+
+async function getJson(url) {
+  const r = await fetch(url);
+  const body = await r.json().catch(() => ({ error: "the server answered " + r.status }));
+  if (!r.ok) throw body;
+  return body;
+}
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") e.className = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (v !== false && v !== null && v !== undefined) e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+function eventById(id) { return scenario && scenario.events.find((e) => e.id === id); }
+function leaderById(id) { return scenario && scenario.leaders.find((l) => l.id === id); }
+
+function codeInWords(code) {
+  const [kind, a, b, d] = code.split(":");
+  const ev = eventById(a);
+  const t = ev ? "“" + ev.title + "”" : a;
+  const name = (id) => (leaderById(id) || { name: id }).name;
+  switch (kind) {
+    case "remove": return t + " never happens";
+    case "move": return t + " moved to " + b;
+    case "scale": return t + " weighs × " + b;
+    case "chance": return t + " has a chance of " + b;
+    case "end": return name(a) + " leaves office on " + b;
+    case "lead": return name(b) + " in " + name(a) + "’s place from " + d;
+    default: return code;
+  }
+}
+
+// Replaces the change of one kind for one subject, or adds it.
+function setChange(code) {
+  const [kind, subject] = code.split(":");
+  const same = (c) => { const [k, s] = c.split(":"); return s === subject && (k === kind || (k === "remove" || kind === "remove")); };
+  state.c = state.c.filter((c) => !same(c));
+  state.c.push(code);
+  update();
+}
+
+function dropChange(i) { state.c.splice(i, 1); update(); }
+
+function renderChanges() {
+  const ul = $("changes");
+  ul.replaceChildren();
+  const preset = scenario && scenario.presets.find((p) => p.key === state.p);
+  if (preset) ul.append(el("li", {}, el("span", {}, "Prepared: " + preset.title)));
+  state.c.forEach((code, i) => {
+    ul.append(el("li", {}, el("span", {}, codeInWords(code)),
+      el("button", { type: "button", onclick: () => dropChange(i), "aria-label": "Undo: " + codeInWords(code) }, "Undo")));
+  });
+  if (!preset && !state.c.length) ul.append(el("li", { class: "none" }, "None yet: this is the history as scripted."));
+  $("count").textContent = state.c.length ? "(" + state.c.length + ")" : "";
+  $("clear").disabled = !state.c.length && !state.p;
+  for (const row of document.querySelectorAll(".event")) {
+    const id = row.dataset.id;
+    const removed = state.c.includes("remove:" + id);
+    const touched = state.c.some((c) => c.split(":")[1] === id);
+    row.classList.toggle("off", removed);
+    row.classList.toggle("touched", touched);
+    const box = row.querySelector("input");
+    if (box) box.checked = !removed;
+  }
+}
+
+function renderEvents() {
+  const box = $("events");
+  box.replaceChildren();
+  const term = $("search").value.trim().toLowerCase();
+  const eras = [];
+  for (const e of scenario.events) {
+    if (term && !e.title.toLowerCase().includes(term) && !e.id.toLowerCase().includes(term)) continue;
+    let era = eras.find((x) => x.name === e.era);
+    if (!era) { era = { name: e.era, events: [] }; eras.push(era); }
+    era.events.push(e);
+  }
+  const order = scenario.eras.concat(["Not on a fixed date"]);
+  eras.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  for (const era of eras) {
+    const d = el("details", { class: "era", open: term ? true : false },
+      el("summary", {}, era.name + " (" + era.events.length + ")"));
+    for (const e of era.events) {
+      const boxId = "ev-" + e.id;
+      const when = e.date ? e.date : e.kind;
+      d.append(el("div", { class: "event", "data-id": e.id },
+        el("input", { type: "checkbox", id: boxId, checked: true,
+          onchange: (ev) => ev.target.checked ? (state.c = state.c.filter((c) => c !== "remove:" + e.id), update()) : setChange("remove:" + e.id) }),
+        el("label", { for: boxId }, e.title),
+        el("button", { type: "button", onclick: () => edit(e), "aria-label": "Change " + e.title }, "Change…"),
+        el("span", { class: "meta" }, when + " · " + e.id + " · " + e.source)));
+    }
+    box.append(d);
+  }
+  if (!eras.length) box.append(el("p", { class: "hint" }, "No event matches “" + term + "”."));
+  renderChanges();
+}
+
+function edit(e) {
+  editing = e;
+  $("editor").hidden = false;
+  $("editor-event").textContent = e.title + (e.date ? " (" + e.date + ")" : " (" + e.kind + ")");
+  $("move-to").value = e.date || "";
+  $("move-form").hidden = !e.date;
+  $("chance").value = String(e.chance);
+  $("move-to").focus();
+  if (!e.date) $("scale-by").focus();
+}
+
+function fillLeaders() {
+  const opts = (sel) => {
+    sel.replaceChildren(...scenario.leaders.map((l) => el("option", { value: l.id }, l.name + " (" + l.state + ")")));
+  };
+  opts($("leader")); opts($("by")); opts($("replaced"));
+}
+
+function renderView(v) {
+  $("view-title").textContent = v.title;
+  $("svg").innerHTML = v.svg;
+  const svg = $("svg").querySelector("svg");
+  if (svg) {
+    svg.setAttribute("viewBox", "0 0 " + v.width + " " + v.height);
+    svg.removeAttribute("width"); svg.removeAttribute("height");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-labelledby", "alt");
+  }
+  $("alt").textContent = v.alt;
+  $("summary").textContent = v.summary;
+  const marks = $("marks");
+  marks.replaceChildren();
+  v.markers.forEach((m, i) => {
+    const b = el("button", { type: "button", class: "mark", tabindex: i === 0 ? "0" : "-1",
+      style: "left:" + (100 * m.x / v.width) + "%;top:" + (100 * m.y / v.height) + "%",
+      "aria-label": m.date + ": " + m.title + ". Source: " + m.source });
+    b.addEventListener("mouseenter", () => tip(m, v));
+    b.addEventListener("focus", () => tip(m, v));
+    b.addEventListener("mouseleave", () => { if (document.activeElement !== b) $("tip").hidden = true; });
+    b.addEventListener("blur", () => { $("tip").hidden = true; });
+    b.addEventListener("click", () => { $("month").value = m.date.slice(0, 7); explain(); });
+    b.addEventListener("keydown", (ev) => {
+      const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -1e9, End: 1e9 }[ev.key];
+      if (step === undefined) return;
+      ev.preventDefault();
+      const all = [...marks.children];
+      const j = Math.max(0, Math.min(all.length - 1, i + step));
+      all.forEach((x, k) => x.tabIndex = k === j ? 0 : -1);
+      all[j].focus();
+    });
+    marks.append(b);
+  });
+  const tb = $("checks");
+  tb.replaceChildren();
+  for (const c of v.checkpoints) {
+    const mark = (m) => m === null || m === undefined ? el("td", {}, "–") : el("td", { class: m ? "met" : "missed" }, m ? "met" : "missed");
+    const row = el("tr", { class: c.variant !== null && c.variant !== c.baseline ? "changed" : "" },
+      el("th", { scope: "row" }, c.id), el("td", {}, c.from === c.to ? c.from : c.from + " to " + c.to),
+      el("td", {}, c.expect), mark(c.baseline), mark(c.variant));
+    tb.append(row);
+  }
+  const dl = $("download");
+  if (v.counterfactual) {
+    dl.href = "api/counterfactual?" + query();
+    dl.setAttribute("aria-disabled", "false");
+  } else {
+    dl.removeAttribute("href");
+    dl.setAttribute("aria-disabled", "true");
+  }
+}
+
+function tip(m, v) {
+  const t = $("tip");
+  t.replaceChildren(el("b", {}, m.date + ": " + m.title), el("span", { class: "src" }, "Source: " + m.source),
+    m.note ? el("div", {}, m.note) : "");
+  t.hidden = false;
+  const left = 100 * m.x / v.width;
+  t.style.left = left < 60 ? left + 1 + "%" : "auto";
+  t.style.right = left >= 60 ? (100 - left) + 1 + "%" : "auto";
+  t.style.top = (100 * m.y / v.height < 55 ? 100 * m.y / v.height + 3 : 5) + "%";
+}
+
+async function update() {
+  state.runs = Math.max(1, parseInt($("runs").value, 10) || 200);
+  state.seed = Math.max(0, parseInt($("seed").value, 10) || 0);
+  history.replaceState(null, "", "?" + query());
+  $("handout").href = "api/handout?" + query();
+  renderChanges();
+  const ask = query();
+  inflight = ask;
+  $("chart").classList.add("busy");
+  $("status").textContent = state.c.length || state.p ? "Running " + state.runs + " paired runs…" : "Drawing the history as scripted…";
+  const started = performance.now();
+  try {
+    const v = await getJson("api/lab?" + ask);
+    if (inflight !== ask) return;
+    $("error").hidden = true;
+    renderView(v);
+    $("status").textContent = (v.counterfactual ? v.runs + " paired runs" : "Seed " + v.seed) + " · " + Math.round(performance.now() - started) + " ms";
+  } catch (e) {
+    if (inflight !== ask) return;
+    $("error").hidden = false;
+    $("error").textContent = (e.error || String(e)) + (e.counterfactual ? "\n\nThe what-if as a file (whatif.ron):\n" + e.counterfactual : "");
+    $("status").textContent = "This what-if cannot run: see the message.";
+  } finally {
+    if (inflight === ask) $("chart").classList.remove("busy");
+  }
+}
+
+async function explain() {
+  const at = $("month").value;
+  if (!at) return;
+  try {
+    const v = await getJson("api/explain?" + query({ at }));
+    $("explain").textContent = v.text;
+  } catch (e) {
+    $("explain").textContent = e.error || String(e);
+  }
+}
+
+async function loadScenario() {
+  scenario = await getJson("api/scenario?s=" + encodeURIComponent(state.s));
+  $("preset").replaceChildren(el("option", { value: "" }, "none: the history as scripted"),
+    ...scenario.presets.map((p) => el("option", { value: p.key }, p.title)));
+  $("preset").value = state.p;
+  $("month").min = scenario.from.slice(0, 7);
+  $("month").max = scenario.to.slice(0, 7);
+  fillLeaders();
+  renderEvents();
+}
+
+async function start() {
+  readUrl();
+  $("runs").value = state.runs;
+  $("seed").value = state.seed;
+  try {
+    const list = await getJson("api/scenarios");
+    $("scenario").replaceChildren(...list.scenarios.map((s) => el("option", { value: s.key }, s.title)));
+    if (!state.s && list.scenarios.length) state.s = list.scenarios[0].key;
+    $("scenario").value = state.s;
+    await loadScenario();
+  } catch (e) {
+    $("error").hidden = false;
+    $("error").textContent = e.error || String(e);
+    return;
+  }
+  update();
+}
+
+function wire() {
+  $("scenario").addEventListener("change", async () => {
+    state.s = $("scenario").value; state.p = ""; state.c = [];
+    await loadScenario(); update();
+  });
+  $("preset").addEventListener("change", () => { state.p = $("preset").value; update(); });
+  $("runs").addEventListener("change", update);
+  $("seed").addEventListener("change", update);
+  $("search").addEventListener("input", renderEvents);
+  $("clear").addEventListener("click", () => { state.c = []; state.p = ""; $("preset").value = ""; update(); });
+  $("copy").addEventListener("click", async () => {
+    try { await navigator.clipboard.writeText(location.href); $("status").textContent = "Link copied: it opens this exact view."; }
+    catch (_) { $("status").textContent = "Copy this address from the address bar: " + location.href; }
+  });
+  $("download").addEventListener("click", (e) => { if ($("download").getAttribute("aria-disabled") === "true") e.preventDefault(); });
+  $("explain-form").addEventListener("submit", (e) => { e.preventDefault(); explain(); });
+  $("move-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("move:" + editing.id + ":" + $("move-to").value); });
+  $("scale-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("scale:" + editing.id + ":" + $("scale-by").value); });
+  $("chance-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("chance:" + editing.id + ":" + $("chance").value); });
+  $("end-form").addEventListener("submit", (e) => { e.preventDefault(); setChange("end:" + $("leader").value + ":" + $("end-on").value); });
+  $("lead-form").addEventListener("submit", (e) => { e.preventDefault(); setChange("lead:" + $("replaced").value + ":" + $("by").value + ":" + $("lead-from").value); });
+}
+
+wire();
+start();

@@ -1,0 +1,418 @@
+//! The classroom server over HTTP: every endpoint, good and bad input, and the promise
+//! that the page, the downloaded counterfactual, `compare` and `handout` agree.
+
+use std::path::{Path, PathBuf};
+
+use diplosim::chart;
+use diplosim::engine::Simulation;
+use diplosim::scenario::Scenario;
+use diplosim::serve::{Config, Limits, Running, start};
+
+use crate::common::diplosim;
+use crate::support::http::{get, post};
+
+const SINO: &str = "sino_soviet_1917_1991.ron";
+
+fn shipped() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+fn server_with(dir: &Path, limits: Limits) -> Running {
+    start(Config {
+        dir: dir.to_path_buf(),
+        host: "127.0.0.1".into(),
+        port: 0,
+        limits,
+    })
+    .expect("the server starts")
+}
+
+fn server() -> Running {
+    server_with(&shipped(), Limits::default())
+}
+
+/// A copy of the shipped folder, to save downloads into.
+fn copy_of_scenarios() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let cf = tmp.path().join("counterfactuals");
+    std::fs::create_dir(&cf).unwrap();
+    std::fs::copy(shipped().join(SINO), tmp.path().join(SINO)).unwrap();
+    for e in std::fs::read_dir(shipped().join("counterfactuals")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), cf.join(e.file_name())).unwrap();
+    }
+    tmp
+}
+
+#[test]
+fn the_page_and_its_assets_are_served_and_ask_for_nothing_outside() {
+    let s = server();
+    let page = get(&s.url, "/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = page.text();
+    assert!(html.contains("what-if lab"));
+    for (path, kind) in [("/page.css", "text/css"), ("/page.js", "text/javascript")] {
+        let a = get(&s.url, path);
+        assert_eq!(a.status, 200, "{path}");
+        assert!(a.header("content-type").unwrap().starts_with(kind));
+        assert!(
+            !a.text().contains("http://") && !a.text().contains("https://"),
+            "{path} reaches out"
+        );
+    }
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    assert_eq!(get(&s.url, "/nothing-here").status, 404);
+}
+
+#[test]
+fn scenarios_and_their_events_leaders_and_presets_are_listed() {
+    let s = server();
+    let list = get(&s.url, "/api/scenarios").json();
+    let keys: Vec<&str> = list["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, [SINO], "counterfactuals are presets, not scenarios");
+    let sc = Scenario::load(&shipped().join(SINO)).unwrap();
+    let info = get(&s.url, &format!("/api/scenario?s={SINO}")).json();
+    assert_eq!(info["events"].as_array().unwrap().len(), sc.events.len());
+    assert_eq!(info["leaders"].as_array().unwrap().len(), sc.leaders.len());
+    let speech = info["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "secret_speech")
+        .unwrap();
+    assert_eq!(speech["era"], "The split");
+    let presets: Vec<&str> = info["presets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(presets.len(), 6, "{presets:?}");
+    assert!(presets.contains(&"counterfactuals/no_secret_speech.ron"));
+}
+
+#[test]
+fn the_baseline_chart_is_the_chart_svg_of_run() {
+    let s = server();
+    let v = get(&s.url, &format!("/api/lab?s={SINO}&seed=3")).json();
+    let sc = Scenario::load(&shipped().join(SINO)).unwrap();
+    let run = Simulation::new(&sc).run(3).unwrap();
+    let svg = chart::render_svg(&chart::of_run(&sc, &run)).unwrap();
+    assert_eq!(v["svg"].as_str().unwrap(), svg);
+    assert_eq!(v["markers"].as_array().unwrap().len(), run.fired.len());
+    let m = &v["markers"][0];
+    assert!(m["x"].as_f64().unwrap() > 0.0 && m["x"].as_f64().unwrap() < 1600.0);
+    assert!(m["source"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(m["note"].as_str().is_some());
+    assert!(v["counterfactual"].is_null());
+    assert!(
+        v["alt"]
+            .as_str()
+            .unwrap()
+            .starts_with("A line chart of the relation score")
+    );
+}
+
+#[test]
+fn a_what_if_link_gives_the_same_bytes_and_the_download_gives_the_same_numbers() {
+    let tmp = copy_of_scenarios();
+    let s = server_with(tmp.path(), Limits::default());
+    let q = format!("s={SINO}&c=remove:secret_speech,scale:leap_ridiculed:0.5&runs=30&seed=5");
+    let a = get(&s.url, &format!("/api/lab?{q}"));
+    let b = get(&s.url, &format!("/api/lab?{q}"));
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(a.body, b.body, "the same link must give the same bytes");
+    let v = a.json();
+    assert!(
+        v["summary"]
+            .as_str()
+            .unwrap()
+            .contains("first parts from the history")
+    );
+
+    let ron = get(&s.url, &format!("/api/counterfactual?{q}"));
+    assert_eq!(ron.status, 200);
+    assert!(
+        ron.header("content-disposition")
+            .unwrap()
+            .contains("whatif.ron")
+    );
+    assert_eq!(ron.text(), v["counterfactual"].as_str().unwrap());
+    let saved = tmp.path().join("counterfactuals/whatif.ron");
+    std::fs::write(&saved, ron.body).unwrap();
+
+    let check = diplosim(tmp.path(), &["check", "counterfactuals/whatif.ron"]);
+    assert_eq!(check.code, Some(0), "{}", check.stderr);
+    let out = tmp.path().join("out");
+    let compare = diplosim(
+        tmp.path(),
+        &[
+            "compare",
+            SINO,
+            "counterfactuals/whatif.ron",
+            "--runs",
+            "30",
+            "--seed",
+            "5",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(compare.code, Some(0), "{}", compare.stderr);
+    let text = std::fs::read_to_string(out.join("divergence.txt")).unwrap();
+    let page = v["divergence"].as_str().unwrap();
+    assert!(text.starts_with(page), "page:\n{page}\ncompare:\n{text}");
+
+    // The page's handout and `diplosim handout` with the downloaded file: the same bytes.
+    let handout = get(&s.url, &format!("/api/handout?{q}"));
+    assert_eq!(handout.status, 200);
+    let file = tmp.path().join("h.html");
+    let cli = diplosim(
+        tmp.path(),
+        &[
+            "handout",
+            SINO,
+            "counterfactuals/whatif.ron",
+            "--runs",
+            "30",
+            "--seed",
+            "5",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(cli.code, Some(0), "{}", cli.stderr);
+    assert_eq!(std::fs::read(&file).unwrap(), handout.body);
+}
+
+#[test]
+fn a_preset_runs_as_the_shipped_counterfactual() {
+    let s = server();
+    let q = format!("s={SINO}&p=counterfactuals/air_cover_at_once.ron&runs=10");
+    let v = get(&s.url, &format!("/api/lab?{q}")).json();
+    let text = v["counterfactual"].as_str().unwrap();
+    assert!(text.contains("Remove(\"air_cover_refused\")"), "{text}");
+    assert!(
+        text.contains("Add("),
+        "the preset's added event travels with it"
+    );
+    assert!(v["title"].as_str().unwrap().len() > 3);
+}
+
+#[test]
+fn the_handout_is_self_contained() {
+    let s = server();
+    let h = get(
+        &s.url,
+        &format!("/api/handout?s={SINO}&c=remove:secret_speech&runs=20"),
+    );
+    assert_eq!(h.status, 200);
+    let html = h.text();
+    for part in [
+        "<svg",
+        "<table",
+        "Questions for the debrief",
+        "Checkpoints",
+        "@media print",
+    ] {
+        assert!(html.contains(part), "the handout lacks {part}");
+    }
+    assert!(!html.contains("<script") && !html.contains(" src=") && !html.contains(" href="));
+    let outside = html.matches("http").count();
+    let namespaces = html.matches("http://www.w3.org/").count();
+    assert_eq!(
+        outside, namespaces,
+        "only XML namespaces may name a web address"
+    );
+}
+
+#[test]
+fn explain_says_what_the_command_says() {
+    let s = server();
+    let v = get(&s.url, &format!("/api/explain?s={SINO}&seed=2&at=1960-07")).json();
+    let sc = Scenario::load(&shipped().join(SINO)).unwrap();
+    let x = diplosim::experiment::explain(&sc, 2, "1960-07-01".parse().unwrap()).unwrap();
+    assert_eq!(
+        v["text"].as_str().unwrap(),
+        diplosim::report::explain_text(&sc, &x)
+    );
+    let bad = get(&s.url, &format!("/api/explain?s={SINO}&at=1960-13"));
+    assert_eq!(bad.status, 400);
+    assert!(bad.json()["error"].as_str().unwrap().contains("YYYY-MM"));
+    let outside = get(&s.url, &format!("/api/explain?s={SINO}&at=2020-01"));
+    assert_eq!(outside.status, 422);
+    assert!(
+        outside.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("outside the scenario's span")
+    );
+}
+
+#[test]
+fn only_scenarios_of_the_folder_can_be_named() {
+    let s = server();
+    for name in [
+        "../Cargo.toml",
+        "..%2FCargo.toml",
+        "%2Fetc%2Fpasswd",
+        "counterfactuals/../../Cargo.toml",
+        "nothing.ron",
+    ] {
+        let a = get(&s.url, &format!("/api/lab?s={name}"));
+        assert_eq!(a.status, 404, "{name}: {}", a.text());
+        assert!(
+            a.json()["error"]
+                .as_str()
+                .unwrap()
+                .contains("served folder")
+        );
+    }
+    let a = get(&s.url, "/api/lab?s=counterfactuals/no_secret_speech.ron");
+    assert_eq!(a.status, 404);
+    assert!(a.text().contains("pick it as a preset"));
+    let p = get(&s.url, &format!("/api/lab?s={SINO}&p=../Cargo.toml"));
+    assert_eq!(p.status, 404);
+}
+
+#[test]
+fn a_bad_change_gets_the_located_message_of_a_file() {
+    let s = server();
+    let a = get(&s.url, &format!("/api/lab?s={SINO}&c=remove:secret_speach"));
+    assert_eq!(a.status, 422);
+    let v = a.json();
+    let msg = v["error"].as_str().unwrap();
+    assert!(msg.contains("whatif.ron:"), "{msg}");
+    assert!(
+        msg.contains("secret_speach") && msg.contains("secret_speech"),
+        "{msg}"
+    );
+    assert!(
+        v["counterfactual"]
+            .as_str()
+            .unwrap()
+            .contains("secret_speach")
+    );
+
+    let a = get(
+        &s.url,
+        &format!("/api/lab?s={SINO}&c=chance:secret_speech:1.5"),
+    );
+    assert_eq!(a.status, 422, "{}", a.text());
+    let a = get(
+        &s.url,
+        &format!("/api/lab?s={SINO}&c=scale:secret_speech:lots"),
+    );
+    assert_eq!(a.status, 400);
+    assert!(a.text().contains("the factor must be a number"));
+    let a = get(
+        &s.url,
+        &format!("/api/lab?s={SINO}&c=explode:secret_speech"),
+    );
+    assert_eq!(a.status, 400);
+    assert!(a.text().contains("remove:EVENT"));
+}
+
+#[test]
+fn limits_get_a_clear_4xx() {
+    let s = server();
+    for runs in ["0", "1001", "-3", "many"] {
+        let a = get(
+            &s.url,
+            &format!("/api/lab?s={SINO}&c=remove:secret_speech&runs={runs}"),
+        );
+        assert_eq!(a.status, 400, "runs={runs}");
+        assert!(a.json()["error"].as_str().unwrap().contains("runs"));
+    }
+    let many = vec!["remove:secret_speech"; 41].join(",");
+    let a = get(&s.url, &format!("/api/lab?s={SINO}&c={many}"));
+    assert_eq!(a.status, 400);
+    assert!(a.text().contains("at most 40"));
+    let long = "x".repeat(10_000);
+    let a = get(&s.url, &format!("/api/lab?s={long}"));
+    assert_eq!(a.status, 414);
+    assert!(a.text().contains("remove some changes"));
+    let big = vec![b' '; 100_000];
+    let a = post(&s.url, &format!("/api/check?s={SINO}"), "text/plain", &big);
+    assert_eq!(a.status, 413);
+    let a = get(&s.url, "/api/lab");
+    assert_eq!(a.status, 400);
+    // The server still answers after all that.
+    assert_eq!(get(&s.url, &format!("/api/lab?s={SINO}")).status, 200);
+}
+
+#[test]
+fn a_full_queue_turns_what_ifs_away_but_not_the_history() {
+    let limits = Limits {
+        queue: 0,
+        ..Limits::default()
+    };
+    let s = server_with(&shipped(), limits);
+    let a = get(&s.url, &format!("/api/lab?s={SINO}&c=remove:secret_speech"));
+    assert_eq!(a.status, 429);
+    assert_eq!(a.header("retry-after"), Some("5"));
+    assert!(a.text().contains("busy"));
+    assert_eq!(get(&s.url, &format!("/api/lab?s={SINO}")).status, 200);
+}
+
+#[test]
+fn an_uploaded_counterfactual_is_checked_like_a_file() {
+    let s = server();
+    let text = std::fs::read(shipped().join("counterfactuals/no_secret_speech.ron")).unwrap();
+    let a = post(&s.url, &format!("/api/check?s={SINO}"), "text/plain", &text);
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(a.json()["changes"][0], "remove:secret_speech");
+    let broken = String::from_utf8(text)
+        .unwrap()
+        .replace("Remove(", "Remov(");
+    let a = post(
+        &s.url,
+        &format!("/api/check?s={SINO}"),
+        "text/plain",
+        broken.as_bytes(),
+    );
+    assert_eq!(a.status, 422);
+    let msg = a.json()["error"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains("whatif.ron:") && msg.contains("Remov"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn handout_command_writes_one_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sub/handout.html");
+    let sc = shipped().join(SINO);
+    let r = diplosim(
+        tmp.path(),
+        &[
+            "handout",
+            sc.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("<svg") && html.contains("The monthly scores behind the chart"));
+    assert_eq!(
+        crate::common::listing(&tmp.path().join("sub")),
+        ["handout.html"]
+    );
+    let r = diplosim(
+        tmp.path(),
+        &["handout", sc.to_str().unwrap(), "--runs", "0"],
+    );
+    assert_eq!(r.code, Some(2));
+}
