@@ -6,7 +6,7 @@
 //! with the same chart module, so the page, the handout and the command line show the
 //! same numbers for the same scenario, changes, runs and seed.
 
-use crate::chart::{self, ChartModel, EnsembleBand, EnsemblePoint};
+use crate::chart::{self, ChartModel};
 use crate::date::Date;
 use crate::engine::Simulation;
 use crate::experiment::{self, Comparison, ExperimentError, Seeds, Variant};
@@ -71,31 +71,6 @@ pub fn study(
     )?;
     let variant_first = Simulation::new(w.scenario).run(seeds.first)?;
     let mut chart = crate::report::compare_chart(base, &c, &first, &[w.title], &[w.question]);
-    if let Some(v) = c.variants.first()
-        && seeds.runs > 1
-    {
-        chart.ensembles.push(EnsembleBand {
-            label: "what-if, 90% of paired runs".to_string(),
-            points: c
-                .days
-                .iter()
-                .enumerate()
-                .map(|(i, &d)| {
-                    let lo = c.baseline[i] + v.diff_p5[i];
-                    let hi = c.baseline[i] + v.diff_p95[i];
-                    let mid = v.mean[i].clamp(lo, hi);
-                    EnsemblePoint {
-                        date: Date::from_day(d),
-                        p5: lo,
-                        p25: mid,
-                        p50: mid,
-                        p75: mid,
-                        p95: hi,
-                    }
-                })
-                .collect(),
-        });
-    }
     chart.title = format!("What if? {}", w.title);
     Ok(Outcome {
         seeds,

@@ -154,6 +154,9 @@ pub struct Series {
     pub points: Vec<(Date, f64)>,
     /// Baseline or variant.
     pub role: SeriesRole,
+    /// A band drawn under the line in its own hue: (date, low, high) in date order, e.g.
+    /// the 5th to 95th percentile of a variant's paired runs. Empty for none.
+    pub band: Vec<(Date, f64, f64)>,
 }
 
 /// Percentiles of many runs on a sequence of dates.

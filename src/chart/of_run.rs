@@ -70,6 +70,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
         label: "baseline".into(),
         points: trajectory(run),
         role: SeriesRole::Baseline,
+        band: Vec::new(),
     });
     m.markers = run
         .fired

@@ -63,8 +63,6 @@ pub const GREY: Rgba = Rgba::hex(0x595959);
 /// Okabe-Ito colours, readable with every common colour-vision deficiency.
 pub mod okabe_ito {
     use super::Rgba;
-    /// #E69F00
-    pub const ORANGE: Rgba = Rgba::hex(0xE69F00);
     /// #56B4E9
     pub const SKY_BLUE: Rgba = Rgba::hex(0x56B4E9);
     /// #009E73

@@ -39,6 +39,7 @@ fn crowded(n: usize) -> ChartModel {
             label: "baseline".into(),
             points,
             role: SeriesRole::Baseline,
+            band: Vec::new(),
         }],
         bands: vec![
             BandShade {

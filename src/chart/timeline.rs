@@ -47,13 +47,15 @@ const FRAME: Rgba = Rgba::hex(0x8C8C8C);
 const SOFT_INK: Rgba = Rgba::hex(0x333333);
 
 /// Colours of what-if lines and ensembles, in order of use. Black is the baseline's.
+/// Colour-blind safe (Okabe-Ito, then Tol's muted olive, indigo and purple), and never the
+/// checkpoint boxes' green or the orange and vermillion of a missed checkpoint.
 const PALETTE: [Rgba; 6] = [
     okabe_ito::BLUE,
-    okabe_ito::VERMILLION,
     okabe_ito::REDDISH_PURPLE,
-    okabe_ito::BLUISH_GREEN,
-    okabe_ito::ORANGE,
     okabe_ito::SKY_BLUE,
+    Rgba::hex(0x999933),
+    Rgba::hex(0x332288),
+    Rgba::hex(0xAA4499),
 ];
 /// The measured reference series: dark purple, dashed, dotted at its dates, so it stays
 /// apart from the black baseline and the palette by both hue and pattern.
@@ -411,6 +413,8 @@ enum KeyGlyph {
     Line(Rgba),
     Reference,
     Ensemble(Rgba),
+    /// A line over its band in the same hue.
+    Banded(Rgba),
     Checkpoint(bool),
 }
 
@@ -447,8 +451,13 @@ fn key_items(model: &ChartModel) -> Vec<KeyItem> {
             .iter()
             .filter(|s| s.role == SeriesRole::Variant)
         {
+            let colour = *colours.next().unwrap_or(&PALETTE[0]);
             items.push(KeyItem {
-                glyph: KeyGlyph::Line(*colours.next().unwrap_or(&PALETTE[0])),
+                glyph: if s.band.is_empty() {
+                    KeyGlyph::Line(colour)
+                } else {
+                    KeyGlyph::Banded(colour)
+                },
                 text: s.label.clone(),
             });
         }
@@ -504,6 +513,10 @@ fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
                     None,
                 );
                 scene.line(vec![(g.x0, mid), (g.x1, mid)], Stroke::solid(c, 2.0));
+            }
+            KeyGlyph::Banded(c) => {
+                scene.rect(g, Some(c.alpha(VARIANT_BAND)), None);
+                scene.line(vec![(g.x0, mid), (g.x1, mid)], Stroke::solid(c, 3.0));
             }
             KeyGlyph::Checkpoint(met) => {
                 let box_ = Rect::new(g.x0 + 4.0, g.y0 - 1.0, g.x1 - 4.0, g.y1 + 1.0);
@@ -953,13 +966,15 @@ fn checkpoints(
 
 const ENSEMBLE_OUTER: f64 = 0.30;
 const ENSEMBLE_INNER: f64 = 0.45;
+const VARIANT_BAND: f64 = 0.35;
 
 /// The lines of the plot in pixels, worked out before anything is drawn so that signs
 /// and numbers can keep clear of them.
 struct Traces {
     /// 5-95 polygon, 25-75 polygon, median, colour.
     ensembles: Vec<(Vec<Point>, Vec<Point>, Vec<Point>, Rgba)>,
-    variants: Vec<(Vec<Point>, Rgba)>,
+    /// Line, colour, and the band under it (empty for none).
+    variants: Vec<(Vec<Point>, Rgba, Vec<Point>)>,
     baselines: Vec<Vec<Point>>,
     references: Vec<Vec<Point>>,
 }
@@ -987,7 +1002,12 @@ impl Traces {
             scene.polygon(inner.clone(), colour.alpha(ENSEMBLE_INNER));
             scene.line(median.clone(), Stroke::solid(*colour, 2.5));
         }
-        for (line, colour) in &self.variants {
+        for (_, colour, band) in &self.variants {
+            if !band.is_empty() {
+                scene.polygon(band.clone(), colour.alpha(VARIANT_BAND));
+            }
+        }
+        for (line, colour, _) in &self.variants {
             scene.line(line.clone(), Stroke::solid(*colour, 3.0));
         }
         for line in &self.baselines {
@@ -1056,9 +1076,22 @@ fn trace(model: &ChartModel, axes: &Axes) -> Traces {
         pts.sort_by_key(|p| p.0);
         let px = thin(pts.iter().map(|&(d, v)| (axes.x(d), axes.y(v))).collect());
         match s.role {
-            SeriesRole::Variant => traces
-                .variants
-                .push((px, *colours.next().unwrap_or(&PALETTE[0]))),
+            SeriesRole::Variant => {
+                let mut inside: Vec<_> = s
+                    .band
+                    .iter()
+                    .filter(|(d, _, _)| (start..=end).contains(d))
+                    .collect();
+                inside.sort_by_key(|b| b.0);
+                let upper = thin(inside.iter().map(|b| (axes.x(b.0), axes.y(b.2))).collect());
+                let mut lower = thin(inside.iter().map(|b| (axes.x(b.0), axes.y(b.1))).collect());
+                lower.reverse();
+                traces.variants.push((
+                    px,
+                    *colours.next().unwrap_or(&PALETTE[0]),
+                    upper.into_iter().chain(lower).collect(),
+                ))
+            }
             SeriesRole::Baseline => traces.baselines.push(px),
             SeriesRole::Reference => traces.references.push(px),
         }
@@ -1557,4 +1590,33 @@ pub(super) fn marker_points(model: &ChartModel) -> Result<Vec<Point>, ChartError
         .iter()
         .map(|m| (axes.x(m.date), axes.y(m.score)))
         .collect())
+}
+
+#[cfg(test)]
+mod palette {
+    use super::{MET, MISSED, PALETTE};
+    use crate::chart::scene::Rgba;
+
+    /// How far apart two colours are: the largest difference of a channel, 0 to 255.
+    fn apart(a: Rgba, b: Rgba) -> u8 {
+        [(a.0, b.0), (a.1, b.1), (a.2, b.2)]
+            .iter()
+            .map(|&(x, y)| x.abs_diff(y))
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn no_variant_colour_is_a_checkpoint_colour() {
+        // Okabe-Ito orange, which a missed box's vermillion resembles.
+        for boxes in [MET, MISSED, Rgba::hex(0xE69F00)] {
+            for (k, &c) in PALETTE.iter().enumerate() {
+                assert_ne!(c, boxes, "variant colour {k} is a checkpoint colour");
+                assert!(
+                    apart(c, boxes) >= 60,
+                    "variant colour {k} ({c:?}) is too close to a checkpoint colour ({boxes:?})"
+                );
+            }
+        }
+    }
 }

@@ -175,8 +175,8 @@ pub fn summary(sc: &Scenario, c: &Comparison, titles: &[&str], questions: &[&str
 }
 
 /// The chart of a comparison: the baseline (with the events of its first run) and every
-/// variant as a line, the mean over the paired runs when there are several; the question
-/// as the subtitle. `titles` and `questions` are the variants', in order.
+/// variant as a line, the mean over the paired runs when there are several (one variant
+/// also gets the band of 90% of its paired runs); the question as the subtitle. `titles` and `questions` are the variants', in order.
 pub fn compare_chart(
     sc: &Scenario,
     c: &Comparison,
@@ -211,11 +211,30 @@ pub fn compare_chart(
             }
         }
     }
+    let one = c.variants.len() == 1;
     for (k, v) in c.variants.iter().enumerate() {
+        let title = titles.get(k).map_or(v.name.clone(), |t| t.to_string());
+        // One variant of many runs: its mean, and the band where 90% of its paired runs
+        // lie (the baseline's mean plus the 5th to 95th percentile of the differences).
+        let (label, band) = if one && mean {
+            let band = (0..c.days.len())
+                .map(|i| {
+                    (
+                        Date::from_day(c.days[i]),
+                        c.baseline[i] + v.diff_p5[i],
+                        c.baseline[i] + v.diff_p95[i],
+                    )
+                })
+                .collect();
+            (format!("{title}: mean, 90% of paired runs"), band)
+        } else {
+            (title, Vec::new())
+        };
         m.series.push(Series {
-            label: titles.get(k).map_or(v.name.clone(), |t| t.to_string()),
+            label,
             points: points(&v.mean),
             role: SeriesRole::Variant,
+            band,
         });
     }
     m.subtitle = match questions {

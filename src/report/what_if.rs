@@ -89,8 +89,12 @@ impl WhatIf {
             self.question.trim_end(),
             self.base
         );
-        m.changes = self
-            .changed
+        m.changes = self.marks();
+    }
+
+    /// The changed events that have a date, as marks on a chart.
+    pub fn marks(&self) -> Vec<ChangeMark> {
+        self.changed
             .iter()
             .filter_map(|(date, label)| {
                 date.map(|date| ChangeMark {
@@ -98,6 +102,6 @@ impl WhatIf {
                     label: label.clone(),
                 })
             })
-            .collect();
+            .collect()
     }
 }

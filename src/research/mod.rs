@@ -46,6 +46,7 @@ pub fn series(reference: &Reference) -> Series {
             })
             .collect(),
         role: SeriesRole::Reference,
+        band: Vec::new(),
     }
 }
 

@@ -110,6 +110,7 @@ pub fn tiny() -> ChartModel {
             label: "baseline".to_string(),
             points,
             role: SeriesRole::Baseline,
+            band: Vec::new(),
         }],
         markers: vec![
             event("1952-03-01", 2.0, "Friendly visit"),
