@@ -204,6 +204,32 @@ fn narrow_tenures_get_their_short_form() {
 }
 
 #[test]
+fn tenures_too_narrow_for_a_short_form_are_named_under_the_strip() {
+    fonts().unwrap();
+    let mut model = crowded(5);
+    model.strips[0].tenures.push(Tenure {
+        name: "Ottokar the Nine Days".into(),
+        short: "Ottokar".into(),
+        from: date("1964-01-02"),
+        to: date("1964-01-10"),
+    });
+    let texts: Vec<String> = plan(&model)
+        .unwrap()
+        .0
+        .texts()
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(
+        texts.contains(&"short terms, left to right: Ottokar the Nine Days 1964".to_string()),
+        "{texts:?}"
+    );
+    // Nothing inside the strip stands for him: no initial to puzzle over.
+    assert!(!texts.iter().any(|t| t == "O" || t == "Ottokar"));
+    let d = decide(&model);
+    assert_eq!(d.tenures.len(), 2);
+}
+
+#[test]
 fn key_appears_only_when_there_is_something_to_tell_apart() {
     fonts().unwrap();
     let mut model = crowded(5);

@@ -200,10 +200,23 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     let in_span: Vec<usize> = (0..model.markers.len())
         .filter(|&i| (start..=end).contains(&model.markers[i].date))
         .collect();
+    let across = Axes {
+        plot: Rect::new(plot_left, 0.0, plot_right, 1.0),
+        start: f64::from(start.day()),
+        end: f64::from(end.day()),
+        bound,
+    };
+    let keyed = model
+        .strips
+        .iter()
+        .filter(|s| !short_terms(s, model.span, &across).is_empty())
+        .count();
     let strips_h = if model.strips.is_empty() {
         0.0
     } else {
-        model.strips.len() as f64 * (STRIP_HEIGHT + STRIP_GAP) - STRIP_GAP + 8.0
+        model.strips.len() as f64 * (STRIP_HEIGHT + STRIP_GAP) - STRIP_GAP
+            + 8.0
+            + keyed as f64 * SHORT_TERMS_ROW
     };
     let below_plot = 8.0 + AXIS + 8.0 + strips_h + 10.0;
     let room = small_top - 10.0 - (plot_top + MIN_PLOT_HEIGHT + below_plot);
@@ -1441,9 +1454,16 @@ fn strips(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64, decided:
     let p = axes.plot;
     let (start, end) = model.span;
     const SHADES: [u32; 2] = [0xDEDEDE, 0xBDBDBD];
+    let mut y0 = top;
     for (k, strip) in model.strips.iter().enumerate() {
-        let y0 = top + k as f64 * (STRIP_HEIGHT + STRIP_GAP);
         let y1 = y0 + STRIP_HEIGHT;
+        let shorts = short_terms(strip, model.span, axes);
+        if !shorts.is_empty() {
+            let key = format!("short terms, left to right: {}", shorts.join(" · "));
+            if let Some(text) = fit(&key, LEADER_SMALL, false, p.x1 - p.x0) {
+                scene.text(Label::new(text, p.x0, y1 + 3.0, LEADER_SMALL).color(SOFT_INK));
+            }
+        }
         scene.text(
             Label::new(
                 strip.state.clone(),
@@ -1471,18 +1491,7 @@ fn strips(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64, decided:
                 Some(Rgba::hex(SHADES[n % 2])),
                 Some(Stroke::solid(WHITE, 1.0)),
             );
-            let room = x1 - x0 - 6.0;
-            let initial: String = t.short.chars().take(1).collect();
-            let choice = [
-                (t.name.as_str(), LEADER),
-                (t.short.as_str(), LEADER),
-                (t.short.as_str(), LEADER_SMALL),
-                (initial.as_str(), LEADER),
-                (initial.as_str(), LEADER_SMALL),
-            ]
-            .into_iter()
-            .find(|(text, size)| !text.is_empty() && text_width(text, *size, false) <= room);
-            if let Some((text, size)) = choice {
+            if let Some((text, size)) = tenure_label(t, x1 - x0) {
                 scene.text(
                     Label::new(text, (x0 + x1) / 2.0, (y0 + y1) / 2.0 - size * 0.5, size)
                         .align(Align::Center),
@@ -1490,7 +1499,54 @@ fn strips(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64, decided:
                 decided.tenures.push((k, i, text.to_string()));
             }
         }
+        y0 = y1
+            + STRIP_GAP
+            + if shorts.is_empty() {
+                0.0
+            } else {
+                SHORT_TERMS_ROW
+            };
     }
+}
+
+/// The height of the line under a strip that names its short terms.
+const SHORT_TERMS_ROW: f64 = LEADER_SMALL + 8.0;
+
+/// What a tenure `width` pixels wide says inside its strip: the full name, else the short
+/// form, else nothing (it is named under the strip instead: an initial says nothing).
+fn tenure_label(t: &super::Tenure, width: f64) -> Option<(&str, f64)> {
+    let room = width - 6.0;
+    [
+        (t.name.as_str(), LEADER),
+        (t.short.as_str(), LEADER),
+        (t.short.as_str(), LEADER_SMALL),
+    ]
+    .into_iter()
+    .find(|(text, size)| !text.is_empty() && text_width(text, *size, false) <= room)
+}
+
+/// The tenures of `strip` inside `span` too narrow for their short form, left to right,
+/// as "Georgy Malenkov 1953" or "Feng Guozhang 1917-18".
+fn short_terms(strip: &super::Strip, span: (Date, Date), axes: &Axes) -> Vec<String> {
+    let (start, end) = span;
+    let mut shown: Vec<&super::Tenure> = strip
+        .tenures
+        .iter()
+        .filter(|t| t.to >= start && t.from <= end)
+        .filter(|t| tenure_label(t, axes.x(t.to.min(end)) - axes.x(t.from.max(start))).is_none())
+        .collect();
+    shown.sort_by_key(|t| t.from);
+    shown
+        .iter()
+        .map(|t| {
+            let (a, b) = (t.from.year(), t.to.year());
+            if a == b {
+                format!("{} {a}", t.name)
+            } else {
+                format!("{} {a}-{:02}", t.name, b.rem_euclid(100))
+            }
+        })
+        .collect()
 }
 
 fn legend(
