@@ -266,7 +266,12 @@ impl Source {
             &self.path,
             vec![Problem {
                 subject: "counterfactual".to_string(),
-                message: format!("its base scenario {} does not exist", base.display()),
+                message: if self.file.base.is_empty() {
+                    "`base` is empty: it must name the scenario this counterfactual changes"
+                        .to_string()
+                } else {
+                    format!("its base scenario {} does not exist", base.display())
+                },
                 hint: Some(format!(
                     "`base` is a path relative to the counterfactual's own folder ({dir}){elsewhere}"
                 )),

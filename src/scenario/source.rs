@@ -494,7 +494,11 @@ fn describe(code: &E, p: &Place) -> (String, Option<String>) {
         ),
         E::ExpectedDifferentStructName { expected, found } => (
             format!("expected `{expected}` but found `{found}`"),
-            Some(format!("write `{expected}(`, or leave the name out: `(`")),
+            Some(match (*expected, found.as_str()) {
+                ("Scenario", "Counterfactual") => "a scenario is needed here, and this file is a counterfactual: name the scenario it changes (its `base`), or, for `compare`, give the scenario first and the counterfactuals after it".to_string(),
+                ("Counterfactual", "Scenario") => "a counterfactual is needed here, and this file is a scenario: `compare` takes the scenario first and then counterfactual files (`Counterfactual(base: ..., changes: [...])`)".to_string(),
+                _ => format!("write `{expected}(`, or leave the name out: `(`"),
+            }),
         ),
         E::ExpectedComma => ("expected a comma".into(), Some(comma_hint(p))),
         E::ExpectedArrayEnd => ("expected `,` or `]`".into(), Some(comma_hint(p))),

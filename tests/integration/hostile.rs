@@ -503,3 +503,47 @@ fn an_era_label_wider_than_the_plot_is_cut_short() {
     );
     assert!(dir.path().join("out/chart.png").is_file());
 }
+
+#[test]
+fn files_of_the_wrong_kind_and_an_empty_base_say_what_to_do() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "small.ron");
+    let write = |name: &str, base: &str| {
+        std::fs::write(
+            dir.path().join(name),
+            format!("Counterfactual(base: \"{base}\", title: \"t\", question: \"q\", changes: [])"),
+        )
+        .expect("write");
+    };
+    write("empty.ron", "");
+    write("itself.ron", "itself.ron");
+    let cases: [(&[&str], &[&str]); 3] = [
+        (
+            &["check", "empty.ron"],
+            &[
+                "empty.ron:1:22: counterfactual: `base` is empty: it must name the scenario this counterfactual changes",
+            ],
+        ),
+        (
+            &["check", "itself.ron"],
+            &[
+                "itself.ron:1:1: expected `Scenario` but found `Counterfactual`",
+                "this file is a counterfactual: name the scenario it changes",
+            ],
+        ),
+        (
+            &["compare", "small.ron", "small.ron"],
+            &[
+                "small.ron:3:1: expected `Counterfactual` but found `Scenario`",
+                "`compare` takes the scenario first and then counterfactual files",
+            ],
+        ),
+    ];
+    for (args, expected) in cases {
+        let ran = diplosim(dir.path(), args);
+        assert_eq!(ran.code, Some(2), "{args:?}: {}", ran.stderr);
+        for e in expected {
+            assert!(ran.stderr.contains(e), "{args:?}: {e}\n---\n{}", ran.stderr);
+        }
+    }
+}
