@@ -860,10 +860,11 @@ fn changes(scene: &mut Scene, model: &ChartModel, axes: &Axes) -> Vec<Rect> {
             vec![(x, p.y0), (x, p.y1)],
             Stroke::dashed(CHANGED, 2.0, 8.0, 5.0),
         );
-        let Some(text) = fit(&c.label, CHANGE, true, p.width() / 2.0) else {
+        // Bold text is drawn a few per cent wider than ab_glyph measures it: leave room.
+        let Some(text) = fit(&c.label, CHANGE, true, p.width() / 2.0 / 1.05) else {
             continue;
         };
-        let w = text_width(&text, CHANGE, true);
+        let w = text_width(&text, CHANGE, true) * 1.05 + 2.0;
         let x0 = if x + 6.0 + w <= p.x1 - 4.0 {
             x + 6.0
         } else {
