@@ -121,6 +121,12 @@ impl Date {
         self.ymd().0
     }
 
+    /// The month and year in words: "October 1950".
+    pub fn month_in_words(self) -> String {
+        let (y, m, _) = self.ymd();
+        format!("{} {y}", MONTHS[m as usize - 1])
+    }
+
     /// The first day of the month after this date's month.
     pub fn next_month_start(self) -> Date {
         let (y, m, _) = self.ymd();
@@ -233,6 +239,14 @@ fn civil_from_days(z: Day) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_in_words_names_month_and_year() {
+        let d = |s: &str| s.parse::<Date>().expect("a date");
+        assert_eq!(d("1950-10-15").month_in_words(), "October 1950");
+        assert_eq!(d("1991-12-26").month_in_words(), "December 1991");
+        assert_eq!(d("1917-01-01").month_in_words(), "January 1917");
+    }
 
     #[test]
     fn epoch_and_known_days() {

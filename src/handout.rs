@@ -55,7 +55,7 @@ pub fn alt_text(sc: &Scenario, o: &Outcome) -> String {
     } else {
         format!("the run with seed {}", o.seeds.first)
     };
-    let at = |i: usize| lab::month_in_words(Date::from_day(days[i]));
+    let at = |i: usize| Date::from_day(days[i]).month_in_words();
     let hi = (0..scores.len())
         .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
         .unwrap_or(0);

@@ -95,26 +95,6 @@ pub fn runs_in_words(seeds: Seeds) -> String {
     }
 }
 
-/// "October 1950".
-pub fn month_in_words(date: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let (y, m, _) = date.ymd();
-    format!("{} {y}", MONTHS[(m as usize).clamp(1, 12) - 1])
-}
-
 /// The divergence summary in plain sentences, for the page and the handout.
 pub fn in_words(sc: &Scenario, o: &Outcome) -> String {
     let Some(c) = &o.comparison else {
@@ -138,12 +118,12 @@ pub fn in_words(sc: &Scenario, o: &Outcome) -> String {
     let mut out = format!(
         "Over {}, the what-if first parts from the history as scripted in {}. From then on it is on average {:.2} points {} (a mean gap of {:.2} either way). The largest gap, {:+.2} points, comes in {}: {} against {}.",
         runs_in_words(o.seeds),
-        month_in_words(Date::from_day(parts)),
+        Date::from_day(parts).month_in_words(),
         d.mean_gap.abs(),
         warmer(d.mean_gap),
         d.mean_abs_gap,
         gap,
-        month_in_words(Date::from_day(when)),
+        Date::from_day(when).month_in_words(),
         sc.scale
             .band(c.baseline[c.days.partition_point(|&x| x < when)] + gap),
         sc.scale
@@ -202,7 +182,7 @@ pub fn debrief(sc: &Scenario, o: &Outcome) -> Vec<String> {
             (Some((when, gap)), Some(parts)) => {
                 out.push(format!(
                     "The biggest gap ({gap:+.2} points) comes in {}. What happened in the history as scripted around then, and why would the change reach that far?",
-                    month_in_words(Date::from_day(when))
+                    Date::from_day(when).month_in_words()
                 ));
                 let fired_near = o
                     .first
@@ -212,7 +192,7 @@ pub fn debrief(sc: &Scenario, o: &Outcome) -> Vec<String> {
                     .map(|f| sc.events[f.event].title.clone());
                 out.push(format!(
                     "The two histories first part in {}{}. Why not earlier, and why not later?",
-                    month_in_words(Date::from_day(parts)),
+                    Date::from_day(parts).month_in_words(),
                     fired_near.map_or(String::new(), |t| format!(
                         " (the last scripted event before it: \"{t}\")"
                     ))
@@ -251,7 +231,7 @@ pub fn debrief(sc: &Scenario, o: &Outcome) -> Vec<String> {
             "The biggest single move ({:+.2} points) comes with \"{}\" in {}. Why does this event weigh so much?",
             f.after - f.before,
             sc.events[f.event].title,
-            month_in_words(Date::from_day(f.day))
+            Date::from_day(f.day).month_in_words()
         ));
     }
     let missed = checks.iter().find(|(_, b, _)| !b);
@@ -270,7 +250,7 @@ pub fn debrief(sc: &Scenario, o: &Outcome) -> Vec<String> {
             "The relation ends {} ({:.2}) in {}. Which event would you remove to change that, and what do you expect?",
             sc.scale.band(last.score),
             last.score,
-            month_in_words(Date::from_day(last.day))
+            Date::from_day(last.day).month_in_words()
         ));
     }
     out
