@@ -835,9 +835,7 @@ fn run(
         &mut loaded.inputs,
     )?;
     let chart = crate::chart::render(&model)?;
-    files.push(("chart.png".to_string(), chart.png));
-    files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
-    files.push(("chart.txt".to_string(), chart.text.into_bytes()));
+    files.extend(chart.into_files());
     let files = Manifest::new("run", loaded.inputs.clone(), seed, 1, argv, &files).append_to(files);
     output::write_all(&dir, &files)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
@@ -1108,9 +1106,7 @@ fn ensemble(
         &mut subject.inputs,
     )?;
     let chart = crate::chart::render(&model)?;
-    files.push(("chart.png".to_string(), chart.png));
-    files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
-    files.push(("chart.txt".to_string(), chart.text.into_bytes()));
+    files.extend(chart.into_files());
     let names = finish(&dir, files, "ensemble", subject.inputs, seeds, argv)?;
     let mut text = report::ensemble_text(sc, &e);
     text.push_str(&fit_text);
@@ -1289,9 +1285,7 @@ fn compare(
         &mut inputs,
     )?;
     let chart = crate::chart::render(&model)?;
-    files.push(("chart.png".to_string(), chart.png));
-    files.push(("chart.svg".to_string(), chart.svg.into_bytes()));
-    files.push(("chart.txt".to_string(), chart.text.into_bytes()));
+    files.extend(chart.into_files());
     let written = finish(&dir, files, "compare", inputs, seeds, argv)?;
     Ok(format!(
         "{notes}{summary}\n{fit_text}wrote {} in {}\n",
@@ -1554,14 +1548,12 @@ fn calibrate(
     fits.reverse();
     crate::research::annotate(&mut model, &reference, &fits);
     let chart = crate::chart::render(&model)?;
-    let files = vec![
+    let mut files = vec![
         ("calibrated.ron".to_string(), cal.text.clone().into_bytes()),
         ("calibration.txt".to_string(), text.clone().into_bytes()),
         ("fit.csv".to_string(), fit_csv),
-        ("chart.png".to_string(), chart.png),
-        ("chart.svg".to_string(), chart.svg.into_bytes()),
-        ("chart.txt".to_string(), chart.text.into_bytes()),
     ];
+    files.extend(chart.into_files());
     let names = finish(
         &dir,
         files,
@@ -1664,12 +1656,8 @@ fn sensitivity(
     })?;
     let mut inputs = vec![base.input.clone(), params_input];
     inputs.extend(reference.map(|r| r.1));
-    let files = vec![
-        ("sensitivity.csv".to_string(), csv),
-        ("chart.png".to_string(), chart.png),
-        ("chart.svg".to_string(), chart.svg.into_bytes()),
-        ("chart.txt".to_string(), chart.text.into_bytes()),
-    ];
+    let mut files = vec![("sensitivity.csv".to_string(), csv)];
+    files.extend(chart.into_files());
     let names = finish(&dir, files, "sensitivity", inputs, seeds, argv)?;
     let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
     Ok(text)
@@ -1798,12 +1786,8 @@ fn rank(
         model.subtitle = format!("{} · {}", w.question.trim_end(), model.subtitle);
     }
     let chart = crate::chart::render_bars(&model)?;
-    let files = vec![
-        csv_file("rank.csv", report::rank_csv(sc, &ranking))?,
-        ("chart.png".to_string(), chart.png),
-        ("chart.svg".to_string(), chart.svg.into_bytes()),
-        ("chart.txt".to_string(), chart.text.into_bytes()),
-    ];
+    let mut files = vec![csv_file("rank.csv", report::rank_csv(sc, &ranking))?];
+    files.extend(chart.into_files());
     let names = finish(&dir, files, "rank", subject.inputs, seeds, argv)?;
     let mut text = report::rank_text(sc, &ranking, seeds, 20);
     let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());

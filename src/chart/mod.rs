@@ -250,6 +250,18 @@ pub struct Rendered {
     pub text: String,
 }
 
+impl Rendered {
+    /// The three files every chart is written as, in this order: `chart.png`,
+    /// `chart.svg` and `chart.txt`.
+    pub fn into_files(self) -> [(String, Vec<u8>); 3] {
+        [
+            ("chart.png".to_string(), self.png),
+            ("chart.svg".to_string(), self.svg.into_bytes()),
+            ("chart.txt".to_string(), self.text.into_bytes()),
+        ]
+    }
+}
+
 /// Why a chart could not be drawn.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ChartError {
