@@ -461,15 +461,7 @@ pub fn train_test_text(
                 continue;
             }
             let f = Fit::of(sc, reference, &days, values, window);
-            let _ = writeln!(
-                out,
-                "  {name:<10}  {label:<7}  {:>5}  {:>6}  {:>6.2}  {:>+6.2}  {:>8.0}%",
-                f.n,
-                fit::r_text(f.r),
-                f.rmse,
-                if f.bias.abs() < 0.005 { 0.0 } else { f.bias },
-                100.0 * f.same_band
-            );
+            let _ = writeln!(out, "  {name:<10}  {label:<7}  {}", fit::columns(&f));
         }
     }
     let _ = writeln!(

@@ -176,6 +176,20 @@ pub fn r_text(r: Option<f64>) -> String {
     r.map_or_else(|| "undefined".to_string(), |r| format!("{r:.2}"))
 }
 
+/// A fit's columns in the printed tables: dates, r, RMSE, bias and the share in the same
+/// band, each right-aligned under its heading.
+pub fn columns(f: &Fit) -> String {
+    format!(
+        "{:>5}  {:>6}  {:>6.2}  {:>+6.2}  {:>8.0}%",
+        f.n,
+        r_text(f.r),
+        f.rmse,
+        // No "-0.00" for a bias that rounds to nothing.
+        if f.bias.abs() < 0.005 { 0.0 } else { f.bias },
+        100.0 * f.same_band
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,16 +120,7 @@ pub fn fit_text(sc: &Scenario, reference: &Reference, fits: &[(&str, Fit)]) -> S
                 )
             },
         );
-        let _ = writeln!(
-            out,
-            "  {name:<width$}  {:>5}  {:>6}  {:>6.2}  {:>+6.2}  {:>8.0}%  {lag}",
-            f.n,
-            fit::r_text(f.r),
-            f.rmse,
-            // No "-0.00" for a bias that rounds to nothing.
-            if f.bias.abs() < 0.005 { 0.0 } else { f.bias },
-            100.0 * f.same_band
-        );
+        let _ = writeln!(out, "  {name:<width$}  {}  {lag}", fit::columns(f));
     }
     out
 }
