@@ -19,7 +19,7 @@ use crate::report;
 use crate::research::shard::Shard;
 use crate::scenario::counterfactual::{self, Counterfactual, FileKind, Source};
 use crate::scenario::file::ScenarioFile;
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::{Scenario, ScenarioError, load};
 
 /// diplosim: simulate the diplomatic relationship between two states and draw it.
 #[derive(Debug, Parser)]
@@ -656,9 +656,9 @@ fn handout(
     seeds: Seeds,
     out: Option<&Path>,
 ) -> Result<String, CliError> {
-    let base = load_file(path)?;
+    let base = load::scenario(path)?;
     let variant = match cf {
-        Some(cf) => Some(Source::read(cf)?.apply(&base.file, path)?),
+        Some(cf) => Some(load::source(cf)?.apply(&base.file, path)?),
         None => None,
     };
     let sc = &base.scenario;
@@ -702,19 +702,11 @@ fn handout(
     Ok(format!("wrote {}\n", path.display()))
 }
 
-/// Reads a file as text, with the hash of its bytes on disk (so `sha256sum` agrees with
-/// the manifest even for a file that starts with a byte-order mark).
-fn read_hashed(path: &Path) -> Result<(String, Input), ScenarioError> {
-    let bytes = crate::scenario::source::read_bytes(path)?;
-    let text = crate::scenario::source::decode(&bytes, path)?.to_string();
-    Ok((text, Input::new(path, &bytes)))
-}
-
 fn check(files: &[PathBuf]) -> Result<String, CliError> {
     let mut out = String::new();
     let mut errors = Vec::new();
     for path in files {
-        let text = match crate::scenario::source::read(path) {
+        let text = match load::read(path) {
             Ok(t) => t,
             Err(e) => {
                 errors.push(e);
@@ -722,8 +714,8 @@ fn check(files: &[PathBuf]) -> Result<String, CliError> {
             }
         };
         if counterfactual::kind(&text) == FileKind::Counterfactual {
-            match Counterfactual::load(path) {
-                Ok(c) => {
+            match load::counterfactual(path) {
+                Ok(load::LoadedCounterfactual { variant: c, .. }) => {
                     let reach = if c.changes == 0 {
                         "it changes nothing".to_string()
                     } else {
@@ -743,7 +735,7 @@ fn check(files: &[PathBuf]) -> Result<String, CliError> {
             }
             continue;
         }
-        match load_file(path) {
+        match load::scenario(path) {
             Ok(l) => {
                 let s = &l.scenario;
                 let _ = writeln!(
@@ -961,59 +953,42 @@ pub struct Subject {
 
 /// Loads a scenario or a counterfactual (told apart by the top-level name).
 pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
-    let (text, input) = read_hashed(path)?;
-    if counterfactual::kind(&text) == FileKind::Counterfactual {
-        let source = Source::parse(text.clone(), path)?;
-        source.check_base()?;
-        let base_path = source.base_path();
-        let base = load_file(&base_path)?;
-        let c = source.apply(&base.file, &base_path)?;
-        let out = default_out(&c.scenario).join(&c.name);
-        let what_if = report::WhatIf::of(&base.file, &base.scenario, &c);
-        let mut scenario = c.scenario;
-        // Everything made from the variant, printed or drawn, carries its own name.
-        scenario.title = what_if.heading();
-        return Ok(Subject {
-            what_if: Some(what_if),
-            scenario,
-            file: c.file,
-            text,
+    match load::any(path)? {
+        load::Any::Counterfactual(l) => {
+            let load::LoadedCounterfactual {
+                source,
+                input,
+                base,
+                base_path,
+                variant: c,
+            } = *l;
+            let out = default_out(&c.scenario).join(&c.name);
+            let what_if = report::WhatIf::of(&base.file, &base.scenario, &c);
+            let mut scenario = c.scenario;
+            // Everything made from the variant, printed or drawn, carries its own name.
+            scenario.title = what_if.heading();
+            Ok(Subject {
+                what_if: Some(what_if),
+                scenario,
+                file: c.file,
+                text: source.text,
+                path: path.to_path_buf(),
+                scenario_path: base_path,
+                inputs: vec![input, base.input],
+                out,
+            })
+        }
+        load::Any::Scenario(l) => Ok(Subject {
+            what_if: None,
+            out: default_out(&l.scenario),
+            scenario: l.scenario,
+            file: l.file,
+            inputs: vec![l.input],
+            text: l.text,
             path: path.to_path_buf(),
-            scenario_path: base_path,
-            inputs: vec![input, base.input],
-            out,
-        });
+            scenario_path: path.to_path_buf(),
+        }),
     }
-    let file: ScenarioFile = crate::scenario::source::parse(&text, path)?;
-    let scenario = crate::scenario::validate::validate(file.clone(), &text, path)?;
-    Ok(Subject {
-        what_if: None,
-        out: default_out(&scenario),
-        scenario,
-        file,
-        inputs: vec![input],
-        text,
-        path: path.to_path_buf(),
-        scenario_path: path.to_path_buf(),
-    })
-}
-
-/// A scenario file parsed and validated, keeping what the file says.
-struct LoadedFile {
-    file: ScenarioFile,
-    scenario: Scenario,
-    input: Input,
-}
-
-fn load_file(path: &Path) -> Result<LoadedFile, ScenarioError> {
-    let (text, input) = read_hashed(path)?;
-    let file: ScenarioFile = crate::scenario::source::parse(&text, path)?;
-    let scenario = crate::scenario::validate::validate(file.clone(), &text, path)?;
-    Ok(LoadedFile {
-        file,
-        scenario,
-        input,
-    })
 }
 
 fn csv_file(name: &str, r: Result<Vec<u8>, csv::Error>) -> Result<output::File, OutputError> {
@@ -1117,14 +1092,14 @@ fn ensemble(
 /// A baseline and the variants of counterfactuals applied to it, with the inputs read and
 /// notes on counterfactuals written for another base.
 struct Variants {
-    base: LoadedFile,
+    base: load::Loaded,
     variants: Vec<Counterfactual>,
     inputs: Vec<Input>,
     notes: String,
 }
 
 fn variants_of(path: &Path, cfs: &[PathBuf]) -> Result<Variants, CliError> {
-    let base = load_file(path)?;
+    let base = load::scenario(path)?;
     let mut inputs = vec![base.input.clone()];
     let mut variants = Vec::new();
     let mut notes = String::new();
@@ -1134,7 +1109,7 @@ fn variants_of(path: &Path, cfs: &[PathBuf]) -> Result<Variants, CliError> {
     };
     let mut errors = Vec::new();
     for cf in cfs {
-        let source = match Source::read(cf) {
+        let source = match load::source(cf) {
             Ok(s) => s,
             Err(e) => {
                 errors.push(e);
@@ -1401,7 +1376,7 @@ fn calibrate(
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
     use crate::research::calibrate::{Params, Problem, train_test_text};
-    let base = load_file(path)?;
+    let base = load::scenario(path)?;
     let sc = &base.scenario;
     let Some((reference, ref_input)) = measured(reference, &base.file, path, sc)? else {
         return Err(CliError::Usage(format!(
@@ -1410,7 +1385,7 @@ fn calibrate(
         )));
     };
     let ps = Params::load(params, &base.file)?;
-    let (params_text, params_input) = read_hashed(params)?;
+    let (params_text, params_input) = load::read_hashed(params)?;
     drop(params_text);
     if budget == 0 {
         return Err(CliError::Usage(
@@ -1577,11 +1552,11 @@ fn sensitivity(
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
     use crate::research::calibrate::{Objective, Params, Problem};
-    let base = load_file(path)?;
+    let base = load::scenario(path)?;
     let sc = &base.scenario;
     let reference = measured(reference, &base.file, path, sc)?;
     let ps = Params::load(params, &base.file)?;
-    let (_, params_input) = read_hashed(params)?;
+    let (_, params_input) = load::read_hashed(params)?;
     if paths == 0 {
         return Err(CliError::Usage("--paths must be at least 1".into()));
     }
