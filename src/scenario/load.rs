@@ -44,7 +44,7 @@ pub struct LoadedCounterfactual {
 #[derive(Clone, Debug)]
 pub enum Any {
     /// A scenario.
-    Scenario(Loaded),
+    Scenario(Box<Loaded>),
     /// A counterfactual with its base.
     Counterfactual(Box<LoadedCounterfactual>),
 }
@@ -122,10 +122,10 @@ pub fn any(path: &Path) -> Result<Any, ScenarioError> {
         )?)));
     }
     let (file, scenario) = scenario_text(&text, path)?;
-    Ok(Any::Scenario(Loaded {
+    Ok(Any::Scenario(Box::new(Loaded {
         file,
         scenario,
         text,
         input,
-    }))
+    })))
 }
