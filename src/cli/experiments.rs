@@ -3,36 +3,69 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::inputs::{Variants, beside, load_any, measured, variants_of};
+use super::inputs::{Subject, Variants, beside, load_any, measured, variants_of};
 use super::write::{check_out, csv_file, default_out, finish, runs_of, write_shard};
 use super::{CliError, Work};
 use crate::date::Date;
 use crate::engine::Simulation;
 use crate::experiment::{self, Progress, Seeds, Variant};
-use crate::output::OutputError;
+use crate::output::{Input, OutputError};
 use crate::report;
+use crate::research::Reference;
+
+/// What `ensemble` works on: the scenario (or variant) and the reference loaded, the
+/// events to number and the output folder checked, before any run.
+pub(super) struct EnsembleConfig<'a> {
+    subject: Subject,
+    reference: Option<(Reference, Input)>,
+    dir: PathBuf,
+    seeds: Seeds,
+    events: &'a report::Events,
+}
+
+impl<'a> EnsembleConfig<'a> {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &Path,
+        seeds: Seeds,
+        events: &'a report::Events,
+        out: Option<&Path>,
+        reference: Option<&Path>,
+    ) -> Result<EnsembleConfig<'a>, CliError> {
+        let subject = load_any(path)?;
+        let reference = measured(
+            reference,
+            &subject.file,
+            &subject.scenario_path,
+            &subject.scenario,
+        )?;
+        events.check(&subject.scenario).map_err(CliError::Usage)?;
+        let dir = out.map_or_else(|| subject.out.join("ensemble"), Path::to_path_buf);
+        check_out(&dir)?;
+        Ok(EnsembleConfig {
+            subject,
+            reference,
+            dir,
+            seeds,
+            events,
+        })
+    }
+}
 
 pub(super) fn ensemble(
-    path: &Path,
-    seeds: Seeds,
-    events: &report::Events,
-    out: Option<&Path>,
-    reference: Option<&Path>,
+    config: EnsembleConfig<'_>,
     work: Work,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
-    let mut subject = load_any(path)?;
-    let reference = measured(
+    let EnsembleConfig {
+        mut subject,
         reference,
-        &subject.file,
-        &subject.scenario_path,
-        &subject.scenario,
-    )?;
+        dir,
+        seeds,
+        events,
+    } = config;
     let sc = &subject.scenario;
-    events.check(sc).map_err(CliError::Usage)?;
-    let dir = out.map_or_else(|| subject.out.join("ensemble"), Path::to_path_buf);
-    check_out(&dir)?;
     let e = match work {
         Work::All => experiment::ensemble(sc, seeds, progress)?,
         Work::Shard(shard) => {
@@ -87,27 +120,65 @@ pub(super) fn ensemble(
     Ok(text)
 }
 
-pub(super) fn compare(
-    path: &Path,
-    cfs: &[PathBuf],
+/// What `compare` works on: the baseline, the counterfactuals' variants and the reference
+/// loaded, the output folder and the events to number checked, before any run.
+pub(super) struct CompareConfig<'a> {
+    variants: Variants,
+    reference: Option<(Reference, Input)>,
+    dir: PathBuf,
     seeds: Seeds,
-    events: &report::Events,
-    out: Option<&Path>,
-    reference: Option<&Path>,
+    events: &'a report::Events,
+}
+
+impl<'a> CompareConfig<'a> {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &Path,
+        cfs: &[PathBuf],
+        seeds: Seeds,
+        events: &'a report::Events,
+        out: Option<&Path>,
+        reference: Option<&Path>,
+    ) -> Result<CompareConfig<'a>, CliError> {
+        let variants = variants_of(path, cfs)?;
+        let base = &variants.base;
+        let reference = measured(reference, &base.file, path, &base.scenario)?;
+        let dir = out.map_or_else(
+            || default_out(&base.scenario).join("compare"),
+            Path::to_path_buf,
+        );
+        check_out(&dir)?;
+        events.check(&base.scenario).map_err(CliError::Usage)?;
+        Ok(CompareConfig {
+            variants,
+            reference,
+            dir,
+            seeds,
+            events,
+        })
+    }
+}
+
+pub(super) fn compare(
+    config: CompareConfig<'_>,
     work: Work,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
-    let Variants {
-        base,
-        variants,
-        mut inputs,
-        notes,
-    } = variants_of(path, cfs)?;
-    let reference = measured(reference, &base.file, path, &base.scenario)?;
+    let CompareConfig {
+        variants:
+            Variants {
+                base,
+                variants,
+                mut inputs,
+                notes,
+            },
+        reference,
+        dir,
+        seeds,
+        events,
+    } = config;
     let sc = &base.scenario;
-    let dir = out.map_or_else(|| default_out(sc).join("compare"), Path::to_path_buf);
-    check_out(&dir)?;
     let list: Vec<Variant> = variants
         .iter()
         .map(|v| Variant {
@@ -115,7 +186,6 @@ pub(super) fn compare(
             scenario: &v.scenario,
         })
         .collect();
-    events.check(sc).map_err(CliError::Usage)?;
     let c = match work {
         Work::All => experiment::compare(sc, &list, seeds, progress)?,
         Work::Shard(shard) => {
@@ -192,18 +262,44 @@ pub(super) fn compare(
     ))
 }
 
-pub(super) fn rank(
-    path: &Path,
+/// What `rank` works on: the scenario (or variant) loaded and the output folder checked,
+/// before any run.
+pub(super) struct RankConfig {
+    subject: Subject,
+    dir: PathBuf,
     seeds: Seeds,
-    out: Option<&Path>,
+}
+
+impl RankConfig {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &Path,
+        seeds: Seeds,
+        out: Option<&Path>,
+    ) -> Result<RankConfig, CliError> {
+        let subject = load_any(path)?;
+        let dir = out.map_or_else(|| subject.out.join("rank"), Path::to_path_buf);
+        check_out(&dir)?;
+        Ok(RankConfig {
+            subject,
+            dir,
+            seeds,
+        })
+    }
+}
+
+pub(super) fn rank(
+    config: RankConfig,
     work: Work,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
-    let subject = load_any(path)?;
+    let RankConfig {
+        subject,
+        dir,
+        seeds,
+    } = config;
     let sc = &subject.scenario;
-    let dir = out.map_or_else(|| subject.out.join("rank"), Path::to_path_buf);
-    check_out(&dir)?;
     let ranking = match work {
         Work::All => {
             experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?

@@ -1,5 +1,7 @@
 //! The command line, in two layers: [`Cli`] holds only what was typed (clap), and each
-//! command turns it into loaded, checked inputs before any work starts.
+//! command turns it into loaded, checked inputs before any work starts (for `run`,
+//! `ensemble`, `compare` and `rank`, a config such as `run::RunConfig` built from the typed
+//! values; the other commands load and check at the top of their function).
 //!
 //! Commands return the text to print; the binary prints it and picks the exit code from
 //! [`CliError::exit_code`]. Nothing is written to the output folder unless the whole
@@ -377,11 +379,13 @@ fn execute_command(
             out,
             reference,
         } => run::run(
-            scenario,
-            *seed,
-            events,
-            out.as_deref(),
-            reference.as_deref(),
+            run::RunConfig::new(
+                scenario,
+                *seed,
+                events,
+                out.as_deref(),
+                reference.as_deref(),
+            )?,
             argv,
         ),
         Command::Ensemble {
@@ -393,11 +397,13 @@ fn execute_command(
             reference,
             shard,
         } => experiments::ensemble(
-            scenario,
-            Seeds::new(*seed, *runs)?,
-            events,
-            out.as_deref(),
-            reference.as_deref(),
+            experiments::EnsembleConfig::new(
+                scenario,
+                Seeds::new(*seed, *runs)?,
+                events,
+                out.as_deref(),
+                reference.as_deref(),
+            )?,
             Work::of(*shard, &mut merged),
             argv,
             progress,
@@ -412,12 +418,14 @@ fn execute_command(
             reference,
             shard,
         } => experiments::compare(
-            scenario,
-            counterfactuals,
-            Seeds::new(*seed, *runs)?,
-            events,
-            out.as_deref(),
-            reference.as_deref(),
+            experiments::CompareConfig::new(
+                scenario,
+                counterfactuals,
+                Seeds::new(*seed, *runs)?,
+                events,
+                out.as_deref(),
+                reference.as_deref(),
+            )?,
             Work::of(*shard, &mut merged),
             argv,
             progress,
@@ -435,9 +443,7 @@ fn execute_command(
             out,
             shard,
         } => experiments::rank(
-            scenario,
-            Seeds::new(*seed, *runs)?,
-            out.as_deref(),
+            experiments::RankConfig::new(scenario, Seeds::new(*seed, *runs)?, out.as_deref())?,
             Work::of(*shard, &mut merged),
             argv,
             progress,

@@ -1,36 +1,66 @@
 //! `diplosim run`: one run of a scenario or a counterfactual's variant, and its summary.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::CliError;
-use super::inputs::{beside, load_any, measured};
+use super::inputs::{Subject, beside, load_any, measured};
 use super::write::check_out;
 use crate::date::Date;
 use crate::engine::Simulation;
-use crate::output::{self, Manifest, OutputError};
+use crate::output::{self, Input, Manifest, OutputError};
 use crate::record::{self, Run};
 use crate::report;
+use crate::research::Reference;
 use crate::scenario::Scenario;
 
-pub(super) fn run(
-    path: &Path,
+/// What `run` works on: the scenario (or variant) and the reference loaded, the output
+/// folder checked, before the run starts.
+pub(super) struct RunConfig<'a> {
+    subject: Subject,
+    reference: Option<(Reference, Input)>,
+    dir: PathBuf,
     seed: u64,
-    events: &report::Events,
-    out: Option<&Path>,
-    reference: Option<&Path>,
-    argv: &[String],
-) -> Result<String, CliError> {
-    let mut loaded = load_any(path)?;
-    let reference = measured(
+    events: &'a report::Events,
+}
+
+impl<'a> RunConfig<'a> {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &Path,
+        seed: u64,
+        events: &'a report::Events,
+        out: Option<&Path>,
+        reference: Option<&Path>,
+    ) -> Result<RunConfig<'a>, CliError> {
+        let subject = load_any(path)?;
+        let reference = measured(
+            reference,
+            &subject.file,
+            &subject.scenario_path,
+            &subject.scenario,
+        )?;
+        let dir = out.map_or_else(|| subject.out.clone(), Path::to_path_buf);
+        check_out(&dir)?;
+        Ok(RunConfig {
+            subject,
+            reference,
+            dir,
+            seed,
+            events,
+        })
+    }
+}
+
+pub(super) fn run(config: RunConfig<'_>, argv: &[String]) -> Result<String, CliError> {
+    let RunConfig {
+        subject: mut loaded,
         reference,
-        &loaded.file,
-        &loaded.scenario_path,
-        &loaded.scenario,
-    )?;
+        dir,
+        seed,
+        events,
+    } = config;
     let sc = &loaded.scenario;
-    let dir = out.map_or_else(|| loaded.out.clone(), Path::to_path_buf);
-    check_out(&dir)?;
     let mut sim = Simulation::new(sc);
     let run = sim.run(seed)?;
     let csv = |name: &str, r: Result<Vec<u8>, csv::Error>| {
