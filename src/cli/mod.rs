@@ -1,7 +1,8 @@
 //! The command line, in two layers: [`Cli`] holds only what was typed (clap), and each
-//! command turns it into loaded, checked inputs before any work starts (for `run`,
-//! `ensemble`, `compare` and `rank`, a config such as `run::RunConfig` built from the typed
-//! values; the other commands load and check at the top of their function).
+//! command turns it into loaded, checked inputs before any work starts: for `run`,
+//! `ensemble`, `compare`, `rank`, `calibrate`, `sensitivity` and `fit`, a config such as
+//! `run::RunConfig` built from the typed values; `check`, `explain`, `merge` and the
+//! classroom commands load and check at the top of their function.
 //!
 //! Commands return the text to print; the binary prints it and picks the exit code from
 //! [`CliError::exit_code`]. Nothing is written to the output folder unless the whole
@@ -460,14 +461,16 @@ fn execute_command(
             objective,
             out,
         } => research::calibrate(
-            scenario,
-            reference.as_deref(),
-            params,
-            (*train, *test),
-            Seeds::new(*seed, *runs)?,
-            *budget,
-            *objective,
-            out.as_deref(),
+            research::CalibrateConfig::new(
+                scenario,
+                reference.as_deref(),
+                params,
+                (*train, *test),
+                Seeds::new(*seed, *runs)?,
+                *budget,
+                *objective,
+                out.as_deref(),
+            )?,
             argv,
             progress,
         ),
@@ -480,12 +483,14 @@ fn execute_command(
             paths,
             out,
         } => research::sensitivity(
-            scenario,
-            params,
-            reference.as_deref(),
-            Seeds::new(*seed, *runs)?,
-            *paths,
-            out.as_deref(),
+            research::SensitivityConfig::new(
+                scenario,
+                params,
+                reference.as_deref(),
+                Seeds::new(*seed, *runs)?,
+                *paths,
+                out.as_deref(),
+            )?,
             argv,
             progress,
         ),
@@ -514,10 +519,12 @@ fn execute_command(
             runs,
             seed,
         } => research::fit(
-            scenario,
-            counterfactuals,
-            reference.as_deref(),
-            Seeds::new(*seed, *runs)?,
+            research::FitConfig::new(
+                scenario,
+                counterfactuals,
+                reference.as_deref(),
+                Seeds::new(*seed, *runs)?,
+            )?,
             progress,
         ),
         Command::Serve { dir, host, port } => {

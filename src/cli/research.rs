@@ -11,62 +11,118 @@ use super::write::{check_out, default_out, finish};
 use crate::date::Date;
 use crate::engine::Simulation;
 use crate::experiment::{self, Progress, Seeds, Variant};
-use crate::output::OutputError;
+use crate::output::{Input, OutputError};
 use crate::report;
+use crate::research::Reference;
+use crate::research::calibrate::{Objective, Params, Problem, train_test_text};
 use crate::scenario::counterfactual::Source;
 use crate::scenario::load;
 
-pub(super) fn calibrate(
-    path: &Path,
-    reference: Option<&Path>,
-    params: &Path,
-    (train, test): (Option<(Date, Date)>, Option<(Date, Date)>),
+/// What `calibrate` works on: the scenario, the measured series and the params file
+/// loaded; the budget, the periods and the output folder checked, before any run.
+pub(super) struct CalibrateConfig<'a> {
+    path: &'a Path,
+    base: load::Loaded,
+    reference: Reference,
+    ref_input: Input,
+    ps: Params,
+    params_input: Input,
+    train: Option<(Date, Date)>,
+    test: Option<(Date, Date)>,
     seeds: Seeds,
     budget: usize,
-    objective: crate::research::calibrate::Objective,
-    out: Option<&Path>,
+    objective: Objective,
+    dir: PathBuf,
+}
+
+impl<'a> CalibrateConfig<'a> {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &'a Path,
+        reference: Option<&Path>,
+        params: &Path,
+        (train, test): (Option<(Date, Date)>, Option<(Date, Date)>),
+        seeds: Seeds,
+        budget: usize,
+        objective: Objective,
+        out: Option<&Path>,
+    ) -> Result<CalibrateConfig<'a>, CliError> {
+        let base = load::scenario(path)?;
+        let sc = &base.scenario;
+        let Some((reference, ref_input)) = measured(reference, &base.file, path, sc)? else {
+            return Err(CliError::Usage(format!(
+                "calibrate needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
+                path.display()
+            )));
+        };
+        let ps = Params::load(params, &base.file)?;
+        let (params_text, params_input) = load::read_hashed(params)?;
+        drop(params_text);
+        if budget == 0 {
+            return Err(CliError::Usage(
+                "--budget must be at least 1 evaluation".into(),
+            ));
+        }
+        let days = experiment::months(sc);
+        for (name, window) in [("--train", train), ("--test", test)] {
+            if let Some(w) = window
+                && crate::research::fit::pairs(
+                    &reference,
+                    &days,
+                    &days.iter().map(|_| 0.0).collect::<Vec<_>>(),
+                    Some(w),
+                    0,
+                )
+                .is_empty()
+            {
+                return Err(CliError::Usage(format!(
+                    "{name} {} to {} holds no date of {}: pick a period the series covers",
+                    w.0,
+                    w.1,
+                    reference.path.display()
+                )));
+            }
+        }
+        let dir = out.map_or_else(|| default_out(sc).join("calibrate"), Path::to_path_buf);
+        check_out(&dir)?;
+        Ok(CalibrateConfig {
+            path,
+            base,
+            reference,
+            ref_input,
+            ps,
+            params_input,
+            train,
+            test,
+            seeds,
+            budget,
+            objective,
+            dir,
+        })
+    }
+}
+
+pub(super) fn calibrate(
+    config: CalibrateConfig<'_>,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
-    use crate::research::calibrate::{Params, Problem, train_test_text};
-    let base = load::scenario(path)?;
+    let CalibrateConfig {
+        path,
+        base,
+        reference,
+        ref_input,
+        ps,
+        params_input,
+        train,
+        test,
+        seeds,
+        budget,
+        objective,
+        dir,
+    } = config;
     let sc = &base.scenario;
-    let Some((reference, ref_input)) = measured(reference, &base.file, path, sc)? else {
-        return Err(CliError::Usage(format!(
-            "calibrate needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
-            path.display()
-        )));
-    };
-    let ps = Params::load(params, &base.file)?;
-    let (params_text, params_input) = load::read_hashed(params)?;
-    drop(params_text);
-    if budget == 0 {
-        return Err(CliError::Usage(
-            "--budget must be at least 1 evaluation".into(),
-        ));
-    }
     let days = experiment::months(sc);
-    for (name, window) in [("--train", train), ("--test", test)] {
-        if let Some(w) = window
-            && crate::research::fit::pairs(
-                &reference,
-                &days,
-                &days.iter().map(|_| 0.0).collect::<Vec<_>>(),
-                Some(w),
-                0,
-            )
-            .is_empty()
-        {
-            return Err(CliError::Usage(format!(
-                "{name} {} to {} holds no date of {}: pick a period the series covers",
-                w.0,
-                w.1,
-                reference.path.display()
-            )));
-        }
-    }
-    let dir = out.map_or_else(|| default_out(sc).join("calibrate"), Path::to_path_buf);
-    check_out(&dir)?;
     let problem = Problem {
         file: &base.file,
         path,
@@ -194,27 +250,68 @@ pub(super) fn calibrate(
     Ok(text)
 }
 
-pub(super) fn sensitivity(
-    path: &Path,
-    params: &Path,
-    reference: Option<&Path>,
+/// What `sensitivity` works on: the scenario, the params file and the measured series (if
+/// any) loaded; the paths and the output folder checked, before any run.
+pub(super) struct SensitivityConfig<'a> {
+    path: &'a Path,
+    base: load::Loaded,
+    reference: Option<(Reference, Input)>,
+    ps: Params,
+    params_input: Input,
     seeds: Seeds,
     paths: usize,
-    out: Option<&Path>,
+    dir: PathBuf,
+}
+
+impl<'a> SensitivityConfig<'a> {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &'a Path,
+        params: &Path,
+        reference: Option<&Path>,
+        seeds: Seeds,
+        paths: usize,
+        out: Option<&Path>,
+    ) -> Result<SensitivityConfig<'a>, CliError> {
+        let base = load::scenario(path)?;
+        let sc = &base.scenario;
+        let reference = measured(reference, &base.file, path, sc)?;
+        let ps = Params::load(params, &base.file)?;
+        let (_, params_input) = load::read_hashed(params)?;
+        if paths == 0 {
+            return Err(CliError::Usage("--paths must be at least 1".into()));
+        }
+        let dir = out.map_or_else(|| default_out(sc).join("sensitivity"), Path::to_path_buf);
+        check_out(&dir)?;
+        Ok(SensitivityConfig {
+            path,
+            base,
+            reference,
+            ps,
+            params_input,
+            seeds,
+            paths,
+            dir,
+        })
+    }
+}
+
+pub(super) fn sensitivity(
+    config: SensitivityConfig<'_>,
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
-    use crate::research::calibrate::{Objective, Params, Problem};
-    let base = load::scenario(path)?;
+    let SensitivityConfig {
+        path,
+        base,
+        reference,
+        ps,
+        params_input,
+        seeds,
+        paths,
+        dir,
+    } = config;
     let sc = &base.scenario;
-    let reference = measured(reference, &base.file, path, sc)?;
-    let ps = Params::load(params, &base.file)?;
-    let (_, params_input) = load::read_hashed(params)?;
-    if paths == 0 {
-        return Err(CliError::Usage("--paths must be at least 1".into()));
-    }
-    let dir = out.map_or_else(|| default_out(sc).join("sensitivity"), Path::to_path_buf);
-    check_out(&dir)?;
     let problem = Problem {
         file: &base.file,
         path,
@@ -291,26 +388,51 @@ pub(super) fn sensitivity(
     Ok(text)
 }
 
-pub(super) fn fit(
-    path: &Path,
-    cfs: &[PathBuf],
-    reference: Option<&Path>,
+/// What `fit` works on: the baseline, the counterfactuals' variants and the measured
+/// series loaded, before any run.
+pub(super) struct FitConfig {
+    variants: Variants,
+    reference: Reference,
     seeds: Seeds,
-    progress: &dyn Progress,
-) -> Result<String, CliError> {
-    let Variants {
-        base,
-        variants,
-        notes,
-        ..
-    } = variants_of(path, cfs)?;
+}
+
+impl FitConfig {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &Path,
+        cfs: &[PathBuf],
+        reference: Option<&Path>,
+        seeds: Seeds,
+    ) -> Result<FitConfig, CliError> {
+        let variants = variants_of(path, cfs)?;
+        let base = &variants.base;
+        let Some((reference, _)) = measured(reference, &base.file, path, &base.scenario)? else {
+            return Err(CliError::Usage(format!(
+                "fit needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
+                path.display()
+            )));
+        };
+        Ok(FitConfig {
+            variants,
+            reference,
+            seeds,
+        })
+    }
+}
+
+pub(super) fn fit(config: FitConfig, progress: &dyn Progress) -> Result<String, CliError> {
+    let FitConfig {
+        variants:
+            Variants {
+                base,
+                variants,
+                notes,
+                ..
+            },
+        reference,
+        seeds,
+    } = config;
     let sc = &base.scenario;
-    let Some((reference, _)) = measured(reference, &base.file, path, sc)? else {
-        return Err(CliError::Usage(format!(
-            "fit needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
-            path.display()
-        )));
-    };
     let list: Vec<Variant> = variants
         .iter()
         .map(|v| Variant {
