@@ -201,7 +201,7 @@ impl LevelKind {
 }
 
 /// A group of events as a group change or a params file writes it, e.g.
-/// `era "Split", level Leader`; `every event` when nothing narrows it.
+/// `era Split; leader level`; `every event` when nothing narrows it.
 pub fn group_words(
     events: Option<&[String]>,
     era: Option<&str>,
@@ -211,7 +211,7 @@ pub fn group_words(
     match events {
         Some([]) => parts.push("no event".to_string()),
         Some([one]) => parts.push(format!("event {one}")),
-        Some(ids) => parts.push(format!("events {}", ids.join(", "))),
+        Some(ids) => parts.push(format!("events {}", ids.join(" + "))),
         None => {}
     }
     if let Some(era) = era {
@@ -223,7 +223,8 @@ pub fn group_words(
     if parts.is_empty() {
         "every event".to_string()
     } else {
-        parts.join(", ")
+        // No commas: the name is a CSV field in sensitivity.csv.
+        parts.join("; ")
     }
 }
 
