@@ -275,7 +275,7 @@ impl Params {
     /// scenario valid with each parameter at its own value and at either bound. Problems
     /// are located in the params file.
     pub fn load(path: &Path, file: &ScenarioFile) -> Result<Params, ScenarioError> {
-        let text = crate::scenario::source::read(path)?;
+        let text = crate::scenario::load::read(path)?;
         let parsed: ParamsFile = crate::scenario::source::parse(&text, path)?;
         let outline = Outline::new(&text);
         let problem = |at: &At, message: String, hint: String| {
