@@ -354,7 +354,6 @@ impl Simulation {
         self.reset(seed);
         let sc = &*self.scenario;
         let max = sc.max_events;
-        let bound = sc.scale.bound;
         let mut next_sample = 0;
         let mut pulsed: Option<Day> = None;
         loop {
@@ -376,7 +375,7 @@ impl Simulation {
                 {
                     relation.advance(sample.day);
                     let parts = relation.parts();
-                    let score = parts.score(bound);
+                    let score = relation.squash(&parts);
                     if sample.monthly && pulsed != Some(sample.day) && self.watch.open(sample.day) {
                         pulsed = Some(sample.day);
                         if self.watch.sift(sample.day, score, sc, &self.turn.history) {
