@@ -116,7 +116,7 @@ impl Params {
             ScenarioError::Invalid {
                 path: path.to_path_buf(),
                 problems: vec![crate::scenario::error::Problem {
-                    subject: "params".into(),
+                    subject: crate::scenario::error::Subject::Params,
                     message,
                     hint: Some(hint.into()),
                     location,

@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Problem, ScenarioError, did_you_mean};
+use super::error::{Found, Kind, Problem, ScenarioError, Subject, unknown_hint};
 use super::file::{
     ConditionFile, EffectFile, EventFile, LeaderFile, LevelFile, ScenarioFile, ValueFile,
 };
@@ -265,7 +265,9 @@ impl Source {
         Err(ScenarioError::invalid(
             &self.path,
             vec![Problem {
-                subject: "counterfactual".to_string(),
+                subject: Subject::Counterfactual {
+                    named_after_file: false,
+                },
                 message: if self.file.base.is_empty() {
                     "`base` is empty: it must name the scenario this counterfactual changes"
                         .to_string()
@@ -295,15 +297,18 @@ impl Source {
             text: &self.text,
             outline: &outline,
             change: (0, 0),
+            index: 0,
             cursor: 0,
-            problems: Vec::new(),
+            problems: Found::default(),
             located: Vec::new(),
             removed: BTreeSet::new(),
         };
         let name = self.name(&mut changer);
         if self.file.changes.len() > limits::MAX_CHANGES {
-            changer.problem(
-                "counterfactual".to_string(),
+            changer.problems.push(
+                Subject::Counterfactual {
+                    named_after_file: false,
+                },
                 Some(outline.offset(&At::root().field("changes"))),
                 format!(
                     "{} changes; a counterfactual lists at most {}",
@@ -323,6 +328,7 @@ impl Source {
         for (k, change) in self.file.changes.iter().enumerate() {
             let end = starts.get(k + 1).copied().unwrap_or(self.text.len());
             changer.change = (starts[k], end.max(starts[k]));
+            changer.index = k;
             changer.cursor = starts[k];
             if let Some(d) = changer.apply(change, &mut file) {
                 first = first.min(d);
@@ -386,12 +392,10 @@ impl Source {
                 .name
                 .is_some()
                 .then(|| changer.outline.offset(&At::root().field("name")));
-            let subject = if self.file.name.is_some() {
-                "counterfactual".to_string()
-            } else {
-                "counterfactual (named after its file)".to_string()
+            let subject = Subject::Counterfactual {
+                named_after_file: self.file.name.is_none(),
             };
-            changer.problem(subject, at, message, Some(hint));
+            changer.problems.push(subject, at, message, Some(hint));
         }
         name
     }
@@ -421,11 +425,14 @@ struct Changer<'a> {
     outline: &'a Outline<'a>,
     /// The byte range of the change being applied.
     change: (usize, usize),
+    /// The position of the change being applied in `changes`, from 0.
+    index: usize,
     /// Byte offset after the last id found in the current change.
     cursor: usize,
-    problems: Vec<(Option<usize>, Problem)>,
-    /// Ids named by changes, with where they stand: to place the scenario's problems.
-    located: Vec<(String, usize)>,
+    problems: Found<Option<usize>>,
+    /// What changes name (kind and id), with where it stands: to place the scenario's
+    /// problems.
+    located: Vec<((Kind, String), usize)>,
     /// Ids of the events removed so far (with their orphaned follow-ups).
     removed: BTreeSet<String>,
 }
@@ -433,7 +440,7 @@ struct Changer<'a> {
 impl Changer<'_> {
     /// Where the next mention of `id` in the current change stands (the change's start if
     /// it is not written there), remembered for later problems.
-    fn locate(&mut self, id: &str) -> Option<usize> {
+    fn locate(&mut self, kind: Kind, id: &str) -> Option<usize> {
         let (start, end) = self.change;
         let needle = format!("\"{id}\"");
         let within = |from: usize| {
@@ -447,7 +454,7 @@ impl Changer<'_> {
             self.cursor = self.cursor.max(at + needle.len());
         }
         let at = at.unwrap_or(start);
-        self.located.push((id.to_string(), at));
+        self.located.push(((kind, id.to_string()), at));
         Some(at)
     }
 
@@ -456,27 +463,20 @@ impl Changer<'_> {
         self.located.last().map(|&(_, at)| at)
     }
 
-    fn problem(
-        &mut self,
-        subject: String,
-        at: Option<usize>,
-        message: String,
-        hint: Option<String>,
-    ) {
-        self.problems.push((
-            at,
-            Problem {
-                subject,
-                message,
-                hint,
-                location: None,
-            },
-        ));
+    /// The subject of the change being applied: its kind, the field naming `id` (`None`
+    /// for `Remove("id")`) and the id.
+    fn subject(&self, kind: &'static str, field: Option<&'static str>, id: &str) -> Subject {
+        Subject::Change {
+            index: self.index,
+            kind,
+            field,
+            id: id.to_string(),
+        }
     }
 
     /// The error for the problems found, placed in the counterfactual's text.
     fn invalid(&mut self, path: &Path) -> ScenarioError {
-        let mut problems = std::mem::take(&mut self.problems);
+        let Found(mut problems) = std::mem::take(&mut self.problems);
         problems.sort_by_key(|(at, _)| at.unwrap_or(usize::MAX));
         let problems = problems
             .into_iter()
@@ -493,24 +493,20 @@ impl Changer<'_> {
 
     fn unknown<'b>(
         &mut self,
-        subject: &str,
+        subject: &Subject,
         loc: Option<usize>,
         kind: &str,
         id: &str,
         known: impl Iterator<Item = &'b str>,
     ) {
-        let known: Vec<&str> = known.collect();
-        let hint = match did_you_mean(id, known.iter().copied()) {
-            Some(s) => format!("did you mean \"{s}\"?"),
-            None if known.is_empty() => format!("the base declares no {kind}"),
-            None => {
-                let mut all = known.clone();
-                all.sort_unstable();
-                format!("the base's {kind}s: {}", all.join(", "))
-            }
-        };
-        self.problem(
-            subject.to_string(),
+        let hint = unknown_hint(
+            id,
+            known.collect(),
+            || format!("the base declares no {kind}"),
+            |all| format!("the base's {kind}s: {all}"),
+        );
+        self.problems.push(
+            subject.clone(),
             loc,
             format!("unknown {kind} \"{id}\": the base scenario has no such {kind}"),
             Some(hint),
@@ -518,8 +514,8 @@ impl Changer<'_> {
     }
 
     /// The index of an event by id, or a located problem.
-    fn event(&mut self, subject: &str, file: &ScenarioFile, id: &str) -> Option<usize> {
-        let loc = self.locate(id);
+    fn event(&mut self, subject: &Subject, file: &ScenarioFile, id: &str) -> Option<usize> {
+        let loc = self.locate(Kind::Event, id);
         let i = file.events.iter().position(|e| e.id == id);
         if i.is_none() {
             self.unknown(
@@ -534,8 +530,8 @@ impl Changer<'_> {
     }
 
     /// The index of a leader by id, or a located problem.
-    fn leader(&mut self, subject: &str, file: &ScenarioFile, id: &str) -> Option<usize> {
-        let loc = self.locate(id);
+    fn leader(&mut self, subject: &Subject, file: &ScenarioFile, id: &str) -> Option<usize> {
+        let loc = self.locate(Kind::Leader, id);
         let i = file.leaders.iter().position(|l| l.id == id);
         if i.is_none() {
             self.unknown(
@@ -560,18 +556,18 @@ impl Changer<'_> {
     fn apply(&mut self, change: &ChangeFile, file: &mut ScenarioFile) -> Option<Date> {
         match change {
             ChangeFile::Remove(id) => {
-                let i = self.event(&format!("Remove(\"{id}\")"), file, id)?;
+                let i = self.event(&self.subject("Remove", None, id), file, id)?;
                 let from = Self::reach(file, &file.events[i]);
                 self.removed.extend(remove(file, id));
                 Some(from)
             }
             ChangeFile::Move { event, to } => {
-                let subject = format!("Move(event: \"{event}\")");
+                let subject = self.subject("Move", Some("event"), event);
                 let i = self.event(&subject, file, event)?;
                 let e = &mut file.events[i];
                 let Some(old) = e.date else {
                     let loc = self.last();
-                    self.problem(
+                    self.problems.push(
                         subject,
                         loc,
                         format!("event \"{event}\" has no date of its own, so it cannot be moved"),
@@ -584,7 +580,7 @@ impl Changer<'_> {
                 Some(Date::from_day(old.min(*to).day() - w))
             }
             ChangeFile::Scale { event, by } => {
-                let i = self.event(&format!("Scale(event: \"{event}\")"), file, event)?;
+                let i = self.event(&self.subject("Scale", Some("event"), event), file, event)?;
                 let e = &mut file.events[i];
                 for x in &mut e.effects {
                     match x {
@@ -596,28 +592,28 @@ impl Changer<'_> {
                 Some(Self::reach(file, &file.events[i]))
             }
             ChangeFile::Chance { event, chance } => {
-                let i = self.event(&format!("Chance(event: \"{event}\")"), file, event)?;
+                let i = self.event(&self.subject("Chance", Some("event"), event), file, event)?;
                 file.events[i].chance = Some(*chance);
                 Some(Self::reach(file, &file.events[i]))
             }
             ChangeFile::Replace(new) => {
-                let i = self.event(&format!("Replace(id: \"{}\")", new.id), file, &new.id)?;
+                let i = self.event(&self.subject("Replace", Some("id"), &new.id), file, &new.id)?;
                 let from = Self::reach(file, &file.events[i]).min(Self::reach(file, new));
                 file.events[i] = new.clone();
                 Some(from)
             }
             ChangeFile::Add(new) => {
-                self.locate(&new.id);
+                self.locate(Kind::Event, &new.id);
                 file.events.push(new.clone());
                 Some(Self::reach(file, new))
             }
             ChangeFile::AddLeader(new) => {
-                self.locate(&new.id);
+                self.locate(Kind::Leader, &new.id);
                 file.leaders.push(new.clone());
                 new.terms.iter().map(|t| t.from).min()
             }
             ChangeFile::EndTenure { leader, on } => {
-                let subject = format!("EndTenure(leader: \"{leader}\")");
+                let subject = self.subject("EndTenure", Some("leader"), leader);
                 let l = self.leader(&subject, file, leader)?;
                 let terms = &mut file.leaders[l].terms;
                 let before = terms.len();
@@ -631,7 +627,7 @@ impl Changer<'_> {
                 }
                 if terms.is_empty() || !cut {
                     let loc = self.last();
-                    self.problem(
+                    self.problems.push(
                         subject,
                         loc,
                         format!(
@@ -652,13 +648,13 @@ impl Changer<'_> {
                 Some(*on)
             }
             ChangeFile::ReplaceLeader { leader, by, from } => {
-                let subject = format!("ReplaceLeader(leader: \"{leader}\")");
+                let subject = self.subject("ReplaceLeader", Some("leader"), leader);
                 let a = self.leader(&subject, file, leader);
                 let b = self.leader(&subject, file, by);
                 let (a, b) = (a?, b?);
                 if file.leaders[a].state != file.leaders[b].state {
                     let loc = self.last();
-                    self.problem(
+                    self.problems.push(
                         subject,
                         loc,
                         format!("\"{by}\" serves another state than \"{leader}\""),
@@ -679,7 +675,7 @@ impl Changer<'_> {
                 }
                 if handed.is_empty() {
                     let loc = self.last();
-                    self.problem(
+                    self.problems.push(
                         subject,
                         loc,
                         format!("\"{leader}\" holds no office on or after {from}"),
@@ -714,9 +710,9 @@ impl Changer<'_> {
                 Some(file.span.0)
             }
             ChangeFile::Ideology { party, axis, value } => {
-                let subject = format!("Ideology(party: \"{party}\")");
-                let ploc = self.locate(party);
-                let aloc = self.locate(axis);
+                let subject = self.subject("Ideology", Some("party"), party);
+                let ploc = self.locate(Kind::Party, party);
+                let aloc = self.locate(Kind::Axis, axis);
                 let p = file.parties.iter().position(|p| p.id == *party);
                 if p.is_none() {
                     self.unknown(
@@ -940,15 +936,14 @@ fn relocate(e: ScenarioError, changer: &Changer) -> ScenarioError {
     else {
         return e;
     };
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for (id, at) in &changer.located {
-        first.entry(id.as_str()).or_insert(*at);
+    let mut first: HashMap<(Kind, &str), usize> = HashMap::new();
+    for ((kind, id), at) in &changer.located {
+        first.entry((*kind, id.as_str())).or_insert(*at);
     }
     let problems = problems
         .into_iter()
         .map(|mut p| {
-            let id = p.subject.split('"').nth(1).unwrap_or("");
-            if let Some(&at) = first.get(id) {
+            if let Some(&at) = p.subject.named().and_then(|named| first.get(&named)) {
                 p.location = Some(changer.outline.location(at));
             }
             p

@@ -17,6 +17,8 @@ pub mod validate;
 use std::path::Path;
 
 use crate::date::{Date, Day};
+/// Effects carry values drawn on the event's stream; the random module owns them.
+pub use crate::random::Value;
 pub use error::{Location, Problem, ScenarioError};
 use file::ScenarioFile;
 pub(crate) use source::{parse, read};
@@ -268,28 +270,6 @@ impl Event {
         match self.timing {
             Timing::Dated { date, .. } => Some(date),
             _ => None,
-        }
-    }
-}
-
-/// A number fixed in the file or drawn on the event's stream.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Value {
-    /// Fixed.
-    Fixed(f64),
-    /// Uniform on [lo, hi].
-    Uniform(f64, f64),
-    /// Normal(mean, sd).
-    Normal(f64, f64),
-}
-
-impl Value {
-    /// The same value multiplied by `k` (a counterfactual's re-weighting).
-    pub fn scaled(self, k: f64) -> Value {
-        match self {
-            Value::Fixed(v) => Value::Fixed(v * k),
-            Value::Uniform(a, b) => Value::Uniform(a * k, b * k),
-            Value::Normal(m, s) => Value::Normal(m * k, s * k.abs()),
         }
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-use super::error::{Problem, ScenarioError, did_you_mean, plural};
+use super::error::{Found, Kind, Problem, ScenarioError, Subject, When, plural, unknown_hint};
 use super::file::*;
 use super::locate::{At, Outline};
 use super::*;
@@ -26,8 +26,8 @@ const DAYS_PER_YEAR: f64 = 365.25;
 pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
     let (start, end) = file.span;
     let mut v = Validator {
-        problems: Vec::new(),
-        warnings: Vec::new(),
+        problems: Found::default(),
+        warnings: Found::default(),
         span_days: (end.day() - start.day()).max(0) as u32,
     };
     let mut scenario = v.scenario(file);
@@ -41,7 +41,7 @@ pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario,
 /// Gives problems their places in `text` (none when the text is empty: a counterfactual's
 /// changed base, whose problems the caller places in its own file) and puts them in file
 /// order. Only the problems that will be reported are turned into lines and columns.
-fn place(problems: Vec<(At, Problem)>, text: &str) -> Vec<Problem> {
+fn place(Found(problems): Found<At>, text: &str) -> Vec<Problem> {
     if text.is_empty() {
         return problems.into_iter().map(|(_, p)| p).collect();
     }
@@ -67,9 +67,9 @@ fn place(problems: Vec<(At, Problem)>, text: &str) -> Vec<Problem> {
 
 struct Validator {
     /// Every problem found, with the path of what it concerns.
-    problems: Vec<(At, Problem)>,
+    problems: Found<At>,
     /// What is valid but probably not meant, with its path.
-    warnings: Vec<(At, Problem)>,
+    warnings: Found<At>,
     /// Days from the span's first day to its last.
     span_days: u32,
 }
@@ -91,36 +91,12 @@ struct Names {
 }
 
 impl Validator {
-    fn problem(&mut self, subject: String, at: At, message: String, hint: Option<String>) {
-        self.problems.push((
-            at,
-            Problem {
-                subject,
-                message,
-                hint,
-                location: None,
-            },
-        ));
-    }
-
-    fn warn(&mut self, subject: String, at: At, message: String, hint: Option<String>) {
-        self.warnings.push((
-            at,
-            Problem {
-                subject,
-                message,
-                hint,
-                location: None,
-            },
-        ));
-    }
-
-    fn finite(&mut self, subject: &str, at: &At, what: &str, x: f64) -> bool {
+    fn finite(&mut self, subject: &Subject, at: &At, what: &str, x: f64) -> bool {
         if x.is_finite() {
             return true;
         }
-        self.problem(
-            subject.to_string(),
+        self.problems.push(
+            subject.clone(),
             at.clone(),
             format!("{what} is not a finite number ({x})"),
             Some("write an ordinary number such as 2.5: `NaN`, `inf` and numbers beyond about 1.8e308 have no place on a scale".to_string()),
@@ -130,26 +106,20 @@ impl Validator {
 
     fn unknown(
         &mut self,
-        subject: &str,
+        subject: &Subject,
         at: &At,
         kind: &str,
         id: &str,
         known: &HashMap<String, usize>,
     ) {
-        let hint = match did_you_mean(id, known.keys().map(String::as_str)) {
-            Some(s) => format!("did you mean \"{s}\"?"),
-            None => {
-                let mut all: Vec<&str> = known.keys().map(String::as_str).collect();
-                all.sort_unstable();
-                if all.is_empty() {
-                    format!("the file declares no {}", plural(kind))
-                } else {
-                    format!("known {}: {}", plural(kind), all.join(", "))
-                }
-            }
-        };
-        self.problem(
-            subject.to_string(),
+        let hint = unknown_hint(
+            id,
+            known.keys().map(String::as_str).collect(),
+            || format!("the file declares no {}", plural(kind)),
+            |all| format!("known {}: {all}", plural(kind)),
+        );
+        self.problems.push(
+            subject.clone(),
             at.clone(),
             format!("unknown {kind} \"{id}\""),
             Some(hint),
@@ -157,15 +127,16 @@ impl Validator {
     }
 
     fn scenario(&mut self, f: ScenarioFile) -> Scenario {
-        let top = "scenario".to_string();
+        let top = Subject::Scenario;
         let root = At::root();
         if let Some((message, hint)) = folder_name_problem(&f.name) {
-            self.problem(top.clone(), root.field("name"), message, Some(hint));
+            self.problems
+                .push(top.clone(), root.field("name"), message, Some(hint));
         }
         self.texts(&f);
         let (start, end) = f.span;
         if start >= end {
-            self.problem(
+            self.problems.push(
                 top.clone(),
                 root.field("span"),
                 format!("the span must end after it starts, but it runs from {start} to {end}"),
@@ -185,7 +156,7 @@ impl Validator {
             if self.finite(&top, &at.field(field), &format!("structure.{field}"), x)
                 && x.abs() > limit
             {
-                self.problem(
+                self.problems.push(
                     top.clone(),
                     at.field(field),
                     format!("structure.{field} is {}, beyond ±{limit}", num(x)),
@@ -221,7 +192,7 @@ impl Validator {
         }
         for (i, a) in f.axes.iter().enumerate() {
             if names.axes.insert(a.clone(), i).is_some() {
-                self.problem(
+                self.problems.push(
                     top.clone(),
                     root.field("axes").index(i),
                     format!("axis \"{a}\" is declared twice"),
@@ -231,11 +202,11 @@ impl Validator {
         }
         // One namespace for everything an event can name.
         let mut seen: BTreeMap<String, &'static str> = BTreeMap::new();
-        let mut declare = |v: &mut Self, kind: &'static str, id: &str, at: At| {
-            if let Some(prev) = seen.insert(id.to_string(), kind) {
+        let mut declare = |v: &mut Self, kind: Kind, id: &str, at: At| {
+            if let Some(prev) = seen.insert(id.to_string(), kind.name()) {
                 seen.insert(id.to_string(), prev);
-                v.problem(
-                    format!("{kind} \"{id}\""),
+                v.problems.push(
+                    Subject::entity(kind, id),
                     at.field("id"),
                     format!("duplicate id: \"{id}\" is already used by a {prev}"),
                     Some("ids of states, parties, leaders and actors must all differ".to_string()),
@@ -246,7 +217,7 @@ impl Validator {
             }
         };
         if f.states.len() != 2 {
-            self.problem(
+            self.problems.push(
                 top.clone(),
                 root.field("states"),
                 format!(
@@ -260,29 +231,29 @@ impl Validator {
             );
         }
         for (i, s) in f.states.iter().enumerate() {
-            if declare(self, "state", &s.id, root.field("states").index(i)) {
+            if declare(self, Kind::State, &s.id, root.field("states").index(i)) {
                 names.states.insert(s.id.clone(), i);
             }
         }
         for (i, p) in f.parties.iter().enumerate() {
-            if declare(self, "party", &p.id, root.field("parties").index(i)) {
+            if declare(self, Kind::Party, &p.id, root.field("parties").index(i)) {
                 names.parties.insert(p.id.clone(), i);
             }
         }
         for (i, l) in f.leaders.iter().enumerate() {
-            if declare(self, "leader", &l.id, root.field("leaders").index(i)) {
+            if declare(self, Kind::Leader, &l.id, root.field("leaders").index(i)) {
                 names.leaders.insert(l.id.clone(), i);
             }
         }
         for (i, a) in f.actors.iter().enumerate() {
-            if declare(self, "actor", &a.id, root.field("actors").index(i)) {
+            if declare(self, Kind::Actor, &a.id, root.field("actors").index(i)) {
                 names.actors.insert(a.id.clone(), i);
             }
         }
         for (i, e) in f.events.iter().enumerate() {
             if let Some(&first) = names.events.get(&e.id) {
-                self.problem(
-                    format!("event \"{}\"", e.id),
+                self.problems.push(
+                    Subject::Event(e.id.clone(), None),
                     root.field("events").index(i).field("id"),
                     format!(
                         "duplicate event id \"{}\": event number {} has it too",
@@ -316,14 +287,14 @@ impl Validator {
         let timeline = self.timeline(&f.timeline, &scale, f.span);
         let max_events = f.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
         if max_events == 0 {
-            self.problem(
+            self.problems.push(
                 top.clone(),
                 root.field("max_events"),
                 "max_events is 0: no event could fire".to_string(),
                 Some("leave it out for the default of 100000".to_string()),
             );
         } else if max_events > limits::MAX_EVENTS_PER_RUN {
-            self.problem(
+            self.problems.push(
                 top.clone(),
                 root.field("max_events"),
                 format!(
@@ -334,7 +305,7 @@ impl Validator {
             );
         }
         if f.events.len() > limits::MAX_EVENTS {
-            self.problem(
+            self.problems.push(
                 top.clone(),
                 root.field("events"),
                 format!(
@@ -482,8 +453,8 @@ impl Validator {
             }
         }
         for (at, message) in found {
-            self.problem(
-                "text".to_string(),
+            self.problems.push(
+                Subject::Text,
                 at,
                 message,
                 Some("control characters would disturb the terminal and break the SVG chart: remove it (a line break is allowed only in `description` and `note`)".to_string()),
@@ -492,14 +463,14 @@ impl Validator {
     }
 
     fn scale(&mut self, s: &ScaleFile) -> Scale {
-        let subject = "scale".to_string();
+        let subject = Subject::Scale;
         let at = At::root().field("scale");
         let mut bands = Vec::new();
         // With a broken bound, bands are still read (so conditions and checkpoints can name
         // them) but nothing is measured against the bound.
         let bound_ok = s.bound.is_finite() && s.bound > 0.0 && s.bound <= limits::MAX_BOUND;
         if !bound_ok {
-            self.problem(
+            self.problems.push(
                 subject.clone(),
                 at.field("bound"),
                 format!(
@@ -512,7 +483,7 @@ impl Validator {
         }
         let bound = if bound_ok { s.bound } else { f64::INFINITY };
         if s.bands.is_empty() {
-            self.problem(
+            self.problems.push(
                 subject.clone(),
                 at.field("bands"),
                 "the scale has no bands".to_string(),
@@ -521,10 +492,10 @@ impl Validator {
         }
         let mut names = BTreeSet::new();
         for (i, b) in s.bands.iter().enumerate() {
-            let band_subject = format!("band \"{}\"", b.name);
+            let band_subject = Subject::entity(Kind::Band, &b.name);
             let bat = at.field("bands").index(i);
             if !names.insert(b.name.clone()) {
-                self.problem(
+                self.problems.push(
                     band_subject.clone(),
                     bat.field("name"),
                     "duplicate band name".to_string(),
@@ -536,7 +507,7 @@ impl Validator {
                 continue;
             }
             if bound_ok && i == 0 && b.from != -bound {
-                self.problem(
+                self.problems.push(
                     band_subject.clone(),
                     from.clone(),
                     format!(
@@ -548,7 +519,7 @@ impl Validator {
                 );
             }
             if i > 0 && b.from <= s.bands[i - 1].from {
-                self.problem(
+                self.problems.push(
                     band_subject.clone(),
                     from.clone(),
                     format!(
@@ -560,7 +531,7 @@ impl Validator {
                 );
             }
             if bound_ok && b.from >= bound {
-                self.problem(
+                self.problems.push(
                     band_subject.clone(),
                     from.clone(),
                     format!(
@@ -591,7 +562,7 @@ impl Validator {
         ps.iter()
             .enumerate()
             .map(|(i, p)| {
-                let subject = format!("party \"{}\"", p.id);
+                let subject = Subject::entity(Kind::Party, &p.id);
                 let at = At::root().field("parties").index(i);
                 let state = match names.states.get(&p.state) {
                     Some(&s) => s,
@@ -614,7 +585,7 @@ impl Validator {
                             if self.finite(&subject, &xat, &format!("ideology on \"{axis}\""), x)
                                 && !(-1.0..=1.0).contains(&x)
                             {
-                                self.problem(
+                                self.problems.push(
                                     subject.clone(),
                                     xat,
                                     format!(
@@ -643,12 +614,12 @@ impl Validator {
         ss.iter()
             .enumerate()
             .map(|(i, s)| {
-                let subject = format!("state \"{}\"", s.id);
+                let subject = Subject::entity(Kind::State, &s.id);
                 let at = At::root().field("states").index(i).field("ruling");
                 let ruling = match names.parties.get(&s.ruling) {
                     Some(&p) => {
                         if parties[p].state != i {
-                            self.problem(
+                            self.problems.push(
                                 subject.clone(),
                                 at,
                                 format!("ruling party \"{}\" belongs to another state", s.ruling),
@@ -684,7 +655,7 @@ impl Validator {
     ) -> Vec<Leader> {
         let mut out: Vec<Leader> = Vec::new();
         for (i, l) in ls.iter().enumerate() {
-            let subject = format!("leader \"{}\"", l.id);
+            let subject = Subject::entity(Kind::Leader, &l.id);
             let at = At::root().field("leaders").index(i);
             let state = match names.states.get(&l.state) {
                 Some(&s) => s,
@@ -703,7 +674,7 @@ impl Validator {
                 Some(p) => match names.parties.get(p) {
                     Some(&i) => {
                         if state != usize::MAX && parties[i].state != state {
-                            self.problem(
+                            self.problems.push(
                                 subject.clone(),
                                 at.field("party"),
                                 format!(
@@ -723,7 +694,7 @@ impl Validator {
                 None => None,
             };
             if l.terms.is_empty() {
-                self.problem(subject.clone(), at.field("terms"), "has no terms of office".to_string(), Some("add terms: [(office: \"leader\", from: \"YYYY-MM-DD\", to: \"YYYY-MM-DD\")]".to_string()));
+                self.problems.push(subject.clone(), at.field("terms"), "has no terms of office".to_string(), Some("add terms: [(office: \"leader\", from: \"YYYY-MM-DD\", to: \"YYYY-MM-DD\")]".to_string()));
             }
             let mut terms: Vec<Term> = Vec::new();
             for (k, t) in l.terms.iter().enumerate() {
@@ -731,7 +702,7 @@ impl Validator {
                 if let Some(to) = t.to
                     && to <= t.from
                 {
-                    self.problem(
+                    self.problems.push(
                         subject.clone(),
                         tat.field("to"),
                         format!("a term ends ({to}) on or before it starts ({})", t.from),
@@ -739,7 +710,7 @@ impl Validator {
                     );
                 }
                 if t.to.is_some_and(|to| to <= span.0) || t.from > span.1 {
-                    self.problem(
+                    self.problems.push(
                         subject.clone(),
                         tat,
                         format!(
@@ -794,8 +765,8 @@ impl Validator {
                     let until = ta
                         .to
                         .map_or("with no end".to_string(), |t| format!("to {t}"));
-                    self.problem(
-                        format!("leader \"{}\"", out[b].id),
+                    self.problems.push(
+                        Subject::entity(Kind::Leader, &out[b].id),
                         At::root().field("leaders").index(b).field("terms").index(k),
                         format!(
                             "the term in office \"{office}\" from {} overlaps {other} from {} {until}",
@@ -820,8 +791,8 @@ impl Validator {
                 if let (Some(from), Some(to)) = (a.from, a.to)
                     && to <= from
                 {
-                    self.problem(
-                        format!("actor \"{}\"", a.id),
+                    self.problems.push(
+                        Subject::entity(Kind::Actor, &a.id),
                         At::root().field("actors").index(i).field("to"),
                         format!("ends ({to}) on or before it starts ({from})"),
                         Some("`to` is the first day it no longer exists".to_string()),
@@ -849,19 +820,20 @@ impl Validator {
         parties: &[Party],
         fades: &mut Vec<f64>,
     ) -> Event {
-        let subject = match e.date {
-            Some(d) => format!("event \"{}\" ({d})", e.id),
-            None if e.mtth.is_some() => format!("event \"{}\" (triggered)", e.id),
-            None => format!("event \"{}\" (follow-up)", e.id),
+        let when = match e.date {
+            Some(d) => When::Dated(d),
+            None if e.mtth.is_some() => When::Triggered,
+            None => When::FollowUp,
         };
+        let subject = Subject::Event(e.id.clone(), Some(when));
         let timing = match (e.date, e.mtth) {
             (Some(_), Some(_)) => {
-                self.problem(subject.clone(), at.field("mtth"), "has both a date and a mean time to happen".to_string(), Some("a dated event happens on its date; a triggered event (mtth) has no date: keep one".to_string()));
+                self.problems.push(subject.clone(), at.field("mtth"), "has both a date and a mean time to happen".to_string(), Some("a dated event happens on its date; a triggered event (mtth) has no date: keep one".to_string()));
                 Timing::FollowUp
             }
             (Some(date), None) => {
                 if date < f.span.0 || date > f.span.1 {
-                    self.problem(
+                    self.problems.push(
                         subject.clone(),
                         at.field("date"),
                         format!(
@@ -872,7 +844,7 @@ impl Validator {
                     );
                 }
                 if e.repeat {
-                    self.problem(
+                    self.problems.push(
                         subject.clone(),
                         at.field("repeat"),
                         "`repeat` is only for triggered events".to_string(),
@@ -886,7 +858,7 @@ impl Validator {
             }
             (None, Some(mtth)) => {
                 if !(mtth.is_finite() && mtth > 0.0) {
-                    self.problem(
+                    self.problems.push(
                         subject.clone(),
                         at.field("mtth"),
                         format!(
@@ -900,7 +872,7 @@ impl Validator {
                     );
                 }
                 if e.when.is_none() {
-                    self.problem(
+                    self.problems.push(
                         subject.clone(),
                         at.field("id"),
                         "a triggered event needs a `when` condition".to_string(),
@@ -918,14 +890,14 @@ impl Validator {
         };
         if let Some(window) = e.window {
             if e.date.is_none() {
-                self.problem(
+                self.problems.push(
                     subject.clone(),
                     at.field("window"),
                     "a date window needs a date".to_string(),
                     Some("give the event a `date`, or remove `window`".to_string()),
                 );
             } else if window > self.span_days {
-                self.problem(
+                self.problems.push(
                     subject.clone(),
                     at.field("window"),
                     format!(
@@ -941,7 +913,7 @@ impl Validator {
         }
         let chance = e.chance.unwrap_or(1.0);
         if !(0.0..=1.0).contains(&chance) {
-            self.problem(
+            self.problems.push(
                 subject.clone(),
                 at.field("chance"),
                 format!("chance is {}; a probability lies in [0, 1]", num(chance)),
@@ -985,7 +957,7 @@ impl Validator {
                     } else {
                         terms.join(", ")
                     };
-                    self.problem(
+                    self.problems.push(
                         subject.clone(),
                         aat,
                         format!(
@@ -1006,7 +978,7 @@ impl Validator {
                 if let Some(d) = window
                     .and_then(|(lo, hi)| [day.unwrap_or(lo), lo, hi].into_iter().find(|&d| gone(d)))
                 {
-                    self.problem(
+                    self.problems.push(
                         subject.clone(),
                         aat,
                         format!(
@@ -1057,7 +1029,14 @@ impl Validator {
         }
     }
 
-    fn value(&mut self, v: &ValueFile, subject: &str, at: &At, what: &str, limit: f64) -> Value {
+    fn value(
+        &mut self,
+        v: &ValueFile,
+        subject: &Subject,
+        at: &At,
+        what: &str,
+        limit: f64,
+    ) -> Value {
         let v = match *v {
             ValueFile::Fixed(x) => Value::Fixed(x),
             ValueFile::Drawn(Distribution::Uniform(a, b)) => Value::Uniform(a, b),
@@ -1071,8 +1050,8 @@ impl Validator {
             return Value::Fixed(0.0);
         }
         match v {
-            Value::Uniform(a, b) if a > b => self.problem(
-                subject.to_string(),
+            Value::Uniform(a, b) if a > b => self.problems.push(
+                subject.clone(),
                 at.clone(),
                 format!(
                     "{what} is Uniform({}, {}): the low end exceeds the high end",
@@ -1081,8 +1060,8 @@ impl Validator {
                 ),
                 Some(format!("write Uniform({b:?}, {a:?}): low first, then high")),
             ),
-            Value::Normal(_, s) if s < 0.0 => self.problem(
-                subject.to_string(),
+            Value::Normal(_, s) if s < 0.0 => self.problems.push(
+                subject.clone(),
                 at.clone(),
                 format!("{what} has a negative standard deviation ({})", num(s)),
                 Some("write Normal(mean, sd) with sd 0 or more".to_string()),
@@ -1102,8 +1081,8 @@ impl Validator {
             } else {
                 ""
             };
-            self.problem(
-                subject.to_string(),
+            self.problems.push(
+                subject.clone(),
                 at.clone(),
                 format!("{what} is off the scale: {part}{} is beyond ±{limit}", num(x)),
                 Some(format!(
@@ -1124,7 +1103,7 @@ impl Validator {
         level: &Level,
         e: &EventFile,
         until: Option<Day>,
-        subject: &str,
+        subject: &Subject,
         at: &At,
         names: &Names,
         leaders: &[Leader],
@@ -1137,8 +1116,8 @@ impl Validator {
                     .into_iter()
                     .find(|&p| !names.rulers.contains(&parties[p].id))
                 {
-                    self.warn(
-                        subject.to_string(),
+                    self.warnings.push(
+                        subject.clone(),
                         at.clone(),
                         format!(
                             "this party-level modifier can never count: \"{}\" never rules its state (it does not rule on the first day and no event brings it to power)",
@@ -1166,8 +1145,8 @@ impl Validator {
                     })
                 });
                 if !together {
-                    self.warn(
-                        subject.to_string(),
+                    self.warnings.push(
+                        subject.clone(),
                         at.clone(),
                         format!(
                             "this leader-level modifier can never count: \"{}\" and \"{}\" are never both in office from {} on",
@@ -1186,7 +1165,7 @@ impl Validator {
         &mut self,
         x: &EffectFile,
         e: &EventFile,
-        subject: &str,
+        subject: &Subject,
         at: &At,
         names: &Names,
         scale: &Scale,
@@ -1223,7 +1202,7 @@ impl Validator {
                         );
                         let (a, b) = (a?, b?);
                         if parties[a].state == parties[b].state {
-                            self.problem(subject.to_string(), lat.clone(), format!("a party-level modifier binds a party of each state, but \"{}\" and \"{}\" belong to one state", parties[a].id, parties[b].id), None);
+                            self.problems.push(subject.clone(), lat.clone(), format!("a party-level modifier binds a party of each state, but \"{}\" and \"{}\" belong to one state", parties[a].id, parties[b].id), None);
                         }
                         Level::Party(a, b)
                     }
@@ -1234,7 +1213,7 @@ impl Validator {
                         );
                         let (a, b) = (a?, b?);
                         if leaders[a].state == leaders[b].state {
-                            self.problem(subject.to_string(), lat.clone(), format!("a leader-level modifier binds a leader of each state, but \"{}\" and \"{}\" serve one state", leaders[a].id, leaders[b].id), None);
+                            self.problems.push(subject.clone(), lat.clone(), format!("a leader-level modifier binds a leader of each state, but \"{}\" and \"{}\" serve one state", leaders[a].id, leaders[b].id), None);
                         }
                         Level::Leader(a, b)
                     }
@@ -1253,8 +1232,8 @@ impl Validator {
                     FadeFile::Permanent => (f64::INFINITY, None),
                     FadeFile::Until(date) => {
                         if e.date.is_some_and(|d| date <= d) {
-                            self.problem(
-                                subject.to_string(),
+                            self.problems.push(
+                                subject.clone(),
                                 fat.clone(),
                                 format!(
                                     "a modifier ends on {date}, not after the event's own date"
@@ -1267,8 +1246,8 @@ impl Validator {
                 };
                 let endless = until.is_some() || matches!(fade, FadeFile::Permanent);
                 if !(half_life > 0.0 && (half_life.is_finite() || endless)) {
-                    self.problem(
-                        subject.to_string(),
+                    self.problems.push(
+                        subject.clone(),
                         fat,
                         format!(
                             "a half-life of {} days; it must be a positive, finite number",
@@ -1313,7 +1292,7 @@ impl Validator {
                 let p = lookup(self, "party", party, &names.parties, at.field("party"));
                 let (s, p) = (s?, p?);
                 if parties[p].state != s {
-                    self.problem(subject.to_string(), at.field("party"), format!("party \"{party}\" cannot rule \"{state}\": it belongs to the other state"), Some("a state is ruled by one of its own parties".to_string()));
+                    self.problems.push(subject.clone(), at.field("party"), format!("party \"{party}\" cannot rule \"{state}\": it belongs to the other state"), Some("a state is ruled by one of its own parties".to_string()));
                 }
                 Some(Effect::Rule { state: s, party: p })
             }
@@ -1327,8 +1306,8 @@ impl Validator {
             EffectFile::FollowUp { event, after } => {
                 let i = lookup(self, "event", event, &names.events, at.field("event"))?;
                 if *after > self.span_days {
-                    self.problem(
-                        subject.to_string(),
+                    self.problems.push(
+                        subject.clone(),
                         at.field("after"),
                         format!(
                             "a follow-up after {after} days would fall beyond the end of the span ({} days long)",
@@ -1348,7 +1327,7 @@ impl Validator {
     fn condition(
         &mut self,
         c: &ConditionFile,
-        subject: &str,
+        subject: &Subject,
         at: &At,
         names: &Names,
         scale: &Scale,
@@ -1370,8 +1349,8 @@ impl Validator {
         };
         let threshold = |v: &mut Self, x: f64| {
             if v.finite(subject, &arg(0), "a score threshold", x) && x.abs() > scale.bound {
-                v.problem(
-                    subject.to_string(),
+                v.problems.push(
+                    subject.clone(),
                     arg(0),
                     format!(
                         "the score threshold {} is off the scale [-{1}, {1}]",
@@ -1399,8 +1378,8 @@ impl Validator {
                 if let (Some(si), Some(pi)) = (si, pi)
                     && parties[pi].state != si
                 {
-                    self.problem(
-                        subject.to_string(),
+                    self.problems.push(
+                        subject.clone(),
                         arg(1),
                         format!("Rules(\"{s}\", \"{p}\") can never hold: \"{p}\" is a party of the other state"),
                         Some(format!("name one of the parties of \"{s}\"")),
@@ -1470,8 +1449,8 @@ impl Validator {
                 {
                     edges[i].push((to, k, *after));
                     if events[to].timing != Timing::FollowUp {
-                        self.problem(
-                            format!("event \"{}\"", e.id),
+                        self.problems.push(
+                            Subject::Event(e.id.clone(), None),
                             at(i).field("effects").index(k).field("event"),
                             format!("schedules \"{event}\" as a follow-up, but that event has a date or an mtth of its own"),
                             Some("a follow-up target has neither `date` nor `mtth`: remove them from it, or schedule another event".to_string()),
@@ -1504,7 +1483,7 @@ impl Validator {
                 } else {
                     "has no date, no mtth, and no event schedules it, so it can never happen"
                 };
-                self.problem(format!("event \"{}\"", e.id), at(i).field("id"), message.to_string(), Some("give it a `date`, or an `mtth` and `when`, or schedule it with FollowUp(event: ..., after: days) from an event that happens".to_string()));
+                self.problems.push(Subject::Event(e.id.clone(), None), at(i).field("id"), message.to_string(), Some("give it a `date`, or an `mtth` and `when`, or schedule it with FollowUp(event: ..., after: days) from an event that happens".to_string()));
             }
         }
         // Depth-first search for a cycle of zero-delay follow-ups.
@@ -1535,8 +1514,8 @@ impl Validator {
                             .map(|&p| events[p].id.as_str())
                             .collect();
                         cycle.push(&events[to].id);
-                        self.problem(
-                            format!("event \"{}\"", events[node].id),
+                        self.problems.push(
+                            Subject::Event(events[node].id.clone(), None),
                             at(node).field("effects").index(k).field("after"),
                             format!("follow-ups form a cycle that never advances time: {}", cycle.join(" -> ")),
                             Some("give one follow-up in the cycle a delay of at least one day (`after: 1`)".to_string()),
@@ -1578,8 +1557,8 @@ impl Validator {
         let mut eras = Vec::new();
         for (k, era) in t.eras.iter().enumerate() {
             if let Some((message, hint)) = outside(era.from, era.to) {
-                self.problem(
-                    format!("era \"{}\"", era.label),
+                self.problems.push(
+                    Subject::entity(Kind::Era, &era.label),
                     at.field("eras").index(k).field("from"),
                     message,
                     Some(hint.to_string()),
@@ -1594,10 +1573,10 @@ impl Validator {
         let mut ids = BTreeSet::new();
         let mut checkpoints = Vec::new();
         for (k, c) in t.checkpoints.iter().enumerate() {
-            let subject = format!("checkpoint \"{}\"", c.id);
+            let subject = Subject::entity(Kind::Checkpoint, &c.id);
             let cat = at.field("checkpoints").index(k);
             if !ids.insert(c.id.clone()) {
-                self.problem(
+                self.problems.push(
                     subject.clone(),
                     cat.field("id"),
                     "duplicate checkpoint id".to_string(),
@@ -1606,7 +1585,7 @@ impl Validator {
             }
             let to = c.to.unwrap_or(c.from);
             if let Some((message, hint)) = outside(c.from, to) {
-                self.problem(
+                self.problems.push(
                     subject.clone(),
                     cat.field("from"),
                     message,
@@ -1635,7 +1614,7 @@ impl Validator {
                 ExpectFile::Bands(a, b) => match (band(self, a, 0), band(self, b, 1)) {
                     (Some(i), Some(j)) => {
                         if i > j {
-                            self.problem(
+                            self.problems.push(
                                 subject.clone(),
                                 eat.clone(),
                                 format!("Bands(\"{a}\", \"{b}\") runs downwards"),
@@ -1653,7 +1632,7 @@ impl Validator {
                         && self.finite(&subject, &eat.index(1), "the range", *hi)
                         && (lo >= hi || lo.abs() > scale.bound || hi.abs() > scale.bound)
                     {
-                        self.problem(
+                        self.problems.push(
                             subject.clone(),
                             eat.clone(),
                             format!(
