@@ -977,6 +977,113 @@ mod tests {
         assert_eq!(kind("(name: \"x\")"), FileKind::Scenario);
     }
 
+    /// The small fixture, as its file says.
+    fn small() -> ScenarioFile {
+        let text = include_str!("../../tests/fixtures/small.ron");
+        super::super::source::parse(text, Path::new("small.ron")).expect("the fixture parses")
+    }
+
+    /// The counterfactual with these changes, applied to the small fixture.
+    fn apply(changes: &str) -> Result<Counterfactual, ScenarioError> {
+        let text = format!(
+            "Counterfactual(\n    base: \"small.ron\",\n    title: \"t\",\n    question: \"q\",\n    changes: [\n{changes}\n    ],\n)\n"
+        );
+        let source = Source::parse(text, Path::new("what_if.ron")).expect("it parses");
+        source.apply(&small(), Path::new("small.ron"))
+    }
+
+    /// Each problem as the user reads its first line, with its line and column.
+    fn read(e: &ScenarioError) -> Vec<(String, Option<(usize, usize)>)> {
+        e.problems()
+            .iter()
+            .map(|p| {
+                (
+                    format!("{}: {}", p.subject, p.message),
+                    p.location.as_ref().map(|l| (l.line, l.col)),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_change_naming_what_the_base_lacks_is_located_with_the_likely_typo() {
+        let e = apply("        Remove(\"treaty\"),\n        Remove(\"incidnet\"),")
+            .expect_err("an unknown event");
+        assert_eq!(
+            read(&e),
+            [(
+                "Remove(\"incidnet\"): unknown event \"incidnet\": the base scenario has no such event"
+                    .to_string(),
+                Some((7, 16))
+            )]
+        );
+        let p = &e.problems()[0];
+        assert_eq!(p.hint.as_deref(), Some("did you mean \"incident\"?"));
+        assert_eq!(
+            p.subject,
+            Subject::Change {
+                index: 1,
+                kind: "Remove",
+                field: None,
+                id: "incidnet".to_string()
+            }
+        );
+    }
+
+    #[test]
+    fn a_change_that_cannot_apply_says_why() {
+        let e = apply("        Move(event: \"apology\", to: \"1958-01-01\"),")
+            .expect_err("an undated event");
+        assert_eq!(
+            read(&e),
+            [(
+                "Move(event: \"apology\"): event \"apology\" has no date of its own, so it cannot be moved"
+                    .to_string(),
+                Some((6, 21))
+            )]
+        );
+        let e = apply("        EndTenure(leader: \"ann\", on: \"1957-01-01\"),")
+            .expect_err("not in office");
+        assert_eq!(
+            read(&e)[0].0,
+            "EndTenure(leader: \"ann\"): \"ann\" is not in office on 1957-01-01 or after"
+        );
+    }
+
+    #[test]
+    fn a_change_that_breaks_the_base_is_placed_at_the_change_naming_it() {
+        let e = apply("        Chance(event: \"treaty\", chance: 2.0),").expect_err("chance 2");
+        assert!(matches!(e, ScenarioError::Changed { .. }), "{e}");
+        assert_eq!(
+            read(&e),
+            [(
+                "event \"treaty\" (1951-03-01): chance is 2; a probability lies in [0, 1]"
+                    .to_string(),
+                Some((6, 23))
+            )]
+        );
+    }
+
+    #[test]
+    fn problems_are_placed_by_the_kind_of_what_they_concern_not_only_its_id() {
+        // A leader and an event may share an id: the event's problem goes to the change
+        // naming the event, not to the leader added first.
+        let e = apply(concat!(
+            "        AddLeader((id: \"treaty\", name: \"T\", state: \"north\",\n",
+            "                   terms: [(office: \"envoy\", from: \"1950-01-01\")])),\n",
+            "        Chance(event: \"treaty\", chance: 2.0),",
+        ))
+        .expect_err("chance 2");
+        assert_eq!(
+            read(&e),
+            [(
+                "event \"treaty\" (1951-03-01): chance is 2; a probability lies in [0, 1]"
+                    .to_string(),
+                Some((8, 23))
+            )]
+        );
+    }
+
     #[test]
     fn scaling_keeps_a_uniform_in_order() {
         use super::super::file::Distribution::Uniform;

@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// The hint of both warnings about a party-level modifier that can never count.
+const PARTY_HINT: &str = "a party-level modifier counts only while both parties rule: bind the parties that rule, or use level: State";
+
 impl Validator {
     pub(super) fn value(
         &mut self,
@@ -69,9 +72,10 @@ impl Validator {
     }
 
     /// Warns of a party- or leader-level modifier that can never count: between parties
-    /// one of which never rules, or between leaders who are never both in office from the
-    /// event's earliest day until the modifier ends. Leaders that an event puts in office
-    /// (`TakeOffice`) are not judged by their terms alone, and are let be.
+    /// one of which never rules, or that never both rule, or between leaders who are never
+    /// both in office, from the event's earliest day until the modifier ends. Leaders that
+    /// an event puts in office (`TakeOffice`) are not judged by their terms alone, and are
+    /// let be.
     #[allow(clippy::too_many_arguments, reason = "the validator's shared context")]
     pub(super) fn counts_ever(
         &mut self,
@@ -84,13 +88,17 @@ impl Validator {
         leaders: &[Leader],
         parties: &[Party],
     ) {
+        // The days the modifier may count on: from the event's earliest day to its end.
+        let from = e
+            .date
+            .map_or(names.span.0, |d| d.day() - e.window.unwrap_or(0) as Day);
+        let to = until.unwrap_or(names.span.1 + 1).min(names.span.1 + 1);
+        let since = Date::from_day(from.max(names.span.0));
         match *level {
             Level::State => {}
             Level::Party(a, b) => {
-                if let Some(p) = [a, b]
-                    .into_iter()
-                    .find(|&p| !names.rulers.contains(&parties[p].id))
-                {
+                let ruling = |p: usize| names.rulers.get(&parties[p].id);
+                if let Some(p) = [a, b].into_iter().find(|&p| ruling(p).is_none()) {
                     self.warnings.push(
                         subject.clone(),
                         at.clone(),
@@ -98,7 +106,19 @@ impl Validator {
                             "this party-level modifier can never count: \"{}\" never rules its state (it does not rule on the first day and no event brings it to power)",
                             parties[p].id
                         ),
-                        Some("a party-level modifier counts only while both parties rule: bind the parties that rule, or use level: State".to_string()),
+                        Some(PARTY_HINT.to_string()),
+                    );
+                } else if let (Some(pa), Some(pb)) = (ruling(a), ruling(b))
+                    && !together(pa, pb, (from, to))
+                {
+                    self.warnings.push(
+                        subject.clone(),
+                        at.clone(),
+                        format!(
+                            "this party-level modifier can never count: \"{}\" and \"{}\" never both rule from {since} on",
+                            parties[a].id, parties[b].id
+                        ),
+                        Some(PARTY_HINT.to_string()),
                     );
                 }
             }
@@ -107,27 +127,19 @@ impl Validator {
                 if names.appointed.contains(&la.id) || names.appointed.contains(&lb.id) {
                     return;
                 }
-                let from = e
-                    .date
-                    .map_or(names.span.0, |d| d.day() - e.window.unwrap_or(0) as Day);
-                let to = until.unwrap_or(names.span.1 + 1).min(names.span.1 + 1);
-                let end = |t: &Term| t.to.unwrap_or(Day::MAX);
-                let together = la.terms.iter().any(|x| {
-                    lb.terms.iter().any(|y| {
-                        let lo = x.from.max(y.from).max(from);
-                        let hi = end(x).min(end(y)).min(to);
-                        lo < hi
-                    })
-                });
-                if !together {
+                let held = |l: &Leader| -> Vec<(Day, Day)> {
+                    l.terms
+                        .iter()
+                        .map(|t| (t.from, t.to.unwrap_or(Day::MAX)))
+                        .collect()
+                };
+                if !together(&held(la), &held(lb), (from, to)) {
                     self.warnings.push(
                         subject.clone(),
                         at.clone(),
                         format!(
                             "this leader-level modifier can never count: \"{}\" and \"{}\" are never both in office from {} on",
-                            la.id,
-                            lb.id,
-                            Date::from_day(from.max(names.span.0))
+                            la.id, lb.id, since
                         ),
                         Some("a leader-level modifier counts only while both leaders hold office: bind leaders in office together, or use level: Party or State".to_string()),
                     );
@@ -289,4 +301,69 @@ impl Validator {
             }
         }
     }
+}
+
+/// Whether two sets of days [from, to) share a day within `(from, to)`: two leaders'
+/// terms, or the days two parties may rule.
+fn together(a: &[(Day, Day)], b: &[(Day, Day)], (from, to): (Day, Day)) -> bool {
+    a.iter().any(|&(a_from, a_to)| {
+        b.iter()
+            .any(|&(b_from, b_to)| a_from.max(b_from).max(from) < a_to.min(b_to).min(to))
+    })
+}
+
+/// For each party that may rule, the days [from, to) on which it may, as wide as any run
+/// of the scenario allows.
+///
+/// A state whose every change of government (`Rule`) is certain (a dated event with
+/// chance 1 and no guard) and whose changes' windows do not overlap has one order of
+/// rulers: each rules from the earliest day it may come to power to the latest day the
+/// next change may fall. Any other change (chance below 1, a guard, a follow-up or
+/// triggered event, overlapping windows) may happen or not, early or late, so each party
+/// of such a state may rule from the earliest day it may come to power on.
+pub(super) fn rule_periods(f: &ScenarioFile) -> HashMap<String, Vec<(Day, Day)>> {
+    let (start, end) = (f.span.0.day(), f.span.1.day() + 1);
+    let mut out: HashMap<String, Vec<(Day, Day)>> = HashMap::new();
+    for s in &f.states {
+        // Each change of government: (earliest day, latest day, party, certain).
+        let mut rises: Vec<(Day, Day, &str, bool)> = Vec::new();
+        for e in &f.events {
+            for x in &e.effects {
+                let EffectFile::Rule { state, party } = x else {
+                    continue;
+                };
+                if *state != s.id {
+                    continue;
+                }
+                rises.push(match e.date {
+                    Some(d) => {
+                        let w = e.window.unwrap_or(0) as Day;
+                        let certain = e.chance.unwrap_or(1.0) >= 1.0 && e.when.is_none();
+                        (d.day() - w, d.day() + w, party, certain)
+                    }
+                    None => (start, end, party, false),
+                });
+            }
+        }
+        rises.sort_by_key(|&(lo, hi, _, _)| (lo, hi));
+        let one_order = rises.iter().all(|r| r.3) && rises.windows(2).all(|w| w[0].1 < w[1].0);
+        let mut may_rule = |party: &str, period: (Day, Day)| {
+            out.entry(party.to_string()).or_default().push(period)
+        };
+        if one_order {
+            let ends = rises.iter().map(|r| r.1 + 1).chain([Day::MAX]);
+            let starts = [(start, s.ruling.as_str())]
+                .into_iter()
+                .chain(rises.iter().map(|r| (r.0, r.2)));
+            for ((from, party), to) in starts.zip(ends) {
+                may_rule(party, (from, to));
+            }
+        } else {
+            may_rule(&s.ruling, (start, Day::MAX));
+            for &(from, _, party, _) in &rises {
+                may_rule(party, (from, Day::MAX));
+            }
+        }
+    }
+    out
 }

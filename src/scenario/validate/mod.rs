@@ -102,8 +102,9 @@ struct Names {
     axes: HashMap<String, usize>,
     /// Leaders some event puts in office (`TakeOffice`): their terms are not all there is.
     appointed: HashSet<String>,
-    /// Parties that rule on the first day or that some event brings to power (`Rule`).
-    rulers: HashSet<String>,
+    /// For each party that rules on the first day or that some event brings to power
+    /// (`Rule`), the days on which it may rule ([`effects::rule_periods`]).
+    rulers: HashMap<String, Vec<(Day, Day)>>,
     /// The span's first and last day.
     span: (Day, Day),
 }
@@ -225,18 +226,12 @@ impl Validator {
             events: HashMap::new(),
             axes: HashMap::new(),
             appointed: HashSet::new(),
-            rulers: f.states.iter().map(|s| s.ruling.clone()).collect(),
+            rulers: effects::rule_periods(&f),
             span: (f.span.0.day(), f.span.1.day()),
         };
         for x in f.events.iter().flat_map(|e| &e.effects) {
-            match x {
-                EffectFile::TakeOffice { leader, .. } => {
-                    names.appointed.insert(leader.clone());
-                }
-                EffectFile::Rule { party, .. } => {
-                    names.rulers.insert(party.clone());
-                }
-                _ => {}
+            if let EffectFile::TakeOffice { leader, .. } = x {
+                names.appointed.insert(leader.clone());
             }
         }
         for (i, a) in f.axes.iter().enumerate() {
@@ -430,15 +425,4 @@ fn num(x: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folder_names_are_short_plain_and_not_empty() {
-        assert!(folder_name_problem("sino_soviet-2").is_none());
-        assert!(folder_name_problem("").is_some());
-        assert!(folder_name_problem("a/b").is_some());
-        let (message, _) = folder_name_problem(&"x".repeat(65)).expect("too long");
-        assert!(message.ends_with("has 65 characters; a name (the output folder) has at most 64"));
-    }
-}
+mod tests;
