@@ -734,7 +734,7 @@ fn check(files: &[PathBuf]) -> Result<String, CliError> {
                         "{}: ok: counterfactual \"{}\" on \"{}\": {} change{}; {reach}",
                         path.display(),
                         c.title,
-                        c.scenario.title,
+                        c.scenario.title(),
                         c.changes,
                         if c.changes == 1 { "" } else { "s" },
                     );
@@ -750,9 +750,9 @@ fn check(files: &[PathBuf]) -> Result<String, CliError> {
                     out,
                     "{}: ok: \"{}\", {} to {}; {} states, {} parties, {} leaders, {} actors, {} events, {} checkpoints",
                     path.display(),
-                    s.title,
-                    s.span.0,
-                    s.span.1,
+                    s.title(),
+                    s.span().0,
+                    s.span().1,
                     s.states.len(),
                     s.parties.len(),
                     s.leaders.len(),
@@ -781,7 +781,7 @@ fn check(files: &[PathBuf]) -> Result<String, CliError> {
 
 /// The default output folder of a scenario: `output/<name>/`.
 pub fn default_out(scenario: &Scenario) -> PathBuf {
-    Path::new("output").join(&scenario.name)
+    Path::new("output").join(scenario.name())
 }
 
 fn run(
@@ -890,7 +890,7 @@ fn beside(
 /// The short text a run prints: start, end, lowest and highest, checkpoints, files.
 pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} (seed {})", sc.title, run.seed);
+    let _ = writeln!(out, "{} (seed {})", sc.title(), run.seed);
     let monthly: Vec<_> = run.monthly().collect();
     if let (Some(first), Some(last)) = (monthly.first(), monthly.last()) {
         let low = monthly
@@ -970,9 +970,8 @@ pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
         let c = source.apply(&base.file, &base_path)?;
         let out = default_out(&c.scenario).join(&c.name);
         let what_if = report::WhatIf::of(&base.file, &base.scenario, &c);
-        let mut scenario = c.scenario;
         // Everything made from the variant, printed or drawn, carries its own name.
-        scenario.title = what_if.heading();
+        let scenario = c.scenario.with_title(what_if.heading());
         return Ok(Subject {
             what_if: Some(what_if),
             scenario,
@@ -1474,7 +1473,7 @@ fn calibrate(
     let _ = writeln!(
         text,
         "{}: calibrated to {} in {} evaluations ({} runs each, from seed {})",
-        sc.title,
+        sc.title(),
         reference.path.display(),
         cal.evaluations,
         seeds.runs,
@@ -1617,7 +1616,10 @@ fn sensitivity(
     let _ = writeln!(
         text,
         "{}: sensitivity of the mean of {} runs (seeds from {}), {} Morris paths",
-        sc.title, seeds.runs, seeds.first, paths
+        sc.title(),
+        seeds.runs,
+        seeds.first,
+        paths
     );
     let _ = writeln!(
         text,
@@ -1639,7 +1641,7 @@ fn sensitivity(
         );
     }
     let chart = crate::chart::render_bars(&crate::chart::BarChart {
-        title: format!("{}: which parameters move it", sc.title),
+        title: format!("{}: which parameters move it", sc.title()),
         subtitle: "Morris mu*: mean absolute change of the mean monthly score per full range of the parameter".into(),
         small_print: format!(
             "seeds {} to {} · {paths} Morris paths · diplosim {} · data: sensitivity.csv",
@@ -1719,7 +1721,7 @@ fn fit(
         })?;
     Ok(format!(
         "{notes}{}: the mean of {} run{} from seed {}\n{text}",
-        sc.title,
+        sc.title(),
         seeds.runs,
         if seeds.runs == 1 { "" } else { "s" },
         seeds.first
