@@ -149,6 +149,16 @@ pub enum Subject {
         /// The id it names.
         id: String,
     },
+    /// A change of a counterfactual to a group of events, by its position in `changes`
+    /// (from 0), its kind and the group in words: `ScaleValues(era Split; party level)`.
+    Group {
+        /// Position in the counterfactual's `changes`, from 0.
+        index: usize,
+        /// The change's kind, e.g. `ScaleValues`.
+        kind: &'static str,
+        /// The group in words (`group_words`).
+        group: String,
+    },
     /// A calibration's parameter file: `params`.
     Params,
 }
@@ -217,6 +227,7 @@ impl Subject {
             Subject::Entity(kind, id) => Some((*kind, id)),
             Subject::Event(id, _) => Some((Kind::Event, id)),
             Subject::Change { .. }
+            | Subject::Group { .. }
             | Subject::Scenario
             | Subject::Scale
             | Subject::Text
@@ -252,6 +263,7 @@ impl fmt::Display for Subject {
                 Some(field) => write!(f, "{kind}({field}: \"{id}\")"),
                 None => write!(f, "{kind}(\"{id}\")"),
             },
+            Subject::Group { kind, group, .. } => write!(f, "{kind}({group})"),
             Subject::Params => write!(f, "params"),
         }
     }
