@@ -119,7 +119,7 @@ impl Simulation {
     /// As [`Simulation::new`], with extra sample days (e.g. a date to explain).
     pub fn with_days(scenario: &Scenario, extra: &[Day]) -> Simulation {
         let scenario = Arc::new(scenario.clone());
-        let (start, end) = scenario.span;
+        let (start, end) = scenario.span();
         let mut samples: Vec<(Day, bool)> = Date::month_starts(start, end)
             .into_iter()
             .map(|d| (d.day(), true))
@@ -246,7 +246,7 @@ impl Simulation {
     pub fn run(&mut self, seed: u64) -> Result<Run, RunError> {
         let mut run = Run::new(seed);
         run.samples.reserve_exact(self.samples.len());
-        self.simulate(seed, self.scenario.span.1.day(), &mut run)?;
+        self.simulate(seed, self.scenario.span().1.day(), &mut run)?;
         Ok(run)
     }
 
@@ -306,8 +306,8 @@ impl Simulation {
     /// Puts the world back to the span's first day and fills the queue for `seed`.
     fn reset(&mut self, seed: u64) {
         let sc = &*self.scenario;
-        let start = sc.span.0.day();
-        let end = sc.span.1.day();
+        let start = sc.span().0.day();
+        let end = sc.span().1.day();
         if let Err(e) = self.reset.run(&self.script, &mut self.world) {
             unreachable!("the relation's entity lives as long as the simulation: {e}")
         }
@@ -724,7 +724,7 @@ fn reset_world(
     relation: Single<(&mut Relation, &mut Ledger)>,
 ) {
     let sc = &*script.scenario;
-    let start = sc.span.0.day();
+    let start = sc.span().0.day();
     // The components are set in place: inserting them anew goes through bevy's bundle
     // machinery for every entity.
     for (i, mut ruling) in &mut states {

@@ -262,7 +262,7 @@ fn mean(values: &[f64]) -> f64 {
 
 /// The first days of the months of the span: the rows of every table.
 pub fn months(sc: &Scenario) -> Vec<Day> {
-    Date::month_starts(sc.span.0, sc.span.1)
+    Date::month_starts(sc.span().0, sc.span().1)
         .into_iter()
         .map(Date::day)
         .collect()
@@ -792,11 +792,11 @@ pub struct Explanation {
 
 /// Explains the score on `date` in the run with `seed`.
 pub fn explain(sc: &Scenario, seed: u64, date: Date) -> Result<Explanation, ExperimentError> {
-    if date < sc.span.0 || date > sc.span.1 {
+    if date < sc.span().0 || date > sc.span().1 {
         return Err(ExperimentError::OutsideSpan {
             date,
-            from: sc.span.0,
-            to: sc.span.1,
+            from: sc.span().0,
+            to: sc.span().1,
         });
     }
     let day = date.day();

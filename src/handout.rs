@@ -35,8 +35,8 @@ pub fn escape(text: &str) -> String {
 /// The handout's file name: `<scenario>-handout.html` or `<scenario>-<what-if>-handout.html`.
 pub fn file_name(sc: &Scenario, whatif: Option<WhatIf<'_>>) -> String {
     match whatif {
-        Some(w) => format!("{}-{}-handout.html", sc.name, w.name),
-        None => format!("{}-handout.html", sc.name),
+        Some(w) => format!("{}-{}-handout.html", sc.name(), w.name),
+        None => format!("{}-handout.html", sc.name()),
     }
 }
 
@@ -138,7 +138,7 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
     let (title, question) = match whatif {
         Some(w) => (format!("What if? {}", w.title), w.question.to_string()),
         None => (
-            sc.title.clone(),
+            sc.title().to_string(),
             format!(
                 "How did the relation between {} and {} change, and why?",
                 sc.states[0].name, sc.states[1].name
@@ -154,7 +154,7 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
     let _ = writeln!(
         h,
         "<header><p class=\"kicker\">{} · {}</p><h1>{}</h1><p class=\"question\">{}</p></header>",
-        e(&sc.title),
+        e(sc.title()),
         e(&lab::runs_in_words(o.seeds)),
         e(&title),
         e(&question)
@@ -297,7 +297,7 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
         h,
         "<footer><p>Made with diplosim {} from the scenario “{}” ({}). The same scenario, changes, runs and seed give the same numbers on any machine.</p></footer>",
         env!("CARGO_PKG_VERSION"),
-        e(&sc.title),
+        e(sc.title()),
         e(&lab::runs_in_words(o.seeds))
     );
     let _ = writeln!(h, "</main>\n</body>\n</html>");

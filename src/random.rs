@@ -11,6 +11,9 @@
 //! 3. its chance, if below 1 ([`passes`]);
 //! 4. each drawn value, in effect order ([`draw`]).
 //!
+//! An effect's number is a [`Value`]: fixed in the file, or a distribution drawn on the
+//! event's stream.
+//!
 //! A stream belongs to the event id, not to its position in the file, so removing, moving
 //! or adding an event leaves every other event's draws as they were (common random
 //! numbers).
@@ -18,8 +21,6 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::Distribution;
-
-use crate::scenario::Value;
 
 /// FNV-1a, 64 bits: the stream id of an event, stable across runs, machines and versions.
 pub fn stream_id(id: &str) -> u64 {
@@ -29,6 +30,28 @@ pub fn stream_id(id: &str) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// A number fixed in the file or drawn on the event's stream.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    /// Fixed.
+    Fixed(f64),
+    /// Uniform on [lo, hi].
+    Uniform(f64, f64),
+    /// Normal(mean, sd).
+    Normal(f64, f64),
+}
+
+impl Value {
+    /// The same value multiplied by `k` (a counterfactual's re-weighting).
+    pub fn scaled(self, k: f64) -> Value {
+        match self {
+            Value::Fixed(v) => Value::Fixed(v * k),
+            Value::Uniform(a, b) => Value::Uniform(a * k, b * k),
+            Value::Normal(m, s) => Value::Normal(m * k, s * k.abs()),
+        }
+    }
 }
 
 /// One random stream per event, derived from the run's seed.

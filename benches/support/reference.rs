@@ -80,8 +80,8 @@ struct State {
 impl<'a> Reference<'a> {
     /// Prepares a scenario: sample days, buckets, triggered events.
     pub fn new(sc: &'a Scenario) -> Reference<'a> {
-        let (start, end) = (sc.span.0.day(), sc.span.1.day());
-        let mut samples: Vec<(Day, bool, i32)> = Date::month_starts(sc.span.0, sc.span.1)
+        let (start, end) = (sc.span().0.day(), sc.span().1.day());
+        let mut samples: Vec<(Day, bool, i32)> = Date::month_starts(sc.span().0, sc.span().1)
             .into_iter()
             .map(|d| (d.day(), true, d.next_month_start().day() - d.day()))
             .collect();
@@ -165,7 +165,7 @@ impl<'a> Reference<'a> {
     /// One run with a seed, from the span's first day to its last.
     pub fn run(&mut self, seed: u64) -> Result<Run, RunError> {
         let sc = self.sc;
-        let end = sc.span.1.day();
+        let end = sc.span().1.day();
         self.reset(seed);
         let mut out = Run::new(seed);
         out.samples.reserve(self.samples.len());
@@ -231,7 +231,7 @@ impl<'a> Reference<'a> {
 
     fn reset(&mut self, seed: u64) {
         let sc = self.sc;
-        let (start, end) = (sc.span.0.day(), sc.span.1.day());
+        let (start, end) = (sc.span().0.day(), sc.span().1.day());
         let n = sc.events.len();
         let r = &mut self.run;
         r.queue.clear();

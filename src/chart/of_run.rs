@@ -19,8 +19,12 @@ pub const NUMBERED: usize = 12;
 /// An event's influence, which decides who gets a label first when space is short, is the
 /// size of the jump it made in the score that day.
 pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
-    let (start, end) = scenario.span;
-    let mut m = ChartModel::new(scenario.title.clone(), scenario.span, scenario.scale.bound);
+    let (start, end) = scenario.span();
+    let mut m = ChartModel::new(
+        scenario.title().to_string(),
+        scenario.span(),
+        scenario.scale.bound,
+    );
     m.subtitle = format!(
         "{} and {}, {} to {}: relation score on Yan Xuetong's scale, against the documented timeline",
         scenario.states[0].name, scenario.states[1].name, start, end

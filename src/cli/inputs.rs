@@ -46,9 +46,8 @@ pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
             } = *l;
             let out = default_out(&c.scenario).join(&c.name);
             let what_if = report::WhatIf::of(&base.file, &base.scenario, &c);
-            let mut scenario = c.scenario;
             // Everything made from the variant, printed or drawn, carries its own name.
-            scenario.title = what_if.heading();
+            let scenario = c.scenario.with_title(what_if.heading());
             Ok(Subject {
                 what_if: Some(what_if),
                 scenario,

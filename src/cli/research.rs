@@ -158,7 +158,7 @@ pub(super) fn calibrate(
     let _ = writeln!(
         text,
         "{}: calibrated to {} in {} evaluations ({} runs each, from seed {})",
-        sc.title,
+        sc.title(),
         reference.path.display(),
         cal.evaluations,
         seeds.runs,
@@ -344,7 +344,10 @@ pub(super) fn sensitivity(
     let _ = writeln!(
         text,
         "{}: sensitivity of the mean of {} runs (seeds from {}), {} Morris paths",
-        sc.title, seeds.runs, seeds.first, paths
+        sc.title(),
+        seeds.runs,
+        seeds.first,
+        paths
     );
     let w = name_width(order.iter().map(|e| e.name.clone()));
     let _ = writeln!(
@@ -367,7 +370,7 @@ pub(super) fn sensitivity(
         );
     }
     let chart = crate::chart::render_bars(&crate::chart::BarChart {
-        title: format!("{}: which parameters move it", sc.title),
+        title: format!("{}: which parameters move it", sc.title()),
         subtitle: "Morris mu*: mean absolute change of the mean monthly score per full range of the parameter".into(),
         small_print: format!(
             "seeds {} to {} · {paths} Morris paths · diplosim {} · data: sensitivity.csv",
@@ -454,7 +457,7 @@ pub(super) fn fit(config: FitConfig, progress: &dyn Progress) -> Result<String, 
         })?;
     Ok(format!(
         "{notes}{}: the mean of {} run{} from seed {}\n{text}",
-        sc.title,
+        sc.title(),
         seeds.runs,
         if seeds.runs == 1 { "" } else { "s" },
         seeds.first

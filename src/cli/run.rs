@@ -104,7 +104,7 @@ pub(super) fn run(config: RunConfig<'_>, argv: &[String]) -> Result<String, CliE
 /// The short text a run prints: start, end, lowest and highest, checkpoints, files.
 pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} (seed {})", sc.title, run.seed);
+    let _ = writeln!(out, "{} (seed {})", sc.title(), run.seed);
     let monthly: Vec<_> = run.monthly().collect();
     if let (Some(first), Some(last)) = (monthly.first(), monthly.last()) {
         let low = monthly

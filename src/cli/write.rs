@@ -37,7 +37,7 @@ pub(super) fn check_out(out: &Path) -> Result<(), CliError> {
 
 /// The default output folder of a scenario: `output/<name>/`.
 pub fn default_out(scenario: &Scenario) -> PathBuf {
-    Path::new("output").join(&scenario.name)
+    Path::new("output").join(scenario.name())
 }
 
 /// Writes one file whole or not at all: into a temporary file beside it, then renamed

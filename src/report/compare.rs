@@ -79,8 +79,8 @@ pub fn decades_csv(sc: &Scenario, c: &Comparison) -> Result<Vec<u8>, csv::Error>
 
 /// A decade as the span covers it: "1950s" whole, "1990-91" or "1917-19" in part.
 pub fn decade(sc: &Scenario, first_year: i32) -> String {
-    let from = first_year.max(sc.span.0.year());
-    let to = (first_year + 9).min(sc.span.1.year());
+    let from = first_year.max(sc.span().0.year());
+    let to = (first_year + 9).min(sc.span().1.year());
     if from == first_year && to == first_year + 9 {
         format!("{first_year}s")
     } else if from == to {
@@ -98,7 +98,7 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String
     } else {
         format!("{} paired runs, {}", c.seeds.runs, seed_range(c.seeds))
     };
-    let _ = writeln!(out, "{} against its variants ({runs})", sc.title);
+    let _ = writeln!(out, "{} against its variants ({runs})", sc.title());
     for (k, v) in c.variants.iter().enumerate() {
         let d = &v.divergence;
         let title = titles.get(k).copied().unwrap_or(&v.name);

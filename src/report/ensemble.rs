@@ -54,7 +54,7 @@ pub fn ensemble_csv(e: &Ensemble) -> Result<Vec<u8>, csv::Error> {
 pub fn ensemble_text(sc: &Scenario, e: &Ensemble) -> String {
     let mut text = String::new();
     let seeds = e.seeds;
-    let _ = writeln!(text, "{}: {}", sc.title, runs_from(seeds));
+    let _ = writeln!(text, "{}: {}", sc.title(), runs_from(seeds));
     let row = |t: &mut String, label: &str, i: usize| {
         let p = e.percentiles[i];
         let _ = writeln!(

@@ -26,7 +26,7 @@ const FADED: f64 = 0.00005;
 pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
     let mut out = String::new();
     let date = Date::from_day(x.day);
-    let _ = writeln!(out, "{}: the score on {date} (seed {})", sc.title, x.seed);
+    let _ = writeln!(out, "{}: the score on {date} (seed {})", sc.title(), x.seed);
     let [a, b] = x.ruling;
     total(&mut out, "structural part", x.structural);
     let _ = writeln!(

@@ -57,7 +57,7 @@ pub fn rank_text(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize)
     let _ = writeln!(
         out,
         "{}: events by how much removing each moves the trajectory ({})",
-        sc.title,
+        sc.title(),
         runs_from(seeds)
     );
     let idw = ranking
@@ -118,7 +118,7 @@ pub fn rank_bars(sc: &Scenario, ranking: &[Influence], top: usize) -> Vec<(Strin
 pub fn rank_chart(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize) -> BarChart {
     let top = ranking.len().min(top);
     BarChart {
-        title: format!("{}: the {top} events that move it most", sc.title),
+        title: format!("{}: the {top} events that move it most", sc.title()),
         subtitle: format!(
             "mean absolute change of the monthly score when the event is removed, over {}",
             if seeds.runs == 1 {

@@ -70,7 +70,7 @@ impl WhatIf {
             name: cf.name.clone(),
             title: cf.title.clone(),
             question: cf.question.clone(),
-            base: base.title.clone(),
+            base: base.title().to_string(),
             changed,
         }
     }

@@ -282,7 +282,7 @@ impl Params {
             ScenarioError::invalid(
                 path,
                 vec![crate::scenario::error::Problem {
-                    subject: "params".into(),
+                    subject: crate::scenario::error::Subject::Params,
                     message,
                     hint: Some(hint),
                     location: Some(outline.locate(at)),

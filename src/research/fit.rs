@@ -256,7 +256,7 @@ mod tests {
     #[test]
     fn a_yearly_date_is_compared_with_the_mean_of_its_months() {
         let sc = sino();
-        let days: Vec<Day> = Date::month_starts(sc.span.0, sc.span.1)
+        let days: Vec<Day> = Date::month_starts(sc.span().0, sc.span().1)
             .into_iter()
             .map(Date::day)
             .collect();
@@ -282,7 +282,7 @@ mod tests {
     #[test]
     fn a_constant_side_has_no_correlation() {
         let sc = sino();
-        let days: Vec<Day> = Date::month_starts(sc.span.0, sc.span.1)
+        let days: Vec<Day> = Date::month_starts(sc.span().0, sc.span().1)
             .into_iter()
             .map(Date::day)
             .collect();

@@ -97,7 +97,7 @@ pub fn fit_text(sc: &Scenario, reference: &Reference, fits: &[(&str, Fit)]) -> S
         "fit to {} ({} dates, {first} to {last}; scale of {}):",
         reference.path.display(),
         reference.points.len(),
-        sc.title
+        sc.title()
     );
     let width = fits
         .iter()

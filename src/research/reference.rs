@@ -147,7 +147,7 @@ impl Reference {
             let t = lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
             invalid(path, line, col, t.trim_end_matches('\r'), message, hint)
         };
-        let months = Date::month_starts(scenario.span.0, scenario.span.1);
+        let months = Date::month_starts(scenario.span().0, scenario.span().1);
         let mut header_seen = false;
         let mut points: Vec<Point> = Vec::new();
         for (i, raw) in lines.iter().enumerate() {
@@ -218,7 +218,7 @@ impl Reference {
                 ));
             }
             if !months.iter().any(|m| (from..until).contains(m)) {
-                let (first, last) = scenario.span;
+                let (first, last) = scenario.span();
                 return Err(err(
                     line,
                     d.col,

@@ -49,7 +49,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Problem, ScenarioError, did_you_mean};
+use super::error::{Found, Kind, Problem, ScenarioError, Subject, unknown_hint};
 use super::file::{
     ConditionFile, EffectFile, EventFile, FadeFile, LeaderFile, LevelFile, ScenarioFile, ValueFile,
 };
@@ -354,7 +354,9 @@ impl Source {
         Err(ScenarioError::invalid(
             &self.path,
             vec![Problem {
-                subject: "counterfactual".to_string(),
+                subject: Subject::Counterfactual {
+                    named_after_file: false,
+                },
                 message: if self.file.base.is_empty() {
                     "`base` is empty: it must name the scenario this counterfactual changes"
                         .to_string()
@@ -384,15 +386,18 @@ impl Source {
             text: &self.text,
             outline: &outline,
             change: (0, 0),
+            index: 0,
             cursor: 0,
-            problems: Vec::new(),
+            problems: Found::default(),
             located: Vec::new(),
             removed: BTreeSet::new(),
         };
         let name = self.name(&mut changer);
         if self.file.changes.len() > limits::MAX_CHANGES {
-            changer.problem(
-                "counterfactual".to_string(),
+            changer.problems.push(
+                Subject::Counterfactual {
+                    named_after_file: false,
+                },
                 Some(outline.offset(&At::root().field("changes"))),
                 format!(
                     "{} changes; a counterfactual lists at most {}",
@@ -412,6 +417,7 @@ impl Source {
         for (k, change) in self.file.changes.iter().enumerate() {
             let end = starts.get(k + 1).copied().unwrap_or(self.text.len());
             changer.change = (starts[k], end.max(starts[k]));
+            changer.index = k;
             changer.cursor = starts[k];
             if let Some(d) = changer.apply(change, &mut file) {
                 first = first.min(d);
@@ -475,12 +481,10 @@ impl Source {
                 .name
                 .is_some()
                 .then(|| changer.outline.offset(&At::root().field("name")));
-            let subject = if self.file.name.is_some() {
-                "counterfactual".to_string()
-            } else {
-                "counterfactual (named after its file)".to_string()
+            let subject = Subject::Counterfactual {
+                named_after_file: self.file.name.is_none(),
             };
-            changer.problem(subject, at, message, Some(hint));
+            changer.problems.push(subject, at, message, Some(hint));
         }
         name
     }
@@ -503,11 +507,14 @@ struct Changer<'a> {
     outline: &'a Outline<'a>,
     /// The byte range of the change being applied.
     change: (usize, usize),
+    /// The position of the change being applied in `changes`, from 0.
+    index: usize,
     /// Byte offset after the last id found in the current change.
     cursor: usize,
-    problems: Vec<(Option<usize>, Problem)>,
-    /// Ids named by changes, with where they stand: to place the scenario's problems.
-    located: Vec<(String, usize)>,
+    problems: Found<Option<usize>>,
+    /// What changes name (kind and id), with where it stands: to place the scenario's
+    /// problems.
+    located: Vec<((Kind, String), usize)>,
     /// Ids of the events removed so far (with their orphaned follow-ups).
     removed: BTreeSet<String>,
 }
@@ -515,7 +522,7 @@ struct Changer<'a> {
 impl Changer<'_> {
     /// Where the next mention of `id` in the current change stands (the change's start if
     /// it is not written there), remembered for later problems.
-    fn locate(&mut self, id: &str) -> Option<usize> {
+    fn locate(&mut self, kind: Kind, id: &str) -> Option<usize> {
         let (start, end) = self.change;
         let needle = format!("\"{id}\"");
         let within = |from: usize| {
@@ -529,7 +536,7 @@ impl Changer<'_> {
             self.cursor = self.cursor.max(at + needle.len());
         }
         let at = at.unwrap_or(start);
-        self.located.push((id.to_string(), at));
+        self.located.push(((kind, id.to_string()), at));
         Some(at)
     }
 
@@ -538,27 +545,29 @@ impl Changer<'_> {
         self.located.last().map(|&(_, at)| at)
     }
 
-    fn problem(
-        &mut self,
-        subject: String,
-        at: Option<usize>,
-        message: String,
-        hint: Option<String>,
-    ) {
-        self.problems.push((
-            at,
-            Problem {
-                subject,
-                message,
-                hint,
-                location: None,
-            },
-        ));
+    /// The subject of the group change being applied: its kind and its group in words.
+    fn group_subject(&self, kind: &'static str, group: String) -> Subject {
+        Subject::Group {
+            index: self.index,
+            kind,
+            group,
+        }
+    }
+
+    /// The subject of the change being applied: its kind, the field naming `id` (`None`
+    /// for `Remove("id")`) and the id.
+    fn subject(&self, kind: &'static str, field: Option<&'static str>, id: &str) -> Subject {
+        Subject::Change {
+            index: self.index,
+            kind,
+            field,
+            id: id.to_string(),
+        }
     }
 
     /// The error for the problems found, placed in the counterfactual's text.
     fn invalid(&mut self, path: &Path) -> ScenarioError {
-        let mut problems = std::mem::take(&mut self.problems);
+        let Found(mut problems) = std::mem::take(&mut self.problems);
         problems.sort_by_key(|(at, _)| at.unwrap_or(usize::MAX));
         let problems = problems
             .into_iter()
@@ -575,24 +584,20 @@ impl Changer<'_> {
 
     fn unknown<'b>(
         &mut self,
-        subject: &str,
+        subject: &Subject,
         loc: Option<usize>,
         kind: &str,
         id: &str,
         known: impl Iterator<Item = &'b str>,
     ) {
-        let known: Vec<&str> = known.collect();
-        let hint = match did_you_mean(id, known.iter().copied()) {
-            Some(s) => format!("did you mean \"{s}\"?"),
-            None if known.is_empty() => format!("the base declares no {kind}"),
-            None => {
-                let mut all = known.clone();
-                all.sort_unstable();
-                format!("the base's {kind}s: {}", all.join(", "))
-            }
-        };
-        self.problem(
-            subject.to_string(),
+        let hint = unknown_hint(
+            id,
+            known.collect(),
+            || format!("the base declares no {kind}"),
+            |all| format!("the base's {kind}s: {all}"),
+        );
+        self.problems.push(
+            subject.clone(),
             loc,
             format!("unknown {kind} \"{id}\": the base scenario has no such {kind}"),
             Some(hint),
@@ -600,8 +605,8 @@ impl Changer<'_> {
     }
 
     /// The index of an event by id, or a located problem.
-    fn event(&mut self, subject: &str, file: &ScenarioFile, id: &str) -> Option<usize> {
-        let loc = self.locate(id);
+    fn event(&mut self, subject: &Subject, file: &ScenarioFile, id: &str) -> Option<usize> {
+        let loc = self.locate(Kind::Event, id);
         let i = file.events.iter().position(|e| e.id == id);
         if i.is_none() {
             self.unknown(
@@ -616,8 +621,8 @@ impl Changer<'_> {
     }
 
     /// The index of a leader by id, or a located problem.
-    fn leader(&mut self, subject: &str, file: &ScenarioFile, id: &str) -> Option<usize> {
-        let loc = self.locate(id);
+    fn leader(&mut self, subject: &Subject, file: &ScenarioFile, id: &str) -> Option<usize> {
+        let loc = self.locate(Kind::Leader, id);
         let i = file.leaders.iter().position(|l| l.id == id);
         if i.is_none() {
             self.unknown(
@@ -653,7 +658,7 @@ impl Changer<'_> {
     fn touched(&mut self, file: &ScenarioFile, touched: &[usize]) -> Date {
         for &i in touched {
             self.located
-                .push((file.events[i].id.clone(), self.change.0));
+                .push(((Kind::Event, file.events[i].id.clone()), self.change.0));
         }
         touched
             .iter()
@@ -667,7 +672,7 @@ impl Changer<'_> {
     /// with no event are located problems.
     fn group(
         &mut self,
-        subject: &str,
+        subject: &Subject,
         file: &ScenarioFile,
         events: Option<&[String]>,
         era: Option<&str>,
@@ -677,8 +682,8 @@ impl Changer<'_> {
         if let Some(ids) = events {
             if ids.is_empty() {
                 let loc = self.field("events");
-                self.problem(
-                    subject.to_string(),
+                self.problems.push(
+                    subject.clone(),
                     loc,
                     "`events` is an empty list: the group would hold no event".to_string(),
                     Some(
@@ -696,7 +701,7 @@ impl Changer<'_> {
             }
         }
         if let Some(label) = era {
-            let loc = self.locate(label);
+            let loc = self.locate(Kind::Era, label);
             match file.timeline.eras.iter().find(|e| e.label == label) {
                 Some(e) => {
                     for (i, ev) in file.events.iter().enumerate() {
@@ -721,8 +726,8 @@ impl Changer<'_> {
         let picked: Vec<usize> = (0..picked.len()).filter(|&i| picked[i]).collect();
         if picked.is_empty() {
             let loc = Some(self.change.0);
-            self.problem(
-                subject.to_string(),
+            self.problems.push(
+                subject.clone(),
                 loc,
                 "the group holds no event".to_string(),
                 Some("an era holds the dated events whose nominal date lies in it; follow-ups and triggered events belong to no era: name them in `events`".to_string()),
@@ -743,18 +748,18 @@ impl Changer<'_> {
     fn apply(&mut self, change: &ChangeFile, file: &mut ScenarioFile) -> Option<Date> {
         match change {
             ChangeFile::Remove(id) => {
-                let i = self.event(&format!("Remove(\"{id}\")"), file, id)?;
+                let i = self.event(&self.subject("Remove", None, id), file, id)?;
                 let from = Self::reach(file, &file.events[i]);
                 self.removed.extend(remove(file, id));
                 Some(from)
             }
             ChangeFile::Move { event, to } => {
-                let subject = format!("Move(event: \"{event}\")");
+                let subject = self.subject("Move", Some("event"), event);
                 let i = self.event(&subject, file, event)?;
                 let e = &mut file.events[i];
                 let Some(old) = e.date else {
                     let loc = self.last();
-                    self.problem(
+                    self.problems.push(
                         subject,
                         loc,
                         format!("event \"{event}\" has no date of its own, so it cannot be moved"),
@@ -767,7 +772,7 @@ impl Changer<'_> {
                 Some(Date::from_day(old.min(*to).day() - w))
             }
             ChangeFile::Scale { event, by } => {
-                let i = self.event(&format!("Scale(event: \"{event}\")"), file, event)?;
+                let i = self.event(&self.subject("Scale", Some("event"), event), file, event)?;
                 let e = &mut file.events[i];
                 for x in &mut e.effects {
                     match x {
@@ -784,14 +789,14 @@ impl Changer<'_> {
                 era,
                 level,
             } => {
-                let subject = format!(
-                    "ScaleValues({})",
-                    group_words(events.as_deref(), era.as_deref(), *level)
+                let subject = self.group_subject(
+                    "ScaleValues",
+                    group_words(events.as_deref(), era.as_deref(), *level),
                 );
                 let picked = self.group(&subject, file, events.as_deref(), era.as_deref());
                 if !by.is_finite() {
                     let loc = self.field("by");
-                    self.problem(
+                    self.problems.push(
                         subject.clone(),
                         loc,
                         format!("the factor {by} is not a finite number"),
@@ -820,7 +825,7 @@ impl Changer<'_> {
                 }
                 if touched.is_empty() {
                     let loc = Some(self.change.0);
-                    self.problem(
+                    self.problems.push(
                         subject,
                         loc,
                         "the group holds no modifier value or ideology shift to scale".to_string(),
@@ -836,14 +841,14 @@ impl Changer<'_> {
                 era,
                 level,
             } => {
-                let subject = format!(
-                    "ScaleHalfLives({})",
-                    group_words(events.as_deref(), era.as_deref(), *level)
+                let subject = self.group_subject(
+                    "ScaleHalfLives",
+                    group_words(events.as_deref(), era.as_deref(), *level),
                 );
                 let picked = self.group(&subject, file, events.as_deref(), era.as_deref());
                 if !(by.is_finite() && *by > 0.0) {
                     let loc = self.field("by");
-                    self.problem(
+                    self.problems.push(
                         subject.clone(),
                         loc,
                         format!("the factor {by} would leave half-lives that are not positive and finite"),
@@ -871,7 +876,7 @@ impl Changer<'_> {
                 }
                 if touched.is_empty() {
                     let loc = Some(self.change.0);
-                    self.problem(
+                    self.problems.push(
                         subject,
                         loc,
                         "the group holds no modifier that fades by a half-life".to_string(),
@@ -882,28 +887,28 @@ impl Changer<'_> {
                 Some(self.touched(file, &touched))
             }
             ChangeFile::Chance { event, chance } => {
-                let i = self.event(&format!("Chance(event: \"{event}\")"), file, event)?;
+                let i = self.event(&self.subject("Chance", Some("event"), event), file, event)?;
                 file.events[i].chance = Some(*chance);
                 Some(Self::reach(file, &file.events[i]))
             }
             ChangeFile::Replace(new) => {
-                let i = self.event(&format!("Replace(id: \"{}\")", new.id), file, &new.id)?;
+                let i = self.event(&self.subject("Replace", Some("id"), &new.id), file, &new.id)?;
                 let from = Self::reach(file, &file.events[i]).min(Self::reach(file, new));
                 file.events[i] = new.clone();
                 Some(from)
             }
             ChangeFile::Add(new) => {
-                self.locate(&new.id);
+                self.locate(Kind::Event, &new.id);
                 file.events.push(new.clone());
                 Some(Self::reach(file, new))
             }
             ChangeFile::AddLeader(new) => {
-                self.locate(&new.id);
+                self.locate(Kind::Leader, &new.id);
                 file.leaders.push(new.clone());
                 new.terms.iter().map(|t| t.from).min()
             }
             ChangeFile::EndTenure { leader, on } => {
-                let subject = format!("EndTenure(leader: \"{leader}\")");
+                let subject = self.subject("EndTenure", Some("leader"), leader);
                 let l = self.leader(&subject, file, leader)?;
                 let terms = &mut file.leaders[l].terms;
                 let before = terms.len();
@@ -917,7 +922,7 @@ impl Changer<'_> {
                 }
                 if terms.is_empty() || !cut {
                     let loc = self.last();
-                    self.problem(
+                    self.problems.push(
                         subject,
                         loc,
                         format!(
@@ -938,13 +943,13 @@ impl Changer<'_> {
                 Some(*on)
             }
             ChangeFile::ReplaceLeader { leader, by, from } => {
-                let subject = format!("ReplaceLeader(leader: \"{leader}\")");
+                let subject = self.subject("ReplaceLeader", Some("leader"), leader);
                 let a = self.leader(&subject, file, leader);
                 let b = self.leader(&subject, file, by);
                 let (a, b) = (a?, b?);
                 if file.leaders[a].state != file.leaders[b].state {
                     let loc = self.last();
-                    self.problem(
+                    self.problems.push(
                         subject,
                         loc,
                         format!("\"{by}\" serves another state than \"{leader}\""),
@@ -965,7 +970,7 @@ impl Changer<'_> {
                 }
                 if handed.is_empty() {
                     let loc = self.last();
-                    self.problem(
+                    self.problems.push(
                         subject,
                         loc,
                         format!("\"{leader}\" holds no office on or after {from}"),
@@ -1000,9 +1005,9 @@ impl Changer<'_> {
                 Some(file.span.0)
             }
             ChangeFile::Ideology { party, axis, value } => {
-                let subject = format!("Ideology(party: \"{party}\")");
-                let ploc = self.locate(party);
-                let aloc = self.locate(axis);
+                let subject = self.subject("Ideology", Some("party"), party);
+                let ploc = self.locate(Kind::Party, party);
+                let aloc = self.locate(Kind::Axis, axis);
                 let p = file.parties.iter().position(|p| p.id == *party);
                 if p.is_none() {
                     self.unknown(
@@ -1226,15 +1231,14 @@ fn relocate(e: ScenarioError, changer: &Changer) -> ScenarioError {
     else {
         return e;
     };
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for (id, at) in &changer.located {
-        first.entry(id.as_str()).or_insert(*at);
+    let mut first: HashMap<(Kind, &str), usize> = HashMap::new();
+    for ((kind, id), at) in &changer.located {
+        first.entry((*kind, id.as_str())).or_insert(*at);
     }
     let problems = problems
         .into_iter()
         .map(|mut p| {
-            let id = p.subject.split('"').nth(1).unwrap_or("");
-            if let Some(&at) = first.get(id) {
+            if let Some(&at) = p.subject.named().and_then(|named| first.get(&named)) {
                 p.location = Some(changer.outline.location(at));
             }
             p
@@ -1266,6 +1270,113 @@ mod tests {
         );
         assert_eq!(kind("/* c */ Scenario(name: \"x\")"), FileKind::Scenario);
         assert_eq!(kind("(name: \"x\")"), FileKind::Scenario);
+    }
+
+    /// The small fixture, as its file says.
+    fn small() -> ScenarioFile {
+        let text = include_str!("../../tests/fixtures/small.ron");
+        super::super::source::parse(text, Path::new("small.ron")).expect("the fixture parses")
+    }
+
+    /// The counterfactual with these changes, applied to the small fixture.
+    fn apply(changes: &str) -> Result<Counterfactual, ScenarioError> {
+        let text = format!(
+            "Counterfactual(\n    base: \"small.ron\",\n    title: \"t\",\n    question: \"q\",\n    changes: [\n{changes}\n    ],\n)\n"
+        );
+        let source = Source::parse(text, Path::new("what_if.ron")).expect("it parses");
+        source.apply(&small(), Path::new("small.ron"))
+    }
+
+    /// Each problem as the user reads its first line, with its line and column.
+    fn read(e: &ScenarioError) -> Vec<(String, Option<(usize, usize)>)> {
+        e.problems()
+            .iter()
+            .map(|p| {
+                (
+                    format!("{}: {}", p.subject, p.message),
+                    p.location.as_ref().map(|l| (l.line, l.col)),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_change_naming_what_the_base_lacks_is_located_with_the_likely_typo() {
+        let e = apply("        Remove(\"treaty\"),\n        Remove(\"incidnet\"),")
+            .expect_err("an unknown event");
+        assert_eq!(
+            read(&e),
+            [(
+                "Remove(\"incidnet\"): unknown event \"incidnet\": the base scenario has no such event"
+                    .to_string(),
+                Some((7, 16))
+            )]
+        );
+        let p = &e.problems()[0];
+        assert_eq!(p.hint.as_deref(), Some("did you mean \"incident\"?"));
+        assert_eq!(
+            p.subject,
+            Subject::Change {
+                index: 1,
+                kind: "Remove",
+                field: None,
+                id: "incidnet".to_string()
+            }
+        );
+    }
+
+    #[test]
+    fn a_change_that_cannot_apply_says_why() {
+        let e = apply("        Move(event: \"apology\", to: \"1958-01-01\"),")
+            .expect_err("an undated event");
+        assert_eq!(
+            read(&e),
+            [(
+                "Move(event: \"apology\"): event \"apology\" has no date of its own, so it cannot be moved"
+                    .to_string(),
+                Some((6, 21))
+            )]
+        );
+        let e = apply("        EndTenure(leader: \"ann\", on: \"1957-01-01\"),")
+            .expect_err("not in office");
+        assert_eq!(
+            read(&e)[0].0,
+            "EndTenure(leader: \"ann\"): \"ann\" is not in office on 1957-01-01 or after"
+        );
+    }
+
+    #[test]
+    fn a_change_that_breaks_the_base_is_placed_at_the_change_naming_it() {
+        let e = apply("        Chance(event: \"treaty\", chance: 2.0),").expect_err("chance 2");
+        assert!(matches!(e, ScenarioError::Changed { .. }), "{e}");
+        assert_eq!(
+            read(&e),
+            [(
+                "event \"treaty\" (1951-03-01): chance is 2; a probability lies in [0, 1]"
+                    .to_string(),
+                Some((6, 23))
+            )]
+        );
+    }
+
+    #[test]
+    fn problems_are_placed_by_the_kind_of_what_they_concern_not_only_its_id() {
+        // A leader and an event may share an id: the event's problem goes to the change
+        // naming the event, not to the leader added first.
+        let e = apply(concat!(
+            "        AddLeader((id: \"treaty\", name: \"T\", state: \"north\",\n",
+            "                   terms: [(office: \"envoy\", from: \"1950-01-01\")])),\n",
+            "        Chance(event: \"treaty\", chance: 2.0),",
+        ))
+        .expect_err("chance 2");
+        assert_eq!(
+            read(&e),
+            [(
+                "event \"treaty\" (1951-03-01): chance is 2; a probability lies in [0, 1]"
+                    .to_string(),
+                Some((8, 23))
+            )]
+        );
     }
 
     #[test]

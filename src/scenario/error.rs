@@ -115,17 +115,236 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// What a problem concerns, as a type: the locator places a counterfactual's problems by
+/// it, and its [`Display`](fmt::Display) is the subject a user reads, e.g.
+/// `event "treaty_1950" (1950-02-14)` or `leader "mao"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// The scenario as a whole: `scenario`.
+    Scenario,
+    /// The relation scale: `scale`.
+    Scale,
+    /// A text of the file holding a control character: `text`.
+    Text,
+    /// Something the file declares, by kind and id: `party "kmt"`.
+    Entity(Kind, String),
+    /// An event by id, with when it happens where the rule concerns that:
+    /// `event "treaty" (1950-02-14)`, or `event "treaty"` without it.
+    Event(String, Option<When>),
+    /// A counterfactual as a whole: `counterfactual`, or `counterfactual (named after its
+    /// file)` when its name is its file's stem.
+    Counterfactual {
+        /// Its name is taken from the file's stem, not written in it.
+        named_after_file: bool,
+    },
+    /// One change of a counterfactual, by its position in `changes` (from 0), its kind
+    /// and the id it names: `Move(event: "treaty")`, `Remove("treaty")`.
+    Change {
+        /// Position in the counterfactual's `changes`, from 0.
+        index: usize,
+        /// The change's kind, e.g. `Move`.
+        kind: &'static str,
+        /// The field naming the id (`event`, `leader`, ...); `None` for `Remove("id")`.
+        field: Option<&'static str>,
+        /// The id it names.
+        id: String,
+    },
+    /// A change of a counterfactual to a group of events, by its position in `changes`
+    /// (from 0), its kind and the group in words: `ScaleValues(era Split; party level)`.
+    Group {
+        /// Position in the counterfactual's `changes`, from 0.
+        index: usize,
+        /// The change's kind, e.g. `ScaleValues`.
+        kind: &'static str,
+        /// The group in words (`group_words`).
+        group: String,
+    },
+    /// A calibration's parameter file: `params`.
+    Params,
+}
+
+/// The kinds of things a file declares and names by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A state.
+    State,
+    /// A party.
+    Party,
+    /// A leader.
+    Leader,
+    /// A third party.
+    Actor,
+    /// An event.
+    Event,
+    /// An ideology axis.
+    Axis,
+    /// A band of the scale.
+    Band,
+    /// A checkpoint of the timeline.
+    Checkpoint,
+    /// An era of the timeline.
+    Era,
+}
+
+impl Kind {
+    /// The kind in messages: "state", "party", ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::State => "state",
+            Kind::Party => "party",
+            Kind::Leader => "leader",
+            Kind::Actor => "actor",
+            Kind::Event => "event",
+            Kind::Axis => "axis",
+            Kind::Band => "band",
+            Kind::Checkpoint => "checkpoint",
+            Kind::Era => "era",
+        }
+    }
+}
+
+/// When an event happens, as its subject shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// On its date: `(1950-02-14)`.
+    Dated(crate::date::Date),
+    /// On a pulse while its guard holds: `(triggered)`.
+    Triggered,
+    /// When another event schedules it: `(follow-up)`.
+    FollowUp,
+}
+
+impl Subject {
+    /// Something the file declares, by kind and id.
+    pub fn entity(kind: Kind, id: &str) -> Subject {
+        Subject::Entity(kind, id.to_string())
+    }
+
+    /// The kind and id of what the problem is about, when it is something a file names by
+    /// id (an event, leader, party, ...).
+    pub fn named(&self) -> Option<(Kind, &str)> {
+        match self {
+            Subject::Entity(kind, id) => Some((*kind, id)),
+            Subject::Event(id, _) => Some((Kind::Event, id)),
+            Subject::Change { .. }
+            | Subject::Group { .. }
+            | Subject::Scenario
+            | Subject::Scale
+            | Subject::Text
+            | Subject::Counterfactual { .. }
+            | Subject::Params => None,
+        }
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Scenario => write!(f, "scenario"),
+            Subject::Scale => write!(f, "scale"),
+            Subject::Text => write!(f, "text"),
+            Subject::Entity(kind, id) => write!(f, "{} \"{id}\"", kind.name()),
+            Subject::Event(id, None) => write!(f, "event \"{id}\""),
+            Subject::Event(id, Some(When::Dated(d))) => write!(f, "event \"{id}\" ({d})"),
+            Subject::Event(id, Some(When::Triggered)) => write!(f, "event \"{id}\" (triggered)"),
+            Subject::Event(id, Some(When::FollowUp)) => write!(f, "event \"{id}\" (follow-up)"),
+            Subject::Counterfactual { named_after_file } => write!(
+                f,
+                "counterfactual{}",
+                if *named_after_file {
+                    " (named after its file)"
+                } else {
+                    ""
+                }
+            ),
+            Subject::Change {
+                kind, field, id, ..
+            } => match field {
+                Some(field) => write!(f, "{kind}({field}: \"{id}\")"),
+                None => write!(f, "{kind}(\"{id}\")"),
+            },
+            Subject::Group { kind, group, .. } => write!(f, "{kind}({group})"),
+            Subject::Params => write!(f, "params"),
+        }
+    }
+}
+
+/// Tests and callers compare a subject with the text a user reads.
+impl PartialEq<&str> for Subject {
+    #[allow(
+        clippy::cmp_owned,
+        reason = "the text a user reads is the Display; a subject is a few words"
+    )]
+    fn eq(&self, text: &&str) -> bool {
+        self.to_string() == *text
+    }
+}
+
 /// One broken rule, found by validation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
     /// What it concerns, e.g. `event "treaty_1950" (1950-02-14)` or `leader "mao"`.
-    pub subject: String,
+    pub subject: Subject,
     /// The rule that was broken, in lowercase prose.
     pub message: String,
     /// How to fix it, if there is something specific to say.
     pub hint: Option<String>,
     /// Where the subject stands in the file, when it could be found.
     pub location: Option<Location>,
+}
+
+impl Problem {
+    /// A problem not yet placed in its file.
+    pub fn new(subject: Subject, message: String, hint: Option<String>) -> Problem {
+        Problem {
+            subject,
+            message,
+            hint,
+            location: None,
+        }
+    }
+}
+
+/// The problems found in a file so far, each with its place `P` (a path in the file, or a
+/// byte offset), in the order found: the one builder that validation and counterfactuals
+/// push problems through. Places become lines and columns only for the problems reported.
+#[derive(Debug)]
+pub(crate) struct Found<P>(pub Vec<(P, Problem)>);
+
+impl<P> Default for Found<P> {
+    fn default() -> Found<P> {
+        Found(Vec::new())
+    }
+}
+
+impl<P> Found<P> {
+    /// Adds a problem at its place.
+    pub fn push(&mut self, subject: Subject, at: P, message: String, hint: Option<String>) {
+        self.0.push((at, Problem::new(subject, message, hint)));
+    }
+
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The hint for an unknown id: the likely typo, else what is known (`all`, given the
+/// sorted ids), else what to say when nothing of the kind is known (`none`).
+pub(crate) fn unknown_hint(
+    id: &str,
+    mut known: Vec<&str>,
+    none: impl FnOnce() -> String,
+    all: impl FnOnce(&str) -> String,
+) -> String {
+    if let Some(s) = did_you_mean(id, known.iter().copied()) {
+        return format!("did you mean \"{s}\"?");
+    }
+    if known.is_empty() {
+        return none();
+    }
+    known.sort_unstable();
+    all(&known.join(", "))
 }
 
 /// Why a scenario or counterfactual could not be loaded.

@@ -18,20 +18,23 @@ pub mod validate;
 use std::path::Path;
 
 use crate::date::{Date, Day};
+/// Effects carry values drawn on the event's stream; the random module owns them.
+pub use crate::random::Value;
 pub use error::{Location, Problem, ScenarioError};
 use file::ScenarioFile;
 
-/// A validated scenario.
+/// A validated scenario. Its fields are private: a `Scenario` is made only by validation
+/// ([`validate::validate`]), so whatever holds one holds a scenario every rule has passed.
 #[derive(Clone, Debug)]
 pub struct Scenario {
     /// Short machine name, used for the default output folder.
-    pub name: String,
+    name: String,
     /// Title for charts and summaries.
-    pub title: String,
+    title: String,
     /// What the scenario is about.
-    pub description: String,
+    description: String,
     /// First and last simulated day, inclusive.
-    pub span: (Date, Date),
+    span: (Date, Date),
     /// The relation scale.
     pub scale: Scale,
     /// The structural part of the score.
@@ -272,28 +275,6 @@ impl Event {
     }
 }
 
-/// A number fixed in the file or drawn on the event's stream.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Value {
-    /// Fixed.
-    Fixed(f64),
-    /// Uniform on [lo, hi].
-    Uniform(f64, f64),
-    /// Normal(mean, sd).
-    Normal(f64, f64),
-}
-
-impl Value {
-    /// The same value multiplied by `k` (a counterfactual's re-weighting).
-    pub fn scaled(self, k: f64) -> Value {
-        match self {
-            Value::Fixed(v) => Value::Fixed(v * k),
-            Value::Uniform(a, b) => Value::Uniform(a * k, b * k),
-            Value::Normal(m, s) => Value::Normal(m * k, s * k.abs()),
-        }
-    }
-}
-
 /// Which pair a modifier binds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -443,6 +424,100 @@ pub struct Checkpoint {
 }
 
 impl Scenario {
+    /// Short machine name, used for the default output folder.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Title for charts and summaries.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The same scenario under another title, so that everything made from a variant
+    /// carries its own name; no rule relates the title to anything else.
+    pub fn with_title(mut self, title: String) -> Scenario {
+        self.title = title;
+        self
+    }
+
+    /// What the scenario is about.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// First and last simulated day, inclusive.
+    pub fn span(&self) -> (Date, Date) {
+        self.span
+    }
+
+    /// The relation scale.
+    pub fn scale(&self) -> &Scale {
+        &self.scale
+    }
+
+    /// The structural part of the score.
+    pub fn structure(&self) -> Structure {
+        self.structure
+    }
+
+    /// Works the scenario draws on.
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    /// Names of the ideology axes.
+    pub fn axes(&self) -> &[String] {
+        &self.axes
+    }
+
+    /// The two states, in file order.
+    pub fn states(&self) -> &[State] {
+        &self.states
+    }
+
+    /// Parties, in file order.
+    pub fn parties(&self) -> &[Party] {
+        &self.parties
+    }
+
+    /// Leaders, in file order.
+    pub fn leaders(&self) -> &[Leader] {
+        &self.leaders
+    }
+
+    /// Third parties, in file order.
+    pub fn actors(&self) -> &[Actor] {
+        &self.actors
+    }
+
+    /// Events, in scenario order (which breaks ties between events on the same day).
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Distinct half-lives of all modifier effects, in days (`f64::INFINITY` for
+    /// permanent and dated modifiers); an effect's `fade` indexes them.
+    pub fn fades(&self) -> &[f64] {
+        &self.fades
+    }
+
+    /// The documented history.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// Most events one run may fire.
+    pub fn max_events(&self) -> u32 {
+        self.max_events
+    }
+
+    /// What is valid but probably not meant, located in the file where it could be;
+    /// `check` prints them.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
+    }
+
     /// Loads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         load::scenario(path).map(|l| l.scenario)

@@ -674,9 +674,9 @@ async fn scenarios(State(app): State<Arc<App>>) -> Result<Response, Reply> {
                     let sc = &loaded.scenario;
                     Some(json!({
                         "key": e.key,
-                        "title": sc.title,
-                        "from": sc.span.0.to_string(),
-                        "to": sc.span.1.to_string(),
+                        "title": sc.title(),
+                        "from": sc.span().0.to_string(),
+                        "to": sc.span().1.to_string(),
                     }))
                 })
                 .collect::<Vec<Value>>())
@@ -758,9 +758,9 @@ fn describe(loaded: &Loaded, presets: &[Preset]) -> Value {
         .collect();
     json!({
         "key": loaded.key,
-        "title": sc.title,
-        "from": sc.span.0.to_string(),
-        "to": sc.span.1.to_string(),
+        "title": sc.title(),
+        "from": sc.span().0.to_string(),
+        "to": sc.span().1.to_string(),
         "eras": sc.timeline.eras.iter().map(|e| e.label.clone()).collect::<Vec<_>>(),
         "events": events,
         "leaders": leaders,
@@ -875,7 +875,7 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<Value, chart::ChartE
     let (title, question) = p
         .file
         .as_ref()
-        .map_or((sc.title.clone(), String::new()), |f| {
+        .map_or((sc.title().to_string(), String::new()), |f| {
             (f.title.clone(), f.question.clone())
         });
     let divergence = o

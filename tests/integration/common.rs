@@ -140,7 +140,13 @@ pub fn validated(file: ScenarioFile) -> Scenario {
 
 /// A scenario of two states, 1950-1960, whose events are the given RON list items.
 pub fn world(events: &str) -> Scenario {
-    let text = format!(
+    Scenario::from_str(&world_text(events), Path::new("world.ron"))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The text of [`world`], for edits beyond its events.
+pub fn world_text(events: &str) -> String {
+    format!(
         r#"Scenario(
     name: "world",
     title: "A test world",
@@ -163,8 +169,7 @@ pub fn world(events: &str) -> Scenario {
     ],
     events: [{events}],
 )"#
-    );
-    Scenario::from_str(&text, Path::new("world.ron")).unwrap_or_else(|e| panic!("{e}"))
+    )
 }
 
 /// Runs a scenario once.

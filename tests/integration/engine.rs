@@ -1,7 +1,10 @@
 //! The engine's semantics on small worlds: gating, guards, ordering, triggered rates.
 
 use diplosim::engine::RunError;
+use std::path::Path;
+
 use diplosim::engine::Simulation;
+use diplosim::scenario::Scenario;
 
 use crate::common::*;
 
@@ -101,7 +104,7 @@ fn a_triggered_event_fires_at_the_rate_its_mean_time_to_happen_implies() {
         r#"(id: "incident", mtth: 730.0, repeat: true, title: "Incident", source: "t",
             when: After("1950-01-01"))"#,
     );
-    let months = diplosim::date::Date::month_starts(sc.span.0, sc.span.1);
+    let months = diplosim::date::Date::month_starts(sc.span().0, sc.span().1);
     let ps: Vec<f64> = months
         .iter()
         .map(|m| {
@@ -127,13 +130,14 @@ fn a_triggered_event_fires_at_the_rate_its_mean_time_to_happen_implies() {
 
 #[test]
 fn a_runaway_chain_is_stopped_with_a_clear_error() {
-    let mut sc = world(
+    let text = world_text(
         r#"(id: "start", date: "1951-01-01", title: "Start", source: "t",
             effects: [FollowUp(event: "echo", after: 0)]),
            (id: "echo", title: "Echo", source: "t", effects: [FollowUp(event: "again", after: 1)]),
            (id: "again", title: "Again", source: "t", effects: [FollowUp(event: "echo", after: 0)])"#,
-    );
-    sc.max_events = 1000;
+    )
+    .replacen("    events: [", "    max_events: 1000,\n    events: [", 1);
+    let sc = Scenario::from_str(&text, Path::new("world.ron")).unwrap_or_else(|e| panic!("{e}"));
     let Err(err) = Simulation::new(&sc).run(1) else {
         panic!("the chain should run away");
     };

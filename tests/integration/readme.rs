@@ -18,7 +18,7 @@ fn the_readme_example_scenario_checks_and_runs() {
     let end = start + text[start..].find("```").expect("the example is closed");
     let sc = Scenario::from_str(&text[start..end], Path::new("README.md"))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(sc.name, "example");
+    assert_eq!(sc.name(), "example");
     assert_eq!(sc.events.len(), 5);
     let r = run(&sc, 1);
     assert!(r.fired.iter().any(|f| sc.events[f.event].id == "treaty"));

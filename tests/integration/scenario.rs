@@ -921,10 +921,11 @@ fn all_problems_are_reported_in_file_order() {
         .replace("party: \"blue\",", "party: \"blu\",")
         .replace("chance: 0.9", "chance: 2.0");
     let e = load(&t).expect_err("three broken rules");
-    let found: Vec<(&str, (usize, usize))> = e
-        .problems()
+    let subjects: Vec<String> = e.problems().iter().map(|p| p.subject.to_string()).collect();
+    let found: Vec<(&str, (usize, usize))> = subjects
         .iter()
-        .map(|p| (p.subject.as_str(), at(p)))
+        .zip(e.problems())
+        .map(|(s, p)| (s.as_str(), at(p)))
         .collect();
     assert_eq!(
         found,

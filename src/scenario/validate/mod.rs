@@ -1,0 +1,428 @@
+//! Validation: every rule of the format, checked once, turning a [`ScenarioFile`] into a
+//! [`Scenario`] whose references are indices.
+//!
+//! All problems are collected (in file order) rather than stopping at the first, so a user
+//! fixes a file in one pass. Each problem names its subject (an entity id, or an event id
+//! with its date), the rule, a hint (did-you-mean for unknown ids), and a path ([`At`]) to
+//! the item or field it concerns. Paths become lines and columns only when there is a
+//! problem to report, so a valid file is checked in time linear in its size.
+//!
+//! The rules live by what they check:
+//! - this file: the order of the checks, ids (one namespace for everything an event can
+//!   name, events apart), the span, the structure, `max_events`, and the helpers every
+//!   rule uses (finite numbers, unknown ids with a did-you-mean);
+//! - [`entities`]: the scale and its bands, states, parties, leaders and their terms,
+//!   third parties, and the timeline;
+//! - [`texts`]: control characters in any text;
+//! - [`events`]: timing, windows, chance, who acts, and the follow-up graph;
+//! - [`effects`]: modifiers, values and their bounds, and whether a modifier can ever
+//!   count; ideology, rule, office and follow-up effects;
+//! - [`conditions`]: `when` guards.
+
+mod conditions;
+mod effects;
+mod entities;
+mod events;
+mod texts;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use super::error::{Found, Kind, Problem, ScenarioError, Subject, When, plural, unknown_hint};
+use super::file::*;
+use super::locate::{At, Outline};
+use super::*;
+
+/// Default bound on the events one run may fire.
+pub const DEFAULT_MAX_EVENTS: u32 = 100_000;
+
+/// Half-life used for `Years(x)`: days in a mean Gregorian... Julian year.
+const DAYS_PER_YEAR: f64 = 365.25;
+
+/// Validates a parsed file. `text` is the file's source, used to locate problems; with
+/// an empty text, problems carry no location.
+pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+    let (start, end) = file.span;
+    let mut v = Validator {
+        problems: Found::default(),
+        warnings: Found::default(),
+        span_days: (end.day() - start.day()).max(0) as u32,
+    };
+    let mut scenario = v.scenario(file);
+    if v.problems.is_empty() {
+        scenario.warnings = place(v.warnings, text);
+        return Ok(scenario);
+    }
+    Err(ScenarioError::invalid(path, place(v.problems, text)))
+}
+
+/// Gives problems their places in `text` (none when the text is empty: a counterfactual's
+/// changed base, whose problems the caller places in its own file) and puts them in file
+/// order. Only the problems that will be reported are turned into lines and columns.
+fn place(Found(problems): Found<At>, text: &str) -> Vec<Problem> {
+    if text.is_empty() {
+        return problems.into_iter().map(|(_, p)| p).collect();
+    }
+    let outline = Outline::new(text);
+    let mut placed: Vec<(usize, Problem)> = problems
+        .into_iter()
+        .map(|(at, p)| (outline.offset(&at), p))
+        .collect();
+    // A stable sort keeps the order of problems found at one place.
+    placed.sort_by_key(|(offset, _)| *offset);
+    let total = placed.len();
+    placed
+        .into_iter()
+        .enumerate()
+        .map(|(k, (offset, mut p))| {
+            if k < limits::MAX_PROBLEMS || total <= limits::MAX_PROBLEMS {
+                p.location = Some(outline.location(offset));
+            }
+            p
+        })
+        .collect()
+}
+
+struct Validator {
+    /// Every problem found, with the path of what it concerns.
+    problems: Found<At>,
+    /// What is valid but probably not meant, with its path.
+    warnings: Found<At>,
+    /// Days from the span's first day to its last.
+    span_days: u32,
+}
+
+/// Names of the entities that events and effects refer to.
+struct Names {
+    states: HashMap<String, usize>,
+    parties: HashMap<String, usize>,
+    leaders: HashMap<String, usize>,
+    actors: HashMap<String, usize>,
+    events: HashMap<String, usize>,
+    axes: HashMap<String, usize>,
+    /// Leaders some event puts in office (`TakeOffice`): their terms are not all there is.
+    appointed: HashSet<String>,
+    /// For each party that rules on the first day or that some event brings to power
+    /// (`Rule`), the days on which it may rule ([`effects::rule_periods`]).
+    rulers: HashMap<String, Vec<(Day, Day)>>,
+    /// The span's first and last day.
+    span: (Day, Day),
+}
+
+impl Validator {
+    fn finite(&mut self, subject: &Subject, at: &At, what: &str, x: f64) -> bool {
+        if x.is_finite() {
+            return true;
+        }
+        self.problems.push(
+            subject.clone(),
+            at.clone(),
+            format!("{what} is not a finite number ({x})"),
+            Some("write an ordinary number such as 2.5: `NaN`, `inf` and numbers beyond about 1.8e308 have no place on a scale".to_string()),
+        );
+        false
+    }
+
+    /// The index of `id` among the `known` ids of its kind, or an unknown-id problem.
+    fn lookup(
+        &mut self,
+        subject: &Subject,
+        at: &At,
+        kind: &str,
+        id: &str,
+        known: &HashMap<String, usize>,
+    ) -> Option<usize> {
+        let found = known.get(id).copied();
+        if found.is_none() {
+            self.unknown(subject, at, kind, id, known);
+        }
+        found
+    }
+
+    /// The index of a band of the scale by name, or an unknown-band problem.
+    fn band(&mut self, subject: &Subject, at: &At, scale: &Scale, name: &str) -> Option<usize> {
+        let found = scale.find(name);
+        if found.is_none() {
+            let known = scale
+                .bands
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (b.name.clone(), i))
+                .collect();
+            self.unknown(subject, at, "band", name, &known);
+        }
+        found
+    }
+
+    fn unknown(
+        &mut self,
+        subject: &Subject,
+        at: &At,
+        kind: &str,
+        id: &str,
+        known: &HashMap<String, usize>,
+    ) {
+        let hint = unknown_hint(
+            id,
+            known.keys().map(String::as_str).collect(),
+            || format!("the file declares no {}", plural(kind)),
+            |all| format!("known {}: {all}", plural(kind)),
+        );
+        self.problems.push(
+            subject.clone(),
+            at.clone(),
+            format!("unknown {kind} \"{id}\""),
+            Some(hint),
+        );
+    }
+
+    fn scenario(&mut self, f: ScenarioFile) -> Scenario {
+        let top = Subject::Scenario;
+        let root = At::root();
+        if let Some((message, hint)) = folder_name_problem(&f.name) {
+            self.problems
+                .push(top.clone(), root.field("name"), message, Some(hint));
+        }
+        self.texts(&f);
+        let (start, end) = f.span;
+        if start >= end {
+            self.problems.push(
+                top.clone(),
+                root.field("span"),
+                format!("the span must end after it starts, but it runs from {start} to {end}"),
+                Some("write span: (\"first day\", \"last day\")".to_string()),
+            );
+        }
+        let scale = self.scale(&f.scale);
+        let structure = Structure {
+            base: f.structure.base,
+            affinity: f.structure.affinity,
+        };
+        let at = root.field("structure");
+        // Like an effect's value, each part may move the raw score by at most twice the
+        // bound, so no accepted file can make a score, sum or explanation non-finite.
+        let limit = 2.0 * scale.bound;
+        for (field, x) in [("base", structure.base), ("affinity", structure.affinity)] {
+            if self.finite(&top, &at.field(field), &format!("structure.{field}"), x)
+                && x.abs() > limit
+            {
+                self.problems.push(
+                    top.clone(),
+                    at.field(field),
+                    format!("structure.{field} is {}, beyond ±{limit}", num(x)),
+                    Some(format!(
+                        "the structural part may move the raw score by at most twice the scale's bound ({})",
+                        scale.bound
+                    )),
+                );
+            }
+        }
+
+        let mut names = Names {
+            states: HashMap::new(),
+            parties: HashMap::new(),
+            leaders: HashMap::new(),
+            actors: HashMap::new(),
+            events: HashMap::new(),
+            axes: HashMap::new(),
+            appointed: HashSet::new(),
+            rulers: effects::rule_periods(&f),
+            span: (f.span.0.day(), f.span.1.day()),
+        };
+        for x in f.events.iter().flat_map(|e| &e.effects) {
+            if let EffectFile::TakeOffice { leader, .. } = x {
+                names.appointed.insert(leader.clone());
+            }
+        }
+        for (i, a) in f.axes.iter().enumerate() {
+            if names.axes.insert(a.clone(), i).is_some() {
+                self.problems.push(
+                    top.clone(),
+                    root.field("axes").index(i),
+                    format!("axis \"{a}\" is declared twice"),
+                    Some("remove one of them".to_string()),
+                );
+            }
+        }
+        // One namespace for everything an event can name.
+        let mut seen: BTreeMap<String, &'static str> = BTreeMap::new();
+        let mut declare = |v: &mut Self, kind: Kind, id: &str, at: At| {
+            if let Some(prev) = seen.insert(id.to_string(), kind.name()) {
+                seen.insert(id.to_string(), prev);
+                v.problems.push(
+                    Subject::entity(kind, id),
+                    at.field("id"),
+                    format!("duplicate id: \"{id}\" is already used by a {prev}"),
+                    Some("ids of states, parties, leaders and actors must all differ".to_string()),
+                );
+                false
+            } else {
+                true
+            }
+        };
+        if f.states.len() != 2 {
+            self.problems.push(
+                top.clone(),
+                root.field("states"),
+                format!(
+                    "a scenario has exactly two states; this one has {}",
+                    f.states.len()
+                ),
+                Some(
+                    "the relation simulated is between the two states listed in `states`"
+                        .to_string(),
+                ),
+            );
+        }
+        for (i, s) in f.states.iter().enumerate() {
+            if declare(self, Kind::State, &s.id, root.field("states").index(i)) {
+                names.states.insert(s.id.clone(), i);
+            }
+        }
+        for (i, p) in f.parties.iter().enumerate() {
+            if declare(self, Kind::Party, &p.id, root.field("parties").index(i)) {
+                names.parties.insert(p.id.clone(), i);
+            }
+        }
+        for (i, l) in f.leaders.iter().enumerate() {
+            if declare(self, Kind::Leader, &l.id, root.field("leaders").index(i)) {
+                names.leaders.insert(l.id.clone(), i);
+            }
+        }
+        for (i, a) in f.actors.iter().enumerate() {
+            if declare(self, Kind::Actor, &a.id, root.field("actors").index(i)) {
+                names.actors.insert(a.id.clone(), i);
+            }
+        }
+        for (i, e) in f.events.iter().enumerate() {
+            if let Some(&first) = names.events.get(&e.id) {
+                self.problems.push(
+                    Subject::Event(e.id.clone(), None),
+                    root.field("events").index(i).field("id"),
+                    format!(
+                        "duplicate event id \"{}\": event number {} has it too",
+                        e.id,
+                        first + 1
+                    ),
+                    Some("every event needs its own id".to_string()),
+                );
+            } else {
+                names.events.insert(e.id.clone(), i);
+            }
+        }
+
+        let parties = self.parties(&f.parties, &names, f.axes.len());
+        let states = self.states(&f.states, &names, &parties);
+        let leaders = self.leaders(&f.leaders, &names, &parties, f.span);
+        let actors = self.actors(&f.actors);
+        let mut fades: Vec<f64> = Vec::new();
+        let events: Vec<Event> = f
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let at = root.field("events").index(i);
+                self.event(
+                    e, at, &f, &names, &scale, &leaders, &actors, &parties, &mut fades,
+                )
+            })
+            .collect();
+        self.follow_ups(&events, &f.events, &names);
+        let timeline = self.timeline(&f.timeline, &scale, f.span);
+        let max_events = f.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
+        if max_events == 0 {
+            self.problems.push(
+                top.clone(),
+                root.field("max_events"),
+                "max_events is 0: no event could fire".to_string(),
+                Some("leave it out for the default of 100000".to_string()),
+            );
+        } else if max_events > limits::MAX_EVENTS_PER_RUN {
+            self.problems.push(
+                top.clone(),
+                root.field("max_events"),
+                format!(
+                    "max_events is {max_events}, above the most a run may fire ({})",
+                    limits::MAX_EVENTS_PER_RUN
+                ),
+                Some("a run keeps every event it fires; leave it out for the default of 100000, which catches runaway follow-ups in well under a second".to_string()),
+            );
+        }
+        if f.events.len() > limits::MAX_EVENTS {
+            self.problems.push(
+                top.clone(),
+                root.field("events"),
+                format!(
+                    "{} events; a scenario has at most {}",
+                    f.events.len(),
+                    limits::MAX_EVENTS
+                ),
+                Some("split the span into several scenarios".to_string()),
+            );
+        }
+        Scenario {
+            name: f.name,
+            title: f.title,
+            description: f.description,
+            span: f.span,
+            scale,
+            structure,
+            sources: f.sources,
+            axes: f.axes,
+            states,
+            parties,
+            leaders,
+            actors,
+            events,
+            fades,
+            timeline,
+            max_events,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Why a `name` cannot be an output folder, with a hint: empty, characters other than
+/// letters, digits, `_` and `-`, or longer than [`limits::MAX_NAME_CHARS`].
+pub(crate) fn folder_name_problem(name: &str) -> Option<(String, String)> {
+    let shown: String = name.chars().take(40).collect();
+    let shown = if shown.len() < name.len() {
+        format!("{shown}...")
+    } else {
+        shown
+    };
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        Some((
+            format!("name \"{}\" cannot be a folder name", shown.escape_debug()),
+            "use letters, digits, `_` and `-` only, e.g. \"sino_soviet\"".to_string(),
+        ))
+    } else if name.len() > limits::MAX_NAME_CHARS {
+        Some((
+            format!(
+                "name \"{shown}\" has {} characters; a name (the output folder) has at most {}",
+                name.len(),
+                limits::MAX_NAME_CHARS
+            ),
+            "use a short machine name, e.g. \"sino_soviet\"; the `title` is for people".to_string(),
+        ))
+    } else {
+        None
+    }
+}
+
+/// A number for a message: plain when it is of an everyday size, else in e-notation (so
+/// 1e300 is not printed with three hundred digits).
+fn num(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,397 @@
+//! One test or more per class of rule, each on the small fixture with one edit, asserting
+//! the subject and message a user reads (and the hint where it says what to do).
+
+use std::path::Path;
+
+use super::folder_name_problem;
+use crate::scenario::{Problem, Scenario, ScenarioError};
+
+/// The small world of the integration tests: valid, with every kind of event.
+const SMALL: &str = include_str!("../../../tests/fixtures/small.ron");
+
+/// The fixture with each `(old, new)` replaced once; `old` must be there.
+fn edit(pairs: &[(&str, &str)]) -> String {
+    let mut text = SMALL.to_string();
+    for (old, new) in pairs {
+        assert!(text.contains(old), "the fixture has no {old:?}");
+        text = text.replacen(old, new, 1);
+    }
+    text
+}
+
+fn load(text: &str) -> Result<Scenario, ScenarioError> {
+    Scenario::from_str(text, Path::new("small.ron"))
+}
+
+/// "subject: message" of a problem, as the user reads its first line.
+fn line(p: &Problem) -> String {
+    format!("{}: {}", p.subject, p.message)
+}
+
+/// Every problem of a file that must not validate.
+fn problems(text: &str) -> Vec<Problem> {
+    match load(text) {
+        Err(e @ ScenarioError::Invalid { .. }) => e.problems().to_vec(),
+        Err(e) => panic!("expected broken rules, got:\n{e}"),
+        Ok(_) => panic!("the broken file validated"),
+    }
+}
+
+/// The first lines of every problem.
+fn lines(text: &str) -> Vec<String> {
+    problems(text).iter().map(line).collect()
+}
+
+/// The first lines of every warning of a valid file.
+fn warnings(text: &str) -> Vec<String> {
+    match load(text) {
+        Ok(s) => s.warnings.iter().map(line).collect(),
+        Err(e) => panic!("expected a valid file, got:\n{e}"),
+    }
+}
+
+#[test]
+fn the_fixture_is_valid_and_warns_of_nothing() {
+    assert_eq!(warnings(SMALL), Vec::<String>::new());
+}
+
+#[test]
+fn ids_are_unique_across_states_parties_leaders_and_actors() {
+    let ps = problems(&edit(&[("(id: \"ben\",", "(id: \"red\",")]));
+    assert_eq!(
+        ps.iter().map(line).collect::<Vec<_>>(),
+        ["leader \"red\": duplicate id: \"red\" is already used by a party"]
+    );
+    assert_eq!(
+        ps[0].hint.as_deref(),
+        Some("ids of states, parties, leaders and actors must all differ")
+    );
+}
+
+#[test]
+fn event_ids_are_unique() {
+    assert_eq!(
+        lines(&edit(&[("(id: \"party_ties\",", "(id: \"treaty\",")])),
+        ["event \"treaty\": duplicate event id \"treaty\": event number 1 has it too"]
+    );
+}
+
+#[test]
+fn an_unknown_id_is_named_with_the_likely_typo() {
+    let ps = problems(&edit(&[(
+        "Party(\"red\", \"blue\")",
+        "Party(\"red\", \"bleu\")",
+    )]));
+    assert_eq!(
+        ps.iter().map(line).collect::<Vec<_>>(),
+        ["event \"party_ties\" (1952-06-01): unknown party \"bleu\""]
+    );
+    assert_eq!(ps[0].hint.as_deref(), Some("did you mean \"blue\"?"));
+}
+
+#[test]
+fn an_unknown_id_far_from_any_lists_the_known_ones() {
+    let ps = problems(&edit(&[(
+        "actors: [\"north\", \"south\"]",
+        "actors: [\"north\", \"zzzzzz\"]",
+    )]));
+    assert_eq!(
+        ps.iter().map(line).collect::<Vec<_>>(),
+        ["event \"treaty\" (1951-03-01): unknown actor \"zzzzzz\""]
+    );
+    assert_eq!(
+        ps[0].hint.as_deref(),
+        Some("known actors: ann, ben, blue, cid, east, north, pink, red, south")
+    );
+}
+
+#[test]
+fn dates_lie_in_the_span_and_the_span_runs_forwards() {
+    assert_eq!(
+        lines(&edit(&[("date: \"1951-03-01\"", "date: \"1949-03-01\"")])),
+        [
+            "event \"treaty\" (1949-03-01): its date lies outside the scenario's span, 1950-01-01 to 1960-12-31"
+        ]
+    );
+    let backwards = lines(&edit(&[(
+        "span: (\"1950-01-01\", \"1960-12-31\")",
+        "span: (\"1960-12-31\", \"1950-01-01\")",
+    )]));
+    assert_eq!(
+        backwards[0],
+        "scenario: the span must end after it starts, but it runs from 1960-12-31 to 1950-01-01"
+    );
+}
+
+#[test]
+fn a_window_needs_a_date_and_fits_in_the_span() {
+    assert_eq!(
+        lines(&edit(&[("window: 30,", "window: 9000,")])),
+        [
+            "event \"incident\" (1957-01-01): a window of 9000 days is wider than the whole span (4017 days)"
+        ]
+    );
+    assert_eq!(
+        lines(&edit(&[(
+            "(id: \"apology\",",
+            "(id: \"apology\", window: 3,"
+        )])),
+        ["event \"apology\" (follow-up): a date window needs a date"]
+    );
+}
+
+#[test]
+fn values_chances_and_thresholds_stay_within_their_bounds() {
+    assert_eq!(
+        lines(&edit(&[("value: 4.0", "value: 40.0")])),
+        ["event \"treaty\" (1951-03-01): a modifier's value is off the scale: 40 is beyond ±18"]
+    );
+    assert_eq!(
+        lines(&edit(&[("chance: 0.9", "chance: 1.5")])),
+        ["event \"incident\" (1957-01-01): chance is 1.5; a probability lies in [0, 1]"]
+    );
+    assert_eq!(
+        lines(&edit(&[("Uniform(-4.0, -2.0)", "Uniform(-2.0, -4.0)")])),
+        [
+            "event \"incident\" (1957-01-01): a modifier's value is Uniform(-2, -4): the low end exceeds the high end"
+        ]
+    );
+    assert_eq!(
+        lines(&edit(&[(
+            "ideology: {\"left\": 0.8}",
+            "ideology: {\"left\": 1.8}"
+        )])),
+        ["party \"red\": ideology on \"left\" is 1.8, outside [-1, 1]"]
+    );
+    assert_eq!(
+        lines(&edit(&[("bound: 9.0", "bound: 9000.0")]))[0],
+        "scale: the bound is 9000; it must be a positive number no larger than 1000"
+    );
+}
+
+#[test]
+fn conditions_name_what_exists_and_can_hold() {
+    assert_eq!(
+        lines(&edit(&[("ScoreAtLeast(0.0)", "ScoreAtLeast(12.0)")])),
+        ["event \"spat\" (triggered): the score threshold 12 is off the scale [-9, 9]"]
+    );
+    assert_eq!(
+        lines(&edit(&[(
+            "ScoreAtLeast(0.0)",
+            "Rules(\"north\", \"blue\")"
+        )])),
+        [
+            "event \"spat\" (triggered): Rules(\"north\", \"blue\") can never hold: \"blue\" is a party of the other state"
+        ]
+    );
+    let ps = problems(&edit(&[("ScoreAtLeast(0.0)", "Band(\"frendly\")")]));
+    assert_eq!(
+        ps.iter().map(line).collect::<Vec<_>>(),
+        ["event \"spat\" (triggered): unknown band \"frendly\""]
+    );
+    assert_eq!(ps[0].hint.as_deref(), Some("did you mean \"friendly\"?"));
+}
+
+#[test]
+fn effects_bind_the_right_pairs_and_end_after_their_event() {
+    assert_eq!(
+        lines(&edit(&[(
+            "Rule(state: \"north\", party: \"pink\")",
+            "Rule(state: \"north\", party: \"blue\")"
+        )])),
+        [
+            "event \"election\" (1956-01-01): party \"blue\" cannot rule \"north\": it belongs to the other state"
+        ]
+    );
+    assert_eq!(
+        lines(&edit(&[(
+            "Party(\"red\", \"blue\")",
+            "Party(\"red\", \"pink\")"
+        )])),
+        [
+            "event \"party_ties\" (1952-06-01): a party-level modifier binds a party of each state, but \"red\" and \"pink\" belong to one state"
+        ]
+    );
+    assert_eq!(
+        lines(&edit(&[(
+            "fade: Permanent)]),\n        (id: \"party_ties\"",
+            "fade: Until(\"1951-01-01\"))]),\n        (id: \"party_ties\""
+        )])),
+        [
+            "event \"friendship\" (1952-01-01): a modifier ends on 1951-01-01, not after the event's own date"
+        ]
+    );
+    assert_eq!(
+        lines(&edit(&[("fade: Days(90.0)", "fade: Days(-1.0)")])),
+        [
+            "event \"spat\" (triggered): a half-life of -1 days; it must be a positive, finite number"
+        ]
+    );
+}
+
+#[test]
+fn follow_ups_target_undated_events_that_something_schedules() {
+    assert_eq!(
+        lines(&edit(&[(
+            "FollowUp(event: \"apology\", after: 14)",
+            "FollowUp(event: \"treaty\", after: 14)"
+        )])),
+        [
+            "event \"incident\": schedules \"treaty\" as a follow-up, but that event has a date or an mtth of its own",
+            "event \"apology\": has no date, no mtth, and no event schedules it, so it can never happen",
+        ]
+    );
+}
+
+#[test]
+fn zero_delay_follow_ups_may_not_loop() {
+    let text = edit(&[(
+        "effects: [Modifier(level: State, value: 1.0, fade: Until(\"1958-01-01\"))]",
+        "effects: [Modifier(level: State, value: 1.0, fade: Until(\"1958-01-01\")), FollowUp(event: \"apology\", after: 0)]",
+    )]);
+    assert_eq!(
+        lines(&text),
+        ["event \"apology\": follow-ups form a cycle that never advances time: apology -> apology"]
+    );
+}
+
+#[test]
+fn one_office_holds_one_person_at_a_time() {
+    let ps = problems(&edit(&[(
+        "terms: [(from: \"1955-06-01\")]",
+        "terms: [(from: \"1955-01-01\")]",
+    )]));
+    assert_eq!(
+        ps.iter().map(line).collect::<Vec<_>>(),
+        [
+            "leader \"ben\": the term in office \"leader\" from 1955-01-01 overlaps the term of \"ann\" from 1950-01-01 to 1955-06-01"
+        ]
+    );
+}
+
+#[test]
+fn those_who_act_are_in_office_and_leaders_serve_their_state() {
+    assert_eq!(
+        lines(&edit(&[("date: \"1952-01-01\"", "date: \"1956-01-01\"")]))[0],
+        "event \"friendship\" (1956-01-01): leader \"ann\" acts but is not in office on 1956-01-01"
+    );
+    assert_eq!(
+        lines(&edit(&[(
+            "state: \"north\", party: \"pink\",",
+            "state: \"north\", party: \"blue\","
+        )])),
+        ["leader \"ben\": party \"blue\" belongs to another state than \"north\""]
+    );
+    assert_eq!(
+        lines(&edit(&[(
+            "Leader(\"ann\", \"cid\")",
+            "Leader(\"ann\", \"ben\")"
+        )])),
+        [
+            "event \"friendship\" (1952-01-01): a leader-level modifier binds a leader of each state, but \"ann\" and \"ben\" serve one state"
+        ]
+    );
+}
+
+#[test]
+fn a_leader_level_modifier_between_leaders_never_in_office_together_warns() {
+    // Ben takes office in 1955, after the friendship of 1952 has been bound to Ann.
+    let text = edit(&[(
+        "Leader(\"ann\", \"cid\"), value: 3.0, fade: Permanent",
+        "Leader(\"ben\", \"cid\"), value: 3.0, fade: Until(\"1953-01-01\")",
+    )]);
+    assert_eq!(
+        warnings(&text),
+        [
+            "event \"friendship\" (1952-01-01): this leader-level modifier can never count: \"ben\" and \"cid\" are never both in office from 1952-01-01 on"
+        ]
+    );
+}
+
+#[test]
+fn a_party_level_modifier_between_parties_that_never_both_rule_after_it_warns() {
+    // Red loses power to Pink on 1956-01-01, for certain: a tie with Red made in 1957 never
+    // counts.
+    let late = edit(&[("date: \"1952-06-01\"", "date: \"1957-06-01\"")]);
+    let ps = match load(&late) {
+        Ok(s) => s.warnings,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(
+        ps.iter().map(line).collect::<Vec<_>>(),
+        [
+            "event \"party_ties\" (1957-06-01): this party-level modifier can never count: \"red\" and \"blue\" never both rule from 1957-06-01 on"
+        ]
+    );
+    assert_eq!(
+        ps[0].hint.as_deref(),
+        Some(
+            "a party-level modifier counts only while both parties rule: bind the parties that rule, or use level: State"
+        )
+    );
+    // Made before the change of government, it counts until then: no warning.
+    assert_eq!(warnings(SMALL), Vec::<String>::new());
+    // An election that may not happen (chance, guard) may leave Red in power: no warning.
+    let maybe = late.replacen(
+        "effects: [Rule(state: \"north\", party: \"pink\")]",
+        "chance: 0.5, effects: [Rule(state: \"north\", party: \"pink\")]",
+        1,
+    );
+    assert_eq!(warnings(&maybe), Vec::<String>::new());
+    // An election whose window reaches past the tie's day may come after it: no warning.
+    let windowed = late.replacen(
+        "(id: \"election\", date: \"1956-01-01\",",
+        "(id: \"election\", date: \"1957-05-01\", window: 60,",
+        1,
+    );
+    assert_eq!(warnings(&windowed), Vec::<String>::new());
+}
+
+#[test]
+fn a_party_that_never_rules_is_named_in_the_warning() {
+    let text = edit(&[
+        (
+            "Rule(state: \"north\", party: \"pink\")",
+            "Modifier(level: State, value: 1.0, fade: Days(30.0))",
+        ),
+        ("Party(\"red\", \"blue\")", "Party(\"pink\", \"blue\")"),
+    ]);
+    assert_eq!(
+        warnings(&text),
+        [
+            "event \"party_ties\" (1952-06-01): this party-level modifier can never count: \"pink\" never rules its state (it does not rule on the first day and no event brings it to power)"
+        ]
+    );
+}
+
+#[test]
+fn texts_hold_no_control_characters() {
+    assert_eq!(
+        lines(&edit(&[("title: \"Treaty\"", "title: \"Tre\u{7}aty\"")])),
+        ["text: this text holds the control character U+0007 (after \"Tre\")"]
+    );
+}
+
+#[test]
+fn checkpoints_and_eras_lie_in_the_span_and_name_real_bands() {
+    assert_eq!(
+        lines(&edit(&[("to: \"1955-12-31\")]", "to: \"1965-12-31\")]")])),
+        ["era \"Early\": runs 1950-01-01 to 1965-12-31, outside the span 1950-01-01 to 1960-12-31"]
+    );
+    assert_eq!(
+        lines(&edit(&[(
+            "Bands(\"ordinary\", \"friendly\")",
+            "Bands(\"friendly\", \"ordinary\")"
+        )])),
+        ["checkpoint \"warm\": Bands(\"friendly\", \"ordinary\") runs downwards"]
+    );
+}
+
+#[test]
+fn folder_names_are_short_plain_and_not_empty() {
+    assert!(folder_name_problem("sino_soviet-2").is_none());
+    assert!(folder_name_problem("").is_some());
+    assert!(folder_name_problem("a/b").is_some());
+    let (message, _) = folder_name_problem(&"x".repeat(65)).expect("too long");
+    assert!(message.ends_with("has 65 characters; a name (the output folder) has at most 64"));
+}
