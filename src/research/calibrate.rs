@@ -290,7 +290,7 @@ impl Problem<'_> {
     }
 
     /// The loss of parameters `x` on the training period.
-    pub(crate) fn loss(&self, days: &[Day], x: &[f64]) -> Result<f64, ScenarioError> {
+    pub fn loss(&self, days: &[Day], x: &[f64]) -> Result<f64, ScenarioError> {
         let mean = self.mean(x)?;
         let Some(reference) = self.reference else {
             return Ok(0.0);
