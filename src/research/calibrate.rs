@@ -109,7 +109,7 @@ impl Params {
     /// Reads a params file and checks it against the scenario: every event known, every
     /// bound finite and non-empty. Problems are located in the file.
     pub fn load(path: &Path, file: &ScenarioFile) -> Result<Params, ScenarioError> {
-        let text = crate::scenario::source::read(path)?;
+        let text = crate::scenario::load::read(path)?;
         let parsed: ParamsFile = crate::scenario::source::parse(&text, path)?;
         let problem = |needle: &str, message: String, hint: &str| {
             let location = text.find(needle).map(|at| Location::of_offset(&text, at));

@@ -216,8 +216,7 @@ pub struct Source {
 impl Source {
     /// Reads and parses a counterfactual file.
     pub fn read(path: &Path) -> Result<Source, ScenarioError> {
-        let text = super::source::read(path)?;
-        Source::parse(text, path)
+        super::load::source(path)
     }
 
     /// Parses counterfactual text; `path` is used in messages and to find the base.
@@ -400,14 +399,7 @@ impl Source {
 impl Counterfactual {
     /// Loads a counterfactual and its base (found relative to the counterfactual's folder).
     pub fn load(path: &Path) -> Result<Counterfactual, ScenarioError> {
-        let source = Source::read(path)?;
-        source.check_base()?;
-        let base_path = source.base_path();
-        let base_text = super::source::read(&base_path)?;
-        let base: ScenarioFile = super::source::parse(&base_text, &base_path)?;
-        // The base must be valid on its own: its errors are reported against its own file.
-        validate::validate(base.clone(), &base_text, &base_path)?;
-        source.apply(&base, &base_path)
+        super::load::counterfactual(path).map(|l| l.variant)
     }
 }
 
