@@ -5,7 +5,7 @@
 //! written as a counterfactual of the scenario (`Structure` for the structural part,
 //! `Scale` for multipliers on events' values), applied and validated like any
 //! counterfactual, and run on the same seeds every time (common random numbers), so the
-//! objective is a deterministic function of the parameters. The search (see [`search`])
+//! objective is a deterministic function of the parameters. The search (see [`super::search`])
 //! is argmin's Nelder-Mead on the unit cube of the bounds, from the scenario's own values
 //! and other starts, in parallel, and stops after the budget of evaluations.
 
@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::date::{Date, Day};
-use crate::experiment::{self, Progress, Seeds};
+use crate::experiment::{self, Seeds};
+use crate::research::Reference;
 use crate::research::fit::{self, Fit};
-use crate::research::{Reference, search};
 use crate::scenario::counterfactual::{Counterfactual, Source};
 use crate::scenario::error::Location;
 use crate::scenario::file::ScenarioFile;
@@ -300,32 +300,6 @@ impl Problem<'_> {
             Objective::Rmse => fit::rmse(&pairs),
             Objective::Band => fit::band_miss(self.scenario, &pairs),
         })
-    }
-
-    /// Searches the bounds from one start, the scenario's own values, reporting each
-    /// evaluation to `progress`.
-    pub fn run(
-        &self,
-        base_name: &str,
-        about: &str,
-        progress: &dyn Progress,
-    ) -> Result<Calibration, ScenarioError> {
-        self.run_starts(1, base_name, about, progress)
-    }
-
-    /// Searches the bounds from `starts` starts in parallel (see [`search`]), sharing the
-    /// budget between them, reporting each evaluation to `progress`.
-    pub fn run_starts(
-        &self,
-        starts: usize,
-        base_name: &str,
-        about: &str,
-        progress: &dyn Progress,
-    ) -> Result<Calibration, ScenarioError> {
-        progress.start(self.budget as u64);
-        let found = search::search(self, starts, 0..starts, progress);
-        progress.finish();
-        Ok(search::calibration(self, &found?, base_name, about))
     }
 }
 
