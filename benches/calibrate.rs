@@ -74,7 +74,7 @@ fn calibrate(c: &mut Criterion) {
     let cf_path = path.with_file_name("calibrated.ron");
     g.bench_function("apply", |b| {
         b.iter(|| {
-            let text = params.counterfactual("sino_soviet_1917_1991.ron", &file, &x, "bench");
+            let text = params.counterfactual("sino_soviet_1917_1991.ron", &x, "bench");
             black_box(
                 Source::parse(text, &cf_path)
                     .and_then(|s| s.apply(&file, &path))
@@ -82,7 +82,7 @@ fn calibrate(c: &mut Criterion) {
             )
         })
     });
-    let text = params.counterfactual("sino_soviet_1917_1991.ron", &file, &x, "bench");
+    let text = params.counterfactual("sino_soviet_1917_1991.ron", &x, "bench");
     let variant = Source::parse(text, &cf_path)
         .and_then(|s| s.apply(&file, &path))
         .expect("a valid candidate");

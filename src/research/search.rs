@@ -381,9 +381,7 @@ pub fn calibration(
         |b| (b.best.clone(), b.loss),
     );
     Calibration {
-        text: problem
-            .params
-            .counterfactual(base_name, problem.file, &best, about),
+        text: problem.params.counterfactual(base_name, &best, about),
         best,
         loss,
         start: (own, starts.first().map_or(f64::INFINITY, |s| s.first_loss)),
