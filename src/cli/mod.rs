@@ -188,15 +188,23 @@ pub enum Command {
         /// Seed of the first run.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Most evaluations of the objective.
+        /// Most evaluations of the objective, shared evenly between the starts.
         #[arg(long, default_value_t = 200)]
         budget: usize,
+        /// Starts of the search, run in parallel: the scenario's own values, then points
+        /// of a Halton sequence over the bounds.
+        #[arg(long, default_value_t = 4)]
+        starts: usize,
         /// The loss: RMSE, or the share of dates in another band.
         #[arg(long, value_enum, default_value = "rmse")]
         objective: crate::research::calibrate::Objective,
         /// Output folder [default: output/<scenario name>/calibrate/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Make only shard I of N (e.g. 3/10): its starts go to a shard file for
+        /// `diplosim merge`, instead of the command's files.
+        #[arg(long)]
+        shard: Option<Shard>,
     },
     /// Which declared parameters the trajectory (and its fit to a measured series)
     /// depends on: one-at-a-time sweeps and Morris elementary effects; sensitivity.csv
@@ -223,6 +231,10 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/sensitivity/].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Make only shard I of N (e.g. 3/10): its points go to a shard file for
+        /// `diplosim merge`, instead of the command's files.
+        #[arg(long)]
+        shard: Option<Shard>,
     },
     /// Joins the shard files that `--shard I/N` runs wrote into the files one machine
     /// would have written, in the folder the command line names.
@@ -458,8 +470,10 @@ fn execute_command(
             runs,
             seed,
             budget,
+            starts,
             objective,
             out,
+            shard,
         } => research::calibrate(
             research::CalibrateConfig::new(
                 scenario,
@@ -467,12 +481,13 @@ fn execute_command(
                 params,
                 (*train, *test),
                 Seeds::new(*seed, *runs)?,
-                *budget,
+                (*budget, *starts),
                 *objective,
                 out.as_deref(),
             )?,
             argv,
             progress,
+            Work::of(*shard, &mut merged),
         ),
         Command::Sensitivity {
             scenario,
@@ -482,6 +497,7 @@ fn execute_command(
             seed,
             paths,
             out,
+            shard,
         } => research::sensitivity(
             research::SensitivityConfig::new(
                 scenario,
@@ -493,6 +509,7 @@ fn execute_command(
             )?,
             argv,
             progress,
+            Work::of(*shard, &mut merged),
         ),
         Command::Merge { dirs } => {
             let m = crate::research::shard::merge(dirs)?;
@@ -504,7 +521,11 @@ fn execute_command(
             })?;
             if !matches!(
                 again.command,
-                Command::Ensemble { .. } | Command::Compare { .. } | Command::Rank { .. }
+                Command::Ensemble { .. }
+                    | Command::Compare { .. }
+                    | Command::Rank { .. }
+                    | Command::Calibrate { .. }
+                    | Command::Sensitivity { .. }
             ) {
                 return Err(CliError::Usage(
                     "the shards' command line is not one that makes shards".into(),

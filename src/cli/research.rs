@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::CliError;
 use super::experiments::curves_of;
 use super::inputs::{Variants, measured, variants_of};
-use super::write::{check_out, default_out, finish};
+use super::write::{check_out, default_out, finish, write_unit_shard};
+use super::{CliError, Work};
 use crate::date::Date;
 use crate::engine::Simulation;
 use crate::experiment::{self, Progress, Seeds, Variant};
@@ -15,6 +15,8 @@ use crate::output::{Input, OutputError};
 use crate::report;
 use crate::research::Reference;
 use crate::research::calibrate::{Objective, Params, Problem, train_test_text};
+use crate::research::search;
+use crate::research::sensitivity::{self, Design};
 use crate::scenario::counterfactual::Source;
 use crate::scenario::load;
 
@@ -31,6 +33,7 @@ pub(super) struct CalibrateConfig<'a> {
     test: Option<(Date, Date)>,
     seeds: Seeds,
     budget: usize,
+    starts: usize,
     objective: Objective,
     dir: PathBuf,
 }
@@ -43,7 +46,7 @@ impl<'a> CalibrateConfig<'a> {
         params: &Path,
         (train, test): (Option<(Date, Date)>, Option<(Date, Date)>),
         seeds: Seeds,
-        budget: usize,
+        (budget, starts): (usize, usize),
         objective: Objective,
         out: Option<&Path>,
     ) -> Result<CalibrateConfig<'a>, CliError> {
@@ -62,6 +65,11 @@ impl<'a> CalibrateConfig<'a> {
             return Err(CliError::Usage(
                 "--budget must be at least 1 evaluation".into(),
             ));
+        }
+        if starts == 0 || starts > budget {
+            return Err(CliError::Usage(format!(
+                "--starts {starts} with --budget {budget}: give at least 1 start, and no more starts than evaluations"
+            )));
         }
         let days = experiment::months(sc);
         for (name, window) in [("--train", train), ("--test", test)] {
@@ -96,6 +104,7 @@ impl<'a> CalibrateConfig<'a> {
             test,
             seeds,
             budget,
+            starts,
             objective,
             dir,
         })
@@ -106,6 +115,7 @@ pub(super) fn calibrate(
     config: CalibrateConfig<'_>,
     argv: &[String],
     progress: &dyn Progress,
+    work: Work,
 ) -> Result<String, CliError> {
     let CalibrateConfig {
         path,
@@ -118,6 +128,7 @@ pub(super) fn calibrate(
         test,
         seeds,
         budget,
+        starts,
         objective,
         dir,
     } = config;
@@ -142,7 +153,49 @@ pub(super) fn calibrate(
         seeds.first
     );
     let base_name = relative(path, &dir).display().to_string();
-    let cal = problem.run(&base_name, &about, progress)?;
+    let inputs = vec![base.input.clone(), ref_input, params_input];
+    let k = ps.params.len();
+    let found = match work {
+        Work::All => {
+            progress.start(budget as u64);
+            let found = search::search(&problem, starts, 0..starts, progress);
+            progress.finish();
+            found?
+        }
+        Work::Shard(shard) => {
+            return write_unit_shard(
+                &dir,
+                shard,
+                "calibrate",
+                (starts, "starts"),
+                seeds,
+                &inputs,
+                argv,
+                search::row_width(k),
+                |range| {
+                    progress.start(
+                        range
+                            .clone()
+                            .map(|i| search::share(budget, starts, i))
+                            .sum::<usize>() as u64,
+                    );
+                    let found = search::search(&problem, starts, range, progress);
+                    progress.finish();
+                    Ok(found?.iter().map(search::Start::row).collect())
+                },
+            );
+        }
+        Work::Merged(mut curves) => curves
+            .swap_remove(0)
+            .iter()
+            .map(|row| search::Start::of_row(row, k))
+            .collect::<Option<Vec<_>>>()
+            .filter(|s| s.len() == starts)
+            .ok_or_else(|| {
+                CliError::Usage("the shards' starts do not match the params file".into())
+            })?,
+    };
+    let cal = search::calibration(&problem, &found, &base_name, &about);
     let variant =
         Source::parse(cal.text.clone(), &dir.join("calibrated.ron"))?.apply(&base.file, path)?;
     let c = experiment::compare(
@@ -240,14 +293,7 @@ pub(super) fn calibrate(
         ("fit.csv".to_string(), fit_csv),
     ];
     files.extend(chart.into_files());
-    let names = finish(
-        &dir,
-        files,
-        "calibrate",
-        vec![base.input.clone(), ref_input, params_input],
-        seeds,
-        argv,
-    )?;
+    let names = finish(&dir, files, "calibrate", inputs, seeds, argv)?;
     let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
     Ok(text)
 }
@@ -302,6 +348,7 @@ pub(super) fn sensitivity(
     config: SensitivityConfig<'_>,
     argv: &[String],
     progress: &dyn Progress,
+    work: Work,
 ) -> Result<String, CliError> {
     let SensitivityConfig {
         path,
@@ -325,19 +372,46 @@ pub(super) fn sensitivity(
         budget: 0,
         objective: Objective::Rmse,
     };
-    let k = ps.params.len();
-    progress.start((1 + k * crate::research::sensitivity::LEVELS + paths * (k + 1)) as u64);
     let days = experiment::months(sc);
-    let effects = crate::research::sensitivity::analyse(
+    let design = Design::new(&problem, paths, seeds.first);
+    let points = design.points.len();
+    let mut inputs = vec![base.input.clone(), params_input];
+    inputs.extend(reference.as_ref().map(|r| r.1.clone()));
+    let evaluate = |range: std::ops::Range<usize>| {
+        progress.start(range.len() as u64);
+        let curves = sensitivity::curves(&problem, &design, range, &|| progress.advance(1));
+        progress.finish();
+        curves
+    };
+    let curves = match work {
+        Work::All => evaluate(0..points)?,
+        Work::Shard(shard) => {
+            return write_unit_shard(
+                &dir,
+                shard,
+                "sensitivity",
+                (points, "points"),
+                seeds,
+                &inputs,
+                argv,
+                days.len(),
+                |range| Ok(evaluate(range)?),
+            );
+        }
+        Work::Merged(mut curves) => curves.swap_remove(0),
+    };
+    if curves.len() != points {
+        return Err(CliError::Usage(
+            "the shards' points do not match the params file".into(),
+        ));
+    }
+    let effects = sensitivity::effects(
         &problem,
         reference.as_ref().map(|r| &r.0),
         &days,
-        paths,
-        seeds.first,
-        &|| progress.advance(1),
+        &design,
+        &curves,
     );
-    progress.finish();
-    let effects = effects?;
     let mut order: Vec<&crate::research::sensitivity::Effect> = effects.iter().collect();
     order.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
     let mut text = String::new();
@@ -385,8 +459,6 @@ pub(super) fn sensitivity(
         name: "sensitivity.csv".to_string(),
         source,
     })?;
-    let mut inputs = vec![base.input.clone(), params_input];
-    inputs.extend(reference.map(|r| r.1));
     let mut files = vec![("sensitivity.csv".to_string(), csv)];
     files.extend(chart.into_files());
     let names = finish(&dir, files, "sensitivity", inputs, seeds, argv)?;

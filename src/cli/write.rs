@@ -150,3 +150,51 @@ pub(super) fn write_shard(
 pub(super) fn runs_of(values: Vec<f64>, months: usize) -> Vec<Vec<f64>> {
     values.chunks(months.max(1)).map(<[f64]>::to_vec).collect()
 }
+
+/// Runs one shard's units of work (calibrate's starts, sensitivity's points, out of
+/// `units`; `rows_of` gives one row of `width` numbers per unit of the range) and writes
+/// its shard file (nothing else) to `dir`.
+pub(super) fn write_unit_shard(
+    dir: &Path,
+    shard: Shard,
+    command: &str,
+    (units, unit): (usize, &str),
+    seeds: Seeds,
+    inputs: &[Input],
+    argv: &[String],
+    width: usize,
+    rows_of: impl FnOnce(std::ops::Range<usize>) -> Result<Vec<Vec<f64>>, CliError>,
+) -> Result<String, CliError> {
+    check_out(dir)?;
+    let range = shard.range(units as u64);
+    let rows = rows_of(range.start as usize..range.end as usize)?;
+    let header = crate::research::shard::Header::of_units(
+        command,
+        shard,
+        seeds,
+        units as u64,
+        inputs,
+        argv,
+        &[unit],
+        width as u64,
+    );
+    let name = shard.file_name(command);
+    output::write_all(
+        dir,
+        &[(
+            name.clone(),
+            crate::research::shard::encode(&header, &[rows]),
+        )],
+    )?;
+    let covered = if range.is_empty() {
+        format!("no {unit}")
+    } else {
+        format!("{unit} {} to {} of {units}", range.start + 1, range.end)
+    };
+    Ok(format!(
+        "shard {} of {} of {command}: {covered}; wrote {name} in {}\n",
+        shard.index,
+        shard.count,
+        dir.display()
+    ))
+}

@@ -5,9 +5,9 @@
 //! written as a counterfactual of the scenario (`Structure` for the structural part,
 //! `Scale` for multipliers on events' values), applied and validated like any
 //! counterfactual, and run on the same seeds every time (common random numbers), so the
-//! objective is a deterministic function of the parameters. The search is a bounded
-//! Nelder-Mead on the unit cube of the bounds, started from the scenario's own values,
-//! and stops after the budget of evaluations; the runs of one evaluation go in parallel.
+//! objective is a deterministic function of the parameters. The search (see [`super::search`])
+//! is argmin's Nelder-Mead on the unit cube of the bounds, from the scenario's own values
+//! and other starts, in parallel, and stops after the budget of evaluations.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::date::{Date, Day};
-use crate::experiment::{self, Progress, Seeds};
+use crate::experiment::{self, Seeds};
 use crate::research::Reference;
 use crate::research::fit::{self, Fit};
 use crate::scenario::counterfactual::{Counterfactual, LevelKind, Source, group_words};
@@ -534,7 +534,8 @@ impl Problem<'_> {
         Source::parse(text, &cf_path)?.apply(self.file, self.path)
     }
 
-    fn loss(&self, days: &[Day], x: &[f64]) -> Result<f64, ScenarioError> {
+    /// The loss of parameters `x` on the training period.
+    pub fn loss(&self, days: &[Day], x: &[f64]) -> Result<f64, ScenarioError> {
         let mean = self.mean(x)?;
         let Some(reference) = self.reference else {
             return Ok(0.0);
@@ -545,138 +546,6 @@ impl Problem<'_> {
             Objective::Band => fit::band_miss(self.scenario, &pairs),
         })
     }
-
-    /// Searches the bounds, reporting each evaluation to `progress`.
-    pub fn run(
-        &self,
-        base_name: &str,
-        about: &str,
-        progress: &dyn Progress,
-    ) -> Result<Calibration, ScenarioError> {
-        let days = experiment::months(self.scenario);
-        let bounds: Vec<(f64, f64)> = self.params.params.iter().map(Param::bounds).collect();
-        let to_x = |u: &[f64]| -> Vec<f64> {
-            u.iter()
-                .zip(&bounds)
-                .map(|(&t, &(a, b))| a + t.clamp(0.0, 1.0) * (b - a))
-                .collect()
-        };
-        let start_u: Vec<f64> = self
-            .params
-            .params
-            .iter()
-            .zip(&bounds)
-            .map(|(p, &(a, b))| ((p.start(self.file) - a) / (b - a)).clamp(0.0, 1.0))
-            .collect();
-        progress.start(self.budget as u64);
-        let mut evaluations = 0;
-        let mut eval = |u: &[f64]| -> Result<f64, ScenarioError> {
-            evaluations += 1;
-            progress.advance(1);
-            self.loss(&days, &to_x(u))
-        };
-        let result = nelder_mead(&start_u, self.budget, &mut eval);
-        progress.finish();
-        let (best_u, loss, start_loss) = result?;
-        let best = to_x(&best_u);
-        Ok(Calibration {
-            text: self.params.counterfactual(base_name, &best, about),
-            best,
-            loss,
-            start: (to_x(&start_u), start_loss),
-            evaluations,
-        })
-    }
-}
-
-/// Bounded Nelder-Mead on the unit cube (points are clamped into it), from `x0`, with
-/// the standard coefficients (reflection 1, expansion 2, contraction 1/2, shrink 1/2).
-/// Stops after `budget` evaluations; returns the best point, its loss and the loss at `x0`.
-fn nelder_mead<E>(
-    x0: &[f64],
-    budget: usize,
-    f: &mut dyn FnMut(&[f64]) -> Result<f64, E>,
-) -> Result<(Vec<f64>, f64, f64), E> {
-    let n = x0.len();
-    let clamp = |x: Vec<f64>| x.into_iter().map(|t| t.clamp(0.0, 1.0)).collect::<Vec<_>>();
-    let mut used = 0;
-    let mut simplex: Vec<(Vec<f64>, f64)> = Vec::new();
-    let f0 = f(x0)?;
-    used += 1;
-    simplex.push((x0.to_vec(), f0));
-    for i in 0..n {
-        if used >= budget {
-            break;
-        }
-        let mut x = x0.to_vec();
-        x[i] = if x[i] + 0.25 <= 1.0 {
-            x[i] + 0.25
-        } else {
-            x[i] - 0.25
-        };
-        let fx = f(&x)?;
-        used += 1;
-        simplex.push((x, fx));
-    }
-    while used < budget && simplex.len() == n + 1 {
-        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-        let worst = simplex[n].clone();
-        let centroid: Vec<f64> = (0..n)
-            .map(|k| simplex[..n].iter().map(|p| p.0[k]).sum::<f64>() / n as f64)
-            .collect();
-        let along = |t: f64| {
-            clamp(
-                (0..n)
-                    .map(|k| centroid[k] + t * (worst.0[k] - centroid[k]))
-                    .collect(),
-            )
-        };
-        let xr = along(-1.0);
-        let fr = f(&xr)?;
-        used += 1;
-        if fr < simplex[0].1 {
-            if used >= budget {
-                simplex[n] = (xr, fr);
-                break;
-            }
-            let xe = along(-2.0);
-            let fe = f(&xe)?;
-            used += 1;
-            simplex[n] = if fe < fr { (xe, fe) } else { (xr, fr) };
-        } else if fr < simplex[n - 1].1 {
-            simplex[n] = (xr, fr);
-        } else {
-            if used >= budget {
-                break;
-            }
-            let (xc, fc) = if fr < worst.1 {
-                let x = along(-0.5);
-                let fx = f(&x)?;
-                (x, fx)
-            } else {
-                let x = along(0.5);
-                let fx = f(&x)?;
-                (x, fx)
-            };
-            used += 1;
-            if fc < worst.1.min(fr) {
-                simplex[n] = (xc, fc);
-            } else {
-                let best = simplex[0].0.clone();
-                for p in simplex.iter_mut().skip(1) {
-                    if used >= budget {
-                        break;
-                    }
-                    let x: Vec<f64> = (0..n).map(|k| best[k] + 0.5 * (p.0[k] - best[k])).collect();
-                    p.1 = f(&x)?;
-                    p.0 = x;
-                    used += 1;
-                }
-            }
-        }
-    }
-    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-    Ok((simplex[0].0.clone(), simplex[0].1, f0))
 }
 
 /// The fit of the baseline and the calibrated mean on the training and test periods,

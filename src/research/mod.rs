@@ -7,6 +7,7 @@
 pub mod calibrate;
 pub mod fit;
 pub mod reference;
+pub mod search;
 pub mod sensitivity;
 pub mod shard;
 

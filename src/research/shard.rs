@@ -16,6 +16,11 @@
 //! (the monthly scores for `ensemble` and `compare`; for `rank`, per event, whether it
 //! fired and the sums of its removal's changes). The exact bits travel, so the merge sums
 //! exactly what one machine would have summed.
+//!
+//! `calibrate` and `sensitivity` split other units than runs, each of which runs every
+//! seed: calibrate its search's starts (one row per start: its best parameters, loss,
+//! first loss and evaluations), sensitivity the points of its design (one row per point:
+//! the mean curve). `runs`, `from` and `to` then count those units.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -81,7 +86,7 @@ pub struct Header {
     pub program: String,
     /// The version that made it; the merge takes only its own version's shards.
     pub version: String,
-    /// The subcommand: "ensemble", "compare" or "rank".
+    /// The subcommand: "ensemble", "compare", "rank", "calibrate" or "sensitivity".
     pub command: String,
     /// This shard's number, from 1.
     pub shard: u64,
@@ -89,9 +94,10 @@ pub struct Header {
     pub of: u64,
     /// The whole experiment's first seed.
     pub seed: u64,
-    /// The whole experiment's number of runs.
+    /// The whole experiment's number of runs (for calibrate, of starts; for sensitivity,
+    /// of points; see [`Header::of_units`]).
     pub runs: u64,
-    /// The run indices covered, `[from, to)`.
+    /// The run (start, point) indices covered, `[from, to)`.
     pub from: u64,
     /// End of the run indices covered (exclusive).
     pub to: u64,
@@ -103,8 +109,48 @@ pub struct Header {
     pub command_line: Vec<String>,
     /// The curves carried, e.g. ["baseline", "no_incident"].
     pub curves: Vec<String>,
-    /// Numbers per run: its months (ensemble, compare), or the sums per event (rank).
+    /// Numbers per run: its months (ensemble, compare), or the sums per event (rank); per
+    /// start, its best point, loss, first loss and evaluations (calibrate); per point, its
+    /// mean curve (sensitivity).
     pub width: u64,
+}
+
+impl Header {
+    /// The header of shard `shard` of an experiment that splits `units` units of work
+    /// other than runs (calibrate's starts, sensitivity's points), each unit running
+    /// every seed of `seeds`: `runs`, `from` and `to` count units, `seeds_covered` gives
+    /// the seeds of every unit.
+    pub fn of_units(
+        command: &str,
+        shard: Shard,
+        seeds: crate::experiment::Seeds,
+        units: u64,
+        inputs: &[Input],
+        argv: &[String],
+        curves: &[&str],
+        width: u64,
+    ) -> Header {
+        let range = shard.range(units);
+        Header {
+            program: "diplosim".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            command: command.into(),
+            shard: shard.index,
+            of: shard.count,
+            seed: seeds.first,
+            runs: units,
+            from: range.start,
+            to: range.end,
+            seeds_covered: Some((
+                seeds.first,
+                seeds.first.wrapping_add(seeds.runs.saturating_sub(1)),
+            )),
+            inputs: hashed(inputs),
+            command_line: without_shard(argv),
+            curves: curves.iter().map(|c| c.to_string()).collect(),
+            width,
+        }
+    }
 }
 
 /// Why shards could not be made or merged.

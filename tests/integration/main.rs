@@ -16,6 +16,7 @@ mod readme;
 mod reference;
 mod research;
 mod scenario;
+mod search;
 mod serve;
 mod shard;
 mod shipped;

@@ -244,3 +244,56 @@ fn a_bad_shard_argument_is_explained() {
         ran.stderr
     );
 }
+
+/// A yearly reference for the small fixture, written to its own folder so that both
+/// sides of a comparison name the same file.
+fn small_reference(dir: &Path) -> String {
+    let path = dir.join("ref.csv");
+    let scores = [2.4, 2.7, 7.7, 8.1, 7.9, 7.8, 5.6, 4.9, 5.1, 5.1, 5.0];
+    let mut text = String::from("date,score\n");
+    for (i, s) in scores.iter().enumerate() {
+        text.push_str(&format!("{},{s}\n", 1950 + i));
+    }
+    std::fs::write(&path, text).unwrap();
+    std::fs::write(
+        dir.join("params.ron"),
+        "Params(params: [Base(from: -2.0, to: 2.0), EventValue(event: \"treaty\", from: 0.5, to: 2.5)])\n",
+    )
+    .unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// `command` on the small fixture with a reference and params, then `extra`, is the same
+/// on one machine and as `count` shards.
+fn research_sharded_equals_single(command: &str, extra: &[&str], count: u64) {
+    let small = fixture("small.ron");
+    let inputs = tempfile::tempdir().unwrap();
+    let reference = small_reference(inputs.path());
+    let params = inputs.path().join("params.ron");
+    let mut args = vec![
+        command,
+        small.to_str().unwrap(),
+        "--reference",
+        &reference,
+        "--params",
+        params.to_str().unwrap(),
+        "--out",
+        "out",
+    ];
+    args.extend(extra);
+    sharded_equals_single(&args, count);
+}
+
+#[test]
+fn a_merged_calibration_is_the_single_machine_calibration() {
+    research_sharded_equals_single(
+        "calibrate",
+        &["--runs", "5", "--budget", "30", "--starts", "5"],
+        3,
+    );
+}
+
+#[test]
+fn a_merged_sensitivity_is_the_single_machine_sensitivity() {
+    research_sharded_equals_single("sensitivity", &["--runs", "4", "--paths", "3"], 4);
+}
