@@ -1,6 +1,7 @@
 //! The research commands: `calibrate`, `sensitivity` and `fit` (`merge` is dispatched by
 //! the command line itself, since it replays another command).
 
+use crate::output::shown;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -52,7 +53,7 @@ impl<'a> CalibrateConfig<'a> {
         let Some((reference, ref_input)) = measured(reference, &base.file, path, sc)? else {
             return Err(CliError::Usage(format!(
                 "calibrate needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
-                path.display()
+                shown(&path)
             )));
         };
         let ps = Params::load(params, &base.file)?;
@@ -79,7 +80,7 @@ impl<'a> CalibrateConfig<'a> {
                     "{name} {} to {} holds no date of {}: pick a period the series covers",
                     w.0,
                     w.1,
-                    reference.path.display()
+                    shown(&reference.path)
                 )));
             }
         }
@@ -107,44 +108,32 @@ pub(super) fn calibrate(
     argv: &[String],
     progress: &dyn Progress,
 ) -> Result<String, CliError> {
-    let CalibrateConfig {
-        path,
-        base,
-        reference,
-        ref_input,
-        ps,
-        params_input,
-        train,
-        test,
-        seeds,
-        budget,
-        objective,
-        dir,
-    } = config;
-    let sc = &base.scenario;
+    let sc = &config.base.scenario;
+    let seeds = config.seeds;
+    let (train, test) = (config.train, config.test);
     let days = experiment::months(sc);
     let problem = Problem {
-        file: &base.file,
-        path,
+        file: &config.base.file,
+        path: config.path,
         scenario: sc,
-        reference: Some(&reference),
-        params: &ps,
+        reference: Some(&config.reference),
+        params: &config.ps,
         train,
         seeds,
-        budget,
-        objective,
+        budget: config.budget,
+        objective: config.objective,
     };
     let about = format!(
         "calibrated to {} by diplosim calibrate ({} evaluations at most, {} runs from seed {})",
-        reference.path.display(),
-        budget,
+        shown(&config.reference.path),
+        config.budget,
         seeds.runs,
         seeds.first
     );
-    let base_name = relative(path, &dir).display().to_string();
+    let base_name = relative(config.path, &config.dir).display().to_string();
     let cal = problem.run(&base_name, &about, progress)?;
-    let variant =
-        Source::parse(cal.text.clone(), &dir.join("calibrated.ron"))?.apply(&base.file, path)?;
+    let variant = Source::parse(cal.text.clone(), &config.dir.join("calibrated.ron"))?
+        .apply(&config.base.file, config.path)?;
     let c = experiment::compare(
         sc,
         &[Variant {
@@ -159,7 +148,7 @@ pub(super) fn calibrate(
         text,
         "{}: calibrated to {} in {} evaluations ({} runs each, from seed {})",
         sc.title,
-        reference.path.display(),
+        shown(&config.reference.path),
         cal.evaluations,
         seeds.runs,
         seeds.first
@@ -169,7 +158,7 @@ pub(super) fn calibrate(
         "  {:<28}  {:>10}  {:>10}",
         "parameter", "scenario", "calibrated"
     );
-    for (i, p) in ps.params.iter().enumerate() {
+    for (i, p) in config.ps.params.iter().enumerate() {
         let _ = writeln!(
             text,
             "  {:<28}  {:>10.3}  {:>10.3}",
@@ -181,13 +170,13 @@ pub(super) fn calibrate(
     let _ = writeln!(
         text,
         "  {:<28}  {:>10.4}  {:>10.4}",
-        format!("loss ({objective:?}, train)").to_lowercase(),
+        format!("loss ({:?}, train)", config.objective).to_lowercase(),
         cal.start.1,
         cal.loss
     );
     text.push_str(&train_test_text(
         sc,
-        &reference,
+        &config.reference,
         &[
             ("baseline", &c.baseline),
             ("calibrated", &c.variants[0].mean),
@@ -221,16 +210,14 @@ pub(super) fn calibrate(
         env!("CARGO_PKG_VERSION")
     );
     let curves = curves_of(&c);
-    let (mut fits, fit_csv, _) =
-        crate::research::report(sc, &reference, &days, &curves).map_err(|source| {
-            OutputError::Csv {
-                name: "fit.csv".to_string(),
-                source,
-            }
+    let (mut fits, fit_csv, _) = crate::research::report(sc, &config.reference, &days, &curves)
+        .map_err(|source| OutputError::Csv {
+            name: "fit.csv".to_string(),
+            source,
         })?;
     // The footer gives the calibrated run's fit over all dates.
     fits.reverse();
-    crate::research::annotate(&mut model, &reference, &fits);
+    crate::research::annotate(&mut model, &config.reference, &fits);
     let chart = crate::chart::render(&model)?;
     let mut files = vec![
         ("calibrated.ron".to_string(), cal.text.clone().into_bytes()),
@@ -239,14 +226,18 @@ pub(super) fn calibrate(
     ];
     files.extend(chart.into_files());
     let names = finish(
-        &dir,
+        &config.dir,
         files,
         "calibrate",
-        vec![base.input.clone(), ref_input, params_input],
+        vec![
+            config.base.input.clone(),
+            config.ref_input.clone(),
+            config.params_input.clone(),
+        ],
         seeds,
         argv,
     )?;
-    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), shown(&config.dir));
     Ok(text)
 }
 
@@ -384,7 +375,7 @@ pub(super) fn sensitivity(
     let mut files = vec![("sensitivity.csv".to_string(), csv)];
     files.extend(chart.into_files());
     let names = finish(&dir, files, "sensitivity", inputs, seeds, argv)?;
-    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), shown(&dir));
     Ok(text)
 }
 
@@ -409,7 +400,7 @@ impl FitConfig {
         let Some((reference, _)) = measured(reference, &base.file, path, &base.scenario)? else {
             return Err(CliError::Usage(format!(
                 "fit needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
-                path.display()
+                shown(&path)
             )));
         };
         Ok(FitConfig {
