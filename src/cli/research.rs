@@ -153,15 +153,17 @@ pub(super) fn calibrate(
         seeds.runs,
         seeds.first
     );
+    // Wide enough for the longest name (a group's can be long).
+    let w = name_width(config.ps.params.iter().map(|p| p.name()));
     let _ = writeln!(
         text,
-        "  {:<28}  {:>10}  {:>10}",
+        "  {:<w$}  {:>10}  {:>10}",
         "parameter", "scenario", "calibrated"
     );
     for (i, p) in config.ps.params.iter().enumerate() {
         let _ = writeln!(
             text,
-            "  {:<28}  {:>10.3}  {:>10.3}",
+            "  {:<w$}  {:>10.3}  {:>10.3}",
             p.name(),
             cal.start.0[i],
             cal.best[i]
@@ -169,7 +171,7 @@ pub(super) fn calibrate(
     }
     let _ = writeln!(
         text,
-        "  {:<28}  {:>10.4}  {:>10.4}",
+        "  {:<w$}  {:>10.4}  {:>10.4}",
         format!("loss ({:?}, train)", config.objective).to_lowercase(),
         cal.start.1,
         cal.loss
@@ -335,15 +337,16 @@ pub(super) fn sensitivity(
         "{}: sensitivity of the mean of {} runs (seeds from {}), {} Morris paths",
         sc.title, seeds.runs, seeds.first, paths
     );
+    let w = name_width(order.iter().map(|e| e.name.clone()));
     let _ = writeln!(
         text,
-        "  {:<28}  {:>9}  {:>10}  {:>7}  {:>13}  {:>7}",
+        "  {:<w$}  {:>9}  {:>10}  {:>7}  {:>13}  {:>7}",
         "parameter", "OAT range", "Morris mu*", "sigma", "RMSE range", "fit mu*"
     );
     for e in &order {
         let _ = writeln!(
             text,
-            "  {:<28}  {:>9.3}  {:>10.3}  {:>7.3}  {:>13}  {:>7}",
+            "  {:<w$}  {:>9.3}  {:>10.3}  {:>7.3}  {:>13}  {:>7}",
             e.name,
             e.oat_trajectory,
             e.mu_star,
@@ -484,4 +487,9 @@ fn relative(to: &Path, from: &Path) -> PathBuf {
         out.push(c);
     }
     out
+}
+
+/// The width of the parameter column: 28 characters, or the longest name.
+fn name_width(names: impl Iterator<Item = String>) -> usize {
+    names.map(|n| n.chars().count()).max().unwrap_or(0).max(28)
 }
