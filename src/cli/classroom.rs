@@ -25,6 +25,8 @@ pub fn serve_config(dir: &Path, host: &str, port: u16) -> crate::serve::Config {
 pub(super) struct HandoutConfig {
     base: load::Loaded,
     variant: Option<Counterfactual>,
+    /// What the variant changed, as marked on the chart (none without a counterfactual).
+    changes: Vec<crate::chart::ChangeMark>,
     seeds: Seeds,
     /// The file to write.
     file: PathBuf,
@@ -43,9 +45,13 @@ impl HandoutConfig {
             Some(cf) => Some(load::source(cf)?.apply(&base.file, path)?),
             None => None,
         };
+        let changes = variant.as_ref().map_or_else(Vec::new, |c| {
+            crate::report::WhatIf::of(&base.file, &base.scenario, c).marks()
+        });
         let mut config = HandoutConfig {
             base,
             variant,
+            changes,
             seeds,
             file: PathBuf::new(),
         };
@@ -90,6 +96,7 @@ impl HandoutConfig {
             title: &c.title,
             question: &c.question,
             scenario: &c.scenario,
+            changes: &self.changes,
         })
     }
 }
