@@ -1,6 +1,8 @@
 //! The `diplosim` binary: parses the command line, calls the library, prints, and picks
 //! the exit code (0 success, 2 a user's mistake, 1 a failure to write, standard output
-//! included: a full disk or a closed pipe ends the program with 1, never a panic).
+//! included: a full disk ends the program with 1 and a message, never a panic). A reader
+//! that goes away (`diplosim check F | head -1`) is not a failure: the program ends
+//! quietly with the command's own status, as ripgrep does.
 //!
 //! Long experiments draw a progress bar on stderr when stderr is a terminal, and nothing
 //! otherwise.
@@ -92,20 +94,20 @@ fn main() {
     std::process::exit(stdout_failed(printed, code));
 }
 
-/// The exit code after printing to standard output: `code`, or 1 if the text could not be
-/// written (a full disk is reported; a reader that went away, as in
-/// `diplosim check F | head -1`, is not worth a message).
+/// The exit code after printing to standard output: `code`, or 1 with a message if the
+/// text could not be written (a full disk). A reader that went away, as in
+/// `diplosim check F | head -1`, took what it wanted: the command's work is done (its
+/// files written), so its own status stands, without a message.
 fn stdout_failed(printed: std::io::Result<()>, code: i32) -> i32 {
     match printed {
         Ok(()) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
         Err(e) => {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: cannot write to standard output: {}",
-                    diplosim::scenario::error::io_reason(&e)
-                );
-            }
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot write to standard output: {}",
+                diplosim::scenario::error::io_reason(&e)
+            );
             if code == 0 { 1 } else { code }
         }
     }
@@ -118,8 +120,13 @@ fn serve(dir: &std::path::Path, host: &str, port: u16) -> ! {
         eprintln!("{warning}");
     }
     let result = diplosim::serve::run(config, |addr| {
-        println!("diplosim: the classroom page is at {addr} (Ctrl-C stops it)");
-        let _ = std::io::Write::flush(&mut std::io::stdout());
+        // Best effort: with no one reading standard output, the page is served all the same.
+        let mut stdout = std::io::stdout();
+        let _ = writeln!(
+            stdout,
+            "diplosim: the classroom page is at {addr} (Ctrl-C stops it)"
+        );
+        let _ = stdout.flush();
     });
     match result {
         Ok(()) => std::process::exit(0),

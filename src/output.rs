@@ -5,7 +5,9 @@
 //! and never a mixture:
 //! 1. it locks the output folder (the empty file `.NAME.lock` beside it, with `flock`):
 //!    a second command writing the same folder fails at once with [`OutputError::Busy`]
-//!    (exit 1) rather than wait or splice;
+//!    (exit 1) rather than wait or splice. The lock file exists only during the write: it
+//!    is removed while still locked, and a writer that locked a removed file opens the
+//!    name again (on Unix; elsewhere it is kept, since that check cannot be made);
 //! 2. it writes every file into a fresh, uniquely named sibling folder
 //!    `.NAME.diplosim-stage-XXXXXX` (made by `mkdir` and filled with files opened
 //!    exclusively, so a symlink planted at any temporary name is never followed);
@@ -34,7 +36,11 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// The folder could not be created or a file could not be written or renamed.
-    #[error("cannot write {}: {}\n  = help: choose a folder you can write to with --out", path.display(), crate::scenario::error::io_reason(source))]
+    #[error(
+        "cannot write {}: {}\n  = help: choose a folder you can write to with --out",
+        shown(path),
+        crate::scenario::error::io_reason(source)
+    )]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -42,25 +48,40 @@ pub enum OutputError {
         source: std::io::Error,
     },
     /// Another command holds the lock of the output folder.
-    #[error("cannot write {}: another diplosim command is writing this folder now; nothing was written\n  = help: run this command again when the other has finished, or choose another folder with --out", dir.display())]
+    #[error(
+        "cannot write {}: another diplosim command is writing this folder now; nothing was written\n  = help: run this command again when the other has finished, or choose another folder with --out",
+        shown(dir)
+    )]
     Busy {
         /// The output folder.
         dir: PathBuf,
     },
     /// A symbolic link stands at the name of the folder's lock, which is never followed.
-    #[error("cannot write {}: it is a symbolic link, and diplosim never follows a link at its lock's name; nothing was written\n  = help: remove the link, or choose another folder with --out", path.display())]
+    #[error(
+        "cannot write {}: it is a symbolic link, and diplosim never follows a link at its lock's name; nothing was written\n  = help: remove the link, or choose another folder with --out",
+        shown(path)
+    )]
     Link {
         /// The lock's path.
         path: PathBuf,
     },
     /// Something that is not a plain file stands where a file of the set goes.
-    #[error("cannot write {}: a folder is in the way of the file of that name; nothing was written\n  = help: move it away, or choose another folder with --out", path.display())]
+    #[error(
+        "cannot write {}: a folder is in the way of the file of that name; nothing was written\n  = help: move it away, or choose another folder with --out",
+        shown(path)
+    )]
     InTheWay {
         /// The path of the file that could not be written.
         path: PathBuf,
     },
     /// The new set is in place, but an entry of the old folder could not be moved into it.
-    #[error("wrote {}, but could not move {} into it: {}; it is kept in {}\n  = help: move it back by hand", dir.display(), name.display(), crate::scenario::error::io_reason(source), kept.display())]
+    #[error(
+        "wrote {}, but could not move {} into it: {}; it is kept in {}\n  = help: move it back by hand",
+        shown(dir),
+        shown(name),
+        crate::scenario::error::io_reason(source),
+        shown(kept)
+    )]
     Carry {
         /// The output folder.
         dir: PathBuf,
@@ -79,6 +100,31 @@ pub enum OutputError {
         /// The reason.
         source: csv::Error,
     },
+}
+
+/// A path as messages show it: as it is, or, when it holds a character that would act on
+/// the terminal instead of being seen (a newline, an escape, a bidirectional override),
+/// quoted and escaped the way Rust's `{:?}` does, e.g. `"out\nfolder"`.
+pub fn shown<P: AsRef<Path> + ?Sized>(path: &P) -> Shown<'_> {
+    Shown(path.as_ref())
+}
+
+/// See [`shown`].
+pub struct Shown<'a>(&'a Path);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.0.to_string_lossy();
+        let acts = |c: char| {
+            c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        };
+        if text.chars().any(acts) {
+            write!(f, "{text:?}")
+        } else {
+            write!(f, "{}", self.0.display())
+        }
+    }
 }
 
 /// A file to write: its name in the output folder and its bytes.
@@ -135,11 +181,8 @@ pub fn write_all(dir: &Path, files: &[File]) -> Result<(), OutputError> {
         .map_err(io(dir))
         .and_then(|()| swap_in(dir, &parent, &name, files));
     if result.is_err() && !created.is_empty() {
-        // The folders are ours, and so is the lock file in the deepest of them, unless
-        // another command made them at the same moment and holds that lock.
-        if !matches!(result, Err(OutputError::Busy { .. })) {
-            let _ = std::fs::remove_file(lock_path(&parent, &name));
-        }
+        // The lock file went with the lock (unless another command made the folders at
+        // the same moment and holds it, when they are not empty).
         for d in &created {
             // Only empty folders go; anything else was not ours.
             let _ = std::fs::remove_dir(d);
@@ -155,34 +198,103 @@ fn lock_path(parent: &Path, name: &OsStr) -> PathBuf {
     parent.join(n)
 }
 
+/// How many times a writer opens the lock file again after finding that the file it locked
+/// had been removed by the writer before it (each time means another writer finished).
+const LOCK_TRIES: usize = 16;
+
+/// The lock of an output folder, held while its set is written. Its file is removed when
+/// the lock is dropped, while still held: a writer that opened the file before (and then
+/// locks a file no longer at the lock's name) finds it removed and opens the name again,
+/// so two writers never hold two different files as the same lock.
+#[derive(Debug)]
+struct Lock {
+    file: std::fs::File,
+    path: PathBuf,
+    /// Whether the file system took the lock (and the file may be removed).
+    held: bool,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // The file is closed (and the lock released) after this, with the fields.
+        if self.held && names(&self.file, &self.path) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether `path` still names the open `file` (not a file that replaced it, nor nothing).
+/// Where this cannot be known, the lock file is never removed.
+#[cfg(unix)]
+fn names(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn names(_: &std::fs::File, _: &Path) -> bool {
+    false
+}
+
 /// Takes the lock of the output folder `parent/name`, without following a symlink.
-fn lock(dir: &Path, parent: &Path, name: &OsStr) -> Result<std::fs::File, OutputError> {
+fn lock(dir: &Path, parent: &Path, name: &OsStr) -> Result<Lock, OutputError> {
     let path = lock_path(parent, name);
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true).write(true).create(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
-    }
-    let file = options.open(&path).map_err(|source| {
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) {
-            OutputError::Link { path: path.clone() }
-        } else {
-            io(&path)(source)
+    lock_opening(dir, &path, || {
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true);
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
         }
-    })?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(OutputError::Busy {
-            dir: dir.to_path_buf(),
-        }),
-        // A file system without locks: write unlocked rather than not at all.
-        Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
-            Ok(file)
+        options.open(&path).map_err(|source| {
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) {
+                OutputError::Link { path: path.clone() }
+            } else {
+                io(&path)(source)
+            }
+        })
+    })
+}
+
+/// Locks the file `open` gives, until it is the one at `path` (see [`Lock`]).
+fn lock_opening(
+    dir: &Path,
+    path: &Path,
+    mut open: impl FnMut() -> Result<std::fs::File, OutputError>,
+) -> Result<Lock, OutputError> {
+    for _ in 0..LOCK_TRIES {
+        let file = open()?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => break,
+            // A file system without locks: write unlocked rather than not at all.
+            Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+                return Ok(Lock {
+                    file,
+                    path: path.to_path_buf(),
+                    held: false,
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
         }
-        Err(std::fs::TryLockError::Error(e)) => Err(io(&path)(e)),
+        #[cfg(unix)]
+        if !names(&file, path) {
+            // Removed by the writer before, between our open and our lock: open again.
+            continue;
+        }
+        return Ok(Lock {
+            file,
+            path: path.to_path_buf(),
+            held: true,
+        });
     }
+    Err(OutputError::Busy {
+        dir: dir.to_path_buf(),
+    })
 }
 
 /// The prefix of the staging folders of `name`.
@@ -453,7 +565,7 @@ mod tests {
         let out = dir.path().join("a/b");
         write_all(&out, &set("1\n", "2")).unwrap();
         assert_eq!(names(&out), ["x.csv", "y.txt"]);
-        assert_eq!(names(&dir.path().join("a")), [".b.lock", "b"]);
+        assert_eq!(names(&dir.path().join("a")), ["b"]);
     }
 
     #[test]
@@ -475,7 +587,7 @@ mod tests {
             std::fs::read_to_string(out.join("ensemble/e.csv")).unwrap(),
             "e"
         );
-        assert_eq!(names(dir.path()), [".out.lock", "out"]);
+        assert_eq!(names(dir.path()), ["out"]);
     }
 
     #[cfg(unix)]
@@ -502,7 +614,7 @@ mod tests {
         assert!(write_all(&out, &files).is_err());
         assert_eq!(names(&out), ["x.csv", "y.txt"]);
         assert_eq!(std::fs::read_to_string(out.join("x.csv")).unwrap(), "old");
-        assert_eq!(names(dir.path()), [".out.lock", "out"]);
+        assert_eq!(names(dir.path()), ["out"]);
     }
 
     #[test]
@@ -513,7 +625,7 @@ mod tests {
         let r = write_all(&out, &set("new", "new"));
         assert!(matches!(r, Err(OutputError::InTheWay { .. })), "{r:?}");
         assert_eq!(names(&out), ["y.txt"]);
-        assert_eq!(names(dir.path()), [".out.lock", "out"]);
+        assert_eq!(names(dir.path()), ["out"]);
     }
 
     #[test]
@@ -530,14 +642,52 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         write_all(&out, &set("old", "old")).unwrap();
-        let held = std::fs::File::open(dir.path().join(".out.lock")).unwrap();
-        held.try_lock().unwrap();
+        let held = lock(&out, dir.path(), OsStr::new("out")).unwrap();
         let r = write_all(&out, &set("new", "new"));
         assert!(matches!(r, Err(OutputError::Busy { .. })), "{r:?}");
         assert_eq!(std::fs::read_to_string(out.join("x.csv")).unwrap(), "old");
+        // The refused writer leaves the holder's lock file alone.
+        assert_eq!(names(dir.path()), [".out.lock", "out"]);
         drop(held);
         write_all(&out, &set("new", "new")).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("x.csv")).unwrap(), "new");
+        assert_eq!(names(dir.path()), ["out"]);
+    }
+
+    /// Two writers and a third arriving: the second opened the lock file while the first
+    /// held it; the first finishes (its lock file goes); the third makes a new one and
+    /// locks it. The second's lock on the removed file must not count.
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_on_a_removed_lock_file_does_not_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let name = OsStr::new("out");
+        let path = lock_path(dir.path(), name);
+        let first = lock(&out, dir.path(), name).unwrap();
+        let opened_by_second = std::fs::File::open(&path).unwrap();
+        drop(first);
+        assert!(!path.exists());
+        let third = lock(&out, dir.path(), name).unwrap();
+        // The second writer's first try gets the removed file, which locks fine; it must
+        // open the name again, find the third's lock, and be refused.
+        let mut first_try = Some(opened_by_second);
+        let second = lock_opening(&out, &path, || {
+            Ok(match first_try.take() {
+                Some(stale) => stale,
+                None => std::fs::File::open(&path).unwrap(),
+            })
+        });
+        assert!(first_try.is_none());
+        assert!(
+            matches!(second, Err(OutputError::Busy { .. })),
+            "{second:?}"
+        );
+        assert!(path.exists());
+        drop(third);
+        assert!(!path.exists());
+        write_all(&out, &set("new", "new")).unwrap();
+        assert_eq!(names(dir.path()), ["out"]);
     }
 
     #[test]
@@ -550,10 +700,7 @@ mod tests {
         let with_folder = dir.path().join(".out.diplosim-stage-bbbbbb");
         std::fs::create_dir_all(with_folder.join("ensemble")).unwrap();
         write_all(&out, &set("new", "new")).unwrap();
-        assert_eq!(
-            names(dir.path()),
-            [".out.diplosim-stage-bbbbbb", ".out.lock", "out"]
-        );
+        assert_eq!(names(dir.path()), [".out.diplosim-stage-bbbbbb", "out"]);
     }
 
     #[cfg(unix)]
@@ -577,6 +724,19 @@ mod tests {
         assert!(write_all(&other, &set("new", "new")).is_err());
         assert_eq!(names(&victim), ["keep.txt"]);
         assert!(!other.exists());
+    }
+
+    #[test]
+    fn paths_are_shown_as_they_are_unless_they_would_act_on_the_terminal() {
+        assert_eq!(shown("output/small").to_string(), "output/small");
+        assert_eq!(
+            shown("it's a \\ \"name\"").to_string(),
+            "it's a \\ \"name\""
+        );
+        assert_eq!(shown("Zhōu Ēnlái").to_string(), "Zhōu Ēnlái");
+        assert_eq!(shown("out\nx").to_string(), "\"out\\nx\"");
+        assert_eq!(shown("a\u{1b}[31mb").to_string(), "\"a\\u{1b}[31mb\"");
+        assert_eq!(shown("a\u{202e}b").to_string(), "\"a\\u{202e}b\"");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `diplosim check`: validates scenario and counterfactual files.
 
+use crate::output::shown;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -29,7 +30,7 @@ pub(super) fn check(files: &[PathBuf]) -> Result<String, CliError> {
                     let _ = writeln!(
                         out,
                         "{}: ok: counterfactual \"{}\" on \"{}\": {} change{}; {reach}",
-                        path.display(),
+                        shown(&path),
                         c.title,
                         c.scenario.title(),
                         c.changes,
@@ -46,7 +47,7 @@ pub(super) fn check(files: &[PathBuf]) -> Result<String, CliError> {
                 let _ = writeln!(
                     out,
                     "{}: ok: \"{}\", {} to {}; {} states, {} parties, {} leaders, {} actors, {} events, {} checkpoints",
-                    path.display(),
+                    shown(&path),
                     s.title(),
                     s.span().0,
                     s.span().1,

@@ -1,10 +1,12 @@
 //! The classroom: `diplosim serve` (the page) and `diplosim handout` (one HTML file).
 
+use crate::output::shown;
 use std::path::{Path, PathBuf};
 
 use super::CliError;
-use super::write::{default_out, write_one};
+use super::write::{default_out, file_in_the_way, write_one};
 use crate::experiment::Seeds;
+use crate::scenario::counterfactual::Counterfactual;
 use crate::scenario::load;
 
 /// The server's configuration from `diplosim serve`'s arguments, with the default limits.
@@ -17,58 +19,92 @@ pub fn serve_config(dir: &Path, host: &str, port: u16) -> crate::serve::Config {
     }
 }
 
-pub(super) fn handout(
-    path: &Path,
-    cf: Option<&Path>,
+/// What `handout` works on: the scenario and the counterfactual's variant loaded, and the
+/// file to write named and checked (a folder, or a path through a file, is refused), before
+/// any run.
+pub(super) struct HandoutConfig {
+    base: load::Loaded,
+    variant: Option<Counterfactual>,
+    /// What the variant changed, as marked on the chart (none without a counterfactual).
+    changes: Vec<crate::chart::ChangeMark>,
     seeds: Seeds,
-    out: Option<&Path>,
-) -> Result<String, CliError> {
-    let base = load::scenario(path)?;
-    let variant = match cf {
-        Some(cf) => Some(load::source(cf)?.apply(&base.file, path)?),
-        None => None,
-    };
-    let sc = &base.scenario;
-    let changes = variant.as_ref().map_or_else(Vec::new, |c| {
-        crate::report::WhatIf::of(&base.file, sc, c).marks()
-    });
-    let whatif = variant.as_ref().map(|c| crate::lab::WhatIf {
-        name: &c.name,
-        title: &c.title,
-        question: &c.question,
-        scenario: &c.scenario,
-        changes: &changes,
-    });
-    let o = crate::lab::study(sc, whatif, seeds)?;
-    let html = crate::handout::html(sc, whatif, &o)?;
-    let name = crate::handout::file_name(sc, whatif);
-    let (dir, name) = match out {
-        Some(file) if file.is_dir() => {
+    /// The file to write.
+    file: PathBuf,
+}
+
+impl HandoutConfig {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &Path,
+        cf: Option<&Path>,
+        seeds: Seeds,
+        out: Option<&Path>,
+    ) -> Result<HandoutConfig, CliError> {
+        let base = load::scenario(path)?;
+        let variant = match cf {
+            Some(cf) => Some(load::source(cf)?.apply(&base.file, path)?),
+            None => None,
+        };
+        let changes = variant.as_ref().map_or_else(Vec::new, |c| {
+            crate::report::WhatIf::of(&base.file, &base.scenario, c).marks()
+        });
+        let mut config = HandoutConfig {
+            base,
+            variant,
+            changes,
+            seeds,
+            file: PathBuf::new(),
+        };
+        let name = crate::handout::file_name(&config.base.scenario, config.what_if());
+        config.file = match out {
+            Some(file) if file.is_dir() => {
+                return Err(CliError::Usage(format!(
+                    "--out {}: this is a folder; name the file to write, e.g. --out {}",
+                    shown(&file),
+                    shown(&file.join(&name))
+                )));
+            }
+            Some(file) => {
+                let Some(name) = file.file_name() else {
+                    return Err(CliError::Usage(format!(
+                        "--out {}: name a file to write, e.g. --out handout.html",
+                        shown(&file)
+                    )));
+                };
+                file.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .join(name)
+            }
+            None => default_out(&config.base.scenario).join(name),
+        };
+        let dir = config.file.parent().unwrap_or(Path::new(""));
+        if let Some(in_the_way) = file_in_the_way(dir) {
             return Err(CliError::Usage(format!(
-                "--out {}: this is a folder; name the file to write, e.g. --out {}",
-                file.display(),
-                file.join(&name).display()
+                "--out {}: {} is a file, not a folder\n  = help: name the file to write in a folder (it is created if missing), e.g. --out handout.html",
+                shown(&config.file),
+                shown(&in_the_way)
             )));
         }
-        Some(file) => {
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .ok_or_else(|| {
-                    CliError::Usage(format!(
-                        "--out {}: name a file to write, e.g. --out handout.html",
-                        file.display()
-                    ))
-                })?;
-            let dir = file
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            (dir, name)
-        }
-        None => (default_out(sc), name),
-    };
-    let path = dir.join(&name);
-    write_one(&path, html.as_bytes())?;
-    Ok(format!("wrote {}\n", path.display()))
+        Ok(config)
+    }
+
+    /// The counterfactual's variant, as the classroom sees it.
+    fn what_if(&self) -> Option<crate::lab::WhatIf<'_>> {
+        self.variant.as_ref().map(|c| crate::lab::WhatIf {
+            name: &c.name,
+            title: &c.title,
+            question: &c.question,
+            scenario: &c.scenario,
+            changes: &self.changes,
+        })
+    }
+}
+
+pub(super) fn handout(config: HandoutConfig) -> Result<String, CliError> {
+    let sc = &config.base.scenario;
+    let o = crate::lab::study(sc, config.what_if(), config.seeds)?;
+    let html = crate::handout::html(sc, config.what_if(), &o)?;
+    write_one(&config.file, html.as_bytes())?;
+    Ok(format!("wrote {}\n", shown(&config.file)))
 }

@@ -31,7 +31,7 @@ pub enum CliError {
     #[error("{0}")]
     Experiment(#[from] ExperimentError),
     /// A run or an experiment on a file stopped: the file, then why.
-    #[error("{}: {source}", file.display())]
+    #[error("{}: {source}", crate::output::shown(file))]
     InFile {
         /// The scenario or counterfactual named on the command line.
         file: PathBuf,

@@ -1,5 +1,6 @@
 //! The experiments: `ensemble`, `compare`, `rank` and `explain`.
 
+use crate::output::shown;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -116,7 +117,7 @@ pub(super) fn ensemble(
     let names = finish(&dir, files, "ensemble", subject.inputs, seeds, argv)?;
     let mut text = report::ensemble_text(sc, &e);
     text.push_str(&fit_text);
-    let _ = writeln!(text, "  wrote {} in {}", names.join(", "), dir.display());
+    let _ = writeln!(text, "  wrote {} in {}", names.join(", "), shown(&dir));
     Ok(text)
 }
 
@@ -258,7 +259,7 @@ pub(super) fn compare(
     Ok(format!(
         "{notes}{summary}\n{fit_text}wrote {} in {}\n",
         written.join(", "),
-        dir.display()
+        shown(&dir)
     ))
 }
 
@@ -338,15 +339,40 @@ pub(super) fn rank(
     files.extend(chart.into_files());
     let names = finish(&dir, files, "rank", subject.inputs, seeds, argv)?;
     let mut text = report::rank_text(sc, &ranking, seeds, 20);
-    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), shown(&dir));
     Ok(text)
 }
 
-pub(super) fn explain(path: &Path, at: Date, seed: u64, csv: bool) -> Result<String, CliError> {
-    let subject = load_any(path)?;
-    let sc = &subject.scenario;
-    let x = experiment::explain(sc, seed, at)?;
-    if csv {
+/// What `explain` works on: the scenario (or variant) loaded, before the run. The date
+/// is checked against the span by the experiment, which the library's callers share.
+pub(super) struct ExplainConfig {
+    subject: Subject,
+    at: Date,
+    seed: u64,
+    csv: bool,
+}
+
+impl ExplainConfig {
+    /// Loads what was typed.
+    pub(super) fn new(
+        path: &Path,
+        at: Date,
+        seed: u64,
+        csv: bool,
+    ) -> Result<ExplainConfig, CliError> {
+        Ok(ExplainConfig {
+            subject: load_any(path)?,
+            at,
+            seed,
+            csv,
+        })
+    }
+}
+
+pub(super) fn explain(config: ExplainConfig) -> Result<String, CliError> {
+    let sc = &config.subject.scenario;
+    let x = experiment::explain(sc, config.seed, config.at)?;
+    if config.csv {
         let bytes = report::explain_csv(sc, &x).map_err(|source| OutputError::Csv {
             name: "the explanation".to_string(),
             source,

@@ -1,6 +1,7 @@
 //! From typed paths to loaded inputs: the scenario or counterfactual an experiment runs,
 //! the counterfactuals compared with a baseline, and the measured series set beside them.
 
+use crate::output::shown;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -152,9 +153,9 @@ pub(super) fn variants_of(path: &Path, cfs: &[PathBuf]) -> Result<Variants, CliE
             let _ = writeln!(
                 notes,
                 "note: {} names {} as its base; its changes are applied to {}",
-                cf.display(),
-                source.base_path().display(),
-                path.display()
+                shown(&cf),
+                shown(&source.base_path()),
+                shown(&path)
             );
         }
         match source.apply(&base.file, path) {

@@ -1,8 +1,8 @@
 //! The command line, in two layers: [`Cli`] holds only what was typed (clap), and each
 //! command turns it into loaded, checked inputs before any work starts: for `run`,
-//! `ensemble`, `compare`, `rank`, `calibrate`, `sensitivity` and `fit`, a config such as
-//! `run::RunConfig` built from the typed values; `check`, `explain`, `merge` and the
-//! classroom commands load and check at the top of their function.
+//! `ensemble`, `compare`, `rank`, `explain`, `calibrate`, `sensitivity`, `fit`, `merge`
+//! and `handout`, a config such as `run::RunConfig` built from the typed values; `serve`
+//! builds the server's own config; `check` has none, its work being the loading.
 //!
 //! Commands return the text to print; the binary prints it and picks the exit code from
 //! [`CliError::exit_code`]. Nothing is written to the output folder unless the whole
@@ -345,6 +345,45 @@ impl Work {
     }
 }
 
+/// What `merge` works on: the shards read and checked against each other, and the
+/// command line they were made by, parsed again and checked to be one that makes shards,
+/// before the command is replayed on the merged runs (which builds its own config).
+struct MergeConfig {
+    again: Cli,
+    command_line: Vec<String>,
+    curves: Vec<Vec<Vec<f64>>>,
+}
+
+impl MergeConfig {
+    /// Reads and checks the shards in `dirs`.
+    fn new(dirs: &[PathBuf]) -> Result<MergeConfig, CliError> {
+        let m = crate::research::shard::merge(dirs)?;
+        let again = Cli::try_parse_from(&m.command_line).map_err(|e| {
+            CliError::Usage(format!(
+                "the shards' command line does not parse: {}",
+                e.to_string().trim()
+            ))
+        })?;
+        if !matches!(
+            again.command,
+            Command::Ensemble { .. }
+                | Command::Compare { .. }
+                | Command::Rank { .. }
+                | Command::Calibrate { .. }
+                | Command::Sensitivity { .. }
+        ) {
+            return Err(CliError::Usage(
+                "the shards' command line is not one that makes shards".into(),
+            ));
+        }
+        Ok(MergeConfig {
+            again,
+            command_line: m.command_line,
+            curves: m.curves,
+        })
+    }
+}
+
 fn execute_work(
     cli: &Cli,
     argv: &[String],
@@ -384,6 +423,8 @@ fn execute_command(
     mut merged: Option<Vec<Vec<Vec<f64>>>>,
 ) -> Result<String, CliError> {
     match &cli.command {
+        // `check`'s work is the loading itself, file by file: a config would hold only
+        // the typed paths, so there is none.
         Command::Check { files } => check::check(files),
         Command::Run {
             scenario,
@@ -448,7 +489,7 @@ fn execute_command(
             at,
             seed,
             csv,
-        } => experiments::explain(scenario, *at, *seed, *csv),
+        } => experiments::explain(experiments::ExplainConfig::new(scenario, *at, *seed, *csv)?),
         Command::Rank {
             scenario,
             runs,
@@ -512,26 +553,8 @@ fn execute_command(
             Work::of(*shard, &mut merged),
         ),
         Command::Merge { dirs } => {
-            let m = crate::research::shard::merge(dirs)?;
-            let again = Cli::try_parse_from(&m.command_line).map_err(|e| {
-                CliError::Usage(format!(
-                    "the shards' command line does not parse: {}",
-                    e.to_string().trim()
-                ))
-            })?;
-            if !matches!(
-                again.command,
-                Command::Ensemble { .. }
-                    | Command::Compare { .. }
-                    | Command::Rank { .. }
-                    | Command::Calibrate { .. }
-                    | Command::Sensitivity { .. }
-            ) {
-                return Err(CliError::Usage(
-                    "the shards' command line is not one that makes shards".into(),
-                ));
-            }
-            execute_work(&again, &m.command_line, progress, Some(m.curves))
+            let m = MergeConfig::new(dirs)?;
+            execute_work(&m.again, &m.command_line, progress, Some(m.curves))
         }
         Command::Fit {
             scenario,
@@ -548,6 +571,8 @@ fn execute_command(
             )?,
             progress,
         ),
+        // The server's config is `crate::serve::Config`, from `serve_config`; the server
+        // loads and checks the folder itself, as the page reloads it.
         Command::Serve { dir, host, port } => {
             crate::serve::run(serve_config(dir, host, *port), |_| {})?;
             Ok(String::new())
@@ -558,11 +583,11 @@ fn execute_command(
             runs,
             seed,
             out,
-        } => classroom::handout(
+        } => classroom::handout(classroom::HandoutConfig::new(
             scenario,
             counterfactual.as_deref(),
             Seeds::new(*seed, *runs)?,
             out.as_deref(),
-        ),
+        )?),
     }
 }

@@ -1,6 +1,7 @@
 //! The research commands: `calibrate`, `sensitivity` and `fit` (`merge` is dispatched by
 //! the command line itself, since it replays another command).
 
+use crate::output::shown;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -55,7 +56,7 @@ impl<'a> CalibrateConfig<'a> {
         let Some((reference, ref_input)) = measured(reference, &base.file, path, sc)? else {
             return Err(CliError::Usage(format!(
                 "calibrate needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
-                path.display()
+                shown(&path)
             )));
         };
         let ps = Params::load(params, &base.file)?;
@@ -87,7 +88,7 @@ impl<'a> CalibrateConfig<'a> {
                     "{name} {} to {} holds no date of {}: pick a period the series covers",
                     w.0,
                     w.1,
-                    reference.path.display()
+                    shown(&reference.path)
                 )));
             }
         }
@@ -136,18 +137,18 @@ pub(super) fn calibrate(
     let days = experiment::months(sc);
     let problem = Problem {
         file: &base.file,
-        path,
+        path: path,
         scenario: sc,
         reference: Some(&reference),
         params: &ps,
         train,
         seeds,
-        budget,
-        objective,
+        budget: budget,
+        objective: objective,
     };
     let about = format!(
         "calibrated to {} by diplosim calibrate ({} evaluations at most, {} runs from seed {})",
-        reference.path.display(),
+        shown(&reference.path),
         budget,
         seeds.runs,
         seeds.first
@@ -212,7 +213,7 @@ pub(super) fn calibrate(
         text,
         "{}: calibrated to {} in {} evaluations ({} runs each, from seed {})",
         sc.title(),
-        reference.path.display(),
+        shown(&reference.path),
         cal.evaluations,
         seeds.runs,
         seeds.first
@@ -236,7 +237,7 @@ pub(super) fn calibrate(
     let _ = writeln!(
         text,
         "  {:<w$}  {:>10.4}  {:>10.4}",
-        format!("loss ({objective:?}, train)").to_lowercase(),
+        format!("loss ({:?}, train)", objective).to_lowercase(),
         cal.start.1,
         cal.loss
     );
@@ -294,7 +295,7 @@ pub(super) fn calibrate(
     ];
     files.extend(chart.into_files());
     let names = finish(&dir, files, "calibrate", inputs, seeds, argv)?;
-    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), shown(&dir));
     Ok(text)
 }
 
@@ -462,7 +463,7 @@ pub(super) fn sensitivity(
     let mut files = vec![("sensitivity.csv".to_string(), csv)];
     files.extend(chart.into_files());
     let names = finish(&dir, files, "sensitivity", inputs, seeds, argv)?;
-    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), shown(&dir));
     Ok(text)
 }
 
@@ -487,7 +488,7 @@ impl FitConfig {
         let Some((reference, _)) = measured(reference, &base.file, path, &base.scenario)? else {
             return Err(CliError::Usage(format!(
                 "fit needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
-                path.display()
+                shown(&path)
             )));
         };
         Ok(FitConfig {

@@ -1,5 +1,6 @@
 //! `diplosim run`: one run of a scenario or a counterfactual's variant, and its summary.
 
+use crate::output::shown;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -148,7 +149,7 @@ pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
         "  {} events fired; wrote {} in {}",
         run.fired.len(),
         files.join(", "),
-        dir.display()
+        shown(&dir)
     );
     out
 }

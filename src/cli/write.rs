@@ -1,6 +1,7 @@
 //! Where a command writes and how: output folders checked before any work, files written
 //! whole with their manifest, shard files.
 
+use crate::output::shown;
 use std::path::{Path, PathBuf};
 
 use super::CliError;
@@ -18,21 +19,26 @@ pub(super) fn check_out(out: &Path) -> Result<(), CliError> {
     {
         return Err(CliError::Usage(format!(
             "--out {}: this is the folder you are working in (or holds it); the output folder is replaced as a whole on every write\n  = help: name a folder of its own, e.g. --out {}",
-            out.display(),
-            out.join("diplosim-output").display()
+            shown(&out),
+            shown(&out.join("diplosim-output"))
         )));
     }
-    // Every existing prefix of the path must be a folder.
-    for dir in out.ancestors().filter(|a| !a.as_os_str().is_empty()) {
-        if dir.exists() && !dir.is_dir() {
-            return Err(CliError::Usage(format!(
-                "--out {}: {} is a file, not a folder\n  = help: name a folder for the output files (it is created if missing)",
-                out.display(),
-                dir.display()
-            )));
-        }
+    if let Some(file) = file_in_the_way(out) {
+        return Err(CliError::Usage(format!(
+            "--out {}: {} is a file, not a folder\n  = help: name a folder for the output files (it is created if missing)",
+            shown(&out),
+            shown(&file)
+        )));
     }
     Ok(())
+}
+
+/// The first existing part of the folder path `dir` that is not a folder, if any: every
+/// existing prefix of an output folder must be a folder.
+pub(super) fn file_in_the_way(dir: &Path) -> Option<&Path> {
+    dir.ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| a.exists() && !a.is_dir())
 }
 
 /// The default output folder of a scenario: `output/<name>/`.
@@ -142,7 +148,7 @@ pub(super) fn write_shard(
         shard.count,
         list.len(),
         if list.len() == 1 { "" } else { "s" },
-        dir.display()
+        shown(&dir)
     ))
 }
 

@@ -134,20 +134,34 @@ fn a_full_standard_output_is_an_error_not_a_panic() {
     );
 }
 
-#[test]
-fn a_closed_standard_output_ends_quietly_with_1() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
+/// Runs `diplosim ARGS` in `cwd` with standard output a pipe whose reader is gone before
+/// the program writes, as in `diplosim check F | true`: its exit code and standard error.
+fn with_closed_stdout(cwd: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
     let (reader, writer) = std::io::pipe().expect("a pipe");
-    // The reader is gone before the program writes, as in `diplosim check F | true`.
     drop(reader);
     let out = Command::new(env!("CARGO_BIN_EXE_diplosim"))
-        .args(["check", &small()])
-        .current_dir(dir.path())
+        .args(args)
+        .current_dir(cwd)
         .stdout(writer)
         .stderr(Stdio::piped())
         .output()
         .expect("start diplosim");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_standard_output_ends_quietly_with_the_commands_status() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let (code, err) = with_closed_stdout(dir.path(), &["check", &small()]);
+    assert_eq!(code, Some(0), "{err}");
     assert_eq!(err, "");
+    // A failed check keeps its own status, 2, and still says why on standard error.
+    std::fs::write(dir.path().join("broken.ron"), "Scenario(").expect("write");
+    let (code, err) = with_closed_stdout(dir.path(), &["check", &small(), "broken.ron"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("broken.ron"), "{err}");
+    assert!(!err.contains("standard output"), "{err}");
 }

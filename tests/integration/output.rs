@@ -104,6 +104,61 @@ fn every_command_refuses_an_output_folder_that_is_a_file_before_its_work() {
 }
 
 #[test]
+fn handout_refuses_a_bad_out_before_its_work() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("taken"), "keep me").expect("write");
+    std::fs::create_dir(dir.path().join("folder")).expect("mkdir");
+    // A scenario that runs away: had the work started, the message would say so.
+    Text::small()
+        .replace(
+            "span: (\"1950-01-01\", \"1960-12-31\"),",
+            "span: (\"1950-01-01\", \"1960-12-31\"),\n    max_events: 1,",
+        )
+        .write(dir.path(), "runaway.ron");
+    for (out, expected) in [
+        (
+            "taken/h.html",
+            "error: --out taken/h.html: taken is a file, not a folder\n  = help: name the file to write in a folder (it is created if missing), e.g. --out handout.html\n",
+        ),
+        (
+            "taken/below/h.html",
+            "error: --out taken/below/h.html: taken is a file, not a folder\n",
+        ),
+        (
+            "folder",
+            "error: --out folder: this is a folder; name the file to write, e.g. --out folder/small-handout.html\n",
+        ),
+    ] {
+        let ran = diplosim(dir.path(), &["handout", "runaway.ron", "--out", out]);
+        refused(&ran, 2, expected);
+    }
+    assert_eq!(listing(dir.path()), ["folder", "runaway.ron", "taken"]);
+    assert!(listing(&dir.path().join("folder")).is_empty());
+    // The same command with a good --out does reach the run, which runs away.
+    let ran = diplosim(dir.path(), &["handout", "runaway.ron", "--out", "h.html"]);
+    refused(&ran, 2, "runs away");
+    assert_eq!(listing(dir.path()), ["folder", "runaway.ron", "taken"]);
+}
+
+#[test]
+fn paths_with_control_characters_are_shown_escaped() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    // A newline and an escape typed into folder names: shown quoted and escaped, never raw.
+    let ran = diplosim(dir.path(), &["run", &small(), "--out", "out\nx"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.ends_with(" in \"out\\nx\"\n"), "{}", ran.stdout);
+    assert!(dir.path().join("out\nx/manifest.json").is_file());
+    std::fs::write(dir.path().join("ta\u{1b}ken"), "keep me").expect("write");
+    let ran = diplosim(dir.path(), &["run", &small(), "--out", "ta\u{1b}ken/below"]);
+    refused(
+        &ran,
+        2,
+        "error: --out \"ta\\u{1b}ken/below\": \"ta\\u{1b}ken\" is a file, not a folder\n",
+    );
+    assert!(!ran.stderr.contains('\u{1b}'), "{}", ran.stderr);
+}
+
+#[test]
 fn a_failed_write_leaves_the_previous_set_untouched() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let before = run_set(dir.path(), "1", "out");
@@ -127,7 +182,7 @@ fn a_failed_write_leaves_the_previous_set_untouched() {
         std::fs::read_to_string(dir.path().join("out/chart.png/mine.txt")).expect("read"),
         "mine"
     );
-    assert_eq!(listing(dir.path()), [".out.lock", "out"]);
+    assert_eq!(listing(dir.path()), ["out"]);
 }
 
 #[test]
@@ -150,7 +205,6 @@ fn another_commands_folders_and_the_users_files_survive_a_new_set() {
     assert_eq!(
         listing(&out),
         [
-            ".ensemble.lock",
             "chart.png",
             "chart.svg",
             "chart.txt",
@@ -185,7 +239,7 @@ fn a_command_interrupted_while_writing_leaves_the_old_set_or_the_new_one() {
     // The next write removes what the killed ones left, and writes a whole set.
     run_set(dir.path(), "1", "out");
     assert_eq!(set(&dir.path().join("out")), one);
-    assert_eq!(listing(dir.path()), [".out.lock", "out"]);
+    assert_eq!(listing(dir.path()), ["out"]);
 }
 
 #[test]
@@ -217,7 +271,9 @@ fn two_commands_writing_one_folder_never_splice() {
 fn a_folder_being_written_is_refused_with_exit_1_and_left_alone() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let before = run_set(dir.path(), "1", "out");
-    let lock = std::fs::File::open(dir.path().join(".out.lock")).expect("the lock file");
+    // A write leaves no lock file behind.
+    assert_eq!(listing(dir.path()), ["out"]);
+    let lock = std::fs::File::create_new(dir.path().join(".out.lock")).expect("the lock file");
     lock.try_lock()
         .expect("take the lock as another command would");
     let ran = diplosim(
@@ -230,6 +286,12 @@ fn a_folder_being_written_is_refused_with_exit_1_and_left_alone() {
         "error: cannot write out: another diplosim command is writing this folder now; nothing was written",
     );
     assert_eq!(set(&dir.path().join("out")), before);
+    // The holder's lock file is left alone; once it is released, the next write works
+    // and takes the lock file away again.
+    assert_eq!(listing(dir.path()), [".out.lock", "out"]);
+    drop(lock);
+    run_set(dir.path(), "2", "out");
+    assert_eq!(listing(dir.path()), ["out"]);
 }
 
 #[cfg(unix)]
