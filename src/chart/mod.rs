@@ -241,10 +241,11 @@ pub struct Tenure {
 /// A chart in both formats, and in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rendered {
-    /// The PNG file's bytes, 1600x900, 8-bit RGB.
+    /// The PNG file's bytes, 8-bit RGB: 1600x900, or less high for a bar chart sized
+    /// to its bars.
     pub png: Vec<u8>,
-    /// The SVG document, 1600x900, with the text alternative as its `<title>` and
-    /// `<desc>`.
+    /// The SVG document, of the PNG's size, with the text alternative as its `<title>`
+    /// and `<desc>`.
     pub svg: String,
     /// The text alternative (`chart.txt`): the chart's story in sentences.
     pub text: String,
@@ -335,13 +336,17 @@ pub fn marker_points(model: &ChartModel) -> Result<Vec<(f64, f64)>, ChartError> 
 }
 
 /// A horizontal bar chart, one bar per `(label, value)` from the top down: the ranking
-/// of events by influence. Callers choose how many bars (about 20 fit).
+/// of events by influence, or of parameters by their effect. Callers choose how many
+/// bars (20 fit). The canvas is 1600 px wide and as high as its bars need, at most 900.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BarChart {
     /// The headline.
     pub title: String,
     /// The line under the title: what the bars measure.
     pub subtitle: String,
+    /// The value axis's title, with its unit, e.g. "mean absolute change (score
+    /// points)"; empty for none.
+    pub axis: String,
     /// Provenance at the bottom.
     pub small_print: String,
     /// The bars from the top down: label and value.

@@ -30,7 +30,6 @@ const AXIS: f64 = 20.0;
 const BAND: f64 = 20.0;
 const STATE: f64 = 20.0;
 const LEADER: f64 = 20.0;
-const LEADER_SMALL: f64 = 16.0;
 const BADGE: f64 = 17.0;
 const LEGEND: f64 = 22.0;
 const CHANGE: f64 = 20.0;
@@ -157,6 +156,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
         .strips
         .iter()
         .map(|s| text_width(&s.state, STATE, true))
+        .chain((!model.strips.is_empty()).then(|| text_width(SHORT_TERMS, LEADER, false)))
         .fold(0.0, f64::max);
     let plot_left = MARGIN + (AXIS + 12.0 + tick_w + 10.0).max(state_w + 12.0);
     let band_w = model
@@ -206,11 +206,11 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
         end: f64::from(end.day()),
         bound,
     };
-    let keyed = model
+    let keyed: usize = model
         .strips
         .iter()
-        .filter(|s| !short_terms(s, model.span, &across).is_empty())
-        .count();
+        .map(|s| short_terms_key(s, model.span, &across).len())
+        .sum();
     let strips_h = if model.strips.is_empty() {
         0.0
     } else {
@@ -1458,12 +1458,24 @@ fn strips(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64, decided:
     let mut y0 = top;
     for (k, strip) in model.strips.iter().enumerate() {
         let y1 = y0 + STRIP_HEIGHT;
-        let shorts = short_terms(strip, model.span, axes);
-        if !shorts.is_empty() {
-            let key = format!("short terms, left to right: {}", shorts.join(" · "));
-            if let Some(text) = fit(&key, LEADER_SMALL, false, p.x1 - p.x0) {
-                scene.text(Label::new(text, p.x0, y1 + 3.0, LEADER_SMALL).color(SOFT_INK));
-            }
+        let key = short_terms_key(strip, model.span, axes);
+        if !key.is_empty() {
+            scene.text(
+                Label::new(SHORT_TERMS, p.x0 - 10.0, y1 + 3.0, LEADER)
+                    .align(Align::Right)
+                    .color(GREY),
+            );
+        }
+        for (n, line) in key.iter().enumerate() {
+            scene.text(
+                Label::new(
+                    line.clone(),
+                    p.x0,
+                    y1 + 3.0 + n as f64 * SHORT_TERMS_ROW,
+                    LEADER,
+                )
+                .color(SOFT_INK),
+            );
         }
         scene.text(
             Label::new(
@@ -1500,30 +1512,22 @@ fn strips(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64, decided:
                 decided.tenures.push((k, i, text.to_string()));
             }
         }
-        y0 = y1
-            + STRIP_GAP
-            + if shorts.is_empty() {
-                0.0
-            } else {
-                SHORT_TERMS_ROW
-            };
+        y0 = y1 + STRIP_GAP + key.len() as f64 * SHORT_TERMS_ROW;
     }
 }
 
-/// The height of the line under a strip that names its short terms.
-const SHORT_TERMS_ROW: f64 = LEADER_SMALL + 8.0;
+/// The height of a line under a strip that names its short terms.
+const SHORT_TERMS_ROW: f64 = LEADER + 6.0;
+/// The most lines that name a strip's short terms; the last is cut short past that.
+const SHORT_TERMS_LINES: usize = 2;
 
 /// What a tenure `width` pixels wide says inside its strip: the full name, else the short
 /// form, else nothing (it is named under the strip instead: an initial says nothing).
 fn tenure_label(t: &super::Tenure, width: f64) -> Option<(&str, f64)> {
     let room = width - 6.0;
-    [
-        (t.name.as_str(), LEADER),
-        (t.short.as_str(), LEADER),
-        (t.short.as_str(), LEADER_SMALL),
-    ]
-    .into_iter()
-    .find(|(text, size)| !text.is_empty() && text_width(text, *size, false) <= room)
+    [(t.name.as_str(), LEADER), (t.short.as_str(), LEADER)]
+        .into_iter()
+        .find(|(text, size)| !text.is_empty() && text_width(text, *size, false) <= room)
 }
 
 /// The tenures of `strip` inside `span` too narrow for their short form, left to right,
@@ -1549,6 +1553,39 @@ fn short_terms(strip: &super::Strip, span: (Date, Date), axes: &Axes) -> Vec<Str
         })
         .collect()
 }
+
+/// The lines under `strip` that name its short terms, at the leaders' size (20 px, like
+/// every name a student must read): "Georgy Malenkov 1953 · Yuri Andropov 1982-84 · …",
+/// from the plot's left edge to the canvas margin, wrapped between names, at most
+/// [`SHORT_TERMS_LINES`] lines. Their heading, "short terms", stands left of the first
+/// line, under the state's name. Empty when every tenure has a label in the strip.
+fn short_terms_key(strip: &super::Strip, span: (Date, Date), axes: &Axes) -> Vec<String> {
+    let width = W - MARGIN - axes.plot.x0;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for name in short_terms(strip, span, axes) {
+        let joined = if line.is_empty() {
+            name.clone()
+        } else {
+            format!("{line} · {name}")
+        };
+        if line.is_empty() || text_width(&joined, LEADER, false) <= width {
+            line = joined;
+        } else if lines.len() + 1 < SHORT_TERMS_LINES {
+            lines.push(format!("{line} ·"));
+            line = name;
+        } else {
+            line = joined; // cut short below
+        }
+    }
+    if !line.is_empty() {
+        lines.extend(fit(&line, LEADER, false, width));
+    }
+    lines
+}
+
+/// The heading of the lines that name a strip's short terms.
+const SHORT_TERMS: &str = "short terms";
 
 fn legend(
     scene: &mut Scene,

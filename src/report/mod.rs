@@ -13,6 +13,7 @@ mod compare;
 mod ensemble;
 mod explain;
 mod rank;
+mod sensitivity;
 mod what_if;
 
 pub use compare::{
@@ -21,6 +22,7 @@ pub use compare::{
 pub use ensemble::{ensemble_chart, ensemble_csv, ensemble_text};
 pub use explain::{explain_csv, explain_text, pair};
 pub use rank::{rank_bars, rank_chart, rank_csv, rank_text};
+pub use sensitivity::sensitivity_chart;
 pub use what_if::WhatIf;
 
 use serde::Serialize;
