@@ -1265,10 +1265,11 @@ fn compare(
     let summary = report::summary(sc, &c, &titles, &questions);
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::compare_chart(sc, &c, &first, &titles, &questions);
-    // One variant: what it changed is marked on the chart (many would crowd it).
-    if let [one] = variants.as_slice() {
-        model.changes = report::WhatIf::of(&base.file, sc, one).marks();
-    }
+    let marks = variants
+        .iter()
+        .map(|v| report::WhatIf::of(&base.file, sc, v).marks())
+        .collect();
+    report::mark_changes(&mut model, marks);
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
     let mut files = vec![
         csv_file("compare.csv", report::compare_csv(&c))?,

@@ -18,6 +18,7 @@
 mod bars;
 mod describe;
 mod of_run;
+mod panels;
 mod scene;
 mod timeline;
 
@@ -67,6 +68,24 @@ pub struct ChartModel {
     /// Where the full list of events lives, named in the legend when some are left out
     /// ("+12 more events in events.csv"); empty for no file name.
     pub events_file: String,
+    /// Small multiples: when not empty, the chart is a grid of panels, one per what-if,
+    /// each with the baseline (and any reference) series against the what-if's line on
+    /// the same scale, under one key. Eras, strips, checkpoints, markers and variant
+    /// series are then not drawn; the title, subtitle, small print, span, bound and bands
+    /// are.
+    pub panels: Vec<Panel>,
+}
+
+/// One panel of small multiples: a what-if against the baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Panel {
+    /// The panel's title: the what-if's question.
+    pub title: String,
+    /// The what-if's line: (date, score) in date order, in score points.
+    pub points: Vec<(Date, f64)>,
+    /// The events the what-if changed, each drawn as a dashed line on its date (their
+    /// labels are in the text alternative: the panel has no room for them).
+    pub changes: Vec<ChangeMark>,
 }
 
 impl ChartModel {
@@ -89,6 +108,7 @@ impl ChartModel {
             changes: Vec::new(),
             most_numbers: None,
             events_file: String::new(),
+            panels: Vec::new(),
         }
     }
 }

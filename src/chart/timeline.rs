@@ -42,13 +42,13 @@ const MIN_PLOT_HEIGHT: f64 = 400.0;
 const STRIP_HEIGHT: f64 = 28.0;
 const STRIP_GAP: f64 = 4.0;
 
-const FRAME: Rgba = Rgba::hex(0x8C8C8C);
-const SOFT_INK: Rgba = Rgba::hex(0x333333);
+pub(super) const FRAME: Rgba = Rgba::hex(0x8C8C8C);
+pub(super) const SOFT_INK: Rgba = Rgba::hex(0x333333);
 
 /// Colours of what-if lines and ensembles, in order of use. Black is the baseline's.
 /// Colour-blind safe (Okabe-Ito, then Tol's muted olive, indigo and purple), and never the
 /// checkpoint boxes' green or the orange and vermillion of a missed checkpoint.
-const PALETTE: [Rgba; 6] = [
+pub(super) const PALETTE: [Rgba; 6] = [
     okabe_ito::BLUE,
     okabe_ito::REDDISH_PURPLE,
     okabe_ito::SKY_BLUE,
@@ -58,7 +58,7 @@ const PALETTE: [Rgba; 6] = [
 ];
 /// The measured reference series: dark purple, dashed, dotted at its dates, so it stays
 /// apart from the black baseline and the palette by both hue and pattern.
-const REFERENCE: Rgba = Rgba::hex(0x5E2B7E);
+pub(super) const REFERENCE: Rgba = Rgba::hex(0x5E2B7E);
 const MET: Rgba = okabe_ito::BLUISH_GREEN;
 const MISSED: Rgba = okabe_ito::VERMILLION;
 
@@ -72,6 +72,16 @@ pub(super) struct Axes {
 }
 
 impl Axes {
+    /// Axes that map `span` across `plot` and `[-bound, bound]` up it.
+    pub fn new(plot: Rect, span: (Date, Date), bound: f64) -> Axes {
+        Axes {
+            plot,
+            start: f64::from(span.0.day()),
+            end: f64::from(span.1.day()),
+            bound,
+        }
+    }
+
     pub fn x(&self, date: Date) -> f64 {
         let t = (f64::from(date.day()) - self.start) / (self.end - self.start);
         self.plot.x0 + t * self.plot.width()
@@ -117,6 +127,10 @@ pub(super) struct Decisions {
 
 /// Lays out the chart of `model`.
 pub(super) fn layout(model: &ChartModel) -> Result<Scene, ChartError> {
+    if !model.panels.is_empty() {
+        validate(model)?;
+        return Ok(super::panels::layout(model));
+    }
     Ok(plan(model)?.0)
 }
 
@@ -159,16 +173,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
         .chain((!model.strips.is_empty()).then(|| text_width(SHORT_TERMS, LEADER, false)))
         .fold(0.0, f64::max);
     let plot_left = MARGIN + (AXIS + 12.0 + tick_w + 10.0).max(state_w + 12.0);
-    let band_w = model
-        .bands
-        .iter()
-        .map(|b| text_width(&b.name, BAND, false))
-        .fold(0.0, f64::max);
-    let tab_w = if model.bands.is_empty() {
-        0.0
-    } else {
-        band_w + 20.0
-    };
+    let tab_w = band_tab(model);
     let plot_right = W - MARGIN - tab_w.max(12.0);
 
     // Header.
@@ -242,7 +247,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     bands(&mut scene, model, &axes, tab_w);
     y_axis(&mut scene, &axes, &ticks, tick_w);
     eras(&mut scene, &axes, &era_spans, &era_labels, &mut decided);
-    x_axis(&mut scene, &axes, start, end);
+    x_axis(&mut scene, &axes, (start, end), 80.0);
     let traces = trace(model, &axes);
     let lines = traces.lines();
     let signs = checkpoints(&mut scene, model, &axes, &lines);
@@ -279,7 +284,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     (scene, decided)
 }
 
-fn validate(model: &ChartModel) -> Result<(), ChartError> {
+pub(super) fn validate(model: &ChartModel) -> Result<(), ChartError> {
     let (from, to) = model.span;
     if to <= from {
         return Err(ChartError::Span { from, to });
@@ -298,6 +303,11 @@ fn validate(model: &ChartModel) -> Result<(), ChartError> {
     for s in &model.series {
         for (d, v) in &s.points {
             finite(*v, || format!("score of series `{}` on {d}", s.label))?;
+        }
+    }
+    for p in &model.panels {
+        for (d, v) in &p.points {
+            finite(*v, || format!("score of panel `{}` on {d}", p.title))?;
         }
     }
     for e in &model.ensembles {
@@ -320,8 +330,21 @@ fn validate(model: &ChartModel) -> Result<(), ChartError> {
     Ok(())
 }
 
+/// The width of the tab right of the plot where the bands are named (0 for no bands).
+pub(super) fn band_tab(model: &ChartModel) -> f64 {
+    if model.bands.is_empty() {
+        return 0.0;
+    }
+    let widest = model
+        .bands
+        .iter()
+        .map(|b| text_width(&b.name, BAND, false))
+        .fold(0.0, f64::max);
+    widest + 20.0
+}
+
 /// The score as an axis label, with a true minus sign.
-fn score_text(v: f64) -> String {
+pub(super) fn score_text(v: f64) -> String {
     let text = if v.fract() == 0.0 {
         format!("{}", v.abs())
     } else {
@@ -335,7 +358,7 @@ fn score_text(v: f64) -> String {
 }
 
 /// Tick values: the band edges inside the scale, or even steps when there are no bands.
-fn y_ticks(model: &ChartModel) -> Vec<f64> {
+pub(super) fn y_ticks(model: &ChartModel) -> Vec<f64> {
     let b = model.bound;
     let mut ticks: Vec<f64> = model
         .bands
@@ -364,7 +387,7 @@ pub(super) fn nice_step(raw: f64) -> f64 {
 }
 
 /// Title, subtitle and key; returns the bottom of the header.
-fn header(scene: &mut Scene, model: &ChartModel) -> f64 {
+pub(super) fn header(scene: &mut Scene, model: &ChartModel) -> f64 {
     let top = 14.0;
     let full = W - 2.0 * MARGIN;
     let items = key_items(model);
@@ -428,6 +451,8 @@ enum KeyGlyph {
     Ensemble(Rgba),
     /// A line over its band in the same hue.
     Banded(Rgba),
+    /// A dashed line across, as a what-if's changed event is marked.
+    Changed,
     Checkpoint(bool),
 }
 
@@ -439,6 +464,29 @@ impl KeyItem {
 
 fn key_items(model: &ChartModel) -> Vec<KeyItem> {
     let mut items = Vec::new();
+    if !model.panels.is_empty() {
+        // Small multiples: the same three things in every panel.
+        items.push(KeyItem {
+            glyph: KeyGlyph::Line(INK),
+            text: model
+                .series
+                .iter()
+                .find(|s| s.role == SeriesRole::Baseline)
+                .map_or_else(|| "baseline".to_string(), |s| s.label.clone()),
+        });
+        items.push(KeyItem {
+            glyph: KeyGlyph::Banded(PALETTE[0]),
+            text: "the what-if, and its gap from the baseline".into(),
+        });
+        if model.panels.iter().any(|p| !p.changes.is_empty()) {
+            items.push(KeyItem {
+                glyph: KeyGlyph::Changed,
+                text: "event it changes".into(),
+            });
+        }
+        items.extend(reference_items(model));
+        return items;
+    }
     let show_lines = model.series.len() + model.ensembles.len() > 1
         || model.series.iter().any(|s| s.role != SeriesRole::Baseline);
     if show_lines {
@@ -474,16 +522,7 @@ fn key_items(model: &ChartModel) -> Vec<KeyItem> {
                 text: s.label.clone(),
             });
         }
-        for s in model
-            .series
-            .iter()
-            .filter(|s| s.role == SeriesRole::Reference)
-        {
-            items.push(KeyItem {
-                glyph: KeyGlyph::Reference,
-                text: s.label.clone(),
-            });
-        }
+        items.extend(reference_items(model));
     } else if let Some(e) = model.ensembles.first() {
         items.push(KeyItem {
             glyph: KeyGlyph::Ensemble(PALETTE[0]),
@@ -503,6 +542,18 @@ fn key_items(model: &ChartModel) -> Vec<KeyItem> {
         });
     }
     items
+}
+
+/// The key's entries of the measured reference series.
+fn reference_items(model: &ChartModel) -> impl Iterator<Item = KeyItem> + '_ {
+    model
+        .series
+        .iter()
+        .filter(|s| s.role == SeriesRole::Reference)
+        .map(|s| KeyItem {
+            glyph: KeyGlyph::Reference,
+            text: s.label.clone(),
+        })
 }
 
 /// Draws key items in a row ending at `right`, with their line box at `top`.
@@ -530,6 +581,13 @@ fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
             KeyGlyph::Banded(c) => {
                 scene.rect(g, Some(c.alpha(VARIANT_BAND)), None);
                 scene.line(vec![(g.x0, mid), (g.x1, mid)], Stroke::solid(c, 3.0));
+            }
+            KeyGlyph::Changed => {
+                let x = (g.x0 + g.x1) / 2.0;
+                scene.line(
+                    vec![(x, g.y0 - 3.0), (x, g.y1 + 3.0)],
+                    Stroke::dashed(CHANGED, 2.0, 5.0, 3.0),
+                );
             }
             KeyGlyph::Checkpoint(met) => {
                 let box_ = Rect::new(g.x0 + 4.0, g.y0 - 1.0, g.x1 - 4.0, g.y1 + 1.0);
@@ -708,7 +766,7 @@ fn place_eras(model: &ChartModel, spans: &[(usize, f64, f64)], lo: f64, hi: f64)
     out
 }
 
-fn band_colour(mid: f64, bound: f64) -> Rgba {
+pub(super) fn band_colour(mid: f64, bound: f64) -> Rgba {
     let t = (mid.abs() / bound).min(1.0);
     let hue = if mid < 0.0 {
         okabe_ito::VERMILLION
@@ -718,7 +776,9 @@ fn band_colour(mid: f64, bound: f64) -> Rgba {
     hue.tint(0.95 - 0.22 * t)
 }
 
-fn bands(scene: &mut Scene, model: &ChartModel, axes: &Axes, tab_w: f64) {
+/// The bands behind the plot, reaching `tab_w` px past its right edge, where their names
+/// go (no names for a tab of 0).
+pub(super) fn bands(scene: &mut Scene, model: &ChartModel, axes: &Axes, tab_w: f64) {
     let p = axes.plot;
     for b in &model.bands {
         let (lo, hi) = (b.lo.min(b.hi), b.lo.max(b.hi));
@@ -728,7 +788,7 @@ fn bands(scene: &mut Scene, model: &ChartModel, axes: &Axes, tab_w: f64) {
         }
         let colour = band_colour((lo + hi) / 2.0, model.bound);
         scene.rect(Rect::new(p.x0, y0, p.x1 + tab_w, y1), Some(colour), None);
-        if y1 - y0 >= BAND + 2.0 {
+        if tab_w > 0.0 && y1 - y0 >= BAND + 2.0 {
             scene.text(
                 Label::new(
                     b.name.clone(),
@@ -742,20 +802,29 @@ fn bands(scene: &mut Scene, model: &ChartModel, axes: &Axes, tab_w: f64) {
     }
 }
 
-fn y_axis(scene: &mut Scene, axes: &Axes, ticks: &[f64], tick_w: f64) {
+/// Tick marks left of the plot at `ticks`, with their scores when `labelled`, and the
+/// zero line.
+pub(super) fn score_ticks(scene: &mut Scene, axes: &Axes, ticks: &[f64], labelled: bool) {
     let p = axes.plot;
     for &v in ticks {
         let y = axes.y(v);
         scene.line(vec![(p.x0 - 5.0, y), (p.x0, y)], Stroke::solid(FRAME, 1.0));
-        scene.text(
-            Label::new(score_text(v), p.x0 - 8.0, y - AXIS * 0.48, AXIS)
-                .align(Align::Right)
-                .color(SOFT_INK),
-        );
+        if labelled {
+            scene.text(
+                Label::new(score_text(v), p.x0 - 8.0, y - AXIS * 0.48, AXIS)
+                    .align(Align::Right)
+                    .color(SOFT_INK),
+            );
+        }
         if v == 0.0 {
             scene.line(vec![(p.x0, y), (p.x1, y)], Stroke::solid(FRAME, 1.0));
         }
     }
+}
+
+fn y_axis(scene: &mut Scene, axes: &Axes, ticks: &[f64], tick_w: f64) {
+    let p = axes.plot;
+    score_ticks(scene, axes, ticks, true);
     scene.text(
         Label::new(
             "relation score",
@@ -769,11 +838,12 @@ fn y_axis(scene: &mut Scene, axes: &Axes, ticks: &[f64], tick_w: f64) {
     );
 }
 
-fn x_axis(scene: &mut Scene, axes: &Axes, start: Date, end: Date) {
+/// The plot's frame and the years under it, one label per `spacing` px at most.
+pub(super) fn x_axis(scene: &mut Scene, axes: &Axes, (start, end): (Date, Date), spacing: f64) {
     let p = axes.plot;
     scene.rect(p, None, Some(Stroke::solid(FRAME, 1.0)));
     let years = f64::from(end.day() - start.day()) / 365.2425;
-    let step = nice_step(years / (p.width() / 80.0)).max(1.0) as i32;
+    let step = nice_step(years / (p.width() / spacing)).max(1.0) as i32;
     let (y0, y1) = (start.year(), end.year());
     let first = y0.div_euclid(step) * step;
     for year in (first..=y1).step_by(step as usize) {
@@ -839,7 +909,7 @@ fn eras(
 }
 
 /// The colour of what a what-if changed: a wine red that no line, band or box uses.
-const CHANGED: Rgba = Rgba::hex(0x882255);
+pub(super) const CHANGED: Rgba = Rgba::hex(0x882255);
 
 /// Marks what a what-if changed: a dashed line on each date and its label at the top of
 /// the plot, stacked when they would overlap. Returns the labels' boxes, which numbers
@@ -993,7 +1063,7 @@ struct Traces {
     references: Vec<Vec<Point>>,
 }
 
-fn reference_stroke() -> Stroke {
+pub(super) fn reference_stroke() -> Stroke {
     Stroke::dashed(REFERENCE, 2.5, 10.0, 5.0)
 }
 
@@ -1117,7 +1187,7 @@ fn trace(model: &ChartModel, axes: &Axes) -> Traces {
 /// lowest, the highest and the last, in their order. The drawing is the same (a column
 /// shows only the span from lowest to highest, joined to its neighbours), and no line
 /// has more points than four times the plot's width, however many dates it has.
-fn thin(points: Vec<Point>) -> Vec<Point> {
+pub(super) fn thin(points: Vec<Point>) -> Vec<Point> {
     let mut out: Vec<Point> = Vec::with_capacity(points.len().min(8192));
     let mut i = 0;
     while i < points.len() {
@@ -1655,7 +1725,7 @@ fn numbering_note(model: &ChartModel, numbered: usize, eligible: usize, all: usi
     }
 }
 
-fn footer(scene: &mut Scene, model: &ChartModel, top: f64, note: &str) {
+pub(super) fn footer(scene: &mut Scene, model: &ChartModel, top: f64, note: &str) {
     let mut right = W - MARGIN;
     if !note.is_empty() {
         let label = Label::new(note, W - MARGIN, top, SMALL)

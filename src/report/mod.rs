@@ -17,7 +17,7 @@ mod sensitivity;
 mod what_if;
 
 pub use compare::{
-    compare_chart, compare_csv, decades_csv, divergence_csv, divergence_text, summary,
+    compare_chart, compare_csv, decades_csv, divergence_csv, divergence_text, mark_changes, summary,
 };
 pub use ensemble::{ensemble_chart, ensemble_csv, ensemble_text};
 pub use explain::{explain_csv, explain_text, pair};

@@ -6,7 +6,7 @@ mod models;
 
 use std::collections::HashSet;
 
-use diplosim::chart::{self, ChartModel, EnsembleBand, EnsemblePoint, Rendered};
+use diplosim::chart::{self, ChartModel, EnsembleBand, EnsemblePoint, Rendered, SeriesRole};
 
 use models::date;
 
@@ -361,4 +361,51 @@ fn text_sizes(svg: &str) -> Vec<f64> {
         .skip(1)
         .map(|s| s[..s.find('"').unwrap()].parse::<f64>().unwrap() / (17.181208053691275 / 20.0))
         .collect()
+}
+
+/// More than three what-ifs get a panel each against the baseline, titled with the
+/// question, on one shared scale under one key, all readable at 20 px.
+#[test]
+fn many_what_ifs_get_a_panel_each() {
+    let model = models::comparison_with(&models::SHIPPED, 1);
+    assert_eq!(model.panels.len(), 6);
+    assert!(
+        model.series.iter().all(|s| s.role != SeriesRole::Variant),
+        "no what-if is drawn over another"
+    );
+    let r = chart::render(&model).unwrap();
+    assert_is_a_picture(&r);
+    // Each panel's title is its question (wrapped over two lines at most).
+    let titles: Vec<&str> = r.svg.lines().filter(|l| l.starts_with("What if")).collect();
+    assert_eq!(titles.len(), 6, "{titles:?}");
+    for (panel, first_line) in model.panels.iter().zip(&titles) {
+        assert!(panel.title.starts_with("What if") && panel.title.ends_with('?'));
+        let first_line = first_line.replace("&apos;", "'");
+        assert!(
+            panel.title.starts_with(first_line.trim_end_matches('…')),
+            "{first_line}"
+        );
+        assert!(r.text.contains(&format!("The what-if \"{}\"", panel.title)));
+    }
+    // One key, one scale: the baseline is named once, and the score labels once.
+    assert!(has_text(&r.svg, "baseline"));
+    assert_eq!(r.svg.matches(">\nbaseline\n</text>").count(), 1);
+    assert_eq!(
+        r.svg.matches(">\n\u{2212}9\n</text>").count(),
+        2,
+        "one per row"
+    );
+    let sizes = text_sizes(&r.svg);
+    assert_eq!(sizes.iter().filter(|&&s| s < 19.9).count(), 1, "{sizes:?}");
+    // Three what-ifs stay lines on one plot.
+    let three = models::comparison_with(&models::SHIPPED[..3], 1);
+    assert!(three.panels.is_empty());
+    assert_eq!(
+        three
+            .series
+            .iter()
+            .filter(|s| s.role == SeriesRole::Variant)
+            .count(),
+        3
+    );
 }
