@@ -18,9 +18,10 @@ use crate::date::{Date, Day};
 use crate::experiment::{self, Progress, Seeds};
 use crate::research::Reference;
 use crate::research::fit::{self, Fit};
-use crate::scenario::counterfactual::{Counterfactual, Source};
-use crate::scenario::error::Location;
+use crate::scenario::counterfactual::{Counterfactual, LevelKind, Source, group_words};
+use crate::scenario::error::did_you_mean;
 use crate::scenario::file::ScenarioFile;
+use crate::scenario::locate::{At, Outline};
 use crate::scenario::{Scenario, ScenarioError};
 
 /// What a params file says.
@@ -65,6 +66,94 @@ pub enum Param {
         /// Upper bound.
         to: f64,
     },
+    /// A multiplier on the half-life of every fading modifier.
+    HalfLives {
+        /// Lower bound, above 0.
+        from: f64,
+        /// Upper bound.
+        to: f64,
+    },
+    /// A multiplier on the half-lives of one event's fading modifiers.
+    EventHalfLife {
+        /// The event's id.
+        event: String,
+        /// Lower bound, above 0.
+        from: f64,
+        /// Upper bound.
+        to: f64,
+    },
+    /// A multiplier on the values of a group's modifiers (see `ScaleValues`).
+    GroupValues {
+        /// The group's name in reports; by default its description.
+        #[serde(default)]
+        name: Option<String>,
+        /// Only these events.
+        #[serde(default)]
+        events: Option<Vec<String>>,
+        /// Only the dated events of this era.
+        #[serde(default)]
+        era: Option<String>,
+        /// Only the modifiers at this level.
+        #[serde(default)]
+        level: Option<LevelKind>,
+        /// Lower bound.
+        from: f64,
+        /// Upper bound.
+        to: f64,
+    },
+    /// A multiplier on the half-lives of a group's fading modifiers (see `ScaleHalfLives`).
+    GroupHalfLives {
+        /// The group's name in reports; by default its description.
+        #[serde(default)]
+        name: Option<String>,
+        /// Only these events.
+        #[serde(default)]
+        events: Option<Vec<String>>,
+        /// Only the dated events of this era.
+        #[serde(default)]
+        era: Option<String>,
+        /// Only the modifiers at this level.
+        #[serde(default)]
+        level: Option<LevelKind>,
+        /// Lower bound, above 0.
+        from: f64,
+        /// Upper bound.
+        to: f64,
+    },
+}
+
+/// A group as a params file names it.
+struct Group<'a> {
+    name: Option<&'a str>,
+    events: Option<&'a [String]>,
+    era: Option<&'a str>,
+    level: Option<LevelKind>,
+}
+
+impl Group<'_> {
+    fn words(&self) -> String {
+        self.name.map_or_else(
+            || group_words(self.events, self.era, self.level),
+            str::to_string,
+        )
+    }
+
+    /// The change that scales the group by `by`: `ScaleValues` or `ScaleHalfLives`.
+    fn change(&self, kind: &str, by: f64) -> String {
+        let mut fields = Vec::new();
+        if let Some(ids) = self.events {
+            let ids: Vec<String> = ids.iter().map(|id| format!("{id:?}")).collect();
+            fields.push(format!("events: [{}]", ids.join(", ")));
+        }
+        if let Some(era) = self.era {
+            fields.push(format!("era: {era:?}"));
+        }
+        if let Some(level) = self.level {
+            fields.push(format!("level: {level:?}"));
+        }
+        fields.push(format!("by: {by:?}"));
+        format!("{kind}({})", fields.join(", "))
+    }
 }
 
 impl Param {
@@ -74,17 +163,51 @@ impl Param {
             Param::Base { from, to }
             | Param::Affinity { from, to }
             | Param::Values { from, to }
-            | Param::EventValue { from, to, .. } => (*from, *to),
+            | Param::EventValue { from, to, .. }
+            | Param::HalfLives { from, to }
+            | Param::EventHalfLife { from, to, .. }
+            | Param::GroupValues { from, to, .. }
+            | Param::GroupHalfLives { from, to, .. } => (*from, *to),
         }
     }
 
-    /// The parameter's name in reports, e.g. `base` or `value of clash`.
+    fn group(&self) -> Option<Group<'_>> {
+        match self {
+            Param::GroupValues {
+                name,
+                events,
+                era,
+                level,
+                ..
+            }
+            | Param::GroupHalfLives {
+                name,
+                events,
+                era,
+                level,
+                ..
+            } => Some(Group {
+                name: name.as_deref(),
+                events: events.as_deref(),
+                era: era.as_deref(),
+                level: *level,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The parameter's name in reports, e.g. `base` or `value of clash (x)`.
     pub fn name(&self) -> String {
+        let group = || self.group().map(|g| g.words()).unwrap_or_default();
         match self {
             Param::Base { .. } => "base".into(),
             Param::Affinity { .. } => "affinity".into(),
             Param::Values { .. } => "values of all events (x)".into(),
             Param::EventValue { event, .. } => format!("value of {event} (x)"),
+            Param::HalfLives { .. } => "half-lives of all events (x)".into(),
+            Param::EventHalfLife { event, .. } => format!("half-life of {event} (x)"),
+            Param::GroupValues { .. } => format!("values of {} (x)", group()),
+            Param::GroupHalfLives { .. } => format!("half-lives of {} (x)", group()),
         }
     }
 
@@ -94,6 +217,47 @@ impl Param {
             Param::Base { .. } => file.structure.base,
             Param::Affinity { .. } => file.structure.affinity,
             _ => 1.0,
+        }
+    }
+
+    /// The change that sets the parameter to `v`, except the structural part's (which
+    /// share one `Structure` change).
+    fn change(&self, v: f64) -> Option<String> {
+        let one = |id: &String| vec![id.clone()];
+        Some(match self {
+            Param::Base { .. } | Param::Affinity { .. } => return None,
+            Param::Values { .. } => format!("ScaleValues(by: {v:?})"),
+            Param::EventValue { event, .. } => format!("Scale(event: {event:?}, by: {v:?})"),
+            Param::HalfLives { .. } => format!("ScaleHalfLives(by: {v:?})"),
+            Param::EventHalfLife { event, .. } => Group {
+                name: None,
+                events: Some(&one(event)),
+                era: None,
+                level: None,
+            }
+            .change("ScaleHalfLives", v),
+            Param::GroupValues { .. } => self.group()?.change("ScaleValues", v),
+            Param::GroupHalfLives { .. } => self.group()?.change("ScaleHalfLives", v),
+        })
+    }
+
+    /// The event ids and the era the parameter names, with the ids' places under the
+    /// parameter: `event`, or `events` and a position in it.
+    fn names(&self, at: &At) -> (Vec<(&str, At)>, Option<&str>) {
+        match self {
+            Param::EventValue { event, .. } | Param::EventHalfLife { event, .. } => {
+                (vec![(event.as_str(), at.field("event"))], None)
+            }
+            Param::GroupValues { events, era, .. } | Param::GroupHalfLives { events, era, .. } => (
+                events
+                    .iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(j, id)| (id.as_str(), at.field("events").index(j)))
+                    .collect(),
+                era.as_deref(),
+            ),
+            _ => (Vec::new(), None),
         }
     }
 }
@@ -106,78 +270,146 @@ pub struct Params {
 }
 
 impl Params {
-    /// Reads a params file and checks it against the scenario: every event known, every
-    /// bound finite and non-empty. Problems are located in the file.
+    /// Reads a params file and checks it against the scenario: every event and era known,
+    /// every group holding something, every bound finite with `from < to`, and the
+    /// scenario valid with each parameter at its own value and at either bound. Problems
+    /// are located in the params file.
     pub fn load(path: &Path, file: &ScenarioFile) -> Result<Params, ScenarioError> {
-        let text = crate::scenario::source::read(path)?;
+        let text = crate::scenario::load::read(path)?;
         let parsed: ParamsFile = crate::scenario::source::parse(&text, path)?;
-        let problem = |needle: &str, message: String, hint: &str| {
-            let location = text.find(needle).map(|at| Location::of_offset(&text, at));
-            ScenarioError::Invalid {
-                path: path.to_path_buf(),
-                problems: vec![crate::scenario::error::Problem {
+        let outline = Outline::new(&text);
+        let problem = |at: &At, message: String, hint: String| {
+            ScenarioError::invalid(
+                path,
+                vec![crate::scenario::error::Problem {
                     subject: "params".into(),
                     message,
-                    hint: Some(hint.into()),
-                    location,
+                    hint: Some(hint),
+                    location: Some(outline.locate(at)),
                 }],
-                more: 0,
-            }
+            )
         };
         if parsed.params.is_empty() {
             return Err(problem(
-                "params",
+                &At::root().field("params"),
                 "no parameter may move: the list is empty".into(),
-                "declare at least one, e.g. Base(from: -3.0, to: 0.0)",
+                "declare at least one, e.g. Base(from: -3.0, to: 0.0)".into(),
             ));
         }
-        for p in &parsed.params {
-            let (from, to) = p.bounds();
-            if let Param::EventValue { event, .. } = p
-                && !file.events.iter().any(|e| &e.id == event)
+        let params = Params {
+            params: parsed.params,
+        };
+        for (k, p) in params.params.iter().enumerate() {
+            let at = At::root().field("params").index(k);
+            let (ids, era) = p.names(&at);
+            if let Param::GroupValues {
+                events: Some(e), ..
+            }
+            | Param::GroupHalfLives {
+                events: Some(e), ..
+            } = p
+                && e.is_empty()
             {
                 return Err(problem(
-                    &format!("\"{event}\""),
-                    format!("no event \"{event}\" in the scenario"),
-                    "name an event id of the scenario file",
+                    &at.field("events"),
+                    format!(
+                        "{}: `events` is an empty list, so the group holds no event",
+                        p.name()
+                    ),
+                    "name at least one event id, or leave `events` out for every event".into(),
                 ));
             }
-            if !(from.is_finite() && to.is_finite() && from < to) {
-                let name = format!("{p:?}");
-                let variant = name.split([' ', '{']).next().unwrap_or("");
+            for (id, place) in ids {
+                if !file.events.iter().any(|e| e.id == id) {
+                    return Err(problem(
+                        &place,
+                        format!("no event \"{id}\" in the scenario"),
+                        unknown_hint(id, file.events.iter().map(|e| e.id.as_str()), "event"),
+                    ));
+                }
+            }
+            if let Some(era) = era
+                && !file.timeline.eras.iter().any(|e| e.label == era)
+            {
                 return Err(problem(
-                    variant,
-                    format!("{}: the bounds {from} to {to} are empty", p.name()),
-                    "give from < to",
+                    &at.field("era"),
+                    format!("no era \"{era}\" in the scenario's timeline"),
+                    unknown_hint(
+                        era,
+                        file.timeline.eras.iter().map(|e| e.label.as_str()),
+                        "era",
+                    ),
+                ));
+            }
+            let (from, to) = p.bounds();
+            if !(from.is_finite() && to.is_finite() && from < to) {
+                let why = if !(from.is_finite() && to.is_finite()) {
+                    "are not both finite numbers"
+                } else if from == to {
+                    "are empty"
+                } else {
+                    "are inverted"
+                };
+                return Err(problem(
+                    &at.field("from"),
+                    format!("{}: the bounds {from} to {to} {why}", p.name()),
+                    "give from < to".into(),
+                ));
+            }
+            for (field, v) in [("", p.start(file)), ("from", from), ("to", to)] {
+                let Err(e) = params.alone(k, file, path, v) else {
+                    continue;
+                };
+                let (why, hint) = e.problems().first().map_or_else(
+                    || (e.to_string(), None),
+                    |q| (q.message.clone(), q.hint.clone()),
+                );
+                let (place, message) = if field.is_empty() {
+                    (at.clone(), format!("{}: {why}", p.name()))
+                } else {
+                    (
+                        at.field(if field == "from" { "from" } else { "to" }),
+                        format!(
+                            "{}: at `{field}: {v:?}` the scenario is not valid: {why}",
+                            p.name()
+                        ),
+                    )
+                };
+                return Err(problem(
+                    &place,
+                    message,
+                    hint.unwrap_or_else(|| "narrow the bounds".into()),
                 ));
             }
         }
-        Ok(Params {
-            params: parsed.params,
-        })
+        Ok(params)
+    }
+
+    /// The scenario with only parameter `k` moved, to `v`.
+    fn alone(
+        &self,
+        k: usize,
+        file: &ScenarioFile,
+        path: &Path,
+        v: f64,
+    ) -> Result<Counterfactual, ScenarioError> {
+        let one = Params {
+            params: vec![self.params[k].clone()],
+        };
+        let text = one.counterfactual("scenario", &[v], "a bound");
+        Source::parse(text, &path.with_file_name("calibrated.ron"))?.apply(file, path)
     }
 
     /// The counterfactual text of a candidate: `x[i]` is the value of parameter `i`.
-    pub fn counterfactual(
-        &self,
-        base: &str,
-        file: &ScenarioFile,
-        x: &[f64],
-        about: &str,
-    ) -> String {
+    pub fn counterfactual(&self, base: &str, x: &[f64], about: &str) -> String {
         let mut changes = Vec::new();
         let (mut base_v, mut affinity) = (None, None);
-        let mut scale: Vec<(String, f64)> = Vec::new();
+        let mut scaled: Vec<String> = Vec::new();
         for (p, &v) in self.params.iter().zip(x) {
             match p {
                 Param::Base { .. } => base_v = Some(v),
                 Param::Affinity { .. } => affinity = Some(v),
-                Param::Values { .. } => {
-                    for e in &file.events {
-                        scale.push((e.id.clone(), v));
-                    }
-                }
-                Param::EventValue { event, .. } => scale.push((event.clone(), v)),
+                _ => scaled.extend(p.change(v)),
             }
         }
         if base_v.is_some() || affinity.is_some() {
@@ -190,9 +422,7 @@ impl Params {
             }
             changes.push(format!("Structure({})", parts.join(", ")));
         }
-        for (id, by) in scale {
-            changes.push(format!("Scale(event: {id:?}, by: {by:?})"));
-        }
+        changes.extend(scaled);
         let mut out = String::new();
         let _ = writeln!(out, "// {about}");
         let _ = writeln!(out, "Counterfactual(");
@@ -211,6 +441,21 @@ impl Params {
         let _ = writeln!(out, "    ],");
         let _ = writeln!(out, ")");
         out
+    }
+}
+
+/// A did-you-mean, or the known names.
+fn unknown_hint<'a>(id: &str, known: impl Iterator<Item = &'a str> + Clone, kind: &str) -> String {
+    match did_you_mean(id, known.clone()) {
+        Some(s) => format!("did you mean \"{s}\"?"),
+        None => {
+            let all: Vec<&str> = known.collect();
+            if all.is_empty() {
+                format!("the scenario has no {kind}")
+            } else {
+                format!("the scenario's {kind}s: {}", all.join(", "))
+            }
+        }
     }
 }
 
@@ -284,7 +529,7 @@ impl Problem<'_> {
             .path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let text = self.params.counterfactual(&name, self.file, x, "candidate");
+        let text = self.params.counterfactual(&name, x, "candidate");
         let cf_path: PathBuf = self.path.with_file_name("calibrated.ron");
         Source::parse(text, &cf_path)?.apply(self.file, self.path)
     }
@@ -335,9 +580,7 @@ impl Problem<'_> {
         let (best_u, loss, start_loss) = result?;
         let best = to_x(&best_u);
         Ok(Calibration {
-            text: self
-                .params
-                .counterfactual(base_name, self.file, &best, about),
+            text: self.params.counterfactual(base_name, &best, about),
             best,
             loss,
             start: (to_x(&start_u), start_loss),

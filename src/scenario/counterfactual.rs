@@ -13,6 +13,15 @@
 //!   random draws are kept).
 //! - `Scale(event, by)`: every modifier value and ideology shift of the event is multiplied
 //!   by `by` (a distribution's ends or mean and deviation alike).
+//! - `ScaleValues(by, events, era, level)`: the values of a group's modifiers are
+//!   multiplied by `by`, and, when no `level` is named, its events' ideology shifts too.
+//!   The group is every event, narrowed by what is given: `events` (a list of ids), `era`
+//!   (a timeline era's label: the dated events whose nominal date lies in it; follow-ups
+//!   and triggered events belong to no era) and `level` (only the modifiers at that
+//!   level, `State`, `Party` or `Leader`). A group that holds nothing is an error.
+//! - `ScaleHalfLives(by, events, era, level)`: the half-life of every fading modifier
+//!   (`Days`, `Years`) of the same kind of group is multiplied by `by`, which must be
+//!   positive; `Permanent` and `Until` modifiers have no half-life and are left alone.
 //! - `Chance(event, chance)`: the probability that the event happens.
 //! - `Replace((id: "id", ...))`: a whole new event in the place of the one with that id.
 //! - `Add((id: ...))`: a new event, placed after every event of the base in scenario order
@@ -42,7 +51,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Problem, ScenarioError, did_you_mean};
 use super::file::{
-    ConditionFile, EffectFile, EventFile, LeaderFile, LevelFile, ScenarioFile, ValueFile,
+    ConditionFile, EffectFile, EventFile, FadeFile, LeaderFile, LevelFile, ScenarioFile, ValueFile,
 };
 use super::locate::{At, Outline};
 use super::{Scenario, limits, validate};
@@ -88,6 +97,35 @@ pub enum ChangeFile {
         event: String,
         /// The factor.
         by: f64,
+    },
+    /// The values of a group's modifiers (and ideology shifts, with no level) are
+    /// multiplied.
+    ScaleValues {
+        /// The factor.
+        by: f64,
+        /// Only these events.
+        #[serde(default)]
+        events: Option<Vec<String>>,
+        /// Only the dated events of this era (its label).
+        #[serde(default)]
+        era: Option<String>,
+        /// Only the modifiers at this level.
+        #[serde(default)]
+        level: Option<LevelKind>,
+    },
+    /// The half-lives of a group's fading modifiers are multiplied.
+    ScaleHalfLives {
+        /// The factor, positive.
+        by: f64,
+        /// Only these events.
+        #[serde(default)]
+        events: Option<Vec<String>>,
+        /// Only the dated events of this era (its label).
+        #[serde(default)]
+        era: Option<String>,
+        /// Only the modifiers at this level.
+        #[serde(default)]
+        level: Option<LevelKind>,
     },
     /// The probability that the event happens.
     Chance {
@@ -136,6 +174,58 @@ pub enum ChangeFile {
         /// The position, in [-1, 1].
         value: f64,
     },
+}
+
+/// A modifier's level, without its pair: what a group change narrows to.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename = "Level")]
+pub enum LevelKind {
+    /// Between the two states.
+    State,
+    /// Between two parties.
+    Party,
+    /// Between two leaders.
+    Leader,
+}
+
+impl LevelKind {
+    /// Whether a modifier's level is of this kind.
+    pub fn holds(self, level: &LevelFile) -> bool {
+        matches!(
+            (self, level),
+            (LevelKind::State, LevelFile::State)
+                | (LevelKind::Party, LevelFile::Party(..))
+                | (LevelKind::Leader, LevelFile::Leader(..))
+        )
+    }
+}
+
+/// A group of events as a group change or a params file writes it, e.g.
+/// `era Split; leader level`; `every event` when nothing narrows it.
+pub fn group_words(
+    events: Option<&[String]>,
+    era: Option<&str>,
+    level: Option<LevelKind>,
+) -> String {
+    let mut parts = Vec::new();
+    match events {
+        Some([]) => parts.push("no event".to_string()),
+        Some([one]) => parts.push(format!("event {one}")),
+        Some(ids) => parts.push(format!("events {}", ids.join(" + "))),
+        None => {}
+    }
+    if let Some(era) = era {
+        parts.push(format!("era {era}"));
+    }
+    if let Some(level) = level {
+        parts.push(format!("{level:?} level").to_lowercase());
+    }
+    if parts.is_empty() {
+        "every event".to_string()
+    } else {
+        // No commas: the name is a CSV field in sensitivity.csv.
+        parts.join("; ")
+    }
 }
 
 /// Names a counterfactual may not have: its variant's files go in
@@ -216,8 +306,7 @@ pub struct Source {
 impl Source {
     /// Reads and parses a counterfactual file.
     pub fn read(path: &Path) -> Result<Source, ScenarioError> {
-        let text = super::source::read(path)?;
-        Source::parse(text, path)
+        super::load::source(path)
     }
 
     /// Parses counterfactual text; `path` is used in messages and to find the base.
@@ -400,14 +489,7 @@ impl Source {
 impl Counterfactual {
     /// Loads a counterfactual and its base (found relative to the counterfactual's folder).
     pub fn load(path: &Path) -> Result<Counterfactual, ScenarioError> {
-        let source = Source::read(path)?;
-        source.check_base()?;
-        let base_path = source.base_path();
-        let base_text = super::source::read(&base_path)?;
-        let base: ScenarioFile = super::source::parse(&base_text, &base_path)?;
-        // The base must be valid on its own: its errors are reported against its own file.
-        validate::validate(base.clone(), &base_text, &base_path)?;
-        source.apply(&base, &base_path)
+        super::load::counterfactual(path).map(|l| l.variant)
     }
 }
 
@@ -549,6 +631,107 @@ impl Changer<'_> {
         i
     }
 
+    /// Where the field `name` of the current change is written (its start if it is not).
+    fn field(&self, name: &str) -> Option<usize> {
+        let (start, end) = self.change;
+        let text = self.text.get(start..end).unwrap_or("");
+        let mut from = 0;
+        while let Some(i) = text[from..].find(name) {
+            let at = from + i;
+            let before = text[..at].chars().next_back();
+            let after = text[at + name.len()..].trim_start();
+            if before.is_none_or(|c| !c.is_alphanumeric() && c != '_') && after.starts_with(':') {
+                return Some(start + at);
+            }
+            from = at + name.len();
+        }
+        Some(start)
+    }
+
+    /// The earliest day a group change reaches, the events it touched placed at the change
+    /// (so the changed scenario's problems with them are shown there).
+    fn touched(&mut self, file: &ScenarioFile, touched: &[usize]) -> Date {
+        for &i in touched {
+            self.located
+                .push((file.events[i].id.clone(), self.change.0));
+        }
+        touched
+            .iter()
+            .map(|&i| reach(file, &file.events[i]))
+            .min()
+            .unwrap_or(file.span.0)
+    }
+
+    /// The indices of a group's events: every event, narrowed to those named in `events`
+    /// and to the dated events of `era`. Unknown ids and eras, an empty list and a group
+    /// with no event are located problems.
+    fn group(
+        &mut self,
+        subject: &str,
+        file: &ScenarioFile,
+        events: Option<&[String]>,
+        era: Option<&str>,
+    ) -> Option<Vec<usize>> {
+        let mut known = true;
+        let mut picked = vec![true; file.events.len()];
+        if let Some(ids) = events {
+            if ids.is_empty() {
+                let loc = self.field("events");
+                self.problem(
+                    subject.to_string(),
+                    loc,
+                    "`events` is an empty list: the group would hold no event".to_string(),
+                    Some(
+                        "name at least one event id, or leave `events` out for every event"
+                            .to_string(),
+                    ),
+                );
+                known = false;
+            }
+            for id in ids {
+                known &= self.event(subject, file, id).is_some();
+            }
+            for (i, e) in file.events.iter().enumerate() {
+                picked[i] &= ids.contains(&e.id);
+            }
+        }
+        if let Some(label) = era {
+            let loc = self.locate(label);
+            match file.timeline.eras.iter().find(|e| e.label == label) {
+                Some(e) => {
+                    for (i, ev) in file.events.iter().enumerate() {
+                        picked[i] &= ev.date.is_some_and(|d| e.from <= d && d <= e.to);
+                    }
+                }
+                None => {
+                    self.unknown(
+                        subject,
+                        loc,
+                        "era",
+                        label,
+                        file.timeline.eras.iter().map(|e| e.label.as_str()),
+                    );
+                    known = false;
+                }
+            }
+        }
+        if !known {
+            return None;
+        }
+        let picked: Vec<usize> = (0..picked.len()).filter(|&i| picked[i]).collect();
+        if picked.is_empty() {
+            let loc = Some(self.change.0);
+            self.problem(
+                subject.to_string(),
+                loc,
+                "the group holds no event".to_string(),
+                Some("an era holds the dated events whose nominal date lies in it; follow-ups and triggered events belong to no era: name them in `events`".to_string()),
+            );
+            return None;
+        }
+        Some(picked)
+    }
+
     /// The earliest day an event's change can reach: a dated event's date less its
     /// window; for a follow-up, the earliest reach of the events that schedule it plus
     /// their delay; the span's start for a triggered event (or a chain through one).
@@ -594,6 +777,109 @@ impl Changer<'_> {
                     }
                 }
                 Some(Self::reach(file, &file.events[i]))
+            }
+            ChangeFile::ScaleValues {
+                by,
+                events,
+                era,
+                level,
+            } => {
+                let subject = format!(
+                    "ScaleValues({})",
+                    group_words(events.as_deref(), era.as_deref(), *level)
+                );
+                let picked = self.group(&subject, file, events.as_deref(), era.as_deref());
+                if !by.is_finite() {
+                    let loc = self.field("by");
+                    self.problem(
+                        subject.clone(),
+                        loc,
+                        format!("the factor {by} is not a finite number"),
+                        Some("write a number, e.g. by: 1.5".to_string()),
+                    );
+                }
+                let mut touched = Vec::new();
+                for i in picked? {
+                    let before = touched.len();
+                    for x in &mut file.events[i].effects {
+                        match x {
+                            EffectFile::Modifier {
+                                level: l, value, ..
+                            } if level.is_none_or(|k| k.holds(l)) => {
+                                *value = scaled(value, *by);
+                            }
+                            EffectFile::Ideology { shift, .. } if level.is_none() => {
+                                *shift = scaled(shift, *by);
+                            }
+                            _ => continue,
+                        }
+                        if touched.len() == before {
+                            touched.push(i);
+                        }
+                    }
+                }
+                if touched.is_empty() {
+                    let loc = Some(self.change.0);
+                    self.problem(
+                        subject,
+                        loc,
+                        "the group holds no modifier value or ideology shift to scale".to_string(),
+                        Some("name a group whose events leave modifiers (at that level, if one is named)".to_string()),
+                    );
+                    return None;
+                }
+                Some(self.touched(file, &touched))
+            }
+            ChangeFile::ScaleHalfLives {
+                by,
+                events,
+                era,
+                level,
+            } => {
+                let subject = format!(
+                    "ScaleHalfLives({})",
+                    group_words(events.as_deref(), era.as_deref(), *level)
+                );
+                let picked = self.group(&subject, file, events.as_deref(), era.as_deref());
+                if !(by.is_finite() && *by > 0.0) {
+                    let loc = self.field("by");
+                    self.problem(
+                        subject.clone(),
+                        loc,
+                        format!("the factor {by} would leave half-lives that are not positive and finite"),
+                        Some("a half-life is multiplied, not set: by: 2.0 doubles it, by: 0.5 halves it; the factor must be above 0".to_string()),
+                    );
+                    return None;
+                }
+                let mut touched = Vec::new();
+                for i in picked? {
+                    let before = touched.len();
+                    for x in &mut file.events[i].effects {
+                        if let EffectFile::Modifier { level: l, fade, .. } = x
+                            && level.is_none_or(|k| k.holds(l))
+                        {
+                            match fade {
+                                FadeFile::Days(d) => *d *= by,
+                                FadeFile::Years(y) => *y *= by,
+                                FadeFile::Permanent | FadeFile::Until(_) => continue,
+                            }
+                            if touched.len() == before {
+                                touched.push(i);
+                            }
+                        }
+                    }
+                }
+                if touched.is_empty() {
+                    let loc = Some(self.change.0);
+                    self.problem(
+                        subject,
+                        loc,
+                        "the group holds no modifier that fades by a half-life".to_string(),
+                        Some("only Days(..) and Years(..) fades have a half-life; Permanent and Until(..) are left as they are".to_string()),
+                    );
+                    return None;
+                }
+                Some(self.touched(file, &touched))
             }
             ChangeFile::Chance { event, chance } => {
                 let i = self.event(&format!("Chance(event: \"{event}\")"), file, event)?;

@@ -10,6 +10,7 @@ pub mod counterfactual;
 pub mod error;
 pub mod file;
 pub mod limits;
+pub mod load;
 pub mod locate;
 pub mod source;
 pub mod validate;
@@ -19,7 +20,6 @@ use std::path::Path;
 use crate::date::{Date, Day};
 pub use error::{Location, Problem, ScenarioError};
 use file::ScenarioFile;
-pub(crate) use source::{parse, read};
 
 /// A validated scenario.
 #[derive(Clone, Debug)]
@@ -445,14 +445,12 @@ pub struct Checkpoint {
 impl Scenario {
     /// Loads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = read(path)?;
-        Scenario::from_str(&text, path)
+        load::scenario(path).map(|l| l.scenario)
     }
 
     /// Parses and validates scenario text; `path` is used in messages.
     pub fn from_str(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-        let file: ScenarioFile = parse(text, path)?;
-        validate::validate(file, text, path)
+        load::scenario_text(text, path).map(|(_, scenario)| scenario)
     }
 
     /// The index of an event by id.

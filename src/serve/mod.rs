@@ -480,7 +480,7 @@ impl App {
         {
             return Ok(loaded.clone());
         }
-        let text = crate::scenario::source::read(&entry.path)
+        let text = crate::scenario::load::read(&entry.path)
             .map_err(|e| Reply::new(StatusCode::UNPROCESSABLE_ENTITY, self.relative(e)))?;
         if cf::kind(&text) == FileKind::Counterfactual {
             return Err(Reply::new(
@@ -489,9 +489,7 @@ impl App {
             ));
         }
         let shown = Path::new(&entry.key);
-        let file: ScenarioFile = crate::scenario::source::parse(&text, shown)
-            .map_err(|e| Reply::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
-        let scenario = crate::scenario::validate::validate(file.clone(), &text, shown)
+        let (file, scenario) = crate::scenario::load::scenario_text(&text, shown)
             .map_err(|e| Reply::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
         let loaded = Arc::new(Loaded {
             key: key.to_string(),
@@ -517,7 +515,7 @@ impl App {
         self.entries()
             .into_iter()
             .filter_map(|e| {
-                let text = crate::scenario::source::read(&e.path).ok()?;
+                let text = crate::scenario::load::read(&e.path).ok()?;
                 if cf::kind(&text) != FileKind::Counterfactual {
                     return None;
                 }

@@ -115,6 +115,24 @@ pub fn change_in_words(sc: &Scenario, change: &ChangeFile) -> String {
         ChangeFile::Remove(e) => format!("{} never happened", event(e)),
         ChangeFile::Move { event: e, to } => format!("{} happened on {to}", event(e)),
         ChangeFile::Scale { event: e, by } => format!("{} weighed {by} times as much", event(e)),
+        ChangeFile::ScaleValues {
+            by,
+            events,
+            era,
+            level,
+        } => format!(
+            "{} weighed {by} times as much",
+            crate::scenario::counterfactual::group_words(events.as_deref(), era.as_deref(), *level)
+        ),
+        ChangeFile::ScaleHalfLives {
+            by,
+            events,
+            era,
+            level,
+        } => format!(
+            "the memory of {} lasted {by} times as long",
+            crate::scenario::counterfactual::group_words(events.as_deref(), era.as_deref(), *level)
+        ),
         ChangeFile::Chance { event: e, chance } => {
             format!("{} had a chance of {chance}", event(e))
         }

@@ -205,3 +205,171 @@ fn a_misspelt_change_is_a_syntax_error_with_a_suggestion() {
     assert!(text.contains("inline.ron:2:23"), "{text}");
     assert!(text.contains("did you mean `Remove`?"), "{text}");
 }
+
+/// The modifiers of an event as (value, fade), in the changed scenario file.
+fn modifiers(cf: &Counterfactual, id: &str) -> Vec<String> {
+    use diplosim::scenario::file::EffectFile;
+    let e = cf.file.events.iter().find(|e| e.id == id).unwrap();
+    e.effects
+        .iter()
+        .filter_map(|x| match x {
+            EffectFile::Modifier { value, fade, .. } => Some(format!("{value:?} {fade:?}")),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn scaling_every_half_life_leaves_permanent_and_dated_ends_alone() {
+    let cf = apply(
+        r#"Counterfactual(base: "../small.ron", title: "t", question: "q",
+            changes: [ScaleHalfLives(by: 2.0)])"#,
+    )
+    .unwrap();
+    assert_eq!(modifiers(&cf, "treaty"), ["Fixed(4.0) Years(20.0)"]);
+    assert_eq!(
+        modifiers(&cf, "incident"),
+        ["Drawn(Uniform(-4.0, -2.0)) Days(360.0)"]
+    );
+    assert_eq!(modifiers(&cf, "spat"), ["Fixed(-0.5) Days(180.0)"]);
+    assert_eq!(modifiers(&cf, "friendship"), ["Fixed(3.0) Permanent"]);
+    assert_eq!(modifiers(&cf, "apology"), ["Fixed(1.0) Until(Date(-4383))"]);
+    // The spat is triggered, so the change can reach back to the span's first day.
+    assert_eq!(cf.first_change.to_string(), "1950-01-01");
+}
+
+#[test]
+fn one_events_half_life_scales_only_that_event() {
+    let cf = apply(
+        r#"Counterfactual(base: "../small.ron", title: "t", question: "q",
+            changes: [ScaleHalfLives(events: ["incident"], by: 0.5)])"#,
+    )
+    .unwrap();
+    assert_eq!(
+        modifiers(&cf, "incident"),
+        ["Drawn(Uniform(-4.0, -2.0)) Days(90.0)"]
+    );
+    assert_eq!(modifiers(&cf, "treaty"), ["Fixed(4.0) Years(10.0)"]);
+    assert_eq!(cf.first_change.to_string(), "1956-12-02");
+}
+
+#[test]
+fn scaling_every_events_values_is_scaling_each_event() {
+    let all = apply(
+        r#"Counterfactual(base: "../small.ron", title: "t", question: "q",
+            changes: [ScaleValues(by: 1.5)])"#,
+    )
+    .unwrap();
+    let each = apply(
+        r#"Counterfactual(base: "../small.ron", title: "t", question: "q",
+            changes: [Scale(event: "treaty", by: 1.5), Scale(event: "friendship", by: 1.5),
+                      Scale(event: "party_ties", by: 1.5), Scale(event: "incident", by: 1.5),
+                      Scale(event: "apology", by: 1.5), Scale(event: "spat", by: 1.5)])"#,
+    )
+    .unwrap();
+    let (mut a, mut b) = (
+        Simulation::new(&all.scenario),
+        Simulation::new(&each.scenario),
+    );
+    for seed in [1, 2] {
+        assert_eq!(
+            trajectory_csv(&all.scenario, &a.run(seed).unwrap()).unwrap(),
+            trajectory_csv(&each.scenario, &b.run(seed).unwrap()).unwrap()
+        );
+    }
+}
+
+#[test]
+fn a_group_by_era_and_level_scales_only_its_modifiers() {
+    let cf = apply(
+        r#"Counterfactual(base: "../small.ron", title: "t", question: "q",
+            changes: [ScaleValues(era: "Early", level: Leader, by: 2.0),
+                      ScaleValues(events: ["party_ties", "incident"], level: Party, by: 3.0)])"#,
+    )
+    .unwrap();
+    assert_eq!(modifiers(&cf, "friendship"), ["Fixed(6.0) Permanent"]);
+    assert_eq!(modifiers(&cf, "party_ties"), ["Fixed(6.0) Permanent"]);
+    // In the era, but at the state level; at the state level, outside the era.
+    assert_eq!(modifiers(&cf, "treaty"), ["Fixed(4.0) Years(10.0)"]);
+    assert_eq!(
+        modifiers(&cf, "incident"),
+        ["Drawn(Uniform(-4.0, -2.0)) Days(180.0)"]
+    );
+    // From the first modifier touched: the friendship's day.
+    assert_eq!(cf.first_change.to_string(), "1952-01-01");
+}
+
+#[test]
+fn a_group_that_names_nothing_real_is_located_in_the_counterfactual() {
+    let cases = [
+        (
+            r#"ScaleValues(era: "Erly", by: 2.0)"#,
+            "inline.ron:2:30",
+            "unknown era \"Erly\"",
+        ),
+        (
+            r#"ScaleValues(events: ["treaty", "incidnt"], by: 2.0)"#,
+            "inline.ron:2:44",
+            "did you mean \"incident\"?",
+        ),
+        (
+            r#"ScaleHalfLives(events: [], by: 2.0)"#,
+            "inline.ron:2:28",
+            "`events` is an empty list",
+        ),
+        (
+            r#"ScaleValues(events: ["apology"], era: "Early", by: 2.0)"#,
+            "inline.ron:2:13",
+            "the group holds no event",
+        ),
+        (
+            r#"ScaleValues(events: ["treaty"], level: Party, by: 2.0)"#,
+            "inline.ron:2:13",
+            "holds no modifier value",
+        ),
+        (
+            r#"ScaleHalfLives(events: ["apology"], by: 2.0)"#,
+            "inline.ron:2:13",
+            "holds no modifier that fades by a half-life",
+        ),
+        (
+            r#"ScaleHalfLives(by: 0.0)"#,
+            "inline.ron:2:28",
+            "the factor 0 would leave half-lives",
+        ),
+        (
+            r#"ScaleHalfLives(level: Leader, by: -1.0)"#,
+            "inline.ron:2:43",
+            "must be above 0",
+        ),
+    ];
+    for (change, place, words) in cases {
+        let text = format!(
+            "Counterfactual(base: \"../small.ron\", title: \"t\", question: \"q\",\n  changes: [{change}])"
+        );
+        let err = apply(&text).unwrap_err();
+        let shown = err.to_string();
+        assert!(matches!(err, ScenarioError::Invalid { .. }), "{shown}");
+        assert!(
+            shown.contains(place),
+            "{change}: expected {place} in\n{shown}"
+        );
+        assert!(
+            shown.contains(words),
+            "{change}: expected {words:?} in\n{shown}"
+        );
+    }
+}
+
+#[test]
+fn a_half_life_scaled_past_the_finite_is_placed_at_its_change() {
+    let err = apply(
+        "Counterfactual(base: \"../small.ron\", title: \"t\", question: \"q\",\n  changes: [ScaleHalfLives(events: [\"treaty\"], by: 1e308)])",
+    )
+    .unwrap_err();
+    assert!(matches!(err, ScenarioError::Changed { .. }), "{err}");
+    let text = err.to_string();
+    // At the event's id in the change.
+    assert!(text.contains("inline.ron:2:37"), "{text}");
+    assert!(text.contains("a half-life of inf days"), "{text}");
+}

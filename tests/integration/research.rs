@@ -287,12 +287,23 @@ fn the_shipped_synthetic_reference_loads_against_the_sino_soviet_scenario() {
 /// structural base at 1.0 (the fixture says 0.0) and the treaty's values times 1.5, plus
 /// a fixed saw-tooth noise of up to ±0.15.
 fn made_reference(dir: &Path) {
+    made_reference_with(
+        dir,
+        "Structure(base: 1.0), Scale(event: \"treaty\", by: 1.5)",
+        "ref.csv",
+    );
+}
+
+/// A reference made by the project from the small fixture with `changes`, as `name`: the
+/// mean of 20 runs plus a fixed saw-tooth noise of up to ±0.15.
+fn made_reference_with(dir: &Path, changes: &str, name: &str) {
     std::fs::copy(fixture("small.ron"), dir.join("small.ron")).unwrap();
     std::fs::write(
         dir.join("truth.ron"),
-        "Counterfactual(base: \"small.ron\", name: \"truth\", title: \"t\", question: \"q\",\n  changes: [Structure(base: 1.0), Scale(event: \"treaty\", by: 1.5)])\n",
+        format!("Counterfactual(base: \"small.ron\", name: \"truth\", title: \"t\", question: \"q\",\n  changes: [{changes}])\n"),
     )
     .unwrap();
+    let _ = std::fs::remove_dir_all(dir.join("truth"));
     ok(&diplosim(
         dir,
         &["ensemble", "truth.ron", "--runs", "20", "--out", "truth"],
@@ -305,7 +316,100 @@ fn made_reference(dir: &Path) {
         let noise = 0.15 * (((i * 7919) % 13) as f64 / 6.0 - 1.0);
         out.push_str(&format!("{},{:.4}\n", &date[..7], mean + noise));
     }
-    std::fs::write(dir.join("ref.csv"), out).unwrap();
+    std::fs::write(dir.join(name), out).unwrap();
+}
+
+/// The calibrated value of a parameter, from the table calibrate prints.
+fn calibrated(text: &str, name: &str) -> f64 {
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(name))
+        .unwrap_or_else(|| panic!("no {name} in {text}"));
+    line.split_whitespace().last().unwrap().parse().unwrap()
+}
+
+#[test]
+fn calibrate_recovers_half_life_and_group_multipliers_from_a_noisy_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // (changes that make the reference, params, [(parameter, made with)], training years)
+    let cases = [
+        (
+            "ScaleHalfLives(by: 2.0), ScaleValues(era: \"Early\", by: 1.5)",
+            "Params(params: [HalfLives(from: 0.5, to: 3.0), GroupValues(era: \"Early\", from: 0.5, to: 2.5)])",
+            [
+                ("half-lives of all events (x)", 2.0),
+                ("values of era Early (x)", 1.5),
+            ],
+            "1950..1957",
+        ),
+        (
+            "ScaleHalfLives(events: [\"incident\"], by: 3.0), ScaleValues(level: Leader, by: 2.0)",
+            "Params(params: [EventHalfLife(event: \"incident\", from: 0.5, to: 5.0), GroupValues(name: \"leaders\", level: Leader, from: 0.5, to: 3.0)])",
+            [
+                ("half-life of incident (x)", 3.0),
+                ("values of leaders (x)", 2.0),
+            ],
+            "1950..1958",
+        ),
+    ];
+    for (k, (changes, params, truth, train)) in cases.into_iter().enumerate() {
+        made_reference_with(d, changes, "ref.csv");
+        std::fs::write(d.join("params.ron"), params).unwrap();
+        let out = format!("cal{k}");
+        let text = ok(&diplosim(
+            d,
+            &[
+                "calibrate",
+                "small.ron",
+                "--reference",
+                "ref.csv",
+                "--params",
+                "params.ron",
+                "--train",
+                train,
+                "--runs",
+                "20",
+                "--budget",
+                "150",
+                "--out",
+                &out,
+            ],
+        ))
+        .to_string();
+        // Stated tolerance: every multiplier within 0.1 of the value it was made with.
+        for (name, made) in truth {
+            let found = calibrated(&text, name);
+            assert!(
+                (found - made).abs() < 0.1,
+                "{name}: {found} for {made}\n{text}"
+            );
+        }
+        // The calibration is a what-if that check accepts and that compare runs to the
+        // same numbers: the baseline's and the calibrated curve at every reference date.
+        let cal = format!("{out}/calibrated.ron");
+        let ran = diplosim(d, &["check", &cal]);
+        assert!(ok(&ran).contains(": ok: counterfactual"), "{}", ran.stdout);
+        let cmp = format!("cmp{k}");
+        ok(&diplosim(
+            d,
+            &[
+                "compare",
+                "small.ron",
+                &cal,
+                "--runs",
+                "20",
+                "--reference",
+                "ref.csv",
+                "--out",
+                &cmp,
+            ],
+        ));
+        assert_eq!(
+            std::fs::read_to_string(d.join(&out).join("fit.csv")).unwrap(),
+            std::fs::read_to_string(d.join(&cmp).join("fit.csv")).unwrap()
+        );
+    }
 }
 
 #[test]
@@ -337,13 +441,7 @@ fn calibrate_recovers_known_parameters_from_a_noisy_reference() {
         "cal",
     ];
     let text = ok(&diplosim(d, &args)).to_string();
-    let value = |name: &str| -> f64 {
-        let line = text
-            .lines()
-            .find(|l| l.trim_start().starts_with(name))
-            .unwrap();
-        line.split_whitespace().last().unwrap().parse().unwrap()
-    };
+    let value = |name: &str| calibrated(&text, name);
     // Stated tolerances: the base within 0.1 point of 1.0, the multiplier within 0.1 of 1.5.
     assert!((value("base") - 1.0).abs() < 0.1, "{text}");
     assert!((value("value of treaty (x)") - 1.5).abs() < 0.1, "{text}");
@@ -406,6 +504,38 @@ fn calibrate_refuses_bad_params_with_their_place() {
             "Params(params: [Bass(from: 1.0, to: 2.0)])",
             "params.ron:1:17",
         ),
+        (
+            "Params(params: [Base(from: 1.0, to: -1.0)])",
+            "params.ron:1:28: params: base: the bounds 1 to -1 are inverted",
+        ),
+        (
+            "Params(params: [GroupValues(era: \"Erly\", from: 0.5, to: 2.0)])",
+            "params.ron:1:34: params: no era \"Erly\" in the scenario's timeline",
+        ),
+        (
+            "Params(params: [GroupHalfLives(events: [\"treaty\", \"spatt\"], from: 0.5, to: 2.0)])",
+            "params.ron:1:51: params: no event \"spatt\" in the scenario",
+        ),
+        (
+            "Params(params: [GroupValues(events: [], from: 0.5, to: 2.0)])",
+            "params.ron:1:37: params: values of no event (x): `events` is an empty list",
+        ),
+        (
+            "Params(params: [GroupValues(era: \"Early\", level: Leader, events: [\"treaty\"], from: 0.5, to: 2.0)])",
+            "params.ron:1:17: params: values of event treaty; era Early; leader level (x): the group holds no modifier value",
+        ),
+        (
+            "Params(params: [EventHalfLife(event: \"apology\", from: 0.5, to: 2.0)])",
+            "the group holds no modifier that fades by a half-life",
+        ),
+        (
+            "Params(params: [Base(from: 0.0, to: 1.0), HalfLives(from: 0.0, to: 2.0)])",
+            "params.ron:1:59: params: half-lives of all events (x): at `from: 0.0` the scenario is not valid",
+        ),
+        (
+            "Params(params: [Base(from: 0.0, to: 30.0)])",
+            "at `to: 30.0` the scenario is not valid: structure.base is 30, beyond ±18",
+        ),
     ];
     for (text, expected) in cases {
         std::fs::write(d.join("params.ron"), text).unwrap();
@@ -429,6 +559,21 @@ fn calibrate_refuses_bad_params_with_their_place() {
             ran.stderr
         );
         assert!(!d.join("cal").exists());
+        // Sensitivity reads the same params file, with the same refusals.
+        let ran = diplosim(
+            d,
+            &[
+                "sensitivity",
+                "small.ron",
+                "--params",
+                "params.ron",
+                "--out",
+                "sens",
+            ],
+        );
+        assert_eq!(ran.code, Some(2), "{text}: {}", ran.stderr);
+        assert!(ran.stderr.contains(expected), "{text}: {}", ran.stderr);
+        assert!(!d.join("sens").exists());
     }
     std::fs::write(
         d.join("params.ron"),
@@ -520,4 +665,52 @@ fn sensitivity_ranks_the_parameter_that_moves_the_curve_first() {
         csv,
         std::fs::read_to_string(d.join("t/sensitivity.csv")).unwrap()
     );
+}
+
+#[test]
+fn sensitivity_names_half_life_and_group_parameters_readably() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(fixture("small.ron"), d.join("small.ron")).unwrap();
+    std::fs::write(
+        d.join("params.ron"),
+        "Params(params: [HalfLives(from: 0.5, to: 2.0), EventHalfLife(event: \"incident\", from: 0.5, to: 4.0),\n  GroupValues(era: \"Early\", level: State, from: 0.5, to: 1.5), GroupHalfLives(name: \"state ties\", level: State, from: 0.5, to: 2.0)])\n",
+    )
+    .unwrap();
+    ok(&diplosim(
+        d,
+        &[
+            "sensitivity",
+            "small.ron",
+            "--params",
+            "params.ron",
+            "--runs",
+            "5",
+            "--paths",
+            "2",
+            "--out",
+            "s",
+        ],
+    ));
+    let csv = std::fs::read_to_string(d.join("s/sensitivity.csv")).unwrap();
+    let names: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "half-lives of all events (x)",
+            "half-life of incident (x)",
+            "values of era Early; state level (x)",
+            "half-lives of state ties (x)"
+        ]
+    );
+    // Each moves the curve: the treaty's ten-year half-life, the incident's 180 days,
+    // the treaty's value.
+    for line in csv.lines().skip(1) {
+        let oat: f64 = line.split(',').nth(3).unwrap().parse().unwrap();
+        assert!(oat > 0.01, "{line}");
+    }
 }

@@ -1,0 +1,77 @@
+//! `diplosim check`: validates scenario and counterfactual files.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use super::CliError;
+use crate::scenario::counterfactual::{self, FileKind};
+use crate::scenario::load;
+
+pub(super) fn check(files: &[PathBuf]) -> Result<String, CliError> {
+    let mut out = String::new();
+    let mut errors = Vec::new();
+    for path in files {
+        let text = match load::read(path) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if counterfactual::kind(&text) == FileKind::Counterfactual {
+            match load::counterfactual(path) {
+                Ok(load::LoadedCounterfactual { variant: c, .. }) => {
+                    let reach = if c.changes == 0 {
+                        "it changes nothing".to_string()
+                    } else {
+                        format!("the variant equals its base before {}", c.first_change)
+                    };
+                    let _ = writeln!(
+                        out,
+                        "{}: ok: counterfactual \"{}\" on \"{}\": {} change{}; {reach}",
+                        path.display(),
+                        c.title,
+                        c.scenario.title,
+                        c.changes,
+                        if c.changes == 1 { "" } else { "s" },
+                    );
+                }
+                Err(e) => errors.push(e),
+            }
+            continue;
+        }
+        match load::scenario(path) {
+            Ok(l) => {
+                let s = &l.scenario;
+                let _ = writeln!(
+                    out,
+                    "{}: ok: \"{}\", {} to {}; {} states, {} parties, {} leaders, {} actors, {} events, {} checkpoints",
+                    path.display(),
+                    s.title,
+                    s.span.0,
+                    s.span.1,
+                    s.states.len(),
+                    s.parties.len(),
+                    s.leaders.len(),
+                    s.actors.len(),
+                    s.events.len(),
+                    s.timeline.checkpoints.len()
+                );
+                let _ = write!(
+                    out,
+                    "{}",
+                    crate::scenario::error::Warnings(path, &s.warnings)
+                );
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(CliError::Check {
+            passed: out,
+            errors,
+        })
+    }
+}

@@ -1,0 +1,197 @@
+//! From typed paths to loaded inputs: the scenario or counterfactual an experiment runs,
+//! the counterfactuals compared with a baseline, and the measured series set beside them.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::CliError;
+use super::write::default_out;
+use crate::experiment;
+use crate::output::{self, Input, OutputError};
+use crate::report;
+use crate::scenario::counterfactual::Counterfactual;
+use crate::scenario::file::ScenarioFile;
+use crate::scenario::{Scenario, ScenarioError, load};
+
+/// What an experiment runs: a scenario, or a counterfactual's variant of its base.
+pub struct Subject {
+    /// The validated scenario (for a counterfactual, its base with the changes applied).
+    pub scenario: Scenario,
+    /// What its file says (changes applied).
+    pub file: ScenarioFile,
+    /// The text variants are located in: the scenario's, or the counterfactual's.
+    pub text: String,
+    /// The file named on the command line.
+    pub path: PathBuf,
+    /// The scenario file: `path`, or a counterfactual's base.
+    pub scenario_path: PathBuf,
+    /// The files read, with hashes: the scenario, or the counterfactual and its base.
+    pub inputs: Vec<Input>,
+    /// The default output folder.
+    pub out: PathBuf,
+    /// For a counterfactual: what its charts and texts must say about it.
+    pub what_if: Option<report::WhatIf>,
+}
+
+/// Loads a scenario or a counterfactual (told apart by the top-level name).
+pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
+    match load::any(path)? {
+        load::Any::Counterfactual(l) => {
+            let load::LoadedCounterfactual {
+                source,
+                input,
+                base,
+                base_path,
+                variant: c,
+            } = *l;
+            let out = default_out(&c.scenario).join(&c.name);
+            let what_if = report::WhatIf::of(&base.file, &base.scenario, &c);
+            let mut scenario = c.scenario;
+            // Everything made from the variant, printed or drawn, carries its own name.
+            scenario.title = what_if.heading();
+            Ok(Subject {
+                what_if: Some(what_if),
+                scenario,
+                file: c.file,
+                text: source.text,
+                path: path.to_path_buf(),
+                scenario_path: base_path,
+                inputs: vec![input, base.input],
+                out,
+            })
+        }
+        load::Any::Scenario(l) => {
+            let l = *l;
+            Ok(Subject {
+                what_if: None,
+                out: default_out(&l.scenario),
+                scenario: l.scenario,
+                file: l.file,
+                inputs: vec![l.input],
+                text: l.text,
+                path: path.to_path_buf(),
+                scenario_path: path.to_path_buf(),
+            })
+        }
+    }
+}
+
+/// The reference series to set beside a run: the one given, else the one the scenario
+/// file names (relative to its folder), else none. Read and checked before any run.
+pub(super) fn measured(
+    given: Option<&Path>,
+    file: &ScenarioFile,
+    scenario_path: &Path,
+    sc: &Scenario,
+) -> Result<Option<(crate::research::Reference, Input)>, CliError> {
+    let path = match (given, &file.reference) {
+        (Some(p), _) => p.to_path_buf(),
+        (None, Some(name)) => scenario_path.parent().unwrap_or(Path::new("")).join(name),
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(crate::research::load(&path, sc)?))
+}
+
+/// Sets a reference beside the curves, if there is one: its line and fit on the chart,
+/// `fit.csv` and `fit.txt` among the files, its hash among the inputs. Returns the fit
+/// summary to print (empty without a reference).
+pub(super) fn beside(
+    sc: &Scenario,
+    reference: Option<&(crate::research::Reference, Input)>,
+    curves: &[crate::research::Curve<'_>],
+    model: &mut crate::chart::ChartModel,
+    files: &mut Vec<output::File>,
+    inputs: &mut Vec<Input>,
+) -> Result<String, CliError> {
+    let Some((reference, input)) = reference else {
+        return Ok(String::new());
+    };
+    let days = experiment::months(sc);
+    let (fits, csv, text) =
+        crate::research::report(sc, reference, &days, curves).map_err(|source| {
+            OutputError::Csv {
+                name: "fit.csv".to_string(),
+                source,
+            }
+        })?;
+    crate::research::annotate(model, reference, &fits);
+    files.push(("fit.csv".to_string(), csv));
+    files.push(("fit.txt".to_string(), text.clone().into_bytes()));
+    inputs.push(input.clone());
+    Ok(text)
+}
+
+/// A baseline and the variants of counterfactuals applied to it, with the inputs read and
+/// notes on counterfactuals written for another base.
+pub(super) struct Variants {
+    pub(super) base: load::Loaded,
+    pub(super) variants: Vec<Counterfactual>,
+    pub(super) inputs: Vec<Input>,
+    pub(super) notes: String,
+}
+
+pub(super) fn variants_of(path: &Path, cfs: &[PathBuf]) -> Result<Variants, CliError> {
+    let base = load::scenario(path)?;
+    let mut inputs = vec![base.input.clone()];
+    let mut variants = Vec::new();
+    let mut notes = String::new();
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    };
+    let mut errors = Vec::new();
+    for cf in cfs {
+        let source = match load::source(cf) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let other = !same(&source.base_path(), path);
+        if other {
+            let _ = writeln!(
+                notes,
+                "note: {} names {} as its base; its changes are applied to {}",
+                cf.display(),
+                source.base_path().display(),
+                path.display()
+            );
+        }
+        match source.apply(&base.file, path) {
+            Ok(c) => {
+                inputs.push(Input::new(cf, source.text.as_bytes()));
+                variants.push(c);
+            }
+            // Written for another base, its problems are first of all that.
+            Err(e) if other => errors.push(ScenarioError::OtherBase {
+                path: cf.clone(),
+                written_for: source.base_path(),
+                applied_to: path.to_path_buf(),
+                source: Box::new(e),
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    match errors.len() {
+        0 => {}
+        1 => return Err(CliError::Scenario(errors.remove(0))),
+        _ => return Err(CliError::Scenarios(errors)),
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for v in &variants {
+        if v.name == "baseline" || names.contains(&v.name.as_str()) {
+            return Err(CliError::Usage(format!(
+                "two curves would be named \"{}\": give the counterfactuals distinct `name`s (and none called \"baseline\")",
+                v.name
+            )));
+        }
+        names.push(&v.name);
+    }
+    Ok(Variants {
+        base,
+        variants,
+        inputs,
+        notes,
+    })
+}

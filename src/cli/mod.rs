@@ -1,0 +1,547 @@
+//! The command line, in two layers: [`Cli`] holds only what was typed (clap), and each
+//! command turns it into loaded, checked inputs before any work starts: for `run`,
+//! `ensemble`, `compare`, `rank`, `calibrate`, `sensitivity` and `fit`, a config such as
+//! `run::RunConfig` built from the typed values; `check`, `explain`, `merge` and the
+//! classroom commands load and check at the top of their function.
+//!
+//! Commands return the text to print; the binary prints it and picks the exit code from
+//! [`CliError::exit_code`]. Nothing is written to the output folder unless the whole
+//! command succeeded.
+//!
+//! One file per command family: [`check`], [`run`], the experiments (ensemble, compare,
+//! rank, explain), the research commands (calibrate, sensitivity, fit; merge is dispatched
+//! here), the classroom (serve, handout); [`inputs`] turns typed paths into loaded inputs
+//! and [`write`] checks output folders and writes files whole.
+
+mod check;
+mod classroom;
+mod error;
+mod experiments;
+mod inputs;
+mod research;
+mod run;
+mod write;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::date::Date;
+use crate::experiment::{ExperimentError, Progress, Seeds};
+use crate::report;
+use crate::research::shard::Shard;
+
+pub use classroom::serve_config;
+pub use error::CliError;
+pub use inputs::{Subject, load_any};
+pub use run::summary;
+pub use write::default_out;
+
+/// diplosim: simulate the diplomatic relationship between two states and draw it.
+#[derive(Debug, Parser)]
+#[command(name = "diplosim", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate scenario and counterfactual files.
+    Check {
+        /// Files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Run a scenario (or a counterfactual's variant) once: trajectory.csv, events.csv, manifest.json, chart.png, chart.svg.
+    Run {
+        /// The scenario file (or a counterfactual, to run its variant).
+        scenario: PathBuf,
+        /// Seed of the run's random streams.
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
+        seed: u64,
+        /// Which events the chart numbers: `all`, a count of the largest jumps, or event
+        /// ids separated by commas.
+        #[arg(long, default_value = "12")]
+        events: report::Events,
+        /// Output folder [default: output/<scenario name>/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
+        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+    },
+    /// Many seeded runs drawn as bands: ensemble.csv (mean and percentiles 5/25/50/75/95).
+    Ensemble {
+        /// The scenario (or a counterfactual, to run its variant).
+        scenario: PathBuf,
+        /// Number of runs; run i uses seed + i.
+        #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
+        seed: u64,
+        /// Which events the chart numbers: `all`, a count of the largest jumps, or event
+        /// ids separated by commas.
+        #[arg(long, default_value = "12")]
+        events: report::Events,
+        /// Output folder [default: output/<scenario name>/ensemble/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
+        /// `diplosim merge`, instead of the command's files.
+        #[arg(long)]
+        shard: Option<Shard>,
+        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
+        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+    },
+    /// A scenario against counterfactuals on the same seeds: compare.csv and a divergence
+    /// summary.
+    Compare {
+        /// The baseline scenario.
+        scenario: PathBuf,
+        /// Counterfactual files, applied to the baseline.
+        #[arg(required = true)]
+        counterfactuals: Vec<PathBuf>,
+        /// Paired runs per curve; run i uses seed + i.
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_runs)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
+        seed: u64,
+        /// Which events the chart numbers: `all`, a count of the largest jumps, or event
+        /// ids separated by commas.
+        #[arg(long, default_value = "12")]
+        events: report::Events,
+        /// Output folder [default: output/<scenario name>/compare/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
+        /// `diplosim merge`, instead of the command's files.
+        #[arg(long)]
+        shard: Option<Shard>,
+        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
+        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+    },
+    /// The parts of the score on one date: structural part, each modifier that counts,
+    /// raw sum and squashed score.
+    Explain {
+        /// The scenario (or a counterfactual).
+        scenario: PathBuf,
+        /// The date to explain, YYYY-MM-DD.
+        #[arg(long)]
+        at: Date,
+        /// Seed of the run.
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
+        seed: u64,
+        /// Print CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Events ordered by how much removing each one moves the trajectory: rank.csv.
+    Rank {
+        /// The scenario (or a counterfactual).
+        scenario: PathBuf,
+        /// Paired runs per event; run i uses seed + i.
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_runs)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
+        seed: u64,
+        /// Output folder [default: output/<scenario name>/rank/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
+        /// `diplosim merge`, instead of the command's files.
+        #[arg(long)]
+        shard: Option<Shard>,
+    },
+    /// Finds the parameter values (declared in a params file) that bring the ensemble
+    /// mean closest to a measured series on a training period: calibrated.ron (a
+    /// counterfactual), calibration.txt (train and test fit), chart.png/chart.svg.
+    Calibrate {
+        /// The scenario.
+        scenario: PathBuf,
+        /// The measured series (CSV `date,score[,label]`) [default: the scenario's
+        /// `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// What may move, within which bounds (RON `Params(params: [...])`).
+        #[arg(long)]
+        params: PathBuf,
+        /// Training period, FROM..TO (years or dates) [default: every reference date].
+        #[arg(long, value_parser = crate::research::calibrate::parse_period)]
+        train: Option<(Date, Date)>,
+        /// Held-out test period, FROM..TO.
+        #[arg(long, value_parser = crate::research::calibrate::parse_period)]
+        test: Option<(Date, Date)>,
+        /// Runs per evaluation (the same seeds every time).
+        #[arg(long, default_value_t = 20)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Most evaluations of the objective.
+        #[arg(long, default_value_t = 200)]
+        budget: usize,
+        /// The loss: RMSE, or the share of dates in another band.
+        #[arg(long, value_enum, default_value = "rmse")]
+        objective: crate::research::calibrate::Objective,
+        /// Output folder [default: output/<scenario name>/calibrate/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Which declared parameters the trajectory (and its fit to a measured series)
+    /// depends on: one-at-a-time sweeps and Morris elementary effects; sensitivity.csv
+    /// and a bar chart.
+    Sensitivity {
+        /// The scenario.
+        scenario: PathBuf,
+        /// What may move, within which bounds (RON `Params(params: [...])`).
+        #[arg(long)]
+        params: PathBuf,
+        /// A measured series, to rank the parameters by their effect on the fit too
+        /// [default: the scenario's `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// Runs per evaluation (the same seeds every time).
+        #[arg(long, default_value_t = 20)]
+        runs: u64,
+        /// Seed of the first run, and of the Morris paths.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Morris paths (each costs one evaluation more than there are parameters).
+        #[arg(long, default_value_t = 10)]
+        paths: usize,
+        /// Output folder [default: output/<scenario name>/sensitivity/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Joins the shard files that `--shard I/N` runs wrote into the files one machine
+    /// would have written, in the folder the command line names.
+    Merge {
+        /// Folders holding the shard files (`<command>-shard-I-of-N.bin`).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
+    /// How well the ensemble mean of the scenario, and of each counterfactual's variant,
+    /// fits a measured series: r, RMSE, bias, share in the same band, best lag.
+    Fit {
+        /// The baseline scenario.
+        scenario: PathBuf,
+        /// Counterfactual files, applied to the baseline.
+        counterfactuals: Vec<PathBuf>,
+        /// The measured series (CSV `date,score[,label]`) [default: the scenario's
+        /// `reference`].
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// Runs per curve; run i uses seed + i.
+        #[arg(long, default_value_t = 1)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// The classroom page: a what-if lab in the browser, on this machine only by default.
+    Serve {
+        /// The folder of scenarios and counterfactuals to offer.
+        #[arg(long, default_value = "scenarios")]
+        dir: PathBuf,
+        /// Address to listen on; 0.0.0.0 opens the page to the whole network.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// A self-contained HTML handout of a scenario, or of a what-if against it.
+    Handout {
+        /// The scenario.
+        scenario: PathBuf,
+        /// A counterfactual to compare with it.
+        counterfactual: Option<PathBuf>,
+        /// Paired runs (with a counterfactual); run i uses seed + i.
+        #[arg(long, default_value_t = crate::serve::DEFAULT_RUNS)]
+        runs: u64,
+        /// Seed of the first run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The file to write [default: output/<scenario name>/<name>-handout.html].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// A seed as typed: a whole number that fits 64 bits, with a message that says so.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "a seed is a whole number from 0 to {}, e.g. --seed 42",
+            u64::MAX
+        )
+    })
+}
+
+/// A number of runs as typed: a whole number from 1, with a message that says so (how
+/// many fit in memory depends on the scenario's span, and the experiment checks it).
+fn parse_runs(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "a number of runs is a whole number from 1 to {}, e.g. --runs 1000",
+            u64::MAX
+        )),
+    }
+}
+
+/// Runs a parsed command line. `argv` is recorded in manifests as typed.
+pub fn execute(cli: &Cli, argv: &[String]) -> Result<String, CliError> {
+    execute_with(cli, argv, &())
+}
+
+/// As [`execute`], reporting the progress of long experiments to `progress`.
+pub fn execute_with(
+    cli: &Cli,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    execute_work(cli, argv, progress, None)
+}
+
+/// What an experiment command does with its runs: all of them, one shard of them, or
+/// none, the runs coming from merged shards.
+enum Work {
+    All,
+    Shard(Shard),
+    Merged(Vec<Vec<Vec<f64>>>),
+}
+
+impl Work {
+    fn of(shard: Option<Shard>, merged: &mut Option<Vec<Vec<Vec<f64>>>>) -> Work {
+        match (merged.take(), shard) {
+            (Some(rows), _) => Work::Merged(rows),
+            (None, Some(s)) => Work::Shard(s),
+            (None, None) => Work::All,
+        }
+    }
+}
+
+fn execute_work(
+    cli: &Cli,
+    argv: &[String],
+    progress: &dyn Progress,
+    merged: Option<Vec<Vec<Vec<f64>>>>,
+) -> Result<String, CliError> {
+    let file = match &cli.command {
+        Command::Check { .. } | Command::Merge { .. } | Command::Serve { .. } => None,
+        Command::Run { scenario, .. }
+        | Command::Ensemble { scenario, .. }
+        | Command::Compare { scenario, .. }
+        | Command::Explain { scenario, .. }
+        | Command::Rank { scenario, .. }
+        | Command::Calibrate { scenario, .. }
+        | Command::Sensitivity { scenario, .. }
+        | Command::Fit { scenario, .. }
+        | Command::Handout { scenario, .. } => Some(scenario.clone()),
+    };
+    // A run that stops names the file it ran (the variant is named by the experiment).
+    execute_command(cli, argv, progress, merged).map_err(|e| match (e, file) {
+        (
+            e @ (CliError::Run(_)
+            | CliError::Experiment(ExperimentError::Run(_) | ExperimentError::Variant { .. })),
+            Some(file),
+        ) => CliError::InFile {
+            file,
+            source: Box::new(e),
+        },
+        (e, _) => e,
+    })
+}
+
+fn execute_command(
+    cli: &Cli,
+    argv: &[String],
+    progress: &dyn Progress,
+    mut merged: Option<Vec<Vec<Vec<f64>>>>,
+) -> Result<String, CliError> {
+    match &cli.command {
+        Command::Check { files } => check::check(files),
+        Command::Run {
+            scenario,
+            seed,
+            events,
+            out,
+            reference,
+        } => run::run(
+            run::RunConfig::new(
+                scenario,
+                *seed,
+                events,
+                out.as_deref(),
+                reference.as_deref(),
+            )?,
+            argv,
+        ),
+        Command::Ensemble {
+            scenario,
+            runs,
+            seed,
+            events,
+            out,
+            reference,
+            shard,
+        } => experiments::ensemble(
+            experiments::EnsembleConfig::new(
+                scenario,
+                Seeds::new(*seed, *runs)?,
+                events,
+                out.as_deref(),
+                reference.as_deref(),
+            )?,
+            Work::of(*shard, &mut merged),
+            argv,
+            progress,
+        ),
+        Command::Compare {
+            scenario,
+            counterfactuals,
+            runs,
+            seed,
+            events,
+            out,
+            reference,
+            shard,
+        } => experiments::compare(
+            experiments::CompareConfig::new(
+                scenario,
+                counterfactuals,
+                Seeds::new(*seed, *runs)?,
+                events,
+                out.as_deref(),
+                reference.as_deref(),
+            )?,
+            Work::of(*shard, &mut merged),
+            argv,
+            progress,
+        ),
+        Command::Explain {
+            scenario,
+            at,
+            seed,
+            csv,
+        } => experiments::explain(scenario, *at, *seed, *csv),
+        Command::Rank {
+            scenario,
+            runs,
+            seed,
+            out,
+            shard,
+        } => experiments::rank(
+            experiments::RankConfig::new(scenario, Seeds::new(*seed, *runs)?, out.as_deref())?,
+            Work::of(*shard, &mut merged),
+            argv,
+            progress,
+        ),
+        Command::Calibrate {
+            scenario,
+            reference,
+            params,
+            train,
+            test,
+            runs,
+            seed,
+            budget,
+            objective,
+            out,
+        } => research::calibrate(
+            research::CalibrateConfig::new(
+                scenario,
+                reference.as_deref(),
+                params,
+                (*train, *test),
+                Seeds::new(*seed, *runs)?,
+                *budget,
+                *objective,
+                out.as_deref(),
+            )?,
+            argv,
+            progress,
+        ),
+        Command::Sensitivity {
+            scenario,
+            params,
+            reference,
+            runs,
+            seed,
+            paths,
+            out,
+        } => research::sensitivity(
+            research::SensitivityConfig::new(
+                scenario,
+                params,
+                reference.as_deref(),
+                Seeds::new(*seed, *runs)?,
+                *paths,
+                out.as_deref(),
+            )?,
+            argv,
+            progress,
+        ),
+        Command::Merge { dirs } => {
+            let m = crate::research::shard::merge(dirs)?;
+            let again = Cli::try_parse_from(&m.command_line).map_err(|e| {
+                CliError::Usage(format!(
+                    "the shards' command line does not parse: {}",
+                    e.to_string().trim()
+                ))
+            })?;
+            if !matches!(
+                again.command,
+                Command::Ensemble { .. } | Command::Compare { .. } | Command::Rank { .. }
+            ) {
+                return Err(CliError::Usage(
+                    "the shards' command line is not one that makes shards".into(),
+                ));
+            }
+            execute_work(&again, &m.command_line, progress, Some(m.curves))
+        }
+        Command::Fit {
+            scenario,
+            counterfactuals,
+            reference,
+            runs,
+            seed,
+        } => research::fit(
+            research::FitConfig::new(
+                scenario,
+                counterfactuals,
+                reference.as_deref(),
+                Seeds::new(*seed, *runs)?,
+            )?,
+            progress,
+        ),
+        Command::Serve { dir, host, port } => {
+            crate::serve::run(serve_config(dir, host, *port), |_| {})?;
+            Ok(String::new())
+        }
+        Command::Handout {
+            scenario,
+            counterfactual,
+            runs,
+            seed,
+            out,
+        } => classroom::handout(
+            scenario,
+            counterfactual.as_deref(),
+            Seeds::new(*seed, *runs)?,
+            out.as_deref(),
+        ),
+    }
+}

@@ -1,0 +1,493 @@
+//! The research commands: `calibrate`, `sensitivity` and `fit` (`merge` is dispatched by
+//! the command line itself, since it replays another command).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::CliError;
+use super::experiments::curves_of;
+use super::inputs::{Variants, measured, variants_of};
+use super::write::{check_out, default_out, finish};
+use crate::date::Date;
+use crate::engine::Simulation;
+use crate::experiment::{self, Progress, Seeds, Variant};
+use crate::output::{Input, OutputError};
+use crate::report;
+use crate::research::Reference;
+use crate::research::calibrate::{Objective, Params, Problem, train_test_text};
+use crate::scenario::counterfactual::Source;
+use crate::scenario::load;
+
+/// What `calibrate` works on: the scenario, the measured series and the params file
+/// loaded; the budget, the periods and the output folder checked, before any run.
+pub(super) struct CalibrateConfig<'a> {
+    path: &'a Path,
+    base: load::Loaded,
+    reference: Reference,
+    ref_input: Input,
+    ps: Params,
+    params_input: Input,
+    train: Option<(Date, Date)>,
+    test: Option<(Date, Date)>,
+    seeds: Seeds,
+    budget: usize,
+    objective: Objective,
+    dir: PathBuf,
+}
+
+impl<'a> CalibrateConfig<'a> {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &'a Path,
+        reference: Option<&Path>,
+        params: &Path,
+        (train, test): (Option<(Date, Date)>, Option<(Date, Date)>),
+        seeds: Seeds,
+        budget: usize,
+        objective: Objective,
+        out: Option<&Path>,
+    ) -> Result<CalibrateConfig<'a>, CliError> {
+        let base = load::scenario(path)?;
+        let sc = &base.scenario;
+        let Some((reference, ref_input)) = measured(reference, &base.file, path, sc)? else {
+            return Err(CliError::Usage(format!(
+                "calibrate needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
+                path.display()
+            )));
+        };
+        let ps = Params::load(params, &base.file)?;
+        let (params_text, params_input) = load::read_hashed(params)?;
+        drop(params_text);
+        if budget == 0 {
+            return Err(CliError::Usage(
+                "--budget must be at least 1 evaluation".into(),
+            ));
+        }
+        let days = experiment::months(sc);
+        for (name, window) in [("--train", train), ("--test", test)] {
+            if let Some(w) = window
+                && crate::research::fit::pairs(
+                    &reference,
+                    &days,
+                    &days.iter().map(|_| 0.0).collect::<Vec<_>>(),
+                    Some(w),
+                    0,
+                )
+                .is_empty()
+            {
+                return Err(CliError::Usage(format!(
+                    "{name} {} to {} holds no date of {}: pick a period the series covers",
+                    w.0,
+                    w.1,
+                    reference.path.display()
+                )));
+            }
+        }
+        let dir = out.map_or_else(|| default_out(sc).join("calibrate"), Path::to_path_buf);
+        check_out(&dir)?;
+        Ok(CalibrateConfig {
+            path,
+            base,
+            reference,
+            ref_input,
+            ps,
+            params_input,
+            train,
+            test,
+            seeds,
+            budget,
+            objective,
+            dir,
+        })
+    }
+}
+
+pub(super) fn calibrate(
+    config: CalibrateConfig<'_>,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    let CalibrateConfig {
+        path,
+        base,
+        reference,
+        ref_input,
+        ps,
+        params_input,
+        train,
+        test,
+        seeds,
+        budget,
+        objective,
+        dir,
+    } = config;
+    let sc = &base.scenario;
+    let days = experiment::months(sc);
+    let problem = Problem {
+        file: &base.file,
+        path,
+        scenario: sc,
+        reference: Some(&reference),
+        params: &ps,
+        train,
+        seeds,
+        budget,
+        objective,
+    };
+    let about = format!(
+        "calibrated to {} by diplosim calibrate ({} evaluations at most, {} runs from seed {})",
+        reference.path.display(),
+        budget,
+        seeds.runs,
+        seeds.first
+    );
+    let base_name = relative(path, &dir).display().to_string();
+    let cal = problem.run(&base_name, &about, progress)?;
+    let variant =
+        Source::parse(cal.text.clone(), &dir.join("calibrated.ron"))?.apply(&base.file, path)?;
+    let c = experiment::compare(
+        sc,
+        &[Variant {
+            name: "calibrated",
+            scenario: &variant.scenario,
+        }],
+        seeds,
+        &(),
+    )?;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{}: calibrated to {} in {} evaluations ({} runs each, from seed {})",
+        sc.title,
+        reference.path.display(),
+        cal.evaluations,
+        seeds.runs,
+        seeds.first
+    );
+    // Wide enough for the longest name (a group's can be long).
+    let w = name_width(ps.params.iter().map(|p| p.name()));
+    let _ = writeln!(
+        text,
+        "  {:<w$}  {:>10}  {:>10}",
+        "parameter", "scenario", "calibrated"
+    );
+    for (i, p) in ps.params.iter().enumerate() {
+        let _ = writeln!(
+            text,
+            "  {:<w$}  {:>10.3}  {:>10.3}",
+            p.name(),
+            cal.start.0[i],
+            cal.best[i]
+        );
+    }
+    let _ = writeln!(
+        text,
+        "  {:<w$}  {:>10.4}  {:>10.4}",
+        format!("loss ({objective:?}, train)").to_lowercase(),
+        cal.start.1,
+        cal.loss
+    );
+    text.push_str(&train_test_text(
+        sc,
+        &reference,
+        &[
+            ("baseline", &c.baseline),
+            ("calibrated", &c.variants[0].mean),
+        ],
+        train,
+        test,
+    ));
+    let first = Simulation::new(sc).run(seeds.first)?;
+    let mut model = report::compare_chart(
+        sc,
+        &c,
+        &first,
+        &["calibrated"],
+        &[variant.question.as_str()],
+    );
+    let period = |p: Option<(Date, Date)>| {
+        p.map_or_else(|| "all dates".to_string(), |(a, b)| format!("{a} to {b}"))
+    };
+    model.subtitle = format!(
+        "the baseline, the run calibrated on {} (training) and the measured series{}",
+        period(train),
+        test.map_or_else(String::new, |t| format!(
+            "; test period {}",
+            period(Some(t))
+        ))
+    );
+    model.small_print = format!(
+        "seeds {} to {} · diplosim {} · data: fit.csv, calibration.txt",
+        seeds.first,
+        seeds.first.wrapping_add(seeds.runs - 1),
+        env!("CARGO_PKG_VERSION")
+    );
+    let curves = curves_of(&c);
+    let (mut fits, fit_csv, _) =
+        crate::research::report(sc, &reference, &days, &curves).map_err(|source| {
+            OutputError::Csv {
+                name: "fit.csv".to_string(),
+                source,
+            }
+        })?;
+    // The footer gives the calibrated run's fit over all dates.
+    fits.reverse();
+    crate::research::annotate(&mut model, &reference, &fits);
+    let chart = crate::chart::render(&model)?;
+    let mut files = vec![
+        ("calibrated.ron".to_string(), cal.text.clone().into_bytes()),
+        ("calibration.txt".to_string(), text.clone().into_bytes()),
+        ("fit.csv".to_string(), fit_csv),
+    ];
+    files.extend(chart.into_files());
+    let names = finish(
+        &dir,
+        files,
+        "calibrate",
+        vec![base.input.clone(), ref_input, params_input],
+        seeds,
+        argv,
+    )?;
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    Ok(text)
+}
+
+/// What `sensitivity` works on: the scenario, the params file and the measured series (if
+/// any) loaded; the paths and the output folder checked, before any run.
+pub(super) struct SensitivityConfig<'a> {
+    path: &'a Path,
+    base: load::Loaded,
+    reference: Option<(Reference, Input)>,
+    ps: Params,
+    params_input: Input,
+    seeds: Seeds,
+    paths: usize,
+    dir: PathBuf,
+}
+
+impl<'a> SensitivityConfig<'a> {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &'a Path,
+        params: &Path,
+        reference: Option<&Path>,
+        seeds: Seeds,
+        paths: usize,
+        out: Option<&Path>,
+    ) -> Result<SensitivityConfig<'a>, CliError> {
+        let base = load::scenario(path)?;
+        let sc = &base.scenario;
+        let reference = measured(reference, &base.file, path, sc)?;
+        let ps = Params::load(params, &base.file)?;
+        let (_, params_input) = load::read_hashed(params)?;
+        if paths == 0 {
+            return Err(CliError::Usage("--paths must be at least 1".into()));
+        }
+        let dir = out.map_or_else(|| default_out(sc).join("sensitivity"), Path::to_path_buf);
+        check_out(&dir)?;
+        Ok(SensitivityConfig {
+            path,
+            base,
+            reference,
+            ps,
+            params_input,
+            seeds,
+            paths,
+            dir,
+        })
+    }
+}
+
+pub(super) fn sensitivity(
+    config: SensitivityConfig<'_>,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
+    let SensitivityConfig {
+        path,
+        base,
+        reference,
+        ps,
+        params_input,
+        seeds,
+        paths,
+        dir,
+    } = config;
+    let sc = &base.scenario;
+    let problem = Problem {
+        file: &base.file,
+        path,
+        scenario: sc,
+        reference: reference.as_ref().map(|r| &r.0),
+        params: &ps,
+        train: None,
+        seeds,
+        budget: 0,
+        objective: Objective::Rmse,
+    };
+    let k = ps.params.len();
+    progress.start((1 + k * crate::research::sensitivity::LEVELS + paths * (k + 1)) as u64);
+    let days = experiment::months(sc);
+    let effects = crate::research::sensitivity::analyse(
+        &problem,
+        reference.as_ref().map(|r| &r.0),
+        &days,
+        paths,
+        seeds.first,
+        &|| progress.advance(1),
+    );
+    progress.finish();
+    let effects = effects?;
+    let mut order: Vec<&crate::research::sensitivity::Effect> = effects.iter().collect();
+    order.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{}: sensitivity of the mean of {} runs (seeds from {}), {} Morris paths",
+        sc.title, seeds.runs, seeds.first, paths
+    );
+    let w = name_width(order.iter().map(|e| e.name.clone()));
+    let _ = writeln!(
+        text,
+        "  {:<w$}  {:>9}  {:>10}  {:>7}  {:>13}  {:>7}",
+        "parameter", "OAT range", "Morris mu*", "sigma", "RMSE range", "fit mu*"
+    );
+    for e in &order {
+        let _ = writeln!(
+            text,
+            "  {:<w$}  {:>9.3}  {:>10.3}  {:>7.3}  {:>13}  {:>7}",
+            e.name,
+            e.oat_trajectory,
+            e.mu_star,
+            e.sigma,
+            e.oat_rmse
+                .map_or_else(|| "-".to_string(), |(a, b)| format!("{a:.2} to {b:.2}")),
+            e.fit_mu_star
+                .map_or_else(|| "-".to_string(), |m| format!("{m:.3}"))
+        );
+    }
+    let chart = crate::chart::render_bars(&report::sensitivity_chart(sc, &order, seeds, paths))?;
+    let csv = crate::research::sensitivity::csv(&effects).map_err(|source| OutputError::Csv {
+        name: "sensitivity.csv".to_string(),
+        source,
+    })?;
+    let mut inputs = vec![base.input.clone(), params_input];
+    inputs.extend(reference.map(|r| r.1));
+    let mut files = vec![("sensitivity.csv".to_string(), csv)];
+    files.extend(chart.into_files());
+    let names = finish(&dir, files, "sensitivity", inputs, seeds, argv)?;
+    let _ = writeln!(text, "wrote {} in {}", names.join(", "), dir.display());
+    Ok(text)
+}
+
+/// What `fit` works on: the baseline, the counterfactuals' variants and the measured
+/// series loaded, before any run.
+pub(super) struct FitConfig {
+    variants: Variants,
+    reference: Reference,
+    seeds: Seeds,
+}
+
+impl FitConfig {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &Path,
+        cfs: &[PathBuf],
+        reference: Option<&Path>,
+        seeds: Seeds,
+    ) -> Result<FitConfig, CliError> {
+        let variants = variants_of(path, cfs)?;
+        let base = &variants.base;
+        let Some((reference, _)) = measured(reference, &base.file, path, &base.scenario)? else {
+            return Err(CliError::Usage(format!(
+                "fit needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
+                path.display()
+            )));
+        };
+        Ok(FitConfig {
+            variants,
+            reference,
+            seeds,
+        })
+    }
+}
+
+pub(super) fn fit(config: FitConfig, progress: &dyn Progress) -> Result<String, CliError> {
+    let FitConfig {
+        variants:
+            Variants {
+                base,
+                variants,
+                notes,
+                ..
+            },
+        reference,
+        seeds,
+    } = config;
+    let sc = &base.scenario;
+    let list: Vec<Variant> = variants
+        .iter()
+        .map(|v| Variant {
+            name: &v.name,
+            scenario: &v.scenario,
+        })
+        .collect();
+    let c = experiment::compare(sc, &list, seeds, progress)?;
+    let days = experiment::months(sc);
+    let (_, _, text) =
+        crate::research::report(sc, &reference, &days, &curves_of(&c)).map_err(|source| {
+            OutputError::Csv {
+                name: "fit.csv".to_string(),
+                source,
+            }
+        })?;
+    Ok(format!(
+        "{notes}{}: the mean of {} run{} from seed {}\n{text}",
+        sc.title,
+        seeds.runs,
+        if seeds.runs == 1 { "" } else { "s" },
+        seeds.first
+    ))
+}
+
+/// A path to `to` from the folder `from`, both taken from the current folder, so that a
+/// file written in `from` can name `to` relatively.
+fn relative(to: &Path, from: &Path) -> PathBuf {
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let (to, from) = (abs(to), abs(from));
+    let common = to
+        .components()
+        .zip(from.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in from.components().skip(common) {
+        out.push("..");
+    }
+    for c in to.components().skip(common) {
+        out.push(c);
+    }
+    out
+}
+
+/// The width of the parameter column: 28 characters, or the longest name.
+fn name_width(names: impl Iterator<Item = String>) -> usize {
+    names.map(|n| n.chars().count()).max().unwrap_or(0).max(28)
+}

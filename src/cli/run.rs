@@ -1,0 +1,154 @@
+//! `diplosim run`: one run of a scenario or a counterfactual's variant, and its summary.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::CliError;
+use super::inputs::{Subject, beside, load_any, measured};
+use super::write::check_out;
+use crate::date::Date;
+use crate::engine::Simulation;
+use crate::output::{self, Input, Manifest, OutputError};
+use crate::record::{self, Run};
+use crate::report;
+use crate::research::Reference;
+use crate::scenario::Scenario;
+
+/// What `run` works on: the scenario (or variant) and the reference loaded, the output
+/// folder checked, before the run starts.
+pub(super) struct RunConfig<'a> {
+    subject: Subject,
+    reference: Option<(Reference, Input)>,
+    dir: PathBuf,
+    seed: u64,
+    events: &'a report::Events,
+}
+
+impl<'a> RunConfig<'a> {
+    /// Loads and checks what was typed.
+    pub(super) fn new(
+        path: &Path,
+        seed: u64,
+        events: &'a report::Events,
+        out: Option<&Path>,
+        reference: Option<&Path>,
+    ) -> Result<RunConfig<'a>, CliError> {
+        let subject = load_any(path)?;
+        let reference = measured(
+            reference,
+            &subject.file,
+            &subject.scenario_path,
+            &subject.scenario,
+        )?;
+        let dir = out.map_or_else(|| subject.out.clone(), Path::to_path_buf);
+        check_out(&dir)?;
+        Ok(RunConfig {
+            subject,
+            reference,
+            dir,
+            seed,
+            events,
+        })
+    }
+}
+
+pub(super) fn run(config: RunConfig<'_>, argv: &[String]) -> Result<String, CliError> {
+    let RunConfig {
+        subject: mut loaded,
+        reference,
+        dir,
+        seed,
+        events,
+    } = config;
+    let sc = &loaded.scenario;
+    let mut sim = Simulation::new(sc);
+    let run = sim.run(seed)?;
+    let csv = |name: &str, r: Result<Vec<u8>, csv::Error>| {
+        r.map_err(|source| OutputError::Csv {
+            name: name.to_string(),
+            source,
+        })
+    };
+    let mut files = vec![
+        (
+            "trajectory.csv".to_string(),
+            csv("trajectory.csv", record::trajectory_csv(sc, &run))?,
+        ),
+        (
+            "events.csv".to_string(),
+            csv("events.csv", record::events_csv(sc, &run))?,
+        ),
+    ];
+    let mut model = report::run_chart(sc, &run, loaded.what_if.as_ref());
+    events.apply(sc, &mut model).map_err(CliError::Usage)?;
+    let monthly: Vec<f64> = run.monthly().map(|s| s.score).collect();
+    let fit_text = beside(
+        sc,
+        reference.as_ref(),
+        &[crate::research::Curve {
+            name: "run",
+            values: &monthly,
+        }],
+        &mut model,
+        &mut files,
+        &mut loaded.inputs,
+    )?;
+    let chart = crate::chart::render(&model)?;
+    files.extend(chart.into_files());
+    let files = Manifest::new("run", loaded.inputs.clone(), seed, 1, argv, &files).append_to(files);
+    output::write_all(&dir, &files)?;
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    Ok(summary(sc, &run, &dir, &names) + &fit_text)
+}
+
+/// The short text a run prints: start, end, lowest and highest, checkpoints, files.
+pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} (seed {})", sc.title, run.seed);
+    let monthly: Vec<_> = run.monthly().collect();
+    if let (Some(first), Some(last)) = (monthly.first(), monthly.last()) {
+        let low = monthly
+            .iter()
+            .min_by(|a, b| a.score.total_cmp(&b.score))
+            .unwrap_or(first);
+        let high = monthly
+            .iter()
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .unwrap_or(first);
+        for (label, s) in [
+            ("start", first),
+            ("end", last),
+            ("lowest", low),
+            ("highest", high),
+        ] {
+            let _ = writeln!(
+                out,
+                "  {label:<8} {}  {:>6.2}  {}",
+                Date::from_day(s.day),
+                s.score,
+                sc.scale.band(s.score)
+            );
+        }
+    }
+    let verdicts = record::checkpoints(sc, run);
+    if !verdicts.is_empty() {
+        let met = verdicts.iter().filter(|v| v.met).count();
+        let _ = writeln!(out, "  checkpoints met: {met} of {}", verdicts.len());
+        for v in verdicts.iter().filter(|v| !v.met) {
+            let c = &sc.timeline.checkpoints[v.checkpoint];
+            let _ = writeln!(
+                out,
+                "    missed \"{}\" ({} to {}): expected {}, the run ranges {:.2} to {:.2}",
+                c.id, c.from, c.to, c.expect, v.low, v.high
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  {} events fired; wrote {} in {}",
+        run.fired.len(),
+        files.join(", "),
+        dir.display()
+    );
+    out
+}

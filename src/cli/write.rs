@@ -1,0 +1,152 @@
+//! Where a command writes and how: output folders checked before any work, files written
+//! whole with their manifest, shard files.
+
+use std::path::{Path, PathBuf};
+
+use super::CliError;
+use crate::experiment::Seeds;
+use crate::output::{self, Input, Manifest, OutputError};
+use crate::research::shard::Shard;
+use crate::scenario::Scenario;
+
+/// Refuses an output folder that cannot be one, before any work is done: a file, a path
+/// through a file, or the folder the command runs in (or one that holds it), which
+/// writing replaces as a whole.
+pub(super) fn check_out(out: &Path) -> Result<(), CliError> {
+    if let (Ok(o), Ok(here)) = (out.canonicalize(), std::env::current_dir())
+        && here.canonicalize().unwrap_or(here).starts_with(&o)
+    {
+        return Err(CliError::Usage(format!(
+            "--out {}: this is the folder you are working in (or holds it); the output folder is replaced as a whole on every write\n  = help: name a folder of its own, e.g. --out {}",
+            out.display(),
+            out.join("diplosim-output").display()
+        )));
+    }
+    // Every existing prefix of the path must be a folder.
+    for dir in out.ancestors().filter(|a| !a.as_os_str().is_empty()) {
+        if dir.exists() && !dir.is_dir() {
+            return Err(CliError::Usage(format!(
+                "--out {}: {} is a file, not a folder\n  = help: name a folder for the output files (it is created if missing)",
+                out.display(),
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The default output folder of a scenario: `output/<name>/`.
+pub fn default_out(scenario: &Scenario) -> PathBuf {
+    Path::new("output").join(&scenario.name)
+}
+
+/// Writes one file whole or not at all: into a temporary file beside it, then renamed
+/// over it. Unlike an output folder, the folder around it is left as it is.
+pub(super) fn write_one(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    use std::io::Write as _;
+    let io = |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".diplosim-handout-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+pub(super) fn csv_file(
+    name: &str,
+    r: Result<Vec<u8>, csv::Error>,
+) -> Result<output::File, OutputError> {
+    r.map(|bytes| (name.to_string(), bytes))
+        .map_err(|source| OutputError::Csv {
+            name: name.to_string(),
+            source,
+        })
+}
+
+/// Adds the manifest and writes every file, all or nothing.
+pub(super) fn finish(
+    dir: &Path,
+    files: Vec<output::File>,
+    command: &str,
+    inputs: Vec<Input>,
+    seeds: Seeds,
+    argv: &[String],
+) -> Result<Vec<String>, CliError> {
+    let files =
+        Manifest::new(command, inputs, seeds.first, seeds.runs, argv, &files).append_to(files);
+    output::write_all(dir, &files)?;
+    Ok(files.into_iter().map(|(n, _)| n).collect())
+}
+
+/// Runs one shard's seeds and writes its shard file (nothing else) to `dir`.
+pub(super) fn write_shard(
+    dir: &Path,
+    shard: Shard,
+    command: &str,
+    seeds: Seeds,
+    inputs: &[Input],
+    curves: &[&str],
+    argv: &[String],
+    months: usize,
+    rows_of: impl FnOnce(Seeds) -> Result<Vec<Vec<Vec<f64>>>, CliError>,
+) -> Result<String, CliError> {
+    check_out(dir)?;
+    let months = months as u64;
+    let range = shard.range(seeds.runs);
+    // Built by hand: a shard may cover no run when there are more shards than runs.
+    let part = Seeds {
+        first: seeds.first.wrapping_add(range.start),
+        runs: range.end - range.start,
+    };
+    let list = part.list();
+    let rows = rows_of(part)?;
+    let header = crate::research::shard::Header {
+        program: "diplosim".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        command: command.into(),
+        shard: shard.index,
+        of: shard.count,
+        seed: seeds.first,
+        runs: seeds.runs,
+        from: range.start,
+        to: range.end,
+        seeds_covered: list.first().zip(list.last()).map(|(a, b)| (*a, *b)),
+        inputs: crate::research::shard::hashed(inputs),
+        command_line: crate::research::shard::without_shard(argv),
+        curves: curves.iter().map(|c| c.to_string()).collect(),
+        width: months,
+    };
+    let name = shard.file_name(command);
+    output::write_all(
+        dir,
+        &[(name.clone(), crate::research::shard::encode(&header, &rows))],
+    )?;
+    let covered = header.seeds_covered.map_or_else(
+        || "no runs".to_string(),
+        |(a, b)| format!("seeds {a} to {b}"),
+    );
+    Ok(format!(
+        "shard {} of {} of {command}: {} run{} ({covered}); wrote {name} in {}\n",
+        shard.index,
+        shard.count,
+        list.len(),
+        if list.len() == 1 { "" } else { "s" },
+        dir.display()
+    ))
+}
+
+/// Monthly scores laid out run after run, as one row per run.
+pub(super) fn runs_of(values: Vec<f64>, months: usize) -> Vec<Vec<f64>> {
+    values.chunks(months.max(1)).map(<[f64]>::to_vec).collect()
+}
