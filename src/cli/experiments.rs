@@ -128,6 +128,8 @@ pub(super) struct CompareConfig<'a> {
     dir: PathBuf,
     seeds: Seeds,
     events: &'a report::Events,
+    /// The chart's time axis: the scenario's span, or the `--from`/`--to` zoom.
+    shown: (Date, Date),
 }
 
 impl<'a> CompareConfig<'a> {
@@ -139,6 +141,7 @@ impl<'a> CompareConfig<'a> {
         events: &'a report::Events,
         out: Option<&Path>,
         reference: Option<&Path>,
+        (from, to): (Option<report::Bound>, Option<report::Bound>),
     ) -> Result<CompareConfig<'a>, CliError> {
         let variants = variants_of(path, cfs)?;
         let base = &variants.base;
@@ -149,12 +152,14 @@ impl<'a> CompareConfig<'a> {
         );
         check_out(&dir)?;
         events.check(&base.scenario).map_err(CliError::Usage)?;
+        let shown = report::zoom_span(base.scenario.span, from, to).map_err(CliError::Usage)?;
         Ok(CompareConfig {
             variants,
             reference,
             dir,
             seeds,
             events,
+            shown,
         })
     }
 }
@@ -177,6 +182,7 @@ pub(super) fn compare(
         dir,
         seeds,
         events,
+        shown,
     } = config;
     let sc = &base.scenario;
     let list: Vec<Variant> = variants
@@ -239,6 +245,7 @@ pub(super) fn compare(
         .collect();
     report::mark_changes(&mut model, marks);
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
+    report::zoom(&mut model, shown);
     let mut files = vec![
         csv_file("compare.csv", report::compare_csv(&c))?,
         csv_file("divergence.csv", report::divergence_csv(&c))?,

@@ -15,6 +15,7 @@ mod explain;
 mod rank;
 mod sensitivity;
 mod what_if;
+mod zoom;
 
 pub use compare::{
     compare_chart, compare_csv, decades_csv, divergence_csv, divergence_text, mark_changes, summary,
@@ -24,6 +25,7 @@ pub use explain::{explain_csv, explain_text, pair};
 pub use rank::{rank_bars, rank_chart, rank_csv, rank_text};
 pub use sensitivity::sensitivity_chart;
 pub use what_if::WhatIf;
+pub use zoom::{Bound, zoom, zoom_span};
 
 use serde::Serialize;
 
