@@ -354,7 +354,6 @@ impl Simulation {
         self.reset(seed);
         let sc = &*self.scenario;
         let max = sc.max_events;
-        let bound = sc.scale.bound;
         let mut next_sample = 0;
         let mut pulsed: Option<Day> = None;
         loop {
@@ -376,7 +375,7 @@ impl Simulation {
                 {
                     relation.advance(sample.day);
                     let parts = relation.parts();
-                    let score = parts.score(bound);
+                    let score = relation.squash(&parts);
                     if sample.monthly && pulsed != Some(sample.day) && self.watch.open(sample.day) {
                         pulsed = Some(sample.day);
                         if self.watch.sift(sample.day, score, sc, &self.turn.history) {
@@ -1077,6 +1076,39 @@ mod tests {
         let mut sim = ready(&sc, "1955-06-01", vec![Item::Event(friendship)]);
         step(&mut sim);
         assert_eq!(parts(&mut sim).leader, 3.0);
+    }
+
+    /// An event's score before is read after the same day's earlier items and without the
+    /// modifiers that end that day (as `prc_proclaimed` on 1949-10-01 in the Sino-Soviet
+    /// run): the apology's `Until("1958-01-01")` counts in the treaty's score before on
+    /// 1957-12-31, not on 1958-01-01.
+    #[test]
+    fn an_events_score_before_leaves_out_the_modifiers_ending_that_day() {
+        let sc = small();
+        let (apology, treaty) = (event(&sc, "apology"), event(&sc, "treaty"));
+        let before = |with_apology: bool, date: &str| {
+            let due = if with_apology {
+                vec![Item::Event(apology)]
+            } else {
+                vec![]
+            };
+            let mut sim = ready(&sc, "1957-06-01", due);
+            step(&mut sim);
+            sim.turn.day = day(date);
+            sim.turn.due = vec![Item::Event(treaty)];
+            step(&mut sim);
+            sim.turn
+                .history
+                .log
+                .last()
+                .expect("the treaty fired")
+                .before
+        };
+        assert!(before(true, "1957-12-31") > before(false, "1957-12-31") + 0.5);
+        assert_eq!(
+            before(true, "1958-01-01").to_bits(),
+            before(false, "1958-01-01").to_bits()
+        );
     }
 
     #[test]

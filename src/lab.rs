@@ -6,7 +6,7 @@
 //! with the same chart module, so the page, the handout and the command line show the
 //! same numbers for the same scenario, changes, runs and seed.
 
-use crate::chart::{self, ChartModel};
+use crate::chart::{self, ChangeMark, ChartModel};
 use crate::date::Date;
 use crate::engine::Simulation;
 use crate::experiment::{self, Comparison, ExperimentError, Seeds, Variant};
@@ -24,6 +24,9 @@ pub struct WhatIf<'a> {
     pub question: &'a str,
     /// The changed scenario.
     pub scenario: &'a Scenario,
+    /// The events it changed, marked on the chart as `diplosim compare` marks them
+    /// (`report::WhatIf::marks`).
+    pub changes: &'a [ChangeMark],
 }
 
 /// What a study found.
@@ -72,6 +75,7 @@ pub fn study(
     let variant_first = Simulation::new(w.scenario).run(seeds.first)?;
     let mut chart = crate::report::compare_chart(base, &c, &first, &[w.title], &[w.question]);
     chart.title = format!("What if? {}", w.title);
+    chart.changes = w.changes.to_vec();
     Ok(Outcome {
         seeds,
         first,

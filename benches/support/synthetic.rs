@@ -331,7 +331,12 @@ pub fn file(n: usize) -> ScenarioFile {
             eras: Vec::new(),
             checkpoints,
         },
-        max_events: Some((n as u32).saturating_mul(20)),
+        // Room for runaway chains, within the most any file may ask for.
+        max_events: Some(
+            (n as u32)
+                .saturating_mul(20)
+                .min(diplosim::scenario::limits::MAX_EVENTS_PER_RUN),
+        ),
         reference: None,
     }
 }

@@ -29,11 +29,15 @@ pub(super) fn handout(
         None => None,
     };
     let sc = &base.scenario;
+    let changes = variant.as_ref().map_or_else(Vec::new, |c| {
+        crate::report::WhatIf::of(&base.file, sc, c).marks()
+    });
     let whatif = variant.as_ref().map(|c| crate::lab::WhatIf {
         name: &c.name,
         title: &c.title,
         question: &c.question,
         scenario: &c.scenario,
+        changes: &changes,
     });
     let o = crate::lab::study(sc, whatif, seeds)?;
     let html = crate::handout::html(sc, whatif, &o)?;

@@ -615,6 +615,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/explain", get(explain))
         .route("/api/counterfactual", get(download))
         .route("/api/handout", get(handout))
+        .route("/api/data", get(data))
         .route("/api/check", post(check))
         .layer(DefaultBodyLimit::max(limits.body))
         .layer(middleware::from_fn_with_state(limits, url_limit))
@@ -773,6 +774,8 @@ struct Prepared {
     file: Option<CounterfactualFile>,
     text: Option<String>,
     whatif: Option<Counterfactual>,
+    /// The events the what-if changed, as the chart marks them.
+    changes: Vec<chart::ChangeMark>,
     seeds: Seeds,
 }
 
@@ -783,6 +786,7 @@ impl Prepared {
             title: &c.title,
             question: &c.question,
             scenario: &c.scenario,
+            changes: &self.changes,
         })
     }
 }
@@ -802,11 +806,15 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
         .as_ref()
         .map(|t| app.validate(&loaded, t.clone()))
         .transpose()?;
+    let changes = whatif.as_ref().map_or_else(Vec::new, |c| {
+        crate::report::WhatIf::of(&loaded.file, &loaded.scenario, c).marks()
+    });
     Ok(Prepared {
         loaded,
         file,
         text,
         whatif,
+        changes,
         seeds,
     })
 }
@@ -889,6 +897,7 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<Value, chart::ChartE
         "runs": p.seeds.runs,
         "seed": p.seeds.first,
         "alt": crate::handout::alt_text(sc, o),
+        "files": data_files(p.whatif.is_some()),
     }))
 }
 
@@ -968,6 +977,74 @@ async fn handout(State(app): State<Arc<App>>, Query(q): Params) -> Result<Respon
             ),
         ],
         html,
+    )
+        .into_response())
+}
+
+/// The files the chart's small print names, which the page offers for download: those
+/// of `diplosim run --seed` for the history as scripted, those of `diplosim compare` for
+/// a what-if.
+fn data_files(whatif: bool) -> [&'static str; 2] {
+    if whatif {
+        ["compare.csv", "divergence.txt"]
+    } else {
+        ["trajectory.csv", "events.csv"]
+    }
+}
+
+/// One of [`data_files`] for a page state (`file`), with the same bytes as the command
+/// line writes for the same scenario, changes, runs and seed.
+async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Result<Response, Reply> {
+    let name = q
+        .get("file")
+        .cloned()
+        .ok_or_else(|| Reply::bad("the file (parameter file) is missing"))?;
+    let a = app.clone();
+    let g = gate(&app, &q);
+    let asked = name.clone();
+    let body = g
+        .run(move || {
+            let p = prepare(&a, &q)?;
+            let names = data_files(p.whatif.is_some());
+            if !names.contains(&asked.as_str()) {
+                return Err(Reply::bad(format!(
+                    "no file \"{}\" for this view: it has {}",
+                    asked.chars().take(80).collect::<String>(),
+                    names.join(" and ")
+                )));
+            }
+            let sc = &p.loaded.scenario;
+            let o = a.pool.install(|| lab::study(sc, p.whatif(), p.seeds))?;
+            let csv = |r: Result<Vec<u8>, csv::Error>| {
+                r.map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+            };
+            match (asked.as_str(), &o.comparison, &p.whatif) {
+                ("compare.csv", Some(c), _) => csv(crate::report::compare_csv(c)),
+                ("divergence.txt", Some(c), Some(w)) => {
+                    Ok(
+                        crate::report::summary(sc, c, &[w.title.as_str()], &[w.question.as_str()])
+                            .into_bytes(),
+                    )
+                }
+                ("trajectory.csv", ..) => csv(crate::record::trajectory_csv(sc, &o.first)),
+                _ => csv(crate::record::events_csv(sc, &o.first)),
+            }
+        })
+        .await?;
+    let kind = if name.ends_with(".csv") {
+        "text/csv; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
     )
         .into_response())
 }

@@ -162,6 +162,9 @@ function renderView(v) {
     svg.setAttribute("aria-labelledby", "alt");
   }
   $("alt").textContent = v.alt;
+  // The files the chart's small print names, for this view.
+  $("files").replaceChildren("The numbers behind the chart: ",
+    ...v.files.flatMap((f, i) => [i ? ", " : "", el("a", { href: "api/data?" + query({ file: f }), download: f }, f)]));
   $("summary").textContent = v.summary;
   const marks = $("marks");
   marks.replaceChildren();

@@ -151,7 +151,11 @@ impl Browser {
     }
 
     fn js(&self, script: &str) -> Value {
-        self.post("execute/sync", json!({ "script": script, "args": [] }))
+        self.js_with(script, json!([]))
+    }
+
+    fn js_with(&self, script: &str, args: Value) -> Value {
+        self.post("execute/sync", json!({ "script": script, "args": args }))
     }
 
     /// Waits until `script` returns something truthy, and returns it.
@@ -274,6 +278,21 @@ fn a_student_removes_an_event_shares_the_link_and_downloads_the_what_if() {
         after.contains("never happened"),
         "the variant is not in the legend"
     );
+    // The removed event is marked on its date, as `compare` marks it: a dashed wine-red
+    // line down the plot and its label, both on screen.
+    // At 1024 px the panel is under the chart: its link goes back up to the chart.
+    b.click("#to-chart");
+    let mark = b.js(
+        "const svg = document.querySelector('#svg svg'); const on = (e) => { const r = e.getBoundingClientRect(); return e.checkVisibility() && r.bottom > 0 && r.right > 0 && r.left < innerWidth ? r : null; }; const dashes = [...svg.querySelectorAll('polyline[stroke=\"#882255\"]')].map(on).filter((r) => r); const label = [...svg.querySelectorAll('text[fill=\"#882255\"]')].find((t) => t.textContent.includes('removed: Khrushchev') && on(t)); return [dashes.length, dashes.length ? Math.max(...dashes.map((r) => r.bottom)) - Math.min(...dashes.map((r) => r.top)) : 0, !!label, svg.getBoundingClientRect().height];",
+    );
+    assert!(
+        mark[0].as_u64().unwrap() > 5 && mark[2] == json!(true),
+        "the removed event is not marked: {mark}"
+    );
+    assert!(
+        mark[1].as_f64().unwrap() > 0.4 * mark[3].as_f64().unwrap(),
+        "the mark does not run down the plot: {mark}"
+    );
     b.screenshot("page-1024x768-whatif.png");
 
     // The link restores the same view, number for number.
@@ -360,15 +379,11 @@ fn every_control_is_reached_by_keyboard_with_a_visible_focus() {
     );
 }
 
-#[test]
-fn the_handout_prints_with_its_chart_and_table() {
-    let Some((chromium, driver)) = browser() else {
-        return;
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("handout.html");
+/// Writes the handout of "no secret speech" (20 runs) with `diplosim handout` into `dir`.
+fn handout(dir: &Path) -> PathBuf {
+    let file = dir.join("handout.html");
     let r = diplosim(
-        tmp.path(),
+        dir,
         &[
             "handout",
             shipped().join(SINO).to_str().unwrap(),
@@ -383,6 +398,16 @@ fn the_handout_prints_with_its_chart_and_table() {
         ],
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
+    file
+}
+
+#[test]
+fn the_handout_prints_with_its_chart_and_table() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = handout(tmp.path());
     let b = Browser::open(&chromium, &driver, 1024, 768);
     b.go(&format!("file://{}", file.display()));
     // Laid out for print, the chart and the tables are there and take room.
@@ -396,6 +421,10 @@ fn the_handout_prints_with_its_chart_and_table() {
     assert!(laid[0].as_f64().unwrap() > 200.0, "chart: {laid}");
     assert!(laid[1].as_f64().unwrap() > 100.0, "table: {laid}");
     assert!(laid[2].as_u64().unwrap() > 800, "monthly rows: {laid}");
+    let printed: Printed = serde_json::from_value(b.js(
+        "const svg = document.querySelector('figure.chart svg'); const rest = [...document.body.querySelectorAll('*')].filter((e) => !e.closest('svg')).map((e) => [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(' ')).join(' '); const chart = [...svg.querySelectorAll('text')].map((t) => t.textContent.trim()).filter((t) => t.length >= 12 && !rest.includes(t)); const rows = [...document.querySelectorAll('table.scores tbody tr')]; return { chart, months: rows.length, rows: [0, 100, 400, rows.length - 1].map((i) => [...rows[i].children].map((c) => c.textContent.trim()).join(' ')) };",
+    ))
+    .unwrap();
     for (paper, w, h) in [("a4", 21.0, 29.7), ("letter", 21.59, 27.94)] {
         let pdf = b.post(
             "print",
@@ -415,5 +444,204 @@ fn the_handout_prints_with_its_chart_and_table() {
         .unwrap();
         assert!(pdf.len() > 50_000, "{paper}: {} bytes", pdf.len());
         assert!(pages >= 3 || pdf.len() > 150_000, "{paper}: {pages} pages");
+        let Some(text) = pdf_text(&pdf) else {
+            continue;
+        };
+        let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let flat = words(&text);
+        // The chart: its texts that the handout says nowhere else (legend, small print,
+        // the mark of the changed event) are printed.
+        let missing: Vec<&String> = printed
+            .chart
+            .iter()
+            .filter(|t| !flat.contains(&words(t)))
+            .collect();
+        assert!(
+            printed.chart.len() >= 5 && missing.is_empty(),
+            "{paper}: the chart's texts {missing:?} of {:?} are not in the PDF",
+            printed.chart
+        );
+        // The table: every month is printed, and a month's row keeps its scores on its line.
+        let months = text
+            .split_whitespace()
+            .filter(|w| {
+                w.len() == 7
+                    && w.as_bytes()[4] == b'-'
+                    && w[..4].parse::<u32>().is_ok()
+                    && w[5..].parse::<u32>().is_ok()
+            })
+            .count();
+        assert!(
+            months >= printed.months,
+            "{paper}: {months} months printed of {}",
+            printed.months
+        );
+        let lines: Vec<String> = text.lines().map(words).collect();
+        for row in &printed.rows {
+            assert!(
+                lines.iter().any(|l| l.contains(row.as_str())),
+                "{paper}: the row \"{row}\" is not printed on one line"
+            );
+        }
     }
+}
+
+/// The text of a PDF by poppler's `pdftotext -layout`, or `None` (after a note) on a
+/// machine without it; under CI, where `.ci/run` installs it, its absence fails.
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let Some(tool) = tool("PDFTOTEXT", "/usr/bin/pdftotext") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is missing: CI must install poppler-utils (.ci/run)"
+        );
+        eprintln!(
+            "note: the PDF's text not checked: no /usr/bin/pdftotext (apt-get install poppler-utils)"
+        );
+        return None;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("handout.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = Command::new(tool)
+        .arg("-layout")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).expect("pdftotext writes UTF-8"))
+}
+
+/// What the handout shows that its PDF must print.
+#[derive(serde::Deserialize)]
+struct Printed {
+    /// The chart's texts (of 12 characters or more) found nowhere else in the handout.
+    chart: Vec<String>,
+    /// The number of months in the data table.
+    months: usize,
+    /// Some rows of the data table, their cells joined by a space.
+    rows: Vec<String>,
+}
+
+/// The contrast measurer: every text, its colour and what is painted under it.
+const CONTRAST: &str = include_str!("contrast.js");
+
+/// Contrast findings of several states: the failures by name, and the lowest ratio.
+#[derive(Default)]
+struct Contrast {
+    texts: usize,
+    chart_texts: usize,
+    failures: Vec<String>,
+    /// The lowest ratio of a text, and of a focus outline, with where it was found.
+    lowest: [Option<(f64, String)>; 2],
+}
+
+impl Contrast {
+    /// Measures the page in `b` (`mode` "all" or "focus") and files what it finds under
+    /// `state`.
+    fn measure(&mut self, b: &Browser, state: &str, mode: &str) {
+        let found = b.js_with(CONTRAST, json!([mode]));
+        for t in found.as_array().expect("a list of texts") {
+            let (name, ratio, need) = (
+                t["name"].as_str().unwrap(),
+                t["ratio"].as_f64().unwrap(),
+                t["need"].as_f64().unwrap(),
+            );
+            let what = format!(
+                "{state}: {name}: {ratio}:1, needs {need}:1 ({} on {}, {} px)",
+                t["fg"], t["bg"], t["px"]
+            );
+            self.texts += 1;
+            if name.starts_with("text ") || name.contains(": text ") {
+                self.chart_texts += 1;
+            }
+            if ratio < need {
+                self.failures.push(what.clone());
+            }
+            let lowest = &mut self.lowest[usize::from(name.contains("the focus outline of"))];
+            if lowest.as_ref().is_none_or(|(r, _)| ratio < *r) {
+                *lowest = Some((ratio, what));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_text_on_the_page_and_the_handout_meets_wcag_aa_contrast() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let s = server(&shipped());
+    let mut c = Contrast::default();
+    for (w, h) in [(1024, 768), (1920, 1080)] {
+        let b = Browser::open(&chromium, &driver, w, h);
+        // The history as scripted, then each control focused in turn (with the event
+        // marks' tooltips).
+        b.go(&format!("{}?s={SINO}&runs=20", s.url));
+        b.until("the history as scripted", SVG_READY);
+        c.measure(&b, &format!("{w}x{h}, history"), "all");
+        c.measure(&b, &format!("{w}x{h}, history"), "focus");
+        // A what-if with every era of the panel open, the editor of an event and a month
+        // explained: the chart now has a variant, its band and a changed event marked.
+        b.go(&format!(
+            "{}?s={SINO}&c=remove:secret_speech,scale:leap_ridiculed:0.5&runs=20",
+            s.url
+        ));
+        b.until(
+            "the what-if",
+            "return document.querySelector('#files').textContent.includes('compare.csv') && !document.querySelector('#chart.busy');",
+        );
+        b.js("document.querySelectorAll('details').forEach(d => d.open = true); document.querySelector('#events .event button').click(); document.querySelector('#month').value = '1960-07'; document.querySelector('#explain-form').requestSubmit(); return 1;");
+        b.until(
+            "the explanation",
+            "return document.querySelector('#explain').textContent.length > 0 && !document.querySelector('#editor').hidden;",
+        );
+        c.measure(&b, &format!("{w}x{h}, what-if panel open"), "all");
+        c.measure(&b, &format!("{w}x{h}, what-if panel open"), "focus");
+        // A change that cannot run: the located message.
+        b.go(&format!(
+            "{}?s={SINO}&c=scale:secret_speech:x&runs=20",
+            s.url
+        ));
+        b.until(
+            "the error",
+            "return !document.querySelector('#error').hidden;",
+        );
+        c.measure(&b, &format!("{w}x{h}, a bad change"), "all");
+    }
+
+    // The handout, on screen and laid out for print.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = handout(tmp.path());
+    let b = Browser::open(&chromium, &driver, 1024, 768);
+    b.go(&format!("file://{}", file.display()));
+    c.measure(&b, "handout", "all");
+    b.post(
+        "goog/cdp/execute",
+        json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": "print"}}),
+    );
+    c.measure(&b, "handout printed", "all");
+
+    let [Some((text, what)), Some((outline, where_))] = c.lowest.clone() else {
+        panic!("no text or no focus outline measured");
+    };
+    eprintln!(
+        "contrast: {} texts and outlines measured ({} in the charts); the lowest text {text}:1, {what}; the lowest focus outline {outline}:1, {where_}",
+        c.texts, c.chart_texts
+    );
+    assert!(c.texts > 1000, "only {} texts measured", c.texts);
+    assert!(
+        c.chart_texts > 200,
+        "only {} chart texts measured",
+        c.chart_texts
+    );
+    assert!(
+        c.failures.is_empty(),
+        "under WCAG AA contrast:\n{}",
+        c.failures.join("\n")
+    );
 }

@@ -110,6 +110,32 @@ fn the_baseline_chart_is_the_chart_svg_of_run() {
     let svg = chart::render_svg(&chart::of_run(&sc, &run)).unwrap();
     assert_eq!(v["svg"].as_str().unwrap(), svg);
     assert_eq!(v["markers"].as_array().unwrap().len(), run.fired.len());
+    assert!(
+        !svg.contains("#882255"),
+        "the history as scripted marks a change"
+    );
+    // The files its small print names are offered, with the bytes of the library's
+    // writers that `diplosim run` uses.
+    assert_eq!(
+        v["files"],
+        serde_json::json!(["trajectory.csv", "events.csv"])
+    );
+    for (name, bytes) in [
+        (
+            "trajectory.csv",
+            diplosim::record::trajectory_csv(&sc, &run).unwrap(),
+        ),
+        (
+            "events.csv",
+            diplosim::record::events_csv(&sc, &run).unwrap(),
+        ),
+    ] {
+        let file = get(&s.url, &format!("/api/data?s={SINO}&seed=3&file={name}"));
+        assert_eq!(file.status, 200, "{name}: {}", file.text());
+        assert_eq!(file.body, bytes, "{name}");
+    }
+    let missing = get(&s.url, &format!("/api/data?s={SINO}&seed=3"));
+    assert_eq!(missing.status, 400);
     let m = &v["markers"][0];
     assert!(m["x"].as_f64().unwrap() > 0.0 && m["x"].as_f64().unwrap() < 1600.0);
     assert!(m["source"].as_str().is_some_and(|t| !t.is_empty()));
@@ -173,6 +199,48 @@ fn a_what_if_link_gives_the_same_bytes_and_the_download_gives_the_same_numbers()
     let page = v["divergence"].as_str().unwrap();
     assert!(text.starts_with(page), "page:\n{page}\ncompare:\n{text}");
 
+    // The files the chart's small print names are offered by the page, with the bytes
+    // `compare` writes.
+    assert_eq!(
+        v["files"],
+        serde_json::json!(["compare.csv", "divergence.txt"])
+    );
+    assert!(
+        v["svg"]
+            .as_str()
+            .unwrap()
+            .contains("data: compare.csv, divergence.txt")
+    );
+    for name in ["compare.csv", "divergence.txt"] {
+        let file = get(&s.url, &format!("/api/data?{q}&file={name}"));
+        assert_eq!(file.status, 200, "{name}: {}", file.text());
+        assert!(file.header("content-disposition").unwrap().contains(name));
+        assert_eq!(
+            file.body,
+            std::fs::read(out.join(name)).unwrap(),
+            "the page's {name} is not compare's"
+        );
+    }
+    let other = get(&s.url, &format!("/api/data?{q}&file=trajectory.csv"));
+    assert_eq!(other.status, 400);
+    assert!(
+        other.text().contains("compare.csv and divergence.txt"),
+        "{}",
+        other.text()
+    );
+
+    // The changed events are marked on the page's chart and the handout's, as `compare`
+    // marks them: a dashed wine-red line on the date and a label saying what changed.
+    let svg = v["svg"].as_str().unwrap();
+    assert!(
+        svg.contains("stroke=\"#882255\"") && svg.contains("removed: Khrushchev denounces Stalin"),
+        "the removed event is not marked"
+    );
+    assert!(
+        svg.contains("changed: "),
+        "the re-weighted event is not marked"
+    );
+
     // The page's handout and `diplosim handout` with the downloaded file: the same bytes.
     let handout = get(&s.url, &format!("/api/handout?{q}"));
     assert_eq!(handout.status, 200);
@@ -193,6 +261,11 @@ fn a_what_if_link_gives_the_same_bytes_and_the_download_gives_the_same_numbers()
     );
     assert_eq!(cli.code, Some(0), "{}", cli.stderr);
     assert_eq!(std::fs::read(&file).unwrap(), handout.body);
+    assert!(
+        handout
+            .text()
+            .contains("removed: Khrushchev denounces Stalin")
+    );
 }
 
 #[test]
