@@ -25,6 +25,7 @@ fn charts(c: &mut Criterion) {
     let bars = chart::BarChart {
         title: "Ranking".into(),
         subtitle: "by influence".into(),
+        axis: "influence".into(),
         small_print: "seed 1".into(),
         bars,
         effects: Vec::new(),

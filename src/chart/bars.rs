@@ -1,5 +1,7 @@
-//! Layout of the horizontal bar chart that ranks events: one bar per row, the label on
-//! the left, the value at the bar's end, a value axis underneath.
+//! Layout of the horizontal bar chart that ranks events or parameters: one bar per row,
+//! the label on the left, the value at the bar's end, a value axis with its title
+//! underneath. The canvas is as high as the bars need (a chart of three bars is a
+//! strip, not a slide with a corner used), and never higher than the slide.
 
 use super::scene::{
     Align, GREY, INK, Label, Rect, Rgba, Scene, Stroke, fit, okabe_ito, text_width,
@@ -12,74 +14,81 @@ const H: f64 = super::HEIGHT as f64;
 const MARGIN: f64 = 16.0;
 const TITLE: f64 = 36.0;
 const SUBTITLE: f64 = 22.0;
-const AXIS: f64 = 18.0;
+// What a reader must read (labels, values, ticks, the axis title, the key) is at least
+// 20 px, as on the timeline chart; only the small print is smaller.
+const LABEL: f64 = 22.0;
+const LABEL_CROWDED: f64 = 20.0;
+const AXIS: f64 = 20.0;
 const SMALL: f64 = 15.0;
+const KEY: f64 = 20.0;
+/// Row height of a few bars, and the least a row may have (20 rows fit the slide).
+const ROW: f64 = 56.0;
+const MIN_ROW: f64 = 32.0;
+/// The thickest bar: a few bars stay bars, not blocks.
+const MAX_BAR: f64 = 34.0;
 const SOFT_INK: Rgba = Rgba::hex(0x333333);
 const GRID: Rgba = Rgba::hex(0xD9D9D9);
 /// Bars of events that warmed the relation on average, and of those that cooled it: the
 /// two ends of the chart's band colours.
 const WARMING: Rgba = okabe_ito::BLUE;
 const COOLING: Rgba = okabe_ito::VERMILLION;
-const KEY: f64 = 20.0;
 
 /// Lays out the bar chart.
 pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
-    let (title, subtitle, small_print) = (&chart.title, &chart.subtitle, &chart.small_print);
     let bars = &chart.bars;
     for (label, v) in bars {
         finite(*v, || format!("value of bar `{label}`"))?;
     }
     let mut scene = Scene::default();
     let full = W - 2.0 * MARGIN;
-    let mut sub_room = full;
-    if !chart.effects.is_empty() {
-        // The key, right-aligned on the subtitle's line.
-        let mut right = W - MARGIN;
-        for (text, colour) in [
-            ("cooled the relation", COOLING),
-            ("warmed the relation (mean effect)", WARMING),
-        ] {
-            let w = text_width(text, KEY, false);
-            scene.text(
-                Label::new(text, right, 14.0 + TITLE + 6.0, KEY)
-                    .align(Align::Right)
-                    .color(SOFT_INK),
-            );
-            let x1 = right - w - 8.0;
-            scene.rect(
-                Rect::new(
-                    x1 - 24.0,
-                    14.0 + TITLE + 9.0,
-                    x1,
-                    14.0 + TITLE + 6.0 + KEY - 3.0,
-                ),
-                Some(colour),
-                None,
-            );
-            right = x1 - 24.0 - 28.0;
-        }
-        sub_room = right - MARGIN;
-    }
-    if let Some(t) = fit(title, TITLE, true, full) {
+    if let Some(t) = fit(&chart.title, TITLE, true, full) {
         scene.text(Label::new(t, MARGIN, 14.0, TITLE).bold());
     }
     let mut top = 14.0 + TITLE + 6.0;
-    if let Some(t) = fit(subtitle, SUBTITLE, false, sub_room) {
-        scene.text(Label::new(t, MARGIN, top, SUBTITLE).color(SOFT_INK));
+    let key = key_width(chart);
+    let subtitle_w = text_width(&chart.subtitle, SUBTITLE, false);
+    if chart.subtitle.is_empty() || subtitle_w + 40.0 + key <= full {
+        // The key shares the subtitle's line.
+        key_row(&mut scene, chart, top + (SUBTITLE - KEY) / 2.0);
+        if let Some(t) = fit(&chart.subtitle, SUBTITLE, false, full) {
+            scene.text(Label::new(t, MARGIN, top, SUBTITLE).color(SOFT_INK));
+        }
         top += SUBTITLE;
+    } else {
+        if let Some(t) = fit(&chart.subtitle, SUBTITLE, false, full) {
+            scene.text(Label::new(t, MARGIN, top, SUBTITLE).color(SOFT_INK));
+        }
+        top += SUBTITLE + 8.0;
+        if key > 0.0 {
+            key_row(&mut scene, chart, top);
+            top += KEY;
+        }
     }
-    let top = top + 20.0;
-    let small_top = H - 10.0 - SMALL;
-    if let Some(t) = fit(small_print, SMALL, false, full) {
+    let top = top + 22.0;
+    // Under the bars: tick labels, the axis title, the small print.
+    let axis_h = 8.0
+        + AXIS
+        + if chart.axis.is_empty() {
+            0.0
+        } else {
+            10.0 + AXIS
+        };
+    let foot_h = 18.0 + SMALL + 10.0;
+    let n = bars.len().max(1) as f64;
+    let row = ((H - top - axis_h - foot_h) / n).clamp(MIN_ROW, ROW);
+    let plot_bottom = top + row * n;
+    let height = (plot_bottom + axis_h + foot_h).min(H).ceil();
+    scene.height = height as u32;
+    let small_top = height - 10.0 - SMALL;
+    if let Some(t) = fit(&chart.small_print, SMALL, false, full) {
         scene.text(Label::new(t, MARGIN, small_top, SMALL).color(GREY));
     }
-    let bottom = small_top - 12.0 - AXIS - 10.0;
     if bars.is_empty() {
         scene.text(
             Label::new(
                 "nothing to rank",
                 W / 2.0,
-                (top + bottom) / 2.0 - AXIS / 2.0,
+                top + row / 2.0 - AXIS / 2.0,
                 AXIS,
             )
             .align(Align::Center)
@@ -88,9 +97,7 @@ pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
         return Ok(scene);
     }
 
-    let n = bars.len() as f64;
-    let row = ((bottom - top) / n).min(44.0);
-    let size = (row - 8.0).clamp(11.0, 18.0);
+    let size = if row >= 44.0 { LABEL } else { LABEL_CROWDED };
     let largest = bars.iter().map(|(_, v)| v.abs()).fold(0.0, f64::max);
     let places = if largest >= 100.0 {
         0
@@ -116,10 +123,9 @@ pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
     let (lo, hi) = ((lo / step).floor() * step, (hi / step).ceil() * step);
     let hi = if hi > lo { hi } else { lo + step };
     let neg_room = if lo < 0.0 { value_w + 8.0 } else { 0.0 };
-    let x0 = MARGIN + label_w + 14.0 + neg_room;
-    let x1 = W - MARGIN - value_w - 10.0;
+    let x0 = MARGIN + label_w + 16.0 + neg_room;
+    let x1 = W - MARGIN - value_w - 12.0;
     let x = |v: f64| x0 + (v - lo) / (hi - lo) * (x1 - x0);
-    let plot_bottom = top + row * n;
 
     let ticks = ((hi - lo) / step).round() as i64;
     let tick_places = (-step.log10().floor()).clamp(0.0, 6.0) as usize;
@@ -127,12 +133,28 @@ pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
         let v = lo + k as f64 * step;
         let xv = x(v);
         scene.line(vec![(xv, top), (xv, plot_bottom)], Stroke::solid(GRID, 1.0));
+        scene.line(
+            vec![(xv, plot_bottom), (xv, plot_bottom + 5.0)],
+            Stroke::solid(GREY, 1.0),
+        );
         scene.text(
             Label::new(value_text(v, tick_places), xv, plot_bottom + 8.0, AXIS)
                 .align(Align::Center)
                 .color(SOFT_INK),
         );
     }
+    scene.line(
+        vec![(x0, plot_bottom), (x1, plot_bottom)],
+        Stroke::solid(GREY, 1.0),
+    );
+    if let Some(t) = fit(&chart.axis, AXIS, false, x1 - x0) {
+        scene.text(
+            Label::new(t, (x0 + x1) / 2.0, plot_bottom + 8.0 + AXIS + 10.0, AXIS)
+                .align(Align::Center)
+                .color(SOFT_INK),
+        );
+    }
+    let thick = (row * 0.62).min(MAX_BAR);
     for (k, ((label, v), value)) in bars.iter().zip(&values).enumerate() {
         let mid = top + (k as f64 + 0.5) * row;
         let (a, b) = (x(0.0).min(x(*v)), x(0.0).max(x(*v)));
@@ -141,7 +163,7 @@ pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
             _ => WARMING,
         };
         scene.rect(
-            Rect::new(a, mid - row * 0.34, b.max(a + 1.0), mid + row * 0.34),
+            Rect::new(a, mid - thick / 2.0, b.max(a + 1.0), mid + thick / 2.0),
             Some(colour),
             None,
         );
@@ -160,6 +182,47 @@ pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
         Stroke::solid(INK, 1.5),
     );
     Ok(scene)
+}
+
+/// The key's entries, right to left: colour and text.
+const KEY_ITEMS: [(&str, Rgba); 2] = [
+    ("cooled the relation", COOLING),
+    ("warmed the relation (mean effect)", WARMING),
+];
+
+/// The key's width, or 0 for bars of one colour.
+fn key_width(chart: &BarChart) -> f64 {
+    if chart.effects.is_empty() {
+        return 0.0;
+    }
+    KEY_ITEMS
+        .iter()
+        .map(|(text, _)| text_width(text, KEY, false) + 8.0 + 24.0)
+        .sum::<f64>()
+        + 28.0
+}
+
+/// The key (when the bars are coloured by sign), right-aligned, its line box at `top`.
+fn key_row(scene: &mut Scene, chart: &BarChart, top: f64) {
+    if chart.effects.is_empty() {
+        return;
+    }
+    let mut right = W - MARGIN;
+    for (text, colour) in KEY_ITEMS {
+        let w = text_width(text, KEY, false);
+        scene.text(
+            Label::new(text, right, top, KEY)
+                .align(Align::Right)
+                .color(SOFT_INK),
+        );
+        let x1 = right - w - 8.0;
+        scene.rect(
+            Rect::new(x1 - 24.0, top + 3.0, x1, top + KEY - 3.0),
+            Some(colour),
+            None,
+        );
+        right = x1 - 24.0 - 28.0;
+    }
 }
 
 /// A value with `places` decimals and a true minus sign.

@@ -67,6 +67,13 @@ pub fn describe(model: &ChartModel) -> String {
     }
     let (start, end) = model.span;
     let line = main_line(model);
+    let inside = |points: &[(Date, f64)]| -> Vec<(Date, f64)> {
+        points
+            .iter()
+            .copied()
+            .filter(|p| (start..=end).contains(&p.0))
+            .collect()
+    };
     let within = |from: Date, to: Date| -> Vec<(Date, f64)> {
         line.iter()
             .copied()
@@ -127,17 +134,24 @@ pub fn describe(model: &ChartModel) -> String {
             );
         }
     }
-    for s in model
+    let lines = model
         .series
         .iter()
         .filter(|s| s.role == SeriesRole::Variant)
-    {
+        .map(|s| (&s.label, &s.points, &[][..]));
+    let panels = model
+        .panels
+        .iter()
+        .map(|p| (&p.title, &p.points, p.changes.as_slice()));
+    for (name, points, changes) in lines.chain(panels) {
         let _ = writeln!(
             out,
-            "\nThe what-if \"{}\": {}.",
-            s.label,
-            course(model, &s.points)
+            "\nThe what-if \"{name}\": {}.",
+            course(model, &inside(points))
         );
+        for c in changes {
+            let _ = writeln!(out, "- {}: {}", c.date, c.label);
+        }
     }
     if !model.changes.is_empty() {
         let _ = writeln!(out, "\nWhat this what-if changes:");

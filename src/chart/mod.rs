@@ -18,6 +18,7 @@
 mod bars;
 mod describe;
 mod of_run;
+mod panels;
 mod scene;
 mod timeline;
 
@@ -67,6 +68,24 @@ pub struct ChartModel {
     /// Where the full list of events lives, named in the legend when some are left out
     /// ("+12 more events in events.csv"); empty for no file name.
     pub events_file: String,
+    /// Small multiples: when not empty, the chart is a grid of panels, one per what-if,
+    /// each with the baseline (and any reference) series against the what-if's line on
+    /// the same scale, under one key. Eras, strips, checkpoints, markers and variant
+    /// series are then not drawn; the title, subtitle, small print, span, bound and bands
+    /// are.
+    pub panels: Vec<Panel>,
+}
+
+/// One panel of small multiples: a what-if against the baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Panel {
+    /// The panel's title: the what-if's question.
+    pub title: String,
+    /// The what-if's line: (date, score) in date order, in score points.
+    pub points: Vec<(Date, f64)>,
+    /// The events the what-if changed, each drawn as a dashed line on its date (their
+    /// labels are in the text alternative: the panel has no room for them).
+    pub changes: Vec<ChangeMark>,
 }
 
 impl ChartModel {
@@ -89,6 +108,7 @@ impl ChartModel {
             changes: Vec::new(),
             most_numbers: None,
             events_file: String::new(),
+            panels: Vec::new(),
         }
     }
 }
@@ -241,10 +261,11 @@ pub struct Tenure {
 /// A chart in both formats, and in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rendered {
-    /// The PNG file's bytes, 1600x900, 8-bit RGB.
+    /// The PNG file's bytes, 8-bit RGB: 1600x900, or less high for a bar chart sized
+    /// to its bars.
     pub png: Vec<u8>,
-    /// The SVG document, 1600x900, with the text alternative as its `<title>` and
-    /// `<desc>`.
+    /// The SVG document, of the PNG's size, with the text alternative as its `<title>`
+    /// and `<desc>`.
     pub svg: String,
     /// The text alternative (`chart.txt`): the chart's story in sentences.
     pub text: String,
@@ -335,13 +356,17 @@ pub fn marker_points(model: &ChartModel) -> Result<Vec<(f64, f64)>, ChartError> 
 }
 
 /// A horizontal bar chart, one bar per `(label, value)` from the top down: the ranking
-/// of events by influence. Callers choose how many bars (about 20 fit).
+/// of events by influence, or of parameters by their effect. Callers choose how many
+/// bars (20 fit). The canvas is 1600 px wide and as high as its bars need, at most 900.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BarChart {
     /// The headline.
     pub title: String,
     /// The line under the title: what the bars measure.
     pub subtitle: String,
+    /// The value axis's title, with its unit, e.g. "mean absolute change (score
+    /// points)"; empty for none.
+    pub axis: String,
     /// Provenance at the bottom.
     pub small_print: String,
     /// The bars from the top down: label and value.

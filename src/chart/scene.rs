@@ -267,10 +267,22 @@ impl Label {
 }
 
 /// A whole chart, ready to replay.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Scene {
     /// Shapes in drawing order.
     pub shapes: Vec<Shape>,
+    /// The canvas height in pixels: [`HEIGHT`] for the slide, less for a chart sized to
+    /// its content. The width is always [`WIDTH`].
+    pub height: u32,
+}
+
+impl Default for Scene {
+    fn default() -> Scene {
+        Scene {
+            shapes: Vec::new(),
+            height: HEIGHT,
+        }
+    }
 }
 
 impl Scene {
@@ -398,14 +410,15 @@ impl Format {
 
 /// The PNG file of `scene`.
 pub fn render_png(scene: &Scene) -> Result<Vec<u8>, ChartError> {
-    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    let height = scene.height;
+    let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area();
         replay(&root, scene, Format::Png)?;
         root.present().map_err(|e| draw_error(Format::Png, e))?;
     }
     let mut out = Vec::with_capacity(256 * 1024);
-    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+    let mut encoder = png::Encoder::new(&mut out, WIDTH, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);
@@ -420,7 +433,7 @@ pub fn render_png(scene: &Scene) -> Result<Vec<u8>, ChartError> {
 pub fn render_svg(scene: &Scene) -> Result<String, ChartError> {
     let mut svg = String::with_capacity(128 * 1024);
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, scene.height)).into_drawing_area();
         replay(&root, scene, Format::Svg)?;
         root.present().map_err(|e| draw_error(Format::Svg, e))?;
     }

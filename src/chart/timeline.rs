@@ -30,7 +30,6 @@ const AXIS: f64 = 20.0;
 const BAND: f64 = 20.0;
 const STATE: f64 = 20.0;
 const LEADER: f64 = 20.0;
-const LEADER_SMALL: f64 = 16.0;
 const BADGE: f64 = 17.0;
 const LEGEND: f64 = 22.0;
 const CHANGE: f64 = 20.0;
@@ -43,13 +42,13 @@ const MIN_PLOT_HEIGHT: f64 = 400.0;
 const STRIP_HEIGHT: f64 = 28.0;
 const STRIP_GAP: f64 = 4.0;
 
-const FRAME: Rgba = Rgba::hex(0x8C8C8C);
-const SOFT_INK: Rgba = Rgba::hex(0x333333);
+pub(super) const FRAME: Rgba = Rgba::hex(0x8C8C8C);
+pub(super) const SOFT_INK: Rgba = Rgba::hex(0x333333);
 
 /// Colours of what-if lines and ensembles, in order of use. Black is the baseline's.
 /// Colour-blind safe (Okabe-Ito, then Tol's muted olive, indigo and purple), and never the
 /// checkpoint boxes' green or the orange and vermillion of a missed checkpoint.
-const PALETTE: [Rgba; 6] = [
+pub(super) const PALETTE: [Rgba; 6] = [
     okabe_ito::BLUE,
     okabe_ito::REDDISH_PURPLE,
     okabe_ito::SKY_BLUE,
@@ -59,7 +58,7 @@ const PALETTE: [Rgba; 6] = [
 ];
 /// The measured reference series: dark purple, dashed, dotted at its dates, so it stays
 /// apart from the black baseline and the palette by both hue and pattern.
-const REFERENCE: Rgba = Rgba::hex(0x5E2B7E);
+pub(super) const REFERENCE: Rgba = Rgba::hex(0x5E2B7E);
 const MET: Rgba = okabe_ito::BLUISH_GREEN;
 const MISSED: Rgba = okabe_ito::VERMILLION;
 /// The ✓ and ✗ signs are text: darker shades of the boxes' colours, so that they keep a
@@ -77,6 +76,16 @@ pub(super) struct Axes {
 }
 
 impl Axes {
+    /// Axes that map `span` across `plot` and `[-bound, bound]` up it.
+    pub fn new(plot: Rect, span: (Date, Date), bound: f64) -> Axes {
+        Axes {
+            plot,
+            start: f64::from(span.0.day()),
+            end: f64::from(span.1.day()),
+            bound,
+        }
+    }
+
     pub fn x(&self, date: Date) -> f64 {
         let t = (f64::from(date.day()) - self.start) / (self.end - self.start);
         self.plot.x0 + t * self.plot.width()
@@ -122,6 +131,10 @@ pub(super) struct Decisions {
 
 /// Lays out the chart of `model`.
 pub(super) fn layout(model: &ChartModel) -> Result<Scene, ChartError> {
+    if !model.panels.is_empty() {
+        validate(model)?;
+        return Ok(super::panels::layout(model));
+    }
     Ok(plan(model)?.0)
 }
 
@@ -161,18 +174,10 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
         .strips
         .iter()
         .map(|s| text_width(&s.state, STATE, true))
+        .chain((!model.strips.is_empty()).then(|| text_width(SHORT_TERMS, LEADER, false)))
         .fold(0.0, f64::max);
     let plot_left = MARGIN + (AXIS + 12.0 + tick_w + 10.0).max(state_w + 12.0);
-    let band_w = model
-        .bands
-        .iter()
-        .map(|b| text_width(&b.name, BAND, false))
-        .fold(0.0, f64::max);
-    let tab_w = if model.bands.is_empty() {
-        0.0
-    } else {
-        band_w + 20.0
-    };
+    let tab_w = band_tab(model);
     let plot_right = W - MARGIN - tab_w.max(12.0);
 
     // Header.
@@ -210,11 +215,11 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
         end: f64::from(end.day()),
         bound,
     };
-    let keyed = model
+    let keyed: usize = model
         .strips
         .iter()
-        .filter(|s| !short_terms(s, model.span, &across).is_empty())
-        .count();
+        .map(|s| short_terms_key(s, model.span, &across).len())
+        .sum();
     let strips_h = if model.strips.is_empty() {
         0.0
     } else {
@@ -246,7 +251,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     bands(&mut scene, model, &axes, tab_w);
     y_axis(&mut scene, &axes, &ticks, tick_w);
     eras(&mut scene, &axes, &era_spans, &era_labels, &mut decided);
-    x_axis(&mut scene, &axes, start, end);
+    x_axis(&mut scene, &axes, (start, end), 80.0);
     let traces = trace(model, &axes);
     let lines = traces.lines();
     let signs = checkpoints(&mut scene, model, &axes, &lines);
@@ -283,7 +288,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     (scene, decided)
 }
 
-fn validate(model: &ChartModel) -> Result<(), ChartError> {
+pub(super) fn validate(model: &ChartModel) -> Result<(), ChartError> {
     let (from, to) = model.span;
     if to <= from {
         return Err(ChartError::Span { from, to });
@@ -302,6 +307,11 @@ fn validate(model: &ChartModel) -> Result<(), ChartError> {
     for s in &model.series {
         for (d, v) in &s.points {
             finite(*v, || format!("score of series `{}` on {d}", s.label))?;
+        }
+    }
+    for p in &model.panels {
+        for (d, v) in &p.points {
+            finite(*v, || format!("score of panel `{}` on {d}", p.title))?;
         }
     }
     for e in &model.ensembles {
@@ -324,8 +334,21 @@ fn validate(model: &ChartModel) -> Result<(), ChartError> {
     Ok(())
 }
 
+/// The width of the tab right of the plot where the bands are named (0 for no bands).
+pub(super) fn band_tab(model: &ChartModel) -> f64 {
+    if model.bands.is_empty() {
+        return 0.0;
+    }
+    let widest = model
+        .bands
+        .iter()
+        .map(|b| text_width(&b.name, BAND, false))
+        .fold(0.0, f64::max);
+    widest + 20.0
+}
+
 /// The score as an axis label, with a true minus sign.
-fn score_text(v: f64) -> String {
+pub(super) fn score_text(v: f64) -> String {
     let text = if v.fract() == 0.0 {
         format!("{}", v.abs())
     } else {
@@ -339,7 +362,7 @@ fn score_text(v: f64) -> String {
 }
 
 /// Tick values: the band edges inside the scale, or even steps when there are no bands.
-fn y_ticks(model: &ChartModel) -> Vec<f64> {
+pub(super) fn y_ticks(model: &ChartModel) -> Vec<f64> {
     let b = model.bound;
     let mut ticks: Vec<f64> = model
         .bands
@@ -368,7 +391,7 @@ pub(super) fn nice_step(raw: f64) -> f64 {
 }
 
 /// Title, subtitle and key; returns the bottom of the header.
-fn header(scene: &mut Scene, model: &ChartModel) -> f64 {
+pub(super) fn header(scene: &mut Scene, model: &ChartModel) -> f64 {
     let top = 14.0;
     let full = W - 2.0 * MARGIN;
     let items = key_items(model);
@@ -432,6 +455,8 @@ enum KeyGlyph {
     Ensemble(Rgba),
     /// A line over its band in the same hue.
     Banded(Rgba),
+    /// A dashed line across, as a what-if's changed event is marked.
+    Changed,
     Checkpoint(bool),
 }
 
@@ -443,6 +468,29 @@ impl KeyItem {
 
 fn key_items(model: &ChartModel) -> Vec<KeyItem> {
     let mut items = Vec::new();
+    if !model.panels.is_empty() {
+        // Small multiples: the same three things in every panel.
+        items.push(KeyItem {
+            glyph: KeyGlyph::Line(INK),
+            text: model
+                .series
+                .iter()
+                .find(|s| s.role == SeriesRole::Baseline)
+                .map_or_else(|| "baseline".to_string(), |s| s.label.clone()),
+        });
+        items.push(KeyItem {
+            glyph: KeyGlyph::Banded(PALETTE[0]),
+            text: "the what-if, and its gap from the baseline".into(),
+        });
+        if model.panels.iter().any(|p| !p.changes.is_empty()) {
+            items.push(KeyItem {
+                glyph: KeyGlyph::Changed,
+                text: "event it changes".into(),
+            });
+        }
+        items.extend(reference_items(model));
+        return items;
+    }
     let show_lines = model.series.len() + model.ensembles.len() > 1
         || model.series.iter().any(|s| s.role != SeriesRole::Baseline);
     if show_lines {
@@ -478,16 +526,7 @@ fn key_items(model: &ChartModel) -> Vec<KeyItem> {
                 text: s.label.clone(),
             });
         }
-        for s in model
-            .series
-            .iter()
-            .filter(|s| s.role == SeriesRole::Reference)
-        {
-            items.push(KeyItem {
-                glyph: KeyGlyph::Reference,
-                text: s.label.clone(),
-            });
-        }
+        items.extend(reference_items(model));
     } else if let Some(e) = model.ensembles.first() {
         items.push(KeyItem {
             glyph: KeyGlyph::Ensemble(PALETTE[0]),
@@ -507,6 +546,18 @@ fn key_items(model: &ChartModel) -> Vec<KeyItem> {
         });
     }
     items
+}
+
+/// The key's entries of the measured reference series.
+fn reference_items(model: &ChartModel) -> impl Iterator<Item = KeyItem> + '_ {
+    model
+        .series
+        .iter()
+        .filter(|s| s.role == SeriesRole::Reference)
+        .map(|s| KeyItem {
+            glyph: KeyGlyph::Reference,
+            text: s.label.clone(),
+        })
 }
 
 /// Draws key items in a row ending at `right`, with their line box at `top`.
@@ -534,6 +585,13 @@ fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
             KeyGlyph::Banded(c) => {
                 scene.rect(g, Some(c.alpha(VARIANT_BAND)), None);
                 scene.line(vec![(g.x0, mid), (g.x1, mid)], Stroke::solid(c, 3.0));
+            }
+            KeyGlyph::Changed => {
+                let x = (g.x0 + g.x1) / 2.0;
+                scene.line(
+                    vec![(x, g.y0 - 3.0), (x, g.y1 + 3.0)],
+                    Stroke::dashed(CHANGED, 2.0, 5.0, 3.0),
+                );
             }
             KeyGlyph::Checkpoint(met) => {
                 let box_ = Rect::new(g.x0 + 4.0, g.y0 - 1.0, g.x1 - 4.0, g.y1 + 1.0);
@@ -712,7 +770,7 @@ fn place_eras(model: &ChartModel, spans: &[(usize, f64, f64)], lo: f64, hi: f64)
     out
 }
 
-fn band_colour(mid: f64, bound: f64) -> Rgba {
+pub(super) fn band_colour(mid: f64, bound: f64) -> Rgba {
     let t = (mid.abs() / bound).min(1.0);
     let hue = if mid < 0.0 {
         okabe_ito::VERMILLION
@@ -722,7 +780,9 @@ fn band_colour(mid: f64, bound: f64) -> Rgba {
     hue.tint(0.95 - 0.22 * t)
 }
 
-fn bands(scene: &mut Scene, model: &ChartModel, axes: &Axes, tab_w: f64) {
+/// The bands behind the plot, reaching `tab_w` px past its right edge, where their names
+/// go (no names for a tab of 0).
+pub(super) fn bands(scene: &mut Scene, model: &ChartModel, axes: &Axes, tab_w: f64) {
     let p = axes.plot;
     for b in &model.bands {
         let (lo, hi) = (b.lo.min(b.hi), b.lo.max(b.hi));
@@ -732,7 +792,7 @@ fn bands(scene: &mut Scene, model: &ChartModel, axes: &Axes, tab_w: f64) {
         }
         let colour = band_colour((lo + hi) / 2.0, model.bound);
         scene.rect(Rect::new(p.x0, y0, p.x1 + tab_w, y1), Some(colour), None);
-        if y1 - y0 >= BAND + 2.0 {
+        if tab_w > 0.0 && y1 - y0 >= BAND + 2.0 {
             scene.text(
                 Label::new(
                     b.name.clone(),
@@ -746,20 +806,29 @@ fn bands(scene: &mut Scene, model: &ChartModel, axes: &Axes, tab_w: f64) {
     }
 }
 
-fn y_axis(scene: &mut Scene, axes: &Axes, ticks: &[f64], tick_w: f64) {
+/// Tick marks left of the plot at `ticks`, with their scores when `labelled`, and the
+/// zero line.
+pub(super) fn score_ticks(scene: &mut Scene, axes: &Axes, ticks: &[f64], labelled: bool) {
     let p = axes.plot;
     for &v in ticks {
         let y = axes.y(v);
         scene.line(vec![(p.x0 - 5.0, y), (p.x0, y)], Stroke::solid(FRAME, 1.0));
-        scene.text(
-            Label::new(score_text(v), p.x0 - 8.0, y - AXIS * 0.48, AXIS)
-                .align(Align::Right)
-                .color(SOFT_INK),
-        );
+        if labelled {
+            scene.text(
+                Label::new(score_text(v), p.x0 - 8.0, y - AXIS * 0.48, AXIS)
+                    .align(Align::Right)
+                    .color(SOFT_INK),
+            );
+        }
         if v == 0.0 {
             scene.line(vec![(p.x0, y), (p.x1, y)], Stroke::solid(FRAME, 1.0));
         }
     }
+}
+
+fn y_axis(scene: &mut Scene, axes: &Axes, ticks: &[f64], tick_w: f64) {
+    let p = axes.plot;
+    score_ticks(scene, axes, ticks, true);
     scene.text(
         Label::new(
             "relation score",
@@ -773,11 +842,12 @@ fn y_axis(scene: &mut Scene, axes: &Axes, ticks: &[f64], tick_w: f64) {
     );
 }
 
-fn x_axis(scene: &mut Scene, axes: &Axes, start: Date, end: Date) {
+/// The plot's frame and the years under it, one label per `spacing` px at most.
+pub(super) fn x_axis(scene: &mut Scene, axes: &Axes, (start, end): (Date, Date), spacing: f64) {
     let p = axes.plot;
     scene.rect(p, None, Some(Stroke::solid(FRAME, 1.0)));
     let years = f64::from(end.day() - start.day()) / 365.2425;
-    let step = nice_step(years / (p.width() / 80.0)).max(1.0) as i32;
+    let step = nice_step(years / (p.width() / spacing)).max(1.0) as i32;
     let (y0, y1) = (start.year(), end.year());
     let first = y0.div_euclid(step) * step;
     for year in (first..=y1).step_by(step as usize) {
@@ -843,7 +913,7 @@ fn eras(
 }
 
 /// The colour of what a what-if changed: a wine red that no line, band or box uses.
-const CHANGED: Rgba = Rgba::hex(0x882255);
+pub(super) const CHANGED: Rgba = Rgba::hex(0x882255);
 
 /// Marks what a what-if changed: a dashed line on each date and its label at the top of
 /// the plot, stacked when they would overlap. Returns the labels' boxes, which numbers
@@ -997,7 +1067,7 @@ struct Traces {
     references: Vec<Vec<Point>>,
 }
 
-fn reference_stroke() -> Stroke {
+pub(super) fn reference_stroke() -> Stroke {
     Stroke::dashed(REFERENCE, 2.5, 10.0, 5.0)
 }
 
@@ -1121,7 +1191,7 @@ fn trace(model: &ChartModel, axes: &Axes) -> Traces {
 /// lowest, the highest and the last, in their order. The drawing is the same (a column
 /// shows only the span from lowest to highest, joined to its neighbours), and no line
 /// has more points than four times the plot's width, however many dates it has.
-fn thin(points: Vec<Point>) -> Vec<Point> {
+pub(super) fn thin(points: Vec<Point>) -> Vec<Point> {
     let mut out: Vec<Point> = Vec::with_capacity(points.len().min(8192));
     let mut i = 0;
     while i < points.len() {
@@ -1462,12 +1532,24 @@ fn strips(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64, decided:
     let mut y0 = top;
     for (k, strip) in model.strips.iter().enumerate() {
         let y1 = y0 + STRIP_HEIGHT;
-        let shorts = short_terms(strip, model.span, axes);
-        if !shorts.is_empty() {
-            let key = format!("short terms, left to right: {}", shorts.join(" · "));
-            if let Some(text) = fit(&key, LEADER_SMALL, false, p.x1 - p.x0) {
-                scene.text(Label::new(text, p.x0, y1 + 3.0, LEADER_SMALL).color(SOFT_INK));
-            }
+        let key = short_terms_key(strip, model.span, axes);
+        if !key.is_empty() {
+            scene.text(
+                Label::new(SHORT_TERMS, p.x0 - 10.0, y1 + 3.0, LEADER)
+                    .align(Align::Right)
+                    .color(GREY),
+            );
+        }
+        for (n, line) in key.iter().enumerate() {
+            scene.text(
+                Label::new(
+                    line.clone(),
+                    p.x0,
+                    y1 + 3.0 + n as f64 * SHORT_TERMS_ROW,
+                    LEADER,
+                )
+                .color(SOFT_INK),
+            );
         }
         scene.text(
             Label::new(
@@ -1504,30 +1586,22 @@ fn strips(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64, decided:
                 decided.tenures.push((k, i, text.to_string()));
             }
         }
-        y0 = y1
-            + STRIP_GAP
-            + if shorts.is_empty() {
-                0.0
-            } else {
-                SHORT_TERMS_ROW
-            };
+        y0 = y1 + STRIP_GAP + key.len() as f64 * SHORT_TERMS_ROW;
     }
 }
 
-/// The height of the line under a strip that names its short terms.
-const SHORT_TERMS_ROW: f64 = LEADER_SMALL + 8.0;
+/// The height of a line under a strip that names its short terms.
+const SHORT_TERMS_ROW: f64 = LEADER + 6.0;
+/// The most lines that name a strip's short terms; the last is cut short past that.
+const SHORT_TERMS_LINES: usize = 2;
 
 /// What a tenure `width` pixels wide says inside its strip: the full name, else the short
 /// form, else nothing (it is named under the strip instead: an initial says nothing).
 fn tenure_label(t: &super::Tenure, width: f64) -> Option<(&str, f64)> {
     let room = width - 6.0;
-    [
-        (t.name.as_str(), LEADER),
-        (t.short.as_str(), LEADER),
-        (t.short.as_str(), LEADER_SMALL),
-    ]
-    .into_iter()
-    .find(|(text, size)| !text.is_empty() && text_width(text, *size, false) <= room)
+    [(t.name.as_str(), LEADER), (t.short.as_str(), LEADER)]
+        .into_iter()
+        .find(|(text, size)| !text.is_empty() && text_width(text, *size, false) <= room)
 }
 
 /// The tenures of `strip` inside `span` too narrow for their short form, left to right,
@@ -1553,6 +1627,39 @@ fn short_terms(strip: &super::Strip, span: (Date, Date), axes: &Axes) -> Vec<Str
         })
         .collect()
 }
+
+/// The lines under `strip` that name its short terms, at the leaders' size (20 px, like
+/// every name a student must read): "Georgy Malenkov 1953 · Yuri Andropov 1982-84 · …",
+/// from the plot's left edge to the canvas margin, wrapped between names, at most
+/// [`SHORT_TERMS_LINES`] lines. Their heading, "short terms", stands left of the first
+/// line, under the state's name. Empty when every tenure has a label in the strip.
+fn short_terms_key(strip: &super::Strip, span: (Date, Date), axes: &Axes) -> Vec<String> {
+    let width = W - MARGIN - axes.plot.x0;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for name in short_terms(strip, span, axes) {
+        let joined = if line.is_empty() {
+            name.clone()
+        } else {
+            format!("{line} · {name}")
+        };
+        if line.is_empty() || text_width(&joined, LEADER, false) <= width {
+            line = joined;
+        } else if lines.len() + 1 < SHORT_TERMS_LINES {
+            lines.push(format!("{line} ·"));
+            line = name;
+        } else {
+            line = joined; // cut short below
+        }
+    }
+    if !line.is_empty() {
+        lines.extend(fit(&line, LEADER, false, width));
+    }
+    lines
+}
+
+/// The heading of the lines that name a strip's short terms.
+const SHORT_TERMS: &str = "short terms";
 
 fn legend(
     scene: &mut Scene,
@@ -1622,7 +1729,7 @@ fn numbering_note(model: &ChartModel, numbered: usize, eligible: usize, all: usi
     }
 }
 
-fn footer(scene: &mut Scene, model: &ChartModel, top: f64, note: &str) {
+pub(super) fn footer(scene: &mut Scene, model: &ChartModel, top: f64, note: &str) {
     let mut right = W - MARGIN;
     if !note.is_empty() {
         let label = Label::new(note, W - MARGIN, top, SMALL)

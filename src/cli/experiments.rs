@@ -129,6 +129,8 @@ pub(super) struct CompareConfig<'a> {
     dir: PathBuf,
     seeds: Seeds,
     events: &'a report::Events,
+    /// The chart's time axis: the scenario's span, or the `--from`/`--to` zoom.
+    window: (Date, Date),
 }
 
 impl<'a> CompareConfig<'a> {
@@ -140,6 +142,7 @@ impl<'a> CompareConfig<'a> {
         events: &'a report::Events,
         out: Option<&Path>,
         reference: Option<&Path>,
+        (from, to): (Option<report::Bound>, Option<report::Bound>),
     ) -> Result<CompareConfig<'a>, CliError> {
         let variants = variants_of(path, cfs)?;
         let base = &variants.base;
@@ -150,12 +153,14 @@ impl<'a> CompareConfig<'a> {
         );
         check_out(&dir)?;
         events.check(&base.scenario).map_err(CliError::Usage)?;
+        let window = report::zoom_span(base.scenario.span(), from, to).map_err(CliError::Usage)?;
         Ok(CompareConfig {
             variants,
             reference,
             dir,
             seeds,
             events,
+            window,
         })
     }
 }
@@ -178,6 +183,7 @@ pub(super) fn compare(
         dir,
         seeds,
         events,
+        window,
     } = config;
     let sc = &base.scenario;
     let list: Vec<Variant> = variants
@@ -234,11 +240,13 @@ pub(super) fn compare(
     let summary = report::summary(sc, &c, &titles, &questions);
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::compare_chart(sc, &c, &first, &titles, &questions);
-    // One variant: what it changed is marked on the chart (many would crowd it).
-    if let [one] = variants.as_slice() {
-        model.changes = report::WhatIf::of(&base.file, sc, one).marks();
-    }
+    let marks = variants
+        .iter()
+        .map(|v| report::WhatIf::of(&base.file, sc, v).marks())
+        .collect();
+    report::mark_changes(&mut model, marks);
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
+    report::zoom(&mut model, window);
     let mut files = vec![
         csv_file("compare.csv", report::compare_csv(&c))?,
         csv_file("divergence.csv", report::divergence_csv(&c))?,

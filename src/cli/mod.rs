@@ -129,6 +129,13 @@ pub enum Command {
         /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
         #[arg(long)]
         reference: Option<PathBuf>,
+        /// Zoom the chart to start here: a year (1956) or a date (1956-02-25) inside
+        /// the span. The CSV files keep the whole span.
+        #[arg(long)]
+        from: Option<report::Bound>,
+        /// Zoom the chart to end here: a year (1969, to its last day) or a date.
+        #[arg(long)]
+        to: Option<report::Bound>,
     },
     /// The parts of the score on one date: structural part, each modifier that counts,
     /// raw sum and squashed score.
@@ -471,6 +478,8 @@ fn execute_command(
             out,
             reference,
             shard,
+            from,
+            to,
         } => experiments::compare(
             experiments::CompareConfig::new(
                 scenario,
@@ -479,6 +488,7 @@ fn execute_command(
                 events,
                 out.as_deref(),
                 reference.as_deref(),
+                (*from, *to),
             )?,
             Work::of(*shard, &mut merged),
             argv,

@@ -137,14 +137,14 @@ pub(super) fn calibrate(
     let days = experiment::months(sc);
     let problem = Problem {
         file: &base.file,
-        path: path,
+        path,
         scenario: sc,
         reference: Some(&reference),
         params: &ps,
         train,
         seeds,
-        budget: budget,
-        objective: objective,
+        budget,
+        objective,
     };
     let about = format!(
         "calibrated to {} by diplosim calibrate ({} evaluations at most, {} runs from seed {})",
@@ -444,18 +444,7 @@ pub(super) fn sensitivity(
                 .map_or_else(|| "-".to_string(), |m| format!("{m:.3}"))
         );
     }
-    let chart = crate::chart::render_bars(&crate::chart::BarChart {
-        title: format!("{}: which parameters move it", sc.title()),
-        subtitle: "Morris mu*: mean absolute change of the mean monthly score per full range of the parameter".into(),
-        small_print: format!(
-            "seeds {} to {} · {paths} Morris paths · diplosim {} · data: sensitivity.csv",
-            seeds.first,
-            seeds.first.wrapping_add(seeds.runs - 1),
-            env!("CARGO_PKG_VERSION")
-        ),
-        bars: order.iter().map(|e| (e.name.clone(), e.mu_star)).collect(),
-        effects: Vec::new(),
-    })?;
+    let chart = crate::chart::render_bars(&report::sensitivity_chart(sc, &order, seeds, paths))?;
     let csv = crate::research::sensitivity::csv(&effects).map_err(|source| OutputError::Csv {
         name: "sensitivity.csv".to_string(),
         source,

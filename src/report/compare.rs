@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{Columns, Fixed, csv_of, seed_range};
-use crate::chart::{self, ChartModel, Series, SeriesRole};
+use crate::chart::{self, ChangeMark, ChartModel, Panel, Series, SeriesRole};
 use crate::date::Date;
 use crate::experiment::{Comparison, PARTING};
 use crate::record::{Run, fixed};
@@ -174,9 +174,15 @@ pub fn summary(sc: &Scenario, c: &Comparison, titles: &[&str], questions: &[&str
     out
 }
 
+/// The most variants drawn as lines on one plot; more get a panel each.
+pub const LINES: usize = 3;
+
 /// The chart of a comparison: the baseline (with the events of its first run) and every
 /// variant as a line, the mean over the paired runs when there are several (one variant
-/// also gets the band of 90% of its paired runs); the question as the subtitle. `titles` and `questions` are the variants', in order.
+/// also gets the band of 90% of its paired runs); the question as the subtitle. With
+/// more than [`LINES`] variants, small multiples instead: a panel per variant against the
+/// baseline, titled with its question. `titles` and `questions` are the variants', in
+/// order.
 pub fn compare_chart(
     sc: &Scenario,
     c: &Comparison,
@@ -212,7 +218,27 @@ pub fn compare_chart(
         }
     }
     let one = c.variants.len() == 1;
-    for (k, v) in c.variants.iter().enumerate() {
+    if c.variants.len() > LINES {
+        m.panels = c
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(k, v)| Panel {
+                title: questions
+                    .get(k)
+                    .or(titles.get(k))
+                    .map_or(v.name.clone(), |q| q.to_string()),
+                points: points(&v.mean),
+                changes: Vec::new(),
+            })
+            .collect();
+    }
+    for (k, v) in c
+        .variants
+        .iter()
+        .enumerate()
+        .filter(|_| m.panels.is_empty())
+    {
         let title = titles.get(k).map_or(v.name.clone(), |t| t.to_string());
         // One variant of many runs: its mean, and the band where 90% of its paired runs
         // lie (the baseline's mean plus the 5th to 95th percentile of the differences).
@@ -239,6 +265,15 @@ pub fn compare_chart(
     }
     m.subtitle = match questions {
         [one] => one.to_string(),
+        many if many.len() > LINES => format!(
+            "{} what-ifs, each against the history as scripted{}",
+            many.len(),
+            if mean {
+                format!(" (means of {} paired runs)", c.seeds.runs)
+            } else {
+                String::new()
+            }
+        ),
         many => {
             let all = many.join(" · ");
             if all.chars().count() <= 150 {
@@ -255,4 +290,17 @@ pub fn compare_chart(
     );
     m.events_file = String::new();
     m
+}
+
+/// Marks on a comparison's chart what each variant changed (`marks`, one list per variant
+/// in order): on the plot for one variant, in its panel for small multiples; two or three
+/// variants on one plot would crowd it, so they get none.
+pub fn mark_changes(m: &mut ChartModel, marks: Vec<Vec<ChangeMark>>) {
+    if !m.panels.is_empty() {
+        for (panel, marks) in m.panels.iter_mut().zip(marks) {
+            panel.changes = marks;
+        }
+    } else if marks.len() == 1 {
+        m.changes = marks.into_iter().next().unwrap_or_default();
+    }
 }

@@ -13,15 +13,19 @@ mod compare;
 mod ensemble;
 mod explain;
 mod rank;
+mod sensitivity;
 mod what_if;
+mod zoom;
 
 pub use compare::{
-    compare_chart, compare_csv, decades_csv, divergence_csv, divergence_text, summary,
+    compare_chart, compare_csv, decades_csv, divergence_csv, divergence_text, mark_changes, summary,
 };
 pub use ensemble::{ensemble_chart, ensemble_csv, ensemble_text};
 pub use explain::{explain_csv, explain_text, pair};
 pub use rank::{rank_bars, rank_chart, rank_csv, rank_text};
+pub use sensitivity::sensitivity_chart;
 pub use what_if::WhatIf;
+pub use zoom::{Bound, zoom, zoom_span};
 
 use serde::Serialize;
 

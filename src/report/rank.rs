@@ -127,6 +127,7 @@ pub fn rank_chart(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize
                 format!("{} paired runs", seeds.runs)
             }
         ),
+        axis: "mean absolute change of the monthly score, in score points".into(),
         small_print: format!(
             "{} · diplosim {} · data: rank.csv",
             super::seed_range(seeds),

@@ -6,7 +6,7 @@ mod models;
 
 use std::collections::HashSet;
 
-use diplosim::chart::{self, ChartModel, EnsembleBand, EnsemblePoint, Rendered};
+use diplosim::chart::{self, ChartModel, EnsembleBand, EnsemblePoint, Rendered, SeriesRole};
 
 use models::date;
 
@@ -103,21 +103,19 @@ fn shows_bands_eras_numbers_and_leaders() {
     for strip in &model.strips {
         assert!(has_text(&svg, &strip.state));
         // Every leader is named: in the strip by name or short form, or, too short for
-        // that (Malenkov's nine days), in the line of short terms under the strip.
-        let under: String = svg
-            .lines()
-            .filter(|l| l.starts_with("short terms, left to right: "))
-            .collect();
+        // that (Malenkov's nine days), with the years in the lines of short terms under
+        // the strip.
         for t in &strip.tenures {
             assert!(
                 has_text(&svg, &t.name)
                     || has_text(&svg, &t.short)
-                    || under.contains(&format!("{} {}", t.name, t.from.year())),
-                "leader {} unnamed ({under})",
+                    || svg.contains(&format!("{} {}", t.name, t.from.year())),
+                "leader {} unnamed",
                 t.name
             );
         }
     }
+    assert!(has_text(&svg, "short terms"));
     assert!(
         svg.contains("Georgy Malenkov 1953"),
         "Malenkov's nine days are named under the strip"
@@ -313,8 +311,101 @@ fn bar_chart(
     chart::BarChart {
         title: title.into(),
         subtitle: subtitle.into(),
+        axis: "mean absolute change (score points)".into(),
         small_print: small_print.into(),
         bars: bars.to_vec(),
         effects: Vec::new(),
     }
+}
+
+/// Three bars make a strip as high as they need, not a slide with its top corner used,
+/// and everything on it but the small print is at least 20 px.
+#[test]
+fn a_few_bars_get_a_chart_sized_to_them() {
+    let bars: Vec<(String, f64)> = [
+        "base: \u{2212}4 to 1",
+        "values of all events: 0.5 to 1.5",
+        "affinity: 1 to 6",
+    ]
+    .iter()
+    .zip([3.63, 2.86, 1.58])
+    .map(|(l, v)| (l.to_string(), v))
+    .collect();
+    let r = chart::render_bars(&bar_chart(
+        "Which parameters move it",
+        "Morris mu*",
+        "seeds 1 to 20",
+        &bars,
+    ))
+    .unwrap();
+    let (w, h, _) = decode(&r.png);
+    assert_eq!(w, 1600);
+    assert!((300..500).contains(&h), "{h} px high for three bars");
+    assert!(r.svg.contains(&format!(r#"width="1600" height="{h}""#)));
+    for text in [
+        "mean absolute change (score points)",
+        "3.63",
+        "affinity: 1 to 6",
+    ] {
+        assert!(has_text(&r.svg, text), "`{text}` missing");
+    }
+    let sizes = text_sizes(&r.svg);
+    assert_eq!(sizes.iter().filter(|&&s| s < 19.9).count(), 1, "{sizes:?}");
+    assert!(has_text(&r.svg, "seeds 1 to 20"));
+}
+
+/// The line-box height in pixels of every text of an SVG chart (its `font-size` is in
+/// plotters' em, 0.859 of the line box for DejaVu Sans).
+fn text_sizes(svg: &str) -> Vec<f64> {
+    svg.split("font-size=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].parse::<f64>().unwrap() / (17.181208053691275 / 20.0))
+        .collect()
+}
+
+/// More than three what-ifs get a panel each against the baseline, titled with the
+/// question, on one shared scale under one key, all readable at 20 px.
+#[test]
+fn many_what_ifs_get_a_panel_each() {
+    let model = models::comparison_with(&models::SHIPPED, 1);
+    assert_eq!(model.panels.len(), 6);
+    assert!(
+        model.series.iter().all(|s| s.role != SeriesRole::Variant),
+        "no what-if is drawn over another"
+    );
+    let r = chart::render(&model).unwrap();
+    assert_is_a_picture(&r);
+    // Each panel's title is its question (wrapped over two lines at most).
+    let titles: Vec<&str> = r.svg.lines().filter(|l| l.starts_with("What if")).collect();
+    assert_eq!(titles.len(), 6, "{titles:?}");
+    for (panel, first_line) in model.panels.iter().zip(&titles) {
+        assert!(panel.title.starts_with("What if") && panel.title.ends_with('?'));
+        let first_line = first_line.replace("&apos;", "'");
+        assert!(
+            panel.title.starts_with(first_line.trim_end_matches('…')),
+            "{first_line}"
+        );
+        assert!(r.text.contains(&format!("The what-if \"{}\"", panel.title)));
+    }
+    // One key, one scale: the baseline is named once, and the score labels once.
+    assert!(has_text(&r.svg, "baseline"));
+    assert_eq!(r.svg.matches(">\nbaseline\n</text>").count(), 1);
+    assert_eq!(
+        r.svg.matches(">\n\u{2212}9\n</text>").count(),
+        2,
+        "one per row"
+    );
+    let sizes = text_sizes(&r.svg);
+    assert_eq!(sizes.iter().filter(|&&s| s < 19.9).count(), 1, "{sizes:?}");
+    // Three what-ifs stay lines on one plot.
+    let three = models::comparison_with(&models::SHIPPED[..3], 1);
+    assert!(three.panels.is_empty());
+    assert_eq!(
+        three
+            .series
+            .iter()
+            .filter(|s| s.role == SeriesRole::Variant)
+            .count(),
+        3
+    );
 }

@@ -338,3 +338,56 @@ fn the_shipped_counterfactuals_check_and_compare() {
         "{out}"
     );
 }
+
+/// `--from` and `--to` zoom the chart only: the CSV files are the same bytes as without
+/// them, the chart's small print says what it shows, and a zoom outside the span or
+/// reversed is refused before any work, exit 2, with nothing written.
+#[test]
+fn compare_zooms_the_chart_and_keeps_the_files_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = fixture("small.ron");
+    let cf = fixture("counterfactuals/no_incident.ron");
+    let args = |out: &'static str, zoom: &[&'static str]| -> Vec<String> {
+        let mut a: Vec<String> = ["compare", base.to_str().unwrap(), cf.to_str().unwrap()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        a.extend(["--out".to_string(), out.to_string()]);
+        a.extend(zoom.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        diplosim(&a, tmp.path())
+    };
+    ok(&run(args("whole", &[])));
+    ok(&run(args(
+        "zoomed",
+        &["--from", "1955", "--to", "1958-06-30"],
+    )));
+    for file in ["compare.csv", "divergence.csv", "decades.csv"] {
+        assert_eq!(
+            std::fs::read(tmp.path().join("whole").join(file)).unwrap(),
+            std::fs::read(tmp.path().join("zoomed").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let text = std::fs::read_to_string(tmp.path().join("zoomed/chart.txt")).unwrap();
+    assert!(text.contains("shown 1955-01-01 to 1958-06-30"), "{text}");
+    for (zoom, message) in [
+        (
+            ["--from", "1800"],
+            "--from 1800 is outside the scenario's span",
+        ),
+        (["--to", "1956-13-01"], "is neither a year"),
+    ] {
+        let out = run(args("bad", &zoom));
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(message), "{err}");
+    }
+    let out = run(args("bad", &["--from", "1958", "--to", "1955"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not before --to"));
+    assert!(!tmp.path().join("bad").exists());
+}

@@ -40,8 +40,24 @@ pub fn single_run() -> ChartModel {
 /// The chart `diplosim compare` draws for the Sino-Soviet scenario against two of its
 /// counterfactuals, over `runs` paired runs.
 pub fn comparison(runs: u64) -> ChartModel {
+    comparison_with(&["no_secret_speech", "war_in_1969"], runs)
+}
+
+/// Every counterfactual that ships with the Sino-Soviet scenario, by name.
+pub const SHIPPED: [&str; 6] = [
+    "air_cover_at_once",
+    "chiang_keeps_the_alliance",
+    "malenkov_instead_of_khrushchev",
+    "no_secret_speech",
+    "summit_in_1986",
+    "war_in_1969",
+];
+
+/// The chart `diplosim compare` draws for the Sino-Soviet scenario against the named
+/// counterfactuals, over `runs` paired runs (without the marks of what each changed).
+pub fn comparison_with(names: &[&str], runs: u64) -> ChartModel {
     let sc = sino_soviet();
-    let cfs: Vec<Counterfactual> = ["no_secret_speech", "war_in_1969"]
+    let cfs: Vec<Counterfactual> = names
         .iter()
         .map(|name| {
             Counterfactual::load(&repo(&format!("scenarios/counterfactuals/{name}.ron")))
