@@ -144,9 +144,16 @@ pub fn describe(model: &ChartModel) -> String {
         .iter()
         .map(|p| (&p.title, &p.points, p.changes.as_slice()));
     for (name, points, changes) in lines.chain(panels) {
+        // A lab's title quotes the event it changes ("\"Secret speech\" never happens"):
+        // quoting it again would read as doubled quotes.
+        let name = if name.contains('"') {
+            name.to_string()
+        } else {
+            format!("\"{name}\"")
+        };
         let _ = writeln!(
             out,
-            "\nThe what-if \"{name}\": {}.",
+            "\nThe what-if {name}: {}.",
             course(model, &inside(points))
         );
         for c in changes {

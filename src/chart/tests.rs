@@ -413,3 +413,18 @@ fn layout_work_is_capped_whatever_the_input() {
     assert_eq!(d.signs, 100);
     assert!(d.eras.len() <= 120, "{} era labels", d.eras.len());
 }
+
+#[test]
+fn a_what_if_title_that_quotes_its_event_is_not_quoted_twice() {
+    let mut model = crowded(3);
+    let mut variant = model.series[0].clone();
+    variant.label = "\"Secret speech\" never happens".into();
+    variant.role = SeriesRole::Variant;
+    model.series.push(variant);
+    let text = describe::describe(&model);
+    assert!(
+        text.contains("The what-if \"Secret speech\" never happens: "),
+        "{text}"
+    );
+    assert!(!text.contains("\"\""), "{text}");
+}

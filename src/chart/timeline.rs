@@ -261,7 +261,8 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     for sign in signs {
         scene.text(sign);
     }
-    icons.extend(changes(&mut scene, model, &axes));
+    let marks = changes(&mut scene, model, &axes, &lines, &icons);
+    icons.extend(marks);
     let numbered = markers(
         &mut scene,
         model,
@@ -915,10 +916,17 @@ fn eras(
 /// The colour of what a what-if changed: a wine red that no line, band or box uses.
 pub(super) const CHANGED: Rgba = Rgba::hex(0x882255);
 
-/// Marks what a what-if changed: a dashed line on each date and its label at the top of
-/// the plot, stacked when they would overlap. Returns the labels' boxes, which numbers
-/// keep clear of.
-fn changes(scene: &mut Scene, model: &ChartModel, axes: &Axes) -> Vec<Rect> {
+/// Marks what a what-if changed: a dashed line on each date and its label beside it, at
+/// the top or the bottom of the plot, on whichever side and end keeps the label whole and
+/// clear of the lines and the checkpoint signs (stacked when labels would overlap).
+/// Returns the labels' boxes, which numbers keep clear of.
+fn changes(
+    scene: &mut Scene,
+    model: &ChartModel,
+    axes: &Axes,
+    lines: &[Vec<Point>],
+    icons: &[Rect],
+) -> Vec<Rect> {
     let p = axes.plot;
     let (start, end) = model.span;
     let mut boxes: Vec<Rect> = Vec::new();
@@ -928,30 +936,122 @@ fn changes(scene: &mut Scene, model: &ChartModel, axes: &Axes) -> Vec<Rect> {
         .filter(|c| (start..=end).contains(&c.date))
         .collect();
     marks.sort_by_key(|c| c.date);
-    for c in marks.into_iter().take(MAX_CHANGE_LABELS) {
+    // One dashed line per pixel column at most, whatever the number of changes.
+    let mut last_column = None;
+    for c in &marks {
         let x = axes.x(c.date);
+        if last_column.replace(x.round()) == Some(x.round()) {
+            continue;
+        }
         scene.line(
             vec![(x, p.y0), (x, p.y1)],
             Stroke::dashed(CHANGED, 2.0, 8.0, 5.0),
         );
-        // Bold text is drawn a few per cent wider than ab_glyph measures it: leave room.
-        let Some(text) = fit(&c.label, CHANGE, true, p.width() / 2.0 / 1.05) else {
+    }
+    // A few changes get a label each; more would wall the plot in, so they share one
+    // that counts them (chart.txt lists them all), beside the first.
+    let summary;
+    let labelled: Vec<(f64, &str)> = match marks.as_slice() {
+        [] => Vec::new(),
+        few if few.len() <= MAX_CHANGE_LABELS => few
+            .iter()
+            .map(|c| (axes.x(c.date), c.label.as_str()))
+            .collect(),
+        [first, .., last] => {
+            summary = format!(
+                "{} events changed, {} to {} (listed in the text)",
+                marks.len(),
+                first.date.year(),
+                last.date.year()
+            );
+            vec![(axes.x(first.date), summary.as_str())]
+        }
+        [_] => unreachable!("one mark is a few"),
+    };
+    for (x, label) in labelled {
+        // Right then left of the line, at the top then at the bottom of the plot. Bold
+        // text is drawn a few per cent wider than ab_glyph measures it: leave room.
+        let mut candidates = Vec::new();
+        for bottom in [false, true] {
+            for right in [true, false] {
+                let room = if right {
+                    p.x1 - 4.0 - x - 6.0
+                } else {
+                    x - 6.0 - p.x0 - 4.0
+                };
+                let Some(text) = fit(label, CHANGE, true, room.min(p.width() * 0.6) / 1.05) else {
+                    continue;
+                };
+                let w = text_width(&text, CHANGE, true) * 1.05 + 2.0;
+                let x0 = if right { x + 6.0 } else { x - 6.0 - w };
+                let mut top = if bottom {
+                    p.y1 - 6.0 - CHANGE
+                } else {
+                    p.y0 + 6.0
+                };
+                while boxes
+                    .iter()
+                    .any(|b| b.near(&Rect::new(x0, top, x0 + w, top + CHANGE), 3.0))
+                {
+                    top += if bottom {
+                        -(CHANGE + 6.0)
+                    } else {
+                        CHANGE + 6.0
+                    };
+                }
+                let rect = Rect::new(x0 - 3.0, top - 2.0, x0 + w + 3.0, top + CHANGE + 2.0);
+                let whole = text == label;
+                let clear = lines
+                    .iter()
+                    .map(|l| polyline_rect_distance(l, &rect))
+                    .fold(f64::INFINITY, f64::min)
+                    .min(if icons.iter().any(|i| i.near(&rect, 2.0)) {
+                        0.0
+                    } else {
+                        40.0
+                    });
+                // How much of the lines it would hide: their points under it.
+                let hidden = lines
+                    .iter()
+                    .flatten()
+                    .filter(|&&(px, py)| {
+                        px >= rect.x0 - 2.0
+                            && px <= rect.x1 + 2.0
+                            && py >= rect.y0 - 2.0
+                            && py <= rect.y1 + 2.0
+                    })
+                    .count();
+                candidates.push((whole, clear, text, x0, top, rect, hidden));
+            }
+        }
+        // The first whole label clear of everything wins; else one clear of the lines
+        // (a label must not hide the curve it explains), then the one hiding the fewest of
+        // their points, then the whole, then the longest.
+        let best = candidates
+            .iter()
+            .position(|k| k.0 && k.1 >= 2.0)
+            .or_else(|| {
+                (0..candidates.len()).max_by(|&a, &b| {
+                    let (ka, kb) = (&candidates[a], &candidates[b]);
+                    (
+                        ka.1 >= 2.0,
+                        std::cmp::Reverse(ka.6),
+                        ka.0,
+                        ka.2.chars().count(),
+                    )
+                        .cmp(&(
+                            kb.1 >= 2.0,
+                            std::cmp::Reverse(kb.6),
+                            kb.0,
+                            kb.2.chars().count(),
+                        ))
+                        .then(ka.1.total_cmp(&kb.1))
+                        .then(b.cmp(&a))
+                })
+            });
+        let Some((_, _, text, x0, top, rect, _)) = best.map(|i| candidates.swap_remove(i)) else {
             continue;
         };
-        let w = text_width(&text, CHANGE, true) * 1.05 + 2.0;
-        let x0 = if x + 6.0 + w <= p.x1 - 4.0 {
-            x + 6.0
-        } else {
-            x - 6.0 - w
-        };
-        let mut top = p.y0 + 6.0;
-        while boxes
-            .iter()
-            .any(|b| b.near(&Rect::new(x0, top, x0 + w, top + CHANGE), 3.0))
-        {
-            top += CHANGE + 6.0;
-        }
-        let rect = Rect::new(x0 - 3.0, top - 2.0, x0 + w + 3.0, top + CHANGE + 2.0);
         scene.rect(
             rect,
             Some(WHITE.alpha(0.9)),
@@ -963,8 +1063,8 @@ fn changes(scene: &mut Scene, model: &ChartModel, axes: &Axes) -> Vec<Rect> {
     boxes
 }
 
-/// The most changes labelled on one chart.
-const MAX_CHANGE_LABELS: usize = 12;
+/// The most changes labelled one by one on a chart; past it they share one label.
+const MAX_CHANGE_LABELS: usize = 3;
 
 /// The most checkpoints that get a ✓ or ✗ sign.
 const MAX_SIGNS: usize = 100;

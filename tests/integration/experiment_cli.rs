@@ -391,3 +391,44 @@ fn compare_zooms_the_chart_and_keeps_the_files_whole() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not before --to"));
     assert!(!tmp.path().join("bad").exists());
 }
+
+/// A what-if that changes many events gets one dashed line per change but one label that
+/// counts them: a label per change walled the plot in (Malenkov's changes twelve).
+#[test]
+fn many_changed_events_share_one_label_on_the_chart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    ok(&diplosim(
+        &[
+            "compare",
+            root.join("scenarios/sino_soviet_1917_1991.ron")
+                .to_str()
+                .unwrap(),
+            root.join("scenarios/counterfactuals/malenkov_instead_of_khrushchev.ron")
+                .to_str()
+                .unwrap(),
+            "--runs",
+            "5",
+            "--out",
+            "c",
+        ],
+        tmp.path(),
+    ));
+    let svg = read(&tmp.path().join("c/chart.svg"));
+    let text = read(&tmp.path().join("c/chart.txt"));
+    let listed = text
+        .lines()
+        .skip_while(|l| !l.starts_with("What this what-if changes:"))
+        .filter(|l| l.starts_with("- "))
+        .count();
+    assert!(listed > 3, "{text}");
+    assert!(
+        svg.contains(&format!("{listed} events changed, 1955 to 1964")),
+        "one label counts the changes"
+    );
+    assert!(!svg.contains(">removed: "), "no label per change");
+    assert!(
+        svg.matches("stroke=\"#882255\"").count() >= 8,
+        "a line per change"
+    );
+}
