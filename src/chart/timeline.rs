@@ -648,7 +648,7 @@ const MAX_ERA_LABELS: usize = 120;
 const ERA_BEAM: usize = 64;
 
 /// Room kept between two labels in one row.
-const ERA_PAD: f64 = 12.0;
+const ERA_PAD: f64 = 18.0;
 
 /// How far an overhanging label must reach past the middle of its span.
 const ERA_COVER: f64 = 10.0;
