@@ -645,44 +645,131 @@ struct EraLabel {
 /// The most eras considered for a label.
 const MAX_ERA_LABELS: usize = 120;
 
-/// Era label placement, two rows at most. Labels that fit their span sit over it in the
-/// lower row. The others, widest span first, go to the lower row overhanging their span,
-/// else to the upper row with a tick down to their span, else cut short to their span,
-/// else are left out. An overhanging label may slide sideways to find room, as long as
-/// it still covers the middle of its span.
+/// How many partial placements the era search keeps after each label.
+const ERA_BEAM: usize = 64;
+
+/// Room kept between two labels in one row.
+const ERA_PAD: f64 = 18.0;
+
+/// How far an overhanging label must reach past the middle of its span.
+const ERA_COVER: f64 = 10.0;
+
+/// One partial placement of the era labels, left to right.
+#[derive(Clone, Default)]
+struct EraRows {
+    lower: Vec<(f64, f64)>,
+    upper: Vec<(f64, f64)>,
+    /// Where the upper row's ticks cross the lower row.
+    ticks: Vec<f64>,
+    out: Vec<EraLabel>,
+    /// Labels shown whole, cut short, and raised to the upper row.
+    whole: usize,
+    cut: usize,
+    raised: usize,
+    /// How far the labels sit from the middle of their spans, in px.
+    moved: f64,
+}
+
+impl EraRows {
+    /// The right end of what is placed in the lower row (ticks included) and in the
+    /// upper row: what later labels must clear.
+    fn reach(&self) -> (f64, f64) {
+        let lower = self.lower.iter().map(|r| r.1);
+        let ticks = self.ticks.iter().map(|t| t + 4.5);
+        let upper = self.upper.iter().map(|r| r.1);
+        (
+            lower.chain(ticks).fold(0.0, f64::max),
+            upper.fold(0.0, f64::max),
+        )
+    }
+
+    /// The better placement of two that show the same labels: fewer raised, then less moved.
+    fn tidier(&self, other: &EraRows) -> std::cmp::Ordering {
+        self.raised
+            .cmp(&other.raised)
+            .then(self.moved.total_cmp(&other.moved))
+    }
+
+    /// The same placement with one more label, `whole` or cut short.
+    fn with(&self, label: EraLabel, whole: bool, centre: f64, w: f64) -> EraRows {
+        let mut next = self.clone();
+        if whole {
+            next.whole += 1;
+        } else {
+            next.cut += 1;
+        }
+        let span = (label.mid - w / 2.0, label.mid + w / 2.0);
+        if label.row == 0 {
+            next.lower.push(span);
+        } else {
+            next.upper.push(span);
+            next.ticks.push(centre);
+            next.raised += 1;
+        }
+        next.moved += (label.mid - centre).abs();
+        next.out.push(label);
+        next
+    }
+}
+
+/// The free left edge nearest to centring a label of width `w` on `centre`, keeping
+/// `centre` inside it, clear of the labels `taken` and the `ticks` in its row, between
+/// `lo` and `hi`. Only what lies near `centre` is looked at.
+fn slide(
+    taken: &[(f64, f64)],
+    ticks: &[f64],
+    centre: f64,
+    w: f64,
+    (lo, hi): (f64, f64),
+) -> Option<f64> {
+    if w > hi - lo {
+        return None; // wider than the plot: it can only be cut short
+    }
+    let ideal = (centre - w / 2.0).clamp(lo, hi - w);
+    let (min, max) = (
+        (centre - w + ERA_COVER).max(lo),
+        (centre - ERA_COVER).min(hi - w),
+    );
+    let near: Vec<(f64, f64)> = taken
+        .iter()
+        .copied()
+        .filter(|&(x0, x1)| x1 + ERA_PAD > min && x0 - ERA_PAD < max + w)
+        .collect();
+    let ticks: Vec<f64> = ticks
+        .iter()
+        .copied()
+        .filter(|&t| t + 4.0 >= min && t - 4.0 <= max + w)
+        .collect();
+    let mut options = vec![ideal];
+    for &(x0, x1) in &near {
+        options.extend([x1 + ERA_PAD, x0 - ERA_PAD - w]);
+    }
+    for &t in &ticks {
+        options.extend([t + 4.5, t - 4.5 - w]);
+    }
+    options
+        .into_iter()
+        .filter(|&a| a >= min - 1e-9 && a <= max + 1e-9)
+        .filter(|&a| era_room(&near, &ticks, a, a + w))
+        .min_by(|a, b| (a - ideal).abs().total_cmp(&(b - ideal).abs()))
+}
+
+/// Whether `[a, b]` keeps clear of the labels `taken` and the `ticks` in its row.
+fn era_room(taken: &[(f64, f64)], ticks: &[f64], a: f64, b: f64) -> bool {
+    taken
+        .iter()
+        .all(|&(x0, x1)| b + ERA_PAD <= x0 || x1 + ERA_PAD <= a)
+        && ticks.iter().all(|&t| t < a - 4.0 || t > b + 4.0)
+}
+
+/// Era label placement, two rows at most. Each label goes whole to the lower row over
+/// its span, or overhanging it, or to the upper row with a tick down to its span; else
+/// cut short to its span in the lower row; else it is left out. An overhanging label may
+/// slide sideways to find room, as long as it still covers the middle of its span. The
+/// labels are placed left to right, keeping the `ERA_BEAM` best partial placements, and
+/// the placement shown is the one that shows most labels whole, then most cut short,
+/// then raises fewest, then moves them least from the middle of their spans.
 fn place_eras(model: &ChartModel, spans: &[(usize, f64, f64)], lo: f64, hi: f64) -> Vec<EraLabel> {
-    const PAD: f64 = 12.0;
-    const COVER: f64 = 10.0;
-    let mut lower: Vec<(f64, f64)> = Vec::new();
-    let mut upper: Vec<(f64, f64)> = Vec::new();
-    let mut ticks: Vec<f64> = Vec::new();
-    let mut out: Vec<EraLabel> = Vec::new();
-    let free = |taken: &[(f64, f64)], a: f64, b: f64| {
-        taken.iter().all(|&(x0, x1)| b + PAD <= x0 || x1 + PAD <= a)
-    };
-    let clear_of_ticks =
-        |ticks: &[f64], a: f64, b: f64| ticks.iter().all(|&t| t < a - 4.0 || t > b + 4.0);
-    // The free left edge nearest to centring on `centre`, for a label of width `w` that
-    // must keep `centre` inside it.
-    let slide = |taken: &[(f64, f64)], ticks: &[f64], centre: f64, w: f64| -> Option<f64> {
-        if w > hi - lo {
-            return None; // wider than the plot: it can only be cut short
-        }
-        let ideal = (centre - w / 2.0).clamp(lo, hi - w);
-        let (min, max) = ((centre - w + COVER).max(lo), (centre - COVER).min(hi - w));
-        let mut options = vec![ideal];
-        for &(x0, x1) in taken {
-            options.extend([x1 + PAD, x0 - PAD - w]);
-        }
-        for &t in ticks {
-            options.extend([t + 4.5, t - 4.5 - w]);
-        }
-        options
-            .into_iter()
-            .filter(|&a| a >= min - 1e-9 && a <= max + 1e-9)
-            .filter(|&a| free(taken, a, a + w) && clear_of_ticks(ticks, a, a + w))
-            .min_by(|a, b| (a - ideal).abs().total_cmp(&(b - ideal).abs()))
-    };
     // Only the widest eras are labelled when there are very many: no more labels fit
     // the width, and placing each is a search among those already placed.
     let mut widest: Vec<usize> = (0..spans.len()).collect();
@@ -691,84 +778,79 @@ fn place_eras(model: &ChartModel, spans: &[(usize, f64, f64)], lo: f64, hi: f64)
         wb.total_cmp(&wa).then(a.cmp(&b))
     });
     widest.truncate(MAX_ERA_LABELS);
-    widest.sort_unstable();
-    let spans: Vec<(usize, f64, f64)> = widest.into_iter().map(|k| spans[k]).collect();
-    let spans = spans.as_slice();
-    let widths: Vec<f64> = spans
-        .iter()
-        .map(|&(i, _, _)| text_width(&model.eras[i].label, ERA, false))
-        .collect();
-    let mut rest = Vec::new();
-    for (k, &(i, x0, x1)) in spans.iter().enumerate() {
-        let mid = (x0 + x1) / 2.0;
-        let (a, b) = (mid - widths[k] / 2.0, mid + widths[k] / 2.0);
-        if widths[k] <= x1 - x0 - 8.0 && free(&lower, a, b) {
-            lower.push((a, b));
-            out.push(EraLabel {
-                era: i,
-                text: model.eras[i].label.clone(),
-                row: 0,
-                mid,
-                tick: None,
-            });
-        } else {
-            rest.push(k);
-        }
-    }
-    rest.sort_by(|&a, &b| {
-        let wa = spans[a].2 - spans[a].1;
-        let wb = spans[b].2 - spans[b].1;
-        wb.total_cmp(&wa).then(a.cmp(&b))
-    });
-    for k in rest {
-        let (i, x0, x1) = spans[k];
+    let mut spans: Vec<(usize, f64, f64)> = widest.into_iter().map(|k| spans[k]).collect();
+    spans.sort_by(|a, b| (a.1 + a.2).total_cmp(&(b.1 + b.2)).then(a.0.cmp(&b.0)));
+    let mut beam = vec![EraRows::default()];
+    for &(i, x0, x1) in &spans {
         let label = &model.eras[i].label;
         let centre = (x0 + x1) / 2.0;
-        let w = widths[k];
-        if let Some(a) = slide(&lower, &ticks, centre, w) {
-            lower.push((a, a + w));
-            out.push(EraLabel {
-                era: i,
-                text: label.clone(),
-                row: 0,
-                mid: a + w / 2.0,
-                tick: None,
-            });
-            continue;
-        }
-        let tick_clear = lower
-            .iter()
-            .all(|&(x0, x1)| centre < x0 - 4.0 || centre > x1 + 4.0);
-        if let Some(a) = slide(&upper, &[], centre, w).filter(|_| tick_clear) {
-            upper.push((a, a + w));
-            ticks.push(centre);
-            out.push(EraLabel {
-                era: i,
-                text: label.clone(),
-                row: 1,
-                mid: a + w / 2.0,
-                tick: Some(centre),
-            });
-            continue;
-        }
-        let short = fit(label, ERA, false, x1 - x0 - 4.0).filter(|s| s.chars().count() >= 4);
-        if let Some(short) = short {
-            let w = text_width(&short, ERA, false);
-            let (a, b) = (centre - w / 2.0, centre + w / 2.0);
-            if free(&lower, a, b) && clear_of_ticks(&ticks, a, b) {
-                lower.push((a, b));
-                out.push(EraLabel {
-                    era: i,
-                    text: short,
-                    row: 0,
-                    mid: centre,
-                    tick: None,
-                });
+        let w = text_width(label, ERA, false);
+        let short = fit(label, ERA, false, x1 - x0 - 4.0)
+            .filter(|s| s.chars().count() >= 4)
+            .map(|s| (text_width(&s, ERA, false), s));
+        let at = |text: &str, row: usize, mid: f64| EraLabel {
+            era: i,
+            text: text.to_owned(),
+            row,
+            mid,
+            tick: (row == 1).then_some(centre),
+        };
+        let mut next = Vec::with_capacity(beam.len() * 4);
+        for rows in &beam {
+            if let Some(a) = slide(&rows.lower, &rows.ticks, centre, w, (lo, hi)) {
+                next.push(rows.with(at(label, 0, a + w / 2.0), true, centre, w));
             }
+            let tick_clear = rows
+                .lower
+                .iter()
+                .all(|&(x0, x1)| centre < x0 - 4.0 || centre > x1 + 4.0);
+            if let Some(a) = slide(&rows.upper, &[], centre, w, (lo, hi)).filter(|_| tick_clear) {
+                next.push(rows.with(at(label, 1, a + w / 2.0), true, centre, w));
+            }
+            if let Some((sw, s)) = &short {
+                let (a, b) = (centre - sw / 2.0, centre + sw / 2.0);
+                if era_room(&rows.lower, &rows.ticks, a, b) {
+                    next.push(rows.with(at(s, 0, centre), false, centre, *sw));
+                }
+            }
+            next.push(rows.clone()); // left out
         }
+        beam = prune(next);
     }
+    let best = beam
+        .into_iter()
+        .min_by(|a, b| (b.whole, b.cut).cmp(&(a.whole, a.cut)).then(a.tidier(b)));
+    let mut out = best.map(|rows| rows.out).unwrap_or_default();
     out.sort_by_key(|l| l.era);
     out
+}
+
+/// The `ERA_BEAM` most promising partial placements: most labels whole, then most cut
+/// short, then most room left for the labels to come, then tidiest. Of placements that
+/// show as many labels and leave the same room, only the tidiest is kept.
+fn prune(mut next: Vec<EraRows>) -> Vec<EraRows> {
+    let key = |r: &EraRows| {
+        let (lower, upper) = r.reach();
+        (r.whole, r.cut, (lower * 2.0).round(), (upper * 2.0).round())
+    };
+    next.sort_by(|a, b| {
+        let (ka, kb) = (key(a), key(b));
+        (kb.0, kb.1)
+            .cmp(&(ka.0, ka.1))
+            .then((ka.2 + ka.3).total_cmp(&(kb.2 + kb.3)))
+            .then(ka.2.total_cmp(&kb.2))
+            .then(a.tidier(b))
+    });
+    let mut kept: Vec<EraRows> = Vec::with_capacity(ERA_BEAM);
+    for rows in next {
+        if kept.len() == ERA_BEAM {
+            break;
+        }
+        if kept.last().is_none_or(|k| key(k) != key(&rows)) {
+            kept.push(rows);
+        }
+    }
+    kept
 }
 
 pub(super) fn band_colour(mid: f64, bound: f64) -> Rgba {

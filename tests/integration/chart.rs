@@ -28,15 +28,26 @@ fn distinct_colours(rgb: &[u8]) -> usize {
         .len()
 }
 
-/// Whether the SVG has a text element that reads exactly `text`.
-fn has_text(svg: &str, text: &str) -> bool {
-    let escaped = text
-        .replace('&', "&amp;")
+/// `text` as the SVG writes it.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-        .replace('\'', "&apos;");
+        .replace('\'', "&apos;")
+}
+
+/// Whether the SVG has a text element that reads exactly `text`.
+fn has_text(svg: &str, text: &str) -> bool {
+    let escaped = escaped(text);
     svg.contains(&format!(">\n{escaped}\n</text>")) || svg.contains(&format!(">{escaped}</text>"))
+}
+
+/// The line-box height in pixels of the text element that reads exactly `text`.
+fn text_size(svg: &str, text: &str) -> Option<f64> {
+    let end = svg.find(&format!(">\n{}\n</text>", escaped(text)))?;
+    let start = svg[..end].rfind("<text ")?;
+    text_sizes(&svg[start..end]).first().copied()
 }
 
 /// How often `text` appears in bold, as event numbers do (axis labels do not).
@@ -73,10 +84,11 @@ fn shows_bands_eras_numbers_and_leaders() {
     for band in &model.bands {
         assert!(has_text(&svg, &band.name), "band `{}` unnamed", band.name);
     }
-    // At 20 px, the three years of the United Front (1924-27) are too narrow for its
-    // label beside its neighbours'; every other era is named.
-    for era in model.eras.iter().filter(|e| e.label != "United Front") {
-        assert!(has_text(&svg, &era.label), "era `{}` unlabelled", era.label);
+    // Every era is named, whole and at 20 px, however narrow its span.
+    for era in &model.eras {
+        let size = text_size(&svg, &era.label);
+        assert!(size.is_some(), "era `{}` unlabelled", era.label);
+        assert!(size >= Some(19.9), "era `{}` at {size:?} px", era.label);
     }
     // The footer says how the numbered events were chosen; they are numbered 1..=n, each
     // number once on the plot and once in the legend.
