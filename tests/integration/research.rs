@@ -600,6 +600,35 @@ fn calibrate_refuses_bad_params_with_their_place() {
         "{}",
         ran.stderr
     );
+    // Starts must share the budget: at least one, and no more than the evaluations.
+    for (starts, budget) in [("0", "20"), ("5", "3")] {
+        let ran = diplosim(
+            d,
+            &[
+                "calibrate",
+                "small.ron",
+                "--reference",
+                "ref.csv",
+                "--params",
+                "params.ron",
+                "--starts",
+                starts,
+                "--budget",
+                budget,
+                "--out",
+                "cal",
+            ],
+        );
+        assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+        assert!(
+            ran.stderr.contains(&format!(
+                "--starts {starts} with --budget {budget}: give at least 1 start, and no more starts than evaluations"
+            )),
+            "{}",
+            ran.stderr
+        );
+        assert!(!d.join("cal").exists());
+    }
 }
 
 #[test]
