@@ -653,6 +653,37 @@ impl Changer<'_> {
         Some(start)
     }
 
+    /// Scales, in each of the `picked` events, every effect `scale` changes (it says
+    /// whether it did), and returns the earliest day the change reaches; a group in which
+    /// it changed nothing is a located problem with the given message and hint.
+    fn scale_group(
+        &mut self,
+        subject: Subject,
+        file: &mut ScenarioFile,
+        picked: Vec<usize>,
+        mut scale: impl FnMut(&mut EffectFile) -> bool,
+        (message, hint): (&str, &str),
+    ) -> Option<Date> {
+        let touched: Vec<usize> = picked
+            .into_iter()
+            .filter(|&i| {
+                // Every effect is visited, not only up to the first one scaled.
+                let mut changed = false;
+                for x in &mut file.events[i].effects {
+                    changed |= scale(x);
+                }
+                changed
+            })
+            .collect();
+        if touched.is_empty() {
+            let loc = Some(self.change.0);
+            self.problems
+                .push(subject, loc, message.to_string(), Some(hint.to_string()));
+            return None;
+        }
+        Some(self.touched(file, &touched))
+    }
+
     /// The earliest day a group change reaches, the events it touched placed at the change
     /// (so the changed scenario's problems with them are shown there).
     fn touched(&mut self, file: &ScenarioFile, touched: &[usize]) -> Date {
@@ -803,37 +834,28 @@ impl Changer<'_> {
                         Some("write a number, e.g. by: 1.5".to_string()),
                     );
                 }
-                let mut touched = Vec::new();
-                for i in picked? {
-                    let before = touched.len();
-                    for x in &mut file.events[i].effects {
-                        match x {
-                            EffectFile::Modifier {
-                                level: l, value, ..
-                            } if level.is_none_or(|k| k.holds(l)) => {
-                                *value = scaled(value, *by);
-                            }
-                            EffectFile::Ideology { shift, .. } if level.is_none() => {
-                                *shift = scaled(shift, *by);
-                            }
-                            _ => continue,
+                self.scale_group(
+                    subject,
+                    file,
+                    picked?,
+                    |x| match x {
+                        EffectFile::Modifier {
+                            level: l, value, ..
+                        } if level.is_none_or(|k| k.holds(l)) => {
+                            *value = scaled(value, *by);
+                            true
                         }
-                        if touched.len() == before {
-                            touched.push(i);
+                        EffectFile::Ideology { shift, .. } if level.is_none() => {
+                            *shift = scaled(shift, *by);
+                            true
                         }
-                    }
-                }
-                if touched.is_empty() {
-                    let loc = Some(self.change.0);
-                    self.problems.push(
-                        subject,
-                        loc,
-                        "the group holds no modifier value or ideology shift to scale".to_string(),
-                        Some("name a group whose events leave modifiers (at that level, if one is named)".to_string()),
-                    );
-                    return None;
-                }
-                Some(self.touched(file, &touched))
+                        _ => false,
+                    },
+                    (
+                        "the group holds no modifier value or ideology shift to scale",
+                        "name a group whose events leave modifiers (at that level, if one is named)",
+                    ),
+                )
             }
             ChangeFile::ScaleHalfLives {
                 by,
@@ -856,35 +878,28 @@ impl Changer<'_> {
                     );
                     return None;
                 }
-                let mut touched = Vec::new();
-                for i in picked? {
-                    let before = touched.len();
-                    for x in &mut file.events[i].effects {
-                        if let EffectFile::Modifier { level: l, fade, .. } = x
-                            && level.is_none_or(|k| k.holds(l))
+                self.scale_group(
+                    subject,
+                    file,
+                    picked?,
+                    |x| match x {
+                        EffectFile::Modifier { level: l, fade, .. }
+                            if level.is_none_or(|k| k.holds(l)) =>
                         {
                             match fade {
                                 FadeFile::Days(d) => *d *= by,
                                 FadeFile::Years(y) => *y *= by,
-                                FadeFile::Permanent | FadeFile::Until(_) => continue,
+                                FadeFile::Permanent | FadeFile::Until(_) => return false,
                             }
-                            if touched.len() == before {
-                                touched.push(i);
-                            }
+                            true
                         }
-                    }
-                }
-                if touched.is_empty() {
-                    let loc = Some(self.change.0);
-                    self.problems.push(
-                        subject,
-                        loc,
-                        "the group holds no modifier that fades by a half-life".to_string(),
-                        Some("only Days(..) and Years(..) fades have a half-life; Permanent and Until(..) are left as they are".to_string()),
-                    );
-                    return None;
-                }
-                Some(self.touched(file, &touched))
+                        _ => false,
+                    },
+                    (
+                        "the group holds no modifier that fades by a half-life",
+                        "only Days(..) and Years(..) fades have a half-life; Permanent and Until(..) are left as they are",
+                    ),
+                )
             }
             ChangeFile::Chance { event, chance } => {
                 let i = self.event(&self.subject("Chance", Some("event"), event), file, event)?;
