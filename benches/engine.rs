@@ -1,8 +1,10 @@
 //! The engine's speed: one run of a scenario file (loading excluded), loading and
 //! validation alone, assembling a simulation, and synthetic scenarios of 10^2 to 10^5
-//! events run by the engine and by the plain-loop reference (their ratio is the ECS's
+//! events run by the engine and by the plain-loop oracle (their ratio is the ECS's
 //! overhead). Figures and the commands that reproduce them: the README's "Performance".
 
+#[path = "../tests/support/oracle.rs"]
+mod oracle;
 mod support;
 
 use std::hint::black_box;
@@ -13,7 +15,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use diplosim::engine::Simulation;
 use diplosim::scenario::Scenario;
 
-use support::reference::Reference;
+use oracle::Oracle;
 use support::synthetic;
 
 /// The scenario files benchmarked: the shipped scenario when it is there, and the small
@@ -47,7 +49,7 @@ fn run(c: &mut Criterion) {
                 sim.run(seed).expect("the run completes")
             })
         });
-        let mut plain = Reference::new(&sc);
+        let mut plain = Oracle::new(&sc);
         g.bench_function(format!("{name}/plain"), |b| {
             b.iter(|| {
                 seed += 1;
@@ -90,7 +92,7 @@ fn synthetic(c: &mut Criterion) {
                 sim.run(seed).expect("the run completes")
             })
         });
-        let mut plain = Reference::new(&sc);
+        let mut plain = Oracle::new(&sc);
         g.bench_with_input(BenchmarkId::new("plain", n), &n, |b, _| {
             b.iter(|| {
                 seed += 1;

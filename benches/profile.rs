@@ -18,13 +18,16 @@
 //! The instructions per iteration are callgrind's "Collected" divided by the number of
 //! runs.
 //!
-//! Arguments: `small`, `sino_soviet` or `synthetic:<events>`; the number of runs; then
-//! `plain` to run the plain-loop reference instead of the engine, and `bare` to skip the
-//! fingerprint. `ron:<events>` instead prints the synthetic scenario of that many events as
-//! a scenario file. `overhead <times> system|schedule|schedule2` measures what one step of
+//! Arguments: `small`, `sino_soviet`, `synthetic:<events>` or `paired:<events>:<states>`
+//! (`benches/support/paired.rs`); the number of runs; then
+//! `plain` to run the plain-loop oracle instead of the engine, and `bare` to skip the
+//! fingerprint. `ron:<events>` (or `ron:paired:<events>:<states>`) instead prints that
+//! scenario as a scenario file. `overhead <times> system|schedule|schedule2` measures what one step of
 //! the engine costs in bevy's machinery, run as the engine runs it or in a `Schedule` (see
 //! [`overhead`]).
 
+#[path = "../tests/support/oracle.rs"]
+mod oracle;
 mod support;
 
 use std::path::Path;
@@ -32,7 +35,7 @@ use std::path::Path;
 use diplosim::engine::Simulation;
 use diplosim::scenario::Scenario;
 
-use support::reference::Reference;
+use oracle::Oracle;
 use support::synthetic;
 
 fn main() {
@@ -51,7 +54,13 @@ fn main() {
         return;
     }
     if let Some(n) = what.strip_prefix("ron:") {
-        let file = synthetic::file(n.parse().expect("ron:<events>"));
+        let file = match n.strip_prefix("paired:").and_then(|x| x.split_once(':')) {
+            Some((n, k)) => support::paired::file(
+                n.parse().expect("ron:paired:<events>:<states>"),
+                k.parse().expect("ron:paired:<events>:<states>"),
+            ),
+            None => synthetic::file(n.parse().expect("ron:<events>")),
+        };
         let pretty = ron::ser::PrettyConfig::default();
         println!(
             "{}",
@@ -59,9 +68,14 @@ fn main() {
         );
         return;
     }
-    let sc = match what.strip_prefix("synthetic:") {
-        Some(n) => synthetic::scenario(n.parse().expect("synthetic:<events>")),
-        None => {
+    let paired = what.strip_prefix("paired:").and_then(|x| x.split_once(':'));
+    let sc = match (what.strip_prefix("synthetic:"), paired) {
+        (Some(n), _) => synthetic::scenario(n.parse().expect("synthetic:<events>")),
+        (_, Some((n, k))) => support::paired::scenario(
+            n.parse().expect("paired:<events>:<states>"),
+            k.parse().expect("paired:<events>:<states>"),
+        ),
+        (None, None) => {
             let path = match what {
                 "sino_soviet" => "scenarios/sino_soviet_1917_1991.ron",
                 _ => "tests/fixtures/small.ron",
@@ -73,7 +87,7 @@ fn main() {
     if bare {
         let mut fired = 0;
         if plain {
-            let mut r = Reference::new(&sc);
+            let mut r = Oracle::new(&sc);
             for seed in 1..=runs {
                 fired += plain_iteration(&mut r, seed);
             }
@@ -116,7 +130,7 @@ fn main() {
         fired += run.fired.len();
     };
     if plain {
-        let mut r = Reference::new(&sc);
+        let mut r = Oracle::new(&sc);
         for seed in 1..=runs {
             record(r.run(seed).expect("the run completes"));
         }
@@ -140,9 +154,9 @@ fn engine_iteration(sim: &mut Simulation, seed: u64) -> usize {
     run.fired.len()
 }
 
-/// The same on the plain-loop reference.
+/// The same on the plain-loop oracle.
 #[inline(never)]
-fn plain_iteration(plain: &mut Reference, seed: u64) -> usize {
+fn plain_iteration(plain: &mut Oracle, seed: u64) -> usize {
     let run = plain.run(seed).expect("the run completes");
     std::hint::black_box(&run);
     run.fired.len()
@@ -254,7 +268,7 @@ mod overhead {
         for i in 0..sc.leaders.len() {
             world.spawn((LeaderIdx(i), Offices::default()));
         }
-        let (buckets, _) = relation::layout(&sc);
+        let buckets = relation::layout(&sc).pairs.swap_remove(0).0;
         let mut rel = Relation::new(buckets, sc.fades.clone(), &sc.scale);
         rel.reset(0);
         world.spawn((rel, Ledger::default()));

@@ -1,14 +1,19 @@
-//! The engine: a (day, sequence) queue popped by a loop outside the ECS, one schedule run
-//! per day on which something is due, and closed-form fading in between.
+//! The engine: a (day, sequence) queue popped by a loop outside the ECS, one direct run of
+//! one system per day on which something is due, and closed-form fading in between.
 //!
 //! ## Where things live
-//! The world holds what the score is computed from, as components on entities: each
-//! state's [`Ruling`] party, each party's [`Ideology`], each leader's [`Offices`], and the
-//! relation's entity with its bucket sums ([`Relation`]) and its [`Ledger`] of modifiers.
-//! The run's resources are the day in hand ([`Today`]), the random [`Streams`], the
-//! [`History`] of what fired, and the scenario with its bucket layout (`Script`). The loop
-//! owns the queue, the sample days and the monthly pulse; it reads the relation to take a
-//! sample, and the guards of triggered events through read-only queries.
+//! The world holds what the scores are computed from, as components on entities: each
+//! state's [`Ruling`] party, each party's [`Ideology`], each leader's [`Offices`], and one
+//! entity per pair of states the scenario models, with its [`PairIdx`], its bucket sums
+//! ([`Relation`]), which buckets each party and leader gates ([`Gates`]) and its [`Ledger`]
+//! of modifiers. Parties and leaders are [`MemberOf`] their state and each relation is
+//! [`Between`] its first state [`And`] its second (bevy relationships): a change of ruler or
+//! office finds the state's relations by traversal. The loop owns the queue, the sample
+//! days, the monthly pulse and a [`Turn`] (the day, the items due, the follow-ups, the
+//! random [`Streams`], the [`History`] of what fired), which it hands the systems as their
+//! input with the scenario (`Script`); no resource is read. It sweeps the relations (a
+//! query, in pair order) to take each sample, and reads the guards of triggered events
+//! through read-only queries.
 //!
 //! ## Order
 //! - Time is whole days. The queue is ordered by (day, sequence): a total order, FIFO on the
@@ -17,19 +22,22 @@
 //!   triggered events get the next number when they are scheduled, so they come after
 //!   everything already due that day.
 //! - On a day with items due, the loop hands all of them, in queue order, to one run of
-//!   the `Step` schedule, whose one system, [`apply_due_events`], takes them in turn: each
-//!   event's guard reads the world as the items before it left it, and all effects of one
-//!   event take place together (in effect order) before the next item. Follow-ups come
-//!   back to the loop, which queues them; one due the same day gets another schedule run
-//!   that day.
+//!   the step system (`apply_due_events`), which takes them in turn: each event's guard
+//!   reads the world as the items before it left it, and all effects of one event take
+//!   place together (in effect order) before the next item. Follow-ups come back to the
+//!   loop, which queues them; one due the same day gets another run of the system that day.
+//! - A relation is brought up to the day only when an item concerns its pair (an event
+//!   that reads or logs it, a term of a leader of one of its states) or it is sampled, so
+//!   each pair steps through the same days whatever other pairs the scenario holds.
 //! - On the first of each month, after the day's queued items, triggered events are
 //!   checked (the pulse) in scenario order; those that fire are queued on the same day and
-//!   processed before the day's sample is taken. Samples read the score at the end of the
-//!   day. An event whose guard's own dates (`After`, `Before`, alone or in an `All`) rule
-//!   out the day, or that cannot repeat and has fired, is not looked at: its guard could
-//!   not hold, so it would draw nothing.
-//! - At the start of a run, the `Reset` schedule's one system, [`reset_world`], puts every
-//!   component back to the span's first day.
+//!   processed before the day's sample is taken. Samples read the scores at the end of the
+//!   day: every pair's on the first of a month and on extra days, a checkpoint's pair on
+//!   the checkpoint's first and last day. An event whose guard's own dates (`After`,
+//!   `Before`, alone or in an `All`) rule out the day, or that cannot repeat and has fired,
+//!   is not looked at: its guard could not hold, so it would draw nothing.
+//! - At the start of a run, the reset system (`reset_world`) puts every component back to
+//!   the span's first day.
 //!
 //! Draws are made on each event's own stream in the order [`crate::random`] writes down.
 
@@ -45,7 +53,7 @@ use crate::model;
 use crate::model::*;
 use crate::random::{self, Streams};
 use crate::record::{Run, Sample};
-use crate::relation::{self, BucketIndex, Ledger, Modifier, Relation};
+use crate::relation::{self, Gates, Ledger, Modifier, Relation};
 use crate::scenario::{Condition, Effect, Level, Scenario, Timing};
 use crate::score;
 
@@ -68,22 +76,30 @@ pub enum RunError {
     },
 }
 
-/// The scenario, with the bucket layout the systems look things up in; lent to them
-/// read-only as their input.
+/// The scenario, with where each modifier is summed; lent to the systems read-only as
+/// their input.
 struct Script {
     scenario: Arc<Scenario>,
-    buckets: BucketIndex,
+    /// For each event and effect, the bucket of its pair's relation its modifier goes in.
+    of_effect: Vec<Vec<usize>>,
+    /// For each event, the pairs whose scores it reads (its guard's) or logs (its
+    /// `pairs`), ascending: the relations brought up to its day when it is due.
+    reads: Vec<Vec<usize>>,
     roster: Roster,
 }
 
-/// The entity of each state, party and leader, by scenario index: how an effect or a guard
-/// that names one reaches its components through a query (`get`), in constant time. (A pass
-/// over the query to find it costs as many steps as there are leaders, which made runs of
-/// the synthetic scenarios quadratic in their size.)
+/// The entity of each state, party, leader and relation, by scenario index: how an effect
+/// or a guard that names one reaches its components through a query (`get`), in constant
+/// time. (A pass over the query to find it costs as many steps as there are leaders, which
+/// made runs of the synthetic scenarios quadratic in their size.) Which relations a state
+/// is in, and which state a party or leader belongs to, are not kept here: they are bevy
+/// relationships on the entities ([`MemberOf`], [`Between`], [`And`]).
 struct Roster {
     states: Vec<Entity>,
     parties: Vec<Entity>,
     leaders: Vec<Entity>,
+    /// Each pair's relation, in pair order.
+    relations: Vec<Entity>,
 }
 
 /// A scenario assembled into a world and its schedules, ready to run any number of times.
@@ -97,13 +113,15 @@ pub struct Simulation {
     script: Script,
     /// What the loop and the step system hand each other.
     turn: Turn,
-    /// The relation's entity.
-    relation: Entity,
+    /// The relations, read by the loop to take samples.
+    relations: QueryState<(&'static PairIdx, &'static mut Relation)>,
     /// Read-only views the loop's pulse reads guards through.
-    rulers: QueryState<(&'static StateIdx, &'static Ruling)>,
-    holders: QueryState<(&'static LeaderIdx, &'static Offices)>,
+    rulers: QueryState<StatesRead>,
+    holders: QueryState<LeadersRead>,
     /// Sample days in order.
     samples: Vec<SampleDay>,
+    /// The pairs of the sample days that are not for every pair (see [`SampleDay::only`]).
+    sample_pairs: Vec<usize>,
     /// The triggered events the pulse looks at.
     watch: Watch,
     queue: Queue,
@@ -120,30 +138,47 @@ impl Simulation {
     pub fn with_days(scenario: &Scenario, extra: &[Day]) -> Simulation {
         let scenario = Arc::new(scenario.clone());
         let (start, end) = scenario.span();
-        let mut samples: Vec<(Day, bool)> = Date::month_starts(start, end)
+        // Sample days: the first of every month and the extra days, for every pair; a
+        // checkpoint's first and last day, for its pair only (so a pair's relation is
+        // read on the same days whatever other pairs the scenario holds).
+        let months: Vec<Day> = Date::month_starts(start, end)
             .into_iter()
-            .map(|d| (d.day(), true))
+            .map(|d| d.day())
             .collect();
-        let mut others: Vec<Day> = scenario
-            .timeline
-            .checkpoints
-            .iter()
-            .flat_map(|c| [c.from.day(), c.to.day()])
-            .chain(extra.iter().copied())
-            .filter(|d| (start.day()..=end.day()).contains(d))
+        let mut days: Vec<(Day, Option<usize>)> = (scenario.timeline.checkpoints.iter())
+            .flat_map(|c| [(c.from.day(), Some(c.pair)), (c.to.day(), Some(c.pair))])
+            .chain(extra.iter().map(|&d| (d, None)))
+            .chain(months.iter().map(|&d| (d, None)))
+            .filter(|(d, _)| (start.day()..=end.day()).contains(d))
             .collect();
-        others.sort_unstable();
-        others.dedup();
-        for d in others {
-            if samples.binary_search(&(d, true)).is_err() {
-                samples.push((d, false));
+        // Per day, `None` (every pair) before any pair.
+        days.sort_unstable_by_key(|&(d, p)| (d, p.map_or(0, |p| p + 1)));
+        days.dedup();
+        let mut samples: Vec<SampleDay> = Vec::new();
+        let mut sample_pairs: Vec<usize> = Vec::new();
+        for (day, pair) in days {
+            if let Some(last) = samples.last_mut()
+                && last.day == day
+            {
+                // Every pair already, or one more pair of a checkpoint's day.
+                if last.only.0 != last.only.1
+                    && let Some(p) = pair
+                {
+                    sample_pairs.push(p);
+                    last.only.1 += 1;
+                }
+                continue;
             }
-        }
-        samples.sort_unstable_by_key(|&(d, monthly)| (d, !monthly));
-        samples.dedup_by_key(|s| s.0);
-        let samples = samples
-            .into_iter()
-            .map(|(day, monthly)| SampleDay {
+            let monthly = months.binary_search(&day).is_ok();
+            let at = sample_pairs.len() as u32;
+            let only = match pair {
+                Some(p) => {
+                    sample_pairs.push(p);
+                    (at, at + 1)
+                }
+                None => (at, at),
+            };
+            samples.push(SampleDay {
                 day,
                 monthly,
                 month: if monthly {
@@ -151,37 +186,57 @@ impl Simulation {
                 } else {
                     0
                 },
-            })
-            .collect();
+                only,
+            });
+        }
 
-        let (buckets, index) = relation::layout(&scenario);
+        let layout = relation::layout(&scenario);
         let mut world = World::new();
+        let states: Vec<Entity> = (scenario.states.iter().enumerate())
+            .map(|(i, s)| world.spawn((StateIdx(i), Ruling(s.ruling))).id())
+            .collect();
         let roster = Roster {
-            states: (scenario.states.iter().enumerate())
-                .map(|(i, s)| world.spawn((StateIdx(i), Ruling(s.ruling))).id())
-                .collect(),
             parties: (scenario.parties.iter().enumerate())
                 .map(|(i, p)| {
-                    world
-                        .spawn((PartyIdx(i), Ideology(p.ideology.clone())))
-                        .id()
+                    let member = MemberOf(states[p.state]);
+                    (world.spawn((PartyIdx(i), Ideology(p.ideology.clone()), member))).id()
                 })
                 .collect(),
-            leaders: (0..scenario.leaders.len())
-                .map(|i| world.spawn((LeaderIdx(i), Offices::default())).id())
+            leaders: (scenario.leaders.iter().enumerate())
+                .map(|(i, l)| {
+                    let member = MemberOf(states[l.state]);
+                    (world.spawn((LeaderIdx(i), Offices::default(), member))).id()
+                })
                 .collect(),
+            // Spawned in pair order: the relations' table holds them in that order.
+            relations: (layout.pairs.into_iter().enumerate())
+                .map(|(p, (buckets, gates))| {
+                    let (a, b) = scenario.pairs[p].states;
+                    let relation = Relation::new(buckets, scenario.fades.clone(), &scenario.scale);
+                    let ends = (Between(states[a]), And(states[b]));
+                    (world.spawn((PairIdx(p), relation, gates, Ledger::default(), ends))).id()
+                })
+                .collect(),
+            states,
         };
-        let relation = world
-            .spawn((
-                Relation::new(buckets, scenario.fades.clone(), &scenario.scale),
-                Ledger::default(),
-            ))
-            .id();
+        let reads = (scenario.events.iter())
+            .map(|e| {
+                let mut reads = e.pairs.clone();
+                if let Some(c) = &e.when {
+                    guard_pairs(c, &mut reads);
+                }
+                reads.sort_unstable();
+                reads.dedup();
+                reads
+            })
+            .collect();
         let script = Script {
             scenario: scenario.clone(),
-            buckets: index,
+            reads,
+            of_effect: layout.of_effect,
             roster,
         };
+        let relations = world.query();
         let rulers = world.query();
         let holders = world.query();
 
@@ -205,10 +260,7 @@ impl Simulation {
                         1.0 - (-month / mtth).exp()
                     }),
                     dates: e.when.as_ref().map_or((Day::MIN, Day::MAX), dates),
-                    scores: e
-                        .when
-                        .as_ref()
-                        .map_or((f64::NEG_INFINITY, f64::INFINITY), scores),
+                    scores: e.when.as_ref().and_then(scores),
                 }),
                 _ => None,
             })
@@ -222,10 +274,11 @@ impl Simulation {
             reset,
             script,
             turn: Turn::default(),
-            relation,
+            relations,
             rulers,
             holders,
             samples,
+            sample_pairs,
             watch: Watch {
                 triggered,
                 opening,
@@ -245,33 +298,34 @@ impl Simulation {
     /// One run with a seed: every sample day and every event that fired.
     pub fn run(&mut self, seed: u64) -> Result<Run, RunError> {
         let mut run = Run::new(seed);
-        run.samples.reserve_exact(self.samples.len());
+        run.samples
+            .reserve_exact(self.samples.len() * self.scenario.pairs.len());
         self.simulate(seed, self.scenario.span().1.day(), &mut run)?;
         Ok(run)
     }
 
     /// Runs up to the end of `day` and lists every modifier with its value that day, read
-    /// from the relation's ledger and buckets and from the entities' components.
+    /// from the relations' ledgers and buckets and from the entities' components.
     pub fn explain(&mut self, seed: u64, day: Day) -> Result<Snapshot, RunError> {
         let mut run = Run::new(seed);
         self.simulate(seed, day, &mut run)?;
-        self.relation_mut().advance(day);
         let world = &mut self.world;
-        let (relation, ledger) = world
-            .query::<(&Relation, &Ledger)>()
-            .get(world, self.relation)
-            .expect("the relation's entity lives as long as the simulation");
-        let mut modifiers: Vec<(Modifier, bool)> = ledger
-            .0
-            .iter()
-            .map(|m| {
+        let pairs = self.scenario.pairs.len();
+        let mut parts = vec![score::Parts::default(); pairs];
+        let mut modifiers: Vec<(Modifier, bool)> = Vec::new();
+        for (p, mut relation, ledger) in world
+            .query::<(&PairIdx, &mut Relation, &Ledger)>()
+            .iter_mut(world)
+        {
+            relation.advance(day);
+            parts[p.0] = relation.parts();
+            modifiers.extend(ledger.0.iter().map(|m| {
                 let counts =
                     relation.buckets()[m.bucket].counts() && m.until.is_none_or(|u| day < u);
                 (m.clone(), counts)
-            })
-            .collect();
-        modifiers.sort_by_key(|(m, _)| (m.start, m.source, m.effect));
-        let parts = relation.parts();
+            }));
+        }
+        modifiers.sort_by_key(|(m, _)| (m.start, m.source, m.effect, m.pair));
         let sc = &*self.scenario;
         let mut ruling = vec![0; sc.states.len()];
         for (i, r) in world.query::<(&StateIdx, &Ruling)>().iter(world) {
@@ -296,20 +350,13 @@ impl Simulation {
         })
     }
 
-    /// The relation's component.
-    fn relation_mut(&mut self) -> Mut<'_, Relation> {
-        self.world
-            .get_mut::<Relation>(self.relation)
-            .expect("the relation's entity lives as long as the simulation")
-    }
-
     /// Puts the world back to the span's first day and fills the queue for `seed`.
     fn reset(&mut self, seed: u64) {
         let sc = &*self.scenario;
         let start = sc.span().0.day();
         let end = sc.span().1.day();
         if let Err(e) = self.reset.run(&self.script, &mut self.world) {
-            unreachable!("the relation's entity lives as long as the simulation: {e}")
+            unreachable!("the systems take no parameter that can fail to validate: {e}")
         }
         self.turn.day = start;
         self.turn.due.clear();
@@ -364,54 +411,64 @@ impl Simulation {
             // fired stops the batch, to be read off the world below.
             let mut unsettled = None;
             let mut queued = false;
+            let scores = &mut self.turn.scores;
+            scores.resize(sc.pairs.len(), f64::NAN);
+            // One view of the relations for the batch (its archetypes checked once); each
+            // reached by its entity (cheaper than a pass of the query's iterator).
+            let mut relations = self.relations.query_mut(&mut self.world);
+            while let Some(&sample) = self.samples.get(next_sample)
+                && sample.day <= stop
+                && sample.day < next_item
             {
-                let mut relation = self
-                    .world
-                    .get_mut::<Relation>(self.relation)
-                    .expect("the relation's entity lives as long as the simulation");
-                while let Some(&sample) = self.samples.get(next_sample)
-                    && sample.day <= stop
-                    && sample.day < next_item
-                {
-                    relation.advance(sample.day);
-                    let parts = relation.parts();
-                    let score = relation.squash(&parts);
-                    if sample.monthly && pulsed != Some(sample.day) && self.watch.open(sample.day) {
-                        pulsed = Some(sample.day);
-                        if self.watch.sift(sample.day, score, sc, &self.turn.history) {
-                            unsettled = Some((sample, parts, score));
-                            break;
-                        }
-                        if self
-                            .watch
-                            .draw(&sample, sc, &mut self.turn.streams, &mut self.queue)
-                        {
-                            queued = true;
-                            break;
-                        }
+                // The samples of the pairs sampled that day; taken back below if the pulse
+                // queues an event first.
+                let taken = run.samples.len();
+                for (pair, &entity) in self.script.roster.relations.iter().enumerate() {
+                    if sample.has(pair, &self.sample_pairs)
+                        && let Ok((_, mut relation)) = relations.get_mut(entity)
+                    {
+                        relation.advance(sample.day);
+                        let parts = relation.parts();
+                        let score = relation.squash(&parts);
+                        scores[pair] = score;
+                        run.samples.push(sample.taken(pair, parts, score));
                     }
-                    run.samples.push(sample.taken(parts, score));
-                    next_sample += 1;
                 }
+                if sample.monthly && pulsed != Some(sample.day) && self.watch.open(sample.day) {
+                    pulsed = Some(sample.day);
+                    if self.watch.sift(sample.day, scores, sc, &self.turn.history) {
+                        unsettled = Some((sample, taken));
+                        break;
+                    }
+                    if self
+                        .watch
+                        .draw(&sample, sc, &mut self.turn.streams, &mut self.queue)
+                    {
+                        run.samples.truncate(taken);
+                        queued = true;
+                        break;
+                    }
+                }
+                next_sample += 1;
             }
             if queued {
                 continue;
             }
-            if let Some((sample, parts, score)) = unsettled {
+            if let Some((sample, taken)) = unsettled {
                 let facts = Standing {
                     states: self.rulers.query_manual(&self.world),
                     leaders: self.holders.query_manual(&self.world),
                     roster: &self.script.roster,
                     fired: &self.turn.history.fired,
                 };
-                self.watch.settle(sample.day, score, sc, &facts);
+                self.watch.settle(sample.day, scores, sc, &facts);
                 if self
                     .watch
                     .draw(&sample, sc, &mut self.turn.streams, &mut self.queue)
                 {
+                    run.samples.truncate(taken);
                     continue;
                 }
-                run.samples.push(sample.taken(parts, score));
                 next_sample += 1;
                 continue;
             }
@@ -427,7 +484,7 @@ impl Simulation {
                 turn.due.push(item);
             }
             if let Err(e) = self.step.run((&self.script, turn), &mut self.world) {
-                unreachable!("the relation's entity lives as long as the simulation: {e}")
+                unreachable!("the systems take no parameter that can fail to validate: {e}")
             }
             for (d, it) in turn.outbox.drain(..) {
                 self.queue.push(d, it);
@@ -484,8 +541,8 @@ impl Watch {
     }
 
     /// Drops the events closed by `day` or spent, and lists the others whose guards may
-    /// hold with the relation at `score`; whether some guard needs the world to settle.
-    fn sift(&mut self, day: Day, score: f64, sc: &Scenario, history: &History) -> bool {
+    /// hold with the relations at `scores`; whether some guard needs the world to settle.
+    fn sift(&mut self, day: Day, scores: &[f64], sc: &Scenario, history: &History) -> bool {
         let triggered = &self.triggered;
         let candidates = &mut self.candidates;
         candidates.clear();
@@ -495,13 +552,15 @@ impl Watch {
             if day >= t.dates.1 || (!t.repeat && history.fired[t.event] > 0) {
                 return false;
             }
-            if score < t.scores.0 || score >= t.scores.1 {
+            if let Some((p, lo, hi)) = t.scores
+                && (scores[p] < lo || scores[p] >= hi)
+            {
                 return true;
             }
             let holds = sc.events[t.event]
                 .when
                 .as_ref()
-                .map_or(Some(true), |c| settled(c, day, score));
+                .map_or(Some(true), |c| settled(c, day, scores));
             if holds != Some(false) {
                 unsettled |= holds.is_none();
                 candidates.push((k, holds));
@@ -512,12 +571,12 @@ impl Watch {
     }
 
     /// Settles the guards [`Watch::sift`] left open, against the world.
-    fn settle(&mut self, day: Day, score: f64, sc: &Scenario, facts: &impl Facts) {
+    fn settle(&mut self, day: Day, scores: &[f64], sc: &Scenario, facts: &impl Facts) {
         for (k, holds) in &mut self.candidates {
             if holds.is_none() {
                 let event = self.triggered[*k].event;
                 let guard = sc.events[event].when.as_ref();
-                *holds = Some(guard.is_none_or(|c| model::holds(c, day, score, facts)));
+                *holds = Some(guard.is_none_or(|c| model::holds(c, day, scores, facts)));
             }
         }
     }
@@ -548,7 +607,7 @@ impl Watch {
     }
 }
 
-/// A day on which the relation is sampled.
+/// A day on which the relations are sampled.
 #[derive(Clone, Copy, Debug)]
 struct SampleDay {
     day: Day,
@@ -556,14 +615,25 @@ struct SampleDay {
     monthly: bool,
     /// Days in its month, 28 to 31, for monthly samples (0 otherwise).
     month: i32,
+    /// The pairs sampled that day: an empty range for every pair, else a range of
+    /// [`Simulation`]'s `sample_pairs` (a checkpoint's day, for the checkpoints' pairs).
+    only: (u32, u32),
 }
 
 impl SampleDay {
-    /// The sample taken on this day.
-    fn taken(self, parts: score::Parts, score: f64) -> Sample {
+    /// Whether pair `pair` is sampled that day (`only` holds the pairs of `sample_pairs`
+    /// it names).
+    fn has(self, pair: usize, sample_pairs: &[usize]) -> bool {
+        self.only.0 == self.only.1
+            || sample_pairs[self.only.0 as usize..self.only.1 as usize].contains(&pair)
+    }
+
+    /// The sample of pair `pair` taken on this day.
+    fn taken(self, pair: usize, parts: score::Parts, score: f64) -> Sample {
         Sample {
             day: self.day,
             monthly: self.monthly,
+            pair,
             parts,
             score,
         }
@@ -581,24 +651,44 @@ struct Trigger {
     chance: [f64; 4],
     /// The days [from, to) outside which its guard's own dates rule it out.
     dates: (Day, Day),
-    /// The scores [from, to) outside which its guard's own score conditions rule it out.
-    scores: (f64, f64),
+    /// A pair and the scores [from, to) outside which its guard's own score conditions on
+    /// that pair rule it out, if it has any.
+    scores: Option<(usize, f64, f64)>,
 }
 
-/// The scores [from, to) outside which a guard cannot hold, from its `ScoreAtLeast`,
-/// `ScoreBelow` and `Band` conditions, alone or in an `All`.
-fn scores(c: &Condition) -> (f64, f64) {
+/// A pair and the scores [from, to) outside which a guard cannot hold, from its
+/// `ScoreAtLeast`, `ScoreBelow` and `Band` conditions on that pair, alone or in an `All`
+/// (the first pair such a condition names; conditions on other pairs are left to the
+/// guard itself).
+fn scores(c: &Condition) -> Option<(usize, f64, f64)> {
     match c {
-        Condition::ScoreAtLeast(x) => (*x, f64::INFINITY),
-        Condition::ScoreBelow(x) => (f64::NEG_INFINITY, *x),
-        Condition::Band(lo, hi) => (*lo, *hi),
-        Condition::All(cs) => cs
-            .iter()
-            .map(scores)
-            .fold((f64::NEG_INFINITY, f64::INFINITY), |(a, b), (c, d)| {
-                (a.max(c), b.min(d))
-            }),
-        _ => (f64::NEG_INFINITY, f64::INFINITY),
+        Condition::ScoreAtLeast(p, x) => Some((*p, *x, f64::INFINITY)),
+        Condition::ScoreBelow(p, x) => Some((*p, f64::NEG_INFINITY, *x)),
+        Condition::Band(p, lo, hi) => Some((*p, *lo, *hi)),
+        Condition::All(cs) => {
+            let mut out: Option<(usize, f64, f64)> = None;
+            for (p, lo, hi) in cs.iter().filter_map(scores) {
+                match &mut out {
+                    None => out = Some((p, lo, hi)),
+                    Some((q, a, b)) if *q == p => (*a, *b) = (a.max(lo), b.min(hi)),
+                    Some(_) => {}
+                }
+            }
+            out
+        }
+        _ => None,
+    }
+}
+
+/// Adds to `out` the pairs whose scores a guard reads.
+fn guard_pairs(c: &Condition, out: &mut Vec<usize>) {
+    match c {
+        Condition::ScoreAtLeast(p, _) | Condition::ScoreBelow(p, _) | Condition::Band(p, ..) => {
+            out.push(*p);
+        }
+        Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| guard_pairs(c, out)),
+        Condition::Not(c) => guard_pairs(c, out),
+        _ => {}
     }
 }
 
@@ -651,32 +741,61 @@ impl Queue {
 pub struct Snapshot {
     /// The day.
     pub day: Day,
-    /// The parts of the score that day.
-    pub parts: score::Parts,
+    /// The parts of each pair's score that day, in pair order.
+    pub parts: Vec<score::Parts>,
     /// Ruling party of each state.
     pub ruling: Vec<usize>,
     /// Whether each leader is in office.
     pub in_office: Vec<bool>,
     /// Each party's ideology that day.
     pub ideologies: Vec<Vec<f64>>,
-    /// Every modifier left so far, in order of start, with whether it counts that day.
+    /// Every modifier left so far on any pair, in order of start, with whether it counts
+    /// that day.
     pub modifiers: Vec<(Modifier, bool)>,
     /// The run up to that day.
     pub run: Run,
 }
 
-/// The states with their ruling parties, as the systems change them.
+/// The states with their ruling parties, as the systems change them, and the relations
+/// each is the first or second state of.
 type States<'w, 's> = Query<'w, 's, (&'static StateIdx, &'static mut Ruling)>;
-/// The parties with their ideologies.
-type Parties<'w, 's> = Query<'w, 's, (&'static PartyIdx, &'static mut Ideology)>;
-/// The leaders with their offices.
-type Leaders<'w, 's> = Query<'w, 's, (&'static LeaderIdx, &'static mut Offices)>;
+/// The relations each state is the first or second state of (kept by bevy from the
+/// relations' [`Between`] and [`And`]).
+type Ties<'w, 's> = Query<
+    'w,
+    's,
+    (
+        Option<&'static RelationsFirst>,
+        Option<&'static RelationsSecond>,
+    ),
+    With<StateIdx>,
+>;
+/// The parties with their ideologies and states.
+type Parties<'w, 's> = Query<'w, 's, (&'static PartyIdx, &'static mut Ideology, &'static MemberOf)>;
+/// The leaders with their offices and states.
+type Leaders<'w, 's> = Query<'w, 's, (&'static LeaderIdx, &'static mut Offices, &'static MemberOf)>;
+/// The relations of the pairs, with their gates and ledgers.
+type Relations<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static PairIdx,
+        &'static mut Relation,
+        &'static Gates,
+        &'static mut Ledger,
+    ),
+>;
+
+/// The states, read-only.
+type StatesRead = (&'static StateIdx, &'static Ruling);
+/// The leaders, read-only.
+type LeadersRead = (&'static LeaderIdx, &'static Offices, &'static MemberOf);
 
 /// What guards read, through read-only queries over the states and leaders, and the
 /// history's counts: no copy of the components is kept beside them.
 struct Standing<'a, 'w, 's> {
-    states: Query<'w, 's, (&'static StateIdx, &'static Ruling)>,
-    leaders: Query<'w, 's, (&'static LeaderIdx, &'static Offices)>,
+    states: Query<'w, 's, StatesRead>,
+    leaders: Query<'w, 's, LeadersRead>,
     roster: &'a Roster,
     fired: &'a [u32],
 }
@@ -706,7 +825,7 @@ impl Facts for Standing<'_, '_, '_> {
     fn in_office(&self, leader: usize) -> bool {
         self.leaders
             .get(self.roster.leaders[leader])
-            .is_ok_and(|(_, o)| !o.0.is_empty())
+            .is_ok_and(|(_, o, _)| !o.0.is_empty())
     }
 
     fn fired(&self, event: usize) -> u32 {
@@ -714,14 +833,22 @@ impl Facts for Standing<'_, '_, '_> {
     }
 }
 
-/// Puts every component back to the span's first day: rulers, ideologies, offices, the
-/// relation's buckets (emptied and gated) and structural part, its ledger, the history.
+/// The relations (entities) of a state, found by traversing its relationships: those it is
+/// the first state of, then those it is the second of.
+fn relations_of<'a>(ties: &'a Ties<'_, '_>, state: Entity) -> impl Iterator<Item = Entity> + 'a {
+    let (first, second) = ties.get(state).unwrap_or((None, None));
+    let first = first.into_iter().flat_map(|r| r.iter());
+    first.chain(second.into_iter().flat_map(|r| r.iter()))
+}
+
+/// Puts every component back to the span's first day: rulers, ideologies, offices, and
+/// each relation's buckets (emptied and gated), structural part and ledger.
 fn reset_world(
     InRef(script): InRef<Script>,
     mut states: States<'_, '_>,
     mut parties: Parties<'_, '_>,
     mut leaders: Leaders<'_, '_>,
-    relation: Single<(&mut Relation, &mut Ledger)>,
+    mut relations: Relations<'_, '_>,
 ) {
     let sc = &*script.scenario;
     let start = sc.span().0.day();
@@ -730,77 +857,93 @@ fn reset_world(
     for (i, mut ruling) in &mut states {
         ruling.0 = sc.states[i.0].ruling;
     }
-    for (i, mut ideology) in &mut parties {
+    for (i, mut ideology, _) in &mut parties {
         ideology.0.clone_from(&sc.parties[i.0].ideology);
     }
-    for (i, mut offices) in &mut leaders {
+    for (i, mut offices, _) in &mut leaders {
         offices.0.clear();
         let held = sc.leaders[i.0].terms.iter().filter(|t| t.covers(start));
         offices.0.extend(held.map(|t| t.office.clone()));
     }
-    let (mut relation, mut ledger) = relation.into_inner();
-    ledger.0.clear();
-    relation.reset(start);
     let facts = standing(&states, &leaders, &script.roster, &[]);
-    for b in 0..relation.buckets().len() {
-        let counts = gate(relation.buckets()[b].level, sc, &facts);
-        relation.set_counts(b, counts);
+    let ideologies = parties.as_readonly();
+    for (pair, mut relation, _, mut ledger) in &mut relations {
+        ledger.0.clear();
+        relation.reset(start);
+        for b in 0..relation.buckets().len() {
+            let counts = gate(relation.buckets()[b].level, sc, &facts);
+            relation.set_counts(b, counts);
+        }
+        relation.structural = structural(sc, pair.0, &facts, &ideologies);
     }
-    relation.structural = structural(sc, &facts, &parties.as_readonly());
 }
 
 /// The day's items, in queue order: a term start or end changes a leader's offices; an
 /// event checks its guard and chance, then takes all its effects (rulers, ideologies,
-/// offices, modifiers, follow-ups) before the next item looks at the world. Pairs are gated
-/// again when a party takes or loses power or a leader enters or leaves office, and the
-/// structural part follows rulers and ideologies. Stops after the event that fires one
+/// offices, modifiers, follow-ups) before the next item looks at the world. A party taking
+/// or losing power, a leader entering or leaving office, gates again the pairs they are in,
+/// in the relations of their state (found through its relationships); the structural part
+/// of those relations follows rulers and ideologies. Stops after the event that fires one
 /// more than the scenario's `max_events`, for the loop to report.
 fn apply_due_events(
     (InRef(script), InMut(turn)): (InRef<Script>, InMut<Turn>),
     mut states: States<'_, '_>,
+    ties: Ties<'_, '_>,
     mut parties: Parties<'_, '_>,
     mut leaders: Leaders<'_, '_>,
-    relation: Single<(&mut Relation, &mut Ledger)>,
+    mut relations: Relations<'_, '_>,
 ) {
     let sc = &*script.scenario;
-    let index = &script.buckets;
     let roster = &script.roster;
-    let (mut relation, mut ledger) = relation.into_inner();
     let Turn {
         day,
         due,
         outbox,
         streams,
         history,
+        scores,
+        ..
     } = turn;
     let day = *day;
-    relation.advance(day);
+    // A relation is brought up to the day only when an item concerns it: an event that
+    // reads or logs its pair, a term of a leader of one of its states. So a pair's
+    // relation steps on the same days whatever other pairs the scenario holds, and its
+    // fading multiplies the same factors.
     for &item in due.iter() {
         let i = match item {
             Item::TermStart(l, t) | Item::TermEnd(l, t) => {
                 let office = &sc.leaders[l].terms[t].office;
-                change_offices(&mut leaders, roster.leaders[l], |o| {
+                let state = change_offices(&mut leaders, roster.leaders[l], |o| {
                     if matches!(item, Item::TermStart(..)) {
                         o.push(office.clone());
                     } else if let Some(k) = o.iter().position(|x| x == office) {
                         o.remove(k);
                     }
                 });
-                regate(
-                    &mut relation,
-                    &index.of_leader[l],
+                regate_leader(
+                    &mut relations,
+                    (&states, &ties),
+                    &leaders,
+                    (state, l, day),
                     sc,
-                    &standing(&states, &leaders, roster, &history.fired),
+                    roster,
+                    &history.fired,
                 );
                 continue;
             }
             Item::Event(i) => i,
         };
         let e = &sc.events[i];
-        let before = relation.score();
+        scores.resize(roster.relations.len(), f64::NAN);
+        for &p in &script.reads[i] {
+            if let Ok((_, mut relation, ..)) = relations.get_mut(roster.relations[p]) {
+                relation.advance(day);
+                scores[p] = relation.score();
+            }
+        }
         if let Some(c) = &e.when {
             let facts = standing(&states, &leaders, roster, &history.fired);
-            if !holds(c, day, before, &facts) {
+            if !holds(c, day, scores, &facts) {
                 continue;
             }
         }
@@ -810,63 +953,84 @@ fn apply_due_events(
         }
         history.fired[i] += 1;
         history.total += 1;
-        let mut restructure = false;
+        // The states whose ruler or parties' ideology changed: their relations' structural
+        // parts are computed again after all the effects.
+        let mut restructure: Vec<Entity> = Vec::new();
         for (k, effect) in e.effects.iter().enumerate() {
             match effect {
-                Effect::Modifier { level, value, .. } => {
+                Effect::Modifier {
+                    pair, level, value, ..
+                } => {
                     let value = random::draw(*value, rng);
-                    let b = index.of_effect[i][k];
-                    relation.add(b, value);
-                    let bucket = &relation.buckets()[b];
-                    let modifier = Modifier {
-                        level: *level,
-                        value,
-                        start: day,
-                        half_life: sc.fades[bucket.fade],
-                        until: bucket.until,
-                        source: i,
-                        effect: k,
-                        bucket: b,
-                    };
-                    ledger.0.push(modifier);
+                    let b = script.of_effect[i][k];
+                    if let Ok((_, mut relation, _, mut ledger)) =
+                        relations.get_mut(roster.relations[*pair])
+                    {
+                        relation.advance(day);
+                        relation.add(b, value);
+                        let bucket = &relation.buckets()[b];
+                        ledger.0.push(Modifier {
+                            pair: *pair,
+                            level: *level,
+                            value,
+                            start: day,
+                            half_life: sc.fades[bucket.fade],
+                            until: bucket.until,
+                            source: i,
+                            effect: k,
+                            bucket: b,
+                        });
+                    }
                 }
                 Effect::Ideology { party, axis, shift } => {
                     let by = random::draw(*shift, rng);
-                    if let Ok((_, mut ideology)) = parties.get_mut(roster.parties[*party]) {
+                    if let Ok((_, mut ideology, state)) = parties.get_mut(roster.parties[*party]) {
                         let x = &mut ideology.0[*axis];
                         *x = (*x + by).clamp(-1.0, 1.0);
+                        restructure.push(state.0);
                     }
-                    restructure = true;
                 }
                 Effect::Rule { state, party } => {
+                    let entity = roster.states[*state];
                     let mut before = *party;
-                    if let Ok((_, mut ruling)) = states.get_mut(roster.states[*state]) {
+                    if let Ok((_, mut ruling)) = states.get_mut(entity) {
                         before = std::mem::replace(&mut ruling.0, *party);
                     }
                     let facts = standing(&states, &leaders, roster, &history.fired);
-                    for p in [before, *party] {
-                        regate(&mut relation, &index.of_party[p], sc, &facts);
+                    for r in relations_of(&ties, entity) {
+                        if let Ok((_, mut relation, gates, _)) = relations.get_mut(r) {
+                            relation.advance(day);
+                            for p in [before, *party] {
+                                regate(&mut relation, &gates.of_party[p], sc, &facts);
+                            }
+                        }
                     }
-                    restructure = true;
+                    restructure.push(entity);
                 }
                 Effect::TakeOffice { leader, office } => {
-                    change_offices(&mut leaders, roster.leaders[*leader], |o| {
+                    let state = change_offices(&mut leaders, roster.leaders[*leader], |o| {
                         o.push(office.clone());
                     });
-                    regate(
-                        &mut relation,
-                        &index.of_leader[*leader],
+                    regate_leader(
+                        &mut relations,
+                        (&states, &ties),
+                        &leaders,
+                        (state, *leader, day),
                         sc,
-                        &standing(&states, &leaders, roster, &history.fired),
+                        roster,
+                        &history.fired,
                     );
                 }
                 Effect::LeaveOffice { leader } => {
-                    change_offices(&mut leaders, roster.leaders[*leader], Vec::clear);
-                    regate(
-                        &mut relation,
-                        &index.of_leader[*leader],
+                    let state = change_offices(&mut leaders, roster.leaders[*leader], Vec::clear);
+                    regate_leader(
+                        &mut relations,
+                        (&states, &ties),
+                        &leaders,
+                        (state, *leader, day),
                         sc,
-                        &standing(&states, &leaders, roster, &history.fired),
+                        roster,
+                        &history.fired,
                     );
                 }
                 Effect::FollowUp { event, after } => {
@@ -874,34 +1038,69 @@ fn apply_due_events(
                 }
             }
         }
-        if restructure {
+        if !restructure.is_empty() {
+            restructure.sort_unstable();
+            restructure.dedup();
             let facts = standing(&states, &leaders, roster, &history.fired);
-            relation.structural = structural(sc, &facts, &parties.as_readonly());
+            let ideologies = parties.as_readonly();
+            for &state in &restructure {
+                for r in relations_of(&ties, state) {
+                    if let Ok((pair, mut relation, ..)) = relations.get_mut(r) {
+                        relation.structural = structural(sc, pair.0, &facts, &ideologies);
+                    }
+                }
+            }
         }
-        history.log.push(FiredEvent {
-            event: i,
-            day,
-            before,
-            after: relation.score(),
-        });
+        for &pair in &e.pairs {
+            if let Ok((_, mut relation, ..)) = relations.get_mut(roster.relations[pair]) {
+                history.log.push(FiredEvent {
+                    event: i,
+                    day,
+                    pair,
+                    before: scores[pair],
+                    after: relation.score(),
+                });
+            }
+        }
         if history.total > sc.max_events {
             break;
         }
     }
 }
 
-/// Changes the offices of the leader whose entity is `leader`.
+/// Changes the offices of the leader whose entity is `leader`; the entity of their state.
 fn change_offices(
     leaders: &mut Leaders<'_, '_>,
     leader: Entity,
     change: impl FnOnce(&mut Vec<String>),
+) -> Option<Entity> {
+    let (_, mut offices, state) = leaders.get_mut(leader).ok()?;
+    change(&mut offices.0);
+    Some(state.0)
+}
+
+/// Gates again, in every relation of the leader's state (each brought up to `day`), the
+/// pairs of leaders that leader `l` is in.
+fn regate_leader(
+    relations: &mut Relations<'_, '_>,
+    (states, ties): (&States<'_, '_>, &Ties<'_, '_>),
+    leaders: &Leaders<'_, '_>,
+    (state, l, day): (Option<Entity>, usize, Day),
+    sc: &Scenario,
+    roster: &Roster,
+    fired: &[u32],
 ) {
-    if let Ok((_, mut offices)) = leaders.get_mut(leader) {
-        change(&mut offices.0);
+    let Some(state) = state else { return };
+    let facts = standing(states, leaders, roster, fired);
+    for r in relations_of(ties, state) {
+        if let Ok((_, mut relation, gates, _)) = relations.get_mut(r) {
+            relation.advance(day);
+            regate(&mut relation, &gates.of_leader[l], sc, &facts);
+        }
     }
 }
 
-/// Gates again the pairs `buckets`, as the facts now stand.
+/// Gates again the buckets `buckets` of a relation, as the facts now stand.
 fn regate(relation: &mut Relation, buckets: &[usize], sc: &Scenario, facts: &impl Facts) {
     for &b in buckets {
         let counts = gate(relation.buckets()[b].level, sc, facts);
@@ -909,7 +1108,7 @@ fn regate(relation: &mut Relation, buckets: &[usize], sc: &Scenario, facts: &imp
     }
 }
 
-/// Whether a pair counts: always between the states; between two parties while both
+/// Whether a level counts: always between the states; between two parties while both
 /// rule; between two leaders while both are in office.
 fn gate(level: Level, sc: &Scenario, facts: &impl Facts) -> bool {
     match level {
@@ -921,21 +1120,24 @@ fn gate(level: Level, sc: &Scenario, facts: &impl Facts) -> bool {
     }
 }
 
-/// The structural part for the ruling parties, from the parties' ideologies.
+/// The structural part of pair `pair`, for its states' ruling parties, from the parties'
+/// ideologies.
 fn structural(
     sc: &Scenario,
+    pair: usize,
     facts: &Standing<'_, '_, '_>,
-    parties: &Query<(&PartyIdx, &Ideology)>,
+    parties: &Query<(&PartyIdx, &Ideology, &MemberOf)>,
 ) -> f64 {
-    let (a, b) = (facts.ruling(0), facts.ruling(1));
+    let the = &sc.pairs[pair];
+    let (a, b) = (facts.ruling(the.states.0), facts.ruling(the.states.1));
     let ideology = |p: usize| {
         parties
             .get(facts.roster.parties[p])
-            .map_or(&[][..], |(_, x)| &x.0[..])
+            .map_or(&[][..], |(_, x, _)| &x.0[..])
     };
     score::structural(
-        sc.structure.base,
-        sc.structure.affinity,
+        the.structure.base,
+        the.structure.affinity,
         ideology(a),
         ideology(b),
     )
@@ -987,8 +1189,13 @@ mod tests {
             .expect("the step system runs");
     }
 
+    /// The parts of the only pair's score.
     fn parts(sim: &mut Simulation) -> score::Parts {
-        sim.relation_mut().parts()
+        let e = sim.script.roster.relations[0];
+        sim.world
+            .get::<Relation>(e)
+            .expect("the relation's entity")
+            .parts()
     }
 
     fn ruling(sim: &mut Simulation, state: usize) -> usize {

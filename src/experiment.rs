@@ -19,6 +19,12 @@
 //! for every event it leaves alone: the difference of a pair is the effect of the change,
 //! not noise (common random numbers).
 //!
+//! ## Curves of many pairs
+//! A run's curve is the monthly score of every pair the scenario models, pair after pair:
+//! the scores of pair `p` in month `m` sit at `p * months + m` (a "cell"). Every statistic
+//! below is taken cell by cell, so a scenario of one pair has exactly the numbers of one
+//! curve, and the writers in [`crate::report`] turn cells into one row per (date, pair).
+//!
 //! ## Percentiles
 //! Percentile `p` of `n` values is Hyndman and Fan's type 7 (the default of R and NumPy):
 //! sort the values `x[0] <= .. <= x[n-1]`, let `h = (n - 1) p`, and take
@@ -181,15 +187,16 @@ fn pool_size(runs: u64, asked: Option<&str>, cores: usize) -> usize {
         .max(1)
 }
 
-/// The monthly scores of every run of an experiment, kept once: run `k`'s months are
-/// `values[k * months..(k + 1) * months]`, in seed order.
+/// The monthly scores of every run of an experiment, kept once: run `k`'s cells (pair
+/// after pair, each pair's months in order) are `values[k * months..(k + 1) * months]`,
+/// in seed order; `months` counts cells, the months of the span times its pairs.
 struct Scores {
     months: usize,
     values: Vec<f64>,
 }
 
 impl Scores {
-    /// The score of run `k` in month `m`.
+    /// The score of run `k` in cell `m`.
     fn at(&self, k: usize, m: usize) -> f64 {
         self.values[k * self.months + m]
     }
@@ -218,11 +225,15 @@ fn scores_of(
         .enumerate()
         .map(|(c, block)| {
             let mut sim = Simulation::new(sc);
+            let pairs = sc.pairs.len();
+            let span = months / pairs.max(1);
             for (k, row) in block.chunks_mut(months.max(1)).enumerate() {
                 let seed = seeds.first.wrapping_add((c * per_chunk + k) as u64);
                 let run = sim.run(seed)?;
-                for (slot, s) in row.iter_mut().zip(run.monthly()) {
-                    *slot = s.score;
+                // Samples come month by month, each month pair by pair; cells go pair by
+                // pair.
+                for (i, s) in run.monthly().enumerate().take(months) {
+                    row[s.pair * span + i / pairs] = s.score;
                 }
                 observe(&run);
                 progress.advance(1);
@@ -258,6 +269,11 @@ fn per_month<R: Send>(
 /// The mean of values, summed in order.
 fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// The cells of a run's curve: the months of the span times the pairs.
+pub fn cells(sc: &Scenario) -> usize {
+    months(sc).len() * sc.pairs.len()
 }
 
 /// The first days of the months of the span: the rows of every table.
@@ -315,10 +331,18 @@ pub struct Ensemble {
     pub seeds: Seeds,
     /// First of each month of the span.
     pub days: Vec<Day>,
-    /// Mean score each month.
+    /// Mean score in each cell (pair `p`, month `m` at `p * days.len() + m`).
     pub mean: Vec<f64>,
-    /// The [`PERCENTILES`] of the score each month.
+    /// The [`PERCENTILES`] of the score in each cell.
     pub percentiles: Vec<[f64; 5]>,
+}
+
+impl Ensemble {
+    /// The cells of one pair: its months' range in [`Ensemble::mean`] and
+    /// [`Ensemble::percentiles`].
+    pub fn of_pair(&self, pair: usize) -> std::ops::Range<usize> {
+        pair * self.days.len()..(pair + 1) * self.days.len()
+    }
 }
 
 /// Runs a scenario once per seed and summarizes the scores month by month. Refused before
@@ -329,26 +353,26 @@ pub fn ensemble(
     progress: &dyn Progress,
 ) -> Result<Ensemble, ExperimentError> {
     let days = months(sc);
-    within_budget(seeds, days.len(), 1)?;
+    within_budget(seeds, days.len(), sc.pairs.len() as u64)?;
     on_pool(seeds.runs, || {
         progress.start(seeds.runs);
-        let scores = scores_of(sc, seeds, days.len(), progress, |_| ());
+        let scores = scores_of(sc, seeds, cells(sc), progress, |_| ());
         progress.finish();
         Ok(ensemble_of_scores(sc, seeds, scores?.values))
     })
 }
 
-/// The monthly scores of the runs of `seeds`, run `k`'s months at
-/// `[k * months, (k + 1) * months)`: what a shard of an ensemble or a comparison carries.
+/// The monthly scores of the runs of `seeds`, run `k`'s cells at
+/// `[k * cells, (k + 1) * cells)`: what a shard of an ensemble or a comparison carries.
 pub fn monthly_scores(
     sc: &Scenario,
     seeds: Seeds,
     progress: &dyn Progress,
 ) -> Result<Vec<f64>, ExperimentError> {
     let days = months(sc);
-    within_budget(seeds, days.len(), 1)?;
+    within_budget(seeds, days.len(), sc.pairs.len() as u64)?;
     on_pool(seeds.runs, || {
-        Ok(scores_of(sc, seeds, days.len(), progress, |_| ())?.values)
+        Ok(scores_of(sc, seeds, cells(sc), progress, |_| ())?.values)
     })
 }
 
@@ -357,11 +381,11 @@ pub fn monthly_scores(
 pub fn ensemble_of_scores(sc: &Scenario, seeds: Seeds, values: Vec<f64>) -> Ensemble {
     let days = months(sc);
     let scores = Scores {
-        months: days.len(),
+        months: cells(sc),
         values,
     };
     let stats = per_month(
-        days.len(),
+        scores.months,
         scores.runs(),
         |m, col| col.extend((0..scores.runs()).map(|k| scores.at(k, m))),
         |col| {
@@ -401,21 +425,22 @@ pub struct Divergence {
     pub largest: Option<(Day, f64)>,
 }
 
-/// One variant's curves in a comparison.
+/// One variant's curves in a comparison, cell by cell (pair after pair, each pair's
+/// months in order; see the module's doc).
 #[derive(Clone, Debug, PartialEq)]
 pub struct VariantResult {
     /// Column name.
     pub name: String,
-    /// Mean score each month.
+    /// Mean score in each cell.
     pub mean: Vec<f64>,
-    /// Mean paired difference (variant - baseline) each month.
+    /// Mean paired difference (variant - baseline) in each cell.
     pub diff: Vec<f64>,
-    /// 5th percentile of the paired differences each month.
+    /// 5th percentile of the paired differences in each cell.
     pub diff_p5: Vec<f64>,
-    /// 95th percentile of the paired differences each month.
+    /// 95th percentile of the paired differences in each cell.
     pub diff_p95: Vec<f64>,
-    /// How it parts from the baseline.
-    pub divergence: Divergence,
+    /// How it parts from the baseline, pair by pair.
+    pub divergence: Vec<Divergence>,
 }
 
 /// A baseline against variants on common random numbers.
@@ -425,13 +450,20 @@ pub struct Comparison {
     pub seeds: Seeds,
     /// First of each month of the span.
     pub days: Vec<Day>,
-    /// Mean baseline score each month.
+    /// Mean baseline score in each cell.
     pub baseline: Vec<f64>,
     /// The variants, in the order given.
     pub variants: Vec<VariantResult>,
-    /// Per decade (its first year), the band of the mean score over its months: the
-    /// baseline's first, then each variant's (band indices of the baseline's scale).
-    pub decades: Vec<(i32, Vec<usize>)>,
+    /// Per pair, per decade (its first year), the band of the mean score over its months:
+    /// the baseline's first, then each variant's (band indices of the baseline's scale).
+    pub decades: Vec<Vec<(i32, Vec<usize>)>>,
+}
+
+impl Comparison {
+    /// The cells of one pair: its months' range in the curves.
+    pub fn of_pair(&self, pair: usize) -> std::ops::Range<usize> {
+        pair * self.days.len()..(pair + 1) * self.days.len()
+    }
 }
 
 /// Runs the baseline and every variant on the same seeds and measures how they part.
@@ -444,7 +476,7 @@ pub fn compare(
     progress: &dyn Progress,
 ) -> Result<Comparison, ExperimentError> {
     let days = months(baseline);
-    within_budget(seeds, days.len(), 2)?;
+    within_budget(seeds, days.len(), 2 * baseline.pairs.len() as u64)?;
     on_pool(seeds.runs, || {
         progress.start(seeds.runs * (1 + variants.len() as u64));
         let result = compare_on(baseline, variants, seeds, days, progress);
@@ -460,17 +492,17 @@ fn compare_on(
     days: Vec<Day>,
     progress: &dyn Progress,
 ) -> Result<Comparison, ExperimentError> {
-    let base = scores_of(baseline, seeds, days.len(), progress, |_| ())?;
+    let cells = days.len() * baseline.pairs.len();
+    let base = scores_of(baseline, seeds, cells, progress, |_| ())?;
     let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
     compare_of_scores(baseline, &names, seeds, base.values, |k| {
         let v = &variants[k];
-        let scores =
-            scores_of(v.scenario, seeds, days.len(), progress, |_| ()).map_err(|source| {
-                ExperimentError::Variant {
-                    variant: v.name.to_string(),
-                    source,
-                }
-            })?;
+        let scores = scores_of(v.scenario, seeds, cells, progress, |_| ()).map_err(|source| {
+            ExperimentError::Variant {
+                variant: v.name.to_string(),
+                source,
+            }
+        })?;
         Ok(scores.values)
     })
 }
@@ -486,13 +518,14 @@ pub fn compare_of_scores(
     mut variant_scores: impl FnMut(usize) -> Result<Vec<f64>, ExperimentError>,
 ) -> Result<Comparison, ExperimentError> {
     let days = months(baseline);
+    let cells = cells(baseline);
     let base = Scores {
-        months: days.len(),
+        months: cells,
         values: base_values,
     };
     let runs = base.runs();
     let base_mean = per_month(
-        days.len(),
+        cells,
         runs,
         |m, col| col.extend((0..runs).map(|k| base.at(k, m))),
         |col| mean(col),
@@ -500,11 +533,11 @@ pub fn compare_of_scores(
     let mut out = Vec::new();
     for (k, name) in names.iter().enumerate() {
         let var = Scores {
-            months: days.len(),
+            months: cells,
             values: variant_scores(k)?,
         };
         let var_mean = per_month(
-            days.len(),
+            cells,
             runs,
             |m, col| col.extend((0..runs).map(|k| var.at(k, m))),
             |col| mean(col),
@@ -512,7 +545,7 @@ pub fn compare_of_scores(
         // Per month, the paired differences: their mean, mean absolute value, largest
         // absolute value, and 5th and 95th percentiles.
         let stats = per_month(
-            days.len(),
+            cells,
             runs,
             |m, col| col.extend((0..runs).map(|k| var.at(k, m) - base.at(k, m))),
             |col| {
@@ -527,7 +560,13 @@ pub fn compare_of_scores(
         let diff: Vec<f64> = stats.iter().map(|s| s.0).collect();
         let abs: Vec<f64> = stats.iter().map(|s| s.1).collect();
         let widest: Vec<f64> = stats.iter().map(|s| s.2).collect();
-        let divergence = divergence(&days, &diff, &abs, &widest);
+        let n = days.len();
+        let divergence = (0..baseline.pairs.len())
+            .map(|p| {
+                let of = p * n..(p + 1) * n;
+                divergence(&days, &diff[of.clone()], &abs[of.clone()], &widest[of])
+            })
+            .collect();
         out.push(VariantResult {
             name: name.to_string(),
             mean: var_mean,
@@ -537,7 +576,14 @@ pub fn compare_of_scores(
             divergence,
         });
     }
-    let decades = decades(baseline, &days, &base_mean, &out);
+    let n = days.len();
+    let decades = (0..baseline.pairs.len())
+        .map(|p| {
+            let of = p * n..(p + 1) * n;
+            let variants: Vec<&[f64]> = out.iter().map(|v| &v.mean[of.clone()]).collect();
+            decades(baseline, &days, &base_mean[of.clone()], &variants)
+        })
+        .collect();
     Ok(Comparison {
         seeds,
         days,
@@ -572,7 +618,7 @@ fn decades(
     sc: &Scenario,
     days: &[Day],
     baseline: &[f64],
-    variants: &[VariantResult],
+    variants: &[&[f64]],
 ) -> Vec<(i32, Vec<usize>)> {
     let mut out: Vec<(i32, Vec<usize>)> = Vec::new();
     let mut i = 0;
@@ -586,18 +632,21 @@ fn decades(
                 .band_index(xs[i..j].iter().sum::<f64>() / (j - i) as f64)
         };
         let mut bands = vec![band(baseline)];
-        bands.extend(variants.iter().map(|v| band(&v.mean)));
+        bands.extend(variants.iter().map(|v| band(v)));
         out.push((decade, bands));
         i = j;
     }
     out
 }
 
-/// How much one event moves the trajectory: the event removed, paired with the baseline.
+/// How much one event moves one pair's trajectory: the event removed, paired with the
+/// baseline.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Influence {
     /// Index of the event in the scenario.
     pub event: usize,
+    /// Index of the pair whose trajectory it is.
+    pub pair: usize,
     /// Mean over runs and months of |without - baseline|, points.
     pub mean_abs_change: f64,
     /// Mean over runs and months of (baseline - without): what the event adds to the
@@ -610,8 +659,9 @@ pub struct Influence {
 }
 
 /// Removes each event in turn (with the follow-ups only it schedules, as a counterfactual's
-/// `Remove` does), runs it paired with the baseline, and orders the events by the mean
-/// absolute change of the trajectory, largest first (ties in scenario order).
+/// `Remove` does), runs it paired with the baseline, and orders the (event, pair)s by the
+/// mean absolute change of the pair's trajectory, largest first (ties in scenario order,
+/// then pair order).
 ///
 /// `file` is what the scenario file says and `text` its source; each variant is validated
 /// like any scenario.
@@ -622,17 +672,22 @@ pub fn rank(
     seeds: Seeds,
     progress: &dyn Progress,
 ) -> Result<Vec<Influence>, ExperimentError> {
-    Ok(rank_of_rows(&rank_rows(file, text, path, seeds, progress)?))
+    let pairs = validate::validate(file.clone(), text, path)?.pairs.len();
+    Ok(rank_of_rows(
+        &rank_rows(file, text, path, seeds, progress)?,
+        pairs,
+    ))
 }
 
-/// Numbers per event in a row of [`rank_rows`]: fired (0 or 1), then over the run's
-/// months the sum of |without - baseline|, the sum of (baseline - without), the largest
-/// |without - baseline|, and the number of months.
+/// Numbers per (event, pair) in a row of [`rank_rows`]: fired (0 or 1), then over the
+/// pair's months in the run the sum of |without - baseline|, the sum of
+/// (baseline - without), the largest |without - baseline|, and the number of months.
 pub const RANK_WIDTH: usize = 5;
 
 /// What ranking needs from the run of each seed (in seed order), as one row per seed of
-/// [`RANK_WIDTH`] numbers per event: the sums a ranking adds up, so that the runs of
-/// several machines can be ranked together.
+/// [`RANK_WIDTH`] numbers per event and pair (event after event, each event's pairs in
+/// order): the sums a ranking adds up, so that the runs of several machines can be ranked
+/// together.
 pub fn rank_rows(
     file: &ScenarioFile,
     text: &str,
@@ -642,9 +697,9 @@ pub fn rank_rows(
 ) -> Result<Vec<Vec<f64>>, ExperimentError> {
     let base = validate::validate(file.clone(), text, path)?;
     let days = months(&base);
-    within_budget(seeds, days.len(), 1)?;
+    within_budget(seeds, days.len(), base.pairs.len() as u64)?;
     on_pool(seeds.runs, || {
-        rank_on(&base, file, path, seeds, days.len(), progress)
+        rank_on(&base, file, path, seeds, cells(&base), progress)
     })
 }
 
@@ -680,22 +735,24 @@ fn rank_on(
                 fired[k * n + f.event].store(1, Ordering::Relaxed);
             }
         })?;
+        let pairs = base.pairs.len();
+        let span = months / pairs.max(1);
+        // Per event, per run, per pair: the sums.
         let per_event: Vec<Result<Vec<[f64; 4]>, RunError>> = variants
             .par_iter()
             .map(|v| {
                 let mut sim = Simulation::new(v);
-                let mut sums = Vec::with_capacity(rows.runs());
+                let mut sums = vec![[0.0, 0.0, 0.0, 0.0]; rows.runs() * pairs];
                 for k in 0..rows.runs() {
                     let run = sim.run(seeds.first.wrapping_add(k as u64))?;
-                    let (mut abs, mut signed, mut largest, mut count) = (0.0, 0.0, 0.0f64, 0.0);
-                    for (m, x) in run.monthly().enumerate().take(months) {
-                        let d = x.score - rows.at(k, m);
-                        abs += d.abs();
-                        signed -= d;
-                        largest = largest.max(d.abs());
-                        count += 1.0;
+                    for (i, x) in run.monthly().enumerate().take(months) {
+                        let d = x.score - rows.at(k, x.pair * span + i / pairs);
+                        let [abs, signed, largest, count] = &mut sums[k * pairs + x.pair];
+                        *abs += d.abs();
+                        *signed -= d;
+                        *largest = largest.max(d.abs());
+                        *count += 1.0;
                     }
-                    sums.push([abs, signed, largest, count]);
                     progress.advance(1);
                 }
                 Ok(sums)
@@ -705,8 +762,9 @@ fn rank_on(
         Ok((0..rows.runs())
             .map(|k| {
                 (0..n)
-                    .flat_map(|e| {
-                        let [a, s, l, c] = per_event[e][k];
+                    .flat_map(|e| (0..pairs).map(move |p| (e, p)))
+                    .flat_map(|(e, p)| {
+                        let [a, s, l, c] = per_event[e][k * pairs + p];
                         [fired[k * n + e].load(Ordering::Relaxed) as f64, a, s, l, c]
                     })
                     .collect()
@@ -717,16 +775,18 @@ fn rank_on(
     result
 }
 
-/// The ranking from the rows of [`rank_rows`] (one per seed, in seed order): sums in
-/// seed order, so the same rows give the same ranking however they were made.
-pub fn rank_of_rows(rows: &[Vec<f64>]) -> Vec<Influence> {
+/// The ranking from the rows of [`rank_rows`] (one per seed, in seed order) of a scenario
+/// of `pairs` pairs: sums in seed order, so the same rows give the same ranking however
+/// they were made.
+pub fn rank_of_rows(rows: &[Vec<f64>], pairs: usize) -> Vec<Influence> {
     let n = rows.first().map_or(0, |r| r.len() / RANK_WIDTH);
+    let pairs = pairs.max(1);
     let mut out: Vec<Influence> = (0..n)
-        .map(|event| {
+        .map(|entry| {
             let (mut fired, mut abs, mut signed, mut largest, mut count) =
                 (0.0, 0.0, 0.0, 0.0f64, 0.0);
             for row in rows {
-                let p = &row[event * RANK_WIDTH..(event + 1) * RANK_WIDTH];
+                let p = &row[entry * RANK_WIDTH..(entry + 1) * RANK_WIDTH];
                 fired += p[0];
                 abs += p[1];
                 signed += p[2];
@@ -735,7 +795,8 @@ pub fn rank_of_rows(rows: &[Vec<f64>]) -> Vec<Influence> {
             }
             let count = count.max(1.0);
             Influence {
-                event,
+                event: entry / pairs,
+                pair: entry % pairs,
                 mean_abs_change: abs / count,
                 mean_effect: signed / count,
                 largest_change: largest,
@@ -747,7 +808,7 @@ pub fn rank_of_rows(rows: &[Vec<f64>]) -> Vec<Influence> {
     out
 }
 
-/// One modifier's share of the score on the explained day.
+/// One modifier's share of a pair's score on the explained day.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Part {
     /// Index of the event that left it.
@@ -756,7 +817,7 @@ pub struct Part {
     pub effect: usize,
     /// Its label.
     pub label: String,
-    /// The pair it binds.
+    /// Whom it binds within the pair.
     pub level: Level,
     /// Day it started.
     pub start: Day,
@@ -766,14 +827,16 @@ pub struct Part {
     pub value: f64,
 }
 
-/// The parts of the score on one day of one run.
+/// The parts of one pair's score on one day of one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Explanation {
     /// The day.
     pub day: Day,
     /// The run's seed.
     pub seed: u64,
-    /// The ruling party of each state.
+    /// The pair explained (index into the scenario's pairs).
+    pub pair: usize,
+    /// The ruling party of each of the pair's two states.
     pub ruling: [usize; 2],
     /// Their ideological similarity, [-1, 1].
     pub similarity: f64,
@@ -790,8 +853,14 @@ pub struct Explanation {
     pub score: f64,
 }
 
-/// Explains the score on `date` in the run with `seed`.
-pub fn explain(sc: &Scenario, seed: u64, date: Date) -> Result<Explanation, ExperimentError> {
+/// Explains the score of pair `pair` (an index into the scenario's pairs) on `date` in the
+/// run with `seed`.
+pub fn explain(
+    sc: &Scenario,
+    seed: u64,
+    date: Date,
+    pair: usize,
+) -> Result<Explanation, ExperimentError> {
     if date < sc.span().0 || date > sc.span().1 {
         return Err(ExperimentError::OutsideSpan {
             date,
@@ -802,12 +871,13 @@ pub fn explain(sc: &Scenario, seed: u64, date: Date) -> Result<Explanation, Expe
     let day = date.day();
     let mut sim = Simulation::with_days(sc, &[day]);
     let snap = sim.explain(seed, day)?;
-    let ruling = [snap.ruling[0], snap.ruling[1]];
+    let (a, b) = sc.pairs[pair].states;
+    let ruling = [snap.ruling[a], snap.ruling[b]];
     let similarity = score::similarity(&snap.ideologies[ruling[0]], &snap.ideologies[ruling[1]]);
-    let structural = snap.parts.structural;
+    let structural = snap.parts[pair].structural;
     let mut parts = Vec::new();
     let mut not_counting = 0;
-    for (m, counts) in &snap.modifiers {
+    for (m, counts) in snap.modifiers.iter().filter(|(m, _)| m.pair == pair) {
         if !counts {
             not_counting += 1;
             continue;
@@ -830,6 +900,7 @@ pub fn explain(sc: &Scenario, seed: u64, date: Date) -> Result<Explanation, Expe
     Ok(Explanation {
         day,
         seed,
+        pair,
         ruling,
         similarity,
         structural,

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use crate::chart::{self, ChartError};
+use crate::chart::{self, ChartError, Layout};
 use crate::date::Date;
 use crate::lab::{self, Outcome, WhatIf};
 use crate::scenario::Scenario;
@@ -41,81 +41,139 @@ pub fn file_name(sc: &Scenario, whatif: Option<WhatIf<'_>>) -> String {
 }
 
 /// The chart described in sentences: where the relation starts and ends, its highest and
-/// lowest months, the band of each era, and for a what-if how it parts.
+/// lowest months, the band of each era, and for a what-if how it parts; with several
+/// pairs, each pair shown in turn, by name.
 pub fn alt_text(sc: &Scenario, o: &Outcome) -> String {
-    let (days, scores): (Vec<i32>, Vec<f64>) = match &o.comparison {
-        Some(c) => (c.days.clone(), c.baseline.clone()),
-        None => o.first.monthly().map(|s| (s.day, s.score)).unzip(),
-    };
-    if days.is_empty() {
-        return String::new();
-    }
     let what = if o.comparison.is_some() {
         format!("the mean of {} runs", o.seeds.runs)
     } else {
         format!("the run with seed {}", o.seeds.first)
     };
-    let at = |i: usize| Date::from_day(days[i]).month_in_words();
-    let hi = (0..scores.len())
-        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
-        .unwrap_or(0);
-    let lo = (0..scores.len())
-        .min_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)))
-        .unwrap_or(0);
-    let last = scores.len() - 1;
-    let mut out = format!(
-        "A line chart of the relation score from {} to {} on a scale of -{b} to {b}, in {what}. It starts {} ({:.1}) and ends {} ({:.1}). It is highest in {} ({:.1}, {}) and lowest in {} ({:.1}, {}).",
-        at(0),
-        at(last),
-        sc.scale.band(scores[0]),
-        scores[0],
-        sc.scale.band(scores[last]),
-        scores[last],
-        at(hi),
-        scores[hi],
-        sc.scale.band(scores[hi]),
-        at(lo),
-        scores[lo],
-        sc.scale.band(scores[lo]),
-        b = sc.scale.bound,
-    );
-    let eras: Vec<String> = sc
-        .timeline
-        .eras
-        .iter()
-        .filter_map(|e| {
-            let xs: Vec<f64> = days
-                .iter()
-                .zip(&scores)
-                .filter(|(d, _)| e.from.day() <= **d && **d <= e.to.day())
-                .map(|(_, s)| *s)
-                .collect();
-            (!xs.is_empty()).then(|| {
-                let mean = xs.iter().sum::<f64>() / xs.len() as f64;
-                format!(
-                    "{} ({}-{}): {}",
-                    e.label,
-                    e.from.year(),
-                    e.to.year(),
-                    sc.scale.band(mean)
-                )
+    let (from, to) = sc.span();
+    let b = sc.scale.bound;
+    let mut out = if lab::many(sc) {
+        let drawn = match (o.pairs.len(), o.chart.layout) {
+            (1, _) => "one line",
+            (_, Layout::Lines) => "a line per pair",
+            (_, Layout::Panels) => "a panel per pair",
+        };
+        format!(
+            "A line chart of the relation scores of {} from {} to {} on a scale of -{b} to {b}, in {what}: {drawn}.",
+            lab::names(sc, &o.pairs),
+            from.month_in_words(),
+            to.month_in_words(),
+        )
+    } else {
+        String::new()
+    };
+    for &p in &o.pairs {
+        let (days, scores): (Vec<i32>, Vec<f64>) = match &o.comparison {
+            Some(c) => (c.days.clone(), c.baseline[c.of_pair(p)].to_vec()),
+            None => o.first.monthly_of(p).map(|s| (s.day, s.score)).unzip(),
+        };
+        if days.is_empty() {
+            continue;
+        }
+        let at = |i: usize| Date::from_day(days[i]).month_in_words();
+        let hi = (0..scores.len())
+            .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+            .unwrap_or(0);
+        let lo = (0..scores.len())
+            .min_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)))
+            .unwrap_or(0);
+        let last = scores.len() - 1;
+        let shape = format!(
+            "starts {} ({:.1}) and ends {} ({:.1}). It is highest in {} ({:.1}, {}) and lowest in {} ({:.1}, {}).",
+            sc.scale.band(scores[0]),
+            scores[0],
+            sc.scale.band(scores[last]),
+            scores[last],
+            at(hi),
+            scores[hi],
+            sc.scale.band(scores[hi]),
+            at(lo),
+            scores[lo],
+            sc.scale.band(scores[lo]),
+        );
+        if lab::many(sc) {
+            let _ = write!(out, " {}: it {shape}", sc.pair_name(p));
+        } else {
+            let _ = write!(
+                out,
+                "A line chart of the relation score from {} to {} on a scale of -{b} to {b}, in {what}. It {shape}",
+                at(0),
+                at(last),
+            );
+        }
+        let eras: Vec<String> = sc
+            .timeline
+            .eras
+            .iter()
+            .filter(|e| e.pair.is_none_or(|q| q == p))
+            .filter_map(|e| {
+                let xs: Vec<f64> = days
+                    .iter()
+                    .zip(&scores)
+                    .filter(|(d, _)| e.from.day() <= **d && **d <= e.to.day())
+                    .map(|(_, s)| *s)
+                    .collect();
+                (!xs.is_empty()).then(|| {
+                    let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+                    format!(
+                        "{} ({}-{}): {}",
+                        e.label,
+                        e.from.year(),
+                        e.to.year(),
+                        sc.scale.band(mean)
+                    )
+                })
             })
-        })
-        .collect();
-    if !eras.is_empty() {
-        let _ = write!(out, " On average by era: {}.", eras.join("; "));
+            .collect();
+        if !eras.is_empty() {
+            let _ = write!(out, " On average by era: {}.", eras.join("; "));
+        }
     }
-    let met = lab::checkpoints(sc, o).iter().filter(|c| c.1).count();
+    let checks = lab::checkpoints(sc, o);
+    let met = checks.iter().filter(|c| c.1).count();
     let _ = write!(
         out,
-        " The run with seed {} meets {met} of {} checkpoints of the documented timeline.",
+        " The run with seed {} meets {met} of {} checkpoints of the documented timeline{}.",
         o.seeds.first,
-        sc.timeline.checkpoints.len()
+        checks.len(),
+        if o.pairs.len() < sc.pairs.len() {
+            " for these pairs"
+        } else {
+            ""
+        }
     );
     if o.comparison.is_some() {
-        let _ = write!(out, " {}", lab::in_words(sc, o));
+        let _ = write!(out, " {}", lab::in_words(sc, o).replace('\n', " "));
     }
     out
+}
+
+/// The handout's question: how the relation (or the relations of the pairs shown)
+/// changed.
+fn question(sc: &Scenario, o: &Outcome) -> String {
+    let mut states: Vec<usize> = o
+        .pairs
+        .iter()
+        .flat_map(|&p| {
+            let (a, b) = sc.pairs[p].states;
+            [a, b]
+        })
+        .collect();
+    states.sort_unstable();
+    states.dedup();
+    let names: Vec<&str> = states.iter().map(|&s| sc.states[s].name.as_str()).collect();
+    match names.as_slice() {
+        [a, b] => format!("How did the relation between {a} and {b} change, and why?"),
+        [rest @ .., last] => format!(
+            "How did the relations between {} and {last} change, and why?",
+            rest.join(", ")
+        ),
+        [] => String::new(),
+    }
 }
 
 /// The handout of a study as one HTML document.
@@ -137,13 +195,7 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
     let e = escape;
     let (title, question) = match whatif {
         Some(w) => (format!("What if? {}", w.title), w.question.to_string()),
-        None => (
-            sc.title().to_string(),
-            format!(
-                "How did the relation between {} and {} change, and why?",
-                sc.states[0].name, sc.states[1].name
-            ),
-        ),
+        None => (sc.title().to_string(), question(sc, o)),
     };
     let mut h = String::with_capacity(256 * 1024);
     let _ = write!(
@@ -153,11 +205,12 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
     );
     let _ = writeln!(
         h,
-        "<header><p class=\"kicker\">{} · {}</p><h1>{}</h1><p class=\"question\">{}</p></header>",
+        "<header><p class=\"kicker\">{} · {}</p><h1>{}</h1><p class=\"question\">{}</p>{}</header>",
         e(sc.title()),
         e(&lab::runs_in_words(o.seeds)),
         e(&title),
-        e(&question)
+        e(&question),
+        pairs_line(sc, o)
     );
     let alt = alt_text(sc, o);
     let _ = writeln!(
@@ -165,11 +218,23 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
         "<figure class=\"chart\">{svg}<figcaption id=\"chart-alt\">{}</figcaption></figure>",
         e(&alt)
     );
-    let _ = writeln!(
-        h,
-        "<section><h2>What the runs say</h2><p>{}</p></section>",
-        e(&lab::in_words(sc, o))
-    );
+    let _ = writeln!(h, "<section><h2>What the runs say</h2>");
+    for (p, text) in lab::summaries(sc, o) {
+        match p {
+            Some(p) if lab::many(sc) => {
+                let _ = writeln!(
+                    h,
+                    "<p class=\"by-pair\"><b>{}</b> {}</p>",
+                    e(&sc.pair_name(p)),
+                    e(&text)
+                );
+            }
+            _ => {
+                let _ = writeln!(h, "<p>{}</p>", e(&text));
+            }
+        }
+    }
+    let _ = writeln!(h, "</section>");
     let _ = writeln!(
         h,
         "<section><h2>Questions for the debrief</h2><ol class=\"debrief\">"
@@ -180,6 +245,7 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
     let _ = writeln!(h, "</ol></section>");
 
     let variant = o.comparison.is_some();
+    let columns = if variant { 5 } else { 4 };
     let _ = writeln!(
         h,
         "<section><h2>Checkpoints of the documented timeline</h2><p class=\"note\">Judged on the run with seed {}: met when every month of the span lies in the range the sources give.</p><table><thead><tr><th scope=\"col\">Checkpoint</th><th scope=\"col\">When</th><th scope=\"col\">The sources say</th><th scope=\"col\">History as scripted</th>{}</tr></thead><tbody>",
@@ -191,44 +257,74 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
         }
     );
     let mark = |m: bool| if m { "met" } else { "missed" };
-    for (i, base, var) in lab::checkpoints(sc, o) {
-        let c = &sc.timeline.checkpoints[i];
-        let when = if c.from == c.to {
-            c.from.to_string()
-        } else {
-            format!("{} to {}", c.from, c.to)
-        };
-        let _ = write!(
-            h,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}<br><span class=\"src\">“{}” ({})</span></td><td class=\"{m}\">{m}</td>",
-            e(&c.id),
-            e(&when),
-            e(&c.expect),
-            e(&c.quote),
-            e(&c.source),
-            m = mark(base)
-        );
-        if let Some(v) = var {
-            let changed = if v != base { " changed" } else { "" };
-            let _ = write!(h, "<td class=\"{}{changed}\">{}</td>", mark(v), mark(v));
+    let checks = lab::checkpoints(sc, o);
+    for &p in &o.pairs {
+        let of_pair: Vec<&(usize, bool, Option<bool>)> = checks
+            .iter()
+            .filter(|(i, ..)| sc.timeline.checkpoints[*i].pair == p)
+            .collect();
+        if of_pair.is_empty() {
+            continue;
         }
-        let _ = writeln!(h, "</tr>");
+        // With several pairs, the checkpoints come by pair, under its name.
+        if lab::many(sc) {
+            let _ = writeln!(
+                h,
+                "<tr class=\"pair\"><th scope=\"colgroup\" colspan=\"{columns}\">{}</th></tr>",
+                e(&sc.pair_name(p))
+            );
+        }
+        for &&(i, base, var) in &of_pair {
+            let c = &sc.timeline.checkpoints[i];
+            let when = if c.from == c.to {
+                c.from.to_string()
+            } else {
+                format!("{} to {}", c.from, c.to)
+            };
+            let _ = write!(
+                h,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}<br><span class=\"src\">“{}” ({})</span></td><td class=\"{m}\">{m}</td>",
+                e(&c.id),
+                e(&when),
+                e(&c.expect),
+                e(&c.quote),
+                e(&c.source),
+                m = mark(base)
+            );
+            if let Some(v) = var {
+                let changed = if v != base { " changed" } else { "" };
+                let _ = write!(h, "<td class=\"{}{changed}\">{}</td>", mark(v), mark(v));
+            }
+            let _ = writeln!(h, "</tr>");
+        }
     }
     let _ = writeln!(h, "</tbody></table></section>");
 
+    // With several pairs, an event is listed once per pair it moved, with that pair's score.
+    let many = lab::many(sc);
     let _ = writeln!(
         h,
-        "<section><h2>Events of the run with seed {}</h2><table class=\"events\"><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Event</th><th scope=\"col\">Source</th><th scope=\"col\">Score after</th></tr></thead><tbody>",
-        o.seeds.first
+        "<section><h2>Events of the run with seed {}</h2><table class=\"events\"><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Event</th><th scope=\"col\">Source</th>{}<th scope=\"col\">Score after</th></tr></thead><tbody>",
+        o.seeds.first,
+        if many {
+            "<th scope=\"col\">Relation</th>"
+        } else {
+            ""
+        }
     );
-    for f in &o.first.fired {
+    for f in o.first.fired.iter().filter(|f| o.pairs.contains(&f.pair)) {
         let ev = &sc.events[f.event];
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{:.2}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td>{}<td class=\"num\">{:.2}</td></tr>",
             Date::from_day(f.day),
             e(&ev.title),
             e(&ev.source),
+            if many {
+                format!("<td>{}</td>", e(&sc.pair_name(f.pair)))
+            } else {
+                String::new()
+            },
             f.after
         );
     }
@@ -236,7 +332,7 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
 
     let _ = writeln!(
         h,
-        "<section class=\"data\"><h2>The monthly scores behind the chart</h2><p class=\"note\">{}</p><div class=\"columns\">",
+        "<section class=\"data\"><h2>The monthly scores behind the chart</h2><p class=\"note\">{}</p>",
         if variant {
             format!(
                 "Means over {}; gap = what-if minus history as scripted.",
@@ -246,15 +342,72 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
             format!("The run with seed {}.", o.seeds.first)
         }
     );
-    let rows: Vec<(i32, f64, Option<f64>)> = match &o.comparison {
-        Some(c) => c
-            .days
-            .iter()
-            .enumerate()
-            .map(|(i, &d)| (d, c.baseline[i], c.variants.first().map(|v| v.mean[i])))
-            .collect(),
-        None => o.first.monthly().map(|s| (s.day, s.score, None)).collect(),
+    for &p in &o.pairs {
+        if many {
+            let _ = writeln!(h, "<h3 class=\"pair\">{}</h3>", e(&sc.pair_name(p)));
+        }
+        let _ = writeln!(
+            h,
+            "<div class=\"columns{}\">",
+            if many { " by-pair" } else { "" }
+        );
+        let rows: Vec<(i32, f64, Option<f64>)> = match &o.comparison {
+            Some(c) => {
+                let cells = c.of_pair(p);
+                c.days
+                    .iter()
+                    .zip(&c.baseline[cells.clone()])
+                    .enumerate()
+                    .map(|(i, (&d, &b))| {
+                        (d, b, c.variants.first().map(|v| v.mean[cells.start + i]))
+                    })
+                    .collect()
+            }
+            None => o
+                .first
+                .monthly_of(p)
+                .map(|s| (s.day, s.score, None))
+                .collect(),
+        };
+        scores_by_decade(&mut h, rows, variant);
+        let _ = writeln!(h, "</div>");
+    }
+    let _ = writeln!(h, "</section>");
+    let _ = writeln!(
+        h,
+        "<footer><p>Made with diplosim {} from the scenario “{}” ({}). The same scenario, changes, runs and seed give the same numbers on any machine.</p></footer>",
+        env!("CARGO_PKG_VERSION"),
+        e(sc.title()),
+        e(&lab::runs_in_words(o.seeds))
+    );
+    let _ = writeln!(h, "</main>\n</body>\n</html>");
+    Ok(h)
+}
+
+/// Under the question of a handout of several pairs: which pairs it shows.
+fn pairs_line(sc: &Scenario, o: &Outcome) -> String {
+    if !lab::many(sc) {
+        return String::new();
+    }
+    let shown = if o.pairs.len() == sc.pairs.len() {
+        format!("All {} pairs of states: ", o.pairs.len())
+    } else {
+        format!(
+            "{} of the {} pairs of states: ",
+            o.pairs.len(),
+            sc.pairs.len()
+        )
     };
+    format!(
+        "<p class=\"pairs\">{}{}.</p>",
+        escape(&shown),
+        escape(&lab::names(sc, &o.pairs))
+    )
+}
+
+/// The monthly scores of one pair, a table per decade: month, score (or history, what-if
+/// and gap).
+fn scores_by_decade(h: &mut String, rows: Vec<(i32, f64, Option<f64>)>, variant: bool) {
     let mut decade = None;
     for (d, base, var) in rows {
         let date = Date::from_day(d);
@@ -292,14 +445,4 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
     if decade.is_some() {
         let _ = writeln!(h, "</tbody></table>");
     }
-    let _ = writeln!(h, "</div></section>");
-    let _ = writeln!(
-        h,
-        "<footer><p>Made with diplosim {} from the scenario “{}” ({}). The same scenario, changes, runs and seed give the same numbers on any machine.</p></footer>",
-        env!("CARGO_PKG_VERSION"),
-        e(sc.title()),
-        e(&lab::runs_in_words(o.seeds))
-    );
-    let _ = writeln!(h, "</main>\n</body>\n</html>");
-    Ok(h)
 }

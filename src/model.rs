@@ -2,10 +2,16 @@
 //! resources of a run, and the guards that read them.
 //!
 //! Entities: each state ([`StateIdx`], [`Ruling`]), each party ([`PartyIdx`], [`Ideology`]),
-//! each leader ([`LeaderIdx`], [`Offices`]) and the relation between the two states
-//! ([`crate::relation::Relation`], [`crate::relation::Ledger`]). They carry the scenario's
-//! stable indices as components; no `Entity` ever reaches an output. In bevy_ecs 0.20
-//! resources are entities too, so every query names one of these components.
+//! each leader ([`LeaderIdx`], [`Offices`]) and the relation of each pair of states the
+//! scenario models ([`PairIdx`], [`crate::relation::Relation`], [`crate::relation::Gates`],
+//! [`crate::relation::Ledger`]). They carry the scenario's stable indices as components; no
+//! `Entity` ever reaches an output. In bevy_ecs 0.20 resources are entities too, so every
+//! query names one of these components.
+//!
+//! Relationships tie the entities together: a party and a leader are [`MemberOf`] their
+//! state, and a relation is [`Between`] its first state [`And`] its second. A state's
+//! [`Members`], [`RelationsFirst`] and [`RelationsSecond`] are kept by bevy from those, so
+//! "this state changed its government" finds the state's relations by traversal.
 
 use bevy_ecs::prelude::*;
 
@@ -20,6 +26,40 @@ pub struct StateIdx(pub usize);
 /// The party ruling a state (index into the scenario's parties).
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Ruling(pub usize);
+
+/// Marks a relation's entity with the index of its pair of states in the scenario.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct PairIdx(pub usize);
+
+/// A party or leader belongs to a state.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+#[relationship(relationship_target = Members)]
+pub struct MemberOf(pub Entity);
+
+/// The parties and leaders of a state (kept by bevy from their [`MemberOf`]).
+#[derive(Component, Debug, Default, PartialEq, Eq)]
+#[relationship_target(relationship = MemberOf)]
+pub struct Members(Vec<Entity>);
+
+/// A relation is between this state (the first of its pair) ...
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+#[relationship(relationship_target = RelationsFirst)]
+pub struct Between(pub Entity);
+
+/// ... and this one (the second).
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+#[relationship(relationship_target = RelationsSecond)]
+pub struct And(pub Entity);
+
+/// The relations a state is the first state of (kept by bevy from [`Between`]).
+#[derive(Component, Debug, Default, PartialEq, Eq)]
+#[relationship_target(relationship = Between)]
+pub struct RelationsFirst(Vec<Entity>);
+
+/// The relations a state is the second state of (kept by bevy from [`And`]).
+#[derive(Component, Debug, Default, PartialEq, Eq)]
+#[relationship_target(relationship = And)]
+pub struct RelationsSecond(Vec<Entity>);
 
 /// Marks a party entity with its index.
 #[derive(Component, Clone, Copy, Debug)]
@@ -54,6 +94,8 @@ pub struct Turn {
     pub streams: Streams,
     /// What has fired so far.
     pub history: History,
+    /// Each pair's score before the event in hand, in pair order (reused).
+    pub scores: Vec<f64>,
 }
 
 /// What the queue holds.
@@ -99,52 +141,56 @@ pub trait Facts {
     fn fired(&self, event: usize) -> u32;
 }
 
-/// Whether a guard holds on `day` with the relation at `score`.
-pub fn holds(c: &Condition, day: Day, score: f64, facts: &impl Facts) -> bool {
+/// Whether a guard holds on `day` with each pair's relation at `scores[pair]`.
+pub fn holds(c: &Condition, day: Day, scores: &[f64], facts: &impl Facts) -> bool {
     match c {
         Condition::Rules(s, p) => facts.ruling(*s) == *p,
         Condition::InOffice(l) => facts.in_office(*l),
-        Condition::ScoreAtLeast(x) => score >= *x,
-        Condition::ScoreBelow(x) => score < *x,
-        Condition::Band(lo, hi) => score >= *lo && score < *hi,
+        Condition::ScoreAtLeast(p, x) => scores[*p] >= *x,
+        Condition::ScoreBelow(p, x) => scores[*p] < *x,
+        Condition::Band(p, lo, hi) => scores[*p] >= *lo && scores[*p] < *hi,
         Condition::Happened(e) => facts.fired(*e) > 0,
         Condition::After(d) => day >= *d,
         Condition::Before(d) => day < *d,
-        Condition::All(cs) => cs.iter().all(|c| holds(c, day, score, facts)),
-        Condition::Any(cs) => cs.iter().any(|c| holds(c, day, score, facts)),
-        Condition::Not(c) => !holds(c, day, score, facts),
+        Condition::All(cs) => cs.iter().all(|c| holds(c, day, scores, facts)),
+        Condition::Any(cs) => cs.iter().any(|c| holds(c, day, scores, facts)),
+        Condition::Not(c) => !holds(c, day, scores, facts),
     }
 }
 
-/// One fired event in a run's log.
+/// One fired event in a run's log, on one of its pairs: an event logged on two pairs
+/// (its [`crate::scenario::Event::pairs`]) gives two entries, in pair order.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FiredEvent {
     /// Event index.
     pub event: usize,
     /// Day it fired.
     pub day: Day,
-    /// Score just before.
+    /// The pair (index into the scenario's pairs) whose scores these are.
+    pub pair: usize,
+    /// The pair's score just before.
     pub before: f64,
-    /// Score just after.
+    /// The pair's score just after.
     pub after: f64,
 }
 
-/// What a guard is on `day` with the relation at `score`, if the day and score decide it
-/// whatever the world says: `Some(true)` or `Some(false)`, and `None` when it depends on
-/// who rules, who is in office or what has fired. Lets the loop's pulse skip reading the
-/// world for a guard such as `All([Rules(..), ScoreBelow(-6.0)])` while the score is high.
-pub fn settled(c: &Condition, day: Day, score: f64) -> Option<bool> {
+/// What a guard is on `day` with each pair's relation at `scores[pair]`, if the day and
+/// scores decide it whatever the world says: `Some(true)` or `Some(false)`, and `None`
+/// when it depends on who rules, who is in office or what has fired. Lets the loop's pulse
+/// skip reading the world for a guard such as `All([Rules(..), ScoreBelow(-6.0)])` while
+/// the score is high.
+pub fn settled(c: &Condition, day: Day, scores: &[f64]) -> Option<bool> {
     match c {
         Condition::Rules(..) | Condition::InOffice(_) | Condition::Happened(_) => None,
-        Condition::ScoreAtLeast(x) => Some(score >= *x),
-        Condition::ScoreBelow(x) => Some(score < *x),
-        Condition::Band(lo, hi) => Some(score >= *lo && score < *hi),
+        Condition::ScoreAtLeast(p, x) => Some(scores[*p] >= *x),
+        Condition::ScoreBelow(p, x) => Some(scores[*p] < *x),
+        Condition::Band(p, lo, hi) => Some(scores[*p] >= *lo && scores[*p] < *hi),
         Condition::After(d) => Some(day >= *d),
         Condition::Before(d) => Some(day < *d),
         Condition::All(cs) => {
             let mut open = false;
             for c in cs {
-                match settled(c, day, score) {
+                match settled(c, day, scores) {
                     Some(false) => return Some(false),
                     None => open = true,
                     Some(true) => {}
@@ -155,7 +201,7 @@ pub fn settled(c: &Condition, day: Day, score: f64) -> Option<bool> {
         Condition::Any(cs) => {
             let mut open = false;
             for c in cs {
-                match settled(c, day, score) {
+                match settled(c, day, scores) {
                     Some(true) => return Some(true),
                     None => open = true,
                     Some(false) => {}
@@ -163,7 +209,7 @@ pub fn settled(c: &Condition, day: Day, score: f64) -> Option<bool> {
             }
             if open { None } else { Some(false) }
         }
-        Condition::Not(c) => settled(c, day, score).map(|b| !b),
+        Condition::Not(c) => settled(c, day, scores).map(|b| !b),
     }
 }
 
@@ -189,19 +235,22 @@ mod tests {
     #[test]
     fn a_settled_guard_is_what_it_is_in_any_world() {
         let guards = [
-            Condition::All(vec![Condition::Rules(0, 0), Condition::ScoreBelow(-6.0)]),
-            Condition::Any(vec![Condition::InOffice(1), Condition::ScoreAtLeast(2.0)]),
+            Condition::All(vec![Condition::Rules(0, 0), Condition::ScoreBelow(0, -6.0)]),
+            Condition::Any(vec![
+                Condition::InOffice(1),
+                Condition::ScoreAtLeast(0, 2.0),
+            ]),
             Condition::Not(Box::new(Condition::All(vec![
                 Condition::Happened(3),
                 Condition::After(100),
             ]))),
-            Condition::Band(-3.0, 0.0),
+            Condition::Band(0, -3.0, 0.0),
         ];
         let mut open = 0;
         for c in &guards {
             for (day, score) in [(50, -7.0), (150, -1.0), (150, 4.0)] {
-                let either = [World(true), World(false)].map(|w| holds(c, day, score, &w));
-                match settled(c, day, score) {
+                let either = [World(true), World(false)].map(|w| holds(c, day, &[score], &w));
+                match settled(c, day, &[score]) {
                     Some(x) => assert_eq!(either, [x, x], "{c:?} on {day} at {score}"),
                     None => {
                         assert_ne!(either[0], either[1], "{c:?} on {day} at {score}");

@@ -2,19 +2,23 @@
 //!
 //! The model never writes files; the recorder fills rows here, and the writers turn them
 //! into CSV with fixed decimals, so the same run gives the same bytes on any machine.
+//! Files are tidy: one row per (date, pair), the pair named by its key (`a/b`, the ids of
+//! its two states).
 
 use crate::date::{Date, Day};
 use crate::model::FiredEvent;
 use crate::scenario::Scenario;
 use crate::score::Parts;
 
-/// One sample of the relation, at the end of a day.
+/// One sample of a pair's relation, at the end of a day.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sample {
     /// The day.
     pub day: Day,
     /// Whether it is a monthly row of the trajectory (the first of a month).
     pub monthly: bool,
+    /// The pair (index into the scenario's pairs).
+    pub pair: usize,
     /// The parts of the raw score.
     pub parts: Parts,
     /// The score on the scale.
@@ -26,9 +30,10 @@ pub struct Sample {
 pub struct Run {
     /// The seed it ran with.
     pub seed: u64,
-    /// Samples in day order: every first of the month, plus checkpoint days.
+    /// Samples in (day, pair) order: every first of the month, plus checkpoint days, each
+    /// day one sample per pair.
     pub samples: Vec<Sample>,
-    /// Events that fired, in the order they fired.
+    /// Events that fired, in the order they fired, each once per pair it is logged on.
     pub fired: Vec<FiredEvent>,
 }
 
@@ -42,15 +47,33 @@ impl Run {
         }
     }
 
-    /// The monthly samples: the rows of `trajectory.csv`.
+    /// The monthly samples of every pair, in (day, pair) order: the rows of
+    /// `trajectory.csv`.
     pub fn monthly(&self) -> impl Iterator<Item = &Sample> {
         self.samples.iter().filter(|s| s.monthly)
     }
 
-    /// The sample taken on `day`, if any.
-    pub fn at(&self, day: Day) -> Option<&Sample> {
+    /// The monthly samples of one pair, in day order.
+    pub fn monthly_of(&self, pair: usize) -> impl Iterator<Item = &Sample> {
         self.samples
-            .binary_search_by_key(&day, |s| s.day)
+            .iter()
+            .filter(move |s| s.monthly && s.pair == pair)
+    }
+
+    /// The samples of one pair, in day order.
+    pub fn of_pair(&self, pair: usize) -> impl Iterator<Item = &Sample> {
+        self.samples.iter().filter(move |s| s.pair == pair)
+    }
+
+    /// The events fired, as logged on one pair, in the order they fired.
+    pub fn fired_on(&self, pair: usize) -> impl Iterator<Item = &FiredEvent> {
+        self.fired.iter().filter(move |f| f.pair == pair)
+    }
+
+    /// The sample of `pair` taken on `day`, if any.
+    pub fn at(&self, day: Day, pair: usize) -> Option<&Sample> {
+        self.samples
+            .binary_search_by(|s| (s.day, s.pair).cmp(&(day, pair)))
             .ok()
             .map(|i| &self.samples[i])
     }
@@ -79,8 +102,7 @@ pub fn checkpoints(scenario: &Scenario, run: &Run) -> Vec<Verdict> {
         .map(|(i, c)| {
             let (from, to) = (c.from.day(), c.to.day());
             let scores: Vec<f64> = run
-                .samples
-                .iter()
+                .of_pair(c.pair)
                 .filter(|s| s.day >= from && s.day <= to)
                 .map(|s| s.score)
                 .collect();
@@ -101,11 +123,16 @@ pub fn checkpoints(scenario: &Scenario, run: &Run) -> Vec<Verdict> {
         .collect()
 }
 
-/// `trajectory.csv`: one row per month, `date,score,band,raw,structural,state,party,leader`.
+/// `trajectory.csv`: one row per month and pair,
+/// `date,pair,score,band,raw,structural,state,party,leader`.
 pub fn trajectory_csv(scenario: &Scenario, run: &Run) -> Result<Vec<u8>, csv::Error> {
+    let keys: Vec<String> = (0..scenario.pairs.len())
+        .map(|p| scenario.pair_key(p))
+        .collect();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "date",
+        "pair",
         "score",
         "band",
         "raw",
@@ -117,6 +144,7 @@ pub fn trajectory_csv(scenario: &Scenario, run: &Run) -> Result<Vec<u8>, csv::Er
     for s in run.monthly() {
         w.write_record([
             Date::from_day(s.day).to_string(),
+            keys[s.pair].clone(),
             fixed(s.score),
             scenario.scale.band(s.score).to_string(),
             fixed(s.parts.raw()),
@@ -129,11 +157,16 @@ pub fn trajectory_csv(scenario: &Scenario, run: &Run) -> Result<Vec<u8>, csv::Er
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-/// `events.csv`: each event that happened, `date,id,title,source,score_before,score_after,band_after`.
+/// `events.csv`: each event that happened, once per pair it is logged on,
+/// `date,pair,id,title,source,score_before,score_after,band_after`.
 pub fn events_csv(scenario: &Scenario, run: &Run) -> Result<Vec<u8>, csv::Error> {
+    let keys: Vec<String> = (0..scenario.pairs.len())
+        .map(|p| scenario.pair_key(p))
+        .collect();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "date",
+        "pair",
         "id",
         "title",
         "source",
@@ -145,6 +178,7 @@ pub fn events_csv(scenario: &Scenario, run: &Run) -> Result<Vec<u8>, csv::Error>
         let e = &scenario.events[f.event];
         w.write_record([
             Date::from_day(f.day).to_string(),
+            keys[f.pair].clone(),
             e.id.clone(),
             e.title.clone(),
             e.source.clone(),

@@ -1,9 +1,10 @@
-//! The relation between the two states: the buckets its modifiers are summed in, their
-//! layout, and their fading in closed form.
+//! The relation of a pair of states: the buckets its modifiers are summed in, their
+//! layout, and their fading in closed form. Each pair the scenario models has a relation
+//! of its own, on an entity of its own.
 //!
-//! A modifier binds a pair (the states, two parties or two leaders), fades with a
-//! half-life or ends on a date. Modifiers that bind the same pair, fade alike and end alike
-//! are summed in one [`Bucket`]: the sum fades exactly as each of its terms does, so one
+//! A modifier moves one pair of states and binds, within it, the states, two parties or
+//! two leaders (its [`Level`]); it fades with a half-life or ends on a date. Modifiers of one relation that bind the same level, fade alike
+//! and end alike are summed in one [`Bucket`]: the sum fades exactly as each of its terms does, so one
 //! multiplication a step fades them all. [`layout`] finds the buckets a scenario can fill
 //! and puts them in a canonical order; [`Relation`] holds their sums for one run, on the
 //! relation's entity, beside the [`Ledger`] of every modifier left so far (which `explain`
@@ -25,10 +26,12 @@ use crate::date::Day;
 use crate::scenario::{Effect, Level, Scale, Scenario};
 use crate::score::{self, Parts};
 
-/// A modifier left by an event on the relation.
+/// A modifier left by an event on a relation.
 #[derive(Clone, Debug)]
 pub struct Modifier {
-    /// The pair it binds.
+    /// The pair of states whose relation it moves (scenario index).
+    pub pair: usize,
+    /// Whom it binds within that pair.
     pub level: Level,
     /// Value on the day it started, raw scale.
     pub value: f64,
@@ -348,23 +351,36 @@ impl Relation {
     }
 }
 
-/// Where each modifier goes, and which buckets each party and leader gates.
-#[derive(Clone, Debug)]
-pub struct BucketIndex {
-    /// For each event and effect, the bucket its modifier is summed in (`usize::MAX` for
-    /// effects that are not modifiers).
-    pub of_effect: Vec<Vec<usize>>,
-    /// For each party, the buckets of the party-level pairs it is in.
+/// Which of a relation's buckets each party and leader gates: the buckets of the party- and
+/// leader-level pairs they are in. Lives on the relation's entity beside [`Relation`].
+#[derive(Component, Clone, Debug, Default)]
+pub struct Gates {
+    /// For each party (scenario index), this relation's buckets of the party-level pairs
+    /// it is in.
     pub of_party: Vec<Vec<usize>>,
-    /// For each leader, the buckets of the leader-level pairs they are in.
+    /// For each leader (scenario index), this relation's buckets of the leader-level pairs
+    /// they are in.
     pub of_leader: Vec<Vec<usize>>,
 }
 
-/// The buckets a scenario can fill, in their canonical order, and where each modifier,
-/// party and leader belongs among them.
-pub fn layout(scenario: &Scenario) -> (Vec<Bucket>, BucketIndex) {
-    // Buckets: one per (pair, half-life, end date) that some modifier effect names.
-    let mut buckets: Vec<Bucket> = Vec::new();
+/// The buckets of every relation of a scenario, and where each modifier is summed.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// For each pair of states (scenario index): its relation's buckets in canonical order,
+    /// and which of them each party and leader gates.
+    pub pairs: Vec<(Vec<Bucket>, Gates)>,
+    /// For each event and effect, the bucket its modifier is summed in, among the buckets
+    /// of the modifier's pair (`usize::MAX` for effects that are not modifiers).
+    pub of_effect: Vec<Vec<usize>>,
+}
+
+/// The buckets a scenario can fill, pair by pair in their canonical order, and where each
+/// modifier, party and leader belongs among them.
+pub fn layout(scenario: &Scenario) -> Layout {
+    // Buckets: one per (pair of states, level, half-life, end date) that some modifier
+    // effect names, numbered per pair in order of first use.
+    let pairs = scenario.pairs.len();
+    let mut buckets: Vec<Vec<Bucket>> = vec![Vec::new(); pairs];
     let mut found = BTreeMap::new();
     let of_effect: Vec<Vec<usize>> = scenario
         .events
@@ -374,11 +390,17 @@ pub fn layout(scenario: &Scenario) -> (Vec<Bucket>, BucketIndex) {
                 .iter()
                 .map(|x| match x {
                     Effect::Modifier {
-                        level, fade, until, ..
-                    } => *found.entry((*level, *fade, *until)).or_insert_with(|| {
-                        buckets.push(Bucket::new(*level, *fade, *until));
-                        buckets.len() - 1
-                    }),
+                        pair,
+                        level,
+                        fade,
+                        until,
+                        ..
+                    } => *found
+                        .entry((*pair, *level, *fade, *until))
+                        .or_insert_with(|| {
+                            buckets[*pair].push(Bucket::new(*level, *fade, *until));
+                            buckets[*pair].len() - 1
+                        }),
                     _ => usize::MAX,
                 })
                 .collect()
@@ -389,51 +411,56 @@ pub fn layout(scenario: &Scenario) -> (Vec<Bucket>, BucketIndex) {
     // the parts are summed over buckets in this order, so a variant that removes or adds
     // an event sums the same numbers in the same order as its baseline until the change
     // takes effect, and the two runs agree to the last bit before it.
-    let mut order: Vec<usize> = (0..buckets.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&buckets[a], &buckets[b]);
-        x.level
-            .cmp(&y.level)
-            .then(scenario.fades[x.fade].total_cmp(&scenario.fades[y.fade]))
-            .then(x.until.cmp(&y.until))
-    });
-    let mut rank = vec![0; buckets.len()];
-    for (to, &from) in order.iter().enumerate() {
-        rank[from] = to;
+    let mut rank: Vec<Vec<usize>> = Vec::with_capacity(pairs);
+    let mut laid = Vec::with_capacity(pairs);
+    for buckets in buckets {
+        let mut order: Vec<usize> = (0..buckets.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&buckets[a], &buckets[b]);
+            x.level
+                .cmp(&y.level)
+                .then(scenario.fades[x.fade].total_cmp(&scenario.fades[y.fade]))
+                .then(x.until.cmp(&y.until))
+        });
+        let mut to = vec![0; buckets.len()];
+        for (k, &from) in order.iter().enumerate() {
+            to[from] = k;
+        }
+        rank.push(to);
+        let buckets: Vec<Bucket> = order.iter().map(|&i| buckets[i].clone()).collect();
+        let mut gates = Gates {
+            of_party: vec![Vec::new(); scenario.parties.len()],
+            of_leader: vec![Vec::new(); scenario.leaders.len()],
+        };
+        for (b, bucket) in buckets.iter().enumerate() {
+            match bucket.level {
+                Level::State => {}
+                Level::Party(p, q) => {
+                    gates.of_party[p].push(b);
+                    gates.of_party[q].push(b);
+                }
+                Level::Leader(l, m) => {
+                    gates.of_leader[l].push(b);
+                    gates.of_leader[m].push(b);
+                }
+            }
+        }
+        laid.push((buckets, gates));
     }
-    let buckets: Vec<Bucket> = order.iter().map(|&i| buckets[i].clone()).collect();
-    let of_effect: Vec<Vec<usize>> = of_effect
-        .into_iter()
-        .map(|effects| {
-            effects
-                .into_iter()
-                .map(|b| if b == usize::MAX { b } else { rank[b] })
+    let of_effect: Vec<Vec<usize>> = (scenario.events.iter().zip(of_effect))
+        .map(|(e, effects)| {
+            (e.effects.iter().zip(effects))
+                .map(|(x, b)| match x {
+                    Effect::Modifier { pair, .. } => rank[*pair][b],
+                    _ => b,
+                })
                 .collect()
         })
         .collect();
-    let mut of_party = vec![Vec::new(); scenario.parties.len()];
-    let mut of_leader = vec![Vec::new(); scenario.leaders.len()];
-    for (b, bucket) in buckets.iter().enumerate() {
-        match bucket.level {
-            Level::State => {}
-            Level::Party(p, q) => {
-                of_party[p].push(b);
-                of_party[q].push(b);
-            }
-            Level::Leader(l, m) => {
-                of_leader[l].push(b);
-                of_leader[m].push(b);
-            }
-        }
+    Layout {
+        pairs: laid,
+        of_effect,
     }
-    (
-        buckets,
-        BucketIndex {
-            of_effect,
-            of_party,
-            of_leader,
-        },
-    )
 }
 
 #[cfg(test)]

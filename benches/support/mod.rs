@@ -1,5 +1,6 @@
-//! Support shared by the benchmarks and the integration tests: the synthetic scenario
-//! generator and the plain-loop reference engine.
+//! Support shared by the benchmarks and the integration tests: the scenario generators
+//! (`synthetic`, `paired`) and a small HTTP client. (The plain-loop oracle the two also
+//! share lives in `tests/support/oracle.rs`: see its doc.)
 //!
 //! It lives beside the benches, not in the library, because it is measuring equipment:
 //! the library's API stays the product's. The benches include it as `mod support;`; the
@@ -8,5 +9,5 @@
 #![allow(dead_code)]
 
 pub mod http;
-pub mod reference;
+pub mod paired;
 pub mod synthetic;

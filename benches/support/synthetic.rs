@@ -278,6 +278,7 @@ pub fn file(n: usize) -> ScenarioFile {
         .map(|k| {
             let from = d0 + 365 * 20 * k + 100;
             CheckpointFile {
+                pair: None,
                 id: format!("c{k}"),
                 from: Date::from_day(from.min(d1)),
                 to: Some(Date::from_day((from + 200).min(d1))),
@@ -289,6 +290,7 @@ pub fn file(n: usize) -> ScenarioFile {
         .collect();
 
     ScenarioFile {
+        pairs: Vec::new(),
         name: format!("synthetic_{n}"),
         title: format!("Synthetic scenario of {n} events"),
         description: String::new(),

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{BarChart, ChartModel, SeriesRole};
+use super::{BarChart, ChartModel, Layout, SeriesRole};
 use crate::date::Date;
 
 /// How many of the largest moves the text names.
@@ -60,6 +60,9 @@ fn course(model: &ChartModel, points: &[(Date, f64)]) -> String {
 
 /// The chart's story in sentences.
 pub fn describe(model: &ChartModel) -> String {
+    if model.many_pairs() {
+        return describe_pairs(model);
+    }
     let mut out = String::new();
     let _ = writeln!(out, "{}", model.title);
     if !model.subtitle.is_empty() {
@@ -185,6 +188,214 @@ pub fn describe(model: &ChartModel) -> String {
         let _ = writeln!(out, "\n{}", model.small_print);
     }
     out
+}
+
+/// The line of pair `pair`: its baseline, else its ensemble's median.
+fn pair_line(model: &ChartModel, pair: usize) -> Vec<(Date, f64)> {
+    if let Some(s) = model
+        .series
+        .iter()
+        .find(|s| s.role == SeriesRole::Baseline && s.pair == pair)
+    {
+        return s.points.clone();
+    }
+    model
+        .ensembles
+        .iter()
+        .find(|e| e.pair == pair)
+        .map(|e| e.points.iter().map(|p| (p.date, p.p50)).collect())
+        .unwrap_or_default()
+}
+
+/// How the chart draws several pairs, in words.
+pub fn layout_words(model: &ChartModel) -> &'static str {
+    match model.layout {
+        Layout::Lines => "one plot, a line per pair, each named at its right end",
+        Layout::Panels => "a panel per pair, on one shared score scale",
+    }
+}
+
+/// The story of a chart of several pairs: each pair's course, by era, the largest moves
+/// with the pair they moved, each what-if on each pair, and the checkpoints by pair.
+fn describe_pairs(model: &ChartModel) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", model.title);
+    if !model.subtitle.is_empty() {
+        let _ = writeln!(out, "{}", model.subtitle);
+    }
+    let (start, end) = model.span;
+    let lines: Vec<Vec<(Date, f64)>> = (0..model.pairs.len())
+        .map(|p| pair_line(model, p))
+        .collect();
+    let within = |p: usize, from: Date, to: Date| -> Vec<(Date, f64)> {
+        lines[p]
+            .iter()
+            .copied()
+            .filter(|q| q.0 >= from && q.0 <= to)
+            .collect()
+    };
+    let what = if model.series.iter().any(|s| s.role == SeriesRole::Baseline) {
+        "the line of each"
+    } else {
+        "the median of the runs of each"
+    };
+    let _ = writeln!(
+        out,
+        "\nThe chart shows the relation score of {} pairs of states from {start} to {end} on a scale from -{bound} to +{bound}, {what} ({}):",
+        model.pairs.len(),
+        layout_words(model),
+        bound = model.bound
+    );
+    for (p, name) in model.pairs.iter().enumerate() {
+        let _ = writeln!(out, "- {name}: {}.", course(model, &within(p, start, end)));
+    }
+    let in_span = |e: &&super::EraSpan| e.to >= start && e.from <= end;
+    let shared: Vec<_> = model
+        .eras
+        .iter()
+        .filter(|e| e.pair.is_none())
+        .filter(in_span)
+        .collect();
+    if !shared.is_empty() {
+        let _ = writeln!(out, "\nBy era:");
+        for e in shared {
+            let _ = writeln!(out, "- {} ({} to {}):", e.label, e.from.year(), e.to.year());
+            for (p, name) in model.pairs.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "  - {name}: {}.",
+                    course(model, &within(p, e.from.max(start), e.to.min(end)))
+                );
+            }
+        }
+    }
+    for (p, name) in model.pairs.iter().enumerate() {
+        let own: Vec<_> = model
+            .eras
+            .iter()
+            .filter(|e| e.pair == Some(p))
+            .filter(in_span)
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\nEras of {name}:");
+        for e in own {
+            let _ = writeln!(
+                out,
+                "- {} ({} to {}): {}.",
+                e.label,
+                e.from.year(),
+                e.to.year(),
+                course(model, &within(p, e.from.max(start), e.to.min(end)))
+            );
+        }
+    }
+    let mut moves: Vec<_> = model
+        .markers
+        .iter()
+        .filter(|m| (start..=end).contains(&m.date))
+        .collect();
+    moves.sort_by(|a, b| {
+        b.influence
+            .abs()
+            .total_cmp(&a.influence.abs())
+            .then(a.date.cmp(&b.date))
+            .then(a.pair.cmp(&b.pair))
+    });
+    if !moves.is_empty() {
+        let _ = writeln!(out, "\nThe largest moves:");
+        for m in moves.iter().take(MOVES) {
+            let _ = writeln!(
+                out,
+                "- {}: {} ({}), on {}; after it the score is {:.1}, {}.",
+                m.date,
+                m.title,
+                m.source,
+                model.pairs.get(m.pair).map_or("?", String::as_str),
+                m.score,
+                band(model, m.score)
+            );
+        }
+    }
+    let mut variants: Vec<&str> = Vec::new();
+    for s in model
+        .series
+        .iter()
+        .filter(|s| s.role == SeriesRole::Variant)
+    {
+        if !variants.contains(&s.label.as_str()) {
+            variants.push(&s.label);
+        }
+    }
+    for label in variants {
+        let name = if label.contains('"') {
+            label.to_string()
+        } else {
+            format!("\"{label}\"")
+        };
+        let _ = writeln!(out, "\nThe what-if {name}:");
+        for s in model
+            .series
+            .iter()
+            .filter(|s| s.role == SeriesRole::Variant && s.label == label)
+        {
+            let inside: Vec<(Date, f64)> = s
+                .points
+                .iter()
+                .copied()
+                .filter(|q| (start..=end).contains(&q.0))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- {}: {}.",
+                model.pairs.get(s.pair).map_or("?", String::as_str),
+                course(model, &inside)
+            );
+        }
+    }
+    if !model.changes.is_empty() {
+        let _ = writeln!(out, "\nWhat this what-if changes:");
+        for c in &model.changes {
+            let _ = writeln!(out, "- {}: {}", c.date, c.label);
+        }
+    }
+    if !model.checkpoints.is_empty() {
+        let met = model.checkpoints.iter().filter(|c| c.met).count();
+        let _ = writeln!(
+            out,
+            "\nCheckpoints of the documented history: {met} of {} met.",
+            model.checkpoints.len()
+        );
+        for c in &model.checkpoints {
+            let _ = writeln!(
+                out,
+                "- {}: {} on {} ({} to {}, expected {:.0} to {:.0})",
+                if c.met { "met" } else { "missed" },
+                c.id,
+                model.pairs.get(c.pair).map_or("?", String::as_str),
+                c.from,
+                c.to,
+                c.lo,
+                c.hi
+            );
+        }
+    }
+    let _ = writeln!(out);
+    if !model.small_print.is_empty() {
+        let _ = writeln!(out, "{}", model.small_print);
+    }
+    let _ = writeln!(out, "Drawn as {}.", layout_words(model));
+    out
+}
+
+/// The SVG's title: the chart's, and with several pairs the pairs it shows.
+pub fn svg_title(model: &ChartModel) -> String {
+    if model.many_pairs() {
+        format!("{} ({})", model.title, model.pairs.join("; "))
+    } else {
+        model.title.clone()
+    }
 }
 
 /// The bar chart's story in sentences.

@@ -3,7 +3,9 @@
 //! The chart depends only on plain data. A caller (a run, a comparison, an ensemble)
 //! fills a [`ChartModel`]; [`render`] lays it out once into a list of positioned shapes
 //! and replays that list on two plotters backends, a 1600x900 PNG for the projector and
-//! an SVG for print, so both pictures are the same drawing. [`render_bars`] does the same
+//! an SVG for print, so both pictures are the same drawing. A chart of several pairs of
+//! states is drawn as its [`Layout`] says: a line per pair on one plot, or a panel per
+//! pair; a chart of one pair is drawn as it always was. [`render_bars`] does the same
 //! for the horizontal bar chart of `diplosim rank`.
 //!
 //! Text is drawn with DejaVu Sans, which ships inside the program (the `dejavu` crate) and
@@ -74,6 +76,69 @@ pub struct ChartModel {
     /// series are then not drawn; the title, subtitle, small print, span, bound and bands
     /// are.
     pub panels: Vec<Panel>,
+    /// The names of the scenario's pairs of states, in the scenario's order ("China –
+    /// Soviet Union"); what is drawn names its pair by index into this list. With fewer
+    /// than two the chart is of one relation, drawn as it always was; with more, as
+    /// [`ChartModel::layout`] says.
+    pub pairs: Vec<String>,
+    /// How several pairs are drawn: a line each on one plot, or a panel each.
+    pub layout: Layout,
+}
+
+/// How a chart of several pairs of states is drawn. A chart of one pair ignores it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// One plot, a line per pair (or a median and its bands), each labelled at its right
+    /// end with the pair's name, in a colour and a dash pattern of its own.
+    #[default]
+    Lines,
+    /// A panel per pair on one shared score scale, each titled with the pair's name,
+    /// with its own checkpoints and eras.
+    Panels,
+}
+
+impl Layout {
+    /// The most pairs drawn as lines on one plot by default; more get a panel each.
+    pub const MOST_LINES: usize = 4;
+
+    /// The layout of a chart of `pairs` pairs when none is asked for: lines up to
+    /// [`Layout::MOST_LINES`], panels above.
+    pub fn default_for(pairs: usize) -> Layout {
+        if pairs <= Layout::MOST_LINES {
+            Layout::Lines
+        } else {
+            Layout::Panels
+        }
+    }
+
+    /// The word the command line and the page use: `lines` or `panels`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Lines => "lines",
+            Layout::Panels => "panels",
+        }
+    }
+}
+
+impl std::fmt::Display for Layout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Layout {
+    type Err = String;
+
+    /// `lines` or `panels`.
+    fn from_str(text: &str) -> Result<Layout, String> {
+        match text.trim() {
+            "lines" => Ok(Layout::Lines),
+            "panels" => Ok(Layout::Panels),
+            other => Err(format!(
+                "`{other}` is not a layout: write `lines` (a line per pair on one plot) or `panels` (a panel per pair)"
+            )),
+        }
+    }
 }
 
 /// One panel of small multiples: a what-if against the baseline.
@@ -109,7 +174,14 @@ impl ChartModel {
             most_numbers: None,
             events_file: String::new(),
             panels: Vec::new(),
+            pairs: Vec::new(),
+            layout: Layout::Lines,
         }
+    }
+
+    /// Whether the chart shows several pairs of states.
+    pub fn many_pairs(&self) -> bool {
+        self.pairs.len() > 1
     }
 }
 
@@ -127,6 +199,9 @@ pub struct BandShade {
 /// A labelled span of the documented timeline.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EraSpan {
+    /// The pair it belongs to (index into [`ChartModel::pairs`]); `None` for an era of
+    /// the whole scenario, the only ones a plot of several pairs' lines shows.
+    pub pair: Option<usize>,
     /// Short label, e.g. "Alliance".
     pub label: String,
     /// First day of the era.
@@ -141,6 +216,9 @@ pub struct EraSpan {
 pub struct CheckpointMark {
     /// The checkpoint's scenario id (kept for callers and the SVG's readers).
     pub id: String,
+    /// The pair whose score it judges (index into [`ChartModel::pairs`]; 0 for a chart
+    /// of one pair).
+    pub pair: usize,
     /// First day of the checkpoint; equal to `to` for a single date.
     pub from: Date,
     /// Last day of the checkpoint.
@@ -170,6 +248,9 @@ pub enum SeriesRole {
 pub struct Series {
     /// Legend text, e.g. "baseline" or "no Khrushchev speech".
     pub label: String,
+    /// The pair whose score it is (index into [`ChartModel::pairs`]; 0 for a chart of
+    /// one pair).
+    pub pair: usize,
     /// (date, score) in date order; scores in score points.
     pub points: Vec<(Date, f64)>,
     /// Baseline or variant.
@@ -184,6 +265,9 @@ pub struct Series {
 pub struct EnsembleBand {
     /// Legend text, e.g. "1000 runs".
     pub label: String,
+    /// The pair whose score it is (index into [`ChartModel::pairs`]; 0 for a chart of
+    /// one pair).
+    pub pair: usize,
     /// Percentiles in date order.
     pub points: Vec<EnsemblePoint>,
 }
@@ -224,6 +308,10 @@ pub struct EventMarker {
     pub eligible: bool,
     /// The event's scenario id.
     pub id: String,
+    /// The pair it was logged on, whose line it sits on (index into
+    /// [`ChartModel::pairs`]; 0 for a chart of one pair). An event logged on two pairs
+    /// is two markers, and gets one number.
+    pub pair: usize,
 }
 
 /// An event a what-if changed (removed, moved, re-weighted, added), drawn as a dashed
@@ -322,11 +410,15 @@ pub enum ChartError {
 /// Draws the relation-score chart of `model` as PNG and SVG.
 pub fn render(model: &ChartModel) -> Result<Rendered, ChartError> {
     fonts()?;
-    let scene = timeline::layout(model)?;
+    let scene = layout(model)?;
     let text = describe::describe(model);
     Ok(Rendered {
         png: scene::render_png(&scene)?,
-        svg: describe::label_svg(scene::render_svg(&scene)?, &model.title, &text),
+        svg: describe::label_svg(
+            scene::render_svg(&scene)?,
+            &describe::svg_title(model),
+            &text,
+        ),
         text,
     })
 }
@@ -334,16 +426,16 @@ pub fn render(model: &ChartModel) -> Result<Rendered, ChartError> {
 /// Draws the relation-score chart of `model` as a PNG file's bytes only.
 pub fn render_png(model: &ChartModel) -> Result<Vec<u8>, ChartError> {
     fonts()?;
-    scene::render_png(&timeline::layout(model)?)
+    scene::render_png(&layout(model)?)
 }
 
 /// Draws the relation-score chart of `model` as an SVG document only.
 pub fn render_svg(model: &ChartModel) -> Result<String, ChartError> {
     fonts()?;
-    let svg = scene::render_svg(&timeline::layout(model)?)?;
+    let svg = scene::render_svg(&layout(model)?)?;
     Ok(describe::label_svg(
         svg,
-        &model.title,
+        &describe::svg_title(model),
         &describe::describe(model),
     ))
 }
@@ -352,7 +444,25 @@ pub fn render_svg(model: &ChartModel) -> Result<String, ChartError> {
 /// the left, y from the top), in the order of `model.markers`.
 pub fn marker_points(model: &ChartModel) -> Result<Vec<(f64, f64)>, ChartError> {
     fonts()?;
+    if model.panels.is_empty() && model.many_pairs() && model.layout == Layout::Panels {
+        timeline::validate(model)?;
+        return Ok(panels::pair_layout(model).1);
+    }
     timeline::marker_points(model)
+}
+
+/// Lays out the relation-score chart of `model`: small multiples of what-ifs, a panel
+/// per pair, or one plot.
+fn layout(model: &ChartModel) -> Result<scene::Scene, ChartError> {
+    if !model.panels.is_empty() {
+        timeline::validate(model)?;
+        return Ok(panels::layout(model));
+    }
+    if model.many_pairs() && model.layout == Layout::Panels {
+        timeline::validate(model)?;
+        return Ok(panels::pair_layout(model).0);
+    }
+    Ok(timeline::plan(model)?.0)
 }
 
 /// A horizontal bar chart, one bar per `(label, value)` from the top down: the ranking

@@ -6,7 +6,8 @@ use crate::record::{self, Run};
 use crate::scenario::Scenario;
 
 use super::{
-    BandShade, ChartModel, CheckpointMark, EraSpan, EventMarker, Series, SeriesRole, Strip, Tenure,
+    BandShade, ChartModel, CheckpointMark, EraSpan, EventMarker, Layout, Series, SeriesRole, Strip,
+    Tenure,
 };
 
 /// How many events a run's chart numbers unless told otherwise: as many as a legend in
@@ -14,21 +15,42 @@ use super::{
 pub const NUMBERED: usize = 12;
 
 /// The chart of one run: bands, eras, checkpoints judged against the run, the trajectory as
-/// the baseline, every fired event as a marker, and both states' tenure strips.
+/// the baseline, every fired event as a marker, and every state's tenure strip.
+///
+/// A scenario of several pairs gets a line per pair, named for it, each event on the line
+/// of the pair it was logged on, in the layout [`Layout::default_for`] its pairs; set
+/// [`ChartModel::layout`] to choose the other.
 ///
 /// An event's influence, which decides who gets a label first when space is short, is the
-/// size of the jump it made in the score that day.
+/// size of the jump it made in its pair's score that day.
 pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
     let (start, end) = scenario.span();
+    let pairs = scenario.pairs.len();
     let mut m = ChartModel::new(
         scenario.title().to_string(),
         scenario.span(),
         scenario.scale.bound,
     );
-    m.subtitle = format!(
-        "{} and {}, {} to {}: relation score on Yan Xuetong's scale, against the documented timeline",
-        scenario.states[0].name, scenario.states[1].name, start, end
-    );
+    m.subtitle = if pairs == 1 {
+        let (a, b) = scenario.pairs[0].states;
+        format!(
+            "{} and {}, {} to {}: relation score on Yan Xuetong's scale, against the documented timeline",
+            scenario.states[a].name, scenario.states[b].name, start, end
+        )
+    } else {
+        // Four or more states' names would crowd the line: the panels and the lines'
+        // labels name them.
+        let who = if scenario.states.len() <= 3 {
+            listed(scenario.states.iter().map(|s| s.name.as_str()))
+        } else {
+            format!("{} states", scenario.states.len())
+        };
+        format!(
+            "{who}, {start} to {end}: each pair's relation score on Yan Xuetong's scale, against the documented timeline"
+        )
+    };
+    m.pairs = (0..pairs).map(|p| scenario.pair_name(p)).collect();
+    m.layout = Layout::default_for(pairs);
     m.small_print = format!(
         "seed {} · diplosim {} · data: trajectory.csv, events.csv",
         run.seed,
@@ -51,6 +73,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
         .eras
         .iter()
         .map(|e| EraSpan {
+            pair: e.pair,
             label: e.label.clone(),
             from: e.from,
             to: e.to,
@@ -62,6 +85,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
             let c = &scenario.timeline.checkpoints[v.checkpoint];
             CheckpointMark {
                 id: c.id.clone(),
+                pair: c.pair,
                 from: c.from,
                 to: c.to,
                 lo: c.lo,
@@ -70,12 +94,19 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
             }
         })
         .collect();
-    m.series.push(Series {
-        label: "baseline".into(),
-        points: trajectory(run),
-        role: SeriesRole::Baseline,
-        band: Vec::new(),
-    });
+    m.series = (0..pairs)
+        .map(|p| Series {
+            label: if pairs == 1 {
+                "baseline".into()
+            } else {
+                scenario.pair_name(p)
+            },
+            pair: p,
+            points: trajectory(run, p),
+            role: SeriesRole::Baseline,
+            band: Vec::new(),
+        })
+        .collect();
     m.markers = run
         .fired
         .iter()
@@ -89,6 +120,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
                 influence: (f.after - f.before).abs(),
                 eligible: true,
                 id: e.id.clone(),
+                pair: f.pair,
             }
         })
         .collect();
@@ -114,19 +146,22 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
     m
 }
 
-/// The line of a run: its monthly scores and the exact score just after each event, so
-/// that the line passes through every event's dot and shows a dip that lasts less than
-/// a month. (Between two points the line is straight; at this scale a month is under
-/// two pixels, so a jump still reads as one.)
+/// The line of one pair in a run: its monthly scores and the exact score just after each
+/// event logged on it, so that the line passes through every event's dot and shows a dip
+/// that lasts less than a month. (Between two points the line is straight; at this scale
+/// a month is under two pixels, so a jump still reads as one.)
 ///
 /// A monthly sample is read at the end of its day, after that day's events.
-pub fn trajectory(run: &Run) -> Vec<(Date, f64)> {
-    let mut points: Vec<(i32, u8, usize, f64)> =
-        run.monthly().map(|s| (s.day, 1, 0, s.score)).collect();
+pub fn trajectory(run: &Run, pair: usize) -> Vec<(Date, f64)> {
+    let mut points: Vec<(i32, u8, usize, f64)> = run
+        .monthly_of(pair)
+        .map(|s| (s.day, 1, 0, s.score))
+        .collect();
     points.extend(
         run.fired
             .iter()
             .enumerate()
+            .filter(|(_, f)| f.pair == pair)
             .map(|(k, f)| (f.day, 0, k, f.after)),
     );
     points.sort_by_key(|p| (p.0, p.1, p.2));
@@ -134,4 +169,14 @@ pub fn trajectory(run: &Run) -> Vec<(Date, f64)> {
         .into_iter()
         .map(|(day, _, _, score)| (Date::from_day(day), score))
         .collect()
+}
+
+/// "A, B and C".
+fn listed<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }

@@ -1,15 +1,19 @@
-//! Small multiples: a grid of panels, one per what-if, each drawing the baseline against
-//! that what-if on the same scale, titled with its question, under one key.
+//! Small multiples: a grid of panels under one key, on one shared score scale. Either a
+//! panel per what-if, each drawing the baseline against that what-if, titled with its
+//! question; or a panel per pair of states ([`pair_layout`]), each drawing what a
+//! one-pair chart draws of that pair (its line or its runs' bands, its checkpoints, its
+//! eras and the scenario's), titled with the pair's name.
 //!
-//! Many what-ifs on one plot hide one another; a panel each keeps every line readable.
+//! Many lines on one plot hide one another; a panel each keeps every line readable.
 //! The panels share the y scale, so their gaps compare at a glance: the score labels and
 //! the axis title stand left of the first column only, the band names right of the last.
 //! Panels fill the grid row by row, in the model's order.
 
-use super::scene::{Align, INK, Label, Rect, Scene, Stroke, fit, text_width};
+use super::scene::{Align, INK, Label, Point, Rect, Scene, Stroke, fit, text_width};
 use super::timeline::{
-    Axes, CHANGED, PALETTE, REFERENCE, SOFT_INK, band_tab, bands, footer, header, reference_stroke,
-    score_text, score_ticks, thin, x_axis, y_ticks,
+    Axes, CHANGED, Decisions, ERA, PALETTE, REFERENCE, SOFT_INK, band_tab, bands, checkpoints,
+    eras, footer, header, place_eras, reference_stroke, score_text, score_ticks, thin, trace,
+    x_axis, y_ticks,
 };
 use super::{ChartModel, Date, SeriesRole};
 
@@ -190,5 +194,157 @@ fn draw_lines(scene: &mut Scene, model: &ChartModel, panel: &super::Panel, axes:
     scene.line(what_if, Stroke::solid(colour, 3.0));
     for line in baselines {
         scene.line(line, Stroke::solid(INK, 2.0));
+    }
+}
+
+/// What the panel of pair `pair` draws: `model`'s things of that pair (and the eras of
+/// the whole scenario, and what a what-if changed), as a chart of one pair.
+fn of_pair(model: &ChartModel, pair: usize) -> ChartModel {
+    let mut m = model.clone();
+    m.pairs.clear();
+    m.strips.clear();
+    m.series.retain(|s| s.pair == pair);
+    m.ensembles.retain(|e| e.pair == pair);
+    m.checkpoints.retain(|c| c.pair == pair);
+    m.eras.retain(|e| e.pair.is_none_or(|p| p == pair));
+    m.markers.retain(|e| e.pair == pair);
+    m
+}
+
+/// Lays out a panel per pair of `model` (already validated); returns the scene and where
+/// each of `model.markers` is drawn, in its pair's panel.
+///
+/// A panel has no room for event numbers or leader strips: events are dots (the text
+/// alternative names the largest moves of each pair), and the footer says so.
+pub(super) fn pair_layout(model: &ChartModel) -> (Scene, Vec<Point>) {
+    let mut scene = Scene::default();
+    let header_bottom = header(&mut scene, model);
+    let small_top = H - 10.0 - SMALL;
+    let note = if model.markers.is_empty() {
+        "a panel per pair"
+    } else {
+        "a panel per pair · events as dots, the largest named in chart.txt"
+    };
+    footer(&mut scene, model, small_top, note);
+
+    let n = model.pairs.len();
+    let cols = columns(n);
+    let rows = n.div_ceil(cols);
+    let ticks = y_ticks(model);
+    let tick_w = ticks
+        .iter()
+        .map(|&v| text_width(&score_text(v), AXIS, false))
+        .fold(0.0, f64::max);
+    let grid_left = MARGIN + AXIS + 12.0 + tick_w + 10.0;
+    let tab_w = band_tab(model);
+    let grid_right = W - MARGIN - tab_w.max(12.0);
+    let grid_top = header_bottom + 12.0;
+    let grid_bottom = small_top - 10.0;
+    let panel_w = (grid_right - grid_left - (cols - 1) as f64 * GAP_X) / cols as f64;
+    let row_h = (grid_bottom - grid_top - (rows - 1) as f64 * GAP_Y) / rows as f64;
+    let (start, end) = model.span;
+    let any_era = model.eras.iter().any(|e| e.to >= start && e.from <= end);
+    // One row of era labels over the era bar, as on the single plot.
+    let era_h = if any_era { ERA + 4.0 + 10.0 } else { 0.0 };
+    let title_h = TITLE_LINE + 4.0;
+    let below = 8.0 + AXIS + 4.0;
+    let plot_h = row_h - title_h - era_h - below;
+    let mut points: Vec<Point> = vec![(0.0, 0.0); model.markers.len()];
+
+    for (k, name) in model.pairs.iter().enumerate() {
+        let sub = of_pair(model, k);
+        let (row, col) = (k / cols, k % cols);
+        let x0 = grid_left + col as f64 * (panel_w + GAP_X);
+        let top = grid_top + row as f64 * (row_h + GAP_Y);
+        let plot_top = top + title_h + era_h;
+        let plot = Rect::new(x0, plot_top, x0 + panel_w, plot_top + plot_h);
+        let axes = Axes::new(plot, model.span, model.bound);
+        if let Some(t) = fit(name, PANEL_TITLE, true, panel_w / 1.04) {
+            scene.text(Label::new(t, x0, top, PANEL_TITLE).bold());
+        }
+        let last_col = col == cols - 1 || k == n - 1;
+        bands(&mut scene, &sub, &axes, if last_col { tab_w } else { 0.0 });
+        score_ticks(&mut scene, &axes, &ticks, col == 0);
+        let spans: Vec<(usize, f64, f64)> = sub
+            .eras
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.to >= start && e.from <= end && e.from <= e.to)
+            .map(|(i, e)| (i, axes.x(e.from.max(start)), axes.x(e.to.min(end))))
+            .collect();
+        let labels: Vec<_> = place_eras(&sub, &spans, plot.x0, plot.x1)
+            .into_iter()
+            .filter(|l| l.row == 0)
+            .collect();
+        eras(
+            &mut scene,
+            &axes,
+            &spans,
+            &labels,
+            &mut Decisions::default(),
+        );
+        // Fewer years than on the single plot: a panel is narrower.
+        x_axis(&mut scene, &axes, model.span, 110.0);
+        if col == 0 && (rows == 1 || row == rows / 2) {
+            let mid = if rows.is_multiple_of(2) {
+                top - GAP_Y / 2.0
+            } else {
+                (plot.y0 + plot.y1) / 2.0
+            };
+            scene.text(
+                Label::new("relation score", mid, MARGIN, AXIS)
+                    .align(Align::Center)
+                    .color(SOFT_INK)
+                    .rotated(),
+            );
+        }
+        change_lines(&mut scene, &sub, &axes);
+        let traces = trace(&sub, &axes);
+        let lines = traces.lines();
+        let signs = checkpoints(&mut scene, &sub, &axes, &lines);
+        traces.draw(&mut scene);
+        for sign in signs {
+            scene.text(sign);
+        }
+        for (i, m) in model.markers.iter().enumerate() {
+            if m.pair != k {
+                continue;
+            }
+            let at = (axes.x(m.date), axes.y(m.score));
+            points[i] = at;
+            if (start..=end).contains(&m.date) {
+                scene.circle(at, 3.5, Some(SOFT_INK), None);
+            }
+        }
+    }
+    (scene, points)
+}
+
+/// The events a what-if changed, dashed across the panel (more than
+/// [`MAX_CHANGE_LINES`]: the stretch they span shaded, between the first and the last).
+fn change_lines(scene: &mut Scene, model: &ChartModel, axes: &Axes) {
+    let (start, end) = model.span;
+    let p = axes.plot;
+    let mut xs: Vec<f64> = model
+        .changes
+        .iter()
+        .filter(|c| (start..=end).contains(&c.date))
+        .map(|c| axes.x(c.date))
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    if xs.len() > MAX_CHANGE_LINES {
+        let (a, b) = (xs[0], xs[xs.len() - 1]);
+        scene.rect(
+            Rect::new(a.min(b), p.y0, a.max(b), p.y1),
+            Some(CHANGED.alpha(0.10)),
+            None,
+        );
+        xs = vec![a, b];
+    }
+    for x in xs {
+        scene.line(
+            vec![(x, p.y0), (x, p.y1)],
+            Stroke::dashed(CHANGED, 2.0, 8.0, 5.0),
+        );
     }
 }

@@ -23,6 +23,7 @@ fn crowded(n: usize) -> ChartModel {
         .map(|k| {
             let (d, v) = points[(k * points.len()) / n + 3];
             EventMarker {
+                pair: 0,
                 date: d,
                 score: v,
                 title: format!("event number {k}"),
@@ -36,6 +37,7 @@ fn crowded(n: usize) -> ChartModel {
     ChartModel {
         markers,
         series: vec![Series {
+            pair: 0,
             label: "baseline".into(),
             points,
             role: SeriesRole::Baseline,
@@ -55,6 +57,7 @@ fn crowded(n: usize) -> ChartModel {
         ],
         eras: (0..8)
             .map(|k| EraSpan {
+                pair: None,
                 label: format!("era with a long name {k}"),
                 from: date(&format!("{}-01-01", 1900 + 10 * k)),
                 to: date(&format!("{}-12-31", 1909 + 10 * k)),
@@ -363,6 +366,7 @@ fn layout_work_is_capped_whatever_the_input() {
         .map(|k| {
             let (d, v) = model.series[0].points[(k * 3) % 100_000];
             EventMarker {
+                pair: 0,
                 date: d,
                 score: v,
                 title: format!("event {k}"),
@@ -377,6 +381,7 @@ fn layout_work_is_capped_whatever_the_input() {
         .map(|k| {
             let d = Date::from_day(start.day() + k * 12);
             CheckpointMark {
+                pair: 0,
                 id: format!("c{k}"),
                 from: d,
                 to: d,
@@ -388,6 +393,7 @@ fn layout_work_is_capped_whatever_the_input() {
         .collect();
     model.eras = (0..3_000)
         .map(|k| EraSpan {
+            pair: None,
             label: format!("era {k}"),
             from: Date::from_day(start.day() + k * 12),
             to: Date::from_day(start.day() + k * 12 + 11),
@@ -427,4 +433,149 @@ fn a_what_if_title_that_quotes_its_event_is_not_quoted_twice() {
         "{text}"
     );
     assert!(!text.contains("\"\""), "{text}");
+}
+
+/// The crowded model as a chart of two pairs: its line is the first pair's, a mirror of
+/// it the second's, with every event logged on both (as an event that moves two pairs
+/// is), and a second strip of a state whose leaders the file does not give.
+fn two_pairs() -> ChartModel {
+    let mut m = crowded(30);
+    m.pairs = vec!["Ruritania – Borduria".into(), "Ruritania – Syldavia".into()];
+    let mut mirror = m.series[0].clone();
+    mirror.pair = 1;
+    mirror.label = m.pairs[1].clone();
+    for p in &mut mirror.points {
+        p.1 = -p.1;
+    }
+    m.series[0].label = m.pairs[0].clone();
+    m.series.push(mirror);
+    let twins: Vec<EventMarker> = m
+        .markers
+        .iter()
+        .map(|e| EventMarker {
+            pair: 1,
+            score: -e.score,
+            ..e.clone()
+        })
+        .collect();
+    m.markers.extend(twins);
+    m.strips.push(Strip {
+        state: "Syldavia".into(),
+        tenures: Vec::new(),
+    });
+    m.eras[0].pair = Some(1);
+    m.eras[0].label = "Own".into();
+    m
+}
+
+#[test]
+fn an_event_on_two_pairs_gets_one_number() {
+    let model = two_pairs();
+    let d = decide(&model);
+    assert!(d.badges.len() >= 6, "only {} numbers", d.badges.len());
+    let mut events: Vec<(Date, &str)> = d
+        .badges
+        .iter()
+        .map(|b| (model.markers[b.0].date, model.markers[b.0].title.as_str()))
+        .collect();
+    let numbered = events.len();
+    events.dedup();
+    assert_eq!(events.len(), numbered, "an event numbered twice");
+}
+
+#[test]
+fn lines_of_pairs_show_the_scenario_s_eras_and_the_strips_with_leaders() {
+    let model = two_pairs();
+    let d = decide(&model);
+    // The first era is the second pair's own: on one plot of both it is left out.
+    assert!(
+        d.eras.iter().all(|e| e.1 != "Own"),
+        "a pair's era on the era bar"
+    );
+    assert!(!d.eras.is_empty());
+    // Syldavia has no leaders: no empty strip, and the small print says why.
+    assert!(d.tenures.iter().all(|t| t.0 == 0));
+    fonts().unwrap();
+    let scene = super::layout(&model).unwrap();
+    let texts: Vec<&str> = scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Text(l) => Some(l.text.as_str()),
+            _ => None,
+        })
+        .collect();
+    let left_of_plot = |name: &str| {
+        scene
+            .shapes
+            .iter()
+            .any(|s| matches!(s, Shape::Text(l) if l.text == name && l.x <= d.plot.x0))
+    };
+    assert!(
+        left_of_plot("Ruritania"),
+        "the strip of a state with leaders"
+    );
+    assert!(!left_of_plot("Syldavia"), "an empty strip is drawn");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("no leaders given for Syldavia")),
+        "{texts:?}"
+    );
+    // Both lines are named at their ends, right of the plot, in 20 px bold.
+    for name in ["Ruritania –", "Borduria", "Syldavia"] {
+        let label = scene
+            .shapes
+            .iter()
+            .find_map(|s| match s {
+                Shape::Text(l) if l.text == name => Some(l),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no label {name}"));
+        assert!(label.size >= 20.0 && label.bold);
+        assert!(label.x > d.plot.x1, "{name} stands right of the plot");
+    }
+    // One colour per pair, neither a checkpoint's colour.
+    let strokes: Vec<_> = scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Line { points, stroke } if points.len() > 100 => Some(*stroke),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(strokes.len(), 2, "{strokes:?}");
+    assert_ne!(strokes[0].color, strokes[1].color);
+    assert_ne!(
+        strokes[0].dash, strokes[1].dash,
+        "greyscale tells them apart too"
+    );
+}
+
+#[test]
+fn panels_of_pairs_are_one_per_pair_with_their_own_eras() {
+    let mut model = two_pairs();
+    model.layout = Layout::Panels;
+    fonts().unwrap();
+    let scene = super::layout(&model).unwrap();
+    let frames = scene
+        .shapes
+        .iter()
+        .filter(|s| {
+            matches!(s, Shape::Rect { fill: None, stroke: Some(st), .. }
+                if st.color == super::timeline::FRAME && st.width == 1.0)
+        })
+        .count();
+    assert_eq!(frames, 2, "a framed plot per pair");
+    let count = |text: &str| {
+        scene
+            .shapes
+            .iter()
+            .filter(|s| matches!(s, Shape::Text(l) if l.text == text))
+            .count()
+    };
+    assert_eq!(count("Ruritania – Borduria"), 1);
+    assert_eq!(count("Ruritania – Syldavia"), 1);
+    // The second pair's own era is labelled in its panel only; the others in both.
+    assert_eq!(count(&model.eras[0].label), 1);
 }

@@ -9,6 +9,13 @@
 //! nearest free spot around its marker (see [`Badges`]); an event whose number finds no
 //! spot, or that comes after the legend is full, stays an unnumbered dot and is counted
 //! in the legend's "+N more". The numbered events are then numbered in date order.
+//!
+//! A chart of several pairs of states ([`ChartModel::many_pairs`]) drawn as lines is the
+//! same plot with a line per pair, each in a colour and a dash pattern of its own
+//! ([`PAIR_COLOURS`], [`pair_stroke`]), named at its right end in a column between the
+//! plot and the band names; its checkpoints' boxes take their pair's colour, an event
+//! logged on two pairs is a dot on both lines and one number, the era bar shows the eras
+//! of the whole scenario, and only the states whose leaders the file gives get a strip.
 
 use super::scene::{
     Align, GREY, INK, Label, Point, Rect, Rgba, Scene, Stroke, WHITE, fit, okabe_ito, text_width,
@@ -25,7 +32,7 @@ const MARGIN: f64 = 16.0;
 const TITLE: f64 = 36.0;
 const SUBTITLE: f64 = 22.0;
 const KEY: f64 = 20.0;
-const ERA: f64 = 20.0;
+pub(super) const ERA: f64 = 20.0;
 const AXIS: f64 = 20.0;
 const BAND: f64 = 20.0;
 const STATE: f64 = 20.0;
@@ -56,6 +63,38 @@ pub(super) const PALETTE: [Rgba; 6] = [
     Rgba::hex(0x332288),
     Rgba::hex(0xAA4499),
 ];
+/// The colours of the pairs' lines on a plot of several pairs, in the scenario's order of
+/// pairs (cycled past four): Okabe-Ito blue and reddish purple, then Tol's olive and
+/// indigo. Colour-blind safe, and never the green or vermillion of a checkpoint's verdict
+/// (Okabe-Ito's orange and bluish green, which a teacher might pick, are exactly those).
+/// Each pair also has a dash pattern of its own ([`PAIR_DASHES`]), so that a greyscale
+/// print still tells the lines apart.
+pub(super) const PAIR_COLOURS: [Rgba; 4] = [
+    okabe_ito::BLUE,
+    okabe_ito::REDDISH_PURPLE,
+    Rgba::hex(0x999933),
+    Rgba::hex(0x332288),
+];
+/// The dash pattern of each pair's line (drawn, left out, in px): solid, long dashes,
+/// short dashes, dots; cycled past four, shifted by a colour so no two of the first
+/// sixteen pairs look alike.
+const PAIR_DASHES: [Option<(f64, f64)>; 4] =
+    [None, Some((14.0, 6.0)), Some((7.0, 5.0)), Some((2.5, 4.5))];
+
+/// The colour of pair `p`'s line.
+pub(super) fn pair_colour(p: usize) -> Rgba {
+    PAIR_COLOURS[p % PAIR_COLOURS.len()]
+}
+
+/// The stroke of pair `p`'s line, `width` px wide.
+pub(super) fn pair_stroke(p: usize, width: f64) -> Stroke {
+    let dash = PAIR_DASHES[(p + p / PAIR_COLOURS.len()) % PAIR_DASHES.len()];
+    match dash {
+        None => Stroke::solid(pair_colour(p), width),
+        Some((on, off)) => Stroke::dashed(pair_colour(p), width, on, off),
+    }
+}
+
 /// The measured reference series: dark purple, dashed, dotted at its dates, so it stays
 /// apart from the black baseline and the palette by both hue and pattern.
 pub(super) const REFERENCE: Rgba = Rgba::hex(0x5E2B7E);
@@ -129,15 +168,6 @@ pub(super) struct Decisions {
     pub note: String,
 }
 
-/// Lays out the chart of `model`.
-pub(super) fn layout(model: &ChartModel) -> Result<Scene, ChartError> {
-    if !model.panels.is_empty() {
-        validate(model)?;
-        return Ok(super::panels::layout(model));
-    }
-    Ok(plan(model)?.0)
-}
-
 /// Lays out the chart of `model` and reports the decisions made.
 ///
 /// The legend's rows are set aside before the numbers are placed. When crowding leaves
@@ -145,6 +175,13 @@ pub(super) fn layout(model: &ChartModel) -> Result<Scene, ChartError> {
 /// gives the plot their height; the second layout is kept if it numbers as many events.
 pub(super) fn plan(model: &ChartModel) -> Result<(Scene, Decisions), ChartError> {
     validate(model)?;
+    let prepared;
+    let model = if model.many_pairs() {
+        prepared = lines_of_pairs(model);
+        &prepared
+    } else {
+        model
+    };
     let first = plan_with(model, usize::MAX);
     let needed = first.1.badges.len().div_ceil(LEGEND_COLUMNS);
     if needed < first.1.legend_rows {
@@ -154,6 +191,45 @@ pub(super) fn plan(model: &ChartModel) -> Result<(Scene, Decisions), ChartError>
         }
     }
     Ok(first)
+}
+
+/// The most leader strips under a plot of several pairs: more would take the plot's room.
+const MAX_STRIPS: usize = 4;
+
+/// What a plot of several pairs' lines shows of `model`: the eras of the whole scenario
+/// on the era bar (a pair's own eras are in its panel and the text), the leader strips
+/// of the states whose leaders the file gives (at most [`MAX_STRIPS`]), and the small
+/// print says both.
+fn lines_of_pairs(model: &ChartModel) -> ChartModel {
+    let mut m = model.clone();
+    let (start, end) = m.span;
+    m.eras.retain(|e| e.pair.is_none());
+    let (mut with, without): (Vec<super::Strip>, Vec<super::Strip>) =
+        std::mem::take(&mut m.strips).into_iter().partition(|s| {
+            s.tenures
+                .iter()
+                .any(|t| t.to >= start && t.from <= end && t.from <= t.to)
+        });
+    let dropped: Vec<String> = with
+        .split_off(with.len().min(MAX_STRIPS))
+        .into_iter()
+        .map(|s| s.state)
+        .collect();
+    let mut notes = vec!["lines: one per pair, named at its end".to_string()];
+    if !without.is_empty() && !with.is_empty() {
+        let names: Vec<&str> = without.iter().map(|s| s.state.as_str()).collect();
+        notes.push(format!("no leaders given for {}", names.join(", ")));
+    }
+    if !dropped.is_empty() {
+        notes.push(format!("leaders of {} not shown", dropped.join(", ")));
+    }
+    m.strips = with;
+    m.small_print = if m.small_print.is_empty() {
+        notes.join(" · ")
+    } else {
+        format!("{} · {}", m.small_print, notes.join(" · "))
+    };
+    m
 }
 
 /// One layout, with at most `row_limit` rows of legend.
@@ -178,7 +254,11 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
         .fold(0.0, f64::max);
     let plot_left = MARGIN + (AXIS + 12.0 + tick_w + 10.0).max(state_w + 12.0);
     let tab_w = band_tab(model);
-    let plot_right = W - MARGIN - tab_w.max(12.0);
+    // Several pairs: their names stand in a column right of the plot, at their lines'
+    // ends, between the plot and the band names (the bands run on behind them).
+    let names = pair_names(model);
+    let names_w = names_width(&names);
+    let plot_right = W - MARGIN - tab_w.max(12.0) - names_w;
 
     // Header.
     let header_bottom = header(&mut scene, model);
@@ -248,7 +328,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
         bound,
     };
 
-    bands(&mut scene, model, &axes, tab_w);
+    bands_beside(&mut scene, model, &axes, names_w, tab_w);
     y_axis(&mut scene, &axes, &ticks, tick_w);
     eras(&mut scene, &axes, &era_spans, &era_labels, &mut decided);
     x_axis(&mut scene, &axes, (start, end), 80.0);
@@ -260,6 +340,9 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     let mut icons: Vec<Rect> = signs.iter().map(Label::rect).collect();
     for sign in signs {
         scene.text(sign);
+    }
+    if model.many_pairs() {
+        pair_labels(&mut scene, &names, &axes, &traces);
     }
     let marks = changes(&mut scene, model, &axes, &lines, &icons);
     icons.extend(marks);
@@ -459,6 +542,9 @@ enum KeyGlyph {
     /// A dashed line across, as a what-if's changed event is marked.
     Changed,
     Checkpoint(bool),
+    /// A checkpoint on a plot of several pairs, whose boxes take their pair's colour:
+    /// drawn in ink, solid when met, dashed when missed.
+    PairCheckpoint(bool),
 }
 
 impl KeyItem {
@@ -491,6 +577,9 @@ fn key_items(model: &ChartModel) -> Vec<KeyItem> {
         }
         items.extend(reference_items(model));
         return items;
+    }
+    if model.many_pairs() {
+        return pair_key_items(model);
     }
     let show_lines = model.series.len() + model.ensembles.len() > 1
         || model.series.iter().any(|s| s.role != SeriesRole::Baseline);
@@ -549,6 +638,81 @@ fn key_items(model: &ChartModel) -> Vec<KeyItem> {
     items
 }
 
+/// The key of a chart of several pairs. On one plot the lines are named at their ends, so
+/// the key says only what the bands and the boxes mean; in panels, what each panel's
+/// lines are (the baseline against the what-ifs, or the runs' median and bands).
+fn pair_key_items(model: &ChartModel) -> Vec<KeyItem> {
+    let mut items = Vec::new();
+    let panels = model.layout == super::Layout::Panels;
+    let variants: Vec<&super::Series> = {
+        let mut seen: Vec<&super::Series> = Vec::new();
+        for s in model
+            .series
+            .iter()
+            .filter(|s| s.role == SeriesRole::Variant)
+        {
+            if !seen.iter().any(|v| v.label == s.label) {
+                seen.push(s);
+            }
+        }
+        seen
+    };
+    if panels && !variants.is_empty() {
+        if let Some(b) = model.series.iter().find(|s| s.role == SeriesRole::Baseline) {
+            items.push(KeyItem {
+                glyph: KeyGlyph::Line(INK),
+                text: b.label.clone(),
+            });
+        }
+        for (k, v) in variants.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            items.push(KeyItem {
+                glyph: if v.band.is_empty() {
+                    KeyGlyph::Line(colour)
+                } else {
+                    KeyGlyph::Banded(colour)
+                },
+                text: v.label.clone(),
+            });
+        }
+    }
+    if let Some(e) = model.ensembles.first() {
+        items.push(KeyItem {
+            glyph: KeyGlyph::Ensemble(if panels { PALETTE[0] } else { GREY }),
+            text: if panels {
+                format!("{}: median, middle 50% and 90%", e.label)
+            } else {
+                format!("{}, each pair: median, middle 50% and 90%", e.label)
+            },
+        });
+    }
+    if panels && !model.changes.is_empty() {
+        items.push(KeyItem {
+            glyph: KeyGlyph::Changed,
+            text: "event the what-if changes".into(),
+        });
+    }
+    items.extend(reference_items(model));
+    for met in [true, false] {
+        if model.checkpoints.iter().any(|c| c.met == met) {
+            items.push(KeyItem {
+                glyph: if panels {
+                    KeyGlyph::Checkpoint(met)
+                } else {
+                    KeyGlyph::PairCheckpoint(met)
+                },
+                text: if met {
+                    "checkpoint met"
+                } else {
+                    "checkpoint missed"
+                }
+                .into(),
+            });
+        }
+    }
+    items
+}
+
 /// The key's entries of the measured reference series.
 fn reference_items(model: &ChartModel) -> impl Iterator<Item = KeyItem> + '_ {
     model
@@ -594,9 +758,13 @@ fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
                     Stroke::dashed(CHANGED, 2.0, 5.0, 3.0),
                 );
             }
-            KeyGlyph::Checkpoint(met) => {
+            KeyGlyph::Checkpoint(met) | KeyGlyph::PairCheckpoint(met) => {
                 let box_ = Rect::new(g.x0 + 4.0, g.y0 - 1.0, g.x1 - 4.0, g.y1 + 1.0);
-                checkpoint_box(scene, box_, met);
+                if matches!(item.glyph, KeyGlyph::PairCheckpoint(_)) {
+                    pair_checkpoint_box(scene, box_, met, SOFT_INK);
+                } else {
+                    checkpoint_box(scene, box_, met);
+                }
                 scene.text(
                     Label::new(
                         if met { "✓" } else { "✗" },
@@ -615,6 +783,24 @@ fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
     }
 }
 
+/// A checkpoint's box on a plot of several pairs: in its pair's colour, solid when met
+/// and dashed when missed (the ✓ or ✗ beside it says which in words' colours).
+fn pair_checkpoint_box(scene: &mut Scene, rect: Rect, met: bool, colour: Rgba) {
+    if met {
+        scene.rect(
+            rect,
+            Some(colour.alpha(0.10)),
+            Some(Stroke::solid(colour, 2.0)),
+        );
+    } else {
+        scene.rect(
+            rect,
+            Some(colour.alpha(0.06)),
+            Some(Stroke::dashed(colour, 2.0, 6.0, 4.0)),
+        );
+    }
+}
+
 fn checkpoint_box(scene: &mut Scene, rect: Rect, met: bool) {
     if met {
         scene.rect(rect, Some(MET.alpha(0.10)), Some(Stroke::solid(MET, 2.0)));
@@ -629,13 +815,13 @@ fn checkpoint_box(scene: &mut Scene, rect: Rect, met: bool) {
 
 /// Where an era's label goes.
 #[derive(Clone, Debug, PartialEq)]
-struct EraLabel {
+pub(super) struct EraLabel {
     /// Index into `model.eras`.
     era: usize,
     /// The label, possibly cut short.
     text: String,
     /// 0 is the row next to the era bar, 1 the row above it.
-    row: usize,
+    pub row: usize,
     /// Centre of the label.
     mid: f64,
     /// For a label in the upper row: the x of the tick that ties it to its span.
@@ -769,7 +955,12 @@ fn era_room(taken: &[(f64, f64)], ticks: &[f64], a: f64, b: f64) -> bool {
 /// labels are placed left to right, keeping the `ERA_BEAM` best partial placements, and
 /// the placement shown is the one that shows most labels whole, then most cut short,
 /// then raises fewest, then moves them least from the middle of their spans.
-fn place_eras(model: &ChartModel, spans: &[(usize, f64, f64)], lo: f64, hi: f64) -> Vec<EraLabel> {
+pub(super) fn place_eras(
+    model: &ChartModel,
+    spans: &[(usize, f64, f64)],
+    lo: f64,
+    hi: f64,
+) -> Vec<EraLabel> {
     // Only the widest eras are labelled when there are very many: no more labels fit
     // the width, and placing each is a search among those already placed.
     let mut widest: Vec<usize> = (0..spans.len()).collect();
@@ -866,7 +1057,14 @@ pub(super) fn band_colour(mid: f64, bound: f64) -> Rgba {
 /// The bands behind the plot, reaching `tab_w` px past its right edge, where their names
 /// go (no names for a tab of 0).
 pub(super) fn bands(scene: &mut Scene, model: &ChartModel, axes: &Axes, tab_w: f64) {
+    bands_beside(scene, model, axes, 0.0, tab_w);
+}
+
+/// The bands behind the plot, reaching `gap + tab_w` px past its right edge; their names
+/// go `gap` px past it, in a tab `tab_w` px wide (no names for a tab of 0).
+fn bands_beside(scene: &mut Scene, model: &ChartModel, axes: &Axes, gap: f64, tab_w: f64) {
     let p = axes.plot;
+    let p = Rect::new(p.x0, p.y0, p.x1 + gap, p.y1);
     for b in &model.bands {
         let (lo, hi) = (b.lo.min(b.hi), b.lo.max(b.hi));
         let (y0, y1) = (axes.y(hi), axes.y(lo));
@@ -950,7 +1148,7 @@ pub(super) fn x_axis(scene: &mut Scene, axes: &Axes, (start, end): (Date, Date),
     }
 }
 
-fn eras(
+pub(super) fn eras(
     scene: &mut Scene,
     axes: &Axes,
     spans: &[(usize, f64, f64)],
@@ -1153,7 +1351,7 @@ const MAX_SIGNS: usize = 100;
 
 /// Draws the checkpoint boxes; returns their ✓/✗ signs, placed clear of the lines, to
 /// be drawn over them.
-fn checkpoints(
+pub(super) fn checkpoints(
     scene: &mut Scene,
     model: &ChartModel,
     axes: &Axes,
@@ -1173,7 +1371,11 @@ fn checkpoints(
             (x0, x1) = (mid - 5.0, mid + 5.0);
         }
         let (y0, y1) = (axes.y(c.hi.max(c.lo)), axes.y(c.lo.min(c.hi)));
-        checkpoint_box(scene, Rect::new(x0, y0, x1, y1), c.met);
+        if model.many_pairs() {
+            pair_checkpoint_box(scene, Rect::new(x0, y0, x1, y1), c.met, pair_colour(c.pair));
+        } else {
+            checkpoint_box(scene, Rect::new(x0, y0, x1, y1), c.met);
+        }
         // Each sign is kept clear of the others: past a hundred, the boxes alone (solid
         // for met, dashed for missed) tell, and the placement stays linear.
         if signs.len() >= MAX_SIGNS {
@@ -1234,20 +1436,168 @@ fn checkpoints(
     signs
 }
 
+/// Size of a pair's name at the end of its line.
+const PAIR_LABEL: f64 = 20.0;
+/// Height of a line of a pair's name.
+const PAIR_ROW: f64 = PAIR_LABEL + 3.0;
+/// Length of the sample of a pair's line drawn before its name.
+const PAIR_SWATCH: f64 = 30.0;
+/// The widest a pair's name may be; longer names wrap to a second line.
+const PAIR_NAME_MAX: f64 = 190.0;
+
+/// Each pair's name in at most two lines of [`PAIR_NAME_MAX`] px, broken between words
+/// (after the dash of "China – Soviet Union" when it must), the last cut short; none for
+/// a chart of one pair.
+fn pair_names(model: &ChartModel) -> Vec<Vec<String>> {
+    if !model.many_pairs() {
+        return Vec::new();
+    }
+    model
+        .pairs
+        .iter()
+        .map(|name| {
+            let fits = |text: &str| text_width(text, PAIR_LABEL, true) * 1.05 <= PAIR_NAME_MAX;
+            if fits(name) {
+                return vec![name.clone()];
+            }
+            // "China –" over "United States": each state's name whole, if they fit.
+            if let Some((a, b)) = name.split_once(" – ")
+                && fits(&format!("{a} –"))
+                && fits(b)
+            {
+                return vec![format!("{a} –"), b.to_string()];
+            }
+            let mut lines: Vec<String> = Vec::new();
+            let mut line = String::new();
+            let mut words = name.split_whitespace().peekable();
+            while let Some(word) = words.next() {
+                let joined = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
+                if line.is_empty() || text_width(&joined, PAIR_LABEL, true) * 1.05 <= PAIR_NAME_MAX
+                {
+                    line = joined;
+                } else if lines.is_empty() {
+                    lines.push(std::mem::replace(&mut line, word.to_string()));
+                } else {
+                    let rest: Vec<&str> = std::iter::once(word).chain(words.by_ref()).collect();
+                    line = format!("{line} {}", rest.join(" "));
+                }
+            }
+            lines.extend(fit(&line, PAIR_LABEL, true, PAIR_NAME_MAX / 1.05));
+            lines
+        })
+        .collect()
+}
+
+/// The width of the column of pairs' names (0 for none).
+fn names_width(names: &[Vec<String>]) -> f64 {
+    let widest = names
+        .iter()
+        .flatten()
+        .map(|l| text_width(l, PAIR_LABEL, true) * 1.05)
+        .fold(0.0, f64::max);
+    if names.is_empty() {
+        0.0
+    } else {
+        8.0 + PAIR_SWATCH + 6.0 + widest + 12.0
+    }
+}
+
+/// Names each pair's line at its right end, in the column right of the plot: a sample of
+/// the line's stroke and the pair's name in bold ink, its first line level with the
+/// line's end. Names that would overlap are moved apart, top to bottom, and kept within
+/// the plot's height; a name moved off its line's end is tied to it by a thin line in
+/// the pair's colour.
+fn pair_labels(scene: &mut Scene, names: &[Vec<String>], axes: &Axes, traces: &Traces) {
+    let p = axes.plot;
+    // Pair, top, height, where the line ends.
+    let mut labels: Vec<(usize, f64, f64, f64)> = Vec::new();
+    for (pair, line) in traces.pair_ends() {
+        let (Some(lines), Some(&(_, end))) = (names.get(pair), line.last()) else {
+            continue;
+        };
+        let h = lines.len() as f64 * PAIR_ROW;
+        // The first line of the name level with the line's end.
+        labels.push((pair, end - PAIR_ROW / 2.0, h, end));
+    }
+    labels.sort_by(|a, b| a.3.total_cmp(&b.3).then(a.0.cmp(&b.0)));
+    // Apart, top to bottom; then back within the plot, bottom to top, and top to bottom.
+    for k in 1..labels.len() {
+        let below = labels[k - 1].1 + labels[k - 1].2 + 6.0;
+        labels[k].1 = labels[k].1.max(below);
+    }
+    let mut floor = p.y1;
+    for l in labels.iter_mut().rev() {
+        l.1 = l.1.min(floor - l.2);
+        floor = l.1 - 6.0;
+    }
+    let mut ceiling = p.y0;
+    for l in &mut labels {
+        l.1 = l.1.max(ceiling);
+        ceiling = l.1 + l.2 + 6.0;
+    }
+    let x = p.x1 + 8.0;
+    for (pair, top, _, end) in labels {
+        let mid = top + PAIR_ROW / 2.0;
+        if (mid - end).abs() > 3.0 {
+            scene.line(
+                vec![(p.x1 + 1.0, end), (x - 2.0, mid)],
+                Stroke::solid(pair_colour(pair), 1.5),
+            );
+        }
+        scene.line(
+            vec![(x, mid), (x + PAIR_SWATCH, mid)],
+            pair_stroke(pair, 4.0),
+        );
+        for (k, text) in names[pair].iter().enumerate() {
+            scene.text(
+                Label::new(
+                    text.clone(),
+                    x + PAIR_SWATCH + 6.0,
+                    top + k as f64 * PAIR_ROW + (PAIR_ROW - PAIR_LABEL) / 2.0,
+                    PAIR_LABEL,
+                )
+                .bold(),
+            );
+        }
+    }
+}
+
 const ENSEMBLE_OUTER: f64 = 0.30;
 const ENSEMBLE_INNER: f64 = 0.45;
 const VARIANT_BAND: f64 = 0.35;
 
 /// The lines of the plot in pixels, worked out before anything is drawn so that signs
 /// and numbers can keep clear of them.
-struct Traces {
-    /// 5-95 polygon, 25-75 polygon, median, colour.
-    ensembles: Vec<(Vec<Point>, Vec<Point>, Vec<Point>, Rgba)>,
+pub(super) struct Traces {
+    /// 5-95 polygon, 25-75 polygon, median, colour, the median's stroke, the bands'
+    /// opacities and the pair (on a plot of several pairs).
+    ensembles: Vec<EnsembleTrace>,
+    /// The lines of several pairs: pair and line.
+    pairs: Vec<(usize, Vec<Point>)>,
     /// Line, colour, and the band under it (empty for none).
     variants: Vec<(Vec<Point>, Rgba, Vec<Point>)>,
     baselines: Vec<Vec<Point>>,
     references: Vec<Vec<Point>>,
 }
+
+/// An ensemble's bands and median, in pixels, and how they are painted.
+struct EnsembleTrace {
+    outer: Vec<Point>,
+    inner: Vec<Point>,
+    median: Vec<Point>,
+    colour: Rgba,
+    stroke: Stroke,
+    alphas: (f64, f64),
+    pair: Option<usize>,
+}
+
+/// The bands of several pairs' ensembles overlap: lighter, so that each shows through.
+const PAIR_ENSEMBLE_OUTER: f64 = 0.12;
+const PAIR_ENSEMBLE_INNER: f64 = 0.22;
 
 pub(super) fn reference_stroke() -> Stroke {
     Stroke::dashed(REFERENCE, 2.5, 10.0, 5.0)
@@ -1255,22 +1605,51 @@ pub(super) fn reference_stroke() -> Stroke {
 
 impl Traces {
     /// Every drawn line: medians, variants, baselines.
-    fn lines(&self) -> Vec<Vec<Point>> {
+    pub fn lines(&self) -> Vec<Vec<Point>> {
         self.ensembles
             .iter()
-            .map(|e| e.2.clone())
+            .map(|e| e.median.clone())
             .chain(self.variants.iter().map(|v| v.0.clone()))
             .chain(self.baselines.iter().cloned())
+            .chain(self.pairs.iter().map(|p| p.1.clone()))
             .chain(self.references.iter().cloned())
             .collect()
     }
 
+    /// Each pair's line, or its ensemble's median: what its name is set at the end of.
+    fn pair_ends(&self) -> Vec<(usize, &[Point])> {
+        let mut ends: Vec<(usize, &[Point])> =
+            self.pairs.iter().map(|(p, l)| (*p, l.as_slice())).collect();
+        for e in &self.ensembles {
+            if let Some(p) = e.pair
+                && !ends.iter().any(|(q, _)| *q == p)
+            {
+                ends.push((p, e.median.as_slice()));
+            }
+        }
+        ends
+    }
+
     /// Bands first, then variants, the baseline on top.
-    fn draw(&self, scene: &mut Scene) {
-        for (outer, inner, median, colour) in &self.ensembles {
-            scene.polygon(outer.clone(), colour.alpha(ENSEMBLE_OUTER));
-            scene.polygon(inner.clone(), colour.alpha(ENSEMBLE_INNER));
-            scene.line(median.clone(), Stroke::solid(*colour, 2.5));
+    pub fn draw(&self, scene: &mut Scene) {
+        if self.ensembles.iter().any(|e| e.pair.is_some()) {
+            // Several pairs: every band first, lightest outside, then every median, so
+            // that no pair's band veils another pair's line.
+            for e in &self.ensembles {
+                scene.polygon(e.outer.clone(), e.colour.alpha(e.alphas.0));
+            }
+            for e in &self.ensembles {
+                scene.polygon(e.inner.clone(), e.colour.alpha(e.alphas.1));
+            }
+            for e in &self.ensembles {
+                scene.line(e.median.clone(), e.stroke);
+            }
+        } else {
+            for e in &self.ensembles {
+                scene.polygon(e.outer.clone(), e.colour.alpha(e.alphas.0));
+                scene.polygon(e.inner.clone(), e.colour.alpha(e.alphas.1));
+                scene.line(e.median.clone(), e.stroke);
+            }
         }
         for (_, colour, band) in &self.variants {
             if !band.is_empty() {
@@ -1283,6 +1662,9 @@ impl Traces {
         for line in &self.baselines {
             scene.line(line.clone(), Stroke::solid(INK, 3.0));
         }
+        for (p, line) in &self.pairs {
+            scene.line(line.clone(), pair_stroke(*p, 3.0));
+        }
         for line in &self.references {
             scene.line(line.clone(), reference_stroke());
             for &p in line {
@@ -1292,12 +1674,15 @@ impl Traces {
     }
 }
 
-/// Ensembles take the first colours of the palette, variants the next ones.
-fn trace(model: &ChartModel, axes: &Axes) -> Traces {
+/// Ensembles take the first colours of the palette, variants the next ones; on a plot of
+/// several pairs, each pair's line and ensemble take the pair's colour and dashes.
+pub(super) fn trace(model: &ChartModel, axes: &Axes) -> Traces {
     let (start, end) = model.span;
+    let many = model.many_pairs();
     let mut colours = PALETTE.iter().cycle();
     let mut traces = Traces {
         ensembles: Vec::new(),
+        pairs: Vec::new(),
         variants: Vec::new(),
         baselines: Vec::new(),
         references: Vec::new(),
@@ -1329,12 +1714,30 @@ fn trace(model: &ChartModel, axes: &Axes) -> Traces {
                 .map(|p| (axes.x(p.date), axes.y(p.p50)))
                 .collect(),
         );
-        traces.ensembles.push((
-            band(|p| p.p5, |p| p.p95),
-            band(|p| p.p25, |p| p.p75),
+        let (colour, stroke, alphas, pair) = if many {
+            (
+                pair_colour(e.pair),
+                pair_stroke(e.pair, 3.0),
+                (PAIR_ENSEMBLE_OUTER, PAIR_ENSEMBLE_INNER),
+                Some(e.pair),
+            )
+        } else {
+            (
+                colour,
+                Stroke::solid(colour, 2.5),
+                (ENSEMBLE_OUTER, ENSEMBLE_INNER),
+                None,
+            )
+        };
+        traces.ensembles.push(EnsembleTrace {
+            outer: band(|p| p.p5, |p| p.p95),
+            inner: band(|p| p.p25, |p| p.p75),
             median,
             colour,
-        ));
+            stroke,
+            alphas,
+            pair,
+        });
     }
     for s in &model.series {
         let mut pts: Vec<(Date, f64)> = s
@@ -1362,6 +1765,7 @@ fn trace(model: &ChartModel, axes: &Axes) -> Traces {
                     upper.into_iter().chain(lower).collect(),
                 ))
             }
+            SeriesRole::Baseline if many => traces.pairs.push((s.pair, px)),
             SeriesRole::Baseline => traces.baselines.push(px),
             SeriesRole::Reference => traces.references.push(px),
         }
@@ -1659,6 +2063,15 @@ fn markers(
         if chosen.len() >= capacity {
             break;
         }
+        // An event logged on two pairs sits on both lines and is numbered once, where it
+        // moved its pair most.
+        let same = |j: usize| {
+            let (a, b) = (&model.markers[i], &model.markers[j]);
+            a.pair != b.pair && a.id == b.id && a.date == b.date
+        };
+        if chosen.iter().any(|&(j, _)| same(j)) {
+            continue;
+        }
         decided.tried += 1;
         if let Some(c) = badges.place(at(i), r) {
             chosen.push((i, c));
@@ -1944,7 +2357,7 @@ pub(super) fn marker_points(model: &ChartModel) -> Result<Vec<Point>, ChartError
 
 #[cfg(test)]
 mod palette {
-    use super::{MET, MISSED, PALETTE};
+    use super::{MET, MISSED, PAIR_COLOURS, PALETTE, pair_stroke};
     use crate::chart::scene::Rgba;
 
     /// How far apart two colours are: the largest difference of a channel, 0 to 255.
@@ -1960,13 +2373,38 @@ mod palette {
     fn no_variant_colour_is_a_checkpoint_colour() {
         // Okabe-Ito orange, which a missed box's vermillion resembles.
         for boxes in [MET, MISSED, Rgba::hex(0xE69F00)] {
-            for (k, &c) in PALETTE.iter().enumerate() {
+            for (k, &c) in PALETTE.iter().chain(&PAIR_COLOURS).enumerate() {
                 assert_ne!(c, boxes, "variant colour {k} is a checkpoint colour");
                 assert!(
                     apart(c, boxes) >= 60,
                     "variant colour {k} ({c:?}) is too close to a checkpoint colour ({boxes:?})"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_first_sixteen_pairs_look_alike_in_neither_colour_nor_greyscale() {
+        let looks: Vec<_> = (0..16)
+            .map(|p| {
+                let s = pair_stroke(p, 3.0);
+                (
+                    s.color.0,
+                    s.color.1,
+                    s.color.2,
+                    s.dash.map(|d| (d.0 as u32, d.1 as u32)),
+                )
+            })
+            .collect();
+        for (a, x) in looks.iter().enumerate() {
+            for (b, y) in looks.iter().enumerate().skip(a + 1) {
+                assert_ne!(x, y, "pairs {a} and {b} are drawn alike");
+            }
+        }
+        // In greyscale only the dashes tell: the first four pairs have four patterns.
+        let dashes: Vec<_> = looks[..4].iter().map(|l| l.3).collect();
+        for (a, x) in dashes.iter().enumerate() {
+            assert!(!dashes[a + 1..].contains(x), "pair {a}'s dashes repeat");
         }
     }
 }

@@ -44,9 +44,14 @@ pub(super) fn check(files: &[PathBuf]) -> Result<String, CliError> {
         match load::scenario(path) {
             Ok(l) => {
                 let s = &l.scenario;
+                // A file of one pair reads as it always has.
+                let pairs = match s.pairs.len() {
+                    1 => String::new(),
+                    n => format!(" ({n} pairs)"),
+                };
                 let _ = writeln!(
                     out,
-                    "{}: ok: \"{}\", {} to {}; {} states, {} parties, {} leaders, {} actors, {} events, {} checkpoints",
+                    "{}: ok: \"{}\", {} to {}; {} states{pairs}, {} parties, {} leaders, {} actors, {} events, {} checkpoints",
                     shown(&path),
                     s.title(),
                     s.span().0,

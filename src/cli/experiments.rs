@@ -4,24 +4,28 @@ use crate::output::shown;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::inputs::{Subject, Variants, beside, load_any, measured, variants_of};
-use super::write::{check_out, csv_file, default_out, finish, runs_of, write_shard};
+use super::inputs::{Measured, Subject, Variants, beside, load_any, measured, variants_of};
+use super::write::{check_out, csv_file, default_out, finish, pair_keys, runs_of, write_shard};
 use super::{CliError, Work};
+use crate::chart::Layout;
 use crate::date::Date;
 use crate::engine::Simulation;
-use crate::experiment::{self, Progress, Seeds, Variant};
-use crate::output::{Input, OutputError};
+use crate::experiment::{self, ExperimentError, Progress, Seeds, Variant};
+use crate::output::OutputError;
 use crate::report;
-use crate::research::Reference;
 
 /// What `ensemble` works on: the scenario (or variant) and the reference loaded, the
 /// events to number and the output folder checked, before any run.
 pub(super) struct EnsembleConfig<'a> {
     subject: Subject,
-    reference: Option<(Reference, Input)>,
+    reference: Option<Measured>,
     dir: PathBuf,
     seeds: Seeds,
     events: &'a report::Events,
+    /// Write `runs.csv` too.
+    per_run: bool,
+    /// How several pairs are drawn, if asked for.
+    layout: Option<Layout>,
 }
 
 impl<'a> EnsembleConfig<'a> {
@@ -32,8 +36,13 @@ impl<'a> EnsembleConfig<'a> {
         events: &'a report::Events,
         out: Option<&Path>,
         reference: Option<&Path>,
+        per_run: bool,
+        layout: Option<Layout>,
     ) -> Result<EnsembleConfig<'a>, CliError> {
         let subject = load_any(path)?;
+        if per_run {
+            report::check_runs_csv(&subject.scenario, seeds.runs, 1).map_err(CliError::Usage)?;
+        }
         let reference = measured(
             reference,
             &subject.file,
@@ -49,6 +58,8 @@ impl<'a> EnsembleConfig<'a> {
             dir,
             seeds,
             events,
+            per_run,
+            layout,
         })
     }
 }
@@ -65,33 +76,50 @@ pub(super) fn ensemble(
         dir,
         seeds,
         events,
+        per_run,
+        layout,
     } = config;
     let sc = &subject.scenario;
+    let mut runs_csv = None;
     let e = match work {
-        Work::All => experiment::ensemble(sc, seeds, progress)?,
+        Work::All if !per_run => experiment::ensemble(sc, seeds, progress)?,
+        Work::All => {
+            // The same numbers as `ensemble`, with every run's scores at hand.
+            progress.start(seeds.runs);
+            let values = experiment::monthly_scores(sc, seeds, progress);
+            progress.finish();
+            let values = values?;
+            runs_csv = Some(runs_file(sc, &[("baseline", seeds, &values)])?);
+            experiment::ensemble_of_scores(sc, seeds, values)
+        }
         Work::Shard(shard) => {
             let mut inputs = subject.inputs.clone();
-            inputs.extend(reference.iter().map(|r| r.1.clone()));
-            let months = experiment::months(sc).len();
+            inputs.extend(reference.iter().flat_map(|r| r.1.iter().cloned()));
+            // A run's row: the months of every pair, pair after pair.
+            let cells = experiment::cells(sc);
             return write_shard(
                 &dir,
                 shard,
                 "ensemble",
                 seeds,
                 &inputs,
-                &["mean"],
+                (&["mean"], pair_keys(sc)),
                 argv,
-                months,
+                cells,
                 |part| {
                     Ok(vec![runs_of(
                         experiment::monthly_scores(sc, part, progress)?,
-                        months,
+                        cells,
                     )])
                 },
             );
         }
         Work::Merged(mut curves) => {
-            experiment::ensemble_of_scores(sc, seeds, curves.swap_remove(0).concat())
+            let values = curves.swap_remove(0).concat();
+            if per_run {
+                runs_csv = Some(runs_file(sc, &[("baseline", seeds, &values)])?);
+            }
+            experiment::ensemble_of_scores(sc, seeds, values)
         }
     };
     let first = Simulation::new(sc).run(seeds.first)?;
@@ -100,7 +128,11 @@ pub(super) fn ensemble(
         w.mark(&mut model);
     }
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
-    let mut files = vec![csv_file("ensemble.csv", report::ensemble_csv(&e))?];
+    if let Some(layout) = layout {
+        model.layout = layout;
+    }
+    let mut files = vec![csv_file("ensemble.csv", report::ensemble_csv(sc, &e))?];
+    files.extend(runs_csv);
     let fit_text = beside(
         sc,
         reference.as_ref(),
@@ -125,12 +157,16 @@ pub(super) fn ensemble(
 /// loaded, the output folder and the events to number checked, before any run.
 pub(super) struct CompareConfig<'a> {
     variants: Variants,
-    reference: Option<(Reference, Input)>,
+    reference: Option<Measured>,
     dir: PathBuf,
     seeds: Seeds,
     events: &'a report::Events,
     /// The chart's time axis: the scenario's span, or the `--from`/`--to` zoom.
     window: (Date, Date),
+    /// Write `runs.csv` too.
+    per_run: bool,
+    /// How several pairs are drawn, if asked for.
+    layout: Option<Layout>,
 }
 
 impl<'a> CompareConfig<'a> {
@@ -143,9 +179,15 @@ impl<'a> CompareConfig<'a> {
         out: Option<&Path>,
         reference: Option<&Path>,
         (from, to): (Option<report::Bound>, Option<report::Bound>),
+        per_run: bool,
+        layout: Option<Layout>,
     ) -> Result<CompareConfig<'a>, CliError> {
         let variants = variants_of(path, cfs)?;
         let base = &variants.base;
+        if per_run {
+            let curves = 1 + variants.variants.len() as u64;
+            report::check_runs_csv(&base.scenario, seeds.runs, curves).map_err(CliError::Usage)?;
+        }
         let reference = measured(reference, &base.file, path, &base.scenario)?;
         let dir = out.map_or_else(
             || default_out(&base.scenario).join("compare"),
@@ -154,6 +196,11 @@ impl<'a> CompareConfig<'a> {
         check_out(&dir)?;
         events.check(&base.scenario).map_err(CliError::Usage)?;
         let window = report::zoom_span(base.scenario.span(), from, to).map_err(CliError::Usage)?;
+        if layout == Some(Layout::Lines) && base.scenario.pairs.len() > 1 {
+            return Err(CliError::Usage(
+                "--layout lines: a comparison of several pairs draws a panel per pair (each pair's baseline against the what-ifs); leave --layout out, or write --layout panels".into(),
+            ));
+        }
         Ok(CompareConfig {
             variants,
             reference,
@@ -161,6 +208,8 @@ impl<'a> CompareConfig<'a> {
             seeds,
             events,
             window,
+            per_run,
+            layout,
         })
     }
 }
@@ -184,6 +233,8 @@ pub(super) fn compare(
         seeds,
         events,
         window,
+        per_run,
+        layout,
     } = config;
     let sc = &base.scenario;
     let list: Vec<Variant> = variants
@@ -193,32 +244,69 @@ pub(super) fn compare(
             scenario: &v.scenario,
         })
         .collect();
+    let names: Vec<&str> = list.iter().map(|v| v.name).collect();
+    // With `--per-run`, every curve's runs go to runs.csv as they come, the baseline first.
+    let mut runs_csv = if per_run {
+        Some(report::RunsCsv::new(sc).map_err(runs_error)?)
+    } else {
+        None
+    };
+    // The first error writing runs.csv, raised once the comparison is made.
+    let mut runs_failed: Option<csv::Error> = None;
+    let mut keep = |name: &str, values: &[f64]| {
+        if let Some(w) = runs_csv.as_mut()
+            && runs_failed.is_none()
+            && let Err(e) = w.add(name, seeds, values)
+        {
+            runs_failed = Some(e);
+        }
+    };
     let c = match work {
-        Work::All => experiment::compare(sc, &list, seeds, progress)?,
+        Work::All if !per_run => experiment::compare(sc, &list, seeds, progress)?,
+        Work::All => {
+            progress.start(seeds.runs * (1 + list.len() as u64));
+            let base_rows = experiment::monthly_scores(sc, seeds, progress)?;
+            keep("baseline", &base_rows);
+            let c = experiment::compare_of_scores(sc, &names, seeds, base_rows, |k| {
+                let values = experiment::monthly_scores(list[k].scenario, seeds, progress)
+                    .map_err(|e| match e {
+                        ExperimentError::Run(source) => ExperimentError::Variant {
+                            variant: list[k].name.to_string(),
+                            source,
+                        },
+                        e => e,
+                    })?;
+                keep(list[k].name, &values);
+                Ok(values)
+            });
+            progress.finish();
+            c?
+        }
         Work::Shard(shard) => {
             let mut all = inputs.clone();
-            all.extend(reference.iter().map(|r| r.1.clone()));
+            all.extend(reference.iter().flat_map(|r| r.1.iter().cloned()));
             let mut curves = vec!["baseline"];
             curves.extend(list.iter().map(|v| v.name));
-            let months = experiment::months(sc).len();
+            // A run's row: the months of every pair, pair after pair.
+            let cells = experiment::cells(sc);
             return write_shard(
                 &dir,
                 shard,
                 "compare",
                 seeds,
                 &all,
-                &curves,
+                (&curves, pair_keys(sc)),
                 argv,
-                months,
+                cells,
                 |part| {
                     let mut rows = vec![runs_of(
                         experiment::monthly_scores(sc, part, progress)?,
-                        months,
+                        cells,
                     )];
                     for v in &list {
                         rows.push(runs_of(
                             experiment::monthly_scores(v.scenario, part, progress)?,
-                            months,
+                            cells,
                         ));
                     }
                     Ok(rows)
@@ -228,13 +316,18 @@ pub(super) fn compare(
         Work::Merged(curves) => {
             let mut curves = curves.into_iter();
             let base_rows = curves.next().unwrap_or_default().concat();
+            keep("baseline", &base_rows);
             let mut rest: Vec<Vec<Vec<f64>>> = curves.collect();
-            let names: Vec<&str> = list.iter().map(|v| v.name).collect();
             experiment::compare_of_scores(sc, &names, seeds, base_rows, |k| {
-                Ok(std::mem::take(&mut rest[k]).concat())
+                let values = std::mem::take(&mut rest[k]).concat();
+                keep(names[k], &values);
+                Ok(values)
             })?
         }
     };
+    if let Some(e) = runs_failed {
+        return Err(runs_error(e));
+    }
     let titles: Vec<&str> = variants.iter().map(|v| v.title.as_str()).collect();
     let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
     let summary = report::summary(sc, &c, &titles, &questions);
@@ -246,13 +339,19 @@ pub(super) fn compare(
         .collect();
     report::mark_changes(&mut model, marks);
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
+    if let Some(layout) = layout {
+        model.layout = layout;
+    }
     report::zoom(&mut model, window);
     let mut files = vec![
-        csv_file("compare.csv", report::compare_csv(&c))?,
-        csv_file("divergence.csv", report::divergence_csv(&c))?,
+        csv_file("compare.csv", report::compare_csv(sc, &c))?,
+        csv_file("divergence.csv", report::divergence_csv(sc, &c))?,
         csv_file("decades.csv", report::decades_csv(sc, &c))?,
         ("divergence.txt".to_string(), summary.clone().into_bytes()),
     ];
+    if let Some(w) = runs_csv {
+        files.push(("runs.csv".to_string(), w.finish().map_err(runs_error)?));
+    }
     let fit_text = beside(
         sc,
         reference.as_ref(),
@@ -321,7 +420,7 @@ pub(super) fn rank(
                 "rank",
                 seeds,
                 &subject.inputs,
-                &["rank"],
+                (&["rank"], pair_keys(sc)),
                 argv,
                 width,
                 |list| {
@@ -336,7 +435,9 @@ pub(super) fn rank(
                 },
             );
         }
-        Work::Merged(mut curves) => experiment::rank_of_rows(&curves.swap_remove(0)),
+        Work::Merged(mut curves) => {
+            experiment::rank_of_rows(&curves.swap_remove(0), sc.pairs.len())
+        }
     };
     let mut model = report::rank_chart(sc, &ranking, seeds, 20);
     if let Some(w) = &subject.what_if {
@@ -379,15 +480,49 @@ impl ExplainConfig {
 
 pub(super) fn explain(config: ExplainConfig) -> Result<String, CliError> {
     let sc = &config.subject.scenario;
-    let x = experiment::explain(sc, config.seed, config.at)?;
+    let mut out = String::new();
+    // Every pair in turn (one table each; one CSV with a pair column).
+    let mut rows = Vec::new();
+    for pair in 0..sc.pairs.len() {
+        let x = experiment::explain(sc, config.seed, config.at, pair)?;
+        if config.csv {
+            rows.push(x);
+        } else {
+            if pair > 0 {
+                out.push('\n');
+            }
+            out.push_str(&report::explain_text(sc, &x));
+        }
+    }
     if config.csv {
-        let bytes = report::explain_csv(sc, &x).map_err(|source| OutputError::Csv {
+        let bytes = report::explain_csv(sc, &rows).map_err(|source| OutputError::Csv {
             name: "the explanation".to_string(),
             source,
         })?;
         return Ok(String::from_utf8_lossy(&bytes).into_owned());
     }
-    Ok(report::explain_text(sc, &x))
+    Ok(out)
+}
+
+/// `runs.csv` of the curves given: (variant, its seeds, its runs' scores).
+fn runs_file(
+    sc: &crate::scenario::Scenario,
+    curves: &[(&str, Seeds, &[f64])],
+) -> Result<crate::output::File, CliError> {
+    let mut w = report::RunsCsv::new(sc).map_err(runs_error)?;
+    for (name, seeds, values) in curves {
+        w.add(name, *seeds, values).map_err(runs_error)?;
+    }
+    Ok(("runs.csv".to_string(), w.finish().map_err(runs_error)?))
+}
+
+/// A CSV error of `runs.csv`.
+fn runs_error(source: csv::Error) -> CliError {
+    OutputError::Csv {
+        name: "runs.csv".to_string(),
+        source,
+    }
+    .into()
 }
 
 /// The mean curves of a comparison, baseline first.

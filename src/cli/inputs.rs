@@ -76,20 +76,40 @@ pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
     }
 }
 
-/// The reference series to set beside a run: the one given, else the one the scenario
-/// file names (relative to its folder), else none. Read and checked before any run.
+/// A measured series and the files it was read from, with their hashes.
+pub(super) type Measured = (crate::research::Reference, Vec<Input>);
+
+/// The reference series to set beside a run: the one given, else the ones the scenario
+/// file names (relative to its folder: its `reference`, then each pair's own, combined),
+/// else none. Read and checked before any run.
 pub(super) fn measured(
     given: Option<&Path>,
     file: &ScenarioFile,
     scenario_path: &Path,
     sc: &Scenario,
-) -> Result<Option<(crate::research::Reference, Input)>, CliError> {
-    let path = match (given, &file.reference) {
-        (Some(p), _) => p.to_path_buf(),
-        (None, Some(name)) => scenario_path.parent().unwrap_or(Path::new("")).join(name),
-        (None, None) => return Ok(None),
-    };
-    Ok(Some(crate::research::load(&path, sc)?))
+) -> Result<Option<Measured>, CliError> {
+    if let Some(p) = given {
+        let (reference, input) = crate::research::load(p, sc)?;
+        return Ok(Some((reference, vec![input])));
+    }
+    let folder = scenario_path.parent().unwrap_or(Path::new(""));
+    let mut named: Vec<(PathBuf, Option<usize>)> = Vec::new();
+    named.extend(file.reference.iter().map(|name| (folder.join(name), None)));
+    for (p, pair) in sc.pairs.iter().enumerate() {
+        named.extend(
+            pair.reference
+                .iter()
+                .map(|name| (folder.join(name), Some(p))),
+        );
+    }
+    let mut references = Vec::new();
+    let mut inputs = Vec::new();
+    for (path, pair) in named {
+        let (reference, input) = crate::research::load_for(&path, sc, pair)?;
+        references.push(reference);
+        inputs.push(input);
+    }
+    Ok(crate::research::Reference::combine(references)?.map(|r| (r, inputs)))
 }
 
 /// Sets a reference beside the curves, if there is one: its line and fit on the chart,
@@ -97,27 +117,27 @@ pub(super) fn measured(
 /// summary to print (empty without a reference).
 pub(super) fn beside(
     sc: &Scenario,
-    reference: Option<&(crate::research::Reference, Input)>,
+    reference: Option<&Measured>,
     curves: &[crate::research::Curve<'_>],
     model: &mut crate::chart::ChartModel,
     files: &mut Vec<output::File>,
     inputs: &mut Vec<Input>,
 ) -> Result<String, CliError> {
-    let Some((reference, input)) = reference else {
+    let Some((reference, read)) = reference else {
         return Ok(String::new());
     };
     let days = experiment::months(sc);
     let (fits, csv, text) =
-        crate::research::report(sc, reference, &days, curves).map_err(|source| {
-            OutputError::Csv {
-                name: "fit.csv".to_string(),
-                source,
-            }
+        report::fit_report(sc, reference, &days, curves).map_err(|source| OutputError::Csv {
+            name: "fit.csv".to_string(),
+            source,
         })?;
-    crate::research::annotate(model, reference, &fits);
+    if let Some(first) = fits.first() {
+        report::annotate(model, sc, reference, first);
+    }
     files.push(("fit.csv".to_string(), csv));
     files.push(("fit.txt".to_string(), text.clone().into_bytes()));
-    inputs.push(input.clone());
+    inputs.extend(read.iter().cloned());
     Ok(text)
 }
 

@@ -73,6 +73,10 @@ pub enum Command {
         /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
         #[arg(long)]
         reference: Option<PathBuf>,
+        /// How a scenario of several pairs is drawn: `lines` (a line per pair on one plot)
+        /// or `panels` (a panel per pair) [default: lines up to 4 pairs, panels above].
+        #[arg(long)]
+        layout: Option<crate::chart::Layout>,
     },
     /// Many seeded runs drawn as bands: ensemble.csv (mean and percentiles 5/25/50/75/95).
     Ensemble {
@@ -99,6 +103,14 @@ pub enum Command {
         /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
         #[arg(long)]
         reference: Option<PathBuf>,
+        /// Also write runs.csv: every run's monthly score of every pair, in long form
+        /// (`run,seed,variant,date,pair,score`).
+        #[arg(long)]
+        per_run: bool,
+        /// How a scenario of several pairs is drawn: `lines` (a line per pair on one plot)
+        /// or `panels` (a panel per pair) [default: lines up to 4 pairs, panels above].
+        #[arg(long)]
+        layout: Option<crate::chart::Layout>,
     },
     /// A scenario against counterfactuals on the same seeds: compare.csv and a divergence
     /// summary.
@@ -136,6 +148,14 @@ pub enum Command {
         /// Zoom the chart to end here: a year (1969, to its last day) or a date.
         #[arg(long)]
         to: Option<report::Bound>,
+        /// Also write runs.csv: every run's monthly score of every pair, in long form
+        /// (`run,seed,variant,date,pair,score`).
+        #[arg(long)]
+        per_run: bool,
+        /// How a scenario of several pairs is drawn: a comparison of several pairs always
+        /// gets a panel per pair (`panels`; `lines` is refused for it).
+        #[arg(long)]
+        layout: Option<crate::chart::Layout>,
     },
     /// The parts of the score on one date: structural part, each modifier that counts,
     /// raw sum and squashed score.
@@ -365,6 +385,11 @@ impl MergeConfig {
     /// Reads and checks the shards in `dirs`.
     fn new(dirs: &[PathBuf]) -> Result<MergeConfig, CliError> {
         let m = crate::research::shard::merge(dirs)?;
+        // The shards' curves hold the cells of the pairs they were made for.
+        let pairs_now = |scenario: &PathBuf| -> Result<Vec<String>, CliError> {
+            let sc = load_any(scenario)?.scenario;
+            Ok((0..sc.pairs.len()).map(|p| sc.pair_key(p)).collect())
+        };
         let again = Cli::try_parse_from(&m.command_line).map_err(|e| {
             CliError::Usage(format!(
                 "the shards' command line does not parse: {}",
@@ -382,6 +407,19 @@ impl MergeConfig {
             return Err(CliError::Usage(
                 "the shards' command line is not one that makes shards".into(),
             ));
+        }
+        if let Command::Ensemble { scenario, .. }
+        | Command::Compare { scenario, .. }
+        | Command::Rank { scenario, .. }
+        | Command::Calibrate { scenario, .. }
+        | Command::Sensitivity { scenario, .. } = &again.command
+        {
+            let now = pairs_now(scenario)?;
+            if now != m.pairs {
+                return Err(
+                    crate::research::shard::ShardError::Pairs { made: m.pairs, now }.into(),
+                );
+            }
         }
         Ok(MergeConfig {
             again,
@@ -439,6 +477,7 @@ fn execute_command(
             events,
             out,
             reference,
+            layout,
         } => run::run(
             run::RunConfig::new(
                 scenario,
@@ -446,6 +485,7 @@ fn execute_command(
                 events,
                 out.as_deref(),
                 reference.as_deref(),
+                *layout,
             )?,
             argv,
         ),
@@ -457,6 +497,8 @@ fn execute_command(
             out,
             reference,
             shard,
+            per_run,
+            layout,
         } => experiments::ensemble(
             experiments::EnsembleConfig::new(
                 scenario,
@@ -464,6 +506,8 @@ fn execute_command(
                 events,
                 out.as_deref(),
                 reference.as_deref(),
+                *per_run,
+                *layout,
             )?,
             Work::of(*shard, &mut merged),
             argv,
@@ -480,6 +524,8 @@ fn execute_command(
             shard,
             from,
             to,
+            per_run,
+            layout,
         } => experiments::compare(
             experiments::CompareConfig::new(
                 scenario,
@@ -489,6 +535,8 @@ fn execute_command(
                 out.as_deref(),
                 reference.as_deref(),
                 (*from, *to),
+                *per_run,
+                *layout,
             )?,
             Work::of(*shard, &mut merged),
             argv,

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::experiments::curves_of;
-use super::inputs::{Variants, measured, variants_of};
-use super::write::{check_out, default_out, finish, write_unit_shard};
+use super::inputs::{Measured, Variants, measured, variants_of};
+use super::write::{check_out, default_out, finish, pair_keys, write_unit_shard};
 use super::{CliError, Work};
 use crate::date::Date;
 use crate::engine::Simulation;
@@ -15,7 +15,7 @@ use crate::experiment::{self, Progress, Seeds, Variant};
 use crate::output::{Input, OutputError};
 use crate::report;
 use crate::research::Reference;
-use crate::research::calibrate::{Objective, Params, Problem, train_test_text};
+use crate::research::calibrate::{Objective, Params, Problem};
 use crate::research::search;
 use crate::research::sensitivity::{self, Design};
 use crate::scenario::counterfactual::Source;
@@ -27,7 +27,7 @@ pub(super) struct CalibrateConfig<'a> {
     path: &'a Path,
     base: load::Loaded,
     reference: Reference,
-    ref_input: Input,
+    ref_inputs: Vec<Input>,
     ps: Params,
     params_input: Input,
     train: Option<(Date, Date)>,
@@ -53,7 +53,7 @@ impl<'a> CalibrateConfig<'a> {
     ) -> Result<CalibrateConfig<'a>, CliError> {
         let base = load::scenario(path)?;
         let sc = &base.scenario;
-        let Some((reference, ref_input)) = measured(reference, &base.file, path, sc)? else {
+        let Some((reference, ref_inputs)) = measured(reference, &base.file, path, sc)? else {
             return Err(CliError::Usage(format!(
                 "calibrate needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
                 shown(&path)
@@ -78,7 +78,7 @@ impl<'a> CalibrateConfig<'a> {
                 && crate::research::fit::pairs(
                     &reference,
                     &days,
-                    &days.iter().map(|_| 0.0).collect::<Vec<_>>(),
+                    &vec![0.0; experiment::cells(sc)],
                     Some(w),
                     0,
                 )
@@ -88,7 +88,7 @@ impl<'a> CalibrateConfig<'a> {
                     "{name} {} to {} holds no date of {}: pick a period the series covers",
                     w.0,
                     w.1,
-                    shown(&reference.path)
+                    reference.files()
                 )));
             }
         }
@@ -98,7 +98,7 @@ impl<'a> CalibrateConfig<'a> {
             path,
             base,
             reference,
-            ref_input,
+            ref_inputs,
             ps,
             params_input,
             train,
@@ -122,7 +122,7 @@ pub(super) fn calibrate(
         path,
         base,
         reference,
-        ref_input,
+        ref_inputs,
         ps,
         params_input,
         train,
@@ -148,13 +148,15 @@ pub(super) fn calibrate(
     };
     let about = format!(
         "calibrated to {} by diplosim calibrate ({} evaluations at most, {} runs from seed {})",
-        shown(&reference.path),
+        reference.files(),
         budget,
         seeds.runs,
         seeds.first
     );
     let base_name = relative(path, &dir).display().to_string();
-    let inputs = vec![base.input.clone(), ref_input, params_input];
+    let mut inputs = vec![base.input.clone()];
+    inputs.extend(ref_inputs);
+    inputs.push(params_input);
     let k = ps.params.len();
     let found = match work {
         Work::All => {
@@ -172,7 +174,7 @@ pub(super) fn calibrate(
                 seeds,
                 &inputs,
                 argv,
-                search::row_width(k),
+                (search::row_width(k), pair_keys(sc)),
                 |range| {
                     progress.start(
                         range
@@ -213,7 +215,7 @@ pub(super) fn calibrate(
         text,
         "{}: calibrated to {} in {} evaluations ({} runs each, from seed {})",
         sc.title(),
-        shown(&reference.path),
+        reference.files(),
         cal.evaluations,
         seeds.runs,
         seeds.first
@@ -241,7 +243,7 @@ pub(super) fn calibrate(
         cal.start.1,
         cal.loss
     );
-    text.push_str(&train_test_text(
+    text.push_str(&report::train_test_text(
         sc,
         &reference,
         &[
@@ -277,16 +279,15 @@ pub(super) fn calibrate(
         env!("CARGO_PKG_VERSION")
     );
     let curves = curves_of(&c);
-    let (mut fits, fit_csv, _) =
-        crate::research::report(sc, &reference, &days, &curves).map_err(|source| {
-            OutputError::Csv {
-                name: "fit.csv".to_string(),
-                source,
-            }
+    let (fits, fit_csv, _) =
+        report::fit_report(sc, &reference, &days, &curves).map_err(|source| OutputError::Csv {
+            name: "fit.csv".to_string(),
+            source,
         })?;
     // The footer gives the calibrated run's fit over all dates.
-    fits.reverse();
-    crate::research::annotate(&mut model, &reference, &fits);
+    if let Some(calibrated) = fits.last() {
+        report::annotate(&mut model, sc, &reference, calibrated);
+    }
     let chart = crate::chart::render(&model)?;
     let mut files = vec![
         ("calibrated.ron".to_string(), cal.text.clone().into_bytes()),
@@ -304,7 +305,7 @@ pub(super) fn calibrate(
 pub(super) struct SensitivityConfig<'a> {
     path: &'a Path,
     base: load::Loaded,
-    reference: Option<(Reference, Input)>,
+    reference: Option<Measured>,
     ps: Params,
     params_input: Input,
     seeds: Seeds,
@@ -377,7 +378,7 @@ pub(super) fn sensitivity(
     let design = Design::new(&problem, paths, seeds.first);
     let points = design.points.len();
     let mut inputs = vec![base.input.clone(), params_input];
-    inputs.extend(reference.as_ref().map(|r| r.1.clone()));
+    inputs.extend(reference.iter().flat_map(|r| r.1.iter().cloned()));
     let evaluate = |range: std::ops::Range<usize>| {
         progress.start(range.len() as u64);
         let curves = sensitivity::curves(&problem, &design, range, &|| progress.advance(1));
@@ -395,7 +396,8 @@ pub(super) fn sensitivity(
                 seeds,
                 &inputs,
                 argv,
-                days.len(),
+                // A point's row: its mean curve of every pair, pair after pair.
+                (experiment::cells(sc), pair_keys(sc)),
                 |range| Ok(evaluate(range)?),
             );
         }
@@ -406,15 +408,21 @@ pub(super) fn sensitivity(
             "the shards' points do not match the params file".into(),
         ));
     }
-    let effects = sensitivity::effects(
-        &problem,
-        reference.as_ref().map(|r| &r.0),
-        &days,
-        &design,
-        &curves,
-    );
-    let mut order: Vec<&crate::research::sensitivity::Effect> = effects.iter().collect();
-    order.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+    let measured = reference.as_ref().map(|r| &r.0);
+    // Every pair pooled; with several pairs, each pair too (its fit only where the
+    // series measures it).
+    let effects = sensitivity::effects(&problem, measured, &days, &design, &curves, None);
+    let by_pair: Vec<Vec<sensitivity::Effect>> = if sc.pairs.len() > 1 {
+        (0..sc.pairs.len())
+            .map(|p| {
+                let own = measured.filter(|r| r.pairs().contains(&p));
+                sensitivity::effects(&problem, own, &days, &design, &curves, Some(p))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let order = by_size(&effects);
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -425,27 +433,29 @@ pub(super) fn sensitivity(
         paths
     );
     let w = name_width(order.iter().map(|e| e.name.clone()));
-    let _ = writeln!(
-        text,
-        "  {:<w$}  {:>9}  {:>10}  {:>7}  {:>13}  {:>7}",
-        "parameter", "OAT range", "Morris mu*", "sigma", "RMSE range", "fit mu*"
-    );
-    for e in &order {
-        let _ = writeln!(
-            text,
-            "  {:<w$}  {:>9.3}  {:>10.3}  {:>7.3}  {:>13}  {:>7}",
-            e.name,
-            e.oat_trajectory,
-            e.mu_star,
-            e.sigma,
-            e.oat_rmse
-                .map_or_else(|| "-".to_string(), |(a, b)| format!("{a:.2} to {b:.2}")),
-            e.fit_mu_star
-                .map_or_else(|| "-".to_string(), |m| format!("{m:.3}"))
-        );
+    if by_pair.is_empty() {
+        text.push_str(&report::sensitivity_table(&order, w));
+    } else {
+        let _ = writeln!(text, "all pairs pooled:");
+        text.push_str(&report::sensitivity_table(&order, w));
+        for (p, effects) in by_pair.iter().enumerate() {
+            let _ = writeln!(text, "{} ({}):", sc.pair_key(p), sc.pair_name(p));
+            text.push_str(&report::sensitivity_table(&by_size(effects), w));
+        }
     }
     let chart = crate::chart::render_bars(&report::sensitivity_chart(sc, &order, seeds, paths))?;
-    let csv = crate::research::sensitivity::csv(&effects).map_err(|source| OutputError::Csv {
+    // Per parameter, its rows: each pair's, then all pairs' (one row with one pair).
+    let rows: Vec<Vec<sensitivity::Effect>> = effects
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut rows: Vec<sensitivity::Effect> =
+                by_pair.iter().map(|effects| effects[i].clone()).collect();
+            rows.push(e.clone());
+            rows
+        })
+        .collect();
+    let csv = report::sensitivity_csv(sc, &rows).map_err(|source| OutputError::Csv {
         name: "sensitivity.csv".to_string(),
         source,
     })?;
@@ -511,7 +521,7 @@ pub(super) fn fit(config: FitConfig, progress: &dyn Progress) -> Result<String, 
     let c = experiment::compare(sc, &list, seeds, progress)?;
     let days = experiment::months(sc);
     let (_, _, text) =
-        crate::research::report(sc, &reference, &days, &curves_of(&c)).map_err(|source| {
+        report::fit_report(sc, &reference, &days, &curves_of(&c)).map_err(|source| {
             OutputError::Csv {
                 name: "fit.csv".to_string(),
                 source,
@@ -561,6 +571,13 @@ fn relative(to: &Path, from: &Path) -> PathBuf {
         out.push(c);
     }
     out
+}
+
+/// Effects ordered by their Morris mu*, largest first.
+fn by_size(effects: &[sensitivity::Effect]) -> Vec<&sensitivity::Effect> {
+    let mut order: Vec<&sensitivity::Effect> = effects.iter().collect();
+    order.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+    order
 }
 
 /// The width of the parameter column: 28 characters, or the longest name.

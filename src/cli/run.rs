@@ -7,22 +7,24 @@ use std::path::{Path, PathBuf};
 use super::CliError;
 use super::inputs::{Subject, beside, load_any, measured};
 use super::write::check_out;
+use crate::chart::Layout;
 use crate::date::Date;
 use crate::engine::Simulation;
-use crate::output::{self, Input, Manifest, OutputError};
+use crate::output::{self, Manifest, OutputError};
 use crate::record::{self, Run};
 use crate::report;
-use crate::research::Reference;
 use crate::scenario::Scenario;
 
 /// What `run` works on: the scenario (or variant) and the reference loaded, the output
 /// folder checked, before the run starts.
 pub(super) struct RunConfig<'a> {
     subject: Subject,
-    reference: Option<(Reference, Input)>,
+    reference: Option<super::inputs::Measured>,
     dir: PathBuf,
     seed: u64,
     events: &'a report::Events,
+    /// How several pairs are drawn, if asked for.
+    layout: Option<Layout>,
 }
 
 impl<'a> RunConfig<'a> {
@@ -33,6 +35,7 @@ impl<'a> RunConfig<'a> {
         events: &'a report::Events,
         out: Option<&Path>,
         reference: Option<&Path>,
+        layout: Option<Layout>,
     ) -> Result<RunConfig<'a>, CliError> {
         let subject = load_any(path)?;
         let reference = measured(
@@ -49,6 +52,7 @@ impl<'a> RunConfig<'a> {
             dir,
             seed,
             events,
+            layout,
         })
     }
 }
@@ -60,6 +64,7 @@ pub(super) fn run(config: RunConfig<'_>, argv: &[String]) -> Result<String, CliE
         dir,
         seed,
         events,
+        layout,
     } = config;
     let sc = &loaded.scenario;
     let mut sim = Simulation::new(sc);
@@ -82,6 +87,9 @@ pub(super) fn run(config: RunConfig<'_>, argv: &[String]) -> Result<String, CliE
     ];
     let mut model = report::run_chart(sc, &run, loaded.what_if.as_ref());
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
+    if let Some(layout) = layout {
+        model.layout = layout;
+    }
     let monthly: Vec<f64> = run.monthly().map(|s| s.score).collect();
     let fit_text = beside(
         sc,

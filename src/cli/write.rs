@@ -95,14 +95,15 @@ pub(super) fn finish(
     Ok(files.into_iter().map(|(n, _)| n).collect())
 }
 
-/// Runs one shard's seeds and writes its shard file (nothing else) to `dir`.
+/// Runs one shard's seeds and writes its shard file (nothing else) to `dir`; `pairs` are
+/// the scenario's pairs by key, and `months` the numbers of a run's row.
 pub(super) fn write_shard(
     dir: &Path,
     shard: Shard,
     command: &str,
     seeds: Seeds,
     inputs: &[Input],
-    curves: &[&str],
+    (curves, pairs): (&[&str], Vec<String>),
     argv: &[String],
     months: usize,
     rows_of: impl FnOnce(Seeds) -> Result<Vec<Vec<Vec<f64>>>, CliError>,
@@ -131,6 +132,7 @@ pub(super) fn write_shard(
         inputs: crate::research::shard::hashed(inputs),
         command_line: crate::research::shard::without_shard(argv),
         curves: curves.iter().map(|c| c.to_string()).collect(),
+        pairs,
         width: months,
     };
     let name = shard.file_name(command);
@@ -152,7 +154,8 @@ pub(super) fn write_shard(
     ))
 }
 
-/// Monthly scores laid out run after run, as one row per run.
+/// Monthly scores laid out run after run, as one row per run of `months` numbers (the
+/// cells of every pair).
 pub(super) fn runs_of(values: Vec<f64>, months: usize) -> Vec<Vec<f64>> {
     values.chunks(months.max(1)).map(<[f64]>::to_vec).collect()
 }
@@ -168,13 +171,13 @@ pub(super) fn write_unit_shard(
     seeds: Seeds,
     inputs: &[Input],
     argv: &[String],
-    width: usize,
+    (width, pairs): (usize, Vec<String>),
     rows_of: impl FnOnce(std::ops::Range<usize>) -> Result<Vec<Vec<f64>>, CliError>,
 ) -> Result<String, CliError> {
     check_out(dir)?;
     let range = shard.range(units as u64);
     let rows = rows_of(range.start as usize..range.end as usize)?;
-    let header = crate::research::shard::Header::of_units(
+    let mut header = crate::research::shard::Header::of_units(
         command,
         shard,
         seeds,
@@ -184,6 +187,7 @@ pub(super) fn write_unit_shard(
         &[unit],
         width as u64,
     );
+    header.pairs = pairs;
     let name = shard.file_name(command);
     output::write_all(
         dir,
@@ -203,4 +207,9 @@ pub(super) fn write_unit_shard(
         shard.count,
         dir.display()
     ))
+}
+
+/// The scenario's pairs by key, in its order: what a shard records and the merge checks.
+pub(super) fn pair_keys(sc: &Scenario) -> Vec<String> {
+    (0..sc.pairs.len()).map(|p| sc.pair_key(p)).collect()
 }

@@ -6,32 +6,44 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{Columns, Fixed, csv_of, seed_range};
-use crate::chart::{self, ChangeMark, ChartModel, Panel, Series, SeriesRole};
+use crate::chart::{self, ChangeMark, ChartModel, Layout, Panel, Series, SeriesRole};
 use crate::date::Date;
 use crate::experiment::{Comparison, PARTING};
 use crate::record::{Run, fixed};
 use crate::scenario::Scenario;
 
-/// `compare.csv`: `date,baseline`, then for each variant its mean score, the mean
-/// difference from the baseline, and the 5th and 95th percentiles of the paired
-/// differences (`<name>,<name>_diff,<name>_diff_p5,<name>_diff_p95`).
-pub fn compare_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
+/// `compare.csv`: one row per (date, pair), `date,pair,baseline`, then for each variant
+/// its mean score, the mean difference from the baseline, and the 5th and 95th percentiles
+/// of the paired differences (`<name>,<name>_diff,<name>_diff_p5,<name>_diff_p95`).
+/// Variants stay columns: each is paired with the baseline on the same row.
+pub fn compare_csv(sc: &Scenario, c: &Comparison) -> Result<Vec<u8>, csv::Error> {
+    let pairs = sc.pairs.len();
+    let keys: Vec<String> = (0..pairs).map(|p| sc.pair_key(p)).collect();
+    let n = c.days.len();
+    // Row `i` is month `i / pairs` of pair `i % pairs`, its cell `pair * n + month`.
+    let cell = move |i: usize| (i % pairs) * n + i / pairs;
     let mut t = Columns::new();
-    t.column("date", |i| Date::from_day(c.days[i]).to_string());
-    t.column("baseline", |i| fixed(c.baseline[i]));
+    t.column("date", |i| Date::from_day(c.days[i / pairs]).to_string());
+    t.column("pair", |i| keys[i % pairs].clone());
+    t.column("baseline", move |i| fixed(c.baseline[cell(i)]));
     for v in &c.variants {
-        t.column(v.name.clone(), |i| fixed(v.mean[i]));
-        t.column(format!("{}_diff", v.name), |i| fixed(v.diff[i]));
-        t.column(format!("{}_diff_p5", v.name), |i| fixed(v.diff_p5[i]));
-        t.column(format!("{}_diff_p95", v.name), |i| fixed(v.diff_p95[i]));
+        t.column(v.name.clone(), move |i| fixed(v.mean[cell(i)]));
+        t.column(format!("{}_diff", v.name), move |i| fixed(v.diff[cell(i)]));
+        t.column(format!("{}_diff_p5", v.name), move |i| {
+            fixed(v.diff_p5[cell(i)])
+        });
+        t.column(format!("{}_diff_p95", v.name), move |i| {
+            fixed(v.diff_p95[cell(i)])
+        });
     }
-    t.csv(c.days.len())
+    t.csv(n * pairs)
 }
 
-/// A row of `divergence.csv`: how one variant parts from the baseline.
+/// A row of `divergence.csv`: how one variant parts from the baseline on one pair.
 #[derive(Serialize)]
 struct DivergenceRow<'a> {
     variant: &'a str,
+    pair: &'a str,
     parts: Option<Date>,
     mean_gap: Fixed,
     mean_abs_gap: Fixed,
@@ -39,22 +51,27 @@ struct DivergenceRow<'a> {
     largest_gap_date: Option<Date>,
 }
 
-/// `divergence.csv`: one row per variant,
-/// `variant,parts,mean_gap,mean_abs_gap,largest_gap,largest_gap_date`.
-pub fn divergence_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
-    let rows = c.variants.iter().map(|v| {
-        let d = &v.divergence;
-        DivergenceRow {
-            variant: &v.name,
-            parts: d.parts.map(Date::from_day),
-            mean_gap: Fixed(d.mean_gap),
-            mean_abs_gap: Fixed(d.mean_abs_gap),
-            largest_gap: d.largest.map(|l| Fixed(l.1)),
-            largest_gap_date: d.largest.map(|l| Date::from_day(l.0)),
-        }
+/// `divergence.csv`: one row per variant and pair,
+/// `variant,pair,parts,mean_gap,mean_abs_gap,largest_gap,largest_gap_date`.
+pub fn divergence_csv(sc: &Scenario, c: &Comparison) -> Result<Vec<u8>, csv::Error> {
+    let keys: Vec<String> = (0..sc.pairs.len()).map(|p| sc.pair_key(p)).collect();
+    let rows = c.variants.iter().flat_map(|v| {
+        v.divergence
+            .iter()
+            .zip(&keys)
+            .map(|(d, key)| DivergenceRow {
+                variant: &v.name,
+                pair: key,
+                parts: d.parts.map(Date::from_day),
+                mean_gap: Fixed(d.mean_gap),
+                mean_abs_gap: Fixed(d.mean_abs_gap),
+                largest_gap: d.largest.map(|l| Fixed(l.1)),
+                largest_gap_date: d.largest.map(|l| Date::from_day(l.0)),
+            })
     });
     let empty = DivergenceRow {
         variant: "",
+        pair: "",
         parts: None,
         mean_gap: Fixed(0.0),
         mean_abs_gap: Fixed(0.0),
@@ -64,17 +81,21 @@ pub fn divergence_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
     csv_of(rows, empty)
 }
 
-/// `decades.csv`: `decade,baseline,<variant>...`, the band of each curve's mean score
-/// over each decade.
+/// `decades.csv`: one row per (decade, pair), `decade,pair,baseline,<variant>...`, the
+/// band of each curve's mean score over each decade.
 pub fn decades_csv(sc: &Scenario, c: &Comparison) -> Result<Vec<u8>, csv::Error> {
+    let pairs = sc.pairs.len();
+    let keys: Vec<String> = (0..pairs).map(|p| sc.pair_key(p)).collect();
     let band = |b: usize| sc.scale.bands[b].name.clone();
+    let at = move |i: usize| &c.decades[i % pairs][i / pairs];
     let mut t = Columns::new();
-    t.column("decade", |i| decade(sc, c.decades[i].0));
-    t.column("baseline", |i| band(c.decades[i].1[0]));
+    t.column("decade", move |i| decade(sc, at(i).0));
+    t.column("pair", |i| keys[i % pairs].clone());
+    t.column("baseline", move |i| band(at(i).1[0]));
     for (k, v) in c.variants.iter().enumerate() {
-        t.column(v.name.clone(), move |i| band(c.decades[i].1[k + 1]));
+        t.column(v.name.clone(), move |i| band(at(i).1[k + 1]));
     }
-    t.csv(c.decades.len())
+    t.csv(c.decades.first().map_or(0, Vec::len) * pairs)
 }
 
 /// A decade as the span covers it: "1950s" whole, "1990-91" or "1917-19" in part.
@@ -99,29 +120,34 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String
         format!("{} paired runs, {}", c.seeds.runs, seed_range(c.seeds))
     };
     let _ = writeln!(out, "{} against its variants ({runs})", sc.title());
+    let many = sc.pairs.len() > 1;
     for (k, v) in c.variants.iter().enumerate() {
-        let d = &v.divergence;
         let title = titles.get(k).copied().unwrap_or(&v.name);
         let _ = writeln!(out, "\n{} ({title})", v.name);
-        match (d.parts, d.largest) {
-            (Some(p), Some((when, gap))) => {
-                let _ = writeln!(out, "  parts from the baseline   {}", Date::from_day(p));
-                let _ = writeln!(
-                    out,
-                    "  mean gap since then       {:+.2} (mean absolute gap {:.2})",
-                    d.mean_gap, d.mean_abs_gap
-                );
-                let _ = writeln!(
-                    out,
-                    "  largest gap               {gap:+.2} in {}",
-                    Date::from_day(when)
-                );
+        for (p, d) in v.divergence.iter().enumerate() {
+            if many {
+                let _ = writeln!(out, "  {}:", sc.pair_name(p));
             }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "  never parts from the baseline (no month differs by {PARTING} or more)"
-                );
+            match (d.parts, d.largest) {
+                (Some(p), Some((when, gap))) => {
+                    let _ = writeln!(out, "  parts from the baseline   {}", Date::from_day(p));
+                    let _ = writeln!(
+                        out,
+                        "  mean gap since then       {:+.2} (mean absolute gap {:.2})",
+                        d.mean_gap, d.mean_abs_gap
+                    );
+                    let _ = writeln!(
+                        out,
+                        "  largest gap               {gap:+.2} in {}",
+                        Date::from_day(when)
+                    );
+                }
+                _ => {
+                    let _ = writeln!(
+                        out,
+                        "  never parts from the baseline (no month differs by {PARTING} or more)"
+                    );
+                }
             }
         }
     }
@@ -130,36 +156,39 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String
         out,
         "\nBand of the mean score per decade (decades.csv has the table)"
     );
-    let base: Vec<String> = c
-        .decades
-        .iter()
-        .map(|(d, bands)| format!("{} {}", decade(sc, *d), band(bands[0])))
-        .collect();
-    let _ = writeln!(out, "  baseline: {}", base.join(", "));
-    for (k, v) in c.variants.iter().enumerate() {
-        let differs: Vec<String> = c
-            .decades
+    for (p, decades) in c.decades.iter().enumerate() {
+        if many {
+            let _ = writeln!(out, "  {}:", sc.pair_name(p));
+        }
+        let base: Vec<String> = decades
             .iter()
-            .filter(|(_, bands)| bands[k + 1] != bands[0])
-            .map(|(d, bands)| {
-                format!(
-                    "{} {} (not {})",
-                    decade(sc, *d),
-                    band(bands[k + 1]),
-                    band(bands[0])
-                )
-            })
+            .map(|(d, bands)| format!("{} {}", decade(sc, *d), band(bands[0])))
             .collect();
-        let _ = writeln!(
-            out,
-            "  {}: {}",
-            v.name,
-            if differs.is_empty() {
-                "the same band in every decade".to_string()
-            } else {
-                differs.join(", ")
-            }
-        );
+        let _ = writeln!(out, "  baseline: {}", base.join(", "));
+        for (k, v) in c.variants.iter().enumerate() {
+            let differs: Vec<String> = decades
+                .iter()
+                .filter(|(_, bands)| bands[k + 1] != bands[0])
+                .map(|(d, bands)| {
+                    format!(
+                        "{} {} (not {})",
+                        decade(sc, *d),
+                        band(bands[k + 1]),
+                        band(bands[0])
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                v.name,
+                if differs.is_empty() {
+                    "the same band in every decade".to_string()
+                } else {
+                    differs.join(", ")
+                }
+            );
+        }
     }
     out
 }
@@ -181,8 +210,10 @@ pub const LINES: usize = 3;
 /// variant as a line, the mean over the paired runs when there are several (one variant
 /// also gets the band of 90% of its paired runs); the question as the subtitle. With
 /// more than [`LINES`] variants, small multiples instead: a panel per variant against the
-/// baseline, titled with its question. `titles` and `questions` are the variants', in
-/// order.
+/// baseline, titled with its question. With several pairs of states, a panel per pair,
+/// each with the pair's baseline against every variant (whatever the layout asked for:
+/// a what-if's lines and its pairs' lines on one plot would be too many to tell apart).
+/// `titles` and `questions` are the variants', in order.
 pub fn compare_chart(
     sc: &Scenario,
     c: &Comparison,
@@ -191,6 +222,10 @@ pub fn compare_chart(
     questions: &[&str],
 ) -> ChartModel {
     let mut m = chart::of_run(sc, first);
+    let many = sc.pairs.len() > 1;
+    if many {
+        m.layout = Layout::Panels;
+    }
     let mean = c.seeds.runs > 1;
     let points = |ys: &[f64]| -> Vec<(Date, f64)> {
         c.days
@@ -199,26 +234,28 @@ pub fn compare_chart(
             .map(|(&d, &y)| (Date::from_day(d), y))
             .collect()
     };
-    if let Some(line) = m.series.first_mut() {
-        line.points = points(&c.baseline);
+    for line in &mut m.series {
+        line.points = points(&c.baseline[c.of_pair(line.pair)]);
         if mean {
             line.label = format!("baseline (mean of {} runs)", c.seeds.runs);
+        } else if many {
+            line.label = "baseline".into();
         }
     }
     if mean {
-        // Events sit on the mean line, in the month after they fired.
+        // Events sit on their pair's mean line, in the month after they fired.
         for marker in &mut m.markers {
             let k = c
                 .days
                 .partition_point(|&d| d < marker.date.day())
                 .min(c.days.len().saturating_sub(1));
-            if let Some(&y) = c.baseline.get(k) {
+            if let Some(&y) = c.baseline[c.of_pair(marker.pair)].get(k) {
                 marker.score = y;
             }
         }
     }
     let one = c.variants.len() == 1;
-    if c.variants.len() > LINES {
+    if c.variants.len() > LINES && !many {
         m.panels = c
             .variants
             .iter()
@@ -228,40 +265,47 @@ pub fn compare_chart(
                     .get(k)
                     .or(titles.get(k))
                     .map_or(v.name.clone(), |q| q.to_string()),
-                points: points(&v.mean),
+                points: points(&v.mean[c.of_pair(0)]),
                 changes: Vec::new(),
             })
             .collect();
     }
-    for (k, v) in c
-        .variants
-        .iter()
-        .enumerate()
-        .filter(|_| m.panels.is_empty())
-    {
-        let title = titles.get(k).map_or(v.name.clone(), |t| t.to_string());
-        // One variant of many runs: its mean, and the band where 90% of its paired runs
-        // lie (the baseline's mean plus the 5th to 95th percentile of the differences).
-        let (label, band) = if one && mean {
-            let band = (0..c.days.len())
-                .map(|i| {
-                    (
-                        Date::from_day(c.days[i]),
-                        c.baseline[i] + v.diff_p5[i],
-                        c.baseline[i] + v.diff_p95[i],
-                    )
-                })
-                .collect();
-            (format!("{title}: mean, 90% of paired runs"), band)
-        } else {
-            (title, Vec::new())
-        };
-        m.series.push(Series {
-            label,
-            points: points(&v.mean),
-            role: SeriesRole::Variant,
-            band,
-        });
+    for pair in 0..sc.pairs.len() {
+        let cells = c.of_pair(pair);
+        for (k, v) in c
+            .variants
+            .iter()
+            .enumerate()
+            .filter(|_| m.panels.is_empty())
+        {
+            let title = titles.get(k).map_or(v.name.clone(), |t| t.to_string());
+            // One variant of many runs: its mean, and the band where 90% of its paired
+            // runs lie (the baseline's mean plus the 5th to 95th percentile of the
+            // differences).
+            let (label, band) = if one && mean {
+                let band = cells
+                    .clone()
+                    .zip(&c.days)
+                    .map(|(i, &d)| {
+                        (
+                            Date::from_day(d),
+                            c.baseline[i] + v.diff_p5[i],
+                            c.baseline[i] + v.diff_p95[i],
+                        )
+                    })
+                    .collect();
+                (format!("{title}: mean, 90% of paired runs"), band)
+            } else {
+                (title, Vec::new())
+            };
+            m.series.push(Series {
+                label,
+                pair,
+                points: points(&v.mean[cells.clone()]),
+                role: SeriesRole::Variant,
+                band,
+            });
+        }
     }
     m.subtitle = match questions {
         [one] => one.to_string(),

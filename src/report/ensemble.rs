@@ -11,10 +11,12 @@ use crate::experiment::Ensemble;
 use crate::record::Run;
 use crate::scenario::Scenario;
 
-/// A row of `ensemble.csv`: the first of a month, the mean score and its percentiles.
+/// A row of `ensemble.csv`: the first of a month, a pair, the mean score and its
+/// percentiles.
 #[derive(Serialize)]
 struct EnsembleRow {
     date: Date,
+    pair: String,
     mean: Fixed,
     p5: Fixed,
     p25: Fixed,
@@ -23,12 +25,16 @@ struct EnsembleRow {
     p95: Fixed,
 }
 
-/// `ensemble.csv`: `date,mean,p5,p25,p50,p75,p95`.
-pub fn ensemble_csv(e: &Ensemble) -> Result<Vec<u8>, csv::Error> {
-    let row = |i: usize| {
+/// `ensemble.csv`: one row per (date, pair), `date,pair,mean,p5,p25,p50,p75,p95`.
+pub fn ensemble_csv(sc: &Scenario, e: &Ensemble) -> Result<Vec<u8>, csv::Error> {
+    let pairs = sc.pairs.len();
+    let row = |r: usize| {
+        let (m, pair) = (r / pairs, r % pairs);
+        let i = e.of_pair(pair).start + m;
         let p = e.percentiles[i];
         EnsembleRow {
-            date: Date::from_day(e.days[i]),
+            date: Date::from_day(e.days[m]),
+            pair: sc.pair_key(pair),
             mean: Fixed(e.mean[i]),
             p5: Fixed(p[0]),
             p25: Fixed(p[1]),
@@ -39,6 +45,7 @@ pub fn ensemble_csv(e: &Ensemble) -> Result<Vec<u8>, csv::Error> {
     };
     let empty = EnsembleRow {
         date: Date::from_day(0),
+        pair: String::new(),
         mean: Fixed(0.0),
         p5: Fixed(0.0),
         p25: Fixed(0.0),
@@ -46,7 +53,7 @@ pub fn ensemble_csv(e: &Ensemble) -> Result<Vec<u8>, csv::Error> {
         p75: Fixed(0.0),
         p95: Fixed(0.0),
     };
-    csv_of((0..e.days.len()).map(row), empty)
+    csv_of((0..e.days.len() * pairs).map(row), empty)
 }
 
 /// What `ensemble` prints: the runs, then the median and the 90% range at the start, at
@@ -83,29 +90,38 @@ pub fn ensemble_text(sc: &Scenario, e: &Ensemble) -> String {
 
 /// The chart of an ensemble: the median of all runs as the line, with the middle half and
 /// 90% of runs as bands; the checkpoints judged on the median; the events of the run of
-/// the first seed, placed on the median in the month they fired.
+/// the first seed, placed on the median in the month they fired. With several pairs, a
+/// median and bands per pair, each checkpoint judged on its pair's median and each event
+/// placed on the median of the pair it was logged on.
 pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
     let mut m = chart::of_run(sc, first);
     m.series.clear();
-    m.subtitle = format!(
-        "{} runs: the median, the middle half (25th to 75th percentile) and 90% of runs (5th to 95th); checkpoints judged on the median, events of the run of seed {}",
-        e.seeds.runs, first.seed
-    );
+    m.subtitle = if sc.pairs.len() > 1 {
+        format!(
+            "{} runs: each pair's median, middle half and 90% of runs; checkpoints judged on the median, events of the run of seed {}",
+            e.seeds.runs, first.seed
+        )
+    } else {
+        format!(
+            "{} runs: the median, the middle half (25th to 75th percentile) and 90% of runs (5th to 95th); checkpoints judged on the median, events of the run of seed {}",
+            e.seeds.runs, first.seed
+        )
+    };
     m.small_print = format!(
         "{} · diplosim {} · data: ensemble.csv",
         seed_range(e.seeds),
         env!("CARGO_PKG_VERSION")
     );
     m.events_file = String::new();
-    let median = |day: i32| -> Option<f64> {
+    let median = |pair: usize, day: i32| -> Option<f64> {
         let k = e
             .days
             .partition_point(|&d| d < day)
             .min(e.days.len().checked_sub(1)?);
-        Some(e.percentiles[k][2])
+        Some(e.percentiles[e.of_pair(pair).start + k][2])
     };
     for marker in &mut m.markers {
-        if let Some(y) = median(marker.date.day()) {
+        if let Some(y) = median(marker.pair, marker.date.day()) {
             marker.score = y;
         }
     }
@@ -115,33 +131,36 @@ pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
         let mut inside: Vec<f64> = e
             .days
             .iter()
-            .zip(&e.percentiles)
+            .zip(&e.percentiles[e.of_pair(c.pair)])
             .filter(|(d, _)| (from..=to).contains(*d))
             .map(|(_, p)| p[2])
             .collect();
         if inside.is_empty() {
-            inside.extend(median(from));
+            inside.extend(median(c.pair, from));
         }
         c.met = !inside.is_empty()
             && inside
                 .iter()
                 .all(|&s| s >= c.lo && (s < c.hi || c.hi >= top && s <= c.hi));
     }
-    m.ensembles.push(EnsembleBand {
-        label: format!("{} runs", e.seeds.runs),
-        points: e
-            .days
-            .iter()
-            .zip(&e.percentiles)
-            .map(|(&d, p)| EnsemblePoint {
-                date: Date::from_day(d),
-                p5: p[0],
-                p25: p[1],
-                p50: p[2],
-                p75: p[3],
-                p95: p[4],
-            })
-            .collect(),
-    });
+    for pair in 0..sc.pairs.len() {
+        m.ensembles.push(EnsembleBand {
+            label: format!("{} runs", e.seeds.runs),
+            pair,
+            points: e
+                .days
+                .iter()
+                .zip(&e.percentiles[e.of_pair(pair)])
+                .map(|(&d, p)| EnsemblePoint {
+                    date: Date::from_day(d),
+                    p5: p[0],
+                    p25: p[1],
+                    p50: p[2],
+                    p75: p[3],
+                    p95: p[4],
+                })
+                .collect(),
+        });
+    }
     m
 }

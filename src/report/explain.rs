@@ -26,13 +26,23 @@ const FADED: f64 = 0.00005;
 pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
     let mut out = String::new();
     let date = Date::from_day(x.day);
-    let _ = writeln!(out, "{}: the score on {date} (seed {})", sc.title(), x.seed);
+    let of = if sc.pairs.len() > 1 {
+        format!(" of {}", sc.pair_name(x.pair))
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "{}: the score{of} on {date} (seed {})",
+        sc.title(),
+        x.seed
+    );
     let [a, b] = x.ruling;
     total(&mut out, "structural part", x.structural);
     let _ = writeln!(
         out,
         "    = base {} + affinity {} x similarity {:.4} of the ruling parties:",
-        sc.structure.base, sc.structure.affinity, x.similarity
+        sc.pairs[x.pair].structure.base, sc.pairs[x.pair].structure.affinity, x.similarity
     );
     let _ = writeln!(
         out,
@@ -127,6 +137,7 @@ fn total(out: &mut String, label: &str, value: f64) {
 /// the score.
 #[derive(Serialize)]
 struct PartRow {
+    pair: String,
     part: &'static str,
     event: Option<String>,
     label: Option<String>,
@@ -136,10 +147,29 @@ struct PartRow {
     value: Fixed,
 }
 
-/// The explanation as CSV: `part,event,label,level,started,start_value,value`, one row for
-/// the structural part, one per modifier that counts, then `raw` and `score`.
-pub fn explain_csv(sc: &Scenario, x: &Explanation) -> Result<Vec<u8>, csv::Error> {
-    let total = |part: &'static str, value: f64| PartRow {
+/// The explanations of one day as CSV: `pair,part,event,label,level,started,start_value,value`;
+/// for each pair in turn, one row for the structural part, one per modifier that counts,
+/// then `raw` and `score`.
+pub fn explain_csv(sc: &Scenario, xs: &[Explanation]) -> Result<Vec<u8>, csv::Error> {
+    let rows = xs.iter().flat_map(|x| explain_rows(sc, x));
+    let empty = PartRow {
+        pair: String::new(),
+        part: "",
+        event: None,
+        label: None,
+        level: None,
+        started: None,
+        start_value: None,
+        value: Fixed(0.0),
+    };
+    csv_of(rows, empty)
+}
+
+/// The rows of one pair's explanation.
+fn explain_rows<'a>(sc: &'a Scenario, x: &'a Explanation) -> impl Iterator<Item = PartRow> + 'a {
+    let key = sc.pair_key(x.pair);
+    let total = move |part: &'static str, value: f64| PartRow {
+        pair: key.clone(),
         part,
         event: None,
         label: None,
@@ -155,7 +185,8 @@ pub fn explain_csv(sc: &Scenario, x: &Explanation) -> Result<Vec<u8>, csv::Error
         )),
         ..total("structural", x.structural)
     };
-    let modifiers = x.parts.iter().map(|p| PartRow {
+    let modifiers = x.parts.iter().map(move |p| PartRow {
+        pair: sc.pair_key(x.pair),
         part: "modifier",
         event: Some(sc.events[p.event].id.clone()),
         label: Some(p.label.clone()),
@@ -164,8 +195,7 @@ pub fn explain_csv(sc: &Scenario, x: &Explanation) -> Result<Vec<u8>, csv::Error
         start_value: Some(Fixed(p.start_value)),
         value: Fixed(p.value),
     });
-    let rows = std::iter::once(structural)
+    std::iter::once(structural)
         .chain(modifiers)
-        .chain([total("raw", x.raw), total("score", x.score)]);
-    csv_of(rows, total("", 0.0))
+        .chain([total("raw", x.raw), total("score", x.score)])
 }

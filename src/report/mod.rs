@@ -12,7 +12,9 @@
 mod compare;
 mod ensemble;
 mod explain;
+mod fit;
 mod rank;
+mod runs;
 mod sensitivity;
 mod what_if;
 mod zoom;
@@ -22,8 +24,10 @@ pub use compare::{
 };
 pub use ensemble::{ensemble_chart, ensemble_csv, ensemble_text};
 pub use explain::{explain_csv, explain_text, pair};
+pub use fit::{annotate, fit_csv, fit_report, fit_text, reference_series, train_test_text};
 pub use rank::{rank_bars, rank_chart, rank_csv, rank_text};
-pub use sensitivity::sensitivity_chart;
+pub use runs::{MOST_ROWS, RunsCsv, check_runs_csv};
+pub use sensitivity::{sensitivity_chart, sensitivity_csv, sensitivity_table};
 pub use what_if::WhatIf;
 pub use zoom::{Bound, zoom, zoom_span};
 
@@ -35,7 +39,8 @@ use crate::record::{Run, fixed};
 use crate::scenario::Scenario;
 
 /// The chart of one run: as [`chart::of_run`] draws it, and for a what-if's variant with
-/// its question and its changed events.
+/// its question and its changed events. A scenario of several pairs gets the layout
+/// [`chart::Layout::default_for`] its pairs: set the model's `layout` to choose.
 pub fn run_chart(sc: &Scenario, run: &Run, what_if: Option<&WhatIf>) -> ChartModel {
     let mut m = chart::of_run(sc, run);
     if let Some(w) = what_if {

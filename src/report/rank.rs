@@ -10,11 +10,12 @@ use crate::date::Date;
 use crate::experiment::{Influence, Seeds};
 use crate::scenario::Scenario;
 
-/// A row of `rank.csv`: one event and how much removing it moves the trajectory.
+/// A row of `rank.csv`: one event and how much removing it moves one pair's trajectory.
 #[derive(Serialize)]
 struct RankRow<'a> {
     rank: usize,
     id: &'a str,
+    pair: String,
     date: Option<Date>,
     title: &'a str,
     mean_abs_change: Fixed,
@@ -23,13 +24,15 @@ struct RankRow<'a> {
     fired: Fixed,
 }
 
-/// `rank.csv`: `rank,id,date,title,mean_abs_change,mean_effect,largest_change,fired`.
+/// `rank.csv`: one row per (event, pair),
+/// `rank,id,pair,date,title,mean_abs_change,mean_effect,largest_change,fired`.
 pub fn rank_csv(sc: &Scenario, ranking: &[Influence]) -> Result<Vec<u8>, csv::Error> {
     let rows = ranking.iter().enumerate().map(|(k, r)| {
         let e = &sc.events[r.event];
         RankRow {
             rank: k + 1,
             id: &e.id,
+            pair: sc.pair_key(r.pair),
             date: e.date(),
             title: &e.title,
             mean_abs_change: Fixed(r.mean_abs_change),
@@ -41,6 +44,7 @@ pub fn rank_csv(sc: &Scenario, ranking: &[Influence]) -> Result<Vec<u8>, csv::Er
     let empty = RankRow {
         rank: 0,
         id: "",
+        pair: String::new(),
         date: None,
         title: "",
         mean_abs_change: Fixed(0.0),

@@ -17,8 +17,10 @@ use serde::Deserialize;
 use crate::date::{Date, Day};
 use crate::experiment::{self, Seeds};
 use crate::research::Reference;
-use crate::research::fit::{self, Fit};
-use crate::scenario::counterfactual::{Counterfactual, LevelKind, Source, group_words};
+use crate::research::fit;
+use crate::scenario::counterfactual::{
+    Counterfactual, LevelKind, Source, group_words, pair_keys, pair_states,
+};
 use crate::scenario::error::did_you_mean;
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::locate::{At, Outline};
@@ -36,15 +38,21 @@ pub struct ParamsFile {
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub enum Param {
-    /// The structural part's base.
+    /// The structural part's base, of one pair.
     Base {
+        /// The pair of states (ids); may be left out when the scenario models one pair.
+        #[serde(default)]
+        pair: Option<(String, String)>,
         /// Lower bound.
         from: f64,
         /// Upper bound.
         to: f64,
     },
-    /// The structural part's affinity.
+    /// The structural part's affinity, of one pair.
     Affinity {
+        /// The pair of states (ids); may be left out when the scenario models one pair.
+        #[serde(default)]
+        pair: Option<(String, String)>,
         /// Lower bound.
         from: f64,
         /// Upper bound.
@@ -160,8 +168,8 @@ impl Param {
     /// Its bounds, `(from, to)`.
     pub fn bounds(&self) -> (f64, f64) {
         match self {
-            Param::Base { from, to }
-            | Param::Affinity { from, to }
+            Param::Base { from, to, .. }
+            | Param::Affinity { from, to, .. }
             | Param::Values { from, to }
             | Param::EventValue { from, to, .. }
             | Param::HalfLives { from, to }
@@ -200,8 +208,8 @@ impl Param {
     pub fn name(&self) -> String {
         let group = || self.group().map(|g| g.words()).unwrap_or_default();
         match self {
-            Param::Base { .. } => "base".into(),
-            Param::Affinity { .. } => "affinity".into(),
+            Param::Base { pair, .. } => with_pair("base", pair.as_ref()),
+            Param::Affinity { pair, .. } => with_pair("affinity", pair.as_ref()),
             Param::Values { .. } => "values of all events (x)".into(),
             Param::EventValue { event, .. } => format!("value of {event} (x)"),
             Param::HalfLives { .. } => "half-lives of all events (x)".into(),
@@ -211,11 +219,32 @@ impl Param {
         }
     }
 
-    /// Its value in the scenario as written (1 for a multiplier).
-    pub fn start(&self, file: &ScenarioFile) -> f64 {
+    /// The pair of a structural parameter, as checked by [`Params::load`]: `None` in a
+    /// scenario of one pair.
+    fn pair(&self) -> Option<&(String, String)> {
         match self {
-            Param::Base { .. } => file.structure.base,
-            Param::Affinity { .. } => file.structure.affinity,
+            Param::Base { pair, .. } | Param::Affinity { pair, .. } => pair.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Its value in the scenario as written (1 for a multiplier): a structural
+    /// parameter's is its pair's structure.
+    pub fn start(&self, file: &ScenarioFile) -> f64 {
+        let structure = || {
+            let entry = match self.pair() {
+                Some((a, b)) => file.pairs.iter().find(|p| {
+                    p.states == (a.clone(), b.clone()) || p.states == (b.clone(), a.clone())
+                }),
+                None => file.pairs.first(),
+            };
+            entry
+                .and_then(|p| p.structure.as_ref())
+                .unwrap_or(&file.structure)
+        };
+        match self {
+            Param::Base { .. } => structure().base,
+            Param::Affinity { .. } => structure().affinity,
             _ => 1.0,
         }
     }
@@ -296,9 +325,25 @@ impl Params {
                 "declare at least one, e.g. Base(from: -3.0, to: 0.0)".into(),
             ));
         }
-        let params = Params {
+        let mut params = Params {
             params: parsed.params,
         };
+        let pairs = pair_states(file);
+        for (k, p) in params.params.iter_mut().enumerate() {
+            let at = At::root().field("params").index(k);
+            let what = if matches!(p, Param::Base { .. }) {
+                "base"
+            } else {
+                "affinity"
+            };
+            let (Param::Base { pair, .. } | Param::Affinity { pair, .. }) = p else {
+                continue;
+            };
+            match check_pair(pair.as_ref(), &pairs, file, what, &at) {
+                Ok(checked) => *pair = checked,
+                Err((place, message, hint)) => return Err(problem(&place, message, hint)),
+            }
+        }
         for (k, p) in params.params.iter().enumerate() {
             let at = At::root().field("params").index(k);
             let (ids, era) = p.names(&at);
@@ -403,17 +448,33 @@ impl Params {
     /// The counterfactual text of a candidate: `x[i]` is the value of parameter `i`.
     pub fn counterfactual(&self, base: &str, x: &[f64], about: &str) -> String {
         let mut changes = Vec::new();
-        let (mut base_v, mut affinity) = (None, None);
+        // One `Structure` change per pair, in the order of the pairs' first parameters:
+        // (pair, base, affinity).
+        type Structural<'a> = (Option<&'a (String, String)>, Option<f64>, Option<f64>);
+        let mut structural: Vec<Structural> = Vec::new();
         let mut scaled: Vec<String> = Vec::new();
         for (p, &v) in self.params.iter().zip(x) {
+            if !matches!(p, Param::Base { .. } | Param::Affinity { .. }) {
+                scaled.extend(p.change(v));
+                continue;
+            }
+            let k = match structural.iter().position(|s| s.0 == p.pair()) {
+                Some(k) => k,
+                None => {
+                    structural.push((p.pair(), None, None));
+                    structural.len() - 1
+                }
+            };
             match p {
-                Param::Base { .. } => base_v = Some(v),
-                Param::Affinity { .. } => affinity = Some(v),
-                _ => scaled.extend(p.change(v)),
+                Param::Base { .. } => structural[k].1 = Some(v),
+                _ => structural[k].2 = Some(v),
             }
         }
-        if base_v.is_some() || affinity.is_some() {
+        for (pair, base_v, affinity) in structural {
             let mut parts = Vec::new();
+            if let Some((a, b)) = pair {
+                parts.push(format!("pair: ({a:?}, {b:?})"));
+            }
             if let Some(b) = base_v {
                 parts.push(format!("base: {b:?}"));
             }
@@ -441,6 +502,73 @@ impl Params {
         let _ = writeln!(out, "    ],");
         let _ = writeln!(out, ")");
         out
+    }
+}
+
+/// A structural parameter's name: `base`, or `base a/b` with a pair.
+fn with_pair(what: &str, pair: Option<&(String, String)>) -> String {
+    match pair {
+        Some((a, b)) => format!("{what} {a}/{b}"),
+        None => what.to_string(),
+    }
+}
+
+/// The pair of a `Base` or `Affinity` parameter, checked against the scenario's `pairs`:
+/// `None` in a scenario of one pair, else the pair in the scenario's order of its states.
+/// A problem is its place under the parameter `at`, its message and its hint.
+fn check_pair(
+    pair: Option<&(String, String)>,
+    pairs: &[(String, String)],
+    file: &ScenarioFile,
+    what: &str,
+    at: &At,
+) -> Result<Option<(String, String)>, (At, String, String)> {
+    let Some((a, b)) = pair else {
+        if pairs.len() > 1 {
+            let (x, y) = &pairs[0];
+            return Err((
+                at.clone(),
+                format!(
+                    "{what}: the parameter names no pair, but the scenario models {} pairs",
+                    pairs.len()
+                ),
+                format!(
+                    "write e.g. {}(pair: ({x:?}, {y:?}), from: .., to: ..); the scenario's pairs: {}",
+                    if what == "base" { "Base" } else { "Affinity" },
+                    pair_keys(pairs)
+                ),
+            ));
+        }
+        return Ok(None);
+    };
+    let place = at.field("pair");
+    for (j, id) in [a, b].into_iter().enumerate() {
+        if !file.states.iter().any(|s| &s.id == id) {
+            return Err((
+                place.index(j),
+                format!("no state \"{id}\" in the scenario"),
+                unknown_hint(id, file.states.iter().map(|s| s.id.as_str()), "state"),
+            ));
+        }
+    }
+    if a == b {
+        return Err((
+            place,
+            format!("{what}: state \"{a}\" is paired with itself"),
+            "a pair is two different states".into(),
+        ));
+    }
+    let found = pairs
+        .iter()
+        .find(|(x, y)| (x, y) == (a, b) || (x, y) == (b, a));
+    match found {
+        None => Err((
+            place,
+            format!("{what}: the scenario does not model the pair of \"{a}\" and \"{b}\""),
+            format!("the scenario's pairs: {}", pair_keys(pairs)),
+        )),
+        Some(_) if pairs.len() == 1 => Ok(None),
+        Some(p) => Ok(Some(p.clone())),
     }
 }
 
@@ -516,9 +644,10 @@ impl Problem<'_> {
                 hint: Some("narrow the bounds in the params file".into()),
             }
         })?;
-        let months = experiment::months(self.scenario).len().max(1);
+        // A run's cells: every pair's months.
+        let months = experiment::cells(self.scenario).max(1);
         let n = (values.len() / months) as f64;
-        // Summed in seed order, month by month.
+        // Summed in seed order, cell by cell.
         Ok((0..months)
             .map(|m| values.iter().skip(m).step_by(months).sum::<f64>() / n)
             .collect())
@@ -534,7 +663,8 @@ impl Problem<'_> {
         Source::parse(text, &cf_path)?.apply(self.file, self.path)
     }
 
-    /// The loss of parameters `x` on the training period.
+    /// The loss of parameters `x` on the training period: every pair's reference points
+    /// pooled, so a pair weighs by the dates the series gives it.
     pub fn loss(&self, days: &[Day], x: &[f64]) -> Result<f64, ScenarioError> {
         let mean = self.mean(x)?;
         let Some(reference) = self.reference else {
@@ -546,47 +676,6 @@ impl Problem<'_> {
             Objective::Band => fit::band_miss(self.scenario, &pairs),
         })
     }
-}
-
-/// The fit of the baseline and the calibrated mean on the training and test periods,
-/// side by side.
-pub fn train_test_text(
-    sc: &Scenario,
-    reference: &Reference,
-    curves: &[(&str, &[f64])],
-    train: Option<(Date, Date)>,
-    test: Option<(Date, Date)>,
-) -> String {
-    let days = experiment::months(sc);
-    let mut out = String::new();
-    let period = |p: Option<(Date, Date)>| {
-        p.map_or_else(|| "all dates".to_string(), |(a, b)| format!("{a} to {b}"))
-    };
-    let _ = writeln!(
-        out,
-        "  {:<10}  {:<7}  {:>5}  {:>6}  {:>6}  {:>6}  {:>9}",
-        "curve", "period", "dates", "r", "RMSE", "bias", "same band"
-    );
-    for (name, values) in curves {
-        for (label, window) in [("train", train), ("test", test)] {
-            if label == "test" && test.is_none() {
-                continue;
-            }
-            let f = Fit::of(sc, reference, &days, values, window);
-            let _ = writeln!(out, "  {name:<10}  {label:<7}  {}", fit::columns(&f));
-        }
-    }
-    let _ = writeln!(
-        out,
-        "  (train: {}; test: {})",
-        period(train),
-        if test.is_some() {
-            period(test)
-        } else {
-            "none given".into()
-        }
-    );
-    out
 }
 
 /// A period typed as `FROM..TO`: years (`1950..1960`, the whole of both years) or days.
@@ -615,4 +704,126 @@ pub fn parse_period(text: &str) -> Result<(Date, Date), String> {
         return Err(format!("the period {text} ends before it starts"));
     }
     Ok((from, to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const THREE: &str = include_str!("../../tests/fixtures/three_states.ron");
+    const SMALL: &str = include_str!("../../tests/fixtures/small.ron");
+
+    /// The params text loaded against a scenario's text.
+    fn load(scenario: &str, params: &str) -> Result<Params, ScenarioError> {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("params.ron");
+        std::fs::write(&path, params).expect("written");
+        let file = ScenarioFile::parse(scenario, &dir.path().join("scenario.ron"))
+            .expect("the scenario parses");
+        Params::load(&path, &file)
+    }
+
+    /// The first problem's message and its line and column.
+    fn refused(scenario: &str, params: &str) -> (String, (usize, usize), Option<String>) {
+        let e = load(scenario, params).expect_err("refused");
+        let p = &e.problems()[0];
+        let l = p.location.as_ref().expect("located");
+        (p.message.clone(), (l.line, l.col), p.hint.clone())
+    }
+
+    #[test]
+    fn a_structural_parameter_names_its_pair_when_there_are_several() {
+        let ps = load(
+            THREE,
+            "Params(params: [Base(pair: (\"us\", \"china\"), from: -2.0, to: 2.0), Affinity(pair: (\"china\", \"us\"), from: 0.0, to: 2.0), Base(pair: (\"china\", \"soviet_union\"), from: -2.0, to: 2.0)])",
+        )
+        .expect("valid");
+        let names: Vec<String> = ps.params.iter().map(Param::name).collect();
+        assert_eq!(
+            names,
+            [
+                "base china/us",
+                "affinity china/us",
+                "base china/soviet_union"
+            ]
+        );
+        let file = ScenarioFile::parse(THREE, Path::new("three_states.ron")).expect("parses");
+        let starts: Vec<f64> = ps.params.iter().map(|p| p.start(&file)).collect();
+        assert_eq!(starts, [0.0, 1.0, 0.0]);
+        let text = ps.counterfactual("three_states.ron", &[1.0, 2.0, -1.0], "a test");
+        assert!(
+            text.contains("Structure(pair: (\"china\", \"us\"), base: 1.0, affinity: 2.0),"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Structure(pair: (\"china\", \"soviet_union\"), base: -1.0),"),
+            "{text}"
+        );
+        // A pair given in a file of one pair is the only pair: the name stays "base".
+        let ps = load(
+            SMALL,
+            "Params(params: [Base(pair: (\"south\", \"north\"), from: -2.0, to: 2.0)])",
+        )
+        .expect("valid");
+        assert_eq!(ps.params[0].name(), "base");
+        assert_eq!(
+            ps.params[0],
+            Param::Base {
+                pair: None,
+                from: -2.0,
+                to: 2.0
+            }
+        );
+    }
+
+    #[test]
+    fn a_structural_parameter_without_a_known_modelled_pair_is_refused() {
+        assert_eq!(
+            refused(THREE, "Params(params: [Base(from: -2.0, to: 2.0)])"),
+            (
+                "base: the parameter names no pair, but the scenario models 3 pairs".to_string(),
+                (1, 17),
+                Some("write e.g. Base(pair: (\"china\", \"soviet_union\"), from: .., to: ..); the scenario's pairs: china/soviet_union, china/us, soviet_union/us".to_string())
+            )
+        );
+        assert_eq!(
+            refused(
+                THREE,
+                "Params(params: [Affinity(pair: (\"us\", \"chna\"), from: 0.0, to: 2.0)])"
+            ),
+            (
+                "no state \"chna\" in the scenario".to_string(),
+                (1, 39),
+                Some("did you mean \"china\"?".to_string())
+            )
+        );
+        assert_eq!(
+            refused(
+                THREE,
+                "Params(params: [Base(pair: (\"us\", \"us\"), from: 0.0, to: 2.0)])"
+            )
+            .0,
+            "base: state \"us\" is paired with itself"
+        );
+        let two = THREE
+            .replacen(
+                "    parties: [",
+                "    pairs: [(states: (\"china\", \"soviet_union\")), (states: (\"china\", \"us\"))],\n    parties: [",
+                1,
+            )
+            .replacen("States(\"soviet_union\", \"us\")", "States(\"china\", \"us\")", 1)
+            .replacen("pair: (\"soviet_union\", \"us\")", "pair: (\"china\", \"us\")", 1);
+        assert_eq!(
+            refused(
+                &two,
+                "Params(params: [Base(pair: (\"us\", \"soviet_union\"), from: 0.0, to: 2.0)])"
+            ),
+            (
+                "base: the scenario does not model the pair of \"us\" and \"soviet_union\""
+                    .to_string(),
+                (1, 28),
+                Some("the scenario's pairs: china/soviet_union, china/us".to_string())
+            )
+        );
+    }
 }

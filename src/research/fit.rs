@@ -13,6 +13,13 @@
 //! - **lag**: the shift `L` in months, within ±[`MAX_LAG`], that maximises r when the
 //!   curve is read `L` months later than each reference date. A positive lag means the
 //!   run's moves come after the measure's; ties go to the smaller shift.
+//!
+//! ## Many pairs
+//! A curve holds the cells of every pair (pair `p`'s month `m` at `p * months + m`, as
+//! [`crate::experiment`] lays them out), and each reference point is read on its own
+//! pair's months. A fit is of one pair's points ([`Fit::of_pair`]) or of all pairs'
+//! points pooled ([`Fit::of`]): the same measures over the union of the shared dates, a
+//! lag shifting every pair alike. With one pair the two are the same.
 
 use crate::date::{Date, Day};
 use crate::research::reference::Reference;
@@ -58,8 +65,8 @@ fn indices(days: &[Day], from: Date, until: Date) -> std::ops::Range<usize> {
 }
 
 /// The curve's value at every reference point within `window` (inclusive first days of
-/// periods), read `lag` months late; points whose shifted months leave the curve are
-/// dropped.
+/// periods), read `lag` months late; points whose shifted months leave their pair's
+/// months are dropped. Every pair's points, pooled.
 pub fn pairs(
     reference: &Reference,
     days: &[Day],
@@ -67,18 +74,34 @@ pub fn pairs(
     window: Option<(Date, Date)>,
     lag: i64,
 ) -> Vec<Pair> {
+    pairs_of(reference, days, curve, window, lag, None)
+}
+
+/// As [`pairs`], for the points of one pair only (index into the scenario's pairs), or of
+/// every pair when `only` is `None`.
+pub fn pairs_of(
+    reference: &Reference,
+    days: &[Day],
+    curve: &[f64],
+    window: Option<(Date, Date)>,
+    lag: i64,
+    only: Option<usize>,
+) -> Vec<Pair> {
+    let months = days.len() as i64;
     reference
         .points
         .iter()
         .enumerate()
+        .filter(|(_, p)| only.is_none_or(|o| p.pair == o))
         .filter(|(_, p)| window.is_none_or(|(a, b)| a <= p.from && p.from <= b))
         .filter_map(|(i, p)| {
             let r = indices(days, p.from, p.until);
             let (a, b) = (r.start as i64 + lag, r.end as i64 + lag);
-            if r.is_empty() || a < 0 || b > curve.len() as i64 {
+            let offset = p.pair as i64 * months;
+            if r.is_empty() || a < 0 || b > months || offset + b > curve.len() as i64 {
                 return None;
             }
-            let values = &curve[a as usize..b as usize];
+            let values = &curve[(offset + a) as usize..(offset + b) as usize];
             Some(Pair {
                 point: i,
                 reference: p.score,
@@ -134,8 +157,9 @@ pub fn band_miss(sc: &Scenario, pairs: &[Pair]) -> f64 {
 }
 
 impl Fit {
-    /// The fit of a monthly curve (`curve[i]` on `days[i]`) to the reference, on the
-    /// reference points whose periods start within `window` (all when `None`).
+    /// The fit of a monthly curve (`curve[i]` on `days[i]`, pair after pair) to the
+    /// reference, on the reference points whose periods start within `window` (all when
+    /// `None`): every pair's points pooled.
     pub fn of(
         sc: &Scenario,
         reference: &Reference,
@@ -143,13 +167,25 @@ impl Fit {
         curve: &[f64],
         window: Option<(Date, Date)>,
     ) -> Fit {
-        let shared = pairs(reference, days, curve, window, 0);
+        Fit::of_pair(sc, reference, days, curve, window, None)
+    }
+
+    /// As [`Fit::of`], on the points of one pair (or of every pair, pooled, for `None`).
+    pub fn of_pair(
+        sc: &Scenario,
+        reference: &Reference,
+        days: &[Day],
+        curve: &[f64],
+        window: Option<(Date, Date)>,
+        only: Option<usize>,
+    ) -> Fit {
+        let shared = pairs_of(reference, days, curve, window, 0, only);
         let n = shared.len();
         let mean = |f: &dyn Fn(&Pair) -> f64| shared.iter().map(f).sum::<f64>() / n as f64;
         let mut lag: Option<(i64, f64)> = None;
         // From no shift outwards, so a tie keeps the smaller shift (and -L before +L).
         for k in (0..=MAX_LAG).flat_map(|k| if k == 0 { vec![0] } else { vec![-k, k] }) {
-            if let Some(r) = pearson(&pairs(reference, days, curve, window, k))
+            if let Some(r) = pearson(&pairs_of(reference, days, curve, window, k, only))
                 && lag.is_none_or(|(_, best)| r > best)
             {
                 lag = Some((k, r));
@@ -295,5 +331,33 @@ mod tests {
         assert!((f.bias - (1.5 - 7.0 / 3.0)).abs() < 1e-12);
         // 1.5 is ordinary, as are 1.0 and 2.0; 4.0 is good.
         assert!((f.same_band - 2.0 / 3.0).abs() < 1e-12);
+    }
+    #[test]
+    fn each_point_is_read_on_its_own_pairs_months() {
+        let sc = Scenario::load(Path::new("tests/fixtures/three_states.ron")).unwrap();
+        let days: Vec<Day> = Date::month_starts(sc.span().0, sc.span().1)
+            .into_iter()
+            .map(Date::day)
+            .collect();
+        let n = days.len();
+        // Pair p's cells hold p + 1 in every month.
+        let curve: Vec<f64> = (0..3 * n).map(|i| (i / n) as f64 + 1.0).collect();
+        let text = "date,pair,score\n1970,us/china,2.0\n1970,china/soviet_union,1.0\n1971-05,soviet_union/us,4.0\n";
+        let reference = Reference::parse(text.as_bytes(), Path::new("r.csv"), &sc).unwrap();
+        let at: Vec<(usize, f64)> = reference.points.iter().map(|p| (p.pair, p.score)).collect();
+        // Sorted by date, then by pair.
+        assert_eq!(at, [(0, 1.0), (1, 2.0), (2, 4.0)]);
+        let p = pairs(&reference, &days, &curve, None, 0);
+        let runs: Vec<f64> = p.iter().map(|q| q.run).collect();
+        assert_eq!(runs, [1.0, 2.0, 3.0]);
+        // china/us and china/soviet_union are exact; soviet_union/us one point below.
+        for (pair, rmse) in [(0, 0.0), (1, 0.0), (2, 1.0)] {
+            let f = Fit::of_pair(&sc, &reference, &days, &curve, None, Some(pair));
+            assert_eq!((f.n, f.rmse), (1, rmse), "pair {pair}");
+        }
+        let all = Fit::of(&sc, &reference, &days, &curve, None);
+        assert_eq!(all.n, 3);
+        assert!((all.rmse - (1.0f64 / 3.0).sqrt()).abs() < 1e-12, "{all:?}");
+        assert!((all.bias + 1.0 / 3.0).abs() < 1e-12, "{all:?}");
     }
 }

@@ -1,6 +1,9 @@
 //! A measured reference series: the CSV a researcher brings to set beside the runs.
 //!
-//! The format is `date,score[,label]` with a header line. A date is a year (`1962`), a
+//! The format is `date,score[,label]` with a header line, or `date,pair,score[,label]`
+//! for a series of several pairs (the pair's key, `a/b` in either order, names the pair
+//! of each row; without the column every row is the scenario's only pair, or the pair
+//! whose `pairs[].reference` the file is). A date is a year (`1962`), a
 //! month (`1962-07`) or a day (`1962-07-14`), and stands for that whole year, month or
 //! month respectively: the run is compared by the mean of its monthly samples over the
 //! year, or by its sample of the month. Rows may come in any order and at irregular
@@ -8,8 +11,8 @@
 //! licence). Scores are on the scenario's scale.
 //!
 //! Every problem is reported at its line and column: a date or number that does not
-//! parse, a score off the scale, a date outside the scenario's span, a period given
-//! twice, a file with no rows.
+//! parse, a pair the scenario does not model, a score off the scale, a date outside the
+//! scenario's span, a period given twice for one pair, a file with no rows.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -45,6 +48,8 @@ pub struct Point {
     pub label: String,
     /// Line of the row in the file, from 1.
     pub line: usize,
+    /// The pair it measures (index into the scenario's pairs).
+    pub pair: usize,
 }
 
 /// A reference series, in date order.
@@ -52,8 +57,10 @@ pub struct Point {
 pub struct Reference {
     /// The file it was read from.
     pub path: PathBuf,
-    /// The points, sorted by the start of their period.
+    /// The points, sorted by the start of their period, then by pair.
     pub points: Vec<Point>,
+    /// The other files combined into it (the scenario's per-pair references), if any.
+    pub more: Vec<PathBuf>,
 }
 
 /// Why a reference file was refused.
@@ -118,7 +125,7 @@ impl fmt::Display for Located<'_> {
 }
 
 /// The header and row format, for hints.
-const FORMAT: &str = "a reference is a CSV with the header `date,score` or `date,score,label`, then one row per measured date, e.g. `1962-07,-4.5`";
+const FORMAT: &str = "a reference is a CSV with the header `date,score` or `date,score,label` (`date,pair,score[,label]` for several pairs), then one row per measured date, e.g. `1962-07,-4.5`";
 
 impl Reference {
     /// Checks a reference series given as bytes; `path` names it in messages.
@@ -126,6 +133,18 @@ impl Reference {
         bytes: &[u8],
         path: &Path,
         scenario: &Scenario,
+    ) -> Result<Reference, ReferenceError> {
+        Reference::parse_for(bytes, path, scenario, None)
+    }
+
+    /// As [`Reference::parse`], for a file that is the series of one pair (a scenario's
+    /// `pairs[].reference`): rows without a pair column are that pair's, and a pair column
+    /// may name no other.
+    pub fn parse_for(
+        bytes: &[u8],
+        path: &Path,
+        scenario: &Scenario,
+        only: Option<usize>,
     ) -> Result<Reference, ReferenceError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -149,6 +168,11 @@ impl Reference {
         };
         let months = Date::month_starts(scenario.span().0, scenario.span().1);
         let mut header_seen = false;
+        // With a pair column, the fields of a row are date, pair, score and a label.
+        let mut with_pair = false;
+        let keys: Vec<String> = (0..scenario.pairs.len())
+            .map(|p| scenario.pair_key(p))
+            .collect();
         let mut points: Vec<Point> = Vec::new();
         for (i, raw) in lines.iter().enumerate() {
             let line = i + 1;
@@ -164,28 +188,87 @@ impl Reference {
                     .collect();
                 if names == ["date", "score"] || names == ["date", "score", "label"] {
                     header_seen = true;
+                    if only.is_none() && keys.len() > 1 {
+                        return Err(err(
+                            line,
+                            1,
+                            format!(
+                                "the scenario models {} pairs, and the file has no `pair` column to say which pair each row measures",
+                                keys.len()
+                            ),
+                            &format!(
+                                "add a pair column after the date, `date,pair,score`, with a pair's key on each row; the scenario's pairs: {}",
+                                keys.join(", ")
+                            ),
+                        ));
+                    }
+                    continue;
+                }
+                if names == ["date", "pair", "score"] || names == ["date", "pair", "score", "label"]
+                {
+                    header_seen = true;
+                    with_pair = true;
                     continue;
                 }
                 return Err(err(
                     line,
                     1,
-                    "the first line is not the header `date,score` or `date,score,label`".into(),
+                    "the first line is not the header `date,score` or `date,score,label` (or, for several pairs, `date,pair,score` or `date,pair,score,label`)".into(),
                     FORMAT,
                 ));
             }
-            if fields.len() < 2 || fields.len() > 3 {
-                let col = fields.get(3).map_or(row.chars().count() + 1, |f| f.col);
+            let need = if with_pair { 3 } else { 2 };
+            if fields.len() < need || fields.len() > need + 1 {
+                let col = fields
+                    .get(need + 1)
+                    .map_or(row.chars().count() + 1, |f| f.col);
                 return Err(err(
                     line,
                     col,
-                    format!(
-                        "a row has 2 or 3 fields (date, score, optional label), this one has {}",
-                        fields.len()
-                    ),
+                    if with_pair {
+                        format!(
+                            "a row has 3 or 4 fields (date, pair, score, optional label), this one has {}",
+                            fields.len()
+                        )
+                    } else {
+                        format!(
+                            "a row has 2 or 3 fields (date, score, optional label), this one has {}",
+                            fields.len()
+                        )
+                    },
                     "quote a label that contains commas: `1962,-4.5,\"border, Xinjiang\"`",
                 ));
             }
-            let (d, s) = (&fields[0], &fields[1]);
+            let pair = if with_pair {
+                let f = &fields[1];
+                let key = f.text.trim();
+                let found = scenario.find_pair(key).ok_or_else(|| {
+                    err(
+                        line,
+                        f.col,
+                        format!("`{key}` is not a pair the scenario models"),
+                        &format!(
+                            "write a pair as the ids of its two states, `a/b` in either order; the scenario's pairs: {}",
+                            keys.join(", ")
+                        ),
+                    )
+                })?;
+                if let Some(o) = only.filter(|&o| o != found) {
+                    return Err(err(
+                        line,
+                        f.col,
+                        format!(
+                            "this file is the series of the pair {}, and the row names {key}",
+                            keys[o]
+                        ),
+                        "a pair's own reference file measures that pair only: move the row to the other pair's file",
+                    ));
+                }
+                found
+            } else {
+                only.unwrap_or(0)
+            };
+            let (d, s) = (&fields[0], &fields[need - 1]);
             let (from, until, resolution) = period(d.text.trim()).map_err(|m| {
                 err(
                     line,
@@ -229,7 +312,10 @@ impl Reference {
                     "keep only the dates the scenario covers",
                 ));
             }
-            if let Some(p) = points.iter().find(|p| p.from < until && from < p.until) {
+            if let Some(p) = points
+                .iter()
+                .find(|p| p.pair == pair && p.from < until && from < p.until)
+            {
                 let what = if p.from == from && p.until == until {
                     "is given twice"
                 } else {
@@ -249,9 +335,10 @@ impl Reference {
                 resolution,
                 score,
                 label: fields
-                    .get(2)
+                    .get(need)
                     .map_or(String::new(), |f| f.text.trim().to_string()),
                 line,
+                pair,
             });
         }
         if !header_seen {
@@ -270,11 +357,68 @@ impl Reference {
                 FORMAT,
             ));
         }
-        points.sort_by_key(|p| p.from);
+        points.sort_by_key(|p| (p.from, p.pair));
         Ok(Reference {
             path: path.to_path_buf(),
             points,
+            more: Vec::new(),
         })
+    }
+
+    /// Several files' series as one (a scenario's `reference` and its pairs' own), the
+    /// first file first; refused, at the later row, when two files measure one pair over
+    /// overlapping periods.
+    pub fn combine(mut all: Vec<Reference>) -> Result<Option<Reference>, ReferenceError> {
+        if all.is_empty() {
+            return Ok(None);
+        }
+        let mut out = all.remove(0);
+        for r in all {
+            for p in &r.points {
+                if let Some(q) = out
+                    .points
+                    .iter()
+                    .find(|q| q.pair == p.pair && q.from < p.until && p.from < q.until)
+                {
+                    return Err(invalid(
+                        &r.path,
+                        p.line,
+                        1,
+                        "",
+                        format!(
+                            "{} overlaps {} at line {} of {}, a series of the same pair",
+                            p.text,
+                            q.text,
+                            q.line,
+                            out.path.display()
+                        ),
+                        "give each pair's periods once, in one of the files",
+                    ));
+                }
+            }
+            out.more.push(r.path);
+            out.points.extend(r.points);
+        }
+        out.points.sort_by_key(|p| (p.from, p.pair));
+        Ok(Some(out))
+    }
+
+    /// The files it was read from, for messages: `a.csv`, or `a.csv and b.csv`.
+    pub fn files(&self) -> String {
+        let mut names: Vec<String> = vec![self.path.display().to_string()];
+        names.extend(self.more.iter().map(|p| p.display().to_string()));
+        match names.len() {
+            1 => names.remove(0),
+            n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+        }
+    }
+
+    /// The pairs it has points for (indices into the scenario's pairs), ascending.
+    pub fn pairs(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = self.points.iter().map(|p| p.pair).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 

@@ -15,6 +15,10 @@
 //!   effects (the overall influence), `sigma` their standard deviation (interactions and
 //!   non-linearity). The paths come from a ChaCha8 stream seeded with the command's seed.
 //!
+//! With several pairs, the curve is every pair's cells and the fit pools every pair's
+//! reference points (see [`super::fit`]); [`effects`] takes a pair to measure one pair's
+//! trajectory and fit instead.
+//!
 //! Every point to evaluate is known before the first run ([`Design`]), so the points go
 //! over the rayon pool, and `--shard I/N` splits them between machines like runs; the
 //! effects come from the curves of all points, in point order, wherever they were made.
@@ -40,6 +44,9 @@ const DELTA: f64 = 2.0 / 3.0;
 pub struct Effect {
     /// The parameter's name.
     pub name: String,
+    /// The pair whose trajectory and fit it measures (index into the scenario's pairs),
+    /// or `None` for every pair's cells and points pooled.
+    pub pair: Option<usize>,
     /// Its bounds.
     pub bounds: (f64, f64),
     /// One at a time: the largest mean absolute change of the mean curve, in points.
@@ -144,20 +151,31 @@ pub fn analyse(
 ) -> Result<Vec<Effect>, ScenarioError> {
     let design = Design::new(problem, paths, seed);
     let curves = curves(problem, &design, 0..design.points.len(), progress)?;
-    Ok(effects(problem, reference, days, &design, &curves))
+    Ok(effects(problem, reference, days, &design, &curves, None))
 }
 
-/// The effects of every parameter from the curves of every point of the design.
+/// The effects of every parameter from the curves of every point of the design: on the
+/// cells and reference points of one pair, or of every pair pooled (`only` `None`).
 pub fn effects(
     problem: &Problem<'_>,
     reference: Option<&Reference>,
     days: &[Day],
     design: &Design,
     curves: &[Vec<f64>],
+    only: Option<usize>,
 ) -> Vec<Effect> {
     let params = &problem.params.params;
     let k = params.len();
-    let rmse = |curve: &[f64]| reference.map(|r| fit::rmse(&fit::pairs(r, days, curve, None, 0)));
+    let rmse =
+        |curve: &[f64]| reference.map(|r| fit::rmse(&fit::pairs_of(r, days, curve, None, 0, only)));
+    let months = days.len();
+    let cells = |c: &[f64]| -> Vec<f64> {
+        match only {
+            Some(p) => c[p * months..(p + 1) * months].to_vec(),
+            None => c.to_vec(),
+        }
+    };
+    let mean_abs = |a: &[f64], b: &[f64]| mean_abs(&cells(a), &cells(b));
     let base_curve = &curves[0];
     let mut effects = Vec::with_capacity(k);
     for (i, p) in params.iter().enumerate() {
@@ -171,6 +189,7 @@ pub fn effects(
         }
         effects.push(Effect {
             name: p.name(),
+            pair: only,
             bounds: p.bounds(),
             oat_trajectory: largest,
             oat_rmse: reference.map(|_| (lo, hi)),
@@ -200,36 +219,4 @@ pub fn effects(
         }
     }
     effects
-}
-
-/// `sensitivity.csv`: one row per parameter, in the order of the params file.
-pub fn csv(effects: &[Effect]) -> Result<Vec<u8>, csv::Error> {
-    use crate::record::fixed;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "parameter",
-        "from",
-        "to",
-        "oat_trajectory",
-        "oat_rmse_min",
-        "oat_rmse_max",
-        "morris_mu_star",
-        "morris_sigma",
-        "morris_fit_mu_star",
-    ])?;
-    let opt = |x: Option<f64>| x.map_or_else(String::new, fixed);
-    for e in effects {
-        w.write_record([
-            e.name.clone(),
-            fixed(e.bounds.0),
-            fixed(e.bounds.1),
-            fixed(e.oat_trajectory),
-            opt(e.oat_rmse.map(|r| r.0)),
-            opt(e.oat_rmse.map(|r| r.1)),
-            fixed(e.mu_star),
-            fixed(e.sigma),
-            opt(e.fit_mu_star),
-        ])?;
-    }
-    w.into_inner().map_err(|e| e.into_error().into())
 }

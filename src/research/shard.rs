@@ -11,9 +11,11 @@
 //! ## File format
 //! One line of JSON ([`Header`]: program, version, command, shard and count, the seeds of
 //! the whole experiment and of the slice, the inputs' SHA-256, the command line without
-//! `--shard`, the curves and the numbers per run), a newline, then the numbers as
+//! `--shard`, the curves, the scenario's pairs and the numbers per run), a newline, then
+//! the numbers as
 //! little-endian `f64`: for each curve, for each run of the slice in seed order, its row
-//! (the monthly scores for `ensemble` and `compare`; for `rank`, per event, whether it
+//! (the monthly scores of every pair, pair after pair, for `ensemble` and `compare`; for
+//! `rank`, per event, whether it
 //! fired and the sums of its removal's changes). The exact bits travel, so the merge sums
 //! exactly what one machine would have summed.
 //!
@@ -109,9 +111,12 @@ pub struct Header {
     pub command_line: Vec<String>,
     /// The curves carried, e.g. ["baseline", "no_incident"].
     pub curves: Vec<String>,
-    /// Numbers per run: its months (ensemble, compare), or the sums per event (rank); per
-    /// start, its best point, loss, first loss and evaluations (calibrate); per point, its
-    /// mean curve (sensitivity).
+    /// The scenario's pairs, by key (`a/b`), in its order: a curve of `ensemble`,
+    /// `compare` and `sensitivity` holds every pair's months, pair after pair.
+    pub pairs: Vec<String>,
+    /// Numbers per run: its months times its pairs (ensemble, compare), or the sums per
+    /// event (rank); per start, its best point, loss, first loss and evaluations
+    /// (calibrate); per point, its mean curve of every pair (sensitivity).
     pub width: u64,
 }
 
@@ -148,6 +153,7 @@ impl Header {
             inputs: hashed(inputs),
             command_line: without_shard(argv),
             curves: curves.iter().map(|c| c.to_string()).collect(),
+            pairs: Vec::new(),
             width,
         }
     }
@@ -210,6 +216,14 @@ pub enum ShardError {
         was: String,
         /// Current hash, or "unreadable".
         now: String,
+    },
+    /// The shards were made for other pairs than the scenario models now.
+    #[error("the shards were made for the pairs {}, and the scenario models {}\n  = help: make the shards again from the scenario as it is", made.join(", "), now.join(", "))]
+    Pairs {
+        /// The pairs the shards record.
+        made: Vec<String>,
+        /// The scenario's pairs.
+        now: Vec<String>,
     },
     /// The shard file could not be read.
     #[error("{}: cannot read: {}", path.display(), crate::scenario::error::io_reason(source))]
@@ -322,6 +336,8 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<Read, ShardError> {
 pub struct Merged {
     /// The command line one machine would have typed.
     pub command_line: Vec<String>,
+    /// The scenario's pairs the shards were made for, by key.
+    pub pairs: Vec<String>,
     /// Per curve, per run, its row of numbers.
     pub curves: Vec<Vec<Vec<f64>>>,
 }
@@ -372,6 +388,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, ShardError> {
             Some("inputs (SHA-256)")
         } else if (h.of, h.seed, h.runs, h.width) != (h0.of, h0.seed, h0.runs, h0.width)
             || h.curves != h0.curves
+            || h.pairs != h0.pairs
         {
             Some("splits")
         } else {
@@ -450,6 +467,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, ShardError> {
     }
     Ok(Merged {
         command_line: h0.command_line.clone(),
+        pairs: h0.pairs.clone(),
         curves,
     })
 }
@@ -504,6 +522,7 @@ mod tests {
             inputs: Vec::new(),
             command_line: vec!["diplosim".into()],
             curves: vec!["mean".into()],
+            pairs: vec!["a/b".into()],
             width: 3,
         };
         let rows = vec![vec![

@@ -18,7 +18,8 @@
 //!   The group is every event, narrowed by what is given: `events` (a list of ids), `era`
 //!   (a timeline era's label: the dated events whose nominal date lies in it; follow-ups
 //!   and triggered events belong to no era) and `level` (only the modifiers at that
-//!   level, `State`, `Party` or `Leader`). A group that holds nothing is an error.
+//!   level, `State` (which takes in `States(..)`), `Party` or `Leader`). A group that
+//!   holds nothing is an error.
 //! - `ScaleHalfLives(by, events, era, level)`: the half-life of every fading modifier
 //!   (`Days`, `Years`) of the same kind of group is multiplied by `by`, which must be
 //!   positive; `Permanent` and `Until` modifiers have no half-life and are left alone.
@@ -36,7 +37,10 @@
 //!   Follow-up and triggered events keep their references; replace them if they must change.
 //!   A leader whose every term is handed over never held office: `by` takes their place in
 //!   every event, dated or not, and they leave the scenario.
-//! - `Structure(base, affinity)`: the structural part's parameters (either may be left out).
+//! - `Structure(pair, base, affinity)`: the structural part's parameters (either may be
+//!   left out) of one pair of states, `pair: ("a", "b")`, which may be left out when the
+//!   base models one pair. A base that does not list its `pairs` gets the list of every
+//!   pair written out, so that the one pair changed can carry its own structure.
 //! - `Ideology(party, axis, value)`: a party's starting position on an axis.
 //!
 //! Event streams belong to event ids, so every event a change does not touch draws the
@@ -51,7 +55,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Found, Kind, Problem, ScenarioError, Subject, unknown_hint};
 use super::file::{
-    ConditionFile, EffectFile, EventFile, FadeFile, LeaderFile, LevelFile, ScenarioFile, ValueFile,
+    ConditionFile, EffectFile, EventFile, FadeFile, LeaderFile, LevelFile, PairFile, ScenarioFile,
+    ValueFile,
 };
 use super::locate::{At, Outline};
 use super::{Scenario, limits, validate};
@@ -156,8 +161,12 @@ pub enum ChangeFile {
         /// First day of the replacement.
         from: Date,
     },
-    /// The structural part's parameters.
+    /// The structural part's parameters, of one pair.
     Structure {
+        /// The pair of states (ids) whose structure changes; may be left out when the
+        /// base models one pair.
+        #[serde(default)]
+        pair: Option<(String, String)>,
         /// New base value, raw scale.
         #[serde(default)]
         base: Option<f64>,
@@ -180,7 +189,7 @@ pub enum ChangeFile {
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename = "Level")]
 pub enum LevelKind {
-    /// Between the two states.
+    /// Between two states (`State` or `States(..)`).
     State,
     /// Between two parties.
     Party,
@@ -193,7 +202,7 @@ impl LevelKind {
     pub fn holds(self, level: &LevelFile) -> bool {
         matches!(
             (self, level),
-            (LevelKind::State, LevelFile::State)
+            (LevelKind::State, LevelFile::State | LevelFile::States(..))
                 | (LevelKind::Party, LevelFile::Party(..))
                 | (LevelKind::Leader, LevelFile::Leader(..))
         )
@@ -775,6 +784,100 @@ impl Changer<'_> {
         reach(file, e)
     }
 
+    /// Where a `Structure` change writes: `None` for the file's own `structure` (a base
+    /// of one pair that does not list its pairs), else the entry of its pair in the file's
+    /// `pairs`, written out first from the derived pairs if the file lists none. A pair
+    /// left out with several pairs, or one the base does not model, is a located problem.
+    fn structure_pair(
+        &mut self,
+        pair: Option<&(String, String)>,
+        file: &mut ScenarioFile,
+    ) -> Option<Option<usize>> {
+        let pairs = pair_states(file);
+        let subject = |words: String| Subject::Group {
+            index: self.index,
+            kind: "Structure",
+            group: words,
+        };
+        let i = match pair {
+            None if pairs.len() > 1 => {
+                let loc = Some(self.change.0);
+                let (a, b) = &pairs[0];
+                self.problems.push(
+                    subject("no pair".to_string()),
+                    loc,
+                    format!(
+                        "the change names no pair, but the base scenario models {} pairs",
+                        pairs.len()
+                    ),
+                    Some(format!(
+                        "add pair: (\"{a}\", \"{b}\") naming the pair whose structure it changes; the base's pairs: {}",
+                        pair_keys(&pairs)
+                    )),
+                );
+                return None;
+            }
+            None => 0,
+            Some((a, b)) => {
+                let subject = subject(format!("pair {a}/{b}"));
+                let mut known = true;
+                for id in [a, b] {
+                    let loc = self.locate(Kind::State, id);
+                    if !file.states.iter().any(|s| &s.id == id) {
+                        self.unknown(
+                            &subject,
+                            loc,
+                            "state",
+                            id,
+                            file.states.iter().map(|s| s.id.as_str()),
+                        );
+                        known = false;
+                    }
+                }
+                if !known {
+                    return None;
+                }
+                let loc = self.field("pair");
+                if a == b {
+                    self.problems.push(
+                        subject,
+                        loc,
+                        format!("state \"{a}\" is paired with itself"),
+                        Some("a pair is two different states".to_string()),
+                    );
+                    return None;
+                }
+                let found = pairs
+                    .iter()
+                    .position(|(x, y)| (x, y) == (a, b) || (x, y) == (b, a));
+                let Some(i) = found else {
+                    self.problems.push(
+                        subject,
+                        loc,
+                        format!("the base scenario does not model the pair of \"{a}\" and \"{b}\""),
+                        Some(format!("the base's pairs: {}", pair_keys(&pairs))),
+                    );
+                    return None;
+                };
+                i
+            }
+        };
+        if file.pairs.is_empty() {
+            if pairs.len() == 1 {
+                return Some(None);
+            }
+            file.pairs = pairs
+                .into_iter()
+                .map(|states| PairFile {
+                    states,
+                    structure: None,
+                    reference: None,
+                })
+                .collect();
+        }
+        Some(Some(i))
+    }
+
     /// Applies one change; returns the earliest day it can take effect.
     fn apply(&mut self, change: &ChangeFile, file: &mut ScenarioFile) -> Option<Date> {
         match change {
@@ -1010,12 +1113,24 @@ impl Changer<'_> {
                 }
                 Some(*from)
             }
-            ChangeFile::Structure { base, affinity } => {
+            ChangeFile::Structure {
+                pair,
+                base,
+                affinity,
+            } => {
+                let target = self.structure_pair(pair.as_ref(), file)?;
+                let structure = match target {
+                    None => &mut file.structure,
+                    Some(i) => {
+                        let top = &file.structure;
+                        file.pairs[i].structure.get_or_insert_with(|| top.clone())
+                    }
+                };
                 if let Some(b) = base {
-                    file.structure.base = *b;
+                    structure.base = *b;
                 }
                 if let Some(a) = affinity {
-                    file.structure.affinity = *a;
+                    structure.affinity = *a;
                 }
                 Some(file.span.0)
             }
@@ -1048,6 +1163,36 @@ impl Changer<'_> {
             }
         }
     }
+}
+
+/// The pairs of states a scenario file models, by their ids: those its `pairs` lists,
+/// else every pair of its states in file order, as validation derives them.
+pub fn pair_states(file: &ScenarioFile) -> Vec<(String, String)> {
+    if !file.pairs.is_empty() {
+        return file.pairs.iter().map(|p| p.states.clone()).collect();
+    }
+    let ids: Vec<&String> = file.states.iter().map(|s| &s.id).collect();
+    let mut out = Vec::new();
+    for (k, a) in ids.iter().enumerate() {
+        for b in &ids[k + 1..] {
+            out.push(((*a).clone(), (*b).clone()));
+        }
+    }
+    out
+}
+
+/// Pairs for a hint: `a/b, a/c, b/c`, cut after the first ten.
+pub fn pair_keys(pairs: &[(String, String)]) -> String {
+    const SHOWN: usize = 10;
+    let mut keys: Vec<String> = pairs
+        .iter()
+        .take(SHOWN)
+        .map(|(a, b)| format!("{a}/{b}"))
+        .collect();
+    if pairs.len() > SHOWN {
+        keys.push(format!("and {} more", pairs.len() - SHOWN));
+    }
+    keys.join(", ")
 }
 
 /// The earliest day `e` can happen (see [`Changer::reach`]): a shortest-path search from
@@ -1189,7 +1334,7 @@ fn forget(c: &mut ConditionFile, gone: &BTreeSet<String>) {
         ConditionFile::All(cs) | ConditionFile::Any(cs) => {
             cs.iter_mut().for_each(|c| forget(c, gone));
         }
-        ConditionFile::Not(c) => forget(c, gone),
+        ConditionFile::Not(c) | ConditionFile::On(_, c) => forget(c, gone),
         _ => {}
     }
 }
@@ -1227,7 +1372,7 @@ fn stand_in(e: &mut EventFile, leader: &str, by: &str) {
             ConditionFile::All(cs) | ConditionFile::Any(cs) => {
                 cs.iter_mut().for_each(|c| guard(c, swap));
             }
-            ConditionFile::Not(c) => guard(c, swap),
+            ConditionFile::Not(c) | ConditionFile::On(_, c) => guard(c, swap),
             _ => {}
         }
     }
@@ -1390,6 +1535,132 @@ mod tests {
                 "event \"treaty\" (1951-03-01): chance is 2; a probability lies in [0, 1]"
                     .to_string(),
                 Some((8, 23))
+            )]
+        );
+    }
+
+    /// The counterfactual with these changes, applied to the three-state example as
+    /// `base` has it.
+    fn apply_three(base: &str, changes: &str) -> Result<Counterfactual, ScenarioError> {
+        let file = super::super::source::parse(base, Path::new("three_states.ron"))
+            .expect("the example parses");
+        let text = format!(
+            "Counterfactual(\n    base: \"three_states.ron\",\n    title: \"t\",\n    question: \"q\",\n    changes: [\n{changes}\n    ],\n)\n"
+        );
+        let source = Source::parse(text, Path::new("what_if.ron")).expect("it parses");
+        source.apply(&file, Path::new("three_states.ron"))
+    }
+
+    const THREE: &str = include_str!("../../tests/fixtures/three_states.ron");
+
+    #[test]
+    fn a_structure_change_of_one_pair_writes_the_pairs_out() {
+        let c = apply_three(
+            THREE,
+            "        Structure(pair: (\"us\", \"china\"), base: 2.0),",
+        )
+        .expect("valid");
+        let states: Vec<(&str, &str)> = c
+            .file
+            .pairs
+            .iter()
+            .map(|p| (p.states.0.as_str(), p.states.1.as_str()))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("china", "soviet_union"),
+                ("china", "us"),
+                ("soviet_union", "us")
+            ]
+        );
+        let structures: Vec<(f64, f64)> = c
+            .scenario
+            .pairs
+            .iter()
+            .map(|p| (p.structure.base, p.structure.affinity))
+            .collect();
+        assert_eq!(structures, [(0.0, 1.0), (2.0, 1.0), (0.0, 1.0)]);
+        // A base of one pair keeps its one `structure`.
+        let c = apply("        Structure(affinity: 2.5),").expect("valid");
+        assert!(c.file.pairs.is_empty());
+        assert_eq!(c.file.structure.affinity, 2.5);
+        assert_eq!(c.scenario.pairs[0].structure.affinity, 2.5);
+    }
+
+    #[test]
+    fn a_structure_change_names_its_pair_when_the_base_has_several() {
+        let e = apply_three(THREE, "        Structure(base: 2.0),").expect_err("no pair");
+        assert_eq!(
+            read(&e),
+            [(
+                "Structure(no pair): the change names no pair, but the base scenario models 3 pairs"
+                    .to_string(),
+                Some((6, 9))
+            )]
+        );
+        assert_eq!(
+            e.problems()[0].hint.as_deref(),
+            Some(
+                "add pair: (\"china\", \"soviet_union\") naming the pair whose structure it changes; the base's pairs: china/soviet_union, china/us, soviet_union/us"
+            )
+        );
+        let e = apply_three(
+            THREE,
+            "        Structure(pair: (\"us\", \"chna\"), base: 2.0),",
+        )
+        .expect_err("a typo");
+        assert_eq!(
+            read(&e),
+            [(
+                "Structure(pair us/chna): unknown state \"chna\": the base scenario has no such state"
+                    .to_string(),
+                Some((6, 32))
+            )]
+        );
+        assert_eq!(
+            e.problems()[0].hint.as_deref(),
+            Some("did you mean \"china\"?")
+        );
+        let e = apply_three(
+            THREE,
+            "        Structure(pair: (\"us\", \"us\"), base: 2.0),",
+        )
+        .expect_err("a state with itself");
+        assert_eq!(
+            read(&e),
+            [(
+                "Structure(pair us/us): state \"us\" is paired with itself".to_string(),
+                Some((6, 19))
+            )]
+        );
+        let two = THREE.replacen(
+            "    parties: [",
+            "    pairs: [(states: (\"china\", \"soviet_union\")), (states: (\"china\", \"us\"))],\n    parties: [",
+            1,
+        );
+        let two = two
+            .replacen(
+                "States(\"soviet_union\", \"us\")",
+                "States(\"china\", \"us\")",
+                1,
+            )
+            .replacen(
+                "pair: (\"soviet_union\", \"us\")",
+                "pair: (\"china\", \"us\")",
+                1,
+            );
+        let e = apply_three(
+            &two,
+            "        Structure(pair: (\"us\", \"soviet_union\"), base: 2.0),",
+        )
+        .expect_err("a pair not modelled");
+        assert_eq!(
+            read(&e),
+            [(
+                "Structure(pair us/soviet_union): the base scenario does not model the pair of \"us\" and \"soviet_union\""
+                    .to_string(),
+                Some((6, 19))
             )]
         );
     }

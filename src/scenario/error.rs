@@ -184,6 +184,8 @@ pub enum Kind {
     Checkpoint,
     /// An era of the timeline.
     Era,
+    /// A pair of states, by its key `a/b`.
+    Pair,
 }
 
 impl Kind {
@@ -199,6 +201,7 @@ impl Kind {
             Kind::Band => "band",
             Kind::Checkpoint => "checkpoint",
             Kind::Era => "era",
+            Kind::Pair => "pair",
         }
     }
 }

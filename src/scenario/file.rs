@@ -27,15 +27,21 @@ pub struct ScenarioFile {
     pub span: (Date, Date),
     /// The relation scale: its bound and its named bands.
     pub scale: ScaleFile,
-    /// The structural part of the score: base value and ideological affinity.
+    /// The structural part of the score: base value and ideological affinity, for every
+    /// pair that does not give its own in `pairs`.
     pub structure: StructureFile,
     /// Works the scenario draws on, cited by events' `source` fields.
     #[serde(default)]
     pub sources: Vec<String>,
     /// Ideology axes the parties are placed on, each from -1 to 1.
     pub axes: Vec<String>,
-    /// Exactly two states: the pair whose relation is simulated.
+    /// Two or more states.
     pub states: Vec<StateFile>,
+    /// The pairs of states whose relations are simulated. Left out (or empty): every pair
+    /// of states, in file order. Given: exactly these, in this order, each with its own
+    /// structural part or reference where it gives one.
+    #[serde(default)]
+    pub pairs: Vec<PairFile>,
     /// Parties (and ruling factions) of either state.
     pub parties: Vec<PartyFile>,
     /// Leaders and office holders with their terms.
@@ -89,6 +95,21 @@ pub struct StructureFile {
     /// Weight of ideological similarity; similarity runs from -1 (opposite corners of the
     /// ideology space) to +1 (identical).
     pub affinity: f64,
+}
+
+/// A pair of states whose relation is simulated.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename = "Pair")]
+pub struct PairFile {
+    /// The two states' ids, e.g. `("us", "ussr")`.
+    pub states: (String, String),
+    /// This pair's structural part; the scenario's `structure` when left out.
+    #[serde(default)]
+    pub structure: Option<StructureFile>,
+    /// This pair's measured series (CSV `date,score[,label]`, relative to this file's
+    /// folder), as the scenario's `reference` is for a one-pair file.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 /// A state.
@@ -269,12 +290,15 @@ pub enum Distribution {
     Normal(f64, f64),
 }
 
-/// Which pair a modifier binds.
+/// Whom a modifier binds. Its pair of states is the one of the two parties or leaders it
+/// names, or the one `States` names; `State` names the scenario's only pair.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename = "Level")]
 pub enum LevelFile {
-    /// Between the two states: always counts.
+    /// Between the two states of a scenario of one pair: always counts.
     State,
+    /// Between these two states (ids): always counts.
+    States(String, String),
     /// Between two parties: counts while both rule their states.
     Party(String, String),
     /// Between two leaders: counts while both are in office.
@@ -357,12 +381,14 @@ pub enum ConditionFile {
     Rules(String, String),
     /// The leader is in office.
     InOffice(String),
-    /// The score is at least this.
+    /// The score is at least this (the pair of the enclosing `On`, or the only pair).
     ScoreAtLeast(f64),
     /// The score is below this.
     ScoreBelow(f64),
     /// The score lies in the named band.
     Band(String),
+    /// The score conditions inside are about this pair of states (ids).
+    On((String, String), Box<ConditionFile>),
     /// The event has happened.
     Happened(String),
     /// On or after this day.
@@ -393,6 +419,9 @@ pub struct TimelineFile {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Era")]
 pub struct EraFile {
+    /// The pair of states (ids) it belongs to; left out, the whole scenario's.
+    #[serde(default)]
+    pub pair: Option<(String, String)>,
     /// Label drawn on the chart.
     pub label: String,
     /// First day.
@@ -407,6 +436,10 @@ pub struct EraFile {
 pub struct CheckpointFile {
     /// Stable id.
     pub id: String,
+    /// The pair of states (ids) whose score it judges; may be left out in a file of one
+    /// pair.
+    #[serde(default)]
+    pub pair: Option<(String, String)>,
     /// First day.
     pub from: Date,
     /// Last day; none = only `from`.

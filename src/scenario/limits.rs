@@ -36,3 +36,8 @@ pub const MAX_BOUND: f64 = 1000.0;
 /// Longest scenario or counterfactual `name`, characters: it is a folder name, and file
 /// systems refuse names past 255 bytes (with room for the command's own sub-folder).
 pub const MAX_NAME_CHARS: usize = 64;
+
+/// Most states a scenario may declare. Every pair of states may be a relation, so 24
+/// states make up to 276 relations, each swept every simulated day; history told state by
+/// state rarely needs more than a handful.
+pub const MAX_STATES: usize = 24;

@@ -1,7 +1,7 @@
-//! Scenarios: what a file says ([`file`]), how it is checked ([`validate`]), and the
+//! Scenarios: what a file says ([`mod@file`]), how it is checked ([`validate`]), and the
 //! validated [`Scenario`] the engine trusts, plus counterfactual overlays.
 //!
-//! Loading is two steps. RON text is deserialized into the mirror types of [`file`] (serde,
+//! Loading is two steps. RON text is deserialized into the mirror types of [`mod@file`] (serde,
 //! unknown fields rejected, `IMPLICIT_SOME` on). [`validate::validate`] then checks every
 //! rule of the format and resolves ids to indices. Nothing downstream re-checks input: a
 //! `Scenario` is consistent by construction.
@@ -23,8 +23,10 @@ pub use crate::random::Value;
 pub use error::{Location, Problem, ScenarioError};
 use file::ScenarioFile;
 
-/// A validated scenario. Its fields are private: a `Scenario` is made only by validation
-/// ([`validate::validate`]), so whatever holds one holds a scenario every rule has passed.
+/// A validated scenario, made only by validation ([`validate::validate`]: there is no other
+/// constructor). The name, title, description and span are private (the title changes only
+/// through [`Scenario::with_title`]); the collections are public to read, and nothing
+/// outside this module writes them: a variant is a changed file, validated anew.
 #[derive(Clone, Debug)]
 pub struct Scenario {
     /// Short machine name, used for the default output folder.
@@ -35,16 +37,18 @@ pub struct Scenario {
     description: String,
     /// First and last simulated day, inclusive.
     span: (Date, Date),
-    /// The relation scale.
+    /// The relation scale (shared by every pair).
     pub scale: Scale,
-    /// The structural part of the score.
-    pub structure: Structure,
     /// Works the scenario draws on.
     pub sources: Vec<String>,
     /// Names of the ideology axes.
     pub axes: Vec<String>,
-    /// The two states, in file order.
+    /// The states, in file order (two or more).
     pub states: Vec<State>,
+    /// The pairs of states whose relations are simulated: every pair of states in file
+    /// order (`(0, 1), (0, 2), .., (1, 2), ..`) unless the file declares its pairs, then
+    /// those in the file's order. A scenario of two states has exactly one pair.
+    pub pairs: Vec<Pair>,
     /// Parties, in file order.
     pub parties: Vec<Party>,
     /// Leaders, in file order.
@@ -100,6 +104,19 @@ impl Scale {
     pub fn find(&self, name: &str) -> Option<usize> {
         self.bands.iter().position(|b| b.name == name)
     }
+}
+
+/// A pair of states whose relation is simulated.
+#[derive(Clone, Debug)]
+pub struct Pair {
+    /// The two states (indices into [`Scenario::states`]), in the order the file names
+    /// them; never the same state twice.
+    pub states: (usize, usize),
+    /// The structural part of this pair's score.
+    pub structure: Structure,
+    /// A measured series for this pair (a CSV path relative to the scenario's folder), as
+    /// the file's `pairs` entry gives it; read by the command line, not by validation.
+    pub reference: Option<String>,
 }
 
 /// The structural part: `base + affinity * similarity(ruling parties)`.
@@ -260,6 +277,11 @@ pub struct Event {
     pub chance: f64,
     /// What it does, in order.
     pub effects: Vec<Effect>,
+    /// The pairs (indices into [`Scenario::pairs`], ascending) it is logged on: those its
+    /// modifiers move, those of the states its other effects change (a ruler, an
+    /// ideology, an office), and those of two states it names as actors; every pair when
+    /// that leaves none. In a scenario of one pair, always that pair.
+    pub pairs: Vec<usize>,
     /// The id of its random stream ([`crate::random::stream_id`] of the event id), so a
     /// stream belongs to the event and not to its position in the file.
     pub stream: u64,
@@ -275,10 +297,10 @@ impl Event {
     }
 }
 
-/// Which pair a modifier binds.
+/// Whom a modifier binds within its pair of states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
-    /// The two states: always counts.
+    /// The pair's two states: always counts.
     State,
     /// Two parties (indices): counts while both rule.
     Party(usize, usize),
@@ -307,7 +329,9 @@ impl Level {
 pub enum Effect {
     /// Leave a modifier.
     Modifier {
-        /// Pair it binds.
+        /// The pair of states whose relation it moves (index into [`Scenario::pairs`]).
+        pair: usize,
+        /// Whom within that pair it binds: the states, two parties or two leaders.
         level: Level,
         /// Starting value.
         value: Value,
@@ -362,12 +386,13 @@ pub enum Condition {
     Rules(usize, usize),
     /// Leader (index) is in office.
     InOffice(usize),
-    /// Score at least.
-    ScoreAtLeast(f64),
-    /// Score below.
-    ScoreBelow(f64),
-    /// Score in [lo, hi); the outer bands are open-ended (±infinity).
-    Band(f64, f64),
+    /// The score of pair (index) is at least this.
+    ScoreAtLeast(usize, f64),
+    /// The score of pair (index) is below this.
+    ScoreBelow(usize, f64),
+    /// The score of pair (index) lies in [lo, hi); the outer bands are open-ended
+    /// (±infinity).
+    Band(usize, f64, f64),
     /// Event (index) has happened.
     Happened(usize),
     /// On or after this day.
@@ -394,6 +419,9 @@ pub struct Timeline {
 /// A labelled span.
 #[derive(Clone, Debug)]
 pub struct Era {
+    /// The pair it belongs to (index into [`Scenario::pairs`]); `None` for an era of the
+    /// whole scenario (every era of a one-pair file that names no pair).
+    pub pair: Option<usize>,
     /// Label.
     pub label: String,
     /// First day.
@@ -407,6 +435,8 @@ pub struct Era {
 pub struct Checkpoint {
     /// Stable id.
     pub id: String,
+    /// The pair whose score it judges (index into [`Scenario::pairs`]).
+    pub pair: usize,
     /// First day.
     pub from: Date,
     /// Last day (equal to `from` for a single date).
@@ -456,9 +486,37 @@ impl Scenario {
         &self.scale
     }
 
-    /// The structural part of the score.
-    pub fn structure(&self) -> Structure {
-        self.structure
+    /// The pairs of states whose relations are simulated.
+    pub fn pairs(&self) -> &[Pair] {
+        &self.pairs
+    }
+
+    /// The pair of two states (indices), in either order, if the scenario models it.
+    pub fn pair_of(&self, a: usize, b: usize) -> Option<usize> {
+        self.pairs
+            .iter()
+            .position(|p| p.states == (a, b) || p.states == (b, a))
+    }
+
+    /// A pair's key in files and on the command line: its states' ids joined by `/`
+    /// (`china/soviet_union`); `/` is not allowed in ids, so the key is unambiguous.
+    pub fn pair_key(&self, pair: usize) -> String {
+        let (a, b) = self.pairs[pair].states;
+        format!("{}/{}", self.states[a].id, self.states[b].id)
+    }
+
+    /// A pair's name for people: its states' names joined by an en dash
+    /// ("China – Soviet Union").
+    pub fn pair_name(&self, pair: usize) -> String {
+        let (a, b) = self.pairs[pair].states;
+        format!("{} – {}", self.states[a].name, self.states[b].name)
+    }
+
+    /// The pair a key names (`a/b` or `b/a`), if the scenario models it.
+    pub fn find_pair(&self, key: &str) -> Option<usize> {
+        let (a, b) = key.split_once('/')?;
+        let state = |id: &str| self.states.iter().position(|s| s.id == id);
+        self.pair_of(state(a)?, state(b)?)
     }
 
     /// Works the scenario draws on.
@@ -471,7 +529,7 @@ impl Scenario {
         &self.axes
     }
 
-    /// The two states, in file order.
+    /// The states, in file order.
     pub fn states(&self) -> &[State] {
         &self.states
     }

@@ -7,10 +7,14 @@
 //! ## Endpoints
 //! - `GET /`, `/page.css`, `/page.js`: the page.
 //! - `GET /api/scenarios`: the scenarios of the served folder.
-//! - `GET /api/scenario?s=`: a scenario's events (grouped by era), leaders and presets.
-//! - `GET /api/lab?s=&p=&c=&runs=&seed=`: the chart (SVG and its event marks), the
-//!   summary in words, the checkpoints and the counterfactual's text.
-//! - `GET /api/explain?...&at=YYYY-MM`: what `diplosim explain` says for that month.
+//! - `GET /api/scenario?s=`: a scenario's pairs of states, events (grouped by era),
+//!   leaders and presets.
+//! - `GET /api/lab?s=&p=&c=&runs=&seed=&pairs=&layout=`: the chart (SVG and its event
+//!   marks), the summary in words, the checkpoints and the counterfactual's text, of the
+//!   pairs shown (`pairs`, keys `a/b` comma-separated; all by default) in a `layout`
+//!   (`lines` or `panels`).
+//! - `GET /api/explain?...&at=YYYY-MM`: what `diplosim explain` says for that month, for
+//!   each pair shown.
 //! - `GET /api/counterfactual?...`: the state as a counterfactual RON file.
 //! - `GET /api/handout?...`: the state as a self-contained HTML handout.
 //! - `POST /api/check`: a counterfactual file's text, checked against its scenario.
@@ -756,9 +760,13 @@ fn describe(loaded: &Loaded, presets: &[Preset]) -> Value {
             })
         })
         .collect();
+    let pairs: Vec<Value> = (0..sc.pairs.len())
+        .map(|p| json!({ "key": sc.pair_key(p), "name": sc.pair_name(p) }))
+        .collect();
     json!({
         "key": loaded.key,
         "title": sc.title(),
+        "pairs": pairs,
         "from": sc.span().0.to_string(),
         "to": sc.span().1.to_string(),
         "eras": sc.timeline.eras.iter().map(|e| e.label.clone()).collect::<Vec<_>>(),
@@ -777,6 +785,8 @@ struct Prepared {
     /// The events the what-if changed, as the chart marks them.
     changes: Vec<chart::ChangeMark>,
     seeds: Seeds,
+    /// The pairs shown and their layout.
+    show: lab::Show,
 }
 
 impl Prepared {
@@ -796,6 +806,10 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
     let mut seeds = app.limit_runs(state.runs)?;
     seeds.first = state.seed;
     let loaded = app.scenario(&state.scenario)?;
+    let show = lab::Show {
+        pairs: lab::Show::pairs_of(&loaded.scenario, &state.pairs).map_err(Reply::bad)?,
+        layout: state.layout,
+    };
     let file = app.counterfactual_file(&loaded, &state)?;
     let text = file
         .as_ref()
@@ -816,6 +830,7 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
         whatif,
         changes,
         seeds,
+        show,
     })
 }
 
@@ -833,7 +848,9 @@ async fn lab_view(State(app): State<Arc<App>>, Query(q): Params) -> Result<Respo
         .run(move || {
             let p = prepare(&a, &q)?;
             let sc = &p.loaded.scenario;
-            let o = a.pool.install(|| lab::study(sc, p.whatif(), p.seeds))?;
+            let o = a
+                .pool
+                .install(|| lab::study_of(sc, p.whatif(), p.seeds, &p.show))?;
             Ok(view(sc, &p, &o)?)
         })
         .await?;
@@ -848,6 +865,7 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<Value, chart::ChartE
         .first
         .fired
         .iter()
+        .filter(|f| o.pairs.contains(&f.pair))
         .zip(points)
         .map(|(f, (x, y))| {
             let e = &sc.events[f.event];
@@ -859,6 +877,8 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<Value, chart::ChartE
                 "source": e.source,
                 "note": e.note,
                 "score": f.after,
+                "pair": sc.pair_key(f.pair),
+                "pair_name": sc.pair_name(f.pair),
             })
         })
         .collect();
@@ -869,6 +889,7 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<Value, chart::ChartE
             json!({
                 "id": c.id, "from": c.from.to_string(), "to": c.to.to_string(),
                 "expect": c.expect, "baseline": base, "variant": var,
+                "pair": sc.pair_key(c.pair), "pair_name": sc.pair_name(c.pair),
             })
         })
         .collect();
@@ -890,6 +911,13 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<Value, chart::ChartE
         "height": chart::HEIGHT,
         "markers": markers,
         "summary": lab::in_words(sc, o),
+        "summaries": lab::summaries(sc, o).into_iter().map(|(p, text)| json!({
+            "pair": p.map(|p| sc.pair_key(p)),
+            "pair_name": p.map(|p| sc.pair_name(p)),
+            "text": text,
+        })).collect::<Vec<_>>(),
+        "pairs": o.pairs.iter().map(|&p| sc.pair_key(p)).collect::<Vec<_>>(),
+        "layout": o.chart.layout.name(),
         "divergence": divergence,
         "checkpoints": checkpoints,
         "debrief": lab::debrief(sc, o),
@@ -918,12 +946,18 @@ async fn explain(State(app): State<Arc<App>>, Query(q): Params) -> Result<Respon
             let p = prepare(&a, &q)?;
             let base = &p.loaded.scenario;
             let mut out = String::new();
-            let x = experiment::explain(base, p.seeds.first, date)?;
-            out.push_str(&crate::report::explain_text(base, &x));
-            if let Some(w) = &p.whatif {
-                let x = experiment::explain(&w.scenario, p.seeds.first, date)?;
-                out.push_str("\nThe what-if on the same day:\n");
-                out.push_str(&crate::report::explain_text(&w.scenario, &x));
+            for pair in p.show.of(base) {
+                // Several pairs: a blank line between one pair's explanation and the next.
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                let x = experiment::explain(base, p.seeds.first, date, pair)?;
+                out.push_str(&crate::report::explain_text(base, &x));
+                if let Some(w) = &p.whatif {
+                    let x = experiment::explain(&w.scenario, p.seeds.first, date, pair)?;
+                    out.push_str("\nThe what-if on the same day:\n");
+                    out.push_str(&crate::report::explain_text(&w.scenario, &x));
+                }
             }
             Ok(out)
         })
@@ -963,7 +997,9 @@ async fn handout(State(app): State<Arc<App>>, Query(q): Params) -> Result<Respon
         .run(move || {
             let p = prepare(&a, &q)?;
             let sc = &p.loaded.scenario;
-            let o = a.pool.install(|| lab::study(sc, p.whatif(), p.seeds))?;
+            let o = a
+                .pool
+                .install(|| lab::study_of(sc, p.whatif(), p.seeds, &p.show))?;
             let html = crate::handout::html(sc, p.whatif(), &o)?;
             Ok((crate::handout::file_name(sc, p.whatif()), html))
         })
@@ -1019,7 +1055,7 @@ async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Result<Response,
                 r.map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
             };
             match (asked.as_str(), &o.comparison, &p.whatif) {
-                ("compare.csv", Some(c), _) => csv(crate::report::compare_csv(c)),
+                ("compare.csv", Some(c), _) => csv(crate::report::compare_csv(sc, c)),
                 ("divergence.txt", Some(c), Some(w)) => {
                     Ok(
                         crate::report::summary(sc, c, &[w.title.as_str()], &[w.question.as_str()])

@@ -1,10 +1,12 @@
-// The what-if lab: the page's state lives in the URL (s, p, c, runs, seed); every change
-// asks the server for the chart and the numbers. No library, no network beyond the page's
-// own server.
+// The what-if lab: the page's state lives in the URL (s, p, c, runs, seed, and for a
+// scenario of several pairs of states, pairs and layout); every change asks the server for
+// the chart and the numbers. No library, no network beyond the page's own server.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { s: "", p: "", c: [], runs: 200, seed: 1 };
+const state = { s: "", p: "", c: [], runs: 200, seed: 1, pairs: [], layout: "" };
+// With more pairs than this, the page starts with the first of them ticked.
+const MOST_PAIRS = 4;
 let scenario = null;   // the scenario's events, leaders and presets
 let editing = null;    // the event the editor changes
 let inflight = null;   // the lab request in progress
@@ -16,6 +18,8 @@ function query(extra) {
   if (state.c.length) q.set("c", state.c.join(","));
   q.set("runs", String(state.runs));
   q.set("seed", String(state.seed));
+  if (state.pairs.length) q.set("pairs", state.pairs.join(","));
+  if (state.layout) q.set("layout", state.layout);
   for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
   return q.toString();
 }
@@ -28,6 +32,55 @@ function readUrl() {
   state.runs = parseInt(q.get("runs") || "200", 10) || 200;
   state.seed = parseInt(q.get("seed") || "1", 10);
   if (!(state.seed >= 0)) state.seed = 1;
+  state.pairs = (q.get("pairs") || "").split(",").filter((x) => x);
+  state.layout = q.get("layout") || "";
+}
+
+function pairName(key) {
+  const p = scenario && scenario.pairs.find((x) => x.key === key);
+  return p ? p.name : key;
+}
+
+// Several pairs: the picker is shown, and the state names the pairs ticked (none when all
+// are, so a link stays short). One pair: no picker, and the page is as it always was.
+function fillPairs() {
+  const pairs = scenario.pairs || [];
+  const many = pairs.length > 1;
+  $("pairs").hidden = !many;
+  $("explain-pairs").hidden = !many;
+  const keys = pairs.map((p) => p.key);
+  state.pairs = state.pairs.filter((k) => keys.includes(k));
+  if (!many) { state.pairs = []; state.layout = ""; }
+  else if (!state.pairs.length && pairs.length > MOST_PAIRS) state.pairs = keys.slice(0, MOST_PAIRS);
+  if (state.pairs.length === keys.length) state.pairs = [];
+  $("pair-boxes").replaceChildren(...pairs.map((p, i) => el("label", { class: "pair" },
+    el("input", { type: "checkbox", id: "pair-" + i, value: p.key, onchange: pickPairs }), " " + p.name)));
+  renderPairs();
+}
+
+function shownPairs() {
+  const keys = (scenario.pairs || []).map((p) => p.key);
+  return state.pairs.length ? keys.filter((k) => state.pairs.includes(k)) : keys;
+}
+
+function renderPairs() {
+  const shown = shownPairs();
+  for (const box of $("pair-boxes").querySelectorAll("input")) box.checked = shown.includes(box.value);
+  const layout = state.layout || (shown.length > MOST_PAIRS ? "panels" : "lines");
+  for (const r of document.querySelectorAll("input[name=layout]")) {
+    r.checked = r.value === layout;
+    r.disabled = shown.length < 2;
+  }
+  $("explain-pairs").textContent = "For " + (shown.length === 1 ? "the pair shown: " : "each pair shown: ") + shown.map(pairName).join("; ") + ".";
+}
+
+function pickPairs(ev) {
+  const ticked = [...$("pair-boxes").querySelectorAll("input")].filter((b) => b.checked).map((b) => b.value);
+  // A chart of no pair says nothing: the last pair stays ticked.
+  if (!ticked.length) { ev.target.checked = true; $("status").textContent = "At least one pair stays on the chart."; return; }
+  state.pairs = ticked.length === scenario.pairs.length ? [] : ticked;
+  renderPairs();
+  update();
 }
 
 async function getJson(url) {
@@ -145,6 +198,8 @@ function edit(e) {
 }
 
 function fillLeaders() {
+  // A scenario that names no leader has nothing to end or replace.
+  $("leaders").hidden = !scenario.leaders.length;
   const opts = (sel) => {
     sel.replaceChildren(...scenario.leaders.map((l) => el("option", { value: l.id }, l.name + " (" + l.state + ")")));
   };
@@ -165,13 +220,19 @@ function renderView(v) {
   // The files the chart's small print names, for this view.
   $("files").replaceChildren("The numbers behind the chart: ",
     ...v.files.flatMap((f, i) => [i ? ", " : "", el("a", { href: "api/data?" + query({ file: f }), download: f }, f)]));
-  $("summary").textContent = v.summary;
+  // With several pairs, a paragraph per pair shown, under its name.
+  if (scenario.pairs.length > 1 && v.summaries) {
+    $("summary").replaceChildren(...v.summaries.map((x) => el("p", {},
+      x.pair_name ? el("b", {}, x.pair_name + ": ") : "", x.text)));
+  } else {
+    $("summary").replaceChildren(el("p", {}, v.summary));
+  }
   const marks = $("marks");
   marks.replaceChildren();
   v.markers.forEach((m, i) => {
     const b = el("button", { type: "button", class: "mark", tabindex: i === 0 ? "0" : "-1",
       style: "left:" + (100 * m.x / v.width) + "%;top:" + (100 * m.y / v.height) + "%",
-      "aria-label": m.date + ": " + m.title + ". Source: " + m.source });
+      "aria-label": m.date + ": " + m.title + (scenario.pairs.length > 1 ? " (" + m.pair_name + ")" : "") + ". Source: " + m.source });
     b.addEventListener("mouseenter", () => tip(m, v));
     b.addEventListener("focus", () => tip(m, v));
     b.addEventListener("mouseleave", () => { if (document.activeElement !== b) $("tip").hidden = true; });
@@ -190,7 +251,15 @@ function renderView(v) {
   });
   const tb = $("checks");
   tb.replaceChildren();
-  for (const c of v.checkpoints) {
+  // With several pairs, the checkpoints come by pair, each under its pair's name.
+  const many = scenario.pairs.length > 1;
+  const rows = many ? v.pairs.flatMap((k) => v.checkpoints.filter((c) => c.pair === k)) : v.checkpoints;
+  let group = null;
+  for (const c of rows) {
+    if (many && c.pair !== group) {
+      group = c.pair;
+      tb.append(el("tr", { class: "pair-row" }, el("th", { scope: "colgroup", colspan: "5" }, c.pair_name)));
+    }
     const mark = (m) => m === null || m === undefined ? el("td", {}, "–") : el("td", { class: m ? "met" : "missed" }, m ? "met" : "missed");
     const row = el("tr", { class: c.variant !== null && c.variant !== c.baseline ? "changed" : "" },
       el("th", { scope: "row" }, c.id), el("td", {}, c.from === c.to ? c.from : c.from + " to " + c.to),
@@ -209,7 +278,9 @@ function renderView(v) {
 
 function tip(m, v) {
   const t = $("tip");
-  t.replaceChildren(el("b", {}, m.date + ": " + m.title), el("span", { class: "src" }, "Source: " + m.source),
+  t.replaceChildren(el("b", {}, m.date + ": " + m.title),
+    scenario.pairs.length > 1 ? el("span", { class: "src pair" }, m.pair_name) : "",
+    el("span", { class: "src" }, "Source: " + m.source),
     m.note ? el("div", {}, m.note) : "");
   t.hidden = false;
   const left = 100 * m.x / v.width;
@@ -264,6 +335,7 @@ async function loadScenario() {
   $("month").min = scenario.from.slice(0, 7);
   $("month").max = scenario.to.slice(0, 7);
   fillLeaders();
+  fillPairs();
   renderEvents();
 }
 
@@ -287,13 +359,16 @@ async function start() {
 
 function wire() {
   $("scenario").addEventListener("change", async () => {
-    state.s = $("scenario").value; state.p = ""; state.c = [];
+    state.s = $("scenario").value; state.p = ""; state.c = []; state.pairs = []; state.layout = "";
     await loadScenario(); update();
   });
   $("preset").addEventListener("change", () => { state.p = $("preset").value; update(); });
   $("runs").addEventListener("change", update);
   $("seed").addEventListener("change", update);
   $("search").addEventListener("input", renderEvents);
+  for (const r of document.querySelectorAll("input[name=layout]")) {
+    r.addEventListener("change", () => { state.layout = r.value; renderPairs(); update(); });
+  }
   $("clear").addEventListener("click", () => { state.c = []; state.p = ""; $("preset").value = ""; update(); });
   $("copy").addEventListener("click", async () => {
     try { await navigator.clipboard.writeText(location.href); $("status").textContent = "Link copied: it opens this exact view."; }

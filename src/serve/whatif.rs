@@ -240,13 +240,18 @@ pub struct PageState {
     pub runs: u64,
     /// Seed of the first run.
     pub seed: u64,
+    /// The pairs of states to show, by key (`a/b`), comma-separated; empty for all.
+    pub pairs: String,
+    /// A line per pair or a panel per pair; `None` for the chart's default.
+    pub layout: Option<crate::chart::Layout>,
 }
 
 /// Default number of paired runs, as `compare --runs 200`.
 pub const DEFAULT_RUNS: u64 = 200;
 
 impl PageState {
-    /// Reads the state from query parameters (`s`, `p`, `c`, `runs`, `seed`).
+    /// Reads the state from query parameters (`s`, `p`, `c`, `runs`, `seed`, `pairs`,
+    /// `layout`).
     pub fn from_query(q: &BTreeMap<String, String>) -> Result<PageState, String> {
         let scenario = q
             .get("s")
@@ -268,6 +273,13 @@ impl PageState {
                 .map_err(|e| e.to_string())?,
             runs: number("runs", DEFAULT_RUNS)?,
             seed: number("seed", 1)?,
+            pairs: q.get("pairs").cloned().unwrap_or_default(),
+            layout: q
+                .get("layout")
+                .filter(|s| !s.is_empty())
+                .map(|l| l.parse())
+                .transpose()
+                .map_err(|e| format!("layout: {e}"))?,
         })
     }
 }

@@ -333,6 +333,60 @@ fn a_student_removes_an_event_shares_the_link_and_downloads_the_what_if() {
 }
 
 #[test]
+fn a_student_picks_which_pairs_of_three_states_to_see() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three_states.ron");
+    std::fs::copy(fixture, tmp.path().join("three_states.ron")).unwrap();
+    let s = server(tmp.path());
+    let b = Browser::open(&chromium, &driver, 1024, 768);
+    b.go(&format!("{}?s=three_states.ron", s.url));
+    b.until("the three pairs", SVG_READY);
+    let picker = "return [document.querySelector('#pairs').hidden, [...document.querySelectorAll('#pair-boxes input')].map((i) => [i.value, i.checked, i.checkVisibility()]), [...document.querySelectorAll('#checks tr.pair-row')].map((r) => r.textContent)];";
+    assert_eq!(
+        b.js(picker),
+        json!([
+            false,
+            [
+                ["china/soviet_union", true, true],
+                ["china/us", true, true],
+                ["soviet_union/us", true, true]
+            ],
+            [
+                "China – Soviet Union",
+                "China – United States",
+                "Soviet Union – United States"
+            ]
+        ])
+    );
+    b.screenshot("page-1024x768-three-pairs.png");
+
+    // Untick a pair: it leaves the chart, the checkpoints and the link.
+    b.click("#pair-0");
+    b.until(
+        "the chart of two pairs",
+        "return location.search.includes('pairs=') && !document.querySelector('#chart.busy') && document.querySelectorAll('#checks tr.pair-row').length === 2;",
+    );
+    let url = b.js("return location.href;").as_str().unwrap().to_string();
+    assert!(
+        url.contains("pairs=china%2Fus%2Csoviet_union%2Fus")
+            || url.contains("pairs=china/us,soviet_union/us"),
+        "{url}"
+    );
+
+    // A scenario of one pair has no picker.
+    let one = server(&shipped());
+    b.go(&format!("{}?s={SINO}", one.url));
+    b.until("the history as scripted", SVG_READY);
+    assert_eq!(
+        b.js("return [document.querySelector('#pairs').checkVisibility(), document.querySelectorAll('#checks tr.pair-row').length];"),
+        json!([false, 0])
+    );
+}
+
+#[test]
 fn every_control_is_reached_by_keyboard_with_a_visible_focus() {
     let Some((chromium, driver)) = browser() else {
         return;

@@ -207,6 +207,7 @@ fn draws_bare_models() {
     assert_eq!((w, h), (1600, 900));
     let mut flat = bare.clone();
     flat.ensembles = vec![EnsembleBand {
+        pair: 0,
         label: "one point".to_string(),
         points: vec![EnsemblePoint {
             date: start,
@@ -420,4 +421,240 @@ fn many_what_ifs_get_a_panel_each() {
             .count(),
         3
     );
+}
+
+/// The three-state fixture's run of seed 1, as `diplosim run` charts it.
+fn three_states_chart() -> (diplosim::scenario::Scenario, ChartModel) {
+    let sc = diplosim::scenario::Scenario::load(&crate::common::fixture("three_states.ron"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = diplosim::engine::Simulation::new(&sc)
+        .run(1)
+        .expect("the fixture runs");
+    let model = diplosim::report::run_chart(&sc, &run, None);
+    (sc, model)
+}
+
+#[test]
+fn a_three_state_run_names_every_pair_in_words_and_in_the_svg() {
+    let (sc, model) = three_states_chart();
+    assert_eq!(model.layout, chart::Layout::Lines, "three pairs: lines");
+    let r = chart::render(&model).unwrap();
+    assert_is_a_picture(&r);
+    let names: Vec<String> = (0..3).map(|p| sc.pair_name(p)).collect();
+    assert_eq!(
+        names,
+        [
+            "China – Soviet Union",
+            "China – United States",
+            "Soviet Union – United States"
+        ]
+    );
+    for name in &names {
+        assert!(
+            r.text.contains(&format!("- {name}: ")),
+            "chart.txt tells the course of {name}:\n{}",
+            r.text
+        );
+    }
+    let title = &r.svg[r.svg.find("<title>").unwrap()..r.svg.find("</title>").unwrap()];
+    for name in &names {
+        assert!(
+            title.contains(name.as_str()),
+            "the svg's title names {name}: {title}"
+        );
+    }
+    let desc = &r.svg[r.svg.find("<desc>").unwrap()..r.svg.find("</desc>").unwrap()];
+    for name in &names {
+        assert!(
+            desc.contains(&format!("- {name}: ")),
+            "the svg's desc tells {name}"
+        );
+    }
+    // Each pair's line is named at its end, in 20 px bold at least; the small print says
+    // how the pairs are drawn.
+    for part in ["China –", "Soviet Union", "United States"] {
+        assert!(has_text(&r.svg, part), "a line's label reads {part}");
+        assert!(text_size(&r.svg, part).unwrap() >= 20.0);
+    }
+    assert!(
+        r.svg.contains("lines: one per pair"),
+        "the small print says a line is a pair"
+    );
+    assert!(r.text.contains("a line per pair"));
+    // Every checkpoint names its pair in words.
+    assert!(
+        r.text.contains("border_war on China – Soviet Union"),
+        "{}",
+        r.text
+    );
+}
+
+#[test]
+fn panels_give_a_panel_per_pair_on_one_scale() {
+    let (sc, mut model) = three_states_chart();
+    model.layout = chart::Layout::Panels;
+    let r = chart::render(&model).unwrap();
+    assert_is_a_picture(&r);
+    for p in 0..sc.pairs.len() {
+        let name = sc.pair_name(p);
+        assert_eq!(
+            r.svg
+                .matches(&format!(
+                    "font-weight=\"bold\">\n{}\n</text>",
+                    escaped(&name)
+                ))
+                .count(),
+            1,
+            "one panel titled {name}"
+        );
+        assert!(text_size(&r.svg, &name).unwrap() >= 20.0);
+    }
+    // The pair's own era is drawn in its panel, and only there.
+    assert_eq!(r.svg.matches(">\nOpening\n</text>").count(), 1);
+    assert!(r.text.contains("a panel per pair"));
+    // Marker points lie in the panel of their pair: the China – United States panel is
+    // the second, right of the first (the grid has two columns; a panel is under half
+    // the width wide).
+    let points = chart::marker_points(&model).unwrap();
+    for (m, &(x, _)) in model.markers.iter().zip(&points) {
+        if m.pair == 1 {
+            assert!(
+                x > f64::from(chart::WIDTH) * 0.45,
+                "{} sits in the second panel",
+                m.title
+            );
+        }
+        if m.pair == 0 {
+            assert!(
+                x < f64::from(chart::WIDTH) * 0.45,
+                "{} sits in the first panel",
+                m.title
+            );
+        }
+    }
+}
+
+#[test]
+fn many_pairs_default_to_panels() {
+    assert_eq!(chart::Layout::default_for(1), chart::Layout::Lines);
+    assert_eq!(chart::Layout::default_for(4), chart::Layout::Lines);
+    assert_eq!(chart::Layout::default_for(5), chart::Layout::Panels);
+    assert_eq!("panels".parse::<chart::Layout>(), Ok(chart::Layout::Panels));
+    assert!(
+        "grid"
+            .parse::<chart::Layout>()
+            .unwrap_err()
+            .contains("`lines`")
+    );
+}
+
+#[test]
+fn a_layout_that_is_not_one_is_refused() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let fixture = crate::common::fixture("three_states.ron");
+    let path = fixture.to_str().unwrap();
+    for command in [
+        vec!["run", path, "--layout", "grid"],
+        vec!["ensemble", path, "--runs", "2", "--layout", "Lines"],
+    ] {
+        let ran = crate::common::diplosim(dir.path(), &command);
+        crate::common::refused(&ran, 2, "is not a layout: write `lines`");
+    }
+    let cf = dir.path().join("cf.ron");
+    std::fs::write(
+        &cf,
+        format!(
+            "Counterfactual(base: {path:?}, title: \"t\", question: \"q?\", changes: [Remove(\"salt\")])"
+        ),
+    )
+    .unwrap();
+    let ran = crate::common::diplosim(
+        dir.path(),
+        &["compare", path, cf.to_str().unwrap(), "--layout", "lines"],
+    );
+    crate::common::refused(
+        &ran,
+        2,
+        "a comparison of several pairs draws a panel per pair",
+    );
+    assert!(
+        crate::common::listing(dir.path()) == ["cf.ron"],
+        "nothing written"
+    );
+}
+
+#[test]
+fn run_writes_a_three_state_chart_in_either_layout() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let fixture = crate::common::fixture("three_states.ron");
+    let path = fixture.to_str().unwrap();
+    for layout in ["lines", "panels"] {
+        let ran = crate::common::diplosim(
+            dir.path(),
+            &["run", path, "--layout", layout, "--out", layout],
+        );
+        assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+        let png = std::fs::read(dir.path().join(layout).join("chart.png")).unwrap();
+        let (w, h, _) = decode(&png);
+        assert_eq!((w, h), (1600, 900));
+        let text = std::fs::read_to_string(dir.path().join(layout).join("chart.txt")).unwrap();
+        assert!(text.contains("Soviet Union – United States"), "{text}");
+    }
+}
+
+#[test]
+fn ensembles_and_comparisons_of_three_pairs_draw_each_pair() {
+    let (sc, _) = three_states_chart();
+    let seeds = diplosim::experiment::Seeds::new(1, 8).unwrap();
+    let first = diplosim::engine::Simulation::new(&sc).run(1).unwrap();
+    let e = diplosim::experiment::ensemble(&sc, seeds, &()).unwrap();
+    let m = diplosim::report::ensemble_chart(&sc, &e, &first);
+    let pairs: Vec<usize> = m.ensembles.iter().map(|b| b.pair).collect();
+    assert_eq!(pairs, [0, 1, 2], "a median and bands per pair");
+    for (p, band) in m.ensembles.iter().enumerate() {
+        let cells = e.of_pair(p);
+        assert_eq!(band.points[0].p50, e.percentiles[cells.start][2]);
+    }
+    // Every event sits on the median of the pair it was logged on.
+    for marker in &m.markers {
+        let band = &m.ensembles[marker.pair];
+        let k = band
+            .points
+            .partition_point(|q| q.date < marker.date)
+            .min(band.points.len() - 1);
+        assert_eq!(marker.score, band.points[k].p50, "{}", marker.title);
+    }
+    let r = chart::render(&m).unwrap();
+    assert_is_a_picture(&r);
+    assert!(r.text.contains("- China – United States: "), "{}", r.text);
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("no_salt.ron");
+    std::fs::write(
+        &path,
+        format!(
+            "Counterfactual(base: {:?}, title: \"No SALT\", question: \"What if SALT I had failed?\", changes: [Remove(\"salt\")])",
+            crate::common::fixture("three_states.ron")
+        ),
+    )
+    .unwrap();
+    let cf = diplosim::scenario::counterfactual::Counterfactual::load(&path)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let variants = [diplosim::experiment::Variant {
+        name: &cf.name,
+        scenario: &cf.scenario,
+    }];
+    let c = diplosim::experiment::compare(&sc, &variants, seeds, &()).unwrap();
+    let m = diplosim::report::compare_chart(&sc, &c, &first, &[&cf.title], &[&cf.question]);
+    assert_eq!(m.layout, chart::Layout::Panels, "a panel per pair");
+    let variant_pairs: Vec<usize> = m
+        .series
+        .iter()
+        .filter(|s| s.role == SeriesRole::Variant)
+        .map(|s| s.pair)
+        .collect();
+    assert_eq!(variant_pairs, [0, 1, 2]);
+    let r = chart::render(&m).unwrap();
+    assert_is_a_picture(&r);
+    assert!(r.text.contains("The what-if"), "{}", r.text);
 }

@@ -196,5 +196,5 @@ pub fn day(date: &str) -> i32 {
 
 /// The score sampled on a date.
 pub fn score_on(run: &Run, date: &str) -> f64 {
-    run.at(day(date)).expect("a sample on that day").score
+    run.at(day(date), 0).expect("a sample on that day").score
 }

@@ -191,7 +191,7 @@ fn replacing_a_leader_hands_over_the_office_and_the_later_events() {
     assert!(sc.leaders[cid].in_office_on(day("1955-12-31")));
     assert!(!sc.leaders[cid].in_office_on(day("1956-01-01")));
     assert!(sc.leaders[dee].in_office_on(day("1960-01-01")));
-    assert_eq!(sc.structure.affinity, 2.5);
+    assert_eq!(sc.pairs[0].structure.affinity, 2.5);
 }
 
 #[test]

@@ -13,8 +13,8 @@ fn a_leader_leaving_office_drops_their_leader_level_modifiers() {
     let sc = small();
     let run = run(&sc, 1);
     // Ann (north) and Cid (south) befriend in 1952 (+3, permanent); Ann leaves on 1955-06-01.
-    let before = run.at(day("1955-05-01")).unwrap();
-    let after = run.at(day("1955-06-01")).unwrap();
+    let before = run.at(day("1955-05-01"), 0).unwrap();
+    let after = run.at(day("1955-06-01"), 0).unwrap();
     assert_eq!(before.parts.leader, 3.0);
     assert_eq!(after.parts.leader, 0.0);
     assert!(after.score < before.score - 1.0);
@@ -25,12 +25,12 @@ fn a_party_losing_power_drops_its_party_level_modifiers() {
     let sc = small();
     let run = run(&sc, 1);
     // Red-Blue party ties (+2, permanent) from 1952-06; Pink takes power on 1956-01-01.
-    assert_eq!(run.at(day("1955-12-01")).unwrap().parts.party, 2.0);
-    assert_eq!(run.at(day("1956-01-01")).unwrap().parts.party, 0.0);
+    assert_eq!(run.at(day("1955-12-01"), 0).unwrap().parts.party, 2.0);
+    assert_eq!(run.at(day("1956-01-01"), 0).unwrap().parts.party, 0.0);
     // And the structural part follows the new ruling party's ideology.
     assert_ne!(
-        run.at(day("1955-12-01")).unwrap().parts.structural,
-        run.at(day("1956-01-01")).unwrap().parts.structural
+        run.at(day("1955-12-01"), 0).unwrap().parts.structural,
+        run.at(day("1956-01-01"), 0).unwrap().parts.structural
     );
 }
 
@@ -43,7 +43,7 @@ fn modifiers_fade_with_their_half_life_and_dated_ones_end() {
             effects: [Modifier(level: Party("pa", "pb"), value: 1.0, fade: Until("1953-01-01"))])"#,
     );
     let run = run(&sc, 1);
-    let at = |d: &str| run.at(day(d)).unwrap().parts;
+    let at = |d: &str| run.at(day(d), 0).unwrap().parts;
     assert!((at("1952-01-01").state - 2.0).abs() < 1e-12);
     assert!((at("1953-01-01").state - 4.0 * 0.5f64.powf(731.0 / 365.0)).abs() < 1e-12);
     assert_eq!(at("1952-12-01").party, 1.0);
@@ -62,7 +62,7 @@ fn a_guard_blocks_an_event() {
     );
     let run = run(&sc, 1);
     assert_eq!(fired_ids(&sc, &run), ["allowed"]);
-    assert_eq!(run.at(day("1960-01-01")).unwrap().parts.state, 2.0);
+    assert_eq!(run.at(day("1960-01-01"), 0).unwrap().parts.state, 2.0);
 }
 
 #[test]

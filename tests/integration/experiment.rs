@@ -27,13 +27,13 @@ fn explained_parts_sum_to_the_score_of_the_run() {
         (2, "1960-12-31"),
     ] {
         let date: Date = date.parse().unwrap();
-        let x = experiment::explain(&sc, seed, date).unwrap();
+        let x = experiment::explain(&sc, seed, date, 0).unwrap();
         let sum = x.structural + x.parts.iter().map(|p| p.value).sum::<f64>();
         assert!((sum - x.raw).abs() < 1e-12);
         assert!((x.score - diplosim::score::squash(x.raw, sc.scale.bound)).abs() < 1e-12);
         // The run's own sample on that day, from a full run.
         let run = Simulation::with_days(&sc, &[date.day()]).run(seed).unwrap();
-        let sample = run.at(date.day()).unwrap();
+        let sample = run.at(date.day(), 0).unwrap();
         assert!(
             (sample.score - x.score).abs() < 1e-9,
             "{date} seed {seed}: run {} explained {}",
@@ -44,19 +44,20 @@ fn explained_parts_sum_to_the_score_of_the_run() {
         assert!(!x.parts.is_empty() || date.day() < sc.events[0].date().unwrap().day());
     }
     // On the first of a month, it is the trajectory's row.
-    let x = experiment::explain(&sc, 1, "1952-07-01".parse().unwrap()).unwrap();
+    let x = experiment::explain(&sc, 1, "1952-07-01".parse().unwrap(), 0).unwrap();
     let csv =
         String::from_utf8(trajectory_csv(&sc, &Simulation::new(&sc).run(1).unwrap()).unwrap())
             .unwrap();
     let row = csv.lines().find(|l| l.starts_with("1952-07-01")).unwrap();
-    assert_eq!(row.split(',').nth(1).unwrap(), fixed(x.score));
+    assert_eq!(row.split(',').nth(1), Some("north/south"));
+    assert_eq!(row.split(',').nth(2).unwrap(), fixed(x.score));
     // Treaty, friendship and party ties all count in mid-1952.
     assert_eq!(x.parts.len(), 3);
 }
 
 #[test]
 fn explaining_a_date_outside_the_span_is_a_clear_error() {
-    let err = experiment::explain(&small(), 1, "1949-12-31".parse().unwrap()).unwrap_err();
+    let err = experiment::explain(&small(), 1, "1949-12-31".parse().unwrap(), 0).unwrap_err();
     assert!(matches!(err, ExperimentError::OutsideSpan { .. }));
     assert!(
         err.to_string().contains("1950-01-01 to 1960-12-31"),
@@ -121,8 +122,8 @@ fn results_do_not_depend_on_the_number_of_threads() {
             let c = experiment::compare(&sc, &v, Seeds::new(3, 13).unwrap(), &()).unwrap();
             let r = experiment::rank(&file, &text, &path, Seeds::new(7, 5).unwrap(), &()).unwrap();
             (
-                report::ensemble_csv(&e).unwrap(),
-                report::compare_csv(&c).unwrap(),
+                report::ensemble_csv(&sc, &e).unwrap(),
+                report::compare_csv(&sc, &c).unwrap(),
                 report::divergence_text(&sc, &c, &["late"]),
                 report::rank_csv(&sc, &r).unwrap(),
             )
@@ -159,7 +160,7 @@ fn a_variant_that_changes_nothing_never_parts() {
     }];
     let c = experiment::compare(&sc, &v, Seeds::new(1, 4).unwrap(), &()).unwrap();
     assert!(c.variants[0].diff.iter().all(|&d| d == 0.0));
-    assert_eq!(c.variants[0].divergence.parts, None);
+    assert_eq!(c.variants[0].divergence[0].parts, None);
 }
 
 #[test]
@@ -171,7 +172,7 @@ fn a_comparison_finds_where_the_curves_part() {
         scenario: &cf.scenario,
     }];
     let c = experiment::compare(&sc, &v, Seeds::new(1, 20).unwrap(), &()).unwrap();
-    let d = &c.variants[0].divergence;
+    let d = &c.variants[0].divergence[0];
     let parts = d.parts.unwrap();
     assert!(parts >= cf.first_change.day());
     assert!(parts <= "1957-02-01".parse::<Date>().unwrap().day());
@@ -183,5 +184,6 @@ fn a_comparison_finds_where_the_curves_part() {
     for i in 0..c.days.len() {
         assert!(v0.diff_p5[i] <= v0.diff_p95[i]);
     }
-    assert_eq!(c.decades.len(), 2);
+    assert_eq!(c.decades.len(), 1, "one pair");
+    assert_eq!(c.decades[0].len(), 2);
 }

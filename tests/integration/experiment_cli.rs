@@ -101,7 +101,7 @@ fn ensemble_writes_the_same_bytes_twice_and_defaults_its_folder() {
     let first = read(&dir.join("ensemble.csv"));
     ok(&diplosim(&args, tmp.path()));
     assert_eq!(first, read(&dir.join("ensemble.csv")));
-    assert!(first.starts_with("date,mean,p5,p25,p50,p75,p95\n1950-01-01,"));
+    assert!(first.starts_with("date,pair,mean,p5,p25,p50,p75,p95\n1950-01-01,north/south,"));
     let svg = read(&dir.join("chart.svg"));
     assert!(svg.contains("25 runs"), "the legend names the bands");
 }
@@ -138,19 +138,19 @@ fn compare_writes_the_curves_and_a_divergence_summary() {
     );
     let csv = read(&dir.join("compare.csv"));
     assert!(csv.starts_with(
-        "date,baseline,no_incident,no_incident_diff,no_incident_diff_p5,no_incident_diff_p95,late_treaty,late_treaty_diff,"
+        "date,pair,baseline,no_incident,no_incident_diff,no_incident_diff_p5,no_incident_diff_p95,late_treaty,late_treaty_diff,"
     ));
     let diffs = column(&csv, "late_treaty_diff");
     assert_eq!(diffs[0], "0.0000");
     assert_ne!(diffs[20], "0.0000");
     let divergence = read(&dir.join("divergence.csv"));
     assert!(
-        divergence.contains("\nlate_treaty,1951-03-01,"),
+        divergence.contains("\nlate_treaty,north/south,1951-03-01,"),
         "{divergence}"
     );
     let decades = read(&dir.join("decades.csv"));
     assert!(
-        decades.starts_with("decade,baseline,no_incident,late_treaty\n1950s,"),
+        decades.starts_with("decade,pair,baseline,no_incident,late_treaty\n1950s,north/south,"),
         "{decades}"
     );
     let manifest = read(&dir.join("manifest.json"));
@@ -196,7 +196,8 @@ fn explain_prints_parts_that_sum_to_the_score() {
     ok(&diplosim(&["run", small, "--out", "r"], tmp.path()));
     let traj = read(&tmp.path().join("r/trajectory.csv"));
     let row = traj.lines().find(|l| l.starts_with("1953-01-01")).unwrap();
-    assert_eq!(row.split(',').nth(1).unwrap(), value[n - 1]);
+    // date, pair, score, ...
+    assert_eq!(row.split(',').nth(2).unwrap(), value[n - 1]);
     // Outside the span.
     let bad = diplosim(&["explain", small, "--at", "1970-01-01"], tmp.path());
     assert_eq!(bad.status.code(), Some(2));
@@ -221,7 +222,7 @@ fn rank_prints_and_writes_the_table() {
         "{out}"
     );
     let csv = read(&tmp.path().join("output/dominant/rank/rank.csv"));
-    assert!(csv.starts_with("rank,id,date,title,mean_abs_change,mean_effect,largest_change,fired\n1,war,1962-03-01,A war,"), "{csv}");
+    assert!(csv.starts_with("rank,id,pair,date,title,mean_abs_change,mean_effect,largest_change,fired\n1,war,east/west,1962-03-01,A war,"), "{csv}");
     assert_eq!(csv.lines().count(), 5);
     let svg = read(&tmp.path().join("output/dominant/rank/chart.svg"));
     assert!(svg.contains("1962 A war"), "the bar chart names the war");

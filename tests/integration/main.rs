@@ -11,7 +11,10 @@ mod engine;
 mod experiment;
 mod experiment_cli;
 mod hostile;
+#[path = "../support/oracle.rs"]
+mod oracle;
 mod output;
+mod pairs;
 mod readme;
 mod reference;
 mod research;

@@ -27,6 +27,26 @@ fn the_readme_example_scenario_checks_and_runs() {
 }
 
 #[test]
+fn the_readme_three_state_example_is_the_fixture_and_checks() {
+    let text = readme();
+    let marker = "### More than two states";
+    let section = &text[text
+        .find(marker)
+        .expect("the README says how to write more states")..];
+    let start = section.find("```ron\n").expect("with an example") + "```ron\n".len();
+    let end = start + section[start..].find("```").expect("the example is closed");
+    let fixture = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three_states.ron"),
+    )
+    .expect("the fixture exists");
+    assert_eq!(&section[start..end], fixture);
+    let sc = Scenario::from_str(&fixture, Path::new("three_states.ron"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sc.pairs.len(), 3);
+    assert_eq!(sc.timeline.checkpoints.len(), 3);
+}
+
+#[test]
 fn the_readme_gives_the_two_setup_commands() {
     let text = readme();
     assert!(text.contains("cargo run --release -- run scenarios/sino_soviet_1917_1991.ron"));

@@ -1,5 +1,6 @@
 //! Research commands end to end: a measured reference series beside runs (`--reference`,
-//! `fit`), its bad inputs, and the scenario's default reference.
+//! `fit`), its bad inputs, and the scenario's default reference; a series of several
+//! pairs, fitted per pair and overall; every run's scores (`--per-run`).
 
 use std::path::Path;
 
@@ -26,8 +27,9 @@ fn own_trajectory(dir: &Path, step: usize) -> String {
     let csv = std::fs::read_to_string(dir.join("own/trajectory.csv")).unwrap();
     let mut out = String::from("date,score,label\n");
     for line in csv.lines().skip(1).step_by(step) {
+        // date, pair (the only one), score, ...
         let mut f = line.split(',');
-        let (date, score) = (f.next().unwrap(), f.next().unwrap());
+        let (date, score) = (f.next().unwrap(), f.nth(1).unwrap());
         out.push_str(&format!("{},{score},\"month, as run\"\n", &date[..7]));
     }
     out
@@ -69,7 +71,7 @@ fn run_with_its_own_trajectory_as_reference_fits_exactly() {
     );
     let fit = std::fs::read_to_string(dir.path().join("out/fit.csv")).unwrap();
     assert!(
-        fit.starts_with("date,reference,run,label\n1950-01,"),
+        fit.starts_with("date,pair,reference,run,label\n1950-01,north/south,"),
         "{fit}"
     );
     assert!(fit.contains(",\"month, as run\"\n"), "{fit}");
@@ -126,7 +128,7 @@ fn ensemble_and_compare_fit_their_means() {
     assert!(text.contains("  no_incident"), "{text}");
     let fit = std::fs::read_to_string(dir.path().join("c/fit.csv")).unwrap();
     assert!(
-        fit.starts_with("date,reference,baseline,no_incident,label\n"),
+        fit.starts_with("date,pair,reference,baseline,no_incident,label\n"),
         "{fit}"
     );
     // `fit` prints the same summary as compare, from the same runs.
@@ -311,8 +313,9 @@ fn made_reference_with(dir: &Path, changes: &str, name: &str) {
     let csv = std::fs::read_to_string(dir.join("truth/ensemble.csv")).unwrap();
     let mut out = String::from("# made by the test: not a measurement\ndate,score\n");
     for (i, line) in csv.lines().skip(1).enumerate() {
+        // date, pair (the only one), mean, ...
         let mut f = line.split(',');
-        let (date, mean) = (f.next().unwrap(), f.next().unwrap().parse::<f64>().unwrap());
+        let (date, mean) = (f.next().unwrap(), f.nth(1).unwrap().parse::<f64>().unwrap());
         let noise = 0.15 * (((i * 7919) % 13) as f64 / 6.0 - 1.0);
         out.push_str(&format!("{},{:.4}\n", &date[..7], mean + noise));
     }
@@ -675,15 +678,15 @@ fn sensitivity_ranks_the_parameter_that_moves_the_curve_first() {
         ]
     );
     let csv = std::fs::read_to_string(d.join("s/sensitivity.csv")).unwrap();
-    assert!(csv.starts_with("parameter,from,to,oat_trajectory,oat_rmse_min,oat_rmse_max,morris_mu_star,morris_sigma,morris_fit_mu_star\n"), "{csv}");
+    assert!(csv.starts_with("parameter,pair,from,to,oat_trajectory,oat_rmse_min,oat_rmse_max,morris_mu_star,morris_sigma,morris_fit_mu_star\n"), "{csv}");
     // Base moves the whole curve by about its range: one point of base is about one
     // point of score where the curve is far from the scale's ends.
     let base: Vec<f64> = csv
         .lines()
-        .find(|l| l.starts_with("base,"))
+        .find(|l| l.starts_with("base,north/south,"))
         .unwrap()
         .split(',')
-        .skip(3)
+        .skip(4)
         .take(1)
         .map(|x| x.parse().unwrap())
         .collect();
@@ -742,4 +745,474 @@ fn sensitivity_names_half_life_and_group_parameters_readably() {
         let oat: f64 = line.split(',').nth(3).unwrap().parse().unwrap();
         assert!(oat > 0.01, "{line}");
     }
+}
+
+/// The three-state fixture's ensemble mean of seeds 1 to 2, pair by pair, as a reference
+/// with a pair column (keys written `b/a` for china/us, which must not matter): every
+/// sixth month, at full precision from ensemble.csv's four decimals, with `shift` added
+/// to the china/us rows.
+fn three_state_reference(dir: &Path, shift: f64) -> String {
+    let ran = diplosim(
+        dir,
+        &[
+            "ensemble",
+            fixture("three_states.ron").to_str().unwrap(),
+            "--runs",
+            "2",
+            "--out",
+            "own",
+        ],
+    );
+    ok(&ran);
+    let csv = std::fs::read_to_string(dir.join("own/ensemble.csv")).unwrap();
+    let mut out = String::from("# made by the test\ndate,pair,score,label\n");
+    for (i, line) in csv.lines().skip(1).enumerate() {
+        // Three pairs a month: keep every sixth month.
+        if (i / 3) % 6 != 0 {
+            continue;
+        }
+        let f: Vec<&str> = line.split(',').collect();
+        let (date, pair, mean): (&str, &str, f64) = (f[0], f[1], f[2].parse().unwrap());
+        let (pair, score) = if pair == "china/us" {
+            ("us/china", mean + shift)
+        } else {
+            (pair, mean)
+        };
+        out.push_str(&format!("{},{pair},{score},\"{pair}, made\"\n", &date[..7]));
+    }
+    out
+}
+
+#[test]
+fn fit_reports_each_pair_and_all_pairs_of_a_three_state_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // 96 months, every sixth: 16 dates per pair. China and the US 1.5 points warmer in
+    // the measure than in the runs.
+    std::fs::write(d.join("ref.csv"), three_state_reference(d, 1.5)).unwrap();
+    let three = fixture("three_states.ron");
+    let ran = diplosim(
+        d,
+        &[
+            "fit",
+            three.to_str().unwrap(),
+            "--reference",
+            "ref.csv",
+            "--runs",
+            "2",
+        ],
+    );
+    let text = ok(&ran);
+    assert!(
+        text.contains("fit to ref.csv (48 dates of 3 pairs, 1969-01 to 1976-07; scale of"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  curve     pair                dates       r    RMSE    bias  same band  best lag\n"
+        ),
+        "{text}"
+    );
+    // Each pair on its own dates: exact where the measure is the mean, 1.5 colder where
+    // it was shifted; pooled, a third of the dates 1.5 off.
+    for row in [
+        "  baseline  china/soviet_union     16    1.00    0.00   +0.00       100%",
+        "  baseline  china/us               16    1.00    1.50   -1.50 ",
+        "  baseline  soviet_union/us        16    1.00    0.00   +0.00       100%",
+        "  baseline  all pairs              48  ",
+    ] {
+        assert!(text.contains(row), "expected {row:?} in\n{text}");
+    }
+    let all = text.lines().find(|l| l.contains("all pairs  ")).unwrap();
+    let cols: Vec<&str> = all.split_whitespace().collect();
+    // RMSE sqrt(1.5^2 / 3) = 0.87, bias -0.50.
+    assert_eq!((cols[5], cols[6]), ("0.87", "-0.50"), "{all}");
+
+    // The files of an ensemble: fit.csv has a row per (date, pair), the chart's footer
+    // the fit of each pair and of all.
+    let ran = diplosim(
+        d,
+        &[
+            "ensemble",
+            three.to_str().unwrap(),
+            "--runs",
+            "2",
+            "--reference",
+            "ref.csv",
+            "--out",
+            "ens",
+        ],
+    );
+    ok(&ran);
+    let fit = std::fs::read_to_string(d.join("ens/fit.csv")).unwrap();
+    let lines: Vec<&str> = fit.lines().collect();
+    assert_eq!(lines[0], "date,pair,reference,mean,label");
+    assert_eq!(lines.len(), 1 + 48);
+    assert!(lines[1].starts_with("1969-01,china/soviet_union,"), "{fit}");
+    assert!(lines[2].starts_with("1969-01,china/us,"), "{fit}");
+    assert!(lines[3].starts_with("1969-01,soviet_union/us,"), "{fit}");
+    assert!(lines[2].ends_with(",\"us/china, made\""), "{fit}");
+    let chart = std::fs::read_to_string(d.join("ens/chart.txt")).unwrap();
+    assert!(
+        chart.contains("mean vs measured: china/soviet_union r 1.00, RMSE 0.00; china/us r 1.00, RMSE 1.50; soviet_union/us r 1.00, RMSE 0.00; all pairs r "),
+        "{chart}"
+    );
+}
+
+#[test]
+fn a_reference_of_several_pairs_is_checked_row_by_row() {
+    let three = fixture("three_states.ron");
+    let cases: &[(&str, &str)] = &[
+        (
+            "date,pair,score\n1970,china/soviet_union,-5\n1971,china/japan,1\n",
+            "bad.csv:3:6: `china/japan` is not a pair the scenario models",
+        ),
+        (
+            "date,pair,score\n1970,china,-5\n",
+            "bad.csv:2:6: `china` is not a pair the scenario models",
+        ),
+        (
+            "date,score\n1970,-5\n",
+            "bad.csv:1:1: the scenario models 3 pairs, and the file has no `pair` column",
+        ),
+        (
+            "date,pair,score\n1970,china/us,-5\n1970-03,us/china,1\n",
+            "bad.csv:3:1: 1970-03 overlaps: line 2 has 1970",
+        ),
+        (
+            "date,pair,score\n1970,china/us\n",
+            "bad.csv:2:14: a row has 3 or 4 fields (date, pair, score, optional label), this one has 2",
+        ),
+    ];
+    for (text, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bad.csv"), text).unwrap();
+        let ran = diplosim(
+            dir.path(),
+            &["fit", three.to_str().unwrap(), "--reference", "bad.csv"],
+        );
+        assert_eq!(ran.code, Some(2), "{text:?}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains(expected),
+            "{text:?}: expected {expected:?} in\n{}",
+            ran.stderr
+        );
+    }
+    // Without the column, the hint says how to add it.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.csv"), "date,score\n1970,-5\n").unwrap();
+    let ran = diplosim(
+        dir.path(),
+        &["fit", three.to_str().unwrap(), "--reference", "bad.csv"],
+    );
+    assert!(
+        ran.stderr
+            .contains("add a pair column after the date, `date,pair,score`"),
+        "{}",
+        ran.stderr
+    );
+    // Two periods of one date on different pairs are fine; the same pair is not.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ok.csv"),
+        "date,pair,score\n1970,china/us,-5\n1970,soviet_union/us,1\n",
+    )
+    .unwrap();
+    ok(&diplosim(
+        dir.path(),
+        &["fit", three.to_str().unwrap(), "--reference", "ok.csv"],
+    ));
+}
+
+#[test]
+fn the_pairs_own_reference_files_are_read_and_combined() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = std::fs::read_to_string(fixture("three_states.ron"))
+        .unwrap()
+        .replacen(
+            "    parties: [",
+            "    pairs: [\n        (states: (\"china\", \"soviet_union\"), reference: \"cs.csv\"),\n        (states: (\"china\", \"us\")),\n        (states: (\"soviet_union\", \"us\"), reference: \"su.csv\"),\n    ],\n    parties: [",
+            1,
+        );
+    std::fs::write(d.join("three.ron"), text).unwrap();
+    std::fs::write(d.join("cs.csv"), "date,score\n1970,-7\n1971,-6\n").unwrap();
+    std::fs::write(
+        d.join("su.csv"),
+        "date,pair,score\n1973,us/soviet_union,2\n",
+    )
+    .unwrap();
+    let ran = diplosim(d, &["fit", "three.ron", "--runs", "2"]);
+    let out = ok(&ran);
+    assert!(
+        out.contains("fit to ./cs.csv and ./su.csv (3 dates of 2 pairs, 1970 to 1973;")
+            || out.contains("fit to cs.csv and su.csv (3 dates of 2 pairs, 1970 to 1973;"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  baseline  china/soviet_union      2 "),
+        "{out}"
+    );
+    assert!(
+        out.contains("  baseline  soviet_union/us         1 "),
+        "{out}"
+    );
+    assert!(!out.contains("  baseline  china/us "), "{out}");
+    // A pair's own file that names another pair is refused at the row.
+    std::fs::write(d.join("su.csv"), "date,pair,score\n1973,china/us,2\n").unwrap();
+    let ran = diplosim(d, &["fit", "three.ron", "--runs", "2"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("su.csv:2:6: this file is the series of the pair soviet_union/us, and the row names china/us"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn per_run_writes_every_runs_monthly_score_of_every_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let three = fixture("three_states.ron");
+    let ran = diplosim(
+        d,
+        &[
+            "ensemble",
+            three.to_str().unwrap(),
+            "--runs",
+            "3",
+            "--seed",
+            "5",
+            "--per-run",
+            "--out",
+            "ens",
+        ],
+    );
+    ok(&ran);
+    let runs = std::fs::read_to_string(d.join("ens/runs.csv")).unwrap();
+    let lines: Vec<&str> = runs.lines().collect();
+    assert_eq!(lines[0], "run,seed,variant,date,pair,score");
+    // 3 runs x 96 months x 3 pairs.
+    assert_eq!(lines.len(), 1 + 3 * 96 * 3);
+    assert!(lines[1].starts_with("0,5,baseline,1969-01-01,china/soviet_union,"));
+    assert!(lines[2].starts_with("0,5,baseline,1969-01-01,china/us,"));
+    assert!(lines[3 * 96 * 3].starts_with("2,7,baseline,1976-12-01,soviet_union/us,"));
+    // Run 1 is `run --seed 6`: its rows are that run's trajectory, pair for pair.
+    ok(&diplosim(
+        d,
+        &[
+            "run",
+            three.to_str().unwrap(),
+            "--seed",
+            "6",
+            "--out",
+            "run6",
+        ],
+    ));
+    let trajectory = std::fs::read_to_string(d.join("run6/trajectory.csv")).unwrap();
+    let from_run: Vec<String> = trajectory
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            format!("{},{},{}", f[0], f[1], f[2])
+        })
+        .collect();
+    let from_runs: Vec<String> = lines[1..]
+        .iter()
+        .filter(|l| l.starts_with("1,6,baseline,"))
+        .map(|l| l.splitn(4, ',').nth(3).unwrap().to_string())
+        .collect();
+    assert_eq!(from_runs, from_run);
+    // Without --per-run, no runs.csv; the other files are the same bytes.
+    ok(&diplosim(
+        d,
+        &[
+            "ensemble",
+            three.to_str().unwrap(),
+            "--runs",
+            "3",
+            "--seed",
+            "5",
+            "--out",
+            "plain",
+        ],
+    ));
+    assert!(!d.join("plain/runs.csv").exists());
+    for name in ["ensemble.csv", "chart.txt"] {
+        assert_eq!(
+            std::fs::read(d.join("ens").join(name)).unwrap(),
+            std::fs::read(d.join("plain").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+
+    // compare: the baseline's runs, then each variant's, on the same seeds.
+    let small = fixture("small.ron");
+    let cf = fixture("counterfactuals/no_incident.ron");
+    let ran = diplosim(
+        d,
+        &[
+            "compare",
+            small.to_str().unwrap(),
+            cf.to_str().unwrap(),
+            "--runs",
+            "2",
+            "--per-run",
+            "--out",
+            "cmp",
+        ],
+    );
+    ok(&ran);
+    let runs = std::fs::read_to_string(d.join("cmp/runs.csv")).unwrap();
+    let lines: Vec<&str> = runs.lines().collect();
+    assert_eq!(lines[0], "run,seed,variant,date,pair,score");
+    // 2 runs x 132 months x 1 pair x 2 curves.
+    assert_eq!(lines.len(), 1 + 2 * 132 * 2);
+    assert!(lines[1].starts_with("0,1,baseline,1950-01-01,north/south,"));
+    assert!(lines[1 + 2 * 132].starts_with("0,1,no_incident,1950-01-01,north/south,"));
+    assert!(
+        listing(&d.join("cmp")).contains(&"runs.csv".to_string()),
+        "{:?}",
+        listing(&d.join("cmp"))
+    );
+}
+
+#[test]
+fn per_run_is_refused_past_its_share_of_the_score_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = fixture("small.ron");
+    // 132 months: 2^25 rows / 132 = 254200 runs at most.
+    let ran = diplosim(
+        dir.path(),
+        &[
+            "ensemble",
+            small.to_str().unwrap(),
+            "--runs",
+            "254201",
+            "--per-run",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("--per-run: 254201 runs x 132 months x 1 pair x 1 curve is 33554532 rows of runs.csv, more than the 33554432 it may hold"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("at most 254200 with --per-run"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(listing(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn calibrate_and_sensitivity_report_each_pair_and_all_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("ref.csv"), three_state_reference(d, 1.5)).unwrap();
+    std::fs::write(
+        d.join("params.ron"),
+        "Params(params: [Base(pair: (\"us\", \"china\"), from: -1.0, to: 3.0)])",
+    )
+    .unwrap();
+    let three = fixture("three_states.ron");
+    let ran = diplosim(
+        d,
+        &[
+            "calibrate",
+            three.to_str().unwrap(),
+            "--params",
+            "params.ron",
+            "--reference",
+            "ref.csv",
+            "--train",
+            "1969..1972",
+            "--test",
+            "1973..1976",
+            "--runs",
+            "2",
+            "--budget",
+            "12",
+            "--starts",
+            "1",
+            "--out",
+            "cal",
+        ],
+    );
+    let text = ok(&ran);
+    // The pooled loss is the RMSE over all pairs' training dates: only china/us is off,
+    // so raising its base brings every pair to the measure.
+    assert!(
+        text.contains(
+            "  curve       pair                period   dates       r    RMSE    bias  same band\n"
+        ),
+        "{text}"
+    );
+    for row in [
+        "  baseline    china/soviet_union  train        8 ",
+        "  baseline    china/us            train        8    1.00    1.50   -1.50 ",
+        "  baseline    all pairs           train       24 ",
+        "  baseline    all pairs           test        24 ",
+        "  calibrated  china/us            test         8 ",
+    ] {
+        assert!(text.contains(row), "expected {row:?} in\n{text}");
+    }
+    // Near -4 the squashing flattens the score: a raw shift of about 1.9 gives 1.5.
+    let found = calibrated(text, "base china/us");
+    assert!(found > 1.2 && found < 2.6, "{text}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("cal/calibration.txt")).unwrap(),
+        text[..text.find("wrote ").unwrap()]
+    );
+
+    let ran = diplosim(
+        d,
+        &[
+            "sensitivity",
+            three.to_str().unwrap(),
+            "--params",
+            "params.ron",
+            "--reference",
+            "ref.csv",
+            "--runs",
+            "2",
+            "--paths",
+            "2",
+            "--out",
+            "sens",
+        ],
+    );
+    let text = ok(&ran);
+    assert!(text.contains("all pairs pooled:\n"), "{text}");
+    assert!(
+        text.contains("china/us (China – United States):\n"),
+        "{text}"
+    );
+    let csv = std::fs::read_to_string(d.join("sens/sensitivity.csv")).unwrap();
+    let pairs: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        pairs,
+        ["china/soviet_union", "china/us", "soviet_union/us", "all"]
+    );
+    // The china/us base moves only its own pair.
+    let row = |pair: &str| -> Vec<String> {
+        csv.lines()
+            .find(|l| l.split(',').nth(1) == Some(pair))
+            .unwrap()
+            .split(',')
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(row("china/soviet_union")[4], "0.0000", "{csv}");
+    assert_ne!(row("china/us")[4], "0.0000", "{csv}");
 }

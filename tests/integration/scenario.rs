@@ -855,7 +855,7 @@ fn a_condition_that_can_never_hold() {
     assert_eq!(p.subject, "event \"spat\" (triggered)");
     assert_eq!(
         p.message,
-        "Rules(\"north\", \"blue\") can never hold: \"blue\" is a party of the other state"
+        "Rules(\"north\", \"blue\") can never hold: \"blue\" is a party of another state"
     );
     assert_eq!(at(&p), pos_in(&t, "Rules(\"north\", \"blue\")", "\"blue\""));
 }
@@ -1181,4 +1181,46 @@ fn no_truncation_or_deleted_character_panics_or_points_outside_the_file() {
             }
         }
     }
+}
+
+#[test]
+fn check_accepts_the_three_state_example_and_counts_its_pairs() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let three = crate::common::fixture("three_states.ron");
+    let ran = crate::common::diplosim(dir.path(), &["check", three.to_str().expect("UTF-8")]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains(
+            "ok: \"The strategic triangle, 1969-1976\", 1969-01-01 to 1976-12-31; 3 states (3 pairs), 3 parties, 0 leaders, 0 actors, 6 events, 3 checkpoints"
+        ),
+        "{}",
+        ran.stdout
+    );
+    // A file of one pair reads as it always has.
+    let small = crate::common::fixture("small.ron");
+    let ran = crate::common::diplosim(dir.path(), &["check", small.to_str().expect("UTF-8")]);
+    assert!(
+        ran.stdout.contains("; 2 states, 3 parties,"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn a_broken_pair_is_located_in_the_file() {
+    // The three-state example with a pair of a state with itself: the message names the
+    // pair and points at it.
+    let text = crate::common::fixture_text("three_states.ron").replacen(
+        "    parties: [",
+        "    pairs: [(states: (\"china\", \"china\"))],\n    parties: [",
+        1,
+    );
+    let e = Scenario::from_str(&text, Path::new("three_states.ron")).expect_err("broken");
+    let shown = e.to_string();
+    assert!(
+        shown.contains(
+            "three_states.ron:30:22: pair \"china/china\": state \"china\" is paired with itself"
+        ),
+        "{shown}"
+    );
 }

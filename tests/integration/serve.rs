@@ -314,7 +314,7 @@ fn explain_says_what_the_command_says() {
     let s = server();
     let v = get(&s.url, &format!("/api/explain?s={SINO}&seed=2&at=1960-07")).json();
     let sc = Scenario::load(&shipped().join(SINO)).unwrap();
-    let x = diplosim::experiment::explain(&sc, 2, "1960-07-01".parse().unwrap()).unwrap();
+    let x = diplosim::experiment::explain(&sc, 2, "1960-07-01".parse().unwrap(), 0).unwrap();
     assert_eq!(
         v["text"].as_str().unwrap(),
         diplosim::report::explain_text(&sc, &x)
@@ -488,4 +488,266 @@ fn handout_command_writes_one_file() {
         &["handout", sc.to_str().unwrap(), "--runs", "0"],
     );
     assert_eq!(r.code, Some(2));
+}
+
+const TRIANGLE: &str = "three_states.ron";
+
+/// A folder holding the three-state fixture (China, the Soviet Union, the United States).
+fn triangle() -> (tempfile::TempDir, Running) {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three_states.ron");
+    std::fs::copy(fixture, tmp.path().join(TRIANGLE)).unwrap();
+    let s = server_with(tmp.path(), Limits::default());
+    (tmp, s)
+}
+
+fn keys(v: &serde_json::Value, field: &str) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[field].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_scenario_of_three_states_lists_its_pairs_and_a_one_pair_scenario_one() {
+    let (_tmp, s) = triangle();
+    let info = get(&s.url, &format!("/api/scenario?s={TRIANGLE}")).json();
+    assert_eq!(
+        keys(&info["pairs"], "key"),
+        ["china/soviet_union", "china/us", "soviet_union/us"]
+    );
+    assert_eq!(
+        keys(&info["pairs"], "name"),
+        [
+            "China – Soviet Union",
+            "China – United States",
+            "Soviet Union – United States"
+        ]
+    );
+    let sino = get(&server().url, &format!("/api/scenario?s={SINO}")).json();
+    assert_eq!(keys(&sino["pairs"], "key"), ["china/soviet_union"]);
+}
+
+#[test]
+fn a_what_if_of_three_pairs_is_told_pair_by_pair() {
+    let (_tmp, s) = triangle();
+    // Nixon's visit binds the two ruling parties of China and the United States: only
+    // that pair parts.
+    let v = get(
+        &s.url,
+        &format!("/api/lab?s={TRIANGLE}&c=remove:nixon_visit&runs=20&seed=3"),
+    )
+    .json();
+    assert_eq!(
+        v["pairs"],
+        serde_json::json!(["china/soviet_union", "china/us", "soviet_union/us"])
+    );
+    let said: Vec<(String, String)> = v["summaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| !x["pair"].is_null())
+        .map(|x| {
+            (
+                x["pair"].as_str().unwrap().to_string(),
+                x["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(said.len(), 3, "{}", v["summaries"]);
+    for (pair, text) in &said {
+        let parts = text.contains("first parts from the history as scripted in March 1972");
+        assert_eq!(parts, pair == "china/us", "{pair}: {text}");
+        if pair != "china/us" {
+            assert!(text.contains("never parts"), "{pair}: {text}");
+        }
+    }
+    // The numbers are the library's, pair by pair.
+    let sc = Scenario::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three_states.ron"),
+    )
+    .unwrap();
+    let summary = v["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("Over 20 paired runs, seeds 3 to 22, pair by pair:\n"),
+        "{summary}"
+    );
+    for p in 0..3 {
+        assert!(
+            summary.contains(&format!("\n{}: The what-if", sc.pair_name(p))),
+            "{summary}"
+        );
+    }
+    // Each checkpoint says its pair; the one of the opening changes.
+    let checks = v["checkpoints"].as_array().unwrap();
+    let by_pair: Vec<(&str, &str, bool)> = checks
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap(),
+                c["pair"].as_str().unwrap(),
+                c["baseline"] != c["variant"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_pair,
+        [
+            ("border_war", "china/soviet_union", false),
+            ("opening", "china/us", true),
+            ("detente", "soviet_union/us", false)
+        ]
+    );
+    // The debrief's questions name the pair the what-if moves.
+    let debrief = v["debrief"].as_array().unwrap();
+    assert!(
+        debrief[0]
+            .as_str()
+            .unwrap()
+            .starts_with("The biggest gap between China and United States"),
+        "{debrief:?}"
+    );
+    assert!(
+        debrief[2]
+            .as_str()
+            .unwrap()
+            .contains("\"opening\" (China – United States)"),
+        "{debrief:?}"
+    );
+}
+
+#[test]
+fn the_page_shows_the_pairs_it_is_asked_for_in_the_layout_asked_for() {
+    let (_tmp, s) = triangle();
+    let all = get(&s.url, &format!("/api/lab?s={TRIANGLE}&seed=2")).json();
+    assert_eq!(all["layout"], "lines");
+    let one = get(
+        &s.url,
+        &format!("/api/lab?s={TRIANGLE}&seed=2&pairs=us/china"),
+    )
+    .json();
+    assert_eq!(one["pairs"], serde_json::json!(["china/us"]));
+    assert_eq!(keys(&one["checkpoints"], "id"), ["opening"]);
+    let marked: Vec<String> = keys(&one["markers"], "pair");
+    assert!(
+        !marked.is_empty() && marked.iter().all(|p| p == "china/us"),
+        "{marked:?}"
+    );
+    assert_ne!(one["svg"], all["svg"]);
+    assert!(
+        one["alt"]
+            .as_str()
+            .unwrap()
+            .contains("China – United States: it starts")
+    );
+    assert!(
+        !one["alt"]
+            .as_str()
+            .unwrap()
+            .contains("China – Soviet Union: it starts")
+    );
+    let panels = get(
+        &s.url,
+        &format!("/api/lab?s={TRIANGLE}&seed=2&layout=panels"),
+    )
+    .json();
+    assert_eq!(panels["layout"], "panels");
+    assert_ne!(panels["svg"], all["svg"]);
+
+    // Explain says what `diplosim explain` says, for each pair shown.
+    let text = |q: &str| {
+        get(
+            &s.url,
+            &format!("/api/explain?s={TRIANGLE}&seed=2&at=1973-06{q}"),
+        )
+        .json()["text"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let sc = Scenario::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three_states.ron"),
+    )
+    .unwrap();
+    let said = |p: usize| {
+        let x = diplosim::experiment::explain(&sc, 2, "1973-06-01".parse().unwrap(), p).unwrap();
+        diplosim::report::explain_text(&sc, &x)
+    };
+    assert_eq!(text("&pairs=china/us"), said(1));
+    assert_eq!(
+        text("&pairs=soviet_union/us,china/soviet_union"),
+        said(0) + "\n" + &said(2)
+    );
+    assert_eq!(text(""), said(0) + "\n" + &said(1) + "\n" + &said(2));
+
+    // A pair the scenario does not have, or a layout that is none, is a message.
+    let bad = get(
+        &s.url,
+        &format!("/api/lab?s={TRIANGLE}&pairs=china/mongolia"),
+    );
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("\"china/mongolia\" is not a pair of this scenario; its pairs are china/soviet_union, china/us, soviet_union/us"),
+        "{}",
+        bad.text()
+    );
+    let bad = get(&s.url, &format!("/api/lab?s={TRIANGLE}&layout=pie"));
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.json()["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("layout: `pie` is not a layout"),
+        "{}",
+        bad.text()
+    );
+}
+
+#[test]
+fn the_handout_of_three_pairs_names_them_and_gives_each_its_scores() {
+    let (_tmp, s) = triangle();
+    let html = get(
+        &s.url,
+        &format!("/api/handout?s={TRIANGLE}&c=remove:nixon_visit&runs=10"),
+    )
+    .text();
+    assert!(html.contains("All 3 pairs of states: China – Soviet Union, China – United States and Soviet Union – United States."));
+    for name in [
+        "China – Soviet Union",
+        "China – United States",
+        "Soviet Union – United States",
+    ] {
+        assert!(
+            html.contains(&format!("<h3 class=\"pair\">{name}</h3>")),
+            "no scores of {name}"
+        );
+        assert!(
+            html.contains(&format!(
+                "<tr class=\"pair\"><th scope=\"colgroup\" colspan=\"5\">{name}</th></tr>"
+            )),
+            "no checkpoints of {name}"
+        );
+        assert!(
+            html.contains(&format!("<p class=\"by-pair\"><b>{name}</b>")),
+            "no summary of {name}"
+        );
+    }
+    // 96 months of each pair, each month a row with history, what-if and gap.
+    assert_eq!(
+        html.matches("<tr><th scope=\"row\">1972-03</th>").count(),
+        3
+    );
+    let one = get(
+        &s.url,
+        &format!("/api/handout?s={TRIANGLE}&pairs=china/us&runs=10"),
+    )
+    .text();
+    assert!(one.contains("1 of the 3 pairs of states: China – United States."));
+    assert!(one.contains("How did the relation between China and United States change, and why?"));
+    assert_eq!(one.matches("<tr><th scope=\"row\">1972-03</th>").count(), 1);
+    assert!(!one.contains("border_war"));
 }

@@ -297,3 +297,79 @@ fn a_merged_calibration_is_the_single_machine_calibration() {
 fn a_merged_sensitivity_is_the_single_machine_sensitivity() {
     research_sharded_equals_single("sensitivity", &["--runs", "4", "--paths", "3"], 4);
 }
+
+#[test]
+fn a_merged_ensemble_of_three_pairs_with_its_runs_is_the_single_machine_ensemble() {
+    let three = fixture("three_states.ron");
+    sharded_equals_single(
+        &[
+            "ensemble",
+            three.to_str().unwrap(),
+            "--runs",
+            "7",
+            "--per-run",
+            "--out",
+            "out",
+        ],
+        3,
+    );
+    let cf = fixture("counterfactuals/no_incident.ron");
+    let small = fixture("small.ron");
+    sharded_equals_single(
+        &[
+            "compare",
+            small.to_str().unwrap(),
+            cf.to_str().unwrap(),
+            "--runs",
+            "5",
+            "--per-run",
+            "--out",
+            "out",
+        ],
+        2,
+    );
+}
+
+#[test]
+fn merge_refuses_shards_made_for_other_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let three = fixture("three_states.ron");
+    ok(&diplosim(
+        d,
+        &[
+            "ensemble",
+            three.to_str().unwrap(),
+            "--runs",
+            "2",
+            "--out",
+            "a",
+            "--shard",
+            "1/1",
+        ],
+    ));
+    let path = d.join("a/ensemble-shard-1-of-1.bin");
+    let bytes = std::fs::read(&path).unwrap();
+    let header = String::from_utf8_lossy(&bytes[..bytes.iter().position(|&b| b == b'\n').unwrap()])
+        .into_owned();
+    assert!(
+        header.contains(r#""pairs":["china/soviet_union","china/us","soviet_union/us"]"#),
+        "{header}"
+    );
+    // The same file, its header claiming the pairs in another order.
+    let changed = header.replace(
+        r#""pairs":["china/soviet_union","china/us","soviet_union/us"]"#,
+        r#""pairs":["china/us","china/soviet_union","soviet_union/us"]"#,
+    );
+    let mut out = changed.into_bytes();
+    out.extend_from_slice(&bytes[header.len()..]);
+    std::fs::write(&path, out).unwrap();
+    let ran = diplosim(d, &["merge", "a"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("the shards were made for the pairs china/us, china/soviet_union, soviet_union/us, and the scenario models china/soviet_union, china/us, soviet_union/us"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(listing(&d.join("a")), ["ensemble-shard-1-of-1.bin"]);
+}

@@ -149,11 +149,11 @@ fn the_sino_soviet_story_turns_on_its_leaders() {
     let r = run(&sc, 1);
     // Stalin's death (5 March 1953) ends his personal ties with Mao: the leader-level part
     // changes across it.
-    let before = r.at(day("1953-03-01")).unwrap().parts.leader;
-    let after = r.at(day("1953-04-01")).unwrap().parts.leader;
+    let before = r.at(day("1953-03-01"), 0).unwrap().parts.leader;
+    let after = r.at(day("1953-04-01"), 0).unwrap().parts.leader;
     assert_ne!(before, after);
     // Under Khrushchev and Mao the personal part is negative by the early 1960s.
-    assert!(r.at(day("1963-01-01")).unwrap().parts.leader < 0.0);
+    assert!(r.at(day("1963-01-01"), 0).unwrap().parts.leader < 0.0);
 }
 
 /// Set to regenerate the golden files (the README's chart and checkpoint table) instead

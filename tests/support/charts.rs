@@ -95,6 +95,7 @@ pub fn tiny() -> ChartModel {
         .map(|d| (d, if d < date("1955-01-01") { 2.0 } else { -4.0 }))
         .collect();
     let event = |d: &str, score: f64, title: &str| EventMarker {
+        pair: 0,
         date: date(d),
         score,
         title: title.to_string(),
@@ -118,11 +119,13 @@ pub fn tiny() -> ChartModel {
         small_print: "seed 7".to_string(),
         bands: single_run().bands,
         eras: vec![EraSpan {
+            pair: None,
             label: "The only era".to_string(),
             from: start,
             to: end,
         }],
         series: vec![Series {
+            pair: 0,
             label: "baseline".to_string(),
             points,
             role: SeriesRole::Baseline,

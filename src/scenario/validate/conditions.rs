@@ -1,8 +1,12 @@
-//! Conditions (`when` guards): the ids they name, thresholds on the scale, bands.
+//! Conditions (`when` guards): the ids they name, thresholds on the scale, bands, and the
+//! pair each score condition is about: the innermost enclosing `On`'s, else the file's
+//! only pair. `On` itself leaves no trace in the validated guard.
 
 use super::*;
 
 impl Validator {
+    /// A guard, validated; `on` is the pair of the innermost `On` around it, if any.
+    #[allow(clippy::too_many_arguments, reason = "the validator's shared context")]
     pub(super) fn condition(
         &mut self,
         c: &ConditionFile,
@@ -11,6 +15,7 @@ impl Validator {
         names: &Names,
         scale: &Scale,
         parties: &[Party],
+        on: Option<usize>,
     ) -> Condition {
         // The arguments of a variant are its children: `Rules("a", "b")` has two.
         let arg = |k: usize| at.index(k);
@@ -38,8 +43,18 @@ impl Validator {
         let list = |v: &mut Self, cs: &[ConditionFile]| -> Vec<Condition> {
             cs.iter()
                 .enumerate()
-                .map(|(k, c)| v.condition(c, subject, &arg(0).index(k), names, scale, parties))
+                .map(|(k, c)| v.condition(c, subject, &arg(0).index(k), names, scale, parties, on))
                 .collect()
+        };
+        // The pair a score condition is about.
+        let pair = |v: &mut Self, what: &str| match on {
+            Some(p) => p,
+            None => v.only_pair(subject, at, names, what, |all| {
+                format!(
+                    "write On({}, {what}(..)) around it, naming one of the file's pairs: {all}",
+                    names.example()
+                )
+            }),
         };
         match c {
             ConditionFile::Rules(s, p) => {
@@ -51,7 +66,7 @@ impl Validator {
                     self.problems.push(
                         subject.clone(),
                         arg(1),
-                        format!("Rules(\"{s}\", \"{p}\") can never hold: \"{p}\" is a party of the other state"),
+                        format!("Rules(\"{s}\", \"{p}\") can never hold: \"{p}\" is a party of another state"),
                         Some(format!("name one of the parties of \"{s}\"")),
                     );
                 }
@@ -60,11 +75,16 @@ impl Validator {
             ConditionFile::InOffice(l) => {
                 Condition::InOffice(get(self, "leader", l, &names.leaders, arg(0)).unwrap_or(0))
             }
-            ConditionFile::ScoreAtLeast(x) => Condition::ScoreAtLeast(threshold(self, *x)),
-            ConditionFile::ScoreBelow(x) => Condition::ScoreBelow(threshold(self, *x)),
+            ConditionFile::ScoreAtLeast(x) => {
+                Condition::ScoreAtLeast(pair(self, "ScoreAtLeast"), threshold(self, *x))
+            }
+            ConditionFile::ScoreBelow(x) => {
+                Condition::ScoreBelow(pair(self, "ScoreBelow"), threshold(self, *x))
+            }
             ConditionFile::Band(b) => match scale.find(b) {
                 // The outer bands reach to infinity so that a saturated score still lies in one.
                 Some(i) => Condition::Band(
+                    pair(self, "Band"),
                     if i == 0 {
                         f64::NEG_INFINITY
                     } else {
@@ -77,10 +97,19 @@ impl Validator {
                     },
                 ),
                 None => {
+                    let p = pair(self, "Band");
                     self.band(subject, &arg(0), scale, b);
-                    Condition::Band(0.0, 0.0)
+                    Condition::Band(p, 0.0, 0.0)
                 }
             },
+            ConditionFile::On((a, b), inner) => {
+                // An unknown pair is reported here, once: the conditions inside go on as
+                // if it were the first pair.
+                let p = self
+                    .named_pair(subject, &arg(0), (a, b), names, "a guard")
+                    .unwrap_or(0);
+                self.condition(inner, subject, &arg(1), names, scale, parties, Some(p))
+            }
             ConditionFile::Happened(ev) => {
                 Condition::Happened(get(self, "event", ev, &names.events, arg(0)).unwrap_or(0))
             }
@@ -95,6 +124,7 @@ impl Validator {
                 names,
                 scale,
                 parties,
+                on,
             ))),
         }
     }

@@ -171,18 +171,36 @@ impl Validator {
                 label,
             } => {
                 let lat = at.field("level");
-                let level = match level {
-                    LevelFile::State => Level::State,
+                // The level, and the pair of states it moves (`None` once a problem is
+                // found, so the effect is left out).
+                let (level, pair) = match level {
+                    LevelFile::State => {
+                        let p = self.only_pair(subject, &lat, names, "level: State", |all| {
+                            format!(
+                                "write level: States{} with the two states whose relation it moves; the file's pairs: {all}",
+                                names.example()
+                            )
+                        });
+                        (Level::State, Some(p))
+                    }
+                    LevelFile::States(a, b) => (
+                        Level::State,
+                        self.named_pair(subject, &lat, (a, b), names, "an effect"),
+                    ),
                     LevelFile::Party(a, b) => {
                         let (a, b) = (
                             lookup(self, "party", a, &names.parties, lat.index(0)),
                             lookup(self, "party", b, &names.parties, lat.index(1)),
                         );
                         let (a, b) = (a?, b?);
-                        if parties[a].state == parties[b].state {
+                        let (sa, sb) = (parties[a].state, parties[b].state);
+                        let pair = if sa == sb {
                             self.problems.push(subject.clone(), lat.clone(), format!("a party-level modifier binds a party of each state, but \"{}\" and \"{}\" belong to one state", parties[a].id, parties[b].id), None);
-                        }
-                        Level::Party(a, b)
+                            None
+                        } else {
+                            self.modelled(subject, &lat, (sa, sb), names, "an effect")
+                        };
+                        (Level::Party(a, b), pair)
                     }
                     LevelFile::Leader(a, b) => {
                         let (a, b) = (
@@ -190,10 +208,14 @@ impl Validator {
                             lookup(self, "leader", b, &names.leaders, lat.index(1)),
                         );
                         let (a, b) = (a?, b?);
-                        if leaders[a].state == leaders[b].state {
+                        let (sa, sb) = (leaders[a].state, leaders[b].state);
+                        let pair = if sa == sb {
                             self.problems.push(subject.clone(), lat.clone(), format!("a leader-level modifier binds a leader of each state, but \"{}\" and \"{}\" serve one state", leaders[a].id, leaders[b].id), None);
-                        }
-                        Level::Leader(a, b)
+                            None
+                        } else {
+                            self.modelled(subject, &lat, (sa, sb), names, "an effect")
+                        };
+                        (Level::Leader(a, b), pair)
                     }
                 };
                 let value = self.value(
@@ -247,6 +269,7 @@ impl Validator {
                     }
                 };
                 Some(Effect::Modifier {
+                    pair: pair?,
                     level,
                     value,
                     fade,
@@ -270,7 +293,14 @@ impl Validator {
                 let p = lookup(self, "party", party, &names.parties, at.field("party"));
                 let (s, p) = (s?, p?);
                 if parties[p].state != s {
-                    self.problems.push(subject.clone(), at.field("party"), format!("party \"{party}\" cannot rule \"{state}\": it belongs to the other state"), Some("a state is ruled by one of its own parties".to_string()));
+                    self.problems.push(
+                        subject.clone(),
+                        at.field("party"),
+                        format!(
+                            "party \"{party}\" cannot rule \"{state}\": it belongs to another state"
+                        ),
+                        Some("a state is ruled by one of its own parties".to_string()),
+                    );
                 }
                 Some(Effect::Rule { state: s, party: p })
             }

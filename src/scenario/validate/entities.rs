@@ -1,6 +1,6 @@
 //! What the file declares, checked: the scale and its bands, states, parties, leaders
 //! (their terms, and one person per office at a time), third parties, and the timeline's
-//! eras and checkpoints.
+//! eras and checkpoints (and the pair each belongs to).
 
 use super::*;
 
@@ -361,6 +361,7 @@ impl Validator {
         t: &TimelineFile,
         scale: &Scale,
         span: (Date, Date),
+        names: &Names,
     ) -> Timeline {
         let at = At::root().field("timeline");
         let outside = |from: Date, to: Date| {
@@ -383,15 +384,21 @@ impl Validator {
         };
         let mut eras = Vec::new();
         for (k, era) in t.eras.iter().enumerate() {
+            let subject = Subject::entity(Kind::Era, &era.label);
+            let eat = at.field("eras").index(k);
             if let Some((message, hint)) = outside(era.from, era.to) {
                 self.problems.push(
-                    Subject::entity(Kind::Era, &era.label),
-                    at.field("eras").index(k).field("from"),
+                    subject.clone(),
+                    eat.field("from"),
                     message,
                     Some(hint.to_string()),
                 );
             }
+            let pair = era.pair.as_ref().and_then(|(a, b)| {
+                self.named_pair(&subject, &eat.field("pair"), (a, b), names, "an era")
+            });
             eras.push(Era {
+                pair,
                 label: era.label.clone(),
                 from: era.from,
                 to: era.to,
@@ -410,6 +417,17 @@ impl Validator {
                     Some("every checkpoint needs its own id".to_string()),
                 );
             }
+            let pair = match &c.pair {
+                Some((a, b)) => self
+                    .named_pair(&subject, &cat.field("pair"), (a, b), names, "a checkpoint")
+                    .unwrap_or(0),
+                None => self.only_pair(&subject, &cat.field("id"), names, "the checkpoint", |all| {
+                    format!(
+                        "add pair: {} naming the pair whose score it judges; the file's pairs: {all}",
+                        names.example()
+                    )
+                }),
+            };
             let to = c.to.unwrap_or(c.from);
             if let Some((message, hint)) = outside(c.from, to) {
                 self.problems.push(
@@ -468,6 +486,7 @@ impl Validator {
             };
             checkpoints.push(Checkpoint {
                 id: c.id.clone(),
+                pair,
                 from: c.from,
                 to,
                 lo,

@@ -202,8 +202,8 @@ impl Validator {
         let when = e
             .when
             .as_ref()
-            .map(|c| self.condition(c, &subject, &at.field("when"), names, scale, parties));
-        let effects = e
+            .map(|c| self.condition(c, &subject, &at.field("when"), names, scale, parties, None));
+        let effects: Vec<Effect> = e
             .effects
             .iter()
             .enumerate()
@@ -212,6 +212,7 @@ impl Validator {
                 self.effect(x, e, &subject, &xat, names, scale, parties, leaders, fades)
             })
             .collect();
+        let pairs = pairs::event_pairs(&effects, &refs, names, parties, leaders);
         Event {
             id: e.id.clone(),
             timing,
@@ -222,6 +223,7 @@ impl Validator {
             when,
             chance,
             effects,
+            pairs,
             stream: crate::random::stream_id(&e.id),
         }
     }

@@ -9,20 +9,23 @@
 //!
 //! The rules live by what they check:
 //! - this file: the order of the checks, ids (one namespace for everything an event can
-//!   name, events apart), the span, the structure, `max_events`, and the helpers every
-//!   rule uses (finite numbers, unknown ids with a did-you-mean);
-//! - [`entities`]: the scale and its bands, states, parties, leaders and their terms,
+//!   name, events apart), the number of states, the span, `max_events`, and the helpers
+//!   every rule uses (finite numbers, unknown ids with a did-you-mean);
+//! - `pairs`: the structural part, the pairs of states modelled (declared, or every
+//!   pair), a pair named by two state ids, and the pairs an event is logged on;
+//! - `entities`: the scale and its bands, states, parties, leaders and their terms,
 //!   third parties, and the timeline;
-//! - [`texts`]: control characters in any text;
-//! - [`events`]: timing, windows, chance, who acts, and the follow-up graph;
-//! - [`effects`]: modifiers, values and their bounds, and whether a modifier can ever
+//! - `texts`: control characters in any text;
+//! - `events`: timing, windows, chance, who acts, and the follow-up graph;
+//! - `effects`: modifiers, values and their bounds, and whether a modifier can ever
 //!   count; ideology, rule, office and follow-up effects;
-//! - [`conditions`]: `when` guards.
+//! - `conditions`: `when` guards, and the pair each score condition is about.
 
 mod conditions;
 mod effects;
 mod entities;
 mod events;
+mod pairs;
 mod texts;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -107,6 +110,45 @@ struct Names {
     rulers: HashMap<String, Vec<(Day, Day)>>,
     /// The span's first and last day.
     span: (Day, Day),
+    /// Every state's id, in file order (declared twice or not).
+    state_ids: Vec<String>,
+    /// The pairs modelled, as state indices, in the order of [`Scenario::pairs`].
+    pairs: Vec<(usize, usize)>,
+}
+
+impl Names {
+    /// The pair of two states (indices), in either order, if the file models it.
+    fn pair_of(&self, a: usize, b: usize) -> Option<usize> {
+        self.pairs.iter().position(|&p| p == (a, b) || p == (b, a))
+    }
+
+    /// A pair's key, `a/b`.
+    fn key(&self, (a, b): (usize, usize)) -> String {
+        format!("{}/{}", self.state_ids[a], self.state_ids[b])
+    }
+
+    /// The pairs modelled, for a hint: `a/b, a/c, b/c`, cut after the first ten.
+    fn pair_list(&self) -> String {
+        const SHOWN: usize = 10;
+        let mut keys: Vec<String> = self
+            .pairs
+            .iter()
+            .take(SHOWN)
+            .map(|&p| self.key(p))
+            .collect();
+        if self.pairs.len() > SHOWN {
+            keys.push(format!("and {} more", self.pairs.len() - SHOWN));
+        }
+        keys.join(", ")
+    }
+
+    /// The first pair written as RON, `("a", "b")`, for a hint's example.
+    fn example(&self) -> String {
+        match self.pairs.first() {
+            Some(&(a, b)) => format!("(\"{}\", \"{}\")", self.state_ids[a], self.state_ids[b]),
+            None => "(\"a\", \"b\")".to_string(),
+        }
+    }
 }
 
 impl Validator {
@@ -194,29 +236,7 @@ impl Validator {
             );
         }
         let scale = self.scale(&f.scale);
-        let structure = Structure {
-            base: f.structure.base,
-            affinity: f.structure.affinity,
-        };
-        let at = root.field("structure");
-        // Like an effect's value, each part may move the raw score by at most twice the
-        // bound, so no accepted file can make a score, sum or explanation non-finite.
-        let limit = 2.0 * scale.bound;
-        for (field, x) in [("base", structure.base), ("affinity", structure.affinity)] {
-            if self.finite(&top, &at.field(field), &format!("structure.{field}"), x)
-                && x.abs() > limit
-            {
-                self.problems.push(
-                    top.clone(),
-                    at.field(field),
-                    format!("structure.{field} is {}, beyond ±{limit}", num(x)),
-                    Some(format!(
-                        "the structural part may move the raw score by at most twice the scale's bound ({})",
-                        scale.bound
-                    )),
-                );
-            }
-        }
+        let structure = self.structure(&f.structure, &top, &root.field("structure"), &scale);
 
         let mut names = Names {
             states: HashMap::new(),
@@ -228,6 +248,8 @@ impl Validator {
             appointed: HashSet::new(),
             rulers: effects::rule_periods(&f),
             span: (f.span.0.day(), f.span.1.day()),
+            state_ids: f.states.iter().map(|s| s.id.clone()).collect(),
+            pairs: Vec::new(),
         };
         for x in f.events.iter().flat_map(|e| &e.effects) {
             if let EffectFile::TakeOffice { leader, .. } = x {
@@ -260,22 +282,45 @@ impl Validator {
                 true
             }
         };
-        if f.states.len() != 2 {
+        if f.states.len() < 2 {
             self.problems.push(
                 top.clone(),
                 root.field("states"),
                 format!(
-                    "a scenario has exactly two states; this one has {}",
+                    "a scenario has at least two states; this one has {}",
                     f.states.len()
                 ),
                 Some(
-                    "the relation simulated is between the two states listed in `states`"
+                    "a relation is simulated for each pair of the states listed in `states`"
                         .to_string(),
                 ),
             );
+        } else if f.states.len() > limits::MAX_STATES {
+            self.problems.push(
+                top.clone(),
+                root.field("states"),
+                format!(
+                    "{} states; a scenario has at most {}",
+                    f.states.len(),
+                    limits::MAX_STATES
+                ),
+                Some("every pair of states may be a relation to simulate: split the scenario into several".to_string()),
+            );
         }
         for (i, s) in f.states.iter().enumerate() {
-            if declare(self, Kind::State, &s.id, root.field("states").index(i)) {
+            let at = root.field("states").index(i);
+            if s.id.contains('/') {
+                self.problems.push(
+                    Subject::entity(Kind::State, &s.id),
+                    at.field("id"),
+                    format!(
+                        "state id \"{}\" holds a `/`, which joins the two ids of a pair (\"a/b\")",
+                        s.id
+                    ),
+                    Some("use letters, digits, `_` and `-` in a state's id".to_string()),
+                );
+            }
+            if declare(self, Kind::State, &s.id, at) {
                 names.states.insert(s.id.clone(), i);
             }
         }
@@ -311,6 +356,7 @@ impl Validator {
             }
         }
 
+        let pairs = self.pairs(&f.pairs, structure, &scale, &mut names);
         let parties = self.parties(&f.parties, &names, f.axes.len());
         let states = self.states(&f.states, &names, &parties);
         let leaders = self.leaders(&f.leaders, &names, &parties, f.span);
@@ -328,7 +374,7 @@ impl Validator {
             })
             .collect();
         self.follow_ups(&events, &f.events, &names);
-        let timeline = self.timeline(&f.timeline, &scale, f.span);
+        let timeline = self.timeline(&f.timeline, &scale, f.span, &names);
         let max_events = f.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
         if max_events == 0 {
             self.problems.push(
@@ -366,10 +412,10 @@ impl Validator {
             description: f.description,
             span: f.span,
             scale,
-            structure,
             sources: f.sources,
             axes: f.axes,
             states,
+            pairs,
             parties,
             leaders,
             actors,

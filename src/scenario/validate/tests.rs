@@ -181,7 +181,7 @@ fn conditions_name_what_exists_and_can_hold() {
             "Rules(\"north\", \"blue\")"
         )])),
         [
-            "event \"spat\" (triggered): Rules(\"north\", \"blue\") can never hold: \"blue\" is a party of the other state"
+            "event \"spat\" (triggered): Rules(\"north\", \"blue\") can never hold: \"blue\" is a party of another state"
         ]
     );
     let ps = problems(&edit(&[("ScoreAtLeast(0.0)", "Band(\"frendly\")")]));
@@ -200,7 +200,7 @@ fn effects_bind_the_right_pairs_and_end_after_their_event() {
             "Rule(state: \"north\", party: \"blue\")"
         )])),
         [
-            "event \"election\" (1956-01-01): party \"blue\" cannot rule \"north\": it belongs to the other state"
+            "event \"election\" (1956-01-01): party \"blue\" cannot rule \"north\": it belongs to another state"
         ]
     );
     assert_eq!(
@@ -394,4 +394,469 @@ fn folder_names_are_short_plain_and_not_empty() {
     assert!(folder_name_problem("a/b").is_some());
     let (message, _) = folder_name_problem(&"x".repeat(65)).expect("too long");
     assert!(message.ends_with("has 65 characters; a name (the output folder) has at most 64"));
+}
+
+/// The three-state example: every pair derived, a pair named on each checkpoint.
+const THREE: &str = include_str!("../../../tests/fixtures/three_states.ron");
+
+/// The three-state example with each `(old, new)` replaced once; `old` must be there.
+fn edit_three(pairs: &[(&str, &str)]) -> String {
+    let mut text = THREE.to_string();
+    for (old, new) in pairs {
+        assert!(text.contains(old), "the example has no {old:?}");
+        text = text.replacen(old, new, 1);
+    }
+    text
+}
+
+/// The three-state example with a `pairs` list written after its states.
+fn declaring(pairs: &str) -> String {
+    edit_three(&[(
+        "    parties: [",
+        &format!("    pairs: [{pairs}],\n    parties: ["),
+    )])
+}
+
+/// "subject: message" of every problem, with its line and column.
+fn placed(text: &str) -> Vec<(String, (usize, usize))> {
+    problems(text)
+        .iter()
+        .map(|p| {
+            let l = p.location.as_ref().expect("a located problem");
+            (line(p), (l.line, l.col))
+        })
+        .collect()
+}
+
+#[test]
+fn three_states_make_three_pairs_in_file_order() {
+    let s = load(THREE).expect("the example is valid");
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    let states: Vec<(usize, usize)> = s.pairs.iter().map(|p| p.states).collect();
+    assert_eq!(states, [(0, 1), (0, 2), (1, 2)]);
+    let keys: Vec<String> = (0..3).map(|p| s.pair_key(p)).collect();
+    assert_eq!(keys, ["china/soviet_union", "china/us", "soviet_union/us"]);
+    for p in &s.pairs {
+        assert_eq!((p.structure.base, p.structure.affinity), (0.0, 1.0));
+        assert_eq!(p.reference, None);
+    }
+    let event = |id: &str| &s.events[s.event_index(id).expect("the event")];
+    let pair_of = |id: &str| match event(id).effects[0] {
+        crate::scenario::Effect::Modifier { pair, .. } => pair,
+        ref x => panic!("not a modifier: {x:?}"),
+    };
+    // States(..) names its pair in either order; Party(..) implies the parties' states'.
+    assert_eq!(pair_of("split"), 0);
+    assert_eq!(pair_of("no_relations"), 1);
+    assert_eq!(pair_of("nixon_visit"), 1);
+    assert_eq!(pair_of("salt"), 2);
+    assert_eq!(event("nixon_visit").pairs, [1]);
+    assert_eq!(event("salt").pairs, [2]);
+    // `On` leaves no trace: its pair goes to the score condition inside.
+    assert_eq!(
+        event("border_talks").when,
+        Some(crate::scenario::Condition::ScoreBelow(0, -6.0))
+    );
+    let checkpoints: Vec<usize> = s.timeline.checkpoints.iter().map(|c| c.pair).collect();
+    assert_eq!(checkpoints, [0, 1, 2]);
+    assert_eq!(s.timeline.eras[0].pair, Some(1));
+}
+
+#[test]
+fn declared_pairs_are_modelled_in_their_order_with_their_own_structure() {
+    let s = load(&declaring(concat!(
+        "(states: (\"us\", \"china\"), structure: (base: 1.5, affinity: 0.5), reference: \"us_china.csv\"), ",
+        "(states: (\"soviet_union\", \"us\")), (states: (\"china\", \"soviet_union\"))"
+    )))
+    .expect("valid");
+    let states: Vec<(usize, usize)> = s.pairs.iter().map(|p| p.states).collect();
+    assert_eq!(states, [(2, 0), (1, 2), (0, 1)]);
+    assert_eq!(s.pair_key(0), "us/china");
+    let structures: Vec<(f64, f64)> = s
+        .pairs
+        .iter()
+        .map(|p| (p.structure.base, p.structure.affinity))
+        .collect();
+    assert_eq!(structures, [(1.5, 0.5), (0.0, 1.0), (0.0, 1.0)]);
+    assert_eq!(s.pairs[0].reference.as_deref(), Some("us_china.csv"));
+    let nixon = &s.events[s.event_index("nixon_visit").expect("the event")];
+    assert_eq!(nixon.pairs, [0]);
+    let checkpoints: Vec<usize> = s.timeline.checkpoints.iter().map(|c| c.pair).collect();
+    assert_eq!(checkpoints, [2, 0, 1]);
+}
+
+#[test]
+fn an_event_is_logged_on_the_pairs_it_moves_or_whose_states_it_changes() {
+    // A change of government concerns every pair of its state; an event that moves no
+    // pair and names no two states is logged on every pair.
+    let s = load(&edit_three(&[(
+        "    events: [",
+        concat!(
+            "    events: [\n",
+            "        (id: \"purge\", date: \"1970-01-01\", title: \"Purge\", source: \"Kissinger\",\n",
+            "         effects: [Ideology(party: \"cpsu\", axis: \"left\", shift: 0.1)]),\n",
+            "        (id: \"quiet\", date: \"1970-02-01\", title: \"Quiet\", source: \"Kissinger\"),\n",
+            "        (id: \"talks\", date: \"1970-03-01\", title: \"Talks\", source: \"Kissinger\",\n",
+            "         actors: [\"china\", \"us\"]),",
+        ),
+    )]))
+    .expect("valid");
+    let pairs = |id: &str| {
+        s.events[s.event_index(id).expect("the event")]
+            .pairs
+            .clone()
+    };
+    assert_eq!(pairs("purge"), [0, 2]);
+    assert_eq!(pairs("quiet"), [0, 1, 2]);
+    assert_eq!(pairs("talks"), [1]);
+    // In a file of one pair, every event is that pair's.
+    let small = load(SMALL).expect("valid");
+    assert!(small.events.iter().all(|e| e.pairs == [0]));
+}
+
+#[test]
+fn a_file_of_one_pair_may_name_it_or_not() {
+    let s = load(&edit(&[
+        (
+            "Modifier(level: State, value: 4.0",
+            "Modifier(level: States(\"south\", \"north\"), value: 4.0",
+        ),
+        (
+            "ScoreAtLeast(0.0)",
+            "On((\"north\", \"south\"), ScoreAtLeast(0.0))",
+        ),
+        (
+            "(id: \"warm\",",
+            "(id: \"warm\", pair: (\"north\", \"south\"),",
+        ),
+    ]))
+    .expect("valid");
+    assert_eq!(s.pairs.len(), 1);
+    assert!(matches!(
+        s.events[0].effects[0],
+        crate::scenario::Effect::Modifier {
+            pair: 0,
+            level: crate::scenario::Level::State,
+            ..
+        }
+    ));
+    let spat = &s.events[s.event_index("spat").expect("the event")];
+    assert_eq!(
+        spat.when,
+        Some(crate::scenario::Condition::All(vec![
+            crate::scenario::Condition::After(
+                crate::date::Date::from_ymd(1958, 1, 1)
+                    .expect("a date")
+                    .day()
+            ),
+            crate::scenario::Condition::ScoreAtLeast(0, 0.0),
+        ]))
+    );
+    assert_eq!(s.timeline.checkpoints[0].pair, 0);
+}
+
+#[test]
+fn a_scenario_has_two_to_twenty_four_states() {
+    let one = edit(&[(
+        "        (id: \"south\", name: \"South\", ruling: \"blue\"),\n",
+        "",
+    )]);
+    let found = placed(&one);
+    assert!(
+        found.contains(&(
+            "scenario: a scenario has at least two states; this one has 1".to_string(),
+            (20, 13)
+        )),
+        "{found:?}"
+    );
+    let many: String = (0..24)
+        .map(|k| format!("        (id: \"s{k}\", name: \"S{k}\", ruling: \"blue\"),\n"))
+        .collect();
+    let text = edit(&[(
+        "        (id: \"south\", name: \"South\", ruling: \"blue\"),\n",
+        &many,
+    )]);
+    let found = lines(&text);
+    assert_eq!(found[0], "scenario: 25 states; a scenario has at most 24");
+    let ps = problems(&text);
+    assert_eq!(
+        ps[0].hint.as_deref(),
+        Some("every pair of states may be a relation to simulate: split the scenario into several")
+    );
+}
+
+#[test]
+fn a_state_id_may_not_hold_a_slash() {
+    let text = edit(&[
+        ("(id: \"north\", name", "(id: \"no/rth\", name"),
+        (
+            "state: \"north\", ideology: {\"left\": 0.8}",
+            "state: \"no/rth\", ideology: {\"left\": 0.8}",
+        ),
+        (
+            "state: \"north\", ideology: {\"left\": 0.3}",
+            "state: \"no/rth\", ideology: {\"left\": 0.3}",
+        ),
+        (
+            "(id: \"ann\", name: \"Ann North\", state: \"north\"",
+            "(id: \"ann\", name: \"Ann North\", state: \"no/rth\"",
+        ),
+        (
+            "(id: \"ben\", name: \"Ben North\", state: \"north\"",
+            "(id: \"ben\", name: \"Ben North\", state: \"no/rth\"",
+        ),
+        (
+            "actors: [\"north\", \"south\"]",
+            "actors: [\"no/rth\", \"south\"]",
+        ),
+        ("Rule(state: \"north\"", "Rule(state: \"no/rth\""),
+    ]);
+    assert_eq!(
+        placed(&text),
+        [(
+            "state \"no/rth\": state id \"no/rth\" holds a `/`, which joins the two ids of a pair (\"a/b\")"
+                .to_string(),
+            (21, 14)
+        )]
+    );
+}
+
+#[test]
+fn a_declared_pair_names_two_known_different_states_once() {
+    let all = "(states: (\"china\", \"soviet_union\")), (states: (\"china\", \"us\")), (states: (\"soviet_union\", \"us\")), ";
+    let ps = problems(&declaring(&format!(
+        "{all}(states: (\"us\", \"sovietunion\"))"
+    )));
+    assert_eq!(
+        placed(&declaring(&format!(
+            "{all}(states: (\"us\", \"sovietunion\"))"
+        ))),
+        [(
+            "pair \"us/sovietunion\": unknown state \"sovietunion\"".to_string(),
+            (30, 127)
+        )]
+    );
+    assert_eq!(
+        ps[0].hint.as_deref(),
+        Some("did you mean \"soviet_union\"?")
+    );
+    assert_eq!(
+        placed(&declaring(&format!("{all}(states: (\"us\", \"us\"))"))),
+        [(
+            "pair \"us/us\": state \"us\" is paired with itself".to_string(),
+            (30, 120)
+        )]
+    );
+    let twice = declaring(&format!("{all}(states: (\"us\", \"china\"))"));
+    assert_eq!(
+        placed(&twice),
+        [(
+            "pair \"us/china\": the pair of \"us\" and \"china\" is given twice: entry number 2 of `pairs` is the same pair"
+                .to_string(),
+            (30, 120)
+        )]
+    );
+    assert_eq!(
+        problems(&twice)[0].hint.as_deref(),
+        Some("remove one of them; (\"a\", \"b\") and (\"b\", \"a\") are one pair")
+    );
+    assert_eq!(
+        placed(&declaring(
+            "(states: (\"china\", \"soviet_union\")), (states: (\"china\", \"us\"), structure: (base: 100.0, affinity: 1.0)), (states: (\"soviet_union\", \"us\"))"
+        )),
+        [(
+            "pair \"china/us\": structure.base is 100, beyond ±18".to_string(),
+            (30, 94)
+        )]
+    );
+}
+
+#[test]
+fn a_state_level_names_its_pair_when_there_are_several() {
+    let ps = problems(&edit_three(&[(
+        "Modifier(level: States(\"china\", \"soviet_union\"), value: -5.0",
+        "Modifier(level: State, value: -5.0",
+    )]));
+    assert_eq!(
+        placed(&edit_three(&[(
+            "Modifier(level: States(\"china\", \"soviet_union\"), value: -5.0",
+            "Modifier(level: State, value: -5.0",
+        )])),
+        [(
+            "event \"split\" (1969-01-01): level: State names no pair, but the file models 3 pairs"
+                .to_string(),
+            (37, 36)
+        )]
+    );
+    assert_eq!(
+        ps[0].hint.as_deref(),
+        Some(
+            "write level: States(\"china\", \"soviet_union\") with the two states whose relation it moves; the file's pairs: china/soviet_union, china/us, soviet_union/us"
+        )
+    );
+    let typo = edit_three(&[(
+        "States(\"china\", \"soviet_union\"), value: -5.0",
+        "States(\"china\", \"sovietunion\"), value: -5.0",
+    )]);
+    assert_eq!(
+        placed(&typo),
+        [(
+            "event \"split\" (1969-01-01): unknown state \"sovietunion\"".to_string(),
+            (37, 52)
+        )]
+    );
+    assert_eq!(
+        problems(&typo)[0].hint.as_deref(),
+        Some("did you mean \"soviet_union\"?")
+    );
+    assert_eq!(
+        placed(&edit_three(&[(
+            "States(\"china\", \"soviet_union\"), value: -5.0",
+            "States(\"china\", \"china\"), value: -5.0"
+        )])),
+        [(
+            "event \"split\" (1969-01-01): an effect pairs state \"china\" with itself".to_string(),
+            (37, 36)
+        )]
+    );
+}
+
+#[test]
+fn an_effect_on_a_pair_the_file_does_not_model_is_refused() {
+    // Only China's two pairs: the Soviet-American summit, Nixon's party-level modifier
+    // against a file without china/us, and the checkpoint on the missing pair.
+    let text =
+        declaring("(states: (\"china\", \"soviet_union\")), (states: (\"soviet_union\", \"us\"))");
+    let ps = problems(&text);
+    assert_eq!(
+        placed(&text),
+        [
+            (
+                "event \"no_relations\" (1969-01-01): an effect on a pair the file does not model: \"china\" and \"us\"".to_string(),
+                (43, 36)
+            ),
+            (
+                "event \"nixon_visit\" (1972-02-21): an effect on a pair the file does not model: \"china\" and \"us\"".to_string(),
+                (47, 36)
+            ),
+            (
+                "era \"Opening\": an era on a pair the file does not model: \"china\" and \"us\"".to_string(),
+                (56, 41)
+            ),
+            (
+                "checkpoint \"opening\": a checkpoint on a pair the file does not model: \"china\" and \"us\"".to_string(),
+                (61, 35)
+            ),
+        ]
+    );
+    assert_eq!(
+        ps[0].hint.as_deref(),
+        Some(
+            "the file's pairs: china/soviet_union, soviet_union/us; add (states: (\"china\", \"us\")) to `pairs`, or leave `pairs` out to model every pair of states"
+        )
+    );
+}
+
+#[test]
+fn a_score_guard_names_its_pair_with_on_when_there_are_several() {
+    let bare = edit_three(&[(
+        "On((\"china\", \"soviet_union\"), ScoreBelow(-6.0))",
+        "ScoreBelow(-6.0)",
+    )]);
+    assert_eq!(
+        placed(&bare),
+        [(
+            "event \"border_talks\" (triggered): ScoreBelow names no pair, but the file models 3 pairs"
+                .to_string(),
+            (51, 16)
+        )]
+    );
+    assert_eq!(
+        problems(&bare)[0].hint.as_deref(),
+        Some(
+            "write On((\"china\", \"soviet_union\"), ScoreBelow(..)) around it, naming one of the file's pairs: china/soviet_union, china/us, soviet_union/us"
+        )
+    );
+    // The innermost `On` decides; one outside an `All` reaches the conditions inside.
+    let s = load(&edit_three(&[(
+        "On((\"china\", \"soviet_union\"), ScoreBelow(-6.0))",
+        "On((\"us\", \"china\"), All([Band(\"bad\"), On((\"us\", \"soviet_union\"), ScoreAtLeast(-6.0))]))",
+    )]))
+    .expect("valid");
+    let talks = &s.events[s.event_index("border_talks").expect("the event")];
+    assert_eq!(
+        talks.when,
+        Some(crate::scenario::Condition::All(vec![
+            crate::scenario::Condition::Band(1, -3.0, 0.0),
+            crate::scenario::Condition::ScoreAtLeast(2, -6.0),
+        ]))
+    );
+    let typo = edit_three(&[(
+        "On((\"china\", \"soviet_union\")",
+        "On((\"china\", \"sovietunion\")",
+    )]);
+    assert_eq!(
+        placed(&typo),
+        [(
+            "event \"border_talks\" (triggered): unknown state \"sovietunion\"".to_string(),
+            (51, 29)
+        )]
+    );
+    let text = declaring("(states: (\"china\", \"soviet_union\")), (states: (\"china\", \"us\"))");
+    let text = text
+        .replacen(
+            "On((\"china\", \"soviet_union\")",
+            "On((\"us\", \"soviet_union\")",
+            1,
+        )
+        .replacen(
+            "level: States(\"soviet_union\", \"us\")",
+            "level: States(\"china\", \"us\")",
+            1,
+        )
+        .replacen(
+            "pair: (\"soviet_union\", \"us\")",
+            "pair: (\"china\", \"us\")",
+            1,
+        );
+    assert_eq!(
+        placed(&text),
+        [(
+            "event \"border_talks\" (triggered): a guard on a pair the file does not model: \"us\" and \"soviet_union\""
+                .to_string(),
+            (52, 19)
+        )]
+    );
+}
+
+#[test]
+fn a_checkpoint_names_its_pair_when_there_are_several() {
+    let text = edit_three(&[(
+        "(id: \"border_war\", pair: (\"china\", \"soviet_union\"), ",
+        "(id: \"border_war\", ",
+    )]);
+    assert_eq!(
+        placed(&text),
+        [(
+            "checkpoint \"border_war\": the checkpoint names no pair, but the file models 3 pairs"
+                .to_string(),
+            (57, 18)
+        )]
+    );
+    assert_eq!(
+        problems(&text)[0].hint.as_deref(),
+        Some(
+            "add pair: (\"china\", \"soviet_union\") naming the pair whose score it judges; the file's pairs: china/soviet_union, china/us, soviet_union/us"
+        )
+    );
+    assert_eq!(
+        placed(&edit_three(&[(
+            "pair: (\"china\", \"us\"), from: \"1971",
+            "pair: (\"china\", \"usa\"), from: \"1971"
+        )])),
+        [(
+            "era \"Opening\": unknown state \"usa\"".to_string(),
+            (55, 51)
+        )]
+    );
 }
