@@ -8,11 +8,11 @@
 //! [`CliError::exit_code`]. Nothing is written to the output folder unless the whole
 //! command succeeded.
 //!
-//! One file per command family: [`check`], [`run`], the experiments (ensemble, compare,
+//! One file per command family: `check`, `run`, the experiments (ensemble, compare,
 //! rank, explain), the research commands (calibrate, sensitivity, fit; merge is dispatched
 //! here), the classroom (serve, handout); [`args`] defines the flags several commands
-//! share, [`inputs`] turns typed paths into loaded inputs and [`write`] checks output
-//! folders and writes files whole.
+//! share, `inputs` turns typed paths into loaded inputs and `write` checks output folders
+//! and writes files whole.
 
 pub mod args;
 mod check;
