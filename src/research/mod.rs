@@ -1,8 +1,8 @@
 //! Research tools: a measured reference series beside the runs, and the fit between them.
 //!
-//! [`reference`] reads and checks the series a researcher brings; [`fit`] measures how
-//! close a monthly curve comes to it. This module turns a fit into what the commands
-//! write: `fit.csv`, the summary text and the reference's line on the chart.
+//! [`reference`](mod@reference) reads and checks the series a researcher brings; [`fit`]
+//! measures how close a monthly curve comes to it. This module turns a fit into what the
+//! commands write: `fit.csv`, the summary text and the reference's line on the chart.
 
 pub mod calibrate;
 pub mod fit;
