@@ -8,11 +8,13 @@
 //! [`CliError::exit_code`]. Nothing is written to the output folder unless the whole
 //! command succeeded.
 //!
-//! One file per command family: [`check`], [`run`], the experiments (ensemble, compare,
+//! One file per command family: `check`, `run`, the experiments (ensemble, compare,
 //! rank, explain), the research commands (calibrate, sensitivity, fit; merge is dispatched
-//! here), the classroom (serve, handout); [`inputs`] turns typed paths into loaded inputs
-//! and [`write`] checks output folders and writes files whole.
+//! here), the classroom (serve, handout); [`args`] defines the flags several commands
+//! share, `inputs` turns typed paths into loaded inputs and `write` checks output folders
+//! and writes files whole.
 
+pub mod args;
 mod check;
 mod classroom;
 mod error;
@@ -46,7 +48,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The subcommands.
+/// The subcommands. The flags several share are defined once, in [`args`]; a command's
+/// own help text for one is set beside it with `mut_arg`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate scenario and counterfactual files.
@@ -56,91 +59,82 @@ pub enum Command {
         files: Vec<PathBuf>,
     },
     /// Run a scenario (or a counterfactual's variant) once: trajectory.csv, events.csv, manifest.json, chart.png, chart.svg.
+    #[command(
+        mut_arg("seed", args::help("Seed of the run's random streams")),
+        mut_arg("out", args::help("Output folder [default: output/<scenario name>/]"))
+    )]
     Run {
         /// The scenario file (or a counterfactual, to run its variant).
         scenario: PathBuf,
-        /// Seed of the run's random streams.
-        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
-        seed: u64,
-        /// Which events the chart numbers: `all`, a count of the largest jumps, or event
-        /// ids separated by commas.
-        #[arg(long, default_value = "12")]
-        events: report::Events,
-        /// Output folder [default: output/<scenario name>/].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
-        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
-        #[arg(long)]
-        reference: Option<PathBuf>,
-        /// How a scenario of several pairs is drawn: `lines` (a line per pair on one plot)
-        /// or `panels` (a panel per pair) [default: lines up to 4 pairs, panels above].
-        #[arg(long)]
-        layout: Option<crate::chart::Layout>,
+        #[command(flatten)]
+        seed: args::Seed,
+        #[command(flatten)]
+        events: args::Events,
+        #[command(flatten)]
+        out: args::Out,
+        #[command(flatten)]
+        reference: args::Reference,
+        #[command(flatten)]
+        layout: args::Layout,
     },
     /// Many seeded runs drawn as bands: ensemble.csv (mean and percentiles 5/25/50/75/95).
+    #[command(mut_arg(
+        "out",
+        args::help("Output folder [default: output/<scenario name>/ensemble/]")
+    ))]
     Ensemble {
         /// The scenario (or a counterfactual, to run its variant).
         scenario: PathBuf,
-        /// Number of runs; run i uses seed + i.
-        #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
-        runs: u64,
-        /// Seed of the first run.
-        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
-        seed: u64,
-        /// Which events the chart numbers: `all`, a count of the largest jumps, or event
-        /// ids separated by commas.
-        #[arg(long, default_value = "12")]
-        events: report::Events,
-        /// Output folder [default: output/<scenario name>/ensemble/].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
-        /// `diplosim merge`, instead of the command's files.
-        #[arg(long)]
-        shard: Option<Shard>,
-        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
-        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
-        #[arg(long)]
-        reference: Option<PathBuf>,
-        /// Also write runs.csv: every run's monthly score of every pair, in long form
-        /// (`run,seed,variant,date,pair,score`).
-        #[arg(long)]
-        per_run: bool,
-        /// How a scenario of several pairs is drawn: `lines` (a line per pair on one plot)
-        /// or `panels` (a panel per pair) [default: lines up to 4 pairs, panels above].
-        #[arg(long)]
-        layout: Option<crate::chart::Layout>,
+        #[command(flatten)]
+        runs: args::Runs,
+        #[command(flatten)]
+        seed: args::Seed,
+        #[command(flatten)]
+        events: args::Events,
+        #[command(flatten)]
+        out: args::Out,
+        #[command(flatten)]
+        shard: args::ShardOf,
+        #[command(flatten)]
+        reference: args::Reference,
+        #[command(flatten)]
+        per_run: args::PerRun,
+        #[command(flatten)]
+        layout: args::Layout,
     },
     /// A scenario against counterfactuals on the same seeds: compare.csv and a divergence
     /// summary.
+    #[command(
+        mut_arg("runs", args::help("Paired runs per curve; run i uses seed + i")),
+        mut_arg(
+            "out",
+            args::help("Output folder [default: output/<scenario name>/compare/]")
+        ),
+        mut_arg(
+            "layout",
+            args::help(
+                "How a scenario of several pairs is drawn: a comparison of several pairs always gets a panel per pair (`panels`; `lines` is refused for it)"
+            )
+        )
+    )]
     Compare {
         /// The baseline scenario.
         scenario: PathBuf,
         /// Counterfactual files, applied to the baseline.
         #[arg(required = true)]
         counterfactuals: Vec<PathBuf>,
-        /// Paired runs per curve; run i uses seed + i.
-        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_runs)]
-        runs: u64,
-        /// Seed of the first run.
-        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
-        seed: u64,
-        /// Which events the chart numbers: `all`, a count of the largest jumps, or event
-        /// ids separated by commas.
-        #[arg(long, default_value = "12")]
-        events: report::Events,
-        /// Output folder [default: output/<scenario name>/compare/].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
-        /// `diplosim merge`, instead of the command's files.
-        #[arg(long)]
-        shard: Option<Shard>,
-        /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
-        /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
-        #[arg(long)]
-        reference: Option<PathBuf>,
+        #[command(flatten)]
+        runs: args::RunsOr1,
+        #[command(flatten)]
+        seed: args::Seed,
+        #[command(flatten)]
+        events: args::Events,
+        #[command(flatten)]
+        out: args::Out,
+        #[command(flatten)]
+        shard: args::ShardOf,
+        #[command(flatten)]
+        reference: args::Reference,
         /// Zoom the chart to start here: a year (1956) or a date (1956-02-25) inside
         /// the span. The CSV files keep the whole span.
         #[arg(long)]
@@ -148,58 +142,63 @@ pub enum Command {
         /// Zoom the chart to end here: a year (1969, to its last day) or a date.
         #[arg(long)]
         to: Option<report::Bound>,
-        /// Also write runs.csv: every run's monthly score of every pair, in long form
-        /// (`run,seed,variant,date,pair,score`).
-        #[arg(long)]
-        per_run: bool,
-        /// How a scenario of several pairs is drawn: a comparison of several pairs always
-        /// gets a panel per pair (`panels`; `lines` is refused for it).
-        #[arg(long)]
-        layout: Option<crate::chart::Layout>,
+        #[command(flatten)]
+        per_run: args::PerRun,
+        #[command(flatten)]
+        layout: args::Layout,
     },
     /// The parts of the score on one date: structural part, each modifier that counts,
     /// raw sum and squashed score.
+    #[command(mut_arg("seed", args::help("Seed of the run")))]
     Explain {
         /// The scenario (or a counterfactual).
         scenario: PathBuf,
         /// The date to explain, YYYY-MM-DD.
         #[arg(long)]
         at: Date,
-        /// Seed of the run.
-        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
-        seed: u64,
+        #[command(flatten)]
+        seed: args::Seed,
         /// Print CSV instead of a table.
         #[arg(long)]
         csv: bool,
     },
     /// Events ordered by how much removing each one moves the trajectory: rank.csv.
+    #[command(
+        mut_arg("runs", args::help("Paired runs per event; run i uses seed + i")),
+        mut_arg(
+            "out",
+            args::help("Output folder [default: output/<scenario name>/rank/]")
+        )
+    )]
     Rank {
         /// The scenario (or a counterfactual).
         scenario: PathBuf,
-        /// Paired runs per event; run i uses seed + i.
-        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_runs)]
-        runs: u64,
-        /// Seed of the first run.
-        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
-        seed: u64,
-        /// Output folder [default: output/<scenario name>/rank/].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
-        /// `diplosim merge`, instead of the command's files.
-        #[arg(long)]
-        shard: Option<Shard>,
+        #[command(flatten)]
+        runs: args::RunsOr1,
+        #[command(flatten)]
+        seed: args::Seed,
+        #[command(flatten)]
+        out: args::Out,
+        #[command(flatten)]
+        shard: args::ShardOf,
     },
     /// Finds the parameter values (declared in a params file) that bring the ensemble
     /// mean closest to a measured series on a training period: calibrated.ron (a
     /// counterfactual), calibration.txt (train and test fit), chart.png/chart.svg.
+    #[command(
+        mut_arg("reference", args::help(REFERENCE_FITTED)),
+        mut_arg("runs", args::help(RUNS_PER_EVALUATION)),
+        mut_arg(
+            "out",
+            args::help("Output folder [default: output/<scenario name>/calibrate/]")
+        ),
+        mut_arg("shard", args::help(SHARD_STARTS))
+    )]
     Calibrate {
         /// The scenario.
         scenario: PathBuf,
-        /// The measured series (CSV `date,score[,label]`) [default: the scenario's
-        /// `reference`].
-        #[arg(long)]
-        reference: Option<PathBuf>,
+        #[command(flatten)]
+        reference: args::Reference,
         /// What may move, within which bounds (RON `Params(params: [...])`).
         #[arg(long)]
         params: PathBuf,
@@ -209,12 +208,10 @@ pub enum Command {
         /// Held-out test period, FROM..TO.
         #[arg(long, value_parser = crate::research::calibrate::parse_period)]
         test: Option<(Date, Date)>,
-        /// Runs per evaluation (the same seeds every time).
-        #[arg(long, default_value_t = 20)]
-        runs: u64,
-        /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        #[command(flatten)]
+        runs: args::RunsOr20,
+        #[command(flatten)]
+        seed: args::Seed,
         /// Most evaluations of the objective, shared evenly between the starts.
         #[arg(long, default_value_t = 200)]
         budget: usize,
@@ -225,43 +222,43 @@ pub enum Command {
         /// The loss: RMSE, or the share of dates in another band.
         #[arg(long, value_enum, default_value = "rmse")]
         objective: crate::research::calibrate::Objective,
-        /// Output folder [default: output/<scenario name>/calibrate/].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Make only shard I of N (e.g. 3/10): its starts go to a shard file for
-        /// `diplosim merge`, instead of the command's files.
-        #[arg(long)]
-        shard: Option<Shard>,
+        #[command(flatten)]
+        out: args::Out,
+        #[command(flatten)]
+        shard: args::ShardOf,
     },
     /// Which declared parameters the trajectory (and its fit to a measured series)
     /// depends on: one-at-a-time sweeps and Morris elementary effects; sensitivity.csv
     /// and a bar chart.
+    #[command(
+        mut_arg("reference", args::help(REFERENCE_RANKED)),
+        mut_arg("runs", args::help(RUNS_PER_EVALUATION)),
+        mut_arg("seed", args::help("Seed of the first run, and of the Morris paths")),
+        mut_arg(
+            "out",
+            args::help("Output folder [default: output/<scenario name>/sensitivity/]")
+        ),
+        mut_arg("shard", args::help(SHARD_POINTS))
+    )]
     Sensitivity {
         /// The scenario.
         scenario: PathBuf,
         /// What may move, within which bounds (RON `Params(params: [...])`).
         #[arg(long)]
         params: PathBuf,
-        /// A measured series, to rank the parameters by their effect on the fit too
-        /// [default: the scenario's `reference`].
-        #[arg(long)]
-        reference: Option<PathBuf>,
-        /// Runs per evaluation (the same seeds every time).
-        #[arg(long, default_value_t = 20)]
-        runs: u64,
-        /// Seed of the first run, and of the Morris paths.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        #[command(flatten)]
+        reference: args::Reference,
+        #[command(flatten)]
+        runs: args::RunsOr20,
+        #[command(flatten)]
+        seed: args::Seed,
         /// Morris paths (each costs one evaluation more than there are parameters).
         #[arg(long, default_value_t = 10)]
         paths: usize,
-        /// Output folder [default: output/<scenario name>/sensitivity/].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Make only shard I of N (e.g. 3/10): its points go to a shard file for
-        /// `diplosim merge`, instead of the command's files.
-        #[arg(long)]
-        shard: Option<Shard>,
+        #[command(flatten)]
+        out: args::Out,
+        #[command(flatten)]
+        shard: args::ShardOf,
     },
     /// Joins the shard files that `--shard I/N` runs wrote into the files one machine
     /// would have written, in the folder the command line names.
@@ -272,21 +269,21 @@ pub enum Command {
     },
     /// How well the ensemble mean of the scenario, and of each counterfactual's variant,
     /// fits a measured series: r, RMSE, bias, share in the same band, best lag.
+    #[command(
+        mut_arg("reference", args::help(REFERENCE_FITTED)),
+        mut_arg("runs", args::help("Runs per curve; run i uses seed + i"))
+    )]
     Fit {
         /// The baseline scenario.
         scenario: PathBuf,
         /// Counterfactual files, applied to the baseline.
         counterfactuals: Vec<PathBuf>,
-        /// The measured series (CSV `date,score[,label]`) [default: the scenario's
-        /// `reference`].
-        #[arg(long)]
-        reference: Option<PathBuf>,
-        /// Runs per curve; run i uses seed + i.
-        #[arg(long, default_value_t = 1)]
-        runs: u64,
-        /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        #[command(flatten)]
+        reference: args::Reference,
+        #[command(flatten)]
+        runs: args::RunsOr1,
+        #[command(flatten)]
+        seed: args::Seed,
     },
     /// The classroom page: a what-if lab in the browser, on this machine only by default.
     Serve {
@@ -301,44 +298,41 @@ pub enum Command {
         port: u16,
     },
     /// A self-contained HTML handout of a scenario, or of a what-if against it.
+    #[command(
+        mut_arg(
+            "runs",
+            args::help("Paired runs (with a counterfactual); run i uses seed + i")
+        ),
+        mut_arg(
+            "out",
+            args::help("The file to write [default: output/<scenario name>/<name>-handout.html]")
+        )
+    )]
     Handout {
         /// The scenario.
         scenario: PathBuf,
         /// A counterfactual to compare with it.
         counterfactual: Option<PathBuf>,
-        /// Paired runs (with a counterfactual); run i uses seed + i.
-        #[arg(long, default_value_t = crate::serve::DEFAULT_RUNS)]
-        runs: u64,
-        /// Seed of the first run.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// The file to write [default: output/<scenario name>/<name>-handout.html].
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        runs: args::ClassroomRuns,
+        #[command(flatten)]
+        seed: args::Seed,
+        #[command(flatten)]
+        out: args::Out,
     },
 }
 
-/// A seed as typed: a whole number that fits 64 bits, with a message that says so.
-fn parse_seed(text: &str) -> Result<u64, String> {
-    text.trim().parse().map_err(|_| {
-        format!(
-            "a seed is a whole number from 0 to {}, e.g. --seed 42",
-            u64::MAX
-        )
-    })
-}
-
-/// A number of runs as typed: a whole number from 1, with a message that says so (how
-/// many fit in memory depends on the scenario's span, and the experiment checks it).
-fn parse_runs(text: &str) -> Result<u64, String> {
-    match text.trim().parse::<u64>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!(
-            "a number of runs is a whole number from 1 to {}, e.g. --runs 1000",
-            u64::MAX
-        )),
-    }
-}
+/// `--reference` where the series is what the runs are fitted to.
+const REFERENCE_FITTED: &str =
+    "The measured series (CSV `date,score[,label]`) [default: the scenario's `reference`]";
+/// `--reference` where the series is optional, to rank parameters by the fit.
+const REFERENCE_RANKED: &str = "A measured series, to rank the parameters by their effect on the fit too [default: the scenario's `reference`]";
+/// `--shard` where the work shared out is the starts of a search.
+const SHARD_STARTS: &str = "Make only shard I of N (e.g. 3/10): its starts go to a shard file for `diplosim merge`, instead of the command's files";
+/// `--shard` where the work shared out is the points of a sweep.
+const SHARD_POINTS: &str = "Make only shard I of N (e.g. 3/10): its points go to a shard file for `diplosim merge`, instead of the command's files";
+/// `--runs` where every evaluation of a search runs the same seeds.
+const RUNS_PER_EVALUATION: &str = "Runs per evaluation (the same seeds every time)";
 
 /// Runs a parsed command line. `argv` is recorded in manifests as typed.
 pub fn execute(cli: &Cli, argv: &[String]) -> Result<String, CliError> {
@@ -481,11 +475,11 @@ fn execute_command(
         } => run::run(
             run::RunConfig::new(
                 scenario,
-                *seed,
-                events,
-                out.as_deref(),
-                reference.as_deref(),
-                *layout,
+                seed.seed,
+                &events.events,
+                out.out.as_deref(),
+                reference.reference.as_deref(),
+                layout.layout,
             )?,
             argv,
         ),
@@ -502,14 +496,14 @@ fn execute_command(
         } => experiments::ensemble(
             experiments::EnsembleConfig::new(
                 scenario,
-                Seeds::new(*seed, *runs)?,
-                events,
-                out.as_deref(),
-                reference.as_deref(),
-                *per_run,
-                *layout,
+                Seeds::new(seed.seed, runs.runs)?,
+                &events.events,
+                out.out.as_deref(),
+                reference.reference.as_deref(),
+                per_run.per_run,
+                layout.layout,
             )?,
-            Work::of(*shard, &mut merged),
+            Work::of(shard.shard, &mut merged),
             argv,
             progress,
         ),
@@ -530,15 +524,15 @@ fn execute_command(
             experiments::CompareConfig::new(
                 scenario,
                 counterfactuals,
-                Seeds::new(*seed, *runs)?,
-                events,
-                out.as_deref(),
-                reference.as_deref(),
+                Seeds::new(seed.seed, runs.runs)?,
+                &events.events,
+                out.out.as_deref(),
+                reference.reference.as_deref(),
                 (*from, *to),
-                *per_run,
-                *layout,
+                per_run.per_run,
+                layout.layout,
             )?,
-            Work::of(*shard, &mut merged),
+            Work::of(shard.shard, &mut merged),
             argv,
             progress,
         ),
@@ -547,7 +541,9 @@ fn execute_command(
             at,
             seed,
             csv,
-        } => experiments::explain(experiments::ExplainConfig::new(scenario, *at, *seed, *csv)?),
+        } => experiments::explain(experiments::ExplainConfig::new(
+            scenario, *at, seed.seed, *csv,
+        )?),
         Command::Rank {
             scenario,
             runs,
@@ -555,8 +551,12 @@ fn execute_command(
             out,
             shard,
         } => experiments::rank(
-            experiments::RankConfig::new(scenario, Seeds::new(*seed, *runs)?, out.as_deref())?,
-            Work::of(*shard, &mut merged),
+            experiments::RankConfig::new(
+                scenario,
+                Seeds::new(seed.seed, runs.runs)?,
+                out.out.as_deref(),
+            )?,
+            Work::of(shard.shard, &mut merged),
             argv,
             progress,
         ),
@@ -576,17 +576,17 @@ fn execute_command(
         } => research::calibrate(
             research::CalibrateConfig::new(
                 scenario,
-                reference.as_deref(),
+                reference.reference.as_deref(),
                 params,
                 (*train, *test),
-                Seeds::new(*seed, *runs)?,
+                Seeds::new(seed.seed, runs.runs)?,
                 (*budget, *starts),
                 *objective,
-                out.as_deref(),
+                out.out.as_deref(),
             )?,
             argv,
             progress,
-            Work::of(*shard, &mut merged),
+            Work::of(shard.shard, &mut merged),
         ),
         Command::Sensitivity {
             scenario,
@@ -601,14 +601,14 @@ fn execute_command(
             research::SensitivityConfig::new(
                 scenario,
                 params,
-                reference.as_deref(),
-                Seeds::new(*seed, *runs)?,
+                reference.reference.as_deref(),
+                Seeds::new(seed.seed, runs.runs)?,
                 *paths,
-                out.as_deref(),
+                out.out.as_deref(),
             )?,
             argv,
             progress,
-            Work::of(*shard, &mut merged),
+            Work::of(shard.shard, &mut merged),
         ),
         Command::Merge { dirs } => {
             let m = MergeConfig::new(dirs)?;
@@ -624,8 +624,8 @@ fn execute_command(
             research::FitConfig::new(
                 scenario,
                 counterfactuals,
-                reference.as_deref(),
-                Seeds::new(*seed, *runs)?,
+                reference.reference.as_deref(),
+                Seeds::new(seed.seed, runs.runs)?,
             )?,
             progress,
         ),
@@ -644,8 +644,20 @@ fn execute_command(
         } => classroom::handout(classroom::HandoutConfig::new(
             scenario,
             counterfactual.as_deref(),
-            Seeds::new(*seed, *runs)?,
-            out.as_deref(),
+            Seeds::new(seed.seed, runs.runs)?,
+            out.out.as_deref(),
         )?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap's own checks of the definitions (a `mut_arg` naming no flag, a required flag
+    /// with a default), which otherwise show only when that command is parsed.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
     }
 }

@@ -18,24 +18,55 @@ fn refused_2(ran: &crate::common::Ran, expected: &str) {
 }
 
 #[test]
-fn a_negative_seed_gets_one_message_in_every_command() {
+fn every_command_refuses_a_bad_seed_or_number_of_runs_with_one_message() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let small = small();
     let cf = fixture("counterfactuals/no_incident.ron");
     let cf = cf.to_str().expect("a UTF-8 path");
-    let commands: [Vec<&str>; 5] = [
-        vec!["run", &small],
-        vec!["ensemble", &small, "--runs", "2"],
-        vec!["compare", &small, cf],
-        vec!["explain", &small, "--at", "1955-01-01"],
-        vec!["rank", &small],
+    let params = fixture("sino_soviet_params.ron");
+    let params = params.to_str().expect("a UTF-8 path");
+    // Every command that takes --seed, with what else it needs; those that take --runs too
+    // are marked, and get a good number of runs beside a bad seed.
+    let commands: [(Vec<&str>, bool); 9] = [
+        (vec!["run", &small], false),
+        (vec!["ensemble", &small], true),
+        (vec!["compare", &small, cf], true),
+        (vec!["explain", &small, "--at", "1955-01-01"], false),
+        (vec!["rank", &small], true),
+        (vec!["calibrate", &small, "--params", params], true),
+        (vec!["sensitivity", &small, "--params", params], true),
+        (vec!["fit", &small, cf], true),
+        (vec!["handout", &small, cf], true),
     ];
-    for mut args in commands {
-        args.extend(["--seed", "-1"]);
-        refused_2(
-            &diplosim(dir.path(), &args),
-            "error: invalid value '-1' for '--seed <SEED>': a seed is a whole number from 0 to 18446744073709551615, e.g. --seed 42\n",
-        );
+    let seed = |typed: &str| {
+        format!(
+            "error: invalid value '{typed}' for '--seed <SEED>': a seed is a whole number from 0 to 18446744073709551615, e.g. --seed 42\n"
+        )
+    };
+    for (command, takes_runs) in &commands {
+        for typed in ["-1", "x"] {
+            let mut args = command.clone();
+            args.extend(["--seed", typed]);
+            if *takes_runs {
+                args.extend(["--runs", "2"]);
+            }
+            let ran = diplosim(dir.path(), &args);
+            refused_2(&ran, &seed(typed));
+            assert!(
+                ran.stderr.starts_with("error: "),
+                "{args:?}: {}",
+                ran.stderr
+            );
+        }
+        if *takes_runs {
+            let mut args = command.clone();
+            args.extend(["--runs", "0"]);
+            let ran = diplosim(dir.path(), &args);
+            refused_2(
+                &ran,
+                "error: invalid value '0' for '--runs <RUNS>': a number of runs is a whole number from 1 to 18446744073709551615, e.g. --runs 1000\n",
+            );
+        }
     }
     assert!(listing(dir.path()).is_empty());
 }

@@ -1,0 +1,141 @@
+//! The flags several commands share, each defined once here and flattened into the
+//! commands with `#[command(flatten)]`, so `--seed`, `--runs`, `--out`, `--events`,
+//! `--reference`, `--shard`, `--layout` and `--per-run` parse and are refused the same way
+//! in every command.
+//!
+//! What may differ between commands stays beside the command: a default number of runs
+//! is the choice of a `--runs` struct ([`Runs`] requires it), and where a flag means
+//! something more precise in one command, its help text is replaced there with clap's
+//! `mut_arg`, which keeps the flag's place in the help.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::report;
+use crate::research::shard::Shard;
+
+/// `--seed S`: a whole number that fits 64 bits, 1 if not given.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Seed {
+    /// Seed of the first run.
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
+    pub seed: u64,
+}
+
+/// Defines a `--runs N` struct: a whole number from 1, with the given default or else
+/// required. A struct per default, because clap keeps a default's text in one static per
+/// type: a const generic default would show, and parse, the first one's in every command.
+macro_rules! runs {
+    ($(#[$doc:meta])* $name:ident $(, $default:expr)?) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Args)]
+        pub struct $name {
+            /// Number of runs; run i uses seed + i.
+            #[arg(long, $(default_value_t = $default,)? allow_negative_numbers = true, value_parser = parse_runs)]
+            pub runs: u64,
+        }
+    };
+}
+
+runs!(
+    /// `--runs N`, where the command cannot do without it.
+    Runs
+);
+runs!(
+    /// `--runs N`, 1 if not given.
+    RunsOr1,
+    1
+);
+runs!(
+    /// `--runs N`, 20 if not given: the runs of each evaluation of a search.
+    RunsOr20,
+    20
+);
+runs!(
+    /// `--runs N`, as many as the classroom page runs if not given.
+    ClassroomRuns,
+    crate::serve::DEFAULT_RUNS
+);
+
+/// `--out PATH`: where the command writes. Its default depends on the command and the
+/// scenario, so it is the config's to choose, and each command's help names it.
+#[derive(Debug, Clone, Args)]
+pub struct Out {
+    /// Output folder [default: a folder of the command's own under output/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `--events E`: which events a chart numbers.
+#[derive(Debug, Clone, Args)]
+pub struct Events {
+    /// Which events the chart numbers: `all`, a count of the largest jumps, or event
+    /// ids separated by commas.
+    #[arg(long, default_value = "12")]
+    pub events: report::Events,
+}
+
+/// `--reference FILE.csv`: a measured series, the scenario's own if not given.
+#[derive(Debug, Clone, Args)]
+pub struct Reference {
+    /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
+    /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
+    #[arg(long)]
+    pub reference: Option<PathBuf>,
+}
+
+/// `--shard I/N`: one share of a command's work, for `diplosim merge`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ShardOf {
+    /// Make only shard I of N (e.g. 3/10): its runs go to a shard file for
+    /// `diplosim merge`, instead of the command's files.
+    #[arg(long)]
+    pub shard: Option<Shard>,
+}
+
+/// Replaces a shared flag's help text in one command, for `mut_arg`.
+pub(super) fn help(text: &'static str) -> impl FnOnce(clap::Arg) -> clap::Arg {
+    move |arg| arg.help(text)
+}
+
+/// A seed as typed: a whole number that fits 64 bits, with a message that says so.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "a seed is a whole number from 0 to {}, e.g. --seed 42",
+            u64::MAX
+        )
+    })
+}
+
+/// A number of runs as typed: a whole number from 1, with a message that says so (how
+/// many fit in memory depends on the scenario's span, and the experiment checks it).
+fn parse_runs(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "a number of runs is a whole number from 1 to {}, e.g. --runs 1000",
+            u64::MAX
+        )),
+    }
+}
+
+/// `--layout lines|panels`: how a scenario of several pairs is drawn; the chart's own
+/// choice for the number of pairs if not given.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Layout {
+    /// How a scenario of several pairs is drawn: `lines` (a line per pair on one plot)
+    /// or `panels` (a panel per pair) [default: lines up to 4 pairs, panels above].
+    #[arg(long)]
+    pub layout: Option<crate::chart::Layout>,
+}
+
+/// `--per-run`: also write every run's monthly scores.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct PerRun {
+    /// Also write runs.csv: every run's monthly score of every pair, in long form
+    /// (`run,seed,variant,date,pair,score`).
+    #[arg(long)]
+    pub per_run: bool,
+}
