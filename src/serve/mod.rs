@@ -22,11 +22,17 @@
 //! runs off the async threads: paired comparisons on their own thread pool (one core
 //! fewer than the machine has, at least one) behind a semaphore with a bounded queue,
 //! single runs behind another. A request over a limit gets a 4xx answer with a message.
+//! Connections are capped and timed out ([`listen`]); a request must name this server in
+//! its `Host` header and not come from another site's page; a gate's queue place and
+//! permit are freed by guards when a client hangs up ([`limits`]).
 //! Because comparisons never take every core, the page of a teacher (single runs, the
 //! page's files) stays quick while students run what-ifs.
 
+mod limits;
+mod listen;
 mod whatif;
 
+pub use limits::Limits;
 pub use whatif::{
     CodeError, DEFAULT_RUNS, NAME, PageState, Preset, code_of, counterfactual, parse_codes, to_ron,
 };
@@ -34,19 +40,19 @@ pub use whatif::{
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, Request, State};
+use axum::body::Body;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
-use tokio::sync::Semaphore;
+
+use limits::Gate;
 
 use crate::chart;
 use crate::date::Date;
@@ -63,39 +69,6 @@ const JS: &str = include_str!("page.js");
 /// Single runs (the history as scripted, explanations, downloads) that may wait for a
 /// turn: many, since each takes milliseconds.
 const LIGHT_QUEUE: usize = 256;
-
-/// Limits on what one request may ask for.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Most paired runs per request.
-    pub runs: u64,
-    /// Most page changes per request.
-    pub changes: usize,
-    /// Longest request URL, bytes.
-    pub url: usize,
-    /// Largest request body, bytes.
-    pub body: usize,
-    /// Paired comparisons computed at once.
-    pub comparisons: usize,
-    /// Requests that may wait for a comparison; more get 429.
-    pub queue: usize,
-    /// Longest wait for a turn; longer gets 429.
-    pub wait: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            runs: 1000,
-            changes: 40,
-            url: 8 * 1024,
-            body: 64 * 1024,
-            comparisons: 2,
-            queue: 64,
-            wait: Duration::from_secs(30),
-        }
-    }
-}
 
 /// How to serve.
 #[derive(Clone, Debug)]
@@ -169,12 +142,9 @@ pub fn run(config: Config, ready: impl FnOnce(&str)) -> Result<(), ServeError> {
             reason: e.to_string(),
         })?;
         ready(&format!("http://{}/", display_addr(addr)));
-        axum::serve(listener, router(app))
-            .await
-            .map_err(|e| ServeError::Listen {
-                addr: addr.to_string(),
-                reason: e.to_string(),
-            })
+        let limits = app.limits;
+        listen::serve(listener, router(app), limits, std::future::pending()).await;
+        Ok(())
     })
 }
 
@@ -233,11 +203,11 @@ pub fn start(config: Config) -> Result<Running, ServeError> {
                 addr: "?".into(),
                 reason: e.to_string(),
             }));
-            let _ = axum::serve(listener, router(app))
-                .with_graceful_shutdown(async {
-                    let _ = stop_rx.await;
-                })
-                .await;
+            let limits = app.limits;
+            let stop = async {
+                let _ = stop_rx.await;
+            };
+            listen::serve(listener, router(app), limits, stop).await;
         });
     });
     let url = ready_rx.recv().map_err(|_| ServeError::Listen {
@@ -276,59 +246,13 @@ pub async fn bind(config: Config) -> Result<(tokio::net::TcpListener, Arc<App>),
 /// gates on CPU work.
 pub struct App {
     dir: PathBuf,
+    /// The `--host` it was started with, a name the `Host` header may give.
+    host: Arc<str>,
     limits: Limits,
     cache: Mutex<HashMap<PathBuf, (SystemTime, Arc<Loaded>)>>,
     pool: rayon::ThreadPool,
     heavy: Gate,
     light: Gate,
-}
-
-/// A semaphore with a bounded queue.
-struct Gate {
-    permits: Semaphore,
-    waiting: AtomicUsize,
-    queue: usize,
-    wait: Duration,
-}
-
-impl Gate {
-    fn new(permits: usize, queue: usize, wait: Duration) -> Gate {
-        Gate {
-            permits: Semaphore::new(permits.max(1)),
-            waiting: AtomicUsize::new(0),
-            queue,
-            wait,
-        }
-    }
-
-    /// Runs `work` on a blocking thread once a permit is free.
-    async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> Result<T, Reply> + Send + 'static,
-    ) -> Result<T, Reply> {
-        let busy = || {
-            Reply::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "the server is busy with other what-ifs: try again in a few seconds".to_string(),
-            )
-        };
-        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queue {
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-            return Err(busy());
-        }
-        let permit = tokio::time::timeout(self.wait, self.permits.acquire()).await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        let _permit = match permit {
-            Ok(Ok(p)) => p,
-            _ => return Err(busy()),
-        };
-        tokio::task::spawn_blocking(work).await.map_err(|_| {
-            Reply::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the computation stopped unexpectedly".to_string(),
-            )
-        })?
-    }
 }
 
 /// A scenario file of the folder, loaded and validated.
@@ -416,6 +340,7 @@ impl App {
         let l = config.limits;
         Ok(App {
             dir,
+            host: config.host.as_str().into(),
             limits: l,
             cache: Mutex::new(HashMap::new()),
             pool,
@@ -604,7 +529,7 @@ impl App {
 
 /// The router of the page and its API, over shared state.
 pub fn router(app: Arc<App>) -> Router {
-    let limits = app.limits;
+    let l = app.limits;
     Router::new()
         .route("/", get(page))
         .route("/page.css", get(css))
@@ -617,24 +542,13 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/handout", get(handout))
         .route("/api/data", get(data))
         .route("/api/check", post(check))
-        .layer(DefaultBodyLimit::max(limits.body))
-        .layer(middleware::from_fn_with_state(limits, url_limit))
+        .layer(middleware::from_fn_with_state(l, limits::body_limit))
+        .layer(middleware::from_fn_with_state(l, limits::url_limit))
+        .layer(middleware::from_fn_with_state(
+            app.host.clone(),
+            limits::guard,
+        ))
         .with_state(app)
-}
-
-async fn url_limit(State(limits): State<Limits>, req: Request, next: Next) -> Response {
-    let len = req.uri().to_string().len();
-    if len > limits.url {
-        return Reply::new(
-            StatusCode::URI_TOO_LONG,
-            format!(
-                "the address is {len} bytes long; the page allows {}: remove some changes",
-                limits.url
-            ),
-        )
-        .into_response();
-    }
-    next.run(req).await
 }
 
 fn asset(kind: &'static str, body: &'static str) -> Response {
@@ -1054,12 +968,23 @@ async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Result<Response,
 async fn check(
     State(app): State<Arc<App>>,
     Query(q): Params,
-    body: Bytes,
+    body: Body,
 ) -> Result<Response, Reply> {
     let key = q
         .get("s")
         .cloned()
         .ok_or_else(|| Reply::bad("the scenario (parameter s) is missing"))?;
+    // A body sent slowly may take as long as a request's head, no longer.
+    let limit = app.limits.body;
+    let body = tokio::time::timeout(app.limits.header_read, axum::body::to_bytes(body, limit))
+        .await
+        .map_err(|_| {
+            Reply::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "the file took too long to arrive".to_string(),
+            )
+        })?
+        .map_err(|_| limits::too_large(limit))?;
     let text = String::from_utf8(body.to_vec())
         .map_err(|_| Reply::bad("the counterfactual is not UTF-8 text"))?;
     let a = app.clone();

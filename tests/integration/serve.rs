@@ -489,3 +489,196 @@ fn handout_command_writes_one_file() {
     );
     assert_eq!(r.code, Some(2));
 }
+
+/// A raw connection to the server, for what the client of `support::http` does not send.
+fn connect(s: &Running) -> std::net::TcpStream {
+    let addr = s.url.trim_start_matches("http://").trim_end_matches('/');
+    let c = std::net::TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    c
+}
+
+/// Everything the server sends until it closes the connection (or the read times out,
+/// which fails the test).
+fn until_closed(c: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    let mut all = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match c.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => all.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("the server kept the connection open: {e}"),
+        }
+    }
+    String::from_utf8_lossy(&all).into_owned()
+}
+
+fn send(c: &mut std::net::TcpStream, text: &str) {
+    use std::io::Write;
+    c.write_all(text.as_bytes()).unwrap();
+}
+
+fn port(s: &Running) -> &str {
+    s.url.trim_end_matches('/').rsplit(':').next().unwrap()
+}
+
+#[test]
+fn every_answer_forbids_sniffing_and_framing() {
+    let s = server();
+    for path in ["/", "/page.js", "/api/scenarios", "/nothing-here"] {
+        let a = get(&s.url, path);
+        assert_eq!(
+            a.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            a.header("content-security-policy"),
+            Some("frame-ancestors 'none'"),
+            "{path}"
+        );
+    }
+}
+
+/// DNS rebinding: a page of another site, reached under a name that now points here, must
+/// not read the API; nor may another site's page start work by a cross-site request.
+#[test]
+fn only_this_servers_names_and_its_own_page_are_answered() {
+    let s = server();
+    let ask = |host: &str, extra: &str| {
+        let mut c = connect(&s);
+        send(
+            &mut c,
+            &format!(
+                "GET /api/scenarios HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n"
+            ),
+        );
+        until_closed(&mut c)
+    };
+    let p = port(&s);
+    for host in [format!("127.0.0.1:{p}"), format!("localhost:{p}")] {
+        let a = ask(&host, "");
+        assert!(a.starts_with("HTTP/1.1 200"), "{host}: {a}");
+    }
+    let a = ask(&format!("rebound.example:{p}"), "");
+    assert!(a.starts_with("HTTP/1.1 403"), "{a}");
+    assert!(
+        a.contains("\"error\"") && a.contains("rebound.example"),
+        "{a}"
+    );
+    let a = ask(&format!("127.0.0.1:{p}"), "Sec-Fetch-Site: cross-site\r\n");
+    assert!(a.starts_with("HTTP/1.1 403"), "{a}");
+    let a = ask(&format!("127.0.0.1:{p}"), "Sec-Fetch-Site: same-origin\r\n");
+    assert!(a.starts_with("HTTP/1.1 200"), "{a}");
+}
+
+/// A body announced over the limit is refused with the page's JSON error before a byte
+/// of it is read, and the connection is closed rather than held for the body.
+#[test]
+fn a_huge_announced_body_gets_json_413_and_the_connection_closes() {
+    let s = server();
+    let mut c = connect(&s);
+    send(
+        &mut c,
+        &format!(
+            "POST /api/check?s={SINO} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: text/plain\r\nContent-Length: 1000000000\r\n\r\n",
+            port(&s)
+        ),
+    );
+    let a = until_closed(&mut c);
+    assert!(a.starts_with("HTTP/1.1 413"), "{a}");
+    assert!(a.contains("\"error\":\"the file is larger"), "{a}");
+    // A chunked body, which announces no length, is refused the same way once it is
+    // past the limit.
+    let mut c = connect(&s);
+    let chunk = "x".repeat(70_000);
+    send(
+        &mut c,
+        &format!(
+            "POST /api/check?s={SINO} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{chunk}\r\n0\r\n\r\n",
+            port(&s),
+            chunk.len()
+        ),
+    );
+    let a = until_closed(&mut c);
+    assert!(a.starts_with("HTTP/1.1 413"), "{a}");
+    assert!(a.contains("\"error\":\"the file is larger"), "{a}");
+}
+
+/// A client that sends half a request, or nothing, or nothing more after an answer, is
+/// disconnected instead of holding the connection for ever.
+#[test]
+fn slow_and_idle_connections_are_closed() {
+    let limits = Limits {
+        header_read: std::time::Duration::from_millis(300),
+        idle: std::time::Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let s = server_with(&shipped(), limits);
+    let mut half = connect(&s);
+    send(&mut half, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    let said = until_closed(&mut half);
+    assert!(!said.contains("200 OK"), "{said}");
+    let mut silent = connect(&s);
+    assert_eq!(until_closed(&mut silent), "");
+    let mut kept = connect(&s);
+    send(
+        &mut kept,
+        &format!(
+            "GET /page.css HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            port(&s)
+        ),
+    );
+    let said = until_closed(&mut kept);
+    assert!(said.starts_with("HTTP/1.1 200"), "{said}");
+}
+
+/// Past the cap, a connection waits until one closes, and is answered then.
+#[test]
+fn past_the_connection_cap_the_next_waits_its_turn() {
+    let limits = Limits {
+        connections: 2,
+        ..Limits::default()
+    };
+    let s = server_with(&shipped(), limits);
+    // Two connections kept open after an answer, which shows they were accepted.
+    let held: Vec<_> = (0..2)
+        .map(|_| {
+            let mut c = connect(&s);
+            send(
+                &mut c,
+                &format!(
+                    "GET /nothing-here HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+                    port(&s)
+                ),
+            );
+            let mut status = [0u8; 12];
+            std::io::Read::read_exact(&mut c, &mut status).unwrap();
+            assert_eq!(&status, b"HTTP/1.1 404");
+            c
+        })
+        .collect();
+    let mut third = connect(&s);
+    send(
+        &mut third,
+        &format!(
+            "GET /page.css HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            port(&s)
+        ),
+    );
+    third
+        .set_read_timeout(Some(std::time::Duration::from_millis(500)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    let early = std::io::Read::read(&mut third, &mut buf);
+    assert!(early.is_err(), "answered past the cap: {early:?}");
+    drop(held);
+    third
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let said = until_closed(&mut third);
+    assert!(said.starts_with("HTTP/1.1 200"), "{said}");
+}
