@@ -74,6 +74,16 @@ pub enum OutputError {
         /// The path of the file that could not be written.
         path: PathBuf,
     },
+    /// Something other than a regular file (a device, a FIFO, a socket) stands where a
+    /// single file is written: it is never replaced.
+    #[error(
+        "cannot write {}: it is not a regular file (a device, a FIFO or a socket), and diplosim replaces only files; nothing was written\n  = help: name a file to write",
+        shown(path)
+    )]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
     /// The new set is in place, but an entry of the old folder could not be moved into it.
     #[error(
         "wrote {}, but could not move {} into it: {}; it is kept in {}\n  = help: move it back by hand",

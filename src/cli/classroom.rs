@@ -78,6 +78,7 @@ impl HandoutConfig {
             }
             None => default_out(&config.base.scenario).join(name),
         };
+        refuse_to_replace(&config.file, path, cf)?;
         let dir = config.file.parent().unwrap_or(Path::new(""));
         if let Some(in_the_way) = file_in_the_way(dir) {
             return Err(CliError::Usage(format!(
@@ -99,6 +100,29 @@ impl HandoutConfig {
             changes: &self.changes,
         })
     }
+}
+
+/// Refuses, before any run, a `--out` that names something other than a regular file (a
+/// device, a FIFO, a socket: writing replaces the name) or a file the command reads.
+fn refuse_to_replace(file: &Path, scenario: &Path, cf: Option<&Path>) -> Result<(), CliError> {
+    let Ok(meta) = std::fs::metadata(file) else {
+        return Ok(());
+    };
+    if !meta.is_file() {
+        return Err(CliError::Usage(format!(
+            "--out {}: this is not a regular file (a device, a FIFO or a socket), and writing the handout would replace it\n  = help: name a file to write, e.g. --out handout.html",
+            shown(&file)
+        )));
+    }
+    let same = |input: &Path| matches!((file.canonicalize(), input.canonicalize()), (Ok(a), Ok(b)) if a == b);
+    if let Some(input) = std::iter::once(scenario).chain(cf).find(|i| same(i)) {
+        return Err(CliError::Usage(format!(
+            "--out {}: this is {}, which the handout is made from\n  = help: name another file to write, e.g. --out handout.html",
+            shown(&file),
+            shown(&input)
+        )));
+    }
+    Ok(())
 }
 
 pub(super) fn handout(config: HandoutConfig) -> Result<String, CliError> {

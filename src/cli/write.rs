@@ -47,25 +47,56 @@ pub fn default_out(scenario: &Scenario) -> PathBuf {
 }
 
 /// Writes one file whole or not at all: into a temporary file beside it, then renamed
-/// over it. Unlike an output folder, the folder around it is left as it is.
+/// over it. Unlike an output folder, the folder around it is left as it is. Only a regular
+/// file is replaced (a symlink to one is followed): anything else at `path` is refused.
+/// An existing file keeps its permissions; a new one gets those the umask allows.
 pub(super) fn write_one(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     use std::io::Write as _;
     let io = |source| OutputError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let dir = path
+    let existing = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Some(m),
+        Ok(_) => {
+            return Err(OutputError::NotAFile {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(_) => None,
+    };
+    let real = match &existing {
+        Some(_) if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) => {
+            path.canonicalize().map_err(io)?
+        }
+        _ => path.to_path_buf(),
+    };
+    let dir = real
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".diplosim-handout-")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".diplosim-handout-");
+    #[cfg(unix)]
+    {
+        // As a file made by `open` with no mode of its own: 0666 less the umask.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
+    if let Some(m) = existing {
+        tmp.as_file().set_permissions(m.permissions()).map_err(io)?;
+    }
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
+    // Checked again just before: something other than a file may have taken the name.
+    if std::fs::metadata(&real).is_ok_and(|m| !m.is_file()) {
+        return Err(OutputError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    tmp.persist(&real).map_err(|e| io(e.error))?;
     Ok(())
 }
 

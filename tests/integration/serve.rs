@@ -490,6 +490,93 @@ fn handout_command_writes_one_file() {
     assert_eq!(r.code, Some(2));
 }
 
+/// `handout --out` never replaces what is not a regular file, nor a file it reads.
+#[cfg(unix)]
+#[test]
+fn handout_replaces_no_fifo_and_not_its_own_scenario() {
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = crate::common::fixture("small.ron");
+    let copy = tmp.path().join("small.ron");
+    std::fs::copy(&sc, &copy).unwrap();
+    let before = std::fs::read(&copy).unwrap();
+    let fifo = tmp.path().join("pipe.html");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink(&copy, tmp.path().join("link.html")).unwrap();
+    for (out, says) in [
+        ("pipe.html", "not a regular file"),
+        ("small.ron", "which the handout is made from"),
+        ("link.html", "which the handout is made from"),
+    ] {
+        let r = diplosim(
+            tmp.path(),
+            &["handout", "small.ron", "--runs", "1", "--out", out],
+        );
+        assert_eq!(r.code, Some(2), "{out}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{out}: {}", r.stderr);
+    }
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+    assert!(
+        std::fs::symlink_metadata(tmp.path().join("link.html"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert_eq!(
+        crate::common::listing(tmp.path()),
+        ["link.html", "pipe.html", "small.ron"]
+    );
+}
+
+/// A new handout gets the permissions the umask allows; an existing one keeps its own.
+#[cfg(unix)]
+#[test]
+fn handout_follows_the_umask_and_keeps_a_files_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::common::fixture("small.ron"),
+        tmp.path().join("small.ron"),
+    )
+    .unwrap();
+    let with_umask = |umask: &str, out: &str| {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" handout small.ron --runs 1 --out {out}"
+            ))
+            .arg(env!("CARGO_BIN_EXE_diplosim"))
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{status:?}");
+        std::fs::metadata(tmp.path().join(out))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(with_umask("022", "a.html"), 0o644);
+    assert_eq!(with_umask("077", "b.html"), 0o600);
+    std::fs::set_permissions(
+        tmp.path().join("a.html"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    assert_eq!(with_umask("022", "a.html"), 0o640);
+}
+
 /// A raw connection to the server, for what the client of `support::http` does not send.
 fn connect(s: &Running) -> std::net::TcpStream {
     let addr = s.url.trim_start_matches("http://").trim_end_matches('/');
