@@ -153,10 +153,7 @@ pub fn load(
     path: &std::path::Path,
     sc: &Scenario,
 ) -> Result<(Reference, crate::output::Input), ReferenceError> {
-    let bytes = std::fs::read(path).map_err(|source| ReferenceError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = reference::read(path)?;
     let reference = Reference::parse(&bytes, path, sc)?;
     Ok((reference, crate::output::Input::new(path, &bytes)))
 }

@@ -547,3 +547,64 @@ fn files_of_the_wrong_kind_and_an_empty_base_say_what_to_do() {
         }
     }
 }
+
+/// A measured series is read like a scenario: a regular file of bounded size, its kind
+/// checked before it is opened; `check` reads the one a scenario names.
+#[cfg(unix)]
+#[test]
+fn a_reference_that_is_a_device_a_pipe_or_huge_is_refused_unread() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "small.ron");
+    let ran = diplosim(
+        dir.path(),
+        &["run", "small.ron", "--reference", "/dev/zero", "--out", "o"],
+    );
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("/dev/zero: cannot read the reference series: this is a device, not a file"),
+        "{}",
+        ran.stderr
+    );
+    let fifo = dir.path().join("pipe.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("run mkfifo")
+            .success()
+    );
+    Text::small()
+        .replace(
+            "    structure:",
+            "    reference: \"pipe.csv\",\n    structure:",
+        )
+        .write(dir.path(), "piped.ron");
+    let ran = diplosim(dir.path(), &["check", "piped.ron"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains(
+            "pipe.csv: cannot read the reference series: this is a named pipe (FIFO), not a file"
+        ),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stdout.contains("ok"), "{}", ran.stdout);
+    let huge = dir.path().join("huge.csv");
+    std::fs::File::create(&huge)
+        .expect("create")
+        .set_len(diplosim::research::reference::MAX_BYTES + 1)
+        .expect("a sparse file");
+    let ran = diplosim(
+        dir.path(),
+        &["run", "small.ron", "--reference", "huge.csv", "--out", "o"],
+    );
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("huge.csv: cannot read the reference series: the file has 8388609 bytes, more than the 8388608 (8 MiB) a reference series may have"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!dir.path().join("o").exists());
+}
