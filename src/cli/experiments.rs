@@ -91,6 +91,7 @@ pub(super) fn ensemble(
             );
         }
         Work::Merged(mut curves) => {
+            super::rows_of_width(&curves, experiment::months(sc).len())?;
             experiment::ensemble_of_scores(sc, seeds, curves.swap_remove(0).concat())
         }
     };
@@ -226,6 +227,7 @@ pub(super) fn compare(
             );
         }
         Work::Merged(curves) => {
+            super::rows_of_width(&curves, experiment::months(sc).len())?;
             let mut curves = curves.into_iter();
             let base_rows = curves.next().unwrap_or_default().concat();
             let mut rest: Vec<Vec<Vec<f64>>> = curves.collect();
@@ -336,7 +338,10 @@ pub(super) fn rank(
                 },
             );
         }
-        Work::Merged(mut curves) => experiment::rank_of_rows(&curves.swap_remove(0)),
+        Work::Merged(mut curves) => {
+            super::rows_of_width(&curves, sc.events.len() * experiment::RANK_WIDTH)?;
+            experiment::rank_of_rows(&curves.swap_remove(0))
+        }
     };
     let mut model = report::rank_chart(sc, &ranking, seeds, 20);
     if let Some(w) = &subject.what_if {

@@ -352,6 +352,18 @@ impl Work {
     }
 }
 
+/// Refuses merged rows that are not `width` numbers each (a shard header's width that is
+/// not the scenario's).
+fn rows_of_width(curves: &[Vec<Vec<f64>>], width: usize) -> Result<(), CliError> {
+    match curves.iter().flatten().find(|r| r.len() != width) {
+        Some(r) => Err(CliError::Usage(format!(
+            "the shards hold rows of {} numbers where this scenario makes {width}: they were made from another scenario or changed\n  = help: make the shards again",
+            r.len()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// What `merge` works on: the shards read and checked against each other, and the
 /// command line they were made by, parsed again and checked to be one that makes shards,
 /// before the command is replayed on the merged runs (which builds its own config).
@@ -371,17 +383,35 @@ impl MergeConfig {
                 e.to_string().trim()
             ))
         })?;
-        if !matches!(
-            again.command,
-            Command::Ensemble { .. }
-                | Command::Compare { .. }
-                | Command::Rank { .. }
-                | Command::Calibrate { .. }
-                | Command::Sensitivity { .. }
-        ) {
-            return Err(CliError::Usage(
-                "the shards' command line is not one that makes shards".into(),
-            ));
+        // What the headers say must be what their command line says: the command, the
+        // first seed, and the runs (calibrate: the starts) split; sensitivity's points
+        // and every row's width are checked by the command against the scenario.
+        let (name, seed, units) = match &again.command {
+            Command::Ensemble { seed, runs, .. } => ("ensemble", *seed, Some(*runs)),
+            Command::Compare { seed, runs, .. } => ("compare", *seed, Some(*runs)),
+            Command::Rank { seed, runs, .. } => ("rank", *seed, Some(*runs)),
+            Command::Calibrate { seed, starts, .. } => ("calibrate", *seed, Some(*starts as u64)),
+            Command::Sensitivity { seed, .. } => ("sensitivity", *seed, None),
+            _ => {
+                return Err(CliError::Usage(
+                    "the shards' command line is not one that makes shards".into(),
+                ));
+            }
+        };
+        let h = &m.header;
+        let differs = if h.command != name {
+            Some(format!("the command {:?}", h.command))
+        } else if h.seed != seed {
+            Some(format!("the first seed {}", h.seed))
+        } else if units.is_some_and(|u| u != h.runs) {
+            Some(format!("{} runs (or starts)", h.runs))
+        } else {
+            None
+        };
+        if let Some(what) = differs {
+            return Err(CliError::Usage(format!(
+                "the shards' headers say {what}, which their command line does not: the files were changed\n  = help: make the shards again"
+            )));
         }
         Ok(MergeConfig {
             again,

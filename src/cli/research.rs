@@ -193,7 +193,9 @@ pub(super) fn calibrate(
             .collect::<Option<Vec<_>>>()
             .filter(|s| s.len() == starts)
             .ok_or_else(|| {
-                CliError::Usage("the shards' starts do not match the params file".into())
+                CliError::Usage(
+                    "the shards' starts do not match the params file, or hold a loss or a count of evaluations no search makes".into(),
+                )
             })?,
     };
     let cal = search::calibration(&problem, &found, &base_name, &about);
@@ -399,7 +401,10 @@ pub(super) fn sensitivity(
                 |range| Ok(evaluate(range)?),
             );
         }
-        Work::Merged(mut curves) => curves.swap_remove(0),
+        Work::Merged(mut curves) => {
+            super::rows_of_width(&curves, days.len())?;
+            curves.swap_remove(0)
+        }
     };
     if curves.len() != points {
         return Err(CliError::Usage(

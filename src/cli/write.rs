@@ -163,6 +163,7 @@ pub(super) fn write_shard(
         command_line: crate::research::shard::without_shard(argv),
         curves: curves.iter().map(|c| c.to_string()).collect(),
         width: months,
+        data_sha256: String::new(),
     };
     let name = shard.file_name(command);
     output::write_all(
