@@ -22,9 +22,9 @@
 //! runs off the async threads: paired comparisons on their own thread pool (one core
 //! fewer than the machine has, at least one) behind a semaphore with a bounded queue,
 //! single runs behind another. A request over a limit gets a 4xx answer with a message.
-//! Connections are capped and timed out ([`listen`]); a request must name this server in
+//! Connections are capped and timed out (`listen`); a request must name this server in
 //! its `Host` header and not come from another site's page; a gate's queue place and
-//! permit are freed by guards when a client hangs up ([`limits`]).
+//! permit are freed by guards when a client hangs up (`limits`).
 //! Because comparisons never take every core, the page of a teacher (single runs, the
 //! page's files) stays quick while students run what-ifs.
 
