@@ -130,16 +130,19 @@ pub struct Shown<'a>(&'a Path);
 impl std::fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = self.0.to_string_lossy();
-        let acts = |c: char| {
-            c.is_control()
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        };
-        if text.chars().any(acts) {
+        if text.chars().any(acts_on_a_terminal) {
             write!(f, "{text:?}")
         } else {
             write!(f, "{}", self.0.display())
         }
     }
+}
+
+/// Whether a character would act on a terminal (a control character moves the cursor or
+/// sets colours, a bidirectional mark or override reorders the line) instead of being seen.
+pub fn acts_on_a_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A file to write: its name in the output folder and its bytes.

@@ -569,6 +569,12 @@ fn relative(to: &Path, from: &Path) -> PathBuf {
 }
 
 /// The width of the parameter column: 28 characters, or the longest name.
+/// The width of the name column: the longest name, from 28 to 80 (a longer name runs
+/// past the column; a width past 65,535 would not format at all).
 fn name_width(names: impl Iterator<Item = String>) -> usize {
-    names.map(|n| n.chars().count()).max().unwrap_or(0).max(28)
+    names
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(28, 80)
 }

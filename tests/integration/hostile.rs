@@ -608,3 +608,80 @@ fn a_reference_that_is_a_device_a_pipe_or_huge_is_refused_unread() {
     );
     assert!(!dir.path().join("o").exists());
 }
+
+/// A params file is bounded before any work: at most 1,000 parameters, each declared
+/// once, a group's name short and free of characters that act on a terminal; a long
+/// allowed name runs past its column instead of stopping the report.
+#[test]
+fn a_params_file_is_bounded_before_the_work() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "small.ron");
+    let refused = |params: String, expected: &str| {
+        std::fs::write(dir.path().join("p.ron"), params).expect("write");
+        let ran = diplosim(
+            dir.path(),
+            &[
+                "sensitivity",
+                "small.ron",
+                "--params",
+                "p.ron",
+                "--runs",
+                "1",
+                "--paths",
+                "1",
+            ],
+        );
+        assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+        assert!(
+            ran.stderr.contains(expected),
+            "expected {expected:?} in\n{}",
+            &ran.stderr[..ran.stderr.len().min(3000)]
+        );
+        assert!(ran.stderr.len() < 3000, "{} bytes", ran.stderr.len());
+    };
+    let many = vec!["Values(from: 0.5, to: 1.5)"; 1001].join(", ");
+    refused(
+        format!("Params(params: [{many}])"),
+        "1001 parameters; a params file declares at most 1000",
+    );
+    refused(
+        "Params(params: [Base(from: -1.0, to: 1.0), Affinity(from: 1.0, to: 3.0), Base(from: -2.0, to: 0.0)])".into(),
+        "base: declared twice (params[0] and params[2])",
+    );
+    let long = "n".repeat(65_000);
+    refused(
+        format!("Params(params: [GroupValues(name: \"{long}\", from: 0.5, to: 1.5)])"),
+        "the group's name has 65000 characters; it may have at most 200",
+    );
+    refused(
+        "Params(params: [GroupValues(name: \"red \\u{1b}[31m\", from: 0.5, to: 1.5)])".into(),
+        "the group's name holds the character '\\u{1b}'",
+    );
+    refused(
+        "Params(params: [GroupValues(name: \"a\\u{202e}b\", from: 0.5, to: 1.5)])".into(),
+        "the group's name holds the character '\\u{202e}'",
+    );
+    let name = "m".repeat(200);
+    std::fs::write(
+        dir.path().join("p.ron"),
+        format!("Params(params: [GroupValues(name: \"{name}\", from: 0.5, to: 1.5)])"),
+    )
+    .expect("write");
+    let ran = diplosim(
+        dir.path(),
+        &[
+            "sensitivity",
+            "small.ron",
+            "--params",
+            "p.ron",
+            "--runs",
+            "1",
+            "--paths",
+            "1",
+            "--out",
+            "o",
+        ],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.contains(&name), "{}", ran.stdout);
+}
