@@ -685,3 +685,51 @@ fn a_params_file_is_bounded_before_the_work() {
     assert_eq!(ran.code, Some(0), "{}", ran.stderr);
     assert!(ran.stdout.contains(&name), "{}", ran.stdout);
 }
+
+/// Counts that would allocate past memory are refused with exit 2 before any work, not
+/// left to abort the process; a calibration's or a sensitivity's runs are named as such.
+#[test]
+fn huge_starts_paths_and_runs_are_refused_before_the_work() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "small.ron");
+    std::fs::write(
+        dir.path().join("p.ron"),
+        "Params(params: [Base(from: -1.0, to: 1.0)])",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("r.csv"), "date,score\n1950,2\n1955,3\n").expect("write");
+    let huge = "1000000000000";
+    for (args, expected) in [
+        (
+            vec!["calibrate", "--budget", huge, "--starts", huge],
+            "--starts 1000000000000: at most 100000 searches",
+        ),
+        (
+            vec!["sensitivity", "--paths", huge],
+            "--paths 1000000000000: at most 100000 paths",
+        ),
+        (
+            vec!["sensitivity", "--runs", huge],
+            "--runs 1000000000000: 1000000000000 runs x 132 numbers (the monthly scores of each run of an evaluation)",
+        ),
+        (
+            vec!["calibrate", "--runs", huge],
+            "= help: use at most 2033601 runs",
+        ),
+    ] {
+        let mut all = vec![args[0], "small.ron", "--params", "p.ron", "--out", "o"];
+        if args[0] == "calibrate" {
+            all.extend(["--reference", "r.csv"]);
+        }
+        all.extend(&args[1..]);
+        let ran = diplosim(dir.path(), &all);
+        assert_eq!(ran.code, Some(2), "{all:?}: {}", ran.stderr);
+        assert!(ran.stderr.contains(expected), "{all:?}: {}", ran.stderr);
+        assert!(
+            !ran.stderr.contains("calibration candidate"),
+            "{}",
+            ran.stderr
+        );
+        assert!(!dir.path().join("o").exists());
+    }
+}
