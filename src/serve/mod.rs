@@ -107,11 +107,18 @@ pub enum ServeError {
 impl Config {
     /// Warnings to print before serving: anything but loopback is open to the network.
     pub fn warnings(&self) -> Vec<String> {
-        let loopback = self
-            .host
+        // As the listener will read it: `127.1`, `[::1]` and `localhost` are this machine.
+        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
+        let loopback = bare
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-            || self.host == "localhost";
+            .map(|ip| vec![ip])
+            .or_else(|_| {
+                std::net::ToSocketAddrs::to_socket_addrs(&(self.host.as_str(), 0))
+                    .map(|a| a.map(|a| a.ip()).collect())
+            })
+            .is_ok_and(|ips: Vec<std::net::IpAddr>| {
+                !ips.is_empty() && ips.iter().all(|ip| ip.is_loopback())
+            });
         if loopback {
             Vec::new()
         } else {
@@ -327,6 +334,13 @@ impl App {
             dir: config.dir.clone(),
             reason: crate::scenario::error::io_reason(&e),
         })?;
+        if !dir.is_dir() {
+            return Err(ServeError::Dir {
+                dir: config.dir.clone(),
+                reason: "this is a file, not a folder; name the folder that holds the scenarios"
+                    .into(),
+            });
+        }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let threads = cores.saturating_sub(1).max(1);
         let pool = rayon::ThreadPoolBuilder::new()
@@ -995,6 +1009,21 @@ async fn check(
             let c = a.validate(&loaded, text.clone())?;
             let file: CounterfactualFile = crate::scenario::source::parse(&text, Path::new("x"))
                 .map_err(|e| Reply::bad(e.to_string()))?;
+            // As `diplosim check` reads it, the file names its base: it must be the
+            // scenario the page shows (by file name, since the file's folder is unknown).
+            let shown_name = Path::new(&key).file_name();
+            if file.base.is_empty() || Path::new(&file.base).file_name() != shown_name {
+                return Err(Reply {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    message: format!(
+                        "{NAME}.ron: its base is \"{}\", not the scenario this page shows (\"{}\"): pick that scenario first, or set `base` to \"../{}\"",
+                        file.base.escape_debug(),
+                        key,
+                        shown_name.map_or(String::new(), |n| n.to_string_lossy().into_owned())
+                    ),
+                    ron: Some(text.clone()),
+                });
+            }
             let codes: Vec<Option<String>> = file.changes.iter().map(code_of).collect();
             Ok(json!({
                 "name": c.name,

@@ -769,3 +769,57 @@ fn past_the_connection_cap_the_next_waits_its_turn() {
     let said = until_closed(&mut third);
     assert!(said.starts_with("HTTP/1.1 200"), "{said}");
 }
+
+/// Loopback in any of its spellings is not warned of; a file is not a folder to serve.
+#[test]
+fn loopback_spellings_are_not_warned_of_and_a_file_is_not_served() {
+    let config = |host: &str| Config {
+        dir: shipped(),
+        host: host.into(),
+        port: 0,
+        limits: Limits::default(),
+    };
+    for host in ["127.0.0.1", "127.1", "[::1]", "::1", "localhost"] {
+        assert!(config(host).warnings().is_empty(), "{host}");
+    }
+    assert_eq!(config("0.0.0.0").warnings().len(), 1);
+    let file = Config {
+        dir: shipped().join(SINO),
+        ..config("127.0.0.1")
+    };
+    let e = start(file).err().expect("a file is refused");
+    assert!(
+        e.to_string().contains("this is a file, not a folder"),
+        "{e}"
+    );
+}
+
+/// An uploaded file whose `base` is not the page's scenario is refused, as `diplosim
+/// check` would refuse a base that is missing.
+#[test]
+fn an_uploaded_counterfactual_must_name_the_pages_scenario() {
+    let s = server();
+    let text =
+        std::fs::read_to_string(shipped().join("counterfactuals/no_secret_speech.ron")).unwrap();
+    for base in ["../other.ron", ""] {
+        let changed = text.replace(
+            "base: \"../sino_soviet_1917_1991.ron\"",
+            &format!("base: \"{base}\""),
+        );
+        assert_ne!(changed, text);
+        let a = post(
+            &s.url,
+            &format!("/api/check?s={SINO}"),
+            "text/plain",
+            changed.as_bytes(),
+        );
+        assert_eq!(a.status, 422, "{base}: {}", a.text());
+        let msg = a.json()["error"].as_str().unwrap().to_string();
+        assert!(
+            msg.contains(&format!(
+                "its base is \"{base}\", not the scenario this page shows"
+            )),
+            "{msg}"
+        );
+    }
+}
