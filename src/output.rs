@@ -89,6 +89,19 @@ pub enum OutputError {
         /// The path.
         path: PathBuf,
     },
+    /// A folder inside the output folder is a mount point: it cannot be carried into the
+    /// new folder (a rename cannot move it), so nothing is written.
+    #[error(
+        "cannot write {}: {} is a mount point, which cannot be moved into the new folder that replaces it; nothing was written\n  = help: unmount it, or choose another folder with --out",
+        shown(dir),
+        shown(path)
+    )]
+    Mount {
+        /// The output folder.
+        dir: PathBuf,
+        /// The mount point.
+        path: PathBuf,
+    },
     /// The new set is in place, but an entry of the old folder could not be moved into it.
     #[error(
         "wrote {}, but could not move {} into it: {}; it is kept in {}\n  = help: move it back by hand",
@@ -399,6 +412,21 @@ fn retire(
     std::fs::remove_dir(old).map_err(|e| (OsString::new(), e))
 }
 
+/// Whether the folder `inner` of `outer` is on another file system (a mount point).
+#[cfg(unix)]
+fn mounted(outer: &Path, inner: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(outer), std::fs::symlink_metadata(inner)) {
+        (Ok(a), Ok(b)) => a.dev() != b.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn mounted(_: &Path, _: &Path) -> bool {
+    false
+}
+
 /// Whether two paths name the same file.
 #[cfg(unix)]
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -472,6 +500,11 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
             // moved like a folder.
             if kind.is_file() {
                 let _ = std::fs::hard_link(entry.path(), stage.path().join(&n));
+            } else if kind.is_dir() && mounted(&target, &entry.path()) {
+                return Err(OutputError::Mount {
+                    dir: dir.to_path_buf(),
+                    path: dir.join(&n),
+                });
             }
         }
     }
@@ -874,6 +907,16 @@ mod tests {
         std::fs::remove_dir_all(old.join("ensemble")).unwrap();
         retire(&old, &target, &|n| n == "x.csv").unwrap();
         assert!(!old.exists());
+    }
+
+    /// A folder on another file system is a mount point, which no rename can carry.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn mount_points_are_told_from_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        assert!(!mounted(dir.path(), &dir.path().join("sub")));
+        assert!(mounted(Path::new("/"), Path::new("/proc")));
     }
 
     #[test]

@@ -78,6 +78,13 @@ impl HandoutConfig {
             }
             None => default_out(&config.base.scenario).join(name),
         };
+        if let Some(link) = super::write::link_to_nowhere(&config.file) {
+            return Err(CliError::Usage(format!(
+                "--out {}: {} is a symbolic link that leads nowhere (to a missing path, or round in a loop)\n  = help: remove the link, or name another file",
+                shown(&config.file),
+                shown(&link)
+            )));
+        }
         refuse_to_replace(&config.file, path, cf)?;
         let dir = config.file.parent().unwrap_or(Path::new(""));
         if let Some(in_the_way) = file_in_the_way(dir) {

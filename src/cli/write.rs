@@ -30,7 +30,38 @@ pub(super) fn check_out(out: &Path) -> Result<(), CliError> {
             shown(&file)
         )));
     }
+    if let Some(link) = link_to_nowhere(out) {
+        return Err(CliError::Usage(format!(
+            "--out {}: {} is a symbolic link that leads nowhere (to a missing path, or round in a loop)\n  = help: remove the link, or name another folder",
+            shown(&out),
+            shown(&link)
+        )));
+    }
     Ok(())
+}
+
+/// The first part of `path` that is a symbolic link which cannot be followed (dangling,
+/// or a loop), if any: writing through it would fail only after the work.
+pub(super) fn link_to_nowhere(path: &Path) -> Option<&Path> {
+    path.ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| {
+            std::fs::symlink_metadata(a).is_ok_and(|m| m.is_symlink())
+                && std::fs::metadata(a).is_err()
+        })
+}
+
+/// Refuses to make a shard from a command line that holds a name which is not UTF-8: the
+/// shard records the command line as text, and `merge` would replay it with the name
+/// changed (its bytes shown as U+FFFD), writing to another folder.
+fn refuse_lossy(argv: &[String]) -> Result<(), CliError> {
+    match argv.iter().find(|a| a.contains('\u{FFFD}')) {
+        Some(a) => Err(CliError::Usage(format!(
+            "{}: this argument is not UTF-8 text (or holds U+FFFD), and a shard records its command line as text for merge to replay\n  = help: rename the file or folder with UTF-8 characters only",
+            a.escape_debug()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The first existing part of the folder path `dir` that is not a folder, if any: every
@@ -139,6 +170,7 @@ pub(super) fn write_shard(
     rows_of: impl FnOnce(Seeds) -> Result<Vec<Vec<Vec<f64>>>, CliError>,
 ) -> Result<String, CliError> {
     check_out(dir)?;
+    refuse_lossy(argv)?;
     let months = months as u64;
     let range = shard.range(seeds.runs);
     // Built by hand: a shard may cover no run when there are more shards than runs.
@@ -204,6 +236,7 @@ pub(super) fn write_unit_shard(
     rows_of: impl FnOnce(std::ops::Range<usize>) -> Result<Vec<Vec<f64>>, CliError>,
 ) -> Result<String, CliError> {
     check_out(dir)?;
+    refuse_lossy(argv)?;
     let range = shard.range(units as u64);
     let rows = rows_of(range.start as usize..range.end as usize)?;
     let header = crate::research::shard::Header::of_units(

@@ -433,3 +433,29 @@ fn merge_refuses_changed_numbers_false_headers_and_pipes() {
     // The untouched shard still merges.
     ok(&diplosim(d, &["merge", "a"]));
 }
+
+/// A shard records its command line as text: one with a name that is not UTF-8 is
+/// refused before the work, since merge would replay it with the name changed and write
+/// to another folder.
+#[cfg(unix)]
+#[test]
+fn a_shard_with_a_name_that_is_not_utf8_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::ffi::OsStr::from_bytes(b"out-\xff");
+    let ran = std::process::Command::new(env!("CARGO_BIN_EXE_diplosim"))
+        .arg("ensemble")
+        .arg(fixture("small.ron"))
+        .args(["--runs", "4", "--shard", "1/2", "--out"])
+        .arg(out)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert_eq!(ran.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("this argument is not UTF-8 text"),
+        "{stderr}"
+    );
+    assert_eq!(listing(dir.path()), Vec::<String>::new());
+}
