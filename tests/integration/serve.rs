@@ -823,3 +823,102 @@ fn an_uploaded_counterfactual_must_name_the_pages_scenario() {
         );
     }
 }
+
+/// A class that wears the server: students sending what-ifs at once, a third of them
+/// closing the tab mid-request, then a fresh class. Every request is answered or refused
+/// with 429 and `Retry-After`, and the idle server afterwards turns nobody away: no
+/// place in the queue was kept by a student who left. Bounded: a few hundred small
+/// requests against 127.0.0.1.
+#[test]
+fn a_class_that_hangs_up_leaves_the_queue_as_it_was() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::common::fixture("small.ron"),
+        dir.path().join("small.ron"),
+    )
+    .unwrap();
+    let limits = Limits {
+        comparisons: 1,
+        queue: 6,
+        ..Limits::default()
+    };
+    let s = server_with(dir.path(), limits);
+    let what_if =
+        |seed: usize| format!("/api/lab?s=small.ron&c=remove:treaty&runs=400&seed={seed}");
+    let answered = |a: &crate::support::http::Answer| {
+        assert!(
+            a.status == 200 || (a.status == 429 && a.header("retry-after") == Some("5")),
+            "{} {}",
+            a.status,
+            a.text()
+        );
+        a.status
+    };
+    let rss = || {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .map(|v| v.trim().to_string())
+            })
+            .unwrap_or_default()
+    };
+    let mut after_warm_up = String::new();
+    for round in 0..3 {
+        // A third of the class sends a what-if and closes the tab while it waits for
+        // its turn; the others come just after and wait for their answers.
+        let leaving: Vec<_> = (0..10)
+            .map(|student| {
+                let url = s.url.clone();
+                let path = what_if(round * 100 + student);
+                std::thread::spawn(move || {
+                    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+                    let mut c = std::net::TcpStream::connect(addr).unwrap();
+                    let _ = write!(c, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                    drop(c);
+                })
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let staying: Vec<_> = (10..30)
+            .map(|student| {
+                let url = s.url.clone();
+                let path = what_if(round * 100 + student);
+                std::thread::spawn(move || get(&url, &path))
+            })
+            .collect();
+        for t in leaving {
+            t.join().unwrap();
+        }
+        for t in staying {
+            answered(&t.join().unwrap());
+        }
+        if round == 0 {
+            after_warm_up = rss();
+        }
+    }
+    // A fresh class of 20 at once: answered or told to come back.
+    let fresh: Vec<_> = (0..20)
+        .map(|student| {
+            let url = s.url.clone();
+            let path = what_if(1000 + student);
+            std::thread::spawn(move || get(&url, &path))
+        })
+        .collect();
+    for t in fresh {
+        answered(&t.join().unwrap());
+    }
+    // The server is idle now: one student at a time, none is turned away. With places
+    // kept by those who left, the queue of 6 would be full for good.
+    for student in 0..10 {
+        let a = get(&s.url, &what_if(2000 + student));
+        assert_eq!(a.status, 200, "student {student}: {}", a.text());
+    }
+    eprintln!(
+        "resident memory: {after_warm_up} after warm-up, {} after the classes",
+        rss()
+    );
+}
