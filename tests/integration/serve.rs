@@ -917,8 +917,9 @@ fn a_class_that_hangs_up_leaves_the_queue_as_it_was() {
         let a = get(&s.url, &what_if(2000 + student));
         assert_eq!(a.status, 200, "student {student}: {}", a.text());
     }
+    // Printed, not asserted: the test process's memory also holds the other tests'.
     eprintln!(
-        "resident memory: {after_warm_up} after warm-up, {} after the classes",
+        "resident memory: {after_warm_up} after the first round, {} after the classes",
         rss()
     );
 }
