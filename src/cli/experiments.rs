@@ -67,12 +67,18 @@ pub(super) fn ensemble(
         events,
     } = config;
     let sc = &subject.scenario;
+    let months = experiment::months(sc).len();
+    let rows_of = |part| {
+        Ok(vec![runs_of(
+            experiment::monthly_scores(sc, part, progress)?,
+            months,
+        )])
+    };
     let e = match work {
         Work::All => experiment::ensemble(sc, seeds, progress)?,
         Work::Shard(shard) => {
             let mut inputs = subject.inputs.clone();
             inputs.extend(reference.iter().map(|r| r.1.clone()));
-            let months = experiment::months(sc).len();
             return write_shard(
                 &dir,
                 shard,
@@ -82,16 +88,13 @@ pub(super) fn ensemble(
                 &["mean"],
                 argv,
                 months,
-                |part| {
-                    Ok(vec![runs_of(
-                        experiment::monthly_scores(sc, part, progress)?,
-                        months,
-                    )])
-                },
+                rows_of,
             );
         }
-        Work::Merged(mut curves) => {
-            super::rows_of_width(&curves, experiment::months(sc).len())?;
+        Work::Merged(m) => {
+            super::rows_of_width(&m.curves, months)?;
+            m.check_again(seeds, rows_of)?;
+            let mut curves = m.curves;
             experiment::ensemble_of_scores(sc, seeds, curves.swap_remove(0).concat())
         }
     };
@@ -194,6 +197,20 @@ pub(super) fn compare(
             scenario: &v.scenario,
         })
         .collect();
+    let months = experiment::months(sc).len();
+    let rows_of = |part| {
+        let mut rows = vec![runs_of(
+            experiment::monthly_scores(sc, part, progress)?,
+            months,
+        )];
+        for v in &list {
+            rows.push(runs_of(
+                experiment::monthly_scores(v.scenario, part, progress)?,
+                months,
+            ));
+        }
+        Ok(rows)
+    };
     let c = match work {
         Work::All => experiment::compare(sc, &list, seeds, progress)?,
         Work::Shard(shard) => {
@@ -201,34 +218,14 @@ pub(super) fn compare(
             all.extend(reference.iter().map(|r| r.1.clone()));
             let mut curves = vec!["baseline"];
             curves.extend(list.iter().map(|v| v.name));
-            let months = experiment::months(sc).len();
             return write_shard(
-                &dir,
-                shard,
-                "compare",
-                seeds,
-                &all,
-                &curves,
-                argv,
-                months,
-                |part| {
-                    let mut rows = vec![runs_of(
-                        experiment::monthly_scores(sc, part, progress)?,
-                        months,
-                    )];
-                    for v in &list {
-                        rows.push(runs_of(
-                            experiment::monthly_scores(v.scenario, part, progress)?,
-                            months,
-                        ));
-                    }
-                    Ok(rows)
-                },
+                &dir, shard, "compare", seeds, &all, &curves, argv, months, rows_of,
             );
         }
-        Work::Merged(curves) => {
-            super::rows_of_width(&curves, experiment::months(sc).len())?;
-            let mut curves = curves.into_iter();
+        Work::Merged(m) => {
+            super::rows_of_width(&m.curves, months)?;
+            m.check_again(seeds, rows_of)?;
+            let mut curves = m.curves.into_iter();
             let base_rows = curves.next().unwrap_or_default().concat();
             let mut rest: Vec<Vec<Vec<f64>>> = curves.collect();
             let names: Vec<&str> = list.iter().map(|v| v.name).collect();
@@ -311,12 +308,17 @@ pub(super) fn rank(
         seeds,
     } = config;
     let sc = &subject.scenario;
+    let width = sc.events.len() * experiment::RANK_WIDTH;
+    let rows_of = |list| {
+        let rows =
+            experiment::rank_rows(&subject.file, &subject.text, &subject.path, list, progress)?;
+        Ok(vec![rows])
+    };
     let ranking = match work {
         Work::All => {
             experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?
         }
         Work::Shard(shard) => {
-            let width = sc.events.len() * experiment::RANK_WIDTH;
             return write_shard(
                 &dir,
                 shard,
@@ -326,20 +328,13 @@ pub(super) fn rank(
                 &["rank"],
                 argv,
                 width,
-                |list| {
-                    let rows = experiment::rank_rows(
-                        &subject.file,
-                        &subject.text,
-                        &subject.path,
-                        list,
-                        progress,
-                    )?;
-                    Ok(vec![rows])
-                },
+                rows_of,
             );
         }
-        Work::Merged(mut curves) => {
-            super::rows_of_width(&curves, sc.events.len() * experiment::RANK_WIDTH)?;
+        Work::Merged(m) => {
+            super::rows_of_width(&m.curves, width)?;
+            m.check_again(seeds, rows_of)?;
+            let mut curves = m.curves;
             experiment::rank_of_rows(&curves.swap_remove(0))
         }
     };

@@ -339,11 +339,65 @@ pub fn execute_with(
 enum Work {
     All,
     Shard(Shard),
-    Merged(Vec<Vec<Vec<f64>>>),
+    Merged(MergedRows),
+}
+
+/// The runs of merged shards: per curve, per run, its row of numbers, in seed order; and
+/// how many shards they came from.
+pub(super) struct MergedRows {
+    curves: Vec<Vec<Vec<f64>>>,
+    shards: u64,
+}
+
+impl MergedRows {
+    /// Makes again the first run of every shard that has one (`rows_of` gives, for a
+    /// slice of seeds, the rows of every curve, as the shard was made) and refuses the
+    /// merge if a single bit differs: the simulation is deterministic, so only a shard
+    /// made with other settings, or changed with its checksum made anew, differs.
+    /// Calibrate's starts and sensitivity's points, each a whole search or ensemble, are
+    /// not made again.
+    fn check_again(
+        &self,
+        seeds: Seeds,
+        rows_of: impl Fn(Seeds) -> Result<Vec<Vec<Vec<f64>>>, CliError>,
+    ) -> Result<(), CliError> {
+        for index in 1..=self.shards {
+            let range = Shard {
+                index,
+                count: self.shards,
+            }
+            .range(seeds.runs);
+            if range.is_empty() {
+                continue;
+            }
+            let run = range.start;
+            let seed = seeds.first.wrapping_add(run);
+            let again = rows_of(Seeds {
+                first: seed,
+                runs: 1,
+            })?;
+            let bits = |rows: &[Vec<f64>]| -> Vec<u64> {
+                rows.iter().flatten().map(|x| x.to_bits()).collect()
+            };
+            let same = again.len() == self.curves.len()
+                && again.iter().zip(&self.curves).all(|(a, merged)| {
+                    merged
+                        .get(run as usize)
+                        .is_some_and(|row| bits(a) == bits(std::slice::from_ref(row)))
+                });
+            if !same {
+                return Err(CliError::Usage(format!(
+                    "shard {index} of {}: its run of seed {seed}, made again, is not the run it holds: it was made with other settings or changed\n  = help: make the shards again",
+                    self.shards
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Work {
-    fn of(shard: Option<Shard>, merged: &mut Option<Vec<Vec<Vec<f64>>>>) -> Work {
+    fn of(shard: Option<Shard>, merged: &mut Option<MergedRows>) -> Work {
         match (merged.take(), shard) {
             (Some(rows), _) => Work::Merged(rows),
             (None, Some(s)) => Work::Shard(s),
@@ -370,7 +424,7 @@ fn rows_of_width(curves: &[Vec<Vec<f64>>], width: usize) -> Result<(), CliError>
 struct MergeConfig {
     again: Cli,
     command_line: Vec<String>,
-    curves: Vec<Vec<Vec<f64>>>,
+    curves: MergedRows,
 }
 
 impl MergeConfig {
@@ -416,7 +470,10 @@ impl MergeConfig {
         Ok(MergeConfig {
             again,
             command_line: m.command_line,
-            curves: m.curves,
+            curves: MergedRows {
+                curves: m.curves,
+                shards: h.of,
+            },
         })
     }
 }
@@ -425,7 +482,7 @@ fn execute_work(
     cli: &Cli,
     argv: &[String],
     progress: &dyn Progress,
-    merged: Option<Vec<Vec<Vec<f64>>>>,
+    merged: Option<MergedRows>,
 ) -> Result<String, CliError> {
     let file = match &cli.command {
         Command::Check { .. } | Command::Merge { .. } | Command::Serve { .. } => None,
@@ -457,7 +514,7 @@ fn execute_command(
     cli: &Cli,
     argv: &[String],
     progress: &dyn Progress,
-    mut merged: Option<Vec<Vec<Vec<f64>>>>,
+    mut merged: Option<MergedRows>,
 ) -> Result<String, CliError> {
     match &cli.command {
         // `check`'s work is the loading itself, file by file: a config would hold only

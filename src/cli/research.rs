@@ -201,8 +201,11 @@ pub(super) fn calibrate(
                 },
             );
         }
-        Work::Merged(mut curves) => curves
-            .swap_remove(0)
+        Work::Merged(m) => m
+            .curves
+            .into_iter()
+            .next()
+            .unwrap_or_default()
             .iter()
             .map(|row| search::Start::of_row(row, k))
             .collect::<Option<Vec<_>>>()
@@ -431,9 +434,9 @@ pub(super) fn sensitivity(
                 |range| Ok(evaluate(range)?),
             );
         }
-        Work::Merged(mut curves) => {
-            super::rows_of_width(&curves, days.len())?;
-            curves.swap_remove(0)
+        Work::Merged(m) => {
+            super::rows_of_width(&m.curves, days.len())?;
+            m.curves.into_iter().next().unwrap_or_default()
         }
     };
     if curves.len() != points {

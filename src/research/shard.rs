@@ -21,7 +21,8 @@
 //! The merge trusts nothing in a file: only regular files of bounded size are read, the
 //! numbers must match their checksum and be finite, and every header field must agree
 //! with the shard number, the data and (checked by the command) its command line and
-//! scenario before anything is allocated from it.
+//! scenario before anything is allocated from it. The command then makes the first run
+//! of every shard again and compares the bits (for ensemble, compare and rank).
 //!
 //! `calibrate` and `sensitivity` split other units than runs, each of which runs every
 //! seed: calibrate its search's starts (one row per start: its best parameters, loss,

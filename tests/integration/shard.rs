@@ -459,3 +459,44 @@ fn a_shard_with_a_name_that_is_not_utf8_is_refused() {
     );
     assert_eq!(listing(dir.path()), Vec::<String>::new());
 }
+
+/// A shard made with other settings and relabelled, its checksum made anew, passes every
+/// check of the file; the merge makes the first run of each shard again and refuses it.
+#[test]
+fn merge_makes_a_run_of_each_shard_again_and_refuses_a_relabelled_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(fixture("small.ron"), d.join("s.ron")).unwrap();
+    for (seed, out) in [("1", "a"), ("2", "b")] {
+        ok(&diplosim(
+            d,
+            &[
+                "ensemble", "s.ron", "--runs", "6", "--seed", seed, "--out", out, "--shard", "2/2",
+            ],
+        ));
+        ok(&diplosim(
+            d,
+            &[
+                "ensemble", "s.ron", "--runs", "6", "--seed", seed, "--out", out, "--shard", "1/2",
+            ],
+        ));
+    }
+    // Shard 2 of seed 1's experiment, with the numbers of seed 2's.
+    let name = "ensemble-shard-2-of-2.bin";
+    let (header, _) = split_shard(&d.join("a").join(name));
+    let (_, other) = split_shard(&d.join("b").join(name));
+    write_shard(&d.join("a"), name, header, &other, false);
+    let ran = diplosim(d, &["merge", "a"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("shard 2 of 2: its run of seed 4, made again, is not the run it holds"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(
+        listing(&d.join("a")),
+        ["ensemble-shard-1-of-2.bin", "ensemble-shard-2-of-2.bin"]
+    );
+    ok(&diplosim(d, &["merge", "b"]));
+}
