@@ -733,3 +733,49 @@ fn huge_starts_paths_and_runs_are_refused_before_the_work() {
         assert!(!dir.path().join("o").exists());
     }
 }
+
+/// A change that would do nothing or names what an earlier change took away says so:
+/// a leader replaced by themselves, an event removed twice (or changed after its removal).
+#[test]
+fn a_leader_replaced_by_themselves_and_an_event_removed_twice_are_named_as_such() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "base.ron");
+    counterfactual(
+        dir.path(),
+        "self.ron",
+        "ReplaceLeader(leader: \"ann\", by: \"ann\", from: \"1952-01-01\")",
+    );
+    counterfactual(
+        dir.path(),
+        "twice.ron",
+        "Remove(\"treaty\"), Remove(\"treaty\")",
+    );
+    counterfactual(
+        dir.path(),
+        "after.ron",
+        "Remove(\"treaty\"), Scale(event: \"treaty\", by: 2.0)",
+    );
+    for (file, expected) in [
+        (
+            "self.ron",
+            "\"ann\" is replaced by themselves: nothing would change",
+        ),
+        (
+            "twice.ron",
+            "event \"treaty\" is already removed by an earlier change",
+        ),
+        (
+            "after.ron",
+            "event \"treaty\" is already removed by an earlier change",
+        ),
+    ] {
+        let ran = diplosim(dir.path(), &["check", file]);
+        assert_eq!(ran.code, Some(2), "{file}: {}", ran.stderr);
+        assert!(ran.stderr.contains(expected), "{file}: {}", ran.stderr);
+        assert!(
+            !ran.stderr.contains("no such event"),
+            "{file}: {}",
+            ran.stderr
+        );
+    }
+}
