@@ -183,8 +183,10 @@ pub(super) async fn body_limit(State(limits): State<Limits>, req: Request, next:
 }
 
 /// Whether a `Host` header names this server in a way no other site can: an IP address
-/// (a rebinding attack needs a name it controls), `localhost`, or the name it was told
-/// to listen on. `host` is the `--host` the server was started with.
+/// (a rebinding attack needs a name it controls), `localhost`, a name of the local
+/// network's multicast DNS (`NAME.local`, which no site on the Internet can point
+/// anywhere), or the name it was told to listen on. `host` is the `--host` the server
+/// was started with.
 pub(super) fn host_allowed(value: &str, host: &str) -> bool {
     let name = match value.strip_prefix('[') {
         // [::1]:port
@@ -200,6 +202,7 @@ pub(super) fn host_allowed(value: &str, host: &str) -> bool {
     name.parse::<std::net::Ipv4Addr>().is_ok()
         || name == "localhost"
         || name.ends_with(".localhost")
+        || name.ends_with(".local")
         || name.eq_ignore_ascii_case(host.trim_end_matches('.'))
 }
 
@@ -214,7 +217,7 @@ pub(super) async fn guard(State(host): State<Arc<str>>, req: Request, next: Next
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
     let refused = match value {
         Some(v) if !host_allowed(v, &host) => Some(format!(
-            "this server answers to its address or to localhost, not to \"{}\"",
+            "this server answers to its IP address, localhost or NAME.local, not to \"{}\": open it by its address, or start it with --host and that name",
             v.chars().take(80).collect::<String>().escape_debug()
         )),
         None => Some("the request names no host".to_string()),
@@ -317,6 +320,7 @@ mod tests {
             "192.168.1.20:8080",
             "app.localhost:1",
             "teacher.example:8080",
+            "teachers-laptop.local:8080",
         ] {
             assert!(host_allowed(ok, "teacher.example"), "{ok}");
         }
