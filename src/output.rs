@@ -427,7 +427,7 @@ fn mounted(_: &Path, _: &Path) -> bool {
     false
 }
 
-/// Whether two paths name the same file.
+/// Whether two paths name the same file (a link to a file is not the file).
 #[cfg(unix)]
 fn same_file(a: &Path, b: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
@@ -435,6 +435,18 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
         _ => false,
     }
+}
+
+/// Whether two paths lead to the same file, through symbolic links and hard links alike.
+pub fn same_target(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return a.dev() == b.dev() && a.ino() == b.ino();
+        }
+    }
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
 }
 
 /// Without inode numbers, a file of the same name in the new folder counts.

@@ -121,8 +121,10 @@ fn refuse_to_replace(file: &Path, scenario: &Path, cf: Option<&Path>) -> Result<
             shown(&file)
         )));
     }
-    let same = |input: &Path| matches!((file.canonicalize(), input.canonicalize()), (Ok(a), Ok(b)) if a == b);
-    if let Some(input) = std::iter::once(scenario).chain(cf).find(|i| same(i)) {
+    if let Some(input) = std::iter::once(scenario)
+        .chain(cf)
+        .find(|i| crate::output::same_target(file, i))
+    {
         return Err(CliError::Usage(format!(
             "--out {}: this is {}, which the handout is made from\n  = help: name another file to write, e.g. --out handout.html",
             shown(&file),

@@ -509,10 +509,12 @@ fn handout_replaces_no_fifo_and_not_its_own_scenario() {
             .success()
     );
     std::os::unix::fs::symlink(&copy, tmp.path().join("link.html")).unwrap();
+    std::fs::hard_link(&copy, tmp.path().join("hard.html")).unwrap();
     for (out, says) in [
         ("pipe.html", "not a regular file"),
         ("small.ron", "which the handout is made from"),
         ("link.html", "which the handout is made from"),
+        ("hard.html", "which the handout is made from"),
     ] {
         let r = diplosim(
             tmp.path(),
@@ -535,7 +537,7 @@ fn handout_replaces_no_fifo_and_not_its_own_scenario() {
     );
     assert_eq!(
         crate::common::listing(tmp.path()),
-        ["link.html", "pipe.html", "small.ron"]
+        ["hard.html", "link.html", "pipe.html", "small.ron"]
     );
 }
 
