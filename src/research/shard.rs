@@ -356,16 +356,21 @@ pub fn hashed(inputs: &[Input]) -> Vec<Hashed> {
         .collect()
 }
 
-/// A shard read back.
+/// A shard file read back and checked on its own (not yet against the other shards).
 #[derive(Debug)]
-struct Read {
-    path: PathBuf,
-    header: Header,
+pub struct Read {
+    /// The file.
+    pub path: PathBuf,
+    /// Its header line.
+    pub header: Header,
     /// Per curve, per run, its row of numbers.
-    curves: Vec<Vec<Vec<f64>>>,
+    pub curves: Vec<Vec<Vec<f64>>>,
 }
 
-fn decode(path: &Path, bytes: &[u8]) -> Result<Read, ShardError> {
+/// Reads a shard file's bytes (`path` names it in messages): its header line, checked
+/// against its shard number and its data before anything is allocated from it, and its
+/// numbers, checked against their checksum and to be finite.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<Read, ShardError> {
     let broken = |reason: String| ShardError::Broken {
         path: path.to_path_buf(),
         reason,
