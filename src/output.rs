@@ -16,13 +16,18 @@
 //! 4. it swaps the two folders in one step (`renameat2` with `RENAME_EXCHANGE` on Linux;
 //!    elsewhere two renames, between which the folder is briefly absent);
 //! 5. it moves into the new folder whatever else the old one held (the folders of other
-//!    commands, such as `ensemble/` inside a run's folder) and deletes the old set.
+//!    commands, such as `ensemble/` inside a run's folder) and deletes the old set file
+//!    by file: only the files the new set replaces and those linked in step 3. Anything
+//!    else found there (a folder another command put in the old one meanwhile, a file of
+//!    a name now taken) is kept in the hidden folder and named in an error
+//!    ([`OutputError::Carry`]), never deleted.
 //!
 //! A failure before step 4 leaves the previous output untouched and removes the staging
 //! folder. A command killed during the write (Ctrl-C) leaves at most a hidden staging
-//! folder; the next write to the same folder removes it if it holds only files, and
-//! leaves it alone otherwise (it then holds folders being carried over in step 5, which
-//! are the user's). The manifest records what produced the files, without timestamps, so
+//! folder. Until the swap it holds the mark `.diplosim-new`, and the next write to the
+//! same folder removes it (it then holds only the new files and links); after the swap
+//! it is the previous set, and the next write removes from it only the links, leaving
+//! the rest alone (it may hold the user's files and folders being carried over). The manifest records what produced the files, without timestamps, so
 //! the same inputs give the same bytes.
 
 use std::ffi::{OsStr, OsString};
@@ -74,6 +79,29 @@ pub enum OutputError {
         /// The path of the file that could not be written.
         path: PathBuf,
     },
+    /// Something other than a regular file (a device, a FIFO, a socket) stands where a
+    /// single file is written: it is never replaced.
+    #[error(
+        "cannot write {}: it is not a regular file (a device, a FIFO or a socket), and diplosim replaces only files; nothing was written\n  = help: name a file to write",
+        shown(path)
+    )]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
+    /// A folder inside the output folder is a mount point: it cannot be carried into the
+    /// new folder (a rename cannot move it), so nothing is written.
+    #[error(
+        "cannot write {}: {} is a mount point, which cannot be moved into the new folder that replaces it; nothing was written\n  = help: unmount it, or choose another folder with --out",
+        shown(dir),
+        shown(path)
+    )]
+    Mount {
+        /// The output folder.
+        dir: PathBuf,
+        /// The mount point.
+        path: PathBuf,
+    },
     /// The new set is in place, but an entry of the old folder could not be moved into it.
     #[error(
         "wrote {}, but could not move {} into it: {}; it is kept in {}\n  = help: move it back by hand",
@@ -115,11 +143,7 @@ pub struct Shown<'a>(&'a Path);
 impl std::fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = self.0.to_string_lossy();
-        let acts = |c: char| {
-            c.is_control()
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        };
-        if text.chars().any(acts) {
+        if text.chars().any(acts_on_a_terminal) {
             write!(f, "{text:?}")
         } else {
             write!(f, "{}", self.0.display())
@@ -127,11 +151,24 @@ impl std::fmt::Display for Shown<'_> {
     }
 }
 
+/// Whether a character would act on a terminal (a control character moves the cursor or
+/// sets colours, a bidirectional mark or override reorders the line) instead of being seen.
+pub fn acts_on_a_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// A file to write: its name in the output folder and its bytes.
 pub type File = (String, Vec<u8>);
 
 /// What marks a staging folder, after `.NAME`: `.NAME.diplosim-stage-XXXXXX`.
 pub const STAGE: &str = ".diplosim-stage-";
+
+/// The empty file a staging folder holds from its making until the swap: a stale staging
+/// folder that has it holds only what a killed writer made (its new files, and links to
+/// files that are still in the output folder), and may go; one without it is a previous
+/// set, with what was being carried back, and is the user's.
+const NEW: &str = ".diplosim-new";
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + use<> {
     let path = path.to_path_buf();
@@ -306,31 +343,116 @@ fn stage_prefix(name: &OsStr) -> OsString {
 }
 
 /// Removes staging folders left by commands that were killed while writing `name`. Called
-/// under the lock, so none of them belongs to a live command. A folder that holds anything
-/// but plain files is left alone: it may hold the user's folders, interrupted while being
-/// carried over.
+/// under the lock, so none of them belongs to a live command. Only a folder still marked
+/// as new (killed before its swap) and holding only files goes; from any other, only the
+/// files that are surely copies go (see [`retire`]), and the rest is left alone: it may be
+/// the user's, interrupted while being carried over.
 fn clean_stale(parent: &Path, name: &OsStr) {
     let prefix = stage_prefix(name);
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
+    let target = parent.join(name);
     for entry in entries.flatten() {
         let n = entry.file_name();
         if !n.as_encoded_bytes().starts_with(prefix.as_encoded_bytes()) {
             continue;
         }
         let path = entry.path();
-        let only_files = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir())
-            && std::fs::read_dir(&path).is_ok_and(|inner| {
-                inner
-                    .flatten()
-                    .all(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            });
-        if only_files {
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        let new = std::fs::symlink_metadata(path.join(NEW)).is_ok_and(|m| m.is_file());
+        let only_files = std::fs::read_dir(&path).is_ok_and(|inner| {
+            inner
+                .flatten()
+                .all(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        });
+        if new && only_files {
             // Best effort: a leftover that cannot go is harmless, and hidden.
             let _ = std::fs::remove_dir_all(&path);
+        } else if !new {
+            let _ = retire(&path, &target, &|_| false);
         }
     }
+}
+
+/// Deletes the previous set `old` (a folder swapped out of the output folder `target`),
+/// file by file: a file goes only if it is in the new set (`in_set`, replaced on
+/// purpose) or is the same file as the one of its name in `target` (a link made in step
+/// 3). Anything else is left, and then `old` is not removed: the first entry left is
+/// returned, so nothing is ever deleted that is not surely a copy or replaced.
+fn retire(
+    old: &Path,
+    target: &Path,
+    in_set: &dyn Fn(&OsStr) -> bool,
+) -> Result<(), (OsString, std::io::Error)> {
+    let entries = std::fs::read_dir(old).map_err(|e| (OsString::new(), e))?;
+    let mut left = None;
+    for entry in entries.flatten() {
+        let n = entry.file_name();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && (n == NEW || in_set(&n) || same_file(&entry.path(), &target.join(&n))) {
+            if let Err(e) = std::fs::remove_file(entry.path()) {
+                left.get_or_insert((n, e));
+            }
+        } else {
+            left.get_or_insert((
+                n,
+                std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "something of that name is already in the new folder",
+                ),
+            ));
+        }
+    }
+    if let Some(l) = left {
+        return Err(l);
+    }
+    std::fs::remove_dir(old).map_err(|e| (OsString::new(), e))
+}
+
+/// Whether the folder `inner` of `outer` is on another file system (a mount point).
+#[cfg(unix)]
+fn mounted(outer: &Path, inner: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(outer), std::fs::symlink_metadata(inner)) {
+        (Ok(a), Ok(b)) => a.dev() != b.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn mounted(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Whether two paths name the same file (a link to a file is not the file).
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Whether two paths lead to the same file, through symbolic links and hard links alike.
+pub fn same_target(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return a.dev() == b.dev() && a.ino() == b.ino();
+        }
+    }
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
+/// Without inode numbers, a file of the same name in the new folder counts.
+#[cfg(not(unix))]
+fn same_file(_: &Path, b: &Path) -> bool {
+    b.is_file()
 }
 
 fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<(), OutputError> {
@@ -364,6 +486,7 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
         builder.permissions(std::fs::Permissions::from_mode(0o777));
     }
     let stage = builder.tempdir_in(parent).map_err(io(dir))?;
+    std::fs::File::create_new(stage.path().join(NEW)).map_err(io(dir))?;
     for (file, bytes) in files {
         let path = stage.path().join(file);
         let mut f = std::fs::File::create_new(&path).map_err(io(&dir.join(file)))?;
@@ -375,6 +498,9 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
             let entry = entry.map_err(io(dir))?;
             let n = entry.file_name();
             let kind = entry.file_type().map_err(io(&entry.path()))?;
+            if n == NEW {
+                continue;
+            }
             if in_set(&n) {
                 if kind.is_dir() {
                     return Err(OutputError::InTheWay { path: dir.join(&n) });
@@ -386,6 +512,11 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
             // moved like a folder.
             if kind.is_file() {
                 let _ = std::fs::hard_link(entry.path(), stage.path().join(&n));
+            } else if kind.is_dir() && mounted(&target, &entry.path()) {
+                return Err(OutputError::Mount {
+                    dir: dir.to_path_buf(),
+                    path: dir.join(&n),
+                });
             }
         }
     }
@@ -394,6 +525,9 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
         std::fs::set_permissions(stage.path(), p).map_err(io(dir))?;
     }
     exchange(stage.path(), &target, existed).map_err(io(dir))?;
+    // The new set is no longer new: a stale staging folder left from here on is the old
+    // one, which is kept.
+    let _ = std::fs::remove_file(target.join(NEW));
     if let Ok(d) = std::fs::File::open(parent) {
         let _ = d.sync_all();
     }
@@ -415,10 +549,20 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
             }
         }
     }
-    // Dropping `stage` deletes the previous set (best effort: it is hidden, and the next
-    // write removes it).
-    drop(stage);
-    Ok(())
+    if !existed {
+        // `stage` is the name the new folder left: nothing is there.
+        let _ = stage.keep();
+        return Ok(());
+    }
+    // The previous set goes, file by file; what else is there (a folder that arrived
+    // after the carrying, a file of a name now taken) is kept, and said.
+    let old = stage.keep();
+    retire(&old, &target, &in_set).map_err(|(name, source)| OutputError::Carry {
+        dir: dir.to_path_buf(),
+        name: PathBuf::from(name),
+        kept: old.clone(),
+        source,
+    })
 }
 
 /// Puts the folder `new` at `target` and the folder that was at `target` (if `existed`) at
@@ -691,11 +835,12 @@ mod tests {
     }
 
     #[test]
-    fn stale_staging_folders_go_unless_they_hold_a_folder() {
+    fn stale_new_staging_folders_go_unless_they_hold_a_folder() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         let files_only = dir.path().join(".out.diplosim-stage-aaaaaa");
         std::fs::create_dir_all(&files_only).unwrap();
+        std::fs::write(files_only.join(NEW), "").unwrap();
         std::fs::write(files_only.join("x.csv"), "half").unwrap();
         let with_folder = dir.path().join(".out.diplosim-stage-bbbbbb");
         std::fs::create_dir_all(with_folder.join("ensemble")).unwrap();
@@ -724,6 +869,66 @@ mod tests {
         assert!(write_all(&other, &set("new", "new")).is_err());
         assert_eq!(names(&victim), ["keep.txt"]);
         assert!(!other.exists());
+    }
+
+    /// A staging folder left after its swap is the previous set, with the user's files
+    /// that were being carried over (those that could not be linked): the next write
+    /// takes only the links from it. One left before its swap goes whole.
+    #[cfg(unix)]
+    #[test]
+    fn a_stale_previous_set_keeps_what_is_not_surely_a_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_all(&out, &set("old", "old")).unwrap();
+        let after = dir.path().join(".out.diplosim-stage-dddddd");
+        std::fs::create_dir(&after).unwrap();
+        std::fs::hard_link(out.join("x.csv"), after.join("x.csv")).unwrap();
+        std::fs::write(after.join("theirs.txt"), "not linked").unwrap();
+        let before = dir.path().join(".out.diplosim-stage-eeeeee");
+        std::fs::create_dir(&before).unwrap();
+        std::fs::write(before.join(NEW), "").unwrap();
+        std::fs::write(before.join("x.csv"), "half").unwrap();
+        write_all(&out, &set("new", "new")).unwrap();
+        assert_eq!(names(dir.path()), [".out.diplosim-stage-dddddd", "out"]);
+        assert_eq!(names(&after), ["theirs.txt"]);
+        assert_eq!(names(&out), ["x.csv", "y.txt"]);
+    }
+
+    /// What arrives in the previous set after its entries were carried over (another
+    /// command writing a folder inside the output folder at the same moment) is kept and
+    /// named, not deleted with the old set.
+    #[test]
+    fn what_arrives_in_the_old_set_late_is_kept_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let old = dir.path().join(".out.diplosim-stage-ffffff");
+        std::fs::create_dir_all(target.join("ensemble")).unwrap();
+        std::fs::write(target.join("x.csv"), "new").unwrap();
+        std::fs::create_dir_all(old.join("ensemble")).unwrap();
+        std::fs::write(old.join("ensemble/mine.txt"), "mine").unwrap();
+        std::fs::write(old.join("x.csv"), "old").unwrap();
+        let r = retire(&old, &target, &|n| n == "x.csv");
+        let (name, _) = r.unwrap_err();
+        assert_eq!(name, "ensemble");
+        assert_eq!(names(&old), ["ensemble"]);
+        assert_eq!(
+            std::fs::read_to_string(old.join("ensemble/mine.txt")).unwrap(),
+            "mine"
+        );
+        // With nothing left, the old set goes.
+        std::fs::remove_dir_all(old.join("ensemble")).unwrap();
+        retire(&old, &target, &|n| n == "x.csv").unwrap();
+        assert!(!old.exists());
+    }
+
+    /// A folder on another file system is a mount point, which no rename can carry.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn mount_points_are_told_from_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        assert!(!mounted(dir.path(), &dir.path().join("sub")));
+        assert!(mounted(Path::new("/"), Path::new("/proc")));
     }
 
     #[test]

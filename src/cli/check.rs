@@ -15,7 +15,7 @@ pub(super) fn check(files: &[PathBuf]) -> Result<String, CliError> {
         let text = match load::read(path) {
             Ok(t) => t,
             Err(e) => {
-                errors.push(e);
+                errors.push(e.to_string());
                 continue;
             }
         };
@@ -37,11 +37,15 @@ pub(super) fn check(files: &[PathBuf]) -> Result<String, CliError> {
                         if c.changes == 1 { "" } else { "s" },
                     );
                 }
-                Err(e) => errors.push(e),
+                Err(e) => errors.push(e.to_string()),
             }
             continue;
         }
         match load::scenario(path) {
+            // The measured series it names is read and checked as `run` would.
+            Ok(l) if let Err(e) = super::inputs::measured(None, &l.file, path, &l.scenario) => {
+                errors.push(e.to_string());
+            }
             Ok(l) => {
                 let s = &l.scenario;
                 // A file of one pair reads as it always has.
@@ -69,7 +73,7 @@ pub(super) fn check(files: &[PathBuf]) -> Result<String, CliError> {
                     crate::scenario::error::Warnings(path, &s.warnings)
                 );
             }
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(e.to_string()),
         }
     }
     if errors.is_empty() {

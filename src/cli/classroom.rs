@@ -78,6 +78,14 @@ impl HandoutConfig {
             }
             None => default_out(&config.base.scenario).join(name),
         };
+        if let Some(link) = super::write::link_to_nowhere(&config.file) {
+            return Err(CliError::Usage(format!(
+                "--out {}: {} is a symbolic link that leads nowhere (to a missing path, or round in a loop)\n  = help: remove the link, or name another file",
+                shown(&config.file),
+                shown(&link)
+            )));
+        }
+        refuse_to_replace(&config.file, path, cf)?;
         let dir = config.file.parent().unwrap_or(Path::new(""));
         if let Some(in_the_way) = file_in_the_way(dir) {
             return Err(CliError::Usage(format!(
@@ -99,6 +107,31 @@ impl HandoutConfig {
             changes: &self.changes,
         })
     }
+}
+
+/// Refuses, before any run, a `--out` that names something other than a regular file (a
+/// device, a FIFO, a socket: writing replaces the name) or a file the command reads.
+fn refuse_to_replace(file: &Path, scenario: &Path, cf: Option<&Path>) -> Result<(), CliError> {
+    let Ok(meta) = std::fs::metadata(file) else {
+        return Ok(());
+    };
+    if !meta.is_file() {
+        return Err(CliError::Usage(format!(
+            "--out {}: this is not a regular file (a device, a FIFO or a socket), and writing the handout would replace it\n  = help: name a file to write, e.g. --out handout.html",
+            shown(&file)
+        )));
+    }
+    if let Some(input) = std::iter::once(scenario)
+        .chain(cf)
+        .find(|i| crate::output::same_target(file, i))
+    {
+        return Err(CliError::Usage(format!(
+            "--out {}: this is {}, which the handout is made from\n  = help: name another file to write, e.g. --out handout.html",
+            shown(&file),
+            shown(&input)
+        )));
+    }
+    Ok(())
 }
 
 pub(super) fn handout(config: HandoutConfig) -> Result<String, CliError> {

@@ -17,12 +17,12 @@ pub enum CliError {
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n\n"))]
     Scenarios(Vec<ScenarioError>),
     /// `check` found broken files among others that passed.
-    #[error("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n\n"))]
+    #[error("{}", errors.join("\n\n"))]
     Check {
         /// The summary lines of the files that passed, for standard output.
         passed: String,
-        /// Why each broken file is broken.
-        errors: Vec<ScenarioError>,
+        /// Why each broken file is broken (a scenario's reference series included).
+        errors: Vec<String>,
     },
     /// A run stopped.
     #[error("{0}")]

@@ -81,6 +81,14 @@ pub(super) fn ensemble(
     } = config;
     let sc = &subject.scenario;
     let mut runs_csv = None;
+    // A run's row: the months of every pair, pair after pair.
+    let cells = experiment::cells(sc);
+    let rows_of = |part| {
+        Ok(vec![runs_of(
+            experiment::monthly_scores(sc, part, progress)?,
+            cells,
+        )])
+    };
     let e = match work {
         Work::All if !per_run => experiment::ensemble(sc, seeds, progress)?,
         Work::All => {
@@ -95,8 +103,6 @@ pub(super) fn ensemble(
         Work::Shard(shard) => {
             let mut inputs = subject.inputs.clone();
             inputs.extend(reference.iter().flat_map(|r| r.1.iter().cloned()));
-            // A run's row: the months of every pair, pair after pair.
-            let cells = experiment::cells(sc);
             return write_shard(
                 &dir,
                 shard,
@@ -106,15 +112,13 @@ pub(super) fn ensemble(
                 (&["mean"], pair_keys(sc)),
                 argv,
                 cells,
-                |part| {
-                    Ok(vec![runs_of(
-                        experiment::monthly_scores(sc, part, progress)?,
-                        cells,
-                    )])
-                },
+                rows_of,
             );
         }
-        Work::Merged(mut curves) => {
+        Work::Merged(m) => {
+            super::rows_of_width(&m.curves, cells)?;
+            m.check_again(seeds, rows_of)?;
+            let mut curves = m.curves;
             let values = curves.swap_remove(0).concat();
             if per_run {
                 runs_csv = Some(runs_file(sc, &[("baseline", seeds, &values)])?);
@@ -261,6 +265,21 @@ pub(super) fn compare(
             runs_failed = Some(e);
         }
     };
+    // A run's row: the months of every pair, pair after pair.
+    let cells = experiment::cells(sc);
+    let rows_of = |part| {
+        let mut rows = vec![runs_of(
+            experiment::monthly_scores(sc, part, progress)?,
+            cells,
+        )];
+        for v in &list {
+            rows.push(runs_of(
+                experiment::monthly_scores(v.scenario, part, progress)?,
+                cells,
+            ));
+        }
+        Ok(rows)
+    };
     let c = match work {
         Work::All if !per_run => experiment::compare(sc, &list, seeds, progress)?,
         Work::All => {
@@ -287,8 +306,6 @@ pub(super) fn compare(
             all.extend(reference.iter().flat_map(|r| r.1.iter().cloned()));
             let mut curves = vec!["baseline"];
             curves.extend(list.iter().map(|v| v.name));
-            // A run's row: the months of every pair, pair after pair.
-            let cells = experiment::cells(sc);
             return write_shard(
                 &dir,
                 shard,
@@ -298,23 +315,13 @@ pub(super) fn compare(
                 (&curves, pair_keys(sc)),
                 argv,
                 cells,
-                |part| {
-                    let mut rows = vec![runs_of(
-                        experiment::monthly_scores(sc, part, progress)?,
-                        cells,
-                    )];
-                    for v in &list {
-                        rows.push(runs_of(
-                            experiment::monthly_scores(v.scenario, part, progress)?,
-                            cells,
-                        ));
-                    }
-                    Ok(rows)
-                },
+                rows_of,
             );
         }
-        Work::Merged(curves) => {
-            let mut curves = curves.into_iter();
+        Work::Merged(m) => {
+            super::rows_of_width(&m.curves, cells)?;
+            m.check_again(seeds, rows_of)?;
+            let mut curves = m.curves.into_iter();
             let base_rows = curves.next().unwrap_or_default().concat();
             keep("baseline", &base_rows);
             let mut rest: Vec<Vec<Vec<f64>>> = curves.collect();
@@ -408,12 +415,17 @@ pub(super) fn rank(
         seeds,
     } = config;
     let sc = &subject.scenario;
+    let width = sc.events.len() * sc.pairs.len() * experiment::RANK_WIDTH;
+    let rows_of = |list| {
+        let rows =
+            experiment::rank_rows(&subject.file, &subject.text, &subject.path, list, progress)?;
+        Ok(vec![rows])
+    };
     let ranking = match work {
         Work::All => {
             experiment::rank(&subject.file, &subject.text, &subject.path, seeds, progress)?
         }
         Work::Shard(shard) => {
-            let width = sc.events.len() * experiment::RANK_WIDTH;
             return write_shard(
                 &dir,
                 shard,
@@ -423,19 +435,13 @@ pub(super) fn rank(
                 (&["rank"], pair_keys(sc)),
                 argv,
                 width,
-                |list| {
-                    let rows = experiment::rank_rows(
-                        &subject.file,
-                        &subject.text,
-                        &subject.path,
-                        list,
-                        progress,
-                    )?;
-                    Ok(vec![rows])
-                },
+                rows_of,
             );
         }
-        Work::Merged(mut curves) => {
+        Work::Merged(m) => {
+            super::rows_of_width(&m.curves, width)?;
+            m.check_again(seeds, rows_of)?;
+            let mut curves = m.curves;
             experiment::rank_of_rows(&curves.swap_remove(0), sc.pairs.len())
         }
     };

@@ -353,16 +353,82 @@ pub fn execute_with(
 enum Work {
     All,
     Shard(Shard),
-    Merged(Vec<Vec<Vec<f64>>>),
+    Merged(MergedRows),
+}
+
+/// The runs of merged shards: per curve, per run, its row of numbers, in seed order; and
+/// how many shards they came from.
+pub(super) struct MergedRows {
+    curves: Vec<Vec<Vec<f64>>>,
+    shards: u64,
+}
+
+impl MergedRows {
+    /// Makes again the first run of every shard that has one (`rows_of` gives, for a
+    /// slice of seeds, the rows of every curve, as the shard was made) and refuses the
+    /// merge if a single bit differs: the simulation is deterministic, so only a shard
+    /// made with other settings, or changed with its checksum made anew, differs.
+    /// Calibrate's starts and sensitivity's points, each a whole search or ensemble, are
+    /// not made again.
+    fn check_again(
+        &self,
+        seeds: Seeds,
+        rows_of: impl Fn(Seeds) -> Result<Vec<Vec<Vec<f64>>>, CliError>,
+    ) -> Result<(), CliError> {
+        for index in 1..=self.shards {
+            let range = Shard {
+                index,
+                count: self.shards,
+            }
+            .range(seeds.runs);
+            if range.is_empty() {
+                continue;
+            }
+            let run = range.start;
+            let seed = seeds.first.wrapping_add(run);
+            let again = rows_of(Seeds {
+                first: seed,
+                runs: 1,
+            })?;
+            let bits = |rows: &[Vec<f64>]| -> Vec<u64> {
+                rows.iter().flatten().map(|x| x.to_bits()).collect()
+            };
+            let same = again.len() == self.curves.len()
+                && again.iter().zip(&self.curves).all(|(a, merged)| {
+                    merged
+                        .get(run as usize)
+                        .is_some_and(|row| bits(a) == bits(std::slice::from_ref(row)))
+                });
+            if !same {
+                return Err(CliError::Usage(format!(
+                    "shard {index} of {}: its run of seed {seed}, made again, is not the run it holds: it was made with other settings or changed\n  = help: make the shards again",
+                    self.shards
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Work {
-    fn of(shard: Option<Shard>, merged: &mut Option<Vec<Vec<Vec<f64>>>>) -> Work {
+    fn of(shard: Option<Shard>, merged: &mut Option<MergedRows>) -> Work {
         match (merged.take(), shard) {
             (Some(rows), _) => Work::Merged(rows),
             (None, Some(s)) => Work::Shard(s),
             (None, None) => Work::All,
         }
+    }
+}
+
+/// Refuses merged rows that are not `width` numbers each (a shard header's width that is
+/// not the scenario's).
+fn rows_of_width(curves: &[Vec<Vec<f64>>], width: usize) -> Result<(), CliError> {
+    match curves.iter().flatten().find(|r| r.len() != width) {
+        Some(r) => Err(CliError::Usage(format!(
+            "the shards hold rows of {} numbers where this scenario makes {width}: they were made from another scenario or changed\n  = help: make the shards again",
+            r.len()
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -372,7 +438,7 @@ impl Work {
 struct MergeConfig {
     again: Cli,
     command_line: Vec<String>,
-    curves: Vec<Vec<Vec<f64>>>,
+    curves: MergedRows,
 }
 
 impl MergeConfig {
@@ -390,17 +456,37 @@ impl MergeConfig {
                 e.to_string().trim()
             ))
         })?;
-        if !matches!(
-            again.command,
-            Command::Ensemble { .. }
-                | Command::Compare { .. }
-                | Command::Rank { .. }
-                | Command::Calibrate { .. }
-                | Command::Sensitivity { .. }
-        ) {
-            return Err(CliError::Usage(
-                "the shards' command line is not one that makes shards".into(),
-            ));
+        // What the headers say must be what their command line says: the command, the
+        // first seed, and the runs (calibrate: the starts) split; sensitivity's points
+        // and every row's width are checked by the command against the scenario.
+        let (name, seed, units) = match &again.command {
+            Command::Ensemble { seed, runs, .. } => ("ensemble", seed.seed, Some(runs.runs)),
+            Command::Compare { seed, runs, .. } => ("compare", seed.seed, Some(runs.runs)),
+            Command::Rank { seed, runs, .. } => ("rank", seed.seed, Some(runs.runs)),
+            Command::Calibrate { seed, starts, .. } => {
+                ("calibrate", seed.seed, Some(*starts as u64))
+            }
+            Command::Sensitivity { seed, .. } => ("sensitivity", seed.seed, None),
+            _ => {
+                return Err(CliError::Usage(
+                    "the shards' command line is not one that makes shards".into(),
+                ));
+            }
+        };
+        let h = &m.header;
+        let differs = if h.command != name {
+            Some(format!("the command {:?}", h.command))
+        } else if h.seed != seed {
+            Some(format!("the first seed {}", h.seed))
+        } else if units.is_some_and(|u| u != h.runs) {
+            Some(format!("{} runs (or starts)", h.runs))
+        } else {
+            None
+        };
+        if let Some(what) = differs {
+            return Err(CliError::Usage(format!(
+                "the shards' headers say {what}, which their command line does not: the files were changed\n  = help: make the shards again"
+            )));
         }
         if let Command::Ensemble { scenario, .. }
         | Command::Compare { scenario, .. }
@@ -418,7 +504,10 @@ impl MergeConfig {
         Ok(MergeConfig {
             again,
             command_line: m.command_line,
-            curves: m.curves,
+            curves: MergedRows {
+                curves: m.curves,
+                shards: h.of,
+            },
         })
     }
 }
@@ -427,7 +516,7 @@ fn execute_work(
     cli: &Cli,
     argv: &[String],
     progress: &dyn Progress,
-    merged: Option<Vec<Vec<Vec<f64>>>>,
+    merged: Option<MergedRows>,
 ) -> Result<String, CliError> {
     let file = match &cli.command {
         Command::Check { .. } | Command::Merge { .. } | Command::Serve { .. } => None,
@@ -459,7 +548,7 @@ fn execute_command(
     cli: &Cli,
     argv: &[String],
     progress: &dyn Progress,
-    mut merged: Option<Vec<Vec<Vec<f64>>>>,
+    mut merged: Option<MergedRows>,
 ) -> Result<String, CliError> {
     match &cli.command {
         // `check`'s work is the loading itself, file by file: a config would hold only

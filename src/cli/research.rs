@@ -72,6 +72,21 @@ impl<'a> CalibrateConfig<'a> {
                 "--starts {starts} with --budget {budget}: give at least 1 start, and no more starts than evaluations"
             )));
         }
+        let k = ps.params.len() as u128;
+        fit_in_memory(
+            "--starts",
+            (starts as u64, MOST_UNITS),
+            "searches",
+            (k + 1) * k,
+            "a simplex of (parameters + 1) points",
+        )?;
+        fit_in_memory(
+            "--runs",
+            (seeds.runs, u64::MAX),
+            "runs",
+            experiment::months(sc).len() as u128,
+            "the monthly scores of each run of an evaluation",
+        )?;
         let days = experiment::months(sc);
         for (name, window) in [("--train", train), ("--test", test)] {
             if let Some(w) = window
@@ -188,14 +203,19 @@ pub(super) fn calibrate(
                 },
             );
         }
-        Work::Merged(mut curves) => curves
-            .swap_remove(0)
+        Work::Merged(m) => m
+            .curves
+            .into_iter()
+            .next()
+            .unwrap_or_default()
             .iter()
             .map(|row| search::Start::of_row(row, k))
             .collect::<Option<Vec<_>>>()
             .filter(|s| s.len() == starts)
             .ok_or_else(|| {
-                CliError::Usage("the shards' starts do not match the params file".into())
+                CliError::Usage(
+                    "the shards' starts do not match the params file, or hold a loss or a count of evaluations no search makes".into(),
+                )
             })?,
     };
     let cal = search::calibration(&problem, &found, &base_name, &about);
@@ -331,6 +351,21 @@ impl<'a> SensitivityConfig<'a> {
         if paths == 0 {
             return Err(CliError::Usage("--paths must be at least 1".into()));
         }
+        let k = ps.params.len() as u128;
+        fit_in_memory(
+            "--runs",
+            (seeds.runs, u64::MAX),
+            "runs",
+            experiment::months(sc).len() as u128,
+            "the monthly scores of each run of an evaluation",
+        )?;
+        fit_in_memory(
+            "--paths",
+            (paths as u64, MOST_UNITS),
+            "paths",
+            (k + 1) * (k + experiment::months(sc).len() as u128),
+            "(parameters + 1) points, each with its parameters and its mean monthly curve",
+        )?;
         let dir = out.map_or_else(|| default_out(sc).join("sensitivity"), Path::to_path_buf);
         check_out(&dir)?;
         Ok(SensitivityConfig {
@@ -401,7 +436,10 @@ pub(super) fn sensitivity(
                 |range| Ok(evaluate(range)?),
             );
         }
-        Work::Merged(mut curves) => curves.swap_remove(0),
+        Work::Merged(m) => {
+            super::rows_of_width(&m.curves, days.len())?;
+            m.curves.into_iter().next().unwrap_or_default()
+        }
     };
     if curves.len() != points {
         return Err(CliError::Usage(
@@ -581,6 +619,41 @@ fn by_size(effects: &[sensitivity::Effect]) -> Vec<&sensitivity::Effect> {
 }
 
 /// The width of the parameter column: 28 characters, or the longest name.
+/// Past this many starts or paths, each one's own allocations (a few words each) would
+/// outweigh its numbers; no search or design needs more.
+const MOST_UNITS: u64 = 100_000;
+
+/// Refuses, before any work, a count of `flag` units (`count`, at most `most`) that keep
+/// more numbers than an experiment may hold: each keeps `per` numbers (`what`).
+fn fit_in_memory(
+    flag: &str,
+    (count, most): (u64, u64),
+    units: &str,
+    per: u128,
+    what: &str,
+) -> Result<(), CliError> {
+    if count > most {
+        return Err(CliError::Usage(format!(
+            "{flag} {count}: at most {most} {units}"
+        )));
+    }
+    let budget = u128::from(experiment::SCORE_BUDGET);
+    let numbers = u128::from(count) * per.max(1);
+    if numbers <= budget {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "{flag} {count}: {count} {units} x {per} numbers ({what}) is {numbers} numbers to keep in memory, more than the {budget} (2 GiB) an experiment may hold\n  = help: use at most {} {units} with this params file and scenario",
+        budget / per.max(1)
+    )))
+}
+
+/// The width of the name column: the longest name, from 28 to 80 (a longer name runs
+/// past the column; a width past 65,535 would not format at all).
 fn name_width(names: impl Iterator<Item = String>) -> usize {
-    names.map(|n| n.chars().count()).max().unwrap_or(0).max(28)
+    names
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(28, 80)
 }

@@ -30,7 +30,38 @@ pub(super) fn check_out(out: &Path) -> Result<(), CliError> {
             shown(&file)
         )));
     }
+    if let Some(link) = link_to_nowhere(out) {
+        return Err(CliError::Usage(format!(
+            "--out {}: {} is a symbolic link that leads nowhere (to a missing path, or round in a loop)\n  = help: remove the link, or name another folder",
+            shown(&out),
+            shown(&link)
+        )));
+    }
     Ok(())
+}
+
+/// The first part of `path` that is a symbolic link which cannot be followed (dangling,
+/// or a loop), if any: writing through it would fail only after the work.
+pub(super) fn link_to_nowhere(path: &Path) -> Option<&Path> {
+    path.ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| {
+            std::fs::symlink_metadata(a).is_ok_and(|m| m.is_symlink())
+                && std::fs::metadata(a).is_err()
+        })
+}
+
+/// Refuses to make a shard from a command line that holds a name which is not UTF-8: the
+/// shard records the command line as text, and `merge` would replay it with the name
+/// changed (its bytes shown as U+FFFD), writing to another folder.
+fn refuse_lossy(argv: &[String]) -> Result<(), CliError> {
+    match argv.iter().find(|a| a.contains('\u{FFFD}')) {
+        Some(a) => Err(CliError::Usage(format!(
+            "{}: this argument is not UTF-8 text (or holds U+FFFD), and a shard records its command line as text for merge to replay\n  = help: rename the file or folder with UTF-8 characters only",
+            a.escape_debug()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The first existing part of the folder path `dir` that is not a folder, if any: every
@@ -47,25 +78,56 @@ pub fn default_out(scenario: &Scenario) -> PathBuf {
 }
 
 /// Writes one file whole or not at all: into a temporary file beside it, then renamed
-/// over it. Unlike an output folder, the folder around it is left as it is.
+/// over it. Unlike an output folder, the folder around it is left as it is. Only a regular
+/// file is replaced (a symlink to one is followed): anything else at `path` is refused.
+/// An existing file keeps its permissions; a new one gets those the umask allows.
 pub(super) fn write_one(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     use std::io::Write as _;
     let io = |source| OutputError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let dir = path
+    let existing = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Some(m),
+        Ok(_) => {
+            return Err(OutputError::NotAFile {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(_) => None,
+    };
+    let real = match &existing {
+        Some(_) if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) => {
+            path.canonicalize().map_err(io)?
+        }
+        _ => path.to_path_buf(),
+    };
+    let dir = real
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".diplosim-handout-")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".diplosim-handout-");
+    #[cfg(unix)]
+    {
+        // As a file made by `open` with no mode of its own: 0666 less the umask.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
+    if let Some(m) = existing {
+        tmp.as_file().set_permissions(m.permissions()).map_err(io)?;
+    }
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
+    // Checked again just before: something other than a file may have taken the name.
+    if std::fs::metadata(&real).is_ok_and(|m| !m.is_file()) {
+        return Err(OutputError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    tmp.persist(&real).map_err(|e| io(e.error))?;
     Ok(())
 }
 
@@ -109,6 +171,7 @@ pub(super) fn write_shard(
     rows_of: impl FnOnce(Seeds) -> Result<Vec<Vec<Vec<f64>>>, CliError>,
 ) -> Result<String, CliError> {
     check_out(dir)?;
+    refuse_lossy(argv)?;
     let months = months as u64;
     let range = shard.range(seeds.runs);
     // Built by hand: a shard may cover no run when there are more shards than runs.
@@ -134,6 +197,7 @@ pub(super) fn write_shard(
         curves: curves.iter().map(|c| c.to_string()).collect(),
         pairs,
         width: months,
+        data_sha256: String::new(),
     };
     let name = shard.file_name(command);
     output::write_all(
@@ -175,6 +239,7 @@ pub(super) fn write_unit_shard(
     rows_of: impl FnOnce(std::ops::Range<usize>) -> Result<Vec<Vec<f64>>, CliError>,
 ) -> Result<String, CliError> {
     check_out(dir)?;
+    refuse_lossy(argv)?;
     let range = shard.range(units as u64);
     let rows = rows_of(range.start as usize..range.end as usize)?;
     let mut header = crate::research::shard::Header::of_units(

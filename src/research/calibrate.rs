@@ -291,6 +291,14 @@ impl Param {
     }
 }
 
+/// Most parameters a params file declares: the search keeps a simplex of (k + 1) points of
+/// k numbers, and sensitivity's design (k + 1) points per path, so memory grows with the
+/// square of k.
+pub const MAX_PARAMS: usize = 1000;
+
+/// Longest `name` of a group, in characters: it heads a column of the reports.
+pub const MAX_NAME_CHARS: usize = 200;
+
 /// Checked parameters.
 #[derive(Clone, Debug)]
 pub struct Params {
@@ -325,6 +333,17 @@ impl Params {
                 "declare at least one, e.g. Base(from: -3.0, to: 0.0)".into(),
             ));
         }
+        if parsed.params.len() > MAX_PARAMS {
+            return Err(problem(
+                &At::root().field("params"),
+                format!(
+                    "{} parameters; a params file declares at most {MAX_PARAMS}",
+                    parsed.params.len()
+                ),
+                "move fewer parameters at once, or group events (GroupValues, GroupHalfLives)"
+                    .into(),
+            ));
+        }
         let mut params = Params {
             params: parsed.params,
         };
@@ -344,8 +363,43 @@ impl Params {
                 Err((place, message, hint)) => return Err(problem(&place, message, hint)),
             }
         }
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (k, p) in params.params.iter().enumerate() {
             let at = At::root().field("params").index(k);
+            if let Some(Group {
+                name: Some(name), ..
+            }) = p.group()
+            {
+                if name.chars().count() > MAX_NAME_CHARS {
+                    return Err(problem(
+                        &at.field("name"),
+                        format!(
+                            "the group's name has {} characters; it may have at most {MAX_NAME_CHARS}",
+                            name.chars().count()
+                        ),
+                        "give a short name: it heads a column of the reports".into(),
+                    ));
+                }
+                if let Some(c) = name.chars().find(|&c| crate::output::acts_on_a_terminal(c)) {
+                    return Err(problem(
+                        &at.field("name"),
+                        format!(
+                            "the group's name holds the character {:?}, which would act on the terminal instead of being seen",
+                            c
+                        ),
+                        "write the name in plain characters".into(),
+                    ));
+                }
+            }
+            // A parameter declared twice would be reported twice while only one of them
+            // took effect (the structural part has one value).
+            if let Some(j) = seen.insert(p.name(), k) {
+                return Err(problem(
+                    &at,
+                    format!("{}: declared twice (params[{j}] and params[{k}])", p.name()),
+                    "declare each parameter once, or give two groups different names".into(),
+                ));
+            }
             let (ids, era) = p.names(&at);
             if let Param::GroupValues {
                 events: Some(e), ..

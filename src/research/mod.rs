@@ -83,10 +83,7 @@ pub fn load_for(
     sc: &Scenario,
     pair: Option<usize>,
 ) -> Result<(Reference, crate::output::Input), ReferenceError> {
-    let bytes = std::fs::read(path).map_err(|source| ReferenceError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = reference::read(path)?;
     let reference = Reference::parse_for(&bytes, path, sc, pair)?;
     Ok((reference, crate::output::Input::new(path, &bytes)))
 }

@@ -74,6 +74,16 @@ pub enum ReferenceError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// The path names something that is not a regular file of a reasonable size.
+    #[error("{}: cannot read the reference series: {message}\n  = help: {hint}", path.display())]
+    Unusable {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+        /// How to fix it.
+        hint: String,
+    },
     /// A row, field or the whole file breaks the format.
     #[error("{}", Located { path, line: *line, col: *col, text, message, hint })]
     Invalid {
@@ -122,6 +132,65 @@ impl fmt::Display for Located<'_> {
         }
         Ok(())
     }
+}
+
+/// Largest reference file read, bytes (8 MiB): a daily series over a century is under
+/// 2 MB.
+pub const MAX_BYTES: u64 = 8 << 20;
+
+/// Reads a reference file's bytes: a regular file of at most [`MAX_BYTES`]. Its kind is
+/// checked before it is opened (a FIFO with no writer would block, a device such as
+/// `/dev/zero` never ends) and again on what was opened, and no more than the limit is
+/// read whatever the file claims.
+pub fn read(path: &Path) -> Result<Vec<u8>, ReferenceError> {
+    use std::io::Read as _;
+    let io = |source| ReferenceError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let unusable = |message: String, hint: &str| ReferenceError::Unusable {
+        path: path.to_path_buf(),
+        message,
+        hint: hint.to_string(),
+    };
+    let not_a_file = |meta: &std::fs::Metadata| {
+        unusable(
+            format!(
+                "this is {}, not a file",
+                crate::scenario::source::special_kind(meta)
+            ),
+            "name a CSV file saved on disk",
+        )
+    };
+    let too_large = |size: u64| {
+        unusable(
+            format!(
+                "the file has {size} bytes, more than the {MAX_BYTES} ({} MiB) a reference series may have",
+                MAX_BYTES >> 20
+            ),
+            "check the path: a reference series is a CSV of one row per measured date",
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(not_a_file(&meta));
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let opened = file.metadata().map_err(io)?;
+    if !opened.is_file() {
+        return Err(not_a_file(&opened));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// The header and row format, for hints.

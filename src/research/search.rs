@@ -66,6 +66,15 @@ impl Start {
         if row.len() != k + 3 {
             return None;
         }
+        // A loss is a finite number from 0, evaluations a whole number from 1: a row
+        // that says otherwise was not made by a search.
+        let (loss, first, evaluations) = (row[k], row[k + 1], row[k + 2]);
+        let whole = evaluations >= 1.0 && evaluations.fract() == 0.0 && evaluations < 1e15;
+        if !(loss >= 0.0 && first >= 0.0 && loss.is_finite() && first.is_finite() && whole)
+            || row[..k].iter().any(|x| !x.is_finite())
+        {
+            return None;
+        }
         Some(Start {
             best: row[..k].to_vec(),
             loss: row[k],
@@ -386,5 +395,30 @@ pub fn calibration(
         loss,
         start: (own, starts.first().map_or(f64::INFINITY, |s| s.first_loss)),
         evaluations: starts.iter().map(|s| s.evaluations).sum(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shard's row back into a start: a NaN or negative loss, or evaluations that are
+    /// not a whole number from 1, were not made by a search, and are refused rather than
+    /// picked as the best start.
+    #[test]
+    fn a_row_no_search_makes_is_refused() {
+        let start = Start::of_row(&[0.5, 0.25, 1.5, 2.0, 30.0], 2).unwrap();
+        assert_eq!(start.best, [0.5, 0.25]);
+        assert_eq!(start.evaluations, 30);
+        for bad in [
+            [0.5, 0.25, -1.0, 2.0, 30.0],
+            [0.5, 0.25, f64::NAN, 2.0, 30.0],
+            [0.5, 0.25, 1.5, f64::INFINITY, 30.0],
+            [0.5, 0.25, 1.5, 2.0, 0.0],
+            [0.5, 0.25, 1.5, 2.0, 2.5],
+            [f64::NAN, 0.25, 1.5, 2.0, 30.0],
+        ] {
+            assert!(Start::of_row(&bad, 2).is_none(), "{bad:?}");
+        }
     }
 }

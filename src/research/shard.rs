@@ -11,13 +11,19 @@
 //! ## File format
 //! One line of JSON ([`Header`]: program, version, command, shard and count, the seeds of
 //! the whole experiment and of the slice, the inputs' SHA-256, the command line without
-//! `--shard`, the curves, the scenario's pairs and the numbers per run), a newline, then
-//! the numbers as
+//! `--shard`, the curves, the scenario's pairs, the numbers per run and the SHA-256 of the
+//! numbers), a newline, then the numbers as
 //! little-endian `f64`: for each curve, for each run of the slice in seed order, its row
 //! (the monthly scores of every pair, pair after pair, for `ensemble` and `compare`; for
 //! `rank`, per event, whether it
 //! fired and the sums of its removal's changes). The exact bits travel, so the merge sums
 //! exactly what one machine would have summed.
+//!
+//! The merge trusts nothing in a file: only regular files of bounded size are read, the
+//! numbers must match their checksum and be finite, and every header field must agree
+//! with the shard number, the data and (checked by the command) its command line and
+//! scenario before anything is allocated from it. The command then makes the first run
+//! of every shard again and compares the bits (for ensemble, compare and rank).
 //!
 //! `calibrate` and `sensitivity` split other units than runs, each of which runs every
 //! seed: calibrate its search's starts (one row per start: its best parameters, loss,
@@ -30,6 +36,17 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::output::Input;
+
+/// Most shards an experiment is split into.
+pub const MAX_SHARDS: u64 = 100_000;
+
+/// Largest shard file read (4 GiB of numbers, twice the scores an experiment may keep,
+/// and its header line).
+pub const MAX_SHARD_BYTES: u64 = (4 << 30) + (1 << 20);
+
+/// Largest input file re-read to check its hash: the largest a scenario, a counterfactual,
+/// a reference series or a params file may be.
+const MAX_INPUT_BYTES: u64 = 8 << 20;
 
 /// Which shard to make: `index` (from 1) of `count`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +71,11 @@ impl std::str::FromStr for Shard {
         let count: u64 = n.trim().parse().map_err(|_| bad())?;
         if index == 0 || count == 0 || index > count {
             return Err(bad());
+        }
+        if count > MAX_SHARDS {
+            return Err(format!(
+                "`{text}`: {count} shards; an experiment is split into at most {MAX_SHARDS}"
+            ));
         }
         Ok(Shard { index, count })
     }
@@ -118,6 +140,9 @@ pub struct Header {
     /// event (rank); per start, its best point, loss, first loss and evaluations
     /// (calibrate); per point, its mean curve of every pair (sensitivity).
     pub width: u64,
+    /// Hex SHA-256 of the numbers after the header line, set by [`encode`]: a number
+    /// changed or a byte lost in transit is refused.
+    pub data_sha256: String,
 }
 
 impl Header {
@@ -155,6 +180,7 @@ impl Header {
             curves: curves.iter().map(|c| c.to_string()).collect(),
             pairs: Vec::new(),
             width,
+            data_sha256: String::new(),
         }
     }
 }
@@ -198,10 +224,12 @@ pub enum ShardError {
         b: PathBuf,
     },
     /// Shards are missing.
-    #[error("shard{} {} of {count} {} missing: run {}", if missing.len() == 1 { "" } else { "s" }, list(missing), if missing.len() == 1 { "is" } else { "are" }, missing.iter().map(|i| format!("--shard {i}/{count}")).collect::<Vec<_>>().join(", "))]
+    #[error("shard{} {}{} of {count} {} missing: run {}{}", if *total == 1 { "" } else { "s" }, list(missing), more(*total, missing.len()), if *total == 1 { "is" } else { "are" }, missing.iter().map(|i| format!("--shard {i}/{count}")).collect::<Vec<_>>().join(", "), more(*total, missing.len()))]
     Missing {
-        /// Their numbers.
+        /// The first of their numbers (at most [`MISSING_SHOWN`]).
         missing: Vec<u64>,
+        /// How many are missing.
+        total: u64,
         /// How many there are.
         count: u64,
     },
@@ -235,6 +263,16 @@ pub enum ShardError {
     },
 }
 
+/// Missing shards named in a message; the rest are counted.
+pub const MISSING_SHOWN: usize = 10;
+
+fn more(total: u64, shown: usize) -> String {
+    match total - shown as u64 {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    }
+}
+
 fn list(xs: &[u64]) -> String {
     xs.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
 }
@@ -255,19 +293,69 @@ pub fn without_shard(argv: &[String]) -> Vec<String> {
     out
 }
 
-/// A shard file's bytes: the header line and the rows of every curve.
+/// A shard file's bytes: the header line (with the checksum of the numbers) and the rows
+/// of every curve.
 pub fn encode(header: &Header, curves: &[Vec<Vec<f64>>]) -> Vec<u8> {
-    // Serializing strings and numbers cannot fail.
-    let mut out = serde_json::to_vec(header).unwrap_or_default();
-    out.push(b'\n');
+    let mut data = Vec::new();
     for rows in curves {
         for row in rows {
             for x in row {
-                out.extend_from_slice(&x.to_le_bytes());
+                data.extend_from_slice(&x.to_le_bytes());
             }
         }
     }
+    let header = Header {
+        data_sha256: crate::output::sha256(&data),
+        ..header.clone()
+    };
+    // Serializing strings and numbers cannot fail.
+    let mut out = serde_json::to_vec(&header).unwrap_or_default();
+    out.push(b'\n');
+    out.extend_from_slice(&data);
     out
+}
+
+/// Reads a regular file of at most `cap` bytes: its kind checked before it is opened (a
+/// FIFO with no writer would block, a device never end) and again on what was opened.
+fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, ShardError> {
+    use std::io::Read as _;
+    let io = |source| ShardError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let refuse = |reason: String| ShardError::Broken {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let kind = |m: &std::fs::Metadata| {
+        refuse(format!(
+            "this is {}, not a file",
+            crate::scenario::source::special_kind(m)
+        ))
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(kind(&meta));
+    }
+    let big = |n: u64| {
+        refuse(format!(
+            "the file has {n} bytes, more than the {cap} it may have"
+        ))
+    };
+    if meta.len() > cap {
+        return Err(big(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let opened = file.metadata().map_err(io)?;
+    if !opened.is_file() {
+        return Err(kind(&opened));
+    }
+    let mut bytes = Vec::new();
+    file.take(cap + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > cap {
+        return Err(big(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Hashes inputs for a header.
@@ -281,16 +369,21 @@ pub fn hashed(inputs: &[Input]) -> Vec<Hashed> {
         .collect()
 }
 
-/// A shard read back.
+/// A shard file read back and checked on its own (not yet against the other shards).
 #[derive(Debug)]
-struct Read {
-    path: PathBuf,
-    header: Header,
+pub struct Read {
+    /// The file.
+    pub path: PathBuf,
+    /// Its header line.
+    pub header: Header,
     /// Per curve, per run, its row of numbers.
-    curves: Vec<Vec<Vec<f64>>>,
+    pub curves: Vec<Vec<Vec<f64>>>,
 }
 
-fn decode(path: &Path, bytes: &[u8]) -> Result<Read, ShardError> {
+/// Reads a shard file's bytes (`path` names it in messages): its header line, checked
+/// against its shard number and its data before anything is allocated from it, and its
+/// numbers, checked against their checksum and to be finite.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<Read, ShardError> {
     let broken = |reason: String| ShardError::Broken {
         path: path.to_path_buf(),
         reason,
@@ -304,8 +397,29 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<Read, ShardError> {
     if header.program != "diplosim" {
         return Err(broken("it was not made by diplosim".into()));
     }
+    // The header's numbers are checked before anything is made from them: a shard of
+    // shards that cannot be, runs outside the experiment, or rows of no numbers (which
+    // would make rows without reading a byte) are refused.
+    let h = &header;
+    if h.of == 0 || h.of > MAX_SHARDS || h.shard == 0 || h.shard > h.of {
+        return Err(broken(format!(
+            "it says it is shard {} of {}: a shard is I of N with 1 <= I <= N <= {MAX_SHARDS}",
+            h.shard, h.of
+        )));
+    }
+    let range = Shard {
+        index: h.shard,
+        count: h.of,
+    }
+    .range(h.runs);
+    if (range.start, range.end) != (h.from, h.to) {
+        return Err(broken("its runs are not those of its shard number".into()));
+    }
+    let runs = h.to - h.from;
+    if h.curves.is_empty() || (runs > 0 && h.width == 0) {
+        return Err(broken("its header gives rows of no numbers".into()));
+    }
     let data = &bytes[nl + 1..];
-    let runs = header.to.saturating_sub(header.from);
     let want = (header.curves.len() as u128) * u128::from(runs) * u128::from(header.width) * 8;
     if data.len() as u128 != want {
         return Err(broken(format!(
@@ -313,9 +427,21 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<Read, ShardError> {
             data.len()
         )));
     }
+    if crate::output::sha256(data) != header.data_sha256 {
+        return Err(broken(
+            "its numbers do not match their checksum (SHA-256): the file was changed or damaged"
+                .into(),
+        ));
+    }
     let mut values = data
         .chunks_exact(8)
         .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
+    if let Some(i) = values.clone().position(|x| !x.is_finite()) {
+        return Err(broken(format!(
+            "number {} of its data is not a finite number",
+            i + 1
+        )));
+    }
     let curves = (0..header.curves.len())
         .map(|_| {
             (0..runs)
@@ -330,10 +456,22 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<Read, ShardError> {
     })
 }
 
+/// The seeds a shard's header must say it covers: those of its runs, or for calibrate's
+/// starts and sensitivity's points (each of which runs every seed) all of them.
+fn covered(h: &Header) -> Option<(u64, u64)> {
+    if matches!(h.command.as_str(), "calibrate" | "sensitivity") {
+        return h.seeds_covered.filter(|(a, _)| *a == h.seed);
+    }
+    (h.to > h.from).then(|| (h.seed.wrapping_add(h.from), h.seed.wrapping_add(h.to - 1)))
+}
+
 /// What the merge hands the command: its command line and the rows of every curve over
 /// all the runs, in seed order.
 #[derive(Debug)]
 pub struct Merged {
+    /// The header of the first shard, the same as every other's but for the slice: for
+    /// the command to check against what it replays.
+    pub header: Header,
     /// The command line one machine would have typed.
     pub command_line: Vec<String>,
     /// The scenario's pairs the shards were made for, by key.
@@ -362,10 +500,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, ShardError> {
             .collect();
         names.sort();
         for path in names {
-            let bytes = std::fs::read(&path).map_err(|source| ShardError::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let bytes = read_regular(&path, MAX_SHARD_BYTES)?;
             shards.push(decode(&path, &bytes)?);
         }
     }
@@ -418,17 +553,10 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, ShardError> {
             index: s.header.shard,
             count: s.header.of,
         };
-        if spec.index == 0 || spec.index > spec.count {
+        if s.header.seeds_covered != covered(&s.header) {
             return Err(ShardError::Broken {
                 path: s.path.clone(),
-                reason: format!("shard {} of {} cannot be", spec.index, spec.count),
-            });
-        }
-        let r = spec.range(s.header.runs);
-        if (r.start, r.end) != (s.header.from, s.header.to) {
-            return Err(ShardError::Broken {
-                path: s.path.clone(),
-                reason: "its runs are not those of its shard number".into(),
+                reason: "the seeds it says it covers are not those of its runs".into(),
             });
         }
         if let Some(prev) = by_index.insert(spec.index, s) {
@@ -440,15 +568,21 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, ShardError> {
             });
         }
     }
-    let missing: Vec<u64> = (1..=h0.of).filter(|i| !by_index.contains_key(i)).collect();
-    if !missing.is_empty() {
+    // `of` is at most MAX_SHARDS (checked by `decode`).
+    let total = h0.of - by_index.len() as u64;
+    if total > 0 {
+        let missing = (1..=h0.of)
+            .filter(|i| !by_index.contains_key(i))
+            .take(MISSING_SHOWN)
+            .collect();
         return Err(ShardError::Missing {
             missing,
+            total,
             count: h0.of,
         });
     }
     for input in &h0.inputs {
-        let now = std::fs::read(&input.path)
+        let now = read_regular(Path::new(&input.path), MAX_INPUT_BYTES)
             .map(|b| crate::output::sha256(&b))
             .unwrap_or_else(|_| "unreadable".into());
         if now != input.sha256 {
@@ -466,6 +600,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, ShardError> {
         }
     }
     Ok(Merged {
+        header: h0.clone(),
         command_line: h0.command_line.clone(),
         pairs: h0.pairs.clone(),
         curves,
@@ -524,6 +659,7 @@ mod tests {
             curves: vec!["mean".into()],
             pairs: vec!["a/b".into()],
             width: 3,
+            data_sha256: String::new(),
         };
         let rows = vec![vec![
             vec![0.1 + 0.2, -0.0, f64::MIN_POSITIVE],
@@ -531,7 +667,14 @@ mod tests {
         ]];
         let bytes = encode(&header, &rows);
         let back = decode(Path::new("x.bin"), &bytes).unwrap();
-        assert_eq!(back.header, header);
+        assert_eq!(back.header.data_sha256.len(), 64);
+        assert_eq!(
+            back.header,
+            Header {
+                data_sha256: back.header.data_sha256.clone(),
+                ..header.clone()
+            }
+        );
         let bits = |c: &Vec<Vec<Vec<f64>>>| -> Vec<u64> {
             c.iter().flatten().flatten().map(|x| x.to_bits()).collect()
         };

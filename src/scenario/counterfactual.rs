@@ -617,7 +617,14 @@ impl Changer<'_> {
     fn event(&mut self, subject: &Subject, file: &ScenarioFile, id: &str) -> Option<usize> {
         let loc = self.locate(Kind::Event, id);
         let i = file.events.iter().position(|e| e.id == id);
-        if i.is_none() {
+        if i.is_none() && self.removed.contains(id) {
+            self.problems.push(
+                subject.clone(),
+                loc,
+                format!("event \"{id}\" is already removed by an earlier change (a Remove, or the removal of the only event that schedules it)"),
+                Some("name each event once; a removed event cannot be changed".to_string()),
+            );
+        } else if i.is_none() {
             self.unknown(
                 subject,
                 loc,
@@ -1065,6 +1072,16 @@ impl Changer<'_> {
                 let a = self.leader(&subject, file, leader);
                 let b = self.leader(&subject, file, by);
                 let (a, b) = (a?, b?);
+                if a == b {
+                    let loc = self.last();
+                    self.problems.push(
+                        subject,
+                        loc,
+                        format!("\"{leader}\" is replaced by themselves: nothing would change"),
+                        Some("name another leader of the same state as `by`".to_string()),
+                    );
+                    return None;
+                }
                 if file.leaders[a].state != file.leaders[b].state {
                     let loc = self.last();
                     self.problems.push(

@@ -97,7 +97,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ScenarioError> {
 }
 
 /// What a path that is not a regular file names, in words.
-fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+pub(crate) fn special_kind(meta: &std::fs::Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

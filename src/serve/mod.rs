@@ -26,80 +26,39 @@
 //! runs off the async threads: paired comparisons on their own thread pool (one core
 //! fewer than the machine has, at least one) behind a semaphore with a bounded queue,
 //! single runs behind another. A request over a limit gets a 4xx answer with a message.
+//! Connections are capped and timed out (`listen`); a request must name this server in
+//! its `Host` header and not come from another site's page; a gate's queue place and
+//! permit are freed by guards when a client hangs up (`limits`).
 //! Because comparisons never take every core, the page of a teacher (single runs, the
 //! page's files) stays quick while students run what-ifs.
+//!
+//! ## Modules
+//! This one starts the server and routes; `listen` accepts and times connections,
+//! `limits` holds the limits, the gates and the checks every request passes, `app` the
+//! shared state and the served folder, `api` the handlers and their typed JSON answers,
+//! `page` the embedded page, `whatif` the page state and its change codes.
 
+mod api;
+mod app;
+mod limits;
+mod listen;
+mod page;
 mod whatif;
 
+pub use api::Reply;
+pub use app::{App, Loaded};
+pub use limits::Limits;
 pub use whatif::{
     CodeError, DEFAULT_RUNS, NAME, PageState, Preset, code_of, counterfactual, parse_codes, to_ron,
 };
 
-use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, Request, State};
-use axum::http::{StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware;
 use axum::routing::{get, post};
-use serde_json::{Value, json};
-use tokio::sync::Semaphore;
-
-use crate::chart;
-use crate::date::Date;
-use crate::experiment::{self, ExperimentError, Seeds};
-use crate::lab::{self, Outcome, WhatIf};
-use crate::scenario::counterfactual::{self as cf, Counterfactual, CounterfactualFile, FileKind};
-use crate::scenario::file::ScenarioFile;
-use crate::scenario::{Scenario, Timing};
-
-const PAGE: &str = include_str!("page.html");
-const CSS: &str = include_str!("page.css");
-const JS: &str = include_str!("page.js");
-
-/// Single runs (the history as scripted, explanations, downloads) that may wait for a
-/// turn: many, since each takes milliseconds.
-const LIGHT_QUEUE: usize = 256;
-
-/// Limits on what one request may ask for.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Most paired runs per request.
-    pub runs: u64,
-    /// Most page changes per request.
-    pub changes: usize,
-    /// Longest request URL, bytes.
-    pub url: usize,
-    /// Largest request body, bytes.
-    pub body: usize,
-    /// Paired comparisons computed at once.
-    pub comparisons: usize,
-    /// Requests that may wait for a comparison; more get 429.
-    pub queue: usize,
-    /// Longest wait for a turn; longer gets 429.
-    pub wait: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            runs: 1000,
-            changes: 40,
-            url: 8 * 1024,
-            body: 64 * 1024,
-            comparisons: 2,
-            queue: 64,
-            wait: Duration::from_secs(30),
-        }
-    }
-}
 
 /// How to serve.
 #[derive(Clone, Debug)]
@@ -138,11 +97,18 @@ pub enum ServeError {
 impl Config {
     /// Warnings to print before serving: anything but loopback is open to the network.
     pub fn warnings(&self) -> Vec<String> {
-        let loopback = self
-            .host
+        // As the listener will read it: `127.1`, `[::1]` and `localhost` are this machine.
+        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
+        let loopback = bare
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-            || self.host == "localhost";
+            .map(|ip| vec![ip])
+            .or_else(|_| {
+                std::net::ToSocketAddrs::to_socket_addrs(&(self.host.as_str(), 0))
+                    .map(|a| a.map(|a| a.ip()).collect())
+            })
+            .is_ok_and(|ips: Vec<std::net::IpAddr>| {
+                !ips.is_empty() && ips.iter().all(|ip| ip.is_loopback())
+            });
         if loopback {
             Vec::new()
         } else {
@@ -173,12 +139,9 @@ pub fn run(config: Config, ready: impl FnOnce(&str)) -> Result<(), ServeError> {
             reason: e.to_string(),
         })?;
         ready(&format!("http://{}/", display_addr(addr)));
-        axum::serve(listener, router(app))
-            .await
-            .map_err(|e| ServeError::Listen {
-                addr: addr.to_string(),
-                reason: e.to_string(),
-            })
+        let limits = app.limits;
+        listen::serve(listener, router(app), limits, std::future::pending()).await;
+        Ok(())
     })
 }
 
@@ -237,11 +200,11 @@ pub fn start(config: Config) -> Result<Running, ServeError> {
                 addr: "?".into(),
                 reason: e.to_string(),
             }));
-            let _ = axum::serve(listener, router(app))
-                .with_graceful_shutdown(async {
-                    let _ = stop_rx.await;
-                })
-                .await;
+            let limits = app.limits;
+            let stop = async {
+                let _ = stop_rx.await;
+            };
+            listen::serve(listener, router(app), limits, stop).await;
         });
     });
     let url = ready_rx.recv().map_err(|_| ServeError::Listen {
@@ -276,844 +239,26 @@ pub async fn bind(config: Config) -> Result<(tokio::net::TcpListener, Arc<App>),
     Ok((listener, Arc::new(app)))
 }
 
-/// What every request shares: the folder, a cache of loaded scenarios, the limits and the
-/// gates on CPU work.
-pub struct App {
-    dir: PathBuf,
-    limits: Limits,
-    cache: Mutex<HashMap<PathBuf, (SystemTime, Arc<Loaded>)>>,
-    pool: rayon::ThreadPool,
-    heavy: Gate,
-    light: Gate,
-}
-
-/// A semaphore with a bounded queue.
-struct Gate {
-    permits: Semaphore,
-    waiting: AtomicUsize,
-    queue: usize,
-    wait: Duration,
-}
-
-impl Gate {
-    fn new(permits: usize, queue: usize, wait: Duration) -> Gate {
-        Gate {
-            permits: Semaphore::new(permits.max(1)),
-            waiting: AtomicUsize::new(0),
-            queue,
-            wait,
-        }
-    }
-
-    /// Runs `work` on a blocking thread once a permit is free.
-    async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> Result<T, Reply> + Send + 'static,
-    ) -> Result<T, Reply> {
-        let busy = || {
-            Reply::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "the server is busy with other what-ifs: try again in a few seconds".to_string(),
-            )
-        };
-        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queue {
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-            return Err(busy());
-        }
-        let permit = tokio::time::timeout(self.wait, self.permits.acquire()).await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        let _permit = match permit {
-            Ok(Ok(p)) => p,
-            _ => return Err(busy()),
-        };
-        tokio::task::spawn_blocking(work).await.map_err(|_| {
-            Reply::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the computation stopped unexpectedly".to_string(),
-            )
-        })?
-    }
-}
-
-/// A scenario file of the folder, loaded and validated.
-pub struct Loaded {
-    /// Its name relative to the folder.
-    pub key: String,
-    /// What the file says.
-    pub file: ScenarioFile,
-    /// The validated scenario.
-    pub scenario: Scenario,
-}
-
-/// A file of the served folder.
-struct Entry {
-    key: String,
-    path: PathBuf,
-}
-
-/// An error answer: a status and a message for the page.
-#[derive(Debug)]
-pub struct Reply {
-    status: StatusCode,
-    message: String,
-    ron: Option<String>,
-}
-
-impl Reply {
-    fn new(status: StatusCode, message: String) -> Reply {
-        Reply {
-            status,
-            message,
-            ron: None,
-        }
-    }
-
-    fn bad(message: impl Into<String>) -> Reply {
-        Reply::new(StatusCode::BAD_REQUEST, message.into())
-    }
-}
-
-impl IntoResponse for Reply {
-    fn into_response(self) -> Response {
-        let mut r = (
-            self.status,
-            axum::Json(json!({ "error": self.message, "counterfactual": self.ron })),
-        )
-            .into_response();
-        if self.status == StatusCode::TOO_MANY_REQUESTS {
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
-        }
-        r
-    }
-}
-
-impl From<ExperimentError> for Reply {
-    fn from(e: ExperimentError) -> Reply {
-        Reply::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
-    }
-}
-
-impl From<chart::ChartError> for Reply {
-    fn from(e: chart::ChartError) -> Reply {
-        Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
-    }
-}
-
-impl App {
-    /// The shared state for serving `config.dir`.
-    pub fn new(config: &Config) -> Result<App, ServeError> {
-        let dir = config.dir.canonicalize().map_err(|e| ServeError::Dir {
-            dir: config.dir.clone(),
-            reason: crate::scenario::error::io_reason(&e),
-        })?;
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let threads = cores.saturating_sub(1).max(1);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("diplosim-whatif-{i}"))
-            .build()
-            .map_err(|e| ServeError::Dir {
-                dir: dir.clone(),
-                reason: e.to_string(),
-            })?;
-        let l = config.limits;
-        Ok(App {
-            dir,
-            limits: l,
-            cache: Mutex::new(HashMap::new()),
-            pool,
-            heavy: Gate::new(l.comparisons, l.queue, l.wait),
-            light: Gate::new(cores * 2, LIGHT_QUEUE, l.wait),
-        })
-    }
-
-    /// Every `.ron` file of the folder and its direct subfolders, by relative name.
-    fn entries(&self) -> Vec<Entry> {
-        let mut out = Vec::new();
-        let mut visit = |dir: &Path, prefix: &str, deeper: bool| -> Vec<(PathBuf, String)> {
-            let mut subdirs = Vec::new();
-            let Ok(read) = std::fs::read_dir(dir) else {
-                return subdirs;
-            };
-            let mut names: Vec<_> = read.flatten().collect();
-            names.sort_by_key(|e| e.file_name());
-            for e in names {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if name.starts_with('.') {
-                    continue;
-                }
-                let path = e.path();
-                if path.is_dir() {
-                    if deeper {
-                        subdirs.push((path, format!("{prefix}{name}/")));
-                    }
-                } else if name.ends_with(".ron") {
-                    out.push(Entry {
-                        key: format!("{prefix}{name}"),
-                        path,
-                    });
-                }
-            }
-            subdirs
-        };
-        for (sub, prefix) in visit(&self.dir, "", true) {
-            visit(&sub, &prefix, false);
-        }
-        out
-    }
-
-    fn entry(&self, key: &str) -> Option<Entry> {
-        self.entries().into_iter().find(|e| e.key == key)
-    }
-
-    /// A scenario of the folder, by its relative name.
-    pub fn scenario(&self, key: &str) -> Result<Arc<Loaded>, Reply> {
-        let entry = self.entry(key).ok_or_else(|| {
-            Reply::new(
-                StatusCode::NOT_FOUND,
-                format!("no scenario \"{key}\" in the served folder"),
-            )
-        })?;
-        let modified = std::fs::metadata(&entry.path)
-            .and_then(|m| m.modified())
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        if let Ok(cache) = self.cache.lock()
-            && let Some((when, loaded)) = cache.get(&entry.path)
-            && *when == modified
-        {
-            return Ok(loaded.clone());
-        }
-        let text = crate::scenario::load::read(&entry.path)
-            .map_err(|e| Reply::new(StatusCode::UNPROCESSABLE_ENTITY, self.relative(e)))?;
-        if cf::kind(&text) == FileKind::Counterfactual {
-            return Err(Reply::new(
-                StatusCode::NOT_FOUND,
-                format!("\"{key}\" is a counterfactual, not a scenario: pick it as a preset"),
-            ));
-        }
-        let shown = Path::new(&entry.key);
-        let (file, scenario) = crate::scenario::load::scenario_text(&text, shown)
-            .map_err(|e| Reply::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
-        let loaded = Arc::new(Loaded {
-            key: key.to_string(),
-            file,
-            scenario,
-        });
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.insert(entry.path, (modified, loaded.clone()));
-        }
-        Ok(loaded)
-    }
-
-    fn relative(&self, e: impl std::fmt::Display) -> String {
-        let dir = format!("{}/", self.dir.display());
-        e.to_string().replace(&dir, "")
-    }
-
-    /// The counterfactuals of the folder whose base is the scenario `key`.
-    fn presets(&self, key: &str) -> Vec<Preset> {
-        let Some(target) = self.entry(key).and_then(|e| e.path.canonicalize().ok()) else {
-            return Vec::new();
-        };
-        self.entries()
-            .into_iter()
-            .filter_map(|e| {
-                let text = crate::scenario::load::read(&e.path).ok()?;
-                if cf::kind(&text) != FileKind::Counterfactual {
-                    return None;
-                }
-                let source = cf::Source::parse(text, &e.path).ok()?;
-                (source.base_path().canonicalize().ok()? == target).then_some(Preset {
-                    key: e.key,
-                    file: source.file,
-                })
-            })
-            .collect()
-    }
-
-    fn preset(&self, key: &str, scenario: &str) -> Result<Preset, Reply> {
-        self.presets(scenario)
-            .into_iter()
-            .find(|p| p.key == key)
-            .ok_or_else(|| {
-                Reply::new(
-                    StatusCode::NOT_FOUND,
-                    format!("no preset \"{key}\" for \"{scenario}\" in the served folder"),
-                )
-            })
-    }
-
-    /// The page state's counterfactual file, as the download writes it: its base is
-    /// written relative to the folder `counterfactuals/` beside the scenario, where the
-    /// shipped ones live.
-    fn counterfactual_file(
-        &self,
-        loaded: &Loaded,
-        state: &PageState,
-    ) -> Result<Option<CounterfactualFile>, Reply> {
-        if state.changes.len() > self.limits.changes {
-            return Err(Reply::bad(format!(
-                "{} changes asked for; the page allows at most {}",
-                state.changes.len(),
-                self.limits.changes
-            )));
-        }
-        let preset = state
-            .preset
-            .as_deref()
-            .map(|k| self.preset(k, &loaded.key))
-            .transpose()?;
-        if preset.is_none() && state.changes.is_empty() {
-            return Ok(None);
-        }
-        let base = match loaded.key.rsplit_once('/') {
-            Some((_, name)) => format!("../{name}"),
-            None => format!("../{}", loaded.key),
-        };
-        Ok(Some(counterfactual(
-            &loaded.scenario,
-            &base,
-            preset.as_ref(),
-            &state.changes,
-        )))
-    }
-
-    /// Validates a counterfactual file's text against a scenario by the rules of a file
-    /// on disk. Its messages name `whatif.ron`, the text the page shows.
-    fn validate(&self, loaded: &Loaded, text: String) -> Result<Counterfactual, Reply> {
-        let name = format!("{NAME}.ron");
-        let with_text = |e: crate::scenario::ScenarioError, text: &str| Reply {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            message: self.relative(e),
-            ron: Some(text.to_string()),
-        };
-        let source =
-            cf::Source::parse(text.clone(), Path::new(&name)).map_err(|e| with_text(e, &text))?;
-        source
-            .apply(&loaded.file, Path::new(&loaded.key))
-            .map_err(|e| with_text(e, &text))
-    }
-
-    fn limit_runs(&self, runs: u64) -> Result<Seeds, Reply> {
-        if runs == 0 || runs > self.limits.runs {
-            return Err(Reply::bad(format!(
-                "runs must be from 1 to {}, not {runs}",
-                self.limits.runs
-            )));
-        }
-        Ok(Seeds { first: 0, runs })
-    }
-}
-
 /// The router of the page and its API, over shared state.
 pub fn router(app: Arc<App>) -> Router {
-    let limits = app.limits;
+    let l = app.limits;
     Router::new()
-        .route("/", get(page))
-        .route("/page.css", get(css))
-        .route("/page.js", get(js))
-        .route("/api/scenarios", get(scenarios))
-        .route("/api/scenario", get(scenario))
-        .route("/api/lab", get(lab_view))
-        .route("/api/explain", get(explain))
-        .route("/api/counterfactual", get(download))
-        .route("/api/handout", get(handout))
-        .route("/api/data", get(data))
-        .route("/api/check", post(check))
-        .layer(DefaultBodyLimit::max(limits.body))
-        .layer(middleware::from_fn_with_state(limits, url_limit))
+        .route("/", get(page::page))
+        .route("/page.css", get(page::css))
+        .route("/page.js", get(page::js))
+        .route("/api/scenarios", get(api::scenarios))
+        .route("/api/scenario", get(api::scenario))
+        .route("/api/lab", get(api::lab_view))
+        .route("/api/explain", get(api::explain))
+        .route("/api/counterfactual", get(api::download))
+        .route("/api/handout", get(api::handout))
+        .route("/api/data", get(api::data))
+        .route("/api/check", post(api::check))
+        .layer(middleware::from_fn_with_state(l, limits::body_limit))
+        .layer(middleware::from_fn_with_state(l, limits::url_limit))
+        .layer(middleware::from_fn_with_state(
+            app.host.clone(),
+            limits::guard,
+        ))
         .with_state(app)
-}
-
-async fn url_limit(State(limits): State<Limits>, req: Request, next: Next) -> Response {
-    let len = req.uri().to_string().len();
-    if len > limits.url {
-        return Reply::new(
-            StatusCode::URI_TOO_LONG,
-            format!(
-                "the address is {len} bytes long; the page allows {}: remove some changes",
-                limits.url
-            ),
-        )
-        .into_response();
-    }
-    next.run(req).await
-}
-
-fn asset(kind: &'static str, body: &'static str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, kind),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-async fn page() -> Response {
-    asset("text/html; charset=utf-8", PAGE)
-}
-
-async fn css() -> Response {
-    asset("text/css; charset=utf-8", CSS)
-}
-
-async fn js() -> Response {
-    asset("text/javascript; charset=utf-8", JS)
-}
-
-type Params = Query<BTreeMap<String, String>>;
-
-async fn scenarios(State(app): State<Arc<App>>) -> Result<Response, Reply> {
-    let a = app.clone();
-    let list = app
-        .light
-        .run(move || {
-            Ok(a.entries()
-                .into_iter()
-                .filter_map(|e| {
-                    let loaded = a.scenario(&e.key).ok()?;
-                    let sc = &loaded.scenario;
-                    Some(json!({
-                        "key": e.key,
-                        "title": sc.title(),
-                        "from": sc.span().0.to_string(),
-                        "to": sc.span().1.to_string(),
-                    }))
-                })
-                .collect::<Vec<Value>>())
-        })
-        .await?;
-    Ok(axum::Json(json!({ "scenarios": list })).into_response())
-}
-
-async fn scenario(State(app): State<Arc<App>>, Query(q): Params) -> Result<Response, Reply> {
-    let key = q
-        .get("s")
-        .cloned()
-        .ok_or_else(|| Reply::bad("the scenario (parameter s) is missing"))?;
-    let a = app.clone();
-    let body = app
-        .light
-        .run(move || {
-            let loaded = a.scenario(&key)?;
-            let presets = a.presets(&key);
-            Ok(describe(&loaded, &presets))
-        })
-        .await?;
-    Ok(axum::Json(body).into_response())
-}
-
-/// A scenario as the what-if panel lists it.
-fn describe(loaded: &Loaded, presets: &[Preset]) -> Value {
-    let sc = &loaded.scenario;
-    let era_of = |d: Option<Date>| {
-        d.and_then(|d| sc.timeline.eras.iter().find(|e| e.from <= d && d <= e.to))
-            .map_or("Not on a fixed date".to_string(), |e| e.label.clone())
-    };
-    let events: Vec<Value> = sc
-        .events
-        .iter()
-        .map(|e| {
-            let kind = match e.timing {
-                Timing::Dated { .. } => "dated",
-                Timing::FollowUp => "follow-up",
-                Timing::Triggered { .. } => "triggered",
-            };
-            json!({
-                "id": e.id,
-                "title": e.title,
-                "date": e.date().map(|d| d.to_string()),
-                "kind": kind,
-                "era": era_of(e.date()),
-                "source": e.source,
-                "chance": e.chance,
-            })
-        })
-        .collect();
-    let leaders: Vec<Value> = sc
-        .leaders
-        .iter()
-        .map(|l| {
-            json!({
-                "id": l.id,
-                "name": l.name,
-                "state": sc.states[l.state].name,
-                "terms": l.terms.iter().map(|t| json!({
-                    "from": Date::from_day(t.from).to_string(),
-                    "to": t.to.map(|d| Date::from_day(d).to_string()),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let presets: Vec<Value> = presets
-        .iter()
-        .map(|p| {
-            let codes: Vec<Option<String>> = p.file.changes.iter().map(code_of).collect();
-            json!({
-                "key": p.key,
-                "title": p.file.title,
-                "question": p.file.question,
-                "changes": codes,
-            })
-        })
-        .collect();
-    let pairs: Vec<Value> = (0..sc.pairs.len())
-        .map(|p| json!({ "key": sc.pair_key(p), "name": sc.pair_name(p) }))
-        .collect();
-    json!({
-        "key": loaded.key,
-        "title": sc.title(),
-        "pairs": pairs,
-        "from": sc.span().0.to_string(),
-        "to": sc.span().1.to_string(),
-        "eras": sc.timeline.eras.iter().map(|e| e.label.clone()).collect::<Vec<_>>(),
-        "events": events,
-        "leaders": leaders,
-        "presets": presets,
-    })
-}
-
-/// A page state loaded and checked: the scenario, its what-if (if any) and the seeds.
-struct Prepared {
-    loaded: Arc<Loaded>,
-    file: Option<CounterfactualFile>,
-    text: Option<String>,
-    whatif: Option<Counterfactual>,
-    /// The events the what-if changed, as the chart marks them.
-    changes: Vec<chart::ChangeMark>,
-    seeds: Seeds,
-    /// The pairs shown and their layout.
-    show: lab::Show,
-}
-
-impl Prepared {
-    fn whatif(&self) -> Option<WhatIf<'_>> {
-        self.whatif.as_ref().map(|c| WhatIf {
-            name: &c.name,
-            title: &c.title,
-            question: &c.question,
-            scenario: &c.scenario,
-            changes: &self.changes,
-        })
-    }
-}
-
-fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
-    let state = PageState::from_query(q).map_err(Reply::bad)?;
-    let mut seeds = app.limit_runs(state.runs)?;
-    seeds.first = state.seed;
-    let loaded = app.scenario(&state.scenario)?;
-    let show = lab::Show {
-        pairs: lab::Show::pairs_of(&loaded.scenario, &state.pairs).map_err(Reply::bad)?,
-        layout: state.layout,
-    };
-    let file = app.counterfactual_file(&loaded, &state)?;
-    let text = file
-        .as_ref()
-        .map(to_ron)
-        .transpose()
-        .map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let whatif = text
-        .as_ref()
-        .map(|t| app.validate(&loaded, t.clone()))
-        .transpose()?;
-    let changes = whatif.as_ref().map_or_else(Vec::new, |c| {
-        crate::report::WhatIf::of(&loaded.file, &loaded.scenario, c).marks()
-    });
-    Ok(Prepared {
-        loaded,
-        file,
-        text,
-        whatif,
-        changes,
-        seeds,
-        show,
-    })
-}
-
-/// The gate a state's work goes through: comparisons are heavy, single runs light.
-fn gate<'a>(app: &'a App, q: &BTreeMap<String, String>) -> &'a Gate {
-    let changed =
-        q.get("c").is_some_and(|c| !c.is_empty()) || q.get("p").is_some_and(|p| !p.is_empty());
-    if changed { &app.heavy } else { &app.light }
-}
-
-async fn lab_view(State(app): State<Arc<App>>, Query(q): Params) -> Result<Response, Reply> {
-    let a = app.clone();
-    let g = gate(&app, &q);
-    let body = g
-        .run(move || {
-            let p = prepare(&a, &q)?;
-            let sc = &p.loaded.scenario;
-            let o = a
-                .pool
-                .install(|| lab::study_of(sc, p.whatif(), p.seeds, &p.show))?;
-            Ok(view(sc, &p, &o)?)
-        })
-        .await?;
-    Ok(axum::Json(body).into_response())
-}
-
-/// The page's view of a study.
-fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<Value, chart::ChartError> {
-    let svg = chart::render_svg(&o.chart)?;
-    let points = chart::marker_points(&o.chart)?;
-    let markers: Vec<Value> = o
-        .first
-        .fired
-        .iter()
-        .filter(|f| o.pairs.contains(&f.pair))
-        .zip(points)
-        .map(|(f, (x, y))| {
-            let e = &sc.events[f.event];
-            json!({
-                "x": x, "y": y,
-                "id": e.id,
-                "date": Date::from_day(f.day).to_string(),
-                "title": e.title,
-                "source": e.source,
-                "note": e.note,
-                "score": f.after,
-                "pair": sc.pair_key(f.pair),
-                "pair_name": sc.pair_name(f.pair),
-            })
-        })
-        .collect();
-    let checkpoints: Vec<Value> = lab::checkpoints(sc, o)
-        .into_iter()
-        .map(|(i, base, var)| {
-            let c = &sc.timeline.checkpoints[i];
-            json!({
-                "id": c.id, "from": c.from.to_string(), "to": c.to.to_string(),
-                "expect": c.expect, "baseline": base, "variant": var,
-                "pair": sc.pair_key(c.pair), "pair_name": sc.pair_name(c.pair),
-            })
-        })
-        .collect();
-    let (title, question) = p
-        .file
-        .as_ref()
-        .map_or((sc.title().to_string(), String::new()), |f| {
-            (f.title.clone(), f.question.clone())
-        });
-    let divergence = o
-        .comparison
-        .as_ref()
-        .map(|c| crate::report::divergence_text(sc, c, &[title.as_str()]));
-    Ok(json!({
-        "title": title,
-        "question": question,
-        "svg": svg,
-        "width": chart::WIDTH,
-        "height": chart::HEIGHT,
-        "markers": markers,
-        "summary": lab::in_words(sc, o),
-        "summaries": lab::summaries(sc, o).into_iter().map(|(p, text)| json!({
-            "pair": p.map(|p| sc.pair_key(p)),
-            "pair_name": p.map(|p| sc.pair_name(p)),
-            "text": text,
-        })).collect::<Vec<_>>(),
-        "pairs": o.pairs.iter().map(|&p| sc.pair_key(p)).collect::<Vec<_>>(),
-        "layout": o.chart.layout.name(),
-        "divergence": divergence,
-        "checkpoints": checkpoints,
-        "debrief": lab::debrief(sc, o),
-        "counterfactual": p.text,
-        "runs": p.seeds.runs,
-        "seed": p.seeds.first,
-        "alt": crate::handout::alt_text(sc, o),
-        "files": data_files(p.whatif.is_some()),
-    }))
-}
-
-async fn explain(State(app): State<Arc<App>>, Query(q): Params) -> Result<Response, Reply> {
-    let at = q
-        .get("at")
-        .cloned()
-        .ok_or_else(|| Reply::bad("the month (parameter at, YYYY-MM) is missing"))?;
-    let date: Date = format!("{at}-01")
-        .parse()
-        .map_err(|e| Reply::bad(format!("at: {e}; write the month as YYYY-MM")))?;
-    let a = app.clone();
-    let text = app
-        .light
-        .run(move || {
-            let mut q = q;
-            q.insert("runs".into(), "1".into());
-            let p = prepare(&a, &q)?;
-            let base = &p.loaded.scenario;
-            let mut out = String::new();
-            for pair in p.show.of(base) {
-                // Several pairs: a blank line between one pair's explanation and the next.
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                let x = experiment::explain(base, p.seeds.first, date, pair)?;
-                out.push_str(&crate::report::explain_text(base, &x));
-                if let Some(w) = &p.whatif {
-                    let x = experiment::explain(&w.scenario, p.seeds.first, date, pair)?;
-                    out.push_str("\nThe what-if on the same day:\n");
-                    out.push_str(&crate::report::explain_text(&w.scenario, &x));
-                }
-            }
-            Ok(out)
-        })
-        .await?;
-    Ok(axum::Json(json!({ "text": text })).into_response())
-}
-
-async fn download(State(app): State<Arc<App>>, Query(q): Params) -> Result<Response, Reply> {
-    let a = app.clone();
-    let text = app
-        .light
-        .run(move || {
-            let mut q = q;
-            q.insert("runs".into(), "1".into());
-            let p = prepare(&a, &q)?;
-            p.text
-                .ok_or_else(|| Reply::bad("no change to download: make a change first"))
-        })
-        .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"whatif.ron\"",
-            ),
-        ],
-        text,
-    )
-        .into_response())
-}
-
-async fn handout(State(app): State<Arc<App>>, Query(q): Params) -> Result<Response, Reply> {
-    let a = app.clone();
-    let g = gate(&app, &q);
-    let (name, html) = g
-        .run(move || {
-            let p = prepare(&a, &q)?;
-            let sc = &p.loaded.scenario;
-            let o = a
-                .pool
-                .install(|| lab::study_of(sc, p.whatif(), p.seeds, &p.show))?;
-            let html = crate::handout::html(sc, p.whatif(), &o)?;
-            Ok((crate::handout::file_name(sc, p.whatif()), html))
-        })
-        .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        html,
-    )
-        .into_response())
-}
-
-/// The files the chart's small print names, which the page offers for download: those
-/// of `diplosim run --seed` for the history as scripted, those of `diplosim compare` for
-/// a what-if.
-fn data_files(whatif: bool) -> [&'static str; 2] {
-    if whatif {
-        ["compare.csv", "divergence.txt"]
-    } else {
-        ["trajectory.csv", "events.csv"]
-    }
-}
-
-/// One of [`data_files`] for a page state (`file`), with the same bytes as the command
-/// line writes for the same scenario, changes, runs and seed.
-async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Result<Response, Reply> {
-    let name = q
-        .get("file")
-        .cloned()
-        .ok_or_else(|| Reply::bad("the file (parameter file) is missing"))?;
-    let a = app.clone();
-    let g = gate(&app, &q);
-    let asked = name.clone();
-    let body = g
-        .run(move || {
-            let p = prepare(&a, &q)?;
-            let names = data_files(p.whatif.is_some());
-            if !names.contains(&asked.as_str()) {
-                return Err(Reply::bad(format!(
-                    "no file \"{}\" for this view: it has {}",
-                    asked.chars().take(80).collect::<String>(),
-                    names.join(" and ")
-                )));
-            }
-            let sc = &p.loaded.scenario;
-            let o = a.pool.install(|| lab::study(sc, p.whatif(), p.seeds))?;
-            let csv = |r: Result<Vec<u8>, csv::Error>| {
-                r.map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
-            };
-            match (asked.as_str(), &o.comparison, &p.whatif) {
-                ("compare.csv", Some(c), _) => csv(crate::report::compare_csv(sc, c)),
-                ("divergence.txt", Some(c), Some(w)) => {
-                    Ok(
-                        crate::report::summary(sc, c, &[w.title.as_str()], &[w.question.as_str()])
-                            .into_bytes(),
-                    )
-                }
-                ("trajectory.csv", ..) => csv(crate::record::trajectory_csv(sc, &o.first)),
-                _ => csv(crate::record::events_csv(sc, &o.first)),
-            }
-        })
-        .await?;
-    let kind = if name.ends_with(".csv") {
-        "text/csv; charset=utf-8"
-    } else {
-        "text/plain; charset=utf-8"
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
-}
-
-/// Checks the text of a counterfactual file against a scenario of the folder (`s`), as
-/// `diplosim check` would, and answers with the page codes of its changes.
-async fn check(
-    State(app): State<Arc<App>>,
-    Query(q): Params,
-    body: Bytes,
-) -> Result<Response, Reply> {
-    let key = q
-        .get("s")
-        .cloned()
-        .ok_or_else(|| Reply::bad("the scenario (parameter s) is missing"))?;
-    let text = String::from_utf8(body.to_vec())
-        .map_err(|_| Reply::bad("the counterfactual is not UTF-8 text"))?;
-    let a = app.clone();
-    let body = app
-        .light
-        .run(move || {
-            let loaded = a.scenario(&key)?;
-            let c = a.validate(&loaded, text.clone())?;
-            let file: CounterfactualFile = crate::scenario::source::parse(&text, Path::new("x"))
-                .map_err(|e| Reply::bad(e.to_string()))?;
-            let codes: Vec<Option<String>> = file.changes.iter().map(code_of).collect();
-            Ok(json!({
-                "name": c.name,
-                "title": c.title,
-                "question": c.question,
-                "changes": codes,
-            }))
-        })
-        .await?;
-    Ok(axum::Json(body).into_response())
 }

@@ -547,3 +547,235 @@ fn files_of_the_wrong_kind_and_an_empty_base_say_what_to_do() {
         }
     }
 }
+
+/// A measured series is read like a scenario: a regular file of bounded size, its kind
+/// checked before it is opened; `check` reads the one a scenario names.
+#[cfg(unix)]
+#[test]
+fn a_reference_that_is_a_device_a_pipe_or_huge_is_refused_unread() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "small.ron");
+    let ran = diplosim(
+        dir.path(),
+        &["run", "small.ron", "--reference", "/dev/zero", "--out", "o"],
+    );
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("/dev/zero: cannot read the reference series: this is a device, not a file"),
+        "{}",
+        ran.stderr
+    );
+    let fifo = dir.path().join("pipe.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("run mkfifo")
+            .success()
+    );
+    Text::small()
+        .replace(
+            "    structure:",
+            "    reference: \"pipe.csv\",\n    structure:",
+        )
+        .write(dir.path(), "piped.ron");
+    let ran = diplosim(dir.path(), &["check", "piped.ron"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains(
+            "pipe.csv: cannot read the reference series: this is a named pipe (FIFO), not a file"
+        ),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stdout.contains("ok"), "{}", ran.stdout);
+    let huge = dir.path().join("huge.csv");
+    std::fs::File::create(&huge)
+        .expect("create")
+        .set_len(diplosim::research::reference::MAX_BYTES + 1)
+        .expect("a sparse file");
+    let ran = diplosim(
+        dir.path(),
+        &["run", "small.ron", "--reference", "huge.csv", "--out", "o"],
+    );
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("huge.csv: cannot read the reference series: the file has 8388609 bytes, more than the 8388608 (8 MiB) a reference series may have"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!dir.path().join("o").exists());
+}
+
+/// A params file is bounded before any work: at most 1,000 parameters, each declared
+/// once, a group's name short and free of characters that act on a terminal; a long
+/// allowed name runs past its column instead of stopping the report.
+#[test]
+fn a_params_file_is_bounded_before_the_work() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "small.ron");
+    let refused = |params: String, expected: &str| {
+        std::fs::write(dir.path().join("p.ron"), params).expect("write");
+        let ran = diplosim(
+            dir.path(),
+            &[
+                "sensitivity",
+                "small.ron",
+                "--params",
+                "p.ron",
+                "--runs",
+                "1",
+                "--paths",
+                "1",
+            ],
+        );
+        assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+        assert!(
+            ran.stderr.contains(expected),
+            "expected {expected:?} in\n{}",
+            &ran.stderr[..ran.stderr.len().min(3000)]
+        );
+        assert!(ran.stderr.len() < 3000, "{} bytes", ran.stderr.len());
+    };
+    let many = vec!["Values(from: 0.5, to: 1.5)"; 1001].join(", ");
+    refused(
+        format!("Params(params: [{many}])"),
+        "1001 parameters; a params file declares at most 1000",
+    );
+    refused(
+        "Params(params: [Base(from: -1.0, to: 1.0), Affinity(from: 1.0, to: 3.0), Base(from: -2.0, to: 0.0)])".into(),
+        "base: declared twice (params[0] and params[2])",
+    );
+    let long = "n".repeat(65_000);
+    refused(
+        format!("Params(params: [GroupValues(name: \"{long}\", from: 0.5, to: 1.5)])"),
+        "the group's name has 65000 characters; it may have at most 200",
+    );
+    refused(
+        "Params(params: [GroupValues(name: \"red \\u{1b}[31m\", from: 0.5, to: 1.5)])".into(),
+        "the group's name holds the character '\\u{1b}'",
+    );
+    refused(
+        "Params(params: [GroupValues(name: \"a\\u{202e}b\", from: 0.5, to: 1.5)])".into(),
+        "the group's name holds the character '\\u{202e}'",
+    );
+    let name = "m".repeat(200);
+    std::fs::write(
+        dir.path().join("p.ron"),
+        format!("Params(params: [GroupValues(name: \"{name}\", from: 0.5, to: 1.5)])"),
+    )
+    .expect("write");
+    let ran = diplosim(
+        dir.path(),
+        &[
+            "sensitivity",
+            "small.ron",
+            "--params",
+            "p.ron",
+            "--runs",
+            "1",
+            "--paths",
+            "1",
+            "--out",
+            "o",
+        ],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.contains(&name), "{}", ran.stdout);
+}
+
+/// Counts that would allocate past memory are refused with exit 2 before any work, not
+/// left to abort the process; a calibration's or a sensitivity's runs are named as such.
+#[test]
+fn huge_starts_paths_and_runs_are_refused_before_the_work() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "small.ron");
+    std::fs::write(
+        dir.path().join("p.ron"),
+        "Params(params: [Base(from: -1.0, to: 1.0)])",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("r.csv"), "date,score\n1950,2\n1955,3\n").expect("write");
+    let huge = "1000000000000";
+    for (args, expected) in [
+        (
+            vec!["calibrate", "--budget", huge, "--starts", huge],
+            "--starts 1000000000000: at most 100000 searches",
+        ),
+        (
+            vec!["sensitivity", "--paths", huge],
+            "--paths 1000000000000: at most 100000 paths",
+        ),
+        (
+            vec!["sensitivity", "--runs", huge],
+            "--runs 1000000000000: 1000000000000 runs x 132 numbers (the monthly scores of each run of an evaluation)",
+        ),
+        (
+            vec!["calibrate", "--runs", huge],
+            "= help: use at most 2033601 runs",
+        ),
+    ] {
+        let mut all = vec![args[0], "small.ron", "--params", "p.ron", "--out", "o"];
+        if args[0] == "calibrate" {
+            all.extend(["--reference", "r.csv"]);
+        }
+        all.extend(&args[1..]);
+        let ran = diplosim(dir.path(), &all);
+        assert_eq!(ran.code, Some(2), "{all:?}: {}", ran.stderr);
+        assert!(ran.stderr.contains(expected), "{all:?}: {}", ran.stderr);
+        assert!(
+            !ran.stderr.contains("calibration candidate"),
+            "{}",
+            ran.stderr
+        );
+        assert!(!dir.path().join("o").exists());
+    }
+}
+
+/// A change that would do nothing or names what an earlier change took away says so:
+/// a leader replaced by themselves, an event removed twice (or changed after its removal).
+#[test]
+fn a_leader_replaced_by_themselves_and_an_event_removed_twice_are_named_as_such() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small().write(dir.path(), "base.ron");
+    counterfactual(
+        dir.path(),
+        "self.ron",
+        "ReplaceLeader(leader: \"ann\", by: \"ann\", from: \"1952-01-01\")",
+    );
+    counterfactual(
+        dir.path(),
+        "twice.ron",
+        "Remove(\"treaty\"), Remove(\"treaty\")",
+    );
+    counterfactual(
+        dir.path(),
+        "after.ron",
+        "Remove(\"treaty\"), Scale(event: \"treaty\", by: 2.0)",
+    );
+    for (file, expected) in [
+        (
+            "self.ron",
+            "\"ann\" is replaced by themselves: nothing would change",
+        ),
+        (
+            "twice.ron",
+            "event \"treaty\" is already removed by an earlier change",
+        ),
+        (
+            "after.ron",
+            "event \"treaty\" is already removed by an earlier change",
+        ),
+    ] {
+        let ran = diplosim(dir.path(), &["check", file]);
+        assert_eq!(ran.code, Some(2), "{file}: {}", ran.stderr);
+        assert!(ran.stderr.contains(expected), "{file}: {}", ran.stderr);
+        assert!(
+            !ran.stderr.contains("no such event"),
+            "{file}: {}",
+            ran.stderr
+        );
+    }
+}

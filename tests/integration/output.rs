@@ -330,3 +330,31 @@ fn symlinks_planted_at_temporary_names_are_never_followed() {
     assert_eq!(listing(&victim), ["precious.txt"]);
     assert!(!dir.path().join("other").exists());
 }
+
+/// A symbolic link that leads nowhere, as the output folder or the handout's file, is
+/// refused before the work (exit 2), not found when writing after it.
+#[cfg(unix)]
+#[test]
+fn a_link_to_nowhere_as_out_is_refused_before_the_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::os::unix::fs::symlink(d.join("missing"), d.join("dangling")).unwrap();
+    std::os::unix::fs::symlink(d.join("loop-b"), d.join("loop-a")).unwrap();
+    std::os::unix::fs::symlink(d.join("loop-a"), d.join("loop-b")).unwrap();
+    let small = small();
+    for out in ["dangling", "loop-a", "loop-a/inside"] {
+        for command in [
+            vec!["run", &small, "--out", out],
+            vec!["handout", &small, "--runs", "1", "--out", out],
+        ] {
+            let ran = diplosim(d, &command);
+            assert_eq!(ran.code, Some(2), "{command:?}: {}", ran.stderr);
+            assert!(
+                ran.stderr.contains("is a symbolic link that leads nowhere"),
+                "{command:?}: {}",
+                ran.stderr
+            );
+        }
+    }
+    assert!(!d.join("missing").exists());
+}

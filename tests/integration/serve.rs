@@ -751,3 +751,439 @@ fn the_handout_of_three_pairs_names_them_and_gives_each_its_scores() {
     assert_eq!(one.matches("<tr><th scope=\"row\">1972-03</th>").count(), 1);
     assert!(!one.contains("border_war"));
 }
+
+/// `handout --out` never replaces what is not a regular file, nor a file it reads.
+#[cfg(unix)]
+#[test]
+fn handout_replaces_no_fifo_and_not_its_own_scenario() {
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = crate::common::fixture("small.ron");
+    let copy = tmp.path().join("small.ron");
+    std::fs::copy(&sc, &copy).unwrap();
+    let before = std::fs::read(&copy).unwrap();
+    let fifo = tmp.path().join("pipe.html");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink(&copy, tmp.path().join("link.html")).unwrap();
+    std::fs::hard_link(&copy, tmp.path().join("hard.html")).unwrap();
+    for (out, says) in [
+        ("pipe.html", "not a regular file"),
+        ("small.ron", "which the handout is made from"),
+        ("link.html", "which the handout is made from"),
+        ("hard.html", "which the handout is made from"),
+    ] {
+        let r = diplosim(
+            tmp.path(),
+            &["handout", "small.ron", "--runs", "1", "--out", out],
+        );
+        assert_eq!(r.code, Some(2), "{out}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{out}: {}", r.stderr);
+    }
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+    assert!(
+        std::fs::symlink_metadata(tmp.path().join("link.html"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert_eq!(
+        crate::common::listing(tmp.path()),
+        ["hard.html", "link.html", "pipe.html", "small.ron"]
+    );
+}
+
+/// A new handout gets the permissions the umask allows; an existing one keeps its own.
+#[cfg(unix)]
+#[test]
+fn handout_follows_the_umask_and_keeps_a_files_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::common::fixture("small.ron"),
+        tmp.path().join("small.ron"),
+    )
+    .unwrap();
+    let with_umask = |umask: &str, out: &str| {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" handout small.ron --runs 1 --out {out}"
+            ))
+            .arg(env!("CARGO_BIN_EXE_diplosim"))
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{status:?}");
+        std::fs::metadata(tmp.path().join(out))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(with_umask("022", "a.html"), 0o644);
+    assert_eq!(with_umask("077", "b.html"), 0o600);
+    std::fs::set_permissions(
+        tmp.path().join("a.html"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    assert_eq!(with_umask("022", "a.html"), 0o640);
+}
+
+/// A raw connection to the server, for what the client of `support::http` does not send.
+fn connect(s: &Running) -> std::net::TcpStream {
+    let addr = s.url.trim_start_matches("http://").trim_end_matches('/');
+    let c = std::net::TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    c
+}
+
+/// Everything the server sends until it closes the connection (or the read times out,
+/// which fails the test).
+fn until_closed(c: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    let mut all = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match c.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => all.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("the server kept the connection open: {e}"),
+        }
+    }
+    String::from_utf8_lossy(&all).into_owned()
+}
+
+fn send(c: &mut std::net::TcpStream, text: &str) {
+    use std::io::Write;
+    c.write_all(text.as_bytes()).unwrap();
+}
+
+fn port(s: &Running) -> &str {
+    s.url.trim_end_matches('/').rsplit(':').next().unwrap()
+}
+
+#[test]
+fn every_answer_forbids_sniffing_and_framing() {
+    let s = server();
+    for path in ["/", "/page.js", "/api/scenarios", "/nothing-here"] {
+        let a = get(&s.url, path);
+        assert_eq!(
+            a.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            a.header("content-security-policy"),
+            Some("frame-ancestors 'none'"),
+            "{path}"
+        );
+    }
+}
+
+/// DNS rebinding: a page of another site, reached under a name that now points here, must
+/// not read the API; nor may another site's page start work by a cross-site request.
+#[test]
+fn only_this_servers_names_and_its_own_page_are_answered() {
+    let s = server();
+    let ask = |host: &str, extra: &str| {
+        let mut c = connect(&s);
+        send(
+            &mut c,
+            &format!(
+                "GET /api/scenarios HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n"
+            ),
+        );
+        until_closed(&mut c)
+    };
+    let p = port(&s);
+    for host in [format!("127.0.0.1:{p}"), format!("localhost:{p}")] {
+        let a = ask(&host, "");
+        assert!(a.starts_with("HTTP/1.1 200"), "{host}: {a}");
+    }
+    let a = ask(&format!("rebound.example:{p}"), "");
+    assert!(a.starts_with("HTTP/1.1 403"), "{a}");
+    assert!(
+        a.contains("\"error\"") && a.contains("rebound.example"),
+        "{a}"
+    );
+    let a = ask(&format!("127.0.0.1:{p}"), "Sec-Fetch-Site: cross-site\r\n");
+    assert!(a.starts_with("HTTP/1.1 403"), "{a}");
+    let a = ask(&format!("127.0.0.1:{p}"), "Sec-Fetch-Site: same-origin\r\n");
+    assert!(a.starts_with("HTTP/1.1 200"), "{a}");
+}
+
+/// A body announced over the limit is refused with the page's JSON error before a byte
+/// of it is read, and the connection is closed rather than held for the body.
+#[test]
+fn a_huge_announced_body_gets_json_413_and_the_connection_closes() {
+    let s = server();
+    let mut c = connect(&s);
+    send(
+        &mut c,
+        &format!(
+            "POST /api/check?s={SINO} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: text/plain\r\nContent-Length: 1000000000\r\n\r\n",
+            port(&s)
+        ),
+    );
+    let a = until_closed(&mut c);
+    assert!(a.starts_with("HTTP/1.1 413"), "{a}");
+    assert!(a.contains("\"error\":\"the file is larger"), "{a}");
+    // A chunked body, which announces no length, is refused the same way once it is
+    // past the limit.
+    let mut c = connect(&s);
+    let chunk = "x".repeat(70_000);
+    send(
+        &mut c,
+        &format!(
+            "POST /api/check?s={SINO} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{chunk}\r\n0\r\n\r\n",
+            port(&s),
+            chunk.len()
+        ),
+    );
+    let a = until_closed(&mut c);
+    assert!(a.starts_with("HTTP/1.1 413"), "{a}");
+    assert!(a.contains("\"error\":\"the file is larger"), "{a}");
+}
+
+/// A client that sends half a request, or nothing, or nothing more after an answer, is
+/// disconnected instead of holding the connection for ever.
+#[test]
+fn slow_and_idle_connections_are_closed() {
+    let limits = Limits {
+        header_read: std::time::Duration::from_millis(300),
+        idle: std::time::Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let s = server_with(&shipped(), limits);
+    let mut half = connect(&s);
+    send(&mut half, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    let said = until_closed(&mut half);
+    assert!(!said.contains("200 OK"), "{said}");
+    let mut silent = connect(&s);
+    assert_eq!(until_closed(&mut silent), "");
+    let mut kept = connect(&s);
+    send(
+        &mut kept,
+        &format!(
+            "GET /page.css HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            port(&s)
+        ),
+    );
+    let said = until_closed(&mut kept);
+    assert!(said.starts_with("HTTP/1.1 200"), "{said}");
+}
+
+/// Past the cap, a connection waits until one closes, and is answered then.
+#[test]
+fn past_the_connection_cap_the_next_waits_its_turn() {
+    let limits = Limits {
+        connections: 2,
+        ..Limits::default()
+    };
+    let s = server_with(&shipped(), limits);
+    // Two connections kept open after an answer, which shows they were accepted.
+    let held: Vec<_> = (0..2)
+        .map(|_| {
+            let mut c = connect(&s);
+            send(
+                &mut c,
+                &format!(
+                    "GET /nothing-here HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+                    port(&s)
+                ),
+            );
+            let mut status = [0u8; 12];
+            std::io::Read::read_exact(&mut c, &mut status).unwrap();
+            assert_eq!(&status, b"HTTP/1.1 404");
+            c
+        })
+        .collect();
+    let mut third = connect(&s);
+    send(
+        &mut third,
+        &format!(
+            "GET /page.css HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            port(&s)
+        ),
+    );
+    third
+        .set_read_timeout(Some(std::time::Duration::from_millis(500)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    let early = std::io::Read::read(&mut third, &mut buf);
+    assert!(early.is_err(), "answered past the cap: {early:?}");
+    drop(held);
+    third
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let said = until_closed(&mut third);
+    assert!(said.starts_with("HTTP/1.1 200"), "{said}");
+}
+
+/// Loopback in any of its spellings is not warned of; a file is not a folder to serve.
+#[test]
+fn loopback_spellings_are_not_warned_of_and_a_file_is_not_served() {
+    let config = |host: &str| Config {
+        dir: shipped(),
+        host: host.into(),
+        port: 0,
+        limits: Limits::default(),
+    };
+    for host in ["127.0.0.1", "127.1", "[::1]", "::1", "localhost"] {
+        assert!(config(host).warnings().is_empty(), "{host}");
+    }
+    assert_eq!(config("0.0.0.0").warnings().len(), 1);
+    let file = Config {
+        dir: shipped().join(SINO),
+        ..config("127.0.0.1")
+    };
+    let e = start(file).err().expect("a file is refused");
+    assert!(
+        e.to_string().contains("this is a file, not a folder"),
+        "{e}"
+    );
+}
+
+/// An uploaded file whose `base` is not the page's scenario is refused, as `diplosim
+/// check` would refuse a base that is missing.
+#[test]
+fn an_uploaded_counterfactual_must_name_the_pages_scenario() {
+    let s = server();
+    let text =
+        std::fs::read_to_string(shipped().join("counterfactuals/no_secret_speech.ron")).unwrap();
+    for base in ["../other.ron", ""] {
+        let changed = text.replace(
+            "base: \"../sino_soviet_1917_1991.ron\"",
+            &format!("base: \"{base}\""),
+        );
+        assert_ne!(changed, text);
+        let a = post(
+            &s.url,
+            &format!("/api/check?s={SINO}"),
+            "text/plain",
+            changed.as_bytes(),
+        );
+        assert_eq!(a.status, 422, "{base}: {}", a.text());
+        let msg = a.json()["error"].as_str().unwrap().to_string();
+        assert!(
+            msg.contains(&format!(
+                "its base is \"{base}\", not the scenario this page shows"
+            )),
+            "{msg}"
+        );
+    }
+}
+
+/// A class that wears the server: students sending what-ifs at once, a third of them
+/// closing the tab mid-request, then a fresh class. Every request is answered or refused
+/// with 429 and `Retry-After`, and the idle server afterwards turns nobody away: no
+/// place in the queue was kept by a student who left. Bounded: a few hundred small
+/// requests against 127.0.0.1.
+#[test]
+fn a_class_that_hangs_up_leaves_the_queue_as_it_was() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::common::fixture("small.ron"),
+        dir.path().join("small.ron"),
+    )
+    .unwrap();
+    let limits = Limits {
+        comparisons: 1,
+        queue: 6,
+        ..Limits::default()
+    };
+    let s = server_with(dir.path(), limits);
+    let what_if =
+        |seed: usize| format!("/api/lab?s=small.ron&c=remove:treaty&runs=400&seed={seed}");
+    let answered = |a: &crate::support::http::Answer| {
+        assert!(
+            a.status == 200 || (a.status == 429 && a.header("retry-after") == Some("5")),
+            "{} {}",
+            a.status,
+            a.text()
+        );
+        a.status
+    };
+    let rss = || {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .map(|v| v.trim().to_string())
+            })
+            .unwrap_or_default()
+    };
+    let mut after_warm_up = String::new();
+    for round in 0..3 {
+        // A third of the class sends a what-if and closes the tab while it waits for
+        // its turn; the others come just after and wait for their answers.
+        let leaving: Vec<_> = (0..10)
+            .map(|student| {
+                let url = s.url.clone();
+                let path = what_if(round * 100 + student);
+                std::thread::spawn(move || {
+                    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+                    let mut c = std::net::TcpStream::connect(addr).unwrap();
+                    let _ = write!(c, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                    drop(c);
+                })
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let staying: Vec<_> = (10..30)
+            .map(|student| {
+                let url = s.url.clone();
+                let path = what_if(round * 100 + student);
+                std::thread::spawn(move || get(&url, &path))
+            })
+            .collect();
+        for t in leaving {
+            t.join().unwrap();
+        }
+        for t in staying {
+            answered(&t.join().unwrap());
+        }
+        if round == 0 {
+            after_warm_up = rss();
+        }
+    }
+    // A fresh class of 20 at once: answered or told to come back.
+    let fresh: Vec<_> = (0..20)
+        .map(|student| {
+            let url = s.url.clone();
+            let path = what_if(1000 + student);
+            std::thread::spawn(move || get(&url, &path))
+        })
+        .collect();
+    for t in fresh {
+        answered(&t.join().unwrap());
+    }
+    // The server is idle now: one student at a time, none is turned away. With places
+    // kept by those who left, the queue of 6 would be full for good.
+    for student in 0..10 {
+        let a = get(&s.url, &what_if(2000 + student));
+        assert_eq!(a.status, 200, "student {student}: {}", a.text());
+    }
+    // Printed, not asserted: the test process's memory also holds the other tests'.
+    eprintln!(
+        "resident memory: {after_warm_up} after the first round, {} after the classes",
+        rss()
+    );
+}

@@ -373,3 +373,206 @@ fn merge_refuses_shards_made_for_other_pairs() {
     );
     assert_eq!(listing(&d.join("a")), ["ensemble-shard-1-of-1.bin"]);
 }
+
+/// A shard file split into its header (as JSON) and its numbers.
+fn split_shard(path: &Path) -> (serde_json::Value, Vec<f64>) {
+    let bytes = std::fs::read(path).unwrap();
+    let nl = bytes.iter().position(|&b| b == b'\n').unwrap();
+    let header = serde_json::from_slice(&bytes[..nl]).unwrap();
+    let data = bytes[nl + 1..]
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    (header, data)
+}
+
+/// Writes a shard file to `dir` (created), its checksum made anew unless `keep_sum`.
+fn write_shard(
+    dir: &Path,
+    name: &str,
+    mut header: serde_json::Value,
+    data: &[f64],
+    keep_sum: bool,
+) {
+    let bytes: Vec<u8> = data.iter().flat_map(|x| x.to_le_bytes()).collect();
+    if !keep_sum {
+        header["data_sha256"] = diplosim::output::sha256(&bytes).into();
+    }
+    let mut out = serde_json::to_vec(&header).unwrap();
+    out.push(b'\n');
+    out.extend_from_slice(&bytes);
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join(name), out).unwrap();
+}
+
+/// The merge trusts nothing inside a shard file: a changed number, a header that claims
+/// other runs, seeds or shards than its data, a number that is not finite, a count of
+/// shards past the limit, and a FIFO in place of a file are all refused, exit 2, with
+/// nothing written.
+#[test]
+fn merge_refuses_changed_numbers_false_headers_and_pipes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(fixture("small.ron"), d.join("s.ron")).unwrap();
+    ok(&diplosim(
+        d,
+        &[
+            "ensemble", "s.ron", "--runs", "4", "--out", "a", "--shard", "1/1",
+        ],
+    ));
+    let name = "ensemble-shard-1-of-1.bin";
+    let (header, data) = split_shard(&d.join("a").join(name));
+    let refused = |folder: &str, expected: &str| {
+        let ran = diplosim(d, &["merge", folder]);
+        assert_eq!(ran.code, Some(2), "{folder}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains(expected),
+            "{folder}: expected {expected:?} in\n{}",
+            ran.stderr
+        );
+        assert_eq!(listing(&d.join(folder)), [name], "{folder}");
+    };
+    // One number edited, the checksum left as it was.
+    let mut edited = data.clone();
+    edited[5] += 0.5;
+    write_shard(&d.join("b"), name, header.clone(), &edited, true);
+    refused("b", "its numbers do not match their checksum (SHA-256)");
+    // A header that claims 1,000 runs over 4 runs of data.
+    let mut h = header.clone();
+    h["runs"] = 1000.into();
+    write_shard(&d.join("c"), name, h, &data, false);
+    refused("c", "its runs are not those of its shard number");
+    let mut h = header.clone();
+    h["runs"] = 1000.into();
+    h["to"] = 1000.into();
+    write_shard(&d.join("c2"), name, h, &data, false);
+    refused("c2", "the file is cut short or damaged");
+    // Another first seed, consistent within the header but not with its command line.
+    let mut h = header.clone();
+    h["seed"] = 7.into();
+    h["seeds_covered"] = serde_json::json!([7, 10]);
+    write_shard(&d.join("e"), name, h, &data, false);
+    refused("e", "the shards' headers say the first seed 7");
+    // A NaN, with a checksum made to match.
+    let mut nan = data.clone();
+    nan[3] = f64::NAN;
+    write_shard(&d.join("f"), name, header.clone(), &nan, false);
+    refused("f", "number 4 of its data is not a finite number");
+    // Rows of no numbers over many runs, which would allocate without reading a byte.
+    let mut h = header.clone();
+    h["width"] = 0.into();
+    h["runs"] = 1_000_000_000_000u64.into();
+    h["to"] = 1_000_000_000_000u64.into();
+    write_shard(&d.join("g"), name, h, &[], false);
+    refused("g", "its header gives rows of no numbers");
+    // Ten million shards: refused, not listed.
+    let mut h = header.clone();
+    h["of"] = 10_000_000.into();
+    h["to"] = 0.into();
+    h["seeds_covered"] = serde_json::Value::Null;
+    write_shard(&d.join("h"), name, h, &[], false);
+    refused("h", "a shard is I of N with 1 <= I <= N <= 100000");
+    // The most shards: the missing ones are counted, not all listed.
+    let mut h = header.clone();
+    h["of"] = 100_000.into();
+    h["to"] = 0.into();
+    h["seeds_covered"] = serde_json::Value::Null;
+    write_shard(&d.join("i"), name, h, &[], false);
+    let ran = diplosim(d, &["merge", "i"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("shards 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 99989 more of 100000 are missing"),
+        "{}",
+        &ran.stderr[..ran.stderr.len().min(2000)]
+    );
+    assert!(ran.stderr.len() < 2000, "{} bytes", ran.stderr.len());
+    let ran = diplosim(
+        d,
+        &["ensemble", "s.ron", "--runs", "4", "--shard", "1/10000000"],
+    );
+    assert_eq!(ran.code, Some(2));
+    assert!(ran.stderr.contains("at most 100000"), "{}", ran.stderr);
+    // A FIFO named like a shard: refused without opening it.
+    #[cfg(unix)]
+    {
+        std::fs::create_dir_all(d.join("j")).unwrap();
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(d.join("j").join(name))
+                .status()
+                .unwrap()
+                .success()
+        );
+        refused("j", "this is a named pipe (FIFO), not a file");
+    }
+    // The untouched shard still merges.
+    ok(&diplosim(d, &["merge", "a"]));
+}
+
+/// A shard records its command line as text: one with a name that is not UTF-8 is
+/// refused before the work, since merge would replay it with the name changed and write
+/// to another folder.
+#[cfg(unix)]
+#[test]
+fn a_shard_with_a_name_that_is_not_utf8_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::ffi::OsStr::from_bytes(b"out-\xff");
+    let ran = std::process::Command::new(env!("CARGO_BIN_EXE_diplosim"))
+        .arg("ensemble")
+        .arg(fixture("small.ron"))
+        .args(["--runs", "4", "--shard", "1/2", "--out"])
+        .arg(out)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert_eq!(ran.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("this argument is not UTF-8 text"),
+        "{stderr}"
+    );
+    assert_eq!(listing(dir.path()), Vec::<String>::new());
+}
+
+/// A shard made with other settings and relabelled, its checksum made anew, passes every
+/// check of the file; the merge makes the first run of each shard again and refuses it.
+#[test]
+fn merge_makes_a_run_of_each_shard_again_and_refuses_a_relabelled_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(fixture("small.ron"), d.join("s.ron")).unwrap();
+    for (seed, out) in [("1", "a"), ("2", "b")] {
+        ok(&diplosim(
+            d,
+            &[
+                "ensemble", "s.ron", "--runs", "6", "--seed", seed, "--out", out, "--shard", "2/2",
+            ],
+        ));
+        ok(&diplosim(
+            d,
+            &[
+                "ensemble", "s.ron", "--runs", "6", "--seed", seed, "--out", out, "--shard", "1/2",
+            ],
+        ));
+    }
+    // Shard 2 of seed 1's experiment, with the numbers of seed 2's.
+    let name = "ensemble-shard-2-of-2.bin";
+    let (header, _) = split_shard(&d.join("a").join(name));
+    let (_, other) = split_shard(&d.join("b").join(name));
+    write_shard(&d.join("a"), name, header, &other, false);
+    let ran = diplosim(d, &["merge", "a"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("shard 2 of 2: its run of seed 4, made again, is not the run it holds"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(
+        listing(&d.join("a")),
+        ["ensemble-shard-1-of-2.bin", "ensemble-shard-2-of-2.bin"]
+    );
+    ok(&diplosim(d, &["merge", "b"]));
+}

@@ -1,0 +1,762 @@
+//! The API the page calls: each handler reads the page state from the query, does its
+//! work through a gate, and answers with a typed JSON body (or a file to download); an
+//! error is a [`Reply`], a status and a message for the page.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::app::{App, Loaded};
+use super::limits::{self, Gate};
+use super::whatif::{NAME, PageState, Preset, code_of, to_ron};
+use crate::chart;
+use crate::date::Date;
+use crate::experiment::{self, ExperimentError, Seeds};
+use crate::lab::{self, Outcome, WhatIf};
+use crate::scenario::counterfactual::{Counterfactual, CounterfactualFile};
+use crate::scenario::{Scenario, Timing};
+
+/// An error answer: a status and a message for the page.
+#[derive(Debug)]
+pub struct Reply {
+    pub(super) status: StatusCode,
+    pub(super) message: String,
+    pub(super) ron: Option<String>,
+}
+
+impl Reply {
+    pub(super) fn new(status: StatusCode, message: String) -> Reply {
+        Reply {
+            status,
+            message,
+            ron: None,
+        }
+    }
+
+    pub(super) fn bad(message: impl Into<String>) -> Reply {
+        Reply::new(StatusCode::BAD_REQUEST, message.into())
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let mut r = (
+            self.status,
+            axum::Json(ErrorBody {
+                error: &self.message,
+                counterfactual: self.ron.as_deref(),
+            }),
+        )
+            .into_response();
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+        }
+        r
+    }
+}
+
+impl From<ExperimentError> for Reply {
+    fn from(e: ExperimentError) -> Reply {
+        Reply::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+    }
+}
+
+impl From<chart::ChartError> for Reply {
+    fn from(e: chart::ChartError) -> Reply {
+        Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    }
+}
+
+/// An error answer's body.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    /// What went wrong, for the page to show.
+    error: &'a str,
+    /// The counterfactual's text the message locates a problem in, if any.
+    counterfactual: Option<&'a str>,
+}
+
+/// `GET /api/scenarios`.
+#[derive(Serialize)]
+struct ScenarioList {
+    scenarios: Vec<ScenarioItem>,
+}
+
+/// A scenario of the folder, as the list shows it.
+#[derive(Serialize)]
+struct ScenarioItem {
+    /// Its name relative to the folder.
+    key: String,
+    title: String,
+    /// First and last day of its span, `YYYY-MM-DD`.
+    from: String,
+    to: String,
+}
+
+/// `GET /api/scenario`: a scenario as the what-if panel lists it.
+#[derive(Serialize)]
+struct ScenarioInfo<'a> {
+    key: &'a str,
+    title: &'a str,
+    /// Its pairs of states, in order.
+    pairs: Vec<PairInfo>,
+    from: String,
+    to: String,
+    /// The eras' labels, in order.
+    eras: Vec<&'a str>,
+    events: Vec<EventInfo<'a>>,
+    leaders: Vec<LeaderInfo<'a>>,
+    presets: Vec<PresetInfo<'a>>,
+}
+
+/// A pair of states: its key (`a/b`) and its name for people.
+#[derive(Serialize)]
+struct PairInfo {
+    key: String,
+    name: String,
+}
+
+impl PairInfo {
+    fn of(sc: &Scenario, pair: usize) -> PairInfo {
+        PairInfo {
+            key: sc.pair_key(pair),
+            name: sc.pair_name(pair),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct EventInfo<'a> {
+    id: &'a str,
+    title: &'a str,
+    /// Its date, for a dated event.
+    date: Option<String>,
+    /// "dated", "follow-up" or "triggered".
+    kind: &'static str,
+    /// The era its date falls in, or "Not on a fixed date".
+    era: String,
+    source: &'a str,
+    /// Its chance of happening, [0, 1].
+    chance: f64,
+}
+
+#[derive(Serialize)]
+struct LeaderInfo<'a> {
+    id: &'a str,
+    name: &'a str,
+    /// The state's name.
+    state: &'a str,
+    terms: Vec<TermInfo>,
+}
+
+#[derive(Serialize)]
+struct TermInfo {
+    from: String,
+    /// None while still in office at the end of the span.
+    to: Option<String>,
+}
+
+/// A counterfactual of the folder on this scenario, with its changes as page codes
+/// (None for a change the page cannot show).
+#[derive(Serialize)]
+struct PresetInfo<'a> {
+    key: &'a str,
+    title: &'a str,
+    question: &'a str,
+    changes: Vec<Option<String>>,
+}
+
+/// `GET /api/lab`: the page's view of a study.
+#[derive(Serialize)]
+struct LabView {
+    title: String,
+    question: String,
+    /// The chart, as the command line's chart.svg.
+    svg: String,
+    /// The chart's size, px.
+    width: u32,
+    height: u32,
+    markers: Vec<Marker>,
+    summary: String,
+    /// The summary pair by pair (one entry without a pair for a scenario of one pair).
+    summaries: Vec<PairSummary>,
+    /// The keys of the pairs shown.
+    pairs: Vec<String>,
+    /// How they are drawn: "lines" or "panels".
+    layout: &'static str,
+    /// The divergence summary of a what-if.
+    divergence: Option<String>,
+    checkpoints: Vec<CheckpointInfo>,
+    debrief: Vec<String>,
+    /// The what-if as a counterfactual file's text.
+    counterfactual: Option<String>,
+    runs: u64,
+    seed: u64,
+    /// The chart in words, for screen readers.
+    alt: String,
+    /// The files the page offers for download.
+    files: [&'static str; 2],
+}
+
+/// An event that fired in the first run, where the chart marks it.
+#[derive(Serialize)]
+struct Marker {
+    /// Its mark on the chart, px.
+    x: f64,
+    y: f64,
+    id: String,
+    date: String,
+    title: String,
+    source: String,
+    note: String,
+    /// The score just after it.
+    score: f64,
+    /// The pair it was logged on, and that pair's name.
+    pair: String,
+    pair_name: String,
+}
+
+/// One pair's summary in words.
+#[derive(Serialize)]
+struct PairSummary {
+    /// The pair's key and name (none for a scenario of one pair).
+    pair: Option<String>,
+    pair_name: Option<String>,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct CheckpointInfo {
+    id: String,
+    from: String,
+    to: String,
+    /// The band expected.
+    expect: String,
+    /// Whether the history as scripted meets it.
+    baseline: bool,
+    /// Whether the what-if meets it (None without one).
+    variant: Option<bool>,
+    /// The pair it judges, and that pair's name.
+    pair: String,
+    pair_name: String,
+}
+
+/// `GET /api/explain`.
+#[derive(Serialize)]
+struct ExplainText {
+    text: String,
+}
+
+/// `POST /api/check`: the uploaded counterfactual's texts and its changes as page codes.
+#[derive(Serialize)]
+struct Checked {
+    name: String,
+    title: String,
+    question: String,
+    changes: Vec<Option<String>>,
+}
+
+type Params = Query<BTreeMap<String, String>>;
+
+pub(super) async fn scenarios(State(app): State<Arc<App>>) -> Result<Response, Reply> {
+    let a = app.clone();
+    let list = app
+        .light
+        .run(move || {
+            Ok(a.entries()
+                .into_iter()
+                .filter_map(|e| {
+                    let loaded = a.scenario(&e.key).ok()?;
+                    let sc = &loaded.scenario;
+                    Some(ScenarioItem {
+                        key: e.key,
+                        title: sc.title().to_string(),
+                        from: sc.span().0.to_string(),
+                        to: sc.span().1.to_string(),
+                    })
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(axum::Json(ScenarioList { scenarios: list }).into_response())
+}
+
+pub(super) async fn scenario(
+    State(app): State<Arc<App>>,
+    Query(q): Params,
+) -> Result<Response, Reply> {
+    let key = q
+        .get("s")
+        .cloned()
+        .ok_or_else(|| Reply::bad("the scenario (parameter s) is missing"))?;
+    let a = app.clone();
+    let body = app
+        .light
+        .run(move || {
+            let loaded = a.scenario(&key)?;
+            let presets = a.presets(&key);
+            serde_json::to_vec(&describe(&loaded, &presets))
+                .map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+        })
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// A scenario as the what-if panel lists it.
+fn describe<'a>(loaded: &'a Loaded, presets: &'a [Preset]) -> ScenarioInfo<'a> {
+    let sc = &loaded.scenario;
+    let era_of = |d: Option<Date>| {
+        d.and_then(|d| sc.timeline.eras.iter().find(|e| e.from <= d && d <= e.to))
+            .map_or("Not on a fixed date".to_string(), |e| e.label.clone())
+    };
+    let events = sc
+        .events
+        .iter()
+        .map(|e| EventInfo {
+            id: &e.id,
+            title: &e.title,
+            date: e.date().map(|d| d.to_string()),
+            kind: match e.timing {
+                Timing::Dated { .. } => "dated",
+                Timing::FollowUp => "follow-up",
+                Timing::Triggered { .. } => "triggered",
+            },
+            era: era_of(e.date()),
+            source: &e.source,
+            chance: e.chance,
+        })
+        .collect();
+    let leaders = sc
+        .leaders
+        .iter()
+        .map(|l| LeaderInfo {
+            id: &l.id,
+            name: &l.name,
+            state: &sc.states[l.state].name,
+            terms: l
+                .terms
+                .iter()
+                .map(|t| TermInfo {
+                    from: Date::from_day(t.from).to_string(),
+                    to: t.to.map(|d| Date::from_day(d).to_string()),
+                })
+                .collect(),
+        })
+        .collect();
+    let presets = presets
+        .iter()
+        .map(|p| PresetInfo {
+            key: &p.key,
+            title: &p.file.title,
+            question: &p.file.question,
+            changes: p.file.changes.iter().map(code_of).collect(),
+        })
+        .collect();
+    ScenarioInfo {
+        key: &loaded.key,
+        title: sc.title(),
+        pairs: (0..sc.pairs.len()).map(|p| PairInfo::of(sc, p)).collect(),
+        from: sc.span().0.to_string(),
+        to: sc.span().1.to_string(),
+        eras: sc.timeline.eras.iter().map(|e| e.label.as_str()).collect(),
+        events,
+        leaders,
+        presets,
+    }
+}
+
+/// A page state loaded and checked: the scenario, its what-if (if any) and the seeds.
+struct Prepared {
+    loaded: Arc<Loaded>,
+    file: Option<CounterfactualFile>,
+    text: Option<String>,
+    whatif: Option<Counterfactual>,
+    /// The events the what-if changed, as the chart marks them.
+    changes: Vec<chart::ChangeMark>,
+    seeds: Seeds,
+    /// The pairs shown and their layout.
+    show: lab::Show,
+}
+
+impl Prepared {
+    fn whatif(&self) -> Option<WhatIf<'_>> {
+        self.whatif.as_ref().map(|c| WhatIf {
+            name: &c.name,
+            title: &c.title,
+            question: &c.question,
+            scenario: &c.scenario,
+            changes: &self.changes,
+        })
+    }
+}
+
+fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
+    let state = PageState::from_query(q).map_err(Reply::bad)?;
+    let mut seeds = app.limit_runs(state.runs)?;
+    seeds.first = state.seed;
+    let loaded = app.scenario(&state.scenario)?;
+    let show = lab::Show {
+        pairs: lab::Show::pairs_of(&loaded.scenario, &state.pairs).map_err(Reply::bad)?,
+        layout: state.layout,
+    };
+    let file = app.counterfactual_file(&loaded, &state)?;
+    let text = file
+        .as_ref()
+        .map(to_ron)
+        .transpose()
+        .map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let whatif = text
+        .as_ref()
+        .map(|t| app.validate(&loaded, t.clone()))
+        .transpose()?;
+    let changes = whatif.as_ref().map_or_else(Vec::new, |c| {
+        crate::report::WhatIf::of(&loaded.file, &loaded.scenario, c).marks()
+    });
+    Ok(Prepared {
+        loaded,
+        file,
+        text,
+        whatif,
+        changes,
+        seeds,
+        show,
+    })
+}
+
+/// The gate a state's work goes through: comparisons are heavy, single runs light.
+fn gate<'a>(app: &'a App, q: &BTreeMap<String, String>) -> &'a Gate {
+    let changed =
+        q.get("c").is_some_and(|c| !c.is_empty()) || q.get("p").is_some_and(|p| !p.is_empty());
+    if changed { &app.heavy } else { &app.light }
+}
+
+pub(super) async fn lab_view(
+    State(app): State<Arc<App>>,
+    Query(q): Params,
+) -> Result<Response, Reply> {
+    let a = app.clone();
+    let g = gate(&app, &q);
+    let body = g
+        .run(move || {
+            let p = prepare(&a, &q)?;
+            let sc = &p.loaded.scenario;
+            let o = a
+                .pool
+                .install(|| lab::study_of(sc, p.whatif(), p.seeds, &p.show))?;
+            Ok(view(sc, &p, &o)?)
+        })
+        .await?;
+    Ok(axum::Json(body).into_response())
+}
+
+/// The page's view of a study.
+fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::ChartError> {
+    let svg = chart::render_svg(&o.chart)?;
+    let points = chart::marker_points(&o.chart)?;
+    let markers = o
+        .first
+        .fired
+        .iter()
+        .filter(|f| o.pairs.contains(&f.pair))
+        .zip(points)
+        .map(|(f, (x, y))| {
+            let e = &sc.events[f.event];
+            Marker {
+                x,
+                y,
+                id: e.id.clone(),
+                date: Date::from_day(f.day).to_string(),
+                title: e.title.clone(),
+                source: e.source.clone(),
+                note: e.note.clone(),
+                score: f.after,
+                pair: sc.pair_key(f.pair),
+                pair_name: sc.pair_name(f.pair),
+            }
+        })
+        .collect();
+    let checkpoints = lab::checkpoints(sc, o)
+        .into_iter()
+        .map(|(i, baseline, variant)| {
+            let c = &sc.timeline.checkpoints[i];
+            CheckpointInfo {
+                id: c.id.clone(),
+                from: c.from.to_string(),
+                to: c.to.to_string(),
+                expect: c.expect.clone(),
+                baseline,
+                variant,
+                pair: sc.pair_key(c.pair),
+                pair_name: sc.pair_name(c.pair),
+            }
+        })
+        .collect();
+    let (title, question) = p
+        .file
+        .as_ref()
+        .map_or((sc.title().to_string(), String::new()), |f| {
+            (f.title.clone(), f.question.clone())
+        });
+    let divergence = o
+        .comparison
+        .as_ref()
+        .map(|c| crate::report::divergence_text(sc, c, &[title.as_str()]));
+    Ok(LabView {
+        title,
+        question,
+        svg,
+        width: chart::WIDTH,
+        height: chart::HEIGHT,
+        markers,
+        summary: lab::in_words(sc, o),
+        summaries: (lab::summaries(sc, o).into_iter())
+            .map(|(pair, text)| PairSummary {
+                pair: pair.map(|p| sc.pair_key(p)),
+                pair_name: pair.map(|p| sc.pair_name(p)),
+                text,
+            })
+            .collect(),
+        pairs: o.pairs.iter().map(|&p| sc.pair_key(p)).collect(),
+        layout: o.chart.layout.name(),
+        divergence,
+        checkpoints,
+        debrief: lab::debrief(sc, o),
+        counterfactual: p.text.clone(),
+        runs: p.seeds.runs,
+        seed: p.seeds.first,
+        alt: crate::handout::alt_text(sc, o),
+        files: data_files(p.whatif.is_some()),
+    })
+}
+
+pub(super) async fn explain(
+    State(app): State<Arc<App>>,
+    Query(q): Params,
+) -> Result<Response, Reply> {
+    let at = q
+        .get("at")
+        .cloned()
+        .ok_or_else(|| Reply::bad("the month (parameter at, YYYY-MM) is missing"))?;
+    let date: Date = format!("{at}-01")
+        .parse()
+        .map_err(|e| Reply::bad(format!("at: {e}; write the month as YYYY-MM")))?;
+    let a = app.clone();
+    let text = app
+        .light
+        .run(move || {
+            let mut q = q;
+            q.insert("runs".into(), "1".into());
+            let p = prepare(&a, &q)?;
+            let base = &p.loaded.scenario;
+            let mut out = String::new();
+            for pair in p.show.of(base) {
+                // Several pairs: a blank line between one pair's explanation and the next.
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                let x = experiment::explain(base, p.seeds.first, date, pair)?;
+                out.push_str(&crate::report::explain_text(base, &x));
+                if let Some(w) = &p.whatif {
+                    let x = experiment::explain(&w.scenario, p.seeds.first, date, pair)?;
+                    out.push_str("\nThe what-if on the same day:\n");
+                    out.push_str(&crate::report::explain_text(&w.scenario, &x));
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(axum::Json(ExplainText { text }).into_response())
+}
+
+pub(super) async fn download(
+    State(app): State<Arc<App>>,
+    Query(q): Params,
+) -> Result<Response, Reply> {
+    let a = app.clone();
+    let text = app
+        .light
+        .run(move || {
+            let mut q = q;
+            q.insert("runs".into(), "1".into());
+            let p = prepare(&a, &q)?;
+            p.text
+                .ok_or_else(|| Reply::bad("no change to download: make a change first"))
+        })
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"whatif.ron\"",
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+pub(super) async fn handout(
+    State(app): State<Arc<App>>,
+    Query(q): Params,
+) -> Result<Response, Reply> {
+    let a = app.clone();
+    let g = gate(&app, &q);
+    let (name, html) = g
+        .run(move || {
+            let p = prepare(&a, &q)?;
+            let sc = &p.loaded.scenario;
+            let o = a
+                .pool
+                .install(|| lab::study_of(sc, p.whatif(), p.seeds, &p.show))?;
+            let html = crate::handout::html(sc, p.whatif(), &o)?;
+            Ok((crate::handout::file_name(sc, p.whatif()), html))
+        })
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        html,
+    )
+        .into_response())
+}
+
+/// The files the chart's small print names, which the page offers for download: those
+/// of `diplosim run --seed` for the history as scripted, those of `diplosim compare` for
+/// a what-if.
+fn data_files(whatif: bool) -> [&'static str; 2] {
+    if whatif {
+        ["compare.csv", "divergence.txt"]
+    } else {
+        ["trajectory.csv", "events.csv"]
+    }
+}
+
+/// One of [`data_files`] for a page state (`file`), with the same bytes as the command
+/// line writes for the same scenario, changes, runs and seed.
+pub(super) async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Result<Response, Reply> {
+    let name = q
+        .get("file")
+        .cloned()
+        .ok_or_else(|| Reply::bad("the file (parameter file) is missing"))?;
+    let a = app.clone();
+    let g = gate(&app, &q);
+    let asked = name.clone();
+    let body = g
+        .run(move || {
+            let p = prepare(&a, &q)?;
+            let names = data_files(p.whatif.is_some());
+            if !names.contains(&asked.as_str()) {
+                return Err(Reply::bad(format!(
+                    "no file \"{}\" for this view: it has {}",
+                    asked.chars().take(80).collect::<String>(),
+                    names.join(" and ")
+                )));
+            }
+            let sc = &p.loaded.scenario;
+            let o = a
+                .pool
+                .install(|| lab::study_of(sc, p.whatif(), p.seeds, &p.show))?;
+            let csv = |r: Result<Vec<u8>, csv::Error>| {
+                r.map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+            };
+            match (asked.as_str(), &o.comparison, &p.whatif) {
+                ("compare.csv", Some(c), _) => csv(crate::report::compare_csv(sc, c)),
+                ("divergence.txt", Some(c), Some(w)) => {
+                    Ok(
+                        crate::report::summary(sc, c, &[w.title.as_str()], &[w.question.as_str()])
+                            .into_bytes(),
+                    )
+                }
+                ("trajectory.csv", ..) => csv(crate::record::trajectory_csv(sc, &o.first)),
+                _ => csv(crate::record::events_csv(sc, &o.first)),
+            }
+        })
+        .await?;
+    let kind = if name.ends_with(".csv") {
+        "text/csv; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Checks the text of a counterfactual file against a scenario of the folder (`s`), as
+/// `diplosim check` would, and answers with the page codes of its changes.
+pub(super) async fn check(
+    State(app): State<Arc<App>>,
+    Query(q): Params,
+    body: Body,
+) -> Result<Response, Reply> {
+    let key = q
+        .get("s")
+        .cloned()
+        .ok_or_else(|| Reply::bad("the scenario (parameter s) is missing"))?;
+    // A body sent slowly may take as long as a request's head, no longer.
+    let limit = app.limits.body;
+    let body = tokio::time::timeout(app.limits.header_read, axum::body::to_bytes(body, limit))
+        .await
+        .map_err(|_| {
+            Reply::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "the file took too long to arrive".to_string(),
+            )
+        })?
+        .map_err(|_| limits::too_large(limit))?;
+    let text = String::from_utf8(body.to_vec())
+        .map_err(|_| Reply::bad("the counterfactual is not UTF-8 text"))?;
+    let a = app.clone();
+    let body = app
+        .light
+        .run(move || {
+            let loaded = a.scenario(&key)?;
+            let c = a.validate(&loaded, text.clone())?;
+            let file: CounterfactualFile = crate::scenario::source::parse(&text, Path::new("x"))
+                .map_err(|e| Reply::bad(e.to_string()))?;
+            // As `diplosim check` reads it, the file names its base: it must be the
+            // scenario the page shows (by file name, since the file's folder is unknown).
+            let shown_name = Path::new(&key).file_name();
+            if file.base.is_empty() || Path::new(&file.base).file_name() != shown_name {
+                return Err(Reply {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    message: format!(
+                        "{NAME}.ron: its base is \"{}\", not the scenario this page shows (\"{}\"): pick that scenario first, or set `base` to \"../{}\"",
+                        file.base.escape_debug(),
+                        key,
+                        shown_name.map_or(String::new(), |n| n.to_string_lossy().into_owned())
+                    ),
+                    ron: Some(text.clone()),
+                });
+            }
+            Ok(Checked {
+                name: c.name,
+                title: c.title,
+                question: c.question,
+                changes: file.changes.iter().map(code_of).collect(),
+            })
+        })
+        .await?;
+    Ok(axum::Json(body).into_response())
+}
