@@ -465,6 +465,8 @@ pub(super) struct ExplainConfig {
     at: Date,
     seed: u64,
     csv: bool,
+    /// The pairs explained, in order.
+    pairs: Vec<usize>,
 }
 
 impl ExplainConfig {
@@ -474,12 +476,26 @@ impl ExplainConfig {
         at: Date,
         seed: u64,
         csv: bool,
+        pair: Option<&str>,
     ) -> Result<ExplainConfig, CliError> {
+        let subject = load_any(path)?;
+        let sc = &subject.scenario;
+        let pairs = match pair {
+            None => (0..sc.pairs.len()).collect(),
+            Some(key) => vec![sc.find_pair(key).ok_or_else(|| {
+                let known: Vec<String> = (0..sc.pairs.len()).map(|p| sc.pair_key(p)).collect();
+                CliError::Usage(format!(
+                    "--pair {key:?} is not a pair the scenario models\n  = help: its pairs: {}",
+                    known.join(", ")
+                ))
+            })?],
+        };
         Ok(ExplainConfig {
-            subject: load_any(path)?,
+            subject,
             at,
             seed,
             csv,
+            pairs,
         })
     }
 }
@@ -489,12 +505,12 @@ pub(super) fn explain(config: ExplainConfig) -> Result<String, CliError> {
     let mut out = String::new();
     // Every pair in turn (one table each; one CSV with a pair column).
     let mut rows = Vec::new();
-    for pair in 0..sc.pairs.len() {
+    for &pair in &config.pairs {
         let x = experiment::explain(sc, config.seed, config.at, pair)?;
         if config.csv {
             rows.push(x);
         } else {
-            if pair > 0 {
+            if !out.is_empty() {
                 out.push('\n');
             }
             out.push_str(&report::explain_text(sc, &x));

@@ -39,7 +39,7 @@ pub use inputs::{Subject, load_any};
 pub use run::summary;
 pub use write::default_out;
 
-/// diplosim: simulate the diplomatic relationship between two states and draw it.
+/// diplosim: simulate the diplomatic relations between states and draw them.
 #[derive(Debug, Parser)]
 #[command(name = "diplosim", version, about, long_about = None)]
 pub struct Cli {
@@ -161,6 +161,10 @@ pub enum Command {
         /// Print CSV instead of a table.
         #[arg(long)]
         csv: bool,
+        /// Explain only this pair of states (`a/b`, the ids of its two states) [default:
+        /// every pair in turn].
+        #[arg(long)]
+        pair: Option<String>,
     },
     /// Events ordered by how much removing each one moves the trajectory: rank.csv.
     #[command(
@@ -630,8 +634,13 @@ fn execute_command(
             at,
             seed,
             csv,
+            pair,
         } => experiments::explain(experiments::ExplainConfig::new(
-            scenario, *at, seed.seed, *csv,
+            scenario,
+            *at,
+            seed.seed,
+            *csv,
+            pair.as_deref(),
         )?),
         Command::Rank {
             scenario,

@@ -219,3 +219,49 @@ fn an_event_on_two_pairs_moves_both_and_removing_it_moves_neither() {
     assert!(at(&run, 1) < at(&a, 1) - 1.0);
     assert_eq!(at(&run, 2).to_bits(), at(&a, 2).to_bits());
 }
+
+#[test]
+fn explain_tells_every_pair_or_the_one_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let three = crate::common::fixture("three_states.ron");
+    let three = three.to_str().unwrap();
+    let all = crate::common::diplosim(dir.path(), &["explain", three, "--at", "1972-03-01"]);
+    assert_eq!(all.code, Some(0), "{}", all.stderr);
+    for name in [
+        "China – Soviet Union",
+        "China – United States",
+        "Soviet Union – United States",
+    ] {
+        assert!(
+            all.stdout
+                .contains(&format!("the score of {name} on 1972-03-01")),
+            "{}",
+            all.stdout
+        );
+    }
+    // Either order of the two ids names the pair.
+    let one = crate::common::diplosim(
+        dir.path(),
+        &["explain", three, "--at", "1972-03-01", "--pair", "us/china"],
+    );
+    assert_eq!(one.code, Some(0), "{}", one.stderr);
+    assert_eq!(one.stdout.matches("the score of").count(), 1);
+    assert!(one.stdout.contains("nixon_visit: Nixon in Beijing"));
+    let csv = crate::common::diplosim(
+        dir.path(),
+        &["explain", three, "--at", "1972-03-01", "--csv"],
+    );
+    assert!(
+        csv.stdout
+            .starts_with("pair,part,event,label,level,started,start_value,value\n")
+    );
+    assert!(csv.stdout.contains("\nchina/us,modifier,nixon_visit,"));
+    crate::common::refused(
+        &crate::common::diplosim(
+            dir.path(),
+            &["explain", three, "--at", "1972-03-01", "--pair", "us/japan"],
+        ),
+        2,
+        "--pair \"us/japan\" is not a pair the scenario models",
+    );
+}

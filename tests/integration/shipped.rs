@@ -175,3 +175,20 @@ fn golden_readme_chart_is_the_chart_the_code_draws() {
         "the README's chart is out of date (a change to the chart, the engine or the plotters version): regenerate it with `{BLESS}=1 cargo test --release --test integration golden`, look at it, and commit it"
     );
 }
+
+#[test]
+fn golden_readme_three_state_chart_is_the_chart_the_code_draws() {
+    let path = repo("tests/fixtures/three_states.ron");
+    let sc = diplosim::scenario::Scenario::load(&path).unwrap();
+    let r = run(&sc, 1);
+    let png = diplosim::chart::render_png(&diplosim::chart::of_run(&sc, &r)).unwrap();
+    let path = repo("docs/three_states.png");
+    if std::env::var_os(BLESS).is_some() {
+        std::fs::write(&path, &png).unwrap();
+    }
+    let committed = std::fs::read(&path).unwrap();
+    assert!(
+        png == committed,
+        "the README's three-state chart is out of date: regenerate it with `{BLESS}=1 cargo test --release --test integration golden`, look at it, and commit it"
+    );
+}
