@@ -24,10 +24,14 @@
 //!
 //! A failure before step 4 leaves the previous output untouched and removes the staging
 //! folder. A command killed during the write (Ctrl-C) leaves at most a hidden staging
-//! folder. Until the swap it holds the mark `.diplosim-new`, and the next write to the
-//! same folder removes it (it then holds only the new files and links); after the swap
-//! it is the previous set, and the next write removes from it only the links, leaving
-//! the rest alone (it may hold the user's files and folders being carried over). The manifest records what produced the files, without timestamps, so
+//! folder and its record beside it (`.NAME.diplosim-stage-XXXXXX.set`, written before
+//! anything goes into the folder: the folder's device and inode numbers as made, and the
+//! names of the new set). Killed before the swap, the folder is still the one its record
+//! names and holds only new files and links: the next write to the same folder removes
+//! it. Killed after the swap, it is the previous set: the next write removes from it the
+//! files the killed one replaced (named in the record) and the links, and leaves the rest
+//! alone (it may hold the user's files and folders being carried over). The manifest
+//! records what produced the files, without timestamps, so
 //! the same inputs give the same bytes.
 
 use std::ffi::{OsStr, OsString};
@@ -151,6 +155,24 @@ impl std::fmt::Display for Shown<'_> {
     }
 }
 
+/// Text as messages show it when it quotes a user's file: each character that would act
+/// on the terminal (see [`acts_on_a_terminal`]) escaped as Rust's `{:?}` writes it (`\0`,
+/// `\t`, `\u{1b}`, `\u{202e}`), every other character as it is.
+pub fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(acts_on_a_terminal) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if acts_on_a_terminal(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether a character would act on a terminal (a control character moves the cursor or
 /// sets colours, a bidirectional mark or override reorders the line) instead of being seen.
 pub fn acts_on_a_terminal(c: char) -> bool {
@@ -164,11 +186,96 @@ pub type File = (String, Vec<u8>);
 /// What marks a staging folder, after `.NAME`: `.NAME.diplosim-stage-XXXXXX`.
 pub const STAGE: &str = ".diplosim-stage-";
 
-/// The empty file a staging folder holds from its making until the swap: a stale staging
-/// folder that has it holds only what a killed writer made (its new files, and links to
-/// files that are still in the output folder), and may go; one without it is a previous
-/// set, with what was being carried back, and is the user's.
+/// The empty file that marked a staging folder as new until its swap, in earlier versions
+/// (the record beside the folder, [`RECORD`], took its place): never linked nor carried, and
+/// a stale staging folder that has it holds only what a killed writer made.
 const NEW: &str = ".diplosim-new";
+
+/// What follows a staging folder's name to name its record, the file beside it
+/// (`.NAME.diplosim-stage-XXXXXX.set`) written before anything goes into the folder and
+/// removed once the folder is gone. It holds the folder's identity as made (its device
+/// and inode numbers) and the names of the new set, so the next write tells a staging
+/// folder left before its swap (the same folder: only new files and links, it goes
+/// whole) from one left after it (another folder: the previous set, whose files the new
+/// set replaced go, with the links; the rest is kept).
+const RECORD: &str = ".set";
+
+/// The last field of a whole record.
+const RECORD_END: &str = "end";
+
+/// The record's path of the staging folder `stage`.
+fn record_path(stage: &Path) -> PathBuf {
+    let mut p = stage.as_os_str().to_os_string();
+    p.push(RECORD);
+    PathBuf::from(p)
+}
+
+/// The device and inode numbers of a folder (not followed if a link).
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_: &Path) -> Option<(u64, u64)> {
+    None
+}
+
+/// A staging folder's record, as read back: its identity as made and the set's names.
+struct Record {
+    made: Option<(u64, u64)>,
+    names: Vec<OsString>,
+}
+
+/// The record's bytes: fields separated by NUL (which no name holds), the last `end`.
+fn record_bytes(made: Option<(u64, u64)>, files: &[File]) -> Vec<u8> {
+    let mut fields: Vec<String> = vec!["diplosim-stage".into()];
+    match made {
+        Some((dev, ino)) => fields.extend([dev.to_string(), ino.to_string()]),
+        None => fields.extend(["-".to_string(), "-".to_string()]),
+    }
+    fields.extend(files.iter().map(|(n, _)| n.clone()));
+    fields.push(RECORD_END.into());
+    let mut bytes = fields.join("\0").into_bytes();
+    bytes.push(0);
+    bytes
+}
+
+/// Reads a record; `None` if it is missing, not a plain file, or not whole.
+fn read_record(path: &Path) -> Option<Record> {
+    if !std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let mut fields: Vec<&str> = text.strip_suffix('\0')?.split('\0').collect();
+    if fields.len() < 4 || fields[0] != "diplosim-stage" || fields.pop()? != RECORD_END {
+        return None;
+    }
+    let made = match (fields[1].parse(), fields[2].parse()) {
+        (Ok(dev), Ok(ino)) => Some((dev, ino)),
+        _ => None,
+    };
+    let names = fields[3..].iter().map(OsString::from).collect();
+    Some(Record { made, names })
+}
+
+/// Removes a staging folder's record when dropped, unless told to keep it.
+struct RecordGuard {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Drop for RecordGuard {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + use<> {
     let path = path.to_path_buf();
@@ -342,37 +449,68 @@ fn stage_prefix(name: &OsStr) -> OsString {
     p
 }
 
-/// Removes staging folders left by commands that were killed while writing `name`. Called
-/// under the lock, so none of them belongs to a live command. Only a folder still marked
-/// as new (killed before its swap) and holding only files goes; from any other, only the
-/// files that are surely copies go (see [`retire`]), and the rest is left alone: it may be
-/// the user's, interrupted while being carried over.
+/// Removes staging folders left by commands that were killed while writing `name`, and
+/// their records. Called under the lock, so none of them belongs to a live command. A
+/// folder left before its swap (it is still the folder its record names, or it is marked
+/// as new by an earlier version) holding only files goes whole. From a folder left after
+/// its swap (the previous set) go the files its record names (those the new set
+/// replaced) and the files that are surely copies (see [`retire`]); the rest is left
+/// alone, with the record: it may be the user's, interrupted while being carried over.
 fn clean_stale(parent: &Path, name: &OsStr) {
     let prefix = stage_prefix(name);
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     let target = parent.join(name);
+    let mut records = Vec::new();
+    let mut folders = Vec::new();
     for entry in entries.flatten() {
         let n = entry.file_name();
         if !n.as_encoded_bytes().starts_with(prefix.as_encoded_bytes()) {
             continue;
         }
         let path = entry.path();
-        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_file() && n.as_encoded_bytes().ends_with(RECORD.as_bytes()) {
+            records.push(path);
             continue;
         }
-        let new = std::fs::symlink_metadata(path.join(NEW)).is_ok_and(|m| m.is_file());
+        folders.push(path.clone());
+        if !meta.is_dir() {
+            continue;
+        }
+        let record = read_record(&record_path(&path));
+        let before_swap = match &record {
+            Some(r) => r.made.is_some() && r.made == identity(&path),
+            None => std::fs::symlink_metadata(path.join(NEW)).is_ok_and(|m| m.is_file()),
+        };
         let only_files = std::fs::read_dir(&path).is_ok_and(|inner| {
             inner
                 .flatten()
                 .all(|e| e.file_type().is_ok_and(|t| t.is_file()))
         });
-        if new && only_files {
-            // Best effort: a leftover that cannot go is harmless, and hidden.
-            let _ = std::fs::remove_dir_all(&path);
-        } else if !new {
-            let _ = retire(&path, &target, &|_| false);
+        if before_swap {
+            if only_files {
+                // Best effort: a leftover that cannot go is harmless, and hidden.
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        } else {
+            let replaced = record.map(|r| r.names).unwrap_or_default();
+            let _ = retire(&path, &target, &|n| replaced.iter().any(|r| r == n));
+        }
+    }
+    // A record goes once its folder is gone (a record whose folder is still there is
+    // kept, with what is left in it).
+    let still_there: Vec<PathBuf> = folders
+        .into_iter()
+        .filter(|f| std::fs::symlink_metadata(f).is_ok())
+        .map(|f| record_path(&f))
+        .collect();
+    for record in records {
+        if !still_there.contains(&record) {
+            let _ = std::fs::remove_file(&record);
         }
     }
 }
@@ -485,8 +623,19 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o777));
     }
+    // Declared before the staging folder, so that on a failure the folder goes first.
+    let mut record: Option<RecordGuard> = None;
     let stage = builder.tempdir_in(parent).map_err(io(dir))?;
-    std::fs::File::create_new(stage.path().join(NEW)).map_err(io(dir))?;
+    // The record beside the staging folder, before anything goes into it (see [`RECORD`]).
+    let record_at = record_path(stage.path());
+    let mut r = std::fs::File::create_new(&record_at).map_err(io(dir))?;
+    let record = record.insert(RecordGuard {
+        path: record_at,
+        keep: false,
+    });
+    r.write_all(&record_bytes(identity(stage.path()), files))
+        .map_err(io(dir))?;
+    drop(r);
     for (file, bytes) in files {
         let path = stage.path().join(file);
         let mut f = std::fs::File::create_new(&path).map_err(io(&dir.join(file)))?;
@@ -525,9 +674,9 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
         std::fs::set_permissions(stage.path(), p).map_err(io(dir))?;
     }
     exchange(stage.path(), &target, existed).map_err(io(dir))?;
-    // The new set is no longer new: a stale staging folder left from here on is the old
-    // one, which is kept.
-    let _ = std::fs::remove_file(target.join(NEW));
+    // From here on, a staging folder left is the previous set, and its record says which
+    // of its files the new set replaced: what is kept after an error keeps its record.
+    record.keep = true;
     if let Ok(d) = std::fs::File::open(parent) {
         let _ = d.sync_all();
     }
@@ -552,6 +701,7 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
     if !existed {
         // `stage` is the name the new folder left: nothing is there.
         let _ = stage.keep();
+        record.keep = false;
         return Ok(());
     }
     // The previous set goes, file by file; what else is there (a folder that arrived
@@ -562,7 +712,9 @@ fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<()
         name: PathBuf::from(name),
         kept: old.clone(),
         source,
-    })
+    })?;
+    record.keep = false;
+    Ok(())
 }
 
 /// Puts the folder `new` at `target` and the folder that was at `target` (if `existed`) at
@@ -892,6 +1044,59 @@ mod tests {
         assert_eq!(names(dir.path()), [".out.diplosim-stage-dddddd", "out"]);
         assert_eq!(names(&after), ["theirs.txt"]);
         assert_eq!(names(&out), ["x.csv", "y.txt"]);
+    }
+
+    /// A writer killed after its swap leaves the previous set under the staging name, with
+    /// its record beside it: the next write deletes the files the killed one replaced and
+    /// the links, and keeps what was not yet carried over. One killed before its swap
+    /// (still the folder its record names) goes whole; a record alone goes too.
+    #[cfg(unix)]
+    #[test]
+    fn a_stale_staging_folder_is_cleaned_by_its_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_all(&out, &set("new", "new")).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        let after = dir.path().join(".out.diplosim-stage-gggggg");
+        std::fs::create_dir(&after).unwrap();
+        std::fs::write(after.join("x.csv"), "old").unwrap();
+        std::fs::write(after.join("y.txt"), "old").unwrap();
+        std::fs::hard_link(out.join("notes.txt"), after.join("notes.txt")).unwrap();
+        std::fs::write(after.join("theirs.txt"), "not carried yet").unwrap();
+        // Its record was written when it was the new folder (another inode).
+        std::fs::write(
+            record_path(&after),
+            record_bytes(Some((0, 0)), &set("", "")),
+        )
+        .unwrap();
+        let before = dir.path().join(".out.diplosim-stage-hhhhhh");
+        std::fs::create_dir(&before).unwrap();
+        std::fs::write(before.join("x.csv"), "half").unwrap();
+        std::fs::write(
+            record_path(&before),
+            record_bytes(identity(&before), &set("", "")),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join(".out.diplosim-stage-iiiiii.set"),
+            record_bytes(None, &[]),
+        )
+        .unwrap();
+        write_all(&out, &set("newer", "newer")).unwrap();
+        assert_eq!(
+            names(dir.path()),
+            [
+                ".out.diplosim-stage-gggggg",
+                ".out.diplosim-stage-gggggg.set",
+                "out"
+            ]
+        );
+        assert_eq!(names(&after), ["theirs.txt"]);
+        assert_eq!(names(&out), ["notes.txt", "x.csv", "y.txt"]);
+        // Once what was left is moved away, the next write takes the folder and its record.
+        std::fs::remove_file(after.join("theirs.txt")).unwrap();
+        write_all(&out, &set("new", "new")).unwrap();
+        assert_eq!(names(dir.path()), ["out"]);
     }
 
     /// What arrives in the previous set after its entries were carried over (another
