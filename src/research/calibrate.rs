@@ -313,8 +313,18 @@ impl Params {
     /// are located in the params file.
     pub fn load(path: &Path, file: &ScenarioFile) -> Result<Params, ScenarioError> {
         let text = crate::scenario::load::read(path)?;
-        let parsed: ParamsFile = crate::scenario::source::parse(&text, path)?;
-        let outline = Outline::new(&text);
+        Params::from_text(&text, path, file)
+    }
+
+    /// As [`Params::load`], on a params file's text already read; `path` names it in
+    /// messages.
+    pub fn from_text(
+        text: &str,
+        path: &Path,
+        file: &ScenarioFile,
+    ) -> Result<Params, ScenarioError> {
+        let parsed: ParamsFile = crate::scenario::source::parse(text, path)?;
+        let outline = Outline::new(text);
         let problem = |at: &At, message: String, hint: String| {
             ScenarioError::invalid(
                 path,

@@ -8,11 +8,14 @@
 //! month respectively: the run is compared by the mean of its monthly samples over the
 //! year, or by its sample of the month. Rows may come in any order and at irregular
 //! intervals; lines starting with `#` are comments (a place for the series' source and
-//! licence). Scores are on the scenario's scale.
+//! licence). Scores are on the scenario's scale. Lines may end with LF, CR LF or a CR
+//! alone (old Mac files); a quoted field ends on its line.
 //!
 //! Every problem is reported at its line and column: a date or number that does not
 //! parse, a pair the scenario does not model, a score off the scale, a date outside the
-//! scenario's span, a period given twice for one pair, a file with no rows.
+//! scenario's span, a period given twice for one pair, a quote left open, a file with no
+//! rows. Characters of the file that would act on a terminal (a NUL, an escape, a
+//! bidirectional override) are shown escaped in messages.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -67,7 +70,11 @@ pub struct Reference {
 #[derive(Debug, thiserror::Error)]
 pub enum ReferenceError {
     /// The file could not be read.
-    #[error("{}: cannot read the reference series: {}", path.display(), crate::scenario::error::io_reason(source))]
+    #[error(
+        "{}: cannot read the reference series: {}",
+        crate::output::shown(path),
+        crate::scenario::error::io_reason(source)
+    )]
     Io {
         /// The file.
         path: PathBuf,
@@ -75,7 +82,10 @@ pub enum ReferenceError {
         source: std::io::Error,
     },
     /// The path names something that is not a regular file of a reasonable size.
-    #[error("{}: cannot read the reference series: {message}\n  = help: {hint}", path.display())]
+    #[error(
+        "{}: cannot read the reference series: {message}\n  = help: {hint}",
+        crate::output::shown(path)
+    )]
     Unusable {
         /// The file.
         path: PathBuf,
@@ -113,22 +123,31 @@ struct Located<'a> {
 
 impl fmt::Display for Located<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The message and hint quote the file's fields, and the line is shown whole: a
+        // character of them that would act on the terminal is shown escaped, and the
+        // caret moves right by what the escapes before it add.
+        use crate::output::{escaped, shown};
         write!(
             f,
             "{}:{}:{}: {}",
-            self.path.display(),
+            shown(self.path),
             self.line,
             self.col,
-            self.message
+            escaped(self.message)
         )?;
         if !self.text.is_empty() {
             let n = self.line.to_string();
             let pad = " ".repeat(n.len());
-            let caret = " ".repeat(self.col.saturating_sub(1));
-            write!(f, "\n{pad} |\n{n} | {}\n{pad} | {caret}^", self.text)?;
+            let before: String = self.text.chars().take(self.col.saturating_sub(1)).collect();
+            let caret = " ".repeat(escaped(&before).chars().count());
+            write!(
+                f,
+                "\n{pad} |\n{n} | {}\n{pad} | {caret}^",
+                escaped(self.text)
+            )?;
         }
         if !self.hint.is_empty() {
-            write!(f, "\n  = help: {}", self.hint)?;
+            write!(f, "\n  = help: {}", escaped(self.hint))?;
         }
         Ok(())
     }
@@ -217,23 +236,30 @@ impl Reference {
     ) -> Result<Reference, ReferenceError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            let at = crate::scenario::error::Location::of_offset(
-                &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
-                e.valid_up_to(),
-            );
+            // Located with the same line ends the rows are read with; the line is shown
+            // up to the first byte that is not UTF-8.
+            let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+            let before = lines(&valid);
+            let last = before.last().copied().unwrap_or("");
+            let (line, col) = if valid.ends_with(['\n', '\r']) {
+                (before.len() + 1, 1)
+            } else {
+                (before.len().max(1), last.chars().count() + 1)
+            };
+            let shown = if col == 1 { "" } else { last };
             invalid(
                 path,
-                at.line,
-                at.col,
-                &at.text,
+                line,
+                col,
+                shown,
                 "the file is not UTF-8 text".into(),
                 "save the series as UTF-8 CSV",
             )
         })?;
-        let lines: Vec<&str> = text.lines().collect();
+        let lines = lines(text);
         let err = |line: usize, col: usize, message: String, hint: &str| {
             let t = lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
-            invalid(path, line, col, t.trim_end_matches('\r'), message, hint)
+            invalid(path, line, col, t, message, hint)
         };
         let months = Date::month_starts(scenario.span().0, scenario.span().1);
         let mut header_seen = false;
@@ -245,11 +271,18 @@ impl Reference {
         let mut points: Vec<Point> = Vec::new();
         for (i, raw) in lines.iter().enumerate() {
             let line = i + 1;
-            let row = raw.trim_end_matches('\r');
+            let row = *raw;
             if row.trim().is_empty() || row.trim_start().starts_with('#') {
                 continue;
             }
-            let fields = split(row);
+            let fields = split(row).map_err(|col| {
+                err(
+                    line,
+                    col,
+                    "this quote is not closed: a field ends at the end of its line".into(),
+                    "close the quote on the same line; a quote inside a quoted field is written twice: `1962,-4.5,\"the \"\"thaw\"\"\"`",
+                )
+            })?;
             if !header_seen {
                 let names: Vec<String> = fields
                     .iter()
@@ -516,20 +549,24 @@ struct Field {
 }
 
 /// Splits a CSV row on commas, honouring double quotes (`""` inside quotes is a quote).
-fn split(row: &str) -> Vec<Field> {
+/// A quote left open at the end of the row is refused, with its column (characters, from
+/// 1): a field does not run over several lines here, and taking the rest of the row as
+/// its text would hide the missing quote.
+fn split(row: &str) -> Result<Vec<Field>, usize> {
     let mut fields = Vec::new();
     let mut current = String::new();
     let mut start = 1;
-    let mut quoted = false;
+    // The column of the quote that opened the quoted part we are in, if any.
+    let mut quoted: Option<usize> = None;
     let mut chars = row.chars().enumerate().peekable();
     while let Some((i, c)) = chars.next() {
         match c {
-            '"' if quoted && chars.peek().map(|p| p.1) == Some('"') => {
+            '"' if quoted.is_some() && chars.peek().map(|p| p.1) == Some('"') => {
                 current.push('"');
                 chars.next();
             }
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
+            '"' => quoted = if quoted.is_some() { None } else { Some(i + 1) },
+            ',' if quoted.is_none() => {
                 fields.push(Field {
                     text: std::mem::take(&mut current),
                     col: start,
@@ -539,11 +576,32 @@ fn split(row: &str) -> Vec<Field> {
             _ => current.push(c),
         }
     }
+    if let Some(col) = quoted {
+        return Err(col);
+    }
     fields.push(Field {
         text: current,
         col: start,
     });
-    fields
+    Ok(fields)
+}
+
+/// The lines of a file, without their ends: a line ends with LF, CR LF, or a CR alone.
+/// Files saved by old Mac programs (and some spreadsheet exports) end lines with CR only;
+/// reading them as the researcher sees them in an editor is kinder than refusing them at
+/// the header.
+fn lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['\n', '\r']) {
+        out.push(&rest[..i]);
+        let end = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[i + end..];
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
 }
 
 /// The period a date string stands for: its first month start, the first month start
@@ -554,10 +612,12 @@ fn period(text: &str) -> Result<(Date, Date, Resolution), String> {
     let parts: Vec<&str> = text.split('-').collect();
     match parts.as_slice() {
         [y] if digits(y, 4) => {
-            let from =
-                Date::from_ymd(y.parse().map_err(|_| bad())?, 1, 1).map_err(|e| e.to_string())?;
-            let until = Date::from_ymd(from.year() + 1, 1, 1).map_err(|e| e.to_string())?;
-            Ok((from, until, Resolution::Year))
+            let year = y.parse().map_err(|_| bad())?;
+            let from = Date::from_ymd(year, 1, 1).map_err(|e| e.to_string())?;
+            // The year's end is its December's: the first month start after it may lie
+            // past the last year a date may have (2999), and is never shown.
+            let december = Date::from_ymd(year, 12, 1).map_err(|e| e.to_string())?;
+            Ok((from, december.next_month_start(), Resolution::Year))
         }
         [y, m] if digits(y, 4) && digits(m, 2) => {
             if !(1..=12).contains(&m.parse::<u32>().unwrap_or(0)) {

@@ -609,6 +609,109 @@ fn a_reference_that_is_a_device_a_pipe_or_huge_is_refused_unread() {
     assert!(!dir.path().join("o").exists());
 }
 
+/// `check` on the small fixture naming `r.csv` as its series (over `span`), with `csv`
+/// as the file's bytes.
+fn check_reference(span: &str, csv: &[u8]) -> crate::common::Ran {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Text::small()
+        .replace("(\"1950-01-01\", \"1960-12-31\")", span)
+        .replace(
+            "    structure:",
+            "    reference: \"r.csv\",\n    structure:",
+        )
+        .write(dir.path(), "with_ref.ron");
+    std::fs::write(dir.path().join("r.csv"), csv).expect("write");
+    diplosim(dir.path(), &["check", "with_ref.ron"])
+}
+
+/// A year row covers the whole year, so the last year a date may have, 2999, is a row
+/// like any other; a year past it is refused as itself.
+#[test]
+fn a_reference_row_for_the_last_year_a_date_may_have_is_read() {
+    let span = "(\"1950-01-01\", \"2999-12-31\")";
+    let ran = check_reference(span, b"date,score\n2998,1\n2999,1.5\n");
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let ran = check_reference(span, b"date,score\n2999,1.5\n3000,1\n");
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains(
+            "r.csv:3:1: year 3000 is out of range: dates must fall in the years 1000 to 2999"
+        ),
+        "{}",
+        ran.stderr
+    );
+}
+
+/// Lines ending with CR alone (old Mac files) are lines, counted as an editor counts them.
+#[test]
+fn a_reference_whose_lines_end_with_cr_only_is_read_line_by_line() {
+    let span = "(\"1950-01-01\", \"1960-12-31\")";
+    let ran = check_reference(span, b"# source\rdate,score\r1955,1\r1956-07,-2\r");
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let ran = check_reference(span, b"date,score\r\n1955,1\r1956,x\r");
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("r.csv:3:6: `x` is not a number\n  |\n3 | 1956,x\n  |      ^"),
+        "{}",
+        ran.stderr
+    );
+}
+
+/// A quote left open would swallow the rest of its row into one field: it is refused
+/// where it opens.
+#[test]
+fn a_reference_row_with_a_quote_left_open_is_refused_at_the_quote() {
+    let span = "(\"1950-01-01\", \"1960-12-31\")";
+    let ran = check_reference(
+        span,
+        b"date,score,label\n1955,1,\"border, Xinjiang\n1956,2,ok\n",
+    );
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("r.csv:2:8: this quote is not closed: a field ends at the end of its line"),
+        "{}",
+        ran.stderr
+    );
+    let ran = check_reference(span, b"date,score,label\n1955,1,\"a \"\"b\"\", c\"\n");
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+}
+
+/// A NUL, an escape or a bidirectional override in a field reaches the terminal escaped,
+/// in the message and in the quoted line, the caret still under its field.
+#[test]
+fn control_characters_in_a_reference_are_shown_escaped() {
+    let span = "(\"1950-01-01\", \"1960-12-31\")";
+    let ran = check_reference(span, b"date,score\n19\x0055,1\n");
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("r.csv:2:1: `19\\055` is not a date"),
+        "{}",
+        ran.stderr
+    );
+    let ran = check_reference(span, "date,score\n1955,\u{1b}[2J\u{202e}1\n".as_bytes());
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains(
+            "r.csv:2:6: `\\u{1b}[2J\\u{202e}1` is not a number\n  |\n2 | 1955,\\u{1b}[2J\\u{202e}1\n  |      ^"
+        ),
+        "{}",
+        ran.stderr
+    );
+    let ran = check_reference(span, b"date,score\n1955,1\t\x00\n");
+    assert!(
+        ran.stderr.contains("`1\\t\\0` is not a number"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        !ran.stderr.contains(['\0', '\u{1b}', '\u{202e}', '\t']),
+        "{:?}",
+        ran.stderr
+    );
+}
+
 /// A params file is bounded before any work: at most 1,000 parameters, each declared
 /// once, a group's name short and free of characters that act on a terminal; a long
 /// allowed name runs past its column instead of stopping the report.
