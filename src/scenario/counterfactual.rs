@@ -313,11 +313,6 @@ pub struct Source {
 }
 
 impl Source {
-    /// Reads and parses a counterfactual file.
-    pub fn read(path: &Path) -> Result<Source, ScenarioError> {
-        super::load::source(path)
-    }
-
     /// Parses counterfactual text; `path` is used in messages and to find the base.
     pub fn parse(text: String, path: &Path) -> Result<Source, ScenarioError> {
         let file: CounterfactualFile = super::source::parse(&text, path)?;
@@ -496,13 +491,6 @@ impl Source {
             changer.problems.push(subject, at, message, Some(hint));
         }
         name
-    }
-}
-
-impl Counterfactual {
-    /// Loads a counterfactual and its base (found relative to the counterfactual's folder).
-    pub fn load(path: &Path) -> Result<Counterfactual, ScenarioError> {
-        super::load::counterfactual(path).map(|l| l.variant)
     }
 }
 

@@ -11,6 +11,22 @@ use super::file::ScenarioFile;
 use super::{Scenario, ScenarioError, source, validate};
 use crate::output::Input;
 
+// Reading from disk lives here, beside the other loaders, so that the overlays
+// (`counterfactual`) never reach back into loading: the dependency goes one way.
+impl Source {
+    /// Reads and parses a counterfactual file.
+    pub fn read(path: &Path) -> Result<Source, ScenarioError> {
+        source(path)
+    }
+}
+
+impl Counterfactual {
+    /// Loads a counterfactual and its base (found relative to the counterfactual's folder).
+    pub fn load(path: &Path) -> Result<Counterfactual, ScenarioError> {
+        counterfactual(path).map(|l| l.variant)
+    }
+}
+
 /// A scenario file parsed and validated, keeping what the file says and the hash of its
 /// bytes.
 #[derive(Clone, Debug)]
