@@ -79,8 +79,9 @@ pub struct Events {
 /// `--reference FILE.csv`: a measured series, the scenario's own if not given.
 #[derive(Debug, Clone, Args)]
 pub struct Reference {
-    /// A measured series to set beside the run (CSV `date,score[,label]`): drawn on
-    /// the chart, with fit.csv and fit.txt [default: the scenario's `reference`].
+    /// A measured series to set beside the run (CSV `date,score[,label]`, or
+    /// `date,pair,score[,label]` for several pairs): drawn on the chart, with fit.csv and
+    /// fit.txt [default: the scenario's `reference`].
     #[arg(long)]
     pub reference: Option<PathBuf>,
 }

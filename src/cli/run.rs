@@ -114,8 +114,17 @@ pub(super) fn run(config: RunConfig<'_>, argv: &[String]) -> Result<String, CliE
 pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} (seed {})", sc.title(), run.seed);
-    let monthly: Vec<_> = run.monthly().collect();
-    if let (Some(first), Some(last)) = (monthly.first(), monthly.last()) {
+    // One block per pair (named when there are several): its start, end, lowest, highest.
+    let many = sc.pairs.len() > 1;
+    for pair in 0..sc.pairs.len() {
+        let monthly: Vec<_> = run.monthly_of(pair).collect();
+        let (Some(first), Some(last)) = (monthly.first(), monthly.last()) else {
+            continue;
+        };
+        if many {
+            let _ = writeln!(out, "  {}", sc.pair_name(pair));
+        }
+        let indent = if many { "    " } else { "  " };
         let low = monthly
             .iter()
             .min_by(|a, b| a.score.total_cmp(&b.score))
@@ -132,7 +141,7 @@ pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
         ] {
             let _ = writeln!(
                 out,
-                "  {label:<8} {}  {:>6.2}  {}",
+                "{indent}{label:<8} {}  {:>6.2}  {}",
                 Date::from_day(s.day),
                 s.score,
                 sc.scale.band(s.score)
@@ -145,9 +154,14 @@ pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
         let _ = writeln!(out, "  checkpoints met: {met} of {}", verdicts.len());
         for v in verdicts.iter().filter(|v| !v.met) {
             let c = &sc.timeline.checkpoints[v.checkpoint];
+            let of = if many {
+                format!(", {}", sc.pair_name(c.pair))
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "    missed \"{}\" ({} to {}): expected {}, the run ranges {:.2} to {:.2}",
+                "    missed \"{}\" ({} to {}{of}): expected {}, the run ranges {:.2} to {:.2}",
                 c.id, c.from, c.to, c.expect, v.low, v.high
             );
         }
@@ -155,7 +169,10 @@ pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
     let _ = writeln!(
         out,
         "  {} events fired; wrote {} in {}",
-        run.fired.len(),
+        // An event logged on several pairs fired once: count it on the first of them.
+        (run.fired.iter())
+            .filter(|f| sc.events[f.event].pairs.first() == Some(&f.pair))
+            .count(),
         files.join(", "),
         shown(&dir)
     );

@@ -62,11 +62,14 @@ pub fn ensemble_text(sc: &Scenario, e: &Ensemble) -> String {
     let mut text = String::new();
     let seeds = e.seeds;
     let _ = writeln!(text, "{}: {}", sc.title(), runs_from(seeds));
-    let row = |t: &mut String, label: &str, i: usize| {
-        let p = e.percentiles[i];
+    // One block per pair (named when there are several); `i` is a month of pair `pair`.
+    let many = sc.pairs.len() > 1;
+    let indent = if many { "    " } else { "  " };
+    let row = |t: &mut String, label: &str, pair: usize, i: usize| {
+        let p = e.percentiles[e.of_pair(pair).start + i];
         let _ = writeln!(
             t,
-            "  {label:<8} {}  median {:>6.2} ({})  90% of runs in [{:.2}, {:.2}]",
+            "{indent}{label:<8} {}  median {:>6.2} ({})  90% of runs in [{:.2}, {:.2}]",
             Date::from_day(e.days[i]),
             p[2],
             sc.scale.band(p[2]),
@@ -74,16 +77,23 @@ pub fn ensemble_text(sc: &Scenario, e: &Ensemble) -> String {
             p[4]
         );
     };
-    if !e.days.is_empty() {
-        row(&mut text, "start", 0);
-        row(&mut text, "end", e.days.len() - 1);
+    for pair in 0..sc.pairs.len() {
+        if e.days.is_empty() {
+            break;
+        }
+        if many {
+            let _ = writeln!(text, "  {}", sc.pair_name(pair));
+        }
+        let cells = &e.percentiles[e.of_pair(pair)];
+        row(&mut text, "start", pair, 0);
+        row(&mut text, "end", pair, e.days.len() - 1);
         let widest = (0..e.days.len())
             .max_by(|&a, &b| {
-                let w = |i: usize| e.percentiles[i][4] - e.percentiles[i][0];
+                let w = |i: usize| cells[i][4] - cells[i][0];
                 w(a).total_cmp(&w(b)).then(b.cmp(&a))
             })
             .unwrap_or(0);
-        row(&mut text, "widest", widest);
+        row(&mut text, "widest", pair, widest);
     }
     text
 }

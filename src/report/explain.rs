@@ -90,7 +90,7 @@ pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
             out,
             "    {:<42} {:>8}",
             format!("{} more that have faded below {FADED}", faded.len()),
-            format!("{sum:+.4}")
+            signed(sum)
         );
     }
     if !x.parts.is_empty() {
@@ -103,10 +103,10 @@ pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
         };
         let _ = writeln!(
             out,
-            "    by level: state {:+.4}, party {:+.4}, leader {:+.4}",
-            level(0),
-            level(1),
-            level(2)
+            "    by level: state {}, party {}, leader {}",
+            signed(level(0)),
+            signed(level(1)),
+            signed(level(2))
         );
     }
     if x.not_counting > 0 {
@@ -130,7 +130,18 @@ pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
 
 /// A line of the table that the rows above it add up to.
 fn total(out: &mut String, label: &str, value: f64) {
-    let _ = writeln!(out, "  {:<44} {:>8}", label, format!("{value:+.4}"));
+    let _ = writeln!(out, "  {:<44} {:>8}", label, signed(value));
+}
+
+/// A sum with its sign and four decimals; one that rounds to zero is `+0.0000`, never
+/// `-0.0000` (a sum of faded modifiers can be a hair below zero).
+fn signed(x: f64) -> String {
+    let s = format!("{x:+.4}");
+    if s == "-0.0000" {
+        "+0.0000".to_string()
+    } else {
+        s
+    }
 }
 
 /// A row of the explanation as CSV: the structural part, a modifier, the raw sum or

@@ -24,7 +24,8 @@ struct RankRow<'a> {
     fired: Fixed,
 }
 
-/// `rank.csv`: one row per (event, pair),
+/// `rank.csv`: one row per (event, pair) (`fired` is the event's, whichever pair it was
+/// logged on),
 /// `rank,id,pair,date,title,mean_abs_change,mean_effect,largest_change,fired`.
 pub fn rank_csv(sc: &Scenario, ranking: &[Influence]) -> Result<Vec<u8>, csv::Error> {
     let rows = ranking.iter().enumerate().map(|(k, r)| {
@@ -71,18 +72,43 @@ pub fn rank_text(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize)
         .max()
         .unwrap_or(2)
         .max(2);
+    // With several pairs, a row is an event on one pair: the pair gets a column.
+    let many = sc.pairs.len() > 1;
+    let pw = if many {
+        (ranking.iter().take(top))
+            .map(|r| sc.pair_key(r.pair).chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4)
+    } else {
+        0
+    };
+    let pair_cell = |text: &str| {
+        if many {
+            format!("{text:<pw$}  ")
+        } else {
+            String::new()
+        }
+    };
     let _ = writeln!(
         out,
-        "  {:>4}  {:<idw$}  {:<10}  {:>10}  {:>8}  {:>6}  title",
-        "rank", "id", "date", "mean |Δ|", "effect", "fired"
+        "  {:>4}  {:<idw$}  {}{:<10}  {:>10}  {:>8}  {:>6}  title",
+        "rank",
+        "id",
+        pair_cell("pair"),
+        "date",
+        "mean |Δ|",
+        "effect",
+        "fired"
     );
     for (k, r) in ranking.iter().take(top).enumerate() {
         let e = &sc.events[r.event];
         let _ = writeln!(
             out,
-            "  {:>4}  {:<idw$}  {:<10}  {:>10.3}  {:>+8.3}  {:>5.0}%  {}",
+            "  {:>4}  {:<idw$}  {}{:<10}  {:>10.3}  {:>+8.3}  {:>5.0}%  {}",
             k + 1,
             e.id,
+            pair_cell(&sc.pair_key(r.pair)),
             e.date().map_or("-".to_string(), |d| d.to_string()),
             r.mean_abs_change,
             r.mean_effect,
@@ -109,10 +135,14 @@ pub fn rank_bars(sc: &Scenario, ranking: &[Influence], top: usize) -> Vec<(Strin
             } else {
                 e.title.clone()
             };
-            let label = match e.date() {
+            let mut label = match e.date() {
                 Some(d) => format!("{} {title}", d.year()),
                 None => title,
             };
+            // With several pairs a bar is an event on one pair: say which.
+            if sc.pairs.len() > 1 {
+                label.push_str(&format!(" ({})", sc.pair_name(r.pair)));
+            }
             (label, r.mean_abs_change)
         })
         .collect()

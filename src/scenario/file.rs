@@ -58,7 +58,8 @@ pub struct ScenarioFile {
     /// Most events one run may fire before it is stopped as a runaway.
     #[serde(default)]
     pub max_events: Option<u32>,
-    /// A measured series (CSV `date,score[,label]`, relative to this file's folder) that
+    /// A measured series (CSV `date,score[,label]`, or `date,pair,score[,label]` with a
+    /// series per pair; relative to this file's folder) that
     /// `run`, `ensemble`, `compare` and `fit` set beside the runs when no `--reference`
     /// is given. Read by the command line, not by validation.
     #[serde(default)]

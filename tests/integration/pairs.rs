@@ -265,3 +265,38 @@ fn explain_tells_every_pair_or_the_one_asked_for() {
         "--pair \"us/japan\" is not a pair the scenario models",
     );
 }
+
+#[test]
+fn the_printed_summaries_go_pair_by_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let three = crate::common::fixture("three_states.ron");
+    let three = three.to_str().unwrap();
+    for args in [
+        vec!["run", three, "--out", "r"],
+        vec!["ensemble", three, "--runs", "3", "--out", "e"],
+        vec!["rank", three, "--runs", "1", "--out", "k"],
+    ] {
+        let ran = crate::common::diplosim(dir.path(), &args);
+        assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+        if args[0] == "rank" {
+            // A row is an event on one pair, and says which.
+            assert!(ran.stdout.contains("  pair  "), "{}", ran.stdout);
+            assert!(ran.stdout.contains(" china/us "), "{}", ran.stdout);
+            continue;
+        }
+        let at = |name: &str| {
+            ran.stdout
+                .find(&format!("  {name}\n"))
+                .unwrap_or(usize::MAX)
+        };
+        let (a, b, c) = (
+            at("China – Soviet Union"),
+            at("China – United States"),
+            at("Soviet Union – United States"),
+        );
+        assert!(a < b && b < c && c < usize::MAX, "{}", ran.stdout);
+    }
+    // Five events fired, each counted once.
+    let ran = crate::common::diplosim(dir.path(), &["run", three, "--out", "r2"]);
+    assert!(ran.stdout.contains("  5 events fired;"), "{}", ran.stdout);
+}
