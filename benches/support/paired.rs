@@ -16,6 +16,8 @@ use diplosim::scenario::file::*;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::synthetic::ymd;
+
 /// The validated scenario of `n` events over the pairs of `k` states.
 pub fn scenario(n: usize, k: usize) -> Scenario {
     diplosim::scenario::validate::validate(file(n, k), "", Path::new("paired.ron"))
@@ -152,24 +154,7 @@ pub fn file(n: usize, k: usize) -> ScenarioFile {
         title: format!("{n} events over the pairs of {k} states"),
         description: String::new(),
         span: (ymd(first, 1, 1), ymd(last, 12, 31)),
-        scale: ScaleFile {
-            bound: 9.0,
-            bands: [
-                "confrontation",
-                "tense",
-                "bad",
-                "ordinary",
-                "good",
-                "friendly",
-            ]
-            .iter()
-            .enumerate()
-            .map(|(i, name)| BandFile {
-                name: name.to_string(),
-                from: -9.0 + 3.0 * i as f64,
-            })
-            .collect(),
-        },
+        scale: super::synthetic::scale(),
         structure: StructureFile {
             base: -0.5,
             affinity: 2.0,
@@ -186,8 +171,4 @@ pub fn file(n: usize, k: usize) -> ScenarioFile {
         max_events: None,
         reference: None,
     }
-}
-
-fn ymd(y: i32, m: u32, d: u32) -> Date {
-    Date::from_ymd(y, m, d).expect("a valid date")
 }

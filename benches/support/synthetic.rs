@@ -295,24 +295,7 @@ pub fn file(n: usize) -> ScenarioFile {
         title: format!("Synthetic scenario of {n} events"),
         description: String::new(),
         span: (start, end),
-        scale: ScaleFile {
-            bound: 9.0,
-            bands: [
-                "confrontation",
-                "tense",
-                "bad",
-                "ordinary",
-                "good",
-                "friendly",
-            ]
-            .iter()
-            .enumerate()
-            .map(|(i, name)| BandFile {
-                name: name.to_string(),
-                from: -9.0 + 3.0 * i as f64,
-            })
-            .collect(),
-        },
+        scale: scale(),
         structure: StructureFile {
             base: 0.4,
             affinity: 2.0,
@@ -343,8 +326,32 @@ pub fn file(n: usize) -> ScenarioFile {
     }
 }
 
-fn ymd(y: i32, m: u32, d: u32) -> Date {
+/// A date the generators know to be valid.
+pub fn ymd(y: i32, m: u32, d: u32) -> Date {
     Date::from_ymd(y, m, d).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The scale of the generated scenarios: Yan Xuetong's six bands of three points on
+/// -9..9.
+pub fn scale() -> ScaleFile {
+    ScaleFile {
+        bound: 9.0,
+        bands: [
+            "confrontation",
+            "tense",
+            "bad",
+            "ordinary",
+            "good",
+            "friendly",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| BandFile {
+            name: name.to_string(),
+            from: -9.0 + 3.0 * i as f64,
+        })
+        .collect(),
+    }
 }
 
 /// A repeating triggered event with no window of dates.
