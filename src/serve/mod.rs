@@ -1,6 +1,6 @@
 //! `diplosim serve`: the classroom page, a what-if lab in the browser.
 //!
-//! One more front end over the library: every answer comes from [`crate::lab::study`]
+//! One more front end over the library: every answer comes from [`crate::lab::study_of`]
 //! (the experiment functions of `diplosim compare`) and the chart module's SVG backend.
 //! The page (HTML, CSS, a small script) is embedded in the binary, so it works offline.
 //!
