@@ -1,7 +1,7 @@
 //! The engine's speed: one run of a scenario file (loading excluded), loading and
 //! validation alone, assembling a simulation, and synthetic scenarios of 10^2 to 10^5
 //! events run by the engine and by the plain-loop oracle (their ratio is the ECS's
-//! overhead). Figures and the commands that reproduce them: the README's "Performance".
+//! overhead). Figures and the commands that reproduce them: docs/performance.md.
 
 #[path = "../tests/support/oracle.rs"]
 mod oracle;

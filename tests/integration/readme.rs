@@ -1,6 +1,7 @@
-//! The README's promises: its example scenario is valid and runs.
+//! The promises of the README and the reference under `docs/`: their example scenarios
+//! are valid and run, their commands run as written, their checkpoint table is the run's.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use diplosim::scenario::Scenario;
 
@@ -11,9 +12,42 @@ fn readme() -> String {
         .expect("README.md exists")
 }
 
+/// The README and every file under `docs/` that is Markdown, the README first, then the
+/// others by name.
+fn doc_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .expect("the docs folder")
+        .map(|e| e.expect("a folder entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    docs.sort();
+    std::iter::once(root.join("README.md")).chain(docs).collect()
+}
+
+/// The text of one file under `docs/`.
+fn doc(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(name))
+        .unwrap_or_else(|e| panic!("docs/{name}: {e}"))
+}
+
+/// The README and the docs, one after the other.
+fn all_docs() -> String {
+    doc_files()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("a doc file"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Where the checkpoint table lives.
+const CHECKPOINTS_DOC: &str = "sino-soviet.md";
+/// Where the scenario format and its examples live.
+const FORMAT_DOC: &str = "scenario-format.md";
+
 #[test]
 fn the_readme_example_scenario_checks_and_runs() {
-    let text = readme();
+    let text = doc(FORMAT_DOC);
     let start = text.find("```ron\n").expect("the README has a RON example") + "```ron\n".len();
     let end = start + text[start..].find("```").expect("the example is closed");
     let sc = Scenario::from_str(&text[start..end], Path::new("README.md"))
@@ -28,8 +62,8 @@ fn the_readme_example_scenario_checks_and_runs() {
 
 #[test]
 fn the_readme_three_state_example_is_the_fixture_and_checks() {
-    let text = readme();
-    let marker = "### More than two states";
+    let text = doc(FORMAT_DOC);
+    let marker = "## More than two states";
     let section = &text[text
         .find(marker)
         .expect("the README says how to write more states")..];
@@ -93,8 +127,10 @@ fn checkpoint_table() -> String {
 fn golden_readme_checkpoint_table_is_the_run_s() {
     let table = checkpoint_table();
     if std::env::var_os(crate::shipped::BLESS).is_some() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-        let text = readme();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs")
+            .join(CHECKPOINTS_DOC);
+        let text = doc(CHECKPOINTS_DOC);
         let start = text
             .find("| checkpoint | dates |")
             .expect("the README has a checkpoint table");
@@ -104,15 +140,15 @@ fn golden_readme_checkpoint_table_is_the_run_s() {
         std::fs::write(&path, format!("{}{table}{}", &text[..start], &text[end..])).unwrap();
     }
     assert!(
-        readme().contains(&table),
+        doc(CHECKPOINTS_DOC).contains(&table),
         "the README's checkpoint table is out of date; regenerate it with `DIPLOSIM_BLESS=1 cargo test --release --test integration golden`; it should read:\n\n{table}"
     );
 }
 
-/// The lines of the README's fenced `sh` blocks, comments (from ` #`) and blank lines
-/// dropped.
+/// The lines of the fenced `sh` blocks of the README and the docs, comments (from ` #`)
+/// and blank lines dropped.
 fn shell_lines() -> Vec<String> {
-    let text = readme();
+    let text = all_docs();
     let mut lines = Vec::new();
     let mut rest = text.as_str();
     while let Some(start) = rest.find("```sh\n") {
@@ -166,6 +202,7 @@ fn every_command_of_the_readme_runs_as_written() {
     for sub in ["scenarios", "tests/fixtures"] {
         copy_tree(&root.join(sub), &dir.path().join(sub));
     }
+    copy_tree(&root.join("docs"), &dir.path().join("docs"));
     std::fs::create_dir(dir.path().join("fuzz")).expect("make a folder");
     for file in ["README.md", "fuzz/seed"] {
         std::fs::copy(root.join(file), dir.path().join(file)).expect("copy a file");
@@ -205,7 +242,7 @@ fn every_command_of_the_readme_runs_as_written() {
 #[test]
 fn every_command_of_the_readme_table_has_an_example() {
     let commands = program_commands();
-    let text = readme();
+    let text = all_docs();
     let table: Vec<&str> = text
         .lines()
         .filter_map(|l| l.strip_prefix("| `diplosim "))

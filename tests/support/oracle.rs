@@ -1,4 +1,4 @@
-//! The oracle: the model of the README's "How the model works" and "Scenario files" as one
+//! The oracle: the model of docs/model.md and docs/scenario-format.md as one
 //! plain loop over vectors, with no ECS. The integration tests run it beside the engine
 //! (`tests/integration/reference.rs`), so a bug in either shows as a disagreement; the
 //! benches run it as the yardstick of what the engine's ECS costs (`run/.../plain`).
@@ -24,7 +24,7 @@
 //! read the span and checkpoint dates, and to date a runaway error). The calendar of
 //! sample days, the queue, the stream ids (FNV-1a 64), the draws, the guards, the
 //! gating, the similarity and structural part, the fading and the squashing are all
-//! written here, from the README. The README fixes the generator
+//! written here, from those docs. The docs fix the generator
 //! (`ChaCha8Rng::seed_from_u64(seed)` switched to stream `FNV-1a-64(event id)`), the
 //! order of an event's draws and their distributions, but not the algorithm that turns
 //! bits into a number; for that the oracle calls the `rand` and `rand_distr` crates
