@@ -22,13 +22,19 @@ fn doc_files() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     docs.sort();
-    std::iter::once(root.join("README.md")).chain(docs).collect()
+    std::iter::once(root.join("README.md"))
+        .chain(docs)
+        .collect()
 }
 
 /// The text of one file under `docs/`.
 fn doc(name: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(name))
-        .unwrap_or_else(|e| panic!("docs/{name}: {e}"))
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs")
+            .join(name),
+    )
+    .unwrap_or_else(|e| panic!("docs/{name}: {e}"))
 }
 
 /// The README and the docs, one after the other.
