@@ -5,7 +5,8 @@
 //! and never a mixture:
 //! 1. it locks the output folder (the empty file `.NAME.lock` beside it, with `flock`):
 //!    a second command writing the same folder fails at once with [`OutputError::Busy`]
-//!    (exit 1) rather than wait or splice. The lock file exists only during the write: it
+//!    (exit 1) rather than wait or splice; a shard ([`write_all_waiting`]) waits its turn
+//!    instead, up to [`SHARD_PATIENCE`], since a job array's tasks write one folder at once. The lock file exists only during the write: it
 //!    is removed while still locked, and a writer that locked a removed file opens the
 //!    name again (on Unix; elsewhere it is kept, since that check cannot be made);
 //! 2. it writes every file into a fresh, uniquely named sibling folder
@@ -286,6 +287,21 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + use<> {
 /// set is replaced in a single step, or left untouched if anything fails. Entries of `dir`
 /// that are not in the set (other commands' folders, other files) are kept.
 pub fn write_all(dir: &Path, files: &[File]) -> Result<(), OutputError> {
+    write_set(dir, files, std::time::Duration::ZERO)
+}
+
+/// How long a shard's write waits for another writer of its folder.
+pub const SHARD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// As [`write_all`], but waits its turn (up to [`SHARD_PATIENCE`]) while another command
+/// writes the folder, instead of failing at once. For shard files: the tasks of a job
+/// array finish together and each adds its own file to the same folder, so the second of
+/// two tasks that end in the same millisecond must not lose its work.
+pub fn write_all_waiting(dir: &Path, files: &[File]) -> Result<(), OutputError> {
+    write_set(dir, files, SHARD_PATIENCE)
+}
+
+fn write_set(dir: &Path, files: &[File], patience: std::time::Duration) -> Result<(), OutputError> {
     // `out`, `out/` and `a/b` name their last part; `.` or `..` are resolved first.
     let named = match dir.file_name() {
         Some(_) => dir.to_path_buf(),
@@ -323,7 +339,7 @@ pub fn write_all(dir: &Path, files: &[File]) -> Result<(), OutputError> {
         .collect();
     let result = std::fs::create_dir_all(&parent)
         .map_err(io(dir))
-        .and_then(|()| swap_in(dir, &parent, &name, files));
+        .and_then(|()| swap_in(dir, &parent, &name, files, patience));
     if result.is_err() && !created.is_empty() {
         // The lock file went with the lock (unless another command made the folders at
         // the same moment and holds it, when they are not empty).
@@ -384,9 +400,14 @@ fn names(_: &std::fs::File, _: &Path) -> bool {
 }
 
 /// Takes the lock of the output folder `parent/name`, without following a symlink.
-fn lock(dir: &Path, parent: &Path, name: &OsStr) -> Result<Lock, OutputError> {
+fn lock(
+    dir: &Path,
+    parent: &Path,
+    name: &OsStr,
+    patience: std::time::Duration,
+) -> Result<Lock, OutputError> {
     let path = lock_path(parent, name);
-    lock_opening(dir, &path, || {
+    lock_opening(dir, &path, patience, || {
         let mut options = std::fs::OpenOptions::new();
         options.read(true).write(true).create(true);
         #[cfg(target_os = "linux")]
@@ -404,17 +425,31 @@ fn lock(dir: &Path, parent: &Path, name: &OsStr) -> Result<Lock, OutputError> {
     })
 }
 
-/// Locks the file `open` gives, until it is the one at `path` (see [`Lock`]).
+/// How often a writer that waits for the lock tries it again.
+const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// Locks the file `open` gives, until it is the one at `path` (see [`Lock`]). Another
+/// writer holding it is waited for up to `patience` (none: refused at once).
 fn lock_opening(
     dir: &Path,
     path: &Path,
+    patience: std::time::Duration,
     mut open: impl FnMut() -> Result<std::fs::File, OutputError>,
 ) -> Result<Lock, OutputError> {
-    for _ in 0..LOCK_TRIES {
+    let deadline = std::time::Instant::now() + patience;
+    let mut reopened = 0;
+    loop {
         let file = open()?;
         match file.try_lock() {
             Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => break,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if std::time::Instant::now() >= deadline {
+                    break;
+                }
+                drop(file);
+                std::thread::sleep(LOCK_POLL);
+                continue;
+            }
             // A file system without locks: write unlocked rather than not at all.
             Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
                 return Ok(Lock {
@@ -428,6 +463,10 @@ fn lock_opening(
         #[cfg(unix)]
         if !names(&file, path) {
             // Removed by the writer before, between our open and our lock: open again.
+            reopened += 1;
+            if reopened >= LOCK_TRIES && std::time::Instant::now() >= deadline {
+                break;
+            }
             continue;
         }
         return Ok(Lock {
@@ -593,8 +632,14 @@ fn same_file(_: &Path, b: &Path) -> bool {
     b.is_file()
 }
 
-fn swap_in(dir: &Path, parent: &Path, name: &OsStr, files: &[File]) -> Result<(), OutputError> {
-    let _lock = lock(dir, parent, name)?;
+fn swap_in(
+    dir: &Path,
+    parent: &Path,
+    name: &OsStr,
+    files: &[File],
+    patience: std::time::Duration,
+) -> Result<(), OutputError> {
+    let _lock = lock(dir, parent, name, patience)?;
     clean_stale(parent, name);
     let target = parent.join(name);
     let mut kept_permissions = None;
@@ -938,7 +983,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         write_all(&out, &set("old", "old")).unwrap();
-        let held = lock(&out, dir.path(), OsStr::new("out")).unwrap();
+        let held = lock(
+            &out,
+            dir.path(),
+            OsStr::new("out"),
+            std::time::Duration::ZERO,
+        )
+        .unwrap();
         let r = write_all(&out, &set("new", "new"));
         assert!(matches!(r, Err(OutputError::Busy { .. })), "{r:?}");
         assert_eq!(std::fs::read_to_string(out.join("x.csv")).unwrap(), "old");
@@ -960,15 +1011,15 @@ mod tests {
         let out = dir.path().join("out");
         let name = OsStr::new("out");
         let path = lock_path(dir.path(), name);
-        let first = lock(&out, dir.path(), name).unwrap();
+        let first = lock(&out, dir.path(), name, std::time::Duration::ZERO).unwrap();
         let opened_by_second = std::fs::File::open(&path).unwrap();
         drop(first);
         assert!(!path.exists());
-        let third = lock(&out, dir.path(), name).unwrap();
+        let third = lock(&out, dir.path(), name, std::time::Duration::ZERO).unwrap();
         // The second writer's first try gets the removed file, which locks fine; it must
         // open the name again, find the third's lock, and be refused.
         let mut first_try = Some(opened_by_second);
-        let second = lock_opening(&out, &path, || {
+        let second = lock_opening(&out, &path, std::time::Duration::ZERO, || {
             Ok(match first_try.take() {
                 Some(stale) => stale,
                 None => std::fs::File::open(&path).unwrap(),
@@ -984,6 +1035,38 @@ mod tests {
         assert!(!path.exists());
         write_all(&out, &set("new", "new")).unwrap();
         assert_eq!(names(dir.path()), ["out"]);
+    }
+
+    /// A shard's write waits for the writer before it instead of failing, and both sets'
+    /// files are there after; a plain write in the same moment is refused.
+    #[test]
+    fn a_shard_write_waits_for_the_writer_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let held = lock(
+            &out,
+            dir.path(),
+            OsStr::new("out"),
+            std::time::Duration::ZERO,
+        )
+        .unwrap();
+        assert!(matches!(
+            write_all(&out, &set("a", "a")),
+            Err(OutputError::Busy { .. })
+        ));
+        let waiting = {
+            let out = out.clone();
+            std::thread::spawn(move || write_all_waiting(&out, &[("b".into(), b"b".to_vec())]))
+        };
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(
+            !waiting.is_finished(),
+            "the shard did not wait for the lock"
+        );
+        drop(held);
+        waiting.join().unwrap().unwrap();
+        write_all_waiting(&out, &[("c".into(), b"c".to_vec())]).unwrap();
+        assert_eq!(names(&out), ["b", "c"]);
     }
 
     #[test]

@@ -200,7 +200,7 @@ pub(super) fn write_shard(
         data_sha256: String::new(),
     };
     let name = shard.file_name(command);
-    output::write_all(
+    output::write_all_waiting(
         dir,
         &[(name.clone(), crate::research::shard::encode(&header, &rows))],
     )?;
@@ -254,7 +254,7 @@ pub(super) fn write_unit_shard(
     );
     header.pairs = pairs;
     let name = shard.file_name(command);
-    output::write_all(
+    output::write_all_waiting(
         dir,
         &[(
             name.clone(),

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per behaviour.
 
 mod arguments;
+mod batch;
 mod browser;
 mod chart;
 mod cli;

@@ -12,7 +12,7 @@ fn ok(ran: &crate::common::Ran) -> &str {
 
 /// Every file in `a` equals the file of the same name in `b`, byte for byte; `b` has
 /// only the shard files besides.
-fn same_files(a: &Path, b: &Path) {
+pub(crate) fn same_files(a: &Path, b: &Path) {
     let names = listing(a);
     assert!(names.contains(&"manifest.json".to_string()), "{names:?}");
     for name in &names {
