@@ -269,7 +269,7 @@ mod overhead {
             world.spawn((LeaderIdx(i), Offices::default()));
         }
         let buckets = relation::layout(&sc).pairs.swap_remove(0).0;
-        let mut rel = Relation::new(buckets, sc.fades.clone(), &sc.scale);
+        let mut rel = Relation::new(buckets, &sc.fades, &sc.scale, sc.dynamics);
         rel.reset(0);
         world.spawn((rel, Ledger::default()));
         world.insert_resource(Today(0));

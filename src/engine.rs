@@ -212,7 +212,8 @@ impl Simulation {
             relations: (layout.pairs.into_iter().enumerate())
                 .map(|(p, (buckets, gates))| {
                     let (a, b) = scenario.pairs[p].states;
-                    let relation = Relation::new(buckets, scenario.fades.clone(), &scenario.scale);
+                    let relation =
+                        Relation::new(buckets, &scenario.fades, &scenario.scale, scenario.dynamics);
                     let ends = (Between(states[a]), And(states[b]));
                     (world.spawn((PairIdx(p), relation, gates, Ledger::default(), ends))).id()
                 })
@@ -875,6 +876,8 @@ fn reset_world(
             relation.set_counts(b, counts);
         }
         relation.structural = structural(sc, pair.0, &facts, &ideologies);
+        // An accumulating level starts from the structural part's score.
+        relation.reanchor(None);
     }
 }
 
@@ -956,6 +959,7 @@ fn apply_due_events(
         // The states whose ruler or parties' ideology changed: their relations' structural
         // parts are computed again after all the effects.
         let mut restructure: Vec<Entity> = Vec::new();
+        let mut reanchors: Vec<(usize, Option<f64>)> = Vec::new();
         for (k, effect) in e.effects.iter().enumerate() {
             match effect {
                 Effect::Modifier {
@@ -967,14 +971,15 @@ fn apply_due_events(
                         relations.get_mut(roster.relations[*pair])
                     {
                         relation.advance(day);
-                        relation.add(b, value);
+                        // Under accumulating dynamics, the move the value made.
+                        let value = relation.add(b, value);
                         let bucket = &relation.buckets()[b];
                         ledger.0.push(Modifier {
                             pair: *pair,
                             level: *level,
                             value,
                             start: day,
-                            half_life: sc.fades[bucket.fade],
+                            half_life: relation.half_lives[bucket.fade],
                             until: bucket.until,
                             source: i,
                             effect: k,
@@ -1036,6 +1041,9 @@ fn apply_due_events(
                 Effect::FollowUp { event, after } => {
                     outbox.push((day + *after as Day, Item::Event(*event)));
                 }
+                // After the structural parts are computed again below, so a revolution
+                // that changes the ruling party restarts from the new structural part.
+                Effect::Reanchor { pair, to } => reanchors.push((*pair, *to)),
             }
         }
         if !restructure.is_empty() {
@@ -1049,6 +1057,12 @@ fn apply_due_events(
                         relation.structural = structural(sc, pair.0, &facts, &ideologies);
                     }
                 }
+            }
+        }
+        for (pair, to) in reanchors {
+            if let Ok((_, mut relation, ..)) = relations.get_mut(roster.relations[pair]) {
+                relation.advance(day);
+                relation.reanchor(to);
             }
         }
         for &pair in &e.pairs {

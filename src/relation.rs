@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use bevy_ecs::prelude::*;
 
 use crate::date::Day;
-use crate::scenario::{Effect, Level, Scale, Scenario};
+use crate::scenario::{Dynamics, Effect, Level, Scale, Scenario};
 use crate::score::{self, Parts};
 
 /// A modifier left by an event on a relation.
@@ -149,11 +149,24 @@ pub struct Relation {
     /// The last raw score squashed (its bits) and its score: a raw score that has not
     /// moved since (the same day's next event, the sample after it) is not squashed again.
     squashed: (u64, f64),
+    /// How events move the relation. Under [`Dynamics::Accumulating`], every bucket fades
+    /// with the drift's half-life, a modifier adds the move its value makes from the level
+    /// of the day ([`Relation::add`]), and the structural part of [`Relation::parts`] is
+    /// the level's anchor, which drifts toward the structural part's score.
+    dynamics: Dynamics,
+    /// The anchor of an accumulating level, on the scale (unused when decaying).
+    anchor: f64,
 }
 
 impl Relation {
-    /// Empty sums for the given buckets and half-lives.
-    pub fn new(buckets: Vec<Bucket>, half_lives: Vec<f64>, scale: &Scale) -> Relation {
+    /// Empty sums for the given buckets and the scenario's half-lives (`fades`), under
+    /// `dynamics` (which, when accumulating, puts the drift's half-life in place of every
+    /// fade's).
+    pub fn new(buckets: Vec<Bucket>, fades: &[f64], scale: &Scale, dynamics: Dynamics) -> Relation {
+        let half_lives: Vec<f64> = match dynamics {
+            Dynamics::Decaying => fades.to_vec(),
+            Dynamics::Accumulating { drift, .. } => vec![drift; fades.len()],
+        };
         let factors = half_lives
             .iter()
             .map(|&h| std::array::from_fn(|d| score::decay_factor(d as f64, h)))
@@ -171,6 +184,27 @@ impl Relation {
             next_end: Day::MAX,
             scratch: Vec::new(),
             squashed: (f64::NAN.to_bits(), f64::NAN),
+            dynamics,
+            anchor: 0.0,
+        }
+    }
+
+    /// How events move this relation.
+    pub fn dynamics(&self) -> Dynamics {
+        self.dynamics
+    }
+
+    /// Restarts an accumulating level on [`Relation::day`]: every bucket is emptied (the
+    /// events so far stop counting) and the anchor is `to`, or the structural part's
+    /// score. Does nothing under decaying dynamics.
+    pub fn reanchor(&mut self, to: Option<f64>) {
+        if let Dynamics::Accumulating { .. } = self.dynamics {
+            self.anchor = to.unwrap_or_else(|| score::squash(self.structural, self.bound));
+            let step = self.steps.len();
+            for b in &mut self.buckets {
+                b.value = 0.0;
+                b.step = step;
+            }
         }
     }
 
@@ -197,8 +231,17 @@ impl Relation {
         &self.buckets
     }
 
-    /// Adds a modifier's value to bucket `b` on [`Relation::day`].
-    pub fn add(&mut self, b: usize, value: f64) {
+    /// Adds a modifier of value `value` to bucket `b` on [`Relation::day`], and returns
+    /// what was added: the value itself under decaying dynamics; under accumulating ones,
+    /// the move it makes from today's level ([`accumulated`]).
+    pub fn add(&mut self, b: usize, value: f64) -> f64 {
+        let value = match self.dynamics {
+            Dynamics::Decaying => value,
+            Dynamics::Accumulating { gain, .. } => {
+                let level = self.parts().raw().clamp(-self.bound, self.bound);
+                accumulated(level, gain * value, self.bound) - level
+            }
+        };
         self.catch_up(b);
         let bucket = &mut self.buckets[b];
         bucket.value += value;
@@ -207,6 +250,7 @@ impl Relation {
             self.list(b);
         }
         self.keep_fading(b);
+        value
     }
 
     /// Gates bucket `b`: whether its pair counts from now on.
@@ -287,6 +331,13 @@ impl Relation {
         if dt <= 0 {
             return;
         }
+        if let Dynamics::Accumulating { drift, .. } = self.dynamics
+            && drift.is_finite()
+        {
+            let target = score::squash(self.structural, self.bound);
+            self.anchor =
+                target + (self.anchor - target) * score::decay_factor(f64::from(dt), drift);
+        }
         self.day = day;
         self.steps.push(dt);
         let buckets = &mut self.buckets;
@@ -327,7 +378,10 @@ impl Relation {
             (self.counting[rank].iter()).fold(0.0, |sum, &i| sum + self.buckets[i].value)
         };
         Parts {
-            structural: self.structural,
+            structural: match self.dynamics {
+                Dynamics::Decaying => self.structural,
+                Dynamics::Accumulating { .. } => self.anchor,
+            },
             state: sum(0),
             party: sum(1),
             leader: sum(2),
@@ -338,6 +392,10 @@ impl Relation {
     /// again only when the raw score has moved since the last call.
     pub fn squash(&mut self, parts: &Parts) -> f64 {
         let raw = parts.raw();
+        if let Dynamics::Accumulating { .. } = self.dynamics {
+            // The level is the score; a modifier's end taking its move back may overshoot.
+            return raw.clamp(-self.bound, self.bound);
+        }
         if raw.to_bits() != self.squashed.0 {
             self.squashed = (raw.to_bits(), score::squash(raw, self.bound));
         }
@@ -349,6 +407,16 @@ impl Relation {
         let parts = self.parts();
         self.squash(&parts)
     }
+}
+
+/// Where an accumulating level `level` goes under a move of `by` (gain times the event's
+/// value) on a scale of bound `m`: toward the bound B on the side of the move,
+/// `B − (B − level)·exp(−|by|/m)`. A small move is `by·(1 − level/B)`: `by` at the middle
+/// of the scale, shrinking to nothing as the level nears the bound it moves toward (which
+/// it never crosses), growing to twice `by` next to the other bound.
+pub fn accumulated(level: f64, by: f64, m: f64) -> f64 {
+    let bound = m.copysign(by);
+    bound - (bound - level) * (-by.abs() / m).exp()
 }
 
 /// Which of a relation's buckets each party and leader gates: the buckets of the party- and
@@ -490,8 +558,9 @@ mod tests {
                 Bucket::new(Level::Party(0, 1), 1, None),
                 Bucket::new(Level::State, 1, Some(141)),
             ],
-            vec![90.0, f64::INFINITY],
+            &[90.0, f64::INFINITY],
             &scale(),
+            Dynamics::Decaying,
         );
         rel.reset(0);
         for b in 0..3 {
@@ -517,8 +586,9 @@ mod tests {
         let new = || {
             let mut rel = Relation::new(
                 vec![Bucket::new(Level::Leader(0, 1), 0, None)],
-                vec![365.0],
+                &[365.0],
                 &scale(),
+                Dynamics::Decaying,
             );
             rel.reset(0);
             rel.set_counts(0, true);

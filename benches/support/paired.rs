@@ -168,6 +168,7 @@ pub fn file(n: usize, k: usize) -> ScenarioFile {
         actors: Vec::new(),
         events,
         timeline: TimelineFile::default(),
+        dynamics: None,
         max_events: None,
         reference: None,
     }

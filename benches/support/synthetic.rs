@@ -317,6 +317,7 @@ pub fn file(n: usize) -> ScenarioFile {
             checkpoints,
         },
         // Room for runaway chains, within the most any file may ask for.
+        dynamics: None,
         max_events: Some(
             (n as u32)
                 .saturating_mul(20)

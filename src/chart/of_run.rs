@@ -49,6 +49,13 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
             "{who}, {start} to {end}: each pair's relation score on Yan Xuetong's scale, against the documented timeline"
         )
     };
+    // A run of the other form says so where the reader looks first.
+    if let crate::scenario::Dynamics::Accumulating { .. } = scenario.dynamics {
+        m.subtitle = m.subtitle.replace(
+            "against the documented timeline",
+            &format!("events {}", scenario.dynamics),
+        );
+    }
     m.pairs = (0..pairs).map(|p| scenario.pair_name(p)).collect();
     m.layout = Layout::default_for(pairs);
     m.small_print = format!(

@@ -1,7 +1,7 @@
 //! The flags several commands share, each defined once here and flattened into the
 //! commands with `#[command(flatten)]`, so `--seed`, `--runs`, `--out`, `--events`,
-//! `--reference`, `--shard`, `--layout` and `--per-run` parse and are refused the same way
-//! in every command.
+//! `--reference`, `--shard`, `--layout`, `--per-run` and `--dynamics` parse and are refused
+//! the same way in every command.
 //!
 //! What may differ between commands stays beside the command: a default number of runs
 //! is the choice of a `--runs` struct ([`Runs`] requires it), and where a flag means
@@ -93,6 +93,65 @@ pub struct ShardOf {
     /// `diplosim merge`, instead of the command's files.
     #[arg(long)]
     pub shard: Option<Shard>,
+}
+
+/// `--dynamics FORM`: the model's form for this command, over the scenario file's.
+#[derive(Debug, Clone, Args)]
+pub struct DynamicsFlag {
+    /// The model's form instead of the scenario's: `decaying`, or
+    /// `accumulating[:GAIN[:DRIFT]]` with DRIFT the drift's half-life in years or `none`
+    /// (default gain 1, no drift), e.g. `accumulating:1:10`.
+    #[arg(long, value_parser = parse_dynamics)]
+    pub dynamics: Option<crate::scenario::file::DynamicsFile>,
+}
+
+impl DynamicsFlag {
+    /// The change a counterfactual writes for the form chosen, if one was.
+    pub fn change(&self) -> Option<String> {
+        use crate::scenario::file::{DynamicsFile, FadeFile};
+        Some(match self.dynamics.as_ref()? {
+            DynamicsFile::Decaying => "Decay".to_string(),
+            DynamicsFile::Accumulating { gain, drift } => {
+                let drift = match drift {
+                    FadeFile::Years(y) => format!("Years({y:?})"),
+                    _ => "Permanent".to_string(),
+                };
+                format!("Accumulate(gain: {gain:?}, drift: {drift})")
+            }
+        })
+    }
+}
+
+/// A form as typed: `decaying` or `accumulating[:GAIN[:DRIFT_YEARS|none]]`, its numbers
+/// held to the ranges a scenario file's are.
+fn parse_dynamics(text: &str) -> Result<crate::scenario::file::DynamicsFile, String> {
+    use crate::scenario::file::{DynamicsFile, FadeFile};
+    let usage = "write decaying, or accumulating[:GAIN[:DRIFT]] with GAIN above 0 and at most 10 and DRIFT a half-life in years above 0 or `none`, e.g. accumulating:1:10";
+    let mut parts = text.trim().split(':');
+    match parts.next() {
+        Some("decaying") if parts.next().is_none() => Ok(DynamicsFile::Decaying),
+        Some("accumulating") => {
+            let gain = match parts.next() {
+                None => 1.0,
+                Some(g) => match g.trim().parse::<f64>() {
+                    Ok(g) if g > 0.0 && g <= 10.0 => g,
+                    _ => return Err(format!("the gain {g:?}: {usage}")),
+                },
+            };
+            let drift = match parts.next() {
+                None | Some("none") => FadeFile::Permanent,
+                Some(d) => match d.trim().parse::<f64>() {
+                    Ok(y) if y > 0.0 && y.is_finite() => FadeFile::Years(y),
+                    _ => return Err(format!("the drift {d:?}: {usage}")),
+                },
+            };
+            if parts.next().is_some() {
+                return Err(usage.to_string());
+            }
+            Ok(DynamicsFile::Accumulating { gain, drift })
+        }
+        _ => Err(usage.to_string()),
+    }
 }
 
 /// Replaces a shared flag's help text in one command, for `mut_arg`.

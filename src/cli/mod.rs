@@ -230,6 +230,8 @@ pub enum Command {
         out: args::Out,
         #[command(flatten)]
         shard: args::ShardOf,
+        #[command(flatten)]
+        dynamics: args::DynamicsFlag,
     },
     /// Which declared parameters the trajectory (and its fit to a measured series)
     /// depends on: one-at-a-time sweeps and Morris elementary effects; sensitivity.csv
@@ -288,6 +290,8 @@ pub enum Command {
         runs: args::RunsOr1,
         #[command(flatten)]
         seed: args::Seed,
+        #[command(flatten)]
+        dynamics: args::DynamicsFlag,
     },
     /// The classroom page: a what-if lab in the browser, on this machine only by default.
     Serve {
@@ -670,6 +674,7 @@ fn execute_command(
             objective,
             out,
             shard,
+            dynamics,
         } => research::calibrate(
             research::CalibrateConfig::new(
                 scenario,
@@ -680,6 +685,7 @@ fn execute_command(
                 (*budget, *starts),
                 *objective,
                 out.out.as_deref(),
+                dynamics,
             )?,
             argv,
             progress,
@@ -717,12 +723,14 @@ fn execute_command(
             reference,
             runs,
             seed,
+            dynamics,
         } => research::fit(
             research::FitConfig::new(
                 scenario,
                 counterfactuals,
                 reference.reference.as_deref(),
                 Seeds::new(seed.seed, runs.runs)?,
+                dynamics,
             )?,
             progress,
         ),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::experiments::curves_of;
 use super::inputs::{Measured, Variants, measured, variants_of};
 use super::write::{check_out, default_out, finish, pair_keys, write_unit_shard};
-use super::{CliError, Work};
+use super::{CliError, Work, args};
 use crate::date::Date;
 use crate::engine::Simulation;
 use crate::experiment::{self, Progress, Seeds, Variant};
@@ -18,6 +18,7 @@ use crate::research::Reference;
 use crate::research::calibrate::{Objective, Params, Problem};
 use crate::research::search;
 use crate::research::sensitivity::{self, Design};
+use crate::scenario::Dynamics;
 use crate::scenario::counterfactual::Source;
 use crate::scenario::load;
 
@@ -50,8 +51,13 @@ impl<'a> CalibrateConfig<'a> {
         (budget, starts): (usize, usize),
         objective: Objective,
         out: Option<&Path>,
+        dynamics: &args::DynamicsFlag,
     ) -> Result<CalibrateConfig<'a>, CliError> {
-        let base = load::scenario(path)?;
+        let mut base = load::scenario(path)?;
+        if let Some(d) = &dynamics.dynamics {
+            base.file.dynamics = Some(d.clone());
+            base.scenario.dynamics = Dynamics::of(d);
+        }
         let sc = &base.scenario;
         let Some((reference, ref_inputs)) = measured(reference, &base.file, path, sc)? else {
             return Err(CliError::Usage(format!(
@@ -59,7 +65,9 @@ impl<'a> CalibrateConfig<'a> {
                 shown(&path)
             )));
         };
-        let ps = Params::load(params, &base.file)?;
+        let mut ps = Params::load(params, &base.file)?;
+        // The calibrated what-if makes the same choice of form as the command line.
+        ps.fixed.extend(dynamics.change());
         let (params_text, params_input) = load::read_hashed(params)?;
         drop(params_text);
         if budget == 0 {
@@ -162,11 +170,12 @@ pub(super) fn calibrate(
         objective,
     };
     let about = format!(
-        "calibrated to {} by diplosim calibrate ({} evaluations at most, {} runs from seed {})",
+        "calibrated to {} by diplosim calibrate ({} evaluations at most, {} runs from seed {}, {} dynamics)",
         reference.files(),
         budget,
         seeds.runs,
-        seeds.first
+        seeds.first,
+        sc.dynamics
     );
     let base_name = relative(path, &dir).display().to_string();
     let mut inputs = vec![base.input.clone()];
@@ -519,8 +528,18 @@ impl FitConfig {
         cfs: &[PathBuf],
         reference: Option<&Path>,
         seeds: Seeds,
+        dynamics: &args::DynamicsFlag,
     ) -> Result<FitConfig, CliError> {
-        let variants = variants_of(path, cfs)?;
+        let mut variants = variants_of(path, cfs)?;
+        // The form chosen on the command line, for every curve.
+        if let Some(d) = &dynamics.dynamics {
+            variants.base.file.dynamics = Some(d.clone());
+            variants.base.scenario.dynamics = Dynamics::of(d);
+            for v in &mut variants.variants {
+                v.file.dynamics = Some(d.clone());
+                v.scenario.dynamics = Dynamics::of(d);
+            }
+        }
         let base = &variants.base;
         let Some((reference, _)) = measured(reference, &base.file, path, &base.scenario)? else {
             return Err(CliError::Usage(format!(
@@ -566,11 +585,12 @@ pub(super) fn fit(config: FitConfig, progress: &dyn Progress) -> Result<String, 
             }
         })?;
     Ok(format!(
-        "{notes}{}: the mean of {} run{} from seed {}\n{text}",
+        "{notes}{}: the mean of {} run{} from seed {}, {} dynamics\n{text}",
         sc.title(),
         seeds.runs,
         if seeds.runs == 1 { "" } else { "s" },
-        seeds.first
+        seeds.first,
+        sc.dynamics
     ))
 }
 

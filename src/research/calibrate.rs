@@ -22,7 +22,7 @@ use crate::scenario::counterfactual::{
     Counterfactual, LevelKind, Source, group_words, pair_keys, pair_states,
 };
 use crate::scenario::error::did_you_mean;
-use crate::scenario::file::ScenarioFile;
+use crate::scenario::file::{DynamicsFile, FadeFile, ScenarioFile};
 use crate::scenario::locate::{At, Outline};
 use crate::scenario::{Scenario, ScenarioError};
 
@@ -85,6 +85,21 @@ pub enum Param {
     EventHalfLife {
         /// The event's id.
         event: String,
+        /// Lower bound, above 0.
+        from: f64,
+        /// Upper bound.
+        to: f64,
+    },
+    /// The gain of accumulating dynamics (a scenario that decays is switched to them).
+    Gain {
+        /// Lower bound, above 0.
+        from: f64,
+        /// Upper bound, at most 10.
+        to: f64,
+    },
+    /// The drift half-life of accumulating dynamics, in years (a scenario that decays is
+    /// switched to them).
+    Drift {
         /// Lower bound, above 0.
         from: f64,
         /// Upper bound.
@@ -175,7 +190,9 @@ impl Param {
             | Param::HalfLives { from, to }
             | Param::EventHalfLife { from, to, .. }
             | Param::GroupValues { from, to, .. }
-            | Param::GroupHalfLives { from, to, .. } => (*from, *to),
+            | Param::GroupHalfLives { from, to, .. }
+            | Param::Gain { from, to }
+            | Param::Drift { from, to } => (*from, *to),
         }
     }
 
@@ -216,6 +233,8 @@ impl Param {
             Param::EventHalfLife { event, .. } => format!("half-life of {event} (x)"),
             Param::GroupValues { .. } => format!("values of {} (x)", group()),
             Param::GroupHalfLives { .. } => format!("half-lives of {} (x)", group()),
+            Param::Gain { .. } => "gain".into(),
+            Param::Drift { .. } => "drift half-life (years)".into(),
         }
     }
 
@@ -242,9 +261,21 @@ impl Param {
                 .and_then(|p| p.structure.as_ref())
                 .unwrap_or(&file.structure)
         };
+        let accumulating = match &file.dynamics {
+            Some(DynamicsFile::Accumulating { gain, drift }) => Some((*gain, drift)),
+            _ => None,
+        };
         match self {
             Param::Base { .. } => structure().base,
             Param::Affinity { .. } => structure().affinity,
+            // A scenario that decays, or drifts not at all, starts from the gain of 1 and
+            // the slowest drift the bounds allow.
+            Param::Gain { .. } => accumulating.map_or(1.0, |(g, _)| g),
+            Param::Drift { to, .. } => match accumulating {
+                Some((_, FadeFile::Years(y))) => *y,
+                Some((_, FadeFile::Days(d))) => d / 365.25,
+                _ => *to,
+            },
             _ => 1.0,
         }
     }
@@ -267,6 +298,8 @@ impl Param {
             .change("ScaleHalfLives", v),
             Param::GroupValues { .. } => self.group()?.change("ScaleValues", v),
             Param::GroupHalfLives { .. } => self.group()?.change("ScaleHalfLives", v),
+            Param::Gain { .. } => format!("Accumulate(gain: {v:?})"),
+            Param::Drift { .. } => format!("Accumulate(drift: Years({v:?}))"),
         })
     }
 
@@ -304,6 +337,9 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub struct Params {
     /// The parameters, in file order.
     pub params: Vec<Param>,
+    /// Changes every candidate makes before the parameters' own, as a counterfactual
+    /// writes them: the form that `--dynamics` chose over the file's.
+    pub fixed: Vec<String>,
 }
 
 impl Params {
@@ -356,6 +392,7 @@ impl Params {
         }
         let mut params = Params {
             params: parsed.params,
+            fixed: Vec::new(),
         };
         let pairs = pair_states(file);
         for (k, p) in params.params.iter_mut().enumerate() {
@@ -504,6 +541,7 @@ impl Params {
     ) -> Result<Counterfactual, ScenarioError> {
         let one = Params {
             params: vec![self.params[k].clone()],
+            fixed: self.fixed.clone(),
         };
         let text = one.counterfactual("scenario", &[v], "a bound");
         Source::parse(text, &path.with_file_name("calibrated.ron"))?.apply(file, path)
@@ -511,7 +549,7 @@ impl Params {
 
     /// The counterfactual text of a candidate: `x[i]` is the value of parameter `i`.
     pub fn counterfactual(&self, base: &str, x: &[f64], about: &str) -> String {
-        let mut changes = Vec::new();
+        let mut changes = self.fixed.clone();
         // One `Structure` change per pair, in the order of the pairs' first parameters:
         // (pair, base, affinity).
         type Structural<'a> = (Option<&'a (String, String)>, Option<f64>, Option<f64>);

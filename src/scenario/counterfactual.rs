@@ -37,6 +37,9 @@
 //!   Follow-up and triggered events keep their references; replace them if they must change.
 //!   A leader whose every term is handed over never held office: `by` takes their place in
 //!   every event, dated or not, and they leave the scenario.
+//! - `Accumulate(gain, drift)`: accumulating dynamics (docs/model.md), with the gain and
+//!   drift given; either left out is the base's own if it accumulates, else a gain of 1
+//!   and no drift (`Permanent`). `Decay`: decaying dynamics, the default.
 //! - `Structure(pair, base, affinity)`: the structural part's parameters (either may be
 //!   left out) of one pair of states, `pair: ("a", "b")`, which may be left out when the
 //!   base models one pair. A base that does not list its `pairs` gets the list of every
@@ -183,6 +186,18 @@ pub enum ChangeFile {
         /// The position, in [-1, 1].
         value: f64,
     },
+    /// Accumulating dynamics, with the gain and drift given; what is left out is the
+    /// base's own if it accumulates, else a gain of 1 and no drift.
+    Accumulate {
+        /// The gain.
+        #[serde(default)]
+        gain: Option<f64>,
+        /// The drift's half-life (`Days`, `Years` or `Permanent`).
+        #[serde(default)]
+        drift: Option<FadeFile>,
+    },
+    /// Decaying dynamics (the default form).
+    Decay,
 }
 
 /// A modifier's level, without its pair: what a group change narrows to.
@@ -1137,6 +1152,23 @@ impl Changer<'_> {
                 if let Some(a) = affinity {
                     structure.affinity = *a;
                 }
+                Some(file.span.0)
+            }
+            ChangeFile::Accumulate { gain, drift } => {
+                let (g, d) = match &file.dynamics {
+                    Some(super::file::DynamicsFile::Accumulating { gain, drift }) => {
+                        (*gain, drift.clone())
+                    }
+                    _ => (1.0, FadeFile::Permanent),
+                };
+                file.dynamics = Some(super::file::DynamicsFile::Accumulating {
+                    gain: gain.unwrap_or(g),
+                    drift: drift.clone().unwrap_or(d),
+                });
+                Some(file.span.0)
+            }
+            ChangeFile::Decay => {
+                file.dynamics = Some(super::file::DynamicsFile::Decaying);
                 Some(file.span.0)
             }
             ChangeFile::Ideology { party, axis, value } => {

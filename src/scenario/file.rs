@@ -58,12 +58,35 @@ pub struct ScenarioFile {
     /// Most events one run may fire before it is stopped as a runaway.
     #[serde(default)]
     pub max_events: Option<u32>,
+    /// How events move the relation: `Decaying` (the default: each event leaves a
+    /// modifier that fades or ends, on top of the structural part) or `Accumulating` (each
+    /// event moves a persistent level).
+    #[serde(default)]
+    pub dynamics: Option<DynamicsFile>,
     /// A measured series (CSV `date,score[,label]`, or `date,pair,score[,label]` with a
     /// series per pair; relative to this file's folder) that
     /// `run`, `ensemble`, `compare` and `fit` set beside the runs when no `--reference`
     /// is given. Read by the command line, not by validation.
     #[serde(default)]
     pub reference: Option<String>,
+}
+
+/// How events move the relation (see the model's documentation).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename = "Dynamics")]
+pub enum DynamicsFile {
+    /// Each event leaves a modifier that fades with its own half-life or ends on its
+    /// date; the score is `M·tanh(raw/M)` of the structural part plus the modifiers.
+    Decaying,
+    /// Each event moves a persistent level by an amount that shrinks as the level nears
+    /// the bound in the direction of the move; the level drifts toward the structural
+    /// part with one half-life (or never: `Permanent`).
+    Accumulating {
+        /// The move of an event of value v at the middle of the scale is gain·v; in (0, 10].
+        gain: f64,
+        /// The drift's half-life: `Days(..)`, `Years(..)` or `Permanent` (no drift).
+        drift: FadeFile,
+    },
 }
 
 /// The relation scale.
@@ -371,6 +394,17 @@ pub enum EffectFile {
         event: String,
         /// Delay in days (0 = later the same day).
         after: u32,
+    },
+    /// Restart a relation's level (a new state, a revolution): under `Accumulating`
+    /// dynamics, the events before it stop counting and the level starts again from the
+    /// structural part, or from `to`. Under `Decaying` dynamics it changes nothing.
+    Reanchor {
+        /// The pair of states (ids); may be left out in a file of one pair.
+        #[serde(default)]
+        states: Option<(String, String)>,
+        /// The level to start from, on the scale; left out, the structural part.
+        #[serde(default)]
+        to: Option<f64>,
     },
 }
 

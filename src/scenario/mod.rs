@@ -64,9 +64,73 @@ pub struct Scenario {
     pub timeline: Timeline,
     /// Most events one run may fire.
     pub max_events: u32,
+    /// How events move the relation.
+    pub dynamics: Dynamics,
     /// What is valid but probably not meant (a modifier that can never count), located
     /// in the file where it could be; `check` prints them.
     pub warnings: Vec<Problem>,
+}
+
+/// How events move a relation.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Dynamics {
+    /// Each event leaves a modifier that fades with its own half-life or ends on its date;
+    /// the score is `M·tanh(raw/M)` of the structural part plus the modifiers.
+    #[default]
+    Decaying,
+    /// Each event moves a persistent level: an event of value v moves a level L toward the
+    /// bound B in its direction to `B − (B − L)·exp(−gain·|v|/M)` (gain·v at the middle of
+    /// the scale, less near the bound it moves toward); the level drifts toward the
+    /// structural part's score with the half-life `drift` (days; infinite for none).
+    Accumulating {
+        /// Gain, in (0, 10].
+        gain: f64,
+        /// Half-life of the drift toward the structural part, days (infinite: none).
+        drift: f64,
+    },
+}
+
+impl Dynamics {
+    /// The form a file (or `--dynamics`) writes, taken as it is: its numbers are held to
+    /// their ranges by validation (or by the flag's parser) before. A drift `Until` a
+    /// date, which validation refuses, is taken as no drift.
+    pub fn of(file: &file::DynamicsFile) -> Dynamics {
+        match *file {
+            file::DynamicsFile::Decaying => Dynamics::Decaying,
+            file::DynamicsFile::Accumulating { gain, ref drift } => Dynamics::Accumulating {
+                gain,
+                drift: match *drift {
+                    file::FadeFile::Days(d) => d,
+                    file::FadeFile::Years(y) => y * 365.25,
+                    file::FadeFile::Permanent | file::FadeFile::Until(_) => f64::INFINITY,
+                },
+            },
+        }
+    }
+
+    /// Its name as a scenario file and `--dynamics` write it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Dynamics::Decaying => "decaying",
+            Dynamics::Accumulating { .. } => "accumulating",
+        }
+    }
+}
+
+impl std::fmt::Display for Dynamics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Dynamics::Decaying => f.write_str("decaying"),
+            Dynamics::Accumulating { gain, drift } if drift.is_infinite() => {
+                write!(f, "accumulating (gain {gain}, no drift)")
+            }
+            Dynamics::Accumulating { gain, drift } => write!(
+                f,
+                "accumulating (gain {gain}, drift half-life {} years)",
+                (drift / 365.25 * 1000.0).round() / 1000.0
+            ),
+        }
+    }
 }
 
 /// The relation scale: the score lies in [-bound, bound].
@@ -376,6 +440,13 @@ pub enum Effect {
         event: usize,
         /// Delay, days.
         after: u32,
+    },
+    /// Restart a pair's level (accumulating dynamics only; nothing under decaying).
+    Reanchor {
+        /// Index into [`Scenario::pairs`].
+        pair: usize,
+        /// The level to start from, on the scale; `None`, the structural part.
+        to: Option<f64>,
     },
 }
 

@@ -151,6 +151,8 @@ pub fn change_in_words(sc: &Scenario, change: &ChangeFile) -> String {
         ChangeFile::Ideology { party, axis, value } => {
             format!("{party} started at {value} on {axis}")
         }
+        ChangeFile::Accumulate { .. } => "events accumulated instead of fading".to_string(),
+        ChangeFile::Decay => "events faded instead of accumulating".to_string(),
     }
 }
 

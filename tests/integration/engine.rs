@@ -167,3 +167,107 @@ fn the_score_stays_on_the_scale_under_extreme_modifiers() {
     assert!(top <= 9.0 && top > 8.99, "{top}");
     assert_eq!(sc.scale.band(top), "friendly");
 }
+
+/// A world of [`world`]'s with accumulating dynamics of gain 1 and the given drift.
+fn accumulating(drift: &str, events: &str) -> Scenario {
+    let text = world_text(events).replacen(
+        "    structure: (base: 0.0, affinity: 0.0),",
+        &format!(
+            "    structure: (base: 0.0, affinity: 0.0),\n    dynamics: Accumulating(gain: 1.0, drift: {drift}),"
+        ),
+        1,
+    );
+    Scenario::from_str(&text, Path::new("world.ron")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Where a level of 0 goes under a move of `by` on a scale of 9, by the documented rule.
+fn moved(level: f64, by: f64) -> f64 {
+    let bound = 9.0f64.copysign(by);
+    bound - (bound - level) * (-by.abs() / 9.0).exp()
+}
+
+#[test]
+fn an_accumulating_level_holds_on_a_plateau_and_moves_less_near_the_bound() {
+    let sc = accumulating(
+        "Permanent",
+        r#"(id: "one", date: "1951-01-01", title: "One", source: "t",
+            effects: [Modifier(level: State, value: 3.0, fade: Days(90.0))]),
+           (id: "two", date: "1953-01-01", title: "Two", source: "t",
+            effects: [Modifier(level: State, value: 3.0, fade: Days(90.0))]),
+           (id: "down", date: "1955-01-01", title: "Down", source: "t",
+            effects: [Modifier(level: State, value: -3.0, fade: Days(90.0))])"#,
+    );
+    let run = run(&sc, 1);
+    let first = moved(0.0, 3.0);
+    // No fading: the level stays where the event put it, for years (its 90-day
+    // half-life is the decaying form's, not this one's).
+    for d in ["1951-02-01", "1952-06-01", "1952-12-01"] {
+        assert!((score_on(&run, d) - first).abs() < 1e-12, "{d}");
+    }
+    // The same event moves it less the nearer it is to the bound it moves toward, and a
+    // move away from that bound more.
+    let second = moved(first, 3.0);
+    assert!((score_on(&run, "1953-02-01") - second).abs() < 1e-12);
+    assert!(second - first < first);
+    let third = moved(second, -3.0);
+    assert!((score_on(&run, "1960-12-01") - third).abs() < 1e-12);
+    assert!(second - third > second - first);
+}
+
+#[test]
+fn an_accumulated_move_is_taken_back_when_its_modifier_ends() {
+    let sc = accumulating(
+        "Permanent",
+        r#"(id: "pact", date: "1951-01-01", title: "Pact", source: "t",
+            effects: [Modifier(level: State, value: 4.0, fade: Permanent)]),
+           (id: "truce", date: "1952-01-01", title: "Truce", source: "t",
+            effects: [Modifier(level: State, value: 2.0, fade: Until("1954-01-01"))]),
+           (id: "leaders", date: "1952-06-01", title: "Leaders", source: "t",
+            effects: [Modifier(level: Leader("la", "lb"), value: 1.0, fade: Permanent)])"#,
+    );
+    let run = run(&sc, 1);
+    let pact = moved(0.0, 4.0);
+    let truce = moved(pact, 2.0) - pact;
+    let leaders = moved(pact + truce, 1.0) - (pact + truce);
+    assert!((score_on(&run, "1953-06-01") - (pact + truce + leaders)).abs() < 1e-12);
+    // The truce ends: its move goes, the others stay.
+    assert!((score_on(&run, "1954-01-01") - (pact + leaders)).abs() < 1e-12);
+    // Leader A leaves office on 1955-01-01: the leaders' move goes too.
+    assert!((score_on(&run, "1955-01-01") - pact).abs() < 1e-12);
+}
+
+#[test]
+fn an_accumulating_level_drifts_toward_the_structural_part_and_restarts_at_a_reanchor() {
+    let sc = accumulating(
+        "Years(2.0)",
+        r#"(id: "pact", date: "1951-01-01", title: "Pact", source: "t",
+            effects: [Modifier(level: State, value: 4.0, fade: Permanent)]),
+           (id: "again", date: "1956-01-01", title: "Revolution", source: "t",
+            effects: [Reanchor(to: -2.0)]),
+           (id: "fresh", date: "1958-01-01", title: "Fresh start", source: "t",
+            effects: [Reanchor()])"#,
+    );
+    let run = run(&sc, 1);
+    let pact = moved(0.0, 4.0);
+    // Two years (731 days, 1952 is a leap year) of a two-year (730.5-day) half-life.
+    let drifted = pact * 0.5f64.powf(731.0 / 730.5);
+    assert!((score_on(&run, "1953-01-01") - drifted).abs() < 1e-9);
+    // The re-anchor drops the pact's move and starts from its level, which then drifts
+    // toward the structural part (0 here).
+    assert!((score_on(&run, "1956-01-01") + 2.0).abs() < 1e-12);
+    assert!((score_on(&run, "1957-01-01") + 2.0 * 0.5f64.powf(366.0 / 730.5)).abs() < 1e-9);
+    assert_eq!(score_on(&run, "1958-01-01"), 0.0);
+}
+
+#[test]
+fn a_reanchor_changes_nothing_under_decaying_dynamics() {
+    let events = r#"(id: "pact", date: "1951-01-01", title: "Pact", source: "t",
+            effects: [Modifier(level: State, value: 4.0, fade: Years(3.0))])"#;
+    let with = world(&format!(
+        "{events},\n(id: \"again\", date: \"1956-01-01\", title: \"R\", source: \"t\", effects: [Reanchor(to: -2.0)])"
+    ));
+    let (a, b) = (run(&world(events), 1), run(&with, 1));
+    for (x, y) in a.samples.iter().zip(&b.samples) {
+        assert_eq!(x.score.to_bits(), y.score.to_bits());
+    }
+}

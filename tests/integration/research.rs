@@ -415,6 +415,48 @@ fn calibrate_recovers_half_life_and_group_multipliers_from_a_noisy_reference() {
     }
 }
 
+/// The accumulating form's two parameters, recovered as the decaying form's are: a
+/// reference made with gain 1.5 and a drift half-life of 4 years, calibrated from the
+/// fixture (which decays, so the search starts from gain 1 and the slowest drift).
+#[test]
+fn calibrate_recovers_the_accumulating_gain_and_drift_from_a_noisy_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    made_reference_with(d, "Accumulate(gain: 1.5, drift: Years(4.0))", "ref.csv");
+    std::fs::write(
+        d.join("params.ron"),
+        "Params(params: [Gain(from: 0.5, to: 3.0), Drift(from: 1.0, to: 10.0)])\n",
+    )
+    .unwrap();
+    let text = ok(&diplosim(
+        d,
+        &[
+            "calibrate",
+            "small.ron",
+            "--reference",
+            "ref.csv",
+            "--params",
+            "params.ron",
+            "--runs",
+            "20",
+            "--budget",
+            "150",
+            "--out",
+            "cal",
+        ],
+    ))
+    .to_string();
+    // Stated tolerances: the gain within 0.1 of 1.5, the drift within 0.1 of 4 years.
+    let gain = calibrated(&text, "gain");
+    let drift = calibrated(&text, "drift half-life (years)");
+    assert!((gain - 1.5).abs() < 0.1, "gain {gain}\n{text}");
+    assert!((drift - 4.0).abs() < 0.1, "drift {drift}\n{text}");
+    // The calibration is a what-if that says so.
+    let cal = std::fs::read_to_string(d.join("cal/calibrated.ron")).unwrap();
+    assert!(cal.contains("Accumulate(gain: "), "{cal}");
+    assert!(cal.contains("Accumulate(drift: Years("), "{cal}");
+}
+
 #[test]
 fn calibrate_recovers_known_parameters_from_a_noisy_reference() {
     let dir = tempfile::tempdir().unwrap();
@@ -1215,4 +1257,103 @@ fn calibrate_and_sensitivity_report_each_pair_and_all_pairs() {
     };
     assert_eq!(row("china/soviet_union")[4], "0.0000", "{csv}");
     assert_ne!(row("china/us")[4], "0.0000", "{csv}");
+}
+
+/// `--dynamics` on calibrate: the calibrated what-if carries the form chosen, so compare
+/// gives the calibration's numbers again; fit names the form; a form mistyped is refused.
+#[test]
+fn calibrate_and_fit_take_the_form_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    made_reference(d);
+    std::fs::write(
+        d.join("params.ron"),
+        "Params(params: [Base(from: -2.0, to: 2.0)])\n",
+    )
+    .unwrap();
+    ok(&diplosim(
+        d,
+        &[
+            "calibrate",
+            "small.ron",
+            "--reference",
+            "ref.csv",
+            "--params",
+            "params.ron",
+            "--runs",
+            "5",
+            "--budget",
+            "20",
+            "--dynamics",
+            "accumulating:0.5:3",
+            "--out",
+            "cal",
+        ],
+    ));
+    let cal = std::fs::read_to_string(d.join("cal/calibrated.ron")).unwrap();
+    assert!(
+        cal.contains("        Accumulate(gain: 0.5, drift: Years(3.0)),\n        Structure(base: "),
+        "{cal}"
+    );
+    ok(&diplosim(
+        d,
+        &[
+            "compare",
+            "small.ron",
+            "cal/calibrated.ron",
+            "--runs",
+            "5",
+            "--reference",
+            "ref.csv",
+            "--out",
+            "cmp",
+        ],
+    ));
+    // The calibrated curves agree; the baselines differ, as they should: calibrate's is
+    // the scenario under the form the command line chose, compare's the file's own.
+    let column = |file: &str, k: usize| -> Vec<String> {
+        std::fs::read_to_string(d.join(file))
+            .unwrap()
+            .lines()
+            .map(|l| l.split(',').nth(k).unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(column("cal/fit.csv", 4), column("cmp/fit.csv", 4));
+    assert_eq!(column("cal/fit.csv", 4)[0], "calibrated");
+    assert_ne!(column("cal/fit.csv", 3), column("cmp/fit.csv", 3));
+    let fit = |form: &str| {
+        ok(&diplosim(
+            d,
+            &[
+                "fit",
+                "small.ron",
+                "--reference",
+                "ref.csv",
+                "--dynamics",
+                form,
+            ],
+        ))
+        .to_string()
+    };
+    assert!(fit("decaying").contains(", decaying dynamics\n"));
+    let text = fit("accumulating");
+    assert!(
+        text.contains(", accumulating (gain 1, no drift) dynamics\n"),
+        "{text}"
+    );
+    crate::common::refused(
+        &diplosim(
+            d,
+            &[
+                "fit",
+                "small.ron",
+                "--reference",
+                "ref.csv",
+                "--dynamics",
+                "accumulating:11",
+            ],
+        ),
+        2,
+        "the gain \"11\"",
+    );
 }

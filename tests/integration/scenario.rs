@@ -1224,3 +1224,59 @@ fn a_broken_pair_is_located_in_the_file() {
         "{shown}"
     );
 }
+
+/// The accumulating form's settings and the re-anchor are checked like every field: a
+/// gain off its range, a drift that ends on a date, a re-anchor off the scale or without
+/// its pair in a file of three, each located.
+#[test]
+fn dynamics_and_reanchors_are_checked_and_located() {
+    let dynamics = |d: &str| {
+        Text::small().replace(
+            "    structure: (base: 0.0, affinity: 2.0),",
+            &format!("    structure: (base: 0.0, affinity: 2.0),\n    dynamics: {d},"),
+        )
+    };
+    assert!(load(&dynamics("Decaying")).is_ok());
+    assert!(load(&dynamics("Accumulating(gain: 1.0, drift: Permanent)")).is_ok());
+    let t = dynamics("Accumulating(gain: 0.0, drift: Years(5.0))");
+    let shown = load(&t).expect_err("a gain of 0").to_string();
+    let (line, col) = t.pos("0.0, drift");
+    assert!(
+        shown.contains(&format!("small.ron:{line}:{col}: "))
+            && shown.contains("the gain is 0; it must be above 0 and at most 10"),
+        "{shown}"
+    );
+    let t = dynamics("Accumulating(gain: 1.0, drift: Until(\"1955-01-01\"))");
+    let shown = load(&t).expect_err("a drift that ends").to_string();
+    assert!(
+        shown.contains("the drift must be a positive half-life"),
+        "{shown}"
+    );
+
+    let reanchor = |r: &str| {
+        Text::small().replace(
+            "         effects: [Modifier(level: State, value: 4.0, fade: Years(10.0))]),",
+            &format!(
+                "         effects: [Modifier(level: State, value: 4.0, fade: Years(10.0)), {r}]),"
+            ),
+        )
+    };
+    assert!(load(&reanchor("Reanchor()")).is_ok());
+    assert!(
+        load(&reanchor(
+            "Reanchor(states: (\"south\", \"north\"), to: -2.0)"
+        ))
+        .is_ok()
+    );
+    let t = reanchor("Reanchor(to: 12.0)");
+    let shown = load(&t).expect_err("off the scale").to_string();
+    let (line, col) = t.pos("12.0");
+    assert!(
+        shown.contains(&format!("small.ron:{line}:{col}: "))
+            && shown.contains("a re-anchor's level is off the scale: 12 is beyond ±9"),
+        "{shown}"
+    );
+    let t = reanchor("Reanchor(states: (\"north\", \"west\"))");
+    let shown = load(&t).expect_err("an unknown state").to_string();
+    assert!(shown.contains("\"west\""), "{shown}");
+}

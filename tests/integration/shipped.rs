@@ -176,6 +176,36 @@ fn golden_readme_chart_is_the_chart_the_code_draws() {
     );
 }
 
+/// The researchers' guide's picture of the accumulating form: the Sino-Soviet scenario's
+/// events, accumulating with gain 1 and a drift half-life of 10 years, seed 1.
+#[test]
+fn golden_docs_accumulating_chart_is_the_chart_the_code_draws() {
+    let mut sc = sino_soviet();
+    sc.dynamics = diplosim::scenario::Dynamics::Accumulating {
+        gain: 1.0,
+        drift: 10.0 * 365.25,
+    };
+    let r = run(&sc, 1);
+    let chart = diplosim::chart::of_run(&sc, &r);
+    assert!(
+        chart
+            .subtitle
+            .contains("events accumulating (gain 1, drift half-life 10 years)"),
+        "{}",
+        chart.subtitle
+    );
+    let png = diplosim::chart::render_png(&chart).unwrap();
+    let path = repo("docs/dynamics_accumulating.png");
+    if std::env::var_os(BLESS).is_some() {
+        std::fs::write(&path, &png).unwrap();
+    }
+    let committed = std::fs::read(&path).unwrap();
+    assert!(
+        png == committed,
+        "the researchers' guide's accumulating chart is out of date: regenerate it with `{BLESS}=1 cargo test --release --test integration golden`, look at it, and commit it"
+    );
+}
+
 #[test]
 fn golden_readme_three_state_chart_is_the_chart_the_code_draws() {
     let path = repo("tests/fixtures/three_states.ron");

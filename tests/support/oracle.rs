@@ -564,6 +564,9 @@ impl<'a> Oracle<'a> {
                 Effect::FollowUp { event, after } => {
                     self.push(day + *after as Day, Item::Event(*event));
                 }
+                // A re-anchor changes nothing under decaying dynamics, the only ones the
+                // oracle models.
+                Effect::Reanchor { .. } => {}
             }
         }
         self.read(day);

@@ -329,7 +329,71 @@ impl Validator {
                     after: *after,
                 })
             }
+            EffectFile::Reanchor { states, to } => {
+                let pair = match states {
+                    Some((a, b)) => {
+                        self.named_pair(subject, &at.field("states"), (a, b), names, "a re-anchor")
+                    }
+                    None => Some(self.only_pair(subject, at, names, "a re-anchor without states", |all| {
+                        format!(
+                            "write Reanchor(states: {}) with the two states whose relation starts again; the file's pairs: {all}",
+                            names.example()
+                        )
+                    })),
+                };
+                if let Some(x) = to
+                    && self.finite(subject, &at.field("to"), "a re-anchor's level", *x)
+                    && x.abs() > scale.bound
+                {
+                    self.problems.push(
+                        subject.clone(),
+                        at.field("to"),
+                        format!(
+                            "a re-anchor's level is off the scale: {} is beyond ±{}",
+                            num(*x),
+                            num(scale.bound)
+                        ),
+                        Some("`to` is a score on the scale; leave it out to start from the structural part".to_string()),
+                    );
+                }
+                Some(Effect::Reanchor {
+                    pair: pair?,
+                    to: *to,
+                })
+            }
         }
+    }
+
+    /// The scenario's dynamics: a gain in (0, 10] and a drift that is a positive,
+    /// finite half-life or `Permanent` (no drift).
+    pub(super) fn dynamics(&mut self, d: Option<&DynamicsFile>, at: &At) -> Dynamics {
+        let Some(DynamicsFile::Accumulating { gain, drift }) = d else {
+            return Dynamics::Decaying;
+        };
+        let top = Subject::Scenario;
+        if !(gain.is_finite() && *gain > 0.0 && *gain <= 10.0) {
+            self.problems.push(
+                top.clone(),
+                at.field("gain"),
+                format!("the gain is {}; it must be above 0 and at most 10", num(*gain)),
+                Some("an event of value v moves the level by gain·v at the middle of the scale: 1 keeps the events' sizes".to_string()),
+            );
+        }
+        let drift = match *drift {
+            FadeFile::Days(d) => d,
+            FadeFile::Years(y) => y * DAYS_PER_YEAR,
+            FadeFile::Permanent => f64::INFINITY,
+            FadeFile::Until(_) => f64::NAN,
+        };
+        if !(drift > 0.0 && (drift.is_finite() || drift == f64::INFINITY)) {
+            self.problems.push(
+                top,
+                at.field("drift"),
+                "the drift must be a positive half-life (Days(..) or Years(..)), or Permanent for none".to_string(),
+                Some("write drift: Years(10.0), or drift: Permanent".to_string()),
+            );
+        }
+        Dynamics::Accumulating { gain: *gain, drift }
     }
 }
 

@@ -375,6 +375,7 @@ impl Validator {
             .collect();
         self.follow_ups(&events, &f.events, &names);
         let timeline = self.timeline(&f.timeline, &scale, f.span, &names);
+        let dynamics = self.dynamics(f.dynamics.as_ref(), &root.field("dynamics"));
         let max_events = f.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
         if max_events == 0 {
             self.problems.push(
@@ -423,6 +424,7 @@ impl Validator {
             fades,
             timeline,
             max_events,
+            dynamics,
             warnings: Vec::new(),
         }
     }

@@ -225,7 +225,7 @@ pub(super) fn event_pairs(
     };
     for x in effects {
         match *x {
-            Effect::Modifier { pair, .. } => {
+            Effect::Modifier { pair, .. } | Effect::Reanchor { pair, .. } => {
                 out.insert(pair);
             }
             Effect::Rule { state, .. } => of_state(&mut out, state),
