@@ -170,5 +170,6 @@ pub fn file(n: usize, k: usize) -> ScenarioFile {
         timeline: TimelineFile::default(),
         max_events: None,
         reference: None,
+        base_dates: Default::default(),
     }
 }

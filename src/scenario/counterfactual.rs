@@ -413,6 +413,7 @@ impl Source {
             return Err(changer.invalid(&self.path));
         }
         let mut file = base.clone();
+        remember_dates(&mut file);
         let mut first = base.span.1;
         let changes = At::root().field("changes");
         let starts: Vec<usize> = (0..self.file.changes.len())
@@ -987,7 +988,9 @@ impl Changer<'_> {
                             match fade {
                                 FadeFile::Days(d) => *d *= by,
                                 FadeFile::Years(y) => *y *= by,
-                                FadeFile::Permanent | FadeFile::Until(_) => return false,
+                                FadeFile::Permanent
+                                | FadeFile::Until(_)
+                                | FadeFile::UntilEvent(_) => return false,
                             }
                             true
                         }
@@ -1301,8 +1304,19 @@ fn never() -> ConditionFile {
 /// The scenario file without an event: what `Remove(id)` does (see the module docs).
 pub fn without(file: &ScenarioFile, id: &str) -> ScenarioFile {
     let mut file = file.clone();
+    remember_dates(&mut file);
     remove(&mut file, id);
     file
+}
+
+/// Notes the nominal date of every event of the file before it is changed (see
+/// [`ScenarioFile::base_dates`]), unless an earlier change did.
+fn remember_dates(file: &mut ScenarioFile) {
+    if file.base_dates.is_empty() {
+        for e in &file.events {
+            file.base_dates.entry(e.id.clone()).or_insert(e.date);
+        }
+    }
 }
 
 /// Removes an event, the follow-ups only it schedules, and every reference to them;

@@ -25,3 +25,4 @@ mod shard;
 mod shipped;
 #[path = "../../benches/support/mod.rs"]
 mod support;
+mod ties;

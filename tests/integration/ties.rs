@@ -1,0 +1,223 @@
+//! Consequences that follow their cause: a modifier that ends when an event happens
+//! (`UntilEvent`), and a follow-up that answers an event. Removing the cause keeps the
+//! modifier to the end of its own life and takes the answer with it; moving the cause
+//! moves the end and the answer; `check` asks for a tie where a dated end falls on an
+//! event's date.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{day, run, world, world_text};
+use diplosim::engine::Simulation;
+use diplosim::scenario::counterfactual::{Counterfactual, Source};
+use diplosim::scenario::file::ScenarioFile;
+use diplosim::scenario::{Effect, Scenario, ScenarioError};
+
+fn shipped() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sino_soviet_1917_1991.ron")
+}
+
+/// The shipped scenario's variant with these changes.
+fn variant(changes: &str) -> Counterfactual {
+    let text = format!(
+        "Counterfactual(base: \"../sino_soviet_1917_1991.ron\", title: \"t\", question: \"q?\", changes: [{changes}])"
+    );
+    let path = shipped().with_file_name("counterfactuals/test_variant.ron");
+    let source = Source::parse(text, &path).unwrap_or_else(|e| panic!("{e}"));
+    let base = ScenarioFile::parse(&std::fs::read_to_string(shipped()).unwrap(), &shipped())
+        .unwrap_or_else(|e| panic!("{e}"));
+    source
+        .apply(&base, &shipped())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Whether the modifier labelled `label` counts at the end of `date` (seed 1).
+fn counts(scenario: &Scenario, label: &str, date: &str) -> bool {
+    let snap = Simulation::new(scenario)
+        .explain(1, day(date))
+        .expect("the run completes");
+    let found: Vec<bool> = (snap.modifiers.iter())
+        .filter(|(m, _)| {
+            matches!(&scenario.events[m.source].effects[m.effect],
+                Effect::Modifier { label: l, .. } if l == label)
+        })
+        .map(|&(_, counts)| counts)
+        .collect();
+    assert_eq!(found.len(), 1, "{label} on {date}: {found:?}");
+    found[0]
+}
+
+const PLANTS: &str = "Soviet engineers and plants";
+
+#[test]
+fn the_experts_recall_ends_the_programme_on_its_day() {
+    let base = Scenario::load(&shipped()).unwrap();
+    assert!(counts(&base, PLANTS, "1960-07-15"));
+    assert!(!counts(&base, PLANTS, "1960-07-16"));
+}
+
+#[test]
+fn removing_the_experts_recall_keeps_the_programme_to_the_end_of_its_life() {
+    let cf = variant("Remove(\"experts_withdrawn\")");
+    assert!(cf.scenario.event_index("experts_withdrawn").is_none());
+    for date in ["1960-07-16", "1975-01-01", "1991-12-26"] {
+        assert!(counts(&cf.scenario, PLANTS, date), "{date}");
+    }
+    // The variant equals its base up to the day the recall would have come.
+    assert_eq!(cf.first_change.to_string(), "1960-07-16");
+}
+
+#[test]
+fn moving_the_experts_recall_moves_the_programme_s_end() {
+    let cf = variant("Move(event: \"experts_withdrawn\", to: \"1962-03-01\")");
+    assert!(counts(&cf.scenario, PLANTS, "1962-02-28"));
+    assert!(!counts(&cf.scenario, PLANTS, "1962-03-01"));
+}
+
+#[test]
+fn removing_the_zhenbao_ambush_removes_the_counterattack() {
+    let base = Scenario::load(&shipped()).unwrap();
+    let fired = |s: &Scenario| -> Vec<(String, i32)> {
+        let r = run(s, 1);
+        (r.fired.iter())
+            .map(|f| (s.events[f.event].id.clone(), f.day))
+            .filter(|(id, _)| id.starts_with("zhenbao"))
+            .collect()
+    };
+    assert_eq!(
+        fired(&base),
+        [
+            ("zhenbao_ambush".to_string(), day("1969-03-02")),
+            ("zhenbao_counterattack".to_string(), day("1969-03-15")),
+        ]
+    );
+    let cf = variant("Remove(\"zhenbao_ambush\")");
+    assert!(cf.scenario.event_index("zhenbao_counterattack").is_none());
+    assert_eq!(fired(&cf.scenario), []);
+    // Moved, the ambush takes its answer along, 13 days after it.
+    let cf = variant("Move(event: \"zhenbao_ambush\", to: \"1969-05-01\")");
+    assert_eq!(
+        fired(&cf.scenario),
+        [
+            ("zhenbao_ambush".to_string(), day("1969-05-01")),
+            ("zhenbao_counterattack".to_string(), day("1969-05-14")),
+        ]
+    );
+}
+
+#[test]
+fn a_tied_end_follows_its_event_s_drawn_day_and_holds_when_it_never_comes() {
+    // The cause falls within 20 days of 1 June 1955 and happens one run in two.
+    let s = world(
+        r#"(id: "aid", date: "1951-01-01", title: "Aid", source: "s",
+            effects: [Modifier(level: State, value: 2.0, fade: UntilEvent("cut"))]),
+           (id: "cut", date: "1955-06-01", window: 20, chance: 0.5, title: "Cut", source: "s")"#,
+    );
+    let (mut ended, mut kept) = (0, 0);
+    for seed in 1..=40 {
+        let r = run(&s, seed);
+        let cut = (r.fired.iter()).find(|f| s.events[f.event].id == "cut");
+        let state_on = |d: i32| {
+            let sample = (r.samples.iter()).rfind(|x| x.day <= d).unwrap();
+            sample.parts.state
+        };
+        match cut {
+            Some(f) => {
+                ended += 1;
+                assert_eq!(
+                    f.before, 0.0,
+                    "seed {seed}: the cut's day already lacks the aid"
+                );
+                assert_eq!(state_on(day("1956-01-01")), 0.0, "seed {seed}");
+            }
+            None => {
+                kept += 1;
+                assert_eq!(state_on(day("1960-12-01")), 2.0, "seed {seed}");
+            }
+        }
+    }
+    assert!(ended > 5 && kept > 5, "{ended} ended, {kept} kept");
+}
+
+#[test]
+fn check_asks_for_a_tie_where_a_dated_end_falls_on_an_event_s_date() {
+    let events = |fade: &str| {
+        format!(
+            r#"(id: "aid", date: "1951-01-01", title: "Aid", source: "s",
+                effects: [Modifier(level: State, value: 2.0, fade: {fade})]),
+               (id: "cut", date: "1955-06-01", title: "Aid cut off", source: "s")"#
+        )
+    };
+    let dated = world(&events("Until(\"1955-06-01\")"));
+    assert_eq!(dated.warnings.len(), 1, "{:#?}", dated.warnings);
+    let w = &dated.warnings[0];
+    assert!(
+        w.message
+            .contains("ends on 1955-06-01, the date of event \"cut\" (Aid cut off)"),
+        "{}",
+        w.message
+    );
+    assert_eq!(w.hint.as_deref(), Some("did you mean UntilEvent(\"cut\")?"));
+    let text = world_text(&events("Until(\"1955-06-01\")"));
+    let (line, col) = position(&text, "Until(\"1955");
+    let at = w.location.as_ref().expect("located");
+    assert_eq!((at.line, at.col), (line, col));
+
+    assert_eq!(world(&events("UntilEvent(\"cut\")")).warnings.len(), 0);
+    // A dated end on a day no event has is left alone.
+    assert_eq!(world(&events("Until(\"1955-06-02\")")).warnings.len(), 0);
+}
+
+#[test]
+fn the_shipped_scenario_ties_every_end_that_is_one_of_its_events() {
+    let s = Scenario::load(&shipped()).unwrap();
+    let asks: Vec<String> = (s.warnings.iter())
+        .filter(|w| w.hint.as_deref().is_some_and(|h| h.contains("UntilEvent")))
+        .map(|w| w.message.clone())
+        .collect();
+    assert_eq!(asks, Vec::<String>::new());
+}
+
+#[test]
+fn an_unknown_event_in_a_tie_is_located_with_a_did_you_mean() {
+    let events = r#"(id: "aid", date: "1951-01-01", title: "Aid", source: "s",
+            effects: [Modifier(level: State, value: 2.0, fade: UntilEvent("cutt"))]),
+           (id: "cut", date: "1955-06-01", title: "Cut", source: "s")"#;
+    let text = world_text(events);
+    let e = Scenario::from_str(&text, Path::new("world.ron")).expect_err("an unknown event");
+    let (line, col) = position(&text, "\"cutt\"");
+    let ScenarioError::Invalid { problems, .. } = &e else {
+        panic!("{e}")
+    };
+    assert_eq!(problems.len(), 1, "{e}");
+    assert_eq!(problems[0].message, "unknown event \"cutt\"");
+    assert_eq!(problems[0].hint.as_deref(), Some("did you mean \"cut\"?"));
+    let at = problems[0].location.as_ref().expect("located");
+    assert_eq!((at.line, at.col), (line, col));
+    assert!(
+        e.to_string().contains(&format!("world.ron:{line}:{col}:")),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_modifier_tied_to_its_own_event_is_refused() {
+    let text = world_text(
+        r#"(id: "aid", date: "1951-01-01", title: "Aid", source: "s",
+            effects: [Modifier(level: State, value: 2.0, fade: UntilEvent("aid"))])"#,
+    );
+    let e = Scenario::from_str(&text, Path::new("world.ron")).expect_err("refused");
+    assert!(
+        e.to_string()
+            .contains("a modifier that ends when its own event \"aid\" happens never counts"),
+        "{e}"
+    );
+}
+
+/// Line and column (in characters, from 1) of the first `needle` in `text`.
+fn position(text: &str, needle: &str) -> (usize, usize) {
+    let at = text.find(needle).expect("the needle is in the text");
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
+    (line, col)
+}
