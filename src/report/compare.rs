@@ -11,6 +11,7 @@ use crate::date::Date;
 use crate::experiment::{Comparison, PARTING};
 use crate::record::{Run, fixed};
 use crate::scenario::Scenario;
+use crate::scenario::counterfactual::Removal;
 
 /// `compare.csv`: one row per (date, pair), `date,pair,baseline`, then for each variant
 /// its mean score, the mean difference from the baseline, and the 5th and 95th percentiles
@@ -111,8 +112,15 @@ pub fn decade(sc: &Scenario, first_year: i32) -> String {
     }
 }
 
-/// The divergence summary in words: printed, and saved as `divergence.txt`.
-pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String {
+/// The divergence summary in words: printed, and saved as `divergence.txt`. Each
+/// variant's block opens with what its removals take with them and leave (`removals`,
+/// one list per variant, in order; a missing or empty list says nothing).
+pub fn divergence_text(
+    sc: &Scenario,
+    c: &Comparison,
+    titles: &[&str],
+    removals: &[&[Removal]],
+) -> String {
     let mut out = String::new();
     let runs = if c.seeds.runs == 1 {
         format!("seed {}", c.seeds.first)
@@ -124,6 +132,9 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String
     for (k, v) in c.variants.iter().enumerate() {
         let title = titles.get(k).copied().unwrap_or(&v.name);
         let _ = writeln!(out, "\n{} ({title})", v.name);
+        for r in removals.get(k).copied().unwrap_or_default() {
+            out.push_str(&removal_text(r));
+        }
         for (p, d) in v.divergence.iter().enumerate() {
             if many {
                 let _ = writeln!(out, "  {}:", sc.pair_name(p));
@@ -193,10 +204,56 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String
     out
 }
 
+/// What a removal takes with it and leaves, as the lines of a variant's block:
+///
+/// ```text
+///   removes                   "Moscow recalls its experts" (experts_withdrawn, 1960-07-16)
+///     takes with it           nothing else (no follow-up of it, no guard that asks for it)
+///     leaves running          "Soviet engineers and plants" (plants_agreement), which ended with it: now to the end of the run
+/// ```
+pub fn removal_text(r: &Removal) -> String {
+    let named = |(id, title): &(String, String)| format!("\"{title}\" ({id})");
+    let (id, title, date) = &r.event;
+    let when = date.map_or(String::new(), |d| format!(", {d}"));
+    let mut out = format!("  removes                   \"{title}\" ({id}{when})\n");
+    let mut takes: Vec<String> = (r.follow_ups.iter())
+        .map(|f| format!("its follow-up {}", named(f)))
+        .collect();
+    takes.extend((r.guarded.iter()).map(|g| {
+        format!(
+            "{}, whose guard asks whether it happened (now it never has)",
+            named(g)
+        )
+    }));
+    let takes = if takes.is_empty() {
+        "nothing else (no follow-up of it, no guard that asks for it)".to_string()
+    } else {
+        takes.join("; ")
+    };
+    let _ = writeln!(out, "    takes with it           {takes}");
+    let kept = if r.kept.is_empty() {
+        "no modifier ended with it".to_string()
+    } else {
+        let all: Vec<String> = r.kept.iter().map(named).collect();
+        format!(
+            "{}, which ended with it: now to the end of the run",
+            all.join(", ")
+        )
+    };
+    let _ = writeln!(out, "    leaves running          {kept}");
+    out
+}
+
 /// What `compare` prints and saves as `divergence.txt`: the divergence summary, then
 /// each variant's question.
-pub fn summary(sc: &Scenario, c: &Comparison, titles: &[&str], questions: &[&str]) -> String {
-    let mut out = divergence_text(sc, c, titles);
+pub fn summary(
+    sc: &Scenario,
+    c: &Comparison,
+    titles: &[&str],
+    questions: &[&str],
+    removals: &[&[Removal]],
+) -> String {
+    let mut out = divergence_text(sc, c, titles, removals);
     for (v, question) in c.variants.iter().zip(questions) {
         let _ = writeln!(out, "\n{}: {question}", v.name);
     }

@@ -504,10 +504,12 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
         .map_or((sc.title().to_string(), String::new()), |f| {
             (f.title.clone(), f.question.clone())
         });
-    let divergence = o
-        .comparison
-        .as_ref()
-        .map(|c| crate::report::divergence_text(sc, c, &[title.as_str()]));
+    // What the removals take with them and leave, before the answer.
+    let removals = (p.whatif.as_ref()).and_then(|w| lab::removals_in_words(&w.removals));
+    let divergence = o.comparison.as_ref().map(|c| {
+        let removals = p.whatif.as_ref().map_or(&[][..], |w| w.removals.as_slice());
+        crate::report::divergence_text(sc, c, &[title.as_str()], &[removals])
+    });
     Ok(LabView {
         title,
         question,
@@ -515,8 +517,14 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
         width: chart::WIDTH,
         height: chart::HEIGHT,
         markers,
-        summary: lab::in_words(sc, o),
-        summaries: (lab::summaries(sc, o).into_iter())
+        summary: removals
+            .iter()
+            .map(String::as_str)
+            .chain([lab::in_words(sc, o).as_str()])
+            .collect::<Vec<_>>()
+            .join("\n"),
+        summaries: (removals.iter().map(|r| (None, r.clone())))
+            .chain(lab::summaries(sc, o))
             .map(|(pair, text)| PairSummary {
                 pair: pair.map(|p| sc.pair_key(p)),
                 pair_name: pair.map(|p| sc.pair_name(p)),
@@ -674,12 +682,14 @@ pub(super) async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Resul
             };
             match (asked.as_str(), &o.comparison, &p.whatif) {
                 ("compare.csv", Some(c), _) => csv(crate::report::compare_csv(sc, c)),
-                ("divergence.txt", Some(c), Some(w)) => {
-                    Ok(
-                        crate::report::summary(sc, c, &[w.title.as_str()], &[w.question.as_str()])
-                            .into_bytes(),
-                    )
-                }
+                ("divergence.txt", Some(c), Some(w)) => Ok(crate::report::summary(
+                    sc,
+                    c,
+                    &[w.title.as_str()],
+                    &[w.question.as_str()],
+                    &[w.removals.as_slice()],
+                )
+                .into_bytes()),
                 ("trajectory.csv", ..) => csv(crate::record::trajectory_csv(sc, &o.first)),
                 _ => csv(crate::record::events_csv(sc, &o.first)),
             }

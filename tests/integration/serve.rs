@@ -569,8 +569,12 @@ fn a_what_if_of_three_pairs_is_told_pair_by_pair() {
     )
     .unwrap();
     let summary = v["summary"].as_str().unwrap();
+    // What the removal takes with it comes first, then the runs.
     assert!(
-        summary.starts_with("Over 20 paired runs, seeds 3 to 22, pair by pair:\n"),
+        summary.starts_with(
+            "Removing \u{201c}Nixon in Beijing\u{201d} takes nothing else with it; no modifier ended with it.\n\
+             Over 20 paired runs, seeds 3 to 22, pair by pair:\n"
+        ),
         "{summary}"
     );
     for p in 0..3 {

@@ -221,3 +221,71 @@ fn position(text: &str, needle: &str) -> (usize, usize) {
     let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
     (line, col)
 }
+
+#[test]
+fn a_removal_lists_what_it_takes_with_it_and_what_it_leaves() {
+    let cf = variant("Remove(\"zhenbao_ambush\")");
+    assert_eq!(cf.removals.len(), 1);
+    let r = &cf.removals[0];
+    assert_eq!(r.event.0, "zhenbao_ambush");
+    assert_eq!(
+        r.follow_ups,
+        [(
+            "zhenbao_counterattack".to_string(),
+            "Soviet counterattack on Zhenbao Island".to_string()
+        )]
+    );
+    assert!(r.guarded.is_empty() && r.kept.is_empty(), "{r:?}");
+    assert_eq!(
+        diplosim::report::removal_text(r),
+        "  removes                   \"Border clash on Zhenbao (Damansky) Island\" (zhenbao_ambush, 1969-03-02)\n    \
+         takes with it           its follow-up \"Soviet counterattack on Zhenbao Island\" (zhenbao_counterattack)\n    \
+         leaves running          no modifier ended with it\n"
+    );
+
+    let cf = variant("Remove(\"experts_withdrawn\")");
+    let r = &cf.removals[0];
+    assert!(r.follow_ups.is_empty() && r.guarded.is_empty(), "{r:?}");
+    assert_eq!(
+        r.kept,
+        [(
+            "plants_agreement".to_string(),
+            "Soviet engineers and plants".to_string()
+        )]
+    );
+    assert!(
+        diplosim::report::removal_text(r).contains(
+            "leaves running          \"Soviet engineers and plants\" (plants_agreement), which ended with it: now to the end of the run"
+        )
+    );
+}
+
+#[test]
+fn a_removal_names_the_events_whose_guard_asks_for_it() {
+    let text = world_text(
+        r#"(id: "talks", date: "1952-01-01", title: "Talks", source: "s",
+            effects: [FollowUp(event: "communique", after: 3)]),
+           (id: "communique", title: "Communique", source: "s"),
+           (id: "treaty", date: "1954-01-01", title: "Treaty", source: "s", when: Happened("communique")),
+           (id: "visit", date: "1955-01-01", title: "Visit", source: "s", when: Not(Happened("talks")))"#,
+    );
+    let base = ScenarioFile::parse(&text, Path::new("world.ron")).unwrap();
+    let source = Source::parse(
+        "Counterfactual(base: \"world.ron\", title: \"t\", question: \"q?\", changes: [Remove(\"talks\")])"
+            .to_string(),
+        Path::new("no_talks.ron"),
+    )
+    .unwrap();
+    let cf = source.apply(&base, Path::new("world.ron")).unwrap();
+    let r = &cf.removals[0];
+    let ids = |v: &[(String, String)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&r.follow_ups), ["communique"]);
+    assert_eq!(ids(&r.guarded), ["treaty", "visit"]);
+    assert!(
+        diplosim::report::removal_text(r).contains(
+            "takes with it           its follow-up \"Communique\" (communique); \"Treaty\" (treaty), whose guard asks whether it happened (now it never has); \"Visit\" (visit), whose guard asks that it happened"
+        ),
+        "{}",
+        diplosim::report::removal_text(r)
+    );
+}
