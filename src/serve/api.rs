@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::app::{App, Loaded};
 use super::limits::{self, Gate};
-use super::whatif::{NAME, PageState, Preset, code_of, to_ron};
+use super::whatif::{NAME, PageState, Preset, change_error, code_of, to_ron};
 use crate::chart;
 use crate::date::Date;
 use crate::experiment::{self, ExperimentError, Seeds};
@@ -28,6 +28,8 @@ pub struct Reply {
     pub(super) status: StatusCode,
     pub(super) message: String,
     pub(super) ron: Option<String>,
+    /// The located message of the counterfactual's text, when `message` says it plainly.
+    pub(super) detail: Option<String>,
 }
 
 impl Reply {
@@ -36,6 +38,7 @@ impl Reply {
             status,
             message,
             ron: None,
+            detail: None,
         }
     }
 
@@ -51,6 +54,7 @@ impl IntoResponse for Reply {
             axum::Json(ErrorBody {
                 error: &self.message,
                 counterfactual: self.ron.as_deref(),
+                detail: self.detail.as_deref(),
             }),
         )
             .into_response();
@@ -81,6 +85,10 @@ struct ErrorBody<'a> {
     error: &'a str,
     /// The counterfactual's text the message locates a problem in, if any.
     counterfactual: Option<&'a str>,
+    /// The located message of that text, when `error` says it plainly (a page's
+    /// changes); left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
 }
 
 /// `GET /api/scenarios`.
@@ -412,10 +420,20 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
         .map(to_ron)
         .transpose()
         .map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let whatif = text
-        .as_ref()
-        .map(|t| app.validate(&loaded, t.clone()))
-        .transpose()?;
+    let whatif = match (&text, &file) {
+        (Some(t), Some(f)) => {
+            Some(app.validate(&loaded, t.clone()).map_err(|b| {
+                let (e, mut reply) = *b;
+                // A change made on the page is told in one plain sentence.
+                reply.detail = Some(std::mem::replace(
+                    &mut reply.message,
+                    change_error(&loaded.scenario, f, &e),
+                ));
+                reply
+            })?)
+        }
+        _ => None,
+    };
     let changes = whatif.as_ref().map_or_else(Vec::new, |c| {
         crate::report::WhatIf::of(&loaded.file, &loaded.scenario, c).marks()
     });
@@ -742,7 +760,7 @@ pub(super) async fn check(
         .light
         .run(move || {
             let loaded = a.scenario(&key)?;
-            let c = a.validate(&loaded, text.clone())?;
+            let c = a.validate(&loaded, text.clone()).map_err(|b| b.1)?;
             let file: CounterfactualFile = crate::scenario::source::parse(&text, Path::new("x"))
                 .map_err(|e| Reply::bad(e.to_string()))?;
             // As `diplosim check` reads it, the file names its base: it must be the
@@ -758,6 +776,7 @@ pub(super) async fn check(
                         shown_name.map_or(String::new(), |n| n.to_string_lossy().into_owned())
                     ),
                     ron: Some(text.clone()),
+                    detail: None,
                 });
             }
             Ok(Checked {
