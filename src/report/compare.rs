@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Columns, Fixed, csv_of, seed_range};
 use crate::chart::{self, ChangeMark, ChartModel, Layout, Panel, Series, SeriesRole};
 use crate::date::Date;
-use crate::experiment::{Comparison, PARTING};
+use crate::experiment::{Comparison, PARTING, REJOIN, REJOIN_MONTHS};
 use crate::record::{Run, fixed};
 use crate::scenario::Scenario;
 use crate::scenario::counterfactual::Removal;
@@ -112,15 +112,35 @@ pub fn decade(sc: &Scenario, first_year: i32) -> String {
     }
 }
 
+/// What the reader is told of a variant besides its curves: what its removals take with
+/// them and leave, and how much of the history it rewrites.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Told<'a> {
+    /// What each `Remove` takes with it and leaves, in the order of the changes.
+    pub removals: &'a [Removal],
+    /// How much of the history it rewrites, when known.
+    pub rewrite: Option<Rewrite>,
+}
+
+/// How much of the history a what-if rewrites (the minimal-rewrite rule asks for little).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rewrite {
+    /// The number of changes it lists.
+    pub changes: usize,
+    /// The base's events it removes, moves or changes.
+    pub touched: usize,
+    /// The base's events.
+    pub events: usize,
+    /// The earliest day a change can take effect.
+    pub first_change: Date,
+}
+
 /// The divergence summary in words: printed, and saved as `divergence.txt`. Each
-/// variant's block opens with what its removals take with them and leave (`removals`,
-/// one list per variant, in order; a missing or empty list says nothing).
-pub fn divergence_text(
-    sc: &Scenario,
-    c: &Comparison,
-    titles: &[&str],
-    removals: &[&[Removal]],
-) -> String {
+/// variant's block opens with what its removals take with them and leave, and closes with
+/// its report card: how much of the history it rewrites, whether the histories come back
+/// together, and how far the largest gap is from the first change (`told`, one per
+/// variant, in order; a missing one says nothing).
+pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[Told]) -> String {
     let mut out = String::new();
     let runs = if c.seeds.runs == 1 {
         format!("seed {}", c.seeds.first)
@@ -132,8 +152,20 @@ pub fn divergence_text(
     for (k, v) in c.variants.iter().enumerate() {
         let title = titles.get(k).copied().unwrap_or(&v.name);
         let _ = writeln!(out, "\n{} ({title})", v.name);
-        for r in removals.get(k).copied().unwrap_or_default() {
+        let told = told.get(k).copied().unwrap_or_default();
+        for r in told.removals {
             out.push_str(&removal_text(r));
+        }
+        if let Some(r) = told.rewrite {
+            let share = 100.0 * r.touched as f64 / r.events.max(1) as f64;
+            let _ = writeln!(
+                out,
+                "  minimal rewrite           {} change{}, touching {} of the history's {} events ({share:.1}%)",
+                r.changes,
+                if r.changes == 1 { "" } else { "s" },
+                r.touched,
+                r.events
+            );
         }
         for (p, d) in v.divergence.iter().enumerate() {
             if many {
@@ -152,6 +184,27 @@ pub fn divergence_text(
                         "  largest gap               {gap:+.2} in {}",
                         Date::from_day(when)
                     );
+                    if let Some(r) = told.rewrite {
+                        let years = f64::from(when - r.first_change.day()) / 365.25;
+                        let _ = writeln!(
+                            out,
+                            "  largest gap comes         {years:.1} years after the first change ({})",
+                            r.first_change
+                        );
+                    }
+                    let _ = match d.rejoins {
+                        Some(day) => writeln!(
+                            out,
+                            "  comes back together       {} (within {REJOIN} points for {} years from then)",
+                            Date::from_day(day),
+                            REJOIN_MONTHS / 12
+                        ),
+                        None => writeln!(
+                            out,
+                            "  comes back together       never (the mean gap does not stay within {REJOIN} points for {} years)",
+                            REJOIN_MONTHS / 12
+                        ),
+                    };
                 }
                 _ => {
                     let _ = writeln!(
@@ -251,9 +304,9 @@ pub fn summary(
     c: &Comparison,
     titles: &[&str],
     questions: &[&str],
-    removals: &[&[Removal]],
+    told: &[Told],
 ) -> String {
-    let mut out = divergence_text(sc, c, titles, removals);
+    let mut out = divergence_text(sc, c, titles, told);
     for (v, question) in c.variants.iter().zip(questions) {
         let _ = writeln!(out, "\n{}: {question}", v.name);
     }

@@ -448,6 +448,23 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
     })
 }
 
+/// What the reader is told of a page's what-if besides its curves.
+fn told(p: &Prepared) -> crate::report::Told<'_> {
+    let Some(w) = &p.whatif else {
+        return crate::report::Told::default();
+    };
+    let (file, base) = (&p.loaded.file, &p.loaded.scenario);
+    crate::report::Told {
+        removals: &w.removals,
+        rewrite: Some(crate::report::Rewrite {
+            changes: w.changes,
+            touched: crate::report::WhatIf::of(file, base, w).touched,
+            events: base.events.len(),
+            first_change: w.first_change,
+        }),
+    }
+}
+
 /// The gate a state's work goes through: comparisons are heavy, single runs light.
 fn gate<'a>(app: &'a App, q: &BTreeMap<String, String>) -> &'a Gate {
     let changed =
@@ -524,10 +541,8 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
         });
     // What the removals take with them and leave, before the answer.
     let removals = (p.whatif.as_ref()).and_then(|w| lab::removals_in_words(&w.removals));
-    let divergence = o.comparison.as_ref().map(|c| {
-        let removals = p.whatif.as_ref().map_or(&[][..], |w| w.removals.as_slice());
-        crate::report::divergence_text(sc, c, &[title.as_str()], &[removals])
-    });
+    let divergence = (o.comparison.as_ref())
+        .map(|c| crate::report::divergence_text(sc, c, &[title.as_str()], &[told(p)]));
     Ok(LabView {
         title,
         question,
@@ -705,7 +720,7 @@ pub(super) async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Resul
                     c,
                     &[w.title.as_str()],
                     &[w.question.as_str()],
-                    &[w.removals.as_slice()],
+                    &[told(&p)],
                 )
                 .into_bytes()),
                 ("trajectory.csv", ..) => csv(crate::record::trajectory_csv(sc, &o.first)),

@@ -283,9 +283,65 @@ fn a_removal_names_the_events_whose_guard_asks_for_it() {
     assert_eq!(ids(&r.guarded), ["treaty", "visit"]);
     assert!(
         diplosim::report::removal_text(r).contains(
-            "takes with it           its follow-up \"Communique\" (communique); \"Treaty\" (treaty), whose guard asks whether it happened (now it never has); \"Visit\" (visit), whose guard asks that it happened"
+            "takes with it           its follow-up \"Communique\" (communique); \"Treaty\" (treaty), whose guard asks whether it happened (now it never has); \"Visit\" (visit), whose guard asks whether it happened (now it never has)"
         ),
         "{}",
         diplosim::report::removal_text(r)
+    );
+}
+
+#[test]
+fn the_report_card_says_how_much_is_rewritten_when_the_histories_rejoin_and_how_far_the_gap_is() {
+    use diplosim::experiment::{self, Seeds, Variant};
+    use diplosim::report::{self, Rewrite, Told};
+    // The small fixture has 7 events; removing the incident takes its apology with it.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let base_path = fixtures.join("small.ron");
+    let base = Scenario::load(&base_path).unwrap();
+    let base_file =
+        ScenarioFile::parse(&std::fs::read_to_string(&base_path).unwrap(), &base_path).unwrap();
+    let cf = Counterfactual::load(&fixtures.join("counterfactuals/no_incident.ron")).unwrap();
+    let touched = report::WhatIf::of(&base_file, &base, &cf).touched;
+    assert_eq!((cf.changes, touched, base.events.len()), (1, 2, 7));
+    let v = [Variant {
+        name: "no_incident",
+        scenario: &cf.scenario,
+    }];
+    let c = experiment::compare(&base, &v, Seeds::new(1, 20).unwrap(), &()).unwrap();
+    let told = Told {
+        removals: &cf.removals,
+        rewrite: Some(Rewrite {
+            changes: cf.changes,
+            touched,
+            events: base.events.len(),
+            first_change: cf.first_change,
+        }),
+    };
+    let text = report::divergence_text(&base, &c, &["No border incident"], &[told]);
+    assert!(
+        text.contains(
+            "  minimal rewrite           1 change, touching 2 of the history's 7 events (28.6%)\n"
+        ),
+        "{text}"
+    );
+    let d = &c.variants[0].divergence[0];
+    let (when, _) = d.largest.unwrap();
+    let years = f64::from(when - cf.first_change.day()) / 365.25;
+    assert!(
+        text.contains(&format!(
+            "  largest gap comes         {years:.1} years after the first change ({})\n",
+            cf.first_change
+        )),
+        "{text}"
+    );
+    // The incident is drawn around 1957-01-01 and the span ends in 1960: fewer than five
+    // years are left after the parting, so the histories cannot be shown to come back.
+    assert!(d.parts.unwrap() >= day("1956-12-01"), "{:?}", d.parts);
+    assert_eq!(d.rejoins, None);
+    assert!(
+        text.contains(
+            "  comes back together       never (the mean gap does not stay within 0.5 points for 5 years)\n"
+        ),
+        "{text}"
     );
 }
