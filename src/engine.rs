@@ -82,6 +82,8 @@ struct Script {
     scenario: Arc<Scenario>,
     /// For each event and effect, the bucket of its pair's relation its modifier goes in.
     of_effect: Vec<Vec<usize>>,
+    /// For each event, the buckets (pair, bucket) whose end is tied to it.
+    ends: Vec<Vec<(usize, usize)>>,
     /// For each event, the pairs whose scores it reads (its guard's) or logs (its
     /// `pairs`), ascending: the relations brought up to its day when it is due.
     reads: Vec<Vec<usize>>,
@@ -235,6 +237,7 @@ impl Simulation {
             scenario: scenario.clone(),
             reads,
             of_effect: layout.of_effect,
+            ends: layout.ends,
             roster,
         };
         let relations = world.query();
@@ -321,8 +324,8 @@ impl Simulation {
             relation.advance(day);
             parts[p.0] = relation.parts();
             modifiers.extend(ledger.0.iter().map(|m| {
-                let counts =
-                    relation.buckets()[m.bucket].counts() && m.until.is_none_or(|u| day < u);
+                let bucket = &relation.buckets()[m.bucket];
+                let counts = bucket.counts() && bucket.until.is_none_or(|u| day < u);
                 (m.clone(), counts)
             }));
         }
@@ -956,6 +959,16 @@ fn apply_due_events(
         }
         history.fired[i] += 1;
         history.total += 1;
+        // The modifiers tied to this event end from the start of its day, as a dated end
+        // on that day would: the score before it, which it logs, already lacks them.
+        for &(p, b) in &script.ends[i] {
+            if let Ok((_, mut relation, ..)) = relations.get_mut(roster.relations[p]) {
+                relation.advance(day);
+                if relation.end(b) && script.reads[i].contains(&p) {
+                    scores[p] = relation.score();
+                }
+            }
+        }
         // The states whose ruler or parties' ideology changed: their relations' structural
         // parts are computed again after all the effects.
         let mut restructure: Vec<Entity> = Vec::new();
@@ -980,7 +993,6 @@ fn apply_due_events(
                             value,
                             start: day,
                             half_life: relation.half_lives[bucket.fade],
-                            until: bucket.until,
                             source: i,
                             effect: k,
                             bucket: b,

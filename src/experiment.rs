@@ -136,6 +136,13 @@ pub const PERCENTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 /// baseline.
 pub const PARTING: f64 = 0.01;
 
+/// The histories come back together when the mean paired difference stays within this
+/// many points ...
+pub const REJOIN: f64 = 0.5;
+
+/// ... for this many months in a row (five years).
+pub const REJOIN_MONTHS: usize = 60;
+
 /// The most monthly scores an experiment keeps in memory at once: 2^28, 2 GiB of `f64`.
 /// Exact percentiles need every run's score of a month at hand, so an ensemble keeps runs
 /// x months scores, a comparison twice that (the baseline and one variant at a time), and
@@ -423,6 +430,10 @@ pub struct Divergence {
     pub mean_abs_gap: f64,
     /// The month of the largest absolute mean difference, and that difference.
     pub largest: Option<(Day, f64)>,
+    /// The first month, from `parts` on, that begins [`REJOIN_MONTHS`] months in a row
+    /// whose mean difference stays within [`REJOIN`] points: the histories come back
+    /// together. `None` if they part and never do (or never part).
+    pub rejoins: Option<Day>,
 }
 
 /// One variant's curves in a comparison, cell by cell (pair after pair, each pair's
@@ -600,8 +611,23 @@ fn divergence(days: &[Day], diff: &[f64], abs: &[f64], widest: &[f64]) -> Diverg
             mean_gap: 0.0,
             mean_abs_gap: 0.0,
             largest: None,
+            rejoins: None,
         };
     };
+    // Months from `first` on, counted back from the end: the first month that opens a
+    // run of REJOIN_MONTHS within REJOIN points.
+    let mut within = 0;
+    let mut rejoins = None;
+    for i in (first..diff.len()).rev() {
+        within = if diff[i].abs() < REJOIN {
+            within + 1
+        } else {
+            0
+        };
+        if within >= REJOIN_MONTHS {
+            rejoins = Some(days[i]);
+        }
+    }
     let n = (diff.len() - first) as f64;
     let largest = (first..diff.len())
         .max_by(|&a, &b| diff[a].abs().total_cmp(&diff[b].abs()).then(b.cmp(&a)))
@@ -611,6 +637,7 @@ fn divergence(days: &[Day], diff: &[f64], abs: &[f64], widest: &[f64]) -> Diverg
         mean_gap: diff[first..].iter().sum::<f64>() / n,
         mean_abs_gap: abs[first..].iter().sum::<f64>() / n,
         largest,
+        rejoins,
     }
 }
 
@@ -914,6 +941,39 @@ pub fn explain(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The divergence of a mean difference that is 0 for 10 months, `gap` for `wide`
+    /// months, then `tail` to the end of `months`.
+    fn parted(months: usize, wide: usize, gap: f64, tail: f64) -> Divergence {
+        let days: Vec<Day> = (0..months as Day).map(|m| m * 30).collect();
+        let diff: Vec<f64> = (0..months)
+            .map(|m| match m {
+                m if m < 10 => 0.0,
+                m if m < 10 + wide => gap,
+                _ => tail,
+            })
+            .collect();
+        let abs: Vec<f64> = diff.iter().map(|d| d.abs()).collect();
+        divergence(&days, &diff, &abs, &abs)
+    }
+
+    #[test]
+    fn the_histories_come_back_together_after_five_years_within_half_a_point() {
+        // Apart by 2 points for 20 months, then 0.4: together from month 30 on.
+        let d = parted(200, 20, 2.0, 0.4);
+        assert_eq!(d.parts, Some(10 * 30));
+        assert_eq!(d.rejoins, Some(30 * 30));
+        // A gap of -0.49 is within half a point too; -0.5 is not.
+        assert_eq!(parted(200, 20, -3.0, -0.49).rejoins, Some(30 * 30));
+        assert_eq!(parted(200, 20, -3.0, -0.5).rejoins, None);
+        // Together for 59 months before the end of the span: not five years, never.
+        assert_eq!(parted(89, 20, 2.0, 0.1).rejoins, None);
+        assert_eq!(parted(90, 20, 2.0, 0.1).rejoins, Some(30 * 30));
+        // Never more than half a point apart: together from the parting month.
+        assert_eq!(parted(200, 20, 0.3, 0.1).rejoins, Some(10 * 30));
+        // Never parted: nothing to come back from.
+        assert_eq!(parted(200, 20, 0.0, 0.0).rejoins, None);
+    }
 
     #[test]
     fn percentiles_interpolate_like_numpy() {

@@ -17,6 +17,7 @@ use crate::engine::Simulation;
 use crate::experiment::{self, Comparison, ExperimentError, Seeds, Variant};
 use crate::record::{self, Run};
 use crate::scenario::Scenario;
+use crate::scenario::counterfactual::Removal;
 
 /// The changed side of a study.
 #[derive(Clone, Copy, Debug)]
@@ -241,6 +242,44 @@ pub fn in_words(sc: &Scenario, o: &Outcome) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// What a what-if's removals take with them and leave, in plain sentences, to stand
+/// before its answer; `None` when it removes nothing.
+pub fn removals_in_words(removals: &[Removal]) -> Option<String> {
+    let quoted = |v: &[(String, String)]| -> Vec<String> {
+        v.iter()
+            .map(|(_, t)| format!("\u{201c}{t}\u{201d}"))
+            .collect()
+    };
+    let said: Vec<String> = removals
+        .iter()
+        .map(|r| {
+            let mut takes = quoted(&r.follow_ups);
+            takes.extend(
+                quoted(&r.guarded)
+                    .into_iter()
+                    .map(|g| format!("{g} (its guard asks whether it happened)")),
+            );
+            let takes = if takes.is_empty() {
+                "takes nothing else with it".to_string()
+            } else {
+                format!("also takes away {}", takes.join(", "))
+            };
+            let kept = quoted(&r.kept);
+            let leaves = if kept.is_empty() {
+                "no modifier ended with it".to_string()
+            } else {
+                format!(
+                    "{} ended with it, and now {} to the end of the run",
+                    kept.join(", "),
+                    if kept.len() == 1 { "lasts" } else { "last" }
+                )
+            };
+            format!("Removing \u{201c}{}\u{201d} {takes}; {leaves}.", r.event.1)
+        })
+        .collect();
+    (!said.is_empty()).then(|| said.join(" "))
 }
 
 /// The summary in plain sentences, pair by pair: `(Some(pair), text)` for each pair shown

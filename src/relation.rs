@@ -3,7 +3,8 @@
 //! of its own, on an entity of its own.
 //!
 //! A modifier moves one pair of states and binds, within it, the states, two parties or
-//! two leaders (its [`Level`]); it fades with a half-life or ends on a date. Modifiers of one relation that bind the same level, fade alike
+//! two leaders (its [`Level`]); it fades with a half-life, or ends on a date or on the day
+//! an event happens. Modifiers of one relation that bind the same level, fade alike
 //! and end alike are summed in one [`Bucket`]: the sum fades exactly as each of its terms does, so one
 //! multiplication a step fades them all. [`layout`] finds the buckets a scenario can fill
 //! and puts them in a canonical order; [`Relation`] holds their sums for one run, on the
@@ -11,7 +12,8 @@
 //! reads).
 //!
 //! ## Order
-//! The parts are summed over buckets in the canonical order (level, half-life, end date),
+//! The parts are summed over buckets in the canonical order (level, half-life, end: an end
+//! tied to an event by the event's nominal date, see [`End`]),
 //! not in order of first use, so a variant that removes or adds an event sums the same
 //! numbers in the same order as its baseline until the change takes effect, and the two
 //! agree to the last bit before it. Fading multiplies a bucket by the factor of each step
@@ -23,7 +25,7 @@ use std::collections::BTreeMap;
 use bevy_ecs::prelude::*;
 
 use crate::date::Day;
-use crate::scenario::{Dynamics, Effect, Level, Scale, Scenario};
+use crate::scenario::{Dynamics, Effect, End, Level, Scale, Scenario};
 use crate::score::{self, Parts};
 
 /// A modifier left by an event on a relation.
@@ -39,8 +41,6 @@ pub struct Modifier {
     pub start: Day,
     /// Half-life, days (infinite for permanent and dated modifiers).
     pub half_life: f64,
-    /// First day it no longer counts, for dated modifiers.
-    pub until: Option<Day>,
     /// Index of the event that left it.
     pub source: usize,
     /// Index of the effect within that event.
@@ -71,7 +71,10 @@ pub struct Bucket {
     rank: usize,
     /// Index into the scenario's half-lives.
     pub fade: usize,
-    /// First day it no longer counts, for dated modifiers.
+    /// How it ends, if it does: on a day, or on the day an event happens.
+    pub end: Option<End>,
+    /// The first day it no longer counts, in this run: a dated end's day, or the day its
+    /// event happened (`None` while it has not).
     pub until: Option<Day>,
     /// The sum of its modifiers' values, as of step `step` of [`Relation`]'s log (today,
     /// while it counts).
@@ -89,12 +92,13 @@ pub struct Bucket {
 
 impl Bucket {
     /// An empty bucket that does not count yet.
-    pub fn new(level: Level, fade: usize, until: Option<Day>) -> Bucket {
+    pub fn new(level: Level, fade: usize, end: Option<End>) -> Bucket {
         Bucket {
             level,
             rank: level.rank(),
             fade,
-            until,
+            until: end.as_ref().and_then(End::fixed),
+            end,
             value: 0.0,
             counts: false,
             filled: false,
@@ -217,6 +221,7 @@ impl Relation {
             b.filled = false;
             b.faded = false;
             b.step = 0;
+            b.until = b.end.as_ref().and_then(End::fixed);
         }
         self.steps.clear();
         self.faded.clear();
@@ -251,6 +256,25 @@ impl Relation {
         }
         self.keep_fading(b);
         value
+    }
+
+    /// Ends bucket `b`, tied to an event that happens on [`Relation::day`]: it no longer
+    /// counts from this day on. Whether it was counting (so the score moves); a bucket
+    /// already ended is left as it is.
+    pub fn end(&mut self, b: usize) -> bool {
+        let bucket = &mut self.buckets[b];
+        if bucket.until.is_some() {
+            return false;
+        }
+        bucket.until = Some(self.day);
+        let counting = &mut self.counting[bucket.rank];
+        match counting.binary_search(&b) {
+            Ok(k) => {
+                counting.remove(k);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// Gates bucket `b`: whether its pair counts from now on.
@@ -440,12 +464,15 @@ pub struct Layout {
     /// For each event and effect, the bucket its modifier is summed in, among the buckets
     /// of the modifier's pair (`usize::MAX` for effects that are not modifiers).
     pub of_effect: Vec<Vec<usize>>,
+    /// For each event, the buckets (pair, bucket) whose end is tied to it, in pair and
+    /// bucket order: the event ends them when it happens.
+    pub ends: Vec<Vec<(usize, usize)>>,
 }
 
 /// The buckets a scenario can fill, pair by pair in their canonical order, and where each
 /// modifier, party and leader belongs among them.
 pub fn layout(scenario: &Scenario) -> Layout {
-    // Buckets: one per (pair of states, level, half-life, end date) that some modifier
+    // Buckets: one per (pair of states, level, half-life, end) that some modifier
     // effect names, numbered per pair in order of first use.
     let pairs = scenario.pairs.len();
     let mut buckets: Vec<Vec<Bucket>> = vec![Vec::new(); pairs];
@@ -464,9 +491,9 @@ pub fn layout(scenario: &Scenario) -> Layout {
                         until,
                         ..
                     } => *found
-                        .entry((*pair, *level, *fade, *until))
+                        .entry((*pair, *level, *fade, until.clone()))
                         .or_insert_with(|| {
-                            buckets[*pair].push(Bucket::new(*level, *fade, *until));
+                            buckets[*pair].push(Bucket::new(*level, *fade, until.clone()));
                             buckets[*pair].len() - 1
                         }),
                     _ => usize::MAX,
@@ -488,7 +515,7 @@ pub fn layout(scenario: &Scenario) -> Layout {
             x.level
                 .cmp(&y.level)
                 .then(scenario.fades[x.fade].total_cmp(&scenario.fades[y.fade]))
-                .then(x.until.cmp(&y.until))
+                .then(x.end.cmp(&y.end))
         });
         let mut to = vec![0; buckets.len()];
         for (k, &from) in order.iter().enumerate() {
@@ -525,9 +552,19 @@ pub fn layout(scenario: &Scenario) -> Layout {
                 .collect()
         })
         .collect();
+    let mut ends = vec![Vec::new(); scenario.events.len()];
+    for (p, (buckets, _)) in laid.iter().enumerate() {
+        for (b, bucket) in buckets.iter().enumerate() {
+            let cause = bucket.end.as_ref().and_then(|e| e.cause.as_ref());
+            if let Some(i) = cause.and_then(|c| c.event) {
+                ends[i].push((p, b));
+            }
+        }
+    }
     Layout {
         pairs: laid,
         of_effect,
+        ends,
     }
 }
 
@@ -556,7 +593,7 @@ mod tests {
             vec![
                 Bucket::new(Level::State, 0, None),
                 Bucket::new(Level::Party(0, 1), 1, None),
-                Bucket::new(Level::State, 1, Some(141)),
+                Bucket::new(Level::State, 1, Some(End::on(141))),
             ],
             &[90.0, f64::INFINITY],
             &scale(),

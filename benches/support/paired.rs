@@ -171,5 +171,6 @@ pub fn file(n: usize, k: usize) -> ScenarioFile {
         dynamics: None,
         max_events: None,
         reference: None,
+        base_dates: Default::default(),
     }
 }

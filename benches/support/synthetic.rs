@@ -324,6 +324,7 @@ pub fn file(n: usize) -> ScenarioFile {
                 .min(diplosim::scenario::limits::MAX_EVENTS_PER_RUN),
         ),
         reference: None,
+        base_dates: Default::default(),
     }
 }
 

@@ -8,9 +8,10 @@ use serde::Serialize;
 use super::{Columns, Fixed, csv_of, seed_range};
 use crate::chart::{self, ChangeMark, ChartModel, Layout, Panel, Series, SeriesRole};
 use crate::date::Date;
-use crate::experiment::{Comparison, PARTING};
+use crate::experiment::{Comparison, PARTING, REJOIN, REJOIN_MONTHS};
 use crate::record::{Run, fixed};
 use crate::scenario::Scenario;
+use crate::scenario::counterfactual::Removal;
 
 /// `compare.csv`: one row per (date, pair), `date,pair,baseline`, then for each variant
 /// its mean score, the mean difference from the baseline, and the 5th and 95th percentiles
@@ -111,8 +112,35 @@ pub fn decade(sc: &Scenario, first_year: i32) -> String {
     }
 }
 
-/// The divergence summary in words: printed, and saved as `divergence.txt`.
-pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String {
+/// What the reader is told of a variant besides its curves: what its removals take with
+/// them and leave, and how much of the history it rewrites.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Told<'a> {
+    /// What each `Remove` takes with it and leaves, in the order of the changes.
+    pub removals: &'a [Removal],
+    /// How much of the history it rewrites, when known.
+    pub rewrite: Option<Rewrite>,
+}
+
+/// How much of the history a what-if rewrites (the minimal-rewrite rule asks for little).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rewrite {
+    /// The number of changes it lists.
+    pub changes: usize,
+    /// The base's events it removes, moves or changes.
+    pub touched: usize,
+    /// The base's events.
+    pub events: usize,
+    /// The earliest day a change can take effect.
+    pub first_change: Date,
+}
+
+/// The divergence summary in words: printed, and saved as `divergence.txt`. Each
+/// variant's block opens with what its removals take with them and leave, and closes with
+/// its report card: how much of the history it rewrites, whether the histories come back
+/// together, and how far the largest gap is from the first change (`told`, one per
+/// variant, in order; a missing one says nothing).
+pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[Told]) -> String {
     let mut out = String::new();
     let runs = if c.seeds.runs == 1 {
         format!("seed {}", c.seeds.first)
@@ -124,6 +152,21 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String
     for (k, v) in c.variants.iter().enumerate() {
         let title = titles.get(k).copied().unwrap_or(&v.name);
         let _ = writeln!(out, "\n{} ({title})", v.name);
+        let told = told.get(k).copied().unwrap_or_default();
+        for r in told.removals {
+            out.push_str(&removal_text(r));
+        }
+        if let Some(r) = told.rewrite {
+            let share = 100.0 * r.touched as f64 / r.events.max(1) as f64;
+            let _ = writeln!(
+                out,
+                "  minimal rewrite           {} change{}, touching {} of the history's {} events ({share:.1}%)",
+                r.changes,
+                if r.changes == 1 { "" } else { "s" },
+                r.touched,
+                r.events
+            );
+        }
         for (p, d) in v.divergence.iter().enumerate() {
             if many {
                 let _ = writeln!(out, "  {}:", sc.pair_name(p));
@@ -141,6 +184,27 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String
                         "  largest gap               {gap:+.2} in {}",
                         Date::from_day(when)
                     );
+                    if let Some(r) = told.rewrite {
+                        let years = f64::from(when - r.first_change.day()) / 365.25;
+                        let _ = writeln!(
+                            out,
+                            "  largest gap comes         {years:.1} years after the first change ({})",
+                            r.first_change
+                        );
+                    }
+                    let _ = match d.rejoins {
+                        Some(day) => writeln!(
+                            out,
+                            "  comes back together       {} (within {REJOIN} points for {} years from then)",
+                            Date::from_day(day),
+                            REJOIN_MONTHS / 12
+                        ),
+                        None => writeln!(
+                            out,
+                            "  comes back together       never (the mean gap does not stay within {REJOIN} points for {} years)",
+                            REJOIN_MONTHS / 12
+                        ),
+                    };
                 }
                 _ => {
                     let _ = writeln!(
@@ -193,10 +257,56 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str]) -> String
     out
 }
 
+/// What a removal takes with it and leaves, as the lines of a variant's block:
+///
+/// ```text
+///   removes                   "Moscow recalls its experts" (experts_withdrawn, 1960-07-16)
+///     takes with it           nothing else (no follow-up of it, no guard that asks for it)
+///     leaves running          "Soviet engineers and plants" (plants_agreement), which ended with it: now to the end of the run
+/// ```
+pub fn removal_text(r: &Removal) -> String {
+    let named = |(id, title): &(String, String)| format!("\"{title}\" ({id})");
+    let (id, title, date) = &r.event;
+    let when = date.map_or(String::new(), |d| format!(", {d}"));
+    let mut out = format!("  removes                   \"{title}\" ({id}{when})\n");
+    let mut takes: Vec<String> = (r.follow_ups.iter())
+        .map(|f| format!("its follow-up {}", named(f)))
+        .collect();
+    takes.extend((r.guarded.iter()).map(|g| {
+        format!(
+            "{}, whose guard asks whether it happened (now it never has)",
+            named(g)
+        )
+    }));
+    let takes = if takes.is_empty() {
+        "nothing else (no follow-up of it, no guard that asks for it)".to_string()
+    } else {
+        takes.join("; ")
+    };
+    let _ = writeln!(out, "    takes with it           {takes}");
+    let kept = if r.kept.is_empty() {
+        "no modifier ended with it".to_string()
+    } else {
+        let all: Vec<String> = r.kept.iter().map(named).collect();
+        format!(
+            "{}, which ended with it: now to the end of the run",
+            all.join(", ")
+        )
+    };
+    let _ = writeln!(out, "    leaves running          {kept}");
+    out
+}
+
 /// What `compare` prints and saves as `divergence.txt`: the divergence summary, then
 /// each variant's question.
-pub fn summary(sc: &Scenario, c: &Comparison, titles: &[&str], questions: &[&str]) -> String {
-    let mut out = divergence_text(sc, c, titles);
+pub fn summary(
+    sc: &Scenario,
+    c: &Comparison,
+    titles: &[&str],
+    questions: &[&str],
+    told: &[Told],
+) -> String {
+    let mut out = divergence_text(sc, c, titles, told);
     for (v, question) in c.variants.iter().zip(questions) {
         let _ = writeln!(out, "\n{}: {question}", v.name);
     }

@@ -20,7 +20,8 @@ mod what_if;
 mod zoom;
 
 pub use compare::{
-    compare_chart, compare_csv, decades_csv, divergence_csv, divergence_text, mark_changes, summary,
+    Rewrite, Told, compare_chart, compare_csv, decades_csv, divergence_csv, divergence_text,
+    mark_changes, removal_text, summary,
 };
 pub use ensemble::{ensemble_chart, ensemble_csv, ensemble_text};
 pub use explain::{explain_csv, explain_text, pair};

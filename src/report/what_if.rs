@@ -20,6 +20,9 @@ pub struct WhatIf {
     /// The events it changed, in the base's order then the added ones: how, and on
     /// which date (none for an event with no date of its own).
     pub changed: Vec<ChangeMarkOrUndated>,
+    /// How many of the base's events it removed, moved or changed (the added ones left
+    /// out): the part of the history it rewrites.
+    pub touched: usize,
 }
 
 /// A changed event, with its date when it has one.
@@ -59,6 +62,7 @@ impl WhatIf {
                 _ => {}
             }
         }
+        let touched = changed.len();
         let ids: std::collections::BTreeSet<&str> =
             base.events.iter().map(|e| e.id.as_str()).collect();
         for v in &cf.scenario.events {
@@ -72,6 +76,7 @@ impl WhatIf {
             question: cf.question.clone(),
             base: base.title().to_string(),
             changed,
+            touched,
         }
     }
 

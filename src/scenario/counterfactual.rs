@@ -278,6 +278,25 @@ pub struct Counterfactual {
     pub scenario: Scenario,
     /// The base scenario file with the changes applied, as validated.
     pub file: ScenarioFile,
+    /// What each `Remove` takes with it and what it leaves, in the order of the changes.
+    pub removals: Vec<Removal>,
+}
+
+/// What a `Remove` does beyond the event it names, for the reader to see before the
+/// runs: what goes with the event, and what it leaves running.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Removal {
+    /// The event removed: its id, title and nominal date (none for an event with no
+    /// date of its own).
+    pub event: (String, String, Option<Date>),
+    /// The follow-ups that go with it (they could happen only through it), id and title.
+    pub follow_ups: Vec<(String, String)>,
+    /// Events that stay but whose guard asks that a removed event happened, so they can
+    /// no longer fire on that ground: id and title.
+    pub guarded: Vec<(String, String)>,
+    /// Modifiers that ended when a removed event happened (`UntilEvent`), which now count
+    /// to the end of the run: the id of the event that leaves each, and its label.
+    pub kept: Vec<(String, String)>,
 }
 
 /// What kind of file a text is, from its top-level struct name.
@@ -410,6 +429,7 @@ impl Source {
             problems: Found::default(),
             located: Vec::new(),
             removed: BTreeSet::new(),
+            removals: Vec::new(),
         };
         let name = self.name(&mut changer);
         if self.file.changes.len() > limits::MAX_CHANGES {
@@ -428,6 +448,7 @@ impl Source {
             return Err(changer.invalid(&self.path));
         }
         let mut file = base.clone();
+        remember_dates(&mut file);
         let mut first = base.span.1;
         let changes = At::root().field("changes");
         let starts: Vec<usize> = (0..self.file.changes.len())
@@ -476,6 +497,7 @@ impl Source {
             first_change: first,
             scenario,
             file,
+            removals: changer.removals,
         })
     }
 
@@ -529,6 +551,8 @@ struct Changer<'a> {
     located: Vec<((Kind, String), usize)>,
     /// Ids of the events removed so far (with their orphaned follow-ups).
     removed: BTreeSet<String>,
+    /// What each `Remove` took with it and left.
+    removals: Vec<Removal>,
 }
 
 impl Changer<'_> {
@@ -894,7 +918,11 @@ impl Changer<'_> {
             ChangeFile::Remove(id) => {
                 let i = self.event(&self.subject("Remove", None, id), file, id)?;
                 let from = Self::reach(file, &file.events[i]);
-                self.removed.extend(remove(file, id));
+                let before = file.clone();
+                let gone = remove(file, id);
+                self.removals
+                    .push(removal(&before, &before.events[i], &gone));
+                self.removed.extend(gone);
                 Some(from)
             }
             ChangeFile::Move { event, to } => {
@@ -1002,7 +1030,9 @@ impl Changer<'_> {
                             match fade {
                                 FadeFile::Days(d) => *d *= by,
                                 FadeFile::Years(y) => *y *= by,
-                                FadeFile::Permanent | FadeFile::Until(_) => return false,
+                                FadeFile::Permanent
+                                | FadeFile::Until(_)
+                                | FadeFile::UntilEvent(_) => return false,
                             }
                             true
                         }
@@ -1333,8 +1363,19 @@ fn never() -> ConditionFile {
 /// The scenario file without an event: what `Remove(id)` does (see the module docs).
 pub fn without(file: &ScenarioFile, id: &str) -> ScenarioFile {
     let mut file = file.clone();
+    remember_dates(&mut file);
     remove(&mut file, id);
     file
+}
+
+/// Notes the nominal date of every event of the file before it is changed (see
+/// [`ScenarioFile::base_dates`]), unless an earlier change did.
+fn remember_dates(file: &mut ScenarioFile) {
+    if file.base_dates.is_empty() {
+        for e in &file.events {
+            file.base_dates.entry(e.id.clone()).or_insert(e.date);
+        }
+    }
 }
 
 /// Removes an event, the follow-ups only it schedules, and every reference to them;
@@ -1362,6 +1403,49 @@ fn remove(file: &mut ScenarioFile, id: &str) -> BTreeSet<String> {
         }
     }
     gone
+}
+
+/// What removing `event` from `before` took with it (`gone`: the event and its
+/// follow-ups) and what it left: see [`Removal`].
+fn removal(before: &ScenarioFile, event: &EventFile, gone: &BTreeSet<String>) -> Removal {
+    let named = |e: &EventFile| (e.id.clone(), e.title.clone());
+    let stay = || before.events.iter().filter(|e| !gone.contains(&e.id));
+    Removal {
+        event: (event.id.clone(), event.title.clone(), event.date),
+        follow_ups: (before.events.iter())
+            .filter(|e| e.id != event.id && gone.contains(&e.id))
+            .map(named)
+            .collect(),
+        guarded: stay()
+            .filter(|e| e.when.as_ref().is_some_and(|c| asks(c, gone)))
+            .map(named)
+            .collect(),
+        kept: stay()
+            .flat_map(|e| {
+                e.effects.iter().filter_map(move |x| match x {
+                    EffectFile::Modifier {
+                        fade: FadeFile::UntilEvent(cause),
+                        label,
+                        ..
+                    } if gone.contains(cause) => Some((
+                        e.id.clone(),
+                        label.clone().unwrap_or_else(|| e.title.clone()),
+                    )),
+                    _ => None,
+                })
+            })
+            .collect(),
+    }
+}
+
+/// Whether a guard asks that one of the events in `gone` happened.
+fn asks(c: &ConditionFile, gone: &BTreeSet<String>) -> bool {
+    match c {
+        ConditionFile::Happened(x) => gone.contains(x),
+        ConditionFile::All(cs) | ConditionFile::Any(cs) => cs.iter().any(|c| asks(c, gone)),
+        ConditionFile::Not(c) | ConditionFile::On(_, c) => asks(c, gone),
+        _ => false,
+    }
 }
 
 /// Turns `Happened(x)` for a removed `x` into a guard that never holds.

@@ -69,6 +69,13 @@ pub struct ScenarioFile {
     /// is given. Read by the command line, not by validation.
     #[serde(default)]
     pub reference: Option<String>,
+    /// The nominal date (`None`: no date of its own) of every event of the scenario this
+    /// one was changed from, by id: set by a counterfactual's changes, never read from a
+    /// file. An end tied to an event (`UntilEvent`) keeps its place among the buckets by
+    /// its event's date here, and stays valid (an event that never comes) when a change
+    /// removes its event.
+    #[serde(skip)]
+    pub base_dates: BTreeMap<String, Option<Date>>,
 }
 
 /// How events move the relation (see the model's documentation).
@@ -341,6 +348,9 @@ pub enum FadeFile {
     Permanent,
     /// Full value until this day, then nothing.
     Until(Date),
+    /// Full value until the named event happens, then nothing from that day on; to the
+    /// end of the run if it never happens.
+    UntilEvent(String),
 }
 
 /// What an event does.

@@ -92,8 +92,8 @@ pub enum Dynamics {
 
 impl Dynamics {
     /// The form a file (or `--dynamics`) writes, taken as it is: its numbers are held to
-    /// their ranges by validation (or by the flag's parser) before. A drift `Until` a
-    /// date, which validation refuses, is taken as no drift.
+    /// their ranges by validation (or by the flag's parser) before. A drift that ends
+    /// (`Until`, `UntilEvent`), which validation refuses, is taken as no drift.
     pub fn of(file: &file::DynamicsFile) -> Dynamics {
         match *file {
             file::DynamicsFile::Decaying => Dynamics::Decaying,
@@ -102,7 +102,9 @@ impl Dynamics {
                 drift: match *drift {
                     file::FadeFile::Days(d) => d,
                     file::FadeFile::Years(y) => y * 365.25,
-                    file::FadeFile::Permanent | file::FadeFile::Until(_) => f64::INFINITY,
+                    file::FadeFile::Permanent
+                    | file::FadeFile::Until(_)
+                    | file::FadeFile::UntilEvent(_) => f64::INFINITY,
                 },
             },
         }
@@ -401,8 +403,8 @@ pub enum Effect {
         value: Value,
         /// Index into [`Scenario::fades`].
         fade: usize,
-        /// Last day it counts, for dated modifiers (`Until`): it stops counting on this day.
-        until: Option<Day>,
+        /// When it stops counting, for modifiers that end (`Until`, `UntilEvent`).
+        until: Option<End>,
         /// Label for explanations.
         label: String,
     },
@@ -448,6 +450,43 @@ pub enum Effect {
         /// The level to start from, on the scale; `None`, the structural part.
         to: Option<f64>,
     },
+}
+
+/// When a modifier stops counting: on a day, or on the day an event happens.
+///
+/// Ends are ordered by `day`, then by their event: the canonical order of a relation's
+/// buckets ([`crate::relation::layout`]) uses it, so an end tied to an event sits where
+/// a dated end on the event's nominal date would.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct End {
+    /// The first day it no longer counts, for a dated end. For an end tied to an event:
+    /// the event's nominal date (as the base scenario wrote it, for a counterfactual's
+    /// variant), or `Day::MAX` if it has none; it orders the bucket, nothing more.
+    pub day: Day,
+    /// For an end tied to an event: the event.
+    pub cause: Option<Cause>,
+}
+
+impl End {
+    /// An end on a day.
+    pub fn on(day: Day) -> End {
+        End { day, cause: None }
+    }
+
+    /// The day it ends on whatever happens: a dated end's day, none for a tied end.
+    pub fn fixed(&self) -> Option<Day> {
+        self.cause.is_none().then_some(self.day)
+    }
+}
+
+/// The event an end is tied to.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cause {
+    /// Its id.
+    pub id: String,
+    /// Its index, or `None` when a counterfactual removed it: the end never comes, and
+    /// the modifier counts to the end of the run.
+    pub event: Option<usize>,
 }
 
 /// A validated guard.

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::app::{App, Loaded};
 use super::limits::{self, Gate};
-use super::whatif::{NAME, PageState, Preset, code_of, to_ron};
+use super::whatif::{NAME, PageState, Preset, change_error, code_of, to_ron};
 use crate::chart;
 use crate::date::Date;
 use crate::experiment::{self, ExperimentError, Seeds};
@@ -28,6 +28,8 @@ pub struct Reply {
     pub(super) status: StatusCode,
     pub(super) message: String,
     pub(super) ron: Option<String>,
+    /// The located message of the counterfactual's text, when `message` says it plainly.
+    pub(super) detail: Option<String>,
 }
 
 impl Reply {
@@ -36,6 +38,7 @@ impl Reply {
             status,
             message,
             ron: None,
+            detail: None,
         }
     }
 
@@ -51,6 +54,7 @@ impl IntoResponse for Reply {
             axum::Json(ErrorBody {
                 error: &self.message,
                 counterfactual: self.ron.as_deref(),
+                detail: self.detail.as_deref(),
             }),
         )
             .into_response();
@@ -81,6 +85,10 @@ struct ErrorBody<'a> {
     error: &'a str,
     /// The counterfactual's text the message locates a problem in, if any.
     counterfactual: Option<&'a str>,
+    /// The located message of that text, when `error` says it plainly (a page's
+    /// changes); left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
 }
 
 /// `GET /api/scenarios`.
@@ -412,10 +420,20 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
         .map(to_ron)
         .transpose()
         .map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let whatif = text
-        .as_ref()
-        .map(|t| app.validate(&loaded, t.clone()))
-        .transpose()?;
+    let whatif = match (&text, &file) {
+        (Some(t), Some(f)) => {
+            Some(app.validate(&loaded, t.clone()).map_err(|b| {
+                let (e, mut reply) = *b;
+                // A change made on the page is told in one plain sentence.
+                reply.detail = Some(std::mem::replace(
+                    &mut reply.message,
+                    change_error(&loaded.scenario, f, &e),
+                ));
+                reply
+            })?)
+        }
+        _ => None,
+    };
     let changes = whatif.as_ref().map_or_else(Vec::new, |c| {
         crate::report::WhatIf::of(&loaded.file, &loaded.scenario, c).marks()
     });
@@ -428,6 +446,23 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
         seeds,
         show,
     })
+}
+
+/// What the reader is told of a page's what-if besides its curves.
+fn told(p: &Prepared) -> crate::report::Told<'_> {
+    let Some(w) = &p.whatif else {
+        return crate::report::Told::default();
+    };
+    let (file, base) = (&p.loaded.file, &p.loaded.scenario);
+    crate::report::Told {
+        removals: &w.removals,
+        rewrite: Some(crate::report::Rewrite {
+            changes: w.changes,
+            touched: crate::report::WhatIf::of(file, base, w).touched,
+            events: base.events.len(),
+            first_change: w.first_change,
+        }),
+    }
 }
 
 /// The gate a state's work goes through: comparisons are heavy, single runs light.
@@ -504,10 +539,10 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
         .map_or((sc.title().to_string(), String::new()), |f| {
             (f.title.clone(), f.question.clone())
         });
-    let divergence = o
-        .comparison
-        .as_ref()
-        .map(|c| crate::report::divergence_text(sc, c, &[title.as_str()]));
+    // What the removals take with them and leave, before the answer.
+    let removals = (p.whatif.as_ref()).and_then(|w| lab::removals_in_words(&w.removals));
+    let divergence = (o.comparison.as_ref())
+        .map(|c| crate::report::divergence_text(sc, c, &[title.as_str()], &[told(p)]));
     Ok(LabView {
         title,
         question,
@@ -515,8 +550,14 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
         width: chart::WIDTH,
         height: chart::HEIGHT,
         markers,
-        summary: lab::in_words(sc, o),
-        summaries: (lab::summaries(sc, o).into_iter())
+        summary: removals
+            .iter()
+            .map(String::as_str)
+            .chain([lab::in_words(sc, o).as_str()])
+            .collect::<Vec<_>>()
+            .join("\n"),
+        summaries: (removals.iter().map(|r| (None, r.clone())))
+            .chain(lab::summaries(sc, o))
             .map(|(pair, text)| PairSummary {
                 pair: pair.map(|p| sc.pair_key(p)),
                 pair_name: pair.map(|p| sc.pair_name(p)),
@@ -674,12 +715,14 @@ pub(super) async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Resul
             };
             match (asked.as_str(), &o.comparison, &p.whatif) {
                 ("compare.csv", Some(c), _) => csv(crate::report::compare_csv(sc, c)),
-                ("divergence.txt", Some(c), Some(w)) => {
-                    Ok(
-                        crate::report::summary(sc, c, &[w.title.as_str()], &[w.question.as_str()])
-                            .into_bytes(),
-                    )
-                }
+                ("divergence.txt", Some(c), Some(w)) => Ok(crate::report::summary(
+                    sc,
+                    c,
+                    &[w.title.as_str()],
+                    &[w.question.as_str()],
+                    &[told(&p)],
+                )
+                .into_bytes()),
                 ("trajectory.csv", ..) => csv(crate::record::trajectory_csv(sc, &o.first)),
                 _ => csv(crate::record::events_csv(sc, &o.first)),
             }
@@ -732,7 +775,7 @@ pub(super) async fn check(
         .light
         .run(move || {
             let loaded = a.scenario(&key)?;
-            let c = a.validate(&loaded, text.clone())?;
+            let c = a.validate(&loaded, text.clone()).map_err(|b| b.1)?;
             let file: CounterfactualFile = crate::scenario::source::parse(&text, Path::new("x"))
                 .map_err(|e| Reply::bad(e.to_string()))?;
             // As `diplosim check` reads it, the file names its base: it must be the
@@ -748,6 +791,7 @@ pub(super) async fn check(
                         shown_name.map_or(String::new(), |n| n.to_string_lossy().into_owned())
                     ),
                     ron: Some(text.clone()),
+                    detail: None,
                 });
             }
             Ok(Checked {

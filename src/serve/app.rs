@@ -239,13 +239,22 @@ impl App {
     }
 
     /// Validates a counterfactual file's text against a scenario by the rules of a file
-    /// on disk. Its messages name `whatif.ron`, the text the page shows.
-    pub(super) fn validate(&self, loaded: &Loaded, text: String) -> Result<Counterfactual, Reply> {
+    /// on disk. Its messages name `whatif.ron`, the text the page shows; the error comes
+    /// with the reply, for the page to say it in its own words.
+    pub(super) fn validate(
+        &self,
+        loaded: &Loaded,
+        text: String,
+    ) -> Result<Counterfactual, Box<(crate::scenario::ScenarioError, Reply)>> {
         let name = format!("{NAME}.ron");
-        let with_text = |e: crate::scenario::ScenarioError, text: &str| Reply {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            message: self.relative(e),
-            ron: Some(text.to_string()),
+        let with_text = |e: crate::scenario::ScenarioError, text: &str| {
+            let reply = Reply {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: self.relative(&e),
+                ron: Some(text.to_string()),
+                detail: None,
+            };
+            Box::new((e, reply))
         };
         let source =
             cf::Source::parse(text.clone(), Path::new(&name)).map_err(|e| with_text(e, &text))?;

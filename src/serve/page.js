@@ -309,7 +309,9 @@ async function update() {
   } catch (e) {
     if (inflight !== ask) return;
     $("error").hidden = false;
-    $("error").textContent = (e.error || String(e)) + (e.counterfactual ? "\n\nThe what-if as a file (whatif.ron):\n" + e.counterfactual : "");
+    // A change made on the page is told in one plain sentence (its file's located message
+    // is `detail`); a file's own problems come with the file.
+    $("error").textContent = (e.error || String(e)) + (e.counterfactual && !e.detail ? "\n\nThe what-if as a file (whatif.ron):\n" + e.counterfactual : "");
     $("status").textContent = "This what-if cannot run: see the message.";
   } finally {
     if (inflight === ask) $("chart").classList.remove("busy");

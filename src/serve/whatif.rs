@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 use ron::ser::PrettyConfig;
 
 use crate::date::Date;
-use crate::scenario::Scenario;
 use crate::scenario::counterfactual::{ChangeFile, CounterfactualFile};
+use crate::scenario::error::{Kind, Subject};
+use crate::scenario::{Problem, Scenario, ScenarioError};
 
 /// The name of a counterfactual built from the page.
 pub const NAME: &str = "whatif";
@@ -153,6 +154,139 @@ pub fn change_in_words(sc: &Scenario, change: &ChangeFile) -> String {
         }
         ChangeFile::Accumulate { .. } => "events accumulated instead of fading".to_string(),
         ChangeFile::Decay => "events faded instead of accumulating".to_string(),
+    }
+}
+
+/// Why a page's changes cannot be tried, in one plain sentence that names the change and
+/// says what to do: no file, line or field names, which the teacher never saw (the
+/// located message of the file goes with the reply for whoever downloads it). The first
+/// problem speaks for all: fixing it is the next step.
+pub fn change_error(sc: &Scenario, file: &CounterfactualFile, e: &ScenarioError) -> String {
+    let Some(p) = e.problems().first() else {
+        return "These changes cannot be tried together: undo the last one.".to_string();
+    };
+    let (reason, todo) = reason_and_todo(sc, p);
+    match change_of(p, &file.changes) {
+        Some(k) => format!(
+            "The change \u{201c}{}\u{201d} cannot be tried: {reason}; {todo}.",
+            change_in_words(sc, &file.changes[k]).replace('"', "")
+        ),
+        None => format!("These changes cannot be tried together: {reason}; {todo}."),
+    }
+}
+
+/// The change (its position) a problem is about: the one it names, or the first one that
+/// names its event or leader.
+fn change_of(p: &Problem, changes: &[ChangeFile]) -> Option<usize> {
+    let names = |c: &ChangeFile, id: &str| match c {
+        ChangeFile::Remove(e)
+        | ChangeFile::Move { event: e, .. }
+        | ChangeFile::Scale { event: e, .. }
+        | ChangeFile::Chance { event: e, .. } => e == id,
+        ChangeFile::Replace(e) | ChangeFile::Add(e) => e.id == id,
+        ChangeFile::EndTenure { leader, .. } => leader == id,
+        ChangeFile::ReplaceLeader { leader, by, .. } => leader == id || by == id,
+        _ => false,
+    };
+    match &p.subject {
+        Subject::Change { index, .. } | Subject::Group { index, .. } => Some(*index),
+        Subject::Event(id, _) | Subject::Entity(Kind::Leader, id) => {
+            changes.iter().position(|c| names(c, id))
+        }
+        _ if changes.len() == 1 => Some(0),
+        _ => None,
+    }
+}
+
+/// A problem's message with every quoted id of the scenario put as its reader knows it:
+/// an event by its title, a leader, state or party by name.
+fn plain(sc: &Scenario, message: &str) -> String {
+    let named = |id: &str| -> Option<String> {
+        if let Some(i) = sc.event_index(id) {
+            return Some(format!("\u{201c}{}\u{201d}", sc.events[i].title));
+        }
+        (sc.leaders.iter().map(|l| (&l.id, &l.name)))
+            .chain(sc.states.iter().map(|x| (&x.id, &x.name)))
+            .chain(sc.parties.iter().map(|x| (&x.id, &x.name)))
+            .find(|(i, _)| *i == id)
+            .map(|(_, name)| name.clone())
+    };
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(open) = rest.find('"') {
+        let Some(len) = rest[open + 1..].find('"') else {
+            break;
+        };
+        let id = &rest[open + 1..open + 1 + len];
+        out.push_str(&rest[..open]);
+        // "event \"x\"" and "leader \"x\"" read as the title or name alone.
+        for word in ["event ", "leader "] {
+            if named(id).is_some() && out.ends_with(word) {
+                out.truncate(out.len() - word.len());
+            }
+        }
+        out.push_str(&named(id).unwrap_or_else(|| format!("\"{id}\"")));
+        rest = &rest[open + len + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Why a problem stands in the way and what to do about it, in a teacher's words.
+fn reason_and_todo(sc: &Scenario, p: &Problem) -> (String, String) {
+    let (start, end) = sc.span();
+    let hint = p.hint.as_deref().unwrap_or("");
+    let m = p.message.as_str();
+    let undo = "undo the change, or try another".to_string();
+    if m.contains("outside the scenario's span") {
+        (
+            format!("the scenario runs from {start} to {end} only"),
+            "pick a date in between, or undo the change".to_string(),
+        )
+    } else if let Some(at) = m.find(" acts but is not in office on ") {
+        let who = plain(sc, &m[..at]);
+        let day = &m[at + " acts but is not in office on ".len()..];
+        let terms = (hint.strip_prefix("their terms: "))
+            .and_then(|t| t.split_once(';'))
+            .map_or(String::new(), |(t, _)| format!(" ({t})"));
+        (
+            format!("{who}, who takes part in it, is not in office on {day}"),
+            format!("pick a date when {who} holds office{terms}, or undo the change"),
+        )
+    } else if m.contains("is not in office on") && m.contains("or before") {
+        (
+            plain(sc, m),
+            "pick a day inside one of their terms, or undo the change".to_string(),
+        )
+    } else if m.contains("no date of its own") {
+        (
+            "it has no date of its own".to_string(),
+            "it happens when another event brings it about, so change or remove that event instead"
+                .to_string(),
+        )
+    } else if m.contains("already removed") {
+        (
+            "an earlier change already removes that event".to_string(),
+            "undo one of the two".to_string(),
+        )
+    } else if m.contains("a probability lies in [0, 1]") {
+        (
+            "a chance is a probability".to_string(),
+            "give one from 0 to 1".to_string(),
+        )
+    } else if m.starts_with("unknown") {
+        (
+            format!(
+                "the scenario has no {}",
+                plain(sc, m.trim_start_matches("unknown "))
+                    .split(':')
+                    .next()
+                    .unwrap_or_default()
+            ),
+            "pick it from the page's lists instead".to_string(),
+        )
+    } else {
+        (plain(sc, m), undo)
     }
 }
 

@@ -124,7 +124,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
             (
                 report::ensemble_csv(&sc, &e).unwrap(),
                 report::compare_csv(&sc, &c).unwrap(),
-                report::divergence_text(&sc, &c, &["late"]),
+                report::divergence_text(&sc, &c, &["late"], &[]),
                 report::rank_csv(&sc, &r).unwrap(),
             )
         })

@@ -26,3 +26,4 @@ mod shard;
 mod shipped;
 #[path = "../../benches/support/mod.rs"]
 mod support;
+mod ties;

@@ -194,7 +194,7 @@ fn an_unknown_variant_names_the_format_not_the_rust_type() {
     assert_eq!(e.message, "unknown variant `Year` in `Fade`");
     assert_eq!(
         e.hint.as_deref(),
-        Some("did you mean `Years`? the choices are: Days, Years, Permanent, Until")
+        Some("did you mean `Years`? the choices are: Days, Years, Permanent, Until, UntilEvent")
     );
 }
 

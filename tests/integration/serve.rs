@@ -359,12 +359,49 @@ fn only_scenarios_of_the_folder_can_be_named() {
 }
 
 #[test]
-fn a_bad_change_gets_the_located_message_of_a_file() {
+fn a_change_the_scenario_cannot_hold_says_which_and_what_to_do() {
+    let s = server();
+    let said = |c: &str| {
+        let a = get(&s.url, &format!("/api/lab?s={SINO}&c={c}&runs=2"));
+        assert_eq!(a.status, 422, "{c}: {}", a.text());
+        let v = a.json();
+        let msg = v["error"].as_str().unwrap().to_string();
+        // One sentence, and no file the teacher never saw.
+        assert!(
+            !msg.contains(".ron") && msg.matches(". ").count() == 0,
+            "{msg}"
+        );
+        msg
+    };
+    assert_eq!(
+        said("move:zhenbao_ambush:1999-01-01"),
+        "The change \u{201c}Border clash on Zhenbao (Damansky) Island happened on 1999-01-01\u{201d} cannot be tried: the scenario runs from 1917-11-07 to 1991-12-26 only; pick a date in between, or undo the change."
+    );
+    assert_eq!(
+        said("move:prc_proclaimed:1940-01-01"),
+        "The change \u{201c}Mao proclaims the People's Republic of China happened on 1940-01-01\u{201d} cannot be tried: Mao Zedong, who takes part in it, is not in office on 1940-01-01; pick a date when Mao Zedong holds office (1949-10-01 to 1976-09-09), or undo the change."
+    );
+    assert_eq!(
+        said("chance:zhenbao_ambush:2"),
+        "The change \u{201c}Border clash on Zhenbao (Damansky) Island had a chance of 2\u{201d} cannot be tried: a chance is a probability; give one from 0 to 1."
+    );
+    assert_eq!(
+        said("move:zhenbao_counterattack:1970-01-01"),
+        "The change \u{201c}Soviet counterattack on Zhenbao Island happened on 1970-01-01\u{201d} cannot be tried: it has no date of its own; it happens when another event brings it about, so change or remove that event instead."
+    );
+}
+
+#[test]
+fn a_bad_change_is_one_plain_sentence_with_the_located_message_beside_it() {
     let s = server();
     let a = get(&s.url, &format!("/api/lab?s={SINO}&c=remove:secret_speach"));
     assert_eq!(a.status, 422);
     let v = a.json();
-    let msg = v["error"].as_str().unwrap();
+    assert_eq!(
+        v["error"],
+        "The change \u{201c}secret_speach never happened\u{201d} cannot be tried: the scenario has no event \"secret_speach\"; pick it from the page's lists instead."
+    );
+    let msg = v["detail"].as_str().unwrap();
     assert!(msg.contains("whatif.ron:"), "{msg}");
     assert!(
         msg.contains("secret_speach") && msg.contains("secret_speech"),
@@ -569,8 +606,12 @@ fn a_what_if_of_three_pairs_is_told_pair_by_pair() {
     )
     .unwrap();
     let summary = v["summary"].as_str().unwrap();
+    // What the removal takes with it comes first, then the runs.
     assert!(
-        summary.starts_with("Over 20 paired runs, seeds 3 to 22, pair by pair:\n"),
+        summary.starts_with(
+            "Removing \u{201c}Nixon in Beijing\u{201d} takes nothing else with it; no modifier ended with it.\n\
+             Over 20 paired runs, seeds 3 to 22, pair by pair:\n"
+        ),
         "{summary}"
     );
     for p in 0..3 {

@@ -54,8 +54,9 @@
 //!   triggered events take the next number when scheduled.
 //! - An event, when due: each pair's score is read (after the day's earlier items, without
 //!   the `Until` modifiers ending that day); its guard is checked on those scores, then its
-//!   chance is drawn, then its effects apply in order, each drawn value drawn in effect
-//!   order. It is logged once per pair of its `pairs`, with that pair's score before and
+//!   chance is drawn; if it happens, the modifiers tied to it (`UntilEvent`) stop counting
+//!   from the start of the day (its score before is read again without them), then its
+//!   effects apply in order, each drawn value drawn in effect order. It is logged once per pair of its `pairs`, with that pair's score before and
 //!   after.
 //! - Samples are read at the end of their day, in (day, pair) order: on every first of a
 //!   month in the span, one per pair; on a checkpoint's first and last day, one for the
@@ -211,7 +212,11 @@ impl<'a> Oracle<'a> {
                                 pair: *pair,
                                 level: *level,
                                 half_life: sc.fades()[*fade],
-                                until: *until,
+                                until: until.as_ref().filter(|u| u.cause.is_none()).map(|u| u.day),
+                                cause: until
+                                    .as_ref()
+                                    .and_then(|u| u.cause.as_ref())
+                                    .and_then(|c| c.event),
                             };
                             keys.iter().position(|k| *k == key).unwrap_or_else(|| {
                                 keys.push(key);
@@ -524,6 +529,9 @@ impl<'a> Oracle<'a> {
         if e.chance < 1.0 && self.stream(i).random::<f64>() >= e.chance {
             return;
         }
+        if self.run.sums.end_tied(i, day) {
+            self.read(day);
+        }
         let first = log.len();
         for &pair in &e.pairs {
             log.push(FiredEvent {
@@ -692,8 +700,10 @@ struct Key {
     level: Level,
     /// Days; infinite for modifiers that do not fade.
     half_life: f64,
-    /// The first day it no longer counts.
+    /// The first day it no longer counts, for a dated end.
     until: Option<Day>,
+    /// The event whose day ends it, for an end tied to one.
+    cause: Option<usize>,
 }
 
 /// The sums of modifiers of one run, all faded to the same day.
@@ -705,6 +715,8 @@ struct Sums {
     values: Vec<f64>,
     /// Whether a modifier has gone into each sum this run.
     filled: Vec<bool>,
+    /// The day each sum tied to an event was ended by it, this run.
+    ended: Vec<Option<Day>>,
     /// The fading factor over 0 to 63 days, per sum.
     table: Vec<[f64; 64]>,
     /// The sums filled that fade, which every step multiplies.
@@ -724,6 +736,7 @@ impl Sums {
             counts: vec![false; keys.len()],
             values: vec![0.0; keys.len()],
             filled: vec![false; keys.len()],
+            ended: vec![None; keys.len()],
             keys,
             table,
             fading: Vec::new(),
@@ -735,6 +748,7 @@ impl Sums {
     fn reset(&mut self, day: Day) {
         self.values.fill(0.0);
         self.filled.fill(false);
+        self.ended.fill(None);
         self.fading.clear();
         self.live.iter_mut().for_each(Vec::clear);
         self.day = day;
@@ -750,6 +764,19 @@ impl Sums {
             }
             self.relist();
         }
+    }
+
+    /// Ends, on `day`, the sums tied to event `i` that it has not ended before; whether
+    /// any was.
+    fn end_tied(&mut self, i: usize, day: Day) -> bool {
+        let mut any = false;
+        for k in 0..self.keys.len() {
+            if self.keys[k].cause == Some(i) && self.ended[k].is_none() {
+                self.ended[k] = Some(day);
+                any = true;
+            }
+        }
+        any
     }
 
     /// Lists again, per pair, the sums a reading adds up.
@@ -783,7 +810,7 @@ impl Sums {
         let mut p = Parts::default();
         for &k in &self.live[pair] {
             let key = self.keys[k];
-            if key.until.is_some_and(|u| day >= u) {
+            if key.until.or(self.ended[k]).is_some_and(|u| day >= u) {
                 continue;
             }
             let v = self.values[k];

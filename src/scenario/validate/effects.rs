@@ -148,6 +148,40 @@ impl Validator {
         }
     }
 
+    /// The end of a modifier tied to event `id` (`UntilEvent`): an event of the file, or
+    /// one a counterfactual's change removed (an end that never comes).
+    fn tied_end(
+        &mut self,
+        subject: &Subject,
+        at: &At,
+        e: &EventFile,
+        id: &str,
+        names: &Names,
+    ) -> Option<End> {
+        let event = names.events.get(id).copied();
+        if event.is_none() && !names.removed.contains(id) {
+            self.unknown(subject, at, "event", id, &names.events);
+            return None;
+        }
+        if id == e.id {
+            self.problems.push(
+                subject.clone(),
+                at.clone(),
+                format!("a modifier that ends when its own event \"{id}\" happens never counts"),
+                Some("tie it to the event whose coming ends it, or write Permanent".to_string()),
+            );
+            return None;
+        }
+        let day = names.nominal.get(id).copied().flatten().unwrap_or(Day::MAX);
+        Some(End {
+            day,
+            cause: Some(Cause {
+                id: id.to_string(),
+                event,
+            }),
+        })
+    }
+
     pub(super) fn effect(
         &mut self,
         x: &EffectFile,
@@ -226,12 +260,12 @@ impl Validator {
                     2.0 * scale.bound,
                 );
                 let fat = at.field("fade");
-                let (half_life, until) = match *fade {
-                    FadeFile::Days(d) => (d, None),
+                let (half_life, until) = match fade {
+                    FadeFile::Days(d) => (*d, None),
                     FadeFile::Years(y) => (y * DAYS_PER_YEAR, None),
                     FadeFile::Permanent => (f64::INFINITY, None),
                     FadeFile::Until(date) => {
-                        if e.date.is_some_and(|d| date <= d) {
+                        if e.date.is_some_and(|d| *date <= d) {
                             self.problems.push(
                                 subject.clone(),
                                 fat.clone(),
@@ -240,8 +274,26 @@ impl Validator {
                                 ),
                                 Some("`Until` names the first day it no longer counts".to_string()),
                             );
+                        } else if let Some(ids) = names.dated.get(&date.day()) {
+                            let ids: Vec<String> = ids
+                                .iter()
+                                .map(|id| format!("UntilEvent(\"{id}\")"))
+                                .collect();
+                            self.warnings.push(
+                                subject.clone(),
+                                fat.clone(),
+                                format!(
+                                    "this modifier ends on {date}, the date of {}; if it ends because that happens, tie it to the event, so that a what-if that removes or moves the event keeps or moves the end",
+                                    names.dated_titles(date.day())
+                                ),
+                                Some(format!("did you mean {}?", ids.join(" or "))),
+                            );
                         }
-                        (f64::INFINITY, Some(date.day()))
+                        (f64::INFINITY, Some(End::on(date.day())))
+                    }
+                    FadeFile::UntilEvent(id) => {
+                        let end = self.tied_end(subject, &fat.index(0), e, id, names)?;
+                        (f64::INFINITY, Some(end))
                     }
                 };
                 let endless = until.is_some() || matches!(fade, FadeFile::Permanent);
@@ -254,13 +306,14 @@ impl Validator {
                             num(half_life)
                         ),
                         Some(
-                            "write Years(5.0), Days(90.0), Permanent or Until(\"YYYY-MM-DD\")"
+                            "write Years(5.0), Days(90.0), Permanent, Until(\"YYYY-MM-DD\") or UntilEvent(\"event id\")"
                                 .to_string(),
                         ),
                     );
                     return None;
                 }
-                self.counts_ever(&level, e, until, subject, &lat, names, leaders, parties);
+                let last = until.as_ref().and_then(End::fixed);
+                self.counts_ever(&level, e, last, subject, &lat, names, leaders, parties);
                 let fade = match fades.iter().position(|&h| h == half_life) {
                     Some(i) => i,
                     None => {
@@ -383,7 +436,7 @@ impl Validator {
             FadeFile::Days(d) => d,
             FadeFile::Years(y) => y * DAYS_PER_YEAR,
             FadeFile::Permanent => f64::INFINITY,
-            FadeFile::Until(_) => f64::NAN,
+            FadeFile::Until(_) | FadeFile::UntilEvent(_) => f64::NAN,
         };
         if !(drift > 0.0 && (drift.is_finite() || drift == f64::INFINITY)) {
             self.problems.push(

@@ -114,12 +114,32 @@ struct Names {
     state_ids: Vec<String>,
     /// The pairs modelled, as state indices, in the order of [`Scenario::pairs`].
     pairs: Vec<(usize, usize)>,
+    /// The nominal day of every event an end may be tied to, by id (`None`: no date of
+    /// its own): the base scenario's dates for a counterfactual's variant, which orders
+    /// the buckets of tied ends alike in the variant and its base.
+    nominal: HashMap<String, Option<Day>>,
+    /// Events of the base scenario that a counterfactual removed: an end tied to one
+    /// never comes.
+    removed: HashSet<String>,
+    /// The ids and titles of the dated events on each nominal day, in file order.
+    dated: BTreeMap<Day, Vec<String>>,
+    titles: HashMap<String, String>,
 }
 
 impl Names {
     /// The pair of two states (indices), in either order, if the file models it.
     fn pair_of(&self, a: usize, b: usize) -> Option<usize> {
         self.pairs.iter().position(|&p| p == (a, b) || p == (b, a))
+    }
+
+    /// The events dated `day`, for a message: `"Title" (id)`, joined by "and".
+    fn dated_titles(&self, day: Day) -> String {
+        let ids = self.dated.get(&day).map_or(&[][..], Vec::as_slice);
+        let named: Vec<String> = ids
+            .iter()
+            .map(|id| format!("event \"{id}\" ({})", self.titles[id]))
+            .collect();
+        named.join(" and ")
     }
 
     /// A pair's key, `a/b`.
@@ -250,7 +270,32 @@ impl Validator {
             span: (f.span.0.day(), f.span.1.day()),
             state_ids: f.states.iter().map(|s| s.id.clone()).collect(),
             pairs: Vec::new(),
+            nominal: HashMap::new(),
+            removed: HashSet::new(),
+            dated: BTreeMap::new(),
+            titles: HashMap::new(),
         };
+        for e in &f.events {
+            names
+                .nominal
+                .entry(e.id.clone())
+                .or_insert(e.date.map(|d| d.day()));
+            if let Some(d) = e.date
+                && !names.titles.contains_key(&e.id)
+            {
+                names.dated.entry(d.day()).or_default().push(e.id.clone());
+            }
+            names
+                .titles
+                .entry(e.id.clone())
+                .or_insert_with(|| e.title.clone());
+        }
+        for (id, date) in &f.base_dates {
+            names.nominal.insert(id.clone(), date.map(|d| d.day()));
+            if !names.titles.contains_key(id) {
+                names.removed.insert(id.clone());
+            }
+        }
         for x in f.events.iter().flat_map(|e| &e.effects) {
             if let EffectFile::TakeOffice { leader, .. } = x {
                 names.appointed.insert(leader.clone());
