@@ -275,7 +275,13 @@ pub enum Command {
     /// fits a measured series: r, RMSE, bias, share in the same band, best lag.
     #[command(
         mut_arg("reference", args::help(REFERENCE_FITTED)),
-        mut_arg("runs", args::help("Runs per curve; run i uses seed + i"))
+        mut_arg("runs", args::help("Runs per curve; run i uses seed + i")),
+        mut_arg(
+            "out",
+            args::help(
+                "Also write fit.txt (what is printed) and fit.csv, with a manifest, to this folder [default: print only]"
+            )
+        )
     )]
     Fit {
         /// The baseline scenario.
@@ -288,6 +294,8 @@ pub enum Command {
         runs: args::RunsOr1,
         #[command(flatten)]
         seed: args::Seed,
+        #[command(flatten)]
+        out: args::Out,
     },
     /// The classroom page: a what-if lab in the browser, on this machine only by default.
     Serve {
@@ -717,13 +725,16 @@ fn execute_command(
             reference,
             runs,
             seed,
+            out,
         } => research::fit(
             research::FitConfig::new(
                 scenario,
                 counterfactuals,
                 reference.reference.as_deref(),
                 Seeds::new(seed.seed, runs.runs)?,
+                out.out.as_deref(),
             )?,
+            argv,
             progress,
         ),
         // The server's config is `crate::serve::Config`, from `serve_config`; the server

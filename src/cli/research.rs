@@ -505,11 +505,13 @@ pub(super) fn sensitivity(
 }
 
 /// What `fit` works on: the baseline, the counterfactuals' variants and the measured
-/// series loaded, before any run.
+/// series loaded, and the output folder (if any) checked, before any run.
 pub(super) struct FitConfig {
     variants: Variants,
     reference: Reference,
+    ref_inputs: Vec<Input>,
     seeds: Seeds,
+    dir: Option<PathBuf>,
 }
 
 impl FitConfig {
@@ -519,34 +521,49 @@ impl FitConfig {
         cfs: &[PathBuf],
         reference: Option<&Path>,
         seeds: Seeds,
+        out: Option<&Path>,
     ) -> Result<FitConfig, CliError> {
         let variants = variants_of(path, cfs)?;
         let base = &variants.base;
-        let Some((reference, _)) = measured(reference, &base.file, path, &base.scenario)? else {
+        let Some((reference, ref_inputs)) = measured(reference, &base.file, path, &base.scenario)?
+        else {
             return Err(CliError::Usage(format!(
                 "fit needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
                 shown(&path)
             )));
         };
+        if let Some(dir) = out {
+            check_out(dir)?;
+        }
         Ok(FitConfig {
             variants,
             reference,
+            ref_inputs,
             seeds,
+            dir: out.map(Path::to_path_buf),
         })
     }
 }
 
-pub(super) fn fit(config: FitConfig, progress: &dyn Progress) -> Result<String, CliError> {
+/// `fit`: prints the fit of each curve; with `--out`, writes `fit.txt` (what it prints)
+/// and `fit.csv` there, with a manifest, as every command writes its files.
+pub(super) fn fit(
+    config: FitConfig,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
     let FitConfig {
         variants:
             Variants {
                 base,
                 variants,
                 notes,
-                ..
+                mut inputs,
             },
         reference,
+        ref_inputs,
         seeds,
+        dir,
     } = config;
     let sc = &base.scenario;
     let list: Vec<Variant> = variants
@@ -558,19 +575,33 @@ pub(super) fn fit(config: FitConfig, progress: &dyn Progress) -> Result<String, 
         .collect();
     let c = experiment::compare(sc, &list, seeds, progress)?;
     let days = experiment::months(sc);
-    let (_, _, text) =
+    let (_, csv, text) =
         report::fit_report(sc, &reference, &days, &curves_of(&c)).map_err(|source| {
             OutputError::Csv {
                 name: "fit.csv".to_string(),
                 source,
             }
         })?;
-    Ok(format!(
-        "{notes}{}: the mean of {} run{} from seed {}\n{text}",
+    let text = format!(
+        "{}: the mean of {} run{} from seed {}\n{text}",
         sc.title(),
         seeds.runs,
         if seeds.runs == 1 { "" } else { "s" },
         seeds.first
+    );
+    let Some(dir) = dir else {
+        return Ok(format!("{notes}{text}"));
+    };
+    inputs.extend(ref_inputs);
+    let files = vec![
+        ("fit.csv".to_string(), csv),
+        ("fit.txt".to_string(), text.clone().into_bytes()),
+    ];
+    let names = finish(&dir, files, "fit", inputs, seeds, argv)?;
+    Ok(format!(
+        "{notes}{text}wrote {} in {}\n",
+        names.join(", "),
+        shown(&dir)
     ))
 }
 

@@ -17,6 +17,7 @@ mod output;
 mod pairs;
 mod readme;
 mod reference;
+mod reference_files;
 mod research;
 mod scenario;
 mod search;

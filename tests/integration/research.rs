@@ -196,8 +196,8 @@ fn a_broken_reference_is_located_and_nothing_is_written() {
         ),
         ("date,score\n1955,x1\n", "bad.csv:2:6: `x1` is not a number"),
         (
-            "date,score\n1955,NaN\n",
-            "bad.csv:2:6: `NaN` is not a number",
+            "date,score\n1955,inf\n",
+            "bad.csv:2:6: `inf` is not a number",
         ),
         (
             "date,score\n1955,9.5\n",
