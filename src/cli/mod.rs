@@ -188,7 +188,8 @@ pub enum Command {
     },
     /// Finds the parameter values (declared in a params file) that bring the ensemble
     /// mean closest to a measured series on a training period: calibrated.ron (a
-    /// counterfactual), calibration.txt (train and test fit), chart.png/chart.svg.
+    /// counterfactual), calibration.txt (train and test fit, and diagnostics),
+    /// calibration.csv, chart.png/chart.svg.
     #[command(
         mut_arg("reference", args::help(REFERENCE_FITTED)),
         mut_arg("runs", args::help(RUNS_PER_EVALUATION)),
@@ -226,6 +227,11 @@ pub enum Command {
         /// The loss: RMSE, or the share of dates in another band.
         #[arg(long, value_enum, default_value = "rmse")]
         objective: crate::research::calibrate::Objective,
+        /// Rolling-origin cross-validation in time: cut the training dates in K + 1
+        /// parts, calibrate on the first k and test on the next, for k = 1..K (each a
+        /// whole search) [default: none].
+        #[arg(long, default_value_t = 0)]
+        folds: usize,
         #[command(flatten)]
         out: args::Out,
         #[command(flatten)]
@@ -676,6 +682,7 @@ fn execute_command(
             budget,
             starts,
             objective,
+            folds,
             out,
             shard,
         } => research::calibrate(
@@ -685,9 +692,10 @@ fn execute_command(
                 params,
                 (*train, *test),
                 Seeds::new(seed.seed, runs.runs)?,
-                (*budget, *starts),
+                (*budget, *starts, *folds),
                 *objective,
                 out.out.as_deref(),
+                shard.shard.is_some(),
             )?,
             argv,
             progress,

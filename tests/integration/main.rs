@@ -2,6 +2,7 @@
 
 mod arguments;
 mod browser;
+mod calibration;
 mod chart;
 mod cli;
 mod common;
