@@ -46,6 +46,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Show no progress on stderr: neither the bar on a terminal nor, without one, the
+    /// line every 10% (or 10 s) a batch job's log gets.
+    #[arg(long, global = true)]
+    pub quiet: bool,
 }
 
 /// The subcommands. The flags several share are defined once, in [`args`]; a command's

@@ -16,6 +16,7 @@ mod hostile;
 mod oracle;
 mod output;
 mod pairs;
+mod progress;
 mod readme;
 mod reference;
 mod reference_files;
