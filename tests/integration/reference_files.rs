@@ -386,3 +386,35 @@ fn bad_uncertainties_timestamps_and_columns_are_located() {
         );
     }
 }
+
+#[test]
+fn the_shipped_monthly_series_reads_as_pandas_wrote_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ran = diplosim(
+        dir.path(),
+        &[
+            "fit",
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scenarios/sino_soviet_1917_1991.ron")
+                .to_str()
+                .unwrap(),
+            "--reference",
+            fixture("sino_soviet_synthetic_monthly.csv")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    let text = ok(&ran);
+    assert!(
+        text.contains("(491 dates, 1950-01-01 to 1991-12-01;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  13 rows without a score (NA, NaN or empty) skipped\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  weighted by the series' uncertainty"),
+        "{text}"
+    );
+}
