@@ -345,7 +345,7 @@ pub enum Command {
 }
 
 /// `--reference` where the series is what the runs are fitted to.
-const REFERENCE_FITTED: &str = "The measured series (CSV `date,score[,label]`, or `date,pair,score[,label]` for several pairs) [default: the scenario's `reference`]";
+const REFERENCE_FITTED: &str = "The measured series (CSV `date,score[,label]`, or `date,pair,score[,label]` for several pairs; optionally `sd`, or `lo` and `hi`, weighting the fit; `NA` scores skipped) [default: the scenario's `reference`]";
 /// `--reference` where the series is optional, to rank parameters by the fit.
 const REFERENCE_RANKED: &str = "A measured series, to rank the parameters by their effect on the fit too [default: the scenario's `reference`]";
 /// `--shard` where the work shared out is the starts of a search.
