@@ -941,3 +941,49 @@ fn date_period(text: &str) -> Result<(Date, Date, Resolution), String> {
         _ => Err(bad()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timestamp_is_read_as_the_date_written_in_it() {
+        for text in [
+            "1962-06-01T00:00:00",
+            "1962-06-01 00:00:00",
+            "1962-06-01T23:59",
+            "1962-06-01T12:00:00.250",
+            "1962-06-01T00:00:00Z",
+            "1962-06-01T00:00:00+08:00",
+            "1962-06-01T00:00:00-0500",
+            "1962-06-01T00:00+08",
+        ] {
+            let (shown, (from, _, resolution)) = period(text).expect(text);
+            assert_eq!(shown, "1962-06-01", "{text}");
+            assert_eq!(from, Date::from_ymd(1962, 6, 1).unwrap(), "{text}");
+            assert_eq!(resolution, Resolution::Day, "{text}");
+        }
+        for text in [
+            "1962-06-01T24:00",
+            "1962-06-01T10",
+            "1962-06-01T10:60",
+            "1962-06-01T10:00.5",
+            "1962-06-01T10:00:00.",
+            "1962-06-01T10:00+8",
+            "1962-06-01T10:00Zulu",
+            "1962-06-01X10:00",
+        ] {
+            assert!(period(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn missing_scores_are_spelled_as_r_pandas_and_spreadsheets_spell_them() {
+        for text in ["", " ", "NA", "na", "NaN", "nan", "N/A", "#N/A", "null"] {
+            assert!(missing(text), "{text:?}");
+        }
+        for text in ["0", "-", "none", "inf", "1.5"] {
+            assert!(!missing(text), "{text:?}");
+        }
+    }
+}
