@@ -4,15 +4,123 @@
 //! that goes away (`diplosim check F | head -1`) is not a failure: the program ends
 //! quietly with the command's own status, as ripgrep does.
 //!
-//! Long experiments draw a progress bar on stderr when stderr is a terminal, and nothing
-//! otherwise.
+//! Long experiments draw a progress bar on stderr when stderr is a terminal; without one
+//! (a batch job's log), they write a line there every 10% of the work or every 10 s,
+//! whichever comes first, with the count and the time left. `--quiet` silences both, and
+//! is not recorded in manifests (it changes no file).
 
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use diplosim::cli::{Cli, Command, execute_with, serve_config};
 use diplosim::experiment::Progress;
 use indicatif::{ProgressBar, ProgressStyle};
+
+/// How often a batch job hears of progress, at the least.
+const EVERY: Duration = Duration::from_secs(10);
+
+/// Progress as lines on stderr, for a batch job's log: one each time the work passes a
+/// tenth, or 10 s after the last line. Called from worker threads.
+struct Lines {
+    total: AtomicU64,
+    done: AtomicU64,
+    /// When the work started, when the last line was written, and the next tenth to
+    /// report (1 to 10).
+    state: Mutex<(Instant, Instant, u64)>,
+}
+
+impl Lines {
+    fn new() -> Lines {
+        let now = Instant::now();
+        Lines {
+            total: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            state: Mutex::new((now, now, 1)),
+        }
+    }
+}
+
+impl Progress for Lines {
+    fn start(&self, total: u64) {
+        self.total.store(total, Ordering::SeqCst);
+        self.done.store(0, Ordering::SeqCst);
+        let now = Instant::now();
+        if let Ok(mut s) = self.state.lock() {
+            *s = (now, now, 1);
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        let done = self.done.fetch_add(n, Ordering::SeqCst) + n;
+        let total = self.total.load(Ordering::SeqCst).max(1);
+        let Ok(mut s) = self.state.lock() else { return };
+        let (started, last, next) = *s;
+        let tenth = (u128::from(done.min(total)) * 10 / u128::from(total)) as u64;
+        let now = Instant::now();
+        if tenth < next && now.duration_since(last) < EVERY {
+            return;
+        }
+        *s = (started, now, next.max(tenth + 1));
+        let elapsed = now.duration_since(started).as_secs_f64();
+        let left = if done == 0 {
+            String::from("time left unknown")
+        } else {
+            let rest = elapsed / done as f64 * total.saturating_sub(done) as f64;
+            format!("about {} left", duration(rest))
+        };
+        // Best effort: a log that cannot be written is no reason to stop the work.
+        let _ = writeln!(
+            std::io::stderr(),
+            "diplosim: {done} of {total} done ({}%), {} elapsed, {left}",
+            u128::from(done.min(total)) * 100 / u128::from(total),
+            duration(elapsed)
+        );
+    }
+}
+
+/// Seconds in words: `42 s`, `3 min 5 s`, `2 h 10 min`.
+fn duration(secs: f64) -> String {
+    let s = secs.round() as u64;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min {} s", s / 60, s % 60),
+        _ => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
+}
+
+/// Where progress goes: a bar on a terminal, lines without one, nowhere with `--quiet`.
+enum Report {
+    Bar(Bar),
+    Lines(Lines),
+    Quiet,
+}
+
+impl Progress for Report {
+    fn start(&self, total: u64) {
+        match self {
+            Report::Bar(b) => b.start(total),
+            Report::Lines(l) => l.start(total),
+            Report::Quiet => {}
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        match self {
+            Report::Bar(b) => b.advance(n),
+            Report::Lines(l) => l.advance(n),
+            Report::Quiet => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Report::Bar(b) = self {
+            b.finish();
+        }
+    }
+}
 
 /// A progress bar on stderr, shown only on a terminal.
 struct Bar(ProgressBar);
@@ -68,18 +176,29 @@ fn main() {
     if let Command::Serve { dir, host, port } = &cli.command {
         serve(dir, host, *port);
     }
-    let bar = if std::io::stderr().is_terminal() {
+    let report = if cli.quiet {
+        Report::Quiet
+    } else if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(0);
         if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} runs ({eta} left)",
+            "{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} done ({eta} left)",
         ) {
             bar.set_style(style);
         }
-        bar
+        Report::Bar(Bar(bar))
     } else {
-        ProgressBar::hidden()
+        Report::Lines(Lines::new())
     };
-    let (text, error, code) = match execute_with(&cli, &argv, &Bar(bar)) {
+    // `--quiet` changes no file: the command line manifests record is the one without it
+    // (up to a `--`, after which it would be a name).
+    let end = argv.iter().position(|a| a == "--").unwrap_or(argv.len());
+    let argv: Vec<String> = argv
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| *i >= end || a.as_str() != "--quiet")
+        .map(|(_, a)| a.clone())
+        .collect();
+    let (text, error, code) = match execute_with(&cli, &argv, &report) {
         Ok(text) => (text, None, 0),
         Err(e) => (e.stdout().to_string(), Some(e.to_string()), e.exit_code()),
     };

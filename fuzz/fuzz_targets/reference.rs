@@ -20,7 +20,11 @@ static SMALL: LazyLock<Scenario> = LazyLock::new(|| {
 
 fuzz_target!(|bytes: &[u8]| {
     match Reference::parse(bytes, Path::new("reference.csv"), &SMALL) {
-        Ok(r) => assert!(r.points.iter().all(|p| p.score.is_finite())),
+        Ok(r) => assert!(r.points.iter().all(|p| {
+            p.score.is_finite()
+                && p.uncertainty
+                    .is_none_or(|u| u.sd > 0.0 && u.weight().is_finite() && u.lo < u.hi)
+        })),
         Err(e) => {
             let _ = e.to_string();
         }

@@ -260,6 +260,22 @@ pub struct Series {
     pub band: Vec<(Date, f64, f64)>,
 }
 
+/// Whether a measured series is dense: its dates, at the median, no further apart than
+/// two months or 1/150 of its own span. A dense series is drawn as a plain line: a dot
+/// at each of hundreds of monthly dates would hide the runs' lines and bands under it.
+pub fn dense(s: &Series) -> bool {
+    let mut days: Vec<i64> = s.points.iter().map(|p| i64::from(p.0.day())).collect();
+    days.sort_unstable();
+    let mut gaps: Vec<i64> = days.windows(2).map(|w| w[1] - w[0]).collect();
+    if gaps.is_empty() {
+        return false;
+    }
+    gaps.sort_unstable();
+    let median = gaps[gaps.len() / 2];
+    let span = days[days.len() - 1] - days[0];
+    median <= 62.max(span / 150)
+}
+
 /// Percentiles of many runs on a sequence of dates.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnsembleBand {

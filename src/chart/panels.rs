@@ -11,9 +11,8 @@
 
 use super::scene::{Align, INK, Label, Point, Rect, Scene, Stroke, fit, text_width};
 use super::timeline::{
-    Axes, CHANGED, Decisions, ERA, PALETTE, REFERENCE, SOFT_INK, band_tab, bands, checkpoints,
-    eras, footer, header, place_eras, reference_stroke, score_text, score_ticks, thin, trace,
-    x_axis, y_ticks,
+    Axes, CHANGED, Decisions, ERA, PALETTE, ReferenceTrace, SOFT_INK, band_tab, bands, checkpoints,
+    eras, footer, header, place_eras, score_text, score_ticks, thin, trace, x_axis, y_ticks,
 };
 use super::{ChartModel, Date, SeriesRole};
 
@@ -185,11 +184,9 @@ fn draw_lines(scene: &mut Scene, model: &ChartModel, panel: &super::Panel, axes:
         .iter()
         .filter(|s| s.role == SeriesRole::Reference)
     {
-        let line = inside(&s.points);
-        scene.line(line.clone(), reference_stroke());
-        for &c in &line {
-            scene.circle(c, 3.0, Some(REFERENCE), None);
-        }
+        let r = ReferenceTrace::of(s, axes, (start, end));
+        r.draw_band(scene);
+        r.draw_line(scene);
     }
     scene.line(what_if, Stroke::solid(colour, 3.0));
     for line in baselines {

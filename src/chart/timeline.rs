@@ -535,7 +535,11 @@ struct KeyItem {
 #[derive(Clone, Copy, Debug)]
 enum KeyGlyph {
     Line(Rgba),
-    Reference,
+    /// A measured series: dense (a plain line) or dotted, with or without a band.
+    Reference {
+        dense: bool,
+        band: bool,
+    },
     Ensemble(Rgba),
     /// A line over its band in the same hue.
     Banded(Rgba),
@@ -720,7 +724,10 @@ fn reference_items(model: &ChartModel) -> impl Iterator<Item = KeyItem> + '_ {
         .iter()
         .filter(|s| s.role == SeriesRole::Reference)
         .map(|s| KeyItem {
-            glyph: KeyGlyph::Reference,
+            glyph: KeyGlyph::Reference {
+                dense: super::dense(s),
+                band: !s.band.is_empty(),
+            },
             text: s.label.clone(),
         })
 }
@@ -734,9 +741,19 @@ fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
         let g = Rect::new(x, mid - 7.0, x + KEY_GLYPH, mid + 7.0);
         match item.glyph {
             KeyGlyph::Line(c) => scene.line(vec![(g.x0, mid), (g.x1, mid)], Stroke::solid(c, 3.0)),
-            KeyGlyph::Reference => {
-                scene.line(vec![(g.x0, mid), (g.x1, mid)], reference_stroke());
-                scene.circle(((g.x0 + g.x1) / 2.0, mid), 3.5, Some(REFERENCE), None);
+            KeyGlyph::Reference { dense, band } => {
+                if band {
+                    scene.rect(g, Some(REFERENCE.alpha(REFERENCE_BAND)), None);
+                }
+                if dense {
+                    scene.line(
+                        vec![(g.x0, mid), (g.x1, mid)],
+                        Stroke::solid(REFERENCE, 2.0),
+                    );
+                } else {
+                    scene.line(vec![(g.x0, mid), (g.x1, mid)], reference_stroke());
+                    scene.circle(((g.x0 + g.x1) / 2.0, mid), 3.5, Some(REFERENCE), None);
+                }
             }
             KeyGlyph::Ensemble(c) => {
                 scene.rect(g, Some(c.alpha(ENSEMBLE_OUTER)), None);
@@ -1581,8 +1598,66 @@ pub(super) struct Traces {
     /// Line, colour, and the band under it (empty for none).
     variants: Vec<(Vec<Point>, Rgba, Vec<Point>)>,
     baselines: Vec<Vec<Point>>,
-    references: Vec<Vec<Point>>,
+    references: Vec<ReferenceTrace>,
 }
+
+/// A measured series in pixels: its line, the polygon of its 95% band (empty for none),
+/// and whether it is dense (a line without dots).
+pub(super) struct ReferenceTrace {
+    pub line: Vec<Point>,
+    pub band: Vec<Point>,
+    pub dense: bool,
+}
+
+impl ReferenceTrace {
+    /// The series `s` on `axes`, within `span`.
+    pub fn of(s: &super::Series, axes: &Axes, (start, end): (Date, Date)) -> ReferenceTrace {
+        let mut pts: Vec<(Date, f64)> = s
+            .points
+            .iter()
+            .copied()
+            .filter(|(d, _)| (start..=end).contains(d))
+            .collect();
+        pts.sort_by_key(|p| p.0);
+        let mut band: Vec<&(Date, f64, f64)> = s
+            .band
+            .iter()
+            .filter(|(d, _, _)| (start..=end).contains(d))
+            .collect();
+        band.sort_by_key(|b| b.0);
+        let upper = thin(band.iter().map(|b| (axes.x(b.0), axes.y(b.2))).collect());
+        let mut lower = thin(band.iter().map(|b| (axes.x(b.0), axes.y(b.1))).collect());
+        lower.reverse();
+        ReferenceTrace {
+            line: thin(pts.iter().map(|&(d, v)| (axes.x(d), axes.y(v))).collect()),
+            band: upper.into_iter().chain(lower).collect(),
+            dense: super::dense(s),
+        }
+    }
+
+    /// The band, under everything else.
+    pub fn draw_band(&self, scene: &mut Scene) {
+        if !self.band.is_empty() {
+            scene.polygon(self.band.clone(), REFERENCE.alpha(REFERENCE_BAND));
+        }
+    }
+
+    /// The line: a thin solid one for a dense series, whose dots would hide what lies
+    /// under them; dashed and dotted at each date otherwise.
+    pub fn draw_line(&self, scene: &mut Scene) {
+        if self.dense {
+            scene.line(self.line.clone(), Stroke::solid(REFERENCE, 2.0));
+            return;
+        }
+        scene.line(self.line.clone(), reference_stroke());
+        for &p in &self.line {
+            scene.circle(p, 3.5, Some(REFERENCE), Some(Stroke::solid(WHITE, 1.0)));
+        }
+    }
+}
+
+/// The opacity of a measured series' band.
+const REFERENCE_BAND: f64 = 0.16;
 
 /// An ensemble's bands and median, in pixels, and how they are painted.
 struct EnsembleTrace {
@@ -1612,7 +1687,7 @@ impl Traces {
             .chain(self.variants.iter().map(|v| v.0.clone()))
             .chain(self.baselines.iter().cloned())
             .chain(self.pairs.iter().map(|p| p.1.clone()))
-            .chain(self.references.iter().cloned())
+            .chain(self.references.iter().map(|r| r.line.clone()))
             .collect()
     }
 
@@ -1630,8 +1705,17 @@ impl Traces {
         ends
     }
 
-    /// Bands first, then variants, the baseline on top.
+    /// Bands first (a measured series' under the runs', and a dense series' line), then
+    /// variants, the baseline on top, and a sparse measured series' dots over all.
     pub fn draw(&self, scene: &mut Scene) {
+        for r in &self.references {
+            r.draw_band(scene);
+        }
+        // A dense series is a line of its own under the runs, so that it hides none of
+        // them; a sparse one's dots go on top.
+        for r in self.references.iter().filter(|r| r.dense) {
+            r.draw_line(scene);
+        }
         if self.ensembles.iter().any(|e| e.pair.is_some()) {
             // Several pairs: every band first, lightest outside, then every median, so
             // that no pair's band veils another pair's line.
@@ -1665,11 +1749,8 @@ impl Traces {
         for (p, line) in &self.pairs {
             scene.line(line.clone(), pair_stroke(*p, 3.0));
         }
-        for line in &self.references {
-            scene.line(line.clone(), reference_stroke());
-            for &p in line {
-                scene.circle(p, 3.5, Some(REFERENCE), Some(Stroke::solid(WHITE, 1.0)));
-            }
+        for r in self.references.iter().filter(|r| !r.dense) {
+            r.draw_line(scene);
         }
     }
 }
@@ -1767,7 +1848,9 @@ pub(super) fn trace(model: &ChartModel, axes: &Axes) -> Traces {
             }
             SeriesRole::Baseline if many => traces.pairs.push((s.pair, px)),
             SeriesRole::Baseline => traces.baselines.push(px),
-            SeriesRole::Reference => traces.references.push(px),
+            SeriesRole::Reference => traces
+                .references
+                .push(ReferenceTrace::of(s, axes, model.span)),
         }
     }
     traces

@@ -80,7 +80,8 @@ pub struct Events {
 #[derive(Debug, Clone, Args)]
 pub struct Reference {
     /// A measured series to set beside the run (CSV `date,score[,label]`, or
-    /// `date,pair,score[,label]` for several pairs): drawn on the chart, with fit.csv and
+    /// `date,pair,score[,label]` for several pairs; optionally `sd`, or `lo` and `hi`,
+    /// weighting the fit; `NA` scores skipped): drawn on the chart, with fit.csv and
     /// fit.txt [default: the scenario's `reference`].
     #[arg(long)]
     pub reference: Option<PathBuf>,

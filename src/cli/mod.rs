@@ -46,6 +46,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Show no progress on stderr: neither the bar on a terminal nor, without one, the
+    /// line every 10% (or 10 s) a batch job's log gets.
+    #[arg(long, global = true)]
+    pub quiet: bool,
 }
 
 /// The subcommands. The flags several share are defined once, in [`args`]; a command's
@@ -188,7 +192,8 @@ pub enum Command {
     },
     /// Finds the parameter values (declared in a params file) that bring the ensemble
     /// mean closest to a measured series on a training period: calibrated.ron (a
-    /// counterfactual), calibration.txt (train and test fit), chart.png/chart.svg.
+    /// counterfactual), calibration.txt (train and test fit, and diagnostics),
+    /// calibration.csv, chart.png/chart.svg.
     #[command(
         mut_arg("reference", args::help(REFERENCE_FITTED)),
         mut_arg("runs", args::help(RUNS_PER_EVALUATION)),
@@ -226,6 +231,11 @@ pub enum Command {
         /// The loss: RMSE, or the share of dates in another band.
         #[arg(long, value_enum, default_value = "rmse")]
         objective: crate::research::calibrate::Objective,
+        /// Rolling-origin cross-validation in time: cut the training dates in K + 1
+        /// parts, calibrate on the first k and test on the next, for k = 1..K (each a
+        /// whole search) [default: none].
+        #[arg(long, default_value_t = 0)]
+        folds: usize,
         #[command(flatten)]
         out: args::Out,
         #[command(flatten)]
@@ -277,7 +287,13 @@ pub enum Command {
     /// fits a measured series: r, RMSE, bias, share in the same band, best lag.
     #[command(
         mut_arg("reference", args::help(REFERENCE_FITTED)),
-        mut_arg("runs", args::help("Runs per curve; run i uses seed + i"))
+        mut_arg("runs", args::help("Runs per curve; run i uses seed + i")),
+        mut_arg(
+            "out",
+            args::help(
+                "Also write fit.txt (what is printed) and fit.csv, with a manifest, to this folder [default: print only]"
+            )
+        )
     )]
     Fit {
         /// The baseline scenario.
@@ -292,6 +308,8 @@ pub enum Command {
         seed: args::Seed,
         #[command(flatten)]
         dynamics: args::DynamicsFlag,
+        #[command(flatten)]
+        out: args::Out,
     },
     /// The classroom page: a what-if lab in the browser, on this machine only by default.
     Serve {
@@ -331,7 +349,7 @@ pub enum Command {
 }
 
 /// `--reference` where the series is what the runs are fitted to.
-const REFERENCE_FITTED: &str = "The measured series (CSV `date,score[,label]`, or `date,pair,score[,label]` for several pairs) [default: the scenario's `reference`]";
+const REFERENCE_FITTED: &str = "The measured series (CSV `date,score[,label]`, or `date,pair,score[,label]` for several pairs; optionally `sd`, or `lo` and `hi`, weighting the fit; `NA` scores skipped) [default: the scenario's `reference`]";
 /// `--reference` where the series is optional, to rank parameters by the fit.
 const REFERENCE_RANKED: &str = "A measured series, to rank the parameters by their effect on the fit too [default: the scenario's `reference`]";
 /// `--shard` where the work shared out is the starts of a search.
@@ -672,6 +690,7 @@ fn execute_command(
             budget,
             starts,
             objective,
+            folds,
             out,
             shard,
             dynamics,
@@ -682,10 +701,11 @@ fn execute_command(
                 params,
                 (*train, *test),
                 Seeds::new(seed.seed, runs.runs)?,
-                (*budget, *starts),
+                (*budget, *starts, *folds),
                 *objective,
                 out.out.as_deref(),
                 dynamics,
+                shard.shard.is_some(),
             )?,
             argv,
             progress,
@@ -724,6 +744,7 @@ fn execute_command(
             runs,
             seed,
             dynamics,
+            out,
         } => research::fit(
             research::FitConfig::new(
                 scenario,
@@ -731,7 +752,9 @@ fn execute_command(
                 reference.reference.as_deref(),
                 Seeds::new(seed.seed, runs.runs)?,
                 dynamics,
+                out.out.as_deref(),
             )?,
+            argv,
             progress,
         ),
         // The server's config is `crate::serve::Config`, from `serve_config`; the server

@@ -16,8 +16,8 @@ use crate::output::{Input, OutputError};
 use crate::report;
 use crate::research::Reference;
 use crate::research::calibrate::{Objective, Params, Problem};
-use crate::research::search;
 use crate::research::sensitivity::{self, Design};
+use crate::research::{diagnose, search};
 use crate::scenario::Dynamics;
 use crate::scenario::counterfactual::Source;
 use crate::scenario::load;
@@ -37,6 +37,8 @@ pub(super) struct CalibrateConfig<'a> {
     budget: usize,
     starts: usize,
     objective: Objective,
+    /// The windows of `--folds` (training, test), none without it.
+    folds: Vec<((Date, Date), (Date, Date))>,
     dir: PathBuf,
 }
 
@@ -48,10 +50,11 @@ impl<'a> CalibrateConfig<'a> {
         params: &Path,
         (train, test): (Option<(Date, Date)>, Option<(Date, Date)>),
         seeds: Seeds,
-        (budget, starts): (usize, usize),
+        (budget, starts, folds): (usize, usize, usize),
         objective: Objective,
         out: Option<&Path>,
         dynamics: &args::DynamicsFlag,
+        sharded: bool,
     ) -> Result<CalibrateConfig<'a>, CliError> {
         let mut base = load::scenario(path)?;
         if let Some(d) = &dynamics.dynamics {
@@ -115,9 +118,26 @@ impl<'a> CalibrateConfig<'a> {
                 )));
             }
         }
+        let windows = if folds == 0 {
+            Vec::new()
+        } else {
+            if sharded {
+                return Err(CliError::Usage(
+                    "--folds runs on one machine: give it without --shard (or split the folds by their periods, one calibrate per fold)".into(),
+                ));
+            }
+            crate::research::diagnose::fold_windows(&reference, train, folds).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "--folds {folds}: the training dates of {} cannot be cut in {} parts of at least one date each",
+                    reference.files(),
+                    folds.saturating_add(1)
+                ))
+            })?
+        };
         let dir = out.map_or_else(|| default_out(sc).join("calibrate"), Path::to_path_buf);
         check_out(&dir)?;
         Ok(CalibrateConfig {
+            folds: windows,
             path,
             base,
             reference,
@@ -154,6 +174,7 @@ pub(super) fn calibrate(
         budget,
         starts,
         objective,
+        folds,
         dir,
     } = config;
     let sc = &base.scenario;
@@ -184,10 +205,10 @@ pub(super) fn calibrate(
     let k = ps.params.len();
     let found = match work {
         Work::All => {
-            progress.start(budget as u64);
-            let found = search::search(&problem, starts, 0..starts, progress);
-            progress.finish();
-            found?
+            progress.start(
+                (budget + diagnose::profile_evaluations(k) + folds.len() * budget) as u64,
+            );
+            search::search(&problem, starts, 0..starts, progress)?
         }
         Work::Shard(shard) => {
             return write_unit_shard(
@@ -225,7 +246,8 @@ pub(super) fn calibrate(
                 CliError::Usage(
                     "the shards' starts do not match the params file, or hold a loss or a count of evaluations no search makes".into(),
                 )
-            })?,
+            })
+            .inspect(|_| progress.start(diagnose::profile_evaluations(k) as u64))?,
     };
     let cal = search::calibration(&problem, &found, &base_name, &about);
     let variant =
@@ -282,6 +304,48 @@ pub(super) fn calibrate(
         train,
         test,
     ));
+    let train_dates = crate::research::fit::pairs(&reference, &days, &c.baseline, train, 0).len();
+    let limit = diagnose::threshold(objective, cal.loss, train_dates);
+    let profiles = diagnose::profiles(&problem, &days, &cal.best, cal.loss, limit, progress)?;
+    let fold_results = diagnose::folds(&problem, &folds, starts, &c.baseline, progress)?;
+    progress.finish();
+    let test_rmse = test.map(|t| {
+        let rmse = |curve: &[f64]| {
+            crate::research::fit::rmse(&crate::research::fit::pairs(
+                &reference,
+                &days,
+                curve,
+                Some(t),
+                0,
+            ))
+        };
+        (rmse(&c.baseline), rmse(&c.variants[0].mean))
+    });
+    let diagnostics = diagnose::Diagnostics {
+        bounds: ps
+            .params
+            .iter()
+            .zip(&cal.best)
+            .map(|(p, &v)| diagnose::near_bound(p, v))
+            .collect(),
+        profiles,
+        limit,
+        best_loss: cal.loss,
+        train_dates,
+        starts: found
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), diagnose::Stop::of(s, budget, starts, i)))
+            .collect(),
+        test: test_rmse,
+        folds: fold_results,
+    };
+    text.push_str(&report::diagnostics_text(&ps, objective, &diagnostics, w));
+    let calibration_csv = report::calibration_csv(&ps, &cal.start.0, &cal.best, &diagnostics)
+        .map_err(|source| OutputError::Csv {
+            name: "calibration.csv".to_string(),
+            source,
+        })?;
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::compare_chart(
         sc,
@@ -321,6 +385,7 @@ pub(super) fn calibrate(
     let mut files = vec![
         ("calibrated.ron".to_string(), cal.text.clone().into_bytes()),
         ("calibration.txt".to_string(), text.clone().into_bytes()),
+        ("calibration.csv".to_string(), calibration_csv),
         ("fit.csv".to_string(), fit_csv),
     ];
     files.extend(chart.into_files());
@@ -514,11 +579,13 @@ pub(super) fn sensitivity(
 }
 
 /// What `fit` works on: the baseline, the counterfactuals' variants and the measured
-/// series loaded, before any run.
+/// series loaded, and the output folder (if any) checked, before any run.
 pub(super) struct FitConfig {
     variants: Variants,
     reference: Reference,
+    ref_inputs: Vec<Input>,
     seeds: Seeds,
+    dir: Option<PathBuf>,
 }
 
 impl FitConfig {
@@ -529,6 +596,7 @@ impl FitConfig {
         reference: Option<&Path>,
         seeds: Seeds,
         dynamics: &args::DynamicsFlag,
+        out: Option<&Path>,
     ) -> Result<FitConfig, CliError> {
         let mut variants = variants_of(path, cfs)?;
         // The form chosen on the command line, for every curve.
@@ -541,31 +609,45 @@ impl FitConfig {
             }
         }
         let base = &variants.base;
-        let Some((reference, _)) = measured(reference, &base.file, path, &base.scenario)? else {
+        let Some((reference, ref_inputs)) = measured(reference, &base.file, path, &base.scenario)?
+        else {
             return Err(CliError::Usage(format!(
                 "fit needs a measured series: give --reference FILE.csv, or name one in {} with `reference: \"FILE.csv\"`",
                 shown(&path)
             )));
         };
+        if let Some(dir) = out {
+            check_out(dir)?;
+        }
         Ok(FitConfig {
             variants,
             reference,
+            ref_inputs,
             seeds,
+            dir: out.map(Path::to_path_buf),
         })
     }
 }
 
-pub(super) fn fit(config: FitConfig, progress: &dyn Progress) -> Result<String, CliError> {
+/// `fit`: prints the fit of each curve; with `--out`, writes `fit.txt` (what it prints)
+/// and `fit.csv` there, with a manifest, as every command writes its files.
+pub(super) fn fit(
+    config: FitConfig,
+    argv: &[String],
+    progress: &dyn Progress,
+) -> Result<String, CliError> {
     let FitConfig {
         variants:
             Variants {
                 base,
                 variants,
                 notes,
-                ..
+                mut inputs,
             },
         reference,
+        ref_inputs,
         seeds,
+        dir,
     } = config;
     let sc = &base.scenario;
     let list: Vec<Variant> = variants
@@ -577,20 +659,34 @@ pub(super) fn fit(config: FitConfig, progress: &dyn Progress) -> Result<String, 
         .collect();
     let c = experiment::compare(sc, &list, seeds, progress)?;
     let days = experiment::months(sc);
-    let (_, _, text) =
+    let (_, csv, text) =
         report::fit_report(sc, &reference, &days, &curves_of(&c)).map_err(|source| {
             OutputError::Csv {
                 name: "fit.csv".to_string(),
                 source,
             }
         })?;
-    Ok(format!(
-        "{notes}{}: the mean of {} run{} from seed {}, {} dynamics\n{text}",
+    let text = format!(
+        "{}: the mean of {} run{} from seed {}, {} dynamics\n{text}",
         sc.title(),
         seeds.runs,
         if seeds.runs == 1 { "" } else { "s" },
         seeds.first,
         sc.dynamics
+    );
+    let Some(dir) = dir else {
+        return Ok(format!("{notes}{text}"));
+    };
+    inputs.extend(ref_inputs);
+    let files = vec![
+        ("fit.csv".to_string(), csv),
+        ("fit.txt".to_string(), text.clone().into_bytes()),
+    ];
+    let names = finish(&dir, files, "fit", inputs, seeds, argv)?;
+    Ok(format!(
+        "{notes}{text}wrote {} in {}\n",
+        names.join(", "),
+        shown(&dir)
     ))
 }
 

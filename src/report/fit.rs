@@ -46,7 +46,16 @@ pub fn reference_series(sc: &Scenario, reference: &Reference) -> Vec<Series> {
                 })
                 .collect(),
             role: SeriesRole::Reference,
-            band: Vec::new(),
+            // The 95% interval of each date that has one.
+            band: reference
+                .points
+                .iter()
+                .filter(|p| p.pair == pair)
+                .filter_map(|p| {
+                    let mid = (p.from.day() + p.until.day() - 1) / 2;
+                    p.uncertainty.map(|u| (Date::from_day(mid), u.lo, u.hi))
+                })
+                .collect(),
         })
         .collect()
 }
@@ -121,6 +130,40 @@ fn pair_width(sc: &Scenario) -> usize {
         .max(ALL.len())
 }
 
+/// What the fit's reader must know of the series before its figures: the rows without a
+/// score that were skipped, how the uncertainty weights the fit, and a warning for a
+/// series (or a pair's) of fewer than 12 dates.
+pub fn notes(sc: &Scenario, reference: &Reference) -> String {
+    let mut out = String::new();
+    if reference.skipped > 0 {
+        let _ = writeln!(
+            out,
+            "  {} row{} without a score (NA, NaN or empty) skipped",
+            reference.skipped,
+            if reference.skipped == 1 { "" } else { "s" }
+        );
+    }
+    if reference.points.iter().any(|p| p.uncertainty.is_some()) {
+        let _ = writeln!(
+            out,
+            "  weighted by the series' uncertainty: each date by 1/sd² (r, RMSE and bias; same band counts dates)"
+        );
+    }
+    let many = sc.pairs.len() > 1;
+    for pair in reference.pairs() {
+        let n = reference.points.iter().filter(|p| p.pair == pair).count();
+        let what = if many {
+            format!("the series of {}", sc.pair_key(pair))
+        } else {
+            "the series".to_string()
+        };
+        if let Some(w) = fit::few_dates_warning(&what, n) {
+            let _ = writeln!(out, "  {w}");
+        }
+    }
+    out
+}
+
 /// The fit summary: one row per curve; with several pairs, one per curve and measured
 /// pair, and one per curve for all pairs pooled.
 pub fn fit_text(sc: &Scenario, reference: &Reference, fits: &[CurveFit]) -> String {
@@ -150,6 +193,7 @@ pub fn fit_text(sc: &Scenario, reference: &Reference, fits: &[CurveFit]) -> Stri
         reference.files(),
         sc.title()
     );
+    out.push_str(&notes(sc, reference));
     let width = fits
         .iter()
         .map(|f| f.name.chars().count())
@@ -295,5 +339,19 @@ pub fn train_test_text(
             "none given".into()
         }
     );
+    for (what, window) in [
+        ("the training period", Some(train)),
+        ("the test period", test.map(Some)),
+    ] {
+        let Some(window) = window else { continue };
+        let n = reference
+            .points
+            .iter()
+            .filter(|p| window.is_none_or(|(a, b)| a <= p.from && p.from <= b))
+            .count();
+        if let Some(w) = fit::few_dates_warning(what, n) {
+            let _ = writeln!(out, "  {w}");
+        }
+    }
     out
 }

@@ -9,6 +9,7 @@
 //! Numbers in CSV files have four decimals ([`fixed`]) and dates are ISO, so the same
 //! results give the same bytes on any machine.
 
+mod calibration;
 mod compare;
 mod ensemble;
 mod explain;
@@ -19,6 +20,7 @@ mod sensitivity;
 mod what_if;
 mod zoom;
 
+pub use calibration::{calibration_csv, diagnostics_text};
 pub use compare::{
     Rewrite, Told, compare_chart, compare_csv, decades_csv, divergence_csv, divergence_text,
     mark_changes, removal_text, summary,

@@ -55,6 +55,8 @@ pub struct Pair {
     pub reference: f64,
     /// The curve's mean over the point's period.
     pub run: f64,
+    /// The point's weight in the fit: 1 / sd² with an uncertainty, else 1.
+    pub weight: f64,
 }
 
 /// The month indices of `days` (consecutive first-of-month days) in `[from, until)`.
@@ -106,42 +108,45 @@ pub fn pairs_of(
                 point: i,
                 reference: p.score,
                 run: values.iter().sum::<f64>() / values.len() as f64,
+                weight: p.uncertainty.map_or(1.0, |u| u.weight()),
             })
         })
         .collect()
 }
 
-/// Pearson's r of the pairs, `None` when undefined.
+/// The weighted mean of `f` over the pairs (NaN for none). With every weight 1 it is the
+/// plain mean, to the bit: `1.0 * x` is `x`, and the weights sum to the count.
+fn weighted_mean(pairs: &[Pair], f: impl Fn(&Pair) -> f64) -> f64 {
+    let total: f64 = pairs.iter().map(|p| p.weight).sum();
+    pairs.iter().map(|p| p.weight * f(p)).sum::<f64>() / total
+}
+
+/// Pearson's r of the pairs, each weighted by its weight, `None` when undefined.
 fn pearson(pairs: &[Pair]) -> Option<f64> {
-    let n = pairs.len() as f64;
     if pairs.len() < 2 {
         return None;
     }
-    let mx = pairs.iter().map(|p| p.run).sum::<f64>() / n;
-    let my = pairs.iter().map(|p| p.reference).sum::<f64>() / n;
+    let mx = weighted_mean(pairs, |p| p.run);
+    let my = weighted_mean(pairs, |p| p.reference);
     let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
     for p in pairs {
         let (dx, dy) = (p.run - mx, p.reference - my);
-        sxy += dx * dy;
-        sxx += dx * dx;
-        syy += dy * dy;
+        sxy += p.weight * dx * dy;
+        sxx += p.weight * dx * dx;
+        syy += p.weight * dy * dy;
     }
     // A side whose spread is at rounding level is constant: r would be noise.
-    let tiny = 1e-18 * n;
+    // The weights sum to the count when every weight is 1.
+    let tiny = 1e-18 * pairs.iter().map(|p| p.weight).sum::<f64>();
     if sxx <= tiny || syy <= tiny {
         return None;
     }
     Some((sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
 }
 
-/// Root mean square of `run - reference` over the pairs (NaN for none).
+/// Root mean square of `run - reference` over the pairs, weighted (NaN for none).
 pub fn rmse(pairs: &[Pair]) -> f64 {
-    (pairs
-        .iter()
-        .map(|p| (p.run - p.reference).powi(2))
-        .sum::<f64>()
-        / pairs.len() as f64)
-        .sqrt()
+    weighted_mean(pairs, |p| (p.run - p.reference).powi(2)).sqrt()
 }
 
 /// Share of pairs whose two values lie in different bands of the scale (0 for none).
@@ -181,7 +186,6 @@ impl Fit {
     ) -> Fit {
         let shared = pairs_of(reference, days, curve, window, 0, only);
         let n = shared.len();
-        let mean = |f: &dyn Fn(&Pair) -> f64| shared.iter().map(f).sum::<f64>() / n as f64;
         let mut lag: Option<(i64, f64)> = None;
         // From no shift outwards, so a tie keeps the smaller shift (and -L before +L).
         for k in (0..=MAX_LAG).flat_map(|k| if k == 0 { vec![0] } else { vec![-k, k] }) {
@@ -195,7 +199,7 @@ impl Fit {
             n,
             r: pearson(&shared),
             rmse: rmse(&shared),
-            bias: mean(&|p| p.run - p.reference),
+            bias: weighted_mean(&shared, |p| p.run - p.reference),
             same_band: 1.0 - band_miss(sc, &shared),
             lag,
         }
@@ -205,6 +209,41 @@ impl Fit {
     pub fn short(&self) -> String {
         format!("r {}, RMSE {:.2}", r_text(self.r), self.rmse)
     }
+}
+
+/// Below this many dates a fit is reported with a warning.
+pub const FEW_DATES: usize = 12;
+
+/// Student's t at 97.5% for 1 to 9 degrees of freedom: the two-sided 5% point.
+const T975: [f64; 9] = [
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262,
+];
+
+/// The |r| that chance alone reaches one time in twenty (two-sided 5%) on `n` dates of
+/// uncorrelated normal values, `t / sqrt(t² + n - 2)`; `None` outside 3 to 11 dates.
+pub fn chance_r(n: usize) -> Option<f64> {
+    let df = n.checked_sub(2)?;
+    let t = *T975.get(df.checked_sub(1)?)?;
+    Some(t / (t * t + df as f64).sqrt())
+}
+
+/// What r and RMSE can mean on `n` dates, when they are fewer than [`FEW_DATES`]; `what`
+/// names the dates (e.g. `the series`, `the test period`).
+pub fn few_dates_warning(what: &str, n: usize) -> Option<String> {
+    if n >= FEW_DATES {
+        return None;
+    }
+    let dates = if n == 1 { "date" } else { "dates" };
+    Some(match chance_r(n) {
+        Some(r) => format!(
+            "warning: {what} has {n} {dates}, fewer than {FEW_DATES}: one date moves r and RMSE much, and an r of {r:.2} or more in size comes by chance one time in twenty on {n} dates of unrelated values"
+        ),
+        None => format!(
+            "warning: {what} has {n} {dates}, fewer than {FEW_DATES}: on {n} {dates} r is undefined or exactly 1 or -1, and RMSE is the size of {} difference{}",
+            if n == 1 { "one" } else { "two" },
+            if n == 1 { "" } else { "s" }
+        ),
+    })
 }
 
 /// r with two decimals, or "undefined".

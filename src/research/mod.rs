@@ -2,11 +2,12 @@
 //!
 //! [`reference`](mod@reference) reads and checks the series a researcher brings; [`fit`] measures how
 //! close a monthly curve comes to it; [`calibrate`], [`search`] and [`sensitivity`] move
-//! declared parameters against it; [`shard`] splits experiments between machines. This
+//! declared parameters against it, and [`diagnose`] says when to doubt a calibration; [`shard`] splits experiments between machines. This
 //! module computes numbers only: [`crate::report`] turns them into `fit.csv`, the summary
 //! text and the reference's line on the chart.
 
 pub mod calibrate;
+pub mod diagnose;
 pub mod fit;
 pub mod reference;
 pub mod search;

@@ -11,6 +11,13 @@
 //! licence). Scores are on the scenario's scale. Lines may end with LF, CR LF or a CR
 //! alone (old Mac files); a quoted field ends on its line.
 //!
+//! Files as researchers keep them read as they are: columns are found by name, in any
+//! order; a first column without a name (pandas' index) is ignored; an ISO timestamp is
+//! read as the date written in it; a row whose score is `NA`, `NaN`, `N/A`, `#N/A`,
+//! `null` or empty is skipped and counted ([`Reference::skipped`]). An `sd` column, or
+//! `lo` and `hi` (a 95% interval), gives each value an [`Uncertainty`], whose weight
+//! 1/sd² the fit uses.
+//!
 //! Every problem is reported at its line and column: a date or number that does not
 //! parse, a pair the scenario does not model, a score off the scale, a date outside the
 //! scenario's span, a period given twice for one pair, a quote left open, a file with no
@@ -53,6 +60,51 @@ pub struct Point {
     pub line: usize,
     /// The pair it measures (index into the scenario's pairs).
     pub pair: usize,
+    /// Its uncertainty, when the file has an `sd` column or `lo` and `hi` columns.
+    pub uncertainty: Option<Uncertainty>,
+}
+
+/// How uncertain a measured value is: a standard deviation and a 95% interval, each from
+/// the other when the file gives one (`sd`, or `lo` and `hi`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Uncertainty {
+    /// Standard deviation, score points, above 0.
+    pub sd: f64,
+    /// Lower end of the 95% interval, score points.
+    pub lo: f64,
+    /// Upper end of the 95% interval, score points, above `lo`.
+    pub hi: f64,
+}
+
+/// The smallest standard deviation a row may have, score points: a weight is 1 / sd².
+pub const MIN_SD: f64 = 0.001;
+
+/// The half width of a normal 95% interval, in standard deviations.
+const Z95: f64 = 1.96;
+
+impl Uncertainty {
+    /// From a standard deviation: the interval is the score ± 1.96 sd.
+    pub fn of_sd(score: f64, sd: f64) -> Uncertainty {
+        Uncertainty {
+            sd,
+            lo: score - Z95 * sd,
+            hi: score + Z95 * sd,
+        }
+    }
+
+    /// From a 95% interval: the standard deviation is its width over 3.92.
+    pub fn of_interval(lo: f64, hi: f64) -> Uncertainty {
+        Uncertainty {
+            sd: (hi - lo) / (2.0 * Z95),
+            lo,
+            hi,
+        }
+    }
+
+    /// The weight of the value in a fit, 1 / sd².
+    pub fn weight(&self) -> f64 {
+        1.0 / (self.sd * self.sd)
+    }
 }
 
 /// A reference series, in date order.
@@ -64,6 +116,9 @@ pub struct Reference {
     pub points: Vec<Point>,
     /// The other files combined into it (the scenario's per-pair references), if any.
     pub more: Vec<PathBuf>,
+    /// Rows with a date and no score (`NA`, `NaN`, `N/A`, `#N/A`, `null` or empty),
+    /// skipped.
+    pub skipped: usize,
 }
 
 /// Why a reference file was refused.
@@ -213,7 +268,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, ReferenceError> {
 }
 
 /// The header and row format, for hints.
-const FORMAT: &str = "a reference is a CSV with the header `date,score` or `date,score,label` (`date,pair,score[,label]` for several pairs), then one row per measured date, e.g. `1962-07,-4.5`";
+const FORMAT: &str = "a reference is a CSV with the header `date,score` or `date,score,label` (`date,pair,score[,label]` for several pairs, and perhaps `sd`, or `lo` and `hi`, for its uncertainty), then one row per measured date, e.g. `1962-07,-4.5`";
 
 impl Reference {
     /// Checks a reference series given as bytes; `path` names it in messages.
@@ -262,13 +317,13 @@ impl Reference {
             invalid(path, line, col, t, message, hint)
         };
         let months = Date::month_starts(scenario.span().0, scenario.span().1);
-        let mut header_seen = false;
-        // With a pair column, the fields of a row are date, pair, score and a label.
-        let mut with_pair = false;
+        // The columns, once the header is read.
+        let mut columns: Option<Columns> = None;
         let keys: Vec<String> = (0..scenario.pairs.len())
             .map(|p| scenario.pair_key(p))
             .collect();
         let mut points: Vec<Point> = Vec::new();
+        let mut skipped = 0;
         for (i, raw) in lines.iter().enumerate() {
             let line = i + 1;
             let row = *raw;
@@ -283,66 +338,47 @@ impl Reference {
                     "close the quote on the same line; a quote inside a quoted field is written twice: `1962,-4.5,\"the \"\"thaw\"\"\"`",
                 )
             })?;
-            if !header_seen {
-                let names: Vec<String> = fields
-                    .iter()
-                    .map(|f| f.text.trim().to_lowercase())
-                    .collect();
-                if names == ["date", "score"] || names == ["date", "score", "label"] {
-                    header_seen = true;
-                    if only.is_none() && keys.len() > 1 {
-                        return Err(err(
-                            line,
-                            1,
-                            format!(
-                                "the scenario models {} pairs, and the file has no `pair` column to say which pair each row measures",
-                                keys.len()
-                            ),
-                            &format!(
-                                "add a pair column after the date, `date,pair,score`, with a pair's key on each row; the scenario's pairs: {}",
-                                keys.join(", ")
-                            ),
-                        ));
-                    }
-                    continue;
+            let Some(c) = &columns else {
+                let c = Columns::of_header(&fields)
+                    .map_err(|(col, message)| err(line, col, message, FORMAT))?;
+                if c.pair.is_none() && only.is_none() && keys.len() > 1 {
+                    return Err(err(
+                        line,
+                        1,
+                        format!(
+                            "the scenario models {} pairs, and the file has no `pair` column to say which pair each row measures",
+                            keys.len()
+                        ),
+                        &format!(
+                            "add a pair column after the date, `date,pair,score`, with a pair's key on each row; the scenario's pairs: {}",
+                            keys.join(", ")
+                        ),
+                    ));
                 }
-                if names == ["date", "pair", "score"] || names == ["date", "pair", "score", "label"]
-                {
-                    header_seen = true;
-                    with_pair = true;
-                    continue;
-                }
-                return Err(err(
-                    line,
-                    1,
-                    "the first line is not the header `date,score` or `date,score,label` (or, for several pairs, `date,pair,score` or `date,pair,score,label`)".into(),
-                    FORMAT,
-                ));
-            }
-            let need = if with_pair { 3 } else { 2 };
-            if fields.len() < need || fields.len() > need + 1 {
-                let col = fields
-                    .get(need + 1)
-                    .map_or(row.chars().count() + 1, |f| f.col);
+                columns = Some(c);
+                continue;
+            };
+            let (least, most) = c.widths();
+            if fields.len() < least || fields.len() > most {
+                let col = fields.get(most).map_or(row.chars().count() + 1, |f| f.col);
                 return Err(err(
                     line,
                     col,
-                    if with_pair {
-                        format!(
-                            "a row has 3 or 4 fields (date, pair, score, optional label), this one has {}",
-                            fields.len()
-                        )
-                    } else {
-                        format!(
-                            "a row has 2 or 3 fields (date, score, optional label), this one has {}",
-                            fields.len()
-                        )
-                    },
+                    format!(
+                        "a row has {} fields ({}), this one has {}",
+                        if least == most {
+                            least.to_string()
+                        } else {
+                            format!("{least} or {most}")
+                        },
+                        c.names(),
+                        fields.len()
+                    ),
                     "quote a label that contains commas: `1962,-4.5,\"border, Xinjiang\"`",
                 ));
             }
-            let pair = if with_pair {
-                let f = &fields[1];
+            let pair = if let Some(k) = c.pair {
+                let f = &fields[k];
                 let key = f.text.trim();
                 let found = scenario.find_pair(key).ok_or_else(|| {
                     err(
@@ -370,29 +406,41 @@ impl Reference {
             } else {
                 only.unwrap_or(0)
             };
-            let (d, s) = (&fields[0], &fields[need - 1]);
-            let (from, until, resolution) = period(d.text.trim()).map_err(|m| {
+            let (d, s) = (&fields[c.date], &fields[c.score]);
+            let (written, (from, until, resolution)) = period(d.text.trim()).map_err(|m| {
                 err(
                     line,
                     d.col,
                     m,
-                    "write dates as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962, 1962-07 or 1962-07-14",
+                    "write dates as YYYY, YYYY-MM or YYYY-MM-DD (a timestamp such as 1962-07-14T00:00:00 is read as its date), e.g. 1962, 1962-07 or 1962-07-14",
                 )
             })?;
-            let score: f64 = s
-                .text
-                .trim()
-                .parse()
-                .ok()
-                .filter(|x: &f64| x.is_finite())
-                .ok_or_else(|| {
-                    err(
-                        line,
-                        s.col,
-                        format!("`{}` is not a number", s.text.trim()),
-                        "write the score as a decimal number with a point, e.g. -4.5",
-                    )
-                })?;
+            if missing(&s.text) {
+                skipped += 1;
+                continue;
+            }
+            let number = |f: &Field, what: &str| -> Result<f64, ReferenceError> {
+                f.text
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|x: &f64| x.is_finite())
+                    .ok_or_else(|| {
+                        err(
+                            line,
+                            f.col,
+                            if f.text.trim().is_empty() || missing(&f.text) {
+                                format!("the row has a score and no {what}")
+                            } else {
+                                format!("`{}` is not a number", f.text.trim())
+                            },
+                            &format!(
+                                "write the {what} as a decimal number with a point, e.g. -4.5"
+                            ),
+                        )
+                    })
+            };
+            let score = number(s, "score")?;
             let bound = scenario.scale.bound;
             if score.abs() > bound {
                 return Err(err(
@@ -401,6 +449,53 @@ impl Reference {
                     format!("the score {score} lies off the scenario's scale, -{bound} to {bound}"),
                     "rescale the series to the scenario's scale before comparing",
                 ));
+            }
+            let uncertainty = match c.spread {
+                Spread::None => None,
+                Spread::Sd(k) => {
+                    let sd = number(&fields[k], "sd")?;
+                    if sd <= 0.0 {
+                        return Err(err(
+                            line,
+                            fields[k].col,
+                            format!("the sd {sd} is not above 0"),
+                            "a standard deviation is a positive number of score points; leave out the column if the series has none",
+                        ));
+                    }
+                    Some(Uncertainty::of_sd(score, sd))
+                }
+                Spread::Interval(a, b) => {
+                    let (lo, hi) = (number(&fields[a], "lo")?, number(&fields[b], "hi")?);
+                    if !(lo <= score && score <= hi && lo < hi) {
+                        return Err(err(
+                            line,
+                            fields[a].col,
+                            format!(
+                                "the interval {lo} to {hi} does not hold the score {score} with lo below hi"
+                            ),
+                            "lo and hi are the lower and upper ends of the score's 95% interval: lo < hi, and the score between them",
+                        ));
+                    }
+                    Some(Uncertainty::of_interval(lo, hi))
+                }
+            };
+            if let Some(u) = uncertainty {
+                let widest = 2.0 * bound;
+                if !(MIN_SD..=widest).contains(&u.sd) {
+                    let f = match c.spread {
+                        Spread::Sd(k) | Spread::Interval(k, _) => &fields[k],
+                        Spread::None => s,
+                    };
+                    return Err(err(
+                        line,
+                        f.col,
+                        format!(
+                            "the standard deviation {} lies outside {MIN_SD} to {widest}, the width of the scale",
+                            u.sd
+                        ),
+                        "give the uncertainty in score points: an sd near 0 would outweigh every other date, and one wider than the scale says nothing",
+                    ));
+                }
             }
             if !months.iter().any(|m| (from..until).contains(m)) {
                 let (first, last) = scenario.span();
@@ -430,19 +525,23 @@ impl Reference {
                     "give one value per period: remove or merge one of the rows",
                 ));
             }
+            let label = c
+                .label
+                .and_then(|k| fields.get(k))
+                .map_or(String::new(), |f| f.text.trim().to_string());
             points.push(Point {
-                text: d.text.trim().to_string(),
+                text: written,
                 from,
                 until,
                 resolution,
                 score,
-                label: fields
-                    .get(need)
-                    .map_or(String::new(), |f| f.text.trim().to_string()),
+                label,
                 line,
                 pair,
+                uncertainty,
             });
         }
+        let header_seen = columns.is_some();
         if !header_seen {
             return Err(err(
                 lines.len().max(1),
@@ -455,7 +554,13 @@ impl Reference {
             return Err(err(
                 lines.len().max(1),
                 1,
-                "the file has no rows, so nothing overlaps the run".into(),
+                if skipped > 0 {
+                    format!(
+                        "the file has no row with a score ({skipped} without one, NA or empty, skipped), so nothing overlaps the run"
+                    )
+                } else {
+                    "the file has no rows, so nothing overlaps the run".into()
+                },
                 FORMAT,
             ));
         }
@@ -464,6 +569,7 @@ impl Reference {
             path: path.to_path_buf(),
             points,
             more: Vec::new(),
+            skipped,
         })
     }
 
@@ -500,6 +606,7 @@ impl Reference {
             }
             out.more.push(r.path);
             out.points.extend(r.points);
+            out.skipped += r.skipped;
         }
         out.points.sort_by_key(|p| (p.from, p.pair));
         Ok(Some(out))
@@ -604,9 +711,201 @@ fn lines(text: &str) -> Vec<&str> {
     out
 }
 
-/// The period a date string stands for: its first month start, the first month start
-/// after it, and its resolution.
-fn period(text: &str) -> Result<(Date, Date, Resolution), String> {
+/// Whether a score field says the row has no value: empty, or a spelling of "missing"
+/// that R (`NA`), pandas (`NaN`, or nothing), spreadsheets (`#N/A`) and JSON (`null`)
+/// write.
+fn missing(text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    matches!(t.as_str(), "" | "na" | "n/a" | "#n/a" | "nan" | "null")
+}
+
+/// A reference file's columns, from its header.
+struct Columns {
+    /// The date's field.
+    date: usize,
+    /// The pair's field, if the file has the column.
+    pair: Option<usize>,
+    /// The score's field.
+    score: usize,
+    /// The label's field: its header column, or the field after the last named one (a
+    /// row may leave it out either way).
+    label: Option<usize>,
+    /// The uncertainty's fields.
+    spread: Spread,
+    /// The header's names, for messages (`index` for an index column).
+    names: Vec<String>,
+}
+
+/// The uncertainty columns of a file.
+#[derive(Clone, Copy)]
+enum Spread {
+    None,
+    /// `sd`'s field.
+    Sd(usize),
+    /// `lo`'s and `hi`'s fields.
+    Interval(usize, usize),
+}
+
+impl Columns {
+    /// The columns a header names. A first column with no name, or pandas' `Unnamed: 0`,
+    /// is an index (`DataFrame.to_csv` writes one) and is ignored. A problem is its column
+    /// and message.
+    fn of_header(fields: &[Field]) -> Result<Columns, (usize, String)> {
+        let names: Vec<String> = fields
+            .iter()
+            .map(|f| f.text.trim().to_lowercase())
+            .collect();
+        let index = fields.len() > 1 && (names[0].is_empty() || names[0].starts_with("unnamed:"));
+        let find = |name: &str| names.iter().position(|n| n == name);
+        let (Some(date), Some(score)) = (find("date"), find("score")) else {
+            return Err((
+                1,
+                "the first line is not the header `date,score` or `date,score,label` (or, for several pairs, `date,pair,score` or `date,pair,score,label`)".into(),
+            ));
+        };
+        for (k, n) in names.iter().enumerate().skip(usize::from(index)) {
+            if !matches!(
+                n.as_str(),
+                "date" | "pair" | "score" | "label" | "sd" | "lo" | "hi"
+            ) {
+                return Err((
+                    fields[k].col,
+                    format!(
+                        "`{}` is not a column a reference has: date, score, and optionally pair, label, and sd or lo and hi",
+                        fields[k].text.trim()
+                    ),
+                ));
+            }
+            if names[..k].contains(n) {
+                return Err((fields[k].col, format!("the column `{n}` is given twice")));
+            }
+        }
+        let spread = match (find("sd"), find("lo"), find("hi")) {
+            (None, None, None) => Spread::None,
+            (Some(sd), None, None) => Spread::Sd(sd),
+            (None, Some(lo), Some(hi)) => Spread::Interval(lo, hi),
+            (Some(sd), _, _) => {
+                return Err((
+                    fields[sd].col,
+                    "give the uncertainty as `sd` or as `lo` and `hi`, not both".into(),
+                ));
+            }
+            (None, lo, hi) => {
+                let k = lo.or(hi).unwrap_or(0);
+                return Err((
+                    fields[k].col,
+                    "an interval needs both `lo` and `hi` columns".into(),
+                ));
+            }
+        };
+        let mut shown = names.clone();
+        if index {
+            shown[0] = "index".into();
+        }
+        // A label column that is not the last must be given on every row.
+        let label = find("label").or(Some(names.len()));
+        Ok(Columns {
+            date,
+            pair: find("pair"),
+            score,
+            label,
+            spread,
+            names: shown,
+        })
+    }
+
+    /// The fewest and most fields of a row: a trailing label may be left out, and a file
+    /// whose header names no label may add one at the end.
+    fn widths(&self) -> (usize, usize) {
+        let n = self.names.len();
+        match self.label {
+            Some(k) if k + 1 == n => (n - 1, n),
+            Some(k) if k == n => (n, n + 1),
+            _ => (n, n),
+        }
+    }
+
+    /// The fields of a row in words: `date, score, optional label`.
+    fn names(&self) -> String {
+        let n = self.names.len();
+        let mut out: Vec<String> = self
+            .names
+            .iter()
+            .enumerate()
+            .map(|(k, name)| {
+                if Some(k) == self.label && k + 1 == n {
+                    "optional label".to_string()
+                } else {
+                    name.clone()
+                }
+            })
+            .collect();
+        if self.label == Some(n) {
+            out.push("optional label".into());
+        }
+        out.join(", ")
+    }
+}
+
+/// The period a date string stands for: the date as it is shown (a timestamp by its
+/// date), its first month start, the first month start after it, and its resolution. A
+/// timestamp (`1962-06-01T00:00:00`, `1962-06-01 00:00`, with or without a zone such as
+/// `Z` or `+08:00`) is read as the date written in it: the zone does not move it.
+fn period(text: &str) -> Result<(String, (Date, Date, Resolution)), String> {
+    if let (Some(day), Some(sep), Some(time)) = (text.get(..10), text.get(10..11), text.get(11..))
+        && matches!(sep, "T" | "t" | " ")
+    {
+        if !clock(time) {
+            return Err(format!(
+                "`{text}` is not a timestamp: after the date comes a time hh:mm or hh:mm:ss, then perhaps a zone (Z or +hh:mm), e.g. 1962-06-01T00:00:00Z"
+            ));
+        }
+        return Ok((day.to_string(), date_period(day)?));
+    }
+    Ok((text.to_string(), date_period(text)?))
+}
+
+/// Whether `text` is a time of day, `hh:mm[:ss[.fraction]]`, then perhaps a zone: `Z`,
+/// or `+hh:mm`, `+hhmm`, `+hh` (or `-`).
+fn clock(text: &str) -> bool {
+    let two = |s: &str, most: u32| {
+        s.len() == 2
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && s.parse::<u32>().is_ok_and(|v| v <= most)
+    };
+    let (time, zone) = match text.find(['Z', 'z', '+', '-']) {
+        Some(i) => text.split_at(i),
+        None => (text, ""),
+    };
+    let zone_ok = match zone.as_bytes().first() {
+        None => true,
+        Some(b'Z' | b'z') => zone.len() == 1,
+        Some(_) => {
+            let z = &zone[1..];
+            match z.len() {
+                2 => two(z, 23),
+                4 => two(&z[..2], 23) && two(&z[2..], 59),
+                5 => two(&z[..2], 23) && &z[2..3] == ":" && two(&z[3..], 59),
+                _ => false,
+            }
+        }
+    };
+    let (hms, fraction) = time.split_once('.').unwrap_or((time, ""));
+    let parts: Vec<&str> = hms.split(':').collect();
+    let hms_ok = match parts.as_slice() {
+        [h, m] => two(h, 23) && two(m, 59),
+        [h, m, s] => two(h, 23) && two(m, 59) && two(s, 60),
+        _ => false,
+    };
+    let fraction_ok = fraction.bytes().all(|b| b.is_ascii_digit())
+        && (parts.len() == 3 || !time.contains('.'))
+        && !(time.contains('.') && fraction.is_empty());
+    zone_ok && hms_ok && fraction_ok
+}
+
+/// The period a date string (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`) stands for: its first
+/// month start, the first month start after it, and its resolution.
+fn date_period(text: &str) -> Result<(Date, Date, Resolution), String> {
     let bad = || format!("`{text}` is not a date");
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     let parts: Vec<&str> = text.split('-').collect();
@@ -640,5 +939,51 @@ fn period(text: &str) -> Result<(Date, Date, Resolution), String> {
             Ok((day.month_start(), day.next_month_start(), Resolution::Day))
         }
         _ => Err(bad()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timestamp_is_read_as_the_date_written_in_it() {
+        for text in [
+            "1962-06-01T00:00:00",
+            "1962-06-01 00:00:00",
+            "1962-06-01T23:59",
+            "1962-06-01T12:00:00.250",
+            "1962-06-01T00:00:00Z",
+            "1962-06-01T00:00:00+08:00",
+            "1962-06-01T00:00:00-0500",
+            "1962-06-01T00:00+08",
+        ] {
+            let (shown, (from, _, resolution)) = period(text).expect(text);
+            assert_eq!(shown, "1962-06-01", "{text}");
+            assert_eq!(from, Date::from_ymd(1962, 6, 1).unwrap(), "{text}");
+            assert_eq!(resolution, Resolution::Day, "{text}");
+        }
+        for text in [
+            "1962-06-01T24:00",
+            "1962-06-01T10",
+            "1962-06-01T10:60",
+            "1962-06-01T10:00.5",
+            "1962-06-01T10:00:00.",
+            "1962-06-01T10:00+8",
+            "1962-06-01T10:00Zulu",
+            "1962-06-01X10:00",
+        ] {
+            assert!(period(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn missing_scores_are_spelled_as_r_pandas_and_spreadsheets_spell_them() {
+        for text in ["", " ", "NA", "na", "NaN", "nan", "N/A", "#N/A", "null"] {
+            assert!(missing(text), "{text:?}");
+        }
+        for text in ["0", "-", "none", "inf", "1.5"] {
+            assert!(!missing(text), "{text:?}");
+        }
     }
 }

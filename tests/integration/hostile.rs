@@ -258,7 +258,14 @@ fn max_events_is_capped_and_a_runaway_names_file_event_and_variant() {
     );
     let ran = diplosim(
         dir.path(),
-        &["compare", "base.ron", "doubling.ron", "--out", "o"],
+        &[
+            "compare",
+            "base.ron",
+            "doubling.ron",
+            "--out",
+            "o",
+            "--quiet",
+        ],
     );
     assert_eq!(ran.code, Some(2));
     assert!(

@@ -3,6 +3,7 @@
 mod arguments;
 mod batch;
 mod browser;
+mod calibration;
 mod chart;
 mod cli;
 mod common;
@@ -16,8 +17,10 @@ mod hostile;
 mod oracle;
 mod output;
 mod pairs;
+mod progress;
 mod readme;
 mod reference;
+mod reference_files;
 mod research;
 mod scenario;
 mod search;

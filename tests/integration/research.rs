@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::common::{Text, diplosim, fixture, listing};
 
-fn ok(ran: &crate::common::Ran) -> &str {
+pub fn ok(ran: &crate::common::Ran) -> &str {
     assert_eq!(ran.code, Some(0), "stderr: {}", ran.stderr);
     &ran.stdout
 }
@@ -196,8 +196,8 @@ fn a_broken_reference_is_located_and_nothing_is_written() {
         ),
         ("date,score\n1955,x1\n", "bad.csv:2:6: `x1` is not a number"),
         (
-            "date,score\n1955,NaN\n",
-            "bad.csv:2:6: `NaN` is not a number",
+            "date,score\n1955,inf\n",
+            "bad.csv:2:6: `inf` is not a number",
         ),
         (
             "date,score\n1955,9.5\n",
@@ -298,7 +298,7 @@ fn made_reference(dir: &Path) {
 
 /// A reference made by the project from the small fixture with `changes`, as `name`: the
 /// mean of 20 runs plus a fixed saw-tooth noise of up to ±0.15.
-fn made_reference_with(dir: &Path, changes: &str, name: &str) {
+pub fn made_reference_with(dir: &Path, changes: &str, name: &str) {
     std::fs::copy(fixture("small.ron"), dir.join("small.ron")).unwrap();
     std::fs::write(
         dir.join("truth.ron"),
@@ -323,7 +323,7 @@ fn made_reference_with(dir: &Path, changes: &str, name: &str) {
 }
 
 /// The calibrated value of a parameter, from the table calibrate prints.
-fn calibrated(text: &str, name: &str) -> f64 {
+pub fn calibrated(text: &str, name: &str) -> f64 {
     let line = text
         .lines()
         .find(|l| l.trim_start().starts_with(name))
@@ -495,6 +495,7 @@ fn calibrate_recovers_known_parameters_from_a_noisy_reference() {
         listing(&d.join("cal")),
         [
             "calibrated.ron",
+            "calibration.csv",
             "calibration.txt",
             "chart.png",
             "chart.svg",
