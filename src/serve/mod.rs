@@ -32,14 +32,25 @@
 //! Because comparisons never take every core, the page of a teacher (single runs, the
 //! page's files) stays quick while students run what-ifs.
 //!
+//! ## Kept answers
+//! Answers are byte-deterministic, so the chart view, the handout and the data files are
+//! kept by the canonical form of their question (`cache`), within [`Limits::cache`]
+//! bytes, least recently used first out; identical questions at once wait for one
+//! computation, and every what-if on the same scenario and seeds is compared with one
+//! kept copy of the baseline's monthly scores. An answer says how it was found in its
+//! `x-diplosim-cache` header: `miss` (computed for it), `shared` (computed for another
+//! request while it waited) or `hit` (kept).
+//!
 //! ## Modules
 //! This one starts the server and routes; `listen` accepts and times connections,
 //! `limits` holds the limits, the gates and the checks every request passes, `app` the
-//! shared state and the served folder, `api` the handlers and their typed JSON answers,
+//! shared state and the served folder, `cache` the kept answers and their single flight,
+//! `api` the handlers and their typed JSON answers,
 //! `page` the embedded page, `whatif` the page state and its change codes.
 
 mod api;
 mod app;
+mod cache;
 mod limits;
 mod listen;
 mod page;

@@ -1187,3 +1187,61 @@ fn a_class_that_hangs_up_leaves_the_queue_as_it_was() {
         rss()
     );
 }
+
+/// The same what-if asked again, with its parameters in another order, its defaults
+/// written out and a factor spelled differently, is answered from memory, with the bytes
+/// of a server that keeps nothing and computes it anew; a different seed is computed.
+#[test]
+fn a_question_asked_again_in_other_words_gets_the_kept_answer_with_the_same_bytes() {
+    let s = server();
+    let fresh = server_with(
+        &shipped(),
+        Limits {
+            cache: 0,
+            ..Limits::default()
+        },
+    );
+    let cache = |a: &crate::support::http::Answer| a.header("x-diplosim-cache").map(str::to_string);
+    let first = format!("/api/lab?s={SINO}&c=remove:secret_speech,scale:railway_war:0.50&runs=40");
+    let again = format!(
+        "/api/lab?runs=40&seed=1&layout=lines&pairs=soviet_union/china&p=&c=remove:secret_speech,,scale:railway_war:0.5&s={SINO}"
+    );
+    let a = get(&s.url, &first);
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(cache(&a).as_deref(), Some("miss"));
+    let b = get(&s.url, &again);
+    assert_eq!(cache(&b).as_deref(), Some("hit"));
+    assert!(a.body == b.body, "a kept answer differs from the first");
+    let f = get(&fresh.url, &again);
+    assert_eq!(cache(&f).as_deref(), Some("miss"));
+    assert!(f.body == b.body, "a kept answer differs from a fresh one");
+    assert_eq!(
+        cache(&get(&fresh.url, &again)).as_deref(),
+        Some("miss"),
+        "a server with no memory for answers kept one"
+    );
+    // Another seed is another question.
+    let other = get(&s.url, &format!("{first}&seed=2"));
+    assert_eq!(cache(&other).as_deref(), Some("miss"));
+    assert!(other.body != a.body);
+    // The handout and the data files are kept too, by their own questions.
+    for path in [
+        format!("/api/handout?s={SINO}&c=remove:secret_speech,scale:railway_war:0.5&runs=40"),
+        format!(
+            "/api/data?s={SINO}&c=remove:secret_speech,scale:railway_war:0.5&runs=40&file=compare.csv"
+        ),
+        format!("/api/data?s={SINO}&file=events.csv"),
+    ] {
+        let a = get(&s.url, &path);
+        assert_eq!(a.status, 200, "{path}: {}", a.text());
+        assert_eq!(cache(&a).as_deref(), Some("miss"), "{path}");
+        let b = get(&s.url, &path);
+        assert_eq!(cache(&b).as_deref(), Some("hit"), "{path}");
+        let f = get(&fresh.url, &path);
+        assert!(a.body == b.body && b.body == f.body, "{path}");
+        assert_eq!(
+            a.header("content-disposition"),
+            f.header("content-disposition")
+        );
+    }
+}
