@@ -552,8 +552,7 @@ pub(super) async fn lab_view(
 
 /// The page's view of a study.
 fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::ChartError> {
-    let svg = chart::render_svg(&o.chart)?;
-    let points = chart::marker_points(&o.chart)?;
+    let (svg, points) = chart::render_svg_with_points(&o.chart)?;
     let markers = o
         .first
         .fired

@@ -96,7 +96,10 @@ impl App {
             });
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let threads = cores.saturating_sub(1).max(1);
+        // One core is left to the rest of the page where there are more than two. On two,
+        // that halved what a class's what-ifs could use, while the page asks for little:
+        // its history as scripted is computed once and kept.
+        let threads = if cores > 2 { cores - 1 } else { cores };
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("diplosim-whatif-{i}"))

@@ -1245,3 +1245,89 @@ fn a_question_asked_again_in_other_words_gets_the_kept_answer_with_the_same_byte
         );
     }
 }
+
+/// A class at once, over loopback: thirty students each send a different 200-run what-if
+/// at the same moment, then thirty open the same what-if at the same moment. Every
+/// answer is whole and right (a sample of them byte for byte against a server that
+/// keeps nothing and answers one at a time), none is turned away, and the thirty
+/// identical what-ifs are computed once. Bounded: one request per student, each with the
+/// client's timeout. The times are measured in `cargo bench --bench serve -- class/`.
+#[test]
+fn a_class_at_once_gets_every_answer_whole_and_right() {
+    // The default limits but the longest wait for a turn: a debug build is about 28
+    // times slower than release, where the class is answered in about a second.
+    let s = server_with(
+        &shipped(),
+        Limits {
+            wait: std::time::Duration::from_secs(600),
+            ..Limits::default()
+        },
+    );
+    let info = get(&s.url, &format!("/api/scenario?s={SINO}")).json();
+    let events: Vec<(String, String)> = info["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap().to_string();
+            (s("id"), s("title"))
+        })
+        .take(30)
+        .collect();
+    assert_eq!(events.len(), 30);
+    let paths: Vec<String> = events
+        .iter()
+        .map(|(id, _)| format!("/api/lab?s={SINO}&c=remove:{id}&runs=200"))
+        .collect();
+    let answers = crate::support::http::at_once(&s.url, &paths);
+    for ((a, _), (id, title)) in answers.iter().zip(&events) {
+        assert_eq!(a.status, 200, "{id}: {}", a.text());
+        assert_eq!(a.header("x-diplosim-cache"), Some("miss"), "{id}");
+        let v = a.json();
+        assert_eq!(v["runs"], 200, "{id}");
+        assert_eq!(v["seed"], 1, "{id}");
+        assert!(
+            v["title"].as_str().unwrap().contains(title.as_str()),
+            "{id}: {}",
+            v["title"]
+        );
+        let ron = v["counterfactual"].as_str().unwrap();
+        assert!(ron.contains(&format!("Remove(\"{id}\")")), "{id}: {ron}");
+        let svg = v["svg"].as_str().unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(
+            v["divergence"].as_str().is_some_and(|d| !d.is_empty()),
+            "{id}"
+        );
+        assert!(!v["checkpoints"].as_array().unwrap().is_empty(), "{id}");
+    }
+    let fresh = server_with(
+        &shipped(),
+        Limits {
+            cache: 0,
+            ..Limits::default()
+        },
+    );
+    for k in [0, 14, 29] {
+        let alone = get(&fresh.url, &paths[k]);
+        assert!(alone.body == answers[k].0.body, "{} differs", paths[k]);
+    }
+
+    let same = format!("/api/lab?s={SINO}&c=remove:secret_speech,scale:railway_war:2&runs=200");
+    let answers = crate::support::http::at_once(&s.url, &vec![same.clone(); 30]);
+    let alone = get(&fresh.url, &same);
+    assert_eq!(alone.status, 200, "{}", alone.text());
+    let mut computed = 0;
+    for (a, _) in &answers {
+        assert_eq!(a.status, 200, "{}", a.text());
+        assert!(
+            a.body == alone.body,
+            "an answer of the same what-if differs"
+        );
+        computed += usize::from(a.header("x-diplosim-cache") == Some("miss"));
+    }
+    assert_eq!(
+        computed, 1,
+        "thirty identical what-ifs at once are computed once"
+    );
+}
