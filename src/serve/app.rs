@@ -36,6 +36,8 @@ pub struct App {
     pub(super) light: Gate,
     /// The answers of the page's questions, by their canonical form.
     pub(super) answers: Flight<Stored>,
+    /// The page's addresses students on the network can open, once it listens.
+    pub(super) addresses: Vec<String>,
     /// The monthly scores of a scenario's runs on some seeds, which every what-if on
     /// them is compared with, by scenario, file time and seeds.
     pub(super) baselines: Flight<Arc<Vec<f64>>>,
@@ -118,6 +120,7 @@ impl App {
             heavy: Gate::new(l.comparisons, l.queue, l.wait),
             light: Gate::new(cores * 2, LIGHT_QUEUE, l.wait),
             answers: Flight::new(l.cache - l.cache / 4),
+            addresses: Vec::new(),
             baselines: Flight::new(l.cache / 4),
         })
     }

@@ -10,6 +10,7 @@ const MOST_PAIRS = 4;
 let scenario = null;   // the scenario's events, leaders and presets
 let editing = null;    // the event the editor changes
 let inflight = null;   // the lab request in progress
+let addresses = [];    // the page's addresses students on the network can open
 
 function query(extra) {
   const q = new URLSearchParams();
@@ -276,6 +277,32 @@ function renderView(v) {
   }
 }
 
+function onLoopback() {
+  const h = location.hostname;
+  return h === "localhost" || h.startsWith("127.") || h === "[::1]" || h === "::1";
+}
+
+// The link to this view that students can open: on this machine's loopback address, the
+// same view at the machine's network address (the first the server gives).
+function shareLink() {
+  if (!onLoopback() || !addresses.length) return location.href;
+  return addresses[0].replace(/\/$/, "") + location.pathname + location.search;
+}
+
+function renderShare() {
+  const link = shareLink();
+  const local = onLoopback() && !addresses.length;
+  $("share-link").textContent = link;
+  $("share-note").textContent = local
+    ? "This address opens on this machine only: start the server with --host 0.0.0.0 for students on the network to open it."
+    : "Students on the same network open this link, or scan the code:";
+  $("qr").hidden = local;
+  if (!$("share").hidden && !local) {
+    const src = "api/qr?text=" + encodeURIComponent(link);
+    if ($("qr").getAttribute("src") !== src) $("qr").src = src;
+  }
+}
+
 function tip(m, v) {
   const t = $("tip");
   t.replaceChildren(el("b", {}, m.date + ": " + m.title),
@@ -293,6 +320,7 @@ async function update() {
   state.runs = Math.max(1, parseInt($("runs").value, 10) || 200);
   state.seed = Math.max(0, parseInt($("seed").value, 10) || 0);
   history.replaceState(null, "", "?" + query());
+  renderShare();
   $("handout").href = "api/handout?" + query();
   renderChanges();
   const ask = query();
@@ -343,6 +371,7 @@ async function start() {
   readUrl();
   $("runs").value = state.runs;
   $("seed").value = state.seed;
+  try { addresses = (await getJson("api/addresses")).addresses; } catch (_) { addresses = []; }
   try {
     const list = await getJson("api/scenarios");
     $("scenario").replaceChildren(...list.scenarios.map((s) => el("option", { value: s.key }, s.title)));
@@ -371,8 +400,16 @@ function wire() {
   }
   $("clear").addEventListener("click", () => { state.c = []; state.p = ""; $("preset").value = ""; update(); });
   $("copy").addEventListener("click", async () => {
-    try { await navigator.clipboard.writeText(location.href); $("status").textContent = "Link copied: it opens this exact view."; }
-    catch (_) { $("status").textContent = "Copy this address from the address bar: " + location.href; }
+    const link = shareLink();
+    const where = onLoopback() && !addresses.length ? " (on this machine only: see “Link for students”)" : "";
+    try { await navigator.clipboard.writeText(link); $("status").textContent = "Link copied: " + link + where; }
+    catch (_) { $("status").textContent = "Copy this link: " + link + where; }
+  });
+  $("share-open").addEventListener("click", () => {
+    const open = $("share").hidden;
+    $("share").hidden = !open;
+    $("share-open").setAttribute("aria-expanded", String(open));
+    renderShare();
   });
   $("download").addEventListener("click", (e) => { if ($("download").getAttribute("aria-disabled") === "true") e.preventDefault(); });
   $("explain-form").addEventListener("submit", (e) => { e.preventDefault(); explain(); });

@@ -699,3 +699,60 @@ fn every_text_on_the_page_and_the_handout_meets_wcag_aa_contrast() {
         c.failures.join("\n")
     );
 }
+
+/// A teacher who opened the page on loopback, with the server on every address: "Copy
+/// link" and the QR code give the machine's network address, not 127.0.0.1.
+#[test]
+fn the_link_for_students_uses_the_machines_network_address() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let s = start(Config {
+        dir: shipped(),
+        host: "0.0.0.0".into(),
+        port: 0,
+        limits: Limits::default(),
+    })
+    .expect("the server starts");
+    let given = request(&s.url, "GET", "/api/addresses", None)
+        .unwrap()
+        .json()["addresses"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let b = Browser::open(&chromium, &driver, 1024, 768);
+    b.go(&format!(
+        "{}?s={SINO}&c=remove:secret_speech&runs=20",
+        s.url
+    ));
+    b.until("the what-if", SVG_READY);
+    b.click("#share-open");
+    let link = b.js("return document.querySelector('#share-link').textContent;");
+    let link = link.as_str().unwrap().to_string();
+    b.click("#copy");
+    let status = b.js("return document.querySelector('#status').textContent;");
+    assert!(status.as_str().unwrap().contains(&link), "{status}");
+    let Some(first) = given.first().and_then(Value::as_str) else {
+        eprintln!("skipped the network address: this machine has none besides loopback");
+        assert!(link.starts_with("http://127.0.0.1:"), "{link}");
+        let note = b.js("return document.querySelector('#share-note').textContent;");
+        assert!(note.as_str().unwrap().contains("--host 0.0.0.0"), "{note}");
+        return;
+    };
+    assert!(
+        link.starts_with(first) && link.contains("c=remove%3Asecret_speech"),
+        "{link} is not at {first}"
+    );
+    let drawn = b.until(
+        "the QR code",
+        "const i = document.querySelector('#qr'); return i.complete && i.naturalWidth > 0 && i.checkVisibility() ? i.getAttribute('src') : null;",
+    );
+    assert!(drawn.as_str().unwrap().contains("text="), "{drawn}");
+    b.screenshot("page-1024x768-share.png");
+    // The link opens the same view from the network address.
+    let other = Browser::open(&chromium, &driver, 1024, 768);
+    other.go(&link);
+    other.until("the view at the network address", SVG_READY);
+    let at = other.js("return location.href;");
+    assert_eq!(at.as_str().unwrap(), link);
+}

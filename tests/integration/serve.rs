@@ -67,6 +67,11 @@ fn the_page_and_its_assets_are_served_and_ask_for_nothing_outside() {
     }
     assert!(!html.contains("http://") && !html.contains("https://"));
     assert_eq!(get(&s.url, "/nothing-here").status, 404);
+    // The tab's icon, which browsers ask for whatever the page says.
+    let icon = get(&s.url, "/favicon.ico");
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.header("content-type"), Some("image/svg+xml"));
+    assert!(icon.text().starts_with("<svg"));
 }
 
 #[test]
@@ -1330,4 +1335,134 @@ fn a_class_at_once_gets_every_answer_whole_and_right() {
         computed, 1,
         "thirty identical what-ifs at once are computed once"
     );
+}
+
+/// A server on every address gives students the machine's network addresses, which open
+/// the page and run a what-if; one on loopback gives none. A QR code encodes exactly the
+/// link asked for.
+#[test]
+fn students_get_the_machines_network_addresses_and_a_qr_code_of_the_link() {
+    let loopback = server();
+    assert_eq!(
+        get(&loopback.url, "/api/addresses").json()["addresses"],
+        serde_json::json!([])
+    );
+    let s = start(Config {
+        dir: shipped(),
+        host: "0.0.0.0".into(),
+        port: 0,
+        limits: Limits::default(),
+    })
+    .expect("the server starts");
+    assert!(s.url.starts_with("http://127.0.0.1:"), "{}", s.url);
+    let port = port(&s).to_string();
+    let given: Vec<String> = get(&s.url, "/api/addresses").json()["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    let mine: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .unwrap()
+        .into_iter()
+        .filter(|i| !i.is_loopback() && !i.is_link_local() && i.ip().is_ipv4())
+        .map(|i| i.ip())
+        .collect();
+    if mine.is_empty() {
+        eprintln!("skipped: this machine has no network address besides loopback to open");
+        assert!(given.is_empty(), "{given:?}");
+    }
+    for ip in &mine {
+        let url = format!("http://{ip}:{port}/");
+        assert!(given.contains(&url), "{url} not in {given:?}");
+    }
+    for url in &given {
+        assert!(!url.contains("127.0.0.1"), "{url}");
+        let page = get(url, "/");
+        assert_eq!(page.status, 200, "{url}");
+        let a = get(
+            url,
+            &format!("/api/lab?s={SINO}&c=remove:secret_speech&runs=20"),
+        );
+        assert_eq!(a.status, 200, "{url}: {}", a.text());
+    }
+
+    let link = format!(
+        "{}?s={SINO}&c=remove:secret_speech",
+        given.first().unwrap_or(&s.url)
+    );
+    let encoded: String = link
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let qr = get(&s.url, &format!("/api/qr?text={encoded}"));
+    assert_eq!(qr.status, 200, "{}", qr.text());
+    assert_eq!(qr.header("content-type"), Some("image/svg+xml"));
+    assert_eq!(qr.text(), diplosim::serve::qr_svg(&link).unwrap());
+    assert!(qr.text().contains("<svg") && qr.text().contains("<path"));
+    let other = get(&s.url, "/api/qr?text=http%3A%2F%2F10.0.0.1%3A8080%2F");
+    assert_ne!(other.body, qr.body, "another link, another code");
+    let long = "x".repeat(4000);
+    let a = get(&s.url, &format!("/api/qr?text={long}"));
+    assert_eq!(a.status, 400);
+    assert!(
+        a.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("copy the link")
+    );
+}
+
+/// `serve --host 0.0.0.0` prints the page's address on this machine and the addresses
+/// students on the network open (or says there are none).
+#[test]
+fn serve_on_every_address_prints_the_addresses_for_students() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_diplosim"))
+        .args(["serve", "--host", "0.0.0.0", "--port", "0", "--dir"])
+        .arg(shipped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let second = lines.next().unwrap().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        first.starts_with("diplosim: the classroom page is at http://127.0.0.1:"),
+        "{first}"
+    );
+    let port = first
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap();
+    let mine: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .unwrap()
+        .into_iter()
+        .filter(|i| !i.is_loopback() && !i.is_link_local() && i.ip().is_ipv4())
+        .map(|i| i.ip())
+        .collect();
+    match mine.first() {
+        None => {
+            eprintln!("this machine has no network address besides loopback");
+            assert!(second.contains("no network address"), "{second}");
+        }
+        Some(_) => {
+            assert!(
+                second.starts_with("diplosim: students on the network open http://"),
+                "{second}"
+            );
+            assert!(
+                mine.iter()
+                    .any(|ip| second.ends_with(&format!("http://{ip}:{port}/"))),
+                "{second}"
+            );
+        }
+    }
 }
