@@ -240,6 +240,9 @@ struct CheckpointInfo {
     to: String,
     /// The band expected.
     expect: String,
+    /// The source's sentence, and where it stands.
+    quote: String,
+    source: String,
     /// Whether the history as scripted meets it.
     baseline: bool,
     /// Whether the what-if meets it (None without one).
@@ -584,6 +587,8 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
                 from: c.from.to_string(),
                 to: c.to.to_string(),
                 expect: c.expect.clone(),
+                quote: c.quote.clone(),
+                source: c.source.clone(),
                 baseline,
                 variant,
                 pair: sc.pair_key(c.pair),

@@ -161,7 +161,9 @@ function renderEvents() {
   const term = $("search").value.trim().toLowerCase();
   const eras = [];
   for (const e of scenario.events) {
-    if (term && !e.title.toLowerCase().includes(term) && !e.id.toLowerCase().includes(term)) continue;
+    // Titles, ids, dates ("1969"), sources and eras ("border") are searched.
+    const text = [e.title, e.id, e.date || e.kind, e.source, e.era].join(" ").toLowerCase();
+    if (term && !text.includes(term)) continue;
     let era = eras.find((x) => x.name === e.era);
     if (!era) { era = { name: e.era, events: [] }; eras.push(era); }
     era.events.push(e);
@@ -264,7 +266,8 @@ function renderView(v) {
     const mark = (m) => m === null || m === undefined ? el("td", {}, "–") : el("td", { class: m ? "met" : "missed" }, m ? "met" : "missed");
     const row = el("tr", { class: c.variant !== null && c.variant !== c.baseline ? "changed" : "" },
       el("th", { scope: "row" }, c.id), el("td", {}, c.from === c.to ? c.from : c.from + " to " + c.to),
-      el("td", {}, c.expect), mark(c.baseline), mark(c.variant));
+      el("td", {}, c.expect, c.quote ? el("br") : "", c.quote ? el("span", { class: "src" }, "“" + c.quote + "” (" + c.source + ")") : ""),
+      mark(c.baseline), mark(c.variant));
     tb.append(row);
   }
   const dl = $("download");
@@ -316,7 +319,33 @@ function tip(m, v) {
   t.style.top = (100 * m.y / v.height < 55 ? 100 * m.y / v.height + 3 : 5) + "%";
 }
 
+// Runs outside what the server takes: the message, and the field back to the last runs.
+function runsOutOfRange() {
+  const asked = Number($("runs").value);
+  const most = parseInt($("runs").max, 10);
+  if (Number.isInteger(asked) && asked >= 1 && asked <= most) return false;
+  $("error").hidden = false;
+  const back = state.runs >= 1 && state.runs <= most ? state.runs : 200;
+  $("error").textContent = "Runs must be a whole number from 1 to " + most + ", not “" + $("runs").value + "”: back to " + back + ".";
+  $("runs").value = back;
+  state.runs = back;
+  return true;
+}
+
+// A date field's value, if it is a real day YYYY-MM-DD within the scenario's span; else
+// the field says what it takes.
+function dateOf(id) {
+  const f = $(id);
+  const v = f.value.trim();
+  const real = /^\d{4}-\d{2}-\d{2}$/.test(v) && !isNaN(Date.parse(v + "T00:00:00Z")) && new Date(v + "T00:00:00Z").toISOString().slice(0, 10) === v;
+  const inside = real && (!scenario || (v >= scenario.from && v <= scenario.to));
+  f.setCustomValidity(inside ? "" : "Write a day from " + scenario.from + " to " + scenario.to + " as YYYY-MM-DD.");
+  if (!inside) { f.reportValidity(); return null; }
+  return v;
+}
+
 async function update() {
+  if (runsOutOfRange()) return;
   state.runs = Math.max(1, parseInt($("runs").value, 10) || 200);
   state.seed = Math.max(0, parseInt($("seed").value, 10) || 0);
   history.replaceState(null, "", "?" + query());
@@ -333,7 +362,10 @@ async function update() {
     if (inflight !== ask) return;
     $("error").hidden = true;
     renderView(v);
-    $("status").textContent = (v.counterfactual ? v.runs + " paired runs" : "Seed " + v.seed) + " · " + Math.round(performance.now() - started) + " ms";
+    // The history alone is one run; a what-if turns the black line into a mean of runs.
+    $("status").textContent = (v.counterfactual
+      ? v.runs + " paired runs (seeds " + v.seed + " to " + (v.seed + v.runs - 1) + "): the black line is now the mean of " + v.runs + " runs of the history as scripted, the coloured line the what-if's"
+      : "One run (seed " + v.seed + "): the black line is a single simulated history; a change runs " + v.runs + " paired runs and the line becomes their mean") + " · " + Math.round(performance.now() - started) + " ms";
   } catch (e) {
     if (inflight !== ask) return;
     $("error").hidden = false;
@@ -362,6 +394,7 @@ async function loadScenario() {
   $("preset").value = state.p;
   $("month").min = scenario.from.slice(0, 7);
   $("month").max = scenario.to.slice(0, 7);
+  for (const id of ["move-to", "end-on", "lead-from"]) $(id).title = "A day from " + scenario.from + " to " + scenario.to + ", YYYY-MM-DD";
   fillLeaders();
   fillPairs();
   renderEvents();
@@ -383,6 +416,8 @@ async function start() {
     $("error").textContent = e.error || String(e);
     return;
   }
+  // Runs from the address outside what the server takes are set back before the first ask.
+  runsOutOfRange();
   update();
 }
 
@@ -413,11 +448,12 @@ function wire() {
   });
   $("download").addEventListener("click", (e) => { if ($("download").getAttribute("aria-disabled") === "true") e.preventDefault(); });
   $("explain-form").addEventListener("submit", (e) => { e.preventDefault(); explain(); });
-  $("move-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("move:" + editing.id + ":" + $("move-to").value); });
+  $("move-form").addEventListener("submit", (e) => { e.preventDefault(); const d = dateOf("move-to"); if (editing && d) setChange("move:" + editing.id + ":" + d); });
   $("scale-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("scale:" + editing.id + ":" + $("scale-by").value); });
   $("chance-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("chance:" + editing.id + ":" + $("chance").value); });
-  $("end-form").addEventListener("submit", (e) => { e.preventDefault(); setChange("end:" + $("leader").value + ":" + $("end-on").value); });
-  $("lead-form").addEventListener("submit", (e) => { e.preventDefault(); setChange("lead:" + $("replaced").value + ":" + $("by").value + ":" + $("lead-from").value); });
+  $("end-form").addEventListener("submit", (e) => { e.preventDefault(); const d = dateOf("end-on"); if (d) setChange("end:" + $("leader").value + ":" + d); });
+  $("lead-form").addEventListener("submit", (e) => { e.preventDefault(); const d = dateOf("lead-from"); if (d) setChange("lead:" + $("replaced").value + ":" + $("by").value + ":" + d); });
+  for (const id of ["move-to", "end-on", "lead-from"]) $(id).addEventListener("input", () => $(id).setCustomValidity(""));
 }
 
 wire();
