@@ -152,6 +152,43 @@ pub fn study_of(
         seeds,
         &(),
     )?;
+    what_if_outcome(base, w, seeds, show, first, pairs, c)
+}
+
+/// [`study_of`] of a what-if, from the monthly scores of the baseline's runs on `seeds`
+/// (as [`experiment::monthly_scores`] lays them out) computed before: the same outcome,
+/// bit for bit, without running the baseline again. The server keeps those scores, which
+/// every what-if on the same scenario and seeds shares.
+pub fn study_on_baseline(
+    base: &Scenario,
+    w: WhatIf<'_>,
+    seeds: Seeds,
+    show: &Show,
+    base_scores: Vec<f64>,
+) -> Result<Outcome, ExperimentError> {
+    let pairs = show.of(base);
+    let first = Simulation::new(base).run(seeds.first)?;
+    let c = experiment::compare_of_scores(base, &[w.name], seeds, base_scores, |_| {
+        experiment::monthly_scores(w.scenario, seeds, &()).map_err(|e| match e {
+            ExperimentError::Run(source) => ExperimentError::Variant {
+                variant: w.name.to_string(),
+                source,
+            },
+            e => e,
+        })
+    })?;
+    what_if_outcome(base, w, seeds, show, first, pairs, c)
+}
+
+fn what_if_outcome(
+    base: &Scenario,
+    w: WhatIf<'_>,
+    seeds: Seeds,
+    show: &Show,
+    first: Run,
+    pairs: Vec<usize>,
+    c: Comparison,
+) -> Result<Outcome, ExperimentError> {
     let variant_first = Simulation::new(w.scenario).run(seeds.first)?;
     let mut chart = crate::report::compare_chart(base, &c, &first, &[w.title], &[w.question]);
     chart.title = format!("What if? {}", w.title);

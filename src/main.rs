@@ -238,13 +238,27 @@ fn serve(dir: &std::path::Path, host: &str, port: u16) -> ! {
     for warning in config.warnings() {
         eprintln!("{warning}");
     }
-    let result = diplosim::serve::run(config, |addr| {
+    let everywhere = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_unspecified());
+    let result = diplosim::serve::run(config, |addr, students| {
         // Best effort: with no one reading standard output, the page is served all the same.
         let mut stdout = std::io::stdout();
         let _ = writeln!(
             stdout,
             "diplosim: the classroom page is at {addr} (Ctrl-C stops it)"
         );
+        for a in students {
+            let _ = writeln!(stdout, "diplosim: students on the network open {a}");
+        }
+        if students.is_empty() && everywhere {
+            let _ = writeln!(
+                stdout,
+                "diplosim: this machine has no network address besides loopback: students cannot reach it"
+            );
+        }
         let _ = stdout.flush();
     });
     match result {

@@ -154,3 +154,26 @@ fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
         rest = rest.get(size + 2..)?;
     }
 }
+
+/// GETs every path of `paths` at the same moment, one client thread each (they start
+/// together at a barrier), and returns each answer with how long it took, in the order
+/// of `paths`.
+pub fn at_once(base: &str, paths: &[String]) -> Vec<(Answer, std::time::Duration)> {
+    let start = std::sync::Arc::new(std::sync::Barrier::new(paths.len()));
+    let clients: Vec<_> = paths
+        .iter()
+        .map(|path| {
+            let (base, path, start) = (base.to_string(), path.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                let t = std::time::Instant::now();
+                let a = get(&base, &path);
+                (a, t.elapsed())
+            })
+        })
+        .collect();
+    clients
+        .into_iter()
+        .map(|c| c.join().expect("a client thread panicked"))
+        .collect()
+}

@@ -467,6 +467,29 @@ pub fn marker_points(model: &ChartModel) -> Result<Vec<(f64, f64)>, ChartError> 
     timeline::marker_points(model)
 }
 
+/// [`render_svg`] and [`marker_points`] together, from one layout of the chart (the
+/// page asks for both, and the layout is most of the work of each).
+pub fn render_svg_with_points(model: &ChartModel) -> Result<(String, Vec<(f64, f64)>), ChartError> {
+    fonts()?;
+    let (scene, points) = if !model.panels.is_empty() {
+        timeline::validate(model)?;
+        (panels::layout(model), timeline::marker_points(model)?)
+    } else if model.many_pairs() && model.layout == Layout::Panels {
+        timeline::validate(model)?;
+        panels::pair_layout(model)
+    } else {
+        let (scene, decided) = timeline::plan(model)?;
+        let points = timeline::points_of(model, &decided);
+        (scene, points)
+    };
+    let svg = describe::label_svg(
+        scene::render_svg(&scene)?,
+        &describe::svg_title(model),
+        &describe::describe(model),
+    );
+    Ok((svg, points))
+}
+
 /// Lays out the relation-score chart of `model`: small multiples of what-ifs, a panel
 /// per pair, or one plot.
 fn layout(model: &ChartModel) -> Result<scene::Scene, ChartError> {

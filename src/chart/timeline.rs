@@ -2425,17 +2425,22 @@ pub(super) fn footer(scene: &mut Scene, model: &ChartModel, top: f64, note: &str
 /// its own focusable marks over the drawn chart.
 pub(super) fn marker_points(model: &ChartModel) -> Result<Vec<Point>, ChartError> {
     let (_, decided) = plan(model)?;
+    Ok(points_of(model, &decided))
+}
+
+/// [`marker_points`] from a layout made already.
+pub(super) fn points_of(model: &ChartModel, decided: &Decisions) -> Vec<Point> {
     let axes = Axes {
         plot: decided.plot,
         start: f64::from(model.span.0.day()),
         end: f64::from(model.span.1.day()),
         bound: model.bound,
     };
-    Ok(model
+    model
         .markers
         .iter()
         .map(|m| (axes.x(m.date), axes.y(m.score)))
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -760,7 +760,7 @@ fn execute_command(
         // The server's config is `crate::serve::Config`, from `serve_config`; the server
         // loads and checks the folder itself, as the page reloads it.
         Command::Serve { dir, host, port } => {
-            crate::serve::run(serve_config(dir, host, *port), |_| {})?;
+            crate::serve::run(serve_config(dir, host, *port), |_, _| {})?;
             Ok(String::new())
         }
         Command::Handout {

@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::app::{App, Loaded};
-use super::limits::{self, Gate};
+use super::app::{App, Loaded, Stored};
+use super::cache::{self, Found};
+use super::limits;
 use super::whatif::{NAME, PageState, Preset, change_error, code_of, to_ron};
 use crate::chart;
 use crate::date::Date;
@@ -247,6 +248,9 @@ struct CheckpointInfo {
     to: String,
     /// The band expected.
     expect: String,
+    /// The source's sentence, and where it stands.
+    quote: String,
+    source: String,
     /// Whether the history as scripted meets it.
     baseline: bool,
     /// Whether the what-if meets it (None without one).
@@ -465,36 +469,128 @@ fn told(p: &Prepared) -> crate::report::Told<'_> {
     }
 }
 
-/// The gate a state's work goes through: comparisons are heavy, single runs light.
-fn gate<'a>(app: &'a App, q: &BTreeMap<String, String>) -> &'a Gate {
-    let changed =
-        q.get("c").is_some_and(|c| !c.is_empty()) || q.get("p").is_some_and(|p| !p.is_empty());
-    if changed { &app.heavy } else { &app.light }
+/// A page state read and checked (a light turn: it reads files and parses the what-if).
+async fn prepared(app: &Arc<App>, q: BTreeMap<String, String>) -> Result<Prepared, Reply> {
+    let a = app.clone();
+    app.light.run(move || prepare(&a, &q)).await
+}
+
+/// The answer to a prepared page state, kept by the canonical form of its question
+/// (`endpoint` names what is asked of it): kept from before, computed by a request
+/// already at it, or computed here by `present` from the study (a what-if is a heavy
+/// turn, on the baseline's kept scores; the history as scripted a light one).
+async fn kept_answer(
+    app: &Arc<App>,
+    p: Prepared,
+    endpoint: &str,
+    present: impl FnOnce(&Prepared, &Outcome) -> Result<Stored, Reply> + Send + 'static,
+) -> Result<Response, Reply> {
+    let sc = &p.loaded.scenario;
+    let pairs = p.show.of(sc);
+    let key = cache::canonical(&cache::Question {
+        endpoint,
+        scenario: &p.loaded.key,
+        modified: p.loaded.modified,
+        seeds: p.seeds,
+        pairs: &pairs,
+        layout: (p.show.layout).unwrap_or_else(|| chart::Layout::default_for(pairs.len())),
+        whatif: p.text.as_deref(),
+    });
+    let a = app.clone();
+    let (stored, found) = app
+        .answers
+        .get(&key, || async move {
+            let base = match p.whatif {
+                Some(_) => Some(baseline(&a, &p).await?),
+                None => None,
+            };
+            let gate = if p.whatif.is_some() {
+                &a.heavy
+            } else {
+                &a.light
+            };
+            let b = a.clone();
+            gate.run(move || {
+                let sc = &p.loaded.scenario;
+                let o = b.pool.install(|| match (p.whatif(), base) {
+                    (Some(w), Some(base)) => {
+                        lab::study_on_baseline(sc, w, p.seeds, &p.show, base.to_vec())
+                    }
+                    (w, _) => lab::study_of(sc, w, p.seeds, &p.show),
+                })?;
+                present(&p, &o)
+            })
+            .await
+        })
+        .await?;
+    Ok(stored.into_response(found))
+}
+
+/// The monthly scores of the baseline's runs on a state's seeds, which every what-if on
+/// them is compared with: kept, or computed (a heavy turn) once for all who ask at once.
+async fn baseline(app: &Arc<App>, p: &Prepared) -> Result<Arc<Vec<f64>>, Reply> {
+    let key = cache::canonical(&cache::Question {
+        endpoint: "baseline",
+        scenario: &p.loaded.key,
+        modified: p.loaded.modified,
+        seeds: p.seeds,
+        pairs: &[],
+        layout: chart::Layout::Lines,
+        whatif: None,
+    });
+    let (a, loaded, seeds) = (app.clone(), p.loaded.clone(), p.seeds);
+    let (scores, _) = app
+        .baselines
+        .get(&key, || async move {
+            let b = a.clone();
+            a.heavy
+                .run(move || {
+                    b.pool
+                        .install(|| experiment::monthly_scores(&loaded.scenario, seeds, &()))
+                        .map(Arc::new)
+                        .map_err(Reply::from)
+                })
+                .await
+        })
+        .await?;
+    Ok(scores)
+}
+
+impl Stored {
+    fn into_response(self, found: Found) -> Response {
+        let mut r = self.body.into_response();
+        let h = r.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.kind));
+        if let Some(name) = &self.file
+            && let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        h.insert("x-diplosim-cache", HeaderValue::from_static(found.name()));
+        r
+    }
 }
 
 pub(super) async fn lab_view(
     State(app): State<Arc<App>>,
     Query(q): Params,
 ) -> Result<Response, Reply> {
-    let a = app.clone();
-    let g = gate(&app, &q);
-    let body = g
-        .run(move || {
-            let p = prepare(&a, &q)?;
-            let sc = &p.loaded.scenario;
-            let o = a
-                .pool
-                .install(|| lab::study_of(sc, p.whatif(), p.seeds, &p.show))?;
-            Ok(view(sc, &p, &o)?)
+    let p = prepared(&app, q).await?;
+    kept_answer(&app, p, "lab", |p, o| {
+        let body = serde_json::to_vec(&view(&p.loaded.scenario, p, o)?)
+            .map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        Ok(Stored {
+            kind: "application/json",
+            file: None,
+            body: body.into(),
         })
-        .await?;
-    Ok(axum::Json(body).into_response())
+    })
+    .await
 }
 
 /// The page's view of a study.
 fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::ChartError> {
-    let svg = chart::render_svg(&o.chart)?;
-    let points = chart::marker_points(&o.chart)?;
+    let (svg, points) = chart::render_svg_with_points(&o.chart)?;
     let markers = o
         .first
         .fired
@@ -526,6 +622,8 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
                 from: c.from.to_string(),
                 to: c.to.to_string(),
                 expect: c.expect.clone(),
+                quote: c.quote.clone(),
+                source: c.source.clone(),
                 baseline,
                 variant,
                 pair: sc.pair_key(c.pair),
@@ -648,30 +746,17 @@ pub(super) async fn handout(
     State(app): State<Arc<App>>,
     Query(q): Params,
 ) -> Result<Response, Reply> {
-    let a = app.clone();
-    let g = gate(&app, &q);
-    let (name, html) = g
-        .run(move || {
-            let p = prepare(&a, &q)?;
-            let sc = &p.loaded.scenario;
-            let o = a
-                .pool
-                .install(|| lab::study_of(sc, p.whatif(), p.seeds, &p.show))?;
-            let html = crate::handout::html(sc, p.whatif(), &o)?;
-            Ok((crate::handout::file_name(sc, p.whatif()), html))
+    let p = prepared(&app, q).await?;
+    kept_answer(&app, p, "handout", |p, o| {
+        let sc = &p.loaded.scenario;
+        let html = crate::handout::html(sc, p.whatif(), o)?;
+        Ok(Stored {
+            kind: "text/html; charset=utf-8",
+            file: Some(crate::handout::file_name(sc, p.whatif())),
+            body: html.into(),
         })
-        .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        html,
-    )
-        .into_response())
+    })
+    .await
 }
 
 /// The files the chart's small print names, which the page offers for download: those
@@ -692,58 +777,44 @@ pub(super) async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Resul
         .get("file")
         .cloned()
         .ok_or_else(|| Reply::bad("the file (parameter file) is missing"))?;
-    let a = app.clone();
-    let g = gate(&app, &q);
-    let asked = name.clone();
-    let body = g
-        .run(move || {
-            let p = prepare(&a, &q)?;
-            let names = data_files(p.whatif.is_some());
-            if !names.contains(&asked.as_str()) {
-                return Err(Reply::bad(format!(
-                    "no file \"{}\" for this view: it has {}",
-                    asked.chars().take(80).collect::<String>(),
-                    names.join(" and ")
-                )));
-            }
-            let sc = &p.loaded.scenario;
-            let o = a
-                .pool
-                .install(|| lab::study_of(sc, p.whatif(), p.seeds, &p.show))?;
-            let csv = |r: Result<Vec<u8>, csv::Error>| {
-                r.map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
-            };
-            match (asked.as_str(), &o.comparison, &p.whatif) {
-                ("compare.csv", Some(c), _) => csv(crate::report::compare_csv(sc, c)),
-                ("divergence.txt", Some(c), Some(w)) => Ok(crate::report::summary(
-                    sc,
-                    c,
-                    &[w.title.as_str()],
-                    &[w.question.as_str()],
-                    &[told(&p)],
-                )
-                .into_bytes()),
-                ("trajectory.csv", ..) => csv(crate::record::trajectory_csv(sc, &o.first)),
-                _ => csv(crate::record::events_csv(sc, &o.first)),
-            }
-        })
-        .await?;
-    let kind = if name.ends_with(".csv") {
-        "text/csv; charset=utf-8"
-    } else {
-        "text/plain; charset=utf-8"
+    let p = prepared(&app, q).await?;
+    let names = data_files(p.whatif.is_some());
+    let Some(&name) = names.iter().find(|&&n| n == name) else {
+        return Err(Reply::bad(format!(
+            "no file \"{}\" for this view: it has {}",
+            name.chars().take(80).collect::<String>(),
+            names.join(" and ")
+        )));
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    kept_answer(&app, p, &format!("data {name}"), move |p, o| {
+        let sc = &p.loaded.scenario;
+        let csv = |r: Result<Vec<u8>, csv::Error>| {
+            r.map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+        };
+        let body = match (name, &o.comparison, &p.whatif) {
+            ("compare.csv", Some(c), _) => csv(crate::report::compare_csv(sc, c))?,
+            ("divergence.txt", Some(c), Some(w)) => crate::report::summary(
+                sc,
+                c,
+                &[w.title.as_str()],
+                &[w.question.as_str()],
+                &[told(p)],
+            )
+            .into_bytes(),
+            ("trajectory.csv", ..) => csv(crate::record::trajectory_csv(sc, &o.first))?,
+            _ => csv(crate::record::events_csv(sc, &o.first))?,
+        };
+        Ok(Stored {
+            kind: if name.ends_with(".csv") {
+                "text/csv; charset=utf-8"
+            } else {
+                "text/plain; charset=utf-8"
+            },
+            file: Some(name.to_string()),
+            body: body.into(),
+        })
+    })
+    .await
 }
 
 /// Checks the text of a counterfactual file against a scenario of the folder (`s`), as

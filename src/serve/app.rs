@@ -1,5 +1,6 @@
 //! What every request shares: the served folder (its listing and a cache of its loaded
-//! scenarios), the limits, the thread pool of comparisons and the gates on CPU work; and
+//! scenarios), the limits, the thread pool of comparisons, the gates on CPU work and the
+//! answers kept (`cache`); and
 //! how a page state's names (scenario, preset, changes) become files and checked values.
 
 use std::collections::HashMap;
@@ -9,6 +10,7 @@ use std::time::SystemTime;
 
 use axum::http::StatusCode;
 
+use super::cache::{Flight, Weigh};
 use super::limits::{Gate, Limits};
 use super::whatif::{NAME, PageState, Preset, counterfactual};
 use super::{Config, Reply, ServeError};
@@ -32,6 +34,34 @@ pub struct App {
     pub(super) pool: rayon::ThreadPool,
     pub(super) heavy: Gate,
     pub(super) light: Gate,
+    /// The answers of the page's questions, by their canonical form.
+    pub(super) answers: Flight<Stored>,
+    /// The page's addresses students on the network can open, once it listens.
+    pub(super) addresses: Vec<String>,
+    /// The monthly scores of a scenario's runs on some seeds, which every what-if on
+    /// them is compared with, by scenario, file time and seeds.
+    pub(super) baselines: Flight<Arc<Vec<f64>>>,
+}
+
+/// An answer as it is sent: its type, the file name it downloads as (if it is a
+/// download) and its bytes.
+#[derive(Clone)]
+pub(super) struct Stored {
+    pub(super) kind: &'static str,
+    pub(super) file: Option<String>,
+    pub(super) body: axum::body::Bytes,
+}
+
+impl Weigh for Stored {
+    fn weight(&self) -> usize {
+        self.body.len() + self.file.as_ref().map_or(0, String::len)
+    }
+}
+
+impl Weigh for Arc<Vec<f64>> {
+    fn weight(&self) -> usize {
+        self.len() * size_of::<f64>()
+    }
 }
 
 /// A scenario file of the folder, loaded and validated.
@@ -42,6 +72,8 @@ pub struct Loaded {
     pub file: ScenarioFile,
     /// The validated scenario.
     pub scenario: Scenario,
+    /// When its file was last changed, as it was loaded.
+    pub modified: SystemTime,
 }
 
 /// A file of the served folder.
@@ -66,7 +98,10 @@ impl App {
             });
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let threads = cores.saturating_sub(1).max(1);
+        // One core is left to the rest of the page where there are more than two. On two,
+        // that halved what a class's what-ifs could use, while the page asks for little:
+        // its history as scripted is computed once and kept.
+        let threads = if cores > 2 { cores - 1 } else { cores };
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("diplosim-whatif-{i}"))
@@ -84,6 +119,9 @@ impl App {
             pool,
             heavy: Gate::new(l.comparisons, l.queue, l.wait),
             light: Gate::new(cores * 2, LIGHT_QUEUE, l.wait),
+            answers: Flight::new(l.cache - l.cache / 4),
+            addresses: Vec::new(),
+            baselines: Flight::new(l.cache / 4),
         })
     }
 
@@ -158,6 +196,7 @@ impl App {
             key: key.to_string(),
             file,
             scenario,
+            modified,
         });
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(entry.path, (modified, loaded.clone()));

@@ -42,6 +42,9 @@ pub struct Limits {
     pub idle: Duration,
     /// Connections served at once; more wait (unaccepted) until one closes.
     pub connections: usize,
+    /// Memory for answers kept for the next identical question, bytes: three quarters for
+    /// the answers, a quarter for the baselines' monthly scores they are compared with.
+    pub cache: usize,
 }
 
 impl Default for Limits {
@@ -57,6 +60,7 @@ impl Default for Limits {
             header_read: Duration::from_secs(10),
             idle: Duration::from_secs(30),
             connections: 512,
+            cache: 64 << 20,
         }
     }
 }

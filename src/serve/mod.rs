@@ -5,7 +5,9 @@
 //! The page (HTML, CSS, a small script) is embedded in the binary, so it works offline.
 //!
 //! ## Endpoints
-//! - `GET /`, `/page.css`, `/page.js`: the page.
+//! - `GET /`, `/page.css`, `/page.js`, `/favicon.ico`: the page.
+//! - `GET /api/addresses`: the page's addresses students on the network can open.
+//! - `GET /api/qr?text=`: the QR code of a link, as SVG.
 //! - `GET /api/scenarios`: the scenarios of the served folder.
 //! - `GET /api/scenario?s=`: a scenario's pairs of states, events (grouped by era),
 //!   leaders and presets.
@@ -32,22 +34,35 @@
 //! Because comparisons never take every core, the page of a teacher (single runs, the
 //! page's files) stays quick while students run what-ifs.
 //!
+//! ## Kept answers
+//! Answers are byte-deterministic, so the chart view, the handout and the data files are
+//! kept by the canonical form of their question (`cache`), within [`Limits::cache`]
+//! bytes, least recently used first out; identical questions at once wait for one
+//! computation, and every what-if on the same scenario and seeds is compared with one
+//! kept copy of the baseline's monthly scores. An answer says how it was found in its
+//! `x-diplosim-cache` header: `miss` (computed for it), `shared` (computed for another
+//! request while it waited) or `hit` (kept).
+//!
 //! ## Modules
 //! This one starts the server and routes; `listen` accepts and times connections,
 //! `limits` holds the limits, the gates and the checks every request passes, `app` the
-//! shared state and the served folder, `api` the handlers and their typed JSON answers,
+//! shared state and the served folder, `cache` the kept answers and their single flight,
+//! `api` the handlers and their typed JSON answers, `share` the links students can open,
 //! `page` the embedded page, `whatif` the page state and its change codes.
 
 mod api;
 mod app;
+mod cache;
 mod limits;
 mod listen;
 mod page;
+mod share;
 mod whatif;
 
 pub use api::Reply;
 pub use app::{App, Loaded};
 pub use limits::Limits;
+pub use share::{qr_svg, student_addresses};
 pub use whatif::{
     CodeError, DEFAULT_RUNS, NAME, PageState, Preset, code_of, counterfactual, parse_codes, to_ron,
 };
@@ -120,9 +135,10 @@ impl Config {
     }
 }
 
-/// Serves until the process is stopped. `ready` is called with the page's address once
-/// the server listens.
-pub fn run(config: Config, ready: impl FnOnce(&str)) -> Result<(), ServeError> {
+/// Serves until the process is stopped. `ready` is called once the server listens, with
+/// the page's address on this machine and the addresses students on the network can
+/// open ([`student_addresses`]).
+pub fn run(config: Config, ready: impl FnOnce(&str, &[String])) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_io()
@@ -138,7 +154,7 @@ pub fn run(config: Config, ready: impl FnOnce(&str)) -> Result<(), ServeError> {
             addr: "?".into(),
             reason: e.to_string(),
         })?;
-        ready(&format!("http://{}/", display_addr(addr)));
+        ready(&share::own_address(addr), &app.addresses);
         let limits = app.limits;
         listen::serve(listener, router(app), limits, std::future::pending()).await;
         Ok(())
@@ -193,9 +209,7 @@ pub fn start(config: Config) -> Result<Running, ServeError> {
                     return;
                 }
             };
-            let url = listener
-                .local_addr()
-                .map(|a| format!("http://{}/", display_addr(a)));
+            let url = listener.local_addr().map(share::own_address);
             let _ = ready_tx.send(url.map_err(|e| ServeError::Listen {
                 addr: "?".into(),
                 reason: e.to_string(),
@@ -228,7 +242,7 @@ fn display_addr(addr: SocketAddr) -> String {
 /// Opens the listener and the shared state: for tests and benches, which run the router
 /// in their own runtime.
 pub async fn bind(config: Config) -> Result<(tokio::net::TcpListener, Arc<App>), ServeError> {
-    let app = App::new(&config)?;
+    let mut app = App::new(&config)?;
     let addr = format!("{}:{}", config.host, config.port);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
@@ -236,6 +250,9 @@ pub async fn bind(config: Config) -> Result<(tokio::net::TcpListener, Arc<App>),
             addr: addr.clone(),
             reason: e.to_string(),
         })?;
+    if let Ok(local) = listener.local_addr() {
+        app.addresses = student_addresses(local);
+    }
     Ok((listener, Arc::new(app)))
 }
 
@@ -254,6 +271,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/handout", get(api::handout))
         .route("/api/data", get(api::data))
         .route("/api/check", post(api::check))
+        .route("/api/addresses", get(share::addresses))
+        .route("/api/qr", get(share::qr))
+        .route("/favicon.ico", get(page::icon))
         .layer(middleware::from_fn_with_state(l, limits::body_limit))
         .layer(middleware::from_fn_with_state(l, limits::url_limit))
         .layer(middleware::from_fn_with_state(

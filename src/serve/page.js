@@ -10,6 +10,7 @@ const MOST_PAIRS = 4;
 let scenario = null;   // the scenario's events, leaders and presets
 let editing = null;    // the event the editor changes
 let inflight = null;   // the lab request in progress
+let addresses = [];    // the page's addresses students on the network can open
 
 function query(extra) {
   const q = new URLSearchParams();
@@ -160,7 +161,9 @@ function renderEvents() {
   const term = $("search").value.trim().toLowerCase();
   const eras = [];
   for (const e of scenario.events) {
-    if (term && !e.title.toLowerCase().includes(term) && !e.id.toLowerCase().includes(term)) continue;
+    // Titles, ids, dates ("1969"), sources and eras ("border") are searched.
+    const text = [e.title, e.id, e.date || e.kind, e.source, e.era].join(" ").toLowerCase();
+    if (term && !text.includes(term)) continue;
     let era = eras.find((x) => x.name === e.era);
     if (!era) { era = { name: e.era, events: [] }; eras.push(era); }
     era.events.push(e);
@@ -263,7 +266,8 @@ function renderView(v) {
     const mark = (m) => m === null || m === undefined ? el("td", {}, "–") : el("td", { class: m ? "met" : "missed" }, m ? "met" : "missed");
     const row = el("tr", { class: c.variant !== null && c.variant !== c.baseline ? "changed" : "" },
       el("th", { scope: "row" }, c.id), el("td", {}, c.from === c.to ? c.from : c.from + " to " + c.to),
-      el("td", {}, c.expect), mark(c.baseline), mark(c.variant));
+      el("td", {}, c.expect, c.quote ? el("br") : "", c.quote ? el("span", { class: "src" }, "“" + c.quote + "” (" + c.source + ")") : ""),
+      mark(c.baseline), mark(c.variant));
     tb.append(row);
   }
   const dl = $("download");
@@ -273,6 +277,32 @@ function renderView(v) {
   } else {
     dl.removeAttribute("href");
     dl.setAttribute("aria-disabled", "true");
+  }
+}
+
+function onLoopback() {
+  const h = location.hostname;
+  return h === "localhost" || h.startsWith("127.") || h === "[::1]" || h === "::1";
+}
+
+// The link to this view that students can open: on this machine's loopback address, the
+// same view at the machine's network address (the first the server gives).
+function shareLink() {
+  if (!onLoopback() || !addresses.length) return location.href;
+  return addresses[0].replace(/\/$/, "") + location.pathname + location.search;
+}
+
+function renderShare() {
+  const link = shareLink();
+  const local = onLoopback() && !addresses.length;
+  $("share-link").textContent = link;
+  $("share-note").textContent = local
+    ? "This address opens on this machine only: start the server with --host 0.0.0.0 for students on the network to open it."
+    : "Students on the same network open this link, or scan the code:";
+  $("qr").hidden = local;
+  if (!$("share").hidden && !local) {
+    const src = "api/qr?text=" + encodeURIComponent(link);
+    if ($("qr").getAttribute("src") !== src) $("qr").src = src;
   }
 }
 
@@ -289,10 +319,37 @@ function tip(m, v) {
   t.style.top = (100 * m.y / v.height < 55 ? 100 * m.y / v.height + 3 : 5) + "%";
 }
 
+// Runs outside what the server takes: the message, and the field back to the last runs.
+function runsOutOfRange() {
+  const asked = Number($("runs").value);
+  const most = parseInt($("runs").max, 10);
+  if (Number.isInteger(asked) && asked >= 1 && asked <= most) return false;
+  $("error").hidden = false;
+  const back = state.runs >= 1 && state.runs <= most ? state.runs : 200;
+  $("error").textContent = "Runs must be a whole number from 1 to " + most + ", not “" + $("runs").value + "”: back to " + back + ".";
+  $("runs").value = back;
+  state.runs = back;
+  return true;
+}
+
+// A date field's value, if it is a real day YYYY-MM-DD within the scenario's span; else
+// the field says what it takes.
+function dateOf(id) {
+  const f = $(id);
+  const v = f.value.trim();
+  const real = /^\d{4}-\d{2}-\d{2}$/.test(v) && !isNaN(Date.parse(v + "T00:00:00Z")) && new Date(v + "T00:00:00Z").toISOString().slice(0, 10) === v;
+  const inside = real && (!scenario || (v >= scenario.from && v <= scenario.to));
+  f.setCustomValidity(inside ? "" : "Write a day from " + scenario.from + " to " + scenario.to + " as YYYY-MM-DD.");
+  if (!inside) { f.reportValidity(); return null; }
+  return v;
+}
+
 async function update() {
+  if (runsOutOfRange()) return;
   state.runs = Math.max(1, parseInt($("runs").value, 10) || 200);
   state.seed = Math.max(0, parseInt($("seed").value, 10) || 0);
   history.replaceState(null, "", "?" + query());
+  renderShare();
   $("handout").href = "api/handout?" + query();
   renderChanges();
   const ask = query();
@@ -305,7 +362,10 @@ async function update() {
     if (inflight !== ask) return;
     $("error").hidden = true;
     renderView(v);
-    $("status").textContent = (v.counterfactual ? v.runs + " paired runs" : "Seed " + v.seed) + " · " + Math.round(performance.now() - started) + " ms";
+    // The history alone is one run; a what-if turns the black line into a mean of runs.
+    $("status").textContent = (v.counterfactual
+      ? v.runs + " paired runs (seeds " + v.seed + " to " + (v.seed + v.runs - 1) + "): the black line is now the mean of " + v.runs + " runs of the history as scripted, the coloured line the what-if's"
+      : "One run (seed " + v.seed + "): the black line is a single simulated history; a change runs " + v.runs + " paired runs and the line becomes their mean") + " · " + Math.round(performance.now() - started) + " ms";
   } catch (e) {
     if (inflight !== ask) return;
     $("error").hidden = false;
@@ -336,6 +396,7 @@ async function loadScenario() {
   $("preset").value = state.p;
   $("month").min = scenario.from.slice(0, 7);
   $("month").max = scenario.to.slice(0, 7);
+  for (const id of ["move-to", "end-on", "lead-from"]) $(id).title = "A day from " + scenario.from + " to " + scenario.to + ", YYYY-MM-DD";
   fillLeaders();
   fillPairs();
   renderEvents();
@@ -345,6 +406,7 @@ async function start() {
   readUrl();
   $("runs").value = state.runs;
   $("seed").value = state.seed;
+  try { addresses = (await getJson("api/addresses")).addresses; } catch (_) { addresses = []; }
   try {
     const list = await getJson("api/scenarios");
     $("scenario").replaceChildren(...list.scenarios.map((s) => el("option", { value: s.key }, s.title)));
@@ -356,6 +418,8 @@ async function start() {
     $("error").textContent = e.error || String(e);
     return;
   }
+  // Runs from the address outside what the server takes are set back before the first ask.
+  runsOutOfRange();
   update();
 }
 
@@ -373,16 +437,25 @@ function wire() {
   }
   $("clear").addEventListener("click", () => { state.c = []; state.p = ""; $("preset").value = ""; update(); });
   $("copy").addEventListener("click", async () => {
-    try { await navigator.clipboard.writeText(location.href); $("status").textContent = "Link copied: it opens this exact view."; }
-    catch (_) { $("status").textContent = "Copy this address from the address bar: " + location.href; }
+    const link = shareLink();
+    const where = onLoopback() && !addresses.length ? " (on this machine only: see “Link for students”)" : "";
+    try { await navigator.clipboard.writeText(link); $("status").textContent = "Link copied: " + link + where; }
+    catch (_) { $("status").textContent = "Copy this link: " + link + where; }
+  });
+  $("share-open").addEventListener("click", () => {
+    const open = $("share").hidden;
+    $("share").hidden = !open;
+    $("share-open").setAttribute("aria-expanded", String(open));
+    renderShare();
   });
   $("download").addEventListener("click", (e) => { if ($("download").getAttribute("aria-disabled") === "true") e.preventDefault(); });
   $("explain-form").addEventListener("submit", (e) => { e.preventDefault(); explain(); });
-  $("move-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("move:" + editing.id + ":" + $("move-to").value); });
+  $("move-form").addEventListener("submit", (e) => { e.preventDefault(); const d = dateOf("move-to"); if (editing && d) setChange("move:" + editing.id + ":" + d); });
   $("scale-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("scale:" + editing.id + ":" + $("scale-by").value); });
   $("chance-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("chance:" + editing.id + ":" + $("chance").value); });
-  $("end-form").addEventListener("submit", (e) => { e.preventDefault(); setChange("end:" + $("leader").value + ":" + $("end-on").value); });
-  $("lead-form").addEventListener("submit", (e) => { e.preventDefault(); setChange("lead:" + $("replaced").value + ":" + $("by").value + ":" + $("lead-from").value); });
+  $("end-form").addEventListener("submit", (e) => { e.preventDefault(); const d = dateOf("end-on"); if (d) setChange("end:" + $("leader").value + ":" + d); });
+  $("lead-form").addEventListener("submit", (e) => { e.preventDefault(); const d = dateOf("lead-from"); if (d) setChange("lead:" + $("replaced").value + ":" + $("by").value + ":" + d); });
+  for (const id of ["move-to", "end-on", "lead-from"]) $(id).addEventListener("input", () => $(id).setCustomValidity(""));
 }
 
 wire();

@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Response};
 const PAGE: &str = include_str!("page.html");
 const CSS: &str = include_str!("page.css");
 const JS: &str = include_str!("page.js");
+/// The tab's icon: a rising and falling line, the chart's own shape.
+const ICON: &str = include_str!("icon.svg");
 
 fn asset(kind: &'static str, body: &'static str) -> Response {
     (
@@ -29,4 +31,9 @@ pub(super) async fn css() -> Response {
 
 pub(super) async fn js() -> Response {
     asset("text/javascript; charset=utf-8", JS)
+}
+
+/// `/favicon.ico`, which browsers ask for whatever the page says: an SVG icon.
+pub(super) async fn icon() -> Response {
+    asset("image/svg+xml", ICON)
 }

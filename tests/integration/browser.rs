@@ -699,3 +699,180 @@ fn every_text_on_the_page_and_the_handout_meets_wcag_aa_contrast() {
         c.failures.join("\n")
     );
 }
+
+/// A teacher who opened the page on loopback, with the server on every address: "Copy
+/// link" and the QR code give the machine's network address, not 127.0.0.1.
+#[test]
+fn the_link_for_students_uses_the_machines_network_address() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let s = start(Config {
+        dir: shipped(),
+        host: "0.0.0.0".into(),
+        port: 0,
+        limits: Limits::default(),
+    })
+    .expect("the server starts");
+    let given = request(&s.url, "GET", "/api/addresses", None)
+        .unwrap()
+        .json()["addresses"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let b = Browser::open(&chromium, &driver, 1024, 768);
+    b.go(&format!(
+        "{}?s={SINO}&c=remove:secret_speech&runs=20",
+        s.url
+    ));
+    b.until("the what-if", SVG_READY);
+    b.click("#share-open");
+    let link = b.js("return document.querySelector('#share-link').textContent;");
+    let link = link.as_str().unwrap().to_string();
+    b.click("#copy");
+    // The clipboard may answer later, or refuse (then the page shows the link to copy).
+    let status = b.until(
+        "the copied link",
+        "const t = document.querySelector('#status').textContent; return /^(Link copied|Copy this link)/.test(t) ? t : null;",
+    );
+    assert!(status.as_str().unwrap().contains(&link), "{status}");
+    let Some(first) = given.first().and_then(Value::as_str) else {
+        eprintln!("skipped the network address: this machine has none besides loopback");
+        assert!(link.starts_with("http://127.0.0.1:"), "{link}");
+        let note = b.js("return document.querySelector('#share-note').textContent;");
+        assert!(note.as_str().unwrap().contains("--host 0.0.0.0"), "{note}");
+        return;
+    };
+    assert!(
+        link.starts_with(first) && link.contains("c=remove%3Asecret_speech"),
+        "{link} is not at {first}"
+    );
+    let drawn = b.until(
+        "the QR code",
+        "const i = document.querySelector('#qr'); return i.complete && i.naturalWidth > 0 && i.checkVisibility() ? i.getAttribute('src') : null;",
+    );
+    assert!(drawn.as_str().unwrap().contains("text="), "{drawn}");
+    b.screenshot("page-1024x768-share.png");
+    // The link opens the same view from the network address.
+    let other = Browser::open(&chromium, &driver, 1024, 768);
+    other.go(&link);
+    other.until("the view at the network address", SVG_READY);
+    let at = other.js("return location.href;");
+    assert_eq!(at.as_str().unwrap(), link);
+}
+
+/// At 1024x768 the what-if panel comes just under the chart; "Undo all changes" waits for
+/// a change; search finds dates, sources and eras; the checkpoints give the sources'
+/// words; an out-of-range runs value is set back after its message; dates are typed
+/// YYYY-MM-DD within the scenario's span; the status says what the black line is.
+#[test]
+fn the_page_at_1024_keeps_the_panel_by_the_chart_and_its_small_items_work() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let s = server(&shipped());
+    let b = Browser::open(&chromium, &driver, 1024, 768);
+    b.go(&format!("{}?s={SINO}&runs=20", s.url));
+    b.until("the history as scripted", SVG_READY);
+    let gap = b.js(
+        "return document.querySelector('#panel').getBoundingClientRect().top - document.querySelector('figure.chart').getBoundingClientRect().bottom;",
+    );
+    assert!(
+        gap.as_f64().unwrap() < 80.0,
+        "the panel is {gap} px under the chart"
+    );
+    assert_eq!(
+        b.js("return document.querySelector('#clear').disabled;"),
+        json!(true)
+    );
+    let status = b.js("return document.querySelector('#status').textContent;");
+    let status = status.as_str().unwrap();
+    assert!(
+        status.starts_with("One run (seed 1): the black line is a single simulated history"),
+        "{status}"
+    );
+    // The sources' words in the checkpoints.
+    let quoted = b.js(
+        "return [...document.querySelectorAll('#checks td .src')].filter((s) => /^“.+” \\(.+\\)$/.test(s.textContent)).length;",
+    );
+    assert!(
+        quoted.as_u64().unwrap() >= 5,
+        "{quoted} checkpoints quote a source"
+    );
+    b.screenshot("page-1024x768-panel.png");
+
+    // Search by a year and by an era's word.
+    let found = |term: &str| {
+        b.js_with(
+            "const f = document.querySelector('#search'); f.value = arguments[0]; f.dispatchEvent(new Event('input')); return [...document.querySelectorAll('.event')].map((e) => e.querySelector('label').textContent + ' | ' + e.querySelector('.meta').textContent);",
+            json!([term]),
+        )
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+    };
+    let of_1969 = found("1969");
+    assert!(
+        of_1969.iter().any(|e| e.contains("| 1969-03-02")),
+        "{of_1969:?}"
+    );
+    let border = found("border");
+    let titled = border
+        .iter()
+        .filter(|e| {
+            e.split(" | ")
+                .next()
+                .unwrap()
+                .to_lowercase()
+                .contains("border")
+        })
+        .count();
+    assert!(border.len() > titled, "only titles found: {border:?}");
+    found("");
+
+    // Runs out of range: the message, and the field back to the last runs.
+    b.js("const r = document.querySelector('#runs'); r.value = '5000'; r.dispatchEvent(new Event('change'));");
+    let error = b.js("return document.querySelector('#error').textContent;");
+    assert!(
+        error.as_str().unwrap().contains("from 1 to 1000"),
+        "{error}"
+    );
+    assert_eq!(
+        b.js("return document.querySelector('#runs').value;"),
+        json!("20")
+    );
+
+    // A date: typed YYYY-MM-DD, and refused outside the scenario's span.
+    b.js("document.querySelector('.event[data-id=secret_speech] button').click();");
+    let field = b.js(
+        "const f = document.querySelector('#move-to'); return [f.type, f.placeholder, f.value];",
+    );
+    assert_eq!(field, json!(["text", "YYYY-MM-DD", "1956-02-25"]));
+    let refused = b.js(
+        "const f = document.querySelector('#move-to'); f.value = '1800-01-01'; document.querySelector('#move-form').requestSubmit(); return f.validationMessage;",
+    );
+    assert!(
+        refused.as_str().unwrap().contains("from 1917-"),
+        "{refused}"
+    );
+    b.js("const f = document.querySelector('#move-to'); f.value = '1957-02-25'; f.dispatchEvent(new Event('input')); document.querySelector('#move-form').requestSubmit();");
+    b.until(
+        "the moved event's what-if",
+        "return !document.querySelector('#chart.busy') && document.querySelector('#status').textContent.startsWith('20 paired runs');",
+    );
+    assert_eq!(
+        b.js("return document.querySelector('#clear').disabled;"),
+        json!(false)
+    );
+    let status = b.js("return document.querySelector('#status').textContent;");
+    assert!(
+        status
+            .as_str()
+            .unwrap()
+            .contains("the black line is now the mean of 20 runs"),
+        "{status}"
+    );
+    b.screenshot("page-1024x768-moved.png");
+}

@@ -67,6 +67,11 @@ fn the_page_and_its_assets_are_served_and_ask_for_nothing_outside() {
     }
     assert!(!html.contains("http://") && !html.contains("https://"));
     assert_eq!(get(&s.url, "/nothing-here").status, 404);
+    // The tab's icon, which browsers ask for whatever the page says.
+    let icon = get(&s.url, "/favicon.ico");
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.header("content-type"), Some("image/svg+xml"));
+    assert!(icon.text().starts_with("<svg"));
 }
 
 #[test]
@@ -1227,4 +1232,278 @@ fn a_class_that_hangs_up_leaves_the_queue_as_it_was() {
         "resident memory: {after_warm_up} after the first round, {} after the classes",
         rss()
     );
+}
+
+/// The same what-if asked again, with its parameters in another order, its defaults
+/// written out and a factor spelled differently, is answered from memory, with the bytes
+/// of a server that keeps nothing and computes it anew; a different seed is computed.
+#[test]
+fn a_question_asked_again_in_other_words_gets_the_kept_answer_with_the_same_bytes() {
+    let s = server();
+    let fresh = server_with(
+        &shipped(),
+        Limits {
+            cache: 0,
+            ..Limits::default()
+        },
+    );
+    let cache = |a: &crate::support::http::Answer| a.header("x-diplosim-cache").map(str::to_string);
+    let first = format!("/api/lab?s={SINO}&c=remove:secret_speech,scale:railway_war:0.50&runs=40");
+    let again = format!(
+        "/api/lab?runs=40&seed=1&layout=lines&pairs=soviet_union/china&p=&c=remove:secret_speech,,scale:railway_war:0.5&s={SINO}"
+    );
+    let a = get(&s.url, &first);
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(cache(&a).as_deref(), Some("miss"));
+    let b = get(&s.url, &again);
+    assert_eq!(cache(&b).as_deref(), Some("hit"));
+    assert!(a.body == b.body, "a kept answer differs from the first");
+    let f = get(&fresh.url, &again);
+    assert_eq!(cache(&f).as_deref(), Some("miss"));
+    assert!(f.body == b.body, "a kept answer differs from a fresh one");
+    assert_eq!(
+        cache(&get(&fresh.url, &again)).as_deref(),
+        Some("miss"),
+        "a server with no memory for answers kept one"
+    );
+    // Another seed is another question.
+    let other = get(&s.url, &format!("{first}&seed=2"));
+    assert_eq!(cache(&other).as_deref(), Some("miss"));
+    assert!(other.body != a.body);
+    // The handout and the data files are kept too, by their own questions.
+    for path in [
+        format!("/api/handout?s={SINO}&c=remove:secret_speech,scale:railway_war:0.5&runs=40"),
+        format!(
+            "/api/data?s={SINO}&c=remove:secret_speech,scale:railway_war:0.5&runs=40&file=compare.csv"
+        ),
+        format!("/api/data?s={SINO}&file=events.csv"),
+    ] {
+        let a = get(&s.url, &path);
+        assert_eq!(a.status, 200, "{path}: {}", a.text());
+        assert_eq!(cache(&a).as_deref(), Some("miss"), "{path}");
+        let b = get(&s.url, &path);
+        assert_eq!(cache(&b).as_deref(), Some("hit"), "{path}");
+        let f = get(&fresh.url, &path);
+        assert!(a.body == b.body && b.body == f.body, "{path}");
+        assert_eq!(
+            a.header("content-disposition"),
+            f.header("content-disposition")
+        );
+    }
+}
+
+/// A class at once, over loopback: thirty students each send a different 200-run what-if
+/// at the same moment, then thirty open the same what-if at the same moment. Every
+/// answer is whole and right (a sample of them byte for byte against a server that
+/// keeps nothing and answers one at a time), none is turned away, and the thirty
+/// identical what-ifs are computed once. Bounded: one request per student, each with the
+/// client's timeout. The times are measured in `cargo bench --bench serve -- class/`.
+#[test]
+fn a_class_at_once_gets_every_answer_whole_and_right() {
+    // The default limits but the longest wait for a turn: a debug build is about 28
+    // times slower than release, where the class is answered in about a second.
+    let s = server_with(
+        &shipped(),
+        Limits {
+            wait: std::time::Duration::from_secs(600),
+            ..Limits::default()
+        },
+    );
+    let info = get(&s.url, &format!("/api/scenario?s={SINO}")).json();
+    let events: Vec<(String, String)> = info["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap().to_string();
+            (s("id"), s("title"))
+        })
+        .take(30)
+        .collect();
+    assert_eq!(events.len(), 30);
+    let paths: Vec<String> = events
+        .iter()
+        .map(|(id, _)| format!("/api/lab?s={SINO}&c=remove:{id}&runs=200"))
+        .collect();
+    let answers = crate::support::http::at_once(&s.url, &paths);
+    for ((a, _), (id, title)) in answers.iter().zip(&events) {
+        assert_eq!(a.status, 200, "{id}: {}", a.text());
+        assert_eq!(a.header("x-diplosim-cache"), Some("miss"), "{id}");
+        let v = a.json();
+        assert_eq!(v["runs"], 200, "{id}");
+        assert_eq!(v["seed"], 1, "{id}");
+        assert!(
+            v["title"].as_str().unwrap().contains(title.as_str()),
+            "{id}: {}",
+            v["title"]
+        );
+        let ron = v["counterfactual"].as_str().unwrap();
+        assert!(ron.contains(&format!("Remove(\"{id}\")")), "{id}: {ron}");
+        let svg = v["svg"].as_str().unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(
+            v["divergence"].as_str().is_some_and(|d| !d.is_empty()),
+            "{id}"
+        );
+        assert!(!v["checkpoints"].as_array().unwrap().is_empty(), "{id}");
+    }
+    let fresh = server_with(
+        &shipped(),
+        Limits {
+            cache: 0,
+            ..Limits::default()
+        },
+    );
+    for k in [0, 14, 29] {
+        let alone = get(&fresh.url, &paths[k]);
+        assert!(alone.body == answers[k].0.body, "{} differs", paths[k]);
+    }
+
+    let same = format!("/api/lab?s={SINO}&c=remove:secret_speech,scale:railway_war:2&runs=200");
+    let answers = crate::support::http::at_once(&s.url, &vec![same.clone(); 30]);
+    let alone = get(&fresh.url, &same);
+    assert_eq!(alone.status, 200, "{}", alone.text());
+    let mut computed = 0;
+    for (a, _) in &answers {
+        assert_eq!(a.status, 200, "{}", a.text());
+        assert!(
+            a.body == alone.body,
+            "an answer of the same what-if differs"
+        );
+        computed += usize::from(a.header("x-diplosim-cache") == Some("miss"));
+    }
+    assert_eq!(
+        computed, 1,
+        "thirty identical what-ifs at once are computed once"
+    );
+}
+
+/// A server on every address gives students the machine's network addresses, which open
+/// the page and run a what-if; one on loopback gives none. A QR code encodes exactly the
+/// link asked for.
+#[test]
+fn students_get_the_machines_network_addresses_and_a_qr_code_of_the_link() {
+    let loopback = server();
+    assert_eq!(
+        get(&loopback.url, "/api/addresses").json()["addresses"],
+        serde_json::json!([])
+    );
+    let s = start(Config {
+        dir: shipped(),
+        host: "0.0.0.0".into(),
+        port: 0,
+        limits: Limits::default(),
+    })
+    .expect("the server starts");
+    assert!(s.url.starts_with("http://127.0.0.1:"), "{}", s.url);
+    let port = port(&s).to_string();
+    let given: Vec<String> = get(&s.url, "/api/addresses").json()["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    let mine: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .unwrap()
+        .into_iter()
+        .filter(|i| !i.is_loopback() && !i.is_link_local() && i.ip().is_ipv4())
+        .map(|i| i.ip())
+        .collect();
+    if mine.is_empty() {
+        eprintln!("skipped: this machine has no network address besides loopback to open");
+        assert!(given.is_empty(), "{given:?}");
+    }
+    for ip in &mine {
+        let url = format!("http://{ip}:{port}/");
+        assert!(given.contains(&url), "{url} not in {given:?}");
+    }
+    for url in &given {
+        assert!(!url.contains("127.0.0.1"), "{url}");
+        let page = get(url, "/");
+        assert_eq!(page.status, 200, "{url}");
+        let a = get(
+            url,
+            &format!("/api/lab?s={SINO}&c=remove:secret_speech&runs=20"),
+        );
+        assert_eq!(a.status, 200, "{url}: {}", a.text());
+    }
+
+    let link = format!(
+        "{}?s={SINO}&c=remove:secret_speech",
+        given.first().unwrap_or(&s.url)
+    );
+    let encoded: String = link
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let qr = get(&s.url, &format!("/api/qr?text={encoded}"));
+    assert_eq!(qr.status, 200, "{}", qr.text());
+    assert_eq!(qr.header("content-type"), Some("image/svg+xml"));
+    assert_eq!(qr.text(), diplosim::serve::qr_svg(&link).unwrap());
+    assert!(qr.text().contains("<svg") && qr.text().contains("<path"));
+    let other = get(&s.url, "/api/qr?text=http%3A%2F%2F10.0.0.1%3A8080%2F");
+    assert_ne!(other.body, qr.body, "another link, another code");
+    let long = "x".repeat(4000);
+    let a = get(&s.url, &format!("/api/qr?text={long}"));
+    assert_eq!(a.status, 400);
+    assert!(
+        a.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("copy the link")
+    );
+}
+
+/// `serve --host 0.0.0.0` prints the page's address on this machine and the addresses
+/// students on the network open (or says there are none).
+#[test]
+fn serve_on_every_address_prints_the_addresses_for_students() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_diplosim"))
+        .args(["serve", "--host", "0.0.0.0", "--port", "0", "--dir"])
+        .arg(shipped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let second = lines.next().unwrap().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        first.starts_with("diplosim: the classroom page is at http://127.0.0.1:"),
+        "{first}"
+    );
+    let port = first
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap();
+    let mine: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .unwrap()
+        .into_iter()
+        .filter(|i| !i.is_loopback() && !i.is_link_local() && i.ip().is_ipv4())
+        .map(|i| i.ip())
+        .collect();
+    match mine.first() {
+        None => {
+            eprintln!("this machine has no network address besides loopback");
+            assert!(second.contains("no network address"), "{second}");
+        }
+        Some(_) => {
+            assert!(
+                second.starts_with("diplosim: students on the network open http://"),
+                "{second}"
+            );
+            assert!(
+                mine.iter()
+                    .any(|ip| second.ends_with(&format!("http://{ip}:{port}/"))),
+                "{second}"
+            );
+        }
+    }
 }
