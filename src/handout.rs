@@ -45,9 +45,9 @@ pub fn file_name(sc: &Scenario, whatif: Option<WhatIf<'_>>) -> String {
 /// pairs, each pair shown in turn, by name.
 pub fn alt_text(sc: &Scenario, o: &Outcome) -> String {
     let what = if o.comparison.is_some() {
-        format!("the mean of {} runs", o.seeds.runs)
+        format!("the mean of {} simulated runs", o.seeds.runs)
     } else {
-        format!("the run with seed {}", o.seeds.first)
+        format!("the simulated run with seed {}", o.seeds.first)
     };
     let (from, to) = sc.span();
     let b = sc.scale.bound;
@@ -137,7 +137,7 @@ pub fn alt_text(sc: &Scenario, o: &Outcome) -> String {
     let met = checks.iter().filter(|c| c.1).count();
     let _ = write!(
         out,
-        " The run with seed {} meets {met} of {} checkpoints of the documented timeline{}.",
+        " The simulated run with seed {} meets {met} of {} checkpoints of the documented timeline{}.",
         o.seeds.first,
         checks.len(),
         if o.pairs.len() < sc.pairs.len() {

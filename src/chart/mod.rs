@@ -83,6 +83,11 @@ pub struct ChartModel {
     pub pairs: Vec<String>,
     /// How several pairs are drawn: a line each on one plot, or a panel each.
     pub layout: Layout,
+    /// What the drawn lines are, so that no reader takes them for measured history:
+    /// "simulated run, seed 1", "mean of 200 simulated runs". The key says it (of the
+    /// black line, or of every pair's line when the lines are named for their pairs) and
+    /// so does the text alternative. Empty for lines that need no such word.
+    pub simulated: String,
 }
 
 /// How a chart of several pairs of states is drawn. A chart of one pair ignores it.
@@ -176,6 +181,7 @@ impl ChartModel {
             panels: Vec::new(),
             pairs: Vec::new(),
             layout: Layout::Lines,
+            simulated: String::new(),
         }
     }
 

@@ -58,6 +58,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
     );
     m.events_file = "events.csv".into();
     m.most_numbers = Some(NUMBERED);
+    m.simulated = format!("simulated run, seed {}", run.seed);
     m.bands = scenario
         .scale
         .bands
@@ -97,7 +98,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
     m.series = (0..pairs)
         .map(|p| Series {
             label: if pairs == 1 {
-                "baseline".into()
+                m.simulated.clone()
             } else {
                 scenario.pair_name(p)
             },

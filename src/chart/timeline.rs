@@ -622,6 +622,14 @@ fn key_items(model: &ChartModel) -> Vec<KeyItem> {
             glyph: KeyGlyph::Ensemble(PALETTE[0]),
             text: format!("{}: median, middle 50% and 90%", e.label),
         });
+    } else if !model.simulated.is_empty()
+        && model.series.iter().any(|s| s.role == SeriesRole::Baseline)
+    {
+        // A line alone still says what it is: a simulation, not the documented history.
+        items.push(KeyItem {
+            glyph: KeyGlyph::Line(INK),
+            text: model.simulated.clone(),
+        });
     }
     if model.checkpoints.iter().any(|c| c.met) {
         items.push(KeyItem {
@@ -675,6 +683,21 @@ fn pair_key_items(model: &ChartModel) -> Vec<KeyItem> {
                 text: v.label.clone(),
             });
         }
+    }
+    // The baseline's own entry above says it of the panels of a what-if.
+    if (!panels || variants.is_empty())
+        && model.ensembles.is_empty()
+        && !model.simulated.is_empty()
+        && model.series.iter().any(|s| s.role == SeriesRole::Baseline)
+    {
+        items.push(KeyItem {
+            glyph: KeyGlyph::Line(INK),
+            text: if panels {
+                model.simulated.clone()
+            } else {
+                format!("each pair's line: {}", model.simulated)
+            },
+        });
     }
     if let Some(e) = model.ensembles.first() {
         items.push(KeyItem {

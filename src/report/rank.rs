@@ -156,9 +156,9 @@ pub fn rank_chart(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize
         subtitle: format!(
             "mean absolute change of the monthly score when the event is removed, over {}",
             if seeds.runs == 1 {
-                "one run".to_string()
+                "one simulated run".to_string()
             } else {
-                format!("{} paired runs", seeds.runs)
+                format!("{} paired simulated runs", seeds.runs)
             }
         ),
         axis: "mean absolute change of the monthly score, in score points".into(),

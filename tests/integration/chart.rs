@@ -184,10 +184,10 @@ fn draws_without_markers_and_with_variants_and_ensembles() {
     let r = chart::render(&model).unwrap();
     assert_is_a_picture(&r);
     for label in [
-        "baseline",
+        "baseline: simulated run, seed 1",
         "No break with Stalin's line (1956)",
         "The 1969 fighting escalates",
-        "5 runs: median, middle 50% and 90%",
+        "5 simulated runs: median, middle 50% and 90%",
     ] {
         assert!(has_text(&r.svg, label), "no key for `{label}`");
     }
@@ -401,8 +401,13 @@ fn many_what_ifs_get_a_panel_each() {
         assert!(r.text.contains(&format!("The what-if \"{}\"", panel.title)));
     }
     // One key, one scale: the baseline is named once, and the score labels once.
-    assert!(has_text(&r.svg, "baseline"));
-    assert_eq!(r.svg.matches(">\nbaseline\n</text>").count(), 1);
+    assert!(has_text(&r.svg, "baseline: simulated run, seed 1"));
+    assert_eq!(
+        r.svg
+            .matches(">\nbaseline: simulated run, seed 1\n</text>")
+            .count(),
+        1
+    );
     assert_eq!(
         r.svg.matches(">\n\u{2212}9\n</text>").count(),
         2,
@@ -657,4 +662,81 @@ fn ensembles_and_comparisons_of_three_pairs_draw_each_pair() {
     let r = chart::render(&m).unwrap();
     assert_is_a_picture(&r);
     assert!(r.text.contains("The what-if"), "{}", r.text);
+}
+
+#[test]
+fn every_chart_s_key_says_its_line_is_simulated_and_how_many_runs() {
+    let (sc, three) = three_states_chart();
+    let mut three_panels = three.clone();
+    three_panels.layout = chart::Layout::Panels;
+    let seeds = diplosim::experiment::Seeds::new(1, 4).unwrap();
+    let first = diplosim::engine::Simulation::new(&sc).run(1).unwrap();
+    let e = diplosim::experiment::ensemble(&sc, seeds, &()).unwrap();
+    let three_ensemble = diplosim::report::ensemble_chart(&sc, &e, &first);
+    // (chart, what its key says of the line, what its words say)
+    let charts = [
+        (
+            "a run",
+            models::single_run(),
+            "simulated run, seed 1",
+            "The line (simulated run, seed 1: the model's, not measured history)",
+        ),
+        (
+            "an ensemble",
+            models::ensemble(4),
+            "4 simulated runs: median, middle 50% and 90%",
+            "The line (median of 4 simulated runs: the model's, not measured history)",
+        ),
+        (
+            "a what-if over many runs",
+            models::comparison_with(&["air_cover_at_once"], 4),
+            "baseline: mean of 4 simulated runs",
+            "The line (mean of 4 simulated runs: the model's, not measured history)",
+        ),
+        (
+            "two what-ifs, one run",
+            models::comparison(1),
+            "baseline: simulated run, seed 1",
+            "The line (simulated run, seed 1: the model's, not measured history)",
+        ),
+        (
+            "six what-ifs in panels",
+            models::comparison_with(&models::SHIPPED, 2),
+            "baseline: mean of 2 simulated runs",
+            "The line (mean of 2 simulated runs: the model's, not measured history)",
+        ),
+        (
+            "three pairs as lines",
+            three,
+            "each pair's line: simulated run, seed 1",
+            "the lines are the model's, not measured history (simulated run, seed 1)",
+        ),
+        (
+            "three pairs in panels",
+            three_panels,
+            "simulated run, seed 1",
+            "the lines are the model's, not measured history (simulated run, seed 1)",
+        ),
+        (
+            "an ensemble of three pairs",
+            three_ensemble,
+            "4 simulated runs, each pair: median, middle 50% and 90%",
+            "the lines are the model's, not measured history (median of 4 simulated runs)",
+        ),
+    ];
+    for (what, model, key, words) in charts {
+        let r = chart::render(&model).unwrap();
+        assert!(has_text(&r.svg, key), "{what}: no key entry `{key}`");
+        assert!(
+            text_size(&r.svg, key).is_some_and(|s| s >= 19.9),
+            "{what}: the key entry is small print"
+        );
+        assert!(
+            r.text.contains(words),
+            "{what}: chart.txt lacks `{words}`:\n{}",
+            r.text
+        );
+        // The SVG's <desc> is the same text, with only `&`, `<` and `>` escaped.
+        assert!(r.svg.contains(words), "{what}: the SVG's <desc> lacks it");
+    }
 }
