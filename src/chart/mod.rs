@@ -31,7 +31,7 @@ use plotters::style::FontStyle;
 use crate::date::Date;
 
 pub use of_run::{NUMBERED, of_run, trajectory};
-pub use scene::{HEIGHT, WIDTH};
+pub use scene::{HEIGHT, PAPER, WIDTH};
 
 /// Everything a relation-score chart shows. Plain data: the chart never sees the engine.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,6 +88,10 @@ pub struct ChartModel {
     /// black line, or of every pair's line when the lines are named for their pairs) and
     /// so does the text alternative. Empty for lines that need no such word.
     pub simulated: String,
+    /// Drawn for paper (the handout): the same texts on the smaller canvas [`PAPER`],
+    /// printed 256 mm wide, and the footer's small print as large as the key (20 px, not
+    /// 15), so that every word of the chart prints at 9 pt or more.
+    pub paper: bool,
 }
 
 /// How a chart of several pairs of states is drawn. A chart of one pair ignores it.
@@ -182,6 +186,7 @@ impl ChartModel {
             pairs: Vec::new(),
             layout: Layout::Lines,
             simulated: String::new(),
+            paper: false,
         }
     }
 

@@ -22,8 +22,14 @@ use super::scene::{
 };
 use super::{ChartError, ChartModel, Date, SeriesRole, finite};
 
-const W: f64 = super::WIDTH as f64;
-const H: f64 = super::HEIGHT as f64;
+/// The canvas's width and height in pixels: the slide's, or the smaller one of paper.
+pub(super) fn canvas(model: &ChartModel) -> (f64, f64) {
+    if model.paper {
+        (f64::from(super::PAPER.0), f64::from(super::PAPER.1))
+    } else {
+        (f64::from(super::WIDTH), f64::from(super::HEIGHT))
+    }
+}
 const MARGIN: f64 = 16.0;
 
 // Text sizes in pixels of the 1600x900 canvas. What a student must read from the back
@@ -42,10 +48,26 @@ const LEGEND: f64 = 22.0;
 const CHANGE: f64 = 20.0;
 const SMALL: f64 = 15.0;
 
+/// The size of the footer's small print: [`SMALL`], or on paper as large as the key.
+pub(super) fn small(model: &ChartModel) -> f64 {
+    if model.paper { KEY } else { SMALL }
+}
+
 const LEGEND_ROW: f64 = 30.0;
 const LEGEND_COLUMNS: usize = 2;
 /// The plot keeps at least this height; the legend loses rows first.
 const MIN_PLOT_HEIGHT: f64 = 400.0;
+/// On paper's smaller canvas, the plot keeps at least this height, so that the legend
+/// still numbers events.
+const MIN_PAPER_PLOT_HEIGHT: f64 = 320.0;
+
+fn min_plot_height(model: &ChartModel) -> f64 {
+    if model.paper {
+        MIN_PAPER_PLOT_HEIGHT
+    } else {
+        MIN_PLOT_HEIGHT
+    }
+}
 const STRIP_HEIGHT: f64 = 28.0;
 const STRIP_GAP: f64 = 4.0;
 
@@ -234,7 +256,8 @@ fn lines_of_pairs(model: &ChartModel) -> ChartModel {
 
 /// One layout, with at most `row_limit` rows of legend.
 fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
-    let mut scene = Scene::default();
+    let (w, h) = canvas(model);
+    let mut scene = Scene::sized((w, h));
     let mut decided = Decisions::default();
     let (start, end) = model.span;
     let bound = model.bound;
@@ -258,7 +281,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     // ends, between the plot and the band names (the bands run on behind them).
     let names = pair_names(model);
     let names_w = names_width(&names);
-    let plot_right = W - MARGIN - tab_w.max(12.0) - names_w;
+    let plot_right = w - MARGIN - tab_w.max(12.0) - names_w;
 
     // Header.
     let header_bottom = header(&mut scene, model);
@@ -285,7 +308,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     let plot_top = header_bottom + 12.0 + era_h;
 
     // Bottom up: small print, legend, strips, year axis.
-    let small_top = H - 10.0 - SMALL;
+    let small_top = h - 10.0 - small(model);
     let in_span: Vec<usize> = (0..model.markers.len())
         .filter(|&i| (start..=end).contains(&model.markers[i].date))
         .collect();
@@ -298,7 +321,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     let keyed: usize = model
         .strips
         .iter()
-        .map(|s| short_terms_key(s, model.span, &across).len())
+        .map(|s| short_terms_key(s, model, &across).len())
         .sum();
     let strips_h = if model.strips.is_empty() {
         0.0
@@ -308,7 +331,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
             + keyed as f64 * SHORT_TERMS_ROW
     };
     let below_plot = 8.0 + AXIS + 8.0 + strips_h + 10.0;
-    let room = small_top - 10.0 - (plot_top + MIN_PLOT_HEIGHT + below_plot);
+    let room = small_top - 10.0 - (plot_top + min_plot_height(model) + below_plot);
     let max_rows = (room / LEGEND_ROW).floor().max(0.0) as usize;
     let wanted = in_span
         .iter()
@@ -477,7 +500,10 @@ pub(super) fn nice_step(raw: f64) -> f64 {
 /// Title, subtitle and key; returns the bottom of the header.
 pub(super) fn header(scene: &mut Scene, model: &ChartModel) -> f64 {
     let top = 14.0;
-    let full = W - 2.0 * MARGIN;
+    let w = canvas(model).0;
+    // The key's ✓ and ✗: on paper as large as every other word.
+    let sign = if model.paper { KEY } else { 16.0 };
+    let full = w - 2.0 * MARGIN;
     let items = key_items(model);
     let key_w: f64 = items.iter().map(KeyItem::width).sum::<f64>() - KEY_GAP;
     let title_w = text_width(&model.title, TITLE, true);
@@ -492,10 +518,16 @@ pub(super) fn header(scene: &mut Scene, model: &ChartModel) -> f64 {
     let (title_max, subtitle_max) = if items.is_empty() {
         (full, full)
     } else if title_w + 40.0 + key_w <= full {
-        key_row(scene, &items, W - MARGIN, top + (TITLE - KEY) / 2.0);
+        key_row(scene, &items, w - MARGIN, top + (TITLE - KEY) / 2.0, sign);
         (full - key_w - 40.0, full)
     } else if !model.subtitle.is_empty() && subtitle_w + 40.0 + key_w <= full {
-        key_row(scene, &items, W - MARGIN, sub_top + (SUBTITLE - KEY) / 2.0);
+        key_row(
+            scene,
+            &items,
+            w - MARGIN,
+            sub_top + (SUBTITLE - KEY) / 2.0,
+            sign,
+        );
         (full, full - key_w - 40.0)
     } else {
         let mut row: Vec<KeyItem> = Vec::new();
@@ -503,13 +535,13 @@ pub(super) fn header(scene: &mut Scene, model: &ChartModel) -> f64 {
         for item in items {
             let w: f64 = row.iter().map(KeyItem::width).sum();
             if !row.is_empty() && w + item.width() - KEY_GAP > full {
-                key_row(scene, &row, W - MARGIN, y);
+                key_row(scene, &row, w - MARGIN, y, sign);
                 row.clear();
                 y += KEY + 6.0;
             }
             row.push(item);
         }
-        key_row(scene, &row, W - MARGIN, y);
+        key_row(scene, &row, w - MARGIN, y, sign);
         bottom = y + KEY;
         (full, full)
     };
@@ -748,8 +780,9 @@ fn reference_items(model: &ChartModel) -> impl Iterator<Item = KeyItem> + '_ {
         })
 }
 
-/// Draws key items in a row ending at `right`, with their line box at `top`.
-fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
+/// Draws key items in a row ending at `right`, with their line box at `top`; a checkpoint's
+/// ✓ or ✗ is `sign` px high.
+fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64, sign: f64) {
     let total: f64 = items.iter().map(KeyItem::width).sum::<f64>() - KEY_GAP;
     let mut x = right - total;
     let mid = top + KEY * 0.5;
@@ -782,7 +815,7 @@ fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
                 );
             }
             KeyGlyph::Checkpoint(met) | KeyGlyph::PairCheckpoint(met) => {
-                let box_ = Rect::new(g.x0 + 4.0, g.y0 - 1.0, g.x1 - 4.0, g.y1 + 1.0);
+                let box_ = Rect::new(g.x0 + 4.0, mid - sign / 2.0, g.x1 - 4.0, mid + sign / 2.0);
                 if matches!(item.glyph, KeyGlyph::PairCheckpoint(_)) {
                     pair_checkpoint_box(scene, box_, met, SOFT_INK);
                 } else {
@@ -792,8 +825,8 @@ fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
                     Label::new(
                         if met { "✓" } else { "✗" },
                         g.x0 + KEY_GLYPH / 2.0,
-                        mid - 8.0,
-                        16.0,
+                        mid - sign / 2.0,
+                        sign,
                     )
                     .bold()
                     .color(if met { MET_SIGN } else { MISSED_SIGN })
@@ -2150,7 +2183,7 @@ fn strips(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64, decided:
     let mut y0 = top;
     for (k, strip) in model.strips.iter().enumerate() {
         let y1 = y0 + STRIP_HEIGHT;
-        let key = short_terms_key(strip, model.span, axes);
+        let key = short_terms_key(strip, model, axes);
         if !key.is_empty() {
             scene.text(
                 Label::new(SHORT_TERMS, p.x0 - 10.0, y1 + 3.0, LEADER)
@@ -2251,8 +2284,9 @@ fn short_terms(strip: &super::Strip, span: (Date, Date), axes: &Axes) -> Vec<Str
 /// from the plot's left edge to the canvas margin, wrapped between names, at most
 /// [`SHORT_TERMS_LINES`] lines. Their heading, "short terms", stands left of the first
 /// line, under the state's name. Empty when every tenure has a label in the strip.
-fn short_terms_key(strip: &super::Strip, span: (Date, Date), axes: &Axes) -> Vec<String> {
-    let width = W - MARGIN - axes.plot.x0;
+fn short_terms_key(strip: &super::Strip, model: &ChartModel, axes: &Axes) -> Vec<String> {
+    let span = model.span;
+    let width = canvas(model).0 - MARGIN - axes.plot.x0;
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for name in short_terms(strip, span, axes) {
@@ -2291,10 +2325,11 @@ fn legend(
         decided.legend = Rect::new(MARGIN, top, MARGIN, top);
         return;
     }
-    let col_w = (W - 2.0 * MARGIN) / LEGEND_COLUMNS as f64;
+    let w = canvas(model).0;
+    let col_w = (w - 2.0 * MARGIN) / LEGEND_COLUMNS as f64;
     // Columns fill top to bottom, with as few rows as the entries need.
     let rows = numbered.len().div_ceil(LEGEND_COLUMNS).min(rows);
-    decided.legend = Rect::new(MARGIN, top, W - MARGIN, top + rows as f64 * LEGEND_ROW);
+    decided.legend = Rect::new(MARGIN, top, w - MARGIN, top + rows as f64 * LEGEND_ROW);
     let year_w = text_width("0000", LEGEND, false);
     for (k, &(i, number)) in numbered.iter().enumerate() {
         let m = &model.markers[i];
@@ -2348,16 +2383,16 @@ fn numbering_note(model: &ChartModel, numbered: usize, eligible: usize, all: usi
 }
 
 pub(super) fn footer(scene: &mut Scene, model: &ChartModel, top: f64, note: &str) {
-    let mut right = W - MARGIN;
+    let mut right = canvas(model).0 - MARGIN;
     if !note.is_empty() {
-        let label = Label::new(note, W - MARGIN, top, SMALL)
+        let label = Label::new(note, right, top, small(model))
             .align(Align::Right)
             .color(SOFT_INK);
         right = label.rect().x0 - 24.0;
         scene.text(label);
     }
-    if let Some(t) = fit(&model.small_print, SMALL, false, right - MARGIN) {
-        scene.text(Label::new(t, MARGIN, top, SMALL).color(GREY));
+    if let Some(t) = fit(&model.small_print, small(model), false, right - MARGIN) {
+        scene.text(Label::new(t, MARGIN, top, small(model)).color(GREY));
     }
 }
 

@@ -301,7 +301,9 @@ pub enum Command {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
-    /// A self-contained HTML handout of a scenario, or of a what-if against it.
+    /// A self-contained HTML handout of a scenario, or of a what-if against it: two
+    /// landscape pages of A4 or Letter (the question, the chart and what the runs say; the
+    /// debrief questions and the checkpoints with their sources).
     #[command(
         mut_arg(
             "runs",
@@ -323,6 +325,10 @@ pub enum Command {
         seed: args::Seed,
         #[command(flatten)]
         out: args::Out,
+        /// Add an appendix: the events of the run with their sources and the monthly
+        /// scores behind the chart (several more pages)
+        #[arg(long)]
+        table: bool,
     },
 }
 
@@ -738,11 +744,17 @@ fn execute_command(
             runs,
             seed,
             out,
+            table,
         } => classroom::handout(classroom::HandoutConfig::new(
             scenario,
             counterfactual.as_deref(),
             Seeds::new(seed.seed, runs.runs)?,
             out.out.as_deref(),
+            if *table {
+                crate::handout::Appendix::Table
+            } else {
+                crate::handout::Appendix::None
+            },
         )?),
     }
 }

@@ -609,6 +609,11 @@ pub(super) async fn handout(
 ) -> Result<Response, Reply> {
     let a = app.clone();
     let g = gate(&app, &q);
+    // `table=1` adds the appendix, as `diplosim handout --table` does.
+    let appendix = match q.get("table").map(String::as_str) {
+        Some("1") => crate::handout::Appendix::Table,
+        _ => crate::handout::Appendix::None,
+    };
     let (name, html) = g
         .run(move || {
             let p = prepare(&a, &q)?;
@@ -616,7 +621,7 @@ pub(super) async fn handout(
             let o = a
                 .pool
                 .install(|| lab::study_of(sc, p.whatif(), p.seeds, &p.show))?;
-            let html = crate::handout::html(sc, p.whatif(), &o)?;
+            let html = crate::handout::html_with(sc, p.whatif(), &o, appendix)?;
             Ok((crate::handout::file_name(sc, p.whatif()), html))
         })
         .await?;
