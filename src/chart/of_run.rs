@@ -11,8 +11,8 @@ use super::{
 };
 
 /// How many events a run's chart numbers unless told otherwise: as many as a legend in
-/// type large enough for the back of a room holds.
-pub const NUMBERED: usize = 12;
+/// type large enough for the back of a room holds on the 1600x900 slide (five rows of two).
+pub const NUMBERED: usize = 10;
 
 /// The chart of one run: bands, eras, checkpoints judged against the run, the trajectory as
 /// the baseline, every fired event as a marker, and every state's tenure strip.

@@ -153,14 +153,19 @@ pub enum Command {
     Explain {
         /// The scenario (or a counterfactual).
         scenario: PathBuf,
-        /// The date to explain, YYYY-MM-DD.
-        #[arg(long)]
+        /// The date to explain: a day (YYYY-MM-DD), or a month (YYYY-MM, its first day,
+        /// where the monthly score is read)
+        #[arg(long, value_parser = args::day_or_month)]
         at: Date,
         #[command(flatten)]
         seed: args::Seed,
         /// Print CSV instead of a table.
         #[arg(long)]
         csv: bool,
+        /// Print every modifier that counts, in date order, instead of the 5 that count
+        /// most and one row for the rest.
+        #[arg(long)]
+        full: bool,
         /// Explain only this pair of states (`a/b`, the ids of its two states) [default:
         /// every pair in turn].
         #[arg(long)]
@@ -639,12 +644,18 @@ fn execute_command(
             at,
             seed,
             csv,
+            full,
             pair,
         } => experiments::explain(experiments::ExplainConfig::new(
             scenario,
             *at,
             seed.seed,
             *csv,
+            if *full {
+                report::Detail::Full
+            } else {
+                report::Detail::Few
+            },
             pair.as_deref(),
         )?),
         Command::Rank {
