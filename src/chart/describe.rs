@@ -420,9 +420,12 @@ pub fn describe_bars(chart: &BarChart) -> String {
     }
     let _ = writeln!(out);
     for (k, (label, value)) in chart.bars.iter().enumerate() {
-        let sign = match chart.effects.get(k) {
-            Some(e) if *e < 0.0 => ", cooled the relation",
-            Some(_) => ", warmed the relation",
+        let sign = match chart.directions.get(k) {
+            Some(super::Direction::Cooled) => ", cooled the relation",
+            Some(super::Direction::Warmed) => ", warmed the relation",
+            Some(super::Direction::BothWays) => {
+                ", moves it both ways (its mean effect is small next to its mean change)"
+            }
             None => "",
         };
         let _ = writeln!(out, "{}. {label}: {value:.2}{sign}", k + 1);

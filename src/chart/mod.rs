@@ -492,9 +492,23 @@ pub struct BarChart {
     pub small_print: String,
     /// The bars from the top down: label and value.
     pub bars: Vec<(String, f64)>,
-    /// Each bar's signed effect (positive: the event warmed the relation), which colours
-    /// it, with a key; empty for bars of one colour.
-    pub effects: Vec<f64>,
+    /// Which way each bar's event moved the relation on average, which colours it, with
+    /// a key; empty for bars of one colour.
+    pub directions: Vec<Direction>,
+}
+
+/// Which way an event moved the relation on average, as a ranking's bar is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// It warmed the relation: its mean effect is positive and not small next to its mean
+    /// change.
+    Warmed,
+    /// It cooled the relation: its mean effect is negative and not small next to its mean
+    /// change.
+    Cooled,
+    /// It moved the relation up in some months and down in others, so that its mean
+    /// effect is small next to its mean change: no direction is claimed.
+    BothWays,
 }
 
 /// Draws a bar chart as PNG and SVG.

@@ -338,7 +338,7 @@ fn bar_chart(bars: Vec<(String, f64)>) -> BarChart {
         axis: "a".into(),
         small_print: "p".into(),
         bars,
-        effects: Vec::new(),
+        directions: Vec::new(),
     }
 }
 

@@ -25,7 +25,7 @@ pub use compare::{
 pub use ensemble::{ensemble_chart, ensemble_csv, ensemble_text};
 pub use explain::{Detail, FEW, explain_csv, explain_text, explain_with, pair};
 pub use fit::{annotate, fit_csv, fit_report, fit_text, reference_series, train_test_text};
-pub use rank::{rank_bars, rank_chart, rank_csv, rank_text};
+pub use rank::{ONE_WAY_SHARE, direction, rank_bars, rank_chart, rank_csv, rank_text};
 pub use runs::{MOST_ROWS, RunsCsv, check_runs_csv};
 pub use sensitivity::{sensitivity_chart, sensitivity_csv, sensitivity_table};
 pub use what_if::WhatIf;

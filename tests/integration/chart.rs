@@ -327,7 +327,7 @@ fn bar_chart(
         axis: "mean absolute change (score points)".into(),
         small_print: small_print.into(),
         bars: bars.to_vec(),
-        effects: Vec::new(),
+        directions: Vec::new(),
     }
 }
 
@@ -739,4 +739,51 @@ fn every_chart_s_key_says_its_line_is_simulated_and_how_many_runs() {
         // The SVG's <desc> is the same text, with only `&`, `<` and `>` escaped.
         assert!(r.svg.contains(words), "{what}: the SVG's <desc> lacks it");
     }
+}
+
+#[test]
+fn rank_shows_an_event_whose_months_nearly_cancel_as_moving_it_both_ways() {
+    let sc = models::sino_soviet();
+    let seeds = diplosim::experiment::Seeds::new(1, 2).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/sino_soviet_1917_1991.ron");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let file = diplosim::scenario::file::ScenarioFile::parse(&text, &path)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ranking = diplosim::experiment::rank(&file, &text, &path, seeds, &()).unwrap();
+    let prc = ranking
+        .iter()
+        .position(|r| sc.events[r.event].id == "prc_proclaimed")
+        .expect("the proclamation is ranked");
+    let r = &ranking[prc];
+    assert!(
+        r.mean_effect.abs() < 0.2 * r.mean_abs_change,
+        "the proclamation's months nearly cancel: {} against {}",
+        r.mean_effect,
+        r.mean_abs_change
+    );
+    let chart = diplosim::report::rank_chart(&sc, &ranking, seeds, 20);
+    assert_eq!(chart.directions[prc], chart::Direction::BothWays);
+    let drawn = chart::render_bars(&chart).unwrap();
+    assert!(has_text(&drawn.svg, "moves it both ways"), "no key entry");
+    let line = drawn
+        .text
+        .lines()
+        .find(|l| l.contains("Mao proclaims the People's Republic of China"))
+        .unwrap();
+    assert!(
+        line.ends_with("moves it both ways (its mean effect is small next to its mean change)"),
+        "{line}"
+    );
+    assert!(!line.contains("cooled"), "{line}");
+    // Events that move it one way still say which.
+    assert!(
+        drawn.text.contains("cooled the relation") && drawn.text.contains("warmed the relation")
+    );
+    let printed = diplosim::report::rank_text(&sc, &ranking, seeds, 20);
+    let row = printed
+        .lines()
+        .find(|l| l.contains("prc_proclaimed"))
+        .unwrap();
+    assert!(row.contains("both ways"), "{row}");
 }
