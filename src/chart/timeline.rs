@@ -1305,8 +1305,19 @@ fn changes(
         [_] => unreachable!("one mark is a few"),
     };
     for (x, label) in labelled {
-        // Right then left of the line, at the top then at the bottom of the plot. Bold
-        // text is drawn a few per cent wider than ab_glyph measures it: leave room.
+        // Right then left of the line, at the top then at the bottom of the plot, in a
+        // few rows from each edge, so that a label can stand off the lines. Its text is
+        // the whole label, on one line or two, else the label shortened to its first
+        // clauses ("removed: Khrushchev denounces Stalin"), and only as a last resort cut
+        // with "…". Bold text is drawn a few per cent wider than ab_glyph measures it:
+        // leave room.
+        let forms = shortened(label);
+        let width = |lines: &[String]| {
+            lines
+                .iter()
+                .map(|l| text_width(l, CHANGE, true))
+                .fold(0.0, f64::max)
+        };
         let mut candidates = Vec::new();
         for bottom in [false, true] {
             for right in [true, false] {
@@ -1315,76 +1326,76 @@ fn changes(
                 } else {
                     x - 6.0 - p.x0 - 4.0
                 };
-                let Some(text) = fit(label, CHANGE, true, room.min(p.width() * 0.6) / 1.05) else {
+                let room = room.min(p.width() * 0.6) / 1.05;
+                let text = forms
+                    .iter()
+                    .find(|f| width(f) <= room)
+                    .cloned()
+                    .or_else(|| fit(label, CHANGE, true, room).map(|t| vec![t]));
+                let Some(text) = text else {
                     continue;
                 };
-                let w = text_width(&text, CHANGE, true) * 1.05 + 2.0;
+                let cut = !forms.contains(&text);
+                let w = width(&text) * 1.05 + 2.0;
+                let h = text.len() as f64 * (CHANGE + 2.0) - 2.0;
                 let x0 = if right { x + 6.0 } else { x - 6.0 - w };
-                let mut top = if bottom {
-                    p.y1 - 6.0 - CHANGE
-                } else {
-                    p.y0 + 6.0
-                };
-                while boxes
-                    .iter()
-                    .any(|b| b.near(&Rect::new(x0, top, x0 + w, top + CHANGE), 3.0))
-                {
-                    top += if bottom {
-                        -(CHANGE + 6.0)
+                for row in 0..CHANGE_ROWS {
+                    let step = row as f64 * (CHANGE + 6.0);
+                    let top = if bottom {
+                        p.y1 - 6.0 - h - step
                     } else {
-                        CHANGE + 6.0
+                        p.y0 + 6.0 + step
                     };
+                    if top < p.y0 + 4.0 || top + h > p.y1 - 4.0 {
+                        continue;
+                    }
+                    let rect = Rect::new(x0 - 3.0, top - 2.0, x0 + w + 3.0, top + h + 2.0);
+                    if boxes.iter().any(|b| b.near(&rect, 3.0)) {
+                        continue;
+                    }
+                    let clear = lines
+                        .iter()
+                        .map(|l| polyline_rect_distance(l, &rect))
+                        .fold(f64::INFINITY, f64::min)
+                        .min(if icons.iter().any(|i| i.near(&rect, 2.0)) {
+                            0.0
+                        } else {
+                            40.0
+                        });
+                    // How much of the lines it would hide: their points under it.
+                    let hidden = lines
+                        .iter()
+                        .flatten()
+                        .filter(|&&(px, py)| {
+                            px >= rect.x0 - 2.0
+                                && px <= rect.x1 + 2.0
+                                && py >= rect.y0 - 2.0
+                                && py <= rect.y1 + 2.0
+                        })
+                        .count();
+                    candidates.push((!cut, clear, text.clone(), x0, top, rect, hidden));
                 }
-                let rect = Rect::new(x0 - 3.0, top - 2.0, x0 + w + 3.0, top + CHANGE + 2.0);
-                let whole = text == label;
-                let clear = lines
-                    .iter()
-                    .map(|l| polyline_rect_distance(l, &rect))
-                    .fold(f64::INFINITY, f64::min)
-                    .min(if icons.iter().any(|i| i.near(&rect, 2.0)) {
-                        0.0
-                    } else {
-                        40.0
-                    });
-                // How much of the lines it would hide: their points under it.
-                let hidden = lines
-                    .iter()
-                    .flatten()
-                    .filter(|&&(px, py)| {
-                        px >= rect.x0 - 2.0
-                            && px <= rect.x1 + 2.0
-                            && py >= rect.y0 - 2.0
-                            && py <= rect.y1 + 2.0
-                    })
-                    .count();
-                candidates.push((whole, clear, text, x0, top, rect, hidden));
             }
         }
-        // The first whole label clear of everything wins; else one clear of the lines
-        // (a label must not hide the curve it explains), then the one hiding the fewest of
-        // their points, then the whole, then the longest.
-        let best = candidates
-            .iter()
-            .position(|k| k.0 && k.1 >= 2.0)
-            .or_else(|| {
-                (0..candidates.len()).max_by(|&a, &b| {
-                    let (ka, kb) = (&candidates[a], &candidates[b]);
-                    (
-                        ka.1 >= 2.0,
-                        std::cmp::Reverse(ka.6),
-                        ka.0,
-                        ka.2.chars().count(),
-                    )
-                        .cmp(&(
-                            kb.1 >= 2.0,
-                            std::cmp::Reverse(kb.6),
-                            kb.0,
-                            kb.2.chars().count(),
-                        ))
-                        .then(ka.1.total_cmp(&kb.1))
-                        .then(b.cmp(&a))
-                })
-            });
+        // A label clear of the lines wins (it must not hide the curve it explains), then
+        // one not cut with "…", then the one hiding the fewest of their points, then the
+        // one with the most words, then the first tried.
+        let best = (0..candidates.len()).max_by(|&a, &b| {
+            let (ka, kb) = (&candidates[a], &candidates[b]);
+            (
+                ka.1 >= 2.0,
+                ka.0,
+                std::cmp::Reverse(ka.6),
+                ka.2.iter().map(|l| l.chars().count()).sum::<usize>(),
+            )
+                .cmp(&(
+                    kb.1 >= 2.0,
+                    kb.0,
+                    std::cmp::Reverse(kb.6),
+                    kb.2.iter().map(|l| l.chars().count()).sum::<usize>(),
+                ))
+                .then(b.cmp(&a))
+        });
         let Some((_, _, text, x0, top, rect, _)) = best.map(|i| candidates.swap_remove(i)) else {
             continue;
         };
@@ -1393,7 +1404,10 @@ fn changes(
             Some(WHITE.alpha(0.9)),
             Some(Stroke::solid(CHANGED, 1.0)),
         );
-        scene.text(Label::new(text, x0, top, CHANGE).bold().color(CHANGED));
+        for (i, line) in text.into_iter().enumerate() {
+            let y = top + i as f64 * (CHANGE + 2.0);
+            scene.text(Label::new(line, x0, y, CHANGE).bold().color(CHANGED));
+        }
         boxes.push(rect);
     }
     boxes
@@ -1401,6 +1415,39 @@ fn changes(
 
 /// The most changes labelled one by one on a chart; past it they share one label.
 const MAX_CHANGE_LABELS: usize = 3;
+/// The rows from the plot's top or bottom edge where a change's label may stand.
+const CHANGE_ROWS: usize = 4;
+
+/// A change's label and its honest short forms, as lines, longest first: the whole label
+/// on one line, then on two (broken at the space nearest its middle), then cut between
+/// the title's clauses (after ": ", "; ", ", " or before " ("), never inside one:
+/// "removed: Khrushchev denounces Stalin: the start of 'revisionism'", then "removed:
+/// Khrushchev denounces Stalin". What it changed ("removed: ") stays.
+pub(super) fn shortened(label: &str) -> Vec<Vec<String>> {
+    let (head, title) = match label.split_once(": ") {
+        Some((head, title)) if !head.contains(' ') => (format!("{head}: "), title),
+        _ => (String::new(), label),
+    };
+    let mut forms = vec![vec![label.to_string()]];
+    let middle = label.len() / 2;
+    if let Some((i, _)) = label
+        .match_indices(' ')
+        .min_by_key(|(i, _)| i.abs_diff(middle))
+    {
+        forms.push(vec![label[..i].to_string(), label[i + 1..].to_string()]);
+    }
+    let mut cuts: Vec<usize> = [": ", "; ", ", ", " ("]
+        .iter()
+        .flat_map(|sep| title.match_indices(sep).map(|(i, _)| i))
+        .filter(|&i| i > 0)
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    for &i in cuts.iter().rev() {
+        forms.push(vec![format!("{head}{}", &title[..i])]);
+    }
+    forms
+}
 
 /// The most checkpoints that get a ✓ or ✗ sign.
 const MAX_SIGNS: usize = 100;

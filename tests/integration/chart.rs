@@ -787,3 +787,56 @@ fn rank_shows_an_event_whose_months_nearly_cancel_as_moving_it_both_ways() {
         .unwrap();
     assert!(row.contains("both ways"), "{row}");
 }
+
+#[test]
+fn what_if_labels_are_printed_whole() {
+    let mut model = models::comparison_with(&["air_cover_at_once"], 2);
+    let labels = [
+        (
+            "1950-10-08",
+            "removed: Stalin agrees to Chinese troops in Korea but refuses air cover",
+        ),
+        (
+            "1950-10-19",
+            "changed: Chinese troops enter the Korean War without Soviet air cover",
+        ),
+        (
+            "1950-10-20",
+            "added: Stalin promises Soviet air cover for Chinese troops",
+        ),
+    ];
+    model.changes = labels
+        .iter()
+        .map(|(d, l)| chart::ChangeMark {
+            date: date(d),
+            label: l.to_string(),
+        })
+        .collect();
+    let r = chart::render(&model).unwrap();
+    // Every label is printed whole (on one line or two), none cut with "…".
+    let texts: Vec<String> = r
+        .svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+        .filter_map(|t| {
+            t.split_once("</text>")
+                .map(|(text, _)| text.trim().to_string())
+        })
+        .map(|t| t.replace("&apos;", "'"))
+        .collect();
+    for (_, label) in labels {
+        let whole = texts.iter().any(|t| t == label)
+            || texts
+                .windows(2)
+                .any(|w| format!("{} {}", w[0], w[1]) == label);
+        assert!(whole, "`{label}` is not printed whole: {texts:?}");
+    }
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.ends_with('…')
+                && labels.iter().any(|(_, l)| l.starts_with(&t[..t.len() - 3]))),
+        "a label is cut"
+    );
+}
