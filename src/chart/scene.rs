@@ -1,7 +1,7 @@
 //! A chart as a list of positioned shapes, and its replay on the PNG and SVG backends.
 //!
-//! Layout works in pixels of a 1600x900 canvas with `f64` coordinates, origin top left;
-//! replay rounds them once. Shapes are drawn in list order, later over earlier.
+//! Layout works in pixels of a 1600x900 canvas (1320x800 for paper, [`PAPER`]) with `f64`
+//! coordinates, origin top left; replay rounds them once. Shapes are drawn in list order, later over earlier.
 //!
 //! Text is placed by the top of its line box: a line of size `s` px spans `[top, top +
 //! s)` with its baseline at `top + 0.8 s`, in both formats. The two backends anchor text

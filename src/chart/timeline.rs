@@ -3,7 +3,8 @@
 //! The canvas is cut top to bottom into: title and subtitle (with the key on the same
 //! lines when it fits), the era labels, the plot, the year axis, the tenure strips, the
 //! event legend and the small print. The plot takes whatever height the rest leaves,
-//! and never less than [`MIN_PLOT_HEIGHT`]: the legend gets fewer rows first.
+//! and never less than [`MIN_PLOT_HEIGHT`] ([`MIN_PAPER_PLOT_HEIGHT`] on paper's smaller
+//! canvas, [`canvas`]): the legend gets fewer rows first.
 //!
 //! Event numbers are placed greedily, the most influential event first, each at the
 //! nearest free spot around its marker (see [`Badges`]); an event whose number finds no
