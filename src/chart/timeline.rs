@@ -1363,17 +1363,16 @@ fn changes(
                         } else {
                             40.0
                         });
-                    // How much of the lines it would hide: their points under it.
-                    let hidden = lines
+                    // How much of the lines it would hide: their segments under it (a
+                    // jump is one long segment, and counts as much as a month).
+                    let hidden: usize = lines
                         .iter()
-                        .flatten()
-                        .filter(|&&(px, py)| {
-                            px >= rect.x0 - 2.0
-                                && px <= rect.x1 + 2.0
-                                && py >= rect.y0 - 2.0
-                                && py <= rect.y1 + 2.0
+                        .map(|l| {
+                            segments_in(l, rect.x0 - 2.0, rect.x1 + 2.0)
+                                .filter(|&(a, b)| segment_rect_distance(a, b, &rect) < 2.0)
+                                .count()
                         })
-                        .count();
+                        .sum();
                     candidates.push((!cut, clear, text.clone(), x0, top, rect, hidden));
                 }
             }
