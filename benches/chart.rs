@@ -28,7 +28,7 @@ fn charts(c: &mut Criterion) {
         axis: "influence".into(),
         small_print: "seed 1".into(),
         bars,
-        effects: Vec::new(),
+        directions: Vec::new(),
     };
 
     let mut group = c.benchmark_group("chart");

@@ -2,10 +2,15 @@
 //! print (A4 or Letter). It needs no network to open: the chart is inline SVG, the style
 //! is inline, and there is no script.
 //!
-//! It holds the question, the chart with a text alternative, the summary in words, the
-//! checkpoints met or missed, three debrief questions, the events with their sources, the
-//! monthly scores behind the chart, and the counterfactual file that reproduces it. The
-//! page's "Handout" button and `diplosim handout` write the same bytes for the same state.
+//! It prints on two landscape pages of A4 or Letter. Page 1: the question, the chart
+//! across the page (drawn for paper, [`chart::ChartModel::paper`], so that printed 256 mm
+//! wide its every word is at least 9 pt; the page's heading and question stand over it in
+//! place of its own title) and what the runs say. Page 2: three debrief questions with
+//! room to answer, and the checkpoints met or missed with their sources' words. An
+//! appendix on request ([`Appendix::Table`], `diplosim handout --table`) adds the events
+//! of the run with their sources and the monthly scores behind the chart, several more
+//! pages. The page's "Handout" button and `diplosim handout` write the same
+//! bytes for the same state.
 
 use std::fmt::Write as _;
 
@@ -45,9 +50,9 @@ pub fn file_name(sc: &Scenario, whatif: Option<WhatIf<'_>>) -> String {
 /// pairs, each pair shown in turn, by name.
 pub fn alt_text(sc: &Scenario, o: &Outcome) -> String {
     let what = if o.comparison.is_some() {
-        format!("the mean of {} runs", o.seeds.runs)
+        format!("the mean of {} simulated runs", o.seeds.runs)
     } else {
-        format!("the run with seed {}", o.seeds.first)
+        format!("the simulated run with seed {}", o.seeds.first)
     };
     let (from, to) = sc.span();
     let b = sc.scale.bound;
@@ -137,7 +142,7 @@ pub fn alt_text(sc: &Scenario, o: &Outcome) -> String {
     let met = checks.iter().filter(|c| c.1).count();
     let _ = write!(
         out,
-        " The run with seed {} meets {met} of {} checkpoints of the documented timeline{}.",
+        " The simulated run with seed {} meets {met} of {} checkpoints of the documented timeline{}.",
         o.seeds.first,
         checks.len(),
         if o.pairs.len() < sc.pairs.len() {
@@ -176,9 +181,35 @@ fn question(sc: &Scenario, o: &Outcome) -> String {
     }
 }
 
-/// The handout of a study as one HTML document.
+/// What the handout holds after its two pages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Appendix {
+    /// Nothing: two pages.
+    #[default]
+    None,
+    /// The events of the run with their sources, and the monthly scores behind the chart.
+    Table,
+}
+
+/// The two-page handout of a study as one HTML document.
 pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<String, ChartError> {
-    let svg = chart::render_svg(&o.chart)?;
+    html_with(sc, whatif, o, Appendix::None)
+}
+
+/// The handout of a study as one HTML document, with `appendix` after its two pages.
+pub fn html_with(
+    sc: &Scenario,
+    whatif: Option<WhatIf<'_>>,
+    o: &Outcome,
+    appendix: Appendix,
+) -> Result<String, ChartError> {
+    // On paper the page's heading and question stand over the chart: its own title and
+    // subtitle would say them again in the page's height.
+    let mut on_paper = o.chart.clone();
+    on_paper.paper = true;
+    on_paper.title.clear();
+    on_paper.subtitle.clear();
+    let svg = chart::render_svg(&on_paper)?;
     let svg = match svg.find("<svg") {
         Some(i) => svg[i..].replacen(
             "<svg",
@@ -188,8 +219,8 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
         None => svg,
     };
     let svg = svg.replacen(
-        &format!("width=\"{}\" height=\"{}\"", chart::WIDTH, chart::HEIGHT),
-        &format!("viewBox=\"0 0 {} {}\"", chart::WIDTH, chart::HEIGHT),
+        &format!("width=\"{}\" height=\"{}\"", chart::PAPER.0, chart::PAPER.1),
+        &format!("viewBox=\"0 0 {} {}\"", chart::PAPER.0, chart::PAPER.1),
         1,
     );
     let e = escape;
@@ -237,7 +268,7 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
     let _ = writeln!(h, "</section>");
     let _ = writeln!(
         h,
-        "<section><h2>Questions for the debrief</h2><ol class=\"debrief\">"
+        "<section class=\"debrief\"><h2>Questions for the debrief</h2><ol class=\"debrief\">"
     );
     for q in lab::debrief(sc, o) {
         let _ = writeln!(h, "<li>{}<div class=\"answer\"></div></li>", e(&q));
@@ -245,10 +276,10 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
     let _ = writeln!(h, "</ol></section>");
 
     let variant = o.comparison.is_some();
-    let columns = if variant { 5 } else { 4 };
+    let columns = if variant { 4 } else { 3 };
     let _ = writeln!(
         h,
-        "<section><h2>Checkpoints of the documented timeline</h2><p class=\"note\">Judged on the run with seed {}: met when every month of the span lies in the range the sources give.</p><table><thead><tr><th scope=\"col\">Checkpoint</th><th scope=\"col\">When</th><th scope=\"col\">The sources say</th><th scope=\"col\">History as scripted</th>{}</tr></thead><tbody>",
+        "<section><h2>Checkpoints of the documented timeline</h2><p class=\"note\">Judged on the simulated run with seed {}: met when every month of the span lies in the range the sources give.</p><table class=\"checkpoints\"><thead><tr><th scope=\"col\">Checkpoint and when</th><th scope=\"col\">The sources say</th><th scope=\"col\">History as scripted</th>{}</tr></thead><tbody>",
         o.seeds.first,
         if variant {
             "<th scope=\"col\">What-if</th>"
@@ -279,11 +310,11 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
             let when = if c.from == c.to {
                 c.from.to_string()
             } else {
-                format!("{} to {}", c.from, c.to)
+                format!("{} – {}", c.from, c.to)
             };
             let _ = write!(
                 h,
-                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}<br><span class=\"src\">“{}” ({})</span></td><td class=\"{m}\">{m}</td>",
+                "<tr><th scope=\"row\">{}<br><span class=\"when\">{}</span></th><td>{}: <span class=\"src\">“{}” ({})</span></td><td class=\"{m}\">{m}</td>",
                 e(&c.id),
                 e(&when),
                 e(&c.expect),
@@ -299,12 +330,35 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
         }
     }
     let _ = writeln!(h, "</tbody></table></section>");
+    let _ = writeln!(
+        h,
+        "<footer><p>Made with diplosim {} from the scenario “{}” ({}). The same scenario, changes, runs and seed give the same numbers on any machine.{}</p></footer>",
+        env!("CARGO_PKG_VERSION"),
+        e(sc.title()),
+        e(&lab::runs_in_words(o.seeds)),
+        match appendix {
+            Appendix::None =>
+                " The events with their sources and the monthly scores behind the chart: diplosim handout --table.",
+            Appendix::Table => "",
+        }
+    );
+    if appendix == Appendix::Table {
+        self::appendix(&mut h, sc, o);
+    }
+    let _ = writeln!(h, "</main>\n</body>\n</html>");
+    Ok(h)
+}
 
+/// The appendix: the events of the run of the first seed with their sources, and the
+/// monthly scores behind the chart, each from a new page.
+fn appendix(h: &mut String, sc: &Scenario, o: &Outcome) {
+    let e = escape;
+    let variant = o.comparison.is_some();
     // With several pairs, an event is listed once per pair it moved, with that pair's score.
     let many = lab::many(sc);
     let _ = writeln!(
         h,
-        "<section><h2>Events of the run with seed {}</h2><table class=\"events\"><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Event</th><th scope=\"col\">Source</th>{}<th scope=\"col\">Score after</th></tr></thead><tbody>",
+        "<section class=\"appendix\"><h2>Appendix: events of the simulated run with seed {}</h2><table class=\"events\"><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Event</th><th scope=\"col\">Source</th>{}<th scope=\"col\">Score after</th></tr></thead><tbody>",
         o.seeds.first,
         if many {
             "<th scope=\"col\">Relation</th>"
@@ -332,14 +386,14 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
 
     let _ = writeln!(
         h,
-        "<section class=\"data\"><h2>The monthly scores behind the chart</h2><p class=\"note\">{}</p>",
+        "<section class=\"data appendix\"><h2>Appendix: the monthly scores behind the chart</h2><p class=\"note\">{}</p>",
         if variant {
             format!(
                 "Means over {}; gap = what-if minus history as scripted.",
                 lab::runs_in_words(o.seeds)
             )
         } else {
-            format!("The run with seed {}.", o.seeds.first)
+            format!("The simulated run with seed {}.", o.seeds.first)
         }
     );
     for &p in &o.pairs {
@@ -369,19 +423,10 @@ pub fn html(sc: &Scenario, whatif: Option<WhatIf<'_>>, o: &Outcome) -> Result<St
                 .map(|s| (s.day, s.score, None))
                 .collect(),
         };
-        scores_by_decade(&mut h, rows, variant);
+        scores_by_decade(h, rows, variant);
         let _ = writeln!(h, "</div>");
     }
     let _ = writeln!(h, "</section>");
-    let _ = writeln!(
-        h,
-        "<footer><p>Made with diplosim {} from the scenario “{}” ({}). The same scenario, changes, runs and seed give the same numbers on any machine.</p></footer>",
-        env!("CARGO_PKG_VERSION"),
-        e(sc.title()),
-        e(&lab::runs_in_words(o.seeds))
-    );
-    let _ = writeln!(h, "</main>\n</body>\n</html>");
-    Ok(h)
 }
 
 /// Under the question of a handout of several pairs: which pairs it shows.

@@ -7,7 +7,7 @@ use super::scene::{
     Align, GREY, INK, Label, Rect, Rgba, Scene, Stroke, fit, okabe_ito, text_width,
 };
 use super::timeline::nice_step;
-use super::{BarChart, ChartError, finite};
+use super::{BarChart, ChartError, Direction, finite};
 
 const W: f64 = super::WIDTH as f64;
 const H: f64 = super::HEIGHT as f64;
@@ -32,6 +32,8 @@ const GRID: Rgba = Rgba::hex(0xD9D9D9);
 /// two ends of the chart's band colours.
 const WARMING: Rgba = okabe_ito::BLUE;
 const COOLING: Rgba = okabe_ito::VERMILLION;
+/// Bars of events that moved the relation both ways: a neutral grey, no claim.
+const BOTH_WAYS: Rgba = Rgba::hex(0x8C8C8C);
 
 /// Lays out the bar chart.
 pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
@@ -158,9 +160,10 @@ pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
     for (k, ((label, v), value)) in bars.iter().zip(&values).enumerate() {
         let mid = top + (k as f64 + 0.5) * row;
         let (a, b) = (x(0.0).min(x(*v)), x(0.0).max(x(*v)));
-        let colour = match chart.effects.get(k) {
-            Some(e) if *e < 0.0 => COOLING,
-            _ => WARMING,
+        let colour = match chart.directions.get(k) {
+            Some(Direction::Cooled) => COOLING,
+            Some(Direction::BothWays) => BOTH_WAYS,
+            Some(Direction::Warmed) | None => WARMING,
         };
         scene.rect(
             Rect::new(a, mid - thick / 2.0, b.max(a + 1.0), mid + thick / 2.0),
@@ -184,31 +187,36 @@ pub(super) fn layout(chart: &BarChart) -> Result<Scene, ChartError> {
     Ok(scene)
 }
 
-/// The key's entries, right to left: colour and text.
-const KEY_ITEMS: [(&str, Rgba); 2] = [
-    ("cooled the relation", COOLING),
-    ("warmed the relation (mean effect)", WARMING),
-];
+/// The key's entries, right to left: colour and text. "Both ways" only when a bar is so.
+fn key_items(chart: &BarChart) -> Vec<(&'static str, Rgba)> {
+    if chart.directions.is_empty() {
+        return Vec::new();
+    }
+    let mut items = vec![("cooled the relation", COOLING)];
+    if chart.directions.contains(&Direction::BothWays) {
+        items.push(("moves it both ways", BOTH_WAYS));
+    }
+    items.push(("warmed the relation (mean effect)", WARMING));
+    items
+}
 
 /// The key's width, or 0 for bars of one colour.
 fn key_width(chart: &BarChart) -> f64 {
-    if chart.effects.is_empty() {
+    let items = key_items(chart);
+    if items.is_empty() {
         return 0.0;
     }
-    KEY_ITEMS
+    items
         .iter()
-        .map(|(text, _)| text_width(text, KEY, false) + 8.0 + 24.0)
+        .map(|(text, _)| text_width(text, KEY, false) + 8.0 + 24.0 + 28.0)
         .sum::<f64>()
-        + 28.0
 }
 
-/// The key (when the bars are coloured by sign), right-aligned, its line box at `top`.
+/// The key (when the bars are coloured by direction), right-aligned, its line box at
+/// `top`.
 fn key_row(scene: &mut Scene, chart: &BarChart, top: f64) {
-    if chart.effects.is_empty() {
-        return;
-    }
     let mut right = W - MARGIN;
-    for (text, colour) in KEY_ITEMS {
+    for (text, colour) in key_items(chart) {
         let w = text_width(text, KEY, false);
         scene.text(
             Label::new(text, right, top, KEY)

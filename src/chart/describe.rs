@@ -83,10 +83,15 @@ pub fn describe(model: &ChartModel) -> String {
             .filter(|p| p.0 >= from && p.0 <= to)
             .collect()
     };
-    let what = if model.series.iter().any(|s| s.role == SeriesRole::Baseline) {
-        "The line"
+    let what = if !model.simulated.is_empty() {
+        format!(
+            "The line ({}: the model's, not measured history)",
+            model.simulated
+        )
+    } else if model.series.iter().any(|s| s.role == SeriesRole::Baseline) {
+        "The line".to_string()
     } else {
-        "The median of the runs"
+        "The median of the runs".to_string()
     };
     let _ = writeln!(
         out,
@@ -239,9 +244,17 @@ fn describe_pairs(model: &ChartModel) -> String {
     } else {
         "the median of the runs of each"
     };
+    let simulated = if model.simulated.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; the lines are the model's, not measured history ({})",
+            model.simulated
+        )
+    };
     let _ = writeln!(
         out,
-        "\nThe chart shows the relation score of {} pairs of states from {start} to {end} on a scale from -{bound} to +{bound}, {what} ({}):",
+        "\nThe chart shows the relation score of {} pairs of states from {start} to {end} on a scale from -{bound} to +{bound}, {what} ({}){simulated}:",
         model.pairs.len(),
         layout_words(model),
         bound = model.bound
@@ -407,9 +420,12 @@ pub fn describe_bars(chart: &BarChart) -> String {
     }
     let _ = writeln!(out);
     for (k, (label, value)) in chart.bars.iter().enumerate() {
-        let sign = match chart.effects.get(k) {
-            Some(e) if *e < 0.0 => ", cooled the relation",
-            Some(_) => ", warmed the relation",
+        let sign = match chart.directions.get(k) {
+            Some(super::Direction::Cooled) => ", cooled the relation",
+            Some(super::Direction::Warmed) => ", warmed the relation",
+            Some(super::Direction::BothWays) => {
+                ", moves it both ways (its mean effect is small next to its mean change)"
+            }
             None => "",
         };
         let _ = writeln!(out, "{}. {label}: {value:.2}{sign}", k + 1);

@@ -31,7 +31,7 @@ use plotters::style::FontStyle;
 use crate::date::Date;
 
 pub use of_run::{NUMBERED, of_run, trajectory};
-pub use scene::{HEIGHT, WIDTH};
+pub use scene::{HEIGHT, PAPER, WIDTH};
 
 /// Everything a relation-score chart shows. Plain data: the chart never sees the engine.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,6 +83,15 @@ pub struct ChartModel {
     pub pairs: Vec<String>,
     /// How several pairs are drawn: a line each on one plot, or a panel each.
     pub layout: Layout,
+    /// What the drawn lines are, so that no reader takes them for measured history:
+    /// "simulated run, seed 1", "mean of 200 simulated runs". The key says it (of the
+    /// black line, or of every pair's line when the lines are named for their pairs) and
+    /// so does the text alternative. Empty for lines that need no such word.
+    pub simulated: String,
+    /// Drawn for paper (the handout): the same texts on the smaller canvas [`PAPER`],
+    /// printed 256 mm wide, and the footer's small print as large as the key (20 px, not
+    /// 15), so that every word of the chart prints at 9 pt or more.
+    pub paper: bool,
 }
 
 /// How a chart of several pairs of states is drawn. A chart of one pair ignores it.
@@ -176,6 +185,8 @@ impl ChartModel {
             panels: Vec::new(),
             pairs: Vec::new(),
             layout: Layout::Lines,
+            simulated: String::new(),
+            paper: false,
         }
     }
 
@@ -520,9 +531,23 @@ pub struct BarChart {
     pub small_print: String,
     /// The bars from the top down: label and value.
     pub bars: Vec<(String, f64)>,
-    /// Each bar's signed effect (positive: the event warmed the relation), which colours
-    /// it, with a key; empty for bars of one colour.
-    pub effects: Vec<f64>,
+    /// Which way each bar's event moved the relation on average, which colours it, with
+    /// a key; empty for bars of one colour.
+    pub directions: Vec<Direction>,
+}
+
+/// Which way an event moved the relation on average, as a ranking's bar is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// It warmed the relation: its mean effect is positive and not small next to its mean
+    /// change.
+    Warmed,
+    /// It cooled the relation: its mean effect is negative and not small next to its mean
+    /// change.
+    Cooled,
+    /// It moved the relation up in some months and down in others, so that its mean
+    /// effect is small next to its mean change: no direction is claimed.
+    BothWays,
 }
 
 /// Draws a bar chart as PNG and SVG.

@@ -11,8 +11,8 @@ use super::{
 };
 
 /// How many events a run's chart numbers unless told otherwise: as many as a legend in
-/// type large enough for the back of a room holds.
-pub const NUMBERED: usize = 12;
+/// type large enough for the back of a room holds on the 1600x900 slide (five rows of two).
+pub const NUMBERED: usize = 10;
 
 /// The chart of one run: bands, eras, checkpoints judged against the run, the trajectory as
 /// the baseline, every fired event as a marker, and every state's tenure strip.
@@ -65,6 +65,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
     );
     m.events_file = "events.csv".into();
     m.most_numbers = Some(NUMBERED);
+    m.simulated = format!("simulated run, seed {}", run.seed);
     m.bands = scenario
         .scale
         .bands
@@ -104,7 +105,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
     m.series = (0..pairs)
         .map(|p| Series {
             label: if pairs == 1 {
-                "baseline".into()
+                m.simulated.clone()
             } else {
                 scenario.pair_name(p)
             },

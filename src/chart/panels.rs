@@ -16,15 +16,12 @@ use super::timeline::{
 };
 use super::{ChartModel, Date, SeriesRole};
 
-const W: f64 = super::WIDTH as f64;
-const H: f64 = super::HEIGHT as f64;
 const MARGIN: f64 = 16.0;
 // As on the single plot: what a student must read is at least 20 px.
 const PANEL_TITLE: f64 = 20.0;
 const TITLE_LINE: f64 = 24.0;
 const TITLE_LINES: usize = 2;
 const AXIS: f64 = 20.0;
-const SMALL: f64 = 15.0;
 const GAP_X: f64 = 30.0;
 const GAP_Y: f64 = 16.0;
 /// The most changed events drawn one by one in a panel.
@@ -43,9 +40,10 @@ fn columns(n: usize) -> usize {
 
 /// Lays out the small multiples of `model` (already validated).
 pub(super) fn layout(model: &ChartModel) -> Scene {
-    let mut scene = Scene::default();
+    let (w, h) = super::timeline::canvas(model);
+    let mut scene = Scene::sized((w, h));
     let header_bottom = header(&mut scene, model);
-    let small_top = H - 10.0 - SMALL;
+    let small_top = h - 10.0 - super::timeline::small(model);
     footer(&mut scene, model, small_top, "");
 
     let n = model.panels.len();
@@ -58,7 +56,7 @@ pub(super) fn layout(model: &ChartModel) -> Scene {
         .fold(0.0, f64::max);
     let grid_left = MARGIN + AXIS + 12.0 + tick_w + 10.0;
     let tab_w = band_tab(model);
-    let grid_right = W - MARGIN - tab_w.max(12.0);
+    let grid_right = w - MARGIN - tab_w.max(12.0);
     let grid_top = header_bottom + 12.0;
     let grid_bottom = small_top - 10.0;
     let panel_w = (grid_right - grid_left - (cols - 1) as f64 * GAP_X) / cols as f64;
@@ -214,9 +212,10 @@ fn of_pair(model: &ChartModel, pair: usize) -> ChartModel {
 /// A panel has no room for event numbers or leader strips: events are dots (the text
 /// alternative names the largest moves of each pair), and the footer says so.
 pub(super) fn pair_layout(model: &ChartModel) -> (Scene, Vec<Point>) {
-    let mut scene = Scene::default();
+    let (w, h) = super::timeline::canvas(model);
+    let mut scene = Scene::sized((w, h));
     let header_bottom = header(&mut scene, model);
-    let small_top = H - 10.0 - SMALL;
+    let small_top = h - 10.0 - super::timeline::small(model);
     let note = if model.markers.is_empty() {
         "a panel per pair"
     } else {
@@ -234,7 +233,7 @@ pub(super) fn pair_layout(model: &ChartModel) -> (Scene, Vec<Point>) {
         .fold(0.0, f64::max);
     let grid_left = MARGIN + AXIS + 12.0 + tick_w + 10.0;
     let tab_w = band_tab(model);
-    let grid_right = W - MARGIN - tab_w.max(12.0);
+    let grid_right = w - MARGIN - tab_w.max(12.0);
     let grid_top = header_bottom + 12.0;
     let grid_bottom = small_top - 10.0;
     let panel_w = (grid_right - grid_left - (cols - 1) as f64 * GAP_X) / cols as f64;

@@ -1,7 +1,7 @@
 //! A chart as a list of positioned shapes, and its replay on the PNG and SVG backends.
 //!
-//! Layout works in pixels of a 1600x900 canvas with `f64` coordinates, origin top left;
-//! replay rounds them once. Shapes are drawn in list order, later over earlier.
+//! Layout works in pixels of a 1600x900 canvas (1320x800 for paper, [`PAPER`]) with `f64`
+//! coordinates, origin top left; replay rounds them once. Shapes are drawn in list order, later over earlier.
 //!
 //! Text is placed by the top of its line box: a line of size `s` px spans `[top, top +
 //! s)` with its baseline at `top + 0.8 s`, in both formats. The two backends anchor text
@@ -20,6 +20,10 @@ use super::{ChartError, FAMILY};
 pub const WIDTH: u32 = 1600;
 /// Height of both outputs, in pixels.
 pub const HEIGHT: u32 = 900;
+/// Width and height of the canvas of a chart drawn for paper ([`super::ChartModel::paper`]):
+/// the same texts on a smaller canvas, so that printed 256 mm wide (across a landscape A4
+/// or Letter page) a 20 px text's em of 17.2 px is 9.4 pt.
+pub const PAPER: (u32, u32) = (1320, 800);
 
 /// DejaVu Sans: ascent plus descent, in ems (hhea 1901 + 483 over 2048). plotters'
 /// ab_glyph scale maps this height to the font size.
@@ -271,8 +275,10 @@ impl Label {
 pub struct Scene {
     /// Shapes in drawing order.
     pub shapes: Vec<Shape>,
+    /// The canvas width in pixels: [`WIDTH`], or [`PAPER`]'s for paper.
+    pub width: u32,
     /// The canvas height in pixels: [`HEIGHT`] for the slide, less for a chart sized to
-    /// its content. The width is always [`WIDTH`].
+    /// its content, [`PAPER`]'s for paper.
     pub height: u32,
 }
 
@@ -280,7 +286,19 @@ impl Default for Scene {
     fn default() -> Scene {
         Scene {
             shapes: Vec::new(),
+            width: WIDTH,
             height: HEIGHT,
+        }
+    }
+}
+
+impl Scene {
+    /// An empty scene on a canvas of `(width, height)` pixels.
+    pub fn sized((width, height): (f64, f64)) -> Scene {
+        Scene {
+            shapes: Vec::new(),
+            width: width as u32,
+            height: height as u32,
         }
     }
 }
@@ -410,15 +428,15 @@ impl Format {
 
 /// The PNG file of `scene`.
 pub fn render_png(scene: &Scene) -> Result<Vec<u8>, ChartError> {
-    let height = scene.height;
-    let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
+    let (width, height) = (scene.width, scene.height);
+    let mut rgb = vec![0u8; (width * height * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
         replay(&root, scene, Format::Png)?;
         root.present().map_err(|e| draw_error(Format::Png, e))?;
     }
     let mut out = Vec::with_capacity(256 * 1024);
-    let mut encoder = png::Encoder::new(&mut out, WIDTH, height);
+    let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);
@@ -433,7 +451,8 @@ pub fn render_png(scene: &Scene) -> Result<Vec<u8>, ChartError> {
 pub fn render_svg(scene: &Scene) -> Result<String, ChartError> {
     let mut svg = String::with_capacity(128 * 1024);
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, scene.height)).into_drawing_area();
+        let root =
+            SVGBackend::with_string(&mut svg, (scene.width, scene.height)).into_drawing_area();
         replay(&root, scene, Format::Svg)?;
         root.present().map_err(|e| draw_error(Format::Svg, e))?;
     }

@@ -338,7 +338,7 @@ fn bar_chart(bars: Vec<(String, f64)>) -> BarChart {
         axis: "a".into(),
         small_print: "p".into(),
         bars,
-        effects: Vec::new(),
+        directions: Vec::new(),
     }
 }
 
@@ -578,4 +578,24 @@ fn panels_of_pairs_are_one_per_pair_with_their_own_eras() {
     assert_eq!(count("Ruritania – Syldavia"), 1);
     // The second pair's own era is labelled in its panel only; the others in both.
     assert_eq!(count(&model.eras[0].label), 1);
+}
+
+#[test]
+fn a_change_label_is_shortened_between_clauses_never_inside_one() {
+    let forms = super::timeline::shortened(
+        "removed: Khrushchev denounces Stalin: the start of 'revisionism'",
+    );
+    assert_eq!(
+        forms[0],
+        ["removed: Khrushchev denounces Stalin: the start of 'revisionism'"]
+    );
+    // The whole label on two lines, broken at a space.
+    assert_eq!(
+        forms[1].join(" "),
+        "removed: Khrushchev denounces Stalin: the start of 'revisionism'"
+    );
+    assert_eq!(forms[1].len(), 2);
+    assert_eq!(forms[2], ["removed: Khrushchev denounces Stalin"]);
+    assert_eq!(forms.len(), 3);
+    assert!(forms.iter().flatten().all(|l| !l.contains('…')));
 }

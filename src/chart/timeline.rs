@@ -3,7 +3,8 @@
 //! The canvas is cut top to bottom into: title and subtitle (with the key on the same
 //! lines when it fits), the era labels, the plot, the year axis, the tenure strips, the
 //! event legend and the small print. The plot takes whatever height the rest leaves,
-//! and never less than [`MIN_PLOT_HEIGHT`]: the legend gets fewer rows first.
+//! and never less than [`MIN_PLOT_HEIGHT`] ([`MIN_PAPER_PLOT_HEIGHT`] on paper's smaller
+//! canvas, [`canvas`]): the legend gets fewer rows first.
 //!
 //! Event numbers are placed greedily, the most influential event first, each at the
 //! nearest free spot around its marker (see [`Badges`]); an event whose number finds no
@@ -22,8 +23,14 @@ use super::scene::{
 };
 use super::{ChartError, ChartModel, Date, SeriesRole, finite};
 
-const W: f64 = super::WIDTH as f64;
-const H: f64 = super::HEIGHT as f64;
+/// The canvas's width and height in pixels: the slide's, or the smaller one of paper.
+pub(super) fn canvas(model: &ChartModel) -> (f64, f64) {
+    if model.paper {
+        (f64::from(super::PAPER.0), f64::from(super::PAPER.1))
+    } else {
+        (f64::from(super::WIDTH), f64::from(super::HEIGHT))
+    }
+}
 const MARGIN: f64 = 16.0;
 
 // Text sizes in pixels of the 1600x900 canvas. What a student must read from the back
@@ -42,10 +49,26 @@ const LEGEND: f64 = 22.0;
 const CHANGE: f64 = 20.0;
 const SMALL: f64 = 15.0;
 
+/// The size of the footer's small print: [`SMALL`], or on paper as large as the key.
+pub(super) fn small(model: &ChartModel) -> f64 {
+    if model.paper { KEY } else { SMALL }
+}
+
 const LEGEND_ROW: f64 = 30.0;
 const LEGEND_COLUMNS: usize = 2;
 /// The plot keeps at least this height; the legend loses rows first.
 const MIN_PLOT_HEIGHT: f64 = 400.0;
+/// On paper's smaller canvas, the plot keeps at least this height, so that the legend
+/// still numbers events.
+const MIN_PAPER_PLOT_HEIGHT: f64 = 320.0;
+
+fn min_plot_height(model: &ChartModel) -> f64 {
+    if model.paper {
+        MIN_PAPER_PLOT_HEIGHT
+    } else {
+        MIN_PLOT_HEIGHT
+    }
+}
 const STRIP_HEIGHT: f64 = 28.0;
 const STRIP_GAP: f64 = 4.0;
 
@@ -234,7 +257,8 @@ fn lines_of_pairs(model: &ChartModel) -> ChartModel {
 
 /// One layout, with at most `row_limit` rows of legend.
 fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
-    let mut scene = Scene::default();
+    let (w, h) = canvas(model);
+    let mut scene = Scene::sized((w, h));
     let mut decided = Decisions::default();
     let (start, end) = model.span;
     let bound = model.bound;
@@ -258,7 +282,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     // ends, between the plot and the band names (the bands run on behind them).
     let names = pair_names(model);
     let names_w = names_width(&names);
-    let plot_right = W - MARGIN - tab_w.max(12.0) - names_w;
+    let plot_right = w - MARGIN - tab_w.max(12.0) - names_w;
 
     // Header.
     let header_bottom = header(&mut scene, model);
@@ -285,7 +309,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     let plot_top = header_bottom + 12.0 + era_h;
 
     // Bottom up: small print, legend, strips, year axis.
-    let small_top = H - 10.0 - SMALL;
+    let small_top = h - 10.0 - small(model);
     let in_span: Vec<usize> = (0..model.markers.len())
         .filter(|&i| (start..=end).contains(&model.markers[i].date))
         .collect();
@@ -298,7 +322,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     let keyed: usize = model
         .strips
         .iter()
-        .map(|s| short_terms_key(s, model.span, &across).len())
+        .map(|s| short_terms_key(s, model, &across).len())
         .sum();
     let strips_h = if model.strips.is_empty() {
         0.0
@@ -308,7 +332,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
             + keyed as f64 * SHORT_TERMS_ROW
     };
     let below_plot = 8.0 + AXIS + 8.0 + strips_h + 10.0;
-    let room = small_top - 10.0 - (plot_top + MIN_PLOT_HEIGHT + below_plot);
+    let room = small_top - 10.0 - (plot_top + min_plot_height(model) + below_plot);
     let max_rows = (room / LEGEND_ROW).floor().max(0.0) as usize;
     let wanted = in_span
         .iter()
@@ -477,7 +501,10 @@ pub(super) fn nice_step(raw: f64) -> f64 {
 /// Title, subtitle and key; returns the bottom of the header.
 pub(super) fn header(scene: &mut Scene, model: &ChartModel) -> f64 {
     let top = 14.0;
-    let full = W - 2.0 * MARGIN;
+    let w = canvas(model).0;
+    // The key's ✓ and ✗: on paper as large as every other word.
+    let sign = if model.paper { KEY } else { 16.0 };
+    let full = w - 2.0 * MARGIN;
     let items = key_items(model);
     let key_w: f64 = items.iter().map(KeyItem::width).sum::<f64>() - KEY_GAP;
     let title_w = text_width(&model.title, TITLE, true);
@@ -492,10 +519,16 @@ pub(super) fn header(scene: &mut Scene, model: &ChartModel) -> f64 {
     let (title_max, subtitle_max) = if items.is_empty() {
         (full, full)
     } else if title_w + 40.0 + key_w <= full {
-        key_row(scene, &items, W - MARGIN, top + (TITLE - KEY) / 2.0);
+        key_row(scene, &items, w - MARGIN, top + (TITLE - KEY) / 2.0, sign);
         (full - key_w - 40.0, full)
     } else if !model.subtitle.is_empty() && subtitle_w + 40.0 + key_w <= full {
-        key_row(scene, &items, W - MARGIN, sub_top + (SUBTITLE - KEY) / 2.0);
+        key_row(
+            scene,
+            &items,
+            w - MARGIN,
+            sub_top + (SUBTITLE - KEY) / 2.0,
+            sign,
+        );
         (full, full - key_w - 40.0)
     } else {
         let mut row: Vec<KeyItem> = Vec::new();
@@ -503,13 +536,13 @@ pub(super) fn header(scene: &mut Scene, model: &ChartModel) -> f64 {
         for item in items {
             let w: f64 = row.iter().map(KeyItem::width).sum();
             if !row.is_empty() && w + item.width() - KEY_GAP > full {
-                key_row(scene, &row, W - MARGIN, y);
+                key_row(scene, &row, w - MARGIN, y, sign);
                 row.clear();
                 y += KEY + 6.0;
             }
             row.push(item);
         }
-        key_row(scene, &row, W - MARGIN, y);
+        key_row(scene, &row, w - MARGIN, y, sign);
         bottom = y + KEY;
         (full, full)
     };
@@ -626,6 +659,14 @@ fn key_items(model: &ChartModel) -> Vec<KeyItem> {
             glyph: KeyGlyph::Ensemble(PALETTE[0]),
             text: format!("{}: median, middle 50% and 90%", e.label),
         });
+    } else if !model.simulated.is_empty()
+        && model.series.iter().any(|s| s.role == SeriesRole::Baseline)
+    {
+        // A line alone still says what it is: a simulation, not the documented history.
+        items.push(KeyItem {
+            glyph: KeyGlyph::Line(INK),
+            text: model.simulated.clone(),
+        });
     }
     if model.checkpoints.iter().any(|c| c.met) {
         items.push(KeyItem {
@@ -680,6 +721,21 @@ fn pair_key_items(model: &ChartModel) -> Vec<KeyItem> {
             });
         }
     }
+    // The baseline's own entry above says it of the panels of a what-if.
+    if (!panels || variants.is_empty())
+        && model.ensembles.is_empty()
+        && !model.simulated.is_empty()
+        && model.series.iter().any(|s| s.role == SeriesRole::Baseline)
+    {
+        items.push(KeyItem {
+            glyph: KeyGlyph::Line(INK),
+            text: if panels {
+                model.simulated.clone()
+            } else {
+                format!("each pair's line: {}", model.simulated)
+            },
+        });
+    }
     if let Some(e) = model.ensembles.first() {
         items.push(KeyItem {
             glyph: KeyGlyph::Ensemble(if panels { PALETTE[0] } else { GREY }),
@@ -732,8 +788,9 @@ fn reference_items(model: &ChartModel) -> impl Iterator<Item = KeyItem> + '_ {
         })
 }
 
-/// Draws key items in a row ending at `right`, with their line box at `top`.
-fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
+/// Draws key items in a row ending at `right`, with their line box at `top`; a checkpoint's
+/// ✓ or ✗ is `sign` px high.
+fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64, sign: f64) {
     let total: f64 = items.iter().map(KeyItem::width).sum::<f64>() - KEY_GAP;
     let mut x = right - total;
     let mid = top + KEY * 0.5;
@@ -776,7 +833,7 @@ fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
                 );
             }
             KeyGlyph::Checkpoint(met) | KeyGlyph::PairCheckpoint(met) => {
-                let box_ = Rect::new(g.x0 + 4.0, g.y0 - 1.0, g.x1 - 4.0, g.y1 + 1.0);
+                let box_ = Rect::new(g.x0 + 4.0, mid - sign / 2.0, g.x1 - 4.0, mid + sign / 2.0);
                 if matches!(item.glyph, KeyGlyph::PairCheckpoint(_)) {
                     pair_checkpoint_box(scene, box_, met, SOFT_INK);
                 } else {
@@ -786,8 +843,8 @@ fn key_row(scene: &mut Scene, items: &[KeyItem], right: f64, top: f64) {
                     Label::new(
                         if met { "✓" } else { "✗" },
                         g.x0 + KEY_GLYPH / 2.0,
-                        mid - 8.0,
-                        16.0,
+                        mid - sign / 2.0,
+                        sign,
                     )
                     .bold()
                     .color(if met { MET_SIGN } else { MISSED_SIGN })
@@ -1266,8 +1323,19 @@ fn changes(
         [_] => unreachable!("one mark is a few"),
     };
     for (x, label) in labelled {
-        // Right then left of the line, at the top then at the bottom of the plot. Bold
-        // text is drawn a few per cent wider than ab_glyph measures it: leave room.
+        // Right then left of the line, at the top then at the bottom of the plot, in a
+        // few rows from each edge, so that a label can stand off the lines. Its text is
+        // the whole label, on one line or two, else the label shortened to its first
+        // clauses ("removed: Khrushchev denounces Stalin"), and only as a last resort cut
+        // with "…". Bold text is drawn a few per cent wider than ab_glyph measures it:
+        // leave room.
+        let forms = shortened(label);
+        let width = |lines: &[String]| {
+            lines
+                .iter()
+                .map(|l| text_width(l, CHANGE, true))
+                .fold(0.0, f64::max)
+        };
         let mut candidates = Vec::new();
         for bottom in [false, true] {
             for right in [true, false] {
@@ -1276,76 +1344,75 @@ fn changes(
                 } else {
                     x - 6.0 - p.x0 - 4.0
                 };
-                let Some(text) = fit(label, CHANGE, true, room.min(p.width() * 0.6) / 1.05) else {
+                let room = room.min(p.width() * 0.6) / 1.05;
+                let text = forms
+                    .iter()
+                    .find(|f| width(f) <= room)
+                    .cloned()
+                    .or_else(|| fit(label, CHANGE, true, room).map(|t| vec![t]));
+                let Some(text) = text else {
                     continue;
                 };
-                let w = text_width(&text, CHANGE, true) * 1.05 + 2.0;
+                let cut = !forms.contains(&text);
+                let w = width(&text) * 1.05 + 2.0;
+                let h = text.len() as f64 * (CHANGE + 2.0) - 2.0;
                 let x0 = if right { x + 6.0 } else { x - 6.0 - w };
-                let mut top = if bottom {
-                    p.y1 - 6.0 - CHANGE
-                } else {
-                    p.y0 + 6.0
-                };
-                while boxes
-                    .iter()
-                    .any(|b| b.near(&Rect::new(x0, top, x0 + w, top + CHANGE), 3.0))
-                {
-                    top += if bottom {
-                        -(CHANGE + 6.0)
+                for row in 0..CHANGE_ROWS {
+                    let step = row as f64 * (CHANGE + 6.0);
+                    let top = if bottom {
+                        p.y1 - 6.0 - h - step
                     } else {
-                        CHANGE + 6.0
+                        p.y0 + 6.0 + step
                     };
+                    if top < p.y0 + 4.0 || top + h > p.y1 - 4.0 {
+                        continue;
+                    }
+                    let rect = Rect::new(x0 - 3.0, top - 2.0, x0 + w + 3.0, top + h + 2.0);
+                    if boxes.iter().any(|b| b.near(&rect, 3.0)) {
+                        continue;
+                    }
+                    let clear = lines
+                        .iter()
+                        .map(|l| polyline_rect_distance(l, &rect))
+                        .fold(f64::INFINITY, f64::min)
+                        .min(if icons.iter().any(|i| i.near(&rect, 2.0)) {
+                            0.0
+                        } else {
+                            40.0
+                        });
+                    // How much of the lines it would hide: their segments under it (a
+                    // jump is one long segment, and counts as much as a month).
+                    let hidden: usize = lines
+                        .iter()
+                        .map(|l| {
+                            segments_in(l, rect.x0 - 2.0, rect.x1 + 2.0)
+                                .filter(|&(a, b)| segment_rect_distance(a, b, &rect) < 2.0)
+                                .count()
+                        })
+                        .sum();
+                    candidates.push((!cut, clear, text.clone(), x0, top, rect, hidden));
                 }
-                let rect = Rect::new(x0 - 3.0, top - 2.0, x0 + w + 3.0, top + CHANGE + 2.0);
-                let whole = text == label;
-                let clear = lines
-                    .iter()
-                    .map(|l| polyline_rect_distance(l, &rect))
-                    .fold(f64::INFINITY, f64::min)
-                    .min(if icons.iter().any(|i| i.near(&rect, 2.0)) {
-                        0.0
-                    } else {
-                        40.0
-                    });
-                // How much of the lines it would hide: their points under it.
-                let hidden = lines
-                    .iter()
-                    .flatten()
-                    .filter(|&&(px, py)| {
-                        px >= rect.x0 - 2.0
-                            && px <= rect.x1 + 2.0
-                            && py >= rect.y0 - 2.0
-                            && py <= rect.y1 + 2.0
-                    })
-                    .count();
-                candidates.push((whole, clear, text, x0, top, rect, hidden));
             }
         }
-        // The first whole label clear of everything wins; else one clear of the lines
-        // (a label must not hide the curve it explains), then the one hiding the fewest of
-        // their points, then the whole, then the longest.
-        let best = candidates
-            .iter()
-            .position(|k| k.0 && k.1 >= 2.0)
-            .or_else(|| {
-                (0..candidates.len()).max_by(|&a, &b| {
-                    let (ka, kb) = (&candidates[a], &candidates[b]);
-                    (
-                        ka.1 >= 2.0,
-                        std::cmp::Reverse(ka.6),
-                        ka.0,
-                        ka.2.chars().count(),
-                    )
-                        .cmp(&(
-                            kb.1 >= 2.0,
-                            std::cmp::Reverse(kb.6),
-                            kb.0,
-                            kb.2.chars().count(),
-                        ))
-                        .then(ka.1.total_cmp(&kb.1))
-                        .then(b.cmp(&a))
-                })
-            });
+        // A label clear of the lines wins (it must not hide the curve it explains), then
+        // one not cut with "…", then the one hiding the fewest of their points, then the
+        // one with the most words, then the first tried.
+        let best = (0..candidates.len()).max_by(|&a, &b| {
+            let (ka, kb) = (&candidates[a], &candidates[b]);
+            (
+                ka.1 >= 2.0,
+                ka.0,
+                std::cmp::Reverse(ka.6),
+                ka.2.iter().map(|l| l.chars().count()).sum::<usize>(),
+            )
+                .cmp(&(
+                    kb.1 >= 2.0,
+                    kb.0,
+                    std::cmp::Reverse(kb.6),
+                    kb.2.iter().map(|l| l.chars().count()).sum::<usize>(),
+                ))
+                .then(b.cmp(&a))
+        });
         let Some((_, _, text, x0, top, rect, _)) = best.map(|i| candidates.swap_remove(i)) else {
             continue;
         };
@@ -1354,7 +1421,10 @@ fn changes(
             Some(WHITE.alpha(0.9)),
             Some(Stroke::solid(CHANGED, 1.0)),
         );
-        scene.text(Label::new(text, x0, top, CHANGE).bold().color(CHANGED));
+        for (i, line) in text.into_iter().enumerate() {
+            let y = top + i as f64 * (CHANGE + 2.0);
+            scene.text(Label::new(line, x0, y, CHANGE).bold().color(CHANGED));
+        }
         boxes.push(rect);
     }
     boxes
@@ -1362,6 +1432,39 @@ fn changes(
 
 /// The most changes labelled one by one on a chart; past it they share one label.
 const MAX_CHANGE_LABELS: usize = 3;
+/// The rows from the plot's top or bottom edge where a change's label may stand.
+const CHANGE_ROWS: usize = 4;
+
+/// A change's label and its honest short forms, as lines, longest first: the whole label
+/// on one line, then on two (broken at the space nearest its middle), then cut between
+/// the title's clauses (after ": ", "; ", ", " or before " ("), never inside one:
+/// "removed: Khrushchev denounces Stalin: the start of 'revisionism'", then "removed:
+/// Khrushchev denounces Stalin". What it changed ("removed: ") stays.
+pub(super) fn shortened(label: &str) -> Vec<Vec<String>> {
+    let (head, title) = match label.split_once(": ") {
+        Some((head, title)) if !head.contains(' ') => (format!("{head}: "), title),
+        _ => (String::new(), label),
+    };
+    let mut forms = vec![vec![label.to_string()]];
+    let middle = label.len() / 2;
+    if let Some((i, _)) = label
+        .match_indices(' ')
+        .min_by_key(|(i, _)| i.abs_diff(middle))
+    {
+        forms.push(vec![label[..i].to_string(), label[i + 1..].to_string()]);
+    }
+    let mut cuts: Vec<usize> = [": ", "; ", ", ", " ("]
+        .iter()
+        .flat_map(|sep| title.match_indices(sep).map(|(i, _)| i))
+        .filter(|&i| i > 0)
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    for &i in cuts.iter().rev() {
+        forms.push(vec![format!("{head}{}", &title[..i])]);
+    }
+    forms
+}
 
 /// The most checkpoints that get a ✓ or ✗ sign.
 const MAX_SIGNS: usize = 100;
@@ -2210,7 +2313,7 @@ fn strips(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64, decided:
     let mut y0 = top;
     for (k, strip) in model.strips.iter().enumerate() {
         let y1 = y0 + STRIP_HEIGHT;
-        let key = short_terms_key(strip, model.span, axes);
+        let key = short_terms_key(strip, model, axes);
         if !key.is_empty() {
             scene.text(
                 Label::new(SHORT_TERMS, p.x0 - 10.0, y1 + 3.0, LEADER)
@@ -2311,8 +2414,9 @@ fn short_terms(strip: &super::Strip, span: (Date, Date), axes: &Axes) -> Vec<Str
 /// from the plot's left edge to the canvas margin, wrapped between names, at most
 /// [`SHORT_TERMS_LINES`] lines. Their heading, "short terms", stands left of the first
 /// line, under the state's name. Empty when every tenure has a label in the strip.
-fn short_terms_key(strip: &super::Strip, span: (Date, Date), axes: &Axes) -> Vec<String> {
-    let width = W - MARGIN - axes.plot.x0;
+fn short_terms_key(strip: &super::Strip, model: &ChartModel, axes: &Axes) -> Vec<String> {
+    let span = model.span;
+    let width = canvas(model).0 - MARGIN - axes.plot.x0;
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for name in short_terms(strip, span, axes) {
@@ -2351,10 +2455,11 @@ fn legend(
         decided.legend = Rect::new(MARGIN, top, MARGIN, top);
         return;
     }
-    let col_w = (W - 2.0 * MARGIN) / LEGEND_COLUMNS as f64;
+    let w = canvas(model).0;
+    let col_w = (w - 2.0 * MARGIN) / LEGEND_COLUMNS as f64;
     // Columns fill top to bottom, with as few rows as the entries need.
     let rows = numbered.len().div_ceil(LEGEND_COLUMNS).min(rows);
-    decided.legend = Rect::new(MARGIN, top, W - MARGIN, top + rows as f64 * LEGEND_ROW);
+    decided.legend = Rect::new(MARGIN, top, w - MARGIN, top + rows as f64 * LEGEND_ROW);
     let year_w = text_width("0000", LEGEND, false);
     for (k, &(i, number)) in numbered.iter().enumerate() {
         let m = &model.markers[i];
@@ -2408,16 +2513,16 @@ fn numbering_note(model: &ChartModel, numbered: usize, eligible: usize, all: usi
 }
 
 pub(super) fn footer(scene: &mut Scene, model: &ChartModel, top: f64, note: &str) {
-    let mut right = W - MARGIN;
+    let mut right = canvas(model).0 - MARGIN;
     if !note.is_empty() {
-        let label = Label::new(note, W - MARGIN, top, SMALL)
+        let label = Label::new(note, right, top, small(model))
             .align(Align::Right)
             .color(SOFT_INK);
         right = label.rect().x0 - 24.0;
         scene.text(label);
     }
-    if let Some(t) = fit(&model.small_print, SMALL, false, right - MARGIN) {
-        scene.text(Label::new(t, MARGIN, top, SMALL).color(GREY));
+    if let Some(t) = fit(&model.small_print, small(model), false, right - MARGIN) {
+        scene.text(Label::new(t, MARGIN, top, small(model)).color(GREY));
     }
 }
 

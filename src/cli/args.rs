@@ -72,7 +72,7 @@ pub struct Out {
 pub struct Events {
     /// Which events the chart numbers: `all`, a count of the largest jumps, or event
     /// ids separated by commas.
-    #[arg(long, default_value = "12")]
+    #[arg(long, default_value_t = report::Events::default())]
     pub events: report::Events,
 }
 
@@ -199,4 +199,29 @@ pub struct PerRun {
     /// (`run,seed,variant,date,pair,score`).
     #[arg(long)]
     pub per_run: bool,
+}
+
+/// `--at` of `explain`: a day (`1962-06-14`), or a month (`1962-06`) read as its first
+/// day, where the run's monthly score is read, as the page's "Why is the score what it
+/// is?" reads it.
+pub fn day_or_month(text: &str) -> Result<crate::date::Date, String> {
+    let text = text.trim();
+    let month = text.len() == 7
+        && text.as_bytes()[4] == b'-'
+        && text
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| i == 4 || b.is_ascii_digit());
+    let day = if month {
+        format!("{text}-01")
+    } else {
+        text.to_string()
+    };
+    // A month's error names the month as typed, not the first day it was read as.
+    day.parse().map_err(|e: crate::date::DateError| {
+        format!(
+            "{}; write a day (1962-06-14) or a month (1962-06)",
+            e.to_string().replace(&day, text)
+        )
+    })
 }

@@ -30,6 +30,8 @@ pub(super) struct HandoutConfig {
     seeds: Seeds,
     /// The file to write.
     file: PathBuf,
+    /// What follows the two pages.
+    appendix: crate::handout::Appendix,
 }
 
 impl HandoutConfig {
@@ -39,6 +41,7 @@ impl HandoutConfig {
         cf: Option<&Path>,
         seeds: Seeds,
         out: Option<&Path>,
+        appendix: crate::handout::Appendix,
     ) -> Result<HandoutConfig, CliError> {
         let base = load::scenario(path)?;
         let variant = match cf {
@@ -54,6 +57,7 @@ impl HandoutConfig {
             changes,
             seeds,
             file: PathBuf::new(),
+            appendix,
         };
         let name = crate::handout::file_name(&config.base.scenario, config.what_if());
         config.file = match out {
@@ -137,7 +141,7 @@ fn refuse_to_replace(file: &Path, scenario: &Path, cf: Option<&Path>) -> Result<
 pub(super) fn handout(config: HandoutConfig) -> Result<String, CliError> {
     let sc = &config.base.scenario;
     let o = crate::lab::study(sc, config.what_if(), config.seeds)?;
-    let html = crate::handout::html(sc, config.what_if(), &o)?;
+    let html = crate::handout::html_with(sc, config.what_if(), &o, config.appendix)?;
     write_one(&config.file, html.as_bytes())?;
     Ok(format!("wrote {}\n", shown(&config.file)))
 }

@@ -476,6 +476,8 @@ pub(super) struct ExplainConfig {
     at: Date,
     seed: u64,
     csv: bool,
+    /// How much of each table is told (the CSV has every row).
+    detail: report::Detail,
     /// The pairs explained, in order.
     pairs: Vec<usize>,
 }
@@ -487,6 +489,7 @@ impl ExplainConfig {
         at: Date,
         seed: u64,
         csv: bool,
+        detail: report::Detail,
         pair: Option<&str>,
     ) -> Result<ExplainConfig, CliError> {
         let subject = load_any(path)?;
@@ -506,6 +509,7 @@ impl ExplainConfig {
             at,
             seed,
             csv,
+            detail,
             pairs,
         })
     }
@@ -524,7 +528,7 @@ pub(super) fn explain(config: ExplainConfig) -> Result<String, CliError> {
             if !out.is_empty() {
                 out.push('\n');
             }
-            out.push_str(&report::explain_text(sc, &x));
+            out.push_str(&report::explain_with(sc, &x, config.detail));
         }
     }
     if config.csv {

@@ -157,14 +157,19 @@ pub enum Command {
     Explain {
         /// The scenario (or a counterfactual).
         scenario: PathBuf,
-        /// The date to explain, YYYY-MM-DD.
-        #[arg(long)]
+        /// The date to explain: a day (YYYY-MM-DD), or a month (YYYY-MM, its first day,
+        /// where the monthly score is read)
+        #[arg(long, value_parser = args::day_or_month)]
         at: Date,
         #[command(flatten)]
         seed: args::Seed,
         /// Print CSV instead of a table.
         #[arg(long)]
         csv: bool,
+        /// Print every modifier that counts, in date order, instead of the 5 that count
+        /// most and one row for the rest.
+        #[arg(long)]
+        full: bool,
         /// Explain only this pair of states (`a/b`, the ids of its two states) [default:
         /// every pair in turn].
         #[arg(long)]
@@ -323,7 +328,9 @@ pub enum Command {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
-    /// A self-contained HTML handout of a scenario, or of a what-if against it.
+    /// A self-contained HTML handout of a scenario, or of a what-if against it: two
+    /// landscape pages of A4 or Letter (the question, the chart and what the runs say; the
+    /// debrief questions and the checkpoints with their sources).
     #[command(
         mut_arg(
             "runs",
@@ -345,6 +352,10 @@ pub enum Command {
         seed: args::Seed,
         #[command(flatten)]
         out: args::Out,
+        /// Add an appendix: the events of the run with their sources and the monthly
+        /// scores behind the chart (several more pages)
+        #[arg(long)]
+        table: bool,
     },
 }
 
@@ -655,12 +666,18 @@ fn execute_command(
             at,
             seed,
             csv,
+            full,
             pair,
         } => experiments::explain(experiments::ExplainConfig::new(
             scenario,
             *at,
             seed.seed,
             *csv,
+            if *full {
+                report::Detail::Full
+            } else {
+                report::Detail::Few
+            },
             pair.as_deref(),
         )?),
         Command::Rank {
@@ -769,11 +786,17 @@ fn execute_command(
             runs,
             seed,
             out,
+            table,
         } => classroom::handout(classroom::HandoutConfig::new(
             scenario,
             counterfactual.as_deref(),
             Seeds::new(seed.seed, runs.runs)?,
             out.out.as_deref(),
+            if *table {
+                crate::handout::Appendix::Table
+            } else {
+                crate::handout::Appendix::None
+            },
         )?),
     }
 }

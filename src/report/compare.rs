@@ -344,13 +344,12 @@ pub fn compare_chart(
             .map(|(&d, &y)| (Date::from_day(d), y))
             .collect()
     };
+    if mean {
+        m.simulated = format!("mean of {} simulated runs", c.seeds.runs);
+    }
     for line in &mut m.series {
         line.points = points(&c.baseline[c.of_pair(line.pair)]);
-        if mean {
-            line.label = format!("baseline (mean of {} runs)", c.seeds.runs);
-        } else if many {
-            line.label = "baseline".into();
-        }
+        line.label = format!("baseline: {}", m.simulated);
     }
     if mean {
         // Events sit on their pair's mean line, in the month after they fired.

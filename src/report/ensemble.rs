@@ -123,6 +123,7 @@ pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
         env!("CARGO_PKG_VERSION")
     );
     m.events_file = String::new();
+    m.simulated = format!("median of {} simulated runs", e.seeds.runs);
     let median = |pair: usize, day: i32| -> Option<f64> {
         let k = e
             .days
@@ -155,7 +156,7 @@ pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
     }
     for pair in 0..sc.pairs.len() {
         m.ensembles.push(EnsembleBand {
-            label: format!("{} runs", e.seeds.runs),
+            label: format!("{} simulated runs", e.seeds.runs),
             pair,
             points: e
                 .days

@@ -21,9 +21,29 @@ pub fn pair(sc: &Scenario, level: Level) -> String {
 /// Modifiers worth less than this today print as 0.0000; the table folds them into one row.
 const FADED: f64 = 0.00005;
 
-/// The explanation as a table that sums down to the score. Modifiers that have faded to
-/// nothing at four decimals are folded into one row, so the rows still add up.
+/// How many modifiers the explanation for a class shows, the largest today first.
+pub const FEW: usize = 5;
+
+/// How much of the explanation is told.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// For a class: the [`FEW`] modifiers that count most today, largest first (by
+    /// absolute size), then one row that sums the rest and says how many they are.
+    #[default]
+    Few,
+    /// For researchers: every modifier that counts, in date order (those faded below
+    /// four decimals folded into one row).
+    Full,
+}
+
+/// The explanation for a class ([`Detail::Few`]): a table that sums down to the score.
 pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
+    explain_with(sc, x, Detail::Few)
+}
+
+/// The explanation as a table that sums down to the score, told in `detail`. Whatever is
+/// left out is summed into one row, so the rows always add up.
+pub fn explain_with(sc: &Scenario, x: &Explanation, detail: Detail) -> String {
     let mut out = String::new();
     let date = Date::from_day(x.day);
     let of = if sc.pairs.len() > 1 {
@@ -49,8 +69,16 @@ pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
         "      {} ({}) and {} ({})",
         sc.parties[a].name, sc.parties[a].id, sc.parties[b].name, sc.parties[b].id
     );
-    let (shown, faded): (Vec<&Part>, Vec<&Part>) =
-        x.parts.iter().partition(|p| p.value.abs() >= FADED);
+    let (shown, faded): (Vec<&Part>, Vec<&Part>) = match detail {
+        Detail::Full => x.parts.iter().partition(|p| p.value.abs() >= FADED),
+        Detail::Few => {
+            // Largest today first; equal sizes keep their date order (the sort is stable).
+            let mut by_size: Vec<&Part> = x.parts.iter().collect();
+            by_size.sort_by(|a, b| b.value.abs().total_cmp(&a.value.abs()));
+            let rest = by_size.split_off(FEW.min(by_size.len()));
+            (by_size, rest)
+        }
+    };
     let pw = shown
         .iter()
         .map(|p| pair(sc, p.level).chars().count())
@@ -60,10 +88,17 @@ pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
     if x.parts.is_empty() {
         let _ = writeln!(out, "  no modifier counts on this day");
     } else {
+        let heading = match detail {
+            Detail::Full => "modifiers that count (event: label)".to_string(),
+            Detail::Few if shown.len() < x.parts.len() => {
+                format!("the {} that count most (event: label)", shown.len())
+            }
+            Detail::Few => "modifiers that count, largest first".to_string(),
+        };
         let _ = writeln!(
             out,
             "  {:<44} {:>8}  {:<pw$}  {:<10} {:>8}",
-            "modifiers that count (event: label)", "today", "level", "started", "at start"
+            heading, "today", "level", "started", "at start"
         );
     }
     for p in &shown {
@@ -86,12 +121,13 @@ pub fn explain_text(sc: &Scenario, x: &Explanation) -> String {
     }
     if !faded.is_empty() {
         let sum: f64 = faded.iter().map(|p| p.value).sum();
-        let _ = writeln!(
-            out,
-            "    {:<42} {:>8}",
-            format!("{} more that have faded below {FADED}", faded.len()),
-            signed(sum)
-        );
+        let n = faded.len();
+        let rest = match detail {
+            Detail::Full => format!("{n} more that have faded below {FADED}"),
+            Detail::Few if n == 1 => "1 more, smaller".to_string(),
+            Detail::Few => format!("the {n} others, together"),
+        };
+        let _ = writeln!(out, "    {:<42} {:>8}", rest, signed(sum));
     }
     if !x.parts.is_empty() {
         let level = |rank: usize| -> f64 {

@@ -26,9 +26,9 @@ pub use compare::{
     mark_changes, removal_text, summary,
 };
 pub use ensemble::{ensemble_chart, ensemble_csv, ensemble_text};
-pub use explain::{explain_csv, explain_text, pair};
+pub use explain::{Detail, FEW, explain_csv, explain_text, explain_with, pair};
 pub use fit::{annotate, fit_csv, fit_report, fit_text, reference_series, train_test_text};
-pub use rank::{rank_bars, rank_chart, rank_csv, rank_text};
+pub use rank::{ONE_WAY_SHARE, direction, rank_bars, rank_chart, rank_csv, rank_text};
 pub use runs::{MOST_ROWS, RunsCsv, check_runs_csv};
 pub use sensitivity::{sensitivity_chart, sensitivity_csv, sensitivity_table};
 pub use what_if::WhatIf;
@@ -66,6 +66,17 @@ pub enum Events {
 impl Default for Events {
     fn default() -> Events {
         Events::Largest(chart::NUMBERED)
+    }
+}
+
+/// As typed: `all`, the count, or the ids separated by commas.
+impl std::fmt::Display for Events {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Events::All => f.write_str("all"),
+            Events::Largest(n) => write!(f, "{n}"),
+            Events::Only(ids) => f.write_str(&ids.join(",")),
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{Fixed, csv_of, runs_from};
-use crate::chart::BarChart;
+use crate::chart::{BarChart, Direction};
 use crate::date::Date;
 use crate::experiment::{Influence, Seeds};
 use crate::scenario::Scenario;
@@ -92,26 +92,28 @@ pub fn rank_text(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize)
     };
     let _ = writeln!(
         out,
-        "  {:>4}  {:<idw$}  {}{:<10}  {:>10}  {:>8}  {:>6}  title",
+        "  {:>4}  {:<idw$}  {}{:<10}  {:>10}  {:>8}  {:<9}  {:>6}  title",
         "rank",
         "id",
         pair_cell("pair"),
         "date",
         "mean |Δ|",
         "effect",
+        "way",
         "fired"
     );
     for (k, r) in ranking.iter().take(top).enumerate() {
         let e = &sc.events[r.event];
         let _ = writeln!(
             out,
-            "  {:>4}  {:<idw$}  {}{:<10}  {:>10.3}  {:>+8.3}  {:>5.0}%  {}",
+            "  {:>4}  {:<idw$}  {}{:<10}  {:>10.3}  {:>+8.3}  {:<9}  {:>5.0}%  {}",
             k + 1,
             e.id,
             pair_cell(&sc.pair_key(r.pair)),
             e.date().map_or("-".to_string(), |d| d.to_string()),
             r.mean_abs_change,
             r.mean_effect,
+            way(direction(r)),
             r.fired * 100.0,
             e.title
         );
@@ -148,6 +150,34 @@ pub fn rank_bars(sc: &Scenario, ranking: &[Influence], top: usize) -> Vec<(Strin
         .collect()
 }
 
+/// An event claims a direction only when its mean effect is more than this share of its
+/// mean absolute change: at or below it, the months it raised and the months it lowered nearly
+/// cancel (the proclamation of the PRC in 1949: a mean of -0.06 against a mean change of
+/// 1.09), and calling it "cooled the relation" would read as a historical claim.
+pub const ONE_WAY_SHARE: f64 = 0.5;
+
+/// Which way an event moved the relation on average: warmed or cooled, or both ways when
+/// its mean effect is at most [`ONE_WAY_SHARE`] of its mean absolute change (an event
+/// that changes nothing claims nothing either).
+pub fn direction(r: &Influence) -> Direction {
+    if r.mean_effect.abs() <= ONE_WAY_SHARE * r.mean_abs_change {
+        Direction::BothWays
+    } else if r.mean_effect < 0.0 {
+        Direction::Cooled
+    } else {
+        Direction::Warmed
+    }
+}
+
+/// The word of a direction in the printed table.
+fn way(d: Direction) -> &'static str {
+    match d {
+        Direction::Warmed => "warmed",
+        Direction::Cooled => "cooled",
+        Direction::BothWays => "both ways",
+    }
+}
+
 /// The chart of a ranking: the top `top` events as bars.
 pub fn rank_chart(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize) -> BarChart {
     let top = ranking.len().min(top);
@@ -156,9 +186,9 @@ pub fn rank_chart(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize
         subtitle: format!(
             "mean absolute change of the monthly score when the event is removed, over {}",
             if seeds.runs == 1 {
-                "one run".to_string()
+                "one simulated run".to_string()
             } else {
-                format!("{} paired runs", seeds.runs)
+                format!("{} paired simulated runs", seeds.runs)
             }
         ),
         axis: "mean absolute change of the monthly score, in score points".into(),
@@ -167,7 +197,37 @@ pub fn rank_chart(sc: &Scenario, ranking: &[Influence], seeds: Seeds, top: usize
             super::seed_range(seeds),
             env!("CARGO_PKG_VERSION")
         ),
-        effects: ranking.iter().take(top).map(|r| r.mean_effect).collect(),
+        directions: ranking.iter().take(top).map(direction).collect(),
         bars: rank_bars(sc, ranking, top),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn influence(mean_effect: f64, mean_abs_change: f64) -> Influence {
+        Influence {
+            event: 0,
+            pair: 0,
+            mean_abs_change,
+            mean_effect,
+            largest_change: mean_abs_change,
+            fired: 1.0,
+        }
+    }
+
+    #[test]
+    fn an_event_whose_months_nearly_cancel_claims_no_direction() {
+        // The 1949 proclamation of the PRC: a mean of -0.06 against a mean change of 1.09.
+        assert_eq!(direction(&influence(-0.06, 1.09)), Direction::BothWays);
+        assert_eq!(direction(&influence(0.4, 1.0)), Direction::BothWays);
+        // Every month one way, or mostly.
+        assert_eq!(direction(&influence(-0.93, 0.93)), Direction::Cooled);
+        assert_eq!(direction(&influence(0.6, 0.605)), Direction::Warmed);
+        assert_eq!(direction(&influence(-0.51, 1.0)), Direction::Cooled);
+        assert_eq!(direction(&influence(-0.5, 1.0)), Direction::BothWays);
+        // An event that changes nothing claims nothing.
+        assert_eq!(direction(&influence(0.0, 0.0)), Direction::BothWays);
     }
 }

@@ -55,7 +55,7 @@ pub fn sensitivity_chart(
                 )
             })
             .collect(),
-        effects: Vec::new(),
+        directions: Vec::new(),
     }
 }
 

@@ -746,10 +746,15 @@ pub(super) async fn handout(
     State(app): State<Arc<App>>,
     Query(q): Params,
 ) -> Result<Response, Reply> {
+    // `table=1` adds the appendix, as `diplosim handout --table` does.
+    let (appendix, endpoint) = match q.get("table").map(String::as_str) {
+        Some("1") => (crate::handout::Appendix::Table, "handout with table"),
+        _ => (crate::handout::Appendix::None, "handout"),
+    };
     let p = prepared(&app, q).await?;
-    kept_answer(&app, p, "handout", |p, o| {
+    kept_answer(&app, p, endpoint, move |p, o| {
         let sc = &p.loaded.scenario;
-        let html = crate::handout::html(sc, p.whatif(), o)?;
+        let html = crate::handout::html_with(sc, p.whatif(), o, appendix)?;
         Ok(Stored {
             kind: "text/html; charset=utf-8",
             file: Some(crate::handout::file_name(sc, p.whatif())),

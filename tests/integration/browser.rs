@@ -433,26 +433,198 @@ fn every_control_is_reached_by_keyboard_with_a_visible_focus() {
     );
 }
 
-/// Writes the handout of "no secret speech" (20 runs) with `diplosim handout` into `dir`.
-fn handout(dir: &Path) -> PathBuf {
+/// Writes the handout of "no secret speech" (20 runs) with `diplosim handout` into `dir`,
+/// with the extra arguments `more` (e.g. `--table`).
+fn handout(dir: &Path, more: &[&str]) -> PathBuf {
     let file = dir.join("handout.html");
+    let sc = shipped().join(SINO);
+    let cf = shipped().join("counterfactuals/no_secret_speech.ron");
+    let mut args = vec![
+        "handout",
+        sc.to_str().unwrap(),
+        cf.to_str().unwrap(),
+        "--runs",
+        "20",
+        "--out",
+        file.to_str().unwrap(),
+    ];
+    args.extend(more);
+    let r = diplosim(dir, &args);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    file
+}
+
+/// The paper sizes a handout must print on, in cm (portrait width and height).
+const PAPERS: [(&str, f64, f64); 2] = [("a4", 21.0, 29.7), ("letter", 21.59, 27.94)];
+
+/// DejaVu Sans's ascent plus descent in ems (hhea 1901 + 483 over 2048): poppler's box of a
+/// word is this many times its font size.
+const DEJAVU_BOX_EMS: f64 = 2384.0 / 2048.0;
+
+#[test]
+fn the_handout_prints_on_two_pages_with_every_word_at_9_pt_or_more() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let b = Browser::open(&chromium, &driver, 1024, 768);
+    // The history alone, a what-if, and a what-if of three pairs of states.
+    let history = tmp.path().join("history.html");
     let r = diplosim(
-        dir,
+        tmp.path(),
         &[
             "handout",
             shipped().join(SINO).to_str().unwrap(),
-            shipped()
-                .join("counterfactuals/no_secret_speech.ron")
-                .to_str()
-                .unwrap(),
-            "--runs",
-            "20",
             "--out",
-            file.to_str().unwrap(),
+            history.to_str().unwrap(),
         ],
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    file
+    let triangle = tmp.path().join("triangle.html");
+    let r = diplosim(
+        tmp.path(),
+        &[
+            "handout",
+            crate::common::fixture("three_states.ron").to_str().unwrap(),
+            "--out",
+            triangle.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let whatif = handout(tmp.path(), &[]);
+    for file in [history, whatif, triangle] {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        b.go(&format!("file://{}", file.display()));
+        for (paper, w, h) in PAPERS {
+            let pdf = b.post(
+                "print",
+                json!({"page": {"width": w, "height": h}, "orientation": "landscape", "background": true}),
+            );
+            let pdf = base64(pdf.as_str().unwrap());
+            let what = format!("{name} on {paper}");
+            std::fs::write(
+                Path::new(env!("CARGO_TARGET_TMPDIR"))
+                    .join(format!("two-pages-{paper}-{name}.pdf")),
+                &pdf,
+            )
+            .unwrap();
+            let Some(pages) = pdf_pages(&pdf) else {
+                return;
+            };
+            assert_eq!(pages, 2, "{what}: {pages} pages");
+            let Some(words) = pdf_words(&pdf) else {
+                return;
+            };
+            assert!(words.len() > 300, "{what}: {} words", words.len());
+            let small: Vec<String> = words
+                .iter()
+                .filter(|w| w.1 / DEJAVU_BOX_EMS < 8.95)
+                .map(|w| format!("{} ({:.1} pt, page {})", w.0, w.1 / DEJAVU_BOX_EMS, w.2))
+                .collect();
+            assert!(small.is_empty(), "{what}: words under 9 pt: {small:?}");
+            // Page 1: the question, the chart (its key says the line is simulated) and what
+            // the runs say; page 2: the debrief and the checkpoints with their sources.
+            let on = |page: usize| -> String {
+                words
+                    .iter()
+                    .filter(|w| w.2 == page)
+                    .map(|w| w.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let (one, two) = (on(1), on(2));
+            for part in ["?", "simulated", "What the runs say"] {
+                assert!(one.contains(part), "{what}: page 1 lacks `{part}`: {one}");
+            }
+            for part in [
+                "Questions for the debrief",
+                "Checkpoints of the documented timeline",
+                "“",
+            ] {
+                assert!(two.contains(part), "{what}: page 2 lacks `{part}`: {two}");
+            }
+        }
+    }
+}
+
+/// The number of pages of a PDF by poppler's `pdfinfo`, or `None` (after a note) on a
+/// machine without it; under CI its absence fails.
+fn pdf_pages(pdf: &[u8]) -> Option<usize> {
+    let tool = poppler("PDFINFO", "/usr/bin/pdfinfo")?;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("handout.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = Command::new(tool).arg(&file).output().expect("run pdfinfo");
+    assert!(
+        out.status.success(),
+        "pdfinfo: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let pages = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok());
+    Some(pages.unwrap_or_else(|| panic!("pdfinfo names no page count: {text}")))
+}
+
+/// Every word of a PDF by poppler's `pdftotext -bbox`: its text, its box's height in
+/// points and its page (from 1), or `None` (after a note) on a machine without it.
+fn pdf_words(pdf: &[u8]) -> Option<Vec<(String, f64, usize)>> {
+    let tool = poppler("PDFTOTEXT", "/usr/bin/pdftotext")?;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("handout.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = Command::new(tool)
+        .arg("-bbox")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = String::from_utf8(out.stdout).expect("pdftotext writes UTF-8");
+    let attr = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!("{name}=\"")).expect("a word's box") + name.len() + 2;
+        tag[at..tag[at..].find('"').unwrap() + at].parse().unwrap()
+    };
+    let mut words = Vec::new();
+    let mut page = 0;
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            page += 1;
+        } else if let Some(rest) = line.strip_prefix("<word ") {
+            let (tag, text) = rest.split_once('>').expect("a word");
+            let text = text.trim_end_matches("</word>");
+            let text = text
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&");
+            words.push((text, attr(tag, "yMax") - attr(tag, "yMin"), page));
+        }
+    }
+    Some(words)
+}
+
+/// A poppler tool, or `None` (after a note) on a machine without it; under CI, where
+/// `.ci/run` installs poppler-utils, its absence fails.
+fn poppler(var: &str, default: &str) -> Option<PathBuf> {
+    let found = tool(var, default);
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{default} is missing: CI must install poppler-utils (.ci/run)"
+        );
+        eprintln!(
+            "note: the printed handout not checked: no {default} (apt-get install poppler-utils)"
+        );
+    }
+    found
 }
 
 #[test]
@@ -461,7 +633,7 @@ fn the_handout_prints_with_its_chart_and_table() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let file = handout(tmp.path());
+    let file = handout(tmp.path(), &["--table"]);
     let b = Browser::open(&chromium, &driver, 1024, 768);
     b.go(&format!("file://{}", file.display()));
     // Laid out for print, the chart and the tables are there and take room.
@@ -479,10 +651,10 @@ fn the_handout_prints_with_its_chart_and_table() {
         "const svg = document.querySelector('figure.chart svg'); const rest = [...document.body.querySelectorAll('*')].filter((e) => !e.closest('svg')).map((e) => [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(' ')).join(' '); const chart = [...svg.querySelectorAll('text')].map((t) => t.textContent.trim()).filter((t) => t.length >= 12 && !rest.includes(t)); const rows = [...document.querySelectorAll('table.scores tbody tr')]; return { chart, months: rows.length, rows: [0, 100, 400, rows.length - 1].map((i) => [...rows[i].children].map((c) => c.textContent.trim()).join(' ')) };",
     ))
     .unwrap();
-    for (paper, w, h) in [("a4", 21.0, 29.7), ("letter", 21.59, 27.94)] {
+    for (paper, w, h) in PAPERS {
         let pdf = b.post(
             "print",
-            json!({"page": {"width": w, "height": h}, "background": true}),
+            json!({"page": {"width": w, "height": h}, "orientation": "landscape", "background": true}),
         );
         let pdf = base64(pdf.as_str().unwrap());
         assert!(pdf.starts_with(b"%PDF"), "{paper}");
@@ -670,7 +842,7 @@ fn every_text_on_the_page_and_the_handout_meets_wcag_aa_contrast() {
 
     // The handout, on screen and laid out for print.
     let tmp = tempfile::tempdir().unwrap();
-    let file = handout(tmp.path());
+    let file = handout(tmp.path(), &["--table"]);
     let b = Browser::open(&chromium, &driver, 1024, 768);
     b.go(&format!("file://{}", file.display()));
     c.measure(&b, "handout", "all");

@@ -184,10 +184,10 @@ fn draws_without_markers_and_with_variants_and_ensembles() {
     let r = chart::render(&model).unwrap();
     assert_is_a_picture(&r);
     for label in [
-        "baseline",
+        "baseline: simulated run, seed 1",
         "No break with Stalin's line (1956)",
         "The 1969 fighting escalates",
-        "5 runs: median, middle 50% and 90%",
+        "5 simulated runs: median, middle 50% and 90%",
     ] {
         assert!(has_text(&r.svg, label), "no key for `{label}`");
     }
@@ -327,7 +327,7 @@ fn bar_chart(
         axis: "mean absolute change (score points)".into(),
         small_print: small_print.into(),
         bars: bars.to_vec(),
-        effects: Vec::new(),
+        directions: Vec::new(),
     }
 }
 
@@ -401,8 +401,13 @@ fn many_what_ifs_get_a_panel_each() {
         assert!(r.text.contains(&format!("The what-if \"{}\"", panel.title)));
     }
     // One key, one scale: the baseline is named once, and the score labels once.
-    assert!(has_text(&r.svg, "baseline"));
-    assert_eq!(r.svg.matches(">\nbaseline\n</text>").count(), 1);
+    assert!(has_text(&r.svg, "baseline: simulated run, seed 1"));
+    assert_eq!(
+        r.svg
+            .matches(">\nbaseline: simulated run, seed 1\n</text>")
+            .count(),
+        1
+    );
     assert_eq!(
         r.svg.matches(">\n\u{2212}9\n</text>").count(),
         2,
@@ -657,4 +662,181 @@ fn ensembles_and_comparisons_of_three_pairs_draw_each_pair() {
     let r = chart::render(&m).unwrap();
     assert_is_a_picture(&r);
     assert!(r.text.contains("The what-if"), "{}", r.text);
+}
+
+#[test]
+fn every_chart_s_key_says_its_line_is_simulated_and_how_many_runs() {
+    let (sc, three) = three_states_chart();
+    let mut three_panels = three.clone();
+    three_panels.layout = chart::Layout::Panels;
+    let seeds = diplosim::experiment::Seeds::new(1, 4).unwrap();
+    let first = diplosim::engine::Simulation::new(&sc).run(1).unwrap();
+    let e = diplosim::experiment::ensemble(&sc, seeds, &()).unwrap();
+    let three_ensemble = diplosim::report::ensemble_chart(&sc, &e, &first);
+    // (chart, what its key says of the line, what its words say)
+    let charts = [
+        (
+            "a run",
+            models::single_run(),
+            "simulated run, seed 1",
+            "The line (simulated run, seed 1: the model's, not measured history)",
+        ),
+        (
+            "an ensemble",
+            models::ensemble(4),
+            "4 simulated runs: median, middle 50% and 90%",
+            "The line (median of 4 simulated runs: the model's, not measured history)",
+        ),
+        (
+            "a what-if over many runs",
+            models::comparison_with(&["air_cover_at_once"], 4),
+            "baseline: mean of 4 simulated runs",
+            "The line (mean of 4 simulated runs: the model's, not measured history)",
+        ),
+        (
+            "two what-ifs, one run",
+            models::comparison(1),
+            "baseline: simulated run, seed 1",
+            "The line (simulated run, seed 1: the model's, not measured history)",
+        ),
+        (
+            "six what-ifs in panels",
+            models::comparison_with(&models::SHIPPED, 2),
+            "baseline: mean of 2 simulated runs",
+            "The line (mean of 2 simulated runs: the model's, not measured history)",
+        ),
+        (
+            "three pairs as lines",
+            three,
+            "each pair's line: simulated run, seed 1",
+            "the lines are the model's, not measured history (simulated run, seed 1)",
+        ),
+        (
+            "three pairs in panels",
+            three_panels,
+            "simulated run, seed 1",
+            "the lines are the model's, not measured history (simulated run, seed 1)",
+        ),
+        (
+            "an ensemble of three pairs",
+            three_ensemble,
+            "4 simulated runs, each pair: median, middle 50% and 90%",
+            "the lines are the model's, not measured history (median of 4 simulated runs)",
+        ),
+    ];
+    for (what, model, key, words) in charts {
+        let r = chart::render(&model).unwrap();
+        assert!(has_text(&r.svg, key), "{what}: no key entry `{key}`");
+        assert!(
+            text_size(&r.svg, key).is_some_and(|s| s >= 19.9),
+            "{what}: the key entry is small print"
+        );
+        assert!(
+            r.text.contains(words),
+            "{what}: chart.txt lacks `{words}`:\n{}",
+            r.text
+        );
+        // The SVG's <desc> is the same text, with only `&`, `<` and `>` escaped.
+        assert!(r.svg.contains(words), "{what}: the SVG's <desc> lacks it");
+    }
+}
+
+#[test]
+fn rank_shows_an_event_whose_months_nearly_cancel_as_moving_it_both_ways() {
+    let sc = models::sino_soviet();
+    let seeds = diplosim::experiment::Seeds::new(1, 2).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/sino_soviet_1917_1991.ron");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let file = diplosim::scenario::file::ScenarioFile::parse(&text, &path)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ranking = diplosim::experiment::rank(&file, &text, &path, seeds, &()).unwrap();
+    let prc = ranking
+        .iter()
+        .position(|r| sc.events[r.event].id == "prc_proclaimed")
+        .expect("the proclamation is ranked");
+    let r = &ranking[prc];
+    assert!(
+        r.mean_effect.abs() < 0.2 * r.mean_abs_change,
+        "the proclamation's months nearly cancel: {} against {}",
+        r.mean_effect,
+        r.mean_abs_change
+    );
+    let chart = diplosim::report::rank_chart(&sc, &ranking, seeds, 20);
+    assert_eq!(chart.directions[prc], chart::Direction::BothWays);
+    let drawn = chart::render_bars(&chart).unwrap();
+    assert!(has_text(&drawn.svg, "moves it both ways"), "no key entry");
+    let line = drawn
+        .text
+        .lines()
+        .find(|l| l.contains("Mao proclaims the People's Republic of China"))
+        .unwrap();
+    assert!(
+        line.ends_with("moves it both ways (its mean effect is small next to its mean change)"),
+        "{line}"
+    );
+    assert!(!line.contains("cooled"), "{line}");
+    // Events that move it one way still say which.
+    assert!(
+        drawn.text.contains("cooled the relation") && drawn.text.contains("warmed the relation")
+    );
+    let printed = diplosim::report::rank_text(&sc, &ranking, seeds, 20);
+    let row = printed
+        .lines()
+        .find(|l| l.contains("prc_proclaimed"))
+        .unwrap();
+    assert!(row.contains("both ways"), "{row}");
+}
+
+#[test]
+fn what_if_labels_are_printed_whole() {
+    let mut model = models::comparison_with(&["air_cover_at_once"], 2);
+    let labels = [
+        (
+            "1950-10-08",
+            "removed: Stalin agrees to Chinese troops in Korea but refuses air cover",
+        ),
+        (
+            "1950-10-19",
+            "changed: Chinese troops enter the Korean War without Soviet air cover",
+        ),
+        (
+            "1950-10-20",
+            "added: Stalin promises Soviet air cover for Chinese troops",
+        ),
+    ];
+    model.changes = labels
+        .iter()
+        .map(|(d, l)| chart::ChangeMark {
+            date: date(d),
+            label: l.to_string(),
+        })
+        .collect();
+    let r = chart::render(&model).unwrap();
+    // Every label is printed whole (on one line or two), none cut with "…".
+    let texts: Vec<String> = r
+        .svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+        .filter_map(|t| {
+            t.split_once("</text>")
+                .map(|(text, _)| text.trim().to_string())
+        })
+        .map(|t| t.replace("&apos;", "'"))
+        .collect();
+    for (_, label) in labels {
+        let whole = texts.iter().any(|t| t == label)
+            || texts
+                .windows(2)
+                .any(|w| format!("{} {}", w[0], w[1]) == label);
+        assert!(whole, "`{label}` is not printed whole: {texts:?}");
+    }
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.ends_with('…')
+                && labels.iter().any(|(_, l)| l.starts_with(&t[..t.len() - 3]))),
+        "a label is cut"
+    );
 }

@@ -436,3 +436,94 @@ fn many_changed_events_share_one_label_on_the_chart() {
         "a line per change"
     );
 }
+
+/// The value at the end of a row of `explain`'s table (`... +1.2345`), or its `today`
+/// column for a modifier's row.
+fn today(row: &str) -> f64 {
+    row.split_whitespace()
+        .find(|w| w.len() > 3 && (w.starts_with('+') || w.starts_with('-')))
+        .and_then(|w| w.parse().ok())
+        .unwrap_or_else(|| panic!("no value in `{row}`"))
+}
+
+#[test]
+fn explain_for_a_class_shows_the_five_that_count_most_and_sums_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sino = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sino_soviet_1917_1991.ron");
+    let sino = sino.to_str().unwrap();
+    // A month is read as its first day, where the monthly score is read.
+    let class = ok(&diplosim(&["explain", sino, "--at", "1962-06"], tmp.path()));
+    assert_eq!(
+        class,
+        ok(&diplosim(
+            &["explain", sino, "--at", "1962-06-01"],
+            tmp.path()
+        ))
+    );
+    let lines: Vec<&str> = class.lines().collect();
+    let head = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("the 5 that count most"))
+        .unwrap_or_else(|| panic!("{class}"));
+    let rows = &lines[head + 1..head + 6];
+    let sizes: Vec<f64> = rows.iter().map(|r| today(r).abs()).collect();
+    assert!(
+        sizes.windows(2).all(|w| w[0] >= w[1]),
+        "largest first: {rows:?}"
+    );
+    let rest = lines[head + 6];
+    let (n, rest_value) = {
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        assert_eq!(words[..2], ["the", words[1]], "{rest}");
+        (words[1].parse::<usize>().unwrap(), today(rest))
+    };
+    // The full table: every modifier that counts, in date order; the class's five are the
+    // largest of them and the rest row sums the others.
+    let full = ok(&diplosim(
+        &["explain", sino, "--at", "1962-06", "--full"],
+        tmp.path(),
+    ));
+    let csv = ok(&diplosim(
+        &["explain", sino, "--at", "1962-06", "--csv"],
+        tmp.path(),
+    ));
+    // Labels hold commas: read the CSV as CSV.
+    let mut modifiers: Vec<f64> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[1] == "modifier")
+        .map(|r| r[7].parse().unwrap())
+        .collect();
+    assert_eq!(modifiers.len(), 5 + n, "{csv}");
+    assert!(
+        full.contains("modifiers that count (event: label)") && !full.contains("count most"),
+        "{full}"
+    );
+    modifiers.sort_by(|a, b| b.abs().total_cmp(&a.abs()));
+    for (row, v) in rows.iter().zip(&modifiers) {
+        assert!((today(row) - v).abs() < 0.00006, "{row} against {v}");
+    }
+    let others: f64 = modifiers[5..].iter().sum();
+    assert!((rest_value - others).abs() < 0.0005, "{rest}: {others}");
+    // A month that is not one is refused, named as typed.
+    let bad = diplosim(&["explain", sino, "--at", "1962-13"], tmp.path());
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("`1962-13` has no month 13") && err.contains("or a month (1962-06)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn events_help_says_the_ten_the_charts_number() {
+    let tmp = tempfile::tempdir().unwrap();
+    for command in ["run", "ensemble", "compare"] {
+        let help = ok(&diplosim(&[command, "--help"], tmp.path()));
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with("--events"))
+            .unwrap_or_else(|| panic!("{help}"));
+        assert!(line.ends_with("[default: 10]"), "{command}: {line}");
+    }
+}

@@ -516,11 +516,14 @@ fn handout_command_writes_one_file() {
             sc.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
+            "--table",
         ],
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(html.contains("<svg") && html.contains("The monthly scores behind the chart"));
+    assert!(
+        html.contains("<svg") && html.contains("Appendix: the monthly scores behind the chart")
+    );
     assert_eq!(
         crate::common::listing(&tmp.path().join("sub")),
         ["handout.html"]
@@ -758,7 +761,7 @@ fn the_handout_of_three_pairs_names_them_and_gives_each_its_scores() {
     let (_tmp, s) = triangle();
     let html = get(
         &s.url,
-        &format!("/api/handout?s={TRIANGLE}&c=remove:nixon_visit&runs=10"),
+        &format!("/api/handout?s={TRIANGLE}&c=remove:nixon_visit&runs=10&table=1"),
     )
     .text();
     assert!(html.contains("All 3 pairs of states: China – Soviet Union, China – United States and Soviet Union – United States."));
@@ -773,7 +776,7 @@ fn the_handout_of_three_pairs_names_them_and_gives_each_its_scores() {
         );
         assert!(
             html.contains(&format!(
-                "<tr class=\"pair\"><th scope=\"colgroup\" colspan=\"5\">{name}</th></tr>"
+                "<tr class=\"pair\"><th scope=\"colgroup\" colspan=\"4\">{name}</th></tr>"
             )),
             "no checkpoints of {name}"
         );
@@ -789,7 +792,7 @@ fn the_handout_of_three_pairs_names_them_and_gives_each_its_scores() {
     );
     let one = get(
         &s.url,
-        &format!("/api/handout?s={TRIANGLE}&pairs=china/us&runs=10"),
+        &format!("/api/handout?s={TRIANGLE}&pairs=china/us&runs=10&table=1"),
     )
     .text();
     assert!(one.contains("1 of the 3 pairs of states: China – United States."));
