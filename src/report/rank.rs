@@ -152,8 +152,9 @@ pub fn rank_bars(sc: &Scenario, ranking: &[Influence], top: usize) -> Vec<(Strin
 
 /// An event claims a direction only when its mean effect is more than this share of its
 /// mean absolute change: at or below it, the months it raised and the months it lowered nearly
-/// cancel (the proclamation of the PRC in 1949: a mean of -0.06 against a mean change of
-/// 1.09), and calling it "cooled the relation" would read as a historical claim.
+/// cancel (the proclamation of the PRC in 1949 was one, with a mean of -0.06 against a mean
+/// change of 1.09, before its ties), and calling it "cooled the relation" would read as a
+/// historical claim.
 pub const ONE_WAY_SHARE: f64 = 0.5;
 
 /// Which way an event moved the relation on average: warmed or cooled, or both ways when

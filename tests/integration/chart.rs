@@ -743,33 +743,44 @@ fn every_chart_s_key_says_its_line_is_simulated_and_how_many_runs() {
 
 #[test]
 fn rank_shows_an_event_whose_months_nearly_cancel_as_moving_it_both_ways() {
-    let sc = models::sino_soviet();
-    let seeds = diplosim::experiment::Seeds::new(1, 2).unwrap();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios/sino_soviet_1917_1991.ron");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let file = diplosim::scenario::file::ScenarioFile::parse(&text, &path)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let ranking = diplosim::experiment::rank(&file, &text, &path, seeds, &()).unwrap();
-    let prc = ranking
-        .iter()
-        .position(|r| sc.events[r.event].id == "prc_proclaimed")
-        .expect("the proclamation is ranked");
-    let r = &ranking[prc];
-    assert!(
-        r.mean_effect.abs() < 0.2 * r.mean_abs_change,
-        "the proclamation's months nearly cancel: {} against {}",
-        r.mean_effect,
-        r.mean_abs_change
+    // A world where one event warms the relation for a few years and cools it a little
+    // for good (+4 fading with a one-year half-life, -0.6 for good): over the decade the
+    // months it raised and those it lowered nearly cancel. Another warms, a third cools.
+    let text = crate::common::world_text(
+        r#"(id: "mixed", date: "1951-01-01", title: "A mixed blessing", source: "t",
+            effects: [Modifier(level: State, value: 4.0, fade: Days(365.0)),
+                      Modifier(level: State, value: -0.6, fade: Permanent)]),
+           (id: "warm", date: "1953-01-01", title: "Warmth", source: "t",
+            effects: [Modifier(level: State, value: 1.0, fade: Permanent)]),
+           (id: "cold", date: "1955-01-01", title: "Cold", source: "t",
+            effects: [Modifier(level: State, value: -1.0, fade: Permanent)])"#,
     );
+    let path = std::path::Path::new("world.ron");
+    let sc = diplosim::scenario::Scenario::from_str(&text, path).unwrap();
+    let file = diplosim::scenario::file::ScenarioFile::parse(&text, path)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let seeds = diplosim::experiment::Seeds::new(1, 2).unwrap();
+    let ranking = diplosim::experiment::rank(&file, &text, path, seeds, &()).unwrap();
+    let both = ranking
+        .iter()
+        .position(|r| sc.events[r.event].id == "mixed")
+        .expect("the mixed event is ranked");
+    assert!(
+        ranking[both].mean_effect.abs() < 0.2 * ranking[both].mean_abs_change,
+        "its months nearly cancel: {} against {}",
+        ranking[both].mean_effect,
+        ranking[both].mean_abs_change
+    );
+    let r = &ranking[both];
+    let event = &sc.events[r.event];
     let chart = diplosim::report::rank_chart(&sc, &ranking, seeds, 20);
-    assert_eq!(chart.directions[prc], chart::Direction::BothWays);
+    assert_eq!(chart.directions[both], chart::Direction::BothWays);
     let drawn = chart::render_bars(&chart).unwrap();
     assert!(has_text(&drawn.svg, "moves it both ways"), "no key entry");
     let line = drawn
         .text
         .lines()
-        .find(|l| l.contains("Mao proclaims the People's Republic of China"))
+        .find(|l| l.contains(event.title.as_str()))
         .unwrap();
     assert!(
         line.ends_with("moves it both ways (its mean effect is small next to its mean change)"),
@@ -783,7 +794,7 @@ fn rank_shows_an_event_whose_months_nearly_cancel_as_moving_it_both_ways() {
     let printed = diplosim::report::rank_text(&sc, &ranking, seeds, 20);
     let row = printed
         .lines()
-        .find(|l| l.contains("prc_proclaimed"))
+        .find(|l| l.contains(event.id.as_str()))
         .unwrap();
     assert!(row.contains("both ways"), "{row}");
 }
