@@ -464,8 +464,12 @@ fn lock_opening(
         if !names(&file, path) {
             // Removed by the writer before, between our open and our lock: open again.
             reopened += 1;
-            if reopened >= LOCK_TRIES && std::time::Instant::now() >= deadline {
-                break;
+            if reopened >= LOCK_TRIES {
+                if std::time::Instant::now() >= deadline {
+                    break;
+                }
+                // Past a few writers in a row, a waiting writer polls instead of spinning.
+                std::thread::sleep(LOCK_POLL);
             }
             continue;
         }
