@@ -340,6 +340,7 @@ pub(super) fn compare(
     let told: Vec<report::Told> = (variants.iter())
         .map(|v| report::Told {
             removals: &v.removals,
+            plausibility: &v.plausibility,
             rewrite: Some(report::Rewrite {
                 changes: v.changes,
                 touched: report::WhatIf::of(&base.file, sc, v).touched,

@@ -11,7 +11,7 @@ use crate::date::Date;
 use crate::experiment::{Comparison, PARTING, REJOIN, REJOIN_MONTHS};
 use crate::record::{Run, fixed};
 use crate::scenario::Scenario;
-use crate::scenario::counterfactual::Removal;
+use crate::scenario::counterfactual::{Plausibility, Removal};
 
 /// `compare.csv`: one row per (date, pair), `date,pair,baseline`, then for each variant
 /// its mean score, the mean difference from the baseline, and the 5th and 95th percentiles
@@ -120,6 +120,9 @@ pub struct Told<'a> {
     pub removals: &'a [Removal],
     /// How much of the history it rewrites, when known.
     pub rewrite: Option<Rewrite>,
+    /// Each change and whether contemporaries considered it, in the order of the changes
+    /// (none: nothing is said).
+    pub plausibility: &'a [Plausibility],
 }
 
 /// How much of the history a what-if rewrites (the minimal-rewrite rule asks for little).
@@ -167,6 +170,7 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
                 r.events
             );
         }
+        out.push_str(&plausibility_text(told.plausibility));
         for (p, d) in v.divergence.iter().enumerate() {
             if many {
                 let _ = writeln!(out, "  {}:", sc.pair_name(p));
@@ -255,6 +259,77 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
         }
     }
     out
+}
+
+/// Whether contemporaries considered each change, and the changes' joint probability, as
+/// the lines of a variant's report card (nothing for a what-if of no change):
+///
+/// ```text
+///   plausibility              Remove("recall"): considered (Zhou's memo, 1960), chance 0.2
+///                             Move(event: "summit", to: "1986-10-01"): a miracle counterfactual (Lebow): no source says it was considered
+///   joint probability         not given: 1 of 2 changes has no chance
+/// ```
+pub fn plausibility_text(all: &[Plausibility]) -> String {
+    let mut out = String::new();
+    for (k, p) in all.iter().enumerate() {
+        let head = if k == 0 { "plausibility" } else { "" };
+        let said = match &p.considered {
+            Some((source, Some(chance))) => format!("considered ({source}), chance {chance}"),
+            Some((source, None)) => format!("considered ({source})"),
+            None => {
+                "a miracle counterfactual (Lebow): no source says it was considered".to_string()
+            }
+        };
+        let _ = writeln!(out, "  {head:<24}  {}: {said}", p.change);
+    }
+    if all.is_empty() {
+        return out;
+    }
+    let missing = (all.iter())
+        .filter(|p| !matches!(p.considered, Some((_, Some(_)))))
+        .count();
+    let _ = match Plausibility::joint(all) {
+        Some(joint) if all.len() == 1 => writeln!(
+            out,
+            "  joint probability         {} (the chance of its one change)",
+            probability(joint)
+        ),
+        Some(joint) => writeln!(
+            out,
+            "  joint probability         {} (the product of the {} changes' chances, as if independent)",
+            probability(joint),
+            all.len()
+        ),
+        None => writeln!(
+            out,
+            "  joint probability         not given: {missing} of {} change{} {} no chance",
+            all.len(),
+            if all.len() == 1 { "" } else { "s" },
+            if missing == 1 { "has" } else { "have" }
+        ),
+    };
+    out
+}
+
+/// A probability to three significant figures, without an exponent down to 0.0001:
+/// `0.3`, `0.0125`, `2.5e-6`.
+fn probability(p: f64) -> String {
+    if p == 0.0 || p >= 1e-4 {
+        let digits = if p == 0.0 || p >= 0.1 {
+            3
+        } else {
+            (2 - p.log10().floor() as i32).max(3) as usize
+        };
+        let text = format!("{p:.digits$}");
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        if text.is_empty() {
+            "0".to_string()
+        } else {
+            text.to_string()
+        }
+    } else {
+        format!("{p:.2e}")
+    }
 }
 
 /// What a removal takes with it and leaves, as the lines of a variant's block:

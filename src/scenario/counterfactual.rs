@@ -84,6 +84,25 @@ pub struct CounterfactualFile {
     pub description: String,
     /// The changes, applied in order.
     pub changes: Vec<ChangeFile>,
+    /// The changes that contemporaries considered, each with the source that says so and,
+    /// when the source gives one, its chance. A change listed nowhere here is a "miracle"
+    /// counterfactual (Lebow): no source says anyone considered it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub considered: Vec<ConsideredFile>,
+}
+
+/// That contemporaries considered one change, as a counterfactual file says it:
+/// `(change: 0, source: "Shevchenko, Breaking with Moscow (1985)", chance: 0.1)`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename = "Considered")]
+pub struct ConsideredFile {
+    /// The change, by its position in `changes`, from 0.
+    pub change: usize,
+    /// Who or what says it was considered at the time (a document, a memoir, a study).
+    pub source: String,
+    /// The chance the source gives it, in [0, 1], if it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chance: Option<f64>,
 }
 
 /// One change to the base scenario. See the module documentation for what each means.
@@ -252,6 +271,56 @@ pub fn group_words(
     }
 }
 
+/// A change in short, as a counterfactual file writes it, with its ids and dates but
+/// without the events and leaders it adds written out: `Remove("zhenbao_ambush")`,
+/// `ReplaceLeader(leader: "khrushchev", by: "malenkov", from: "1953-09-14")`.
+pub fn change_label(change: &ChangeFile) -> String {
+    match change {
+        ChangeFile::Remove(id) => format!("Remove(\"{id}\")"),
+        ChangeFile::Move { event, to } => format!("Move(event: \"{event}\", to: \"{to}\")"),
+        ChangeFile::Scale { event, by } => format!("Scale(event: \"{event}\", by: {by})"),
+        ChangeFile::ScaleValues {
+            by,
+            events,
+            era,
+            level,
+        } => format!(
+            "ScaleValues({}, by: {by})",
+            group_words(events.as_deref(), era.as_deref(), *level)
+        ),
+        ChangeFile::ScaleHalfLives {
+            by,
+            events,
+            era,
+            level,
+        } => format!(
+            "ScaleHalfLives({}, by: {by})",
+            group_words(events.as_deref(), era.as_deref(), *level)
+        ),
+        ChangeFile::Chance { event, chance } => {
+            format!("Chance(event: \"{event}\", chance: {chance})")
+        }
+        ChangeFile::Replace(e) => format!("Replace(\"{}\")", e.id),
+        ChangeFile::Add(e) => format!("Add(\"{}\")", e.id),
+        ChangeFile::AddLeader(l) => format!("AddLeader(\"{}\")", l.id),
+        ChangeFile::EndTenure { leader, on } => {
+            format!("EndTenure(leader: \"{leader}\", on: \"{on}\")")
+        }
+        ChangeFile::ReplaceLeader { leader, by, from } => {
+            format!("ReplaceLeader(leader: \"{leader}\", by: \"{by}\", from: \"{from}\")")
+        }
+        ChangeFile::Structure { pair, .. } => match pair {
+            Some((a, b)) => format!("Structure(pair: (\"{a}\", \"{b}\"))"),
+            None => "Structure".to_string(),
+        },
+        ChangeFile::Ideology { party, axis, value } => {
+            format!("Ideology(party: \"{party}\", axis: \"{axis}\", value: {value})")
+        }
+        ChangeFile::Accumulate { .. } => "Accumulate".to_string(),
+        ChangeFile::Decay => "Decay".to_string(),
+    }
+}
+
 /// Names a counterfactual may not have: its variant's files go in
 /// `output/<scenario>/<name>/`, next to the folders of these commands (and "baseline" is
 /// the base's column in `compare.csv`).
@@ -280,6 +349,30 @@ pub struct Counterfactual {
     pub file: ScenarioFile,
     /// What each `Remove` takes with it and what it leaves, in the order of the changes.
     pub removals: Vec<Removal>,
+    /// Each change in short (`Remove("zhenbao_ambush")`) with what contemporaries
+    /// considered of it, in the order of the changes.
+    pub plausibility: Vec<Plausibility>,
+}
+
+/// One change of a what-if and whether contemporaries considered it: the report card's
+/// plausibility line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plausibility {
+    /// The change in short, as written in the file: `Remove("zhenbao_ambush")`.
+    pub change: String,
+    /// The source saying it was considered, with its chance in [0, 1] when it gives one;
+    /// `None` for a "miracle" counterfactual.
+    pub considered: Option<(String, Option<f64>)>,
+}
+
+impl Plausibility {
+    /// The joint probability of the changes, the product of their chances (as if they
+    /// were independent), when every change has a chance; `None` when one has none.
+    pub fn joint(all: &[Plausibility]) -> Option<f64> {
+        all.iter()
+            .map(|p| p.considered.as_ref().and_then(|(_, chance)| *chance))
+            .product()
+    }
 }
 
 /// What a `Remove` does beyond the event it names, for the reader to see before the
@@ -475,6 +568,7 @@ impl Source {
                 forget(c, &gone);
             }
         }
+        let plausibility = self.plausibility(&mut changer);
         if !changer.problems.is_empty() {
             return Err(changer.invalid(&self.path));
         }
@@ -498,7 +592,80 @@ impl Source {
             scenario,
             file,
             removals: changer.removals,
+            plausibility,
         })
+    }
+
+    /// Each change in short with what contemporaries considered of it; an entry of
+    /// `considered` naming no change, a change named twice, an empty source or a chance
+    /// outside [0, 1] is a problem placed at the entry's field.
+    fn plausibility(&self, changer: &mut Changer) -> Vec<Plausibility> {
+        let mut all: Vec<Plausibility> = (self.file.changes.iter())
+            .map(|c| Plausibility {
+                change: change_label(c),
+                considered: None,
+            })
+            .collect();
+        let n = all.len();
+        for (k, c) in self.file.considered.iter().enumerate() {
+            let entry = At::root().field("considered").index(k);
+            let mut problem = |field: &'static str, message: String, hint: String| {
+                let at = changer.outline.offset(&entry.field(field));
+                changer.problems.push(
+                    Subject::Considered { index: k },
+                    Some(at),
+                    message,
+                    Some(hint),
+                );
+            };
+            let Some(p) = all.get_mut(c.change) else {
+                problem(
+                    "change",
+                    format!(
+                        "names change {}, but the counterfactual lists {n} change{}",
+                        c.change,
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    match n {
+                        0 => "list the changes first; `change` is a change's position in `changes`"
+                            .to_string(),
+                        1 => "`change` is a change's position in `changes`, from 0: here only 0"
+                            .to_string(),
+                        _ => format!(
+                            "`change` is a change's position in `changes`, from 0: here 0 to {}",
+                            n - 1
+                        ),
+                    },
+                );
+                continue;
+            };
+            if p.considered.is_some() {
+                problem(
+                    "change",
+                    format!("names change {} ({}) a second time", c.change, p.change),
+                    "give each change one entry; put several sources in one `source`".to_string(),
+                );
+                continue;
+            }
+            if c.source.trim().is_empty() {
+                problem(
+                    "source",
+                    "has an empty `source`".to_string(),
+                    "name who or what says the change was considered at the time; a change no source supports is left out of `considered`".to_string(),
+                );
+            }
+            if let Some(chance) = c.chance
+                && !(0.0..=1.0).contains(&chance)
+            {
+                problem(
+                    "chance",
+                    format!("has a chance of {chance}, outside [0, 1]"),
+                    "a chance is a probability: 0.3 for three in ten; leave `chance` out if the source gives none".to_string(),
+                );
+            }
+            p.considered = Some((c.source.clone(), c.chance));
+        }
+        all
     }
 
     fn name(&self, changer: &mut Changer) -> String {

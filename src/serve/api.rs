@@ -460,6 +460,7 @@ fn told(p: &Prepared) -> crate::report::Told<'_> {
     let (file, base) = (&p.loaded.file, &p.loaded.scenario);
     crate::report::Told {
         removals: &w.removals,
+        plausibility: &w.plausibility,
         rewrite: Some(crate::report::Rewrite {
             changes: w.changes,
             touched: crate::report::WhatIf::of(file, base, w).touched,

@@ -335,6 +335,8 @@ pub fn counterfactual(
         question,
         description: "Made with the diplosim classroom page.".to_string(),
         changes: all,
+        // The preset's changes come first, so its entries keep their positions.
+        considered: preset.map_or_else(Vec::new, |p| p.file.considered.clone()),
     }
 }
 
