@@ -341,6 +341,8 @@ pub(super) fn compare(
         .map(|v| report::Told {
             removals: &v.removals,
             plausibility: &v.plausibility,
+            contradictions: &v.contradictions,
+            handovers: &v.handovers,
             rewrite: Some(report::Rewrite {
                 changes: v.changes,
                 touched: report::WhatIf::of(&base.file, sc, v).touched,

@@ -11,7 +11,7 @@ use crate::date::Date;
 use crate::experiment::{Comparison, PARTING, REJOIN, REJOIN_MONTHS};
 use crate::record::{Run, fixed};
 use crate::scenario::Scenario;
-use crate::scenario::counterfactual::{Plausibility, Removal};
+use crate::scenario::counterfactual::{Contradiction, Handover, Plausibility, Removal};
 
 /// `compare.csv`: one row per (date, pair), `date,pair,baseline`, then for each variant
 /// its mean score, the mean difference from the baseline, and the 5th and 95th percentiles
@@ -123,6 +123,10 @@ pub struct Told<'a> {
     /// Each change and whether contemporaries considered it, in the order of the changes
     /// (none: nothing is said).
     pub plausibility: &'a [Plausibility],
+    /// Events still in the run that presume what a change undid.
+    pub contradictions: &'a [Contradiction],
+    /// What each leader replacement hands to the stand-in.
+    pub handovers: &'a [Handover],
 }
 
 /// How much of the history a what-if rewrites (the minimal-rewrite rule asks for little).
@@ -140,8 +144,10 @@ pub struct Rewrite {
 
 /// The divergence summary in words: printed, and saved as `divergence.txt`. Each
 /// variant's block opens with what its removals take with them and leave, and closes with
-/// its report card: how much of the history it rewrites, whether the histories come back
-/// together, and how far the largest gap is from the first change (`told`, one per
+/// its report card: how much of the history it rewrites, whether contemporaries
+/// considered each change and their joint probability, what contradicts the changes
+/// (cotenability), whether the histories come back together, and how far the largest gap
+/// is from the first change (`told`, one per
 /// variant, in order; a missing one says nothing).
 pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[Told]) -> String {
     let mut out = String::new();
@@ -159,6 +165,9 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
         for r in told.removals {
             out.push_str(&removal_text(r));
         }
+        for h in told.handovers {
+            out.push_str(&handover_text(h));
+        }
         if let Some(r) = told.rewrite {
             let share = 100.0 * r.touched as f64 / r.events.max(1) as f64;
             let _ = writeln!(
@@ -171,6 +180,9 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
             );
         }
         out.push_str(&plausibility_text(told.plausibility));
+        if told.rewrite.is_some() || !told.plausibility.is_empty() {
+            out.push_str(&cotenability_text(told.contradictions));
+        }
         for (p, d) in v.divergence.iter().enumerate() {
             if many {
                 let _ = writeln!(out, "  {}:", sc.pair_name(p));
@@ -309,6 +321,59 @@ pub fn plausibility_text(all: &[Plausibility]) -> String {
         ),
     };
     out
+}
+
+/// The events still in the run that presume what a change undid, as the lines of a
+/// variant's report card:
+///
+/// ```text
+///   cotenability              Remove("treaty") leaves "Treaty renewed" (treaty_renewed, 1956-03-01): it names the same thing as "Treaty"
+/// ```
+pub fn cotenability_text(all: &[Contradiction]) -> String {
+    let mut out = String::new();
+    if all.is_empty() {
+        let _ = writeln!(
+            out,
+            "  cotenability              no change contradicts an event still in the run"
+        );
+    }
+    for (k, c) in all.iter().enumerate() {
+        let head = if k == 0 { "cotenability" } else { "" };
+        let (id, title, date) = &c.event;
+        let when = date.map_or(String::new(), |d| format!(", {d}"));
+        let _ = writeln!(
+            out,
+            "  {head:<24}  {} leaves \"{title}\" ({id}{when}): {}",
+            c.change, c.why
+        );
+    }
+    out
+}
+
+/// What a leader replacement hands to the stand-in, as a line of a variant's block:
+///
+/// ```text
+///   hands over                Khrushchev's place (khrushchev) to Malenkov (malenkov) from 1953-09-14: 1 office (leader 1953-09-14 to 1964-10-14), 12 events, 3 leader-level modifiers
+/// ```
+pub fn handover_text(h: &Handover) -> String {
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "  hands over                {}'s place ({}) to {} ({}) from {}: {} ({}), {}, {}\n",
+        h.leader.1,
+        h.leader.0,
+        h.by.1,
+        h.by.0,
+        h.from,
+        count(h.offices.len(), "office", "offices"),
+        h.offices.join("; "),
+        count(h.events, "event", "events"),
+        count(
+            h.modifiers,
+            "leader-level modifier",
+            "leader-level modifiers"
+        ),
+    )
 }
 
 /// A probability to three significant figures, without an exponent down to 0.0001:

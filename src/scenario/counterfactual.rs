@@ -46,6 +46,11 @@
 //!   pair written out, so that the one pair changed can carry its own structure.
 //! - `Ideology(party, axis, value)`: a party's starting position on an axis.
 //!
+//! `considered` lists the changes contemporaries considered, each with a source and
+//! optionally a chance; the rest are "miracles" ([`Plausibility`]). After the changes, the
+//! events still in the run that presume what a change undid are found
+//! ([`Contradiction`]), and each `ReplaceLeader` counts what it hands over ([`Handover`]).
+//!
 //! Event streams belong to event ids, so every event a change does not touch draws the
 //! same numbers as in the base: the variant equals the base until the first change takes
 //! effect ([`Counterfactual::first_change`]).
@@ -352,6 +357,43 @@ pub struct Counterfactual {
     /// Each change in short (`Remove("zhenbao_ambush")`) with what contemporaries
     /// considered of it, in the order of the changes.
     pub plausibility: Vec<Plausibility>,
+    /// Events still in the run that presume what a change undid (cotenability), in the
+    /// order of the changes.
+    pub contradictions: Vec<Contradiction>,
+    /// What each `ReplaceLeader` hands to the stand-in, in the order of the changes.
+    pub handovers: Vec<Handover>,
+}
+
+/// An event still in the run that presumes what a change undid: the what-if contradicts
+/// itself there (the cotenability rule asks that it does not).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contradiction {
+    /// The change in short: `Remove("treaty")`.
+    pub change: String,
+    /// The event still in the run: id, title and nominal date (none for a follow-up or a
+    /// triggered event).
+    pub event: (String, String, Option<Date>),
+    /// How it presumes what the change undid, in words: `its guard asks that "Treaty"
+    /// happened`.
+    pub why: String,
+}
+
+/// What a `ReplaceLeader` hands to the stand-in, counted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Handover {
+    /// The leader replaced: id and name.
+    pub leader: (String, String),
+    /// The stand-in: id and name.
+    pub by: (String, String),
+    /// First day of the replacement.
+    pub from: Date,
+    /// The offices handed over, with the days held: `leader 1953-09-14 to 1964-10-14`.
+    pub offices: Vec<String>,
+    /// The events in which the stand-in now stands in the leader's place (as actor, in a
+    /// modifier, an office change or an `InOffice` guard).
+    pub events: usize,
+    /// The leader-level modifiers that now name the stand-in.
+    pub modifiers: usize,
 }
 
 /// One change of a what-if and whether contemporaries considered it: the report card's
@@ -523,6 +565,7 @@ impl Source {
             located: Vec::new(),
             removed: BTreeSet::new(),
             removals: Vec::new(),
+            handovers: Vec::new(),
         };
         let name = self.name(&mut changer);
         if self.file.changes.len() > limits::MAX_CHANGES {
@@ -556,6 +599,8 @@ impl Source {
                 first = first.min(d);
             }
         }
+        // Read before the guards on removed events are made false below.
+        let contradictions = contradictions(base, &file, &self.file.changes);
         // A guard on a removed event is false, in the base's events and in added ones alike.
         let gone: BTreeSet<String> = changer
             .removed
@@ -593,6 +638,8 @@ impl Source {
             file,
             removals: changer.removals,
             plausibility,
+            contradictions,
+            handovers: changer.handovers,
         })
     }
 
@@ -720,6 +767,8 @@ struct Changer<'a> {
     removed: BTreeSet<String>,
     /// What each `Remove` took with it and left.
     removals: Vec<Removal>,
+    /// What each `ReplaceLeader` handed to the stand-in.
+    handovers: Vec<Handover>,
 }
 
 impl Changer<'_> {
@@ -1314,20 +1363,43 @@ impl Changer<'_> {
                     return None;
                 }
                 file.leaders[a].terms.retain(|t| t.from < *from);
+                let offices = (handed.iter())
+                    .map(|t| match t.to {
+                        Some(to) => format!("{} {} to {to}", t.office, t.from),
+                        None => format!("{} from {}", t.office, t.from),
+                    })
+                    .collect();
                 file.leaders[b].terms.extend(handed);
                 // A leader left with no term never held office: `by` takes their place
                 // everywhere, and they leave the scenario.
+                let leader_name = file.leaders[a].name.clone();
                 let never = file.leaders[a].terms.is_empty();
                 if never {
                     file.leaders.remove(a);
                 }
+                let (mut events, mut modifiers) = (0, 0);
                 for e in file
                     .events
                     .iter_mut()
                     .filter(|e| never || e.date.is_some_and(|d| d >= *from))
                 {
-                    stand_in(e, leader, by);
+                    let (changed, swapped) = stand_in(e, leader, by);
+                    events += usize::from(changed);
+                    modifiers += swapped;
                 }
+                let who = |l: &LeaderFile| (l.id.clone(), l.name.clone());
+                let named = |id: &str| {
+                    (file.leaders.iter().find(|l| l.id == id))
+                        .map_or_else(|| (id.to_string(), id.to_string()), who)
+                };
+                self.handovers.push(Handover {
+                    leader: (leader.clone(), leader_name),
+                    by: named(by),
+                    from: *from,
+                    offices,
+                    events,
+                    modifiers,
+                });
                 Some(*from)
             }
             ChangeFile::Structure {
@@ -1628,7 +1700,16 @@ fn forget(c: &mut ConditionFile, gone: &BTreeSet<String>) {
 }
 
 /// Puts `by` where `leader` stands in an event: actors, leader pairs, offices, guards.
-fn stand_in(e: &mut EventFile, leader: &str, by: &str) {
+/// Puts `by` in `leader`'s place in an event; says whether anything changed, and how many
+/// leader-level modifiers now name `by`.
+fn stand_in(e: &mut EventFile, leader: &str, by: &str) -> (bool, usize) {
+    let before = serde_json::to_string(&*e).ok();
+    let swapped = (e.effects.iter())
+        .filter(|x| {
+            matches!(x, EffectFile::Modifier { level: LevelFile::Leader(p, q), .. }
+                if p == leader || q == leader)
+        })
+        .count();
     let swap = |x: &mut String| {
         if x == leader {
             *x = by.to_string();
@@ -1667,6 +1748,117 @@ fn stand_in(e: &mut EventFile, leader: &str, by: &str) {
     if let Some(c) = &mut e.when {
         guard(c, &swap);
     }
+    (serde_json::to_string(&*e).ok() != before, swapped)
+}
+
+/// The events still in the run (`after`) that presume what a change undid in `before`:
+/// - after a `Remove`, an event that stays although its guard asks that the removed event
+///   happened, a modifier that ended with it (`UntilEvent`), a follow-up of it kept because
+///   something else schedules it too, and a later event that names the same thing: its id
+///   is the removed one's with a part added (`treaty` and `treaty_renewed`), or its title
+///   holds the removed one's whole title ("Treaty" in "Treaty renewed");
+/// - after a `ReplaceLeader`, an event that can come on or after the day and still names
+///   the leader replaced: as an actor, in a leader-level modifier, or by surname in its
+///   title (the stand-in acting under the leader's name).
+fn contradictions(
+    before: &ScenarioFile,
+    after: &ScenarioFile,
+    changes: &[ChangeFile],
+) -> Vec<Contradiction> {
+    let mut found = Vec::new();
+    let here: BTreeSet<&str> = after.events.iter().map(|e| e.id.as_str()).collect();
+    let stays = |id: &str| here.contains(id);
+    let was = |id: &str| before.events.iter().find(|e| e.id == id);
+    for change in changes {
+        let label = change_label(change);
+        let mut say = |e: &EventFile, why: String| {
+            found.push(Contradiction {
+                change: label.clone(),
+                event: (e.id.clone(), e.title.clone(), e.date),
+                why,
+            });
+        };
+        match change {
+            ChangeFile::Remove(id) => {
+                let Some(gone) = was(id) else { continue };
+                let one = BTreeSet::from([id.clone()]);
+                for e in after.events.iter().filter(|e| &e.id != id) {
+                    if e.when.as_ref().is_some_and(|c| asks(c, &one)) {
+                        say(
+                            e,
+                            format!("its guard asks that \"{}\" happened", gone.title),
+                        );
+                    }
+                    if e.effects.iter().any(|x| {
+                        matches!(x, EffectFile::Modifier { fade: FadeFile::UntilEvent(c), .. } if c == id)
+                    }) {
+                        say(e, format!("a modifier of it ended with \"{}\"", gone.title));
+                    }
+                    let follows = gone
+                        .effects
+                        .iter()
+                        .any(|x| matches!(x, EffectFile::FollowUp { event, .. } if *event == e.id));
+                    if follows && stays(&e.id) {
+                        say(
+                            e,
+                            format!(
+                                "it followed \"{}\" and stays, scheduled by another event",
+                                gone.title
+                            ),
+                        );
+                    }
+                    let later = match (e.date, gone.date) {
+                        (Some(d), Some(g)) => d > g,
+                        _ => true,
+                    };
+                    let same_id =
+                        e.id.starts_with(&format!("{id}_")) || e.id.ends_with(&format!("_{id}"));
+                    let title = gone.title.to_lowercase();
+                    let same_title =
+                        title.chars().count() >= 5 && e.title.to_lowercase().contains(&title);
+                    if later && (same_id || same_title) {
+                        say(e, format!("it names the same thing as \"{}\"", gone.title));
+                    }
+                }
+            }
+            ChangeFile::ReplaceLeader { leader, from, .. } => {
+                let Some(l) = before.leaders.iter().find(|l| &l.id == leader) else {
+                    continue;
+                };
+                let mut names: Vec<&str> = l.name.split_whitespace().last().into_iter().collect();
+                if let Some(short) = &l.short
+                    && short.chars().count() >= 4
+                    && short.chars().all(char::is_alphabetic)
+                    && !names.contains(&short.as_str())
+                {
+                    names.push(short);
+                }
+                for e in (after.events.iter()).filter(|e| e.date.is_none_or(|d| d >= *from)) {
+                    let whose = if e.date.is_none() {
+                        " (it has no date of its own, so it kept its references)"
+                    } else {
+                        ""
+                    };
+                    if e.actors.iter().any(|a| a == leader) {
+                        say(e, format!("it still names {} as an actor{whose}", l.name));
+                    } else if e.effects.iter().any(|x| {
+                        matches!(x, EffectFile::Modifier { level: LevelFile::Leader(p, q), .. } if p == leader || q == leader)
+                    }) {
+                        say(e, format!("a leader-level modifier of it still names {}{whose}", l.name));
+                    }
+                    let words: Vec<&str> = e.title.split(|c: char| !c.is_alphanumeric()).collect();
+                    if let Some(name) = names.iter().find(|n| words.contains(n)) {
+                        say(
+                            e,
+                            format!("its title names {name}, whose place the stand-in has taken"),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Places the scenario's unlocated problems at the change that names their subject.

@@ -461,6 +461,8 @@ fn told(p: &Prepared) -> crate::report::Told<'_> {
     crate::report::Told {
         removals: &w.removals,
         plausibility: &w.plausibility,
+        contradictions: &w.contradictions,
+        handovers: &w.handovers,
         rewrite: Some(crate::report::Rewrite {
             changes: w.changes,
             touched: crate::report::WhatIf::of(file, base, w).touched,

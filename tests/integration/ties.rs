@@ -311,6 +311,8 @@ fn the_report_card_says_how_much_is_rewritten_when_the_histories_rejoin_and_how_
     let told = Told {
         removals: &cf.removals,
         plausibility: &cf.plausibility,
+        contradictions: &cf.contradictions,
+        handovers: &cf.handovers,
         rewrite: Some(Rewrite {
             changes: cf.changes,
             touched,
@@ -458,4 +460,79 @@ fn a_considered_entry_naming_no_change_or_a_chance_out_of_range_is_located() {
     let shown = e.to_string();
     assert!(shown.contains("bad_considered.ron:8:49"), "{shown}");
     assert!(shown.contains("here 0 to 1"), "{shown}");
+}
+
+/// The report card of a fixture counterfactual with all it is told, on 2 paired runs.
+fn card_of(fixture: &str) -> String {
+    use diplosim::experiment::{self, Seeds, Variant};
+    use diplosim::report::{self, Told};
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let base = Scenario::load(&fixtures.join("small.ron")).unwrap();
+    let cf = Counterfactual::load(&fixtures.join("counterfactuals").join(fixture))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v = [Variant {
+        name: &cf.name,
+        scenario: &cf.scenario,
+    }];
+    let c = experiment::compare(&base, &v, Seeds::new(1, 2).unwrap(), &()).unwrap();
+    let told = Told {
+        removals: &cf.removals,
+        plausibility: &cf.plausibility,
+        contradictions: &cf.contradictions,
+        handovers: &cf.handovers,
+        rewrite: None,
+    };
+    report::divergence_text(&base, &c, &[cf.title.as_str()], &[told])
+}
+
+#[test]
+fn a_removed_treaty_whose_renewal_guard_or_tied_end_stays_is_a_cotenability_warning() {
+    let text = card_of("treaty_gone_renewal_kept.ron");
+    assert!(
+        text.contains(concat!(
+            "  cotenability              Remove(\"treaty\") leaves \"Treaty renewed\" (treaty_renewal, 1956-03-01): it names the same thing as \"Treaty\"\n",
+            "                            Remove(\"treaty\") leaves \"A visit\" (visit, 1953-05-01): its guard asks that \"Treaty\" happened\n",
+            "                            Remove(\"treaty\") leaves \"A visit\" (visit, 1953-05-01): a modifier of it ended with \"Treaty\"\n",
+        )),
+        "{text}"
+    );
+    // Removing the incident takes its apology with it: nothing left presumes it.
+    let text = card_of("no_incident.ron");
+    assert!(
+        text.contains(
+            "  cotenability              no change contradicts an event still in the run\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_leader_replacement_says_what_it_hands_over_and_where_the_leader_is_still_named() {
+    // From June 1951 Dee stands in Cid's place: in the friendship of 1952 (an actor and
+    // a leader-level modifier), for Cid's one open term.
+    let text = card_of("dee_for_cid.ron");
+    assert!(
+        text.contains(
+            "  hands over                Cid South's place (cid) to Dee South (dee) from 1951-06-01: 1 office (leader from 1951-06-01), 1 event, 1 leader-level modifier\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  cotenability              ReplaceLeader(leader: \"cid\", by: \"dee\", from: \"1951-06-01\") leaves \"Cid South speaks in the North\" (cid_speech, 1958-01-01): its title names South, whose place the stand-in has taken\n"
+        ),
+        "{text}"
+    );
+    // In the shipped what-if, Malenkov takes Khrushchev's twelve events, and the Bucharest
+    // clash of 1960 still bears Khrushchev's name.
+    let cf = Counterfactual::load(
+        &shipped().with_file_name("counterfactuals/malenkov_instead_of_khrushchev.ron"),
+    )
+    .unwrap();
+    let h = &cf.handovers[0];
+    assert_eq!((h.offices.len(), h.events), (1, 12), "{h:?}");
+    let named: Vec<&str> = (cf.contradictions.iter())
+        .map(|c| c.event.0.as_str())
+        .collect();
+    assert_eq!(named, ["bucharest_clash"]);
 }
