@@ -378,7 +378,7 @@ pub fn handover_text(h: &Handover) -> String {
 
 /// A probability to three significant figures, without an exponent down to 0.0001:
 /// `0.3`, `0.0125`, `2.5e-6`.
-fn probability(p: f64) -> String {
+pub fn probability(p: f64) -> String {
     if p == 0.0 || p >= 1e-4 {
         let digits = if p == 0.0 || p >= 0.1 {
             3
