@@ -496,6 +496,14 @@ fn a_removed_treaty_whose_renewal_guard_or_tied_end_stays_is_a_cotenability_warn
         )),
         "{text}"
     );
+    // A follow-up that another event schedules too stays, though it answered the removed one.
+    let text = card_of("apology_kept.ron");
+    assert!(
+        text.contains(
+            "  cotenability              Remove(\"incident\") leaves \"Apology\" (apology): it followed \"Border incident\" and stays, scheduled by another event\n"
+        ),
+        "{text}"
+    );
     // Removing the incident takes its apology with it: nothing left presumes it.
     let text = card_of("no_incident.ron");
     assert!(
