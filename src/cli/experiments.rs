@@ -340,6 +340,9 @@ pub(super) fn compare(
     let told: Vec<report::Told> = (variants.iter())
         .map(|v| report::Told {
             removals: &v.removals,
+            plausibility: &v.plausibility,
+            contradictions: &v.contradictions,
+            handovers: &v.handovers,
             rewrite: Some(report::Rewrite {
                 changes: v.changes,
                 touched: report::WhatIf::of(&base.file, sc, v).touched,

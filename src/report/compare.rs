@@ -11,7 +11,7 @@ use crate::date::Date;
 use crate::experiment::{Comparison, PARTING, REJOIN, REJOIN_MONTHS};
 use crate::record::{Run, fixed};
 use crate::scenario::Scenario;
-use crate::scenario::counterfactual::Removal;
+use crate::scenario::counterfactual::{Contradiction, Handover, Plausibility, Removal};
 
 /// `compare.csv`: one row per (date, pair), `date,pair,baseline`, then for each variant
 /// its mean score, the mean difference from the baseline, and the 5th and 95th percentiles
@@ -120,6 +120,13 @@ pub struct Told<'a> {
     pub removals: &'a [Removal],
     /// How much of the history it rewrites, when known.
     pub rewrite: Option<Rewrite>,
+    /// Each change and whether contemporaries considered it, in the order of the changes
+    /// (none: nothing is said).
+    pub plausibility: &'a [Plausibility],
+    /// Events still in the run that presume what a change undid.
+    pub contradictions: &'a [Contradiction],
+    /// What each leader replacement hands to the stand-in.
+    pub handovers: &'a [Handover],
 }
 
 /// How much of the history a what-if rewrites (the minimal-rewrite rule asks for little).
@@ -137,8 +144,10 @@ pub struct Rewrite {
 
 /// The divergence summary in words: printed, and saved as `divergence.txt`. Each
 /// variant's block opens with what its removals take with them and leave, and closes with
-/// its report card: how much of the history it rewrites, whether the histories come back
-/// together, and how far the largest gap is from the first change (`told`, one per
+/// its report card: how much of the history it rewrites, whether contemporaries
+/// considered each change and their joint probability, what contradicts the changes
+/// (cotenability), whether the histories come back together, and how far the largest gap
+/// is from the first change (`told`, one per
 /// variant, in order; a missing one says nothing).
 pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[Told]) -> String {
     let mut out = String::new();
@@ -156,6 +165,9 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
         for r in told.removals {
             out.push_str(&removal_text(r));
         }
+        for h in told.handovers {
+            out.push_str(&handover_text(h));
+        }
         if let Some(r) = told.rewrite {
             let share = 100.0 * r.touched as f64 / r.events.max(1) as f64;
             let _ = writeln!(
@@ -166,6 +178,10 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
                 r.touched,
                 r.events
             );
+        }
+        out.push_str(&plausibility_text(told.plausibility));
+        if told.rewrite.is_some() || !told.plausibility.is_empty() {
+            out.push_str(&cotenability_text(told.contradictions));
         }
         for (p, d) in v.divergence.iter().enumerate() {
             if many {
@@ -255,6 +271,130 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
         }
     }
     out
+}
+
+/// Whether contemporaries considered each change, and the changes' joint probability, as
+/// the lines of a variant's report card (nothing for a what-if of no change):
+///
+/// ```text
+///   plausibility              Remove("recall"): considered (Zhou's memo, 1960), chance 0.2
+///                             Move(event: "summit", to: "1986-10-01"): a miracle counterfactual (Lebow): no source says it was considered
+///   joint probability         not given: 1 of 2 changes has no chance
+/// ```
+pub fn plausibility_text(all: &[Plausibility]) -> String {
+    let mut out = String::new();
+    for (k, p) in all.iter().enumerate() {
+        let head = if k == 0 { "plausibility" } else { "" };
+        let said = match &p.considered {
+            Some((source, Some(chance))) => format!("considered ({source}), chance {chance}"),
+            Some((source, None)) => format!("considered ({source})"),
+            None => {
+                "a miracle counterfactual (Lebow): no source says it was considered".to_string()
+            }
+        };
+        let _ = writeln!(out, "  {head:<24}  {}: {said}", p.change);
+    }
+    if all.is_empty() {
+        return out;
+    }
+    let missing = (all.iter())
+        .filter(|p| !matches!(p.considered, Some((_, Some(_)))))
+        .count();
+    let _ = match Plausibility::joint(all) {
+        Some(joint) if all.len() == 1 => writeln!(
+            out,
+            "  joint probability         {} (the chance of its one change)",
+            probability(joint)
+        ),
+        Some(joint) => writeln!(
+            out,
+            "  joint probability         {} (the product of the {} changes' chances, as if independent)",
+            probability(joint),
+            all.len()
+        ),
+        None => writeln!(
+            out,
+            "  joint probability         not given: {missing} of {} change{} {} no chance",
+            all.len(),
+            if all.len() == 1 { "" } else { "s" },
+            if missing == 1 { "has" } else { "have" }
+        ),
+    };
+    out
+}
+
+/// The events still in the run that presume what a change undid, as the lines of a
+/// variant's report card:
+///
+/// ```text
+///   cotenability              Remove("treaty") leaves "Treaty renewed" (treaty_renewed, 1956-03-01): it names the same thing as "Treaty"
+/// ```
+pub fn cotenability_text(all: &[Contradiction]) -> String {
+    let mut out = String::new();
+    if all.is_empty() {
+        let _ = writeln!(
+            out,
+            "  cotenability              no change contradicts an event still in the run"
+        );
+    }
+    for (k, c) in all.iter().enumerate() {
+        let head = if k == 0 { "cotenability" } else { "" };
+        let (id, title, date) = &c.event;
+        let when = date.map_or(String::new(), |d| format!(", {d}"));
+        let _ = writeln!(
+            out,
+            "  {head:<24}  {} leaves \"{title}\" ({id}{when}): {}",
+            c.change, c.why
+        );
+    }
+    out
+}
+
+/// What a leader replacement hands to the stand-in, as a line of a variant's block:
+///
+/// ```text
+///   hands over                Khrushchev's place (khrushchev) to Malenkov (malenkov) from 1953-09-14: 1 office (leader 1953-09-14 to 1964-10-14), 12 events, 3 leader-level modifiers
+/// ```
+pub fn handover_text(h: &Handover) -> String {
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "  hands over                {}'s place ({}) to {} ({}) from {}: {} ({}), {}, {}\n",
+        h.leader.1,
+        h.leader.0,
+        h.by.1,
+        h.by.0,
+        h.from,
+        count(h.offices.len(), "office", "offices"),
+        h.offices.join("; "),
+        count(h.events, "event", "events"),
+        count(
+            h.modifiers,
+            "leader-level modifier",
+            "leader-level modifiers"
+        ),
+    )
+}
+
+/// A probability to three significant figures, without an exponent down to 0.0001:
+/// `0.3`, `0.0125`, `2.5e-6`.
+pub fn probability(p: f64) -> String {
+    if p == 0.0 || p >= 1e-4 {
+        let digits = if p == 0.0 || p >= 0.1 {
+            3
+        } else {
+            (2 - p.log10().floor() as i32).max(3) as usize
+        };
+        let text = format!("{p:.digits$}");
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        if text.is_empty() {
+            "0".to_string()
+        } else {
+            text.to_string()
+        }
+    } else {
+        format!("{p:.2e}")
+    }
 }
 
 /// What a removal takes with it and leaves, as the lines of a variant's block:

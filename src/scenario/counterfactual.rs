@@ -46,6 +46,11 @@
 //!   pair written out, so that the one pair changed can carry its own structure.
 //! - `Ideology(party, axis, value)`: a party's starting position on an axis.
 //!
+//! `considered` lists the changes contemporaries considered, each with a source and
+//! optionally a chance; the rest are "miracles" ([`Plausibility`]). After the changes, the
+//! events still in the run that presume what a change undid are found
+//! ([`Contradiction`]), and each `ReplaceLeader` counts what it hands over ([`Handover`]).
+//!
 //! Event streams belong to event ids, so every event a change does not touch draws the
 //! same numbers as in the base: the variant equals the base until the first change takes
 //! effect ([`Counterfactual::first_change`]).
@@ -84,6 +89,25 @@ pub struct CounterfactualFile {
     pub description: String,
     /// The changes, applied in order.
     pub changes: Vec<ChangeFile>,
+    /// The changes that contemporaries considered, each with the source that says so and,
+    /// when the source gives one, its chance. A change listed nowhere here is a "miracle"
+    /// counterfactual (Lebow): no source says anyone considered it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub considered: Vec<ConsideredFile>,
+}
+
+/// That contemporaries considered one change, as a counterfactual file says it:
+/// `(change: 0, source: "Shevchenko, Breaking with Moscow (1985)", chance: 0.1)`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename = "Considered")]
+pub struct ConsideredFile {
+    /// The change, by its position in `changes`, from 0.
+    pub change: usize,
+    /// Who or what says it was considered at the time (a document, a memoir, a study).
+    pub source: String,
+    /// The chance the source gives it, in [0, 1], if it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chance: Option<f64>,
 }
 
 /// One change to the base scenario. See the module documentation for what each means.
@@ -252,6 +276,56 @@ pub fn group_words(
     }
 }
 
+/// A change in short, as a counterfactual file writes it, with its ids and dates but
+/// without the events and leaders it adds written out: `Remove("zhenbao_ambush")`,
+/// `ReplaceLeader(leader: "khrushchev", by: "malenkov", from: "1953-09-14")`.
+pub fn change_label(change: &ChangeFile) -> String {
+    match change {
+        ChangeFile::Remove(id) => format!("Remove(\"{id}\")"),
+        ChangeFile::Move { event, to } => format!("Move(event: \"{event}\", to: \"{to}\")"),
+        ChangeFile::Scale { event, by } => format!("Scale(event: \"{event}\", by: {by})"),
+        ChangeFile::ScaleValues {
+            by,
+            events,
+            era,
+            level,
+        } => format!(
+            "ScaleValues({}, by: {by})",
+            group_words(events.as_deref(), era.as_deref(), *level)
+        ),
+        ChangeFile::ScaleHalfLives {
+            by,
+            events,
+            era,
+            level,
+        } => format!(
+            "ScaleHalfLives({}, by: {by})",
+            group_words(events.as_deref(), era.as_deref(), *level)
+        ),
+        ChangeFile::Chance { event, chance } => {
+            format!("Chance(event: \"{event}\", chance: {chance})")
+        }
+        ChangeFile::Replace(e) => format!("Replace(\"{}\")", e.id),
+        ChangeFile::Add(e) => format!("Add(\"{}\")", e.id),
+        ChangeFile::AddLeader(l) => format!("AddLeader(\"{}\")", l.id),
+        ChangeFile::EndTenure { leader, on } => {
+            format!("EndTenure(leader: \"{leader}\", on: \"{on}\")")
+        }
+        ChangeFile::ReplaceLeader { leader, by, from } => {
+            format!("ReplaceLeader(leader: \"{leader}\", by: \"{by}\", from: \"{from}\")")
+        }
+        ChangeFile::Structure { pair, .. } => match pair {
+            Some((a, b)) => format!("Structure(pair: (\"{a}\", \"{b}\"))"),
+            None => "Structure".to_string(),
+        },
+        ChangeFile::Ideology { party, axis, value } => {
+            format!("Ideology(party: \"{party}\", axis: \"{axis}\", value: {value})")
+        }
+        ChangeFile::Accumulate { .. } => "Accumulate".to_string(),
+        ChangeFile::Decay => "Decay".to_string(),
+    }
+}
+
 /// Names a counterfactual may not have: its variant's files go in
 /// `output/<scenario>/<name>/`, next to the folders of these commands (and "baseline" is
 /// the base's column in `compare.csv`).
@@ -280,6 +354,67 @@ pub struct Counterfactual {
     pub file: ScenarioFile,
     /// What each `Remove` takes with it and what it leaves, in the order of the changes.
     pub removals: Vec<Removal>,
+    /// Each change in short (`Remove("zhenbao_ambush")`) with what contemporaries
+    /// considered of it, in the order of the changes.
+    pub plausibility: Vec<Plausibility>,
+    /// Events still in the run that presume what a change undid (cotenability), in the
+    /// order of the changes.
+    pub contradictions: Vec<Contradiction>,
+    /// What each `ReplaceLeader` hands to the stand-in, in the order of the changes.
+    pub handovers: Vec<Handover>,
+}
+
+/// An event still in the run that presumes what a change undid: the what-if contradicts
+/// itself there (the cotenability rule asks that it does not).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contradiction {
+    /// The change in short: `Remove("treaty")`.
+    pub change: String,
+    /// The event still in the run: id, title and nominal date (none for a follow-up or a
+    /// triggered event).
+    pub event: (String, String, Option<Date>),
+    /// How it presumes what the change undid, in words: `its guard asks that "Treaty"
+    /// happened`.
+    pub why: String,
+}
+
+/// What a `ReplaceLeader` hands to the stand-in, counted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Handover {
+    /// The leader replaced: id and name.
+    pub leader: (String, String),
+    /// The stand-in: id and name.
+    pub by: (String, String),
+    /// First day of the replacement.
+    pub from: Date,
+    /// The offices handed over, with the days held: `leader 1953-09-14 to 1964-10-14`.
+    pub offices: Vec<String>,
+    /// The events in which the stand-in now stands in the leader's place (as actor, in a
+    /// modifier, an office change or an `InOffice` guard).
+    pub events: usize,
+    /// The leader-level modifiers that now name the stand-in.
+    pub modifiers: usize,
+}
+
+/// One change of a what-if and whether contemporaries considered it: the report card's
+/// plausibility line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plausibility {
+    /// The change in short, as written in the file: `Remove("zhenbao_ambush")`.
+    pub change: String,
+    /// The source saying it was considered, with its chance in [0, 1] when it gives one;
+    /// `None` for a "miracle" counterfactual.
+    pub considered: Option<(String, Option<f64>)>,
+}
+
+impl Plausibility {
+    /// The joint probability of the changes, the product of their chances (as if they
+    /// were independent), when every change has a chance; `None` when one has none.
+    pub fn joint(all: &[Plausibility]) -> Option<f64> {
+        all.iter()
+            .map(|p| p.considered.as_ref().and_then(|(_, chance)| *chance))
+            .product()
+    }
 }
 
 /// What a `Remove` does beyond the event it names, for the reader to see before the
@@ -430,6 +565,7 @@ impl Source {
             located: Vec::new(),
             removed: BTreeSet::new(),
             removals: Vec::new(),
+            handovers: Vec::new(),
         };
         let name = self.name(&mut changer);
         if self.file.changes.len() > limits::MAX_CHANGES {
@@ -463,6 +599,8 @@ impl Source {
                 first = first.min(d);
             }
         }
+        // Read before the guards on removed events are made false below.
+        let contradictions = contradictions(base, &file, &self.file.changes);
         // A guard on a removed event is false, in the base's events and in added ones alike.
         let gone: BTreeSet<String> = changer
             .removed
@@ -475,6 +613,7 @@ impl Source {
                 forget(c, &gone);
             }
         }
+        let plausibility = self.plausibility(&mut changer);
         if !changer.problems.is_empty() {
             return Err(changer.invalid(&self.path));
         }
@@ -498,7 +637,82 @@ impl Source {
             scenario,
             file,
             removals: changer.removals,
+            plausibility,
+            contradictions,
+            handovers: changer.handovers,
         })
+    }
+
+    /// Each change in short with what contemporaries considered of it; an entry of
+    /// `considered` naming no change, a change named twice, an empty source or a chance
+    /// outside [0, 1] is a problem placed at the entry's field.
+    fn plausibility(&self, changer: &mut Changer) -> Vec<Plausibility> {
+        let mut all: Vec<Plausibility> = (self.file.changes.iter())
+            .map(|c| Plausibility {
+                change: change_label(c),
+                considered: None,
+            })
+            .collect();
+        let n = all.len();
+        for (k, c) in self.file.considered.iter().enumerate() {
+            let entry = At::root().field("considered").index(k);
+            let mut problem = |field: &'static str, message: String, hint: String| {
+                let at = changer.outline.offset(&entry.field(field));
+                changer.problems.push(
+                    Subject::Considered { index: k },
+                    Some(at),
+                    message,
+                    Some(hint),
+                );
+            };
+            let Some(p) = all.get_mut(c.change) else {
+                problem(
+                    "change",
+                    format!(
+                        "names change {}, but the counterfactual lists {n} change{}",
+                        c.change,
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    match n {
+                        0 => "list the changes first; `change` is a change's position in `changes`"
+                            .to_string(),
+                        1 => "`change` is a change's position in `changes`, from 0: here only 0"
+                            .to_string(),
+                        _ => format!(
+                            "`change` is a change's position in `changes`, from 0: here 0 to {}",
+                            n - 1
+                        ),
+                    },
+                );
+                continue;
+            };
+            if p.considered.is_some() {
+                problem(
+                    "change",
+                    format!("names change {} ({}) a second time", c.change, p.change),
+                    "give each change one entry; put several sources in one `source`".to_string(),
+                );
+                continue;
+            }
+            if c.source.trim().is_empty() {
+                problem(
+                    "source",
+                    "has an empty `source`".to_string(),
+                    "name who or what says the change was considered at the time; a change no source supports is left out of `considered`".to_string(),
+                );
+            }
+            if let Some(chance) = c.chance
+                && !(0.0..=1.0).contains(&chance)
+            {
+                problem(
+                    "chance",
+                    format!("has a chance of {chance}, outside [0, 1]"),
+                    "a chance is a probability: 0.3 for three in ten; leave `chance` out if the source gives none".to_string(),
+                );
+            }
+            p.considered = Some((c.source.clone(), c.chance));
+        }
+        all
     }
 
     fn name(&self, changer: &mut Changer) -> String {
@@ -553,6 +767,8 @@ struct Changer<'a> {
     removed: BTreeSet<String>,
     /// What each `Remove` took with it and left.
     removals: Vec<Removal>,
+    /// What each `ReplaceLeader` handed to the stand-in.
+    handovers: Vec<Handover>,
 }
 
 impl Changer<'_> {
@@ -1147,20 +1363,43 @@ impl Changer<'_> {
                     return None;
                 }
                 file.leaders[a].terms.retain(|t| t.from < *from);
+                let offices = (handed.iter())
+                    .map(|t| match t.to {
+                        Some(to) => format!("{} {} to {to}", t.office, t.from),
+                        None => format!("{} from {}", t.office, t.from),
+                    })
+                    .collect();
                 file.leaders[b].terms.extend(handed);
                 // A leader left with no term never held office: `by` takes their place
                 // everywhere, and they leave the scenario.
+                let leader_name = file.leaders[a].name.clone();
                 let never = file.leaders[a].terms.is_empty();
                 if never {
                     file.leaders.remove(a);
                 }
+                let (mut events, mut modifiers) = (0, 0);
                 for e in file
                     .events
                     .iter_mut()
                     .filter(|e| never || e.date.is_some_and(|d| d >= *from))
                 {
-                    stand_in(e, leader, by);
+                    let (changed, swapped) = stand_in(e, leader, by);
+                    events += usize::from(changed);
+                    modifiers += swapped;
                 }
+                let who = |l: &LeaderFile| (l.id.clone(), l.name.clone());
+                let named = |id: &str| {
+                    (file.leaders.iter().find(|l| l.id == id))
+                        .map_or_else(|| (id.to_string(), id.to_string()), who)
+                };
+                self.handovers.push(Handover {
+                    leader: (leader.clone(), leader_name),
+                    by: named(by),
+                    from: *from,
+                    offices,
+                    events,
+                    modifiers,
+                });
                 Some(*from)
             }
             ChangeFile::Structure {
@@ -1461,7 +1700,16 @@ fn forget(c: &mut ConditionFile, gone: &BTreeSet<String>) {
 }
 
 /// Puts `by` where `leader` stands in an event: actors, leader pairs, offices, guards.
-fn stand_in(e: &mut EventFile, leader: &str, by: &str) {
+/// Puts `by` in `leader`'s place in an event; says whether anything changed, and how many
+/// leader-level modifiers now name `by`.
+fn stand_in(e: &mut EventFile, leader: &str, by: &str) -> (bool, usize) {
+    let before = serde_json::to_string(&*e).ok();
+    let swapped = (e.effects.iter())
+        .filter(|x| {
+            matches!(x, EffectFile::Modifier { level: LevelFile::Leader(p, q), .. }
+                if p == leader || q == leader)
+        })
+        .count();
     let swap = |x: &mut String| {
         if x == leader {
             *x = by.to_string();
@@ -1500,6 +1748,117 @@ fn stand_in(e: &mut EventFile, leader: &str, by: &str) {
     if let Some(c) = &mut e.when {
         guard(c, &swap);
     }
+    (serde_json::to_string(&*e).ok() != before, swapped)
+}
+
+/// The events still in the run (`after`) that presume what a change undid in `before`:
+/// - after a `Remove`, an event that stays although its guard asks that the removed event
+///   happened, a modifier that ended with it (`UntilEvent`), a follow-up of it kept because
+///   something else schedules it too, and a later event that names the same thing: its id
+///   is the removed one's with a part added (`treaty` and `treaty_renewed`), or its title
+///   holds the removed one's whole title ("Treaty" in "Treaty renewed");
+/// - after a `ReplaceLeader`, an event that can come on or after the day and still names
+///   the leader replaced: as an actor, in a leader-level modifier, or by surname in its
+///   title (the stand-in acting under the leader's name).
+fn contradictions(
+    before: &ScenarioFile,
+    after: &ScenarioFile,
+    changes: &[ChangeFile],
+) -> Vec<Contradiction> {
+    let mut found = Vec::new();
+    let here: BTreeSet<&str> = after.events.iter().map(|e| e.id.as_str()).collect();
+    let stays = |id: &str| here.contains(id);
+    let was = |id: &str| before.events.iter().find(|e| e.id == id);
+    for change in changes {
+        let label = change_label(change);
+        let mut say = |e: &EventFile, why: String| {
+            found.push(Contradiction {
+                change: label.clone(),
+                event: (e.id.clone(), e.title.clone(), e.date),
+                why,
+            });
+        };
+        match change {
+            ChangeFile::Remove(id) => {
+                let Some(gone) = was(id) else { continue };
+                let one = BTreeSet::from([id.clone()]);
+                for e in after.events.iter().filter(|e| &e.id != id) {
+                    if e.when.as_ref().is_some_and(|c| asks(c, &one)) {
+                        say(
+                            e,
+                            format!("its guard asks that \"{}\" happened", gone.title),
+                        );
+                    }
+                    if e.effects.iter().any(|x| {
+                        matches!(x, EffectFile::Modifier { fade: FadeFile::UntilEvent(c), .. } if c == id)
+                    }) {
+                        say(e, format!("a modifier of it ended with \"{}\"", gone.title));
+                    }
+                    let follows = gone
+                        .effects
+                        .iter()
+                        .any(|x| matches!(x, EffectFile::FollowUp { event, .. } if *event == e.id));
+                    if follows && stays(&e.id) {
+                        say(
+                            e,
+                            format!(
+                                "it followed \"{}\" and stays, scheduled by another event",
+                                gone.title
+                            ),
+                        );
+                    }
+                    let later = match (e.date, gone.date) {
+                        (Some(d), Some(g)) => d > g,
+                        _ => true,
+                    };
+                    let same_id =
+                        e.id.starts_with(&format!("{id}_")) || e.id.ends_with(&format!("_{id}"));
+                    let title = gone.title.to_lowercase();
+                    let same_title =
+                        title.chars().count() >= 5 && e.title.to_lowercase().contains(&title);
+                    if later && (same_id || same_title) {
+                        say(e, format!("it names the same thing as \"{}\"", gone.title));
+                    }
+                }
+            }
+            ChangeFile::ReplaceLeader { leader, from, .. } => {
+                let Some(l) = before.leaders.iter().find(|l| &l.id == leader) else {
+                    continue;
+                };
+                let mut names: Vec<&str> = l.name.split_whitespace().last().into_iter().collect();
+                if let Some(short) = &l.short
+                    && short.chars().count() >= 4
+                    && short.chars().all(char::is_alphabetic)
+                    && !names.contains(&short.as_str())
+                {
+                    names.push(short);
+                }
+                for e in (after.events.iter()).filter(|e| e.date.is_none_or(|d| d >= *from)) {
+                    let whose = if e.date.is_none() {
+                        " (it has no date of its own, so it kept its references)"
+                    } else {
+                        ""
+                    };
+                    if e.actors.iter().any(|a| a == leader) {
+                        say(e, format!("it still names {} as an actor{whose}", l.name));
+                    } else if e.effects.iter().any(|x| {
+                        matches!(x, EffectFile::Modifier { level: LevelFile::Leader(p, q), .. } if p == leader || q == leader)
+                    }) {
+                        say(e, format!("a leader-level modifier of it still names {}{whose}", l.name));
+                    }
+                    let words: Vec<&str> = e.title.split(|c: char| !c.is_alphanumeric()).collect();
+                    if let Some(name) = names.iter().find(|n| words.contains(n)) {
+                        say(
+                            e,
+                            format!("its title names {name}, whose place the stand-in has taken"),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Places the scenario's unlocated problems at the change that names their subject.

@@ -159,6 +159,12 @@ pub enum Subject {
         /// The group in words (`group_words`).
         group: String,
     },
+    /// One entry of a counterfactual's `considered` list, by its position (from 0):
+    /// `considered[0]`.
+    Considered {
+        /// Position in the counterfactual's `considered`, from 0.
+        index: usize,
+    },
     /// A calibration's parameter file: `params`.
     Params,
 }
@@ -235,6 +241,7 @@ impl Subject {
             | Subject::Scale
             | Subject::Text
             | Subject::Counterfactual { .. }
+            | Subject::Considered { .. }
             | Subject::Params => None,
         }
     }
@@ -267,6 +274,7 @@ impl fmt::Display for Subject {
                 None => write!(f, "{kind}(\"{id}\")"),
             },
             Subject::Group { kind, group, .. } => write!(f, "{kind}({group})"),
+            Subject::Considered { index } => write!(f, "considered[{index}]"),
             Subject::Params => write!(f, "params"),
         }
     }

@@ -202,6 +202,8 @@ struct LabView {
     layout: &'static str,
     /// The divergence summary of a what-if.
     divergence: Option<String>,
+    /// The what-if's report card in plain sentences (empty for the history).
+    card: Vec<String>,
     checkpoints: Vec<CheckpointInfo>,
     debrief: Vec<String>,
     /// The what-if as a counterfactual file's text.
@@ -460,6 +462,9 @@ fn told(p: &Prepared) -> crate::report::Told<'_> {
     let (file, base) = (&p.loaded.file, &p.loaded.scenario);
     crate::report::Told {
         removals: &w.removals,
+        plausibility: &w.plausibility,
+        contradictions: &w.contradictions,
+        handovers: &w.handovers,
         rewrite: Some(crate::report::Rewrite {
             changes: w.changes,
             touched: crate::report::WhatIf::of(file, base, w).touched,
@@ -665,6 +670,10 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
         pairs: o.pairs.iter().map(|&p| sc.pair_key(p)).collect(),
         layout: o.chart.layout.name(),
         divergence,
+        card: match (&p.file, &p.whatif) {
+            (Some(f), Some(w)) => crate::serve::whatif::card_in_words(sc, f, w),
+            _ => Vec::new(),
+        },
         checkpoints,
         debrief: lab::debrief(sc, o),
         counterfactual: p.text.clone(),

@@ -230,6 +230,11 @@ function renderView(v) {
   } else {
     $("summary").replaceChildren(el("p", {}, v.summary));
   }
+  // A what-if's report card: the rules historians hold counterfactuals to.
+  if (v.card && v.card.length) {
+    $("summary").append(el("h4", {}, "The what-if's report card"),
+      el("ul", { class: "card" }, ...v.card.map((line) => el("li", {}, line))));
+  }
   const marks = $("marks");
   marks.replaceChildren();
   v.markers.forEach((m, i) => {

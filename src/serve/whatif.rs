@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 use ron::ser::PrettyConfig;
 
 use crate::date::Date;
-use crate::scenario::counterfactual::{ChangeFile, CounterfactualFile};
+use crate::scenario::counterfactual::{
+    ChangeFile, Counterfactual, CounterfactualFile, Plausibility,
+};
 use crate::scenario::error::{Kind, Subject};
 use crate::scenario::{Problem, Scenario, ScenarioError};
 
@@ -155,6 +157,61 @@ pub fn change_in_words(sc: &Scenario, change: &ChangeFile) -> String {
         ChangeFile::Accumulate { .. } => "events accumulated instead of fading".to_string(),
         ChangeFile::Decay => "events faded instead of accumulating".to_string(),
     }
+}
+
+/// The report card of a page's what-if in plain sentences, for the teacher: whether
+/// contemporaries considered each change, the changes' joint probability, what in the
+/// run contradicts them, and what each leader replacement hands to the stand-in. The
+/// figures and the rules are those of `compare`'s text.
+pub fn card_in_words(sc: &Scenario, file: &CounterfactualFile, cf: &Counterfactual) -> Vec<String> {
+    let mut card = Vec::new();
+    for (change, p) in file.changes.iter().zip(&cf.plausibility) {
+        let what = capitalize(&change_in_words(sc, change));
+        card.push(match &p.considered {
+            Some((source, Some(chance))) => {
+                format!("{what}: considered at the time ({source}), with a chance of {chance}.")
+            }
+            Some((source, None)) => format!("{what}: considered at the time ({source})."),
+            None => format!(
+                "{what}: a miracle counterfactual, as Lebow calls it: no source says it was considered at the time."
+            ),
+        });
+    }
+    let n = cf.plausibility.len();
+    if n > 1 {
+        card.push(match Plausibility::joint(&cf.plausibility) {
+            Some(joint) => format!(
+                "Together, the {n} changes have a chance of {} (their chances multiplied, as if independent).",
+                crate::report::probability(joint)
+            ),
+            None => "The chance of the changes together is not given: not every change has a chance.".to_string(),
+        });
+    }
+    for h in &cf.handovers {
+        let count = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+        card.push(format!(
+            "{} takes {}'s place from {}: {} ({}), {} and {}.",
+            h.by.1,
+            h.leader.1,
+            h.from,
+            count(h.offices.len(), "office"),
+            h.offices.join("; "),
+            count(h.events, "event"),
+            count(h.modifiers, "leader-level modifier"),
+        ));
+    }
+    if cf.contradictions.is_empty() {
+        card.push("Nothing still in the run contradicts the changes.".to_string());
+    }
+    for c in &cf.contradictions {
+        let (_, title, date) = &c.event;
+        let when = date.map_or(String::new(), |d| format!(" ({d})"));
+        card.push(format!(
+            "Does not hold together: \u{201c}{title}\u{201d}{when} stays, but {}.",
+            c.why
+        ));
+    }
+    card
 }
 
 /// Why a page's changes cannot be tried, in one plain sentence that names the change and
@@ -335,6 +392,8 @@ pub fn counterfactual(
         question,
         description: "Made with the diplosim classroom page.".to_string(),
         changes: all,
+        // The preset's changes come first, so its entries keep their positions.
+        considered: preset.map_or_else(Vec::new, |p| p.file.considered.clone()),
     }
 }
 

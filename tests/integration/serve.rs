@@ -288,6 +288,53 @@ fn a_preset_runs_as_the_shipped_counterfactual() {
 }
 
 #[test]
+fn a_what_if_answer_carries_its_report_card_in_words() {
+    let s = server();
+    let q = format!("s={SINO}&p=counterfactuals/war_in_1969.ron&runs=4");
+    let v = get(&s.url, &format!("/api/lab?{q}")).json();
+    let card: Vec<&str> = (v["card"].as_array().unwrap().iter())
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(card.len(), 4, "{card:?}");
+    assert!(
+        card[0].contains("considered at the time (Sino-Soviet split [14]"),
+        "{card:?}"
+    );
+    assert!(card[0].ends_with("with a chance of 0.1."), "{card:?}");
+    assert!(
+        card[1].contains(": a miracle counterfactual, as Lebow calls it"),
+        "{card:?}"
+    );
+    assert_eq!(
+        card[2],
+        "The chance of the changes together is not given: not every change has a chance."
+    );
+    assert_eq!(card[3], "Nothing still in the run contradicts the changes.");
+    // The same card is in the what-if's divergence.txt.
+    let text = v["divergence"].as_str().unwrap();
+    assert!(
+        text.contains("  joint probability         not given: 1 of 2 changes has no chance\n"),
+        "{text}"
+    );
+    // Malenkov in Khrushchev's place: what he is handed, and a title that still names
+    // Khrushchev.
+    let q = format!("s={SINO}&c=lead:khrushchev:malenkov:1953-09-14&runs=2");
+    let v = get(&s.url, &format!("/api/lab?{q}")).json();
+    let card: Vec<&str> = (v["card"].as_array().unwrap().iter())
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(card.contains(&"Georgy Malenkov takes Nikita Khrushchev's place from 1953-09-14: 1 office (leader 1953-09-14 to 1964-10-14), 12 events and 2 leader-level modifiers."), "{card:?}");
+    assert!(
+        card.iter()
+            .any(|l| l.starts_with("Does not hold together: \u{201c}Khrushchev denounces Stalin")),
+        "{card:?}"
+    );
+    // The history has no card.
+    let v = get(&s.url, &format!("/api/lab?s={SINO}&runs=2")).json();
+    assert_eq!(v["card"], serde_json::json!([]));
+}
+
+#[test]
 fn the_handout_is_self_contained() {
     let s = server();
     let h = get(

@@ -310,6 +310,9 @@ fn the_report_card_says_how_much_is_rewritten_when_the_histories_rejoin_and_how_
     let c = experiment::compare(&base, &v, Seeds::new(1, 20).unwrap(), &()).unwrap();
     let told = Told {
         removals: &cf.removals,
+        plausibility: &cf.plausibility,
+        contradictions: &cf.contradictions,
+        handovers: &cf.handovers,
         rewrite: Some(Rewrite {
             changes: cf.changes,
             touched,
@@ -344,4 +347,200 @@ fn the_report_card_says_how_much_is_rewritten_when_the_histories_rejoin_and_how_
         ),
         "{text}"
     );
+}
+
+/// The report card's plausibility lines of a fixture counterfactual, on 4 paired runs.
+fn plausibility_of(fixture: &str) -> (Counterfactual, String) {
+    use diplosim::experiment::{self, Seeds, Variant};
+    use diplosim::report::{self, Told};
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let base = Scenario::load(&fixtures.join("small.ron")).unwrap();
+    let cf = Counterfactual::load(&fixtures.join("counterfactuals").join(fixture))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v = [Variant {
+        name: &cf.name,
+        scenario: &cf.scenario,
+    }];
+    let c = experiment::compare(&base, &v, Seeds::new(1, 4).unwrap(), &()).unwrap();
+    let told = Told {
+        plausibility: &cf.plausibility,
+        ..Told::default()
+    };
+    let text = report::divergence_text(&base, &c, &[cf.title.as_str()], &[told]);
+    (cf, text)
+}
+
+#[test]
+fn the_report_card_says_which_changes_were_considered_and_their_joint_chance() {
+    let (_, text) = plausibility_of("considered.ron");
+    assert!(
+        text.contains(concat!(
+            "  plausibility              Remove(\"incident\"): considered (a border commander's memoir), chance 0.25\n",
+            "                            Remove(\"treaty\"): considered (the North's cabinet minutes, 1951), chance 0.5\n",
+            "  joint probability         0.125 (the product of the 2 changes' chances, as if independent)\n",
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_change_no_source_considered_is_a_miracle_and_leaves_the_joint_chance_unsaid() {
+    let (cf, text) = plausibility_of("half_miracle.ron");
+    assert_eq!(
+        diplosim::scenario::counterfactual::Plausibility::joint(&cf.plausibility),
+        None
+    );
+    assert!(
+        text.contains(concat!(
+            "  plausibility              Move(event: \"treaty\", to: \"1953-03-01\"): considered (the South's envoy, letter of 1951), chance 0.4\n",
+            "                            Scale(event: \"treaty\", by: 2): a miracle counterfactual (Lebow): no source says it was considered\n",
+            "                            Remove(\"party_ties\"): considered (the Red Party's congress, 1952)\n",
+            "  joint probability         not given: 2 of 3 changes have no chance\n",
+        )),
+        "{text}"
+    );
+    // A what-if with no `considered` at all is a miracle in every change.
+    let (_, text) = plausibility_of("no_incident.ron");
+    assert!(
+        text.contains(concat!(
+            "  plausibility              Remove(\"incident\"): a miracle counterfactual (Lebow): no source says it was considered\n",
+            "  joint probability         not given: 1 of 1 change has no chance\n",
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_considered_entry_naming_no_change_or_a_chance_out_of_range_is_located() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/counterfactuals");
+    let path = fixtures.join("bad_considered.ron");
+    let text = "Counterfactual(\n    base: \"../small.ron\",\n    title: \"t\",\n    question: \"q?\",\n    changes: [Remove(\"incident\"), Remove(\"treaty\")],\n    considered: [\n        (change: 2, source: \"a memoir\"),\n        (change: 0, source: \"a memoir\", chance: 1.5),\n        (change: 0, source: \"again\"),\n        (change: 1, source: \" \"),\n    ],\n)\n";
+    let source = Source::parse(text.to_string(), &path).unwrap_or_else(|e| panic!("{e}"));
+    let base_path = fixtures.join("../small.ron");
+    let base =
+        ScenarioFile::parse(&std::fs::read_to_string(&base_path).unwrap(), &base_path).unwrap();
+    let e = source.apply(&base, &base_path).unwrap_err();
+    let ScenarioError::Invalid { problems, .. } = &e else {
+        panic!("{e:?}")
+    };
+    let seen: Vec<(String, String, Option<(usize, usize)>)> = (problems.iter())
+        .map(|p| {
+            (
+                p.subject.to_string(),
+                p.message.clone(),
+                p.location.as_ref().map(|l| (l.line, l.col)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "considered[0]".to_string(),
+                "names change 2, but the counterfactual lists 2 changes".to_string(),
+                Some((7, 18))
+            ),
+            (
+                "considered[1]".to_string(),
+                "has a chance of 1.5, outside [0, 1]".to_string(),
+                Some((8, 49))
+            ),
+            (
+                "considered[2]".to_string(),
+                "names change 0 (Remove(\"incident\")) a second time".to_string(),
+                Some((9, 18))
+            ),
+            (
+                "considered[3]".to_string(),
+                "has an empty `source`".to_string(),
+                Some((10, 29))
+            ),
+        ]
+    );
+    let shown = e.to_string();
+    assert!(shown.contains("bad_considered.ron:8:49"), "{shown}");
+    assert!(shown.contains("here 0 to 1"), "{shown}");
+}
+
+/// The report card of a fixture counterfactual with all it is told, on 2 paired runs.
+fn card_of(fixture: &str) -> String {
+    use diplosim::experiment::{self, Seeds, Variant};
+    use diplosim::report::{self, Told};
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let base = Scenario::load(&fixtures.join("small.ron")).unwrap();
+    let cf = Counterfactual::load(&fixtures.join("counterfactuals").join(fixture))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v = [Variant {
+        name: &cf.name,
+        scenario: &cf.scenario,
+    }];
+    let c = experiment::compare(&base, &v, Seeds::new(1, 2).unwrap(), &()).unwrap();
+    let told = Told {
+        removals: &cf.removals,
+        plausibility: &cf.plausibility,
+        contradictions: &cf.contradictions,
+        handovers: &cf.handovers,
+        rewrite: None,
+    };
+    report::divergence_text(&base, &c, &[cf.title.as_str()], &[told])
+}
+
+#[test]
+fn a_removed_treaty_whose_renewal_guard_or_tied_end_stays_is_a_cotenability_warning() {
+    let text = card_of("treaty_gone_renewal_kept.ron");
+    assert!(
+        text.contains(concat!(
+            "  cotenability              Remove(\"treaty\") leaves \"Treaty renewed\" (treaty_renewal, 1956-03-01): it names the same thing as \"Treaty\"\n",
+            "                            Remove(\"treaty\") leaves \"A visit\" (visit, 1953-05-01): its guard asks that \"Treaty\" happened\n",
+            "                            Remove(\"treaty\") leaves \"A visit\" (visit, 1953-05-01): a modifier of it ended with \"Treaty\"\n",
+        )),
+        "{text}"
+    );
+    // A follow-up that another event schedules too stays, though it answered the removed one.
+    let text = card_of("apology_kept.ron");
+    assert!(
+        text.contains(
+            "  cotenability              Remove(\"incident\") leaves \"Apology\" (apology): it followed \"Border incident\" and stays, scheduled by another event\n"
+        ),
+        "{text}"
+    );
+    // Removing the incident takes its apology with it: nothing left presumes it.
+    let text = card_of("no_incident.ron");
+    assert!(
+        text.contains(
+            "  cotenability              no change contradicts an event still in the run\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_leader_replacement_says_what_it_hands_over_and_where_the_leader_is_still_named() {
+    // From June 1951 Dee stands in Cid's place: in the friendship of 1952 (an actor and
+    // a leader-level modifier), for Cid's one open term.
+    let text = card_of("dee_for_cid.ron");
+    assert!(
+        text.contains(
+            "  hands over                Cid South's place (cid) to Dee South (dee) from 1951-06-01: 1 office (leader from 1951-06-01), 1 event, 1 leader-level modifier\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  cotenability              ReplaceLeader(leader: \"cid\", by: \"dee\", from: \"1951-06-01\") leaves \"Cid South speaks in the North\" (cid_speech, 1958-01-01): its title names South, whose place the stand-in has taken\n"
+        ),
+        "{text}"
+    );
+    // In the shipped what-if, Malenkov takes Khrushchev's twelve events, and the Bucharest
+    // clash of 1960 still bears Khrushchev's name.
+    let cf = Counterfactual::load(
+        &shipped().with_file_name("counterfactuals/malenkov_instead_of_khrushchev.ron"),
+    )
+    .unwrap();
+    let h = &cf.handovers[0];
+    assert_eq!((h.offices.len(), h.events), (1, 12), "{h:?}");
+    let named: Vec<&str> = (cf.contradictions.iter())
+        .map(|c| c.event.0.as_str())
+        .collect();
+    assert_eq!(named, ["bucharest_clash"]);
 }
