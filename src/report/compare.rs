@@ -459,7 +459,7 @@ pub const LINES: usize = 3;
 /// The chart of a comparison: the baseline (with the events of its first run) and every
 /// variant as a line, the mean over the paired runs when there are several (one variant
 /// also gets the band of 90% of its paired runs); the question as the subtitle. With
-/// more than [`LINES`] variants, small multiples instead: a panel per variant against the
+/// more than `LINES` (3) variants, small multiples instead: a panel per variant against the
 /// baseline, titled with its question. With several pairs of states, a panel per pair,
 /// each with the pair's baseline against every variant (whatever the layout asked for:
 /// a what-if's lines and its pairs' lines on one plot would be too many to tell apart).

@@ -80,7 +80,7 @@ impl WhatIf {
         }
     }
 
-    /// The title of everything made from the variant: "What if? <its title>".
+    /// The title of everything made from the variant: "What if? " and its title.
     pub fn heading(&self) -> String {
         format!("What if? {}", self.title)
     }
