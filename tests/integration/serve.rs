@@ -1510,3 +1510,86 @@ fn serve_on_every_address_prints_the_addresses_for_students() {
         }
     }
 }
+
+/// The strip labels of an SVG chart: (x, y, name) of every text that is exactly `name`.
+fn labels<'a>(svg: &str, name: &'a str) -> Vec<(f64, f64, &'a str)> {
+    svg.split("<text ")
+        .skip(1)
+        .filter_map(|t| {
+            let (attrs, rest) = t.split_once('>')?;
+            (rest.split("</text>").next()?.trim() == name).then_some(())?;
+            let at = |key: &str| -> Option<f64> {
+                let v = attrs.split(&format!("{key}=\"")).nth(1)?;
+                v.split('"').next()?.parse().ok()
+            };
+            Some((at("x")?, at("y")?, name))
+        })
+        .collect()
+}
+
+#[test]
+fn the_leader_strip_shows_the_what_ifs_leaders_on_the_page_and_in_compare() {
+    let s = server();
+    let svg = |c: &str| {
+        let r = get(&s.url, &format!("/api/lab?s={SINO}&c={c}&runs=3&seed=1"));
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()["svg"].as_str().unwrap().to_string()
+    };
+    // The history's strip: Mao from 1949 to 1976, and Zhou Enlai nowhere on it (he was
+    // premier, not the leader).
+    let history = svg("remove:secret_speech");
+    let [(mao_x, strip_y, _)] = labels(&history, "Mao Zedong")[..] else {
+        panic!("one Mao Zedong on the history's strip");
+    };
+    assert!(labels(&history, "Zhou Enlai").is_empty());
+    assert_eq!(labels(&history, "Nikita Khrushchev").len(), 1);
+
+    // Mao's tenure ended in 1959: his label sits in the middle of a shorter bar, further
+    // left, on the same strip.
+    let ended = svg("end:mao:1959-04-27");
+    let [(x, y, _)] = labels(&ended, "Mao Zedong")[..] else {
+        panic!("one Mao Zedong on the strip of the ended tenure");
+    };
+    assert_eq!(y, strip_y);
+    assert!(
+        x < mao_x - 100.0,
+        "Mao's bar still reaches 1976: {x} against {mao_x}"
+    );
+    assert!(labels(&ended, "Zhou Enlai").is_empty());
+
+    // A stand-in from 1959: Mao to 1959, then Zhou Enlai on the same strip to 1976.
+    let stand_in = svg("lead:mao:zhou_enlai:1959-04-27");
+    let [(m, my, _)] = labels(&stand_in, "Mao Zedong")[..] else {
+        panic!("one Mao Zedong on the strip of the stand-in");
+    };
+    let [(z, zy, _)] = labels(&stand_in, "Zhou Enlai")[..] else {
+        panic!("Zhou Enlai stands in on the strip");
+    };
+    assert_eq!((my, zy), (strip_y, strip_y));
+    assert!((m - x).abs() < 1.0 && z > m, "Mao at {m}, Zhou at {z}");
+
+    // `compare` draws the same strip from the shipped what-if: Malenkov, not Khrushchev,
+    // leads the Soviet Union from 1953 to 1964.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let compare = diplosim(
+        &shipped(),
+        &[
+            "compare",
+            SINO,
+            "counterfactuals/malenkov_instead_of_khrushchev.ron",
+            "--runs",
+            "3",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(compare.code, Some(0), "{}", compare.stderr);
+    let chart = std::fs::read_to_string(out.join("chart.svg")).unwrap();
+    assert!(
+        labels(&chart, "Nikita Khrushchev").is_empty(),
+        "Khrushchev is still on the strip"
+    );
+    assert_eq!(labels(&chart, "Georgy Malenkov").len(), 1);
+}
