@@ -203,8 +203,19 @@ function edit(e) {
 function fillLeaders() {
   // A scenario that names no leader has nothing to end or replace.
   $("leaders").hidden = !scenario.leaders.length;
+  // Grouped by state, so an option is only the leader's name and their years: short
+  // enough to be read whole in a drop-down on a narrow screen.
+  const states = [...new Set(scenario.leaders.map((l) => l.state))];
+  const years = (l) => {
+    if (!l.terms.length) return "";
+    const from = l.terms.map((t) => t.from).sort()[0].slice(0, 4);
+    const ends = l.terms.map((t) => t.to || "");
+    const to = ends.includes("") ? "" : ends.sort().pop().slice(0, 4);
+    return ", " + from + (to === from ? "" : "-" + to);
+  };
   const opts = (sel) => {
-    sel.replaceChildren(...scenario.leaders.map((l) => el("option", { value: l.id }, l.name + " (" + l.state + ")")));
+    sel.replaceChildren(...states.map((s) => el("optgroup", { label: s },
+      ...scenario.leaders.filter((l) => l.state === s).map((l) => el("option", { value: l.id }, l.name + years(l))))));
   };
   opts($("leader")); opts($("by")); opts($("replaced"));
 }

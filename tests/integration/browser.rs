@@ -1048,3 +1048,55 @@ fn the_page_at_1024_keeps_the_panel_by_the_chart_and_its_small_items_work() {
     );
     b.screenshot("page-1024x768-moved.png");
 }
+
+/// For each leader drop-down: its id, the options whose text does not fit in it, and
+/// whether it sits inside the panel and the window.
+const LEADER_FITS: &str = "const panel = document.querySelector('#panel').getBoundingClientRect(); const c = document.createElement('canvas').getContext('2d'); return ['leader', 'by', 'replaced'].map((id) => { const s = document.getElementById(id); const st = getComputedStyle(s); c.font = st.fontWeight + ' ' + st.fontSize + ' ' + st.fontFamily; const r = s.getBoundingClientRect(); const room = s.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight) - 20; const cut = [...s.options].filter((o) => c.measureText(o.text).width > room).map((o) => o.text); return [id, cut, s.options.length, r.left >= panel.left - 1 && r.right <= panel.right + 1 && r.right <= innerWidth, r.width]; });";
+
+#[test]
+fn leader_drop_downs_show_every_name_whole_on_a_narrow_and_a_wide_screen() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let s = server(&shipped());
+    for (w, h) in [(1024, 768), (1920, 1080)] {
+        let b = Browser::open(&chromium, &driver, w, h);
+        b.go(&format!("{}?s={SINO}&runs=20", s.url));
+        b.until("the history as scripted", SVG_READY);
+        let fits = b.js(LEADER_FITS);
+        for f in fits.as_array().unwrap() {
+            assert!(
+                f[2].as_u64().unwrap() >= 20,
+                "{w}x{h}: too few leaders: {f}"
+            );
+            assert_eq!(f[1], json!([]), "{w}x{h}: names cut off in #{}: {f}", f[0]);
+            assert_eq!(
+                f[3],
+                json!(true),
+                "{w}x{h}: #{} leaves the panel: {f}",
+                f[0]
+            );
+        }
+        // Grouped by state: an option is the name and the years, not the state again.
+        let groups = b.js(
+            "return [...document.querySelectorAll('#replaced optgroup')].map((g) => g.label + ': ' + [...g.children].map((o) => o.text).join('; '));",
+        );
+        let groups: Vec<&str> = groups
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap())
+            .collect();
+        assert_eq!(groups.len(), 2, "{groups:?}");
+        assert!(
+            groups[0].starts_with("China: Feng Guozhang, 1917-1918;"),
+            "{groups:?}"
+        );
+        assert!(
+            groups[1].contains("Konstantin Chernenko, 1984-1985"),
+            "{groups:?}"
+        );
+        b.js("document.querySelector('#leaders').scrollIntoView();");
+        b.screenshot(&format!("page-{w}x{h}-leaders.png"));
+    }
+}
