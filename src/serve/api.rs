@@ -206,6 +206,8 @@ struct LabView {
     debrief: Vec<String>,
     /// The what-if as a counterfactual file's text.
     counterfactual: Option<String>,
+    /// The file name "Download .ron" saves it as: its `name` and `.ron`.
+    file: Option<String>,
     runs: u64,
     seed: u64,
     /// The chart in words, for screen readers.
@@ -426,15 +428,18 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
         .map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     let whatif = match (&text, &file) {
         (Some(t), Some(f)) => {
-            Some(app.validate(&loaded, t.clone()).map_err(|b| {
-                let (e, mut reply) = *b;
-                // A change made on the page is told in one plain sentence.
-                reply.detail = Some(std::mem::replace(
-                    &mut reply.message,
-                    change_error(&loaded.scenario, f, &e),
-                ));
-                reply
-            })?)
+            Some(
+                app.validate(&loaded, t.clone(), f.name.as_deref().unwrap_or(NAME))
+                    .map_err(|b| {
+                        let (e, mut reply) = *b;
+                        // A change made on the page is told in one plain sentence.
+                        reply.detail = Some(std::mem::replace(
+                            &mut reply.message,
+                            change_error(&loaded.scenario, f, &e),
+                        ));
+                        reply
+                    })?,
+            )
         }
         _ => None,
     };
@@ -668,6 +673,11 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
         checkpoints,
         debrief: lab::debrief(sc, o),
         counterfactual: p.text.clone(),
+        file: p
+            .file
+            .as_ref()
+            .and_then(|f| f.name.as_ref())
+            .map(|n| format!("{n}.ron")),
         runs: p.seeds.runs,
         seed: p.seeds.first,
         alt: crate::handout::alt_text(sc, o),
@@ -725,17 +735,23 @@ pub(super) async fn download(
             let mut q = q;
             q.insert("runs".into(), "1".into());
             let p = prepare(&a, &q)?;
+            let name = p.file.as_ref().and_then(|f| f.name.clone());
             p.text
+                .zip(name)
                 .ok_or_else(|| Reply::bad("no change to download: make a change first"))
         })
         .await?;
+    let (text, name) = text;
+    // The name is of ASCII letters, digits and `_` only (`name_of`, or a preset's name that
+    // validation accepted as a folder name): safe in the header as it is.
+    let disposition = format!("attachment; filename=\"{name}.ron\"");
     Ok((
         [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
             (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"whatif.ron\"",
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
             ),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
         text,
     )
@@ -851,7 +867,7 @@ pub(super) async fn check(
         .light
         .run(move || {
             let loaded = a.scenario(&key)?;
-            let c = a.validate(&loaded, text.clone()).map_err(|b| b.1)?;
+            let c = a.validate(&loaded, text.clone(), NAME).map_err(|b| b.1)?;
             let file: CounterfactualFile = crate::scenario::source::parse(&text, Path::new("x"))
                 .map_err(|e| Reply::bad(e.to_string()))?;
             // As `diplosim check` reads it, the file names its base: it must be the

@@ -1,10 +1,10 @@
-// The what-if lab: the page's state lives in the URL (s, p, c, runs, seed, and for a
-// scenario of several pairs of states, pairs and layout); every change asks the server for
-// the chart and the numbers. No library, no network beyond the page's own server.
+// The what-if lab: the page's state lives in the URL (s, p, c, runs, seed, the what-if's
+// title t when the teacher wrote one, and for a scenario of several pairs of states, pairs
+// and layout); every change asks the server for the chart and the numbers. No library, no network beyond the page's own server.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { s: "", p: "", c: [], runs: 200, seed: 1, pairs: [], layout: "" };
+const state = { s: "", p: "", c: [], runs: 200, seed: 1, pairs: [], layout: "", t: "" };
 // With more pairs than this, the page starts with the first of them ticked.
 const MOST_PAIRS = 4;
 let scenario = null;   // the scenario's events, leaders and presets
@@ -21,6 +21,7 @@ function query(extra) {
   q.set("seed", String(state.seed));
   if (state.pairs.length) q.set("pairs", state.pairs.join(","));
   if (state.layout) q.set("layout", state.layout);
+  if (state.t && (state.c.length || state.p)) q.set("t", state.t);
   for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
   return q.toString();
 }
@@ -35,6 +36,7 @@ function readUrl() {
   if (!(state.seed >= 0)) state.seed = 1;
   state.pairs = (q.get("pairs") || "").split(",").filter((x) => x);
   state.layout = q.get("layout") || "";
+  state.t = (q.get("t") || "").trim();
 }
 
 function pairName(key) {
@@ -284,11 +286,16 @@ function renderView(v) {
   const dl = $("download");
   if (v.counterfactual) {
     dl.href = "api/counterfactual?" + query();
+    dl.download = v.file;
     dl.setAttribute("aria-disabled", "false");
   } else {
     dl.removeAttribute("href");
     dl.setAttribute("aria-disabled", "true");
   }
+  // The what-if's title, for the teacher to edit; the history's is not theirs to change.
+  const title = $("title");
+  title.disabled = !v.counterfactual;
+  if (document.activeElement !== title) title.value = v.counterfactual ? v.title : "";
 }
 
 function onLoopback() {
@@ -382,7 +389,7 @@ async function update() {
     $("error").hidden = false;
     // A change made on the page is told in one plain sentence (its file's located message
     // is `detail`); a file's own problems come with the file.
-    $("error").textContent = (e.error || String(e)) + (e.counterfactual && !e.detail ? "\n\nThe what-if as a file (whatif.ron):\n" + e.counterfactual : "");
+    $("error").textContent = (e.error || String(e)) + (e.counterfactual && !e.detail ? "\n\nThe what-if as a file:\n" + e.counterfactual : "");
     $("status").textContent = "This what-if cannot run: see the message.";
   } finally {
     if (inflight === ask) $("chart").classList.remove("busy");
@@ -436,7 +443,7 @@ async function start() {
 
 function wire() {
   $("scenario").addEventListener("change", async () => {
-    state.s = $("scenario").value; state.p = ""; state.c = []; state.pairs = []; state.layout = "";
+    state.s = $("scenario").value; state.p = ""; state.c = []; state.pairs = []; state.layout = ""; state.t = "";
     await loadScenario(); update();
   });
   $("preset").addEventListener("change", () => { state.p = $("preset").value; update(); });
@@ -446,7 +453,9 @@ function wire() {
   for (const r of document.querySelectorAll("input[name=layout]")) {
     r.addEventListener("change", () => { state.layout = r.value; renderPairs(); update(); });
   }
-  $("clear").addEventListener("click", () => { state.c = []; state.p = ""; $("preset").value = ""; update(); });
+  $("clear").addEventListener("click", () => { state.c = []; state.p = ""; state.t = ""; $("preset").value = ""; update(); });
+  // An emptied title gives back the one made from the changes.
+  $("title").addEventListener("change", () => { state.t = $("title").value.trim(); update(); });
   $("copy").addEventListener("click", async () => {
     const link = shareLink();
     const where = onLoopback() && !addresses.length ? " (on this machine only: see “Link for students”)" : "";

@@ -315,9 +315,29 @@ fn a_student_removes_an_event_shares_the_link_and_downloads_the_what_if() {
     assert_eq!(summary(&other), summary(&b));
     other.screenshot("page-1920x1080-whatif.png");
 
+    // The teacher renames the what-if: the chart, the link and the download follow.
+    assert_eq!(
+        b.js("const t = document.querySelector('#title'); return [t.disabled, t.value.endsWith('never happened')];"),
+        json!([false, true])
+    );
+    b.js("const t = document.querySelector('#title'); t.value = 'Without the Secret Speech'; t.dispatchEvent(new Event('change'));");
+    b.until(
+        "the renamed what-if",
+        "return !document.querySelector('#chart.busy') && document.querySelector('#svg svg').outerHTML.includes('What if? Without the Secret Speech');",
+    );
+    let url = b.js("return location.href;").as_str().unwrap().to_string();
+    assert!(url.contains("t=Without+the+Secret+Speech"), "{url}");
+    let renamed = Browser::open(&chromium, &driver, 1920, 1080);
+    renamed.go(&url);
+    renamed.until(
+        "the renamed view from its link",
+        "return document.querySelector('#title').value === 'Without the Secret Speech' && !document.querySelector('#chart.busy');",
+    );
+    renamed.screenshot("page-1920x1080-titled.png");
+
     // Download the what-if and check it with the binary, beside the shipped ones.
     b.click("#download");
-    let file = b.downloads.path().join("whatif.ron");
+    let file = b.downloads.path().join("without_the_secret_speech.ron");
     let started = Instant::now();
     while !file.exists() {
         assert!(started.elapsed() < Duration::from_secs(30), "no download");
@@ -327,8 +347,20 @@ fn a_student_removes_an_event_shares_the_link_and_downloads_the_what_if() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir(tmp.path().join("counterfactuals")).unwrap();
     std::fs::copy(shipped().join(SINO), tmp.path().join(SINO)).unwrap();
-    std::fs::copy(&file, tmp.path().join("counterfactuals/whatif.ron")).unwrap();
-    let r = diplosim(tmp.path(), &["check", "counterfactuals/whatif.ron"]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("name: Some(\"without_the_secret_speech\")")
+            && text.contains("title: \"Without the Secret Speech\""),
+        "{text}"
+    );
+    let saved = tmp
+        .path()
+        .join("counterfactuals/without_the_secret_speech.ron");
+    std::fs::copy(&file, saved).unwrap();
+    let r = diplosim(
+        tmp.path(),
+        &["check", "counterfactuals/without_the_secret_speech.ron"],
+    );
     assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
 }
 

@@ -173,11 +173,12 @@ fn a_what_if_link_gives_the_same_bytes_and_the_download_gives_the_same_numbers()
 
     let ron = get(&s.url, &format!("/api/counterfactual?{q}"));
     assert_eq!(ron.status, 200);
-    assert!(
-        ron.header("content-disposition")
-            .unwrap()
-            .contains("whatif.ron")
+    // Named after its title, "2 changes to the history".
+    assert_eq!(
+        ron.header("content-disposition").unwrap(),
+        "attachment; filename=\"2_changes_to_the_history.ron\""
     );
+    assert_eq!(v["file"], "2_changes_to_the_history.ron");
     assert_eq!(ron.text(), v["counterfactual"].as_str().unwrap());
     let saved = tmp.path().join("counterfactuals/whatif.ron");
     std::fs::write(&saved, ron.body).unwrap();
@@ -407,7 +408,7 @@ fn a_bad_change_is_one_plain_sentence_with_the_located_message_beside_it() {
         "The change \u{201c}secret_speach never happened\u{201d} cannot be tried: the scenario has no event \"secret_speach\"; pick it from the page's lists instead."
     );
     let msg = v["detail"].as_str().unwrap();
-    assert!(msg.contains("whatif.ron:"), "{msg}");
+    assert!(msg.contains("secret_speach_never_happened.ron:"), "{msg}");
     assert!(
         msg.contains("secret_speach") && msg.contains("secret_speech"),
         "{msg}"
@@ -1592,4 +1593,100 @@ fn the_leader_strip_shows_the_what_ifs_leaders_on_the_page_and_in_compare() {
         "Khrushchev is still on the strip"
     );
     assert_eq!(labels(&chart, "Georgy Malenkov").len(), 1);
+}
+
+#[test]
+fn a_what_ifs_title_is_the_teachers_and_names_its_downloaded_file() {
+    let tmp = copy_of_scenarios();
+    let s = server_with(tmp.path(), Limits::default());
+    let q = format!("s={SINO}&c=remove:secret_speech&runs=5");
+    let made = get(&s.url, &format!("/api/lab?{q}"));
+    assert_eq!(made.status, 200, "{}", made.text());
+    let made_title = made.json()["title"].as_str().unwrap().to_string();
+    assert!(made_title.ends_with("never happened"), "{made_title}");
+
+    // The teacher's title: on the chart, in the file, and naming the file.
+    let titled = format!("{q}&t=%20Without%20the%20%20Secret%20Speech%20");
+    let a = get(&s.url, &format!("/api/lab?{titled}"));
+    assert_eq!(a.status, 200, "{}", a.text());
+    let v = a.json();
+    assert_eq!(v["title"], "Without the Secret Speech");
+    assert_eq!(v["file"], "without_the_secret_speech.ron");
+    assert!(
+        v["svg"]
+            .as_str()
+            .unwrap()
+            .contains("What if? Without the Secret Speech")
+    );
+    assert_ne!(a.body, made.body, "the title is part of the answer");
+    let text = v["counterfactual"].as_str().unwrap();
+    assert!(
+        text.contains("name: Some(\"without_the_secret_speech\")")
+            && text.contains("title: \"Without the Secret Speech\""),
+        "{text}"
+    );
+    // The same title written otherwise is the same question, kept.
+    let again = get(
+        &s.url,
+        &format!("/api/lab?t=Without%20the%20Secret%20Speech&{q}"),
+    );
+    assert_eq!(again.body, a.body);
+    assert_eq!(again.header("x-diplosim-cache").unwrap(), "hit");
+
+    let ron = get(&s.url, &format!("/api/counterfactual?{titled}"));
+    assert_eq!(
+        ron.header("content-disposition").unwrap(),
+        "attachment; filename=\"without_the_secret_speech.ron\""
+    );
+    assert_eq!(ron.text(), text);
+    std::fs::write(
+        tmp.path()
+            .join("counterfactuals/without_the_secret_speech.ron"),
+        &ron.body,
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let compare = diplosim(
+        tmp.path(),
+        &[
+            "compare",
+            SINO,
+            "counterfactuals/without_the_secret_speech.ron",
+            "--runs",
+            "5",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(compare.code, Some(0), "{}", compare.stderr);
+    let csv = std::fs::read(out.join("compare.csv")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&csv).contains("without_the_secret_speech"),
+        "compare.csv names the what-if as the file does"
+    );
+    let page_csv = get(&s.url, &format!("/api/data?{titled}&file=compare.csv"));
+    assert_eq!(page_csv.body, csv);
+
+    // A prepared question alone keeps its own name; with a title, it is the title's.
+    let p = "p=counterfactuals/air_cover_at_once.ron&runs=5";
+    let preset = get(&s.url, &format!("/api/counterfactual?s={SINO}&{p}"));
+    assert_eq!(
+        preset.header("content-disposition").unwrap(),
+        "attachment; filename=\"air_cover_at_once.ron\""
+    );
+    let renamed = get(&s.url, &format!("/api/lab?s={SINO}&{p}&t=Baseline"));
+    assert_eq!(renamed.json()["file"], "baseline_what_if.ron");
+
+    // A title of no Latin letter gets the page's name; a title too long is refused.
+    let cyrillic = get(&s.url, &format!("/api/lab?{q}&t=%D0%91%D0%B5%D0%B7"));
+    assert_eq!(cyrillic.json()["file"], "whatif.ron");
+    assert_eq!(cyrillic.json()["title"], "\u{0411}\u{0435}\u{0437}");
+    let long = get(&s.url, &format!("/api/lab?{q}&t={}", "a".repeat(121)));
+    assert_eq!(long.status, 400);
+    assert!(
+        long.text().contains("has 121 characters") && long.text().contains("at most 120"),
+        "{}",
+        long.text()
+    );
 }
