@@ -685,6 +685,31 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
     })
 }
 
+/// Which runs "Why is the score what it is?" explains when a what-if is shown (`run`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Explained {
+    /// The history's run and the what-if's, one after the other (the default).
+    Both,
+    /// The history's run only.
+    History,
+    /// The what-if's run only.
+    WhatIf,
+}
+
+impl Explained {
+    fn of(run: Option<&str>) -> Result<Explained, Reply> {
+        match run.unwrap_or("") {
+            "" | "both" => Ok(Explained::Both),
+            "history" => Ok(Explained::History),
+            "whatif" => Ok(Explained::WhatIf),
+            other => Err(Reply::bad(format!(
+                "run must be history, whatif or both, not \"{}\"",
+                other.escape_debug()
+            ))),
+        }
+    }
+}
+
 pub(super) async fn explain(
     State(app): State<Arc<App>>,
     Query(q): Params,
@@ -696,6 +721,7 @@ pub(super) async fn explain(
     let date: Date = format!("{at}-01")
         .parse()
         .map_err(|e| Reply::bad(format!("at: {e}; write the month as YYYY-MM")))?;
+    let runs = Explained::of(q.get("run").map(String::as_str))?;
     let a = app.clone();
     let text = app
         .light
@@ -704,18 +730,41 @@ pub(super) async fn explain(
             q.insert("runs".into(), "1".into());
             let p = prepare(&a, &q)?;
             let base = &p.loaded.scenario;
+            let seed = p.seeds.first;
+            // With a what-if shown, the chart's lines are means of paired runs: each
+            // explanation says which single run it is of.
+            let mut explained: Vec<(Option<String>, &Scenario)> = Vec::new();
+            match &p.whatif {
+                None if runs == Explained::WhatIf => {
+                    return Err(Reply::bad(
+                        "run=whatif explains the what-if's run, but no change is made: make a change first, or leave run out",
+                    ));
+                }
+                None => explained.push((None, base)),
+                Some(w) => {
+                    if runs != Explained::WhatIf {
+                        let head = format!("The history as scripted, seed {seed} (one of the runs the black line averages):");
+                        explained.push((Some(head), base));
+                    }
+                    if runs != Explained::History {
+                        let head = format!("The what-if, seed {seed} (one of the runs the coloured line averages):");
+                        explained.push((Some(head), &w.scenario));
+                    }
+                }
+            }
             let mut out = String::new();
             for pair in p.show.of(base) {
-                // Several pairs: a blank line between one pair's explanation and the next.
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                let x = experiment::explain(base, p.seeds.first, date, pair)?;
-                out.push_str(&crate::report::explain_text(base, &x));
-                if let Some(w) = &p.whatif {
-                    let x = experiment::explain(&w.scenario, p.seeds.first, date, pair)?;
-                    out.push_str("\nThe what-if on the same day:\n");
-                    out.push_str(&crate::report::explain_text(&w.scenario, &x));
+                for (head, sc) in &explained {
+                    // A blank line between one explanation and the next.
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    if let Some(head) = head {
+                        out.push_str(head);
+                        out.push('\n');
+                    }
+                    let x = experiment::explain(sc, seed, date, pair)?;
+                    out.push_str(&crate::report::explain_text(sc, &x));
                 }
             }
             Ok(out)

@@ -292,6 +292,11 @@ function renderView(v) {
     dl.removeAttribute("href");
     dl.setAttribute("aria-disabled", "true");
   }
+  // With a what-if, "Explain" asks which run: the history's, the what-if's, or both (each
+  // of seed N: the lines are means, an explanation is of one run).
+  $("explain-run-label").hidden = !v.counterfactual;
+  const runs = { both: "both runs (seed " + v.seed + " of each)", whatif: "the what-if's run (seed " + v.seed + ")", history: "the history's run (seed " + v.seed + ")" };
+  for (const o of $("explain-run").options) o.textContent = runs[o.value];
   // The what-if's title, for the teacher to edit; the history's is not theirs to change.
   const title = $("title");
   title.disabled = !v.counterfactual;
@@ -380,6 +385,8 @@ async function update() {
     if (inflight !== ask) return;
     $("error").hidden = true;
     renderView(v);
+    // An explanation on screen is of the view before: explain the same month again.
+    if ($("explain").textContent && $("month").value) explain();
     // The history alone is one run; a what-if turns the black line into a mean of runs.
     $("status").textContent = (v.counterfactual
       ? v.runs + " paired runs (seeds " + v.seed + " to " + (v.seed + v.runs - 1) + "): the black line is now the mean of " + v.runs + " runs of the history as scripted, the coloured line the what-if's"
@@ -400,7 +407,8 @@ async function explain() {
   const at = $("month").value;
   if (!at) return;
   try {
-    const v = await getJson("api/explain?" + query({ at }));
+    const run = $("explain-run-label").hidden ? {} : { run: $("explain-run").value };
+    const v = await getJson("api/explain?" + query({ at, ...run }));
     $("explain").textContent = v.text;
   } catch (e) {
     $("explain").textContent = e.error || String(e);
@@ -470,6 +478,7 @@ function wire() {
   });
   $("download").addEventListener("click", (e) => { if ($("download").getAttribute("aria-disabled") === "true") e.preventDefault(); });
   $("explain-form").addEventListener("submit", (e) => { e.preventDefault(); explain(); });
+  $("explain-run").addEventListener("change", () => { if ($("month").value) explain(); });
   $("move-form").addEventListener("submit", (e) => { e.preventDefault(); const d = dateOf("move-to"); if (editing && d) setChange("move:" + editing.id + ":" + d); });
   $("scale-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("scale:" + editing.id + ":" + $("scale-by").value); });
   $("chance-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("chance:" + editing.id + ":" + $("chance").value); });

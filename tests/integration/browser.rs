@@ -1132,3 +1132,68 @@ fn leader_drop_downs_show_every_name_whole_on_a_narrow_and_a_wide_screen() {
         b.screenshot(&format!("page-{w}x{h}-leaders.png"));
     }
 }
+
+#[test]
+fn explain_says_which_run_and_explains_the_what_ifs_run() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let s = server(&shipped());
+    for (w, h) in [(1024, 768), (1920, 1080)] {
+        let b = Browser::open(&chromium, &driver, w, h);
+        b.go(&format!("{}?s={SINO}&runs=20&seed=4", s.url));
+        b.until("the history as scripted", SVG_READY);
+        // The history alone: one run, no choice to make.
+        assert_eq!(
+            b.js("return document.querySelector('#explain-run-label').hidden;"),
+            json!(true)
+        );
+        b.js("document.querySelector('#month').value = '1962-06'; document.querySelector('#explain-form').requestSubmit();");
+        let alone = b.until(
+            "the history's explanation",
+            "return document.querySelector('#explain').textContent;",
+        );
+        assert!(
+            alone
+                .as_str()
+                .unwrap()
+                .starts_with("Sino-Soviet relations, 1917-1991: the score on 1962-06-01 (seed 4)"),
+            "{alone}"
+        );
+        // A what-if: the explanation on screen is made again, of both runs, each named.
+        b.js("document.querySelector('#ev-secret_speech').click();");
+        let both = b.until(
+            "both runs explained",
+            "const t = document.querySelector('#explain').textContent; return t.startsWith('The history as scripted, seed 4 (') ? t : null;",
+        );
+        assert!(
+            both.as_str().unwrap().contains("\nThe what-if, seed 4 ("),
+            "{both}"
+        );
+        let options = b.js(
+            "return [...document.querySelector('#explain-run').options].map((o) => o.textContent);",
+        );
+        assert_eq!(
+            options,
+            json!([
+                "both runs (seed 4 of each)",
+                "the what-if's run (seed 4)",
+                "the history's run (seed 4)"
+            ])
+        );
+        b.js("const r = document.querySelector('#explain-run'); r.value = 'whatif'; r.dispatchEvent(new Event('change'));");
+        let only = b.until(
+            "the what-if's run explained",
+            "const t = document.querySelector('#explain').textContent; return t.startsWith('The what-if, seed 4 (') ? t : null;",
+        );
+        assert!(
+            !only
+                .as_str()
+                .unwrap()
+                .contains("of the history as scripted"),
+            "{only}"
+        );
+        b.js("document.querySelector('#explain-form').scrollIntoView();");
+        b.screenshot(&format!("page-{w}x{h}-explain.png"));
+    }
+}

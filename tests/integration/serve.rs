@@ -1690,3 +1690,64 @@ fn a_what_ifs_title_is_the_teachers_and_names_its_downloaded_file() {
         long.text()
     );
 }
+
+#[test]
+fn with_a_what_if_explain_says_which_run_and_explains_the_what_ifs_too() {
+    let s = server();
+    let sc = Scenario::load(&shipped().join(SINO)).unwrap();
+    let at: diplosim::date::Date = "1962-06-01".parse().unwrap();
+    let history = {
+        let x = diplosim::experiment::explain(&sc, 3, at, 0).unwrap();
+        diplosim::report::explain_text(&sc, &x)
+    };
+    let q = format!("s={SINO}&c=remove:secret_speech&seed=3&at=1962-06");
+    let text = |run: &str| {
+        let a = get(&s.url, &format!("/api/explain?{q}{run}"));
+        (
+            a.status,
+            a.json()["text"].as_str().unwrap_or_default().to_string(),
+            a.text(),
+        )
+    };
+    let (status, h, _) = text("&run=history");
+    assert_eq!(status, 200);
+    assert_eq!(
+        h,
+        format!(
+            "The history as scripted, seed 3 (one of the runs the black line averages):\n{history}"
+        )
+    );
+    let (_, w, _) = text("&run=whatif");
+    let head = "The what-if, seed 3 (one of the runs the coloured line averages):\n";
+    assert!(w.starts_with(head), "{w}");
+    let what_if = &w[head.len()..];
+    assert_ne!(
+        what_if, history,
+        "the what-if's run is explained, not the history's"
+    );
+    // Without the speech, the parties stay closer: the structural part differs.
+    let structural = |t: &str| {
+        t.lines()
+            .find(|l| l.trim_start().starts_with("structural part"))
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(structural(what_if), structural(&history));
+    // Both, the history's first; the default.
+    let (_, both, _) = text("&run=both");
+    assert_eq!(both, format!("{h}\n{w}"));
+    assert_eq!(text("").1, both);
+    // A run that is not one, or the what-if's run with no what-if, is a message.
+    let (status, _, body) = text("&run=mean");
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("run must be history, whatif or both, not \\\"mean\\\""),
+        "{body}"
+    );
+    let none = get(
+        &s.url,
+        &format!("/api/explain?s={SINO}&at=1962-06&run=whatif"),
+    );
+    assert_eq!(none.status, 400);
+    assert!(none.text().contains("no change is made"), "{}", none.text());
+}
