@@ -193,6 +193,8 @@ fn what_if_outcome(
     let mut chart = crate::report::compare_chart(base, &c, &first, &[w.title], &[w.question]);
     chart.title = format!("What if? {}", w.title);
     chart.changes = w.changes.to_vec();
+    // The leaders are the what-if's: a tenure it ends early ends there on the strip.
+    chart.strips = chart::strips(w.scenario);
     keep_pairs(base, &mut chart, &pairs, show.layout);
     Ok(Outcome {
         seeds,

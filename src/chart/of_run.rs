@@ -132,7 +132,16 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
             }
         })
         .collect();
-    m.strips = (0..scenario.states.len())
+    m.strips = strips(scenario);
+    m
+}
+
+/// Every state's leader strip over the scenario's span, from the terms of `scenario`: for
+/// a what-if, the variant's own (a tenure it ends early ends there, a stand-in holds the
+/// office from the day they take it).
+pub fn strips(scenario: &Scenario) -> Vec<Strip> {
+    let (start, end) = scenario.span();
+    (0..scenario.states.len())
         .map(|s| Strip {
             state: scenario.states[s].name.clone(),
             tenures: scenario
@@ -150,8 +159,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
                 })
                 .collect(),
         })
-        .collect();
-    m
+        .collect()
 }
 
 /// The line of one pair in a run: its monthly scores and the exact score just after each

@@ -354,6 +354,11 @@ pub(super) fn compare(
     let summary = report::summary(sc, &c, &titles, &questions, &told);
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::compare_chart(sc, &c, &first, &titles, &questions);
+    // One what-if's chart shows its leaders (a tenure it ends early ends there); with
+    // several, whose leaders would differ, the strips stay the baseline's.
+    if let [only] = list.as_slice() {
+        model.strips = crate::chart::strips(only.scenario);
+    }
     let marks = variants
         .iter()
         .map(|v| report::WhatIf::of(&base.file, sc, v).marks())

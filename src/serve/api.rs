@@ -208,6 +208,8 @@ struct LabView {
     debrief: Vec<String>,
     /// The what-if as a counterfactual file's text.
     counterfactual: Option<String>,
+    /// The file name "Download .ron" saves it as: its `name` and `.ron`.
+    file: Option<String>,
     runs: u64,
     seed: u64,
     /// The chart in words, for screen readers.
@@ -428,15 +430,18 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
         .map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     let whatif = match (&text, &file) {
         (Some(t), Some(f)) => {
-            Some(app.validate(&loaded, t.clone()).map_err(|b| {
-                let (e, mut reply) = *b;
-                // A change made on the page is told in one plain sentence.
-                reply.detail = Some(std::mem::replace(
-                    &mut reply.message,
-                    change_error(&loaded.scenario, f, &e),
-                ));
-                reply
-            })?)
+            Some(
+                app.validate(&loaded, t.clone(), f.name.as_deref().unwrap_or(NAME))
+                    .map_err(|b| {
+                        let (e, mut reply) = *b;
+                        // A change made on the page is told in one plain sentence.
+                        reply.detail = Some(std::mem::replace(
+                            &mut reply.message,
+                            change_error(&loaded.scenario, f, &e),
+                        ));
+                        reply
+                    })?,
+            )
         }
         _ => None,
     };
@@ -677,11 +682,41 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
         checkpoints,
         debrief: lab::debrief(sc, o),
         counterfactual: p.text.clone(),
+        file: p
+            .file
+            .as_ref()
+            .and_then(|f| f.name.as_ref())
+            .map(|n| format!("{n}.ron")),
         runs: p.seeds.runs,
         seed: p.seeds.first,
         alt: crate::handout::alt_text(sc, o),
         files: data_files(p.whatif.is_some()),
     })
+}
+
+/// Which runs "Why is the score what it is?" explains when a what-if is shown (`run`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Explained {
+    /// The history's run and the what-if's, one after the other (the default).
+    Both,
+    /// The history's run only.
+    History,
+    /// The what-if's run only.
+    WhatIf,
+}
+
+impl Explained {
+    fn of(run: Option<&str>) -> Result<Explained, Reply> {
+        match run.unwrap_or("") {
+            "" | "both" => Ok(Explained::Both),
+            "history" => Ok(Explained::History),
+            "whatif" => Ok(Explained::WhatIf),
+            other => Err(Reply::bad(format!(
+                "run must be history, whatif or both, not \"{}\"",
+                other.escape_debug()
+            ))),
+        }
+    }
 }
 
 pub(super) async fn explain(
@@ -695,6 +730,7 @@ pub(super) async fn explain(
     let date: Date = format!("{at}-01")
         .parse()
         .map_err(|e| Reply::bad(format!("at: {e}; write the month as YYYY-MM")))?;
+    let runs = Explained::of(q.get("run").map(String::as_str))?;
     let a = app.clone();
     let text = app
         .light
@@ -703,18 +739,41 @@ pub(super) async fn explain(
             q.insert("runs".into(), "1".into());
             let p = prepare(&a, &q)?;
             let base = &p.loaded.scenario;
+            let seed = p.seeds.first;
+            // With a what-if shown, the chart's lines are means of paired runs: each
+            // explanation says which single run it is of.
+            let mut explained: Vec<(Option<String>, &Scenario)> = Vec::new();
+            match &p.whatif {
+                None if runs == Explained::WhatIf => {
+                    return Err(Reply::bad(
+                        "run=whatif explains the what-if's run, but no change is made: make a change first, or leave run out",
+                    ));
+                }
+                None => explained.push((None, base)),
+                Some(w) => {
+                    if runs != Explained::WhatIf {
+                        let head = format!("The history as scripted, seed {seed} (one of the runs the black line averages):");
+                        explained.push((Some(head), base));
+                    }
+                    if runs != Explained::History {
+                        let head = format!("The what-if, seed {seed} (one of the runs the coloured line averages):");
+                        explained.push((Some(head), &w.scenario));
+                    }
+                }
+            }
             let mut out = String::new();
             for pair in p.show.of(base) {
-                // Several pairs: a blank line between one pair's explanation and the next.
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                let x = experiment::explain(base, p.seeds.first, date, pair)?;
-                out.push_str(&crate::report::explain_text(base, &x));
-                if let Some(w) = &p.whatif {
-                    let x = experiment::explain(&w.scenario, p.seeds.first, date, pair)?;
-                    out.push_str("\nThe what-if on the same day:\n");
-                    out.push_str(&crate::report::explain_text(&w.scenario, &x));
+                for (head, sc) in &explained {
+                    // A blank line between one explanation and the next.
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    if let Some(head) = head {
+                        out.push_str(head);
+                        out.push('\n');
+                    }
+                    let x = experiment::explain(sc, seed, date, pair)?;
+                    out.push_str(&crate::report::explain_text(sc, &x));
                 }
             }
             Ok(out)
@@ -734,17 +793,23 @@ pub(super) async fn download(
             let mut q = q;
             q.insert("runs".into(), "1".into());
             let p = prepare(&a, &q)?;
+            let name = p.file.as_ref().and_then(|f| f.name.clone());
             p.text
+                .zip(name)
                 .ok_or_else(|| Reply::bad("no change to download: make a change first"))
         })
         .await?;
+    let (text, name) = text;
+    // The name is of ASCII letters, digits and `_` only (`name_of`, or a preset's name that
+    // validation accepted as a folder name): safe in the header as it is.
+    let disposition = format!("attachment; filename=\"{name}.ron\"");
     Ok((
         [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
             (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"whatif.ron\"",
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
             ),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
         text,
     )
@@ -860,7 +925,7 @@ pub(super) async fn check(
         .light
         .run(move || {
             let loaded = a.scenario(&key)?;
-            let c = a.validate(&loaded, text.clone()).map_err(|b| b.1)?;
+            let c = a.validate(&loaded, text.clone(), NAME).map_err(|b| b.1)?;
             let file: CounterfactualFile = crate::scenario::source::parse(&text, Path::new("x"))
                 .map_err(|e| Reply::bad(e.to_string()))?;
             // As `diplosim check` reads it, the file names its base: it must be the

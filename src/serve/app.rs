@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 
 use super::cache::{Flight, Weigh};
 use super::limits::{Gate, Limits};
-use super::whatif::{NAME, PageState, Preset, counterfactual};
+use super::whatif::{PageState, Preset, counterfactual};
 use super::{Config, Reply, ServeError};
 use crate::experiment::Seeds;
 use crate::scenario::Scenario;
@@ -274,18 +274,20 @@ impl App {
             &base,
             preset.as_ref(),
             &state.changes,
+            state.title.as_deref(),
         )))
     }
 
     /// Validates a counterfactual file's text against a scenario by the rules of a file
-    /// on disk. Its messages name `whatif.ron`, the text the page shows; the error comes
-    /// with the reply, for the page to say it in its own words.
+    /// on disk. Its messages name the file as `name` (with `.ron`), the text the page
+    /// shows; the error comes with the reply, for the page to say it in its own words.
     pub(super) fn validate(
         &self,
         loaded: &Loaded,
         text: String,
+        name: &str,
     ) -> Result<Counterfactual, Box<(crate::scenario::ScenarioError, Reply)>> {
-        let name = format!("{NAME}.ron");
+        let name = format!("{name}.ron");
         let with_text = |e: crate::scenario::ScenarioError, text: &str| {
             let reply = Reply {
                 status: StatusCode::UNPROCESSABLE_ENTITY,

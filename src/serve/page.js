@@ -1,10 +1,10 @@
-// The what-if lab: the page's state lives in the URL (s, p, c, runs, seed, and for a
-// scenario of several pairs of states, pairs and layout); every change asks the server for
-// the chart and the numbers. No library, no network beyond the page's own server.
+// The what-if lab: the page's state lives in the URL (s, p, c, runs, seed, the what-if's
+// title t when the teacher wrote one, and for a scenario of several pairs of states, pairs
+// and layout); every change asks the server for the chart and the numbers. No library, no network beyond the page's own server.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { s: "", p: "", c: [], runs: 200, seed: 1, pairs: [], layout: "" };
+const state = { s: "", p: "", c: [], runs: 200, seed: 1, pairs: [], layout: "", t: "" };
 // With more pairs than this, the page starts with the first of them ticked.
 const MOST_PAIRS = 4;
 let scenario = null;   // the scenario's events, leaders and presets
@@ -21,6 +21,7 @@ function query(extra) {
   q.set("seed", String(state.seed));
   if (state.pairs.length) q.set("pairs", state.pairs.join(","));
   if (state.layout) q.set("layout", state.layout);
+  if (state.t && (state.c.length || state.p)) q.set("t", state.t);
   for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
   return q.toString();
 }
@@ -35,6 +36,7 @@ function readUrl() {
   if (!(state.seed >= 0)) state.seed = 1;
   state.pairs = (q.get("pairs") || "").split(",").filter((x) => x);
   state.layout = q.get("layout") || "";
+  state.t = (q.get("t") || "").trim();
 }
 
 function pairName(key) {
@@ -203,8 +205,19 @@ function edit(e) {
 function fillLeaders() {
   // A scenario that names no leader has nothing to end or replace.
   $("leaders").hidden = !scenario.leaders.length;
+  // Grouped by state, so an option is only the leader's name and their years: short
+  // enough to be read whole in a drop-down on a narrow screen.
+  const states = [...new Set(scenario.leaders.map((l) => l.state))];
+  const years = (l) => {
+    if (!l.terms.length) return "";
+    const from = l.terms.map((t) => t.from).sort()[0].slice(0, 4);
+    const ends = l.terms.map((t) => t.to || "");
+    const to = ends.includes("") ? "" : ends.sort().pop().slice(0, 4);
+    return ", " + from + (to === from ? "" : "-" + to);
+  };
   const opts = (sel) => {
-    sel.replaceChildren(...scenario.leaders.map((l) => el("option", { value: l.id }, l.name + " (" + l.state + ")")));
+    sel.replaceChildren(...states.map((s) => el("optgroup", { label: s },
+      ...scenario.leaders.filter((l) => l.state === s).map((l) => el("option", { value: l.id }, l.name + years(l))))));
   };
   opts($("leader")); opts($("by")); opts($("replaced"));
 }
@@ -278,11 +291,21 @@ function renderView(v) {
   const dl = $("download");
   if (v.counterfactual) {
     dl.href = "api/counterfactual?" + query();
+    dl.download = v.file;
     dl.setAttribute("aria-disabled", "false");
   } else {
     dl.removeAttribute("href");
     dl.setAttribute("aria-disabled", "true");
   }
+  // With a what-if, "Explain" asks which run: the history's, the what-if's, or both (each
+  // of seed N: the lines are means, an explanation is of one run).
+  $("explain-run-label").hidden = !v.counterfactual;
+  const runs = { both: "both runs (seed " + v.seed + " of each)", whatif: "the what-if's run (seed " + v.seed + ")", history: "the history's run (seed " + v.seed + ")" };
+  for (const o of $("explain-run").options) o.textContent = runs[o.value];
+  // The what-if's title, for the teacher to edit; the history's is not theirs to change.
+  const title = $("title");
+  title.disabled = !v.counterfactual;
+  if (document.activeElement !== title) title.value = v.counterfactual ? v.title : "";
 }
 
 function onLoopback() {
@@ -367,6 +390,8 @@ async function update() {
     if (inflight !== ask) return;
     $("error").hidden = true;
     renderView(v);
+    // An explanation on screen is of the view before: explain the same month again.
+    if ($("explain").textContent && $("month").value) explain();
     // The history alone is one run; a what-if turns the black line into a mean of runs.
     $("status").textContent = (v.counterfactual
       ? v.runs + " paired runs (seeds " + v.seed + " to " + (v.seed + v.runs - 1) + "): the black line is now the mean of " + v.runs + " runs of the history as scripted, the coloured line the what-if's"
@@ -376,7 +401,7 @@ async function update() {
     $("error").hidden = false;
     // A change made on the page is told in one plain sentence (its file's located message
     // is `detail`); a file's own problems come with the file.
-    $("error").textContent = (e.error || String(e)) + (e.counterfactual && !e.detail ? "\n\nThe what-if as a file (whatif.ron):\n" + e.counterfactual : "");
+    $("error").textContent = (e.error || String(e)) + (e.counterfactual && !e.detail ? "\n\nThe what-if as a file:\n" + e.counterfactual : "");
     $("status").textContent = "This what-if cannot run: see the message.";
   } finally {
     if (inflight === ask) $("chart").classList.remove("busy");
@@ -387,7 +412,8 @@ async function explain() {
   const at = $("month").value;
   if (!at) return;
   try {
-    const v = await getJson("api/explain?" + query({ at }));
+    const run = $("explain-run-label").hidden ? {} : { run: $("explain-run").value };
+    const v = await getJson("api/explain?" + query({ at, ...run }));
     $("explain").textContent = v.text;
   } catch (e) {
     $("explain").textContent = e.error || String(e);
@@ -430,7 +456,7 @@ async function start() {
 
 function wire() {
   $("scenario").addEventListener("change", async () => {
-    state.s = $("scenario").value; state.p = ""; state.c = []; state.pairs = []; state.layout = "";
+    state.s = $("scenario").value; state.p = ""; state.c = []; state.pairs = []; state.layout = ""; state.t = "";
     await loadScenario(); update();
   });
   $("preset").addEventListener("change", () => { state.p = $("preset").value; update(); });
@@ -440,7 +466,9 @@ function wire() {
   for (const r of document.querySelectorAll("input[name=layout]")) {
     r.addEventListener("change", () => { state.layout = r.value; renderPairs(); update(); });
   }
-  $("clear").addEventListener("click", () => { state.c = []; state.p = ""; $("preset").value = ""; update(); });
+  $("clear").addEventListener("click", () => { state.c = []; state.p = ""; state.t = ""; $("preset").value = ""; update(); });
+  // An emptied title gives back the one made from the changes.
+  $("title").addEventListener("change", () => { state.t = $("title").value.trim(); update(); });
   $("copy").addEventListener("click", async () => {
     const link = shareLink();
     const where = onLoopback() && !addresses.length ? " (on this machine only: see “Link for students”)" : "";
@@ -455,6 +483,7 @@ function wire() {
   });
   $("download").addEventListener("click", (e) => { if ($("download").getAttribute("aria-disabled") === "true") e.preventDefault(); });
   $("explain-form").addEventListener("submit", (e) => { e.preventDefault(); explain(); });
+  $("explain-run").addEventListener("change", () => { if ($("month").value) explain(); });
   $("move-form").addEventListener("submit", (e) => { e.preventDefault(); const d = dateOf("move-to"); if (editing && d) setChange("move:" + editing.id + ":" + d); });
   $("scale-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("scale:" + editing.id + ":" + $("scale-by").value); });
   $("chance-form").addEventListener("submit", (e) => { e.preventDefault(); if (editing) setChange("chance:" + editing.id + ":" + $("chance").value); });

@@ -1,5 +1,6 @@
 //! The page's state, as it travels in the URL: a scenario of the served folder, an optional
-//! preset (a counterfactual file of the folder), a list of simple changes, runs and seed.
+//! preset (a counterfactual file of the folder), a list of simple changes, the what-if's
+//! title if the teacher wrote one (which also names its file), runs and seed.
 //!
 //! The changes are written `kind:subject[:value...]`, comma-separated, in one `c`
 //! parameter: `remove:ID`, `move:ID:YYYY-MM-DD`, `scale:ID:FACTOR`, `chance:ID:P`,
@@ -19,8 +20,41 @@ use crate::scenario::counterfactual::{
 use crate::scenario::error::{Kind, Subject};
 use crate::scenario::{Problem, Scenario, ScenarioError};
 
-/// The name of a counterfactual built from the page.
+/// The name of a counterfactual built from the page when its title gives none (a title
+/// of no Latin letter or digit).
 pub const NAME: &str = "whatif";
+
+/// The longest title the teacher may give a what-if, in characters.
+pub const MAX_TITLE_CHARS: usize = 120;
+
+/// The machine name of a what-if titled `title`: what its file, its `name:` and its
+/// column in `compare.csv` are called. ASCII letters and digits lowercased, every other
+/// run of characters one `_` (accents dropped with their letters: `Zhou Enlai's era` is
+/// `zhou_enlai_s_era`), cut at a `_` to at most 60 characters; [`NAME`] when nothing is
+/// left, and `_what_if` added to a name a command's folder takes.
+pub fn name_of(title: &str) -> String {
+    let mut name = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('_') {
+            name.push('_');
+        }
+    }
+    const MOST: usize = 60;
+    if name.len() > MOST {
+        let cut = name[..=MOST].rfind('_').filter(|&i| i > 0).unwrap_or(MOST);
+        name.truncate(cut);
+    }
+    let name = name.trim_end_matches('_');
+    if name.is_empty() {
+        NAME.to_string()
+    } else if crate::scenario::counterfactual::RESERVED_NAMES.contains(&name) {
+        format!("{name}_what_if")
+    } else {
+        name.to_string()
+    }
+}
 
 /// Why a change code could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -356,19 +390,33 @@ pub struct Preset {
     pub file: CounterfactualFile,
 }
 
+impl Preset {
+    /// Its machine name: the file's `name`, else its file name without `.ron`, as
+    /// `diplosim compare` names it.
+    pub fn name(&self) -> String {
+        self.file.name.clone().unwrap_or_else(|| {
+            let file = self.key.rsplit('/').next().unwrap_or(&self.key);
+            file.strip_suffix(".ron").unwrap_or(file).to_string()
+        })
+    }
+}
+
 /// Builds the counterfactual file of a page state: the preset's changes, then the page's.
 /// `base` is the scenario's path as written in the file (relative to where the file is
-/// meant to be saved).
+/// meant to be saved). `title` is the teacher's, if they gave one; else the title is made
+/// from the preset and the changes. The name is the preset's own for a preset alone,
+/// else the title's machine name (`name_of`).
 pub fn counterfactual(
     sc: &Scenario,
     base: &str,
     preset: Option<&Preset>,
     changes: &[ChangeFile],
+    title: Option<&str>,
 ) -> CounterfactualFile {
     let mut all: Vec<ChangeFile> = preset.map_or_else(Vec::new, |p| p.file.changes.clone());
     all.extend(changes.iter().cloned());
     let words: Vec<String> = changes.iter().map(|c| change_in_words(sc, c)).collect();
-    let (title, question) = match (preset, words.as_slice()) {
+    let (made, question) = match (preset, words.as_slice()) {
         (Some(p), []) => (p.file.title.clone(), p.file.question.clone()),
         (Some(p), more) => (
             format!(
@@ -385,10 +433,14 @@ pub fn counterfactual(
             format!("What if {}?", join_words(many)),
         ),
     };
+    let name = match (preset, changes, title) {
+        (Some(p), [], None) => p.name(),
+        _ => name_of(title.unwrap_or(&made)),
+    };
     CounterfactualFile {
         base: base.to_string(),
-        name: Some(NAME.to_string()),
-        title,
+        name: Some(name),
+        title: title.map_or(made, str::to_string),
         question,
         description: "Made with the diplosim classroom page.".to_string(),
         changes: all,
@@ -439,6 +491,9 @@ pub struct PageState {
     pub pairs: String,
     /// A line per pair or a panel per pair; `None` for the chart's default.
     pub layout: Option<crate::chart::Layout>,
+    /// The what-if's title as the teacher wrote it (`t`); `None` for the one made from
+    /// the changes.
+    pub title: Option<String>,
 }
 
 /// Default number of paired runs, as `compare --runs 200`.
@@ -446,7 +501,7 @@ pub const DEFAULT_RUNS: u64 = 200;
 
 impl PageState {
     /// Reads the state from query parameters (`s`, `p`, `c`, `runs`, `seed`, `pairs`,
-    /// `layout`).
+    /// `layout`, `t`).
     pub fn from_query(q: &BTreeMap<String, String>) -> Result<PageState, String> {
         let scenario = q
             .get("s")
@@ -475,13 +530,66 @@ impl PageState {
                 .map(|l| l.parse())
                 .transpose()
                 .map_err(|e| format!("layout: {e}"))?,
+            title: title_of(q.get("t").map_or("", String::as_str))?,
         })
     }
+}
+
+/// The teacher's title, spaces trimmed and runs of white space made one: `None` when
+/// empty; refused when too long.
+fn title_of(t: &str) -> Result<Option<String>, String> {
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = t.chars().count();
+    if chars > MAX_TITLE_CHARS {
+        return Err(format!(
+            "the title (parameter t) has {chars} characters; a what-if's title has at most {MAX_TITLE_CHARS}"
+        ));
+    }
+    Ok((!t.is_empty()).then_some(t))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_gives_a_safe_machine_name() {
+        assert_eq!(
+            name_of("What if? \"Khrushchev denounces Stalin\" never happened"),
+            "what_if_khrushchev_denounces_stalin_never_happened"
+        );
+        assert_eq!(
+            name_of("2 changes to the history"),
+            "2_changes_to_the_history"
+        );
+        assert_eq!(name_of("  Без Хрущёва  "), NAME);
+        assert_eq!(
+            name_of("Zhou Enlai's era (1959–76)"),
+            "zhou_enlai_s_era_1959_76"
+        );
+        assert_eq!(name_of("Baseline"), "baseline_what_if");
+        let long = name_of(&"a long title ".repeat(10));
+        assert!(long.len() <= 60 && !long.ends_with('_'), "{long}");
+        assert_eq!(
+            long,
+            "a_long_title_a_long_title_a_long_title_a_long_title_a_long"
+        );
+        assert_eq!(name_of(&"x".repeat(100)), "x".repeat(60));
+    }
+
+    #[test]
+    fn a_title_is_trimmed_and_has_a_length_limit() {
+        assert_eq!(
+            title_of("  Two\n changes  "),
+            Ok(Some("Two changes".into()))
+        );
+        assert_eq!(title_of("   "), Ok(None));
+        let e = title_of(&"é".repeat(121)).unwrap_err();
+        assert!(
+            e.contains("121 characters") && e.contains("at most 120"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn codes_read_back_as_written() {

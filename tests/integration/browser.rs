@@ -315,9 +315,29 @@ fn a_student_removes_an_event_shares_the_link_and_downloads_the_what_if() {
     assert_eq!(summary(&other), summary(&b));
     other.screenshot("page-1920x1080-whatif.png");
 
+    // The teacher renames the what-if: the chart, the link and the download follow.
+    assert_eq!(
+        b.js("const t = document.querySelector('#title'); return [t.disabled, t.value.endsWith('never happened')];"),
+        json!([false, true])
+    );
+    b.js("const t = document.querySelector('#title'); t.value = 'Without the Secret Speech'; t.dispatchEvent(new Event('change'));");
+    b.until(
+        "the renamed what-if",
+        "return !document.querySelector('#chart.busy') && document.querySelector('#svg svg').outerHTML.includes('What if? Without the Secret Speech');",
+    );
+    let url = b.js("return location.href;").as_str().unwrap().to_string();
+    assert!(url.contains("t=Without+the+Secret+Speech"), "{url}");
+    let renamed = Browser::open(&chromium, &driver, 1920, 1080);
+    renamed.go(&url);
+    renamed.until(
+        "the renamed view from its link",
+        "return document.querySelector('#title').value === 'Without the Secret Speech' && !document.querySelector('#chart.busy');",
+    );
+    renamed.screenshot("page-1920x1080-titled.png");
+
     // Download the what-if and check it with the binary, beside the shipped ones.
     b.click("#download");
-    let file = b.downloads.path().join("whatif.ron");
+    let file = b.downloads.path().join("without_the_secret_speech.ron");
     let started = Instant::now();
     while !file.exists() {
         assert!(started.elapsed() < Duration::from_secs(30), "no download");
@@ -327,8 +347,20 @@ fn a_student_removes_an_event_shares_the_link_and_downloads_the_what_if() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir(tmp.path().join("counterfactuals")).unwrap();
     std::fs::copy(shipped().join(SINO), tmp.path().join(SINO)).unwrap();
-    std::fs::copy(&file, tmp.path().join("counterfactuals/whatif.ron")).unwrap();
-    let r = diplosim(tmp.path(), &["check", "counterfactuals/whatif.ron"]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("name: Some(\"without_the_secret_speech\")")
+            && text.contains("title: \"Without the Secret Speech\""),
+        "{text}"
+    );
+    let saved = tmp
+        .path()
+        .join("counterfactuals/without_the_secret_speech.ron");
+    std::fs::copy(&file, saved).unwrap();
+    let r = diplosim(
+        tmp.path(),
+        &["check", "counterfactuals/without_the_secret_speech.ron"],
+    );
     assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
 }
 
@@ -1047,4 +1079,121 @@ fn the_page_at_1024_keeps_the_panel_by_the_chart_and_its_small_items_work() {
         "{status}"
     );
     b.screenshot("page-1024x768-moved.png");
+}
+
+/// For each leader drop-down: its id, the options whose text does not fit in it, and
+/// whether it sits inside the panel and the window.
+const LEADER_FITS: &str = "const panel = document.querySelector('#panel').getBoundingClientRect(); const c = document.createElement('canvas').getContext('2d'); return ['leader', 'by', 'replaced'].map((id) => { const s = document.getElementById(id); const st = getComputedStyle(s); c.font = st.fontWeight + ' ' + st.fontSize + ' ' + st.fontFamily; const r = s.getBoundingClientRect(); const room = s.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight) - 20; const cut = [...s.options].filter((o) => c.measureText(o.text).width > room).map((o) => o.text); return [id, cut, s.options.length, r.left >= panel.left - 1 && r.right <= panel.right + 1 && r.right <= innerWidth, r.width]; });";
+
+#[test]
+fn leader_drop_downs_show_every_name_whole_on_a_narrow_and_a_wide_screen() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let s = server(&shipped());
+    for (w, h) in [(1024, 768), (1920, 1080)] {
+        let b = Browser::open(&chromium, &driver, w, h);
+        b.go(&format!("{}?s={SINO}&runs=20", s.url));
+        b.until("the history as scripted", SVG_READY);
+        let fits = b.js(LEADER_FITS);
+        for f in fits.as_array().unwrap() {
+            assert!(
+                f[2].as_u64().unwrap() >= 20,
+                "{w}x{h}: too few leaders: {f}"
+            );
+            assert_eq!(f[1], json!([]), "{w}x{h}: names cut off in #{}: {f}", f[0]);
+            assert_eq!(
+                f[3],
+                json!(true),
+                "{w}x{h}: #{} leaves the panel: {f}",
+                f[0]
+            );
+        }
+        // Grouped by state: an option is the name and the years, not the state again.
+        let groups = b.js(
+            "return [...document.querySelectorAll('#replaced optgroup')].map((g) => g.label + ': ' + [...g.children].map((o) => o.text).join('; '));",
+        );
+        let groups: Vec<&str> = groups
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap())
+            .collect();
+        assert_eq!(groups.len(), 2, "{groups:?}");
+        assert!(
+            groups[0].starts_with("China: Feng Guozhang, 1917-1918;"),
+            "{groups:?}"
+        );
+        assert!(
+            groups[1].contains("Konstantin Chernenko, 1984-1985"),
+            "{groups:?}"
+        );
+        b.js("document.querySelector('#leaders').scrollIntoView();");
+        b.screenshot(&format!("page-{w}x{h}-leaders.png"));
+    }
+}
+
+#[test]
+fn explain_says_which_run_and_explains_the_what_ifs_run() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let s = server(&shipped());
+    for (w, h) in [(1024, 768), (1920, 1080)] {
+        let b = Browser::open(&chromium, &driver, w, h);
+        b.go(&format!("{}?s={SINO}&runs=20&seed=4", s.url));
+        b.until("the history as scripted", SVG_READY);
+        // The history alone: one run, no choice to make.
+        assert_eq!(
+            b.js("return document.querySelector('#explain-run-label').hidden;"),
+            json!(true)
+        );
+        b.js("document.querySelector('#month').value = '1962-06'; document.querySelector('#explain-form').requestSubmit();");
+        let alone = b.until(
+            "the history's explanation",
+            "return document.querySelector('#explain').textContent;",
+        );
+        assert!(
+            alone
+                .as_str()
+                .unwrap()
+                .starts_with("Sino-Soviet relations, 1917-1991: the score on 1962-06-01 (seed 4)"),
+            "{alone}"
+        );
+        // A what-if: the explanation on screen is made again, of both runs, each named.
+        b.js("document.querySelector('#ev-secret_speech').click();");
+        let both = b.until(
+            "both runs explained",
+            "const t = document.querySelector('#explain').textContent; return t.startsWith('The history as scripted, seed 4 (') ? t : null;",
+        );
+        assert!(
+            both.as_str().unwrap().contains("\nThe what-if, seed 4 ("),
+            "{both}"
+        );
+        let options = b.js(
+            "return [...document.querySelector('#explain-run').options].map((o) => o.textContent);",
+        );
+        assert_eq!(
+            options,
+            json!([
+                "both runs (seed 4 of each)",
+                "the what-if's run (seed 4)",
+                "the history's run (seed 4)"
+            ])
+        );
+        b.js("const r = document.querySelector('#explain-run'); r.value = 'whatif'; r.dispatchEvent(new Event('change'));");
+        let only = b.until(
+            "the what-if's run explained",
+            "const t = document.querySelector('#explain').textContent; return t.startsWith('The what-if, seed 4 (') ? t : null;",
+        );
+        assert!(
+            !only
+                .as_str()
+                .unwrap()
+                .contains("of the history as scripted"),
+            "{only}"
+        );
+        b.js("document.querySelector('#explain-form').scrollIntoView();");
+        b.screenshot(&format!("page-{w}x{h}-explain.png"));
+    }
 }

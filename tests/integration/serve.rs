@@ -173,11 +173,12 @@ fn a_what_if_link_gives_the_same_bytes_and_the_download_gives_the_same_numbers()
 
     let ron = get(&s.url, &format!("/api/counterfactual?{q}"));
     assert_eq!(ron.status, 200);
-    assert!(
-        ron.header("content-disposition")
-            .unwrap()
-            .contains("whatif.ron")
+    // Named after its title, "2 changes to the history".
+    assert_eq!(
+        ron.header("content-disposition").unwrap(),
+        "attachment; filename=\"2_changes_to_the_history.ron\""
     );
+    assert_eq!(v["file"], "2_changes_to_the_history.ron");
     assert_eq!(ron.text(), v["counterfactual"].as_str().unwrap());
     let saved = tmp.path().join("counterfactuals/whatif.ron");
     std::fs::write(&saved, ron.body).unwrap();
@@ -454,7 +455,7 @@ fn a_bad_change_is_one_plain_sentence_with_the_located_message_beside_it() {
         "The change \u{201c}secret_speach never happened\u{201d} cannot be tried: the scenario has no event \"secret_speach\"; pick it from the page's lists instead."
     );
     let msg = v["detail"].as_str().unwrap();
-    assert!(msg.contains("whatif.ron:"), "{msg}");
+    assert!(msg.contains("secret_speach_never_happened.ron:"), "{msg}");
     assert!(
         msg.contains("secret_speach") && msg.contains("secret_speech"),
         "{msg}"
@@ -1556,4 +1557,244 @@ fn serve_on_every_address_prints_the_addresses_for_students() {
             );
         }
     }
+}
+
+/// The strip labels of an SVG chart: (x, y, name) of every text that is exactly `name`.
+fn labels<'a>(svg: &str, name: &'a str) -> Vec<(f64, f64, &'a str)> {
+    svg.split("<text ")
+        .skip(1)
+        .filter_map(|t| {
+            let (attrs, rest) = t.split_once('>')?;
+            (rest.split("</text>").next()?.trim() == name).then_some(())?;
+            let at = |key: &str| -> Option<f64> {
+                let v = attrs.split(&format!("{key}=\"")).nth(1)?;
+                v.split('"').next()?.parse().ok()
+            };
+            Some((at("x")?, at("y")?, name))
+        })
+        .collect()
+}
+
+#[test]
+fn the_leader_strip_shows_the_what_ifs_leaders_on_the_page_and_in_compare() {
+    let s = server();
+    let svg = |c: &str| {
+        let r = get(&s.url, &format!("/api/lab?s={SINO}&c={c}&runs=3&seed=1"));
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()["svg"].as_str().unwrap().to_string()
+    };
+    // The history's strip: Mao from 1949 to 1976, and Zhou Enlai nowhere on it (he was
+    // premier, not the leader).
+    let history = svg("remove:secret_speech");
+    let [(mao_x, strip_y, _)] = labels(&history, "Mao Zedong")[..] else {
+        panic!("one Mao Zedong on the history's strip");
+    };
+    assert!(labels(&history, "Zhou Enlai").is_empty());
+    assert_eq!(labels(&history, "Nikita Khrushchev").len(), 1);
+
+    // Mao's tenure ended in 1959: his label sits in the middle of a shorter bar, further
+    // left, on the same strip.
+    let ended = svg("end:mao:1959-04-27");
+    let [(x, y, _)] = labels(&ended, "Mao Zedong")[..] else {
+        panic!("one Mao Zedong on the strip of the ended tenure");
+    };
+    assert_eq!(y, strip_y);
+    assert!(
+        x < mao_x - 100.0,
+        "Mao's bar still reaches 1976: {x} against {mao_x}"
+    );
+    assert!(labels(&ended, "Zhou Enlai").is_empty());
+
+    // A stand-in from 1959: Mao to 1959, then Zhou Enlai on the same strip to 1976.
+    let stand_in = svg("lead:mao:zhou_enlai:1959-04-27");
+    let [(m, my, _)] = labels(&stand_in, "Mao Zedong")[..] else {
+        panic!("one Mao Zedong on the strip of the stand-in");
+    };
+    let [(z, zy, _)] = labels(&stand_in, "Zhou Enlai")[..] else {
+        panic!("Zhou Enlai stands in on the strip");
+    };
+    assert_eq!((my, zy), (strip_y, strip_y));
+    assert!((m - x).abs() < 1.0 && z > m, "Mao at {m}, Zhou at {z}");
+
+    // `compare` draws the same strip from the shipped what-if: Malenkov, not Khrushchev,
+    // leads the Soviet Union from 1953 to 1964.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let compare = diplosim(
+        &shipped(),
+        &[
+            "compare",
+            SINO,
+            "counterfactuals/malenkov_instead_of_khrushchev.ron",
+            "--runs",
+            "3",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(compare.code, Some(0), "{}", compare.stderr);
+    let chart = std::fs::read_to_string(out.join("chart.svg")).unwrap();
+    assert!(
+        labels(&chart, "Nikita Khrushchev").is_empty(),
+        "Khrushchev is still on the strip"
+    );
+    assert_eq!(labels(&chart, "Georgy Malenkov").len(), 1);
+}
+
+#[test]
+fn a_what_ifs_title_is_the_teachers_and_names_its_downloaded_file() {
+    let tmp = copy_of_scenarios();
+    let s = server_with(tmp.path(), Limits::default());
+    let q = format!("s={SINO}&c=remove:secret_speech&runs=5");
+    let made = get(&s.url, &format!("/api/lab?{q}"));
+    assert_eq!(made.status, 200, "{}", made.text());
+    let made_title = made.json()["title"].as_str().unwrap().to_string();
+    assert!(made_title.ends_with("never happened"), "{made_title}");
+
+    // The teacher's title: on the chart, in the file, and naming the file.
+    let titled = format!("{q}&t=%20Without%20the%20%20Secret%20Speech%20");
+    let a = get(&s.url, &format!("/api/lab?{titled}"));
+    assert_eq!(a.status, 200, "{}", a.text());
+    let v = a.json();
+    assert_eq!(v["title"], "Without the Secret Speech");
+    assert_eq!(v["file"], "without_the_secret_speech.ron");
+    assert!(
+        v["svg"]
+            .as_str()
+            .unwrap()
+            .contains("What if? Without the Secret Speech")
+    );
+    assert_ne!(a.body, made.body, "the title is part of the answer");
+    let text = v["counterfactual"].as_str().unwrap();
+    assert!(
+        text.contains("name: Some(\"without_the_secret_speech\")")
+            && text.contains("title: \"Without the Secret Speech\""),
+        "{text}"
+    );
+    // The same title written otherwise is the same question, kept.
+    let again = get(
+        &s.url,
+        &format!("/api/lab?t=Without%20the%20Secret%20Speech&{q}"),
+    );
+    assert_eq!(again.body, a.body);
+    assert_eq!(again.header("x-diplosim-cache").unwrap(), "hit");
+
+    let ron = get(&s.url, &format!("/api/counterfactual?{titled}"));
+    assert_eq!(
+        ron.header("content-disposition").unwrap(),
+        "attachment; filename=\"without_the_secret_speech.ron\""
+    );
+    assert_eq!(ron.text(), text);
+    std::fs::write(
+        tmp.path()
+            .join("counterfactuals/without_the_secret_speech.ron"),
+        &ron.body,
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let compare = diplosim(
+        tmp.path(),
+        &[
+            "compare",
+            SINO,
+            "counterfactuals/without_the_secret_speech.ron",
+            "--runs",
+            "5",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(compare.code, Some(0), "{}", compare.stderr);
+    let csv = std::fs::read(out.join("compare.csv")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&csv).contains("without_the_secret_speech"),
+        "compare.csv names the what-if as the file does"
+    );
+    let page_csv = get(&s.url, &format!("/api/data?{titled}&file=compare.csv"));
+    assert_eq!(page_csv.body, csv);
+
+    // A prepared question alone keeps its own name; with a title, it is the title's.
+    let p = "p=counterfactuals/air_cover_at_once.ron&runs=5";
+    let preset = get(&s.url, &format!("/api/counterfactual?s={SINO}&{p}"));
+    assert_eq!(
+        preset.header("content-disposition").unwrap(),
+        "attachment; filename=\"air_cover_at_once.ron\""
+    );
+    let renamed = get(&s.url, &format!("/api/lab?s={SINO}&{p}&t=Baseline"));
+    assert_eq!(renamed.json()["file"], "baseline_what_if.ron");
+
+    // A title of no Latin letter gets the page's name; a title too long is refused.
+    let cyrillic = get(&s.url, &format!("/api/lab?{q}&t=%D0%91%D0%B5%D0%B7"));
+    assert_eq!(cyrillic.json()["file"], "whatif.ron");
+    assert_eq!(cyrillic.json()["title"], "\u{0411}\u{0435}\u{0437}");
+    let long = get(&s.url, &format!("/api/lab?{q}&t={}", "a".repeat(121)));
+    assert_eq!(long.status, 400);
+    assert!(
+        long.text().contains("has 121 characters") && long.text().contains("at most 120"),
+        "{}",
+        long.text()
+    );
+}
+
+#[test]
+fn with_a_what_if_explain_says_which_run_and_explains_the_what_ifs_too() {
+    let s = server();
+    let sc = Scenario::load(&shipped().join(SINO)).unwrap();
+    let at: diplosim::date::Date = "1962-06-01".parse().unwrap();
+    let history = {
+        let x = diplosim::experiment::explain(&sc, 3, at, 0).unwrap();
+        diplosim::report::explain_text(&sc, &x)
+    };
+    let q = format!("s={SINO}&c=remove:secret_speech&seed=3&at=1962-06");
+    let text = |run: &str| {
+        let a = get(&s.url, &format!("/api/explain?{q}{run}"));
+        (
+            a.status,
+            a.json()["text"].as_str().unwrap_or_default().to_string(),
+            a.text(),
+        )
+    };
+    let (status, h, _) = text("&run=history");
+    assert_eq!(status, 200);
+    assert_eq!(
+        h,
+        format!(
+            "The history as scripted, seed 3 (one of the runs the black line averages):\n{history}"
+        )
+    );
+    let (_, w, _) = text("&run=whatif");
+    let head = "The what-if, seed 3 (one of the runs the coloured line averages):\n";
+    assert!(w.starts_with(head), "{w}");
+    let what_if = &w[head.len()..];
+    assert_ne!(
+        what_if, history,
+        "the what-if's run is explained, not the history's"
+    );
+    // Without the speech, the parties stay closer: the structural part differs.
+    let structural = |t: &str| {
+        t.lines()
+            .find(|l| l.trim_start().starts_with("structural part"))
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(structural(what_if), structural(&history));
+    // Both, the history's first; the default.
+    let (_, both, _) = text("&run=both");
+    assert_eq!(both, format!("{h}\n{w}"));
+    assert_eq!(text("").1, both);
+    // A run that is not one, or the what-if's run with no what-if, is a message.
+    let (status, _, body) = text("&run=mean");
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("run must be history, whatif or both, not \\\"mean\\\""),
+        "{body}"
+    );
+    let none = get(
+        &s.url,
+        &format!("/api/explain?s={SINO}&at=1962-06&run=whatif"),
+    );
+    assert_eq!(none.status, 400);
+    assert!(none.text().contains("no change is made"), "{}", none.text());
 }
