@@ -52,7 +52,7 @@ fuzz_target!(|bytes: &[u8]| {
         }
     }
     for ((name, _), (file, scenario)) in BASES.iter().zip(LOADED.iter()) {
-        let cf = counterfactual(scenario, &format!("../{name}"), None, &changes);
+        let cf = counterfactual(scenario, &format!("../{name}"), None, &changes, None);
         let ron = to_ron(&cf).expect("a counterfactual file is written as RON");
         let source = Source::parse(ron.clone(), Path::new("counterfactuals/whatif.ron"))
             .unwrap_or_else(|e| panic!("the page's RON does not read back: {e}\n{ron}"));
