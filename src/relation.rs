@@ -11,6 +11,11 @@
 //! relation's entity, beside the [`Ledger`] of every modifier left so far (which `explain`
 //! reads).
 //!
+//! Under accumulating [`Dynamics`] the same buckets hold, instead of modifier values, the
+//! moves each event made from the level of its day ([`accumulated`]), all fading with the
+//! drift's half-life, and the structural part is the level's anchor
+//! ([`Relation::reanchor`]).
+//!
 //! ## Order
 //! The parts are summed over buckets in the canonical order (level, half-life, end: an end
 //! tied to an event by the event's nominal date, see [`End`]),

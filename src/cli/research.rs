@@ -18,9 +18,10 @@ use crate::research::Reference;
 use crate::research::calibrate::{Objective, Params, Problem};
 use crate::research::sensitivity::{self, Design};
 use crate::research::{diagnose, search};
-use crate::scenario::Dynamics;
 use crate::scenario::counterfactual::Source;
+use crate::scenario::file::{DynamicsFile, ScenarioFile};
 use crate::scenario::load;
+use crate::scenario::{Dynamics, Scenario};
 
 /// What `calibrate` works on: the scenario, the measured series and the params file
 /// loaded; the budget, the periods and the output folder checked, before any run.
@@ -58,8 +59,7 @@ impl<'a> CalibrateConfig<'a> {
     ) -> Result<CalibrateConfig<'a>, CliError> {
         let mut base = load::scenario(path)?;
         if let Some(d) = &dynamics.dynamics {
-            base.file.dynamics = Some(d.clone());
-            base.scenario.dynamics = Dynamics::of(d);
+            with_dynamics(&mut base.file, &mut base.scenario, d);
         }
         let sc = &base.scenario;
         let Some((reference, ref_inputs)) = measured(reference, &base.file, path, sc)? else {
@@ -601,11 +601,9 @@ impl FitConfig {
         let mut variants = variants_of(path, cfs)?;
         // The form chosen on the command line, for every curve.
         if let Some(d) = &dynamics.dynamics {
-            variants.base.file.dynamics = Some(d.clone());
-            variants.base.scenario.dynamics = Dynamics::of(d);
+            with_dynamics(&mut variants.base.file, &mut variants.base.scenario, d);
             for v in &mut variants.variants {
-                v.file.dynamics = Some(d.clone());
-                v.scenario.dynamics = Dynamics::of(d);
+                with_dynamics(&mut v.file, &mut v.scenario, d);
             }
         }
         let base = &variants.base;
@@ -688,6 +686,13 @@ pub(super) fn fit(
         names.join(", "),
         shown(&dir)
     ))
+}
+
+/// Puts the form `--dynamics` chose in place of a scenario's own, in what its file says
+/// (which calibration's candidates are made from) and in the validated scenario alike.
+fn with_dynamics(file: &mut ScenarioFile, scenario: &mut Scenario, d: &DynamicsFile) {
+    file.dynamics = Some(d.clone());
+    scenario.dynamics = Dynamics::of(d);
 }
 
 /// A path to `to` from the folder `from`, both taken from the current folder, so that a

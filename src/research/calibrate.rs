@@ -273,7 +273,7 @@ impl Param {
             Param::Gain { .. } => accumulating.map_or(1.0, |(g, _)| g),
             Param::Drift { to, .. } => match accumulating {
                 Some((_, FadeFile::Years(y))) => *y,
-                Some((_, FadeFile::Days(d))) => d / 365.25,
+                Some((_, FadeFile::Days(d))) => d / crate::scenario::DAYS_PER_YEAR,
                 _ => *to,
             },
             _ => 1.0,

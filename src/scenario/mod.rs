@@ -71,6 +71,9 @@ pub struct Scenario {
     pub warnings: Vec<Problem>,
 }
 
+/// Days in a year of `Years(x)` (a half-life, a drift): a Julian year.
+pub const DAYS_PER_YEAR: f64 = 365.25;
+
 /// How events move a relation.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Dynamics {
@@ -101,7 +104,7 @@ impl Dynamics {
                 gain,
                 drift: match *drift {
                     file::FadeFile::Days(d) => d,
-                    file::FadeFile::Years(y) => y * 365.25,
+                    file::FadeFile::Years(y) => y * DAYS_PER_YEAR,
                     file::FadeFile::Permanent
                     | file::FadeFile::Until(_)
                     | file::FadeFile::UntilEvent(_) => f64::INFINITY,
@@ -129,7 +132,7 @@ impl std::fmt::Display for Dynamics {
             Dynamics::Accumulating { gain, drift } => write!(
                 f,
                 "accumulating (gain {gain}, drift half-life {} years)",
-                (drift / 365.25 * 1000.0).round() / 1000.0
+                (drift / DAYS_PER_YEAR * 1000.0).round() / 1000.0
             ),
         }
     }

@@ -420,7 +420,7 @@ impl Validator {
     /// The scenario's dynamics: a gain in (0, 10] and a drift that is a positive,
     /// finite half-life or `Permanent` (no drift).
     pub(super) fn dynamics(&mut self, d: Option<&DynamicsFile>, at: &At) -> Dynamics {
-        let Some(DynamicsFile::Accumulating { gain, drift }) = d else {
+        let Some(file @ DynamicsFile::Accumulating { gain, drift: fade }) = d else {
             return Dynamics::Decaying;
         };
         let top = Subject::Scenario;
@@ -432,13 +432,12 @@ impl Validator {
                 Some("an event of value v moves the level by gain·v at the middle of the scale: 1 keeps the events' sizes".to_string()),
             );
         }
-        let drift = match *drift {
-            FadeFile::Days(d) => d,
-            FadeFile::Years(y) => y * DAYS_PER_YEAR,
-            FadeFile::Permanent => f64::INFINITY,
-            FadeFile::Until(_) | FadeFile::UntilEvent(_) => f64::NAN,
-        };
-        if !(drift > 0.0 && (drift.is_finite() || drift == f64::INFINITY)) {
+        let dynamics = Dynamics::of(file);
+        // A drift that ends is no half-life; `Dynamics::of` reads it as none.
+        let ends = matches!(fade, FadeFile::Until(_) | FadeFile::UntilEvent(_));
+        if let Dynamics::Accumulating { drift, .. } = dynamics
+            && (ends || drift.is_nan() || drift <= 0.0)
+        {
             self.problems.push(
                 top,
                 at.field("drift"),
@@ -446,7 +445,7 @@ impl Validator {
                 Some("write drift: Years(10.0), or drift: Permanent".to_string()),
             );
         }
-        Dynamics::Accumulating { gain: *gain, drift }
+        dynamics
     }
 }
 

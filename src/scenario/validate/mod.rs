@@ -39,9 +39,6 @@ use super::*;
 /// Default bound on the events one run may fire.
 pub const DEFAULT_MAX_EVENTS: u32 = 100_000;
 
-/// Half-life used for `Years(x)`: days in a mean Gregorian... Julian year.
-const DAYS_PER_YEAR: f64 = 365.25;
-
 /// Validates a parsed file. `text` is the file's source, used to locate problems; with
 /// an empty text, problems carry no location.
 pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
