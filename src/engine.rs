@@ -37,7 +37,9 @@
 //!   `Before`, alone or in an `All`) rule out the day, or that cannot repeat and has fired,
 //!   is not looked at: its guard could not hold, so it would draw nothing.
 //! - At the start of a run, the reset system (`reset_world`) puts every component back to
-//!   the span's first day.
+//!   the first simulated day: the span's, or the first day of a prelude (a composed
+//!   scenario's included events before its span), which runs like the rest and whose
+//!   samples and fired events are not recorded.
 //!
 //! Draws are made on each event's own stream in the order [`crate::random`] writes down.
 
@@ -139,7 +141,9 @@ impl Simulation {
     /// As [`Simulation::new`], with extra sample days (e.g. a date to explain).
     pub fn with_days(scenario: &Scenario, extra: &[Day]) -> Simulation {
         let scenario = Arc::new(scenario.clone());
-        let (start, end) = scenario.span();
+        // A prelude (included events before the span) is simulated like the rest, its
+        // monthly pulses and all, and not recorded.
+        let (start, end) = scenario.simulated();
         // Sample days: the first of every month and the extra days, for every pair; a
         // checkpoint's first and last day, for its pair only (so a pair's relation is
         // read on the same days whatever other pairs the scenario holds).
@@ -357,8 +361,8 @@ impl Simulation {
     /// Puts the world back to the span's first day and fills the queue for `seed`.
     fn reset(&mut self, seed: u64) {
         let sc = &*self.scenario;
-        let start = sc.span().0.day();
-        let end = sc.span().1.day();
+        let (start, end) = sc.simulated();
+        let (start, end) = (start.day(), end.day());
         if let Err(e) = self.reset.run(&self.script, &mut self.world) {
             unreachable!("the systems take no parameter that can fail to validate: {e}")
         }
@@ -405,6 +409,8 @@ impl Simulation {
         self.reset(seed);
         let sc = &*self.scenario;
         let max = sc.max_events;
+        // The first day recorded: a prelude before it is run, not shown.
+        let shown = sc.span().0.day();
         let mut next_sample = 0;
         let mut pulsed: Option<Day> = None;
         loop {
@@ -435,7 +441,9 @@ impl Simulation {
                         let parts = relation.parts();
                         let score = relation.squash(&parts);
                         scores[pair] = score;
-                        run.samples.push(sample.taken(pair, parts, score));
+                        if sample.day >= shown {
+                            run.samples.push(sample.taken(pair, parts, score));
+                        }
                     }
                 }
                 if sample.monthly && pulsed != Some(sample.day) && self.watch.open(sample.day) {
@@ -504,6 +512,9 @@ impl Simulation {
             }
         }
         run.fired = std::mem::take(&mut self.turn.history.log);
+        if sc.simulated().0 < sc.span().0 {
+            run.fired.retain(|f| f.day >= shown);
+        }
         Ok(())
     }
 }
@@ -845,8 +856,9 @@ fn relations_of<'a>(ties: &'a Ties<'_, '_>, state: Entity) -> impl Iterator<Item
     first.chain(second.into_iter().flat_map(|r| r.iter()))
 }
 
-/// Puts every component back to the span's first day: rulers, ideologies, offices, and
-/// each relation's buckets (emptied and gated), structural part and ledger.
+/// Puts every component back to the first simulated day (the span's, or a prelude's):
+/// rulers, ideologies, offices, and each relation's buckets (emptied and gated),
+/// structural part and ledger.
 fn reset_world(
     InRef(script): InRef<Script>,
     mut states: States<'_, '_>,
@@ -855,7 +867,7 @@ fn reset_world(
     mut relations: Relations<'_, '_>,
 ) {
     let sc = &*script.scenario;
-    let start = sc.span().0.day();
+    let start = sc.simulated().0.day();
     // The components are set in place: inserting them anew goes through bevy's bundle
     // machinery for every entity.
     for (i, mut ruling) in &mut states {

@@ -172,5 +172,7 @@ pub fn file(n: usize, k: usize) -> ScenarioFile {
         max_events: None,
         reference: None,
         base_dates: Default::default(),
+        include: Vec::new(),
+        prelude: None,
     }
 }

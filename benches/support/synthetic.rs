@@ -325,6 +325,8 @@ pub fn file(n: usize) -> ScenarioFile {
         ),
         reference: None,
         base_dates: Default::default(),
+        include: Vec::new(),
+        prelude: None,
     }
 }
 

@@ -56,18 +56,19 @@ pub fn load_any(path: &Path) -> Result<Subject, ScenarioError> {
                 text: source.text,
                 path: path.to_path_buf(),
                 scenario_path: base_path,
-                inputs: vec![input, base.input],
+                inputs: std::iter::once(input).chain(base.inputs()).collect(),
                 out,
             })
         }
         load::Any::Scenario(l) => {
             let l = *l;
+            let inputs = l.inputs();
             Ok(Subject {
                 what_if: None,
                 out: default_out(&l.scenario),
                 scenario: l.scenario,
                 file: l.file,
-                inputs: vec![l.input],
+                inputs,
                 text: l.text,
                 path: path.to_path_buf(),
                 scenario_path: path.to_path_buf(),
@@ -152,7 +153,7 @@ pub(super) struct Variants {
 
 pub(super) fn variants_of(path: &Path, cfs: &[PathBuf]) -> Result<Variants, CliError> {
     let base = load::scenario(path)?;
-    let mut inputs = vec![base.input.clone()];
+    let mut inputs = base.inputs();
     let mut variants = Vec::new();
     let mut notes = String::new();
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {

@@ -199,7 +199,7 @@ pub(super) fn calibrate(
         sc.dynamics
     );
     let base_name = relative(path, &dir).display().to_string();
-    let mut inputs = vec![base.input.clone()];
+    let mut inputs = base.inputs();
     inputs.extend(ref_inputs);
     inputs.push(params_input);
     let k = ps.params.len();
@@ -486,7 +486,8 @@ pub(super) fn sensitivity(
     let days = experiment::months(sc);
     let design = Design::new(&problem, paths, seeds.first);
     let points = design.points.len();
-    let mut inputs = vec![base.input.clone(), params_input];
+    let mut inputs = base.inputs();
+    inputs.push(params_input);
     inputs.extend(reference.iter().flat_map(|r| r.1.iter().cloned()));
     let evaluate = |range: std::ops::Range<usize>| {
         progress.start(range.len() as u64);

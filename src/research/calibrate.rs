@@ -369,6 +369,7 @@ impl Params {
                     message,
                     hint: Some(hint),
                     location: Some(outline.locate(at)),
+                    file: None,
                 }],
             )
         };

@@ -540,6 +540,7 @@ impl Source {
                     "`base` is a path relative to the counterfactual's own folder ({dir}){elsewhere}"
                 )),
                 location: Some(location),
+                file: None,
             }],
         ))
     }

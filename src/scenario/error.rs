@@ -167,6 +167,9 @@ pub enum Subject {
     },
     /// A calibration's parameter file: `params`.
     Params,
+    /// An entry of a scenario's `include` list, by the file it names: `include
+    /// "other.ron"`.
+    Include(String),
 }
 
 /// The kinds of things a file declares and names by id.
@@ -242,7 +245,8 @@ impl Subject {
             | Subject::Text
             | Subject::Counterfactual { .. }
             | Subject::Considered { .. }
-            | Subject::Params => None,
+            | Subject::Params
+            | Subject::Include(_) => None,
         }
     }
 }
@@ -276,6 +280,7 @@ impl fmt::Display for Subject {
             Subject::Group { kind, group, .. } => write!(f, "{kind}({group})"),
             Subject::Considered { index } => write!(f, "considered[{index}]"),
             Subject::Params => write!(f, "params"),
+            Subject::Include(file) => write!(f, "include \"{file}\""),
         }
     }
 }
@@ -302,6 +307,9 @@ pub struct Problem {
     pub hint: Option<String>,
     /// Where the subject stands in the file, when it could be found.
     pub location: Option<Location>,
+    /// The file the location is in, when it is not the file the error names: an included
+    /// file of a composed scenario.
+    pub file: Option<PathBuf>,
 }
 
 impl Problem {
@@ -312,6 +320,7 @@ impl Problem {
             message,
             hint,
             location: None,
+            file: None,
         }
     }
 }
@@ -443,10 +452,14 @@ impl ScenarioError {
     /// last, in the order found) and cut to the first
     /// [`MAX_PROBLEMS`](super::limits::MAX_PROBLEMS).
     pub fn invalid(path: &std::path::Path, mut problems: Vec<Problem>) -> ScenarioError {
-        problems.sort_by_key(|p| {
-            p.location
-                .as_ref()
-                .map_or((usize::MAX, 0), |l| (l.line, l.col))
+        // The file's own problems first, then those of included files, each in file order.
+        problems.sort_by(|a, b| {
+            let key = |p: &Problem| {
+                p.location
+                    .as_ref()
+                    .map_or((usize::MAX, 0), |l| (l.line, l.col))
+            };
+            (a.file.is_some(), &a.file, key(a)).cmp(&(b.file.is_some(), &b.file, key(b)))
         });
         let more = problems.len().saturating_sub(super::limits::MAX_PROBLEMS);
         problems.truncate(super::limits::MAX_PROBLEMS);
@@ -532,6 +545,7 @@ impl fmt::Display for Invalid<'_> {
 
 /// One problem: `file:line:col: subject: message`, the line with a caret, and the hint.
 fn write_problem(f: &mut fmt::Formatter<'_>, path: &std::path::Path, p: &Problem) -> fmt::Result {
+    let path = p.file.as_deref().unwrap_or(path);
     match &p.location {
         Some(l) => write!(
             f,

@@ -76,6 +76,28 @@ pub struct ScenarioFile {
     /// removes its event.
     #[serde(skip)]
     pub base_dates: BTreeMap<String, Option<Date>>,
+    /// Other scenario files whose states, parties, leaders, actors, events and timeline
+    /// this one takes (paths relative to this file's folder): see
+    /// [`super::compose`]. Emptied by composition, so a composed file has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<IncludeFile>,
+    /// The first simulated day when it comes before the span's: the earliest first day of
+    /// the included files, whose events before `span` run as a prelude that nothing
+    /// shows. Set by composition, never read from a file.
+    #[serde(skip)]
+    pub prelude: Option<Date>,
+}
+
+/// One included scenario file.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename = "Include")]
+pub struct IncludeFile {
+    /// The file, relative to the including file's folder.
+    pub file: String,
+    /// Actors of the included file that the including file declares as states (same
+    /// id): the included events that name the actor then name the state.
+    #[serde(default)]
+    pub as_states: Vec<String>,
 }
 
 /// How events move the relation (see the model's documentation).

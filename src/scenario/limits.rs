@@ -41,3 +41,11 @@ pub const MAX_NAME_CHARS: usize = 64;
 /// states make up to 276 relations, each swept every simulated day; history told state by
 /// state rarely needs more than a handful.
 pub const MAX_STATES: usize = 24;
+
+/// Deepest chain of includes: a file that includes a file that includes ... (eight
+/// files below the one named on the command line). Real compositions are one or two deep.
+pub const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// Most files one composed scenario may read, itself included; together they may hold at
+/// most [`MAX_FILE_BYTES`].
+pub const MAX_INCLUDED_FILES: usize = 32;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::counterfactual::{self, Counterfactual, FileKind, Source};
 use super::file::ScenarioFile;
-use super::{Scenario, ScenarioError, source, validate};
+use super::{Scenario, ScenarioError, compose, source, validate};
 use crate::output::Input;
 
 // Reading from disk lives here, beside the other loaders, so that the overlays
@@ -39,6 +39,17 @@ pub struct Loaded {
     pub text: String,
     /// The file's path and the hash of its bytes on disk.
     pub input: Input,
+    /// The files it includes, each with the hash of its bytes (empty without includes).
+    pub included: Vec<Input>,
+}
+
+impl Loaded {
+    /// Every file read: the scenario, then the files it includes.
+    pub fn inputs(&self) -> Vec<Input> {
+        std::iter::once(self.input.clone())
+            .chain(self.included.iter().cloned())
+            .collect()
+    }
 }
 
 /// A counterfactual file, its base, and the variant made by applying one to the other.
@@ -79,19 +90,39 @@ pub fn read_hashed(path: &Path) -> Result<(String, Input), ScenarioError> {
     Ok((text, Input::new(path, &bytes)))
 }
 
-/// Parses and validates scenario text; `path` is the name messages give it.
+/// Parses and validates scenario text; `path` is the name messages give it. Text has no
+/// folder, so a scenario that includes other files is refused: load it with [`scenario`].
 pub fn scenario_text(text: &str, path: &Path) -> Result<(ScenarioFile, Scenario), ScenarioError> {
     let file: ScenarioFile = source::parse(text, path)?;
     let scenario = validate::validate(file.clone(), text, path)?;
     Ok((file, scenario))
 }
 
-/// Loads and validates a scenario file.
+/// Loads and validates a scenario file, with the files it includes (found relative to
+/// its folder).
 pub fn scenario(path: &Path) -> Result<Loaded, ScenarioError> {
     let (text, input) = read_hashed(path)?;
-    let (file, scenario) = scenario_text(&text, path)?;
+    scenario_read(text, input, path)
+}
+
+/// Parses, composes and validates a scenario read from `path`.
+fn scenario_read(text: String, input: Input, path: &Path) -> Result<Loaded, ScenarioError> {
+    let file: ScenarioFile = source::parse(&text, path)?;
+    if file.include.is_empty() {
+        let scenario = validate::validate(file.clone(), &text, path)?;
+        return Ok(Loaded {
+            file,
+            scenario,
+            text,
+            input,
+            included: Vec::new(),
+        });
+    }
+    let composed = compose::compose(file, text.clone(), path, input.clone())?;
+    let scenario = validate::validate_composed(&composed)?;
     Ok(Loaded {
-        file,
+        included: composed.included(),
+        file: composed.file,
         scenario,
         text,
         input,
@@ -137,11 +168,5 @@ pub fn any(path: &Path) -> Result<Any, ScenarioError> {
             text, input, path,
         )?)));
     }
-    let (file, scenario) = scenario_text(&text, path)?;
-    Ok(Any::Scenario(Box::new(Loaded {
-        file,
-        scenario,
-        text,
-        input,
-    })))
+    Ok(Any::Scenario(Box::new(scenario_read(text, input, path)?)))
 }

@@ -46,6 +46,16 @@ impl At {
         self.with(Seg::Key(key.to_string()))
     }
 
+    /// The steps of the path, from the top-level value down.
+    pub fn segs(&self) -> &[Seg] {
+        &self.0
+    }
+
+    /// The path of these steps.
+    pub fn of(segs: Vec<Seg>) -> At {
+        At(segs)
+    }
+
     fn with(&self, seg: Seg) -> At {
         let mut v = self.0.clone();
         v.push(seg);

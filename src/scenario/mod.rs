@@ -6,6 +6,7 @@
 //! rule of the format and resolves ids to indices. Nothing downstream re-checks input: a
 //! `Scenario` is consistent by construction.
 
+pub mod compose;
 pub mod counterfactual;
 pub mod error;
 pub mod file;
@@ -35,8 +36,11 @@ pub struct Scenario {
     title: String,
     /// What the scenario is about.
     description: String,
-    /// First and last simulated day, inclusive.
+    /// First and last day shown (outputs, charts, checkpoints), inclusive.
     span: (Date, Date),
+    /// First simulated day: the span's first day, or an earlier one when included files
+    /// run a prelude before it (see [`compose`]).
+    start: Date,
     /// The relation scale (shared by every pair).
     pub scale: Scale,
     /// Works the scenario draws on.
@@ -589,9 +593,15 @@ impl Scenario {
         &self.description
     }
 
-    /// First and last simulated day, inclusive.
+    /// First and last day shown, inclusive: every output starts and ends here.
     pub fn span(&self) -> (Date, Date) {
         self.span
+    }
+
+    /// First and last simulated day, inclusive: the span, started earlier when included
+    /// files run a prelude (their events before the span), which nothing shows.
+    pub fn simulated(&self) -> (Date, Date) {
+        (self.start, self.span.1)
     }
 
     /// The relation scale.

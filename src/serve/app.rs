@@ -189,9 +189,10 @@ impl App {
                 format!("\"{key}\" is a counterfactual, not a scenario: pick it as a preset"),
             ));
         }
-        let shown = Path::new(&entry.key);
-        let (file, scenario) = crate::scenario::load::scenario_text(&text, shown)
-            .map_err(|e| Reply::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+        // Loaded from its file, so that the files it includes are found beside it.
+        let crate::scenario::load::Loaded { file, scenario, .. } =
+            crate::scenario::load::scenario(&entry.path)
+                .map_err(|e| Reply::new(StatusCode::UNPROCESSABLE_ENTITY, self.relative(e)))?;
         let loaded = Arc::new(Loaded {
             key: key.to_string(),
             file,

@@ -7,6 +7,7 @@ mod calibration;
 mod chart;
 mod cli;
 mod common;
+mod compose;
 mod counterfactual;
 mod determinism;
 mod engine;

@@ -31,6 +31,7 @@ mod texts;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
+use super::compose::Composed;
 use super::error::{Found, Kind, Problem, ScenarioError, Subject, When, plural, unknown_hint};
 use super::file::*;
 use super::locate::{At, Outline};
@@ -42,18 +43,58 @@ pub const DEFAULT_MAX_EVENTS: u32 = 100_000;
 /// Validates a parsed file. `text` is the file's source, used to locate problems; with
 /// an empty text, problems carry no location.
 pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-    let (start, end) = file.span;
+    let (scenario, v) = check(file);
+    if v.problems.is_empty() {
+        let mut scenario = scenario;
+        scenario.warnings = place(v.warnings, text);
+        return Ok(scenario);
+    }
+    Err(ScenarioError::invalid(path, place(v.problems, text)))
+}
+
+/// Validates a composed file ([`super::compose`]): each problem is placed in the file
+/// where its entry was written.
+pub fn validate_composed(composed: &Composed) -> Result<Scenario, ScenarioError> {
+    let (scenario, v) = check(composed.file.clone());
+    let path = &composed.parts[0].path;
+    if v.problems.is_empty() {
+        let mut scenario = scenario;
+        scenario.warnings = place_composed(v.warnings, composed);
+        return Ok(scenario);
+    }
+    Err(ScenarioError::invalid(
+        path,
+        place_composed(v.problems, composed),
+    ))
+}
+
+fn check(file: ScenarioFile) -> (Scenario, Validator) {
+    let start = file.prelude.unwrap_or(file.span.0).min(file.span.0);
+    let end = file.span.1;
     let mut v = Validator {
         problems: Found::default(),
         warnings: Found::default(),
         span_days: (end.day() - start.day()).max(0) as u32,
     };
-    let mut scenario = v.scenario(file);
-    if v.problems.is_empty() {
-        scenario.warnings = place(v.warnings, text);
-        return Ok(scenario);
-    }
-    Err(ScenarioError::invalid(path, place(v.problems, text)))
+    let scenario = v.scenario(file);
+    (scenario, v)
+}
+
+/// Places the problems of a composed file, each in its own file.
+fn place_composed(Found(problems): Found<At>, composed: &Composed) -> Vec<Problem> {
+    let total = problems.len();
+    problems
+        .into_iter()
+        .enumerate()
+        .map(|(k, (at, mut p))| {
+            if k < limits::MAX_PROBLEMS || total <= limits::MAX_PROBLEMS {
+                let (file, location) = composed.locate(&at);
+                p.location = Some(location);
+                p.file = file;
+            }
+            p
+        })
+        .collect()
 }
 
 /// Gives problems their places in `text` (none when the text is empty: a counterfactual's
@@ -243,6 +284,19 @@ impl Validator {
                 .push(top.clone(), root.field("name"), message, Some(hint));
         }
         self.texts(&f);
+        if !f.include.is_empty() {
+            self.problems.push(
+                top.clone(),
+                root.field("include"),
+                "this scenario includes other files, and it was given as text with no folder to find them in".to_string(),
+                Some("load it from its file (`diplosim check FILE`), so that the included files are found beside it".to_string()),
+            );
+        }
+        // Checkpoints and eras lie in the span shown; everything else in the span
+        // simulated, which starts earlier when included files run a prelude.
+        let shown = f.span;
+        let mut f = f;
+        f.span.0 = f.prelude.unwrap_or(shown.0).min(shown.0);
         let (start, end) = f.span;
         if start >= end {
             self.problems.push(
@@ -416,7 +470,7 @@ impl Validator {
             })
             .collect();
         self.follow_ups(&events, &f.events, &names);
-        let timeline = self.timeline(&f.timeline, &scale, f.span, &names);
+        let timeline = self.timeline(&f.timeline, &scale, shown, &names);
         let dynamics = self.dynamics(f.dynamics.as_ref(), &root.field("dynamics"));
         let max_events = f.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
         if max_events == 0 {
@@ -453,7 +507,8 @@ impl Validator {
             name: f.name,
             title: f.title,
             description: f.description,
-            span: f.span,
+            span: shown,
+            start: f.span.0,
             scale,
             sources: f.sources,
             axes: f.axes,
