@@ -1,0 +1,163 @@
+//! The strategic triangle scenario: it loads, includes the Sino-Soviet file without
+//! changing its pair's numbers, meets every checkpoint of its three pairs, and its three
+//! relations have the signs the literature gives the periods of the triangle.
+
+use std::path::{Path, PathBuf};
+
+use diplosim::record;
+use diplosim::scenario::Scenario;
+
+use crate::common::*;
+
+const TRIANGLE: &str = "scenarios/strategic_triangle_1949_1991.ron";
+const SINO_SOVIET: &str = "scenarios/sino_soviet_1917_1991.ron";
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn triangle() -> Scenario {
+    Scenario::load(&repo(TRIANGLE)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn check_accepts_the_triangle() {
+    let ran = diplosim(&repo(""), &["check", TRIANGLE]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(
+        ran.stdout
+            .contains("1949-01-01 to 1991-12-26; 3 states (3 pairs)"),
+        "{}",
+        ran.stdout
+    );
+    let sc = triangle();
+    let ids: Vec<&str> = sc.states().iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["china", "soviet_union", "united_states"]);
+    let keys: Vec<String> = (0..3).map(|p| sc.pair_key(p)).collect();
+    assert_eq!(
+        keys,
+        [
+            "china/soviet_union",
+            "china/united_states",
+            "soviet_union/united_states"
+        ]
+    );
+}
+
+#[test]
+fn the_triangle_has_at_least_60_sourced_events_on_the_us_pairs() {
+    let sc = triangle();
+    let (cu, su) = (
+        sc.find_pair("china/united_states"),
+        sc.find_pair("soviet_union/united_states"),
+    );
+    let (cu, su) = (
+        cu.expect("china/united_states"),
+        su.expect("soviet_union/united_states"),
+    );
+    let moving = sc
+        .events()
+        .iter()
+        .filter(|e| !e.source.is_empty())
+        .filter(|e| {
+            e.effects.iter().any(|x| match x {
+                diplosim::scenario::Effect::Modifier { pair, .. } => *pair == cu || *pair == su,
+                _ => false,
+            })
+        })
+        .count();
+    assert!(moving >= 60, "{moving} events move a US pair");
+}
+
+#[test]
+fn the_sino_soviet_pair_keeps_the_shipped_scenarios_numbers() {
+    let tri = triangle();
+    let ss = Scenario::load(&repo(SINO_SOVIET)).unwrap_or_else(|e| panic!("{e}"));
+    let first = tri.span().0.day();
+    for seed in [1, 2, 7] {
+        let shown = |sc: &Scenario, pair: usize| -> Vec<(i32, String)> {
+            run(sc, seed)
+                .monthly_of(pair)
+                .filter(|s| s.day >= first)
+                .map(|s| (s.day, record::fixed(s.score)))
+                .collect()
+        };
+        let a = shown(&ss, 0);
+        let b = shown(&tri, 0);
+        assert_eq!(a.len(), 516, "43 years of months, 1949-1991");
+        assert_eq!(a, b, "seed {seed}");
+    }
+}
+
+#[test]
+fn the_triangle_baseline_meets_every_checkpoint() {
+    let sc = triangle();
+    let r = run(&sc, 1);
+    let verdicts = record::checkpoints(&sc, &r);
+    let on_us_pairs = verdicts
+        .iter()
+        .filter(|v| sc.timeline.checkpoints[v.checkpoint].pair != 0)
+        .count();
+    assert!(
+        on_us_pairs >= 10,
+        "{on_us_pairs} checkpoints on the US pairs"
+    );
+    for v in &verdicts {
+        let c = &sc.timeline.checkpoints[v.checkpoint];
+        assert!(
+            v.met,
+            "checkpoint \"{}\" ({} to {}) expects {}, the run ranges {:.2} to {:.2}",
+            c.id, c.from, c.to, c.expect, v.low, v.high
+        );
+    }
+}
+
+/// Each pair's sign by the levels reading: + from a month at +1 or above, - from a month
+/// at -1 or below, kept in between.
+fn signs(r: &diplosim::record::Run, pair: usize) -> Vec<(String, Option<char>)> {
+    let mut sign = None;
+    r.monthly_of(pair)
+        .map(|s| {
+            if s.score >= 1.0 {
+                sign = Some('+');
+            } else if s.score <= -1.0 {
+                sign = Some('-');
+            }
+            (diplosim::date::Date::from_day(s.day).to_string(), sign)
+        })
+        .collect()
+}
+
+#[test]
+fn the_pairs_have_the_signs_of_the_literatures_periods() {
+    let sc = triangle();
+    let r = run(&sc, 1);
+    let all: Vec<Vec<(String, Option<char>)>> = (0..3).map(|p| signs(&r, p)).collect();
+    // (from, to, signs of china/soviet_union, china/united_states, soviet_union/united_states)
+    let periods = [
+        // A stable marriage of Beijing and Moscow, the United States the outcast.
+        ("1950-01", "1959-12", ['+', '-', '-']),
+        // A stable marriage of Washington and Beijing, the Soviet Union the outcast.
+        ("1979-01", "1982-12", ['-', '+', '-']),
+        // After Tiananmen, a romantic triangle with the Soviet Union as pivot.
+        ("1989-07", "1991-12", ['+', '-', '+']),
+        // Detente by levels: a US-Soviet marriage, China still the outcast.
+        ("1972-06", "1976-12", ['-', '-', '+']),
+    ];
+    for (from, to, want) in periods {
+        for (p, pair) in all.iter().enumerate() {
+            for (date, sign) in pair
+                .iter()
+                .filter(|(d, _)| d[..7] >= *from && d[..7] <= *to)
+            {
+                assert_eq!(
+                    *sign,
+                    Some(want[p]),
+                    "{} on {date}: expected {}",
+                    sc.pair_key(p),
+                    want[p]
+                );
+            }
+        }
+    }
+}
