@@ -161,3 +161,68 @@ fn the_pairs_have_the_signs_of_the_literatures_periods() {
         }
     }
 }
+
+/// The mean over the months of a year of one pair's score, in a run.
+fn year_mean(r: &diplosim::record::Run, pair: usize, year: &str) -> f64 {
+    let scores: Vec<f64> = r
+        .monthly_of(pair)
+        .filter(|s| {
+            diplosim::date::Date::from_day(s.day)
+                .to_string()
+                .starts_with(year)
+        })
+        .map(|s| s.score)
+        .collect();
+    scores.iter().sum::<f64>() / scores.len() as f64
+}
+
+#[test]
+fn the_triangles_what_ifs_run_and_move_the_pairs_their_events_name() {
+    use diplosim::scenario::counterfactual::Counterfactual;
+    let base = triangle();
+    let b = run(&base, 1);
+    let (ss, cu, su) = (0, 1, 2);
+    // (file, pair, year, whether the what-if lies above the history that year)
+    let cases = [
+        ("triangle_no_kissinger_channel.ron", cu, "1973", false),
+        ("triangle_no_kissinger_channel.ron", ss, "1975", true),
+        ("triangle_strike_on_lop_nur.ron", ss, "1971", false),
+        ("triangle_strike_on_lop_nur.ron", su, "1970", false),
+        ("triangle_us_recognises_prc_1950.ron", cu, "1960", true),
+        ("triangle_no_afghanistan_invasion.ron", su, "1981", true),
+        ("triangle_no_afghanistan_invasion.ron", ss, "1982", true),
+        ("triangle_no_tiananmen_crackdown.ron", cu, "1990", true),
+    ];
+    for (file, pair, year, above) in cases {
+        let path = repo("scenarios/counterfactuals").join(file);
+        let cf = Counterfactual::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let w = run(&cf.scenario, 1);
+        let (history, what_if) = (year_mean(&b, pair, year), year_mean(&w, pair, year));
+        assert!(
+            if above {
+                what_if > history + 0.25
+            } else {
+                what_if < history - 0.25
+            },
+            "{file}: {} in {year}: history {history:.2}, what-if {what_if:.2}",
+            base.pair_key(pair)
+        );
+    }
+    let mut args = vec![
+        "compare".to_string(),
+        TRIANGLE.to_string(),
+        "--quiet".into(),
+    ];
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    args.extend(["--out".into(), dir.path().display().to_string()]);
+    for (file, ..) in cases {
+        let f = format!("scenarios/counterfactuals/{file}");
+        if !args.contains(&f) {
+            args.push(f);
+        }
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let ran = diplosim(&repo(""), &args);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(dir.path().join("compare.csv").is_file());
+}
