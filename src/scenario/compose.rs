@@ -62,8 +62,8 @@ const LISTS: [&[&str]; 7] = [
     &["timeline", "checkpoints"],
 ];
 
-/// Where each entry of a composed file's lists was written, by list (an index into
-/// [`LISTS`]) and position in the composed list.
+/// Where each entry of a composed file's lists was written, by list (states, parties,
+/// leaders, actors, events, eras, checkpoints: 0 to 6) and position in the composed list.
 #[derive(Clone, Debug, Default)]
 pub struct Origins(HashMap<(usize, usize), Origin>);
 
