@@ -199,3 +199,41 @@ fn the_manifest_hashes_the_included_files() {
         "{manifest}"
     );
 }
+
+#[test]
+fn includes_nest_at_most_eight_deep() {
+    // f0 includes f1, which includes f2, ... f9 includes the small world.
+    let mut files: Vec<(String, String)> = Vec::new();
+    for k in 0..10 {
+        let next = if k == 9 {
+            "small.ron".to_string()
+        } else {
+            format!("f{}.ron", k + 1)
+        };
+        let text = fixture_text("small.ron").replace(
+            r#"title: "Two small states, 1950-1960","#,
+            &format!(r#"title: "Level {k}", include: [(file: "{next}")],"#),
+        );
+        // Each level's own entries would clash with the level below: keep only the include.
+        let text = text
+            .split("    states: [")
+            .next()
+            .expect("the fixture has states")
+            .to_string()
+            + "    states: [], parties: [], events: [],\n)\n";
+        files.push((format!("f{k}.ron"), text));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = folder(&refs);
+    let out = check(dir.path(), "f0.ron");
+    assert!(
+        out.contains(r#"f8.ron:5:40: include "f9.ron": includes nest more than 8 files deep"#),
+        "{out}"
+    );
+    // Eight deep is allowed: f2 includes f3 ... f9, the small world.
+    let out = check(dir.path(), "f2.ron");
+    assert!(out.contains("f2.ron: ok"), "{out}");
+}
