@@ -27,6 +27,7 @@ mod entities;
 mod events;
 mod pairs;
 mod texts;
+mod triangle;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -416,7 +417,15 @@ impl Validator {
             })
             .collect();
         self.follow_ups(&events, &f.events, &names);
-        let timeline = self.timeline(&f.timeline, &scale, f.span, &names);
+        let mut timeline = self.timeline(&f.timeline, &scale, f.span, &names);
+        let triangle = self.triangle(f.triangle.as_ref(), &scale, &names);
+        timeline.triangle_checkpoints = self.triangle_checkpoints(
+            &f.timeline,
+            triangle.as_ref(),
+            f.triangle.is_some(),
+            f.span,
+            &names,
+        );
         let dynamics = self.dynamics(f.dynamics.as_ref(), &root.field("dynamics"));
         let max_events = f.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
         if max_events == 0 {
@@ -467,6 +476,7 @@ impl Validator {
             timeline,
             max_events,
             dynamics,
+            triangle,
             warnings: Vec::new(),
         }
     }
