@@ -30,3 +30,4 @@ mod shipped;
 #[path = "../../benches/support/mod.rs"]
 mod support;
 mod ties;
+mod triangle;
