@@ -23,6 +23,7 @@ mod of_run;
 mod panels;
 mod scene;
 mod timeline;
+mod triangle;
 
 use std::sync::OnceLock;
 

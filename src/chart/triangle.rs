@@ -1,0 +1,204 @@
+//! The strategic triangle's configuration strips under the plot of a run: one strip per
+//! reading (levels, trend), a colour per configuration (Okabe-Ito tints, so that text in
+//! ink stays readable on each), the unbalanced configurations hatched, the pivot or the
+//! outcast named where the stretch is wide enough, and a key under the strips.
+
+use super::ChartModel;
+use super::scene::{
+    Align, GREY, INK, Label, Rect, Rgba, Scene, Stroke, WHITE, okabe_ito, text_width,
+};
+use super::timeline::{Axes, FRAME};
+use crate::triangle::{Configuration, Reading};
+
+/// Height of one strip, px: room for a 20 px label.
+const HEIGHT: f64 = 30.0;
+/// Gap between two strips, px.
+const GAP: f64 = 4.0;
+/// Text inside a strip and in its key, px (as the leaders' strips).
+const TEXT: f64 = 20.0;
+/// Height of the key's row under the strips, px.
+const KEY_ROW: f64 = 28.0;
+/// Spacing of the hatching of an unbalanced configuration, px.
+const HATCH: f64 = 11.0;
+/// Okabe-Ito orange, #E69F00.
+const ORANGE: Rgba = Rgba::hex(0xE69F00);
+
+/// The fill of a configuration (none: white).
+fn fill(c: Option<Configuration>) -> Rgba {
+    match c {
+        Some(Configuration::MenageATrois) => okabe_ito::BLUISH_GREEN.tint(0.55),
+        Some(Configuration::RomanticTriangle { .. }) => ORANGE.tint(0.45),
+        Some(Configuration::StableMarriage { .. }) => okabe_ito::SKY_BLUE.tint(0.35),
+        Some(Configuration::UnitVeto) => okabe_ito::REDDISH_PURPLE.tint(0.4),
+        None => WHITE,
+    }
+}
+
+/// The name of a strip at its left, as the leaders' strips name their states.
+fn row_name(r: Reading) -> &'static str {
+    match r {
+        Reading::Levels => "by levels",
+        Reading::Trend => "by trend",
+    }
+}
+
+/// How tall the strips and their key are (0 without a triangle), gap above included.
+pub(super) fn height(model: &ChartModel) -> f64 {
+    model.triangle.as_ref().map_or(0.0, |t| {
+        t.rows.len() as f64 * (HEIGHT + GAP) + 4.0 + KEY_ROW + 8.0
+    })
+}
+
+/// The width of the strips' names at their left.
+pub(super) fn names_width(model: &ChartModel) -> f64 {
+    model.triangle.as_ref().map_or(0.0, |t| {
+        t.rows
+            .iter()
+            .map(|r| text_width(row_name(r.reading), TEXT, true))
+            .fold(0.0, f64::max)
+    })
+}
+
+/// What a stretch `width` px wide says: the longest of the configuration with its pivot
+/// or outcast, the role alone, the configuration alone, that fits; nothing otherwise.
+fn label(c: Option<Configuration>, names: &[String; 3], width: f64) -> Option<String> {
+    let room = width - 10.0;
+    let candidates: Vec<String> = match c {
+        None => vec!["no sign yet".to_string()],
+        Some(k) => {
+            let name = k.name().to_string();
+            match k {
+                Configuration::RomanticTriangle { pivot } => vec![
+                    format!("{name}: {} pivot", names[pivot]),
+                    format!("{} pivot", names[pivot]),
+                    "pivot".to_string(),
+                ],
+                Configuration::StableMarriage { outcast } => vec![
+                    format!("{name}: {} outcast", names[outcast]),
+                    format!("{} outcast", names[outcast]),
+                    "outcast".to_string(),
+                ],
+                _ => vec![name],
+            }
+        }
+    };
+    candidates
+        .into_iter()
+        .find(|t| text_width(t, TEXT, false) <= room)
+}
+
+/// Diagonal hatching inside `r`.
+fn hatch(scene: &mut Scene, r: Rect) {
+    let h = r.height();
+    let stroke = Stroke::solid(INK.alpha(0.25), 1.5);
+    // Lines rising to the right, one every HATCH px, clipped to the rectangle.
+    let mut x = r.x0 - h;
+    // Anchored to a grid of the canvas, so that two stretches side by side line up.
+    x = (x / HATCH).floor() * HATCH;
+    while x < r.x1 {
+        let lo = ((r.x0 - x) / h).max(0.0);
+        let hi = ((r.x1 - x) / h).min(1.0);
+        if hi > lo {
+            scene.line(
+                vec![(x + lo * h, r.y1 - lo * h), (x + hi * h, r.y1 - hi * h)],
+                stroke,
+            );
+        }
+        x += HATCH;
+    }
+}
+
+/// Draws the strips from `top` down, with their key; nothing without a triangle.
+pub(super) fn draw(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64) {
+    let Some(t) = &model.triangle else {
+        return;
+    };
+    let p = axes.plot;
+    let (start, end) = model.span;
+    let mut y0 = top;
+    for row in &t.rows {
+        let y1 = y0 + HEIGHT;
+        scene.text(
+            Label::new(
+                row_name(row.reading),
+                p.x0 - 10.0,
+                (y0 + y1) / 2.0 - TEXT * 0.5,
+                TEXT,
+            )
+            .bold()
+            .align(Align::Right),
+        );
+        for period in &row.periods {
+            // A period runs to the start of the month after its last.
+            let to = period.to.next_month_start().min(end);
+            if to < start || period.from > end {
+                continue;
+            }
+            let (x0, x1) = (axes.x(period.from.max(start)), axes.x(to));
+            let r = Rect::new(x0, y0, x1, y1);
+            scene.rect(r, Some(fill(period.configuration)), None);
+            if period.configuration.is_some_and(|c| !c.balanced()) {
+                hatch(scene, r);
+            }
+            if let Some(text) = label(period.configuration, &t.names, x1 - x0) {
+                // On hatching, the text stands on a pale ground of its own.
+                if period.configuration.is_some_and(|c| !c.balanced()) {
+                    let half = text_width(&text, TEXT, false) / 2.0 + 5.0;
+                    let mid = (x0 + x1) / 2.0;
+                    scene.rect(
+                        Rect::new(mid - half, y0 + 3.0, mid + half, y1 - 3.0),
+                        Some(WHITE.alpha(0.8)),
+                        None,
+                    );
+                }
+                scene.text(
+                    Label::new(text, (x0 + x1) / 2.0, (y0 + y1) / 2.0 - TEXT * 0.5, TEXT)
+                        .align(Align::Center)
+                        .color(if period.configuration.is_some() {
+                            INK
+                        } else {
+                            GREY
+                        }),
+                );
+            }
+            // A white rule between two stretches.
+            scene.line(vec![(x0, y0), (x0, y1)], Stroke::solid(WHITE, 2.0));
+        }
+        scene.rect(
+            Rect::new(p.x0, y0, p.x1, y1),
+            None,
+            Some(Stroke::solid(FRAME, 1.0)),
+        );
+        y0 = y1 + GAP;
+    }
+    key(scene, p.x0, y0 + 4.0);
+}
+
+/// The key: a swatch per configuration, and the hatching of the unbalanced ones.
+fn key(scene: &mut Scene, left: f64, top: f64) {
+    let swatch = 30.0;
+    let h = 18.0;
+    let mut x = left;
+    let items: [(Configuration, &str); 4] = [
+        (Configuration::MenageATrois, "ménage à trois (+ + +)"),
+        (
+            Configuration::RomanticTriangle { pivot: 0 },
+            "romantic triangle (+ + −)",
+        ),
+        (
+            Configuration::StableMarriage { outcast: 0 },
+            "stable marriage (+ − −)",
+        ),
+        (Configuration::UnitVeto, "unit veto (− − −)"),
+    ];
+    for (c, name) in items {
+        let r = Rect::new(x, top + 3.0, x + swatch, top + 3.0 + h);
+        scene.rect(r, Some(fill(Some(c))), Some(Stroke::solid(FRAME, 1.0)));
+        if !c.balanced() {
+            hatch(scene, r);
+        }
+        scene.text(Label::new(name, x + swatch + 8.0, top + 2.0, TEXT));
+        x += swatch + 8.0 + text_width(name, TEXT, false) + 26.0;
+    }
+    scene.text(Label::new("hatched: unbalanced", x, top + 2.0, TEXT).color(GREY));
+}
