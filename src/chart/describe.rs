@@ -501,6 +501,7 @@ fn triangle(out: &mut String, t: &super::TriangleStrips) {
             Reading::Trend => "By their trend (each score's change over the last 12 months)",
         };
         let _ = writeln!(out, "{what}:");
+        shares(out, &row.shares, names);
         for p in &row.periods {
             let told = match p.configuration {
                 Some(k) => format!(
@@ -566,5 +567,43 @@ fn triangle(out: &mut String, t: &super::TriangleStrips) {
                 }
             );
         }
+    }
+}
+
+/// Many runs' strip in words: each stretch of months whose most frequent configuration
+/// is the same, with the smallest share it has there.
+fn shares(out: &mut String, rows: &[(Date, [u32; crate::triangle::CATEGORIES])], names: [&str; 3]) {
+    let mode = |c: &[u32; crate::triangle::CATEGORIES]| {
+        // The first of the largest counts, in the categories' order.
+        let mut best = 0;
+        for k in 1..c.len() {
+            if c[k] > c[best] {
+                best = k;
+            }
+        }
+        best
+    };
+    let mut m = 0;
+    while m < rows.len() {
+        let k = mode(&rows[m].1);
+        let next = (m..rows.len())
+            .find(|&j| mode(&rows[j].1) != k)
+            .unwrap_or(rows.len());
+        let least = rows[m..next]
+            .iter()
+            .map(|(_, c)| f64::from(c[k]) / f64::from(c.iter().sum::<u32>().max(1)))
+            .fold(f64::INFINITY, f64::min);
+        let told = crate::triangle::of_category(k).map_or(
+            "no configuration yet (a pair has no sign)".to_string(),
+            |c| c.describe(names),
+        );
+        let _ = writeln!(
+            out,
+            "- {} to {}: most runs: {told} (at least {:.0}% of runs each month).",
+            month(rows[m].0),
+            month(rows[next - 1].0),
+            least * 100.0
+        );
+        m = next;
     }
 }

@@ -264,8 +264,11 @@ pub struct TriangleStrips {
 pub struct TriangleRow {
     /// The reading.
     pub reading: crate::triangle::Reading,
-    /// Its periods, in date order, without gaps.
+    /// Its periods, in date order, without gaps (a run's; empty for many runs).
     pub periods: Vec<crate::triangle::Period>,
+    /// Many runs': each first of the month with the runs in each category
+    /// ([`crate::triangle::category`]), drawn as a stacked strip; empty for a run.
+    pub shares: Vec<(Date, [u32; crate::triangle::CATEGORIES])>,
 }
 
 /// A triangle checkpoint, with each of its readings met or not.

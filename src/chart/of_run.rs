@@ -186,6 +186,7 @@ pub fn triangle_strips(
             .map(|s| super::TriangleRow {
                 reading: s.reading,
                 periods: s.periods(),
+                shares: Vec::new(),
             })
             .collect(),
         names,

@@ -629,10 +629,12 @@ fn with_triangle() -> ChartModel {
                         Some(Configuration::RomanticTriangle { pivot: 0 }),
                     ),
                 ],
+                shares: Vec::new(),
             },
             TriangleRow {
                 reading: Reading::Trend,
                 periods: vec![period("1900-01-01", "1979-12-01", None)],
+                shares: Vec::new(),
             },
         ],
         checkpoints: Vec::new(),

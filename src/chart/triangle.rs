@@ -8,6 +8,7 @@ use super::scene::{
     Align, GREY, INK, Label, Rect, Rgba, Scene, Stroke, WHITE, okabe_ito, text_width,
 };
 use super::timeline::{Axes, FRAME};
+use crate::date::Date;
 use crate::triangle::{Configuration, Reading};
 
 /// Height of one strip, px: room for a 20 px label.
@@ -45,8 +46,14 @@ fn row_name(r: Reading) -> &'static str {
 /// How tall the strips and their key are (0 without a triangle), gap above included.
 pub(super) fn height(model: &ChartModel) -> f64 {
     model.triangle.as_ref().map_or(0.0, |t| {
-        t.rows.len() as f64 * (HEIGHT + GAP) + 4.0 + KEY_ROW + 8.0
+        let rows = if many_runs(t) { 2.0 } else { 1.0 };
+        t.rows.len() as f64 * (HEIGHT + GAP) + 4.0 + rows * KEY_ROW + 8.0
     })
+}
+
+/// Whether the strips are many runs' (stacked shares).
+fn many_runs(t: &super::TriangleStrips) -> bool {
+    t.rows.iter().any(|r| !r.shares.is_empty())
 }
 
 /// The width of the strips' names at their left.
@@ -128,6 +135,7 @@ pub(super) fn draw(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64)
             .bold()
             .align(Align::Right),
         );
+        stack(scene, &row.shares, axes, (y0, y1), end);
         for period in &row.periods {
             // A period runs to the start of the month after its last.
             let to = period.to.next_month_start().min(end);
@@ -172,6 +180,17 @@ pub(super) fn draw(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64)
         y0 = y1 + GAP;
     }
     key(scene, p.x0, y0 + 4.0);
+    if many_runs(t) {
+        scene.text(
+            Label::new(
+                "each strip's height: the share of the runs in each configuration, month by month",
+                p.x0,
+                y0 + 4.0 + KEY_ROW + 2.0,
+                TEXT,
+            )
+            .color(GREY),
+        );
+    }
 }
 
 /// The key: a swatch per configuration, and the hatching of the unbalanced ones.
@@ -201,4 +220,46 @@ fn key(scene: &mut Scene, left: f64, top: f64) {
         x += swatch + 8.0 + text_width(name, TEXT, false) + 26.0;
     }
     scene.text(Label::new("hatched: unbalanced", x, top + 2.0, TEXT).color(GREY));
+}
+
+/// Many runs' strip: in each stretch of months with the same counts, a band per
+/// configuration as tall as its share of the runs, stacked in the order of
+/// [`crate::triangle::category`] from the top, the months without one (white) last.
+fn stack(
+    scene: &mut Scene,
+    shares: &[(Date, [u32; crate::triangle::CATEGORIES])],
+    axes: &Axes,
+    (y0, y1): (f64, f64),
+    end: Date,
+) {
+    let mut m = 0;
+    while m < shares.len() {
+        let (from, counts) = shares[m];
+        let next = (m..shares.len())
+            .find(|&j| shares[j].1 != counts)
+            .unwrap_or(shares.len());
+        let to = shares
+            .get(next)
+            .map_or(shares[next - 1].0.next_month_start(), |s| s.0)
+            .min(end);
+        let (x0, x1) = (axes.x(from), axes.x(to));
+        let total: u32 = counts.iter().sum();
+        if total > 0 {
+            let mut y = y0;
+            for k in (1..crate::triangle::CATEGORIES).chain([0]) {
+                if counts[k] == 0 {
+                    continue;
+                }
+                let h = (y1 - y0) * f64::from(counts[k]) / f64::from(total);
+                let c = crate::triangle::of_category(k);
+                let r = Rect::new(x0, y, x1, y + h);
+                scene.rect(r, Some(fill(c)), None);
+                if c.is_some_and(|c| !c.balanced()) {
+                    hatch(scene, r);
+                }
+                y += h;
+            }
+        }
+        m = next;
+    }
 }

@@ -472,6 +472,8 @@ pub fn compare_chart(
     questions: &[&str],
 ) -> ChartModel {
     let mut m = chart::of_run(sc, first);
+    // The triangle of one run of the baseline is not the comparison's: not drawn here.
+    m.triangle = None;
     let many = sc.pairs.len() > 1;
     if many {
         m.layout = Layout::Panels;

@@ -462,3 +462,63 @@ pub fn of_run(triangle: &Triangle, run: &Run) -> [Strip; 2] {
 pub fn names(scenario: &Scenario, triangle: &Triangle) -> [String; 3] {
     triangle.states.map(|s| scenario.states[s].name.clone())
 }
+
+/// The number of categories of a month in [`Shares`]: none, ménage à trois, a romantic
+/// triangle per pivot, a stable marriage per outcast, unit veto.
+pub const CATEGORIES: usize = 9;
+
+/// A month's configuration as a category of [`Shares`], in the order the ensemble's strip
+/// stacks them: none, ménage à trois, romantic triangle (pivot 0, 1, 2), stable marriage
+/// (outcast 0, 1, 2), unit veto.
+pub fn category(c: Option<Configuration>) -> usize {
+    match c {
+        None => 0,
+        Some(Configuration::MenageATrois) => 1,
+        Some(Configuration::RomanticTriangle { pivot }) => 2 + pivot,
+        Some(Configuration::StableMarriage { outcast }) => 5 + outcast,
+        Some(Configuration::UnitVeto) => 8,
+    }
+}
+
+/// The configuration of a category of [`Shares`] (the inverse of [`category`]).
+pub fn of_category(k: usize) -> Option<Configuration> {
+    match k {
+        1 => Some(Configuration::MenageATrois),
+        2..=4 => Some(Configuration::RomanticTriangle { pivot: k - 2 }),
+        5..=7 => Some(Configuration::StableMarriage { outcast: k - 5 }),
+        8 => Some(Configuration::UnitVeto),
+        _ => None,
+    }
+}
+
+/// Many runs' triangle under one reading: how many runs have each configuration (and
+/// roles) in each month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shares {
+    /// The reading.
+    pub reading: Reading,
+    /// Per month, the runs in each category ([`category`]).
+    pub counts: Vec<[u32; CATEGORIES]>,
+}
+
+/// Counts the configurations of many runs under both readings (levels first). `scores(k,
+/// p)` is run `k`'s monthly series of the triangle's pair `p` (in the order of
+/// [`PAIRS`]); every series has `months` months. The counts do not depend on the order
+/// of the runs.
+pub fn shares<'a>(
+    triangle: &Triangle,
+    runs: usize,
+    months: usize,
+    scores: impl Fn(usize, usize) -> &'a [f64],
+) -> [Shares; 2] {
+    Reading::ALL.map(|reading| {
+        let mut counts = vec![[0u32; CATEGORIES]; months];
+        for k in 0..runs {
+            let series = [scores(k, 0), scores(k, 1), scores(k, 2)];
+            for (m, c) in read(series, reading, triangle).into_iter().enumerate() {
+                counts[m][category(c)] += 1;
+            }
+        }
+        Shares { reading, counts }
+    })
+}

@@ -325,3 +325,27 @@ fn a_checkpoint_is_met_in_three_quarters_of_its_months() {
     assert!(v.readings[1].met);
     assert_eq!(v.met(&c), None);
 }
+
+#[test]
+fn shares_count_each_runs_configuration_month_by_month() {
+    let t = triangle(1);
+    // Run 0: a stable marriage with the US the outcast; run 1: the same until month 2,
+    // then China-US and Soviet-US turn friendly: a ménage à trois.
+    let friends = [2.0; 4];
+    let foes = [-2.0; 4];
+    let turning = [-2.0, -2.0, 2.0, 2.0];
+    let runs: [[&[f64]; 3]; 2] = [[&friends, &foes, &foes], [&friends, &turning, &turning]];
+    let [levels, trend] = shares(&t, 2, 4, |k, p| runs[k][p]);
+    assert_eq!(levels.reading, Reading::Levels);
+    let marriage = category(Some(Configuration::StableMarriage { outcast: US }));
+    let menage = category(Some(Configuration::MenageATrois));
+    assert_eq!(levels.counts[0][marriage], 2);
+    assert_eq!(levels.counts[3][marriage], 1);
+    assert_eq!(levels.counts[3][menage], 1);
+    // Four months hold no trend: every run has none.
+    assert!(trend.counts.iter().all(|c| c[0] == 2));
+    // The categories and their inverse agree.
+    for k in 0..CATEGORIES {
+        assert_eq!(category(of_category(k)), k);
+    }
+}

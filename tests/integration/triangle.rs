@@ -184,3 +184,50 @@ fn a_scenario_without_a_triangle_writes_no_triangle_csv() {
     assert!(!text.contains("The strategic triangle of"), "{text}");
     assert!(!text.contains("triangle.csv"), "{text}");
 }
+
+#[test]
+fn the_ensemble_tells_the_share_of_runs_in_each_configuration_whatever_the_threads() {
+    // Nixon's visit happens in four runs of five: by trend, most runs have a romantic
+    // triangle from June 1972, and the others none.
+    let dir = tempfile::tempdir().unwrap();
+    let text = fixture_file().replace(
+        "(id: \"nixon_visit\", date: \"1972-02-21\",",
+        "(id: \"nixon_visit\", date: \"1972-02-21\", chance: 0.8,",
+    );
+    let path = text.write(dir.path(), "triangle.ron");
+    let path = path.to_str().unwrap_or_default();
+    for (out, threads) in [("one", "1"), ("two", "2")] {
+        let ran = std::process::Command::new(env!("CARGO_BIN_EXE_diplosim"))
+            .args(["ensemble", path, "--runs", "40", "--out", out, "--quiet"])
+            .env("RAYON_NUM_THREADS", threads)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            ran.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
+    }
+    let text = std::fs::read_to_string(dir.path().join("one/chart.txt")).unwrap();
+    assert!(
+        text.contains("By the levels of the three scores:\n- 1969-01 to 1976-12: most runs: stable marriage, Soviet Union and United States partners, China the outcast (at least 100% of runs each month)."),
+        "{text}"
+    );
+    // Some runs have the romantic triangle by trend, and never all of them.
+    let trend = text.split("By their trend").nth(1).unwrap_or_default();
+    assert!(
+        trend.contains("- 1969-01 to 1972-05: most runs: no configuration yet (a pair has no sign) (at least 100% of runs each month).\n- 1972-06 to 1976-12: most runs: romantic triangle, United States the pivot"),
+        "{trend}"
+    );
+    assert!(
+        !trend.contains("pivot, China and Soviet Union the wings (at least 100%"),
+        "{trend}"
+    );
+    assert!(!text.contains("Checkpoints of the triangle"), "{text}");
+    for name in ["chart.txt", "chart.png", "chart.svg"] {
+        let a = std::fs::read(dir.path().join("one").join(name)).unwrap();
+        let b = std::fs::read(dir.path().join("two").join(name)).unwrap();
+        assert!(a == b, "{name} differs between 1 and 2 threads");
+    }
+}
