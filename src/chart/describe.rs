@@ -496,9 +496,14 @@ fn triangle(out: &mut String, t: &super::TriangleStrips) {
         names[0], names[1], names[2]
     );
     for row in &t.rows {
-        let what = match row.reading {
+        let by = match row.reading {
             Reading::Levels => "By the levels of the three scores",
             Reading::Trend => "By their trend (each score's change over the last 12 months)",
+        };
+        let what = if row.label.is_empty() {
+            by.to_string()
+        } else {
+            format!("{}: {}", row.label, by.to_lowercase())
         };
         let _ = writeln!(out, "{what}:");
         shares(out, &row.shares, names);

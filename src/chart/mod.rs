@@ -262,6 +262,8 @@ pub struct TriangleStrips {
 /// One strip: a reading's periods of one configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TriangleRow {
+    /// Its name at its left; empty for the reading's ("by levels", "by trend").
+    pub label: String,
     /// The reading.
     pub reading: crate::triangle::Reading,
     /// Its periods, in date order, without gaps (a run's; empty for many runs).

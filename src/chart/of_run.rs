@@ -184,6 +184,7 @@ pub fn triangle_strips(
         rows: strips
             .iter()
             .map(|s| super::TriangleRow {
+                label: String::new(),
                 reading: s.reading,
                 periods: s.periods(),
                 shares: Vec::new(),

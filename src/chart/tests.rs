@@ -615,6 +615,7 @@ fn with_triangle() -> ChartModel {
         names,
         rows: vec![
             TriangleRow {
+                label: String::new(),
                 reading: Reading::Levels,
                 periods: vec![
                     period(
@@ -632,6 +633,7 @@ fn with_triangle() -> ChartModel {
                 shares: Vec::new(),
             },
             TriangleRow {
+                label: String::new(),
                 reading: Reading::Trend,
                 periods: vec![period("1900-01-01", "1979-12-01", None)],
                 shares: Vec::new(),

@@ -337,7 +337,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
             + 8.0
             + keyed as f64 * SHORT_TERMS_ROW
     };
-    let triangle_h = super::triangle::height(model);
+    let triangle_h = super::triangle::height(model, false);
     let below_plot = 8.0 + AXIS + 8.0 + triangle_h + strips_h + 10.0;
     let room = small_top - 10.0 - (plot_top + min_plot_height(model) + below_plot);
     let max_rows = (room / LEGEND_ROW).floor().max(0.0) as usize;
@@ -390,7 +390,7 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     decided.line_points = lines.iter().map(Vec::len).sum();
     decided.lines = lines;
     let triangle_top = plot_bottom + 8.0 + AXIS + 8.0;
-    super::triangle::draw(&mut scene, model, &axes, triangle_top);
+    super::triangle::draw(&mut scene, model, &axes, triangle_top, false);
     let strips_top = triangle_top + triangle_h;
     strips(&mut scene, model, &axes, strips_top, &mut decided);
     legend(&mut scene, model, &numbered, rows, legend_top, &mut decided);

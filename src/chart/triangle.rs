@@ -21,6 +21,8 @@ const TEXT: f64 = 20.0;
 const KEY_ROW: f64 = 28.0;
 /// Spacing of the hatching of an unbalanced configuration, px.
 const HATCH: f64 = 11.0;
+/// Height of the strips' own year axis, when they have one, px.
+const YEARS: f64 = 8.0 + 20.0 + 8.0;
 /// Okabe-Ito orange, #E69F00.
 const ORANGE: Rgba = Rgba::hex(0xE69F00);
 
@@ -36,18 +38,23 @@ fn fill(c: Option<Configuration>) -> Rgba {
 }
 
 /// The name of a strip at its left, as the leaders' strips name their states.
-fn row_name(r: Reading) -> &'static str {
-    match r {
+fn row_name(row: &super::TriangleRow) -> &str {
+    if !row.label.is_empty() {
+        return &row.label;
+    }
+    match row.reading {
         Reading::Levels => "by levels",
         Reading::Trend => "by trend",
     }
 }
 
-/// How tall the strips and their key are (0 without a triangle), gap above included.
-pub(super) fn height(model: &ChartModel) -> f64 {
+/// How tall the strips and their key are (0 without a triangle), gap above included;
+/// with `axis`, a year axis of their own under them.
+pub(super) fn height(model: &ChartModel, axis: bool) -> f64 {
     model.triangle.as_ref().map_or(0.0, |t| {
         let rows = if many_runs(t) { 2.0 } else { 1.0 };
-        t.rows.len() as f64 * (HEIGHT + GAP) + 4.0 + rows * KEY_ROW + 8.0
+        let axis = if axis { YEARS } else { 0.0 };
+        t.rows.len() as f64 * (HEIGHT + GAP) + axis + 4.0 + rows * KEY_ROW + 8.0
     })
 }
 
@@ -61,7 +68,7 @@ pub(super) fn names_width(model: &ChartModel) -> f64 {
     model.triangle.as_ref().map_or(0.0, |t| {
         t.rows
             .iter()
-            .map(|r| text_width(row_name(r.reading), TEXT, true))
+            .map(|r| text_width(row_name(r), TEXT, true))
             .fold(0.0, f64::max)
     })
 }
@@ -115,8 +122,10 @@ fn hatch(scene: &mut Scene, r: Rect) {
     }
 }
 
-/// Draws the strips from `top` down, with their key; nothing without a triangle.
-pub(super) fn draw(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64) {
+/// Draws the strips from `top` down, across `axes`' width, with their key; with `axis`, a
+/// year axis of their own under them (under panels, whose axes are narrower). Nothing
+/// without a triangle.
+pub(super) fn draw(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64, axis: bool) {
     let Some(t) = &model.triangle else {
         return;
     };
@@ -127,7 +136,7 @@ pub(super) fn draw(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64)
         let y1 = y0 + HEIGHT;
         scene.text(
             Label::new(
-                row_name(row.reading),
+                row_name(row),
                 p.x0 - 10.0,
                 (y0 + y1) / 2.0 - TEXT * 0.5,
                 TEXT,
@@ -178,6 +187,11 @@ pub(super) fn draw(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64)
             Some(Stroke::solid(FRAME, 1.0)),
         );
         y0 = y1 + GAP;
+    }
+    if axis && !t.rows.is_empty() {
+        let under = Rect::new(p.x0, top, p.x1, y0 - GAP);
+        super::timeline::x_axis(scene, &Axes::new(under, model.span, 1.0), model.span, 110.0);
+        y0 += YEARS - GAP;
     }
     key(scene, p.x0, y0 + 4.0);
     if many_runs(t) {

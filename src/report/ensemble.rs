@@ -162,6 +162,7 @@ pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
             .triangle
             .iter()
             .map(|s| chart::TriangleRow {
+                label: String::new(),
                 reading: s.reading,
                 periods: Vec::new(),
                 shares: e

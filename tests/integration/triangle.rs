@@ -231,3 +231,29 @@ fn the_ensemble_tells_the_share_of_runs_in_each_configuration_whatever_the_threa
         assert!(a == b, "{name} differs between 1 and 2 threads");
     }
 }
+
+#[test]
+fn compare_sets_the_what_ifs_strips_under_the_baselines() {
+    // Without SALT, Soviet-US never changes by a point in a year: by trend the what-if
+    // has no configuration at all, where the baseline has a romantic triangle.
+    let dir = tempfile::tempdir().unwrap();
+    fixture_file().write(dir.path(), "triangle.ron");
+    Text(
+        "Counterfactual(base: \"triangle.ron\", title: \"No SALT\", question: \"What if SALT I had not been signed?\", changes: [Remove(\"salt\")])"
+            .to_string(),
+    )
+    .write(dir.path(), "no_salt.ron");
+    let ran = diplosim(
+        dir.path(),
+        &["compare", "triangle.ron", "no_salt.ron", "--out", "out"],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let text = read(dir.path(), "chart.txt");
+    for line in [
+        "baseline, trend: by their trend (each score's change over the last 12 months):\n- 1969-01 to 1972-05: no configuration yet (a pair has no sign).\n- 1972-06 to 1976-12: romantic triangle, United States the pivot",
+        "what-if, trend: by their trend (each score's change over the last 12 months):\n- 1969-01 to 1976-12: no configuration yet (a pair has no sign).",
+        "what-if, levels: by the levels of the three scores:\n- 1969-01 to 1976-12: stable marriage, Soviet Union and United States partners, China the outcast (balanced).",
+    ] {
+        assert!(text.contains(line), "no {line:?} in:\n{text}");
+    }
+}
