@@ -193,7 +193,7 @@ pub(super) fn draw(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64,
         super::timeline::x_axis(scene, &Axes::new(under, model.span, 1.0), model.span, 110.0);
         y0 += YEARS - GAP;
     }
-    key(scene, p.x0, y0 + 4.0);
+    key(scene, p.x0, scene_right(scene, p.x1), y0 + 4.0);
     if many_runs(t) {
         scene.text(
             Label::new(
@@ -207,33 +207,58 @@ pub(super) fn draw(scene: &mut Scene, model: &ChartModel, axes: &Axes, top: f64,
     }
 }
 
-/// The key: a swatch per configuration, and the hatching of the unbalanced ones.
-fn key(scene: &mut Scene, left: f64, top: f64) {
+/// The key: a swatch per configuration, and the hatching of the unbalanced ones, within
+/// `left..right`: with each configuration's signs where they fit (the projector's
+/// canvas), without them where they do not (the handout's narrower one).
+fn key(scene: &mut Scene, left: f64, right: f64, top: f64) {
     let swatch = 30.0;
     let h = 18.0;
-    let mut x = left;
-    let items: [(Configuration, &str); 4] = [
-        (Configuration::MenageATrois, "ménage à trois (+ + +)"),
+    let items: [(Configuration, &str, &str); 4] = [
+        (Configuration::MenageATrois, "ménage à trois", " (+ + +)"),
         (
             Configuration::RomanticTriangle { pivot: 0 },
-            "romantic triangle (+ + −)",
+            "romantic triangle",
+            " (+ + −)",
         ),
         (
             Configuration::StableMarriage { outcast: 0 },
-            "stable marriage (+ − −)",
+            "stable marriage",
+            " (+ − −)",
         ),
-        (Configuration::UnitVeto, "unit veto (− − −)"),
+        (Configuration::UnitVeto, "unit veto", " (− − −)"),
     ];
-    for (c, name) in items {
+    const HATCHED: &str = "hatched: unbalanced";
+    let width = |signed: bool| -> f64 {
+        items
+            .iter()
+            .map(|(_, name, signs)| {
+                let text = if signed {
+                    format!("{name}{signs}")
+                } else {
+                    name.to_string()
+                };
+                swatch + 8.0 + text_width(&text, TEXT, false) + 26.0
+            })
+            .sum::<f64>()
+            + text_width(HATCHED, TEXT, false)
+    };
+    let signed = left + width(true) <= right;
+    let mut x = left;
+    for (c, name, signs) in items {
+        let text = if signed {
+            format!("{name}{signs}")
+        } else {
+            name.to_string()
+        };
         let r = Rect::new(x, top + 3.0, x + swatch, top + 3.0 + h);
         scene.rect(r, Some(fill(Some(c))), Some(Stroke::solid(FRAME, 1.0)));
         if !c.balanced() {
             hatch(scene, r);
         }
-        scene.text(Label::new(name, x + swatch + 8.0, top + 2.0, TEXT));
-        x += swatch + 8.0 + text_width(name, TEXT, false) + 26.0;
+        x += swatch + 8.0 + text_width(&text, TEXT, false) + 26.0;
+        scene.text(Label::new(text, r.x1 + 8.0, top + 2.0, TEXT));
     }
-    scene.text(Label::new("hatched: unbalanced", x, top + 2.0, TEXT).color(GREY));
+    scene.text(Label::new(HATCHED, x, top + 2.0, TEXT).color(GREY));
 }
 
 /// Many runs' strip: in each stretch of months with the same counts, a band per
@@ -276,4 +301,9 @@ fn stack(
         }
         m = next;
     }
+}
+
+/// How far right the key may reach: the canvas's edge less a margin, or the strips' end.
+fn scene_right(scene: &Scene, strips_right: f64) -> f64 {
+    (f64::from(scene.width) - 16.0).max(strips_right)
 }
