@@ -257,3 +257,46 @@ fn compare_sets_the_what_ifs_strips_under_the_baselines() {
         assert!(text.contains(line), "no {line:?} in:\n{text}");
     }
 }
+
+#[test]
+fn the_handout_draws_the_strips_and_judges_the_triangle_checkpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture_file().write(dir.path(), "triangle.ron");
+    Text(
+        "Counterfactual(base: \"triangle.ron\", title: \"No SALT\", question: \"What if SALT I had not been signed?\", changes: [Remove(\"salt\")])"
+            .to_string(),
+    )
+    .write(dir.path(), "no_salt.ron");
+    let ran = diplosim(
+        dir.path(),
+        &[
+            "handout",
+            "triangle.ron",
+            "no_salt.ron",
+            "--runs",
+            "4",
+            "--out",
+            "h.html",
+            "--quiet",
+        ],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let html = std::fs::read_to_string(dir.path().join("h.html")).unwrap();
+    assert!(
+        html.contains("<h2>Checkpoints of the triangle</h2>"),
+        "{html}"
+    );
+    assert!(html.contains("triangular_diplomacy (contested)"));
+    // Without SALT, Kissinger's design is not met by trend in the what-if: no
+    // configuration at all.
+    assert!(
+        html.contains(
+            "Kissinger&#39;s design: by trend, romantic triangle, United States the pivot"
+        ) || html
+            .contains("Kissinger's design: by trend, romantic triangle, United States the pivot"),
+        "{html}"
+    );
+    assert!(html.contains("<td class=\"met\">met</td><td class=\"missed changed\">not met</td>"));
+    // The chart, drawn for paper, carries the strips of the history and of the what-if.
+    assert!(html.contains("what-if mean, trend"), "{html}");
+}
