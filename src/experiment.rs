@@ -342,6 +342,9 @@ pub struct Ensemble {
     pub mean: Vec<f64>,
     /// The [`PERCENTILES`] of the score in each cell.
     pub percentiles: Vec<[f64; 5]>,
+    /// With a triangle, how many runs have each configuration in each month, per reading
+    /// (levels first); empty without one.
+    pub triangle: Vec<crate::triangle::Shares>,
 }
 
 impl Ensemble {
@@ -401,11 +404,20 @@ pub fn ensemble_of_scores(sc: &Scenario, seeds: Seeds, values: Vec<f64>) -> Ense
             (mean, [p[0], p[1], p[2], p[3], p[4]])
         },
     );
+    let months = days.len();
+    let triangle = sc.triangle().map_or_else(Vec::new, |t| {
+        let run = |k: usize, p: usize| {
+            let at = k * scores.months + t.pairs[p] * months;
+            &scores.values[at..at + months]
+        };
+        crate::triangle::shares(t, scores.runs(), months, run).to_vec()
+    });
     Ensemble {
         seeds,
         mean: stats.iter().map(|s| s.0).collect(),
         percentiles: stats.iter().map(|s| s.1).collect(),
         days,
+        triangle,
     }
 }
 

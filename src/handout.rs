@@ -330,6 +330,7 @@ pub fn html_with(
         }
     }
     let _ = writeln!(h, "</tbody></table></section>");
+    triangle_checkpoints(&mut h, sc, o);
     let _ = writeln!(
         h,
         "<footer><p>Made with diplosim {} from the scenario “{}” ({}). The same scenario, changes, runs and seed give the same numbers on any machine.{}</p></footer>",
@@ -490,4 +491,85 @@ fn scores_by_decade(h: &mut String, rows: Vec<(i32, f64, Option<f64>)>, variant:
     if decade.is_some() {
         let _ = writeln!(h, "</tbody></table>");
     }
+}
+
+/// The triangle checkpoints, judged on the run with the first seed (and the what-if's):
+/// each reading on a row, a contested one's readings each met or not.
+fn triangle_checkpoints(h: &mut String, sc: &Scenario, o: &Outcome) {
+    let Some(t) = sc.triangle() else {
+        return;
+    };
+    let checkpoints = &sc.timeline.triangle_checkpoints;
+    if checkpoints.is_empty() {
+        return;
+    }
+    let e = escape;
+    let names = crate::triangle::names(sc, t);
+    let named = [names[0].as_str(), names[1].as_str(), names[2].as_str()];
+    let judge = |run: &crate::record::Run| {
+        crate::triangle::verdicts(checkpoints, &crate::triangle::of_run(t, run))
+    };
+    let base = judge(&o.first);
+    let variant = o.variant_first.as_ref().map(judge);
+    let _ = writeln!(
+        h,
+        "<section><h2>Checkpoints of the triangle</h2><p class=\"note\">Judged on the simulated run with seed {}: a reading is met when the run has the configuration the sources give in at least {:.0}% of the months of its span. Where the literature is contested, each reading is shown and none counts as missed.</p><table class=\"checkpoints\"><thead><tr><th scope=\"col\">Checkpoint and when</th><th scope=\"col\">The sources say</th><th scope=\"col\">History as scripted</th>{}</tr></thead><tbody>",
+        o.seeds.first,
+        crate::triangle::MET_SHARE * 100.0,
+        if variant.is_some() {
+            "<th scope=\"col\">What-if</th>"
+        } else {
+            ""
+        }
+    );
+    let mark = |met: bool, contested: bool| match (met, contested) {
+        (true, _) => "met",
+        (false, false) => "missed",
+        (false, true) => "not met",
+    };
+    for (i, c) in checkpoints.iter().enumerate() {
+        let when = format!("{} – {}", c.from, c.to);
+        for (k, r) in c.readings.iter().enumerate() {
+            let head = if k == 0 {
+                let contested = if c.contested { " (contested)" } else { "" };
+                format!(
+                    "{}{contested}<br><span class=\"when\">{}</span>",
+                    e(&c.id),
+                    e(&when)
+                )
+            } else {
+                String::new()
+            };
+            let name = if r.name.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", e(&r.name))
+            };
+            let met = base[i].readings[k].met;
+            // A contested reading not met is styled as missed, and says "not met".
+            let class = |m: bool| if m { "met" } else { "missed" };
+            let _ = write!(
+                h,
+                "<tr><th scope=\"row\">{head}</th><td>{name}by {}, {}: <span class=\"src\">“{}” ({})</span></td><td class=\"{}\">{}</td>",
+                r.reading.name(),
+                e(&r.expect.describe(named)),
+                e(&r.quote),
+                e(&r.source),
+                class(met),
+                mark(met, c.contested)
+            );
+            if let Some(v) = &variant {
+                let vm = v[i].readings[k].met;
+                let changed = if vm != met { " changed" } else { "" };
+                let _ = write!(
+                    h,
+                    "<td class=\"{}{changed}\">{}</td>",
+                    class(vm),
+                    mark(vm, c.contested)
+                );
+            }
+            let _ = writeln!(h, "</tr>");
+        }
+    }
+    let _ = writeln!(h, "</tbody></table></section>");
 }

@@ -22,3 +22,4 @@ pub mod research;
 pub mod scenario;
 pub mod score;
 pub mod serve;
+pub mod triangle;

@@ -190,6 +190,62 @@ pub fn events_csv(scenario: &Scenario, run: &Run) -> Result<Vec<u8>, csv::Error>
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
+/// `triangle.csv`: the strategic triangle's configuration under each reading, one row per
+/// (month, reading, state of the triangle), months first, then `levels` before `trend`,
+/// then the states in the triangle's order:
+/// `date,reading,configuration,pivot_or_outcast,balanced,state,role,payoff`. A month
+/// without a configuration (a pair has no sign yet) has `none` and empty cells after it.
+pub fn triangle_csv(
+    scenario: &Scenario,
+    triangle: &crate::triangle::Triangle,
+    strips: &[crate::triangle::Strip],
+) -> Result<Vec<u8>, csv::Error> {
+    let ids = triangle.states.map(|k| scenario.states[k].id.as_str());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "date",
+        "reading",
+        "configuration",
+        "pivot_or_outcast",
+        "balanced",
+        "state",
+        "role",
+        "payoff",
+    ])?;
+    let months = strips.iter().map(|s| s.months.len()).min().unwrap_or(0);
+    for m in 0..months {
+        for strip in strips {
+            let (date, configuration) = strip.months[m];
+            for (k, id) in ids.iter().enumerate() {
+                let row = match configuration {
+                    Some(c) => [
+                        c.key().to_string(),
+                        c.singled_out().map_or("", |s| ids[s]).to_string(),
+                        c.balanced().to_string(),
+                        id.to_string(),
+                        c.role(k).name().to_string(),
+                        c.role(k).payoff().to_string(),
+                    ],
+                    None => [
+                        "none".to_string(),
+                        String::new(),
+                        String::new(),
+                        id.to_string(),
+                        String::new(),
+                        String::new(),
+                    ],
+                };
+                w.write_record(
+                    [date.to_string(), strip.reading.name().to_string()]
+                        .into_iter()
+                        .chain(row),
+                )?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
 /// A number with four decimals, and no negative zero.
 pub fn fixed(x: f64) -> String {
     let s = format!("{x:.4}");

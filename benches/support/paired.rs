@@ -171,6 +171,7 @@ pub fn file(n: usize, k: usize) -> ScenarioFile {
         dynamics: None,
         max_events: None,
         reference: None,
+        triangle: None,
         base_dates: Default::default(),
         include: Vec::new(),
         prelude: None,

@@ -315,6 +315,7 @@ pub fn file(n: usize) -> ScenarioFile {
         timeline: TimelineFile {
             eras: Vec::new(),
             checkpoints,
+            triangle_checkpoints: Vec::new(),
         },
         // Room for runaway chains, within the most any file may ask for.
         dynamics: None,
@@ -324,6 +325,7 @@ pub fn file(n: usize) -> ScenarioFile {
                 .min(diplosim::scenario::limits::MAX_EVENTS_PER_RUN),
         ),
         reference: None,
+        triangle: None,
         base_dates: Default::default(),
         include: Vec::new(),
         prelude: None,

@@ -394,6 +394,9 @@ fn describe_pairs(model: &ChartModel) -> String {
             );
         }
     }
+    if let Some(t) = &model.triangle {
+        triangle(&mut out, t);
+    }
     let _ = writeln!(out);
     if !model.small_print.is_empty() {
         let _ = writeln!(out, "{}", model.small_print);
@@ -471,4 +474,141 @@ fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// A first of the month as "1950-01".
+fn month(d: Date) -> String {
+    let (y, m, _) = d.ymd();
+    format!("{y:04}-{m:02}")
+}
+
+/// The triangle's strips period by period, and its checkpoints.
+fn triangle(out: &mut String, t: &super::TriangleStrips) {
+    use crate::triangle::Reading;
+    let names = [
+        t.names[0].as_str(),
+        t.names[1].as_str(),
+        t.names[2].as_str(),
+    ];
+    let _ = writeln!(
+        out,
+        "\nThe strategic triangle of {}, {} and {}, in the strips under the plot (Dittmer's configurations; a pair is friendly or hostile once its value leaves the dead band, and keeps that sign inside it; runs shorter than the dwell are absorbed):",
+        names[0], names[1], names[2]
+    );
+    for row in &t.rows {
+        let by = match row.reading {
+            Reading::Levels => "By the levels of the three scores",
+            Reading::Trend => "By their trend (each score's change over the last 12 months)",
+        };
+        let what = if row.label.is_empty() {
+            by.to_string()
+        } else {
+            format!("{}: {}", row.label, by.to_lowercase())
+        };
+        let _ = writeln!(out, "{what}:");
+        shares(out, &row.shares, names);
+        for p in &row.periods {
+            let told = match p.configuration {
+                Some(k) => format!(
+                    "{} ({})",
+                    k.describe(names),
+                    if k.balanced() {
+                        "balanced"
+                    } else {
+                        "unbalanced"
+                    }
+                ),
+                None => "no configuration yet (a pair has no sign)".to_string(),
+            };
+            let _ = writeln!(out, "- {} to {}: {told}.", month(p.from), month(p.to));
+        }
+    }
+    if t.checkpoints.is_empty() {
+        return;
+    }
+    let judged: Vec<_> = t.checkpoints.iter().filter(|c| !c.contested).collect();
+    let met = judged
+        .iter()
+        .filter(|c| c.readings.iter().all(|r| r.met))
+        .count();
+    let contested = t.checkpoints.len() - judged.len();
+    let _ = writeln!(
+        out,
+        "\nCheckpoints of the triangle: {met} of {} met{}.",
+        judged.len(),
+        if contested > 0 {
+            format!("; {contested} contested, each reading shown")
+        } else {
+            String::new()
+        }
+    );
+    for c in &t.checkpoints {
+        let verdict = if c.contested {
+            "contested"
+        } else if c.readings.iter().all(|r| r.met) {
+            "met"
+        } else {
+            "missed"
+        };
+        let _ = writeln!(out, "- {verdict}: {} ({} to {})", c.id, c.from, c.to);
+        for r in &c.readings {
+            let name = if r.name.is_empty() {
+                String::new()
+            } else {
+                format!("{}, ", r.name)
+            };
+            let _ = writeln!(
+                out,
+                "  - {name}by {}: expected {}; the run has it in {} of {} months{}{}.",
+                r.reading.name(),
+                r.expect,
+                r.matching,
+                r.months,
+                if r.met { ", met" } else { ", not met" },
+                if r.met {
+                    String::new()
+                } else {
+                    format!("; most often {}", r.most)
+                }
+            );
+        }
+    }
+}
+
+/// Many runs' strip in words: each stretch of months whose most frequent configuration
+/// is the same, with the smallest share it has there.
+fn shares(out: &mut String, rows: &[(Date, [u32; crate::triangle::CATEGORIES])], names: [&str; 3]) {
+    let mode = |c: &[u32; crate::triangle::CATEGORIES]| {
+        // The first of the largest counts, in the categories' order.
+        let mut best = 0;
+        for k in 1..c.len() {
+            if c[k] > c[best] {
+                best = k;
+            }
+        }
+        best
+    };
+    let mut m = 0;
+    while m < rows.len() {
+        let k = mode(&rows[m].1);
+        let next = (m..rows.len())
+            .find(|&j| mode(&rows[j].1) != k)
+            .unwrap_or(rows.len());
+        let least = rows[m..next]
+            .iter()
+            .map(|(_, c)| f64::from(c[k]) / f64::from(c.iter().sum::<u32>().max(1)))
+            .fold(f64::INFINITY, f64::min);
+        let told = crate::triangle::of_category(k).map_or(
+            "no configuration yet (a pair has no sign)".to_string(),
+            |c| c.describe(names),
+        );
+        let _ = writeln!(
+            out,
+            "- {} to {}: most runs: {told} (at least {:.0}% of runs each month).",
+            month(rows[m].0),
+            month(rows[next - 1].0),
+            least * 100.0
+        );
+        m = next;
+    }
 }

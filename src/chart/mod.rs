@@ -23,6 +23,7 @@ mod of_run;
 mod panels;
 mod scene;
 mod timeline;
+mod triangle;
 
 use std::sync::OnceLock;
 
@@ -30,7 +31,7 @@ use plotters::style::FontStyle;
 
 use crate::date::Date;
 
-pub use of_run::{NUMBERED, of_run, strips, trajectory};
+pub use of_run::{NUMBERED, of_run, strips, trajectory, triangle_strips};
 pub use scene::{HEIGHT, PAPER, WIDTH};
 
 /// Everything a relation-score chart shows. Plain data: the chart never sees the engine.
@@ -88,6 +89,9 @@ pub struct ChartModel {
     /// black line, or of every pair's line when the lines are named for their pairs) and
     /// so does the text alternative. Empty for lines that need no such word.
     pub simulated: String,
+    /// A strategic triangle's configuration strips, drawn under the plot (a strip per
+    /// reading), with its checkpoints; `None` for a scenario without a triangle.
+    pub triangle: Option<TriangleStrips>,
     /// Drawn for paper (the handout): the same texts on the smaller canvas [`PAPER`],
     /// printed 256 mm wide, and the footer's small print as large as the key (20 px, not
     /// 15), so that every word of the chart prints at 9 pt or more.
@@ -186,6 +190,7 @@ impl ChartModel {
             pairs: Vec::new(),
             layout: Layout::Lines,
             simulated: String::new(),
+            triangle: None,
             paper: false,
         }
     }
@@ -239,6 +244,66 @@ pub struct CheckpointMark {
     /// Highest score the sources allow, in score points.
     pub hi: f64,
     /// Whether the drawn trajectory stays inside the range over the checkpoint.
+    pub met: bool,
+}
+
+/// A strategic triangle's configuration strips and checkpoints, as the chart draws them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TriangleStrips {
+    /// The three states' names, in the triangle's order (the positions its
+    /// configurations name).
+    pub names: [String; 3],
+    /// One strip per reading, top to bottom.
+    pub rows: Vec<TriangleRow>,
+    /// The triangle checkpoints, and how the run fares on each.
+    pub checkpoints: Vec<TriangleCheckpointMark>,
+}
+
+/// One strip: a reading's periods of one configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TriangleRow {
+    /// Its name at its left; empty for the reading's ("by levels", "by trend").
+    pub label: String,
+    /// The reading.
+    pub reading: crate::triangle::Reading,
+    /// Its periods, in date order, without gaps (a run's; empty for many runs).
+    pub periods: Vec<crate::triangle::Period>,
+    /// Many runs': each first of the month with the runs in each category
+    /// ([`crate::triangle::category`]), drawn as a stacked strip; empty for a run.
+    pub shares: Vec<(Date, [u32; crate::triangle::CATEGORIES])>,
+}
+
+/// A triangle checkpoint, with each of its readings met or not.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TriangleCheckpointMark {
+    /// The checkpoint's id.
+    pub id: String,
+    /// First day.
+    pub from: Date,
+    /// Last day.
+    pub to: Date,
+    /// Whether the literature is contested here (never counted as missed).
+    pub contested: bool,
+    /// Each reading of the checkpoint.
+    pub readings: Vec<TriangleReadingMark>,
+}
+
+/// One reading of a triangle checkpoint, judged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TriangleReadingMark {
+    /// Its name; empty for an uncontested checkpoint.
+    pub name: String,
+    /// The reading.
+    pub reading: crate::triangle::Reading,
+    /// The configuration expected, in words with its roles.
+    pub expect: String,
+    /// Months of the checkpoint with the expected configuration.
+    pub matching: usize,
+    /// Months of the checkpoint.
+    pub months: usize,
+    /// The configuration the run has most often there, in words ("none" for none).
+    pub most: String,
+    /// Whether the reading is met.
     pub met: bool,
 }
 

@@ -133,7 +133,66 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
         })
         .collect();
     m.strips = strips(scenario);
+    if scenario.triangle().is_some() {
+        m.small_print = m
+            .small_print
+            .replace("events.csv", "events.csv, triangle.csv");
+    }
+    m.triangle = scenario
+        .triangle()
+        .map(|t| triangle_strips(scenario, t, &crate::triangle::of_run(t, run)));
     m
+}
+
+/// A triangle's strips (one per reading) and its checkpoints judged on them, as a chart
+/// draws them.
+pub fn triangle_strips(
+    scenario: &Scenario,
+    t: &crate::triangle::Triangle,
+    strips: &[crate::triangle::Strip],
+) -> super::TriangleStrips {
+    let names = crate::triangle::names(scenario, t);
+    let named = [names[0].as_str(), names[1].as_str(), names[2].as_str()];
+    let checkpoints = &scenario.timeline.triangle_checkpoints;
+    let marks = crate::triangle::verdicts(checkpoints, strips)
+        .into_iter()
+        .map(|v| {
+            let c = &checkpoints[v.checkpoint];
+            super::TriangleCheckpointMark {
+                id: c.id.clone(),
+                from: c.from,
+                to: c.to,
+                contested: c.contested,
+                readings: c
+                    .readings
+                    .iter()
+                    .zip(v.readings)
+                    .map(|(e, r)| super::TriangleReadingMark {
+                        name: e.name.clone(),
+                        reading: e.reading,
+                        expect: e.expect.describe(named),
+                        matching: r.matching,
+                        months: r.months,
+                        most: r.most.map_or("none".to_string(), |k| k.describe(named)),
+                        met: r.met,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    super::TriangleStrips {
+        rows: strips
+            .iter()
+            .map(|s| super::TriangleRow {
+                label: String::new(),
+                reading: s.reading,
+                periods: s.periods(),
+                shares: Vec::new(),
+            })
+            .collect(),
+        names,
+        checkpoints: marks,
+    }
 }
 
 /// Every state's leader strip over the scenario's span, from the terms of `scenario`: for

@@ -235,7 +235,15 @@ pub(super) fn pair_layout(model: &ChartModel) -> (Scene, Vec<Point>) {
     let tab_w = band_tab(model);
     let grid_right = w - MARGIN - tab_w.max(12.0);
     let grid_top = header_bottom + 12.0;
-    let grid_bottom = small_top - 10.0;
+    // A triangle's strips, with a year axis of their own, under the panels.
+    let triangle_h = super::triangle::height(model, true);
+    let grid_bottom = small_top - 10.0 - triangle_h;
+    if triangle_h > 0.0 {
+        let left = grid_left + super::triangle::names_width(model) + 12.0;
+        let strips = Rect::new(left, grid_bottom + 8.0, grid_right, grid_bottom + 9.0);
+        let axes = Axes::new(strips, model.span, model.bound);
+        super::triangle::draw(&mut scene, model, &axes, grid_bottom + 8.0, true);
+    }
     let panel_w = (grid_right - grid_left - (cols - 1) as f64 * GAP_X) / cols as f64;
     let row_h = (grid_bottom - grid_top - (rows - 1) as f64 * GAP_Y) / rows as f64;
     let (start, end) = model.span;

@@ -599,3 +599,91 @@ fn a_change_label_is_shortened_between_clauses_never_inside_one() {
     assert_eq!(forms.len(), 3);
     assert!(forms.iter().flatten().all(|l| !l.contains('…')));
 }
+
+/// The crowded model with a triangle: by levels a stable marriage then a romantic
+/// triangle, one stretch too short to name.
+fn with_triangle() -> ChartModel {
+    use crate::triangle::{Configuration, Period, Reading};
+    let mut m = crowded(5);
+    let names = ["Ruritania", "Borduria", "Syldavia"].map(String::from);
+    let period = |from: &str, to: &str, c| Period {
+        from: date(from),
+        to: date(to),
+        configuration: c,
+    };
+    m.triangle = Some(TriangleStrips {
+        names,
+        rows: vec![
+            TriangleRow {
+                label: String::new(),
+                reading: Reading::Levels,
+                periods: vec![
+                    period(
+                        "1900-01-01",
+                        "1939-12-01",
+                        Some(Configuration::StableMarriage { outcast: 2 }),
+                    ),
+                    period("1940-01-01", "1940-06-01", Some(Configuration::UnitVeto)),
+                    period(
+                        "1940-07-01",
+                        "1979-12-01",
+                        Some(Configuration::RomanticTriangle { pivot: 0 }),
+                    ),
+                ],
+                shares: Vec::new(),
+            },
+            TriangleRow {
+                label: String::new(),
+                reading: Reading::Trend,
+                periods: vec![period("1900-01-01", "1979-12-01", None)],
+                shares: Vec::new(),
+            },
+        ],
+        checkpoints: Vec::new(),
+    });
+    m
+}
+
+#[test]
+fn the_triangle_strip_names_configurations_where_they_fit_and_keys_them() {
+    fonts().unwrap();
+    let model = with_triangle();
+    let texts: Vec<String> = plan(&model)
+        .unwrap()
+        .0
+        .texts()
+        .map(|l| l.text.clone())
+        .collect();
+    for t in [
+        "by levels",
+        "by trend",
+        "stable marriage: Syldavia outcast",
+        "romantic triangle: Ruritania pivot",
+        "no sign yet",
+        "unit veto (− − −)",
+        "hatched: unbalanced",
+    ] {
+        assert!(texts.contains(&t.to_string()), "no {t:?} in {texts:?}");
+    }
+    // Six months of unit veto are too narrow for any word.
+    assert!(!texts.iter().any(|t| t == "unit veto"), "{texts:?}");
+}
+
+#[test]
+fn the_triangle_strip_takes_its_room_from_the_plot_and_keeps_the_rest() {
+    fonts().unwrap();
+    let plain = crowded(5);
+    let model = with_triangle();
+    let (a, b) = (decide(&plain), decide(&model));
+    // The plot gives up the strips' height; the legend keeps its rows.
+    assert!(b.plot.y1 < a.plot.y1 - 60.0, "{:?} vs {:?}", b.plot, a.plot);
+    assert_eq!(a.legend_rows, b.legend_rows);
+    // Without a triangle, nothing of it is drawn.
+    let texts: Vec<String> = plan(&plain)
+        .unwrap()
+        .0
+        .texts()
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(!texts.iter().any(|t| t == "by levels"));
+}

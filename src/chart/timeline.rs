@@ -275,6 +275,12 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
         .iter()
         .map(|s| text_width(&s.state, STATE, true))
         .chain((!model.strips.is_empty()).then(|| text_width(SHORT_TERMS, LEADER, false)))
+        .chain(
+            model
+                .triangle
+                .is_some()
+                .then(|| super::triangle::names_width(model)),
+        )
         .fold(0.0, f64::max);
     let plot_left = MARGIN + (AXIS + 12.0 + tick_w + 10.0).max(state_w + 12.0);
     let tab_w = band_tab(model);
@@ -331,7 +337,8 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
             + 8.0
             + keyed as f64 * SHORT_TERMS_ROW
     };
-    let below_plot = 8.0 + AXIS + 8.0 + strips_h + 10.0;
+    let triangle_h = super::triangle::height(model, false);
+    let below_plot = 8.0 + AXIS + 8.0 + triangle_h + strips_h + 10.0;
     let room = small_top - 10.0 - (plot_top + min_plot_height(model) + below_plot);
     let max_rows = (room / LEGEND_ROW).floor().max(0.0) as usize;
     let wanted = in_span
@@ -382,7 +389,9 @@ fn plan_with(model: &ChartModel, row_limit: usize) -> (Scene, Decisions) {
     );
     decided.line_points = lines.iter().map(Vec::len).sum();
     decided.lines = lines;
-    let strips_top = plot_bottom + 8.0 + AXIS + 8.0;
+    let triangle_top = plot_bottom + 8.0 + AXIS + 8.0;
+    super::triangle::draw(&mut scene, model, &axes, triangle_top, false);
+    let strips_top = triangle_top + triangle_h;
     strips(&mut scene, model, &axes, strips_top, &mut decided);
     legend(&mut scene, model, &numbered, rows, legend_top, &mut decided);
     decided.left_out = in_span.len() - numbered.len();

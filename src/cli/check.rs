@@ -53,9 +53,18 @@ pub(super) fn check(files: &[PathBuf]) -> Result<String, CliError> {
                     1 => String::new(),
                     n => format!(" ({n} pairs)"),
                 };
+                // Only a file with a triangle says so: the line of others is unchanged.
+                let triangle = match s.triangle() {
+                    Some(t) => format!(
+                        "; a triangle of {}, {} triangle checkpoints",
+                        t.states.map(|k| s.states[k].id.as_str()).join(", "),
+                        s.timeline.triangle_checkpoints.len()
+                    ),
+                    None => String::new(),
+                };
                 let _ = writeln!(
                     out,
-                    "{}: ok: \"{}\", {} to {}; {} states{pairs}, {} parties, {} leaders, {} actors, {} events, {} checkpoints",
+                    "{}: ok: \"{}\", {} to {}; {} states{pairs}, {} parties, {} leaders, {} actors, {} events, {} checkpoints{triangle}",
                     shown(&path),
                     s.title(),
                     s.span().0,

@@ -85,6 +85,13 @@ pub(super) fn run(config: RunConfig<'_>, argv: &[String]) -> Result<String, CliE
             csv("events.csv", record::events_csv(sc, &run))?,
         ),
     ];
+    if let Some(t) = sc.triangle() {
+        let strips = crate::triangle::of_run(t, &run);
+        files.push((
+            "triangle.csv".to_string(),
+            csv("triangle.csv", record::triangle_csv(sc, t, &strips))?,
+        ));
+    }
     let mut model = report::run_chart(sc, &run, loaded.what_if.as_ref());
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
     if let Some(layout) = layout {
@@ -166,6 +173,11 @@ pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
             );
         }
     }
+    if let Some(t) = sc.triangle()
+        && !sc.timeline.triangle_checkpoints.is_empty()
+    {
+        triangle_summary(&mut out, sc, t, run);
+    }
     let _ = writeln!(
         out,
         "  {} events fired; wrote {} in {}",
@@ -177,4 +189,68 @@ pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
         shown(&dir)
     );
     out
+}
+
+/// The triangle checkpoints in a run's summary: how many of the undisputed ones are met,
+/// each missed one, and each reading of the contested ones.
+fn triangle_summary(out: &mut String, sc: &Scenario, t: &crate::triangle::Triangle, run: &Run) {
+    let strips = crate::triangle::of_run(t, run);
+    let names = crate::triangle::names(sc, t);
+    let named = [names[0].as_str(), names[1].as_str(), names[2].as_str()];
+    let checkpoints = &sc.timeline.triangle_checkpoints;
+    let verdicts = crate::triangle::verdicts(checkpoints, &strips);
+    let judged = checkpoints.iter().filter(|c| !c.contested).count();
+    let met = verdicts
+        .iter()
+        .filter(|v| v.met(&checkpoints[v.checkpoint]) == Some(true))
+        .count();
+    let _ = writeln!(out, "  triangle checkpoints met: {met} of {judged}");
+    for v in &verdicts {
+        let c = &checkpoints[v.checkpoint];
+        let told = |e: &crate::triangle::Expectation, r: &crate::triangle::ReadingVerdict| {
+            format!(
+                "by {}, expected {}: {} of {} months{}",
+                e.reading.name(),
+                e.expect.describe(named),
+                r.matching,
+                r.months,
+                match r.most {
+                    Some(k) if !r.met => format!(", most often {}", k.describe(named)),
+                    None if !r.met => ", most often none".to_string(),
+                    _ => String::new(),
+                }
+            )
+        };
+        match v.met(c) {
+            Some(true) => {}
+            Some(false) => {
+                for (e, r) in c.readings.iter().zip(&v.readings) {
+                    let _ = writeln!(
+                        out,
+                        "    missed \"{}\" ({} to {}): {}",
+                        c.id,
+                        c.from,
+                        c.to,
+                        told(e, r)
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "    contested \"{}\" ({} to {}), each reading:",
+                    c.id, c.from, c.to
+                );
+                for (e, r) in c.readings.iter().zip(&v.readings) {
+                    let _ = writeln!(
+                        out,
+                        "      {} \"{}\", {}",
+                        if r.met { "met" } else { "not met" },
+                        e.name,
+                        told(e, r)
+                    );
+                }
+            }
+        }
+    }
 }

@@ -472,6 +472,40 @@ pub fn compare_chart(
     questions: &[&str],
 ) -> ChartModel {
     let mut m = chart::of_run(sc, first);
+    // One what-if of a triangle: the strips of the baseline and of the what-if, one
+    // above the other, from their (mean) scores; the checkpoints are judged by `run`.
+    m.triangle = match (sc.triangle(), c.variants.as_slice(), m.triangle.take()) {
+        (Some(t), [v], Some(mut strips)) => {
+            strips.checkpoints.clear();
+            let mean = if c.seeds.runs > 1 { " mean" } else { "" };
+            strips.rows = crate::triangle::Reading::ALL
+                .iter()
+                .flat_map(|&reading| {
+                    [("baseline", &c.baseline), ("what-if", &v.mean)].map(|(who, ys)| {
+                        let s = |p: usize| &ys[c.of_pair(t.pairs[p])];
+                        let configurations = crate::triangle::read([s(0), s(1), s(2)], reading, t);
+                        let strip = crate::triangle::Strip {
+                            reading,
+                            months: c
+                                .days
+                                .iter()
+                                .map(|&d| Date::from_day(d))
+                                .zip(configurations)
+                                .collect(),
+                        };
+                        chart::TriangleRow {
+                            label: format!("{who}{mean}, {}", reading.name()),
+                            reading,
+                            periods: strip.periods(),
+                            shares: Vec::new(),
+                        }
+                    })
+                })
+                .collect();
+            Some(strips)
+        }
+        _ => None,
+    };
     let many = sc.pairs.len() > 1;
     if many {
         m.layout = Layout::Panels;

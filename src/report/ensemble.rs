@@ -154,6 +154,26 @@ pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
                 .iter()
                 .all(|&s| s >= c.lo && (s < c.hi || c.hi >= top && s <= c.hi));
     }
+    // The triangle of many runs: the share of runs in each configuration, month by
+    // month; its checkpoints are judged on single runs (`run`), not here.
+    if let Some(t) = &mut m.triangle {
+        t.checkpoints.clear();
+        t.rows = e
+            .triangle
+            .iter()
+            .map(|s| chart::TriangleRow {
+                label: String::new(),
+                reading: s.reading,
+                periods: Vec::new(),
+                shares: e
+                    .days
+                    .iter()
+                    .map(|&d| Date::from_day(d))
+                    .zip(s.counts.iter().copied())
+                    .collect(),
+            })
+            .collect();
+    }
     for pair in 0..sc.pairs.len() {
         m.ensembles.push(EnsembleBand {
             label: format!("{} simulated runs", e.seeds.runs),

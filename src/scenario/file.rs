@@ -69,6 +69,10 @@ pub struct ScenarioFile {
     /// is given. Read by the command line, not by validation.
     #[serde(default)]
     pub reference: Option<String>,
+    /// Three states whose relations are read as a strategic triangle: a configuration
+    /// strip under the run chart, `triangle.csv`, and triangle checkpoints.
+    #[serde(default)]
+    pub triangle: Option<TriangleFile>,
     /// The nominal date (`None`: no date of its own) of every event of the scenario this
     /// one was changed from, by id: set by a counterfactual's changes, never read from a
     /// file. An end tied to an event (`UntilEvent`) keeps its place among the buckets by
@@ -480,6 +484,10 @@ pub struct TimelineFile {
     /// What the documented history says the relation was, and when.
     #[serde(default)]
     pub checkpoints: Vec<CheckpointFile>,
+    /// What the literature says the triangle's configuration was, and when (the file
+    /// needs a `triangle`).
+    #[serde(default)]
+    pub triangle_checkpoints: Vec<TriangleCheckpointFile>,
 }
 
 /// An era.
@@ -530,4 +538,97 @@ pub enum ExpectFile {
     Bands(String, String),
     /// Between two scores.
     Range(f64, f64),
+}
+
+/// The strategic triangle of three states.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename = "Triangle")]
+pub struct TriangleFile {
+    /// The three states' ids; every pair of them must be modelled.
+    pub states: (String, String, String),
+    /// The levels reading's dead band, on the scale, in (0, bound); default 1.0.
+    #[serde(default)]
+    pub dead_band: Option<f64>,
+    /// The trend reading's dead band, score points over 12 months, in (0, bound);
+    /// default 0.5.
+    #[serde(default)]
+    pub trend_dead_band: Option<f64>,
+    /// The shortest run of one configuration kept, months, at least 1; default 6.
+    #[serde(default)]
+    pub dwell_months: Option<u32>,
+}
+
+/// Which reading of the triangle a checkpoint judges.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[serde(rename = "Reading")]
+pub enum ReadingFile {
+    /// From the monthly scores.
+    Levels,
+    /// From each score's change over the last 12 months.
+    Trend,
+}
+
+/// A configuration of the triangle, with the states its roles single out.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename = "Configuration")]
+pub enum ConfigurationFile {
+    /// + + +: three friends.
+    MenageATrois,
+    /// + + −: a pivot friends with two wings that are foes.
+    RomanticTriangle {
+        /// The pivot's id.
+        pivot: String,
+    },
+    /// + − −: two partners and an outcast.
+    StableMarriage {
+        /// The two partners' ids.
+        partners: (String, String),
+    },
+    /// − − −: three foes.
+    UnitVeto,
+}
+
+/// A triangle checkpoint: one reading (`reading`, `expect`, `quote`, `source`), or, where
+/// the literature is contested, several (`readings`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename = "TriangleCheckpoint")]
+pub struct TriangleCheckpointFile {
+    /// Stable id, distinct from every other checkpoint's.
+    pub id: String,
+    /// First day.
+    pub from: Date,
+    /// Last day; none = only `from`'s month.
+    #[serde(default)]
+    pub to: Option<Date>,
+    /// The reading judged; default `Levels`.
+    #[serde(default)]
+    pub reading: Option<ReadingFile>,
+    /// The configuration expected.
+    #[serde(default)]
+    pub expect: Option<ConfigurationFile>,
+    /// The sentence of the source that says so.
+    #[serde(default)]
+    pub quote: Option<String>,
+    /// Where the quote stands.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The contested form: two or more readings, each reported met or not.
+    #[serde(default)]
+    pub readings: Vec<TriangleReadingFile>,
+}
+
+/// One reading of a contested triangle checkpoint.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename = "TriangleReading")]
+pub struct TriangleReadingFile {
+    /// Its name, e.g. "Kissinger's design".
+    pub name: String,
+    /// The reading judged.
+    pub reading: ReadingFile,
+    /// The configuration expected.
+    pub expect: ConfigurationFile,
+    /// The sentence of the source that says so.
+    pub quote: String,
+    /// Where the quote stands.
+    pub source: String,
 }

@@ -70,6 +70,8 @@ pub struct Scenario {
     pub max_events: u32,
     /// How events move the relation.
     pub dynamics: Dynamics,
+    /// The strategic triangle the file names, if any.
+    pub triangle: Option<crate::triangle::Triangle>,
     /// What is valid but probably not meant (a modifier that can never count), located
     /// in the file where it could be; `check` prints them.
     pub warnings: Vec<Problem>,
@@ -531,6 +533,9 @@ pub struct Timeline {
     pub eras: Vec<Era>,
     /// Statements of the record, with the range they imply.
     pub checkpoints: Vec<Checkpoint>,
+    /// Statements of the record about the triangle's configuration (none without a
+    /// triangle).
+    pub triangle_checkpoints: Vec<crate::triangle::Checkpoint>,
 }
 
 /// A labelled span.
@@ -686,6 +691,11 @@ impl Scenario {
     /// The documented history.
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
+    }
+
+    /// The strategic triangle the file names, if any.
+    pub fn triangle(&self) -> Option<&crate::triangle::Triangle> {
+        self.triangle.as_ref()
     }
 
     /// Most events one run may fire.

@@ -32,3 +32,4 @@ mod shipped;
 mod support;
 mod ties;
 mod triangle;
+mod triangle_strip;

@@ -496,7 +496,11 @@ impl Validator {
                 source: c.source.clone(),
             });
         }
-        Timeline { eras, checkpoints }
+        Timeline {
+            eras,
+            checkpoints,
+            triangle_checkpoints: Vec::new(),
+        }
     }
 }
 

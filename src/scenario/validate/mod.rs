@@ -27,6 +27,7 @@ mod entities;
 mod events;
 mod pairs;
 mod texts;
+mod triangle;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -470,7 +471,15 @@ impl Validator {
             })
             .collect();
         self.follow_ups(&events, &f.events, &names);
-        let timeline = self.timeline(&f.timeline, &scale, shown, &names);
+        let mut timeline = self.timeline(&f.timeline, &scale, shown, &names);
+        let triangle = self.triangle(f.triangle.as_ref(), &scale, &names);
+        timeline.triangle_checkpoints = self.triangle_checkpoints(
+            &f.timeline,
+            triangle.as_ref(),
+            f.triangle.is_some(),
+            shown,
+            &names,
+        );
         let dynamics = self.dynamics(f.dynamics.as_ref(), &root.field("dynamics"));
         let max_events = f.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
         if max_events == 0 {
@@ -522,6 +531,7 @@ impl Validator {
             timeline,
             max_events,
             dynamics,
+            triangle,
             warnings: Vec::new(),
         }
     }

@@ -860,3 +860,177 @@ fn a_checkpoint_names_its_pair_when_there_are_several() {
         )]
     );
 }
+
+/// The triangle fixture: three states, a triangle and its checkpoints.
+const TRIANGLE: &str = include_str!("../../../tests/fixtures/triangle.ron");
+
+/// The triangle fixture with each `(old, new)` replaced once; `old` must be there.
+fn triangle_edit(pairs: &[(&str, &str)]) -> String {
+    let mut text = TRIANGLE.to_string();
+    for (old, new) in pairs {
+        assert!(text.contains(old), "the fixture has no {old:?}");
+        text = text.replacen(old, new, 1);
+    }
+    text
+}
+
+#[test]
+fn the_triangle_and_its_checkpoints_are_read() {
+    use crate::triangle::{Configuration, Reading};
+    let s = load(TRIANGLE).unwrap_or_else(|e| panic!("{e}"));
+    let t = s.triangle().unwrap_or_else(|| panic!("no triangle"));
+    assert_eq!(t.states, [0, 1, 2]);
+    assert_eq!(
+        (t.dead_band, t.trend_dead_band, t.dwell_months),
+        (1.0, 0.5, 6)
+    );
+    let cs = &s.timeline.triangle_checkpoints;
+    assert_eq!(cs.len(), 2);
+    assert!(!cs[0].contested);
+    assert_eq!(
+        cs[0].readings[0].expect,
+        Configuration::StableMarriage { outcast: 0 }
+    );
+    assert!(cs[1].contested);
+    assert_eq!(cs[1].readings[1].reading, Reading::Trend);
+    assert_eq!(
+        cs[1].readings[1].expect,
+        Configuration::RomanticTriangle { pivot: 2 }
+    );
+    // Left out, the dead bands and dwell are the conventions' defaults.
+    let s = load(&triangle_edit(&[(
+        ", dead_band: 1.0, trend_dead_band: 0.5, dwell_months: 6",
+        "",
+    )]))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let t = s.triangle().unwrap_or_else(|| panic!("no triangle"));
+    assert_eq!(
+        (t.dead_band, t.trend_dead_band, t.dwell_months),
+        (1.0, 0.5, 6)
+    );
+}
+
+#[test]
+fn the_triangle_names_three_states_of_the_file_whose_pairs_are_modelled() {
+    let ps = problems(&triangle_edit(&[(
+        "triangle: (states: (\"china\", \"soviet_union\", \"us\")",
+        "triangle: (states: (\"china\", \"soviet_union\", \"usa\")",
+    )]));
+    assert_eq!(line(&ps[0]), "scenario: unknown state \"usa\"");
+    assert_eq!(ps[0].hint.as_deref(), Some("did you mean \"us\"?"));
+    // At "usa", the third of the triangle's states.
+    let at = ps[0].location.as_ref().map(|l| (l.line, l.col));
+    let (row, text) = TRIANGLE
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with("    triangle:"))
+        .unwrap_or_else(|| unreachable!());
+    let col = text.find("\"us\")").map(|c| c + 1);
+    assert_eq!(at, col.map(|c| (row + 1, c)));
+
+    let ps = lines(&triangle_edit(&[(
+        "triangle: (states: (\"china\", \"soviet_union\", \"us\")",
+        "triangle: (states: (\"china\", \"us\", \"china\")",
+    )]));
+    assert_eq!(
+        ps,
+        ["scenario: the triangle names the state \"china\" twice"]
+    );
+
+    let ps = problems(&triangle_edit(&[(
+        "    parties: [",
+        "    pairs: [(states: (\"china\", \"soviet_union\")), (states: (\"china\", \"us\"))],\n    parties: [",
+    )]));
+    let p = ps
+        .iter()
+        .find(|p| line(p) == "scenario: the triangle's pair soviet_union/us is not modelled")
+        .unwrap_or_else(|| panic!("{:?}", ps.iter().map(line).collect::<Vec<_>>()));
+    assert!(
+        p.hint
+            .as_deref()
+            .is_some_and(|h| h.contains("add it to `pairs`"))
+    );
+}
+
+#[test]
+fn the_triangle_dead_bands_and_dwell_are_checked() {
+    let ps = lines(&triangle_edit(&[(
+        "dead_band: 1.0, trend_dead_band: 0.5, dwell_months: 6",
+        "dead_band: -1.0, trend_dead_band: 12.0, dwell_months: 0",
+    )]));
+    assert_eq!(
+        ps,
+        [
+            "scenario: dead_band is -1, outside (0, 9)",
+            "scenario: trend_dead_band is 12, outside (0, 9)",
+            "scenario: dwell_months is 0",
+        ]
+    );
+}
+
+#[test]
+fn triangle_checkpoints_are_checked_where_they_stand() {
+    let ps = lines(&triangle_edit(&[(
+        "RomanticTriangle(pivot: \"us\")",
+        "RomanticTriangle(pivot: \"japan\")",
+    )]));
+    assert_eq!(
+        ps,
+        ["checkpoint \"triangular_diplomacy\": unknown triangle state \"japan\""]
+    );
+    let ps = lines(&triangle_edit(&[(
+        "StableMarriage(partners: (\"soviet_union\", \"us\")),\n             quote: \"China",
+        "StableMarriage(partners: (\"us\", \"us\")),\n             quote: \"China",
+    )]));
+    assert_eq!(
+        ps,
+        ["checkpoint \"china_alone\": the two partners are one state"]
+    );
+    let ps = lines(&triangle_edit(&[(
+        "(id: \"china_alone\"",
+        "(id: \"border_war\"",
+    )]));
+    assert_eq!(ps, ["checkpoint \"border_war\": duplicate checkpoint id"]);
+    let ps = lines(&triangle_edit(&[(
+        "from: \"1969-06-01\", to: \"1971-12-31\"",
+        "from: \"1969-06-02\", to: \"1969-06-30\"",
+    )]));
+    assert_eq!(
+        ps,
+        [
+            "checkpoint \"china_alone\": runs 1969-06-02 to 1969-06-30, which holds no first of a month: the triangle is read monthly"
+        ]
+    );
+    // A checkpoint without what it expects, or with both forms.
+    let ps = lines(&triangle_edit(&[(
+        "reading: Levels,\n             expect: StableMarriage(partners: (\"soviet_union\", \"us\")),\n",
+        "",
+    )]));
+    assert_eq!(
+        ps,
+        ["checkpoint \"china_alone\": says nothing about the configuration"]
+    );
+    let ps = lines(&triangle_edit(&[(
+        "to: \"1976-12-31\",\n             readings:",
+        "to: \"1976-12-31\", expect: UnitVeto,\n             readings:",
+    )]));
+    assert_eq!(
+        ps,
+        [
+            "checkpoint \"triangular_diplomacy\": both `expect` and `readings`: a checkpoint is either one reading or contested"
+        ]
+    );
+}
+
+#[test]
+fn triangle_checkpoints_need_a_triangle() {
+    let ps = problems(&triangle_edit(&[(
+        "    triangle: (states: (\"china\", \"soviet_union\", \"us\"), dead_band: 1.0, trend_dead_band: 0.5, dwell_months: 6),\n",
+        "",
+    )]));
+    assert_eq!(
+        line(&ps[0]),
+        "scenario: triangle checkpoints, but the file names no triangle"
+    );
+    assert!(ps[0].location.is_some());
+}

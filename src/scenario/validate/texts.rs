@@ -97,6 +97,23 @@ impl Validator {
                 (at.field("source"), &x.source),
             ]);
         }
+        for (k, x) in f.timeline.triangle_checkpoints.iter().enumerate() {
+            let at = root
+                .field("timeline")
+                .field("triangle_checkpoints")
+                .index(k);
+            all.push((at.field("id"), x.id.as_str()));
+            all.extend(x.quote.iter().map(|q| (at.field("quote"), q.as_str())));
+            all.extend(x.source.iter().map(|q| (at.field("source"), q.as_str())));
+            for (j, r) in x.readings.iter().enumerate() {
+                let rat = at.field("readings").index(j);
+                all.extend([
+                    (rat.field("name"), r.name.as_str()),
+                    (rat.field("quote"), &r.quote),
+                    (rat.field("source"), &r.source),
+                ]);
+            }
+        }
         let mut found: Vec<(At, String)> = Vec::new();
         for (at, text) in all {
             if let Some(c) = text.chars().find(|c| c.is_control()) {
