@@ -338,18 +338,7 @@ pub(super) fn compare(
     let titles: Vec<&str> = variants.iter().map(|v| v.title.as_str()).collect();
     let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
     let told: Vec<report::Told> = (variants.iter())
-        .map(|v| report::Told {
-            removals: &v.removals,
-            plausibility: &v.plausibility,
-            contradictions: &v.contradictions,
-            handovers: &v.handovers,
-            rewrite: Some(report::Rewrite {
-                changes: v.changes,
-                touched: report::WhatIf::of(&base.file, sc, v).touched,
-                events: sc.events.len(),
-                first_change: v.first_change,
-            }),
-        })
+        .map(|v| report::Told::of(&base.file, sc, v))
         .collect();
     let summary = report::summary(sc, &c, &titles, &questions, &told);
     let first = Simulation::new(sc).run(seeds.first)?;

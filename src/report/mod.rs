@@ -22,9 +22,9 @@ mod zoom;
 
 pub use calibration::{calibration_csv, diagnostics_text};
 pub use compare::{
-    Rewrite, Told, compare_chart, compare_csv, cotenability_text, decades_csv, divergence_csv,
-    divergence_text, handover_text, mark_changes, plausibility_text, probability, removal_text,
-    summary,
+    CardLine, Rewrite, Told, card, compare_chart, compare_csv, cotenability_text, decades_csv,
+    divergence_csv, divergence_text, handover_text, mark_changes, plausibility_text, probability,
+    removal_text, summary,
 };
 pub use ensemble::{ensemble_chart, ensemble_csv, ensemble_text};
 pub use explain::{Detail, FEW, explain_csv, explain_text, explain_with, pair};
