@@ -26,7 +26,11 @@ mod effects;
 mod entities;
 mod events;
 mod pairs;
+mod readings;
 mod texts;
+
+pub(crate) use readings::put_reading;
+pub use readings::{MAX_CONTESTED, MAX_READINGS};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -48,7 +52,18 @@ pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario,
         warnings: Found::default(),
         span_days: (end.day() - start.day()).max(0) as u32,
     };
+    let contested = (file.events.iter().any(|e| !e.readings.is_empty())
+        || (file.timeline.checkpoints.iter()).any(|c| !c.readings.is_empty()))
+    .then(|| file.clone());
     let mut scenario = v.scenario(file);
+    if let Some(file) = contested {
+        let contested = v.readings(&file);
+        if v.problems.is_empty() {
+            v.each_reading(&file, &contested);
+        }
+        scenario.contested = contested;
+        scenario.read_from = Some(Arc::new((file, path.to_path_buf())));
+    }
     if v.problems.is_empty() {
         scenario.warnings = place(v.warnings, text);
         return Ok(scenario);
@@ -468,6 +483,8 @@ impl Validator {
             max_events,
             dynamics,
             warnings: Vec::new(),
+            contested: Vec::new(),
+            read_from: None,
         }
     }
 }
