@@ -371,3 +371,79 @@ fn compare_tells_whether_the_what_ifs_sign_holds() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("not shard by shard"), "{}", r.stderr);
 }
+
+#[test]
+fn the_sino_soviet_scenario_contests_three_events_each_read_two_sourced_ways() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sino_soviet_1917_1991.ron");
+    let sc = Scenario::load(&path).unwrap();
+    let ids: Vec<&str> = sc.contested.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["yangtze_advice", "korean_war", "zhenbao_ambush"]);
+    for c in &sc.contested {
+        assert_eq!(c.readings.len(), 2, "{}", c.id);
+        for r in &c.readings {
+            assert!(
+                r.source.len() > 40,
+                "{} read as {}: {}",
+                c.id,
+                r.name,
+                r.source
+            );
+        }
+    }
+    // Zhenbao read as a clash the Soviet patrol began: the same run to the eve of the
+    // clash, warmer after it (a smaller blow), the counterattack still on 15 March.
+    let base = diplosim::engine::Simulation::new(&sc).run(1).unwrap();
+    let read = sc.read(&[0, 0, 1]).unwrap();
+    let other = diplosim::engine::Simulation::new(&read).run(1).unwrap();
+    let at = |run: &diplosim::record::Run, date: &str| crate::common::score_on(run, date);
+    assert_eq!(at(&base, "1969-03-01"), at(&other, "1969-03-01"));
+    assert!(
+        at(&other, "1969-04-01") > at(&base, "1969-04-01"),
+        "{} against {}",
+        at(&other, "1969-04-01"),
+        at(&base, "1969-04-01")
+    );
+    let fired = |sc: &Scenario, run| crate::common::fired_ids(sc, run);
+    assert!(fired(&read, &other).contains(&"zhenbao_counterattack".to_string()));
+    // The default readings are the file as written: the same run.
+    let same = diplosim::engine::Simulation::new(&sc.read(&[0, 0, 0]).unwrap())
+        .run(1)
+        .unwrap();
+    assert_eq!(
+        same.monthly().map(|s| s.score).collect::<Vec<_>>(),
+        base.monthly().map(|s| s.score).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_removal_reaches_every_reading_of_the_events_that_name_it() {
+    // Without the counterattack, the follow-up goes from both readings of the ambush.
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sino_soviet_1917_1991.ron");
+    let cf = Text(format!(
+        "Counterfactual(\n    name: \"no_counterattack\",\n    title: \"No counterattack\",\n    question: \"What if Moscow had not struck back?\",\n    base: {:?},\n    changes: [Remove(\"zhenbao_counterattack\")],\n)\n",
+        sc.to_str().unwrap()
+    ))
+    .write(tmp.path(), "no_counterattack.ron");
+    let r = diplosim(
+        tmp.path(),
+        &[
+            "compare",
+            sc.to_str().unwrap(),
+            cf.to_str().unwrap(),
+            "--runs",
+            "6",
+            "--readings",
+            "all",
+            "--out",
+            tmp.path().join("c").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("no_counterattack warmer on average from the parting"),
+        "{}",
+        r.stdout
+    );
+}
