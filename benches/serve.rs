@@ -221,6 +221,7 @@ fn parts(c: &mut Criterion) {
         question: &cf.question,
         scenario: &cf.scenario,
         changes: &[],
+        told: Default::default(),
     };
     let show = Show::default();
     let base = experiment::monthly_scores(&sc, seeds, &()).unwrap();

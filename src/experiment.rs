@@ -223,6 +223,19 @@ fn scores_of(
     progress: &dyn Progress,
     observe: impl Fn(&Run) + Sync,
 ) -> Result<Scores, RunError> {
+    scores_of_each(&[sc], &[], seeds, months, progress, observe)
+}
+
+/// As [`scores_of`], run `k` running `scenarios[which[k]]` (the first when `which` is
+/// empty): the scenario read under the run's readings.
+fn scores_of_each(
+    scenarios: &[&Scenario],
+    which: &[usize],
+    seeds: Seeds,
+    months: usize,
+    progress: &dyn Progress,
+    observe: impl Fn(&Run) + Sync,
+) -> Result<Scores, RunError> {
     // `within_budget` has bounded runs x months, so these fit a usize.
     let runs = seeds.runs as usize;
     let mut values = vec![0.0; runs * months];
@@ -231,11 +244,15 @@ fn scores_of(
         .par_chunks_mut((per_chunk * months).max(1))
         .enumerate()
         .map(|(c, block)| {
-            let mut sim = Simulation::new(sc);
-            let pairs = sc.pairs.len();
+            // A simulation per scenario read, built when a run first needs it.
+            let mut sims: Vec<Option<Simulation>> = scenarios.iter().map(|_| None).collect();
+            let pairs = scenarios[0].pairs.len();
             let span = months / pairs.max(1);
             for (k, row) in block.chunks_mut(months.max(1)).enumerate() {
-                let seed = seeds.first.wrapping_add((c * per_chunk + k) as u64);
+                let index = c * per_chunk + k;
+                let seed = seeds.first.wrapping_add(index as u64);
+                let s = which.get(index).copied().unwrap_or(0);
+                let sim = sims[s].get_or_insert_with(|| Simulation::new(scenarios[s]));
                 let run = sim.run(seed)?;
                 // Samples come month by month, each month pair by pair; cells go pair by
                 // pair.
@@ -383,6 +400,32 @@ pub fn monthly_scores(
     within_budget(seeds, days.len(), sc.pairs.len() as u64)?;
     on_pool(seeds.runs, || {
         Ok(scores_of(sc, seeds, cells(sc), progress, |_| ())?.values)
+    })
+}
+
+/// As [`monthly_scores`], each run reading the scenario as `plan` says: the scenario
+/// read under each distinct choice of readings ([`Scenario::read`]) is validated once.
+pub fn monthly_scores_read(
+    sc: &Scenario,
+    seeds: Seeds,
+    plan: &crate::readings::Plan,
+    progress: &dyn Progress,
+) -> Result<Vec<f64>, ExperimentError> {
+    if plan.choices.is_empty() {
+        return monthly_scores(sc, seeds, progress);
+    }
+    let days = months(sc);
+    within_budget(seeds, days.len(), sc.pairs.len() as u64)?;
+    let distinct = plan.distinct();
+    let read: Vec<Scenario> = (distinct.iter())
+        .map(|c| sc.read(c))
+        .collect::<Result<_, _>>()?;
+    let refs: Vec<&Scenario> = read.iter().collect();
+    let which: Vec<usize> = (plan.choices.iter())
+        .map(|c| distinct.binary_search(c).unwrap_or(0))
+        .collect();
+    on_pool(seeds.runs, || {
+        Ok(scores_of_each(&refs, &which, seeds, cells(sc), progress, |_| ())?.values)
     })
 }
 

@@ -274,13 +274,21 @@ pub fn html_with(
         let _ = writeln!(h, "<li>{}<div class=\"answer\"></div></li>", e(&q));
     }
     let _ = writeln!(h, "</ol></section>");
+    if let (Some(w), Some(c)) = (whatif, &o.comparison) {
+        report_card(&mut h, sc, &crate::report::card(&c.variants[0], &w.told));
+    }
 
     let variant = o.comparison.is_some();
     let columns = if variant { 4 } else { 3 };
     let _ = writeln!(
         h,
-        "<section><h2>Checkpoints of the documented timeline</h2><p class=\"note\">Judged on the simulated run with seed {}: met when every month of the span lies in the range the sources give.</p><table class=\"checkpoints\"><thead><tr><th scope=\"col\">Checkpoint and when</th><th scope=\"col\">The sources say</th><th scope=\"col\">History as scripted</th>{}</tr></thead><tbody>",
+        "<section><h2>Checkpoints of the documented timeline</h2><p class=\"note\">Judged on the simulated run with seed {}: met when every month of the span lies in the range the sources give.{}</p><table class=\"checkpoints\"><thead><tr><th scope=\"col\">Checkpoint and when</th><th scope=\"col\">The sources say</th><th scope=\"col\">History as scripted</th>{}</tr></thead><tbody>",
         o.seeds.first,
+        if variant {
+            " The sources' words are given where the what-if changes the verdict; the handout of the history as scripted gives them all."
+        } else {
+            ""
+        },
         if variant {
             "<th scope=\"col\">What-if</th>"
         } else {
@@ -312,16 +320,29 @@ pub fn html_with(
             } else {
                 format!("{} – {}", c.from, c.to)
             };
-            let _ = write!(
-                h,
-                "<tr><th scope=\"row\">{}<br><span class=\"when\">{}</span></th><td>{}: <span class=\"src\">“{}” ({})</span></td><td class=\"{m}\">{m}</td>",
-                e(&c.id),
-                e(&when),
-                e(&c.expect),
-                e(&c.quote),
-                e(&c.source),
-                m = mark(base)
-            );
+            if var == Some(base) {
+                // A what-if's page 2 also holds its report card: a checkpoint it leaves
+                // alike takes one line, without the sources' words.
+                let _ = write!(
+                    h,
+                    "<tr class=\"alike\"><th scope=\"row\">{}</th><td>{} ({})</td><td class=\"{m}\">{m}</td>",
+                    e(&c.id),
+                    e(&c.expect),
+                    e(&when),
+                    m = mark(base)
+                );
+            } else {
+                let _ = write!(
+                    h,
+                    "<tr><th scope=\"row\">{}<br><span class=\"when\">{}</span></th><td>{}: <span class=\"src\">“{}” ({})</span></td><td class=\"{m}\">{m}</td>",
+                    e(&c.id),
+                    e(&when),
+                    e(&c.expect),
+                    e(&c.quote),
+                    e(&c.source),
+                    m = mark(base)
+                );
+            }
             if let Some(v) = var {
                 let changed = if v != base { " changed" } else { "" };
                 let _ = write!(h, "<td class=\"{}{changed}\">{}</td>", mark(v), mark(v));
@@ -348,6 +369,37 @@ pub fn html_with(
     }
     let _ = writeln!(h, "</main>\n</body>\n</html>");
     Ok(h)
+}
+
+/// The what-if's report card, its lines as `diplosim compare` prints them (one source,
+/// [`crate::report::card`]): each line with what it judges run in ahead of what it says,
+/// in two columns on paper; with several pairs, a pair's lines under its name.
+fn report_card(h: &mut String, sc: &Scenario, lines: &[crate::report::CardLine]) {
+    if lines.is_empty() {
+        return;
+    }
+    let e = escape;
+    let _ = writeln!(
+        h,
+        "<section class=\"card\"><h2>Report card of the what-if</h2><ul class=\"card\">"
+    );
+    let mut pair = None;
+    for l in lines {
+        if let Some(p) = l.pair.filter(|_| l.pair != pair && lab::many(sc)) {
+            let _ = writeln!(h, "<li class=\"pair\">{}</li>", e(&sc.pair_name(p)));
+        }
+        pair = l.pair;
+        let mut head = l.head.to_string();
+        if let Some(first) = head.get(..1) {
+            head.replace_range(..1, &first.to_uppercase());
+        }
+        if head.is_empty() {
+            let _ = writeln!(h, "<li class=\"more\">{}</li>", e(&l.text));
+        } else {
+            let _ = writeln!(h, "<li><b>{}</b> {}</li>", e(&head), e(&l.text));
+        }
+    }
+    let _ = writeln!(h, "</ul></section>");
 }
 
 /// The appendix: the events of the run of the first seed with their sources, and the

@@ -33,6 +33,8 @@ pub struct WhatIf<'a> {
     /// The events it changed, marked on the chart as `diplosim compare` marks them
     /// (`report::WhatIf::marks`).
     pub changes: &'a [ChangeMark],
+    /// What the reader is told of it besides its curves: its report card's facts.
+    pub told: crate::report::Told<'a>,
 }
 
 /// What a study found.

@@ -15,6 +15,7 @@ pub mod lab;
 pub mod model;
 pub mod output;
 pub mod random;
+pub mod readings;
 pub mod record;
 pub mod relation;
 pub mod report;

@@ -836,6 +836,10 @@ pub struct Manifest {
     pub command_line: Vec<String>,
     /// The files written beside the manifest.
     pub files: Vec<String>,
+    /// Which readings of the contested events and checkpoints the runs took (`default`,
+    /// `all`, or the pinned `ID=NAME`s), for the commands that take `--readings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readings: Option<String>,
 }
 
 impl Manifest {
@@ -858,6 +862,7 @@ impl Manifest {
             runs,
             command_line: argv.to_vec(),
             files: files.iter().map(|(n, _)| n.clone()).collect(),
+            readings: None,
         }
     }
 

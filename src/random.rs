@@ -17,6 +17,11 @@
 //! A stream belongs to the event id, not to its position in the file, so removing, moving
 //! or adding an event leaves every other event's draws as they were (common random
 //! numbers).
+//!
+//! A contested event or checkpoint whose reading each run draws (`--readings all`) draws
+//! it on a stream of its own ([`reading`]): the same generator switched to the stream id
+//! of `reading of event ID` (or `checkpoint ID`), which holds spaces and so is no event's
+//! id. Drawing readings leaves every event's stream as it was.
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -127,6 +132,24 @@ pub fn draw(value: Value, rng: &mut ChaCha8Rng) -> f64 {
             Err(_) => m,
         },
     }
+}
+
+/// The reading a run of `seed` takes of a contested item whose stream key is `key`: one
+/// uniform draw on the item's own stream, against the readings' cumulative `weights`
+/// (positive and finite).
+pub fn reading(seed: u64, key: &str, weights: &[f64]) -> usize {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream_id(key));
+    let total: f64 = weights.iter().sum();
+    let x = rng.random::<f64>() * total;
+    let mut sum = 0.0;
+    for (k, w) in weights.iter().enumerate() {
+        sum += w;
+        if x < sum {
+            return k;
+        }
+    }
+    weights.len().saturating_sub(1)
 }
 
 #[cfg(test)]

@@ -97,6 +97,7 @@ pub fn file(n: usize, k: usize) -> ScenarioFile {
                 fade: FadeFile::Days(200.0),
                 label: None,
             }],
+            readings: Vec::new(),
         })
         .collect();
     let span = ymd(last, 12, 31).day() - ymd(first, 1, 1).day();
@@ -147,6 +148,7 @@ pub fn file(n: usize, k: usize) -> ScenarioFile {
             mtth: None,
             repeat: false,
             effects,
+            readings: Vec::new(),
         });
     }
     ScenarioFile {

@@ -285,6 +285,7 @@ pub fn file(n: usize) -> ScenarioFile {
                 expect: ExpectFile::Bands("tense".to_string(), "good".to_string()),
                 quote: "Synthetic.".to_string(),
                 source: "synthetic".to_string(),
+                readings: Vec::new(),
             }
         })
         .collect();
@@ -380,6 +381,7 @@ fn span_trigger(k: usize, cond: ConditionFile) -> EventFile {
             fade: FadeFile::Days(365.0),
             label: None,
         }],
+        readings: Vec::new(),
     }
 }
 
@@ -412,6 +414,7 @@ impl Gen {
             mtth: None,
             repeat: false,
             effects: Vec::new(),
+            readings: Vec::new(),
         }
     }
 

@@ -192,6 +192,17 @@ pub struct Layout {
     pub layout: Option<crate::chart::Layout>,
 }
 
+/// `--readings`: which readings of the contested events and checkpoints the runs take.
+#[derive(Debug, Clone, Args)]
+pub struct Readings {
+    /// Readings of the contested events and checkpoints: `default` (each one's first, the
+    /// scenario as written), `all` (each run draws one per contested item, by weight, on
+    /// the item's own random stream; the report says which conclusions hold under every
+    /// reading), or ID=READING[,ID=READING] to pin some.
+    #[arg(long, default_value = "default", value_parser = crate::readings::Mode::parse)]
+    pub readings: crate::readings::Mode,
+}
+
 /// `--per-run`: also write every run's monthly scores.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct PerRun {

@@ -62,9 +62,22 @@ pub(super) fn check(files: &[PathBuf]) -> Result<String, CliError> {
                     ),
                     None => String::new(),
                 };
+                // Contested items, when there are any: each with its readings.
+                let contested = if s.contested.is_empty() {
+                    String::new()
+                } else {
+                    let items: Vec<String> = (s.contested.iter())
+                        .map(|c| {
+                            let names: Vec<&str> =
+                                c.readings.iter().map(|r| r.name.as_str()).collect();
+                            format!("{} ({})", c.id, names.join(", "))
+                        })
+                        .collect();
+                    format!("; contested: {}", items.join(", "))
+                };
                 let _ = writeln!(
                     out,
-                    "{}: ok: \"{}\", {} to {}; {} states{pairs}, {} parties, {} leaders, {} actors, {} events, {} checkpoints{triangle}",
+                    "{}: ok: \"{}\", {} to {}; {} states{pairs}, {} parties, {} leaders, {} actors, {} events, {} checkpoints{triangle}{contested}",
                     shown(&path),
                     s.title(),
                     s.span().0,

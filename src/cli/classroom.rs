@@ -109,6 +109,7 @@ impl HandoutConfig {
             question: &c.question,
             scenario: &c.scenario,
             changes: &self.changes,
+            told: crate::report::Told::of(&self.base.file, &self.base.scenario, c),
         })
     }
 }

@@ -5,13 +5,16 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::inputs::{Measured, Subject, Variants, beside, load_any, measured, variants_of};
-use super::write::{check_out, csv_file, default_out, finish, pair_keys, runs_of, write_shard};
+use super::write::{
+    check_out, csv_file, default_out, finish, finish_read, pair_keys, runs_of, write_shard,
+};
 use super::{CliError, Work};
 use crate::chart::Layout;
 use crate::date::Date;
 use crate::engine::Simulation;
 use crate::experiment::{self, ExperimentError, Progress, Seeds, Variant};
 use crate::output::OutputError;
+use crate::readings::{Mode, Plan};
 use crate::report;
 
 /// What `ensemble` works on: the scenario (or variant) and the reference loaded, the
@@ -26,10 +29,13 @@ pub(super) struct EnsembleConfig<'a> {
     per_run: bool,
     /// How several pairs are drawn, if asked for.
     layout: Option<Layout>,
+    /// Which readings of the contested items each run takes.
+    plan: Plan,
 }
 
 impl<'a> EnsembleConfig<'a> {
     /// Loads and checks what was typed.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         path: &Path,
         seeds: Seeds,
@@ -38,8 +44,10 @@ impl<'a> EnsembleConfig<'a> {
         reference: Option<&Path>,
         per_run: bool,
         layout: Option<Layout>,
+        readings: &Mode,
     ) -> Result<EnsembleConfig<'a>, CliError> {
         let subject = load_any(path)?;
+        let plan = Plan::new(&subject.scenario, readings, seeds).map_err(CliError::Usage)?;
         if per_run {
             report::check_runs_csv(&subject.scenario, seeds.runs, 1).map_err(CliError::Usage)?;
         }
@@ -60,8 +68,21 @@ impl<'a> EnsembleConfig<'a> {
             events,
             per_run,
             layout,
+            plan,
         })
     }
+}
+
+/// Refuses readings other than the default for a shard or a merge: a shard's runs would
+/// need the whole plan of readings to be grouped by it.
+fn whole_only(plan: &Plan, work: &Work) -> Result<(), CliError> {
+    if plan.mode != Mode::Default && !matches!(work, Work::All) {
+        return Err(CliError::Usage(format!(
+            "--readings {}: readings other than the default are drawn for the whole set of runs, not shard by shard\n  = help: leave out --shard and --merge, or --readings",
+            plan.mode.name()
+        )));
+    }
+    Ok(())
 }
 
 pub(super) fn ensemble(
@@ -78,9 +99,12 @@ pub(super) fn ensemble(
         events,
         per_run,
         layout,
+        plan,
     } = config;
+    whole_only(&plan, &work)?;
     let sc = &subject.scenario;
     let mut runs_csv = None;
+    let mut held = None;
     // A run's row: the months of every pair, pair after pair.
     let cells = experiment::cells(sc);
     let rows_of = |part| {
@@ -90,6 +114,21 @@ pub(super) fn ensemble(
         )])
     };
     let e = match work {
+        Work::All if plan.mode != Mode::Default => {
+            progress.start(seeds.runs);
+            let values = experiment::monthly_scores_read(sc, seeds, &plan, progress);
+            progress.finish();
+            let values = values?;
+            if per_run {
+                runs_csv = Some(runs_file(sc, &[("baseline", seeds, &values)])?);
+            }
+            if plan.drawn() {
+                let mut all = crate::readings::decades(sc, &plan, &values, "");
+                all.extend(crate::readings::checkpoints(sc, &plan, &values));
+                held = Some(report::readings_text(&plan, &all));
+            }
+            experiment::ensemble_of_scores(sc, seeds, values)
+        }
         Work::All if !per_run => experiment::ensemble(sc, seeds, progress)?,
         Work::All => {
             // The same numbers as `ensemble`, with every run's scores at hand.
@@ -150,9 +189,23 @@ pub(super) fn ensemble(
     )?;
     let chart = crate::chart::render(&model)?;
     files.extend(chart.into_files());
-    let names = finish(&dir, files, "ensemble", subject.inputs, seeds, argv)?;
+    if let Some(held) = &held {
+        files.push(("readings.txt".to_string(), held.clone().into_bytes()));
+    }
+    let names = finish_read(
+        &dir,
+        files,
+        "ensemble",
+        subject.inputs,
+        seeds,
+        argv,
+        Some(plan.mode.name()),
+    )?;
     let mut text = report::ensemble_text(sc, &e);
     text.push_str(&fit_text);
+    if let Some(held) = &held {
+        text.push_str(held);
+    }
     let _ = writeln!(text, "  wrote {} in {}", names.join(", "), shown(&dir));
     Ok(text)
 }
@@ -171,10 +224,15 @@ pub(super) struct CompareConfig<'a> {
     per_run: bool,
     /// How several pairs are drawn, if asked for.
     layout: Option<Layout>,
+    /// Which readings of the contested items each run of the baseline takes.
+    plan: Plan,
+    /// Which readings each run of each variant takes: the same draws, item by item.
+    plans: Vec<Plan>,
 }
 
 impl<'a> CompareConfig<'a> {
     /// Loads and checks what was typed.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         path: &Path,
         cfs: &[PathBuf],
@@ -185,9 +243,33 @@ impl<'a> CompareConfig<'a> {
         (from, to): (Option<report::Bound>, Option<report::Bound>),
         per_run: bool,
         layout: Option<Layout>,
+        readings: &Mode,
     ) -> Result<CompareConfig<'a>, CliError> {
         let variants = variants_of(path, cfs)?;
         let base = &variants.base;
+        let plan = Plan::new(&base.scenario, readings, seeds).map_err(CliError::Usage)?;
+        // A variant reads what it still contests as the baseline does; a pin of an item
+        // the variant removed has nothing to pin there.
+        let plans = (variants.variants.iter())
+            .map(|v| {
+                let mode = match readings {
+                    Mode::Pinned(pins) => Mode::Pinned(
+                        (pins.iter())
+                            .filter(|(id, _)| v.scenario.contested.iter().any(|c| &c.id == id))
+                            .cloned()
+                            .collect(),
+                    ),
+                    m => m.clone(),
+                };
+                match mode {
+                    Mode::Pinned(p) if p.is_empty() => {
+                        Plan::new(&v.scenario, &Mode::Default, seeds)
+                    }
+                    m => Plan::new(&v.scenario, &m, seeds),
+                }
+                .map_err(CliError::Usage)
+            })
+            .collect::<Result<Vec<Plan>, CliError>>()?;
         if per_run {
             let curves = 1 + variants.variants.len() as u64;
             report::check_runs_csv(&base.scenario, seeds.runs, curves).map_err(CliError::Usage)?;
@@ -214,6 +296,8 @@ impl<'a> CompareConfig<'a> {
             window,
             per_run,
             layout,
+            plan,
+            plans,
         })
     }
 }
@@ -239,7 +323,10 @@ pub(super) fn compare(
         window,
         per_run,
         layout,
+        plan,
+        plans,
     } = config;
+    whole_only(&plan, &work)?;
     let sc = &base.scenario;
     let list: Vec<Variant> = variants
         .iter()
@@ -280,7 +367,35 @@ pub(super) fn compare(
         }
         Ok(rows)
     };
+    // With readings drawn, every curve's runs, to tell whether each conclusion holds.
+    let mut read_rows: Vec<Vec<f64>> = Vec::new();
     let c = match work {
+        Work::All if plan.mode != Mode::Default => {
+            progress.start(seeds.runs * (1 + list.len() as u64));
+            let base_rows = experiment::monthly_scores_read(sc, seeds, &plan, progress)?;
+            keep("baseline", &base_rows);
+            if plan.drawn() {
+                read_rows.push(base_rows.clone());
+            }
+            let c = experiment::compare_of_scores(sc, &names, seeds, base_rows, |k| {
+                let values =
+                    experiment::monthly_scores_read(list[k].scenario, seeds, &plans[k], progress)
+                        .map_err(|e| match e {
+                        ExperimentError::Run(source) => ExperimentError::Variant {
+                            variant: list[k].name.to_string(),
+                            source,
+                        },
+                        e => e,
+                    })?;
+                keep(list[k].name, &values);
+                if plan.drawn() {
+                    read_rows.push(values.clone());
+                }
+                Ok(values)
+            });
+            progress.finish();
+            c?
+        }
         Work::All if !per_run => experiment::compare(sc, &list, seeds, progress)?,
         Work::All => {
             progress.start(seeds.runs * (1 + list.len() as u64));
@@ -338,20 +453,25 @@ pub(super) fn compare(
     let titles: Vec<&str> = variants.iter().map(|v| v.title.as_str()).collect();
     let questions: Vec<&str> = variants.iter().map(|v| v.question.as_str()).collect();
     let told: Vec<report::Told> = (variants.iter())
-        .map(|v| report::Told {
-            removals: &v.removals,
-            plausibility: &v.plausibility,
-            contradictions: &v.contradictions,
-            handovers: &v.handovers,
-            rewrite: Some(report::Rewrite {
-                changes: v.changes,
-                touched: report::WhatIf::of(&base.file, sc, v).touched,
-                events: sc.events.len(),
-                first_change: v.first_change,
-            }),
-        })
+        .map(|v| report::Told::of(&base.file, sc, v))
         .collect();
-    let summary = report::summary(sc, &c, &titles, &questions, &told);
+    let mut summary = report::summary(sc, &c, &titles, &questions, &told);
+    if let Some((base_rows, rest)) = read_rows.split_first() {
+        let mut all = crate::readings::decades(sc, &plan, base_rows, "baseline: ");
+        for (v, rows) in c.variants.iter().zip(rest) {
+            all.extend(crate::readings::decades(
+                sc,
+                &plan,
+                rows,
+                &format!("{}: ", v.name),
+            ));
+            let parts: Vec<Option<i32>> = v.divergence.iter().map(|d| d.parts).collect();
+            all.extend(crate::readings::signs(
+                sc, &plan, base_rows, rows, &v.name, &parts,
+            ));
+        }
+        summary.push_str(&report::readings_text(&plan, &all));
+    }
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::compare_chart(sc, &c, &first, &titles, &questions);
     // One what-if's chart shows its leaders (a tenure it ends early ends there); with
@@ -388,7 +508,15 @@ pub(super) fn compare(
     )?;
     let chart = crate::chart::render(&model)?;
     files.extend(chart.into_files());
-    let written = finish(&dir, files, "compare", inputs, seeds, argv)?;
+    let written = finish_read(
+        &dir,
+        files,
+        "compare",
+        inputs,
+        seeds,
+        argv,
+        Some(plan.mode.name()),
+    )?;
     Ok(format!(
         "{notes}{summary}\n{fit_text}wrote {} in {}\n",
         written.join(", "),

@@ -105,6 +105,8 @@ pub enum Command {
         per_run: args::PerRun,
         #[command(flatten)]
         layout: args::Layout,
+        #[command(flatten)]
+        readings: args::Readings,
     },
     /// A scenario against counterfactuals on the same seeds: compare.csv and a divergence
     /// summary.
@@ -150,6 +152,8 @@ pub enum Command {
         per_run: args::PerRun,
         #[command(flatten)]
         layout: args::Layout,
+        #[command(flatten)]
+        readings: args::Readings,
     },
     /// The parts of the score on one date: structural part, each modifier that counts,
     /// raw sum and squashed score.
@@ -618,6 +622,7 @@ fn execute_command(
             shard,
             per_run,
             layout,
+            readings,
         } => experiments::ensemble(
             experiments::EnsembleConfig::new(
                 scenario,
@@ -627,6 +632,7 @@ fn execute_command(
                 reference.reference.as_deref(),
                 per_run.per_run,
                 layout.layout,
+                &readings.readings,
             )?,
             Work::of(shard.shard, &mut merged),
             argv,
@@ -645,6 +651,7 @@ fn execute_command(
             to,
             per_run,
             layout,
+            readings,
         } => experiments::compare(
             experiments::CompareConfig::new(
                 scenario,
@@ -656,6 +663,7 @@ fn execute_command(
                 (*from, *to),
                 per_run.per_run,
                 layout.layout,
+                &readings.readings,
             )?,
             Work::of(shard.shard, &mut merged),
             argv,

@@ -151,8 +151,22 @@ pub(super) fn finish(
     seeds: Seeds,
     argv: &[String],
 ) -> Result<Vec<String>, CliError> {
-    let files =
-        Manifest::new(command, inputs, seeds.first, seeds.runs, argv, &files).append_to(files);
+    finish_read(dir, files, command, inputs, seeds, argv, None)
+}
+
+/// As [`finish`], the manifest recording the readings mode of the runs (`--readings`).
+pub(super) fn finish_read(
+    dir: &Path,
+    files: Vec<output::File>,
+    command: &str,
+    inputs: Vec<Input>,
+    seeds: Seeds,
+    argv: &[String],
+    readings: Option<String>,
+) -> Result<Vec<String>, CliError> {
+    let mut manifest = Manifest::new(command, inputs, seeds.first, seeds.runs, argv, &files);
+    manifest.readings = readings;
+    let files = manifest.append_to(files);
     output::write_all(dir, &files)?;
     Ok(files.into_iter().map(|(n, _)| n).collect())
 }

@@ -129,6 +129,29 @@ pub struct Told<'a> {
     pub handovers: &'a [Handover],
 }
 
+impl<'a> Told<'a> {
+    /// What the reader is told of the what-if `cf` of the scenario `base` (read from
+    /// `base_file`).
+    pub fn of(
+        base_file: &crate::scenario::file::ScenarioFile,
+        base: &Scenario,
+        cf: &'a crate::scenario::counterfactual::Counterfactual,
+    ) -> Told<'a> {
+        Told {
+            removals: &cf.removals,
+            plausibility: &cf.plausibility,
+            contradictions: &cf.contradictions,
+            handovers: &cf.handovers,
+            rewrite: Some(Rewrite {
+                changes: cf.changes,
+                touched: super::WhatIf::of(base_file, base, cf).touched,
+                events: base.events.len(),
+                first_change: cf.first_change,
+            }),
+        }
+    }
+}
+
 /// How much of the history a what-if rewrites (the minimal-rewrite rule asks for little).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rewrite {
@@ -158,6 +181,11 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
     };
     let _ = writeln!(out, "{} against its variants ({runs})", sc.title());
     let many = sc.pairs.len() > 1;
+    let put = |out: &mut String, lines: Vec<CardLine>| {
+        for l in lines {
+            out.push_str(&l.to_string());
+        }
+    };
     for (k, v) in c.variants.iter().enumerate() {
         let title = titles.get(k).copied().unwrap_or(&v.name);
         let _ = writeln!(out, "\n{} ({title})", v.name);
@@ -165,24 +193,7 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
         for r in told.removals {
             out.push_str(&removal_text(r));
         }
-        for h in told.handovers {
-            out.push_str(&handover_text(h));
-        }
-        if let Some(r) = told.rewrite {
-            let share = 100.0 * r.touched as f64 / r.events.max(1) as f64;
-            let _ = writeln!(
-                out,
-                "  minimal rewrite           {} change{}, touching {} of the history's {} events ({share:.1}%)",
-                r.changes,
-                if r.changes == 1 { "" } else { "s" },
-                r.touched,
-                r.events
-            );
-        }
-        out.push_str(&plausibility_text(told.plausibility));
-        if told.rewrite.is_some() || !told.plausibility.is_empty() {
-            out.push_str(&cotenability_text(told.contradictions));
-        }
+        put(&mut out, card_of_changes(&told));
         for (p, d) in v.divergence.iter().enumerate() {
             if many {
                 let _ = writeln!(out, "  {}:", sc.pair_name(p));
@@ -200,27 +211,7 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
                         "  largest gap               {gap:+.2} in {}",
                         Date::from_day(when)
                     );
-                    if let Some(r) = told.rewrite {
-                        let years = f64::from(when - r.first_change.day()) / 365.25;
-                        let _ = writeln!(
-                            out,
-                            "  largest gap comes         {years:.1} years after the first change ({})",
-                            r.first_change
-                        );
-                    }
-                    let _ = match d.rejoins {
-                        Some(day) => writeln!(
-                            out,
-                            "  comes back together       {} (within {REJOIN} points for {} years from then)",
-                            Date::from_day(day),
-                            REJOIN_MONTHS / 12
-                        ),
-                        None => writeln!(
-                            out,
-                            "  comes back together       never (the mean gap does not stay within {REJOIN} points for {} years)",
-                            REJOIN_MONTHS / 12
-                        ),
-                    };
+                    put(&mut out, card_of_pair(d, &told, None));
                 }
                 _ => {
                     let _ = writeln!(
@@ -273,6 +264,118 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
     out
 }
 
+/// One line of a variant's report card: what it judges (`head`, empty for a line that
+/// goes on under the one before) and what it says. `compare`'s text prints it as
+/// `  <head, 24 wide>  <text>`; the handout sets it as a row of a table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardLine {
+    /// What the line judges: "minimal rewrite", "plausibility", ...; empty when it goes
+    /// on under the line before.
+    pub head: &'static str,
+    /// What it says.
+    pub text: String,
+    /// The pair of states it is about (an index into the scenario's pairs), for the
+    /// lines of a pair's curves; `None` for the lines of the changes.
+    pub pair: Option<usize>,
+}
+
+impl CardLine {
+    fn new(head: &'static str, text: String) -> CardLine {
+        CardLine {
+            head,
+            text,
+            pair: None,
+        }
+    }
+}
+
+impl std::fmt::Display for CardLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "  {:<24}  {}", self.head, self.text)
+    }
+}
+
+/// A variant's report card, line by line: what it hands to a stand-in, how much of the
+/// history it rewrites, whether contemporaries considered each change and their joint
+/// probability, what contradicts the changes, and for each pair of states whose curves
+/// part how far the largest gap is from the first change and whether the histories come
+/// back together. `compare`'s text and the handout print these same lines.
+pub fn card(c: &crate::experiment::VariantResult, told: &Told) -> Vec<CardLine> {
+    let mut lines = card_of_changes(told);
+    for (p, d) in c.divergence.iter().enumerate() {
+        lines.extend(card_of_pair(d, told, Some(p)));
+    }
+    lines
+}
+
+/// The lines of a report card about the changes themselves (none for a what-if of no
+/// change).
+fn card_of_changes(told: &Told) -> Vec<CardLine> {
+    let mut lines: Vec<CardLine> = (told.handovers.iter())
+        .map(|h| CardLine::new("hands over", handover(h)))
+        .collect();
+    if let Some(r) = told.rewrite {
+        let share = 100.0 * r.touched as f64 / r.events.max(1) as f64;
+        lines.push(CardLine::new(
+            "minimal rewrite",
+            format!(
+                "{} change{}, touching {} of the history's {} events ({share:.1}%)",
+                r.changes,
+                if r.changes == 1 { "" } else { "s" },
+                r.touched,
+                r.events
+            ),
+        ));
+    }
+    lines.extend(plausibility_lines(told.plausibility));
+    if told.rewrite.is_some() || !told.plausibility.is_empty() {
+        lines.extend(cotenability_lines(told.contradictions));
+    }
+    lines
+}
+
+/// The lines of a report card about one pair's curves, once they part: how far the
+/// largest gap comes from the first change, and whether the histories come back together
+/// (none when the curves never part).
+fn card_of_pair(
+    d: &crate::experiment::Divergence,
+    told: &Told,
+    pair: Option<usize>,
+) -> Vec<CardLine> {
+    let mut lines = Vec::new();
+    let (Some(_), Some((when, _))) = (d.parts, d.largest) else {
+        return lines;
+    };
+    if let Some(r) = told.rewrite {
+        let years = f64::from(when - r.first_change.day()) / 365.25;
+        lines.push(CardLine::new(
+            "largest gap comes",
+            format!(
+                "{years:.1} years after the first change ({})",
+                r.first_change
+            ),
+        ));
+    }
+    lines.push(CardLine::new(
+        "comes back together",
+        match d.rejoins {
+            Some(day) => format!(
+                "{} (within {REJOIN} points for {} years from then)",
+                Date::from_day(day),
+                REJOIN_MONTHS / 12
+            ),
+            None => format!(
+                "never (the mean gap does not stay within {REJOIN} points for {} years)",
+                REJOIN_MONTHS / 12
+            ),
+        },
+    ));
+    for l in &mut lines {
+        l.pair = pair;
+    }
+    lines
+}
+
 /// Whether contemporaries considered each change, and the changes' joint probability, as
 /// the lines of a variant's report card (nothing for a what-if of no change):
 ///
@@ -282,7 +385,14 @@ pub fn divergence_text(sc: &Scenario, c: &Comparison, titles: &[&str], told: &[T
 ///   joint probability         not given: 1 of 2 changes has no chance
 /// ```
 pub fn plausibility_text(all: &[Plausibility]) -> String {
-    let mut out = String::new();
+    plausibility_lines(all)
+        .iter()
+        .map(|l| l.to_string())
+        .collect()
+}
+
+fn plausibility_lines(all: &[Plausibility]) -> Vec<CardLine> {
+    let mut lines = Vec::new();
     for (k, p) in all.iter().enumerate() {
         let head = if k == 0 { "plausibility" } else { "" };
         let said = match &p.considered {
@@ -292,35 +402,32 @@ pub fn plausibility_text(all: &[Plausibility]) -> String {
                 "a miracle counterfactual (Lebow): no source says it was considered".to_string()
             }
         };
-        let _ = writeln!(out, "  {head:<24}  {}: {said}", p.change);
+        lines.push(CardLine::new(head, format!("{}: {said}", p.change)));
     }
     if all.is_empty() {
-        return out;
+        return lines;
     }
     let missing = (all.iter())
         .filter(|p| !matches!(p.considered, Some((_, Some(_)))))
         .count();
-    let _ = match Plausibility::joint(all) {
-        Some(joint) if all.len() == 1 => writeln!(
-            out,
-            "  joint probability         {} (the chance of its one change)",
-            probability(joint)
-        ),
-        Some(joint) => writeln!(
-            out,
-            "  joint probability         {} (the product of the {} changes' chances, as if independent)",
+    let joint = match Plausibility::joint(all) {
+        Some(joint) if all.len() == 1 => {
+            format!("{} (the chance of its one change)", probability(joint))
+        }
+        Some(joint) => format!(
+            "{} (the product of the {} changes' chances, as if independent)",
             probability(joint),
             all.len()
         ),
-        None => writeln!(
-            out,
-            "  joint probability         not given: {missing} of {} change{} {} no chance",
+        None => format!(
+            "not given: {missing} of {} change{} {} no chance",
             all.len(),
             if all.len() == 1 { "" } else { "s" },
             if missing == 1 { "has" } else { "have" }
         ),
     };
-    out
+    lines.push(CardLine::new("joint probability", joint));
+    lines
 }
 
 /// The events still in the run that presume what a change undid, as the lines of a
@@ -330,24 +437,30 @@ pub fn plausibility_text(all: &[Plausibility]) -> String {
 ///   cotenability              Remove("treaty") leaves "Treaty renewed" (treaty_renewed, 1956-03-01): it names the same thing as "Treaty"
 /// ```
 pub fn cotenability_text(all: &[Contradiction]) -> String {
-    let mut out = String::new();
+    cotenability_lines(all)
+        .iter()
+        .map(|l| l.to_string())
+        .collect()
+}
+
+fn cotenability_lines(all: &[Contradiction]) -> Vec<CardLine> {
     if all.is_empty() {
-        let _ = writeln!(
-            out,
-            "  cotenability              no change contradicts an event still in the run"
-        );
+        return vec![CardLine::new(
+            "cotenability",
+            "no change contradicts an event still in the run".to_string(),
+        )];
     }
-    for (k, c) in all.iter().enumerate() {
-        let head = if k == 0 { "cotenability" } else { "" };
-        let (id, title, date) = &c.event;
-        let when = date.map_or(String::new(), |d| format!(", {d}"));
-        let _ = writeln!(
-            out,
-            "  {head:<24}  {} leaves \"{title}\" ({id}{when}): {}",
-            c.change, c.why
-        );
-    }
-    out
+    (all.iter().enumerate())
+        .map(|(k, c)| {
+            let head = if k == 0 { "cotenability" } else { "" };
+            let (id, title, date) = &c.event;
+            let when = date.map_or(String::new(), |d| format!(", {d}"));
+            CardLine::new(
+                head,
+                format!("{} leaves \"{title}\" ({id}{when}): {}", c.change, c.why),
+            )
+        })
+        .collect()
 }
 
 /// What a leader replacement hands to the stand-in, as a line of a variant's block:
@@ -356,10 +469,14 @@ pub fn cotenability_text(all: &[Contradiction]) -> String {
 ///   hands over                Khrushchev's place (khrushchev) to Malenkov (malenkov) from 1953-09-14: 1 office (leader 1953-09-14 to 1964-10-14), 12 events, 3 leader-level modifiers
 /// ```
 pub fn handover_text(h: &Handover) -> String {
+    CardLine::new("hands over", handover(h)).to_string()
+}
+
+fn handover(h: &Handover) -> String {
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
-        "  hands over                {}'s place ({}) to {} ({}) from {}: {} ({}), {}, {}\n",
+        "{}'s place ({}) to {} ({}) from {}: {} ({}), {}, {}",
         h.leader.1,
         h.leader.0,
         h.by.1,

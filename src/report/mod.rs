@@ -15,6 +15,7 @@ mod ensemble;
 mod explain;
 mod fit;
 mod rank;
+mod readings;
 mod runs;
 mod sensitivity;
 mod what_if;
@@ -22,14 +23,15 @@ mod zoom;
 
 pub use calibration::{calibration_csv, diagnostics_text};
 pub use compare::{
-    Rewrite, Told, compare_chart, compare_csv, cotenability_text, decades_csv, divergence_csv,
-    divergence_text, handover_text, mark_changes, plausibility_text, probability, removal_text,
-    summary,
+    CardLine, Rewrite, Told, card, compare_chart, compare_csv, cotenability_text, decade,
+    decades_csv, divergence_csv, divergence_text, handover_text, mark_changes, plausibility_text,
+    probability, removal_text, summary,
 };
 pub use ensemble::{ensemble_chart, ensemble_csv, ensemble_text};
 pub use explain::{Detail, FEW, explain_csv, explain_text, explain_with, pair};
 pub use fit::{annotate, fit_csv, fit_report, fit_text, reference_series, train_test_text};
 pub use rank::{ONE_WAY_SHARE, direction, rank_bars, rank_chart, rank_csv, rank_text};
+pub use readings::readings_text;
 pub use runs::{MOST_ROWS, RunsCsv, check_runs_csv};
 pub use sensitivity::{sensitivity_chart, sensitivity_csv, sensitivity_table};
 pub use what_if::WhatIf;

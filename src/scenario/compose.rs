@@ -698,8 +698,9 @@ impl Merge {
 }
 
 /// Binds what a file of one pair leaves unbound to its pair, so that it means the same
-/// among other pairs: `State` levels, `Reanchor` without states, score conditions outside
-/// an `On`, and eras and checkpoints without a pair.
+/// among other pairs: `State` levels and `Reanchor` without states (in an event's effects
+/// and in its readings'), score conditions outside an `On`, and eras and checkpoints
+/// without a pair.
 fn bind_one_pair(f: &mut ScenarioFile) {
     let pair = match (f.pairs.as_slice(), f.states.as_slice()) {
         ([p], _) => p.states.clone(),
@@ -707,7 +708,9 @@ fn bind_one_pair(f: &mut ScenarioFile) {
         _ => return,
     };
     for e in &mut f.events {
-        for x in &mut e.effects {
+        // A contested event's readings replace its effects: each is bound alike.
+        let readings = e.readings.iter_mut().filter_map(|r| r.effects.as_mut());
+        for x in e.effects.iter_mut().chain(readings.flatten()) {
             match x {
                 EffectFile::Modifier { level, .. } if matches!(level, LevelFile::State) => {
                     *level = LevelFile::States(pair.0.clone(), pair.1.clone());

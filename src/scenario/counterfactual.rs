@@ -929,7 +929,7 @@ impl Changer<'_> {
             .filter(|&i| {
                 // Every effect is visited, not only up to the first one scaled.
                 let mut changed = false;
-                for x in &mut file.events[i].effects {
+                for x in all_effects_mut(&mut file.events[i]) {
                     changed |= scale(x);
                 }
                 changed
@@ -1163,7 +1163,7 @@ impl Changer<'_> {
             ChangeFile::Scale { event, by } => {
                 let i = self.event(&self.subject("Scale", Some("event"), event), file, event)?;
                 let e = &mut file.events[i];
-                for x in &mut e.effects {
+                for x in all_effects_mut(e) {
                     match x {
                         EffectFile::Modifier { value, .. } => *value = scaled(value, *by),
                         EffectFile::Ideology { shift, .. } => *shift = scaled(shift, *by),
@@ -1534,7 +1534,7 @@ fn reach(file: &ScenarioFile, e: &EventFile) -> Date {
             let day = day.clamp(i64::from(start), i64::from(Day::MAX));
             return Date::from_day(day as Day);
         }
-        for x in &file.events[i].effects {
+        for x in all_effects(&file.events[i]) {
             if let EffectFile::FollowUp { event, after } = x
                 && let Some(&j) = index.get(event.as_str())
                 && !settled[j]
@@ -1544,6 +1544,25 @@ fn reach(file: &ScenarioFile, e: &EventFile) -> Date {
         }
     }
     file.span.0
+}
+
+/// Every effect of an event, those of its contested readings too: a change to what the
+/// event does reaches every reading of it.
+fn all_effects_mut(e: &mut EventFile) -> impl Iterator<Item = &mut EffectFile> {
+    (e.effects.iter_mut()).chain(
+        (e.readings.iter_mut())
+            .filter_map(|r| r.effects.as_mut())
+            .flatten(),
+    )
+}
+
+/// As [`all_effects_mut`], to read.
+fn all_effects(e: &EventFile) -> impl Iterator<Item = &EffectFile> {
+    (e.effects.iter()).chain(
+        (e.readings.iter())
+            .filter_map(|r| r.effects.as_ref())
+            .flatten(),
+    )
 }
 
 /// The index of each event id's first event.
@@ -1568,7 +1587,7 @@ fn reachable(file: &ScenarioFile, gone: &BTreeSet<String>) -> Vec<bool> {
         }
     }
     while let Some(i) = todo.pop() {
-        for x in &file.events[i].effects {
+        for x in all_effects(&file.events[i]) {
             if let EffectFile::FollowUp { event, .. } = x
                 && let Some(&j) = index.get(event.as_str())
                 && !reached[j]
@@ -1636,8 +1655,13 @@ fn remove(file: &mut ScenarioFile, id: &str) -> BTreeSet<String> {
     }
     file.events.retain(|e| !gone.contains(&e.id));
     for e in &mut file.events {
-        e.effects
-            .retain(|x| !matches!(x, EffectFile::FollowUp { event, .. } if gone.contains(event)));
+        let kept = |x: &EffectFile| !matches!(x, EffectFile::FollowUp { event, .. } if gone.contains(event));
+        e.effects.retain(kept);
+        for r in &mut e.readings {
+            if let Some(effects) = &mut r.effects {
+                effects.retain(kept);
+            }
+        }
         if let Some(c) = &mut e.when {
             forget(c, &gone);
         }
@@ -1721,7 +1745,7 @@ fn stand_in(e: &mut EventFile, leader: &str, by: &str) -> (bool, usize) {
     }
     let mut seen = BTreeSet::new();
     e.actors.retain(|a| seen.insert(a.clone()));
-    for x in &mut e.effects {
+    for x in all_effects_mut(e) {
         match x {
             EffectFile::Modifier {
                 level: LevelFile::Leader(p, q),

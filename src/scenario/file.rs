@@ -326,6 +326,50 @@ pub struct EventFile {
     /// What happens, in order.
     #[serde(default)]
     pub effects: Vec<EffectFile>,
+    /// Contested readings of what happened: two or more, the first being the event as
+    /// written above (the default, which `run` takes), each later one replacing its
+    /// effects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<ReadingFile>,
+}
+
+/// One reading of a contested event: named, weighted and sourced; `effects`, when given,
+/// replace the event's (the first reading gives none: it is the event as written).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename = "Reading")]
+pub struct ReadingFile {
+    /// Short machine name, unique within the event, e.g. "stalin_restrained".
+    pub name: String,
+    /// Relative weight of the reading when runs draw one: positive and finite.
+    pub weight: f64,
+    /// The historian or work that holds this reading.
+    pub source: String,
+    /// Why the reading's effects are what they are.
+    #[serde(default)]
+    pub note: String,
+    /// What happens under this reading, in place of the event's effects.
+    #[serde(default)]
+    pub effects: Option<Vec<EffectFile>>,
+}
+
+/// One reading of a contested checkpoint: named, weighted and sourced; `expect`, when
+/// given, replaces the checkpoint's range, and `quote` its sentence (the first reading
+/// gives neither: it is the checkpoint as written).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename = "Reading")]
+pub struct CheckpointReadingFile {
+    /// Short machine name, unique within the checkpoint.
+    pub name: String,
+    /// Relative weight of the reading when runs draw one: positive and finite.
+    pub weight: f64,
+    /// The historian or work that holds this reading.
+    pub source: String,
+    /// The sentence of the source that says so.
+    #[serde(default)]
+    pub quote: Option<String>,
+    /// The range this reading expects, in place of the checkpoint's.
+    #[serde(default)]
+    pub expect: Option<ExpectFile>,
 }
 
 /// A number, fixed or drawn from a distribution on the event's own random stream.
@@ -526,6 +570,10 @@ pub struct CheckpointFile {
     pub quote: String,
     /// Where the quote stands.
     pub source: String,
+    /// Contested readings of the record: two or more, the first being the checkpoint as
+    /// written above (the default), each later one replacing its range.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<CheckpointReadingFile>,
 }
 
 /// The range a checkpoint expects.
@@ -561,7 +609,7 @@ pub struct TriangleFile {
 /// Which reading of the triangle a checkpoint judges.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize)]
 #[serde(rename = "Reading")]
-pub enum ReadingFile {
+pub enum StripReadingFile {
     /// From the monthly scores.
     Levels,
     /// From each score's change over the last 12 months.
@@ -602,7 +650,7 @@ pub struct TriangleCheckpointFile {
     pub to: Option<Date>,
     /// The reading judged; default `Levels`.
     #[serde(default)]
-    pub reading: Option<ReadingFile>,
+    pub reading: Option<StripReadingFile>,
     /// The configuration expected.
     #[serde(default)]
     pub expect: Option<ConfigurationFile>,
@@ -624,7 +672,7 @@ pub struct TriangleReadingFile {
     /// Its name, e.g. "Kissinger's design".
     pub name: String,
     /// The reading judged.
-    pub reading: ReadingFile,
+    pub reading: StripReadingFile,
     /// The configuration expected.
     pub expect: ConfigurationFile,
     /// The sentence of the source that says so.

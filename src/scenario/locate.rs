@@ -56,6 +56,15 @@ impl At {
         At(segs)
     }
 
+    /// This path with its beginning `from` replaced by `to`; `None` when it does not
+    /// begin with `from`.
+    pub fn moved(&self, from: &At, to: &At) -> Option<At> {
+        let rest = self.0.strip_prefix(from.0.as_slice())?;
+        let mut v = to.0.clone();
+        v.extend(rest.iter().cloned());
+        Some(At(v))
+    }
+
     fn with(&self, seg: Seg) -> At {
         let mut v = self.0.clone();
         v.push(seg);

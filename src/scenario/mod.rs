@@ -16,7 +16,8 @@ pub mod locate;
 pub mod source;
 pub mod validate;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::date::{Date, Day};
 /// Effects carry values drawn on the event's stream; the random module owns them.
@@ -75,6 +76,64 @@ pub struct Scenario {
     /// What is valid but probably not meant (a modifier that can never count), located
     /// in the file where it could be; `check` prints them.
     pub warnings: Vec<Problem>,
+    /// The contested events, then the contested checkpoints, in file order: each with
+    /// its readings, the first the default.
+    pub contested: Vec<Contested>,
+    /// The file as read and its path, kept when something is contested, to validate it
+    /// anew under other readings ([`Scenario::read`]).
+    read_from: Option<Arc<(ScenarioFile, PathBuf)>>,
+}
+
+/// An event or a checkpoint that historians read in two or more ways.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contested {
+    /// What is contested.
+    pub item: ContestedItem,
+    /// The event's or checkpoint's id.
+    pub id: String,
+    /// Its readings, the default first (at least two).
+    pub readings: Vec<Reading>,
+}
+
+/// What a contested reading is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContestedItem {
+    /// An event (index into [`Scenario::events`]).
+    Event(usize),
+    /// A checkpoint (index into the timeline's checkpoints).
+    Checkpoint(usize),
+}
+
+/// One reading of a contested event or checkpoint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    /// Short machine name, unique within its event or checkpoint.
+    pub name: String,
+    /// Relative weight when runs draw a reading, positive and finite.
+    pub weight: f64,
+    /// The historian or work that holds it.
+    pub source: String,
+}
+
+impl Contested {
+    /// The key of its own random stream: `reading of event ID` or `reading of checkpoint
+    /// ID` (ids hold no spaces, so no event's stream shares it).
+    pub fn stream_key(&self) -> String {
+        format!("reading of {}", self.what())
+    }
+
+    /// `event "ID"` or `checkpoint "ID"`, for messages.
+    pub fn what(&self) -> String {
+        match self.item {
+            ContestedItem::Event(_) => format!("event {}", self.id),
+            ContestedItem::Checkpoint(_) => format!("checkpoint {}", self.id),
+        }
+    }
+
+    /// The position of the reading named `name`.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.readings.iter().position(|r| r.name == name)
+    }
 }
 
 /// Days in a year of `Years(x)` (a half-life, a drift): a Julian year.
@@ -579,6 +638,25 @@ impl Scenario {
     /// Short machine name, used for the default output folder.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The scenario as runs read it under `choice`, a reading (its position) for each of
+    /// [`Scenario::contested`] in order: the file with each chosen reading in place,
+    /// validated anew. Every reading was validated alone when the file was loaded; a
+    /// combination of readings is validated here.
+    pub fn read(&self, choice: &[usize]) -> Result<Scenario, ScenarioError> {
+        let Some(from) = &self.read_from else {
+            return Ok(self.clone());
+        };
+        if choice.iter().all(|&r| r == 0) {
+            return Ok(self.clone());
+        }
+        let (file, path) = &**from;
+        let mut file = file.clone();
+        for (c, &r) in self.contested.iter().zip(choice) {
+            validate::put_reading(&mut file, c.item, r);
+        }
+        validate::validate(file, "", path).map(|s| s.with_title(self.title.clone()))
     }
 
     /// Title for charts and summaries.

@@ -409,6 +409,7 @@ impl Prepared {
             question: &c.question,
             scenario: &c.scenario,
             changes: &self.changes,
+            told: crate::report::Told::of(&self.loaded.file, &self.loaded.scenario, c),
         })
     }
 }
@@ -464,19 +465,7 @@ fn told(p: &Prepared) -> crate::report::Told<'_> {
     let Some(w) = &p.whatif else {
         return crate::report::Told::default();
     };
-    let (file, base) = (&p.loaded.file, &p.loaded.scenario);
-    crate::report::Told {
-        removals: &w.removals,
-        plausibility: &w.plausibility,
-        contradictions: &w.contradictions,
-        handovers: &w.handovers,
-        rewrite: Some(crate::report::Rewrite {
-            changes: w.changes,
-            touched: crate::report::WhatIf::of(file, base, w).touched,
-            events: base.events.len(),
-            first_change: w.first_change,
-        }),
-    }
+    crate::report::Told::of(&p.loaded.file, &p.loaded.scenario, w)
 }
 
 /// A page state read and checked (a light turn: it reads files and parses the what-if).

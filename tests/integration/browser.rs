@@ -524,7 +524,26 @@ fn the_handout_prints_on_two_pages_with_every_word_at_9_pt_or_more() {
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let whatif = handout(tmp.path(), &[]);
-    for file in [history, whatif, triangle] {
+    // The shipped what-if with the longest report card: a leader replaced, three changes,
+    // a cotenability warning.
+    let longest = tmp.path().join("malenkov.html");
+    let r = diplosim(
+        tmp.path(),
+        &[
+            "handout",
+            shipped().join(SINO).to_str().unwrap(),
+            shipped()
+                .join("counterfactuals/malenkov_instead_of_khrushchev.ron")
+                .to_str()
+                .unwrap(),
+            "--runs",
+            "20",
+            "--out",
+            longest.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    for file in [history, whatif, longest, triangle] {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         b.go(&format!("file://{}", file.display()));
         for (paper, w, h) in PAPERS {

@@ -19,6 +19,7 @@ mod oracle;
 mod output;
 mod pairs;
 mod progress;
+mod readings;
 mod readme;
 mod reference;
 mod reference_files;

@@ -181,7 +181,7 @@ fn an_unknown_field_suggests_the_right_one() {
     assert_eq!(
         e.hint.as_deref(),
         Some(
-            "did you mean `chance`? the fields here are: id, date, window, title, source, note, actors, when, chance, mtth, repeat, effects"
+            "did you mean `chance`? the fields here are: id, date, window, title, source, note, actors, when, chance, mtth, repeat, effects, readings"
         )
     );
 }

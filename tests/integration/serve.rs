@@ -583,6 +583,77 @@ fn handout_command_writes_one_file() {
     assert_eq!(r.code, Some(2));
 }
 
+/// The handout of a what-if carries its report card: every line of the card that
+/// `compare` prints for the same what-if, runs and seeds (its removals and curves aside).
+#[test]
+fn a_what_ifs_handout_carries_compares_report_card() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("handout.html");
+    let sc = shipped().join(SINO);
+    let cf = shipped().join("counterfactuals/malenkov_instead_of_khrushchev.ron");
+    let (sc, cf) = (sc.to_str().unwrap(), cf.to_str().unwrap());
+    let r = diplosim(
+        tmp.path(),
+        &[
+            "handout",
+            sc,
+            cf,
+            "--runs",
+            "4",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let html = std::fs::read_to_string(&out).unwrap();
+    let r = diplosim(tmp.path(), &["compare", sc, cf, "--runs", "4"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let text = std::fs::read_to_string(
+        tmp.path()
+            .join("output/sino_soviet_1917_1991/compare/divergence.txt"),
+    )
+    .unwrap();
+    let heads = [
+        "hands over",
+        "minimal rewrite",
+        "plausibility",
+        "joint probability",
+        "cotenability",
+        "largest gap comes",
+        "comes back together",
+    ];
+    let mut card = Vec::new();
+    let mut within = false;
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("  ") else {
+            continue;
+        };
+        let (head, said) = rest.split_at(rest.len().min(26));
+        let head = head.trim();
+        if heads.contains(&head) || (head.is_empty() && within) {
+            within = true;
+            card.push(said.to_string());
+        } else {
+            within = false;
+        }
+    }
+    assert!(card.len() >= 9, "the card of compare: {card:?}");
+    assert!(
+        card.iter().any(|l| l.contains("a miracle counterfactual")),
+        "{card:?}"
+    );
+    let section = &html[html.find("Report card of the what-if").expect("no card")..];
+    for said in &card {
+        let escaped = diplosim::handout::escape(said);
+        assert!(section.contains(&escaped), "the handout lacks `{said}`");
+    }
+    // The history alone has no card.
+    let r = diplosim(tmp.path(), &["handout", sc, "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(!html.contains("Report card"));
+}
+
 const TRIANGLE: &str = "three_states.ron";
 
 /// A folder holding the three-state fixture (China, the Soviet Union, the United States).

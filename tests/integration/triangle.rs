@@ -30,6 +30,23 @@ fn check_accepts_the_triangle() {
         "{}",
         ran.stdout
     );
+    // The included file's contested events come with it, each reading bound to the
+    // Sino-Soviet pair as the events are (a reading's `State` level names no pair here).
+    assert!(
+        ran.stdout.contains(
+            "contested: yangtze_advice (moscow_advised, no_such_advice), korean_war \
+             (moscow_and_kim_alone, stalin_drew_mao_in), zhenbao_ambush (chinese_ambush, \
+             soviet_patrol_first)"
+        ),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout
+            .contains("a triangle of china, soviet_union, united_states, 6 triangle checkpoints"),
+        "{}",
+        ran.stdout
+    );
     let sc = triangle();
     let ids: Vec<&str> = sc.states().iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["china", "soviet_union", "united_states"]);

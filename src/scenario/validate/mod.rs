@@ -26,8 +26,12 @@ mod effects;
 mod entities;
 mod events;
 mod pairs;
+mod readings;
 mod texts;
 mod triangle;
+
+pub(crate) use readings::put_reading;
+pub use readings::{MAX_CONTESTED, MAX_READINGS};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -44,7 +48,7 @@ pub const DEFAULT_MAX_EVENTS: u32 = 100_000;
 /// Validates a parsed file. `text` is the file's source, used to locate problems; with
 /// an empty text, problems carry no location.
 pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-    let (scenario, v) = check(file);
+    let (scenario, v) = check(file, path);
     if v.problems.is_empty() {
         let mut scenario = scenario;
         scenario.warnings = place(v.warnings, text);
@@ -56,8 +60,8 @@ pub fn validate(file: ScenarioFile, text: &str, path: &Path) -> Result<Scenario,
 /// Validates a composed file ([`super::compose`]): each problem is placed in the file
 /// where its entry was written.
 pub fn validate_composed(composed: &Composed) -> Result<Scenario, ScenarioError> {
-    let (scenario, v) = check(composed.file.clone());
     let path = &composed.parts[0].path;
+    let (scenario, v) = check(composed.file.clone(), path);
     if v.problems.is_empty() {
         let mut scenario = scenario;
         scenario.warnings = place_composed(v.warnings, composed);
@@ -69,7 +73,7 @@ pub fn validate_composed(composed: &Composed) -> Result<Scenario, ScenarioError>
     ))
 }
 
-fn check(file: ScenarioFile) -> (Scenario, Validator) {
+fn check(file: ScenarioFile, path: &Path) -> (Scenario, Validator) {
     let start = file.prelude.unwrap_or(file.span.0).min(file.span.0);
     let end = file.span.1;
     let mut v = Validator {
@@ -77,7 +81,18 @@ fn check(file: ScenarioFile) -> (Scenario, Validator) {
         warnings: Found::default(),
         span_days: (end.day() - start.day()).max(0) as u32,
     };
-    let scenario = v.scenario(file);
+    let contested = (file.events.iter().any(|e| !e.readings.is_empty())
+        || (file.timeline.checkpoints.iter()).any(|c| !c.readings.is_empty()))
+    .then(|| file.clone());
+    let mut scenario = v.scenario(file);
+    if let Some(file) = contested {
+        let contested = v.readings(&file);
+        if v.problems.is_empty() {
+            v.each_reading(&file, &contested);
+        }
+        scenario.contested = contested;
+        scenario.read_from = Some(Arc::new((file, path.to_path_buf())));
+    }
     (scenario, v)
 }
 
@@ -533,6 +548,8 @@ impl Validator {
             dynamics,
             triangle,
             warnings: Vec::new(),
+            contested: Vec::new(),
+            read_from: None,
         }
     }
 }

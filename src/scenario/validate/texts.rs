@@ -96,6 +96,23 @@ impl Validator {
                 (at.field("quote"), &x.quote),
                 (at.field("source"), &x.source),
             ]);
+            for (j, r) in x.readings.iter().enumerate() {
+                let at = at.field("readings").index(j);
+                all.extend([
+                    (at.field("name"), r.name.as_str()),
+                    (at.field("source"), &r.source),
+                ]);
+                all.extend(r.quote.iter().map(|q| (at.field("quote"), q.as_str())));
+            }
+        }
+        for (k, e) in f.events.iter().enumerate() {
+            for (j, r) in e.readings.iter().enumerate() {
+                let at = root.field("events").index(k).field("readings").index(j);
+                all.extend([
+                    (at.field("name"), r.name.as_str()),
+                    (at.field("source"), &r.source),
+                ]);
+            }
         }
         for (k, x) in f.timeline.triangle_checkpoints.iter().enumerate() {
             let at = root
@@ -127,7 +144,12 @@ impl Validator {
                     .iter()
                     .enumerate()
                     .map(|(k, e)| (root.field("events").index(k).field("note"), &e.note)),
-            );
+            )
+            .chain(f.events.iter().enumerate().flat_map(|(k, e)| {
+                let at = root.field("events").index(k).field("readings");
+                (e.readings.iter().enumerate())
+                    .map(move |(j, r)| (at.index(j).field("note"), &r.note))
+            }));
         for (at, text) in long {
             if let Some(c) = text
                 .chars()

@@ -179,7 +179,7 @@ impl Validator {
                     Some("let it run over the first day of a month at least".to_string()),
                 );
             }
-            let readings = self.readings(&subject, &cat, c, triangle, names);
+            let readings = self.triangle_readings(&subject, &cat, c, triangle, names);
             out.push(TriangleCheckpoint {
                 id: c.id.clone(),
                 from: c.from,
@@ -193,7 +193,7 @@ impl Validator {
 
     /// A checkpoint's readings: its one (`expect` with `quote` and `source`), or its
     /// contested `readings`, never both.
-    fn readings(
+    fn triangle_readings(
         &mut self,
         subject: &Subject,
         at: &At,
@@ -350,9 +350,9 @@ impl Validator {
     }
 }
 
-fn reading(r: ReadingFile) -> Reading {
+fn reading(r: StripReadingFile) -> Reading {
     match r {
-        ReadingFile::Levels => Reading::Levels,
-        ReadingFile::Trend => Reading::Trend,
+        StripReadingFile::Levels => Reading::Levels,
+        StripReadingFile::Trend => Reading::Trend,
     }
 }
