@@ -836,6 +836,11 @@ pub struct Manifest {
     pub command_line: Vec<String>,
     /// The files written beside the manifest.
     pub files: Vec<String>,
+    /// The coupling between the pairs' rate, per year, of each scenario or variant run
+    /// that couples its pairs, by its name (`baseline` and the variants' names for
+    /// `compare`); left out when none does.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub coupling: std::collections::BTreeMap<String, f64>,
 }
 
 impl Manifest {
@@ -858,7 +863,21 @@ impl Manifest {
             runs,
             command_line: argv.to_vec(),
             files: files.iter().map(|(n, _)| n.clone()).collect(),
+            coupling: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// The manifest, saying which of `runs` (name and scenario) couple their pairs.
+    pub fn coupled<'a>(
+        mut self,
+        runs: impl IntoIterator<Item = (&'a str, &'a crate::scenario::Scenario)>,
+    ) -> Manifest {
+        for (name, sc) in runs {
+            if let Some(c) = sc.coupling {
+                self.coupling.insert(name.to_string(), c.rate);
+            }
+        }
+        self
     }
 
     /// `files` with this manifest after them, as `manifest.json`.

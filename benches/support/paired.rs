@@ -169,6 +169,7 @@ pub fn file(n: usize, k: usize) -> ScenarioFile {
         events,
         timeline: TimelineFile::default(),
         dynamics: None,
+        coupling: None,
         max_events: None,
         reference: None,
         base_dates: Default::default(),

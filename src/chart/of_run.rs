@@ -14,6 +14,15 @@ use super::{
 /// type large enough for the back of a room holds on the 1600x900 slide (five rows of two).
 pub const NUMBERED: usize = 10;
 
+/// What a subtitle adds when the scenario couples its pairs, so that no chart of a
+/// coupled run passes for one of independent pairs: ` · coupling between the pairs at 0.5
+/// a year`; nothing without coupling.
+pub fn coupling_note(scenario: &Scenario) -> String {
+    scenario
+        .coupling
+        .map_or_else(String::new, |c| format!(" · {c}"))
+}
+
 /// The chart of one run: bands, eras, checkpoints judged against the run, the trajectory as
 /// the baseline, every fired event as a marker, and every state's tenure strip.
 ///
@@ -56,6 +65,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
             &format!("events {}", scenario.dynamics),
         );
     }
+    m.subtitle.push_str(&coupling_note(scenario));
     m.pairs = (0..pairs).map(|p| scenario.pair_name(p)).collect();
     m.layout = Layout::default_for(pairs);
     m.small_print = format!(

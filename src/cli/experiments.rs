@@ -150,7 +150,15 @@ pub(super) fn ensemble(
     )?;
     let chart = crate::chart::render(&model)?;
     files.extend(chart.into_files());
-    let names = finish(&dir, files, "ensemble", subject.inputs, seeds, argv)?;
+    let runs = [(sc.name(), sc)];
+    let names = finish(
+        &dir,
+        files,
+        ("ensemble", &runs),
+        subject.inputs,
+        seeds,
+        argv,
+    )?;
     let mut text = report::ensemble_text(sc, &e);
     text.push_str(&fit_text);
     let _ = writeln!(text, "  wrote {} in {}", names.join(", "), shown(&dir));
@@ -388,7 +396,10 @@ pub(super) fn compare(
     )?;
     let chart = crate::chart::render(&model)?;
     files.extend(chart.into_files());
-    let written = finish(&dir, files, "compare", inputs, seeds, argv)?;
+    let runs: Vec<(&str, &crate::scenario::Scenario)> = std::iter::once(("baseline", sc))
+        .chain(list.iter().map(|v| (v.name, v.scenario)))
+        .collect();
+    let written = finish(&dir, files, ("compare", &runs), inputs, seeds, argv)?;
     Ok(format!(
         "{notes}{summary}\n{fit_text}wrote {} in {}\n",
         written.join(", "),
@@ -471,7 +482,8 @@ pub(super) fn rank(
     let chart = crate::chart::render_bars(&model)?;
     let mut files = vec![csv_file("rank.csv", report::rank_csv(sc, &ranking))?];
     files.extend(chart.into_files());
-    let names = finish(&dir, files, "rank", subject.inputs, seeds, argv)?;
+    let runs = [(sc.name(), sc)];
+    let names = finish(&dir, files, ("rank", &runs), subject.inputs, seeds, argv)?;
     let mut text = report::rank_text(sc, &ranking, seeds, 20);
     let _ = writeln!(text, "wrote {} in {}", names.join(", "), shown(&dir));
     Ok(text)

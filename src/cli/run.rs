@@ -104,7 +104,9 @@ pub(super) fn run(config: RunConfig<'_>, argv: &[String]) -> Result<String, CliE
     )?;
     let chart = crate::chart::render(&model)?;
     files.extend(chart.into_files());
-    let files = Manifest::new("run", loaded.inputs.clone(), seed, 1, argv, &files).append_to(files);
+    let files = Manifest::new("run", loaded.inputs.clone(), seed, 1, argv, &files)
+        .coupled([(sc.name(), sc)])
+        .append_to(files);
     output::write_all(&dir, &files)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     Ok(summary(sc, &run, &dir, &names) + &fit_text)

@@ -142,17 +142,19 @@ pub(super) fn csv_file(
         })
 }
 
-/// Adds the manifest and writes every file, all or nothing.
-pub(super) fn finish(
+/// Adds the manifest and writes every file, all or nothing. `runs` are the scenarios run,
+/// by name, for the manifest to say which couple their pairs.
+pub(super) fn finish<'a>(
     dir: &Path,
     files: Vec<output::File>,
-    command: &str,
+    (command, runs): (&str, &[(&'a str, &'a crate::scenario::Scenario)]),
     inputs: Vec<Input>,
     seeds: Seeds,
     argv: &[String],
 ) -> Result<Vec<String>, CliError> {
-    let files =
-        Manifest::new(command, inputs, seeds.first, seeds.runs, argv, &files).append_to(files);
+    let files = Manifest::new(command, inputs, seeds.first, seeds.runs, argv, &files)
+        .coupled(runs.iter().copied())
+        .append_to(files);
     output::write_all(dir, &files)?;
     Ok(files.into_iter().map(|(n, _)| n).collect())
 }

@@ -41,3 +41,8 @@ pub const MAX_NAME_CHARS: usize = 64;
 /// states make up to 276 relations, each swept every simulated day; history told state by
 /// state rarely needs more than a handful.
 pub const MAX_STATES: usize = 24;
+
+/// Most coupling rate between the pairs, per year: at 12 a coupling term closes 63% of its
+/// gap to its target within a month, the step it is updated at; a faster one would only
+/// copy its target month by month.
+pub const MAX_COUPLING_RATE: f64 = 12.0;

@@ -8,6 +8,7 @@ mod chart;
 mod cli;
 mod common;
 mod counterfactual;
+mod coupling;
 mod determinism;
 mod engine;
 mod experiment;

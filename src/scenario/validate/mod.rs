@@ -418,6 +418,7 @@ impl Validator {
         self.follow_ups(&events, &f.events, &names);
         let timeline = self.timeline(&f.timeline, &scale, f.span, &names);
         let dynamics = self.dynamics(f.dynamics.as_ref(), &root.field("dynamics"));
+        let coupling = self.coupling(f.coupling.as_ref(), &root.field("coupling"));
         let max_events = f.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
         if max_events == 0 {
             self.problems.push(
@@ -467,6 +468,7 @@ impl Validator {
             timeline,
             max_events,
             dynamics,
+            coupling,
             warnings: Vec::new(),
         }
     }
