@@ -30,7 +30,7 @@ use plotters::style::FontStyle;
 
 use crate::date::Date;
 
-pub use of_run::{NUMBERED, coupling_note, of_run, strips, trajectory};
+pub use of_run::{NUMBERED, of_run, strips, trajectory, with_coupling};
 pub use scene::{HEIGHT, PAPER, WIDTH};
 
 /// Everything a relation-score chart shows. Plain data: the chart never sees the engine.

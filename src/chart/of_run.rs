@@ -14,13 +14,15 @@ use super::{
 /// type large enough for the back of a room holds on the 1600x900 slide (five rows of two).
 pub const NUMBERED: usize = 10;
 
-/// What a subtitle adds when the scenario couples its pairs, so that no chart of a
-/// coupled run passes for one of independent pairs: ` · coupling between the pairs at 0.5
-/// a year`; nothing without coupling.
-pub fn coupling_note(scenario: &Scenario) -> String {
-    scenario
-        .coupling
-        .map_or_else(String::new, |c| format!(" · {c}"))
+/// A subtitle, led by the coupling between the pairs when the scenario couples them, so
+/// that no chart of a coupled run passes for one of independent pairs (and a long
+/// subtitle cut to the chart's width keeps it): `coupling between the pairs at 0.5 a year
+/// · ...`; the subtitle as it is without coupling.
+pub fn with_coupling(scenario: &Scenario, subtitle: &str) -> String {
+    match scenario.coupling {
+        Some(c) => format!("{c} · {subtitle}"),
+        None => subtitle.to_string(),
+    }
 }
 
 /// The chart of one run: bands, eras, checkpoints judged against the run, the trajectory as
@@ -65,7 +67,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
             &format!("events {}", scenario.dynamics),
         );
     }
-    m.subtitle.push_str(&coupling_note(scenario));
+    m.subtitle = with_coupling(scenario, &m.subtitle);
     m.pairs = (0..pairs).map(|p| scenario.pair_name(p)).collect();
     m.layout = Layout::default_for(pairs);
     m.small_print = format!(

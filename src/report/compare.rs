@@ -576,7 +576,7 @@ pub fn compare_chart(
             }
         }
     };
-    m.subtitle.push_str(&chart::coupling_note(sc));
+    m.subtitle = chart::with_coupling(sc, &m.subtitle);
     m.small_print = format!(
         "{} · diplosim {} · data: compare.csv, divergence.txt",
         seed_range(c.seeds),

@@ -117,7 +117,7 @@ pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
             e.seeds.runs, first.seed
         )
     };
-    m.subtitle.push_str(&chart::coupling_note(sc));
+    m.subtitle = chart::with_coupling(sc, &m.subtitle);
     m.small_print = format!(
         "{} · diplosim {} · data: ensemble.csv",
         seed_range(e.seeds),
