@@ -413,3 +413,37 @@ fn calibrate_recovers_a_known_coupling_rate_from_a_noisy_reference() {
     );
     assert!(ran.stderr.contains("bad.ron:1:32"), "{}", ran.stderr);
 }
+
+#[test]
+fn explain_lists_the_coupling_term_in_the_sum() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("coupled.ron"),
+        three_with("    coupling: (rate: 1.0),"),
+    )
+    .unwrap();
+    let args = [
+        "explain",
+        "coupled.ron",
+        "--at",
+        "1973-06-01",
+        "--pair",
+        "soviet_union/us",
+    ];
+    let text = ok(&diplosim(d, &args)).to_string();
+    let value = |label: &str| -> f64 {
+        let line = text.lines().find(|l| l.trim_start().starts_with(label));
+        let line = line.unwrap_or_else(|| panic!("no {label} in {text}"));
+        line.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    let (structural, coupling, raw) = (
+        value("structural part"),
+        value("coupling between the pairs"),
+        value("raw (the sum)"),
+    );
+    let salt = text.lines().find(|l| l.contains("salt: SALT I")).unwrap();
+    let salt: f64 = salt.split_whitespace().nth(6).unwrap().parse().unwrap();
+    assert!(coupling > 0.5, "{text}");
+    assert!((structural + salt + coupling - raw).abs() < 2e-4, "{text}");
+}
