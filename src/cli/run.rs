@@ -116,6 +116,9 @@ pub(super) fn run(config: RunConfig<'_>, argv: &[String]) -> Result<String, CliE
 pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} (seed {})", sc.title(), run.seed);
+    if let Some(c) = sc.coupling {
+        let _ = writeln!(out, "  {c}");
+    }
     // One block per pair (named when there are several): its start, end, lowest, highest.
     let many = sc.pairs.len() > 1;
     for pair in 0..sc.pairs.len() {
