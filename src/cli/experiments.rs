@@ -129,7 +129,7 @@ pub(super) fn ensemble(
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::ensemble_chart(sc, &e, &first);
     if let Some(w) = &subject.what_if {
-        w.mark(&mut model);
+        w.mark(sc, &mut model);
     }
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
     if let Some(layout) = layout {

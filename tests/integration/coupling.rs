@@ -333,6 +333,14 @@ fn a_what_if_turns_the_coupling_on_and_a_bad_rate_in_it_is_located() {
     let manifest = std::fs::read_to_string(d.join("cmp/manifest.json")).unwrap();
     assert!(manifest.contains("\"on\": 0.8"), "{manifest}");
     assert!(text.contains("Coupling(rate: 0.8)"), "{text}");
+    // A run of the what-if says so before its question.
+    ok(&diplosim(d, &["run", "on.ron", "--out", "variant"]));
+    let words = std::fs::read_to_string(d.join("variant/chart.txt")).unwrap();
+    let subtitle = words.lines().nth(1).unwrap();
+    assert!(
+        subtitle.starts_with("coupling between the pairs at 0.8 a year · What if each pair"),
+        "{words}"
+    );
     std::fs::write(d.join("bad.ron"), what_if("-1.0")).unwrap();
     let ran = diplosim(d, &["check", "bad.ron"]);
     refused(
