@@ -18,8 +18,9 @@
 //! The instructions per iteration are callgrind's "Collected" divided by the number of
 //! runs.
 //!
-//! Arguments: `small`, `sino_soviet`, `synthetic:<events>` or `paired:<events>:<states>`
-//! (`benches/support/paired.rs`); the number of runs; then
+//! Arguments: `small`, `sino_soviet`, `synthetic:<events>`, `paired:<events>:<states>`
+//! (`benches/support/paired.rs`) or `file:<path>` (any scenario file, relative to the
+//! repository's root or absolute); the number of runs; then
 //! `plain` to run the plain-loop oracle instead of the engine, and `bare` to skip the
 //! fingerprint. `ron:<events>` (or `ron:paired:<events>:<states>`) instead prints that
 //! scenario as a scenario file. `overhead <times> system|schedule|schedule2` measures what one step of
@@ -78,7 +79,9 @@ fn main() {
         (None, None) => {
             let path = match what {
                 "sino_soviet" => "scenarios/sino_soviet_1917_1991.ron",
-                _ => "tests/fixtures/small.ron",
+                _ => what
+                    .strip_prefix("file:")
+                    .unwrap_or("tests/fixtures/small.ron"),
             };
             let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
             Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))

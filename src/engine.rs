@@ -50,6 +50,7 @@ use std::sync::Arc;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::BoxedSystem;
 
+use crate::coupling::Triangles;
 use crate::date::{Date, Day};
 use crate::model;
 use crate::model::*;
@@ -129,6 +130,9 @@ pub struct Simulation {
     /// The triggered events the pulse looks at.
     watch: Watch,
     queue: Queue,
+    /// The coupling between the pairs, when the scenario turns it on (`None`: nothing is
+    /// computed for it).
+    coupling: Option<Triangles>,
 }
 
 impl Simulation {
@@ -273,6 +277,7 @@ impl Simulation {
                 _ => None,
             })
             .collect::<Vec<_>>();
+        let coupling = scenario.coupling.map(|c| Triangles::new(&scenario, c));
         let mut opening: Vec<usize> = (0..triggered.len()).collect();
         opening.sort_by_key(|&k| triggered[k].dates.0);
         Simulation {
@@ -295,6 +300,7 @@ impl Simulation {
                 candidates: Vec::new(),
             },
             queue: Queue::default(),
+            coupling,
         }
     }
 
@@ -461,6 +467,12 @@ impl Simulation {
                         break;
                     }
                 }
+                // Coupling: the day's samples are final.
+                if sample.monthly
+                    && let Some(c) = &mut self.coupling
+                {
+                    couple(c, &mut relations, &self.script.roster, sample.month, scores);
+                }
                 next_sample += 1;
             }
             if queued {
@@ -480,6 +492,11 @@ impl Simulation {
                 {
                     run.samples.truncate(taken);
                     continue;
+                }
+                // Coupling: the day's samples are final.
+                if let Some(c) = &mut self.coupling {
+                    let mut relations = self.relations.query_mut(&mut self.world);
+                    couple(c, &mut relations, &self.script.roster, sample.month, scores);
                 }
                 next_sample += 1;
                 continue;
@@ -516,6 +533,24 @@ impl Simulation {
             run.fired.retain(|f| f.day >= shown);
         }
         Ok(())
+    }
+}
+
+/// Coupling: moves every relation's coupling term toward its target from the pairs'
+/// `scores` on a monthly sample day whose samples are final, over the `days` of its month
+/// (see [`crate::coupling`]).
+fn couple(
+    c: &mut Triangles,
+    relations: &mut Query<(&PairIdx, &mut Relation)>,
+    roster: &Roster,
+    days: i32,
+    scores: &[f64],
+) {
+    let keep = c.aim(days, scores);
+    for (pair, &entity) in roster.relations.iter().enumerate() {
+        if let Ok((_, mut relation)) = relations.get_mut(entity) {
+            relation.coupling = c.relax(pair, relation.coupling, keep);
+        }
     }
 }
 

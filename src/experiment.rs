@@ -929,7 +929,10 @@ pub struct Explanation {
     /// Modifiers left earlier that do not count that day (their pair is out of power or
     /// office, or their end date has passed).
     pub not_counting: usize,
-    /// The raw score: structural plus the parts.
+    /// The coupling between the pairs' term that day ([`crate::coupling`]); 0 without
+    /// coupling.
+    pub coupling: f64,
+    /// The raw score: structural plus the parts (plus the coupling term).
     pub raw: f64,
     /// The score on the scale: M tanh(raw / M).
     pub score: f64,
@@ -978,7 +981,8 @@ pub fn explain(
             value: m.value_on(day),
         });
     }
-    let raw = structural + parts.iter().map(|p| p.value).sum::<f64>();
+    let coupling = snap.parts[pair].coupling;
+    let raw = structural + parts.iter().map(|p| p.value).sum::<f64>() + coupling;
     Ok(Explanation {
         day,
         seed,
@@ -988,6 +992,7 @@ pub fn explain(
         structural,
         parts,
         not_counting,
+        coupling,
         raw,
         score: score::squash(raw, sc.scale.bound),
     })

@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod cli;
+pub mod coupling;
 pub mod date;
 pub mod engine;
 pub mod experiment;

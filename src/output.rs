@@ -840,6 +840,11 @@ pub struct Manifest {
     /// `all`, or the pinned `ID=NAME`s), for the commands that take `--readings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub readings: Option<String>,
+    /// The coupling between the pairs' rate, per year, of each scenario or variant run
+    /// that couples its pairs, by its name (`baseline` and the variants' names for
+    /// `compare`); left out when none does.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub coupling: std::collections::BTreeMap<String, f64>,
 }
 
 impl Manifest {
@@ -863,7 +868,21 @@ impl Manifest {
             command_line: argv.to_vec(),
             files: files.iter().map(|(n, _)| n.clone()).collect(),
             readings: None,
+            coupling: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// The manifest, saying which of `runs` (name and scenario) couple their pairs.
+    pub fn coupled<'a>(
+        mut self,
+        runs: impl IntoIterator<Item = (&'a str, &'a crate::scenario::Scenario)>,
+    ) -> Manifest {
+        for (name, sc) in runs {
+            if let Some(c) = sc.coupling {
+                self.coupling.insert(name.to_string(), c.rate);
+            }
+        }
+        self
     }
 
     /// `files` with this manifest after them, as `manifest.json`.

@@ -124,13 +124,15 @@ pub fn checkpoints(scenario: &Scenario, run: &Run) -> Vec<Verdict> {
 }
 
 /// `trajectory.csv`: one row per month and pair,
-/// `date,pair,score,band,raw,structural,state,party,leader`.
+/// `date,pair,score,band,raw,structural,state,party,leader`, and a last column `coupling`
+/// when the scenario couples its pairs (so the parts still add up to `raw`).
 pub fn trajectory_csv(scenario: &Scenario, run: &Run) -> Result<Vec<u8>, csv::Error> {
     let keys: Vec<String> = (0..scenario.pairs.len())
         .map(|p| scenario.pair_key(p))
         .collect();
+    let coupled = scenario.coupling.is_some();
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut head = vec![
         "date",
         "pair",
         "score",
@@ -140,9 +142,13 @@ pub fn trajectory_csv(scenario: &Scenario, run: &Run) -> Result<Vec<u8>, csv::Er
         "state",
         "party",
         "leader",
-    ])?;
+    ];
+    if coupled {
+        head.push("coupling");
+    }
+    w.write_record(head)?;
     for s in run.monthly() {
-        w.write_record([
+        let mut row = vec![
             Date::from_day(s.day).to_string(),
             keys[s.pair].clone(),
             fixed(s.score),
@@ -152,7 +158,11 @@ pub fn trajectory_csv(scenario: &Scenario, run: &Run) -> Result<Vec<u8>, csv::Er
             fixed(s.parts.state),
             fixed(s.parts.party),
             fixed(s.parts.leader),
-        ])?;
+        ];
+        if coupled {
+            row.push(fixed(s.parts.coupling));
+        }
+        w.write_record(row)?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
 }

@@ -135,6 +135,9 @@ pub struct Relation {
     pub day: Day,
     /// The structural part today.
     pub structural: f64,
+    /// The coupling between the pairs' term ([`crate::coupling`]), on the raw scale: 0 for
+    /// the whole run without coupling.
+    pub coupling: f64,
     /// All buckets the scenario can fill; change them with [`Relation::add`] and
     /// [`Relation::set_counts`].
     buckets: Vec<Bucket>,
@@ -183,6 +186,7 @@ impl Relation {
         Relation {
             day: 0,
             structural: 0.0,
+            coupling: 0.0,
             buckets,
             half_lives,
             factors,
@@ -220,6 +224,7 @@ impl Relation {
     /// Empties and ungates every bucket, on `day`.
     pub fn reset(&mut self, day: Day) {
         self.day = day;
+        self.coupling = 0.0;
         for b in &mut self.buckets {
             b.value = 0.0;
             b.counts = false;
@@ -414,6 +419,7 @@ impl Relation {
             state: sum(0),
             party: sum(1),
             leader: sum(2),
+            coupling: self.coupling,
         }
     }
 

@@ -54,12 +54,16 @@ pub struct Parts {
     pub party: f64,
     /// Sum of the leader-level modifiers that count (both leaders in office).
     pub leader: f64,
+    /// The coupling between the pairs' term ([`crate::coupling`]); 0 without coupling.
+    pub coupling: f64,
 }
 
 impl Parts {
-    /// The raw score: the sum of the parts.
+    /// The raw score: the sum of the parts. Without coupling the last addition is of
+    /// +0.0, which leaves every sum as it was (the sum of the others is never −0.0: the
+    /// modifiers' sums start from +0.0).
     pub fn raw(&self) -> f64 {
-        self.structural + self.state + self.party + self.leader
+        self.structural + self.state + self.party + self.leader + self.coupling
     }
 
     /// The squashed score on a scale of bound `m`.
@@ -114,6 +118,7 @@ mod tests {
             state: -2.0,
             party: 0.25,
             leader: 3.0,
+            coupling: 0.0,
         };
         assert_eq!(p.raw(), 2.75);
         assert_eq!(p.score(9.0), squash(2.75, 9.0));

@@ -171,6 +171,7 @@ pub fn file(n: usize, k: usize) -> ScenarioFile {
         events,
         timeline: TimelineFile::default(),
         dynamics: None,
+        coupling: None,
         max_events: None,
         reference: None,
         triangle: None,

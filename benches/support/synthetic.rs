@@ -320,6 +320,7 @@ pub fn file(n: usize) -> ScenarioFile {
         },
         // Room for runaway chains, within the most any file may ask for.
         dynamics: None,
+        coupling: None,
         max_events: Some(
             (n as u32)
                 .saturating_mul(20)

@@ -31,7 +31,7 @@ use plotters::style::FontStyle;
 
 use crate::date::Date;
 
-pub use of_run::{NUMBERED, of_run, strips, trajectory, triangle_strips};
+pub use of_run::{NUMBERED, of_run, strips, trajectory, triangle_strips, with_coupling};
 pub use scene::{HEIGHT, PAPER, WIDTH};
 
 /// Everything a relation-score chart shows. Plain data: the chart never sees the engine.

@@ -14,6 +14,17 @@ use super::{
 /// type large enough for the back of a room holds on the 1600x900 slide (five rows of two).
 pub const NUMBERED: usize = 10;
 
+/// A subtitle, led by the coupling between the pairs when the scenario couples them, so
+/// that no chart of a coupled run passes for one of independent pairs (and a long
+/// subtitle cut to the chart's width keeps it): `coupling between the pairs at 0.5 a year
+/// · ...`; the subtitle as it is without coupling.
+pub fn with_coupling(scenario: &Scenario, subtitle: &str) -> String {
+    match scenario.coupling {
+        Some(c) => format!("{c} · {subtitle}"),
+        None => subtitle.to_string(),
+    }
+}
+
 /// The chart of one run: bands, eras, checkpoints judged against the run, the trajectory as
 /// the baseline, every fired event as a marker, and every state's tenure strip.
 ///
@@ -56,6 +67,7 @@ pub fn of_run(scenario: &Scenario, run: &Run) -> ChartModel {
             &format!("events {}", scenario.dynamics),
         );
     }
+    m.subtitle = with_coupling(scenario, &m.subtitle);
     m.pairs = (0..pairs).map(|p| scenario.pair_name(p)).collect();
     m.layout = Layout::default_for(pairs);
     m.small_print = format!(

@@ -168,7 +168,7 @@ pub(super) fn ensemble(
     let first = Simulation::new(sc).run(seeds.first)?;
     let mut model = report::ensemble_chart(sc, &e, &first);
     if let Some(w) = &subject.what_if {
-        w.mark(&mut model);
+        w.mark(sc, &mut model);
     }
     events.apply(sc, &mut model).map_err(CliError::Usage)?;
     if let Some(layout) = layout {
@@ -192,10 +192,11 @@ pub(super) fn ensemble(
     if let Some(held) = &held {
         files.push(("readings.txt".to_string(), held.clone().into_bytes()));
     }
+    let runs = [(sc.name(), sc)];
     let names = finish_read(
         &dir,
         files,
-        "ensemble",
+        ("ensemble", &runs),
         subject.inputs,
         seeds,
         argv,
@@ -508,10 +509,13 @@ pub(super) fn compare(
     )?;
     let chart = crate::chart::render(&model)?;
     files.extend(chart.into_files());
+    let runs: Vec<(&str, &crate::scenario::Scenario)> = std::iter::once(("baseline", sc))
+        .chain(list.iter().map(|v| (v.name, v.scenario)))
+        .collect();
     let written = finish_read(
         &dir,
         files,
-        "compare",
+        ("compare", &runs),
         inputs,
         seeds,
         argv,
@@ -599,7 +603,8 @@ pub(super) fn rank(
     let chart = crate::chart::render_bars(&model)?;
     let mut files = vec![csv_file("rank.csv", report::rank_csv(sc, &ranking))?];
     files.extend(chart.into_files());
-    let names = finish(&dir, files, "rank", subject.inputs, seeds, argv)?;
+    let runs = [(sc.name(), sc)];
+    let names = finish(&dir, files, ("rank", &runs), subject.inputs, seeds, argv)?;
     let mut text = report::rank_text(sc, &ranking, seeds, 20);
     let _ = writeln!(text, "wrote {} in {}", names.join(", "), shown(&dir));
     Ok(text)

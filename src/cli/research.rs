@@ -389,7 +389,8 @@ pub(super) fn calibrate(
         ("fit.csv".to_string(), fit_csv),
     ];
     files.extend(chart.into_files());
-    let names = finish(&dir, files, "calibrate", inputs, seeds, argv)?;
+    let runs = [("baseline", sc), ("calibrated", &variant.scenario)];
+    let names = finish(&dir, files, ("calibrate", &runs), inputs, seeds, argv)?;
     let _ = writeln!(text, "wrote {} in {}", names.join(", "), shown(&dir));
     Ok(text)
 }
@@ -574,7 +575,8 @@ pub(super) fn sensitivity(
     })?;
     let mut files = vec![("sensitivity.csv".to_string(), csv)];
     files.extend(chart.into_files());
-    let names = finish(&dir, files, "sensitivity", inputs, seeds, argv)?;
+    let runs = [(sc.name(), sc)];
+    let names = finish(&dir, files, ("sensitivity", &runs), inputs, seeds, argv)?;
     let _ = writeln!(text, "wrote {} in {}", names.join(", "), shown(&dir));
     Ok(text)
 }
@@ -681,7 +683,10 @@ pub(super) fn fit(
         ("fit.csv".to_string(), csv),
         ("fit.txt".to_string(), text.clone().into_bytes()),
     ];
-    let names = finish(&dir, files, "fit", inputs, seeds, argv)?;
+    let runs: Vec<(&str, &Scenario)> = std::iter::once(("baseline", sc))
+        .chain(list.iter().map(|v| (v.name, v.scenario)))
+        .collect();
+    let names = finish(&dir, files, ("fit", &runs), inputs, seeds, argv)?;
     Ok(format!(
         "{notes}{text}wrote {} in {}\n",
         names.join(", "),

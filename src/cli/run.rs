@@ -111,7 +111,9 @@ pub(super) fn run(config: RunConfig<'_>, argv: &[String]) -> Result<String, CliE
     )?;
     let chart = crate::chart::render(&model)?;
     files.extend(chart.into_files());
-    let files = Manifest::new("run", loaded.inputs.clone(), seed, 1, argv, &files).append_to(files);
+    let files = Manifest::new("run", loaded.inputs.clone(), seed, 1, argv, &files)
+        .coupled([(sc.name(), sc)])
+        .append_to(files);
     output::write_all(&dir, &files)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     Ok(summary(sc, &run, &dir, &names) + &fit_text)
@@ -121,6 +123,9 @@ pub(super) fn run(config: RunConfig<'_>, argv: &[String]) -> Result<String, CliE
 pub fn summary(sc: &Scenario, run: &Run, dir: &Path, files: &[&str]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} (seed {})", sc.title(), run.seed);
+    if let Some(c) = sc.coupling {
+        let _ = writeln!(out, "  {c}");
+    }
     // One block per pair (named when there are several): its start, end, lowest, highest.
     let many = sc.pairs.len() > 1;
     for pair in 0..sc.pairs.len() {

@@ -142,29 +142,31 @@ pub(super) fn csv_file(
         })
 }
 
-/// Adds the manifest and writes every file, all or nothing.
-pub(super) fn finish(
+/// Adds the manifest and writes every file, all or nothing. `runs` are the scenarios run,
+/// by name, for the manifest to say which couple their pairs.
+pub(super) fn finish<'a>(
     dir: &Path,
     files: Vec<output::File>,
-    command: &str,
+    (command, runs): (&str, &[(&'a str, &'a crate::scenario::Scenario)]),
     inputs: Vec<Input>,
     seeds: Seeds,
     argv: &[String],
 ) -> Result<Vec<String>, CliError> {
-    finish_read(dir, files, command, inputs, seeds, argv, None)
+    finish_read(dir, files, (command, runs), inputs, seeds, argv, None)
 }
 
 /// As [`finish`], the manifest recording the readings mode of the runs (`--readings`).
-pub(super) fn finish_read(
+pub(super) fn finish_read<'a>(
     dir: &Path,
     files: Vec<output::File>,
-    command: &str,
+    (command, runs): (&str, &[(&'a str, &'a crate::scenario::Scenario)]),
     inputs: Vec<Input>,
     seeds: Seeds,
     argv: &[String],
     readings: Option<String>,
 ) -> Result<Vec<String>, CliError> {
-    let mut manifest = Manifest::new(command, inputs, seeds.first, seeds.runs, argv, &files);
+    let mut manifest = Manifest::new(command, inputs, seeds.first, seeds.runs, argv, &files)
+        .coupled(runs.iter().copied());
     manifest.readings = readings;
     let files = manifest.append_to(files);
     output::write_all(dir, &files)?;

@@ -727,6 +727,7 @@ pub fn compare_chart(
             }
         }
     };
+    m.subtitle = chart::with_coupling(sc, &m.subtitle);
     m.small_print = format!(
         "{} · diplosim {} · data: compare.csv, divergence.txt",
         seed_range(c.seeds),

@@ -62,6 +62,9 @@ pub fn ensemble_text(sc: &Scenario, e: &Ensemble) -> String {
     let mut text = String::new();
     let seeds = e.seeds;
     let _ = writeln!(text, "{}: {}", sc.title(), runs_from(seeds));
+    if let Some(c) = sc.coupling {
+        let _ = writeln!(text, "  {c}");
+    }
     // One block per pair (named when there are several); `i` is a month of pair `pair`.
     let many = sc.pairs.len() > 1;
     let indent = if many { "    " } else { "  " };
@@ -117,6 +120,7 @@ pub fn ensemble_chart(sc: &Scenario, e: &Ensemble, first: &Run) -> ChartModel {
             e.seeds.runs, first.seed
         )
     };
+    m.subtitle = chart::with_coupling(sc, &m.subtitle);
     m.small_print = format!(
         "{} · diplosim {} · data: ensemble.csv",
         seed_range(e.seeds),

@@ -153,6 +153,14 @@ pub fn explain_with(sc: &Scenario, x: &Explanation, detail: Detail) -> String {
             if x.not_counting == 1 { " does" } else { "s do" }
         );
     }
+    if let Some(c) = sc.coupling {
+        total(&mut out, "coupling between the pairs", x.coupling);
+        let _ = writeln!(
+            out,
+            "    toward the other two pairs' product, at {} a year (set on the first of the month)",
+            c.rate
+        );
+    }
     total(&mut out, "raw (the sum)", x.raw);
     let _ = writeln!(
         out,

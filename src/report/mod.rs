@@ -50,7 +50,7 @@ use crate::scenario::Scenario;
 pub fn run_chart(sc: &Scenario, run: &Run, what_if: Option<&WhatIf>) -> ChartModel {
     let mut m = chart::of_run(sc, run);
     if let Some(w) = what_if {
-        w.mark(&mut m);
+        w.mark(sc, &mut m);
     }
     m
 }

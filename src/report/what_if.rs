@@ -85,15 +85,17 @@ impl WhatIf {
         format!("What if? {}", self.title)
     }
 
-    /// Makes a chart of the variant say what it is: the question as the subtitle, and
-    /// the changed events marked on their dates.
-    pub fn mark(&self, m: &mut ChartModel) {
+    /// Makes a chart of the variant `sc` say what it is: the question as the subtitle
+    /// (after the coupling between the pairs, when the variant couples them), and the
+    /// changed events marked on their dates.
+    pub fn mark(&self, sc: &Scenario, m: &mut ChartModel) {
         m.title = self.heading();
-        m.subtitle = format!(
+        let question = format!(
             "{} (a what-if on {}, not the history)",
             self.question.trim_end(),
             self.base
         );
+        m.subtitle = crate::chart::with_coupling(sc, &question);
         m.changes = self.marks();
     }
 

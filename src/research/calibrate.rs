@@ -105,6 +105,14 @@ pub enum Param {
         /// Upper bound.
         to: f64,
     },
+    /// The rate per year of the coupling between the pairs (see the model's
+    /// documentation); a scenario without coupling starts from the lower bound.
+    Coupling {
+        /// Lower bound, at least 0.
+        from: f64,
+        /// Upper bound, at most 12.
+        to: f64,
+    },
     /// A multiplier on the values of a group's modifiers (see `ScaleValues`).
     GroupValues {
         /// The group's name in reports; by default its description.
@@ -192,7 +200,8 @@ impl Param {
             | Param::GroupValues { from, to, .. }
             | Param::GroupHalfLives { from, to, .. }
             | Param::Gain { from, to }
-            | Param::Drift { from, to } => (*from, *to),
+            | Param::Drift { from, to }
+            | Param::Coupling { from, to } => (*from, *to),
         }
     }
 
@@ -235,6 +244,7 @@ impl Param {
             Param::GroupHalfLives { .. } => format!("half-lives of {} (x)", group()),
             Param::Gain { .. } => "gain".into(),
             Param::Drift { .. } => "drift half-life (years)".into(),
+            Param::Coupling { .. } => "coupling rate (a year)".into(),
         }
     }
 
@@ -276,6 +286,10 @@ impl Param {
                 Some((_, FadeFile::Days(d))) => d / crate::scenario::DAYS_PER_YEAR,
                 _ => *to,
             },
+            Param::Coupling { from, to } => {
+                let rate = file.coupling.as_ref().map_or(0.0, |c| c.rate);
+                rate.max(*from).min(*to)
+            }
             _ => 1.0,
         }
     }
@@ -300,6 +314,7 @@ impl Param {
             Param::GroupHalfLives { .. } => self.group()?.change("ScaleHalfLives", v),
             Param::Gain { .. } => format!("Accumulate(gain: {v:?})"),
             Param::Drift { .. } => format!("Accumulate(drift: Years({v:?}))"),
+            Param::Coupling { .. } => format!("Coupling(rate: {v:?})"),
         })
     }
 

@@ -40,6 +40,8 @@
 //! - `Accumulate(gain, drift)`: accumulating dynamics (docs/model.md), with the gain and
 //!   drift given; either left out is the base's own if it accumulates, else a gain of 1
 //!   and no drift (`Permanent`). `Decay`: decaying dynamics, the default.
+//! - `Coupling(rate)`: the coupling between the pairs (docs/model.md) at this rate per
+//!   year, in [0, 12], in place of the base's; 0 turns it off.
 //! - `Structure(pair, base, affinity)`: the structural part's parameters (either may be
 //!   left out) of one pair of states, `pair: ("a", "b")`, which may be left out when the
 //!   base models one pair. A base that does not list its `pairs` gets the list of every
@@ -222,6 +224,12 @@ pub enum ChangeFile {
     },
     /// Decaying dynamics (the default form).
     Decay,
+    /// The coupling between the pairs at this rate per year (0: none), in place of the
+    /// base's.
+    Coupling {
+        /// Per year, in [0, 12].
+        rate: f64,
+    },
 }
 
 /// A modifier's level, without its pair: what a group change narrows to.
@@ -323,6 +331,7 @@ pub fn change_label(change: &ChangeFile) -> String {
         }
         ChangeFile::Accumulate { .. } => "Accumulate".to_string(),
         ChangeFile::Decay => "Decay".to_string(),
+        ChangeFile::Coupling { rate } => format!("Coupling(rate: {rate})"),
     }
 }
 
@@ -1439,6 +1448,22 @@ impl Changer<'_> {
             }
             ChangeFile::Decay => {
                 file.dynamics = Some(super::file::DynamicsFile::Decaying);
+                Some(file.span.0)
+            }
+            ChangeFile::Coupling { rate } => {
+                let most = limits::MAX_COUPLING_RATE;
+                if !(rate.is_finite() && (0.0..=most).contains(rate)) {
+                    let subject = self.group_subject("Coupling", "every pair".to_string());
+                    let loc = self.field("rate");
+                    self.problems.push(
+                        subject,
+                        loc,
+                        format!("the coupling's rate {rate} is not a rate per year from 0 to {most}"),
+                        Some("write e.g. Coupling(rate: 0.5): the coupling term closes 39% of its gap to its target in a year; 0 turns the coupling off".to_string()),
+                    );
+                    return None;
+                }
+                file.coupling = Some(super::file::CouplingFile { rate: *rate });
                 Some(file.span.0)
             }
             ChangeFile::Ideology { party, axis, value } => {

@@ -63,6 +63,10 @@ pub struct ScenarioFile {
     /// event moves a persistent level).
     #[serde(default)]
     pub dynamics: Option<DynamicsFile>,
+    /// The coupling between the pairs (the friend-of-my-enemy rule): `(rate: 0.5)`, a rate
+    /// per year; left out or 0, the pairs are independent.
+    #[serde(default)]
+    pub coupling: Option<CouplingFile>,
     /// A measured series (CSV `date,score[,label]`, or `date,pair,score[,label]` with a
     /// series per pair; relative to this file's folder) that
     /// `run`, `ensemble`, `compare` and `fit` set beside the runs when no `--reference`
@@ -120,6 +124,16 @@ pub enum DynamicsFile {
         /// The drift's half-life: `Days(..)`, `Years(..)` or `Permanent` (no drift).
         drift: FadeFile,
     },
+}
+
+/// The coupling between the pairs: each pair's score drifts, at `rate` per year, toward
+/// the mean over third states of the product of the other two pairs' scores (see the
+/// model's documentation).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename = "Coupling")]
+pub struct CouplingFile {
+    /// Per year, in [0, 12]; 0 is no coupling.
+    pub rate: f64,
 }
 
 /// The relation scale.

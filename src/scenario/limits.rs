@@ -49,3 +49,8 @@ pub const MAX_INCLUDE_DEPTH: usize = 8;
 /// Most files one composed scenario may read, itself included; together they may hold at
 /// most [`MAX_FILE_BYTES`].
 pub const MAX_INCLUDED_FILES: usize = 32;
+
+/// Most coupling rate between the pairs, per year: at 12 a coupling term closes 63% of its
+/// gap to its target within a month, the step it is updated at; a faster one would only
+/// copy its target month by month.
+pub const MAX_COUPLING_RATE: f64 = 12.0;

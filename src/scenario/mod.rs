@@ -73,6 +73,9 @@ pub struct Scenario {
     pub dynamics: Dynamics,
     /// The strategic triangle the file names, if any.
     pub triangle: Option<crate::triangle::Triangle>,
+    /// The coupling between the pairs, when it is on (a rate above 0): `None` leaves every
+    /// pair to its own events, and the engine computes nothing for it.
+    pub coupling: Option<Coupling>,
     /// What is valid but probably not meant (a modifier that can never count), located
     /// in the file where it could be; `check` prints them.
     pub warnings: Vec<Problem>,
@@ -200,6 +203,21 @@ impl std::fmt::Display for Dynamics {
                 (drift / DAYS_PER_YEAR * 1000.0).round() / 1000.0
             ),
         }
+    }
+}
+
+/// The coupling between the pairs (the friend-of-my-enemy rule, [`crate::coupling`]): each
+/// pair's raw score has a coupling term that relaxes, at `rate` per year, toward the mean
+/// over third states of the product of the other two pairs' scores, over the bound.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Coupling {
+    /// Per year, in (0, [`limits::MAX_COUPLING_RATE`]].
+    pub rate: f64,
+}
+
+impl std::fmt::Display for Coupling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "coupling between the pairs at {} a year", self.rate)
     }
 }
 

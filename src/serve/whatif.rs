@@ -190,6 +190,10 @@ pub fn change_in_words(sc: &Scenario, change: &ChangeFile) -> String {
         }
         ChangeFile::Accumulate { .. } => "events accumulated instead of fading".to_string(),
         ChangeFile::Decay => "events faded instead of accumulating".to_string(),
+        ChangeFile::Coupling { rate } if *rate > 0.0 => {
+            format!("each pair were pulled toward the product of the other two, at {rate} a year")
+        }
+        ChangeFile::Coupling { .. } => "the pairs were not coupled".to_string(),
     }
 }
 

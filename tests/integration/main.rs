@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod compose;
 mod counterfactual;
+mod coupling;
 mod determinism;
 mod engine;
 mod experiment;

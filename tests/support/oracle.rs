@@ -31,6 +31,13 @@
 //! directly (`random_range` for the uniform offset and values, `random::<f64>() < p` for a
 //! chance, `rand_distr::Normal`), not `diplosim::random`.
 //!
+//! # What it leaves out
+//!
+//! The coupling between the pairs (docs/model.md, "the friend of my enemy"): it runs a
+//! coupled scenario as if its pairs were independent, and the reference tests use no
+//! coupled file. `tests/integration/coupling.rs` checks the engine's term against the
+//! documented recurrence instead, from `trajectory.csv`.
+//!
 //! # How it differs from the engine, and so how closely they agree
 //!
 //! Its sums of modifiers are its own and simpler: one per (pair, level, half-life, end

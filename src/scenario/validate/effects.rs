@@ -449,6 +449,32 @@ impl Validator {
     }
 }
 
+impl Validator {
+    /// The coupling between the pairs: a rate per year in [0, the most allowed]; `None`
+    /// when it is left out or 0, so that the engine computes nothing for it.
+    pub(super) fn coupling(&mut self, c: Option<&CouplingFile>, at: &At) -> Option<Coupling> {
+        let rate = c?.rate;
+        let most = limits::MAX_COUPLING_RATE;
+        if !(rate.is_finite() && (0.0..=most).contains(&rate)) {
+            let why = if rate.is_nan() {
+                "is not a number".to_string()
+            } else if rate < 0.0 {
+                format!("is {}, below 0: a coupling cannot run backwards", num(rate))
+            } else {
+                format!("is {}, above the most allowed ({most} a year)", num(rate))
+            };
+            self.problems.push(
+                Subject::Scenario,
+                at.field("rate"),
+                format!("the coupling's rate {why}"),
+                Some(format!("a rate per year from 0 (no coupling) to {most} (a coupling term that closes most of its gap within a month, the step it is updated at); 0.5 closes 39% of it in a year")),
+            );
+            return None;
+        }
+        (rate > 0.0).then_some(Coupling { rate })
+    }
+}
+
 /// Whether two sets of days [from, to) share a day within `(from, to)`: two leaders'
 /// terms, or the days two parties may rule.
 fn together(a: &[(Day, Day)], b: &[(Day, Day)], (from, to): (Day, Day)) -> bool {

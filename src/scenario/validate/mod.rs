@@ -496,6 +496,7 @@ impl Validator {
             &names,
         );
         let dynamics = self.dynamics(f.dynamics.as_ref(), &root.field("dynamics"));
+        let coupling = self.coupling(f.coupling.as_ref(), &root.field("coupling"));
         let max_events = f.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
         if max_events == 0 {
             self.problems.push(
@@ -547,6 +548,7 @@ impl Validator {
             max_events,
             dynamics,
             triangle,
+            coupling,
             warnings: Vec::new(),
             contested: Vec::new(),
             read_from: None,
