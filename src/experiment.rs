@@ -227,11 +227,13 @@ fn scores_of(
     let runs = seeds.runs as usize;
     let mut values = vec![0.0; runs * months];
     let per_chunk = runs.div_ceil(rayon::current_num_threads() * 8).max(1);
+    // One copy of the scenario for every chunk's simulation.
+    let shared = std::sync::Arc::new(sc.clone());
     let chunks: Vec<Result<(), RunError>> = values
         .par_chunks_mut((per_chunk * months).max(1))
         .enumerate()
         .map(|(c, block)| {
-            let mut sim = Simulation::new(sc);
+            let mut sim = Simulation::shared(shared.clone());
             let pairs = sc.pairs.len();
             let span = months / pairs.max(1);
             for (k, row) in block.chunks_mut(months.max(1)).enumerate() {
