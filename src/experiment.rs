@@ -216,6 +216,9 @@ impl Scores {
 
 /// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; `observe` sees
 /// every run (in no set order). A run that stops is reported: the first in seed order.
+/// The fewest runs a chunk of [`scores_of`] is given (fewer when there are fewer runs).
+const MIN_RUNS_PER_CHUNK: usize = 25;
+
 fn scores_of(
     sc: &Scenario,
     seeds: Seeds,
@@ -226,7 +229,11 @@ fn scores_of(
     // `within_budget` has bounded runs x months, so these fit a usize.
     let runs = seeds.runs as usize;
     let mut values = vec![0.0; runs * months];
-    let per_chunk = runs.div_ceil(rayon::current_num_threads() * 8).max(1);
+    // Eight chunks a thread balance a loaded machine; at least 25 runs a chunk keep the
+    // assembling of its simulation (about a run's work) under 5% of it.
+    let per_chunk = runs
+        .div_ceil(rayon::current_num_threads() * 8)
+        .max(MIN_RUNS_PER_CHUNK);
     // One copy of the scenario for every chunk's simulation.
     let shared = std::sync::Arc::new(sc.clone());
     let chunks: Vec<Result<(), RunError>> = values
