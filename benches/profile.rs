@@ -26,6 +26,18 @@
 //! scenario as a scenario file. `overhead <times> system|schedule|schedule2` measures what one step of
 //! the engine costs in bevy's machinery, run as the engine runs it or in a `Schedule` (see
 //! [`overhead`]).
+//!
+//! `whatif <n> [seed]` starts the classroom server on 127.0.0.1, asks one 200-run what-if
+//! (which computes the baseline's runs, kept for the rest), then `n` different ones one
+//! after another (the first `n` events of the Sino-Soviet scenario removed in turn, as
+//! the bench `class/30_different_whatifs` asks them at once), and prints a fingerprint of
+//! the bytes of those `n` answers. Callgrind's count for `whatif 30` less that for
+//! `whatif 0`, over 30, is what one new what-if costs the process (server and client):
+//!
+//! ```text
+//! valgrind --tool=callgrind profile-<hash> whatif 30
+//! valgrind --tool=callgrind profile-<hash> whatif 0
+//! ```
 
 #[path = "../tests/support/oracle.rs"]
 mod oracle;
@@ -49,6 +61,11 @@ fn main() {
     let runs: u64 = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(100);
     let plain = args[2.min(args.len())..].iter().any(|a| a == "plain");
     let bare = args[2.min(args.len())..].iter().any(|a| a == "bare");
+    if what == "whatif" {
+        let seed = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
+        whatifs(runs as usize, seed);
+        return;
+    }
     if what == "overhead" {
         let how = args.get(2).map_or("system", String::as_str);
         overhead::main(how, runs);
@@ -145,6 +162,46 @@ fn main() {
     }
     println!(
         "{what}: {runs} runs, {fired} events fired, fingerprint {:016x}",
+        print.0
+    );
+}
+
+/// The workload `whatif`: see the module's doc.
+fn whatifs(n: usize, seed: u64) {
+    use support::http::get;
+    const SINO: &str = "sino_soviet_1917_1991.ron";
+    let s = diplosim::serve::start(diplosim::serve::Config {
+        dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+        host: "127.0.0.1".into(),
+        port: 0,
+        limits: diplosim::serve::Limits::default(),
+    })
+    .expect("the server starts");
+    let info = get(&s.url, &format!("/api/scenario?s={SINO}")).json();
+    let ids: Vec<String> = info["events"]
+        .as_array()
+        .expect("a list of events")
+        .iter()
+        .map(|e| e["id"].as_str().expect("an id").to_string())
+        .collect();
+    let ask = |id: &str| {
+        let a = get(
+            &s.url,
+            &format!("/api/lab?s={SINO}&c=remove:{id}&runs=200&seed={seed}"),
+        );
+        assert_eq!(a.status, 200, "{}", a.text());
+        a.body
+    };
+    // The baseline's runs, kept for the rest.
+    ask(&ids[ids.len() - 1]);
+    let mut print = Fingerprint::default();
+    for id in &ids[..n] {
+        for b in ask(id) {
+            print.add(u64::from(b));
+        }
+    }
+    println!(
+        "whatif: {n} what-ifs on seed {seed}, fingerprint of the answers {:016x}",
         print.0
     );
 }

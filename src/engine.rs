@@ -144,7 +144,16 @@ impl Simulation {
 
     /// As [`Simulation::new`], with extra sample days (e.g. a date to explain).
     pub fn with_days(scenario: &Scenario, extra: &[Day]) -> Simulation {
-        let scenario = Arc::new(scenario.clone());
+        Simulation::assemble(Arc::new(scenario.clone()), extra)
+    }
+
+    /// As [`Simulation::new`], on a scenario shared with other simulations: the threads
+    /// of an ensemble each assemble one without copying the scenario again.
+    pub fn shared(scenario: Arc<Scenario>) -> Simulation {
+        Simulation::assemble(scenario, &[])
+    }
+
+    fn assemble(scenario: Arc<Scenario>, extra: &[Day]) -> Simulation {
         // A prelude (included events before the span) is simulated like the rest, its
         // monthly pulses and all, and not recorded.
         let (start, end) = scenario.simulated();

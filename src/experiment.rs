@@ -216,6 +216,9 @@ impl Scores {
 
 /// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; `observe` sees
 /// every run (in no set order). A run that stops is reported: the first in seed order.
+/// The fewest runs a chunk of [`scores_of`] is given (fewer when there are fewer runs).
+const MIN_RUNS_PER_CHUNK: usize = 25;
+
 fn scores_of(
     sc: &Scenario,
     seeds: Seeds,
@@ -239,7 +242,15 @@ fn scores_of_each(
     // `within_budget` has bounded runs x months, so these fit a usize.
     let runs = seeds.runs as usize;
     let mut values = vec![0.0; runs * months];
-    let per_chunk = runs.div_ceil(rayon::current_num_threads() * 8).max(1);
+    // Eight chunks a thread balance a loaded machine; at least 25 runs a chunk keep the
+    // assembling of its simulation (about a run's work) under 5% of it.
+    let per_chunk = runs
+        .div_ceil(rayon::current_num_threads() * 8)
+        .max(MIN_RUNS_PER_CHUNK);
+    // One copy of each scenario read for every chunk's simulations.
+    let shared: Vec<std::sync::Arc<Scenario>> = (scenarios.iter())
+        .map(|sc| std::sync::Arc::new((*sc).clone()))
+        .collect();
     let chunks: Vec<Result<(), RunError>> = values
         .par_chunks_mut((per_chunk * months).max(1))
         .enumerate()
@@ -252,7 +263,7 @@ fn scores_of_each(
                 let index = c * per_chunk + k;
                 let seed = seeds.first.wrapping_add(index as u64);
                 let s = which.get(index).copied().unwrap_or(0);
-                let sim = sims[s].get_or_insert_with(|| Simulation::new(scenarios[s]));
+                let sim = sims[s].get_or_insert_with(|| Simulation::shared(shared[s].clone()));
                 let run = sim.run(seed)?;
                 // Samples come month by month, each month pair by pair; cells go pair by
                 // pair.

@@ -363,17 +363,37 @@ impl Scene {
 
 /// Width in pixels of `text` at `size`, as the PNG draws it.
 pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
+    // A layout measures the same texts over and over (each label at each spot it tries):
+    // the widths measured on this thread are kept, by size and weight, then by text.
+    // A width depends on nothing else (the fonts are registered once, for good).
+    thread_local! {
+        static WIDTHS: std::cell::RefCell<std::collections::HashMap<(u64, bool), std::collections::HashMap<String, f64>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    /// Texts kept per thread before the memory is given back.
+    const KEPT: usize = 4096;
+    let key = (size.to_bits(), bold);
+    if let Some(w) = WIDTHS.with_borrow(|m| m.get(&key).and_then(|t| t.get(text)).copied()) {
+        return w;
+    }
     let style = if bold {
         FontStyle::Bold
     } else {
         FontStyle::Normal
     };
     // Fonts are registered before any layout starts; an unknown font measures as zero
-    // and would then fail loudly at drawing time.
-    (FAMILY, size, style)
-        .into_font()
-        .box_size(text)
-        .map_or(0.0, |(w, _)| f64::from(w))
+    // and would then fail loudly at drawing time (and is not kept).
+    let Ok((w, _)) = (FAMILY, size, style).into_font().box_size(text) else {
+        return 0.0;
+    };
+    let w = f64::from(w);
+    WIDTHS.with_borrow_mut(|m| {
+        if m.values().map(|t| t.len()).sum::<usize>() >= KEPT {
+            m.clear();
+        }
+        m.entry(key).or_default().insert(text.to_string(), w);
+    });
+    w
 }
 
 /// `text` as it fits in `max` pixels: whole, or cut with an ellipsis; `None` if not even

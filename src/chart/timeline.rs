@@ -1395,7 +1395,10 @@ fn changes(
                         .iter()
                         .map(|l| {
                             segments_in(l, rect.x0 - 2.0, rect.x1 + 2.0)
-                                .filter(|&(a, b)| segment_rect_distance(a, b, &rect) < 2.0)
+                                .filter(|&(a, b)| {
+                                    rect_gap(a, b, &rect) <= 2.0 + SLACK
+                                        && segment_rect_distance(a, b, &rect) < 2.0
+                                })
                                 .count()
                         })
                         .sum();
@@ -2148,8 +2151,30 @@ fn segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool {
     if o1 * o2 < 0.0 && o3 * o4 < 0.0 {
         return true;
     }
-    let on = |p: Point, q: Point, r: Point| segment_distance(r, p, q) < 1e-9;
+    // A point farther than the slack outside the segment's box is not on it: only the
+    // others are measured (the same answer, without their square roots).
+    let on = |p: Point, q: Point, r: Point| {
+        axis_gap(p, q, r, r) <= SLACK && segment_distance(r, p, q) < 1e-9
+    };
     on(a, b, c) || on(a, b, d) || on(c, d, a) || on(c, d, b)
+}
+
+/// A margin far above the rounding of a distance between canvas points (about 1e-12 px)
+/// and far below any threshold the layout compares a distance with.
+const SLACK: f64 = 1e-6;
+
+/// The gap between the boxes of the segments `a`-`b` and `c`-`d` along the axis where it
+/// is widest (0 when they overlap): a lower bound of the distance between the segments,
+/// so a segment whose gap exceeds a threshold by [`SLACK`] need not be measured.
+fn axis_gap(a: Point, b: Point, c: Point, d: Point) -> f64 {
+    let gap =
+        |a: f64, b: f64, c: f64, d: f64| (c.min(d) - a.max(b)).max(a.min(b) - c.max(d)).max(0.0);
+    gap(a.0, b.0, c.0, d.0).max(gap(a.1, b.1, c.1, d.1))
+}
+
+/// [`axis_gap`] between the segment `a`-`b` and the rectangle.
+fn rect_gap(a: Point, b: Point, r: &Rect) -> f64 {
+    axis_gap(a, b, (r.x0, r.y0), (r.x1, r.y1))
 }
 
 fn segment_hits_rect(a: Point, b: Point, r: &Rect) -> bool {
@@ -2194,9 +2219,14 @@ fn segment_rect_distance(a: Point, b: Point, r: &Rect) -> f64 {
 
 /// Distance from the polyline to the rectangle, looking no farther than 40 px.
 fn polyline_rect_distance(line: &[Point], r: &Rect) -> f64 {
-    segments_in(line, r.x0 - 40.0, r.x1 + 40.0)
-        .map(|(a, b)| segment_rect_distance(a, b, r))
-        .fold(40.0, f64::min)
+    // A segment whose gap exceeds the nearest so far cannot lower the minimum.
+    segments_in(line, r.x0 - 40.0, r.x1 + 40.0).fold(40.0, |near, (a, b)| {
+        if rect_gap(a, b, r) > near + SLACK {
+            near
+        } else {
+            near.min(segment_rect_distance(a, b, r))
+        }
+    })
 }
 
 /// Whether the polyline crosses the segment `s`-`e`.
