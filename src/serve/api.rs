@@ -215,7 +215,7 @@ struct LabView {
     /// The chart in words, for screen readers.
     alt: String,
     /// The files the page offers for download.
-    files: [&'static str; 2],
+    files: Vec<&'static str>,
 }
 
 /// An event that fired in the first run, where the chart marks it.
@@ -679,7 +679,7 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
         runs: p.seeds.runs,
         seed: p.seeds.first,
         alt: crate::handout::alt_text(sc, o),
-        files: data_files(p.whatif.is_some()),
+        files: data_files(p.whatif.is_some(), sc.triangle().is_some()),
     })
 }
 
@@ -828,13 +828,15 @@ pub(super) async fn handout(
 }
 
 /// The files the chart's small print names, which the page offers for download: those
-/// of `diplosim run --seed` for the history as scripted, those of `diplosim compare` for
-/// a what-if.
-fn data_files(whatif: bool) -> [&'static str; 2] {
+/// of `diplosim run --seed` for the history as scripted (with `triangle.csv` when the
+/// scenario names a triangle), those of `diplosim compare` for a what-if.
+fn data_files(whatif: bool, triangle: bool) -> Vec<&'static str> {
     if whatif {
-        ["compare.csv", "divergence.txt"]
+        vec!["compare.csv", "divergence.txt"]
+    } else if triangle {
+        vec!["trajectory.csv", "events.csv", "triangle.csv"]
     } else {
-        ["trajectory.csv", "events.csv"]
+        vec!["trajectory.csv", "events.csv"]
     }
 }
 
@@ -846,7 +848,7 @@ pub(super) async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Resul
         .cloned()
         .ok_or_else(|| Reply::bad("the file (parameter file) is missing"))?;
     let p = prepared(&app, q).await?;
-    let names = data_files(p.whatif.is_some());
+    let names = data_files(p.whatif.is_some(), p.loaded.scenario.triangle().is_some());
     let Some(&name) = names.iter().find(|&&n| n == name) else {
         return Err(Reply::bad(format!(
             "no file \"{}\" for this view: it has {}",
@@ -870,6 +872,14 @@ pub(super) async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Resul
             )
             .into_bytes(),
             ("trajectory.csv", ..) => csv(crate::record::trajectory_csv(sc, &o.first))?,
+            ("triangle.csv", ..) => match sc.triangle() {
+                Some(t) => csv(crate::record::triangle_csv(
+                    sc,
+                    t,
+                    &crate::triangle::of_run(t, &o.first),
+                ))?,
+                None => Vec::new(),
+            },
             _ => csv(crate::record::events_csv(sc, &o.first))?,
         };
         Ok(Stored {

@@ -509,16 +509,34 @@ pub fn shares<'a>(
     triangle: &Triangle,
     runs: usize,
     months: usize,
-    scores: impl Fn(usize, usize) -> &'a [f64],
+    scores: impl Fn(usize, usize) -> &'a [f64] + Sync,
 ) -> [Shares; 2] {
+    use rayon::prelude::*;
     Reading::ALL.map(|reading| {
-        let mut counts = vec![[0u32; CATEGORIES]; months];
-        for k in 0..runs {
-            let series = [scores(k, 0), scores(k, 1), scores(k, 2)];
-            for (m, c) in read(series, reading, triangle).into_iter().enumerate() {
-                counts[m][category(c)] += 1;
-            }
-        }
+        // Runs are read in parallel; counts are sums of integers, the same in any order.
+        let counts = (0..runs)
+            .into_par_iter()
+            .fold(
+                || vec![[0u32; CATEGORIES]; months],
+                |mut counts, k| {
+                    let series = [scores(k, 0), scores(k, 1), scores(k, 2)];
+                    for (m, c) in read(series, reading, triangle).into_iter().enumerate() {
+                        counts[m][category(c)] += 1;
+                    }
+                    counts
+                },
+            )
+            .reduce(
+                || vec![[0u32; CATEGORIES]; months],
+                |mut a, b| {
+                    for (x, y) in a.iter_mut().zip(&b) {
+                        for (p, q) in x.iter_mut().zip(y) {
+                            *p += q;
+                        }
+                    }
+                    a
+                },
+            );
         Shares { reading, counts }
     })
 }

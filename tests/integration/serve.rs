@@ -1869,3 +1869,35 @@ fn with_a_what_if_explain_says_which_run_and_explains_the_what_ifs_too() {
     assert_eq!(none.status, 400);
     assert!(none.text().contains("no change is made"), "{}", none.text());
 }
+
+#[test]
+fn a_triangle_scenario_offers_triangle_csv_and_draws_its_strips() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/triangle.ron");
+    std::fs::copy(&fixture, tmp.path().join("triangle.ron")).unwrap();
+    let s = server_with(tmp.path(), Limits::default());
+    let v = get(&s.url, "/api/lab?s=triangle.ron&seed=2").json();
+    assert_eq!(
+        v["files"],
+        serde_json::json!(["trajectory.csv", "events.csv", "triangle.csv"])
+    );
+    let sc = Scenario::load(&fixture).unwrap();
+    let run = Simulation::new(&sc).run(2).unwrap();
+    // The page's chart is `run`'s, strips and all.
+    assert_eq!(
+        v["svg"].as_str().unwrap(),
+        chart::render_svg(&chart::of_run(&sc, &run)).unwrap()
+    );
+    assert!(
+        v["svg"]
+            .as_str()
+            .unwrap()
+            .contains("stable marriage: China outcast")
+    );
+    let t = sc.triangle().unwrap();
+    let bytes =
+        diplosim::record::triangle_csv(&sc, t, &diplosim::triangle::of_run(t, &run)).unwrap();
+    let file = get(&s.url, "/api/data?s=triangle.ron&seed=2&file=triangle.csv");
+    assert_eq!(file.status, 200, "{}", file.text());
+    assert_eq!(file.body, bytes);
+}
