@@ -222,3 +222,22 @@ fn golden_readme_three_state_chart_is_the_chart_the_code_draws() {
         "the README's three-state chart is out of date: regenerate it with `{BLESS}=1 cargo test --release --test integration golden`, look at it, and commit it"
     );
 }
+
+/// The README's picture of the strategic triangle: the triangle scenario's baseline run,
+/// seed 1, with its configuration strips.
+#[test]
+fn golden_readme_triangle_chart_is_the_chart_the_code_draws() {
+    let path = repo("scenarios/strategic_triangle_1949_1991.ron");
+    let sc = diplosim::scenario::Scenario::load(&path).unwrap();
+    let r = run(&sc, 1);
+    let png = diplosim::chart::render_png(&diplosim::chart::of_run(&sc, &r)).unwrap();
+    let path = repo("scenarios/strategic_triangle_1949_1991.png");
+    if std::env::var_os(BLESS).is_some() {
+        std::fs::write(&path, &png).unwrap();
+    }
+    let committed = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        png == committed,
+        "the README's triangle chart is out of date: regenerate it with `{BLESS}=1 cargo test --release --test integration golden`, look at it, and commit it"
+    );
+}

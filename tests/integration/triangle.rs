@@ -243,3 +243,30 @@ fn the_triangles_what_ifs_run_and_move_the_pairs_their_events_name() {
     assert_eq!(ran.code, Some(0), "{}", ran.stderr);
     assert!(dir.path().join("compare.csv").is_file());
 }
+
+/// The levels strip of the baseline, as `run` draws and tells it, agrees with the
+/// literature's table (TRIANGLE.md) in every period where the table gives one
+/// configuration; the contested periods show both readings and are not counted.
+#[test]
+fn the_baseline_meets_the_triangles_undisputed_checkpoints_and_shows_each_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let ran = diplosim(&repo(""), &["run", TRIANGLE, "--out", out]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains("triangle checkpoints met: 3 of 3"),
+        "{}",
+        ran.stdout
+    );
+    let text = std::fs::read_to_string(dir.path().join("chart.txt")).unwrap();
+    for line in [
+        "- 1950-01 to 1960-07: stable marriage, China and Soviet Union partners, United States the outcast (balanced).",
+        "- 1979-01 to 1987-12: stable marriage, China and United States partners, Soviet Union the outcast (balanced).",
+        "- 1989-07 to 1991-12: romantic triangle, Soviet Union the pivot, China and United States the wings (unbalanced).",
+        "Checkpoints of the triangle: 3 of 3 met; 3 contested, each reading shown.",
+        "  - Kissinger's design, by trend: expected romantic triangle, United States the pivot, China and Soviet Union the wings;",
+    ] {
+        assert!(text.contains(line), "no {line:?} in:\n{text}");
+    }
+    assert!(dir.path().join("triangle.csv").exists());
+}
