@@ -658,9 +658,15 @@ fn the_handout_prints_on_two_pages_with_every_word_at_9_pt_or_more() {
                     .join(" ")
             };
             let (one, two) = (on(1), on(2));
-            for part in ["?", "simulated", "What the runs say"] {
+            // With several pairs, page 1 is the chart and what the runs say, pair beside
+            // pair, opens page 2.
+            let several = name == "triangle.html";
+            let runs = "What the runs say";
+            for part in ["?", "simulated"] {
                 assert!(one.contains(part), "{what}: page 1 lacks `{part}`: {one}");
             }
+            assert_eq!(one.contains(runs), !several, "{what}: page 1: {one}");
+            assert_eq!(two.contains(runs), several, "{what}: page 2: {two}");
             for part in [
                 "Questions for the debrief",
                 "Checkpoints of the documented timeline",
