@@ -471,6 +471,11 @@ fn a_class_picks_the_triangle_and_moves_nixons_visit_on_two_pairs() {
             "{leaders}"
         );
         assert!(leaders.contains("Harry S. Truman, 1945-1953"), "{leaders}");
+        // "Why is the score what it is?" asks for a month of the span only.
+        assert_eq!(
+            b.js("const m = document.querySelector('#month'); return [m.min, m.max];"),
+            json!(["1949-01", "1991-12"])
+        );
         // Nixon's visit, moved to 1975 from its "Change…" form: China's relations with
         // both others part from the history, the third pair does not.
         b.type_into("#search", "Nixon visits China");
