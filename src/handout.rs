@@ -6,7 +6,11 @@
 //! across the page (drawn for paper, [`chart::ChartModel::paper`], so that printed 256 mm
 //! wide its every word is at least 9 pt; the page's heading and question stand over it in
 //! place of its own title) and what the runs say. Page 2: three debrief questions with
-//! room to answer, and the checkpoints met or missed with their sources' words. An
+//! room to answer, and the checkpoints met or missed with their sources' words. With
+//! several pairs, what the runs say opens page 2 instead, the pairs side by side; with more
+//! than 8 checkpoints too, the printed table quotes only the checkpoints the what-if
+//! changes or the history misses (the others name their sources), and the shipped
+//! triangle's 18 still take a third page. An
 //! appendix on request ([`Appendix::Table`], `diplosim handout --table`) adds the events
 //! of the run with their sources and the monthly scores behind the chart, several more
 //! pages. The page's "Handout" button and `diplosim handout` write the same
@@ -181,6 +185,26 @@ fn question(sc: &Scenario, o: &Outcome) -> String {
     }
 }
 
+/// The class of the handout's `main`: with several pairs, "several" (page 1 is the chart,
+/// and what the runs say opens page 2); with more checkpoints than page 2 holds with
+/// their sources' words, "brief" too (on paper only the checkpoints the what-if changes
+/// or the history misses quote their sources' words; the others name their sources).
+fn main_class(sc: &Scenario, o: &Outcome) -> &'static str {
+    // Nine or more checkpoints with their words do not fit under the debrief on page 2.
+    const FIT: usize = 8;
+    let shown = sc
+        .timeline
+        .checkpoints
+        .iter()
+        .filter(|c| o.pairs.contains(&c.pair))
+        .count();
+    match (lab::many(sc), shown > FIT) {
+        (false, _) => "",
+        (true, false) => " class=\"several\"",
+        (true, true) => " class=\"several brief\"",
+    }
+}
+
 /// What the handout holds after its two pages.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Appendix {
@@ -231,8 +255,9 @@ pub fn html_with(
     let mut h = String::with_capacity(256 * 1024);
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        e(&title)
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main{}>\n",
+        e(&title),
+        main_class(sc, o)
     );
     let _ = writeln!(
         h,
@@ -249,7 +274,7 @@ pub fn html_with(
         "<figure class=\"chart\">{svg}<figcaption id=\"chart-alt\">{}</figcaption></figure>",
         e(&alt)
     );
-    let _ = writeln!(h, "<section><h2>What the runs say</h2>");
+    let _ = writeln!(h, "<section class=\"runs\"><h2>What the runs say</h2>");
     for (p, text) in lab::summaries(sc, o) {
         match p {
             Some(p) if lab::many(sc) => {
@@ -332,10 +357,18 @@ pub fn html_with(
                     m = mark(base)
                 );
             } else {
+                // With no what-if, a checkpoint the history meets is `same`: printed
+                // without the sources' words when the checkpoints are many (`brief`).
                 let _ = write!(
                     h,
-                    "<tr><th scope=\"row\">{}<br><span class=\"when\">{}</span></th><td>{}: <span class=\"src\">“{}” ({})</span></td><td class=\"{m}\">{m}</td>",
+                    "<tr{}><th scope=\"row\">{}<br><span class=\"when\">{}</span></th><td><span class=\"when2\">{} · </span>{}: <span class=\"src\"><span class=\"quote\">“{}” </span>({})</span></td><td class=\"{m}\">{m}</td>",
+                    if var.is_none() && base {
+                        " class=\"same\""
+                    } else {
+                        ""
+                    },
                     e(&c.id),
+                    e(&when),
                     e(&when),
                     e(&c.expect),
                     e(&c.quote),

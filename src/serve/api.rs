@@ -21,7 +21,7 @@ use crate::date::Date;
 use crate::experiment::{self, ExperimentError, Seeds};
 use crate::lab::{self, Outcome, WhatIf};
 use crate::scenario::counterfactual::{Counterfactual, CounterfactualFile};
-use crate::scenario::{Scenario, Timing};
+use crate::scenario::{Era, Event, Scenario, Timing};
 
 /// An error answer: a status and a message for the page.
 #[derive(Debug)]
@@ -118,8 +118,8 @@ struct ScenarioInfo<'a> {
     pairs: Vec<PairInfo>,
     from: String,
     to: String,
-    /// The eras' labels, in order.
-    eras: Vec<&'a str>,
+    /// The eras' labels, in order (each after its pair's name when there are several).
+    eras: Vec<String>,
     events: Vec<EventInfo<'a>>,
     leaders: Vec<LeaderInfo<'a>>,
     presets: Vec<PresetInfo<'a>>,
@@ -328,13 +328,32 @@ pub(super) async fn scenario(
 /// A scenario as the what-if panel lists it.
 fn describe<'a>(loaded: &'a Loaded, presets: &'a [Preset]) -> ScenarioInfo<'a> {
     let sc = &loaded.scenario;
-    let era_of = |d: Option<Date>| {
-        d.and_then(|d| sc.timeline.eras.iter().find(|e| e.from <= d && d <= e.to))
-            .map_or("Not on a fixed date".to_string(), |e| e.label.clone())
+    // With several pairs, each pair has its own eras: an era is named with its pair, and
+    // an event is listed in an era of the first pair it is logged on.
+    let label = |e: &Era| match e.pair {
+        Some(p) if sc.pairs.len() > 1 => format!("{}: {}", sc.pair_name(p), e.label),
+        _ => e.label.clone(),
     };
+    let era_of = |ev: &Event| {
+        let Some(d) = ev.date() else {
+            return "Not on a fixed date".to_string();
+        };
+        let within = |e: &&Era| e.from <= d && d <= e.to;
+        let eras = &sc.timeline.eras;
+        ev.pairs
+            .iter()
+            .find_map(|&p| eras.iter().filter(within).find(|e| e.pair == Some(p)))
+            .or_else(|| eras.iter().filter(within).find(|e| e.pair.is_none()))
+            .or_else(|| eras.iter().find(within))
+            .map_or("Not on a fixed date".to_string(), label)
+    };
+    let (first, last) = sc.span();
+    // The events an included file runs before the span (a prelude nothing shows) are not
+    // offered: a class could neither see them nor move them into the span it sees.
     let events = sc
         .events
         .iter()
+        .filter(|e| e.date().is_none_or(|d| d >= first))
         .map(|e| EventInfo {
             id: &e.id,
             title: &e.title,
@@ -344,14 +363,21 @@ fn describe<'a>(loaded: &'a Loaded, presets: &'a [Preset]) -> ScenarioInfo<'a> {
                 Timing::FollowUp => "follow-up",
                 Timing::Triggered { .. } => "triggered",
             },
-            era: era_of(e.date()),
+            era: era_of(e),
             source: &e.source,
             chance: e.chance,
         })
         .collect();
+    // Only the leaders who hold office at some time of the span can be ended or replaced,
+    // or stand in for another.
     let leaders = sc
         .leaders
         .iter()
+        .filter(|l| {
+            l.terms
+                .iter()
+                .any(|t| t.from <= last.day() && t.to.is_none_or(|to| to > first.day()))
+        })
         .map(|l| LeaderInfo {
             id: &l.id,
             name: &l.name,
@@ -381,7 +407,7 @@ fn describe<'a>(loaded: &'a Loaded, presets: &'a [Preset]) -> ScenarioInfo<'a> {
         pairs: (0..sc.pairs.len()).map(|p| PairInfo::of(sc, p)).collect(),
         from: sc.span().0.to_string(),
         to: sc.span().1.to_string(),
-        eras: sc.timeline.eras.iter().map(|e| e.label.as_str()).collect(),
+        eras: sc.timeline.eras.iter().map(label).collect(),
         events,
         leaders,
         presets,

@@ -419,6 +419,104 @@ fn a_student_picks_which_pairs_of_three_states_to_see() {
 }
 
 #[test]
+fn a_class_picks_the_triangle_and_moves_nixons_visit_on_two_pairs() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let s = server(&shipped());
+    for (w, h) in [(1024, 768), (1920, 1080)] {
+        let b = Browser::open(&chromium, &driver, w, h);
+        // The page opens on a scenario; the class picks the triangle in the picker.
+        b.go(&format!("{}?runs=20", s.url));
+        b.until("the first scenario", SVG_READY);
+        b.js("const p = document.querySelector('#scenario'); p.value = 'strategic_triangle_1949_1991.ron'; p.dispatchEvent(new Event('change'));");
+        b.until(
+            "the triangle",
+            "return document.querySelector('#view-title').textContent.includes('strategic triangle') && !document.querySelector('#chart.busy') && document.querySelectorAll('#pair-boxes input').length === 3 ? true : null;",
+        );
+        // Its prepared questions are its five what-ifs, and only those.
+        let presets = b.js("return [...document.querySelectorAll('#preset option')].map((o) => o.value).filter((v) => v);");
+        assert_eq!(
+            presets,
+            json!([
+                "counterfactuals/triangle_no_afghanistan_invasion.ron",
+                "counterfactuals/triangle_no_kissinger_channel.ron",
+                "counterfactuals/triangle_no_tiananmen_crackdown.ron",
+                "counterfactuals/triangle_strike_on_lop_nur.ron",
+                "counterfactuals/triangle_us_recognises_prc_1950.ron"
+            ])
+        );
+        // The eras are each pair's; no event before 1949 is offered; the leader
+        // drop-downs hold only who rules within 1949-1991.
+        let eras = b.js("return [...document.querySelectorAll('#events details.era summary')].map((x) => x.textContent);");
+        let eras: Vec<&str> = eras
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap())
+            .collect();
+        assert!(
+            eras.contains(&"China – United States: Opening (17)"),
+            "{eras:?}"
+        );
+        assert!(eras.contains(&"Not on a fixed date (5)"), "{eras:?}");
+        assert!(
+            b.js("return document.querySelector('#ev-treaty_1945');")
+                .is_null()
+        );
+        let leaders = b.js("return [...document.querySelectorAll('#leader option')].map((o) => o.textContent).join('; ');");
+        let leaders = leaders.as_str().unwrap();
+        assert!(
+            !leaders.contains("Lenin") && !leaders.contains("Sun Yat-sen"),
+            "{leaders}"
+        );
+        assert!(leaders.contains("Harry S. Truman, 1945-1953"), "{leaders}");
+        // "Why is the score what it is?" asks for a month of the span only.
+        assert_eq!(
+            b.js("const m = document.querySelector('#month'); return [m.min, m.max];"),
+            json!(["1949-01", "1991-12"])
+        );
+        // Nixon's visit, moved to 1975 from its "Change…" form: China's relations with
+        // both others part from the history, the third pair does not.
+        b.type_into("#search", "Nixon visits China");
+        b.js("document.querySelector(\"#events .event[data-id='nixon_visit'] button\").click();");
+        b.js("document.querySelector('#move-to').value = '';");
+        b.type_into("#move-to", "1975-06-01");
+        b.js("document.querySelector('#move-form').requestSubmit();");
+        let said = b.until(
+            "the what-if, pair by pair",
+            "const t = document.querySelector('#view-title').textContent; const p = [...document.querySelectorAll('#summary p')].map((x) => x.textContent); return t.includes('1975-06-01') && !document.querySelector('#chart.busy') && p.length >= 3 ? p : null;",
+        );
+        let said: Vec<&str> = said
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap())
+            .collect();
+        for (pair, parts) in [
+            ("China – Soviet Union: ", true),
+            ("China – United States: ", true),
+            ("Soviet Union – United States: ", false),
+        ] {
+            let text = said
+                .iter()
+                .find(|x| x.starts_with(pair))
+                .unwrap_or_else(|| panic!("{pair} {said:?}"));
+            assert_eq!(
+                text.contains("first parts from the history as scripted in March 1972"),
+                parts,
+                "{text}"
+            );
+        }
+        // The three lines are named at their ends on the chart, on screen.
+        let names = b.js("const svg = document.querySelector('#svg svg'); return ['China –', 'Soviet Union –', 'United States'].map((n) => [...svg.querySelectorAll('text')].some((t) => t.textContent.includes(n) && t.getBoundingClientRect().height >= 11));");
+        assert_eq!(names, json!([true, true, true]), "at {w}x{h}");
+        b.js("window.scrollTo(0, 0);");
+        b.screenshot(&format!("page-{w}x{h}-triangle-nixon-1975.png"));
+    }
+}
+
+#[test]
 fn every_control_is_reached_by_keyboard_with_a_visible_focus() {
     let Some((chromium, driver)) = browser() else {
         return;
@@ -584,9 +682,15 @@ fn the_handout_prints_on_two_pages_with_every_word_at_9_pt_or_more() {
                     .join(" ")
             };
             let (one, two) = (on(1), on(2));
-            for part in ["?", "simulated", "What the runs say"] {
+            // With several pairs, page 1 is the chart and what the runs say, pair beside
+            // pair, opens page 2.
+            let several = name == "triangle.html";
+            let runs = "What the runs say";
+            for part in ["?", "simulated"] {
                 assert!(one.contains(part), "{what}: page 1 lacks `{part}`: {one}");
             }
+            assert_eq!(one.contains(runs), !several, "{what}: page 1: {one}");
+            assert_eq!(two.contains(runs), several, "{what}: page 2: {two}");
             for part in [
                 "Questions for the debrief",
                 "Checkpoints of the documented timeline",

@@ -84,7 +84,11 @@ fn scenarios_and_their_events_leaders_and_presets_are_listed() {
         .iter()
         .map(|x| x["key"].as_str().unwrap())
         .collect();
-    assert_eq!(keys, [SINO], "counterfactuals are presets, not scenarios");
+    assert_eq!(
+        keys,
+        [SINO, STRATEGIC],
+        "counterfactuals are presets, not scenarios"
+    );
     let sc = Scenario::load(&shipped().join(SINO)).unwrap();
     let info = get(&s.url, &format!("/api/scenario?s={SINO}")).json();
     assert_eq!(info["events"].as_array().unwrap().len(), sc.events.len());
@@ -1868,6 +1872,110 @@ fn with_a_what_if_explain_says_which_run_and_explains_the_what_ifs_too() {
     );
     assert_eq!(none.status, 400);
     assert!(none.text().contains("no change is made"), "{}", none.text());
+}
+
+const STRATEGIC: &str = "strategic_triangle_1949_1991.ron";
+
+#[test]
+fn the_triangle_offers_its_own_what_ifs_and_only_what_a_class_can_see() {
+    let s = server();
+    let info = get(&s.url, &format!("/api/scenario?s={STRATEGIC}")).json();
+    assert_eq!(info["from"], "1949-01-01");
+    // The five what-ifs of the triangle are its prepared questions, and only its.
+    assert_eq!(
+        keys(&info["presets"], "key"),
+        [
+            "counterfactuals/triangle_no_afghanistan_invasion.ron",
+            "counterfactuals/triangle_no_kissinger_channel.ron",
+            "counterfactuals/triangle_no_tiananmen_crackdown.ron",
+            "counterfactuals/triangle_strike_on_lop_nur.ron",
+            "counterfactuals/triangle_us_recognises_prc_1950.ron",
+        ]
+    );
+    let sino = get(&s.url, &format!("/api/scenario?s={SINO}")).json();
+    let sino_presets = keys(&sino["presets"], "key");
+    assert_eq!(sino_presets.len(), 6, "{sino_presets:?}");
+    assert!(sino_presets.iter().all(|k| !k.contains("triangle")));
+    // The included file's events before 1949 run unseen: none is offered, none is "Not
+    // on a fixed date" (only follow-ups and triggered events are).
+    let events = info["events"].as_array().unwrap();
+    let ids = keys(&info["events"], "id");
+    for gone in [
+        "treaty_1945",
+        "marco_polo_bridge",
+        "berlin_blockade",
+        "truman_doctrine",
+    ] {
+        assert!(!ids.iter().any(|i| i == gone), "{gone} is offered");
+    }
+    for e in events {
+        match e["date"].as_str() {
+            Some(d) => assert!(("1949-01-01"..="1991-12-26").contains(&d), "{e}"),
+            None => assert_ne!(e["kind"], "dated", "{e}"),
+        }
+        assert_eq!(
+            e["era"] == "Not on a fixed date",
+            e["date"].is_null(),
+            "{e}"
+        );
+    }
+    assert!(ids.iter().any(|i| i == "nixon_visit") && ids.iter().any(|i| i == "normalisation"));
+    // The leader drop-downs: who holds office within the span, from the three states.
+    let leaders = keys(&info["leaders"], "name");
+    for gone in ["Vladimir Lenin", "Sun Yat-sen", "Zhang Zuolin"] {
+        assert!(!leaders.iter().any(|n| n == gone), "{gone} is offered");
+    }
+    for kept in [
+        "Joseph Stalin",
+        "Harry S. Truman",
+        "Mikhail Gorbachev",
+        "Deng Xiaoping",
+    ] {
+        assert!(leaders.iter().any(|n| n == kept), "{kept} is missing");
+    }
+    for l in info["leaders"].as_array().unwrap() {
+        let within = l["terms"].as_array().unwrap().iter().any(|t| {
+            t["from"].as_str().unwrap() <= "1991-12-26"
+                && t["to"].as_str().is_none_or(|to| to > "1949-01-01")
+        });
+        assert!(within, "{l}");
+    }
+}
+
+#[test]
+fn a_class_what_if_on_the_triangle_reaches_every_pair_its_event_names() {
+    let s = server();
+    // The Sino-Soviet file's "Nixon visits China" turns the CCP away from Moscow's camp:
+    // moved to 1975, it moves China's relations with both others, and not the third pair.
+    let v = get(
+        &s.url,
+        &format!("/api/lab?s={STRATEGIC}&c=move:nixon_visit:1975-06-01&runs=10&seed=1"),
+    )
+    .json();
+    assert!(v["error"].is_null(), "{v}");
+    let parted: Vec<(String, bool)> = v["summaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| !x["pair"].is_null())
+        .map(|x| {
+            let text = x["text"].as_str().unwrap();
+            (
+                x["pair"].as_str().unwrap().to_string(),
+                text.contains("first parts from the history as scripted in March 1972"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parted,
+        [
+            ("china/soviet_union".to_string(), true),
+            ("china/united_states".to_string(), true),
+            ("soviet_union/united_states".to_string(), false),
+        ],
+        "{}",
+        v["summary"]
+    );
 }
 
 #[test]
