@@ -183,6 +183,15 @@ fn legend_lists_every_numbered_event_and_counts_the_rest() {
 }
 
 #[test]
+fn a_footer_with_no_number_says_so_and_not_the_0_largest() {
+    let model = crowded(80);
+    assert_eq!(
+        super::timeline::numbering_note(&model, 0, 80, 80),
+        "80 events, none numbered: no room left under the chart; all 80 in events.csv"
+    );
+}
+
+#[test]
 fn era_labels_never_overlap() {
     let d = decide(&crowded(10));
     assert!(!d.eras.is_empty());

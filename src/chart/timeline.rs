@@ -2527,7 +2527,7 @@ fn legend(
 }
 
 /// How the numbered events were chosen, in words for the footer.
-fn numbering_note(model: &ChartModel, numbered: usize, eligible: usize, all: usize) -> String {
+pub(super) fn numbering_note(model: &ChartModel, numbered: usize, eligible: usize, all: usize) -> String {
     let file = if model.events_file.is_empty() {
         String::new()
     } else {
@@ -2536,6 +2536,9 @@ fn numbering_note(model: &ChartModel, numbered: usize, eligible: usize, all: usi
     let noun = |n: usize| if n == 1 { "event" } else { "events" };
     if all == 0 {
         String::new()
+    } else if numbered == 0 {
+        // The strips and leader rows can leave no room for the legend of numbers.
+        format!("{all} {}, none numbered: no room left under the chart{file}", noun(all))
     } else if numbered == all {
         format!("all {all} {} numbered", noun(all))
     } else if eligible < all {
