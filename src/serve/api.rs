@@ -20,6 +20,7 @@ use crate::chart;
 use crate::date::Date;
 use crate::experiment::{self, ExperimentError, Seeds};
 use crate::lab::{self, Outcome, WhatIf};
+use crate::readings::{Mode, Plan};
 use crate::scenario::counterfactual::{Counterfactual, CounterfactualFile};
 use crate::scenario::{Scenario, Timing};
 
@@ -123,6 +124,8 @@ struct ScenarioInfo<'a> {
     events: Vec<EventInfo<'a>>,
     leaders: Vec<LeaderInfo<'a>>,
     presets: Vec<PresetInfo<'a>>,
+    /// Contested readings: each contested event or checkpoint with its sourced readings.
+    contested: Vec<super::readings::ContestedInfo>,
 }
 
 /// A pair of states: its key (`a/b`) and its name for people.
@@ -216,6 +219,10 @@ struct LabView {
     alt: String,
     /// The files the page offers for download.
     files: [&'static str; 2],
+    /// Contested readings: the choice in canonical form (`default`, `all` or the pins).
+    readings: String,
+    /// With `all`, what holds under every reading, line by line (empty otherwise).
+    held: Vec<String>,
 }
 
 /// An event that fired in the first run, where the chart marks it.
@@ -385,6 +392,7 @@ fn describe<'a>(loaded: &'a Loaded, presets: &'a [Preset]) -> ScenarioInfo<'a> {
         events,
         leaders,
         presets,
+        contested: super::readings::contested_info(sc),
     }
 }
 
@@ -399,6 +407,11 @@ struct Prepared {
     seeds: Seeds,
     /// The pairs shown and their layout.
     show: lab::Show,
+    /// Contested readings: the page's choice (`r`), canonical. A pinned choice is already
+    /// in `loaded.scenario` and the what-if's scenario; with `all`, the plans of the runs'
+    /// draws, the baseline's and the what-if's.
+    readings: Mode,
+    drawn: Option<(Plan, Option<Plan>)>,
 }
 
 impl Prepared {
@@ -418,7 +431,9 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
     let state = PageState::from_query(q).map_err(Reply::bad)?;
     let mut seeds = app.limit_runs(state.runs)?;
     seeds.first = state.seed;
-    let loaded = app.scenario(&state.scenario)?;
+    let mut loaded = app.scenario(&state.scenario)?;
+    let readings = super::readings::choice_of(&loaded.scenario, q.get("r").map(String::as_str))
+        .map_err(Reply::bad)?;
     let show = lab::Show {
         pairs: lab::Show::pairs_of(&loaded.scenario, &state.pairs).map_err(Reply::bad)?,
         layout: state.layout,
@@ -429,7 +444,7 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
         .map(to_ron)
         .transpose()
         .map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let whatif = match (&text, &file) {
+    let mut whatif = match (&text, &file) {
         (Some(t), Some(f)) => {
             Some(
                 app.validate(&loaded, t.clone(), f.name.as_deref().unwrap_or(NAME))
@@ -449,6 +464,37 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
     let changes = whatif.as_ref().map_or_else(Vec::new, |c| {
         crate::report::WhatIf::of(&loaded.file, &loaded.scenario, c).marks()
     });
+    // Contested readings: a pinned choice reads both scenarios once; `all` plans the
+    // draws of every run.
+    let unread = |e: crate::scenario::ScenarioError| Reply::bad(e.to_string());
+    let mut drawn = None;
+    match &readings {
+        Mode::Default => {}
+        Mode::Pinned(_) => {
+            let sc = &loaded.scenario;
+            let read = sc
+                .read(&super::readings::pinned(sc, &readings))
+                .map_err(unread)?;
+            loaded = Arc::new(Loaded {
+                key: loaded.key.clone(),
+                file: loaded.file.clone(),
+                scenario: read,
+                modified: loaded.modified,
+            });
+            if let Some(w) = &mut whatif {
+                let choice = super::readings::pinned(&w.scenario, &readings);
+                w.scenario = w.scenario.read(&choice).map_err(unread)?;
+            }
+        }
+        Mode::All => {
+            let plan = Plan::new(&loaded.scenario, &Mode::All, seeds).map_err(Reply::bad)?;
+            let variant = (whatif.as_ref())
+                .map(|w| Plan::new(&w.scenario, &Mode::All, seeds))
+                .transpose()
+                .map_err(Reply::bad)?;
+            drawn = Some((plan, variant));
+        }
+    }
     Ok(Prepared {
         loaded,
         file,
@@ -457,6 +503,8 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
         changes,
         seeds,
         show,
+        readings,
+        drawn,
     })
 }
 
@@ -486,8 +534,9 @@ async fn kept_answer(
 ) -> Result<Response, Reply> {
     let sc = &p.loaded.scenario;
     let pairs = p.show.of(sc);
+    let endpoint = format!("{endpoint}{}", super::readings::key_part(&p.readings));
     let key = cache::canonical(&cache::Question {
-        endpoint,
+        endpoint: &endpoint,
         scenario: &p.loaded.key,
         modified: p.loaded.modified,
         seeds: p.seeds,
@@ -500,10 +549,10 @@ async fn kept_answer(
         .answers
         .get(&key, || async move {
             let base = match p.whatif {
-                Some(_) => Some(baseline(&a, &p).await?),
-                None => None,
+                Some(_) if p.drawn.is_none() => Some(baseline(&a, &p).await?),
+                _ => None,
             };
-            let gate = if p.whatif.is_some() {
+            let gate = if p.whatif.is_some() || p.drawn.is_some() {
                 &a.heavy
             } else {
                 &a.light
@@ -512,6 +561,9 @@ async fn kept_answer(
             gate.run(move || {
                 let sc = &p.loaded.scenario;
                 let o = b.pool.install(|| match (p.whatif(), base) {
+                    (w, _) if let Some((plan, variant)) = &p.drawn => {
+                        lab::study_drawn(sc, w, p.seeds, &p.show, plan, variant.as_ref())
+                    }
                     (Some(w), Some(base)) => {
                         lab::study_on_baseline(sc, w, p.seeds, &p.show, base.to_vec())
                     }
@@ -528,8 +580,9 @@ async fn kept_answer(
 /// The monthly scores of the baseline's runs on a state's seeds, which every what-if on
 /// them is compared with: kept, or computed (a heavy turn) once for all who ask at once.
 async fn baseline(app: &Arc<App>, p: &Prepared) -> Result<Arc<Vec<f64>>, Reply> {
+    let endpoint = format!("baseline{}", super::readings::key_part(&p.readings));
     let key = cache::canonical(&cache::Question {
-        endpoint: "baseline",
+        endpoint: &endpoint,
         scenario: &p.loaded.key,
         modified: p.loaded.modified,
         seeds: p.seeds,
@@ -680,6 +733,12 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
         seed: p.seeds.first,
         alt: crate::handout::alt_text(sc, o),
         files: data_files(p.whatif.is_some()),
+        readings: p.readings.name(),
+        held: (o.held.iter())
+            .flat_map(|h| h.lines())
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.trim().to_string())
+            .collect(),
     })
 }
 
@@ -868,7 +927,11 @@ pub(super) async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Resul
                 &[w.question.as_str()],
                 &[told(p)],
             )
-            .into_bytes(),
+            .into_bytes()
+            .into_iter()
+            // Contested readings: what holds under every reading, as `compare` adds it.
+            .chain(o.held.iter().flat_map(|h| h.bytes()))
+            .collect(),
             ("trajectory.csv", ..) => csv(crate::record::trajectory_csv(sc, &o.first))?,
             _ => csv(crate::record::events_csv(sc, &o.first))?,
         };

@@ -56,6 +56,7 @@ mod cache;
 mod limits;
 mod listen;
 mod page;
+mod readings;
 mod share;
 mod whatif;
 
