@@ -742,6 +742,22 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
     })
 }
 
+/// With contested readings drawn per run, the scenario and the what-if's read as the run
+/// of the first seed drew them; `None` otherwise.
+fn drawn_first(p: &Prepared) -> Result<(Option<Scenario>, Option<Scenario>), Reply> {
+    let Some((plan, variant)) = &p.drawn else {
+        return Ok((None, None));
+    };
+    let first = |plan: &Plan| plan.choices.first().cloned().unwrap_or_default();
+    let unread = |e: crate::scenario::ScenarioError| Reply::bad(e.to_string());
+    let base = p.loaded.scenario.read(&first(plan)).map_err(unread)?;
+    let variant = match (variant, &p.whatif) {
+        (Some(v), Some(w)) => Some(w.scenario.read(&first(v)).map_err(unread)?),
+        _ => None,
+    };
+    Ok((Some(base), variant))
+}
+
 /// Which runs "Why is the score what it is?" explains when a what-if is shown (`run`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Explained {
@@ -786,7 +802,9 @@ pub(super) async fn explain(
             let mut q = q;
             q.insert("runs".into(), "1".into());
             let p = prepare(&a, &q)?;
-            let base = &p.loaded.scenario;
+            // Contested readings drawn per run: the run explained is read as it drew.
+            let (drawn_base, drawn_variant) = drawn_first(&p)?;
+            let base = drawn_base.as_ref().unwrap_or(&p.loaded.scenario);
             let seed = p.seeds.first;
             // With a what-if shown, the chart's lines are means of paired runs: each
             // explanation says which single run it is of.
@@ -805,7 +823,7 @@ pub(super) async fn explain(
                     }
                     if runs != Explained::History {
                         let head = format!("The what-if, seed {seed} (one of the runs the coloured line averages):");
-                        explained.push((Some(head), &w.scenario));
+                        explained.push((Some(head), drawn_variant.as_ref().unwrap_or(&w.scenario)));
                     }
                 }
             }

@@ -311,13 +311,15 @@ function renderView(v) {
   if (read.length) $("summary").append(el("h4", {}, "Read otherwise than the scenario as written"), el("ul", { class: "card" }, ...read));
   // With every reading drawn: what holds under every reading, and what does not.
   // The lines are `compare`'s; its curve names become words.
-  const name = v.file ? v.file.replace(/\.ron$/, "") + ": " : null;
+  const name = v.file ? v.file.replace(/\.ron$/, "") : null;
   const words = (l) => l.startsWith("baseline: ") ? "history as scripted: " + l.slice(10)
-    : name && l.startsWith(name) ? "what-if: " + l.slice(name.length) : l;
+    : name && l.startsWith(name + ": ") ? "what-if: " + l.slice(name.length + 2)
+    : name && l.startsWith(name + " ") ? "the what-if " + l.slice(name.length + 1) : l;
+  const kind = (l) => /^(event|checkpoint) \S+: .* runs?(,|$)/.test(l) ? "src" : l.includes("does not hold") ? "breaks" : "";
   const held = (v.held || []).filter((l) => !l.startsWith("Under the contested readings"));
   if (held.length) {
     $("summary").append(el("h4", {}, "Under every reading (each run drew one reading of each contested event)"),
-      el("ul", { class: "card held" }, ...held.map((l) => el("li", { class: l.startsWith("event ") || l.startsWith("checkpoint ") && l.includes(" runs") && !l.includes(" hold") ? "src" : "" }, words(l).replaceAll("_", " ")))));
+      el("ul", { class: "card held" }, ...held.map((l) => el("li", { class: kind(l) }, words(l).replaceAll("_", " ")))));
   }
   // A what-if's report card: the rules historians hold counterfactuals to.
   if (v.card && v.card.length) {

@@ -71,6 +71,27 @@ fn a_link_with_a_reading_reopens_it_with_compares_numbers() {
     assert_eq!(written.json()["readings"], "default");
     assert_ne!(written.json()["svg"], v["svg"]);
 
+    // "Why is the score what it is?" explains the run as read: Zhenbao under the Soviet
+    // patrol reading leaves its own modifier, -1.25 at its start.
+    let zhenbao = |r: &str| {
+        let a = get(
+            &s.url,
+            &format!("/api/explain?s={SINO}&seed=3&at=1969-05{r}"),
+        );
+        assert_eq!(a.status, 200, "{}", a.text());
+        let text = a.json()["text"].as_str().unwrap().to_string();
+        (text.lines())
+            .find(|l| l.trim_start().starts_with("zhenbao_ambush:"))
+            .map(|l| l.trim_end().to_string())
+    };
+    let read = zhenbao(&format!("&r={pin}")).expect("the clash counts in May 1969");
+    assert!(read.ends_with("-1.2500"), "{read}");
+    let written = zhenbao("");
+    assert!(
+        written.as_ref().is_none_or(|l| !l.ends_with("-1.2500")),
+        "{written:?}"
+    );
+
     // The page's compare.csv is the command's with the same reading pinned.
     let csv = get(&s.url, &format!("/api/data?{q}&file=compare.csv"));
     assert_eq!(csv.status, 200, "{}", csv.text());
