@@ -318,7 +318,7 @@ function renderView(v) {
   const kind = (l) => /^(event|checkpoint) \S+: .* runs?(,|$)/.test(l) ? "src" : l.includes("does not hold") ? "breaks" : "";
   const held = (v.held || []).filter((l) => !l.startsWith("Under the contested readings"));
   if (held.length) {
-    $("summary").append(el("h4", {}, "Under every reading (each run drew one reading of each contested event)"),
+    $("summary").append(el("h4", {}, "Under every reading (" + v.runs + " runs, each drawing one reading of each contested item)"),
       el("ul", { class: "card held" }, ...held.map((l) => el("li", { class: kind(l) }, words(l).replaceAll("_", " ")))));
   }
   // A what-if's report card: the rules historians hold counterfactuals to.
