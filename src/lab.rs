@@ -53,6 +53,9 @@ pub struct Outcome {
     pub chart: ChartModel,
     /// The pairs shown (indices into the scenario's pairs, ascending, at least one).
     pub pairs: Vec<usize>,
+    /// With readings drawn per run ([`study_drawn`]): what holds under every reading, as
+    /// `compare --readings all` says it.
+    pub held: Option<String>,
 }
 
 /// Which pairs of states a study shows, and how its chart draws several.
@@ -143,6 +146,7 @@ pub fn study_of(
             comparison: None,
             chart,
             pairs,
+            held: None,
         });
     };
     let c = experiment::compare(
@@ -205,7 +209,76 @@ fn what_if_outcome(
         comparison: Some(c),
         chart,
         pairs,
+        held: None,
     })
+}
+
+/// [`study_of`] with each run drawing its readings of the contested items as `plan`
+/// says (`--readings all`; `variant` is the what-if's plan, the same draws item by item).
+/// The numbers are those of `diplosim compare --readings all` (or, for the history
+/// alone, of `ensemble --readings all`); the run shown with the first seed is read under
+/// that run's draw; [`Outcome::held`] says what holds under every reading.
+pub fn study_drawn(
+    base: &Scenario,
+    whatif: Option<WhatIf<'_>>,
+    seeds: Seeds,
+    show: &Show,
+    plan: &crate::readings::Plan,
+    variant: Option<&crate::readings::Plan>,
+) -> Result<Outcome, ExperimentError> {
+    let first_choice = |p: &crate::readings::Plan| p.choices.first().cloned().unwrap_or_default();
+    let base_read = base.read(&first_choice(plan))?;
+    let base_rows = experiment::monthly_scores_read(base, seeds, plan, &())?;
+    let Some(w) = whatif else {
+        let mut all = crate::readings::decades(base, plan, &base_rows, "");
+        all.extend(crate::readings::checkpoints(base, plan, &base_rows));
+        let mut o = study_of(&base_read, None, seeds, show)?;
+        o.held = Some(crate::report::readings_text(plan, &all));
+        return Ok(o);
+    };
+    let variant = variant.unwrap_or(plan);
+    let mut variant_rows = Vec::new();
+    let c = experiment::compare_of_scores(base, &[w.name], seeds, base_rows.clone(), |_| {
+        let rows = experiment::monthly_scores_read(w.scenario, seeds, variant, &()).map_err(
+            |e| match e {
+                ExperimentError::Run(source) => ExperimentError::Variant {
+                    variant: w.name.to_string(),
+                    source,
+                },
+                e => e,
+            },
+        )?;
+        variant_rows = rows.clone();
+        Ok(rows)
+    })?;
+    // Labelled as `compare` labels them, so the lines are the command's, word for word.
+    let mut all = crate::readings::decades(base, plan, &base_rows, "baseline: ");
+    if let Some(v) = c.variants.first() {
+        all.extend(crate::readings::decades(
+            base,
+            plan,
+            &variant_rows,
+            &format!("{}: ", v.name),
+        ));
+        let parts: Vec<Option<i32>> = v.divergence.iter().map(|d| d.parts).collect();
+        all.extend(crate::readings::signs(
+            base,
+            plan,
+            &base_rows,
+            &variant_rows,
+            &v.name,
+            &parts,
+        ));
+    }
+    let first = Simulation::new(&base_read).run(seeds.first)?;
+    let variant_read = w.scenario.read(&first_choice(variant))?;
+    let w = WhatIf {
+        scenario: &variant_read,
+        ..w
+    };
+    let mut o = what_if_outcome(base, w, seeds, show, first, show.of(base), c)?;
+    o.held = Some(crate::report::readings_text(plan, &all));
+    Ok(o)
 }
 
 /// Keeps in `m` what belongs to `pairs` (ascending indices into the scenario's pairs),

@@ -2527,7 +2527,12 @@ fn legend(
 }
 
 /// How the numbered events were chosen, in words for the footer.
-pub(super) fn numbering_note(model: &ChartModel, numbered: usize, eligible: usize, all: usize) -> String {
+pub(super) fn numbering_note(
+    model: &ChartModel,
+    numbered: usize,
+    eligible: usize,
+    all: usize,
+) -> String {
     let file = if model.events_file.is_empty() {
         String::new()
     } else {
@@ -2538,7 +2543,10 @@ pub(super) fn numbering_note(model: &ChartModel, numbered: usize, eligible: usiz
         String::new()
     } else if numbered == 0 {
         // The strips and leader rows can leave no room for the legend of numbers.
-        format!("{all} {}, none numbered: no room left under the chart{file}", noun(all))
+        format!(
+            "{all} {}, none numbered: no room left under the chart{file}",
+            noun(all)
+        )
     } else if numbered == all {
         format!("all {all} {} numbered", noun(all))
     } else if eligible < all {

@@ -20,6 +20,7 @@ use crate::chart;
 use crate::date::Date;
 use crate::experiment::{self, ExperimentError, Seeds};
 use crate::lab::{self, Outcome, WhatIf};
+use crate::readings::{Mode, Plan};
 use crate::scenario::counterfactual::{Counterfactual, CounterfactualFile};
 use crate::scenario::{Era, Event, Scenario, Timing};
 
@@ -123,6 +124,8 @@ struct ScenarioInfo<'a> {
     events: Vec<EventInfo<'a>>,
     leaders: Vec<LeaderInfo<'a>>,
     presets: Vec<PresetInfo<'a>>,
+    /// Contested readings: each contested event or checkpoint with its sourced readings.
+    contested: Vec<super::readings::ContestedInfo>,
 }
 
 /// A pair of states: its key (`a/b`) and its name for people.
@@ -216,6 +219,10 @@ struct LabView {
     alt: String,
     /// The files the page offers for download.
     files: Vec<&'static str>,
+    /// Contested readings: the choice in canonical form (`default`, `all` or the pins).
+    readings: String,
+    /// With `all`, what holds under every reading, line by line (empty otherwise).
+    held: Vec<String>,
 }
 
 /// An event that fired in the first run, where the chart marks it.
@@ -411,6 +418,7 @@ fn describe<'a>(loaded: &'a Loaded, presets: &'a [Preset]) -> ScenarioInfo<'a> {
         events,
         leaders,
         presets,
+        contested: super::readings::contested_info(sc),
     }
 }
 
@@ -425,6 +433,11 @@ struct Prepared {
     seeds: Seeds,
     /// The pairs shown and their layout.
     show: lab::Show,
+    /// Contested readings: the page's choice (`r`), canonical. A pinned choice is already
+    /// in `loaded.scenario` and the what-if's scenario; with `all`, the plans of the runs'
+    /// draws, the baseline's and the what-if's.
+    readings: Mode,
+    drawn: Option<(Plan, Option<Plan>)>,
 }
 
 impl Prepared {
@@ -444,7 +457,9 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
     let state = PageState::from_query(q).map_err(Reply::bad)?;
     let mut seeds = app.limit_runs(state.runs)?;
     seeds.first = state.seed;
-    let loaded = app.scenario(&state.scenario)?;
+    let mut loaded = app.scenario(&state.scenario)?;
+    let readings = super::readings::choice_of(&loaded.scenario, q.get("r").map(String::as_str))
+        .map_err(Reply::bad)?;
     let show = lab::Show {
         pairs: lab::Show::pairs_of(&loaded.scenario, &state.pairs).map_err(Reply::bad)?,
         layout: state.layout,
@@ -455,7 +470,7 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
         .map(to_ron)
         .transpose()
         .map_err(|e| Reply::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let whatif = match (&text, &file) {
+    let mut whatif = match (&text, &file) {
         (Some(t), Some(f)) => {
             Some(
                 app.validate(&loaded, t.clone(), f.name.as_deref().unwrap_or(NAME))
@@ -475,6 +490,37 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
     let changes = whatif.as_ref().map_or_else(Vec::new, |c| {
         crate::report::WhatIf::of(&loaded.file, &loaded.scenario, c).marks()
     });
+    // Contested readings: a pinned choice reads both scenarios once; `all` plans the
+    // draws of every run.
+    let unread = |e: crate::scenario::ScenarioError| Reply::bad(e.to_string());
+    let mut drawn = None;
+    match &readings {
+        Mode::Default => {}
+        Mode::Pinned(_) => {
+            let sc = &loaded.scenario;
+            let read = sc
+                .read(&super::readings::pinned(sc, &readings))
+                .map_err(unread)?;
+            loaded = Arc::new(Loaded {
+                key: loaded.key.clone(),
+                file: loaded.file.clone(),
+                scenario: read,
+                modified: loaded.modified,
+            });
+            if let Some(w) = &mut whatif {
+                let choice = super::readings::pinned(&w.scenario, &readings);
+                w.scenario = w.scenario.read(&choice).map_err(unread)?;
+            }
+        }
+        Mode::All => {
+            let plan = Plan::new(&loaded.scenario, &Mode::All, seeds).map_err(Reply::bad)?;
+            let variant = (whatif.as_ref())
+                .map(|w| Plan::new(&w.scenario, &Mode::All, seeds))
+                .transpose()
+                .map_err(Reply::bad)?;
+            drawn = Some((plan, variant));
+        }
+    }
     Ok(Prepared {
         loaded,
         file,
@@ -483,6 +529,8 @@ fn prepare(app: &App, q: &BTreeMap<String, String>) -> Result<Prepared, Reply> {
         changes,
         seeds,
         show,
+        readings,
+        drawn,
     })
 }
 
@@ -512,8 +560,9 @@ async fn kept_answer(
 ) -> Result<Response, Reply> {
     let sc = &p.loaded.scenario;
     let pairs = p.show.of(sc);
+    let endpoint = format!("{endpoint}{}", super::readings::key_part(&p.readings));
     let key = cache::canonical(&cache::Question {
-        endpoint,
+        endpoint: &endpoint,
         scenario: &p.loaded.key,
         modified: p.loaded.modified,
         seeds: p.seeds,
@@ -526,10 +575,10 @@ async fn kept_answer(
         .answers
         .get(&key, || async move {
             let base = match p.whatif {
-                Some(_) => Some(baseline(&a, &p).await?),
-                None => None,
+                Some(_) if p.drawn.is_none() => Some(baseline(&a, &p).await?),
+                _ => None,
             };
-            let gate = if p.whatif.is_some() {
+            let gate = if p.whatif.is_some() || p.drawn.is_some() {
                 &a.heavy
             } else {
                 &a.light
@@ -538,6 +587,9 @@ async fn kept_answer(
             gate.run(move || {
                 let sc = &p.loaded.scenario;
                 let o = b.pool.install(|| match (p.whatif(), base) {
+                    (w, _) if let Some((plan, variant)) = &p.drawn => {
+                        lab::study_drawn(sc, w, p.seeds, &p.show, plan, variant.as_ref())
+                    }
                     (Some(w), Some(base)) => {
                         lab::study_on_baseline(sc, w, p.seeds, &p.show, base.to_vec())
                     }
@@ -554,8 +606,9 @@ async fn kept_answer(
 /// The monthly scores of the baseline's runs on a state's seeds, which every what-if on
 /// them is compared with: kept, or computed (a heavy turn) once for all who ask at once.
 async fn baseline(app: &Arc<App>, p: &Prepared) -> Result<Arc<Vec<f64>>, Reply> {
+    let endpoint = format!("baseline{}", super::readings::key_part(&p.readings));
     let key = cache::canonical(&cache::Question {
-        endpoint: "baseline",
+        endpoint: &endpoint,
         scenario: &p.loaded.key,
         modified: p.loaded.modified,
         seeds: p.seeds,
@@ -706,7 +759,29 @@ fn view(sc: &Scenario, p: &Prepared, o: &Outcome) -> Result<LabView, chart::Char
         seed: p.seeds.first,
         alt: crate::handout::alt_text(sc, o),
         files: data_files(p.whatif.is_some(), sc.triangle().is_some()),
+        readings: p.readings.name(),
+        held: (o.held.iter())
+            .flat_map(|h| h.lines())
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.trim().to_string())
+            .collect(),
     })
+}
+
+/// With contested readings drawn per run, the scenario and the what-if's read as the run
+/// of the first seed drew them; `None` otherwise.
+fn drawn_first(p: &Prepared) -> Result<(Option<Scenario>, Option<Scenario>), Reply> {
+    let Some((plan, variant)) = &p.drawn else {
+        return Ok((None, None));
+    };
+    let first = |plan: &Plan| plan.choices.first().cloned().unwrap_or_default();
+    let unread = |e: crate::scenario::ScenarioError| Reply::bad(e.to_string());
+    let base = p.loaded.scenario.read(&first(plan)).map_err(unread)?;
+    let variant = match (variant, &p.whatif) {
+        (Some(v), Some(w)) => Some(w.scenario.read(&first(v)).map_err(unread)?),
+        _ => None,
+    };
+    Ok((Some(base), variant))
 }
 
 /// Which runs "Why is the score what it is?" explains when a what-if is shown (`run`).
@@ -753,7 +828,9 @@ pub(super) async fn explain(
             let mut q = q;
             q.insert("runs".into(), "1".into());
             let p = prepare(&a, &q)?;
-            let base = &p.loaded.scenario;
+            // Contested readings drawn per run: the run explained is read as it drew.
+            let (drawn_base, drawn_variant) = drawn_first(&p)?;
+            let base = drawn_base.as_ref().unwrap_or(&p.loaded.scenario);
             let seed = p.seeds.first;
             // With a what-if shown, the chart's lines are means of paired runs: each
             // explanation says which single run it is of.
@@ -772,7 +849,7 @@ pub(super) async fn explain(
                     }
                     if runs != Explained::History {
                         let head = format!("The what-if, seed {seed} (one of the runs the coloured line averages):");
-                        explained.push((Some(head), &w.scenario));
+                        explained.push((Some(head), drawn_variant.as_ref().unwrap_or(&w.scenario)));
                     }
                 }
             }
@@ -896,7 +973,11 @@ pub(super) async fn data(State(app): State<Arc<App>>, Query(q): Params) -> Resul
                 &[w.question.as_str()],
                 &[told(p)],
             )
-            .into_bytes(),
+            .into_bytes()
+            .into_iter()
+            // Contested readings: what holds under every reading, as `compare` adds it.
+            .chain(o.held.iter().flat_map(|h| h.bytes()))
+            .collect(),
             ("trajectory.csv", ..) => csv(crate::record::trajectory_csv(sc, &o.first))?,
             ("triangle.csv", ..) => match sc.triangle() {
                 Some(t) => csv(crate::record::triangle_csv(

@@ -10,8 +10,10 @@
 //! - `GET /api/qr?text=`: the QR code of a link, as SVG.
 //! - `GET /api/scenarios`: the scenarios of the served folder.
 //! - `GET /api/scenario?s=`: a scenario's pairs of states, events (grouped by era),
-//!   leaders and presets.
-//! - `GET /api/lab?s=&p=&c=&runs=&seed=&pairs=&layout=`: the chart (SVG and its event
+//!   leaders, presets and contested items with their readings.
+//! - Every endpoint below takes `r`, the contested readings (`readings`): `all`, or
+//!   `ID=NAME,...`; the scenario as written without it.
+//! - `GET /api/lab?s=&p=&c=&runs=&seed=&pairs=&layout=&r=`: the chart (SVG and its event
 //!   marks), the summary in words, the checkpoints and the counterfactual's text, of the
 //!   pairs shown (`pairs`, keys `a/b` comma-separated; all by default) in a `layout`
 //!   (`lines` or `panels`).
@@ -48,7 +50,8 @@
 //! `limits` holds the limits, the gates and the checks every request passes, `app` the
 //! shared state and the served folder, `cache` the kept answers and their single flight,
 //! `api` the handlers and their typed JSON answers, `share` the links students can open,
-//! `page` the embedded page, `whatif` the page state and its change codes.
+//! `page` the embedded page, `whatif` the page state and its change codes, `readings`
+//! the choice of contested readings.
 
 mod api;
 mod app;
@@ -56,6 +59,7 @@ mod cache;
 mod limits;
 mod listen;
 mod page;
+mod readings;
 mod share;
 mod whatif;
 

@@ -1,10 +1,10 @@
 // The what-if lab: the page's state lives in the URL (s, p, c, runs, seed, the what-if's
-// title t when the teacher wrote one, and for a scenario of several pairs of states, pairs
+// title t when the teacher wrote one, the contested readings r, and for a scenario of several pairs of states, pairs
 // and layout); every change asks the server for the chart and the numbers. No library, no network beyond the page's own server.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { s: "", p: "", c: [], runs: 200, seed: 1, pairs: [], layout: "", t: "" };
+const state = { s: "", p: "", c: [], runs: 200, seed: 1, pairs: [], layout: "", t: "", r: "" };
 // With more pairs than this, the page starts with the first of them ticked.
 const MOST_PAIRS = 4;
 let scenario = null;   // the scenario's events, leaders and presets
@@ -22,6 +22,7 @@ function query(extra) {
   if (state.pairs.length) q.set("pairs", state.pairs.join(","));
   if (state.layout) q.set("layout", state.layout);
   if (state.t && (state.c.length || state.p)) q.set("t", state.t);
+  if (state.r) q.set("r", state.r);
   for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
   return q.toString();
 }
@@ -37,6 +38,63 @@ function readUrl() {
   state.pairs = (q.get("pairs") || "").split(",").filter((x) => x);
   state.layout = q.get("layout") || "";
   state.t = (q.get("t") || "").trim();
+  state.r = q.get("r") || "";
+}
+
+// Contested readings: r is "" (each as written), "all" (each run draws) or the readings
+// chosen, "ID=NAME,...", as `--readings` takes them.
+function pinsOf(r) {
+  const pins = {};
+  if (r && r !== "all" && r !== "default") {
+    for (const part of r.split(",")) { const [id, name] = part.split("="); if (id && name) pins[id] = name; }
+  }
+  return pins;
+}
+
+function contestedById(id) { return scenario && (scenario.contested || []).find((c) => c.id === id); }
+
+function fillReadings() {
+  const items = scenario.contested || [];
+  $("readings").hidden = !items.length;
+  if (!items.length) state.r = "";
+  const all = state.r === "all";
+  $("readings-all").checked = all;
+  const pins = pinsOf(state.r);
+  $("reading-items").replaceChildren(...items.map((c, i) => {
+    const id = "reading-" + i;
+    const sel = el("select", { id, "data-item": c.id, onchange: pickReadings, "aria-describedby": id + "-src" },
+      ...c.readings.map((r, k) => el("option", { value: r.name }, (k === 0 ? "as written: " : "or: ") + r.name.replaceAll("_", " "))));
+    sel.value = pins[c.id] || c.readings[0].name;
+    if (!sel.value) sel.value = c.readings[0].name;
+    sel.disabled = all;
+    return el("div", { class: "reading" },
+      el("label", { for: id }, c.title + (c.kind === "checkpoint" ? " (a checkpoint)" : "")),
+      sel, el("p", { class: "src", id: id + "-src" }));
+  }));
+  renderReadingSources();
+}
+
+// Under each choice, the source of the reading chosen (with all drawn: every source).
+function renderReadingSources() {
+  const all = state.r === "all";
+  for (const sel of $("reading-items").querySelectorAll("select")) {
+    const c = contestedById(sel.dataset.item);
+    const shown = all ? c.readings : c.readings.filter((r) => r.name === sel.value);
+    $(sel.id + "-src").replaceChildren(...shown.map((r) => el("span", {},
+      (all ? r.name.replaceAll("_", " ") + ": " : "Source: ") + r.source)));
+  }
+}
+
+function pickReadings() {
+  if ($("readings-all").checked) state.r = "all";
+  else {
+    state.r = [...$("reading-items").querySelectorAll("select")]
+      .filter((sel) => sel.value !== contestedById(sel.dataset.item).readings[0].name)
+      .map((sel) => sel.dataset.item + "=" + sel.value).join(",");
+  }
+  for (const sel of $("reading-items").querySelectorAll("select")) sel.disabled = state.r === "all";
+  renderReadingSources();
+  update();
 }
 
 function pairName(key) {
@@ -181,7 +239,7 @@ function renderEvents() {
       d.append(el("div", { class: "event", "data-id": e.id },
         el("input", { type: "checkbox", id: boxId, checked: true,
           onchange: (ev) => ev.target.checked ? (state.c = state.c.filter((c) => c !== "remove:" + e.id), update()) : setChange("remove:" + e.id) }),
-        el("label", { for: boxId }, e.title),
+        el("label", { for: boxId }, e.title, contestedById(e.id) ? el("span", { class: "tag", title: "Historians read this event two ways: see Contested readings" }, "contested") : ""),
         el("button", { type: "button", onclick: () => edit(e), "aria-label": "Change " + e.title }, "Change…"),
         el("span", { class: "meta" }, when + " · " + e.id + " · " + e.source)));
     }
@@ -242,6 +300,26 @@ function renderView(v) {
       x.pair_name ? el("b", {}, x.pair_name + ": ") : "", x.text)));
   } else {
     $("summary").replaceChildren(el("p", {}, v.summary));
+  }
+  // Readings chosen other than as written: said under the summary, with their sources.
+  const pins = pinsOf(v.readings);
+  const read = Object.entries(pins).map(([id, name]) => {
+    const c = contestedById(id);
+    const r = c && c.readings.find((x) => x.name === name);
+    return el("li", {}, (c ? c.title : id) + ", read as “" + name.replaceAll("_", " ") + "”" + (r ? " (" + r.source + ")" : ""));
+  });
+  if (read.length) $("summary").append(el("h4", {}, "Read otherwise than the scenario as written"), el("ul", { class: "card" }, ...read));
+  // With every reading drawn: what holds under every reading, and what does not.
+  // The lines are `compare`'s; its curve names become words.
+  const name = v.file ? v.file.replace(/\.ron$/, "") : null;
+  const words = (l) => l.startsWith("baseline: ") ? "history as scripted: " + l.slice(10)
+    : name && l.startsWith(name + ": ") ? "what-if: " + l.slice(name.length + 2)
+    : name && l.startsWith(name + " ") ? "the what-if " + l.slice(name.length + 1) : l;
+  const kind = (l) => /^(event|checkpoint) \S+: .* runs?(,|$)/.test(l) ? "src" : l.includes("does not hold") ? "breaks" : "";
+  const held = (v.held || []).filter((l) => !l.startsWith("Under the contested readings"));
+  if (held.length) {
+    $("summary").append(el("h4", {}, "Under every reading (" + v.runs + " runs, each drawing one reading of each contested item)"),
+      el("ul", { class: "card held" }, ...held.map((l) => el("li", { class: kind(l) }, words(l).replaceAll("_", " ")))));
   }
   // A what-if's report card: the rules historians hold counterfactuals to.
   if (v.card && v.card.length) {
@@ -430,6 +508,7 @@ async function loadScenario() {
   for (const id of ["move-to", "end-on", "lead-from"]) $(id).title = "A day from " + scenario.from + " to " + scenario.to + ", YYYY-MM-DD";
   fillLeaders();
   fillPairs();
+  fillReadings();
   renderEvents();
 }
 
@@ -456,13 +535,14 @@ async function start() {
 
 function wire() {
   $("scenario").addEventListener("change", async () => {
-    state.s = $("scenario").value; state.p = ""; state.c = []; state.pairs = []; state.layout = ""; state.t = "";
+    state.s = $("scenario").value; state.p = ""; state.c = []; state.pairs = []; state.layout = ""; state.t = ""; state.r = "";
     await loadScenario(); update();
   });
   $("preset").addEventListener("change", () => { state.p = $("preset").value; update(); });
   $("runs").addEventListener("change", update);
   $("seed").addEventListener("change", update);
   $("search").addEventListener("input", renderEvents);
+  $("readings-all").addEventListener("change", pickReadings);
   for (const r of document.querySelectorAll("input[name=layout]")) {
     r.addEventListener("change", () => { state.layout = r.value; renderPairs(); update(); });
   }

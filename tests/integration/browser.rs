@@ -1320,3 +1320,94 @@ fn explain_says_which_run_and_explains_the_what_ifs_run() {
         b.screenshot(&format!("page-{w}x{h}-explain.png"));
     }
 }
+
+// Contested readings: a teacher picks a reading, the link reopens it, and "all" shows
+// what holds under every reading.
+#[test]
+fn a_teacher_picks_a_contested_reading_and_the_link_reopens_it() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let s = server(&shipped());
+    for (w, h) in [(1024, 768), (1920, 1080)] {
+        let b = Browser::open(&chromium, &driver, w, h);
+        b.go(&format!("{}?s={SINO}&runs=4", s.url));
+        b.until("the history as scripted", SVG_READY);
+        let panel = "return [document.querySelector('#readings').checkVisibility(), [...document.querySelectorAll('#reading-items select')].map((s) => [s.dataset.item, s.options[0].textContent, s.value]), document.querySelectorAll('.event .tag').length];";
+        assert_eq!(
+            b.js(panel),
+            json!([
+                true,
+                [
+                    [
+                        "yangtze_advice",
+                        "as written: moscow advised",
+                        "moscow_advised"
+                    ],
+                    [
+                        "korean_war",
+                        "as written: moscow and kim alone",
+                        "moscow_and_kim_alone"
+                    ],
+                    [
+                        "zhenbao_ambush",
+                        "as written: chinese ambush",
+                        "chinese_ambush"
+                    ]
+                ],
+                3
+            ])
+        );
+        assert!(
+            b.js("return document.querySelector('#reading-2-src').textContent;")
+                .as_str()
+                .unwrap()
+                .starts_with("Source: Westad 2017")
+        );
+
+        // The other reading of Zhenbao: its source shows, the link and the summary say it.
+        b.js("const s = document.querySelector('#reading-2'); s.value = 'soviet_patrol_first'; s.dispatchEvent(new Event('change'));");
+        b.until(
+            "the run read otherwise",
+            "return location.search.includes('r=zhenbao_ambush%3Dsoviet_patrol_first') && !document.querySelector('#chart.busy') && document.querySelector('#summary').textContent.includes('read as “soviet patrol first”');",
+        );
+        assert!(
+            b.js("return document.querySelector('#reading-2-src').textContent;")
+                .as_str()
+                .unwrap()
+                .contains("Renmin Ribao")
+        );
+        let link = b.js("return location.href;").as_str().unwrap().to_string();
+        b.go(&link);
+        b.until("the link reopened", SVG_READY);
+        assert_eq!(
+            b.js("return document.querySelector('#reading-2').value;"),
+            json!("soviet_patrol_first")
+        );
+        b.js("document.querySelector('#readings').scrollIntoView();");
+        b.screenshot(&format!("page-{w}x{h}-readings.png"));
+
+        // Every reading drawn: the choices give way, the summary says what holds.
+        b.click("#readings-all");
+        let held = b.until(
+            "what holds under every reading",
+            "const l = [...document.querySelectorAll('#summary ul.held li')].map((x) => x.textContent); return location.search.includes('r=all') && !document.querySelector('#chart.busy') && l.length ? l : null;",
+        );
+        let held: Vec<&str> = held
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        assert!(
+            held.iter().any(|l| l.contains("holds under every reading")),
+            "{held:?}"
+        );
+        assert_eq!(
+            b.js("return [...document.querySelectorAll('#reading-items select')].every((s) => s.disabled);"),
+            json!(true)
+        );
+        b.js("document.querySelector('#summary').scrollIntoView();");
+        b.screenshot(&format!("page-{w}x{h}-readings-all.png"));
+    }
+}

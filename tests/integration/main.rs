@@ -28,6 +28,7 @@ mod research;
 mod scenario;
 mod search;
 mod serve;
+mod serve_readings;
 mod shard;
 mod shipped;
 #[path = "../../benches/support/mod.rs"]
