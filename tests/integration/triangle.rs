@@ -270,3 +270,57 @@ fn the_baseline_meets_the_triangles_undisputed_checkpoints_and_shows_each_readin
     }
     assert!(dir.path().join("triangle.csv").exists());
 }
+
+/// With the pairs coupled, the triangle's "no Kissinger channel" reaches the pair none of
+/// its events names (the Soviet Union and the United States), and uncoupled it does not
+/// (docs/strategic-triangle.md, "Coupling"): the friend-of-my-enemy rule read off the runs.
+#[test]
+fn coupled_the_no_kissinger_what_if_reaches_the_third_pair_and_uncoupled_it_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let ran = diplosim(
+        &repo(""),
+        &[
+            "compare",
+            TRIANGLE,
+            "scenarios/counterfactuals/triangle_no_kissinger_channel.ron",
+            "docs/coupling/coupled_history.ron",
+            "docs/coupling/no_kissinger_channel_coupled.ron",
+            "--runs",
+            "20",
+            "--out",
+            out,
+        ],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let text = std::fs::read_to_string(dir.path().join("compare.csv")).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let (uncoupled, history, coupled) = (
+        col("triangle_no_kissinger_channel_diff"),
+        col("coupled_history"),
+        col("no_kissinger_channel_coupled"),
+    );
+    let (mut moved, mut months) = (0.0, 0);
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[1] != "soviet_union/united_states" || !("1972".."1979").contains(&&f[0][..4]) {
+            continue;
+        }
+        assert_eq!(
+            f[uncoupled], "0.0000",
+            "uncoupled, the third pair moved: {line}"
+        );
+        moved += f[coupled].parse::<f64>().unwrap() - f[history].parse::<f64>().unwrap();
+        months += 1;
+    }
+    assert_eq!(months, 84);
+    // Without the opening, China and the United States stay foes, and so the enemy of
+    // China's enemy warms: the Soviet-US line is warmer, on average, in 1972-1978.
+    let mean = moved / months as f64;
+    assert!(
+        mean > 0.3,
+        "coupled, the Soviet-US pair moved {mean:.2} on average"
+    );
+}
