@@ -214,11 +214,11 @@ impl Scores {
     }
 }
 
-/// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; `observe` sees
-/// every run (in no set order). A run that stops is reported: the first in seed order.
 /// The fewest runs a chunk of [`scores_of`] is given (fewer when there are fewer runs).
 const MIN_RUNS_PER_CHUNK: usize = 25;
 
+/// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; `observe` sees
+/// every run (in no set order). A run that stops is reported: the first in seed order.
 fn scores_of(
     sc: &Scenario,
     seeds: Seeds,
