@@ -92,6 +92,20 @@ pub enum ExperimentError {
     },
 }
 
+impl ExperimentError {
+    /// This error with a run that stopped named after the variant `name` it belonged to
+    /// (other errors as they are).
+    pub fn of_variant(self, name: &str) -> ExperimentError {
+        match self {
+            ExperimentError::Run(source) => ExperimentError::Variant {
+                variant: name.to_string(),
+                source,
+            },
+            e => e,
+        }
+    }
+}
+
 /// The seeds of an experiment: run `i` uses `first + i`, wrapping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Seeds {

@@ -175,13 +175,7 @@ pub fn study_on_baseline(
     let pairs = show.of(base);
     let first = Simulation::new(base).run(seeds.first)?;
     let c = experiment::compare_of_scores(base, &[w.name], seeds, base_scores, |_| {
-        experiment::monthly_scores(w.scenario, seeds, &()).map_err(|e| match e {
-            ExperimentError::Run(source) => ExperimentError::Variant {
-                variant: w.name.to_string(),
-                source,
-            },
-            e => e,
-        })
+        experiment::monthly_scores(w.scenario, seeds, &()).map_err(|e| e.of_variant(w.name))
     })?;
     what_if_outcome(base, w, seeds, show, first, pairs, c)
 }
@@ -239,15 +233,8 @@ pub fn study_drawn(
     let variant = variant.unwrap_or(plan);
     let mut variant_rows = Vec::new();
     let c = experiment::compare_of_scores(base, &[w.name], seeds, base_rows.clone(), |_| {
-        let rows = experiment::monthly_scores_read(w.scenario, seeds, variant, &()).map_err(
-            |e| match e {
-                ExperimentError::Run(source) => ExperimentError::Variant {
-                    variant: w.name.to_string(),
-                    source,
-                },
-                e => e,
-            },
-        )?;
+        let rows = experiment::monthly_scores_read(w.scenario, seeds, variant, &())
+            .map_err(|e| e.of_variant(w.name))?;
         variant_rows = rows.clone();
         Ok(rows)
     })?;

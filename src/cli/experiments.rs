@@ -12,7 +12,7 @@ use super::{CliError, Work};
 use crate::chart::Layout;
 use crate::date::Date;
 use crate::engine::Simulation;
-use crate::experiment::{self, ExperimentError, Progress, Seeds, Variant};
+use crate::experiment::{self, Progress, Seeds, Variant};
 use crate::output::OutputError;
 use crate::readings::{Mode, Plan};
 use crate::report;
@@ -381,13 +381,7 @@ pub(super) fn compare(
             let c = experiment::compare_of_scores(sc, &names, seeds, base_rows, |k| {
                 let values =
                     experiment::monthly_scores_read(list[k].scenario, seeds, &plans[k], progress)
-                        .map_err(|e| match e {
-                        ExperimentError::Run(source) => ExperimentError::Variant {
-                            variant: list[k].name.to_string(),
-                            source,
-                        },
-                        e => e,
-                    })?;
+                        .map_err(|e| e.of_variant(list[k].name))?;
                 keep(list[k].name, &values);
                 if plan.drawn() {
                     read_rows.push(values.clone());
@@ -404,13 +398,7 @@ pub(super) fn compare(
             keep("baseline", &base_rows);
             let c = experiment::compare_of_scores(sc, &names, seeds, base_rows, |k| {
                 let values = experiment::monthly_scores(list[k].scenario, seeds, progress)
-                    .map_err(|e| match e {
-                        ExperimentError::Run(source) => ExperimentError::Variant {
-                            variant: list[k].name.to_string(),
-                            source,
-                        },
-                        e => e,
-                    })?;
+                    .map_err(|e| e.of_variant(list[k].name))?;
                 keep(list[k].name, &values);
                 Ok(values)
             });

@@ -11,6 +11,11 @@ use diplosim::record::Run;
 use diplosim::scenario::Scenario;
 use diplosim::scenario::file::ScenarioFile;
 
+/// A path from the repository's root (`scenarios/...`, `docs/...`).
+pub fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
 /// A file under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,18 +1,12 @@
 //! Every shipped scenario loads and runs; the Sino-Soviet baseline meets its documented
 //! timeline.
 
-use std::path::{Path, PathBuf};
-
 use diplosim::record;
 use diplosim::scenario::Scenario;
 
 use crate::common::*;
 
 const SINO_SOVIET: &str = "scenarios/sino_soviet_1917_1991.ron";
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
 
 fn sino_soviet() -> Scenario {
     Scenario::load(&repo(SINO_SOVIET)).unwrap_or_else(|e| panic!("{e}"))

@@ -2,8 +2,6 @@
 //! changing its pair's numbers, meets every checkpoint of its three pairs, and its three
 //! relations have the signs the literature gives the periods of the triangle.
 
-use std::path::{Path, PathBuf};
-
 use diplosim::record;
 use diplosim::scenario::Scenario;
 
@@ -11,10 +9,6 @@ use crate::common::*;
 
 const TRIANGLE: &str = "scenarios/strategic_triangle_1949_1991.ron";
 const SINO_SOVIET: &str = "scenarios/sino_soviet_1917_1991.ron";
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
 
 fn triangle() -> Scenario {
     Scenario::load(&repo(TRIANGLE)).unwrap_or_else(|e| panic!("{e}"))
