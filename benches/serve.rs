@@ -224,15 +224,15 @@ fn parts(c: &mut Criterion) {
         told: Default::default(),
     };
     let show = Show::default();
-    let base = experiment::monthly_scores(&sc, seeds, &()).unwrap();
-    let o = lab::study_on_baseline(&sc, w, seeds, &show, base.clone()).unwrap();
+    let base = lab::Baseline::of(&sc, seeds).unwrap();
+    let o = lab::study_on_baseline(&sc, w, seeds, &show, &base).unwrap();
     let mut g = c.benchmark_group("parts");
     g.sample_size(20).measurement_time(Duration::from_secs(6));
     g.bench_function("paired_runs_one_side_200", |b| {
         b.iter(|| experiment::monthly_scores(&cf.scenario, seeds, &()).unwrap())
     });
     g.bench_function("whatif_on_kept_baseline_200", |b| {
-        b.iter(|| lab::study_on_baseline(&sc, w, seeds, &show, base.clone()).unwrap())
+        b.iter(|| lab::study_on_baseline(&sc, w, seeds, &show, &base).unwrap())
     });
     g.bench_function("chart_svg", |b| {
         b.iter(|| diplosim::chart::render_svg(&o.chart).unwrap())

@@ -229,7 +229,7 @@ impl Scores {
 }
 
 /// The fewest runs a chunk of [`scores_of`] is given (fewer when there are fewer runs).
-const MIN_RUNS_PER_CHUNK: usize = 25;
+const MIN_RUNS_PER_CHUNK: usize = 50;
 
 /// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; `observe` sees
 /// every run (in no set order). A run that stops is reported: the first in seed order.
@@ -256,8 +256,9 @@ fn scores_of_each(
     // `within_budget` has bounded runs x months, so these fit a usize.
     let runs = seeds.runs as usize;
     let mut values = vec![0.0; runs * months];
-    // Eight chunks a thread balance a loaded machine; at least 25 runs a chunk keep the
-    // assembling of its simulation (about a run's work) under 5% of it.
+    // Eight chunks a thread balance a loaded machine; at least 50 runs a chunk keep the
+    // assembling of its simulation (about a run's work) under 2% of it (a 200-run
+    // what-if is four chunks).
     let per_chunk = runs
         .div_ceil(rayon::current_num_threads() * 8)
         .max(MIN_RUNS_PER_CHUNK);
@@ -348,7 +349,11 @@ pub fn percentiles(values: &mut [f64], ps: &[f64]) -> Vec<f64> {
         .collect();
     ranks.sort_unstable();
     ranks.dedup();
-    select(values, &ranks, 0);
+    // A column of one value (every run alike, as before a what-if's first change) is in
+    // order already.
+    if values.iter().any(|v| v.to_bits() != values[0].to_bits()) {
+        select(values, &ranks, 0);
+    }
     ps.iter()
         .map(|&p| {
             let h = (n - 1) as f64 * p;
@@ -426,6 +431,34 @@ pub fn monthly_scores(
     on_pool(seeds.runs, || {
         Ok(scores_of(sc, seeds, cells(sc), progress, |_| ())?.values)
     })
+}
+
+/// As [`monthly_scores`], with the run of the first seed kept whole (its samples and the
+/// events that fired), which a chart marks: taken from the runs themselves, not run
+/// again.
+pub fn monthly_scores_and_first(
+    sc: &Scenario,
+    seeds: Seeds,
+    progress: &dyn Progress,
+) -> Result<(Vec<f64>, Run), ExperimentError> {
+    let days = months(sc);
+    within_budget(seeds, days.len(), sc.pairs.len() as u64)?;
+    let first = std::sync::Mutex::new(None);
+    let values = on_pool(seeds.runs, || {
+        scores_of(sc, seeds, cells(sc), progress, |run| {
+            if run.seed == seeds.first {
+                *first.lock().unwrap_or_else(|e| e.into_inner()) = Some(run.clone());
+            }
+        })
+    })?
+    .values;
+    let first = first.into_inner().unwrap_or_else(|e| e.into_inner());
+    let first = match first {
+        Some(run) => run,
+        // No runs asked: the first seed's run alone.
+        None => Simulation::new(sc).run(seeds.first)?,
+    };
+    Ok((values, first))
 }
 
 /// As [`monthly_scores`], each run reading the scenario as `plan` says: the scenario
@@ -586,7 +619,7 @@ fn compare_on(
     let cells = days.len() * baseline.pairs.len();
     let base = scores_of(baseline, seeds, cells, progress, |_| ())?;
     let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
-    compare_of_scores(baseline, &names, seeds, base.values, |k| {
+    compare_of_scores(baseline, &names, seeds, &base.values, |k| {
         let v = &variants[k];
         let scores = scores_of(v.scenario, seeds, cells, progress, |_| ()).map_err(|source| {
             ExperimentError::Variant {
@@ -605,20 +638,17 @@ pub fn compare_of_scores(
     baseline: &Scenario,
     names: &[&str],
     seeds: Seeds,
-    base_values: Vec<f64>,
+    base_values: &[f64],
     mut variant_scores: impl FnMut(usize) -> Result<Vec<f64>, ExperimentError>,
 ) -> Result<Comparison, ExperimentError> {
     let days = months(baseline);
     let cells = cells(baseline);
-    let base = Scores {
-        months: cells,
-        values: base_values,
-    };
-    let runs = base.runs();
+    let runs = base_values.len() / cells.max(1);
+    let base = |k: usize, m: usize| base_values[k * cells + m];
     let base_mean = per_month(
         cells,
         runs,
-        |m, col| col.extend((0..runs).map(|k| base.at(k, m))),
+        |m, col| col.extend((0..runs).map(|k| base(k, m))),
         |col| mean(col),
     );
     let mut out = Vec::new();
@@ -638,7 +668,7 @@ pub fn compare_of_scores(
         let stats = per_month(
             cells,
             runs,
-            |m, col| col.extend((0..runs).map(|k| var.at(k, m) - base.at(k, m))),
+            |m, col| col.extend((0..runs).map(|k| var.at(k, m) - base(k, m))),
             |col| {
                 let diff = mean(col);
                 let abs = col.iter().map(|d| d.abs()).sum::<f64>() / col.len() as f64;
@@ -1070,6 +1100,41 @@ mod tests {
             assert!((a - b).abs() < 1e-12, "{p:?}");
         }
         assert_eq!(percentiles(&mut [7.0], &PERCENTILES), vec![7.0; 5]);
+    }
+
+    #[test]
+    fn a_column_of_one_value_gives_it_at_every_percentile() {
+        // Every run alike, as before a what-if's first change: the value itself, signed
+        // zero included, as the interpolation between equal neighbours gives it.
+        for x in [0.0, -0.0, 1.5, -2.25] {
+            let want: Vec<u64> = PERCENTILES
+                .iter()
+                .map(|&p| {
+                    let h = 199.0 * p;
+                    (x + (h - h.floor()) * (x - x)).to_bits()
+                })
+                .collect();
+            let got: Vec<u64> = (percentiles(&mut vec![x; 200], &PERCENTILES).iter())
+                .map(|g| g.to_bits())
+                .collect();
+            assert_eq!(got, want, "{x}");
+        }
+    }
+
+    #[test]
+    fn the_first_run_kept_from_the_runs_is_the_run_of_the_first_seed() {
+        let sc = Scenario::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small.ron"),
+        )
+        .expect("the fixture loads");
+        let seeds = Seeds { first: 7, runs: 60 };
+        let (scores, first) = monthly_scores_and_first(&sc, seeds, &()).expect("the runs run");
+        assert_eq!(
+            scores,
+            monthly_scores(&sc, seeds, &()).expect("the runs run")
+        );
+        assert_eq!(first, Simulation::new(&sc).run(7).expect("the run runs"));
+        assert_eq!(first.seed, 7);
     }
 
     #[test]

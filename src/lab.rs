@@ -158,26 +158,60 @@ pub fn study_of(
         seeds,
         &(),
     )?;
-    what_if_outcome(base, w, seeds, show, first, pairs, c)
+    let variant_first = Simulation::new(w.scenario).run(seeds.first)?;
+    what_if_outcome(base, w, seeds, show, (first, variant_first), pairs, c)
 }
 
-/// [`study_of`] of a what-if, from the monthly scores of the baseline's runs on `seeds`
-/// (as [`experiment::monthly_scores`] lays them out) computed before: the same outcome,
-/// bit for bit, without running the baseline again. The server keeps those scores, which
-/// every what-if on the same scenario and seeds shares.
+/// The baseline's side of every what-if on one scenario and seeds: the monthly scores of
+/// its runs (as [`experiment::monthly_scores`] lays them out) and its run of the first
+/// seed, whose events the chart marks. The server keeps it for every what-if to share.
+#[derive(Clone, Debug)]
+pub struct Baseline {
+    /// The monthly scores of the runs.
+    pub scores: Vec<f64>,
+    /// The run of the first seed, whole.
+    pub first: Run,
+}
+
+impl Baseline {
+    /// Runs the baseline on `seeds`.
+    pub fn of(base: &Scenario, seeds: Seeds) -> Result<Baseline, ExperimentError> {
+        let (scores, first) = experiment::monthly_scores_and_first(base, seeds, &())?;
+        Ok(Baseline { scores, first })
+    }
+
+    /// Bytes it holds, about: what a cache of baselines counts.
+    pub fn bytes(&self) -> usize {
+        self.scores.len() * size_of::<f64>()
+            + self.first.samples.len() * size_of::<record::Sample>()
+            + self.first.fired.len() * size_of::<crate::model::FiredEvent>()
+    }
+}
+
+/// [`study_of`] of a what-if, from the baseline's side computed before ([`Baseline`]):
+/// the same outcome, bit for bit, without running the baseline again. The what-if's run of
+/// the first seed, which the chart marks, is one of its paired runs, kept.
 pub fn study_on_baseline(
     base: &Scenario,
     w: WhatIf<'_>,
     seeds: Seeds,
     show: &Show,
-    base_scores: Vec<f64>,
+    baseline: &Baseline,
 ) -> Result<Outcome, ExperimentError> {
     let pairs = show.of(base);
-    let first = Simulation::new(base).run(seeds.first)?;
-    let c = experiment::compare_of_scores(base, &[w.name], seeds, base_scores, |_| {
-        experiment::monthly_scores(w.scenario, seeds, &()).map_err(|e| e.of_variant(w.name))
+    let mut variant_first = None;
+    let c = experiment::compare_of_scores(base, &[w.name], seeds, &baseline.scores, |_| {
+        let (scores, first) = experiment::monthly_scores_and_first(w.scenario, seeds, &())
+            .map_err(|e| e.of_variant(w.name))?;
+        variant_first = Some(first);
+        Ok(scores)
     })?;
-    what_if_outcome(base, w, seeds, show, first, pairs, c)
+    let variant_first = match variant_first {
+        Some(run) => run,
+        None => Simulation::new(w.scenario).run(seeds.first)?,
+    };
+    let first = baseline.first.clone();
+    what_if_outcome(base, w, seeds, show, (first, variant_first), pairs, c)
 }
 
 fn what_if_outcome(
@@ -185,11 +219,10 @@ fn what_if_outcome(
     w: WhatIf<'_>,
     seeds: Seeds,
     show: &Show,
-    first: Run,
+    (first, variant_first): (Run, Run),
     pairs: Vec<usize>,
     c: Comparison,
 ) -> Result<Outcome, ExperimentError> {
-    let variant_first = Simulation::new(w.scenario).run(seeds.first)?;
     let mut chart = crate::report::compare_chart(base, &c, &first, &[w.title], &[w.question]);
     chart.title = format!("What if? {}", w.title);
     chart.changes = w.changes.to_vec();
@@ -232,7 +265,7 @@ pub fn study_drawn(
     };
     let variant = variant.unwrap_or(plan);
     let mut variant_rows = Vec::new();
-    let c = experiment::compare_of_scores(base, &[w.name], seeds, base_rows.clone(), |_| {
+    let c = experiment::compare_of_scores(base, &[w.name], seeds, &base_rows, |_| {
         let rows = experiment::monthly_scores_read(w.scenario, seeds, variant, &())
             .map_err(|e| e.of_variant(w.name))?;
         variant_rows = rows.clone();
@@ -263,7 +296,16 @@ pub fn study_drawn(
         scenario: &variant_read,
         ..w
     };
-    let mut o = what_if_outcome(base, w, seeds, show, first, show.of(base), c)?;
+    let variant_first = Simulation::new(&variant_read).run(seeds.first)?;
+    let mut o = what_if_outcome(
+        base,
+        w,
+        seeds,
+        show,
+        (first, variant_first),
+        show.of(base),
+        c,
+    )?;
     o.held = Some(crate::report::readings_text(plan, &all));
     Ok(o)
 }

@@ -378,7 +378,7 @@ pub(super) fn compare(
             if plan.drawn() {
                 read_rows.push(base_rows.clone());
             }
-            let c = experiment::compare_of_scores(sc, &names, seeds, base_rows, |k| {
+            let c = experiment::compare_of_scores(sc, &names, seeds, &base_rows, |k| {
                 let values =
                     experiment::monthly_scores_read(list[k].scenario, seeds, &plans[k], progress)
                         .map_err(|e| e.of_variant(list[k].name))?;
@@ -396,7 +396,7 @@ pub(super) fn compare(
             progress.start(seeds.runs * (1 + list.len() as u64));
             let base_rows = experiment::monthly_scores(sc, seeds, progress)?;
             keep("baseline", &base_rows);
-            let c = experiment::compare_of_scores(sc, &names, seeds, base_rows, |k| {
+            let c = experiment::compare_of_scores(sc, &names, seeds, &base_rows, |k| {
                 let values = experiment::monthly_scores(list[k].scenario, seeds, progress)
                     .map_err(|e| e.of_variant(list[k].name))?;
                 keep(list[k].name, &values);
@@ -429,7 +429,7 @@ pub(super) fn compare(
             let base_rows = curves.next().unwrap_or_default().concat();
             keep("baseline", &base_rows);
             let mut rest: Vec<Vec<Vec<f64>>> = curves.collect();
-            experiment::compare_of_scores(sc, &names, seeds, base_rows, |k| {
+            experiment::compare_of_scores(sc, &names, seeds, &base_rows, |k| {
                 let values = std::mem::take(&mut rest[k]).concat();
                 keep(names[k], &values);
                 Ok(values)

@@ -590,9 +590,7 @@ async fn kept_answer(
                     (w, _) if let Some((plan, variant)) = &p.drawn => {
                         lab::study_drawn(sc, w, p.seeds, &p.show, plan, variant.as_ref())
                     }
-                    (Some(w), Some(base)) => {
-                        lab::study_on_baseline(sc, w, p.seeds, &p.show, base.to_vec())
-                    }
+                    (Some(w), Some(base)) => lab::study_on_baseline(sc, w, p.seeds, &p.show, &base),
                     (w, _) => lab::study_of(sc, w, p.seeds, &p.show),
                 })?;
                 present(&p, &o)
@@ -603,9 +601,10 @@ async fn kept_answer(
     Ok(stored.into_response(found))
 }
 
-/// The monthly scores of the baseline's runs on a state's seeds, which every what-if on
-/// them is compared with: kept, or computed (a heavy turn) once for all who ask at once.
-async fn baseline(app: &Arc<App>, p: &Prepared) -> Result<Arc<Vec<f64>>, Reply> {
+/// The baseline's side on a state's seeds (its runs' monthly scores and first run), which
+/// every what-if on them is compared with: kept, or computed (a heavy turn) once for all
+/// who ask at once.
+async fn baseline(app: &Arc<App>, p: &Prepared) -> Result<Arc<lab::Baseline>, Reply> {
     let endpoint = format!("baseline{}", super::readings::key_part(&p.readings));
     let key = cache::canonical(&cache::Question {
         endpoint: &endpoint,
@@ -624,7 +623,7 @@ async fn baseline(app: &Arc<App>, p: &Prepared) -> Result<Arc<Vec<f64>>, Reply> 
             a.heavy
                 .run(move || {
                     b.pool
-                        .install(|| experiment::monthly_scores(&loaded.scenario, seeds, &()))
+                        .install(|| lab::Baseline::of(&loaded.scenario, seeds))
                         .map(Arc::new)
                         .map_err(Reply::from)
                 })

@@ -40,7 +40,7 @@ pub struct App {
     pub(super) addresses: Vec<String>,
     /// The monthly scores of a scenario's runs on some seeds, which every what-if on
     /// them is compared with, by scenario, file time and seeds.
-    pub(super) baselines: Flight<Arc<Vec<f64>>>,
+    pub(super) baselines: Flight<Arc<crate::lab::Baseline>>,
 }
 
 /// An answer as it is sent: its type, the file name it downloads as (if it is a
@@ -58,9 +58,9 @@ impl Weigh for Stored {
     }
 }
 
-impl Weigh for Arc<Vec<f64>> {
+impl Weigh for Arc<crate::lab::Baseline> {
     fn weight(&self) -> usize {
-        self.len() * size_of::<f64>()
+        self.bytes()
     }
 }
 
