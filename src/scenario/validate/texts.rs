@@ -155,7 +155,7 @@ struct Controls(Vec<(At, String)>);
 impl Controls {
     /// A one-line text (a name, a title, a source): no control character at all.
     fn short(&mut self, text: &str, at: impl FnOnce() -> At) {
-        if let Some(c) = text.chars().find(|c| c.is_control()) {
+        if let Some(c) = first_control(text, |_| true) {
             self.0.push((at(), control_message(text, c)));
         }
     }
@@ -163,12 +163,22 @@ impl Controls {
     /// A text that may run over lines (`description`, `note`): line breaks and tabs
     /// allowed.
     fn long(&mut self, text: &str, at: impl FnOnce() -> At) {
-        if let Some(c) = text
-            .chars()
-            .find(|&c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-        {
+        if let Some(c) = first_control(text, |c| c != '\n' && c != '\t' && c != '\r') {
             self.0.push((at(), control_message(text, c)));
         }
+    }
+}
+
+/// The first control character of `text` that `refused` refuses. Texts are mostly
+/// ASCII, whose control characters are the bytes below 0x20 and 0x7F: those are found
+/// byte by byte, without decoding characters (notes run to kilobytes).
+fn first_control(text: &str, refused: impl Fn(char) -> bool) -> Option<char> {
+    if text.is_ascii() {
+        (text.bytes())
+            .map(char::from)
+            .find(|&c| (c < ' ' || c == '\x7f') && refused(c))
+    } else {
+        text.chars().find(|&c| c.is_control() && refused(c))
     }
 }
 
@@ -185,6 +195,23 @@ pub(super) fn control_message(text: &str, c: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_and_other_texts_find_the_same_control_characters() {
+        // Every ASCII character, alone and after a non-ASCII letter (which takes the
+        // path that decodes characters), and C1 controls, which only that path meets.
+        for b in 0..=0x7f_u8 {
+            let c = char::from(b);
+            let ascii = format!("ab{c}");
+            let other = format!("é{c}");
+            let expected = c.is_control().then_some(c);
+            assert_eq!(first_control(&ascii, |_| true), expected, "{b:#x}");
+            assert_eq!(first_control(&other, |_| true), expected, "{b:#x}");
+        }
+        assert_eq!(first_control("a\u{85}b", |_| true), Some('\u{85}'));
+        assert_eq!(first_control("a\nb\u{7}", |c| c != '\n'), Some('\u{7}'));
+        assert_eq!(first_control("a\n\tb", |c| c != '\n' && c != '\t'), None);
+    }
 
     #[test]
     fn control_characters_are_named_by_code_point() {
