@@ -81,14 +81,14 @@ fn check(file: ScenarioFile, path: &Path) -> (Scenario, Validator) {
         warnings: Found::default(),
         span_days: (end.day() - start.day()).max(0) as u32,
     };
-    let contested = (file.events.iter().any(|e| !e.readings.is_empty())
-        || (file.timeline.checkpoints.iter()).any(|c| !c.readings.is_empty()))
-    .then(|| file.clone());
-    let mut scenario = v.scenario(file);
-    if let Some(file) = contested {
+    let mut file = file;
+    let mut scenario = v.scenario(&file);
+    if (file.events.iter().any(|e| !e.readings.is_empty()))
+        || (file.timeline.checkpoints.iter()).any(|c| !c.readings.is_empty())
+    {
         let contested = v.readings(&file);
         if v.problems.is_empty() {
-            v.each_reading(&file, &contested);
+            v.each_reading(&mut file, &contested);
         }
         scenario.contested = contested;
         scenario.read_from = Some(Arc::new((file, path.to_path_buf())));
@@ -292,14 +292,17 @@ impl Validator {
         );
     }
 
-    fn scenario(&mut self, f: ScenarioFile) -> Scenario {
+    /// The scenario `f` describes, its problems and warnings noted. `f` is borrowed, not
+    /// taken: the contested readings validate the file once for each, with the reading
+    /// put in place and taken out again ([`Validator::each_reading`]), not a copy each.
+    fn scenario(&mut self, f: &ScenarioFile) -> Scenario {
         let top = Subject::Scenario;
         let root = At::root();
         if let Some((message, hint)) = folder_name_problem(&f.name) {
             self.problems
                 .push(top.clone(), root.field("name"), message, Some(hint));
         }
-        self.texts(&f);
+        self.texts(f);
         if !f.include.is_empty() {
             self.problems.push(
                 top.clone(),
@@ -311,9 +314,8 @@ impl Validator {
         // Checkpoints and eras lie in the span shown; everything else in the span
         // simulated, which starts earlier when included files run a prelude.
         let shown = f.span;
-        let mut f = f;
-        f.span.0 = f.prelude.unwrap_or(shown.0).min(shown.0);
-        let (start, end) = f.span;
+        let span = (f.prelude.unwrap_or(shown.0).min(shown.0), shown.1);
+        let (start, end) = span;
         if start >= end {
             self.problems.push(
                 top.clone(),
@@ -333,8 +335,8 @@ impl Validator {
             events: HashMap::new(),
             axes: HashMap::new(),
             appointed: HashSet::new(),
-            rulers: effects::rule_periods(&f),
-            span: (f.span.0.day(), f.span.1.day()),
+            rulers: effects::rule_periods(f, span),
+            span: (span.0.day(), span.1.day()),
             state_ids: f.states.iter().map(|s| s.id.clone()).collect(),
             pairs: Vec::new(),
             nominal: HashMap::new(),
@@ -471,7 +473,7 @@ impl Validator {
         let pairs = self.pairs(&f.pairs, structure, &scale, &mut names);
         let parties = self.parties(&f.parties, &names, f.axes.len());
         let states = self.states(&f.states, &names, &parties);
-        let leaders = self.leaders(&f.leaders, &names, &parties, f.span);
+        let leaders = self.leaders(&f.leaders, &names, &parties, span);
         let actors = self.actors(&f.actors);
         let mut fades: Vec<f64> = Vec::new();
         let events: Vec<Event> = f
@@ -481,7 +483,7 @@ impl Validator {
             .map(|(i, e)| {
                 let at = root.field("events").index(i);
                 self.event(
-                    e, at, &f, &names, &scale, &leaders, &actors, &parties, &mut fades,
+                    e, at, span, &names, &scale, &leaders, &actors, &parties, &mut fades,
                 )
             })
             .collect();
@@ -529,14 +531,14 @@ impl Validator {
             );
         }
         Scenario {
-            name: f.name,
-            title: f.title,
-            description: f.description,
+            name: f.name.clone(),
+            title: f.title.clone(),
+            description: f.description.clone(),
             span: shown,
-            start: f.span.0,
+            start: span.0,
             scale,
-            sources: f.sources,
-            axes: f.axes,
+            sources: f.sources.clone(),
+            axes: f.axes.clone(),
             states,
             pairs,
             parties,

@@ -1034,3 +1034,21 @@ fn triangle_checkpoints_need_a_triangle() {
     );
     assert!(ps[0].location.is_some());
 }
+
+#[test]
+fn validating_each_reading_leaves_the_file_kept_for_reading_as_written() {
+    // Each reading is put in place in the file and taken out again; the file kept for
+    // `Scenario::read` must be the file as written, whatever the readings replace.
+    let path = Path::new("tests/fixtures/contested.ron");
+    let text = std::fs::read_to_string(path).unwrap();
+    let file: crate::scenario::file::ScenarioFile =
+        crate::scenario::source::parse(&text, path).unwrap();
+    let scenario = Scenario::from_str(&text, path).unwrap();
+    assert!(
+        scenario.contested.len() >= 2,
+        "the fixture contests an event and a checkpoint"
+    );
+    let kept = &scenario.read_from.as_ref().unwrap().0;
+    let json = |f: &crate::scenario::file::ScenarioFile| serde_json::to_string(f).unwrap();
+    assert_eq!(json(kept), json(&file));
+}
