@@ -82,13 +82,13 @@ fn check(file: ScenarioFile, path: &Path) -> (Scenario, Validator) {
         span_days: (end.day() - start.day()).max(0) as u32,
     };
     let mut file = file;
-    let mut scenario = v.scenario(&file);
+    let (mut scenario, names) = v.scenario(&file, None);
     if (file.events.iter().any(|e| !e.readings.is_empty()))
         || (file.timeline.checkpoints.iter()).any(|c| !c.readings.is_empty())
     {
         let contested = v.readings(&file);
         if v.problems.is_empty() {
-            v.each_reading(&mut file, &contested);
+            v.each_reading(&mut file, &contested, &names, &scenario.events);
         }
         scenario.contested = contested;
         scenario.read_from = Some(Arc::new((file, path.to_path_buf())));
@@ -150,6 +150,7 @@ struct Validator {
 }
 
 /// Names of the entities that events and effects refer to.
+#[derive(PartialEq)]
 struct Names {
     states: HashMap<String, usize>,
     parties: HashMap<String, usize>,
@@ -178,6 +179,26 @@ struct Names {
     /// The ids and titles of the dated events on each nominal day, in file order.
     dated: BTreeMap<Day, Vec<String>>,
     titles: HashMap<String, String>,
+}
+
+/// The file's own validation, which validates each contested reading with less work.
+///
+/// A reading changes one event's effects, or one checkpoint's range, quote and source
+/// ([`put_reading`]), and readings are validated only in a file without a problem. An
+/// event's validation ([`Validator::event`]) reads the event, its place in the file, the
+/// span, the names, and the scale, leaders, actors and parties, which are made from
+/// parts of the file that no reading changes and from the names. So under a reading whose
+/// names are the file's (a reading's effects can change who takes office or comes to
+/// power), every event but the one whose effects it replaces has the problems it had
+/// in the file's own validation: none. Those events are taken from there; the rest of the
+/// file is validated anew, the follow-up graph among it.
+struct Known<'a> {
+    /// The file's names.
+    names: &'a Names,
+    /// The file's events, validated.
+    events: &'a [Event],
+    /// The event whose effects the reading replaces (none for a checkpoint's reading).
+    changed: Option<usize>,
 }
 
 impl Names {
@@ -292,10 +313,12 @@ impl Validator {
         );
     }
 
-    /// The scenario `f` describes, its problems and warnings noted. `f` is borrowed, not
-    /// taken: the contested readings validate the file once for each, with the reading
-    /// put in place and taken out again ([`Validator::each_reading`]), not a copy each.
-    fn scenario(&mut self, f: &ScenarioFile) -> Scenario {
+    /// The scenario `f` describes, its problems and warnings noted, and the names it
+    /// declares. `f` is borrowed, not taken: the contested readings validate the file
+    /// once for each, with the reading put in place and taken out again
+    /// ([`Validator::each_reading`]), not a copy each. `known` is the file's own
+    /// validation when `f` is the file under one reading.
+    fn scenario(&mut self, f: &ScenarioFile, known: Option<&Known>) -> (Scenario, Names) {
         let top = Subject::Scenario;
         let root = At::root();
         if let Some((message, hint)) = folder_name_problem(&f.name) {
@@ -476,15 +499,27 @@ impl Validator {
         let leaders = self.leaders(&f.leaders, &names, &parties, span);
         let actors = self.actors(&f.actors);
         let mut fades: Vec<f64> = Vec::new();
+        // Under a reading, an event the reading leaves as it is was validated with the
+        // file, without a problem, and is taken as validated there when the names are the
+        // file's (see `Known`).
+        let known = known.filter(|k| *k.names == names);
         let events: Vec<Event> = f
             .events
             .iter()
             .enumerate()
-            .map(|(i, e)| {
-                let at = root.field("events").index(i);
-                self.event(
-                    e, at, span, &names, &scale, &leaders, &actors, &parties, &mut fades,
-                )
+            .map(|(i, e)| match known {
+                Some(k)
+                    if k.changed != Some(i)
+                        && let Some(event) = k.events.get(i) =>
+                {
+                    event.clone()
+                }
+                _ => {
+                    let at = root.field("events").index(i);
+                    self.event(
+                        e, at, span, &names, &scale, &leaders, &actors, &parties, &mut fades,
+                    )
+                }
             })
             .collect();
         self.follow_ups(&events, &f.events, &names);
@@ -530,7 +565,7 @@ impl Validator {
                 Some("split the span into several scenarios".to_string()),
             );
         }
-        Scenario {
+        let scenario = Scenario {
             name: f.name.clone(),
             title: f.title.clone(),
             description: f.description.clone(),
@@ -554,7 +589,8 @@ impl Validator {
             warnings: Vec::new(),
             contested: Vec::new(),
             read_from: None,
-        }
+        };
+        (scenario, names)
     }
 }
 

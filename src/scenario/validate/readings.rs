@@ -163,8 +163,15 @@ impl Validator {
 
     /// Validates `f` anew with each later reading of each contested item in place, alone,
     /// and reports what fails where the reading stands. Each reading is put in place in
-    /// `f` itself and taken out again, which leaves `f` as it was.
-    pub(super) fn each_reading(&mut self, f: &mut ScenarioFile, contested: &[Contested]) {
+    /// `f` itself and taken out again, which leaves `f` as it was. `names` and `events`
+    /// are those of `f`'s own validation, which found no problem (see [`Known`]).
+    pub(super) fn each_reading(
+        &mut self,
+        f: &mut ScenarioFile,
+        contested: &[Contested],
+        names: &Names,
+        events: &[Event],
+    ) {
         let root = At::root();
         for c in contested {
             for r in 1..c.readings.len() {
@@ -174,7 +181,15 @@ impl Validator {
                     warnings: Found::default(),
                     span_days: self.span_days,
                 };
-                let _ = v.scenario(f);
+                let known = Known {
+                    names,
+                    events,
+                    changed: match c.item {
+                        ContestedItem::Event(i) => Some(i),
+                        ContestedItem::Checkpoint(_) => None,
+                    },
+                };
+                let _ = v.scenario(f, Some(&known));
                 restore(f, c.item, replaced);
                 let (item, field, reading) = match c.item {
                     ContestedItem::Event(i) => {
