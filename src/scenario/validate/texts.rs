@@ -169,17 +169,25 @@ impl Controls {
     }
 }
 
-/// The first control character of `text` that `refused` refuses. Texts are mostly
-/// ASCII, whose control characters are the bytes below 0x20 and 0x7F: those are found
-/// byte by byte, without decoding characters (notes run to kilobytes).
+/// The first control character of `text` that `refused` refuses, found byte by byte
+/// without decoding characters (notes run to kilobytes). In UTF-8 the control
+/// characters are the bytes below 0x20 and 0x7F (no other character uses a byte below
+/// 0x80), and U+0080 to U+009F, written 0xC2 then 0x80 to 0x9F (0xC2 only ever leads a
+/// character).
 fn first_control(text: &str, refused: impl Fn(char) -> bool) -> Option<char> {
-    if text.is_ascii() {
-        (text.bytes())
-            .map(char::from)
-            .find(|&c| (c < ' ' || c == '\x7f') && refused(c))
-    } else {
-        text.chars().find(|&c| c.is_control() && refused(c))
-    }
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().find_map(|(i, &b)| {
+        let c = match b {
+            0x00..=0x1f | 0x7f => char::from(b),
+            // `char::from` of a byte is the character of that code point.
+            0xc2 => match bytes.get(i + 1) {
+                Some(&next @ 0x80..=0x9f) => char::from(next),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        refused(c).then_some(c)
+    })
 }
 
 /// "this text holds the control character U+0007 (after "Tre")".
@@ -197,20 +205,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ascii_and_other_texts_find_the_same_control_characters() {
-        // Every ASCII character, alone and after a non-ASCII letter (which takes the
-        // path that decodes characters), and C1 controls, which only that path meets.
-        for b in 0..=0x7f_u8 {
-            let c = char::from(b);
-            let ascii = format!("ab{c}");
-            let other = format!("é{c}");
-            let expected = c.is_control().then_some(c);
-            assert_eq!(first_control(&ascii, |_| true), expected, "{b:#x}");
-            assert_eq!(first_control(&other, |_| true), expected, "{b:#x}");
+    fn the_control_characters_found_byte_by_byte_are_those_of_the_characters() {
+        // Every character up to U+0800 (one- and two-byte UTF-8, C1 controls among
+        // them) and a few beyond, after ASCII and after a two-byte letter.
+        let others = ['\u{2028}', '\u{feff}', '\u{fffd}', '\u{1f600}'];
+        for c in ('\0'..='\u{7ff}').chain(others) {
+            for text in [format!("ab{c}z"), format!("é{c}z"), format!("{c}")] {
+                let expected = text.chars().find(|c| c.is_control());
+                assert_eq!(first_control(&text, |_| true), expected, "{:?}", c);
+            }
         }
-        assert_eq!(first_control("a\u{85}b", |_| true), Some('\u{85}'));
         assert_eq!(first_control("a\nb\u{7}", |c| c != '\n'), Some('\u{7}'));
         assert_eq!(first_control("a\n\tb", |c| c != '\n' && c != '\t'), None);
+        assert_eq!(first_control("\u{a0}\u{85}", |_| true), Some('\u{85}'));
     }
 
     #[test]
