@@ -3,7 +3,7 @@
 //! A what-if tells which events it changed by comparing each event of the variant with
 //! the base's as serialized to JSON ([`super::WhatIf::of`]). Writing JSON escapes every
 //! character of every text and formats every number: for a scenario of a hundred events
-//! that cost more than the rest of describing the what-if. A [`Shape`] is a compact byte
+//! that cost more than the rest of describing the what-if. A value's *shape* is a byte
 //! encoding of serde's data model, made so that two values have equal shapes exactly
 //! when `serde_json` writes them as equal text:
 //!
@@ -21,7 +21,7 @@
 //!
 //! What this encoding does not mirror exactly (`f32` and its own shortest text, byte
 //! arrays, `u128` beyond `i128`, map keys other than strings, which JSON turns into
-//! strings) makes [`write`] return `None`, and the caller compares JSON text instead.
+//! strings) makes [`write()`] return `None`, and the caller compares JSON text instead.
 
 use serde::Serialize;
 use serde::ser::{self, Impossible};
@@ -36,8 +36,8 @@ pub fn shape<T: Serialize + ?Sized>(value: &T) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Appends the shape of `value` to `out` (see [`shape`]); `None`, with some bytes
-/// appended, where it has none.
+/// Appends the shape of `value` to `out`: bytes equal for two values exactly when their
+/// JSON text is equal. `None`, with some bytes appended, where it has none.
 pub fn write<T: Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) -> Option<()> {
     value.serialize(&mut Encoder(out)).ok()
 }
