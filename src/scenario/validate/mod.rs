@@ -191,14 +191,15 @@ struct Names {
 /// names are the file's (a reading's effects can change who takes office or comes to
 /// power), every event but the one whose effects it replaces has the problems it had
 /// in the file's own validation: none. Those events are taken from there; the rest of the
-/// file is validated anew, the follow-up graph among it.
+/// file is validated anew, the follow-up graph among it. Likewise only the item's texts
+/// are checked for control characters: no other text changes.
 struct Known<'a> {
     /// The file's names.
     names: &'a Names,
     /// The file's events, validated.
     events: &'a [Event],
-    /// The event whose effects the reading replaces (none for a checkpoint's reading).
-    changed: Option<usize>,
+    /// The item whose reading is in place.
+    item: ContestedItem,
 }
 
 impl Names {
@@ -325,7 +326,10 @@ impl Validator {
             self.problems
                 .push(top.clone(), root.field("name"), message, Some(hint));
         }
-        self.texts(f);
+        match known {
+            Some(k) => self.texts_of_reading(f, k.item),
+            None => self.texts(f),
+        }
         if !f.include.is_empty() {
             self.problems.push(
                 top.clone(),
@@ -509,7 +513,7 @@ impl Validator {
             .enumerate()
             .map(|(i, e)| match known {
                 Some(k)
-                    if k.changed != Some(i)
+                    if k.item != ContestedItem::Event(i)
                         && let Some(event) = k.events.get(i) =>
                 {
                     event.clone()

@@ -184,10 +184,7 @@ impl Validator {
                 let known = Known {
                     names,
                     events,
-                    changed: match c.item {
-                        ContestedItem::Event(i) => Some(i),
-                        ContestedItem::Checkpoint(_) => None,
-                    },
+                    item: c.item,
                 };
                 let _ = v.scenario(f, Some(&known));
                 restore(f, c.item, replaced);

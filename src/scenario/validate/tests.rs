@@ -1059,7 +1059,6 @@ fn validating_each_reading_leaves_the_file_kept_for_reading_as_written() {
 /// reading in place.
 fn each_reading_both_ways(text: &str) -> (Vec<String>, Vec<String>) {
     use super::{Found, Known, Validator, put_reading};
-    use crate::scenario::ContestedItem;
     let path = Path::new("contested.ron");
     let file: crate::scenario::file::ScenarioFile =
         crate::scenario::source::parse(text, path).unwrap();
@@ -1080,10 +1079,7 @@ fn each_reading_both_ways(text: &str) -> (Vec<String>, Vec<String>) {
             let k = Known {
                 names: &names,
                 events: &scenario.events,
-                changed: match c.item {
-                    ContestedItem::Event(i) => Some(i),
-                    ContestedItem::Checkpoint(_) => None,
-                },
+                item: c.item,
             };
             for (given, out) in [(Some(&k), &mut known), (None, &mut whole)] {
                 let mut v = validator();
@@ -1124,6 +1120,14 @@ fn a_reading_finds_the_problems_of_the_whole_file_validated_with_it_in_place() {
         (
             war,
             "value: Uniform(-12.0, -10.0), fade: UntilEvent(\"never\"))",
+        ),
+        (
+            war,
+            "value: Uniform(-12.0, -10.0), fade: Permanent, label: \"a\u{7}war\")",
+        ),
+        (
+            war,
+            "value: Uniform(-12.0, -10.0), fade: Permanent), TakeOffice(leader: \"x\", office: \"\u{1b}\")",
         ),
         ("expect: Band(\"friendly\")", "expect: Band(\"sunny\")"),
     ];

@@ -60,22 +60,7 @@ impl Validator {
             found.short(&x.name, || at().field("name"));
         }
         for (k, e) in f.events.iter().enumerate() {
-            let at = || root.field("events").index(k);
-            found.short(&e.id, || at().field("id"));
-            found.short(&e.title, || at().field("title"));
-            found.short(&e.source, || at().field("source"));
-            for (j, x) in e.effects.iter().enumerate() {
-                let effect = || at().field("effects").index(j);
-                match x {
-                    EffectFile::Modifier { label: Some(l), .. } => {
-                        found.short(l, || effect().field("label"));
-                    }
-                    EffectFile::TakeOffice { office, .. } => {
-                        found.short(office, || effect().field("office"));
-                    }
-                    _ => {}
-                }
-            }
+            found.event(k, e);
         }
         for (k, x) in f.timeline.eras.iter().enumerate() {
             found.short(&x.label, || {
@@ -83,18 +68,7 @@ impl Validator {
             });
         }
         for (k, x) in f.timeline.checkpoints.iter().enumerate() {
-            let at = || root.field("timeline").field("checkpoints").index(k);
-            found.short(&x.id, || at().field("id"));
-            found.short(&x.quote, || at().field("quote"));
-            found.short(&x.source, || at().field("source"));
-            for (j, r) in x.readings.iter().enumerate() {
-                let reading = || at().field("readings").index(j);
-                found.short(&r.name, || reading().field("name"));
-                found.short(&r.source, || reading().field("source"));
-                if let Some(q) = &r.quote {
-                    found.short(q, || reading().field("quote"));
-                }
-            }
+            found.checkpoint(k, x);
         }
         for (k, e) in f.events.iter().enumerate() {
             for (j, r) in e.readings.iter().enumerate() {
@@ -136,6 +110,32 @@ impl Validator {
                 });
             }
         }
+        self.controls(found);
+    }
+
+    /// The texts of a contested reading's item, with the reading in place: the texts a
+    /// reading puts in place are those of its item (an event's effects, or a
+    /// checkpoint's quote and source), and every other text of the file is as it was
+    /// when the file was checked, without a problem.
+    pub(super) fn texts_of_reading(&mut self, f: &ScenarioFile, item: ContestedItem) {
+        let mut found = Controls::default();
+        match item {
+            ContestedItem::Event(k) => {
+                if let Some(e) = f.events.get(k) {
+                    found.event(k, e);
+                }
+            }
+            ContestedItem::Checkpoint(k) => {
+                if let Some(x) = f.timeline.checkpoints.get(k) {
+                    found.checkpoint(k, x);
+                }
+            }
+        }
+        self.controls(found);
+    }
+
+    /// A problem for each text found holding a control character.
+    fn controls(&mut self, found: Controls) {
         for (at, message) in found.0 {
             self.problems.push(
                 Subject::Text,
@@ -153,6 +153,44 @@ impl Validator {
 struct Controls(Vec<(At, String)>);
 
 impl Controls {
+    /// The one-line texts of event number `k`: its id, title, source, and its effects'
+    /// labels and offices.
+    fn event(&mut self, k: usize, e: &EventFile) {
+        let at = || At::root().field("events").index(k);
+        self.short(&e.id, || at().field("id"));
+        self.short(&e.title, || at().field("title"));
+        self.short(&e.source, || at().field("source"));
+        for (j, x) in e.effects.iter().enumerate() {
+            let effect = || at().field("effects").index(j);
+            match x {
+                EffectFile::Modifier { label: Some(l), .. } => {
+                    self.short(l, || effect().field("label"));
+                }
+                EffectFile::TakeOffice { office, .. } => {
+                    self.short(office, || effect().field("office"));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The texts of checkpoint number `k`: its id, quote and source, and its readings'
+    /// names, sources and quotes.
+    fn checkpoint(&mut self, k: usize, x: &CheckpointFile) {
+        let at = || At::root().field("timeline").field("checkpoints").index(k);
+        self.short(&x.id, || at().field("id"));
+        self.short(&x.quote, || at().field("quote"));
+        self.short(&x.source, || at().field("source"));
+        for (j, r) in x.readings.iter().enumerate() {
+            let reading = || at().field("readings").index(j);
+            self.short(&r.name, || reading().field("name"));
+            self.short(&r.source, || reading().field("source"));
+            if let Some(q) = &r.quote {
+                self.short(q, || reading().field("quote"));
+            }
+        }
+    }
+
     /// A one-line text (a name, a title, a source): no control character at all.
     fn short(&mut self, text: &str, at: impl FnOnce() -> At) {
         if let Some(c) = first_control(text, |_| true) {
