@@ -14,7 +14,6 @@ mod compare;
 mod ensemble;
 mod explain;
 mod fit;
-mod json_shape;
 mod rank;
 mod readings;
 mod runs;
