@@ -4,7 +4,7 @@
 use crate::chart::{ChangeMark, ChartModel};
 use crate::scenario::Scenario;
 use crate::scenario::counterfactual::Counterfactual;
-use crate::scenario::file::ScenarioFile;
+use crate::scenario::file::{EventFile, ScenarioFile};
 
 /// What a reader must be told about a counterfactual's variant.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,16 +31,14 @@ pub type ChangeMarkOrUndated = (Option<crate::date::Date>, String);
 impl WhatIf {
     /// What `cf` changed in the base (`base_file`, validated as `base`): an event the
     /// variant lacks was removed, an event only the variant has was added, an event
-    /// whose description differs was changed.
+    /// written differently was changed (`==` on the file's types, where 0 and -0 are one
+    /// number).
     pub fn of(base_file: &ScenarioFile, base: &Scenario, cf: &Counterfactual) -> WhatIf {
         use std::collections::BTreeMap;
-        let texts = |file: &ScenarioFile| -> BTreeMap<String, Option<String>> {
-            file.events
-                .iter()
-                .map(|e| (e.id.clone(), serde_json::to_string(e).ok()))
-                .collect()
-        };
-        let (before, after) = (texts(base_file), texts(&cf.file));
+        fn events(file: &ScenarioFile) -> BTreeMap<&str, &EventFile> {
+            file.events.iter().map(|e| (e.id.as_str(), e)).collect()
+        }
+        let (before, after) = (events(base_file), events(&cf.file));
         let variant: BTreeMap<&str, &crate::scenario::Event> = cf
             .scenario
             .events
@@ -49,9 +47,9 @@ impl WhatIf {
             .collect();
         let mut changed = Vec::new();
         for e in &base.events {
-            match (after.get(&e.id), variant.get(e.id.as_str())) {
+            match (after.get(e.id.as_str()), variant.get(e.id.as_str())) {
                 (None, _) | (_, None) => changed.push((e.date(), format!("removed: {}", e.title))),
-                (Some(now), Some(v)) if before.get(&e.id) != Some(now) => {
+                (Some(now), Some(v)) if before.get(e.id.as_str()) != Some(now) => {
                     let how = if v.date() != e.date() {
                         "moved"
                     } else {
@@ -110,5 +108,84 @@ impl WhatIf {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::file::{EffectFile, ValueFile};
+    use crate::scenario::load;
+
+    /// How many of the base's events `cf` removed or changed, told by the JSON texts of
+    /// the events as written.
+    fn touched_by_json(base_file: &ScenarioFile, cf: &Counterfactual) -> usize {
+        let text = |f: &ScenarioFile, id: &str| {
+            (f.events.iter().rev())
+                .find(|e| e.id == id)
+                .map(|e| serde_json::to_string(e).unwrap())
+        };
+        (base_file.events.iter())
+            .filter(|e| text(&cf.file, &e.id) != text(base_file, &e.id))
+            .count()
+    }
+
+    fn counterfactuals() -> Vec<std::path::PathBuf> {
+        let mut all = Vec::new();
+        for dir in [
+            "scenarios/counterfactuals",
+            "tests/fixtures/counterfactuals",
+        ] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                all.push(entry.unwrap().path());
+            }
+        }
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn the_changed_events_are_those_written_differently() {
+        let mut loaded = 0;
+        for path in counterfactuals() {
+            // Some fixtures are broken on purpose.
+            let Ok(c) = load::counterfactual(&path) else {
+                continue;
+            };
+            let told = WhatIf::of(&c.base.file, &c.base.scenario, &c.variant);
+            assert_eq!(
+                told.touched,
+                touched_by_json(&c.base.file, &c.variant),
+                "{}",
+                path.display()
+            );
+            loaded += 1;
+        }
+        assert!(loaded >= 15, "only {loaded} counterfactuals loaded");
+    }
+
+    #[test]
+    fn a_value_changed_is_a_change_and_zero_to_minus_zero_is_not() {
+        let path = Path::new("tests/fixtures/counterfactuals/no_incident.ron");
+        let c = load::counterfactual(path).unwrap();
+        let set = |f: &mut ScenarioFile, id: &str, v: f64| {
+            let e = f.events.iter_mut().find(|e| e.id == id).unwrap();
+            let Some(EffectFile::Modifier { value, .. }) = e.effects.first_mut() else {
+                panic!("{id} leaves no modifier first");
+            };
+            *value = ValueFile::Fixed(v);
+        };
+        let e = &c.base.scenario.events[0];
+        let changed = format!("changed: {}", e.title);
+        let told = |base: f64, variant: f64| {
+            let (mut base_file, mut cf) = (c.base.file.clone(), c.variant.clone());
+            set(&mut base_file, &e.id, base);
+            set(&mut cf.file, &e.id, variant);
+            WhatIf::of(&base_file, &c.base.scenario, &cf).changed
+        };
+        assert!(told(0.0, 0.5).contains(&(e.date(), changed.clone())));
+        assert!(!told(0.0, -0.0).contains(&(e.date(), changed)));
     }
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::date::Date;
 
 /// A whole scenario file.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Scenario")]
 pub struct ScenarioFile {
     /// Short machine name, used for the default output folder (`output/<name>/`).
@@ -97,7 +97,7 @@ pub struct ScenarioFile {
 }
 
 /// One included scenario file.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Include")]
 pub struct IncludeFile {
     /// The file, relative to the including file's folder.
@@ -109,7 +109,7 @@ pub struct IncludeFile {
 }
 
 /// How events move the relation (see the model's documentation).
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename = "Dynamics")]
 pub enum DynamicsFile {
     /// Each event leaves a modifier that fades with its own half-life or ends on its
@@ -129,7 +129,7 @@ pub enum DynamicsFile {
 /// The coupling between the pairs: each pair's score drifts, at `rate` per year, toward
 /// the mean over third states of the product of the other two pairs' scores (see the
 /// model's documentation).
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Coupling")]
 pub struct CouplingFile {
     /// Per year, in [0, 12]; 0 is no coupling.
@@ -137,7 +137,7 @@ pub struct CouplingFile {
 }
 
 /// The relation scale.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Scale")]
 pub struct ScaleFile {
     /// M: the score lies in [-M, M]. Must be positive.
@@ -148,7 +148,7 @@ pub struct ScaleFile {
 }
 
 /// One named band of the scale.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Band")]
 pub struct BandFile {
     /// Band name, e.g. "friendly".
@@ -158,7 +158,7 @@ pub struct BandFile {
 }
 
 /// The structural part: `base + affinity * similarity(ruling parties)`.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Structure")]
 pub struct StructureFile {
     /// Base value on the raw scale.
@@ -169,7 +169,7 @@ pub struct StructureFile {
 }
 
 /// A pair of states whose relation is simulated.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Pair")]
 pub struct PairFile {
     /// The two states' ids, e.g. `("us", "ussr")`.
@@ -184,7 +184,7 @@ pub struct PairFile {
 }
 
 /// A state.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "State")]
 pub struct StateFile {
     /// Stable id, e.g. "china".
@@ -202,7 +202,7 @@ pub struct StateFile {
 }
 
 /// A party or ruling faction.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Party")]
 pub struct PartyFile {
     /// Stable id, e.g. "ccp".
@@ -218,7 +218,7 @@ pub struct PartyFile {
 }
 
 /// A leader or office holder.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Leader")]
 pub struct LeaderFile {
     /// Stable id, e.g. "mao".
@@ -238,7 +238,7 @@ pub struct LeaderFile {
 }
 
 /// One term of office.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Term")]
 pub struct TermFile {
     /// Office held, e.g. "leader", "foreign_minister". Terms in one office of one state
@@ -287,7 +287,7 @@ fn default_office() -> String {
 }
 
 /// A third party named by events.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Actor")]
 pub struct ActorFile {
     /// Stable id, e.g. "japan".
@@ -303,7 +303,7 @@ pub struct ActorFile {
 }
 
 /// An event: dated, a follow-up of another, or triggered by a condition.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Event")]
 pub struct EventFile {
     /// Stable id, e.g. "treaty_1950".
@@ -349,7 +349,7 @@ pub struct EventFile {
 
 /// One reading of a contested event: named, weighted and sourced; `effects`, when given,
 /// replace the event's (the first reading gives none: it is the event as written).
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Reading")]
 pub struct ReadingFile {
     /// Short machine name, unique within the event, e.g. "stalin_restrained".
@@ -369,7 +369,7 @@ pub struct ReadingFile {
 /// One reading of a contested checkpoint: named, weighted and sourced; `expect`, when
 /// given, replaces the checkpoint's range, and `quote` its sentence (the first reading
 /// gives neither: it is the checkpoint as written).
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Reading")]
 pub struct CheckpointReadingFile {
     /// Short machine name, unique within the checkpoint.
@@ -387,7 +387,7 @@ pub struct CheckpointReadingFile {
 }
 
 /// A number, fixed or drawn from a distribution on the event's own random stream.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum ValueFile {
     /// A fixed value.
@@ -397,7 +397,7 @@ pub enum ValueFile {
 }
 
 /// A value distribution.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 pub enum Distribution {
     /// Uniform on [low, high].
     Uniform(f64, f64),
@@ -407,7 +407,7 @@ pub enum Distribution {
 
 /// Whom a modifier binds. Its pair of states is the one of the two parties or leaders it
 /// names, or the one `States` names; `State` names the scenario's only pair.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename = "Level")]
 pub enum LevelFile {
     /// Between the two states of a scenario of one pair: always counts.
@@ -421,7 +421,7 @@ pub enum LevelFile {
 }
 
 /// How a modifier fades.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename = "Fade")]
 pub enum FadeFile {
     /// Halves every this many days.
@@ -438,7 +438,7 @@ pub enum FadeFile {
 }
 
 /// What an event does.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Effect")]
 pub enum EffectFile {
     /// Leave a modifier on the relation.
@@ -503,7 +503,7 @@ pub enum EffectFile {
 }
 
 /// A guard on an event.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename = "Condition")]
 pub enum ConditionFile {
     /// The state is ruled by the party.
@@ -533,7 +533,7 @@ pub enum ConditionFile {
 }
 
 /// The documented timeline.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Timeline")]
 pub struct TimelineFile {
     /// Labelled spans for the chart.
@@ -549,7 +549,7 @@ pub struct TimelineFile {
 }
 
 /// An era.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Era")]
 pub struct EraFile {
     /// The pair of states (ids) it belongs to; left out, the whole scenario's.
@@ -564,7 +564,7 @@ pub struct EraFile {
 }
 
 /// A checkpoint: the relation on a date or across a span lies in a range.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Checkpoint")]
 pub struct CheckpointFile {
     /// Stable id.
@@ -591,7 +591,7 @@ pub struct CheckpointFile {
 }
 
 /// The range a checkpoint expects.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename = "Expect")]
 pub enum ExpectFile {
     /// Inside one named band.
@@ -603,7 +603,7 @@ pub enum ExpectFile {
 }
 
 /// The strategic triangle of three states.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "Triangle")]
 pub struct TriangleFile {
     /// The three states' ids; every pair of them must be modelled.
@@ -621,7 +621,7 @@ pub struct TriangleFile {
 }
 
 /// Which reading of the triangle a checkpoint judges.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename = "Reading")]
 pub enum StripReadingFile {
     /// From the monthly scores.
@@ -631,7 +631,7 @@ pub enum StripReadingFile {
 }
 
 /// A configuration of the triangle, with the states its roles single out.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename = "Configuration")]
 pub enum ConfigurationFile {
     /// + + +: three friends.
@@ -652,7 +652,7 @@ pub enum ConfigurationFile {
 
 /// A triangle checkpoint: one reading (`reading`, `expect`, `quote`, `source`), or, where
 /// the literature is contested, several (`readings`).
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "TriangleCheckpoint")]
 pub struct TriangleCheckpointFile {
     /// Stable id, distinct from every other checkpoint's.
@@ -680,7 +680,7 @@ pub struct TriangleCheckpointFile {
 }
 
 /// One reading of a contested triangle checkpoint.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename = "TriangleReading")]
 pub struct TriangleReadingFile {
     /// Its name, e.g. "Kissinger's design".

@@ -66,7 +66,10 @@ impl At {
     }
 
     fn with(&self, seg: Seg) -> At {
-        let mut v = self.0.clone();
+        // Room for the new step from the start: a clone has no spare room, and growing it
+        // again would allocate twice for every path made (the validator makes thousands).
+        let mut v = Vec::with_capacity(self.0.len() + 1);
+        v.extend_from_slice(&self.0);
         v.push(seg);
         At(v)
     }

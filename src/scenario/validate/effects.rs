@@ -485,7 +485,7 @@ fn together(a: &[(Day, Day)], b: &[(Day, Day)], (from, to): (Day, Day)) -> bool 
 }
 
 /// For each party that may rule, the days [from, to) on which it may, as wide as any run
-/// of the scenario allows.
+/// of the scenario allows; `span` is the span simulated.
 ///
 /// A state whose every change of government (`Rule`) is certain (a dated event with
 /// chance 1 and no guard) and whose changes' windows do not overlap has one order of
@@ -493,8 +493,11 @@ fn together(a: &[(Day, Day)], b: &[(Day, Day)], (from, to): (Day, Day)) -> bool 
 /// next change may fall. Any other change (chance below 1, a guard, a follow-up or
 /// triggered event, overlapping windows) may happen or not, early or late, so each party
 /// of such a state may rule from the earliest day it may come to power on.
-pub(super) fn rule_periods(f: &ScenarioFile) -> HashMap<String, Vec<(Day, Day)>> {
-    let (start, end) = (f.span.0.day(), f.span.1.day() + 1);
+pub(super) fn rule_periods(
+    f: &ScenarioFile,
+    span: (Date, Date),
+) -> HashMap<String, Vec<(Day, Day)>> {
+    let (start, end) = (span.0.day(), span.1.day() + 1);
     let mut out: HashMap<String, Vec<(Day, Day)>> = HashMap::new();
     for s in &f.states {
         // Each change of government: (earliest day, latest day, party, certain).

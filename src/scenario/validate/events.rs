@@ -5,11 +5,13 @@
 use super::*;
 
 impl Validator {
+    /// The event `e` (at `at`) as the engine runs it, its problems noted; `span` is the
+    /// span simulated, which starts with the prelude of included files.
     pub(super) fn event(
         &mut self,
         e: &EventFile,
         at: At,
-        f: &ScenarioFile,
+        span: (Date, Date),
         names: &Names,
         scale: &Scale,
         leaders: &[Leader],
@@ -29,13 +31,13 @@ impl Validator {
                 Timing::FollowUp
             }
             (Some(date), None) => {
-                if date < f.span.0 || date > f.span.1 {
+                if date < span.0 || date > span.1 {
                     self.problems.push(
                         subject.clone(),
                         at.field("date"),
                         format!(
                             "its date lies outside the scenario's span, {} to {}",
-                            f.span.0, f.span.1
+                            span.0, span.1
                         ),
                         Some("move the event, or widen `span`".to_string()),
                     );
@@ -123,8 +125,8 @@ impl Validator {
         let window = e.date.map(|d| {
             let w = e.window.unwrap_or(0) as Day;
             (
-                (d.day() - w).max(f.span.0.day()),
-                (d.day() + w).min(f.span.1.day()),
+                (d.day() - w).max(span.0.day()),
+                (d.day() + w).min(span.1.day()),
             )
         });
         let mut refs = Vec::new();

@@ -81,14 +81,14 @@ fn check(file: ScenarioFile, path: &Path) -> (Scenario, Validator) {
         warnings: Found::default(),
         span_days: (end.day() - start.day()).max(0) as u32,
     };
-    let contested = (file.events.iter().any(|e| !e.readings.is_empty())
-        || (file.timeline.checkpoints.iter()).any(|c| !c.readings.is_empty()))
-    .then(|| file.clone());
-    let mut scenario = v.scenario(file);
-    if let Some(file) = contested {
+    let mut file = file;
+    let (mut scenario, names) = v.scenario(&file, None);
+    if (file.events.iter().any(|e| !e.readings.is_empty()))
+        || (file.timeline.checkpoints.iter()).any(|c| !c.readings.is_empty())
+    {
         let contested = v.readings(&file);
         if v.problems.is_empty() {
-            v.each_reading(&file, &contested);
+            v.each_reading(&mut file, &contested, &names, &scenario.events);
         }
         scenario.contested = contested;
         scenario.read_from = Some(Arc::new((file, path.to_path_buf())));
@@ -150,6 +150,7 @@ struct Validator {
 }
 
 /// Names of the entities that events and effects refer to.
+#[derive(PartialEq)]
 struct Names {
     states: HashMap<String, usize>,
     parties: HashMap<String, usize>,
@@ -178,6 +179,27 @@ struct Names {
     /// The ids and titles of the dated events on each nominal day, in file order.
     dated: BTreeMap<Day, Vec<String>>,
     titles: HashMap<String, String>,
+}
+
+/// The file's own validation, which validates each contested reading with less work.
+///
+/// A reading changes one event's effects, or one checkpoint's range, quote and source
+/// ([`put_reading`]), and readings are validated only in a file without a problem. An
+/// event's validation ([`Validator::event`]) reads the event, its place in the file, the
+/// span, the names, and the scale, leaders, actors and parties, which are made from
+/// parts of the file that no reading changes and from the names. So under a reading whose
+/// names are the file's (a reading's effects can change who takes office or comes to
+/// power), every event but the one whose effects it replaces has the problems it had
+/// in the file's own validation: none. Those events are taken from there; the rest of the
+/// file is validated anew, the follow-up graph among it. Likewise only the item's texts
+/// are checked for control characters: no other text changes.
+struct Known<'a> {
+    /// The file's names.
+    names: &'a Names,
+    /// The file's events, validated.
+    events: &'a [Event],
+    /// The item whose reading is in place.
+    item: ContestedItem,
 }
 
 impl Names {
@@ -292,14 +314,22 @@ impl Validator {
         );
     }
 
-    fn scenario(&mut self, f: ScenarioFile) -> Scenario {
+    /// The scenario `f` describes, its problems and warnings noted, and the names it
+    /// declares. `f` is borrowed, not taken: the contested readings validate the file
+    /// once for each, with the reading put in place and taken out again
+    /// ([`Validator::each_reading`]), not a copy each. `known` is the file's own
+    /// validation when `f` is the file under one reading.
+    fn scenario(&mut self, f: &ScenarioFile, known: Option<&Known>) -> (Scenario, Names) {
         let top = Subject::Scenario;
         let root = At::root();
         if let Some((message, hint)) = folder_name_problem(&f.name) {
             self.problems
                 .push(top.clone(), root.field("name"), message, Some(hint));
         }
-        self.texts(&f);
+        match known {
+            Some(k) => self.texts_of_reading(f, k.item),
+            None => self.texts(f),
+        }
         if !f.include.is_empty() {
             self.problems.push(
                 top.clone(),
@@ -311,9 +341,8 @@ impl Validator {
         // Checkpoints and eras lie in the span shown; everything else in the span
         // simulated, which starts earlier when included files run a prelude.
         let shown = f.span;
-        let mut f = f;
-        f.span.0 = f.prelude.unwrap_or(shown.0).min(shown.0);
-        let (start, end) = f.span;
+        let span = (f.prelude.unwrap_or(shown.0).min(shown.0), shown.1);
+        let (start, end) = span;
         if start >= end {
             self.problems.push(
                 top.clone(),
@@ -333,8 +362,8 @@ impl Validator {
             events: HashMap::new(),
             axes: HashMap::new(),
             appointed: HashSet::new(),
-            rulers: effects::rule_periods(&f),
-            span: (f.span.0.day(), f.span.1.day()),
+            rulers: effects::rule_periods(f, span),
+            span: (span.0.day(), span.1.day()),
             state_ids: f.states.iter().map(|s| s.id.clone()).collect(),
             pairs: Vec::new(),
             nominal: HashMap::new(),
@@ -471,18 +500,30 @@ impl Validator {
         let pairs = self.pairs(&f.pairs, structure, &scale, &mut names);
         let parties = self.parties(&f.parties, &names, f.axes.len());
         let states = self.states(&f.states, &names, &parties);
-        let leaders = self.leaders(&f.leaders, &names, &parties, f.span);
+        let leaders = self.leaders(&f.leaders, &names, &parties, span);
         let actors = self.actors(&f.actors);
         let mut fades: Vec<f64> = Vec::new();
+        // Under a reading, an event the reading leaves as it is was validated with the
+        // file, without a problem, and is taken as validated there when the names are the
+        // file's (see `Known`).
+        let known = known.filter(|k| *k.names == names);
         let events: Vec<Event> = f
             .events
             .iter()
             .enumerate()
-            .map(|(i, e)| {
-                let at = root.field("events").index(i);
-                self.event(
-                    e, at, &f, &names, &scale, &leaders, &actors, &parties, &mut fades,
-                )
+            .map(|(i, e)| match known {
+                Some(k)
+                    if k.item != ContestedItem::Event(i)
+                        && let Some(event) = k.events.get(i) =>
+                {
+                    event.clone()
+                }
+                _ => {
+                    let at = root.field("events").index(i);
+                    self.event(
+                        e, at, span, &names, &scale, &leaders, &actors, &parties, &mut fades,
+                    )
+                }
             })
             .collect();
         self.follow_ups(&events, &f.events, &names);
@@ -528,15 +569,15 @@ impl Validator {
                 Some("split the span into several scenarios".to_string()),
             );
         }
-        Scenario {
-            name: f.name,
-            title: f.title,
-            description: f.description,
+        let scenario = Scenario {
+            name: f.name.clone(),
+            title: f.title.clone(),
+            description: f.description.clone(),
             span: shown,
-            start: f.span.0,
+            start: span.0,
             scale,
-            sources: f.sources,
-            axes: f.axes,
+            sources: f.sources.clone(),
+            axes: f.axes.clone(),
             states,
             pairs,
             parties,
@@ -552,7 +593,8 @@ impl Validator {
             warnings: Vec::new(),
             contested: Vec::new(),
             read_from: None,
-        }
+        };
+        (scenario, names)
     }
 }
 

@@ -162,19 +162,32 @@ impl Validator {
     }
 
     /// Validates `f` anew with each later reading of each contested item in place, alone,
-    /// and reports what fails where the reading stands.
-    pub(super) fn each_reading(&mut self, f: &ScenarioFile, contested: &[Contested]) {
+    /// and reports what fails where the reading stands. Each reading is put in place in
+    /// `f` itself and taken out again, which leaves `f` as it was. `names` and `events`
+    /// are those of `f`'s own validation, which found no problem (see [`Known`]).
+    pub(super) fn each_reading(
+        &mut self,
+        f: &mut ScenarioFile,
+        contested: &[Contested],
+        names: &Names,
+        events: &[Event],
+    ) {
         let root = At::root();
         for c in contested {
             for r in 1..c.readings.len() {
-                let mut read = f.clone();
-                put_reading(&mut read, c.item, r);
+                let replaced = swap_in(f, c.item, r);
                 let mut v = Validator {
                     problems: Found::default(),
                     warnings: Found::default(),
                     span_days: self.span_days,
                 };
-                let _ = v.scenario(read);
+                let known = Known {
+                    names,
+                    events,
+                    item: c.item,
+                };
+                let _ = v.scenario(f, Some(&known));
+                restore(f, c.item, replaced);
                 let (item, field, reading) = match c.item {
                     ContestedItem::Event(i) => {
                         let at = root.field("events").index(i);
@@ -194,6 +207,43 @@ impl Validator {
                 }
             }
         }
+    }
+}
+
+/// What a reading replaces in its item, kept to be put back: an event's effects, or a
+/// checkpoint's range, quote and source.
+enum Replaced {
+    Effects(Vec<EffectFile>),
+    Checkpoint(ExpectFile, String, String),
+    Nothing,
+}
+
+/// Puts reading `r` of `item` in place in `f`, as [`put_reading`] does, and returns what
+/// it replaced, for [`restore`].
+fn swap_in(f: &mut ScenarioFile, item: ContestedItem, r: usize) -> Replaced {
+    let replaced = match item {
+        ContestedItem::Event(i) => (f.events.get(i)).map(|e| Replaced::Effects(e.effects.clone())),
+        ContestedItem::Checkpoint(i) => (f.timeline.checkpoints.get(i))
+            .map(|c| Replaced::Checkpoint(c.expect.clone(), c.quote.clone(), c.source.clone())),
+    };
+    put_reading(f, item, r);
+    replaced.unwrap_or(Replaced::Nothing)
+}
+
+/// Puts back in `item` what [`swap_in`] replaced.
+fn restore(f: &mut ScenarioFile, item: ContestedItem, replaced: Replaced) {
+    match (item, replaced) {
+        (ContestedItem::Event(i), Replaced::Effects(effects)) => {
+            if let Some(e) = f.events.get_mut(i) {
+                e.effects = effects;
+            }
+        }
+        (ContestedItem::Checkpoint(i), Replaced::Checkpoint(expect, quote, source)) => {
+            if let Some(c) = f.timeline.checkpoints.get_mut(i) {
+                (c.expect, c.quote, c.source) = (expect, quote, source);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -1034,3 +1034,109 @@ fn triangle_checkpoints_need_a_triangle() {
     );
     assert!(ps[0].location.is_some());
 }
+
+#[test]
+fn validating_each_reading_leaves_the_file_kept_for_reading_as_written() {
+    // Each reading is put in place in the file and taken out again; the file kept for
+    // `Scenario::read` must be the file as written, whatever the readings replace.
+    let path = Path::new("tests/fixtures/contested.ron");
+    let text = std::fs::read_to_string(path).unwrap();
+    let file: crate::scenario::file::ScenarioFile =
+        crate::scenario::source::parse(&text, path).unwrap();
+    let scenario = Scenario::from_str(&text, path).unwrap();
+    assert!(
+        scenario.contested.len() >= 2,
+        "the fixture contests an event and a checkpoint"
+    );
+    let kept = &scenario.read_from.as_ref().unwrap().0;
+    let json = |f: &crate::scenario::file::ScenarioFile| serde_json::to_string(f).unwrap();
+    assert_eq!(json(kept), json(&file));
+}
+
+/// The problems of each later reading of each contested item of `text`, found two
+/// ways: with the events a reading leaves as they are taken from the file's own
+/// validation (`Known`, as `check` does), and by validating the whole file with the
+/// reading in place.
+fn each_reading_both_ways(text: &str) -> (Vec<String>, Vec<String>) {
+    use super::{Found, Known, Validator, put_reading};
+    let path = Path::new("contested.ron");
+    let file: crate::scenario::file::ScenarioFile =
+        crate::scenario::source::parse(text, path).unwrap();
+    let validator = || Validator {
+        problems: Found::default(),
+        warnings: Found::default(),
+        span_days: 4000,
+    };
+    let mut v = validator();
+    let (scenario, names) = v.scenario(&file, None);
+    let contested = v.readings(&file);
+    assert!(v.problems.is_empty(), "the file itself is valid");
+    let (mut known, mut whole) = (Vec::new(), Vec::new());
+    for c in &contested {
+        for r in 1..c.readings.len() {
+            let mut read = file.clone();
+            put_reading(&mut read, c.item, r);
+            let k = Known {
+                names: &names,
+                events: &scenario.events,
+                item: c.item,
+            };
+            for (given, out) in [(Some(&k), &mut known), (None, &mut whole)] {
+                let mut v = validator();
+                let _ = v.scenario(&read, given);
+                out.extend((v.problems.0.iter()).map(|(at, p)| format!("{at:?}: {}", p.message)));
+            }
+        }
+    }
+    (known, whole)
+}
+
+#[test]
+fn a_reading_finds_the_problems_of_the_whole_file_validated_with_it_in_place() {
+    let text = include_str!("../../../tests/fixtures/contested.ron");
+    let war = "value: Uniform(-12.0, -10.0), fade: Permanent)";
+    // Each breaks one reading; the file as written stays valid.
+    let broken = [
+        (
+            war,
+            "value: Uniform(-12.0, -10.0), fade: Permanent), Modifier(level: States(\"north\", \"nowhere\"), value: 1.0, fade: Permanent)",
+        ),
+        (
+            war,
+            "value: Uniform(-12.0, -10.0), fade: Permanent), FollowUp(event: \"treaty\", after: 0)",
+        ),
+        (
+            war,
+            "value: Uniform(-12.0, -10.0), fade: Permanent), FollowUp(event: \"spat\", after: 10)",
+        ),
+        (
+            war,
+            "value: Uniform(-12.0, -10.0), fade: Permanent), TakeOffice(leader: \"nobody\")",
+        ),
+        (
+            war,
+            "value: Uniform(-12.0, -10.0), fade: Permanent), Rule(state: \"south\", party: \"red\")",
+        ),
+        (
+            war,
+            "value: Uniform(-12.0, -10.0), fade: UntilEvent(\"never\"))",
+        ),
+        (
+            war,
+            "value: Uniform(-12.0, -10.0), fade: Permanent, label: \"a\u{7}war\")",
+        ),
+        (
+            war,
+            "value: Uniform(-12.0, -10.0), fade: Permanent), TakeOffice(leader: \"x\", office: \"\u{1b}\")",
+        ),
+        ("expect: Band(\"friendly\")", "expect: Band(\"sunny\")"),
+    ];
+    for (old, new) in broken {
+        assert!(text.contains(old), "{old}");
+        let (known, whole) = each_reading_both_ways(&text.replacen(old, new, 1));
+        assert!(!whole.is_empty(), "{new} breaks its reading");
+        assert_eq!(known, whole, "{new}");
+    }
+    let (known, whole) = each_reading_both_ways(text);
+    assert_eq!((known.len(), whole.len()), (0, 0));
+}
