@@ -923,35 +923,48 @@ const ERA_PAD: f64 = 18.0;
 /// How far an overhanging label must reach past the middle of its span.
 const ERA_COVER: f64 = 10.0;
 
-/// One partial placement of the era labels, left to right.
-#[derive(Clone, Default)]
+/// One label in the era search. Partial placements share their beginnings, so each one is
+/// kept as its last label and a link to the placement it extends ([`Placed::before`]):
+/// a placement with one more label is one more entry in the search's list, not a copy of
+/// everything placed before it.
+#[derive(Clone, Copy)]
+struct Placed {
+    /// The placement this label extends (an index into the search's list), `None` for the
+    /// first label placed.
+    before: Option<usize>,
+    /// Index into `model.eras`.
+    era: usize,
+    /// Whether the label is cut short (else it is whole).
+    cut: bool,
+    /// 0 is the row next to the era bar, 1 the row above it.
+    row: usize,
+    /// Centre of the label.
+    mid: f64,
+    /// Left and right edges of the label.
+    extent: (f64, f64),
+    /// For a label in the upper row: the x of the tick that ties it to its span.
+    tick: Option<f64>,
+}
+
+/// One partial placement of the era labels, left to right: its last label (the others
+/// are reached through [`Placed::before`]) and what the search ranks it by.
+#[derive(Clone, Copy, Default)]
 struct EraRows {
-    lower: Vec<(f64, f64)>,
-    upper: Vec<(f64, f64)>,
-    /// Where the upper row's ticks cross the lower row.
-    ticks: Vec<f64>,
-    out: Vec<EraLabel>,
+    /// The last label placed (an index into the search's list), `None` while none is.
+    last: Option<usize>,
     /// Labels shown whole, cut short, and raised to the upper row.
     whole: usize,
     cut: usize,
     raised: usize,
     /// How far the labels sit from the middle of their spans, in px.
     moved: f64,
+    /// The right end of what is placed in the lower row (the upper row's ticks included,
+    /// 4.5 px past each) and in the upper row, 0 while empty: what later labels must
+    /// clear. Kept as labels are added, as the running maximum.
+    reach: (f64, f64),
 }
 
 impl EraRows {
-    /// The right end of what is placed in the lower row (ticks included) and in the
-    /// upper row: what later labels must clear.
-    fn reach(&self) -> (f64, f64) {
-        let lower = self.lower.iter().map(|r| r.1);
-        let ticks = self.ticks.iter().map(|t| t + 4.5);
-        let upper = self.upper.iter().map(|r| r.1);
-        (
-            lower.chain(ticks).fold(0.0, f64::max),
-            upper.fold(0.0, f64::max),
-        )
-    }
-
     /// The better placement of two that show the same labels: fewer raised, then less moved.
     fn tidier(&self, other: &EraRows) -> std::cmp::Ordering {
         self.raised
@@ -959,25 +972,64 @@ impl EraRows {
             .then(self.moved.total_cmp(&other.moved))
     }
 
-    /// The same placement with one more label, `whole` or cut short.
-    fn with(&self, label: EraLabel, whole: bool, centre: f64, w: f64) -> EraRows {
-        let mut next = self.clone();
-        if whole {
-            next.whole += 1;
-        } else {
+    /// The same placement with one more label, `label`, whose span's middle is `centre`
+    /// (its `before` is set here); `label` is recorded in `placed`.
+    fn with(&self, mut label: Placed, centre: f64, placed: &mut Vec<Placed>) -> EraRows {
+        let mut next = *self;
+        label.before = self.last;
+        if label.cut {
             next.cut += 1;
-        }
-        let span = (label.mid - w / 2.0, label.mid + w / 2.0);
-        if label.row == 0 {
-            next.lower.push(span);
         } else {
-            next.upper.push(span);
-            next.ticks.push(centre);
+            next.whole += 1;
+        }
+        if label.row == 0 {
+            next.reach.0 = next.reach.0.max(label.extent.1);
+        } else {
+            next.reach.0 = next.reach.0.max(centre + 4.5);
+            next.reach.1 = next.reach.1.max(label.extent.1);
             next.raised += 1;
         }
         next.moved += (label.mid - centre).abs();
-        next.out.push(label);
+        next.last = Some(placed.len());
+        placed.push(label);
         next
+    }
+
+    /// The labels of this placement, last placed first.
+    fn labels_back<'p>(&self, placed: &'p [Placed]) -> impl Iterator<Item = &'p Placed> {
+        std::iter::successors(self.last.map(|k| &placed[k]), |l| {
+            l.before.map(|k| &placed[k])
+        })
+    }
+}
+
+/// What a partial placement holds that the next label must keep clear of: the labels of
+/// each row and the upper row's ticks, in the order they were placed (the order
+/// [`slide`] tries them in).
+#[derive(Default)]
+struct Taken {
+    lower: Vec<(f64, f64)>,
+    upper: Vec<(f64, f64)>,
+    ticks: Vec<f64>,
+}
+
+impl Taken {
+    /// Refills `self` with what `rows` holds (reusing the memory of the last fill).
+    fn refill(&mut self, rows: &EraRows, placed: &[Placed]) {
+        self.lower.clear();
+        self.upper.clear();
+        self.ticks.clear();
+        for l in rows.labels_back(placed) {
+            if l.row == 0 {
+                self.lower.push(l.extent);
+            } else {
+                self.upper.push(l.extent);
+                self.ticks.extend(l.tick);
+            }
+        }
+        self.lower.reverse();
+        self.upper.reverse();
+        self.ticks.reverse();
     }
 }
 
@@ -1054,6 +1106,10 @@ pub(super) fn place_eras(
     widest.truncate(MAX_ERA_LABELS);
     let mut spans: Vec<(usize, f64, f64)> = widest.into_iter().map(|k| spans[k]).collect();
     spans.sort_by(|a, b| (a.1 + a.2).total_cmp(&(b.1 + b.2)).then(a.0.cmp(&b.0)));
+    let mut placed: Vec<Placed> = Vec::new();
+    // The cut-short text of each era that has one.
+    let mut shorts: Vec<(usize, String)> = Vec::new();
+    let mut taken = Taken::default();
     let mut beam = vec![EraRows::default()];
     for &(i, x0, x1) in &spans {
         let label = &model.eras[i].label;
@@ -1061,40 +1117,63 @@ pub(super) fn place_eras(
         let w = text_width(label, ERA, false);
         let short = fit(label, ERA, false, x1 - x0 - 4.0)
             .filter(|s| s.chars().count() >= 4)
-            .map(|s| (text_width(&s, ERA, false), s));
-        let at = |text: &str, row: usize, mid: f64| EraLabel {
+            .map(|s| {
+                let sw = text_width(&s, ERA, false);
+                shorts.push((i, s));
+                sw
+            });
+        let at = |cut: bool, row: usize, mid: f64, w: f64| Placed {
+            before: None,
             era: i,
-            text: text.to_owned(),
+            cut,
             row,
             mid,
+            extent: (mid - w / 2.0, mid + w / 2.0),
             tick: (row == 1).then_some(centre),
         };
         let mut next = Vec::with_capacity(beam.len() * 4);
         for rows in &beam {
-            if let Some(a) = slide(&rows.lower, &rows.ticks, centre, w, (lo, hi)) {
-                next.push(rows.with(at(label, 0, a + w / 2.0), true, centre, w));
+            taken.refill(rows, &placed);
+            if let Some(a) = slide(&taken.lower, &taken.ticks, centre, w, (lo, hi)) {
+                next.push(rows.with(at(false, 0, a + w / 2.0, w), centre, &mut placed));
             }
-            let tick_clear = rows
+            let tick_clear = taken
                 .lower
                 .iter()
                 .all(|&(x0, x1)| centre < x0 - 4.0 || centre > x1 + 4.0);
-            if let Some(a) = slide(&rows.upper, &[], centre, w, (lo, hi)).filter(|_| tick_clear) {
-                next.push(rows.with(at(label, 1, a + w / 2.0), true, centre, w));
+            if let Some(a) = slide(&taken.upper, &[], centre, w, (lo, hi)).filter(|_| tick_clear) {
+                next.push(rows.with(at(false, 1, a + w / 2.0, w), centre, &mut placed));
             }
-            if let Some((sw, s)) = &short {
+            if let Some(sw) = short {
                 let (a, b) = (centre - sw / 2.0, centre + sw / 2.0);
-                if era_room(&rows.lower, &rows.ticks, a, b) {
-                    next.push(rows.with(at(s, 0, centre), false, centre, *sw));
+                if era_room(&taken.lower, &taken.ticks, a, b) {
+                    next.push(rows.with(at(true, 0, centre, sw), centre, &mut placed));
                 }
             }
-            next.push(rows.clone()); // left out
+            next.push(*rows); // left out
         }
         beam = prune(next);
     }
     let best = beam
         .into_iter()
         .min_by(|a, b| (b.whole, b.cut).cmp(&(a.whole, a.cut)).then(a.tidier(b)));
-    let mut out = best.map(|rows| rows.out).unwrap_or_default();
+    let mut out: Vec<EraLabel> = best
+        .iter()
+        .flat_map(|rows| rows.labels_back(&placed))
+        .map(|l| {
+            let short = shorts.iter().find(|s| s.0 == l.era).map(|s| &s.1);
+            EraLabel {
+                era: l.era,
+                text: match short {
+                    Some(s) if l.cut => s.clone(),
+                    _ => model.eras[l.era].label.clone(),
+                },
+                row: l.row,
+                mid: l.mid,
+                tick: l.tick,
+            }
+        })
+        .collect();
     out.sort_by_key(|l| l.era);
     out
 }
@@ -1102,13 +1181,14 @@ pub(super) fn place_eras(
 /// The `ERA_BEAM` most promising partial placements: most labels whole, then most cut
 /// short, then most room left for the labels to come, then tidiest. Of placements that
 /// show as many labels and leave the same room, only the tidiest is kept.
-fn prune(mut next: Vec<EraRows>) -> Vec<EraRows> {
+fn prune(next: Vec<EraRows>) -> Vec<EraRows> {
+    // Each placement's rank, measured once rather than at every comparison of the sort.
     let key = |r: &EraRows| {
-        let (lower, upper) = r.reach();
+        let (lower, upper) = r.reach;
         (r.whole, r.cut, (lower * 2.0).round(), (upper * 2.0).round())
     };
-    next.sort_by(|a, b| {
-        let (ka, kb) = (key(a), key(b));
+    let mut ranked: Vec<_> = next.into_iter().map(|r| (key(&r), r)).collect();
+    ranked.sort_by(|(ka, a), (kb, b)| {
         (kb.0, kb.1)
             .cmp(&(ka.0, ka.1))
             .then((ka.2 + ka.3).total_cmp(&(kb.2 + kb.3)))
@@ -1116,12 +1196,14 @@ fn prune(mut next: Vec<EraRows>) -> Vec<EraRows> {
             .then(a.tidier(b))
     });
     let mut kept: Vec<EraRows> = Vec::with_capacity(ERA_BEAM);
-    for rows in next {
+    let mut last_key = None;
+    for (k, rows) in ranked {
         if kept.len() == ERA_BEAM {
             break;
         }
-        if kept.last().is_none_or(|k| key(k) != key(&rows)) {
+        if last_key != Some(k) {
             kept.push(rows);
+            last_key = Some(k);
         }
     }
     kept
