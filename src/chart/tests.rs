@@ -696,3 +696,34 @@ fn the_triangle_strip_takes_its_room_from_the_plot_and_keeps_the_rest() {
         .collect();
     assert!(!texts.iter().any(|t| t == "by levels"));
 }
+
+/// Era placements are kept per thread for the next chart with the same eras on the same
+/// plot (every what-if of a scenario on the page): a chart whose era labels or plot
+/// differ gets a placement of its own, never a kept one.
+#[test]
+fn a_kept_era_placement_is_used_only_for_the_same_eras_on_the_same_plot() {
+    fonts().unwrap();
+    let model = crowded(10);
+    let first = decide(&model).eras;
+    assert_eq!(decide(&model).eras, first);
+    let mut renamed = model.clone();
+    renamed.eras[2].label = "renamed era".into();
+    let eras = decide(&renamed).eras;
+    assert!(
+        eras.iter().any(|e| e.0 == 2 && e.1 == "renamed era"),
+        "{eras:?}"
+    );
+    // A longer band name narrows the plot, and the eras' labels move with their spans.
+    let mut narrower = model.clone();
+    narrower.bands[0].name = "a much longer name of a band".into();
+    let eras = decide(&narrower).eras;
+    assert_eq!(eras.len(), first.len());
+    assert!(
+        eras.iter().zip(&first).all(|(a, b)| a.2.x1 <= b.2.x1),
+        "{eras:?}"
+    );
+    assert!(
+        eras.iter().zip(&first).any(|(a, b)| a.2.x1 < b.2.x1),
+        "{eras:?}"
+    );
+}

@@ -1090,12 +1090,49 @@ fn era_room(taken: &[(f64, f64)], ticks: &[f64], a: f64, b: f64) -> bool {
 /// labels are placed left to right, keeping the `ERA_BEAM` best partial placements, and
 /// the placement shown is the one that shows most labels whole, then most cut short,
 /// then raises fewest, then moves them least from the middle of their spans.
+///
+/// The placements made on this thread are kept: the page draws every what-if of a
+/// scenario with the history's eras on a plot of the same width, so the same search
+/// would be made for each. A placement is kept under everything the search reads (each
+/// span's era, label and ends, and the ends of the row; label widths depend on nothing
+/// else, the fonts being registered once for good).
 pub(super) fn place_eras(
     model: &ChartModel,
     spans: &[(usize, f64, f64)],
     lo: f64,
     hi: f64,
 ) -> Vec<EraLabel> {
+    /// What a placement depends on: each span's era, label, and ends (as bits), and the
+    /// ends of the row.
+    type Question = (Vec<(usize, String, u64, u64)>, u64, u64);
+    thread_local! {
+        static PLACED: std::cell::RefCell<std::collections::HashMap<Question, Vec<EraLabel>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    /// Placements kept per thread before the memory is given back.
+    const KEPT: usize = 64;
+    let question: Question = (
+        (spans.iter())
+            .map(|&(i, x0, x1)| (i, model.eras[i].label.clone(), x0.to_bits(), x1.to_bits()))
+            .collect(),
+        lo.to_bits(),
+        hi.to_bits(),
+    );
+    if let Some(kept) = PLACED.with_borrow(|m| m.get(&question).cloned()) {
+        return kept;
+    }
+    let placed = search_eras(model, spans, lo, hi);
+    PLACED.with_borrow_mut(|m| {
+        if m.len() >= KEPT {
+            m.clear();
+        }
+        m.insert(question, placed.clone());
+    });
+    placed
+}
+
+/// The search of [`place_eras`].
+fn search_eras(model: &ChartModel, spans: &[(usize, f64, f64)], lo: f64, hi: f64) -> Vec<EraLabel> {
     // Only the widest eras are labelled when there are very many: no more labels fit
     // the width, and placing each is a search among those already placed.
     let mut widest: Vec<usize> = (0..spans.len()).collect();
