@@ -1612,6 +1612,8 @@ pub(super) fn checkpoints(
     let p = axes.plot;
     let (start, end) = model.span;
     let mut signs: Vec<Label> = Vec::new();
+    // The boxes of `signs`, in the same order.
+    let mut sign_boxes: Vec<Rect> = Vec::new();
     for c in &model.checkpoints {
         if c.to < start || c.from > end {
             continue;
@@ -1668,20 +1670,23 @@ pub(super) fn checkpoints(
                 .map(|l| polyline_rect_distance(l, r))
                 .fold(f64::INFINITY, f64::min)
         };
-        let free = |r: &Rect| signs.iter().all(|s| !s.rect().near(r, 2.0));
-        let usable: Vec<&Label> = candidates
+        // Each box measured once: the spots are tried against every sign placed before.
+        let free = |r: &Rect| sign_boxes.iter().all(|s: &Rect| !s.near(r, 2.0));
+        let usable: Vec<(&Label, Rect)> = candidates
             .iter()
-            .filter(|l| inside(&l.rect()) && free(&l.rect()))
+            .map(|l| (l, l.rect()))
+            .filter(|(_, r)| inside(r) && free(r))
             .collect();
         let chosen = usable
             .iter()
-            .find(|l| clearance(&l.rect()) >= 2.0)
+            .find(|(_, r)| clearance(r) >= 2.0)
             .or_else(|| {
                 usable
                     .iter()
-                    .max_by(|a, b| clearance(&a.rect()).total_cmp(&clearance(&b.rect())))
+                    .max_by(|a, b| clearance(&a.1).total_cmp(&clearance(&b.1)))
             })
-            .map_or_else(|| candidates[0].clone(), |l| (*l).clone());
+            .map_or_else(|| candidates[0].clone(), |(l, _)| (*l).clone());
+        sign_boxes.push(chosen.rect());
         signs.push(chosen);
     }
     signs
