@@ -316,9 +316,23 @@ fn per_month<R: Send>(
         .collect()
 }
 
-/// The mean of values, summed in order.
+/// The mean of values, summed in order from -0.0 (as `Iterator::sum` does for floats).
 fn mean(values: &[f64]) -> f64 {
-    values.iter().sum::<f64>() / values.len() as f64
+    values.iter().fold(-0.0, |sum, x| sum + x) / values.len() as f64
+}
+
+/// Per cell, the mean over the runs of the cell's values, as [`mean`] computes it (the
+/// same sums in the same order, bit for bit), from `row(k)`, run `k`'s cells: read row
+/// by row, where gathering each cell's column strides across every run and misses the
+/// cache at each step.
+fn means_by_row<'a>(cells: usize, runs: usize, row: impl Fn(usize) -> &'a [f64]) -> Vec<f64> {
+    let mut sums = vec![-0.0; cells];
+    for k in 0..runs {
+        for (sum, x) in sums.iter_mut().zip(row(k)) {
+            *sum += x;
+        }
+    }
+    sums.iter().map(|sum| sum / runs as f64).collect()
 }
 
 /// The cells of a run's curve: the months of the span times the pairs.
@@ -645,24 +659,14 @@ pub fn compare_of_scores(
     let cells = cells(baseline);
     let runs = base_values.len() / cells.max(1);
     let base = |k: usize, m: usize| base_values[k * cells + m];
-    let base_mean = per_month(
-        cells,
-        runs,
-        |m, col| col.extend((0..runs).map(|k| base(k, m))),
-        |col| mean(col),
-    );
+    let base_mean = means_by_row(cells, runs, |k| &base_values[k * cells..(k + 1) * cells]);
     let mut out = Vec::new();
     for (k, name) in names.iter().enumerate() {
         let var = Scores {
             months: cells,
             values: variant_scores(k)?,
         };
-        let var_mean = per_month(
-            cells,
-            runs,
-            |m, col| col.extend((0..runs).map(|k| var.at(k, m))),
-            |col| mean(col),
-        );
+        let var_mean = means_by_row(cells, runs, |k| &var.values[k * cells..(k + 1) * cells]);
         // Per month, the paired differences: their mean, mean absolute value, largest
         // absolute value, and 5th and 95th percentiles.
         let stats = per_month(
