@@ -38,8 +38,9 @@ pub struct App {
     pub(super) answers: Flight<Stored>,
     /// The page's addresses students on the network can open, once it listens.
     pub(super) addresses: Vec<String>,
-    /// The monthly scores of a scenario's runs on some seeds, which every what-if on
-    /// them is compared with, by scenario, file time and seeds.
+    /// The baseline's side of a scenario's runs on some seeds (their monthly scores and
+    /// the first seed's run), which every what-if on them is compared with, by scenario,
+    /// file time and seeds.
     pub(super) baselines: Flight<Arc<crate::lab::Baseline>>,
 }
 

@@ -43,7 +43,8 @@ pub struct Limits {
     /// Connections served at once; more wait (unaccepted) until one closes.
     pub connections: usize,
     /// Memory for answers kept for the next identical question, bytes: three quarters for
-    /// the answers, a quarter for the baselines' monthly scores they are compared with.
+    /// the answers, a quarter for the baselines they are compared with (monthly scores
+    /// and first runs).
     pub cache: usize,
 }
 

@@ -41,9 +41,9 @@
 //! kept by the canonical form of their question (`cache`), within [`Limits::cache`]
 //! bytes, least recently used first out; identical questions at once wait for one
 //! computation, and every what-if on the same scenario and seeds is compared with one
-//! kept copy of the baseline's monthly scores. An answer says how it was found in its
-//! `x-diplosim-cache` header: `miss` (computed for it), `shared` (computed for another
-//! request while it waited) or `hit` (kept).
+//! kept copy of the baseline's monthly scores and first run. An answer says how it was
+//! found in its `x-diplosim-cache` header: `miss` (computed for it), `shared` (computed
+//! for another request while it waited) or `hit` (kept).
 //!
 //! ## Modules
 //! This one starts the server and routes; `listen` accepts and times connections,

@@ -25,6 +25,39 @@ fn server() -> Running {
     .expect("the server starts")
 }
 
+/// Runs `diplosim compare` in `dir` on the what-if of the page's query `q`, saved as the
+/// page's "Download .ron" saves it, with `[runs, seed, readings]`; its output folder.
+fn compare_the_pages_whatif(
+    dir: &Path,
+    s: &Running,
+    q: &str,
+    [runs, seed, readings]: &[&str; 3],
+) -> PathBuf {
+    let ron = get(&s.url, &format!("/api/counterfactual?{q}"));
+    std::fs::create_dir(dir.join("counterfactuals")).unwrap();
+    std::fs::copy(shipped().join(SINO), dir.join(SINO)).unwrap();
+    std::fs::write(dir.join("counterfactuals/whatif.ron"), &ron.body).unwrap();
+    let out = dir.join("out");
+    let ran = diplosim(
+        dir,
+        &[
+            "compare",
+            SINO,
+            "counterfactuals/whatif.ron",
+            "--runs",
+            runs,
+            "--seed",
+            seed,
+            "--readings",
+            readings,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    out
+}
+
 #[test]
 fn the_scenario_lists_its_contested_events_with_each_readings_source() {
     let s = server();
@@ -95,28 +128,7 @@ fn a_link_with_a_reading_reopens_it_with_compares_numbers() {
     // The page's compare.csv is the command's with the same reading pinned.
     let csv = get(&s.url, &format!("/api/data?{q}&file=compare.csv"));
     assert_eq!(csv.status, 200, "{}", csv.text());
-    let ron = get(&s.url, &format!("/api/counterfactual?{q}"));
-    std::fs::create_dir(tmp.path().join("counterfactuals")).unwrap();
-    std::fs::copy(shipped().join(SINO), tmp.path().join(SINO)).unwrap();
-    std::fs::write(tmp.path().join("counterfactuals/whatif.ron"), &ron.body).unwrap();
-    let out = tmp.path().join("out");
-    let ran = diplosim(
-        tmp.path(),
-        &[
-            "compare",
-            SINO,
-            "counterfactuals/whatif.ron",
-            "--runs",
-            "6",
-            "--seed",
-            "3",
-            "--readings",
-            pin,
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let out = compare_the_pages_whatif(tmp.path(), &s, &q, &["6", "3", pin]);
     assert_eq!(csv.body, std::fs::read(out.join("compare.csv")).unwrap());
 }
 
@@ -187,28 +199,7 @@ fn all_readings_give_what_holds_under_every_reading_as_compare_says_it() {
 
     // The lines are those `compare --readings all` ends divergence.txt with, and the
     // page's divergence.txt is the command's, byte for byte.
-    std::fs::create_dir(tmp.path().join("counterfactuals")).unwrap();
-    std::fs::copy(shipped().join(SINO), tmp.path().join(SINO)).unwrap();
-    let ron = get(&s.url, &format!("/api/counterfactual?{q}"));
-    std::fs::write(tmp.path().join("counterfactuals/whatif.ron"), &ron.body).unwrap();
-    let out = tmp.path().join("out");
-    let ran = diplosim(
-        tmp.path(),
-        &[
-            "compare",
-            SINO,
-            "counterfactuals/whatif.ron",
-            "--runs",
-            "8",
-            "--seed",
-            "1",
-            "--readings",
-            "all",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let out = compare_the_pages_whatif(tmp.path(), &s, &q, &["8", "1", "all"]);
     let written = std::fs::read_to_string(out.join("divergence.txt")).unwrap();
     let theirs: Vec<&str> = (written.lines())
         .skip_while(|l| !l.starts_with("Under the contested readings"))

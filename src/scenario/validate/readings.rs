@@ -1,8 +1,9 @@
 //! Contested readings: an event or a checkpoint that gives two or more named, weighted,
 //! sourced readings. The first is the item as written (the default); each later one
 //! replaces the event's effects, or the checkpoint's range and quote. Each reading is
-//! checked by validating the file anew with it in place, its problems moved to where
-//! the reading stands.
+//! checked by validating the file anew with it in place (the events it leaves, already
+//! validated without a problem, taken from the file's own validation: see `Known`), its
+//! problems moved to where the reading stands.
 
 use super::*;
 
