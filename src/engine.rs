@@ -42,6 +42,13 @@
 //!   samples and fired events are not recorded.
 //!
 //! Draws are made on each event's own stream in the order [`crate::random`] writes down.
+//!
+//! ## What a run keeps
+//! [`Simulation::run`] keeps every sample (with its parts) and logs each event that fires
+//! with its pairs' scores before and after. [`Simulation::monthly_scores`], for the runs
+//! of an experiment, keeps only the monthly scores and logs nothing: it skips the scores
+//! that only the log reads, and takes every other step alike, so its scores are the same
+//! bits.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -90,6 +97,9 @@ struct Script {
     /// For each event, the pairs whose scores it reads (its guard's) or logs (its
     /// `pairs`), ascending: the relations brought up to its day when it is due.
     reads: Vec<Vec<usize>>,
+    /// For each event, whether its guard reads the score of each pair of `reads`: those
+    /// a run that logs nothing needs the scores of.
+    guarded: Vec<Vec<bool>>,
     roster: Roster,
 }
 
@@ -239,20 +249,24 @@ impl Simulation {
                 .collect(),
             states,
         };
-        let reads = (scenario.events.iter())
+        let (reads, guarded) = (scenario.events.iter())
             .map(|e| {
-                let mut reads = e.pairs.clone();
+                let mut guard = Vec::new();
                 if let Some(c) = &e.when {
-                    guard_pairs(c, &mut reads);
+                    guard_pairs(c, &mut guard);
                 }
+                let mut reads = e.pairs.clone();
+                reads.extend_from_slice(&guard);
                 reads.sort_unstable();
                 reads.dedup();
-                reads
+                let guarded = reads.iter().map(|p| guard.contains(p)).collect();
+                (reads, guarded)
             })
-            .collect();
+            .unzip();
         let script = Script {
             scenario: scenario.clone(),
             reads,
+            guarded,
             of_effect: layout.of_effect,
             ends: layout.ends,
             roster,
@@ -325,6 +339,21 @@ impl Simulation {
             .reserve_exact(self.samples.len() * self.scenario.pairs.len());
         self.simulate(seed, self.scenario.span().1.day(), &mut run)?;
         Ok(run)
+    }
+
+    /// The monthly scores of the run with `seed`, and nothing else, written into `cells`
+    /// pair by pair (pair `p`'s month `m` at `p * months + m`, `months` being the length
+    /// of `cells` over the number of pairs): the scores [`Simulation::run`] samples, with
+    /// no samples or log kept. What an experiment's runs need, at less cost.
+    pub fn monthly_scores(&mut self, seed: u64, cells: &mut [f64]) -> Result<(), RunError> {
+        let pairs = self.scenario.pairs.len().max(1);
+        let mut row = Row {
+            months: cells.len() / pairs,
+            pairs,
+            cells,
+            taken: 0,
+        };
+        self.simulate(seed, self.scenario.span().1.day(), &mut row)
     }
 
     /// Runs up to the end of `day` and lists every modifier with its value that day, read
@@ -419,9 +448,10 @@ impl Simulation {
         }
     }
 
-    /// Runs from the span's start to the end of `stop`, filling `run`.
-    fn simulate(&mut self, seed: u64, stop: Day, run: &mut Run) -> Result<(), RunError> {
+    /// Runs from the span's start to the end of `stop`, recording into `run`.
+    fn simulate(&mut self, seed: u64, stop: Day, run: &mut impl Record) -> Result<(), RunError> {
         self.reset(seed);
+        self.turn.logs = run.logs();
         let sc = &*self.scenario;
         let max = sc.max_events;
         // The first day recorded: a prelude before it is run, not shown.
@@ -447,7 +477,7 @@ impl Simulation {
             {
                 // The samples of the pairs sampled that day; taken back below if the pulse
                 // queues an event first.
-                let taken = run.samples.len();
+                let taken = run.taken();
                 for (pair, &entity) in self.script.roster.relations.iter().enumerate() {
                     if sample.has(pair, &self.sample_pairs)
                         && let Ok((_, mut relation)) = relations.get_mut(entity)
@@ -457,7 +487,7 @@ impl Simulation {
                         let score = relation.squash(&parts);
                         scores[pair] = score;
                         if sample.day >= shown {
-                            run.samples.push(sample.taken(pair, parts, score));
+                            run.take(sample, pair, parts, score);
                         }
                     }
                 }
@@ -471,7 +501,7 @@ impl Simulation {
                         .watch
                         .draw(&sample, sc, &mut self.turn.streams, &mut self.queue)
                     {
-                        run.samples.truncate(taken);
+                        run.truncate(taken);
                         queued = true;
                         break;
                     }
@@ -499,7 +529,7 @@ impl Simulation {
                     .watch
                     .draw(&sample, sc, &mut self.turn.streams, &mut self.queue)
                 {
-                    run.samples.truncate(taken);
+                    run.truncate(taken);
                     continue;
                 }
                 // Coupling: the day's samples are final.
@@ -528,21 +558,93 @@ impl Simulation {
                 self.queue.push(d, it);
             }
             if turn.history.total > max
-                && let Some(last) = turn.history.log.last()
+                && let Some((event, day)) = turn.history.last
             {
                 return Err(RunError::Runaway {
                     limit: max,
-                    event: sc.events[last.event].id.clone(),
-                    date: Date::from_day(last.day),
+                    event: sc.events[event].id.clone(),
+                    date: Date::from_day(day),
                 });
             }
         }
-        run.fired = std::mem::take(&mut self.turn.history.log);
-        if sc.simulated().0 < sc.span().0 {
-            run.fired.retain(|f| f.day >= shown);
-        }
+        run.fired(&mut self.turn.history.log, shown);
         Ok(())
     }
+}
+
+/// Where a run's samples go: kept whole in a [`Run`], or only the monthly scores, in a
+/// [`Row`] of an experiment's table.
+trait Record {
+    /// Whether the events that fire are logged, with the scores before and after them.
+    fn logs(&self) -> bool;
+    /// How many samples are taken so far: where [`Record::truncate`] takes them back to.
+    fn taken(&self) -> usize;
+    /// A sample of `pair` on `day`, at the end of the day.
+    fn take(&mut self, day: SampleDay, pair: usize, parts: score::Parts, score: f64);
+    /// Takes back the samples after the first `taken` (a pulse queued an event first).
+    fn truncate(&mut self, taken: usize);
+    /// The run's log of fired events, of which those before day `shown` (a prelude's)
+    /// are not recorded.
+    fn fired(&mut self, log: &mut Vec<FiredEvent>, shown: Day);
+}
+
+impl Record for Run {
+    fn logs(&self) -> bool {
+        true
+    }
+
+    fn taken(&self) -> usize {
+        self.samples.len()
+    }
+
+    fn take(&mut self, day: SampleDay, pair: usize, parts: score::Parts, score: f64) {
+        self.samples.push(day.taken(pair, parts, score));
+    }
+
+    fn truncate(&mut self, taken: usize) {
+        self.samples.truncate(taken);
+    }
+
+    fn fired(&mut self, log: &mut Vec<FiredEvent>, shown: Day) {
+        self.fired = std::mem::take(log);
+        self.fired.retain(|f| f.day >= shown);
+    }
+}
+
+/// The monthly scores of a run, pair by pair: [`Simulation::monthly_scores`].
+struct Row<'a> {
+    cells: &'a mut [f64],
+    /// Months a pair.
+    months: usize,
+    pairs: usize,
+    /// Monthly samples taken so far (month by month, each month pair by pair).
+    taken: usize,
+}
+
+impl Record for Row<'_> {
+    fn logs(&self) -> bool {
+        false
+    }
+
+    fn taken(&self) -> usize {
+        self.taken
+    }
+
+    fn take(&mut self, day: SampleDay, pair: usize, _: score::Parts, score: f64) {
+        if day.monthly {
+            let month = self.taken / self.pairs;
+            if month < self.months {
+                self.cells[pair * self.months + month] = score;
+            }
+            self.taken += 1;
+        }
+    }
+
+    fn truncate(&mut self, taken: usize) {
+        self.taken = taken;
+    }
+
+    fn fired(&mut self, _: &mut Vec<FiredEvent>, _: Day) {}
 }
 
 /// Coupling: moves every relation's coupling term toward its target from the pairs'
@@ -964,8 +1066,9 @@ fn apply_due_events(
         streams,
         history,
         scores,
-        ..
+        logs,
     } = turn;
+    let logs = *logs;
     let day = *day;
     // A relation is brought up to the day only when an item concerns it: an event that
     // reads or logs its pair, a term of a leader of one of its states. So a pair's
@@ -997,10 +1100,15 @@ fn apply_due_events(
         };
         let e = &sc.events[i];
         scores.resize(roster.relations.len(), f64::NAN);
-        for &p in &script.reads[i] {
+        // Every pair read is brought up to the day (so it steps through the same days
+        // whether the run logs or not); its score is taken if the guard or the log reads
+        // it.
+        for (&p, &guarded) in script.reads[i].iter().zip(&script.guarded[i]) {
             if let Ok((_, mut relation, ..)) = relations.get_mut(roster.relations[p]) {
                 relation.advance(day);
-                scores[p] = relation.score();
+                if logs || guarded {
+                    scores[p] = relation.score();
+                }
             }
         }
         if let Some(c) = &e.when {
@@ -1015,12 +1123,13 @@ fn apply_due_events(
         }
         history.fired[i] += 1;
         history.total += 1;
+        history.last = Some((i, day));
         // The modifiers tied to this event end from the start of its day, as a dated end
         // on that day would: the score before it, which it logs, already lacks them.
         for &(p, b) in &script.ends[i] {
             if let Ok((_, mut relation, ..)) = relations.get_mut(roster.relations[p]) {
                 relation.advance(day);
-                if relation.end(b) && script.reads[i].contains(&p) {
+                if relation.end(b) && logs && script.reads[i].contains(&p) {
                     scores[p] = relation.score();
                 }
             }
@@ -1133,7 +1242,7 @@ fn apply_due_events(
                 relation.reanchor(to);
             }
         }
-        for &pair in &e.pairs {
+        for &pair in e.pairs.iter().filter(|_| logs) {
             if let Ok((_, mut relation, ..)) = relations.get_mut(roster.relations[pair]) {
                 history.log.push(FiredEvent {
                     event: i,
@@ -1253,6 +1362,8 @@ mod tests {
     fn ready(sc: &Scenario, date: &str, due: Vec<Item>) -> Simulation {
         let mut sim = Simulation::new(sc);
         sim.reset(1);
+        // As a whole run has it: the events that fire are logged.
+        sim.turn.logs = true;
         sim.turn.day = day(date);
         sim.turn.due = due;
         sim

@@ -238,9 +238,25 @@ fn scores_of(
     seeds: Seeds,
     months: usize,
     progress: &dyn Progress,
-    observe: impl Fn(&Run) + Sync,
+    observe: Observe<impl Fn(u64) -> bool + Sync, impl Fn(&Run) + Sync>,
 ) -> Result<Scores, RunError> {
     scores_of_each(&[sc], &[], seeds, months, progress, observe)
+}
+
+/// The runs of an experiment kept whole (`whole` of the seed), and what is done with each
+/// of them (`with`); the others give their monthly scores only
+/// ([`Simulation::monthly_scores`]: no samples, no log).
+struct Observe<W, F> {
+    whole: W,
+    with: F,
+}
+
+/// No run kept whole.
+fn scores_only() -> Observe<impl Fn(u64) -> bool + Sync, impl Fn(&Run) + Sync> {
+    Observe {
+        whole: |_| false,
+        with: |_: &Run| (),
+    }
 }
 
 /// As [`scores_of`], run `k` running `scenarios[which[k]]` (the first when `which` is
@@ -251,7 +267,7 @@ fn scores_of_each(
     seeds: Seeds,
     months: usize,
     progress: &dyn Progress,
-    observe: impl Fn(&Run) + Sync,
+    observe: Observe<impl Fn(u64) -> bool + Sync, impl Fn(&Run) + Sync>,
 ) -> Result<Scores, RunError> {
     // `within_budget` has bounded runs x months, so these fit a usize.
     let runs = seeds.runs as usize;
@@ -279,13 +295,17 @@ fn scores_of_each(
                 let seed = seeds.first.wrapping_add(index as u64);
                 let s = which.get(index).copied().unwrap_or(0);
                 let sim = sims[s].get_or_insert_with(|| Simulation::shared(shared[s].clone()));
-                let run = sim.run(seed)?;
-                // Samples come month by month, each month pair by pair; cells go pair by
-                // pair.
-                for (i, s) in run.monthly().enumerate().take(months) {
-                    row[s.pair * span + i / pairs] = s.score;
+                if (observe.whole)(seed) {
+                    let run = sim.run(seed)?;
+                    // Samples come month by month, each month pair by pair; cells go pair
+                    // by pair.
+                    for (i, s) in run.monthly().enumerate().take(months) {
+                        row[s.pair * span + i / pairs] = s.score;
+                    }
+                    (observe.with)(&run);
+                } else {
+                    sim.monthly_scores(seed, row)?;
                 }
-                observe(&run);
                 progress.advance(1);
             }
             Ok(())
@@ -427,7 +447,7 @@ pub fn ensemble(
     within_budget(seeds, days.len(), sc.pairs.len() as u64)?;
     on_pool(seeds.runs, || {
         progress.start(seeds.runs);
-        let scores = scores_of(sc, seeds, cells(sc), progress, |_| ());
+        let scores = scores_of(sc, seeds, cells(sc), progress, scores_only());
         progress.finish();
         Ok(ensemble_of_scores(sc, seeds, scores?.values))
     })
@@ -443,7 +463,7 @@ pub fn monthly_scores(
     let days = months(sc);
     within_budget(seeds, days.len(), sc.pairs.len() as u64)?;
     on_pool(seeds.runs, || {
-        Ok(scores_of(sc, seeds, cells(sc), progress, |_| ())?.values)
+        Ok(scores_of(sc, seeds, cells(sc), progress, scores_only())?.values)
     })
 }
 
@@ -459,11 +479,11 @@ pub fn monthly_scores_and_first(
     within_budget(seeds, days.len(), sc.pairs.len() as u64)?;
     let first = std::sync::Mutex::new(None);
     let values = on_pool(seeds.runs, || {
-        scores_of(sc, seeds, cells(sc), progress, |run| {
-            if run.seed == seeds.first {
-                *first.lock().unwrap_or_else(|e| e.into_inner()) = Some(run.clone());
-            }
-        })
+        let observe = Observe {
+            whole: |seed| seed == seeds.first,
+            with: |run: &Run| *first.lock().unwrap_or_else(|e| e.into_inner()) = Some(run.clone()),
+        };
+        scores_of(sc, seeds, cells(sc), progress, observe)
     })?
     .values;
     let first = first.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -497,7 +517,7 @@ pub fn monthly_scores_read(
         .map(|c| distinct.binary_search(c).unwrap_or(0))
         .collect();
     on_pool(seeds.runs, || {
-        Ok(scores_of_each(&refs, &which, seeds, cells(sc), progress, |_| ())?.values)
+        Ok(scores_of_each(&refs, &which, seeds, cells(sc), progress, scores_only())?.values)
     })
 }
 
@@ -631,16 +651,17 @@ fn compare_on(
     progress: &dyn Progress,
 ) -> Result<Comparison, ExperimentError> {
     let cells = days.len() * baseline.pairs.len();
-    let base = scores_of(baseline, seeds, cells, progress, |_| ())?;
+    let base = scores_of(baseline, seeds, cells, progress, scores_only())?;
     let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
     compare_of_scores(baseline, &names, seeds, &base.values, |k| {
         let v = &variants[k];
-        let scores = scores_of(v.scenario, seeds, cells, progress, |_| ()).map_err(|source| {
-            ExperimentError::Variant {
-                variant: v.name.to_string(),
-                source,
-            }
-        })?;
+        let scores =
+            scores_of(v.scenario, seeds, cells, progress, scores_only()).map_err(|source| {
+                ExperimentError::Variant {
+                    variant: v.name.to_string(),
+                    source,
+                }
+            })?;
         Ok(scores.values)
     })
 }
@@ -870,12 +891,16 @@ fn rank_on(
         let fired: Vec<AtomicU64> = (0..seeds.runs as usize * n)
             .map(|_| AtomicU64::new(0))
             .collect();
-        let rows = scores_of(base, seeds, months, progress, |run| {
-            let k = run.seed.wrapping_sub(seeds.first) as usize;
-            for f in &run.fired {
-                fired[k * n + f.event].store(1, Ordering::Relaxed);
-            }
-        })?;
+        let observe = Observe {
+            whole: |_| true,
+            with: |run: &Run| {
+                let k = run.seed.wrapping_sub(seeds.first) as usize;
+                for f in &run.fired {
+                    fired[k * n + f.event].store(1, Ordering::Relaxed);
+                }
+            },
+        };
+        let rows = scores_of(base, seeds, months, progress, observe)?;
         let pairs = base.pairs.len();
         let span = months / pairs.max(1);
         // Per event, per run, per pair: the sums.

@@ -96,6 +96,9 @@ pub struct Turn {
     pub history: History,
     /// Each pair's score before the event in hand, in pair order (reused).
     pub scores: Vec<f64>,
+    /// Whether the events that fire are logged in [`History::log`], with the scores
+    /// before and after them (not for runs of which only the scores are kept).
+    pub logs: bool,
 }
 
 /// What the queue holds.
@@ -116,8 +119,11 @@ pub struct History {
     pub fired: Vec<u32>,
     /// Events fired in the run so far.
     pub total: u32,
-    /// The events fired, in the order they fired.
+    /// The events fired, in the order they fired, once per pair each is logged on (when
+    /// [`Turn::logs`]).
     pub log: Vec<FiredEvent>,
+    /// The last event that fired, and its day.
+    pub last: Option<(usize, Day)>,
 }
 
 impl History {
@@ -127,6 +133,7 @@ impl History {
         self.fired.resize(events, 0);
         self.total = 0;
         self.log.clear();
+        self.last = None;
     }
 }
 

@@ -128,8 +128,8 @@ fn a_triggered_event_fires_at_the_rate_its_mean_time_to_happen_implies() {
     assert!((expected / seeds as f64 - 5.4).abs() < 0.3);
 }
 
-#[test]
-fn a_runaway_chain_is_stopped_with_a_clear_error() {
+/// A chain of follow-ups that never ends, in a world that allows 1,000 events a run.
+fn runaway_chain() -> Scenario {
     let text = world_text(
         r#"(id: "start", date: "1951-01-01", title: "Start", source: "t",
             effects: [FollowUp(event: "echo", after: 0)]),
@@ -137,7 +137,12 @@ fn a_runaway_chain_is_stopped_with_a_clear_error() {
            (id: "again", title: "Again", source: "t", effects: [FollowUp(event: "echo", after: 0)])"#,
     )
     .replacen("    events: [", "    max_events: 1000,\n    events: [", 1);
-    let sc = Scenario::from_str(&text, Path::new("world.ron")).unwrap_or_else(|e| panic!("{e}"));
+    Scenario::from_str(&text, Path::new("world.ron")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_runaway_chain_is_stopped_with_a_clear_error() {
+    let sc = runaway_chain();
     let Err(err) = Simulation::new(&sc).run(1) else {
         panic!("the chain should run away");
     };
@@ -270,4 +275,81 @@ fn a_reanchor_changes_nothing_under_decaying_dynamics() {
     for (x, y) in a.samples.iter().zip(&b.samples) {
         assert_eq!(x.score.to_bits(), y.score.to_bits());
     }
+}
+
+/// Each pair's monthly scores as [`Simulation::monthly_scores`] lays them out, taken from
+/// a whole run's samples.
+fn monthly_cells(sc: &Scenario, run: &diplosim::record::Run) -> Vec<f64> {
+    let pairs = sc.pairs.len();
+    let months = run.monthly().count() / pairs;
+    let mut cells = vec![f64::NAN; pairs * months];
+    for (i, s) in run.monthly().enumerate() {
+        cells[s.pair * months + i / pairs] = s.score;
+    }
+    cells
+}
+
+#[test]
+fn a_run_that_keeps_only_its_monthly_scores_has_a_whole_runs_scores_bit_for_bit() {
+    // The shipped scenarios (the triangle with its prelude, its three pairs and their
+    // coupling) and the fixtures with accumulating dynamics, triggered events, contested
+    // items and three states: a run that keeps no samples and logs nothing takes the
+    // same steps.
+    let mut scenarios: Vec<Scenario> = [
+        "sino_soviet_1917_1991.ron",
+        "strategic_triangle_1949_1991.ron",
+    ]
+    .iter()
+    .map(|f| Scenario::load(&repo(&format!("scenarios/{f}"))).unwrap_or_else(|e| panic!("{e}")))
+    .collect();
+    for f in [
+        "small.ron",
+        "three_states.ron",
+        "triangle.ron",
+        "contested.ron",
+        "dominant.ron",
+    ] {
+        scenarios.push(Scenario::load(&fixture(f)).unwrap_or_else(|e| panic!("{f}: {e}")));
+    }
+    // Accumulating dynamics, a drawn value and a modifier ended by an event.
+    scenarios.push(accumulating(
+        "Years(4.0)",
+        r#"(id: "one", date: "1951-01-01", window: 60, title: "One", source: "t",
+            effects: [Modifier(level: State, value: Normal(3.0, 1.0), fade: Days(90.0))]),
+           (id: "aid", date: "1952-01-01", title: "Aid", source: "t",
+            effects: [Modifier(level: State, value: 2.0, fade: UntilEvent("stop")),
+                      Modifier(level: State, value: 1.0, fade: Until("1954-06-01"))]),
+           (id: "stop", date: "1956-03-01", window: 90, title: "Stop", source: "t",
+            effects: [Modifier(level: State, value: -1.0, fade: Days(200.0))])"#,
+    ));
+    for sc in &scenarios {
+        let mut sim = Simulation::new(sc);
+        for seed in 1..=4 {
+            let run = sim
+                .run(seed)
+                .unwrap_or_else(|e| panic!("{}: {e}", sc.name()));
+            let want = monthly_cells(sc, &run);
+            let mut got = vec![f64::NAN; want.len()];
+            sim.monthly_scores(seed, &mut got)
+                .unwrap_or_else(|e| panic!("{}: {e}", sc.name()));
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "{}, seed {seed}", sc.name());
+            // And the whole run after it is the run it was.
+            assert_eq!(
+                sim.run(seed).as_ref(),
+                Ok(&run),
+                "{}, seed {seed}",
+                sc.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_run_that_keeps_only_its_scores_stops_a_runaway_chain_with_the_same_error() {
+    let sc = runaway_chain();
+    let mut sim = Simulation::new(&sc);
+    let whole = sim.run(1).expect_err("the chain runs away");
+    let mut cells = vec![0.0; sc.pairs.len() * 12 * 11];
+    assert_eq!(sim.monthly_scores(1, &mut cells), Err(whole));
 }
