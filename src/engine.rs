@@ -1117,8 +1117,10 @@ fn apply_due_events(
                 continue;
             }
         }
-        let rng = streams.get(i, e.stream);
-        if e.chance < 1.0 && !random::passes(rng, e.chance) {
+        // The event's stream is opened only for a draw: one that draws nothing (a chance
+        // of 1, fixed values) leaves it unopened, and every stream's draws are the same
+        // whenever it is opened.
+        if e.chance < 1.0 && !random::passes(streams.get(i, e.stream), e.chance) {
             continue;
         }
         history.fired[i] += 1;
@@ -1143,7 +1145,7 @@ fn apply_due_events(
                 Effect::Modifier {
                     pair, level, value, ..
                 } => {
-                    let value = random::draw(*value, rng);
+                    let value = random::draw(*value, || streams.get(i, e.stream));
                     let b = script.of_effect[i][k];
                     if let Ok((_, mut relation, _, mut ledger)) =
                         relations.get_mut(roster.relations[*pair])
@@ -1165,7 +1167,7 @@ fn apply_due_events(
                     }
                 }
                 Effect::Ideology { party, axis, shift } => {
-                    let by = random::draw(*shift, rng);
+                    let by = random::draw(*shift, || streams.get(i, e.stream));
                     if let Ok((_, mut ideology, state)) = parties.get_mut(roster.parties[*party]) {
                         let x = &mut ideology.0[*axis];
                         *x = (*x + by).clamp(-1.0, 1.0);

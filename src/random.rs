@@ -120,15 +120,16 @@ pub fn passes(rng: &mut ChaCha8Rng, chance: f64) -> bool {
     rng.random::<f64>() < chance
 }
 
-/// Draw 4: a value of an effect; a fixed value (or an empty range) draws nothing.
-pub fn draw(value: Value, rng: &mut ChaCha8Rng) -> f64 {
+/// Draw 4: a value of an effect, on the stream `rng` gives; a fixed value (or an empty
+/// range) draws nothing and does not ask for the stream.
+pub fn draw<'a>(value: Value, rng: impl FnOnce() -> &'a mut ChaCha8Rng) -> f64 {
     match value {
         Value::Fixed(x) => x,
         Value::Uniform(a, b) if a == b => a,
-        Value::Uniform(a, b) => rng.random_range(a..=b),
+        Value::Uniform(a, b) => rng().random_range(a..=b),
         // Validation guarantees a finite mean and a finite, non-negative deviation.
         Value::Normal(m, s) => match rand_distr::Normal::new(m, s) {
-            Ok(n) => n.sample(rng),
+            Ok(n) => n.sample(rng()),
             Err(_) => m,
         },
     }
@@ -169,6 +170,17 @@ mod tests {
         assert_eq!(late.get(1, b).random::<u64>(), second);
         assert_eq!(late.get(0, a).random::<u64>(), first);
         assert_ne!(first, second);
+    }
+
+    #[test]
+    fn a_value_that_draws_nothing_does_not_open_the_stream() {
+        for v in [Value::Fixed(2.5), Value::Uniform(2.5, 2.5)] {
+            assert_eq!(draw(v, || unreachable!("{v:?} draws nothing")), 2.5);
+        }
+        let mut streams = Streams::default();
+        streams.reset(7, 1);
+        let drawn = draw(Value::Uniform(0.0, 1.0), || streams.get(0, stream_id("e")));
+        assert!((0.0..=1.0).contains(&drawn));
     }
 
     #[test]
