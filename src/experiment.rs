@@ -386,7 +386,14 @@ pub fn percentiles(values: &mut [f64], ps: &[f64]) -> Vec<f64> {
     // A column of one value (every run alike, as before a what-if's first change) is in
     // order already.
     if values.iter().any(|v| v.to_bits() != values[0].to_bits()) {
-        select(values, &ranks, 0);
+        // Selected as integers that order as `f64::total_cmp` orders the values (a plain
+        // comparison costs less than `total_cmp`'s), then put back: the same values in
+        // the places of the ranks, bit for bit.
+        let mut keys: Vec<i64> = values.iter().map(|&v| total_order_key(v)).collect();
+        select(&mut keys, &ranks, 0);
+        for (v, &k) in values.iter_mut().zip(&keys) {
+            *v = from_total_order_key(k);
+        }
     }
     ps.iter()
         .map(|&p| {
@@ -398,15 +405,27 @@ pub fn percentiles(values: &mut [f64], ps: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// An integer whose order is `f64::total_cmp`'s order of `v` (the transform the standard
+/// library's `total_cmp` makes): negative values' bits but the sign flipped.
+fn total_order_key(v: f64) -> i64 {
+    let bits = v.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// The value whose [`total_order_key`] is `key` (the transform is its own inverse).
+fn from_total_order_key(key: i64) -> f64 {
+    f64::from_bits((key ^ (((key >> 63) as u64) >> 1) as i64) as u64)
+}
+
 /// Puts the order statistics of the given ranks (sorted, relative to the whole slice at
 /// `offset`) in their places: selection, not a full sort.
-fn select(v: &mut [f64], ranks: &[usize], offset: usize) {
+fn select(v: &mut [i64], ranks: &[usize], offset: usize) {
     if ranks.is_empty() || v.is_empty() {
         return;
     }
     let mid = ranks.len() / 2;
     let r = ranks[mid] - offset;
-    v.select_nth_unstable_by(r, f64::total_cmp);
+    v.select_nth_unstable(r);
     let (left, rest) = v.split_at_mut(r);
     select(left, &ranks[..mid], offset);
     select(&mut rest[1..], &ranks[mid + 1..], offset + r + 1);
@@ -1181,6 +1200,51 @@ mod tests {
             let hi = (lo + 1).min(1000);
             let want = sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo]);
             assert_eq!(*g, want);
+        }
+    }
+
+    #[test]
+    fn total_order_keys_order_as_total_cmp_and_give_the_values_back() {
+        let v = [
+            f64::NEG_INFINITY,
+            -1.5,
+            -f64::MIN_POSITIVE / 4.0,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE / 4.0,
+            2.25,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ];
+        for a in v {
+            assert_eq!(
+                from_total_order_key(total_order_key(a)).to_bits(),
+                a.to_bits()
+            );
+            for b in v {
+                assert_eq!(
+                    total_order_key(a).cmp(&total_order_key(b)),
+                    a.total_cmp(&b),
+                    "{a} {b}"
+                );
+            }
+        }
+        // Negative values and both zeros, selected as a full sort orders them.
+        let mut w: Vec<f64> = (0..401)
+            .map(|i| f64::from((i * 37) % 401) - 200.0)
+            .collect();
+        w[7] = -0.0;
+        let mut sorted = w.clone();
+        sorted.sort_by(f64::total_cmp);
+        let ps = [0.05, 0.25, 0.5, 0.75, 0.95];
+        let got = percentiles(&mut w, &ps);
+        for (g, p) in got.iter().zip(ps) {
+            let h = 400.0 * p;
+            let lo = h.floor() as usize;
+            let want = sorted[lo] + (h - h.floor()) * (sorted[lo + 1] - sorted[lo]);
+            assert_eq!(g.to_bits(), want.to_bits(), "{p}");
         }
     }
 
