@@ -1190,16 +1190,21 @@ mod tests {
         let mut v: Vec<f64> = (0..1001)
             .map(|i| ((i * 7919) % 1001) as f64 * 0.5)
             .collect();
-        let mut sorted = v.clone();
+        selected_as_sorted(&mut v, &[0.0, 0.013, 0.5, 0.77, 1.0]);
+    }
+
+    /// Checks that [`percentiles`] of `v` are, bit for bit, those of `v` fully sorted.
+    fn selected_as_sorted(v: &mut [f64], ps: &[f64]) {
+        let mut sorted = v.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let ps = [0.0, 0.013, 0.5, 0.77, 1.0];
-        let got = percentiles(&mut v, &ps);
-        for (g, p) in got.iter().zip(ps) {
-            let h = 1000.0 * p;
+        let n = v.len();
+        let got = percentiles(v, ps);
+        for (g, &p) in got.iter().zip(ps) {
+            let h = (n - 1) as f64 * p;
             let lo = h.floor() as usize;
-            let hi = (lo + 1).min(1000);
+            let hi = (lo + 1).min(n - 1);
             let want = sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo]);
-            assert_eq!(*g, want);
+            assert_eq!(g.to_bits(), want.to_bits(), "{p}");
         }
     }
 
@@ -1236,16 +1241,7 @@ mod tests {
             .map(|i| f64::from((i * 37) % 401) - 200.0)
             .collect();
         w[7] = -0.0;
-        let mut sorted = w.clone();
-        sorted.sort_by(f64::total_cmp);
-        let ps = [0.05, 0.25, 0.5, 0.75, 0.95];
-        let got = percentiles(&mut w, &ps);
-        for (g, p) in got.iter().zip(ps) {
-            let h = 400.0 * p;
-            let lo = h.floor() as usize;
-            let want = sorted[lo] + (h - h.floor()) * (sorted[lo + 1] - sorted[lo]);
-            assert_eq!(g.to_bits(), want.to_bits(), "{p}");
-        }
+        selected_as_sorted(&mut w, &[0.05, 0.25, 0.5, 0.75, 0.95]);
     }
 
     #[test]
