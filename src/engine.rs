@@ -45,7 +45,7 @@
 //!
 //! ## What a run keeps
 //! [`Simulation::run`] keeps every sample (with its parts) and logs each event that fires
-//! with its pairs' scores before and after. [`Simulation::monthly_scores`], for the runs
+//! with its pairs' scores before and after. [`Simulation::run_scores_only`], for the runs
 //! of an experiment, keeps only the monthly scores and logs nothing: it skips the scores
 //! that only the log reads, and takes every other step alike, so its scores are the same
 //! bits.
@@ -344,8 +344,10 @@ impl Simulation {
     /// The monthly scores of the run with `seed`, and nothing else, written into `cells`
     /// pair by pair (pair `p`'s month `m` at `p * months + m`, `months` being the length
     /// of `cells` over the number of pairs): the scores [`Simulation::run`] samples, with
-    /// no samples or log kept. What an experiment's runs need, at less cost.
-    pub fn monthly_scores(&mut self, seed: u64, cells: &mut [f64]) -> Result<(), RunError> {
+    /// no samples or log kept. What an experiment's runs need, at less cost. Months past
+    /// the end of `cells` are dropped; cells past the run's last month are left as they
+    /// were.
+    pub fn run_scores_only(&mut self, seed: u64, cells: &mut [f64]) -> Result<(), RunError> {
         let pairs = self.scenario.pairs.len().max(1);
         let mut row = Row {
             months: cells.len() / pairs,
@@ -451,7 +453,7 @@ impl Simulation {
     /// Runs from the span's start to the end of `stop`, recording into `run`.
     fn simulate(&mut self, seed: u64, stop: Day, run: &mut impl Record) -> Result<(), RunError> {
         self.reset(seed);
-        self.turn.logs = run.logs();
+        self.turn.scores_only = !run.logs();
         let sc = &*self.scenario;
         let max = sc.max_events;
         // The first day recorded: a prelude before it is run, not shown.
@@ -567,25 +569,26 @@ impl Simulation {
                 });
             }
         }
-        run.fired(&mut self.turn.history.log, shown);
+        run.keep_log(&mut self.turn.history.log, shown);
         Ok(())
     }
 }
 
 /// Where a run's samples go: kept whole in a [`Run`], or only the monthly scores, in a
-/// [`Row`] of an experiment's table.
+/// [`Row`] of an experiment's table. (It lives beside the loop that calls it, whose sample
+/// days it is given; [`crate::record`] has what a whole run keeps.)
 trait Record {
     /// Whether the events that fire are logged, with the scores before and after them.
     fn logs(&self) -> bool;
     /// How many samples are taken so far: where [`Record::truncate`] takes them back to.
     fn taken(&self) -> usize;
-    /// A sample of `pair` on `day`, at the end of the day.
-    fn take(&mut self, day: SampleDay, pair: usize, parts: score::Parts, score: f64);
+    /// A sample of `pair` on the sample day `sample`, at the end of the day.
+    fn take(&mut self, sample: SampleDay, pair: usize, parts: score::Parts, score: f64);
     /// Takes back the samples after the first `taken` (a pulse queued an event first).
     fn truncate(&mut self, taken: usize);
-    /// The run's log of fired events, of which those before day `shown` (a prelude's)
-    /// are not recorded.
-    fn fired(&mut self, log: &mut Vec<FiredEvent>, shown: Day);
+    /// Takes the run's log of fired events, of which those before day `shown` (a
+    /// prelude's) are not recorded.
+    fn keep_log(&mut self, log: &mut Vec<FiredEvent>, shown: Day);
 }
 
 impl Record for Run {
@@ -597,25 +600,27 @@ impl Record for Run {
         self.samples.len()
     }
 
-    fn take(&mut self, day: SampleDay, pair: usize, parts: score::Parts, score: f64) {
-        self.samples.push(day.taken(pair, parts, score));
+    fn take(&mut self, sample: SampleDay, pair: usize, parts: score::Parts, score: f64) {
+        self.samples.push(sample.taken(pair, parts, score));
     }
 
     fn truncate(&mut self, taken: usize) {
         self.samples.truncate(taken);
     }
 
-    fn fired(&mut self, log: &mut Vec<FiredEvent>, shown: Day) {
+    fn keep_log(&mut self, log: &mut Vec<FiredEvent>, shown: Day) {
         self.fired = std::mem::take(log);
         self.fired.retain(|f| f.day >= shown);
     }
 }
 
-/// The monthly scores of a run, pair by pair: [`Simulation::monthly_scores`].
+/// The monthly scores of a run, pair by pair: [`Simulation::run_scores_only`].
 struct Row<'a> {
+    /// Pair `p`'s month `m` at `p * months + m`.
     cells: &'a mut [f64],
     /// Months a pair.
     months: usize,
+    /// The scenario's pairs, each sampled on every monthly sample day.
     pairs: usize,
     /// Monthly samples taken so far (month by month, each month pair by pair).
     taken: usize,
@@ -630,8 +635,8 @@ impl Record for Row<'_> {
         self.taken
     }
 
-    fn take(&mut self, day: SampleDay, pair: usize, _: score::Parts, score: f64) {
-        if day.monthly {
+    fn take(&mut self, sample: SampleDay, pair: usize, _: score::Parts, score: f64) {
+        if sample.monthly {
             let month = self.taken / self.pairs;
             if month < self.months {
                 self.cells[pair * self.months + month] = score;
@@ -644,7 +649,7 @@ impl Record for Row<'_> {
         self.taken = taken;
     }
 
-    fn fired(&mut self, _: &mut Vec<FiredEvent>, _: Day) {}
+    fn keep_log(&mut self, _: &mut Vec<FiredEvent>, _: Day) {}
 }
 
 /// Coupling: moves every relation's coupling term toward its target from the pairs'
@@ -1066,9 +1071,9 @@ fn apply_due_events(
         streams,
         history,
         scores,
-        logs,
+        scores_only,
     } = turn;
-    let logs = *logs;
+    let logs = !*scores_only;
     let day = *day;
     // A relation is brought up to the day only when an item concerns it: an event that
     // reads or logs its pair, a term of a leader of one of its states. So a pair's
@@ -1131,7 +1136,9 @@ fn apply_due_events(
         for &(p, b) in &script.ends[i] {
             if let Ok((_, mut relation, ..)) = relations.get_mut(roster.relations[p]) {
                 relation.advance(day);
-                if relation.end(b) && logs && script.reads[i].contains(&p) {
+                // Ended whether or not the run logs; the score after it only for the log.
+                let counted = relation.end(b);
+                if counted && logs && script.reads[i].contains(&p) {
                     scores[p] = relation.score();
                 }
             }
@@ -1244,15 +1251,17 @@ fn apply_due_events(
                 relation.reanchor(to);
             }
         }
-        for &pair in e.pairs.iter().filter(|_| logs) {
-            if let Ok((_, mut relation, ..)) = relations.get_mut(roster.relations[pair]) {
-                history.log.push(FiredEvent {
-                    event: i,
-                    day,
-                    pair,
-                    before: scores[pair],
-                    after: relation.score(),
-                });
+        if logs {
+            for &pair in &e.pairs {
+                if let Ok((_, mut relation, ..)) = relations.get_mut(roster.relations[pair]) {
+                    history.log.push(FiredEvent {
+                        event: i,
+                        day,
+                        pair,
+                        before: scores[pair],
+                        after: relation.score(),
+                    });
+                }
             }
         }
         if history.total > sc.max_events {
@@ -1364,8 +1373,6 @@ mod tests {
     fn ready(sc: &Scenario, date: &str, due: Vec<Item>) -> Simulation {
         let mut sim = Simulation::new(sc);
         sim.reset(1);
-        // As a whole run has it: the events that fire are logged.
-        sim.turn.logs = true;
         sim.turn.day = day(date);
         sim.turn.due = due;
         sim

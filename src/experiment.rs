@@ -231,8 +231,9 @@ impl Scores {
 /// The fewest runs a chunk of [`scores_of`] is given (fewer when there are fewer runs).
 const MIN_RUNS_PER_CHUNK: usize = 50;
 
-/// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; `observe` sees
-/// every run (in no set order). A run that stops is reported: the first in seed order.
+/// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; the runs that
+/// `observe` keeps whole it is shown (in no set order), the others give their scores
+/// only. A run that stops is reported: the first in seed order.
 fn scores_of(
     sc: &Scenario,
     seeds: Seeds,
@@ -243,19 +244,20 @@ fn scores_of(
     scores_of_each(&[sc], &[], seeds, months, progress, observe)
 }
 
-/// The runs of an experiment kept whole (`whole` of the seed), and what is done with each
-/// of them (`with`); the others give their monthly scores only
-/// ([`Simulation::monthly_scores`]: no samples, no log).
+/// Which runs of an experiment are kept whole, and what is done with them; the others give
+/// their monthly scores only ([`Simulation::run_scores_only`]: no samples, no log).
 struct Observe<W, F> {
-    whole: W,
-    with: F,
+    /// Whether the run of a seed is kept whole.
+    keep_whole: W,
+    /// Called with each run kept whole.
+    on_whole_run: F,
 }
 
 /// No run kept whole.
 fn scores_only() -> Observe<impl Fn(u64) -> bool + Sync, impl Fn(&Run) + Sync> {
     Observe {
-        whole: |_| false,
-        with: |_: &Run| (),
+        keep_whole: |_| false,
+        on_whole_run: |_: &Run| (),
     }
 }
 
@@ -295,16 +297,16 @@ fn scores_of_each(
                 let seed = seeds.first.wrapping_add(index as u64);
                 let s = which.get(index).copied().unwrap_or(0);
                 let sim = sims[s].get_or_insert_with(|| Simulation::shared(shared[s].clone()));
-                if (observe.whole)(seed) {
+                if (observe.keep_whole)(seed) {
                     let run = sim.run(seed)?;
                     // Samples come month by month, each month pair by pair; cells go pair
                     // by pair.
                     for (i, s) in run.monthly().enumerate().take(months) {
                         row[s.pair * span + i / pairs] = s.score;
                     }
-                    (observe.with)(&run);
+                    (observe.on_whole_run)(&run);
                 } else {
-                    sim.monthly_scores(seed, row)?;
+                    sim.run_scores_only(seed, row)?;
                 }
                 progress.advance(1);
             }
@@ -406,7 +408,8 @@ pub fn percentiles(values: &mut [f64], ps: &[f64]) -> Vec<f64> {
 }
 
 /// An integer whose order is `f64::total_cmp`'s order of `v` (the transform the standard
-/// library's `total_cmp` makes): negative values' bits but the sign flipped.
+/// library's `total_cmp` makes): for a negative value, every bit but the sign flipped;
+/// any other value's bits as they are.
 fn total_order_key(v: f64) -> i64 {
     let bits = v.to_bits() as i64;
     bits ^ (((bits >> 63) as u64) >> 1) as i64
@@ -499,8 +502,10 @@ pub fn monthly_scores_and_first(
     let first = std::sync::Mutex::new(None);
     let values = on_pool(seeds.runs, || {
         let observe = Observe {
-            whole: |seed| seed == seeds.first,
-            with: |run: &Run| *first.lock().unwrap_or_else(|e| e.into_inner()) = Some(run.clone()),
+            keep_whole: |seed| seed == seeds.first,
+            on_whole_run: |run: &Run| {
+                *first.lock().unwrap_or_else(|e| e.into_inner()) = Some(run.clone())
+            },
         };
         scores_of(sc, seeds, cells(sc), progress, observe)
     })?
@@ -911,8 +916,8 @@ fn rank_on(
             .map(|_| AtomicU64::new(0))
             .collect();
         let observe = Observe {
-            whole: |_| true,
-            with: |run: &Run| {
+            keep_whole: |_| true,
+            on_whole_run: |run: &Run| {
                 let k = run.seed.wrapping_sub(seeds.first) as usize;
                 for f in &run.fired {
                     fired[k * n + f.event].store(1, Ordering::Relaxed);

@@ -96,9 +96,10 @@ pub struct Turn {
     pub history: History,
     /// Each pair's score before the event in hand, in pair order (reused).
     pub scores: Vec<f64>,
-    /// Whether the events that fire are logged in [`History::log`], with the scores
-    /// before and after them (not for runs of which only the scores are kept).
-    pub logs: bool,
+    /// Whether only the run's scores are kept: the events that fire are then not logged
+    /// in [`History::log`], and no score is taken only for the log. `false` (the
+    /// default): every event is logged with its pairs' scores before and after it.
+    pub scores_only: bool,
 }
 
 /// What the queue holds.
@@ -119,8 +120,8 @@ pub struct History {
     pub fired: Vec<u32>,
     /// Events fired in the run so far.
     pub total: u32,
-    /// The events fired, in the order they fired, once per pair each is logged on (when
-    /// [`Turn::logs`]).
+    /// The events fired, in the order they fired, once per pair each is logged on (unless
+    /// [`Turn::scores_only`]).
     pub log: Vec<FiredEvent>,
     /// The last event that fired, and its day.
     pub last: Option<(usize, Day)>,

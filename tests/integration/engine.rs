@@ -277,7 +277,7 @@ fn a_reanchor_changes_nothing_under_decaying_dynamics() {
     }
 }
 
-/// Each pair's monthly scores as [`Simulation::monthly_scores`] lays them out, taken from
+/// Each pair's monthly scores as [`Simulation::run_scores_only`] lays them out, taken from
 /// a whole run's samples.
 fn monthly_cells(sc: &Scenario, run: &diplosim::record::Run) -> Vec<f64> {
     let pairs = sc.pairs.len();
@@ -292,9 +292,10 @@ fn monthly_cells(sc: &Scenario, run: &diplosim::record::Run) -> Vec<f64> {
 #[test]
 fn a_run_that_keeps_only_its_monthly_scores_has_a_whole_runs_scores_bit_for_bit() {
     // The shipped scenarios (the triangle with its prelude, its three pairs and their
-    // coupling) and the fixtures with accumulating dynamics, triggered events, contested
-    // items and three states: a run that keeps no samples and logs nothing takes the
-    // same steps.
+    // coupling) and their counterfactuals, five fixtures (triggered events, contested
+    // items, three states) and a world with accumulating dynamics, windows, a drawn value
+    // and modifiers ended by an event and by a date: a run that keeps no samples and logs
+    // nothing takes the same steps.
     let mut scenarios: Vec<Scenario> = [
         "sino_soviet_1917_1991.ron",
         "strategic_triangle_1949_1991.ron",
@@ -310,6 +311,12 @@ fn a_run_that_keeps_only_its_monthly_scores_has_a_whole_runs_scores_bit_for_bit(
         "dominant.ron",
     ] {
         scenarios.push(Scenario::load(&fixture(f)).unwrap_or_else(|e| panic!("{f}: {e}")));
+    }
+    for entry in std::fs::read_dir(repo("scenarios/counterfactuals")).expect("the folder") {
+        let path = entry.expect("an entry").path();
+        let cf = diplosim::scenario::counterfactual::Counterfactual::load(&path)
+            .unwrap_or_else(|e| panic!("{e}"));
+        scenarios.push(cf.scenario);
     }
     // Accumulating dynamics, a drawn value and a modifier ended by an event.
     scenarios.push(accumulating(
@@ -330,7 +337,7 @@ fn a_run_that_keeps_only_its_monthly_scores_has_a_whole_runs_scores_bit_for_bit(
                 .unwrap_or_else(|e| panic!("{}: {e}", sc.name()));
             let want = monthly_cells(sc, &run);
             let mut got = vec![f64::NAN; want.len()];
-            sim.monthly_scores(seed, &mut got)
+            sim.run_scores_only(seed, &mut got)
                 .unwrap_or_else(|e| panic!("{}: {e}", sc.name()));
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&got), bits(&want), "{}, seed {seed}", sc.name());
@@ -351,5 +358,5 @@ fn a_run_that_keeps_only_its_scores_stops_a_runaway_chain_with_the_same_error() 
     let mut sim = Simulation::new(&sc);
     let whole = sim.run(1).expect_err("the chain runs away");
     let mut cells = vec![0.0; sc.pairs.len() * 12 * 11];
-    assert_eq!(sim.monthly_scores(1, &mut cells), Err(whole));
+    assert_eq!(sim.run_scores_only(1, &mut cells), Err(whole));
 }
