@@ -231,9 +231,9 @@ impl Scores {
 /// The fewest runs a chunk of [`scores_of`] is given (fewer when there are fewer runs).
 const MIN_RUNS_PER_CHUNK: usize = 50;
 
-/// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; the runs that
-/// `observe` keeps whole it is shown (in no set order), the others give their scores
-/// only. A run that stops is reported: the first in seed order.
+/// Runs `sc` once per seed, in parallel, keeping each run's monthly scores; `observe`
+/// chooses the runs kept whole and is shown each of them (in no set order), the others
+/// give their scores only. A run that stops is reported: the first in seed order.
 fn scores_of(
     sc: &Scenario,
     seeds: Seeds,
