@@ -48,7 +48,7 @@
 //! with its pairs' scores before and after. [`Simulation::run_scores_only`], for the runs
 //! of an experiment, keeps only the monthly scores and logs nothing: it skips the scores
 //! that only the log reads, and takes every other step alike, so its scores are the same
-//! bits.
+//! bits. [`Simulation::run_with_scores`] is a whole run that writes them as it does.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -348,14 +348,19 @@ impl Simulation {
     /// the end of `cells` are dropped; cells past the run's last month are left as they
     /// were.
     pub fn run_scores_only(&mut self, seed: u64, cells: &mut [f64]) -> Result<(), RunError> {
-        let pairs = self.scenario.pairs.len().max(1);
-        let mut row = Row {
-            months: cells.len() / pairs,
-            pairs,
-            cells,
-            taken: 0,
-        };
+        let mut row = Row::new(cells, self.scenario.pairs.len());
         self.simulate(seed, self.scenario.span().1.day(), &mut row)
+    }
+
+    /// [`Simulation::run`], its monthly scores also written into `cells` as
+    /// [`Simulation::run_scores_only`] writes them: an experiment's run it keeps whole.
+    pub fn run_with_scores(&mut self, seed: u64, cells: &mut [f64]) -> Result<Run, RunError> {
+        let run = self.run(seed)?;
+        let mut row = Row::new(cells, self.scenario.pairs.len());
+        for s in run.monthly() {
+            row.put(s.pair, s.score);
+        }
+        Ok(run)
     }
 
     /// Runs up to the end of `day` and lists every modifier with its value that day, read
@@ -626,6 +631,29 @@ struct Row<'a> {
     taken: usize,
 }
 
+impl<'a> Row<'a> {
+    /// An empty row of `cells` for a scenario of `pairs` pairs.
+    fn new(cells: &'a mut [f64], pairs: usize) -> Row<'a> {
+        let pairs = pairs.max(1);
+        Row {
+            months: cells.len() / pairs,
+            pairs,
+            cells,
+            taken: 0,
+        }
+    }
+
+    /// The next monthly sample's score, of pair `pair` (samples come month by month,
+    /// each month pair by pair).
+    fn put(&mut self, pair: usize, score: f64) {
+        let month = self.taken / self.pairs;
+        if month < self.months {
+            self.cells[pair * self.months + month] = score;
+        }
+        self.taken += 1;
+    }
+}
+
 impl Record for Row<'_> {
     fn logs(&self) -> bool {
         false
@@ -637,11 +665,7 @@ impl Record for Row<'_> {
 
     fn take(&mut self, sample: SampleDay, pair: usize, _: score::Parts, score: f64) {
         if sample.monthly {
-            let month = self.taken / self.pairs;
-            if month < self.months {
-                self.cells[pair * self.months + month] = score;
-            }
-            self.taken += 1;
+            self.put(pair, score);
         }
     }
 

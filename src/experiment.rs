@@ -290,20 +290,13 @@ fn scores_of_each(
         .map(|(c, block)| {
             // A simulation per scenario read, built when a run first needs it.
             let mut sims: Vec<Option<Simulation>> = scenarios.iter().map(|_| None).collect();
-            let pairs = scenarios[0].pairs.len();
-            let span = months / pairs.max(1);
             for (k, row) in block.chunks_mut(months.max(1)).enumerate() {
                 let index = c * per_chunk + k;
                 let seed = seeds.first.wrapping_add(index as u64);
                 let s = which.get(index).copied().unwrap_or(0);
                 let sim = sims[s].get_or_insert_with(|| Simulation::shared(shared[s].clone()));
                 if (observe.keep_whole)(seed) {
-                    let run = sim.run(seed)?;
-                    // Samples come month by month, each month pair by pair; cells go pair
-                    // by pair.
-                    for (i, s) in run.monthly().enumerate().take(months) {
-                        row[s.pair * span + i / pairs] = s.score;
-                    }
+                    let run = sim.run_with_scores(seed, row)?;
                     (observe.on_whole_run)(&run);
                 } else {
                     sim.run_scores_only(seed, row)?;
