@@ -880,6 +880,9 @@ fn clock(text: &str) -> bool {
     let zone_ok = match zone.as_bytes().first() {
         None => true,
         Some(b'Z' | b'z') => zone.len() == 1,
+        // Cut by bytes below: a zone is ASCII (a letter of another script is refused, not
+        // cut in two).
+        Some(_) if !zone.is_ascii() => false,
         Some(_) => {
             let z = &zone[1..];
             match z.len() {
@@ -972,6 +975,9 @@ mod tests {
             "1962-06-01T10:00+8",
             "1962-06-01T10:00Zulu",
             "1962-06-01X10:00",
+            // A zone of four bytes, one a letter of two (found by the fuzzer).
+            "1962-06-01T10:00+0ڇ0",
+            "1962-06-01T10:00-ڇ:0",
         ] {
             assert!(period(text).is_err(), "{text}");
         }
